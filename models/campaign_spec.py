@@ -1,0 +1,409 @@
+"""Campaign files (TOML): parse and validate before anything touches the database.
+
+A malformed file gets a ``PresetError`` whose message names the file, the line and the problem,
+in Chinese. The format is documented in ``docs/campaign-files.md``; the shipped presets in
+``models/presets/`` are examples of every feature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.errors import DomainError, PresetError
+from models.money import Money
+from models.vocab import Condition, ItemKind, Level, Track, parse_level, parse_track
+
+_PREFIX = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+_CODE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,38}$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
+
+
+@dataclass(slots=True)
+class WindowSpec:
+    starts_at: dt.datetime  # aware, UTC
+    ends_at: dt.datetime  # aware, UTC, exclusive
+    series: str | None
+    label: str
+    clause: str
+
+
+@dataclass(slots=True)
+class FeeSpec:
+    track: Track
+    level: Level
+    amount: Money | None  # None: the notice does not state it
+    clause: str
+
+
+@dataclass(slots=True)
+class ItemSpec:
+    key: str
+    name: str
+    kind: ItemKind
+    copies: int
+    needs_stamp: bool
+    needs_endorsement: bool
+    handwritten: str
+    watermark: bool
+    double_sided: bool
+    must_match_online: bool
+    tracks: list[Track]
+    levels: list[Level]
+    when: list[Condition]
+    unless: list[Condition]
+    optional: bool
+    note: str
+    clause: str
+
+
+@dataclass(slots=True)
+class CampaignSpec:
+    code: str
+    notice: str
+    title: str
+    committee: str
+    office: str
+    room: str
+    address: str
+    timezone: str
+    year: int
+    source: str
+    tracks: list[Track]
+    levels: list[Level]
+    series: list[str]
+    individual_submission: bool
+    max_online_submissions: int
+    defence_levels: list[Level]
+    defence_exempt: list[str]
+    dossier_prefix: str
+    receipt_prefix: str
+    notice_prefix: str
+    contacts: list[dict[str, str]]
+    header_aliases: dict[str, list[str]]
+    windows: list[WindowSpec] = field(default_factory=list)
+    fees: list[FeeSpec] = field(default_factory=list)
+    checklist: list[ItemSpec] = field(default_factory=list)
+    text: str = ""
+
+
+class _Ctx:
+    """Knows the file's text, to turn a table path into a line number."""
+
+    def __init__(self, filename: str, text: str) -> None:
+        self.filename = filename
+        self.lines = text.splitlines()
+
+    def line_of(self, table: str | None, index: int | None, key: str | None) -> int | None:
+        start, end = 0, len(self.lines)
+        if table is not None:
+            header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]\s*(#.*)?$")
+            hits = [i for i, line in enumerate(self.lines) if header.match(line)]
+            if index is not None and index < len(hits):
+                start = hits[index]
+                nxt = [
+                    i for i in range(start + 1, len(self.lines))
+                    if re.match(r"^\s*\[", self.lines[i])
+                ]
+                end = nxt[0] if nxt else len(self.lines)
+                if key is None:
+                    return start + 1
+            else:
+                plain = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+                hits = [i for i, line in enumerate(self.lines) if plain.match(line)]
+                if hits:
+                    start = hits[0]
+        if key is not None:
+            pat = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            for i in range(start, end):
+                if pat.match(self.lines[i]):
+                    return i + 1
+            if table is None:
+                return None
+        return start + 1 if table is not None else None
+
+    def error(
+        self, problem: str, *, table: str | None = None, index: int | None = None,
+        key: str | None = None,
+    ) -> PresetError:
+        line = self.line_of(table, index, key)
+        where = f"第 {line} 行" if line else "（未找到对应行）"
+        return PresetError(
+            f"评审批次文件 {self.filename} {where}：{problem}",
+            filename=self.filename, line=line,
+        )
+
+
+_TOP_KEYS = {
+    "code", "notice", "title", "committee", "office", "room", "address", "timezone", "year",
+    "source", "tracks", "levels", "series", "individual_submission", "max_online_submissions",
+    "defence_levels", "defence_exempt", "numbers", "contacts", "header_aliases", "windows",
+    "fees", "checklist",
+}
+_REQUIRED = ("code", "title", "committee", "office", "year", "tracks", "levels", "numbers")
+_WINDOW_KEYS = {"start", "end", "series", "label", "clause"}
+_FEE_KEYS = {"track", "level", "yuan", "unknown", "clause"}
+_ITEM_KEYS = {
+    "key", "name", "kind", "copies", "stamp", "endorsement", "handwritten", "watermark",
+    "double_sided", "match_online", "tracks", "levels", "when", "unless", "optional", "note",
+    "clause",
+}
+
+
+def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
+    ctx = _Ctx(filename, text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f"第 {m[1]} 行第 {m[2]} 列" if m else ""
+        raise PresetError(
+            f"评审批次文件 {filename} {where}：TOML 语法错误（{exc}）",
+            filename=filename, line=int(m[1]) if m else None,
+        ) from None
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise ctx.error(f"未知的键“{key}”", key=key)
+    for key in _REQUIRED:
+        if key not in data:
+            raise ctx.error(f"缺少必填项“{key}”")
+
+    def s(key: str, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            raise ctx.error(f"“{key}”应为文字", key=key)
+        return value.strip()
+
+    code = s("code")
+    if not _CODE.match(code):
+        raise ctx.error("批次代码应为 2–39 个小写字母、数字或 -，如 bz-vocational-2021", key="code")
+    tz = s("timezone", "Asia/Shanghai")
+    try:
+        zone = zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ctx.error(f"未知的时区“{tz}”", key="timezone") from None
+    year = data["year"]
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ctx.error("“year”应为年份，如 2021", key="year")
+
+    def enum_list(key: str, parse: Any, *, table: str | None = None, index: int | None = None,
+                  source: dict[str, Any] | None = None) -> list[Any]:
+        src = data if source is None else source
+        value = src.get(key, [])
+        if not isinstance(value, list):
+            raise ctx.error(f"“{key}”应为列表，如 [\"评审\"]", table=table, index=index, key=key)
+        out = []
+        for v in value:
+            try:
+                out.append(parse(v))
+            except (DomainError, ValueError) as exc:
+                msg = exc.message if isinstance(exc, DomainError) else f"无效的值“{v}”"
+                raise ctx.error(msg, table=table, index=index, key=key) from None
+        return out
+
+    tracks = enum_list("tracks", parse_track)
+    levels = enum_list("levels", parse_level)
+    if not tracks or not levels:
+        raise ctx.error("“tracks”和“levels”不能为空", key="tracks" if not tracks else "levels")
+    series = data.get("series", [])
+    if not isinstance(series, list) or not all(isinstance(x, str) for x in series):
+        raise ctx.error("“series”应为文字列表", key="series")
+
+    numbers = data["numbers"]
+    if not isinstance(numbers, dict):
+        raise ctx.error("“numbers”应为表 [numbers]", key="numbers")
+    prefixes = {}
+    for kind in ("dossier", "receipt", "notice"):
+        p = numbers.get(kind)
+        if not isinstance(p, str) or not _PREFIX.match(p):
+            raise ctx.error(
+                f"[numbers] 中“{kind}”前缀应为 2–8 位大写字母或数字、以字母开头（扫码用），如 \"ZJA\"",
+                table="numbers", key=kind,
+            )
+        prefixes[kind] = p
+    if len(set(prefixes.values())) != 3:
+        raise ctx.error("受理编号、收据号、通知编号的前缀必须互不相同", table="numbers")
+    for a in prefixes.values():
+        for b in prefixes.values():
+            if a != b and b.startswith(a) and b[len(a):][:1].isdigit():
+                raise ctx.error(f"前缀“{a}”与“{b}”扫码时无法区分", table="numbers")
+
+    contacts = data.get("contacts", [])
+    if not isinstance(contacts, list) or not all(
+        isinstance(c, dict) and all(isinstance(v, str) for v in c.values()) for c in contacts
+    ):
+        raise ctx.error("[[contacts]] 每项应有 name 和 phone 文字", table="contacts", index=0)
+
+    aliases = data.get("header_aliases", {})
+    if not isinstance(aliases, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in aliases.values()
+    ):
+        raise ctx.error("[header_aliases] 的每个值应为文字列表", table="header_aliases")
+
+    defence_levels = enum_list("defence_levels", parse_level)
+    defence_exempt = data.get("defence_exempt", [])
+    if not isinstance(defence_exempt, list):
+        raise ctx.error("“defence_exempt”应为列表", key="defence_exempt")
+
+    individual = data.get("individual_submission", True)
+    max_sub = data.get("max_online_submissions", 3)
+    if not isinstance(individual, bool):
+        raise ctx.error("“individual_submission”应为 true 或 false", key="individual_submission")
+    if not isinstance(max_sub, int) or isinstance(max_sub, bool) or max_sub < 1:
+        raise ctx.error("“max_online_submissions”应为正整数", key="max_online_submissions")
+
+    spec = CampaignSpec(
+        code=code, notice=s("notice", ""), title=s("title"), committee=s("committee"),
+        office=s("office"), room=s("room", ""), address=s("address", ""), timezone=tz,
+        year=year, source=s("source", ""), tracks=tracks, levels=levels, series=list(series),
+        individual_submission=individual, max_online_submissions=max_sub,
+        defence_levels=defence_levels, defence_exempt=[str(x) for x in defence_exempt],
+        dossier_prefix=prefixes["dossier"], receipt_prefix=prefixes["receipt"],
+        notice_prefix=prefixes["notice"], contacts=[dict(c) for c in contacts],
+        header_aliases={k: list(v) for k, v in aliases.items()}, text=text,
+    )
+    spec.windows = [_window(ctx, i, w, zone, spec) for i, w in enumerate(_tables(ctx, data, "windows"))]
+    if not spec.windows:
+        raise ctx.error("至少需要一个 [[windows]] 纸质材料报送时间")
+    spec.fees = [_fee(ctx, i, f, spec) for i, f in enumerate(_tables(ctx, data, "fees"))]
+    seen_fees: set[tuple[Track, Level]] = set()
+    for i, fee in enumerate(spec.fees):
+        if (fee.track, fee.level) in seen_fees:
+            raise ctx.error(f"{fee.track}{fee.level}的收费标准重复", table="fees", index=i)
+        seen_fees.add((fee.track, fee.level))
+    items = _tables(ctx, data, "checklist")
+    seen: set[str] = set()
+    for i, raw in enumerate(items):
+        item = _item(ctx, i, raw, spec, enum_list)
+        if item.key in seen:
+            raise ctx.error(f"材料键“{item.key}”重复", table="checklist", index=i, key="key")
+        seen.add(item.key)
+        spec.checklist.append(item)
+    if not spec.checklist:
+        raise ctx.error("至少需要一项 [[checklist]] 材料")
+    return spec
+
+
+def _tables(ctx: _Ctx, data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
+        raise ctx.error(f"“{name}”应写成 [[{name}]] 表数组", key=name)
+    return value
+
+
+def _check_keys(ctx: _Ctx, table: str, index: int, raw: dict[str, Any], allowed: set[str]) -> None:
+    for key in raw:
+        if key not in allowed:
+            raise ctx.error(f"[[{table}]] 中未知的键“{key}”", table=table, index=index, key=key)
+
+
+def _to_utc(value: object, zone: zoneinfo.ZoneInfo, *, end: bool) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=zone)
+        return value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        day = value + dt.timedelta(days=1) if end else value
+        return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone).astimezone(dt.UTC)
+    return None
+
+
+def _window(ctx: _Ctx, i: int, raw: dict[str, Any], zone: zoneinfo.ZoneInfo,
+            spec: CampaignSpec) -> WindowSpec:
+    _check_keys(ctx, "windows", i, raw, _WINDOW_KEYS)
+    start = _to_utc(raw.get("start"), zone, end=False)
+    end = _to_utc(raw.get("end"), zone, end=True)
+    if start is None or end is None:
+        raise ctx.error(
+            "start 和 end 应为日期（2021-09-25）或日期时间（2024-10-24T10:00:00）",
+            table="windows", index=i, key="start" if start is None else "end",
+        )
+    if end <= start:
+        raise ctx.error("结束时间早于开始时间", table="windows", index=i, key="end")
+    series = raw.get("series")
+    if series is not None and (not isinstance(series, str) or (spec.series and series not in spec.series)):
+        raise ctx.error(f"系列“{series}”不在本批次的 series 列表中", table="windows", index=i, key="series")
+    return WindowSpec(
+        starts_at=start, ends_at=end, series=series,
+        label=str(raw.get("label", "纸质材料报送时间")), clause=str(raw.get("clause", "")),
+    )
+
+
+def _fee(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec) -> FeeSpec:
+    _check_keys(ctx, "fees", i, raw, _FEE_KEYS)
+    try:
+        track = parse_track(str(raw.get("track", "")))
+        level = parse_level(str(raw.get("level", "")))
+    except DomainError as exc:
+        raise ctx.error(exc.message, table="fees", index=i) from None
+    if track not in spec.tracks or level not in spec.levels:
+        raise ctx.error(f"{track}{level}不在本批次的 tracks/levels 中", table="fees", index=i)
+    has_amount, unknown = "yuan" in raw, raw.get("unknown", False) is True
+    if has_amount == unknown:
+        raise ctx.error(
+            "每项收费须且只须写 yuan = 金额，或 unknown = true（通知未载明）",
+            table="fees", index=i,
+        )
+    amount: Money | None = None
+    if has_amount:
+        value = raw["yuan"]
+        if isinstance(value, float):
+            raise ctx.error("金额请写成整数或带引号的文字，如 380 或 \"380.50\"（不用小数浮点）",
+                            table="fees", index=i, key="yuan")
+        try:
+            amount = Money.parse(value)
+        except DomainError as exc:
+            raise ctx.error(exc.message, table="fees", index=i, key="yuan") from None
+        if amount.fen <= 0:
+            raise ctx.error("收费金额应大于零", table="fees", index=i, key="yuan")
+    return FeeSpec(track=track, level=level, amount=amount, clause=str(raw.get("clause", "")))
+
+
+def _item(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec, enum_list: Any) -> ItemSpec:
+    t = "checklist"
+    _check_keys(ctx, t, i, raw, _ITEM_KEYS)
+    key = raw.get("key")
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise ctx.error("材料键 key 应为小写英文字母、数字或 _，如 review_form", table=t, index=i, key="key")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ctx.error("缺少材料名称 name", table=t, index=i, key="name")
+    try:
+        kind = ItemKind(raw.get("kind", ""))
+    except ValueError:
+        raise ctx.error(
+            f"材料类型 kind 应为 {'、'.join(k.value for k in ItemKind)} 之一",
+            table=t, index=i, key="kind",
+        ) from None
+    copies = raw.get("copies", 1)
+    if not isinstance(copies, int) or isinstance(copies, bool) or not 0 <= copies <= 20:
+        raise ctx.error("份数 copies 应为 0–20 的整数", table=t, index=i, key="copies")
+    flags = {}
+    for k in ("stamp", "endorsement", "watermark", "double_sided", "match_online", "optional"):
+        v = raw.get(k, False)
+        if not isinstance(v, bool):
+            raise ctx.error(f"“{k}”应为 true 或 false", table=t, index=i, key=k)
+        flags[k] = v
+    tracks = enum_list("tracks", parse_track, table=t, index=i, source=raw)
+    levels = enum_list("levels", parse_level, table=t, index=i, source=raw)
+    when = enum_list("when", Condition, table=t, index=i, source=raw)
+    unless = enum_list("unless", Condition, table=t, index=i, source=raw)
+    for tr in tracks:
+        if tr not in spec.tracks:
+            raise ctx.error(f"申报类型“{tr}”不在本批次的 tracks 中", table=t, index=i, key="tracks")
+    handwritten = raw.get("handwritten", "")
+    if not isinstance(handwritten, str):
+        raise ctx.error("handwritten 应为须手写的句子", table=t, index=i, key="handwritten")
+    return ItemSpec(
+        key=key, name=name.strip(), kind=kind, copies=copies, needs_stamp=flags["stamp"],
+        needs_endorsement=flags["endorsement"], handwritten=handwritten.strip(),
+        watermark=flags["watermark"], double_sided=flags["double_sided"],
+        must_match_online=flags["match_online"], tracks=tracks, levels=levels, when=when,
+        unless=unless, optional=flags["optional"], note=str(raw.get("note", "")),
+        clause=str(raw.get("clause", "")),
+    )

@@ -1,0 +1,119 @@
+"""Resident ID numbers (居民身份证号码, GB 11643-1999).
+
+18 characters: 6-digit area code, 8-digit birth date, 3-digit sequence (odd = male), and an
+ISO 7064 MOD 11-2 check character that may be ``X``. The check digit and birth date are
+validated with python-stdnum; cleaning of what forms and spreadsheets deliver is ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
+
+from models.errors import InvalidInput
+
+_FLOAT_LIKE = re.compile(r"^\d(\.\d+)?[eE][+]?\d+$")
+
+
+class Sex(StrEnum):
+    male = "男"
+    female = "女"
+
+
+def clean_id_text(text: object) -> str:
+    """Undo what Excel, WPS and typists do to an ID: apostrophe text marker, spaces (incl.
+    U+3000), full-width digits and ``ｘ``, lower-case ``x``."""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = s.strip().lstrip("'‘’`")
+    s = re.sub(r"[\s\u200b\u200e\u200f\ufeff-]", "", s)
+    return s.upper()
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentId:
+    number: str
+
+    @classmethod
+    def parse(cls, text: object) -> ResidentId:
+        raw = "" if text is None else str(text)
+        s = clean_id_text(raw)
+        if not s:
+            raise InvalidInput("身份证号为空", code="id.empty")
+        if _FLOAT_LIKE.match(s) or isinstance(text, float):
+            raise InvalidInput(
+                f"身份证号“{raw.strip()}”已被 Excel 转成数字（科学计数法），后几位已丢失，"
+                "无法恢复：请在表格中把该列设为文本后重新导出",
+                code="id.excel_float",
+            )
+        if len(s) == 15 and s.isdigit():
+            raise InvalidInput(
+                f"“{s}”是 15 位旧身份证号，已停止使用：请提供 18 位居民身份证号码",
+                code="id.legacy_15",
+            )
+        if not re.fullmatch(r"\d{17}[\dX]", s):
+            if len(s) < 18:
+                raise InvalidInput(
+                    f"身份证号“{s}”只有 {len(s)} 位，应为 18 位", code="id.too_short"
+                )
+            if len(s) > 18:
+                raise InvalidInput(
+                    f"身份证号“{s}”有 {len(s)} 位，应为 18 位", code="id.too_long"
+                )
+            raise InvalidInput(
+                f"身份证号“{s}”含有非法字符：前 17 位应为数字，最后一位为数字或 X",
+                code="id.bad_chars",
+            )
+        try:
+            ric.validate(s)
+        except InvalidChecksum:
+            raise InvalidInput(
+                f"身份证号“{s}”校验位不正确（最后一位应为 {ric.calc_check_digit(s)}），请核对",
+                code="id.bad_check_digit",
+            ) from None
+        except InvalidComponent:
+            raise InvalidInput(
+                f"身份证号“{s}”中的出生日期 {s[6:14]} 不存在，请核对", code="id.bad_birth_date"
+            ) from None
+        except ValidationError as exc:
+            raise InvalidInput(f"身份证号“{s}”无效：{exc}", code="id.invalid") from None
+        return cls(s)
+
+    @property
+    def birth_date(self) -> dt.date:
+        return ric.get_birth_date(self.number)  # type: ignore[no-any-return]
+
+    @property
+    def sex(self) -> Sex:
+        return Sex.male if int(self.number[16]) % 2 == 1 else Sex.female
+
+    @property
+    def area_code(self) -> str:
+        return self.number[:6]
+
+    @property
+    def last6(self) -> str:
+        return self.number[-6:]
+
+    def masked(self) -> str:
+        """652801********1234: area code and last four, as shown to the public (PIPL)."""
+        return mask_id(self.number)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+def mask_id(number: str) -> str:
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def make_check_digit(first17: str) -> str:
+    """Check character for 17 digits (used by demo data and tests)."""
+    return str(ric.calc_check_digit(first17 + "0"))

@@ -1,0 +1,56 @@
+"""Person names normalised for display and for matching.
+
+Names from Xinjiang join parts with a middle dot (阿依古丽·买买提) that arrives as ``·`` ``•``
+``・`` ``.`` ``‧`` ``･`` ``●`` or not at all; half- and full-width forms are mixed; forms add
+stray spaces. ``display_name`` keeps one canonical dot; ``name_key`` drops every separator so
+all variants meet; ``pinyin_keys`` gives the full pinyin and the initials for search.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pypinyin import Style, lazy_pinyin
+
+CANONICAL_DOT = "·"  # U+00B7, the form GB 18030 and the ID card use
+_DOTS = "·•・.‧･●∙⋅﹒．ㆍ\u2027\u30fb\uff65"
+_DOT_RE = re.compile(f"\\s*[{re.escape(_DOTS)}]+\\s*")
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def display_name(text: str) -> str:
+    """The name as it should be stored and printed: NFKC, no control or invisible characters,
+    one canonical middle dot between parts, single spaces only inside Latin names."""
+    s = unicodedata.normalize("NFKC", text)
+    s = _INVISIBLE_RE.sub("", _CONTROL_RE.sub("", s))
+    s = _DOT_RE.sub(CANONICAL_DOT, s.strip())
+    s = s.strip(CANONICAL_DOT)
+    # Spaces between CJK characters are typing noise (张 三, 姓　名); keep them between Latin words.
+    s = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", s)
+    return _SPACE_RE.sub(" ", s)
+
+
+def name_key(text: str) -> str:
+    """The matching key: every dot and space removed, case folded.
+
+    ``阿依古丽·买买提``, ``阿依古丽•买买提``, ``阿依古丽.买买提`` and ``阿依古丽买买提`` share one key."""
+    s = display_name(text)
+    return re.sub(rf"[\s{re.escape(CANONICAL_DOT)}]", "", s).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class PinyinKeys:
+    full: str  # "ayiguli maimaiti" without separators: "ayigulimaimaiti"
+    initials: str  # "ayglmmt"
+
+
+def pinyin_keys(text: str) -> PinyinKeys:
+    """Pinyin of the name for search; characters without a reading (Latin, digits) are kept."""
+    key = name_key(text)
+    syllables = lazy_pinyin(key, errors=lambda chars: list(chars.lower()))
+    initials = lazy_pinyin(key, style=Style.FIRST_LETTER, errors=lambda chars: list(chars.lower()))
+    return PinyinKeys(full="".join(syllables), initials="".join(initials))

@@ -1,0 +1,36 @@
+"""Payments. A row is never updated or deleted: a void or a refund is a new row that points at
+the original (``original_id``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime, utcnow
+
+
+class Payment(SQLModel, table=True):
+    __tablename__ = "payment"
+    __table_args__ = (UniqueConstraint("campaign_id", "receipt_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    receipt_no: int
+    receipt_code: str = Field(sa_type=String(40), index=True)
+    kind: str = Field(sa_type=String(16))  # PaymentKind
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    original_id: int | None = Field(default=None, foreign_key="payment.id", index=True)
+    amount_fen: int  # positive; the kind says which way the money went
+    method: str = Field(sa_type=String(16))  # PaymentMethod
+    reference: str = Field(default="", sa_type=String(100))
+    fiscal_receipt_no: str = Field(default="", sa_type=String(60))  # 财政票据号
+    tendered_fen: int | None = None
+    reason: str = Field(default="", sa_type=String(60))
+    note: str = Field(default="", sa_type=Text)
+    cashier_id: int = Field(foreign_key="desk_user.id")
+    desk: str = Field(default="", sa_type=String(40))
+    business_date: dt.date = Field(index=True)
+    idempotency_key: str | None = Field(default=None, sa_type=String(64), unique=True)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

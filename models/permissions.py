@@ -1,0 +1,60 @@
+"""Who may do what. Every service checks its action here before it changes anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.errors import PermissionDenied
+from models.vocab import Role
+
+
+class Action(StrEnum):
+    user_add = "user.add"
+    campaign_load = "campaign.load"
+    campaign_new = "campaign.new"
+    fee_set = "fee.set"
+    id_view_full = "id.view_full"
+
+
+ACTION_LABELS = {
+    Action.user_add: "添加用户",
+    Action.campaign_load: "载入评审批次",
+    Action.campaign_new: "新建评审批次",
+    Action.fee_set: "设定收费标准",
+    Action.id_view_full: "查看完整身份证号",
+}
+
+POLICY: dict[Action, frozenset[Role]] = {
+    Action.user_add: frozenset({Role.admin, Role.lead}),
+    Action.campaign_load: frozenset({Role.admin, Role.lead}),
+    Action.campaign_new: frozenset({Role.admin, Role.lead}),
+    Action.fee_set: frozenset({Role.lead}),
+    Action.id_view_full: frozenset({Role.clerk, Role.lead}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: a logged-in user, or ``SYSTEM`` for first-run setup and demo seeding."""
+
+    user_id: int | None
+    username: str
+    role: Role
+    desk: str = ""
+
+    def can(self, action: Action) -> bool:
+        return self.role in POLICY[action]
+
+
+SYSTEM = Actor(user_id=None, username="system", role=Role.admin)
+
+
+def require(actor: Actor, action: Action) -> None:
+    if not actor.can(action):
+        allowed = "、".join(r.label for r in sorted(POLICY[action]))
+        raise PermissionDenied(
+            f"{actor.role.label}无权{ACTION_LABELS[action]}（需要：{allowed}）",
+            action=str(action),
+            role=str(actor.role),
+        )

@@ -1,0 +1,247 @@
+"""Campaigns: load from a file or a shipped preset, look up fees and windows, set a fee."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from models import audit
+from models.campaign import Campaign, ChecklistItem, FeeRule, PaperWindow
+from models.campaign_spec import CampaignSpec, parse_campaign
+from models.errors import (
+    Conflict,
+    FeeNotApplicable,
+    FeeUnknown,
+    InvalidInput,
+    NotFound,
+    PresetError,
+)
+from models.money import Money
+from models.permissions import Action, Actor, require
+from models.presets import preset_files
+from models.services.numbering import create_sequences
+from models.types import utcnow
+from models.vocab import Level, Track, parse_level, parse_track
+
+
+def read_preset(name: str) -> tuple[str, str]:
+    """Find a shipped preset by notice number (``000``), code (``bz-vocational-2021``) or file
+    name; return ``(filename, text)``."""
+    wanted = name.strip().removesuffix(".toml")
+    for f in preset_files():
+        stem = f.name.removesuffix(".toml")
+        number, _, code = stem.partition("-")
+        if wanted in (stem, number, code):
+            return f.name, f.read_text(encoding="utf-8")
+    names = "、".join(f.name.removesuffix(".toml") for f in preset_files())
+    raise NotFound(f"没有名为“{name}”的预设；可用：{names}", code="campaign.no_preset")
+
+
+def read_campaign_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PresetError(f"找不到评审批次文件 {path}", filename=str(path)) from None
+    except UnicodeDecodeError:
+        raise PresetError(
+            f"评审批次文件 {path} 不是 UTF-8 编码：请用 UTF-8 保存后再载入", filename=str(path)
+        ) from None
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    return list(session.exec(select(Campaign).order_by(col(Campaign.year).desc(), Campaign.code)))
+
+
+def get_campaign(session: Session, code: str) -> Campaign:
+    campaign = session.exec(select(Campaign).where(Campaign.code == code)).first()
+    if campaign is None:
+        raise NotFound(f"没有代码为“{code}”的评审批次", code="campaign.not_found")
+    return campaign
+
+
+def load_campaign(
+    session: Session, actor: Actor, text: str, *, filename: str = "<text>",
+    code: str | None = None, action: Action = Action.campaign_load,
+) -> Campaign:
+    """Create a campaign from campaign-file text. ``code`` replaces the file's code (for
+    ``desk campaign new CODE --from PRESET``)."""
+    require(actor, action)
+    spec = parse_campaign(text, filename)
+    if code is not None:
+        spec = _with_code(spec, code, filename)
+    if session.exec(select(Campaign).where(Campaign.code == spec.code)).first() is not None:
+        raise Conflict(
+            f"评审批次“{spec.code}”已存在；如需另建，请用 desk campaign new 新代码 --from …",
+            code="campaign.exists",
+        )
+    campaign = Campaign(
+        code=spec.code, title=spec.title, committee=spec.committee, office=spec.office,
+        room=spec.room, address=spec.address, timezone=spec.timezone, year=spec.year,
+        source=spec.source, tracks=[t.value for t in spec.tracks],
+        levels=[lv.value for lv in spec.levels], series=spec.series,
+        individual_submission=spec.individual_submission,
+        max_online_submissions=spec.max_online_submissions,
+        defence_levels=[lv.value for lv in spec.defence_levels],
+        defence_exempt=spec.defence_exempt, dossier_prefix=spec.dossier_prefix,
+        receipt_prefix=spec.receipt_prefix, notice_prefix=spec.notice_prefix,
+        contacts=spec.contacts, header_aliases=spec.header_aliases, preset_text=text,
+    )
+    session.add(campaign)
+    session.flush()
+    assert campaign.id is not None
+    cid = campaign.id
+    for w in spec.windows:
+        session.add(PaperWindow(campaign_id=cid, series=w.series, starts_at=w.starts_at,
+                                ends_at=w.ends_at, label=w.label, clause=w.clause))
+    for f in spec.fees:
+        session.add(FeeRule(campaign_id=cid, track=f.track.value, level=f.level.value,
+                            amount_fen=f.amount.fen if f.amount else None, clause=f.clause))
+    for pos, it in enumerate(spec.checklist, start=1):
+        session.add(ChecklistItem(
+            campaign_id=cid, key=it.key, position=pos, name=it.name, kind=it.kind.value,
+            copies=it.copies, needs_stamp=it.needs_stamp, needs_endorsement=it.needs_endorsement,
+            handwritten=it.handwritten, watermark=it.watermark, double_sided=it.double_sided,
+            must_match_online=it.must_match_online, tracks=[t.value for t in it.tracks],
+            levels=[lv.value for lv in it.levels], when=[c.value for c in it.when],
+            unless=[c.value for c in it.unless], optional=it.optional, note=it.note,
+            clause=it.clause,
+        ))
+    create_sequences(session, cid)
+    session.flush()
+    audit.record(
+        session, actor_id=actor.user_id, actor_name=actor.username, action=str(action),
+        entity="campaign", entity_id=spec.code, campaign_id=cid, desk=actor.desk,
+        detail={"file": filename, "notice": spec.notice, "fees": len(spec.fees),
+                "windows": len(spec.windows), "checklist": len(spec.checklist)},
+    )
+    return campaign
+
+
+def new_from_preset(session: Session, actor: Actor, code: str, preset: str) -> Campaign:
+    """``preset`` is a shipped preset's name or number, or a path to a campaign file."""
+    path = Path(preset)
+    if path.suffix == ".toml" and path.exists():
+        filename, text = str(path), read_campaign_file(path)
+    else:
+        filename, text = read_preset(preset)
+    return load_campaign(session, actor, text, filename=filename, code=code,
+                         action=Action.campaign_new)
+
+
+def _with_code(spec: CampaignSpec, code: str, filename: str) -> CampaignSpec:
+    import re
+
+    if not re.match(r"^[a-z0-9][a-z0-9\-]{1,38}$", code):
+        raise InvalidInput(
+            "批次代码应为 2–39 个小写字母、数字或 -，如 bz-vocational-2025", code="campaign.bad_code"
+        )
+    spec.code = code
+    return spec
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    track: Track
+    level: Level
+    amount: Money
+    clause: str
+
+
+def fee_rules(session: Session, campaign_id: int) -> list[FeeRule]:
+    return list(session.exec(
+        select(FeeRule).where(FeeRule.campaign_id == campaign_id).order_by(FeeRule.id)
+    ))
+
+
+def fee_for(session: Session, campaign_id: int, track: Track | str, level: Level | str) -> Fee:
+    """The review fee, or an error: not applicable to this campaign, or not stated (unknown)."""
+    track, level = parse_track(str(track)), parse_level(str(level))
+    rule = session.exec(
+        select(FeeRule).where(FeeRule.campaign_id == campaign_id, FeeRule.track == track.value,
+                              FeeRule.level == level.value)
+    ).first()
+    if rule is None:
+        raise FeeNotApplicable(f"本批次不受理“{track}{level}”，没有对应的评审费")
+    if rule.amount_fen is None:
+        raise FeeUnknown(
+            f"通知未载明“{track}{level}”的评审费，暂不能收费：请负责人先设定收费标准",
+            track=track.value, level=level.value,
+        )
+    return Fee(track=track, level=level, amount=Money(rule.amount_fen), clause=rule.clause)
+
+
+def set_fee(
+    session: Session, actor: Actor, campaign_id: int, track: Track | str, level: Level | str,
+    amount: Money, *, reason: str,
+) -> FeeRule:
+    """A lead sets (or corrects) a fee, with the reason (e.g. the document that states it)."""
+    require(actor, Action.fee_set)
+    track, level = parse_track(str(track)), parse_level(str(level))
+    if amount.fen <= 0:
+        raise InvalidInput("收费金额应大于零", code="fee.not_positive")
+    if not reason.strip():
+        raise InvalidInput("请填写设定依据（如文件名称和文号）", code="fee.no_reason")
+    rule = session.exec(
+        select(FeeRule).where(FeeRule.campaign_id == campaign_id, FeeRule.track == track.value,
+                              FeeRule.level == level.value).with_for_update()
+    ).first()
+    if rule is None:
+        raise FeeNotApplicable(f"本批次不受理“{track}{level}”，不能设定收费标准")
+    old = rule.amount_fen
+    rule.amount_fen = amount.fen
+    rule.set_by_id = actor.user_id
+    rule.set_at = utcnow()
+    rule.clause = f"{rule.clause}；负责人设定：{reason.strip()}".lstrip("；")
+    session.add(rule)
+    audit.record(
+        session, actor_id=actor.user_id, actor_name=actor.username, action=str(Action.fee_set),
+        entity="fee_rule", entity_id=rule.id, campaign_id=campaign_id, desk=actor.desk,
+        detail={"track": track.value, "level": level.value, "old_fen": old,
+                "new_fen": amount.fen, "reason": reason.strip()},
+    )
+    return rule
+
+
+@dataclass(frozen=True, slots=True)
+class WindowStatus:
+    open: bool
+    window: PaperWindow | None  # the window that applies (open now, or the nearest)
+    message: str
+
+
+def window_status(
+    session: Session, campaign: Campaign, *, series: str | None = None, at: dt.datetime | None = None
+) -> WindowStatus:
+    """Is the paper window open at ``at`` for ``series``? Series-specific windows win over
+    campaign-wide ones."""
+    at = at or utcnow()
+    assert campaign.id is not None
+    windows = list(session.exec(
+        select(PaperWindow).where(PaperWindow.campaign_id == campaign.id)
+        .order_by(PaperWindow.starts_at)
+    ))
+    specific = [w for w in windows if series is not None and w.series == series]
+    candidates = specific or [w for w in windows if w.series is None]
+    if not candidates:
+        return WindowStatus(False, None, f"本批次没有“{series or ''}”系列的报送时间")
+    zone = campaign.zone
+
+    def fmt(w: PaperWindow) -> str:
+        a, b = w.starts_at.astimezone(zone), w.ends_at.astimezone(zone)
+        if a.time() == dt.time(0) and b.time() == dt.time(0):
+            last = (b - dt.timedelta(days=1)).date()
+            return f"{a:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+        return f"{a:%Y-%m-%d %H:%M} 至 {b:%Y-%m-%d %H:%M}"
+
+    for w in candidates:
+        if w.starts_at <= at < w.ends_at:
+            return WindowStatus(True, w, f"{w.label}：{fmt(w)}（进行中）")
+    future = [w for w in candidates if w.starts_at > at]
+    if future:
+        w = future[0]
+        return WindowStatus(False, w, f"{w.label}尚未开始：{fmt(w)}")
+    w = candidates[-1]
+    return WindowStatus(False, w, f"{w.label}已结束：{fmt(w)}；逾期不予受理")

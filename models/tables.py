@@ -1,0 +1,32 @@
+"""Import every table so ``SQLModel.metadata`` is complete (Alembic and tests use this)."""
+
+from sqlmodel import SQLModel
+
+from models.audit import AuditEvent
+from models.campaign import Campaign, ChecklistItem, FeeRule, NumberSequence, PaperWindow
+from models.dossier import Dossier, DossierVisit, ItemVerdict
+from models.online import OnlineRecord
+from models.payment import Payment
+from models.printjob import PrintJob
+from models.tally import DayClose
+from models.users import User
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AuditEvent",
+    "Campaign",
+    "ChecklistItem",
+    "DayClose",
+    "Dossier",
+    "DossierVisit",
+    "FeeRule",
+    "ItemVerdict",
+    "NumberSequence",
+    "OnlineRecord",
+    "PaperWindow",
+    "Payment",
+    "PrintJob",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,174 @@
+"""The office's vocabulary: English identifiers whose values are the notices' Chinese terms."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from models.errors import InvalidInput
+
+
+class Role(StrEnum):
+    clerk = "clerk"  # 受理员
+    cashier = "cashier"  # 收费员
+    lead = "lead"  # 负责人
+    admin = "admin"  # 管理员
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {Role.clerk: "受理员", Role.cashier: "收费员", Role.lead: "负责人", Role.admin: "管理员"}
+
+
+class Track(StrEnum):
+    """申报类型."""
+
+    review = "评审"
+    initial = "初次确定"
+    conferral = "授予"
+
+
+class Level(StrEnum):
+    """级别 as fees and checklists use it; 员级/助理级 are 初级, 副高级/正高级 are 高级."""
+
+    junior = "初级"
+    intermediate = "中级"
+    senior = "高级"
+
+
+_LEVEL_ALIASES = {
+    "初级": Level.junior,
+    "员级": Level.junior,
+    "助理级": Level.junior,
+    "初级职称": Level.junior,
+    "中级": Level.intermediate,
+    "中级职称": Level.intermediate,
+    "高级": Level.senior,
+    "副高级": Level.senior,
+    "副高": Level.senior,
+    "正高级": Level.senior,
+    "正高": Level.senior,
+}
+_TRACK_ALIASES = {
+    "评审": Track.review,
+    "职称评审": Track.review,
+    "正常晋升": Track.review,
+    "初次评定": Track.review,  # 002 (六): 初次评定初级 is a first regular review, priced as 评审 初级
+    "初次确定": Track.initial,
+    "初定": Track.initial,
+    "初次认定": Track.initial,
+    "授予": Track.conferral,
+}
+
+
+def parse_level(text: str) -> Level:
+    key = "".join(str(text).split())
+    if key in _LEVEL_ALIASES:
+        return _LEVEL_ALIASES[key]
+    # "中级（讲师）", "助理级(助理讲师)": take the part before a bracket
+    for sep in ("(", "（"):
+        head = key.split(sep, 1)[0]
+        if head in _LEVEL_ALIASES:
+            return _LEVEL_ALIASES[head]
+    raise InvalidInput(
+        f"无法识别的级别“{text}”：应为 初级（员级/助理级）、中级 或 高级（副高级/正高级）",
+        code="level.unknown",
+    )
+
+
+def parse_track(text: str) -> Track:
+    key = "".join(str(text).split())
+    if key in _TRACK_ALIASES:
+        return _TRACK_ALIASES[key]
+    raise InvalidInput(
+        f"无法识别的申报类型“{text}”：应为 评审、初次确定 或 授予", code="track.unknown"
+    )
+
+
+class ItemKind(StrEnum):
+    """How a checklist item is handled at the counter."""
+
+    form = "form"  # 表格：系统打印，份数、盖章、手写意见
+    original_kept = "original_kept"  # 原件留存
+    copy_kept = "copy_kept"  # 复印件留存（加盖公章并签署“已审核，与原件相符”）
+    original_shown = "original_shown"  # 原件核对后当场退还，留存复印件
+
+    @property
+    def label(self) -> str:
+        return {
+            ItemKind.form: "表格",
+            ItemKind.original_kept: "原件（留存）",
+            ItemKind.copy_kept: "复印件（留存）",
+            ItemKind.original_shown: "原件核对退还＋复印件留存",
+        }[self]
+
+
+class Condition(StrEnum):
+    """Facts about an applicant that make checklist items apply or not."""
+
+    fanghuiju = "fanghuiju"  # 参加“访惠聚”驻村等工作
+    first_direct_intermediate = "first_direct_intermediate"  # 首次参评且直接申报中级
+    private_firm = "private_firm"  # 民营企业
+    in_service_study = "in_service_study"  # 在职教育学历
+    has_awards = "has_awards"  # 有获奖（表彰）证书
+    has_papers = "has_papers"  # 有论文、论著
+    county_or_below = "county_or_below"  # 县市及县市以下单位
+    teacher = "teacher"  # 教师（普通话二级乙等）
+    language_teacher = "language_teacher"  # 语文学科教师（普通话二级甲等）
+
+    @property
+    def label(self) -> str:
+        return CONDITION_LABELS[self]
+
+
+CONDITION_LABELS = {
+    Condition.fanghuiju: "参加“访惠聚”驻村等工作",
+    Condition.first_direct_intermediate: "首次参评直接申报中级",
+    Condition.private_firm: "民营企业",
+    Condition.in_service_study: "在职教育学历",
+    Condition.has_awards: "有获奖（表彰）证书",
+    Condition.has_papers: "有论文、论著",
+    Condition.county_or_below: "县市及以下单位",
+    Condition.teacher: "教师",
+    Condition.language_teacher: "语文学科教师",
+}
+
+
+class NumberKind(StrEnum):
+    dossier = "dossier"  # 受理编号
+    receipt = "receipt"  # 收据号
+    notice = "notice"  # 补正通知编号
+
+
+class DossierStatus(StrEnum):
+    returned = "returned"  # 退回补正
+    accepted = "accepted"  # 已受理
+    handed_over = "handed_over"  # 已移交评委会
+
+
+class PaymentKind(StrEnum):
+    payment = "payment"
+    void = "void"
+    refund = "refund"
+
+
+class PaymentMethod(StrEnum):
+    cash = "cash"  # 现金
+    transfer = "transfer"  # 银行转账
+    card = "card"  # POS 刷卡
+    qr = "qr"  # 扫码（微信/支付宝）
+
+    @property
+    def label(self) -> str:
+        return {"cash": "现金", "transfer": "银行转账", "card": "POS刷卡", "qr": "扫码支付"}[self]
+
+
+class PrintJobStatus(StrEnum):
+    queued = "queued"
+    printing = "printing"
+    done = "done"
+    failed = "failed"
+
+
+ONLINE_APPROVED = "通过形式审核"

@@ -1,0 +1,180 @@
+"""A campaign as people read it (CLI ``desk campaign show`` and the home screen)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session, select
+
+from models.campaign import ChecklistItem, PaperWindow
+from models.campaign_spec import CampaignSpec
+from models.money import Money
+from models.services.campaigns import fee_rules, get_campaign
+from models.vocab import Condition, ItemKind
+
+
+@dataclass
+class WindowRow:
+    label: str
+    start: str
+    end: str
+    series: str
+    clause: str
+
+
+@dataclass
+class FeeRow:
+    track: str
+    level: str
+    fen: int | None
+    clause: str
+
+    @property
+    def shown(self) -> str:
+        return "未载明（暂不收费）" if self.fen is None else f"{Money(self.fen).figures()} 元"
+
+
+@dataclass
+class ItemRow:
+    name: str
+    kind: str
+    copies: int
+    requirements: str
+    applies: str
+    clause: str
+
+
+@dataclass
+class CampaignView:
+    code: str
+    title: str
+    committee: str
+    place: str
+    source: str
+    contacts: str
+    windows: list[WindowRow] = field(default_factory=list)
+    fees: list[FeeRow] = field(default_factory=list)
+    items: list[ItemRow] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_spec(cls, spec: CampaignSpec) -> CampaignView:
+        zone = zoneinfo.ZoneInfo(spec.timezone)
+        view = cls(
+            code=spec.code, title=spec.title, committee=spec.committee,
+            place=spec.address or f"{spec.office}{spec.room}", source=spec.source,
+            contacts=_contacts(spec.contacts),
+        )
+        view.windows = [
+            _window_row(w.label, w.starts_at, w.ends_at, w.series, w.clause, zone)
+            for w in spec.windows
+        ]
+        view.fees = [
+            FeeRow(f.track.value, f.level.value, f.amount.fen if f.amount else None, f.clause)
+            for f in spec.fees
+        ]
+        view.items = [
+            _item_row(i.name, i.kind.value, i.copies, i.needs_stamp, i.needs_endorsement,
+                      i.handwritten, i.watermark, i.double_sided, i.must_match_online,
+                      [t.value for t in i.tracks], [lv.value for lv in i.levels],
+                      [c.value for c in i.when], [c.value for c in i.unless], i.clause)
+            for i in spec.checklist
+        ]
+        return view
+
+
+def campaign_summary(session: Session, code: str) -> CampaignView:
+    c = get_campaign(session, code)
+    assert c.id is not None
+    view = CampaignView(code=c.code, title=c.title, committee=c.committee,
+                        place=c.address or c.place, source=c.source,
+                        contacts=_contacts(c.contacts))
+    windows = session.exec(select(PaperWindow).where(PaperWindow.campaign_id == c.id)
+                           .order_by(PaperWindow.starts_at))
+    view.windows = [_window_row(w.label, w.starts_at, w.ends_at, w.series, w.clause, c.zone)
+                    for w in windows]
+    view.fees = [FeeRow(r.track, r.level, r.amount_fen, r.clause) for r in fee_rules(session, c.id)]
+    items = session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == c.id)
+                         .order_by(ChecklistItem.position))
+    view.items = [
+        _item_row(i.name, i.kind, i.copies, i.needs_stamp, i.needs_endorsement, i.handwritten,
+                  i.watermark, i.double_sided, i.must_match_online, i.tracks, i.levels, i.when,
+                  i.unless, i.clause)
+        for i in items
+    ]
+    return view
+
+
+def _contacts(contacts: list[dict[str, Any]]) -> str:
+    return "；".join(f"{c.get('name', '')} {c.get('phone', '')}".strip() for c in contacts)
+
+
+def _window_row(label: str, start: dt.datetime, end: dt.datetime, series: str | None,
+                clause: str, zone: zoneinfo.ZoneInfo) -> WindowRow:
+    a, b = start.astimezone(zone), end.astimezone(zone)
+    if a.time() == dt.time(0) and b.time() == dt.time(0):
+        shown_a, shown_b = f"{a:%Y-%m-%d}", f"{(b - dt.timedelta(days=1)):%Y-%m-%d}"
+    else:
+        shown_a, shown_b = f"{a:%Y-%m-%d %H:%M}", f"{b:%Y-%m-%d %H:%M}"
+    return WindowRow(label, shown_a, shown_b, series or "全部", clause)
+
+
+def _item_row(name: str, kind: str, copies: int, stamp: bool, endorsement: bool,
+              handwritten: str, watermark: bool, double_sided: bool, match_online: bool,
+              tracks: list[str], levels: list[str], when: list[str], unless: list[str],
+              clause: str) -> ItemRow:
+    req = []
+    if stamp:
+        req.append("盖章")
+    if endorsement:
+        req.append("签署“已审核，与原件相符”")
+    if handwritten:
+        req.append("手写：" + (handwritten[:12] + "……" if len(handwritten) > 12 else handwritten))
+    if watermark:
+        req.append("有水印")
+    if double_sided:
+        req.append("A4双面")
+    if match_online:
+        req.append("与网上一致")
+    applies = []
+    if tracks:
+        applies.append("/".join(tracks))
+    if levels:
+        applies.append("/".join(levels))
+    applies += [f"仅{Condition(c).label}" for c in when]
+    applies += [f"{Condition(c).label}免" for c in unless]
+    return ItemRow(name, ItemKind(kind).label, copies, "；".join(req), "，".join(applies) or "全部",
+                   clause)
+
+
+def render_summary(console: Console, v: CampaignView) -> None:
+    console.print(f"[bold]{v.title}[/]  [dim]({v.code})[/]")
+    console.print(f"评审委员会：{v.committee}")
+    console.print(f"受理地点：{v.place}    联系：{v.contacts}")
+    if v.source:
+        console.print(f"[dim]依据：{v.source}[/]")
+    t = Table(title="纸质材料报送时间", title_justify="left")
+    for col in ("名称", "开始", "结束", "系列", "依据"):
+        t.add_column(col)
+    for w in v.windows:
+        t.add_row(w.label, w.start, w.end, w.series, w.clause)
+    console.print(t)
+    t = Table(title="评审费", title_justify="left")
+    for col in ("申报类型", "级别", "金额", "依据"):
+        t.add_column(col)
+    for f in v.fees:
+        t.add_row(f.track, f.level, f.shown, f.clause)
+    console.print(t)
+    t = Table(title="纸质材料清单", title_justify="left")
+    for col in ("材料", "形式", "份数", "要求", "适用", "依据"):
+        t.add_column(col)
+    for i in v.items:
+        t.add_row(i.name, i.kind, str(i.copies), i.requirements, i.applies, i.clause)
+    console.print(t)

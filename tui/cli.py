@@ -1,0 +1,338 @@
+"""The ``desk`` command. Only the TUI path imports Textual (tested in test_import_hygiene)."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from models.errors import DomainError
+
+app = typer.Typer(
+    name="desk",
+    help="职称评审委员会办公室 纸质材料受理与收费台（committee-desk）",
+    no_args_is_help=False,
+    add_completion=True,
+    rich_markup_mode="rich",
+)
+db_app = typer.Typer(help="数据库：升级结构、查看版本")
+user_app = typer.Typer(help="用户：添加受理员、收费员、负责人、管理员")
+campaign_app = typer.Typer(help="评审批次：列出、查看、载入文件、从预设新建、设定收费标准")
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(campaign_app, name="campaign")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+F = TypeVar("F", bound=Callable[..., Any])
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="配置文件路径（默认在用户配置目录）", envvar="DESK_CONFIG")
+]
+DbOpt = Annotated[str | None, typer.Option("--db", help="数据库 URL（覆盖配置文件和 DESK_DATABASE_URL）")]
+UserOpt = Annotated[
+    str | None, typer.Option("--user", "-u", help="操作人用户名；密码从 DESK_PASSWORD 或提示输入")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("committee-desk")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def handle_errors(fn: F) -> F:
+    """Domain errors become one Chinese line on stderr and exit status 1, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as exc:
+            err.print(f"[bold red]错误[/]：{exc.message}  [dim]({exc.code})[/]")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("已取消")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _context(config: Path | None, db: str | None) -> Any:
+    from tui.context import load_context
+
+    return load_context(config, db)
+
+
+def _acting(session: Any, user: str | None, desk: str) -> Any:
+    """The actor for a state-changing command. On an empty database (first setup) the system
+    acts; afterwards ``--user`` is required and authenticated."""
+    from models.errors import InvalidInput
+    from models.permissions import SYSTEM
+    from models.services.users import authenticate, count_users
+
+    if user is None:
+        if count_users(session) == 0:
+            return SYSTEM
+        raise InvalidInput("请用 --user 指明操作人（负责人或管理员）", code="cli.no_user")
+    password = os.environ.get("DESK_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise InvalidInput("请在 DESK_PASSWORD 环境变量中提供操作人的密码", code="cli.no_password")
+        password = getpass.getpass(f"{user} 的密码：")
+    return authenticate(session, user, password, desk=desk)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="在临时演示数据库上启动（预设 000，演示用户）")] = False,
+    version: Annotated[bool, typer.Option("--version", help="显示版本号")] = False,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """不带子命令时启动受理台界面（Textual）。"""
+    if version:
+        out.print(f"committee-desk {_version()}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is not None:
+        return
+    _run_tui(demo=demo, config=config, db=db)
+
+
+@handle_errors
+def _run_tui(*, demo: bool, config: Path | None, db: str | None) -> None:
+    from models.config import load_config
+
+    cfg = load_config(config)
+    demo_dir = None
+    if demo:
+        demo_dir = tempfile.TemporaryDirectory(prefix="desk-demo-")
+        cfg.database_url = f"sqlite:///{Path(demo_dir.name) / 'demo.sqlite3'}"
+        cfg.campaign = ""
+    elif db:
+        cfg.database_url = db
+    from tui.app import make_app
+
+    try:
+        desk_app = make_app(cfg, demo=demo)
+        desk_app.run()
+    finally:
+        if demo_dir is not None:
+            demo_dir.cleanup()
+
+
+@db_app.command("upgrade")
+@handle_errors
+def db_upgrade(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """把数据库结构升级到最新版本（新数据库会被创建）。"""
+    from models import migrate
+    from models.config import load_config
+    from models.db import make_engine
+
+    cfg = load_config(config)
+    engine = make_engine(db or cfg.database_url)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    after = migrate.current_revision(engine)
+    shown = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        out.print(f"数据库 {shown} 已是最新版本 {after}")
+    else:
+        out.print(f"数据库 {shown} 已从 {before or '空库'} 升级到 {after}")
+
+
+@db_app.command("current")
+@handle_errors
+def db_current(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """显示数据库结构版本与程序所需版本。"""
+    from models import migrate
+    from models.config import load_config
+    from models.db import make_engine
+
+    cfg = load_config(config)
+    engine = make_engine(db or cfg.database_url)
+    out.print(f"数据库：{engine.url.render_as_string(hide_password=True)}")
+    out.print(f"当前版本：{migrate.current_revision(engine) or '（空库）'}；程序需要：{migrate.head_revision()}")
+
+
+@user_app.command("add")
+@handle_errors
+def user_add(
+    name: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option("--role", "-r", help="clerk 受理员 | cashier 收费员 | lead 负责人 | admin 管理员")],
+    display_name: Annotated[str, typer.Option("--display-name", help="显示名（如 受理员小王）")] = "",
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """添加用户。新用户的密码在提示时输入两次；非交互时从标准输入读一行。"""
+    from models.db import session_scope
+    from models.errors import InvalidInput
+    from models.services.users import add_user
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        session.commit()  # keep the login audit even if the rest fails
+        if sys.stdin.isatty():
+            password = getpass.getpass(f"{name} 的新密码：")
+            if getpass.getpass("再输入一次：") != password:
+                raise InvalidInput("两次输入的密码不一致", code="user.password_mismatch")
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        created = add_user(session, actor, username=name, role=role, password=password,
+                           display_name=display_name)
+        out.print(f"已添加用户 {created.username}（{_role_label(created.role)}）")
+
+
+def _role_label(role: str) -> str:
+    from models.vocab import Role
+
+    return Role(role).label
+
+
+@campaign_app.command("list")
+@handle_errors
+def campaign_list(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """列出数据库中的评审批次，以及随程序提供的预设。"""
+    from models.db import session_scope
+    from models.presets import preset_files
+    from models.services.campaigns import list_campaigns
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine, readonly=True) as session:
+        rows = [(c.code, c.year, c.title, c.place) for c in list_campaigns(session)]
+    presets = [p.name.removesuffix(".toml") for p in preset_files()]
+    if as_json:
+        out.print_json(json.dumps({
+            "campaigns": [{"code": r[0], "year": r[1], "title": r[2], "place": r[3]} for r in rows],
+            "presets": presets,
+        }, ensure_ascii=False))
+        return
+    table = Table(title="评审批次", show_lines=False)
+    for col in ("代码", "年度", "名称", "受理地点"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r[0], str(r[1]), r[2], r[3])
+    if rows:
+        out.print(table)
+    else:
+        out.print("数据库中还没有评审批次。")
+    out.print("可用预设：" + "、".join(presets))
+    out.print("[dim]从预设新建：desk campaign new 代码 --from 000[/]")
+
+
+@campaign_app.command("show")
+@handle_errors
+def campaign_show(
+    code: Annotated[str, typer.Argument(help="评审批次代码，或预设名（如 000）")],
+    config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """显示一个评审批次：受理地点、报送时间、收费标准、材料清单。"""
+    from models.db import session_scope
+    from models.errors import NotFound
+    from tui.campaign_view import CampaignView, campaign_summary, render_summary
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine, readonly=True) as session:
+        try:
+            summary = campaign_summary(session, code)
+        except NotFound:
+            from models.campaign_spec import parse_campaign
+            from models.services.campaigns import read_preset
+
+            try:
+                filename, text = read_preset(code)
+            except NotFound:
+                raise NotFound(f"数据库中没有评审批次“{code}”，也没有同名预设",
+                               code="campaign.not_found") from None
+            summary = CampaignView.from_spec(parse_campaign(text, filename))
+    if as_json:
+        out.print_json(json.dumps(summary.to_json(), ensure_ascii=False))
+        return
+    render_summary(out, summary)
+
+
+@campaign_app.command("load")
+@handle_errors
+def campaign_load(
+    file: Annotated[Path, typer.Argument(help="评审批次文件（TOML，UTF-8）")],
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """从文件载入一个评审批次（负责人或管理员）。"""
+    from models.db import session_scope
+    from models.services.campaigns import load_campaign, read_campaign_file
+
+    text = read_campaign_file(file)
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        campaign = load_campaign(session, actor, text, filename=str(file))
+        out.print(f"已载入评审批次 {campaign.code}：{campaign.title}")
+
+
+@campaign_app.command("new")
+@handle_errors
+def campaign_new(
+    code: Annotated[str, typer.Argument(help="新批次代码，如 bz-vocational-2025")],
+    preset: Annotated[str, typer.Option("--from", help="预设名或编号（000–003），或 TOML 文件路径")],
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """从预设或文件新建评审批次（负责人或管理员）。"""
+    from models.db import session_scope
+    from models.services.campaigns import new_from_preset
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        campaign = new_from_preset(session, actor, code, preset)
+        out.print(f"已新建评审批次 {campaign.code}：{campaign.title}")
+
+
+@campaign_app.command("set-fee")
+@handle_errors
+def campaign_set_fee(
+    code: Annotated[str, typer.Argument(help="评审批次代码")],
+    track: Annotated[str, typer.Argument(help="申报类型：评审 | 初次确定 | 授予")],
+    level: Annotated[str, typer.Argument(help="级别：初级 | 中级 | 高级")],
+    amount: Annotated[str, typer.Argument(help="金额（元），如 380 或 380.50")],
+    reason: Annotated[str, typer.Option("--reason", help="设定依据，如文件名称和文号")],
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """设定（或更正）收费标准（负责人）。"""
+    from models.db import session_scope
+    from models.money import Money
+    from models.services.campaigns import get_campaign, set_fee
+
+    money = Money.parse(amount)
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        session.commit()
+        campaign = get_campaign(session, code)
+        assert campaign.id is not None
+        rule = set_fee(session, actor, campaign.id, track, level, money, reason=reason)
+        out.print(f"已设定 {campaign.code} {rule.track}{rule.level} 评审费 {money.figures()} 元（{money.capitals()}）")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

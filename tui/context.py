@@ -1,0 +1,57 @@
+"""Opening the database for the CLI and the app: config, engine, first-run migration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from models import migrate
+from models.config import DeskConfig, load_config
+from models.db import make_engine
+from models.errors import DomainError
+
+
+class DatabaseUnavailable(DomainError):
+    code = "db.unavailable"
+
+
+class SchemaOutdated(DomainError):
+    code = "db.outdated"
+
+
+@dataclass
+class DeskContext:
+    config: DeskConfig
+    engine: Engine
+
+
+def open_database(config: DeskConfig, *, auto_create: bool = True) -> Engine:
+    """Make the engine; a brand-new database is brought to the newest schema, an older one must
+    be upgraded on purpose with ``desk db upgrade`` (other desks may still run the old code)."""
+    engine = make_engine(config.database_url)
+    try:
+        current = migrate.current_revision(engine)
+        head = migrate.head_revision()
+        if current is None and auto_create:
+            migrate.upgrade(engine)
+        elif current != head and current is not None:
+            raise SchemaOutdated(
+                f"数据库结构版本为 {current}，程序需要 {head}：请先运行 desk db upgrade",
+            )
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(
+            f"无法连接数据库 {engine.url.render_as_string(hide_password=True)}：{reason}"
+        ) from exc
+    return engine
+
+
+def load_context(config_path: Path | None = None, database_url: str | None = None) -> DeskContext:
+    config = load_config(config_path)
+    if database_url:
+        config.database_url = database_url
+    return DeskContext(config=config, engine=open_database(config))

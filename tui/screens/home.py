@@ -1,0 +1,140 @@
+"""The home screen of each role: the campaign, its window, today's figures and the fees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from models.errors import DomainError
+from models.vocab import Role
+
+if TYPE_CHECKING:
+    from tui.app import DeskApp
+
+
+@dataclass
+class HomeData:
+    campaign_title: str
+    place: str
+    window: str
+    window_open: bool
+    counts: object
+    fees: list[tuple[str, str, str, bool]]  # track, level, shown, unknown
+    users: int
+    schema: str
+    database: str
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+l", "log_out", "注销/换人", id="home.logout"),
+        Binding("f5", "refresh", "刷新", id="home.refresh"),
+    ]
+
+    @property
+    def desk(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        actor = self.desk.actor
+        assert actor is not None
+        yield Static(
+            f"{actor.role.label} {actor.username} · 窗口 {self.desk.config.desk}", id="status-line"
+        )
+        with VerticalScroll(id="home-body"):
+            yield Static("正在读取……", id="campaign", classes="panel")
+            yield Static("", id="figures", classes="panel")
+            yield Static("", id="fees", classes="panel")
+            if actor.role is Role.admin:
+                yield Static("", id="system", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_log_out(self) -> None:
+        self.desk.log_out()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home")
+    def load(self) -> None:
+        from models import migrate
+        from models.db import session_scope
+        from models.money import Money
+        from models.services.campaigns import fee_rules, get_campaign, window_status
+        from models.services.overview import campaign_counts
+        from models.services.users import count_users
+
+        engine = self.desk.engine
+        assert engine is not None
+        code = self.desk.campaign_code
+        try:
+            with session_scope(engine, readonly=True) as session:
+                users = count_users(session)
+                if code is None:
+                    data = None
+                else:
+                    c = get_campaign(session, code)
+                    assert c.id is not None
+                    ws = window_status(session, c)
+                    fees = [
+                        (r.track, r.level,
+                         "未载明（暂不收费）" if r.amount_fen is None
+                         else f"{Money(r.amount_fen).figures()} 元",
+                         r.amount_fen is None)
+                        for r in fee_rules(session, c.id)
+                    ]
+                    data = HomeData(
+                        campaign_title=c.title, place=c.address or c.place, window=ws.message,
+                        window_open=ws.open, counts=campaign_counts(session, c), fees=fees,
+                        users=users, schema=migrate.current_revision(engine) or "",
+                        database=engine.url.render_as_string(hide_password=True),
+                    )
+        except DomainError as exc:
+            self.app.call_from_thread(self._show_error, exc.message)
+            return
+        self.app.call_from_thread(self._show, data)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#campaign", Static).update(f"[b red]{message}[/]")
+
+    def _show(self, data: HomeData | None) -> None:
+        actor = self.desk.actor
+        assert actor is not None
+        if data is None:
+            self.query_one("#campaign", Static).update(
+                "[b]尚未载入评审批次[/]\n负责人请在命令行运行：desk campaign new 代码 --from 000"
+            )
+            return
+        mark = "[green]●[/]" if data.window_open else "[b red]●[/]"
+        self.query_one("#campaign", Static).update(
+            f"[b]{data.campaign_title}[/]\n受理地点：{data.place}\n{mark} {data.window}"
+        )
+        c = data.counts
+        lines = ["[b]本批次概况[/]",
+                 f"网上通过形式审核 {c.online_approved} 人（名单共 {c.online_total} 人）",  # type: ignore[attr-defined]
+                 f"纸质材料已受理 {c.accepted} 份 · 退回补正 {c.returned} 份",  # type: ignore[attr-defined]
+                 f"已缴费 {c.paid} 份 · 待缴费 {c.awaiting_payment} 份"]  # type: ignore[attr-defined]
+        self.query_one("#figures", Static).update("\n".join(lines))
+        fee_lines = ["[b]评审费[/]"]
+        for track, level, shown, unknown in data.fees:
+            style = "[yellow]" if unknown else ""
+            end = "[/]" if unknown else ""
+            fee_lines.append(f"  {track}{level}：{style}{shown}{end}")
+        if any(f[3] for f in data.fees) and actor.role in (Role.lead, Role.cashier):
+            fee_lines.append("[yellow]未载明的收费标准须由负责人设定后才能收费"
+                             "（desk campaign set-fee）[/]")
+        self.query_one("#fees", Static).update("\n".join(fee_lines))
+        if actor.role is Role.admin:
+            self.query_one("#system", Static).update(
+                f"[b]系统[/]\n数据库：{data.database}\n结构版本：{data.schema} · 用户 {data.users} 个"
+            )

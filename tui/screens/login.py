@@ -1,0 +1,113 @@
+"""Login: username and password; lockout after five failures is the service's rule."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from models.errors import DomainError
+from models.permissions import Actor
+
+if TYPE_CHECKING:
+    from tui.app import DeskApp
+
+
+class LoginScreen(Screen[None]):
+    AUTO_FOCUS = "#username"
+
+    @property
+    def desk(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box"):
+            yield Static("职称评审 纸质材料受理与收费台", id="login-title")
+            yield Static("", id="login-office")
+            with Horizontal(classes="field"):
+                yield Label("用户名", classes="field-label")
+                yield Input(placeholder="用户名", id="username", max_length=30)
+            with Horizontal(classes="field"):
+                yield Label("密  码", classes="field-label")
+                yield Input(placeholder="密码", password=True, id="password", max_length=128)
+            yield Static("", id="login-error")
+            yield Button("登录 (Enter)", id="login", variant="primary")
+            info = self.desk.demo_info
+            if info is not None:
+                lines = ["[b]演示账户[/b]（临时数据库，退出即删除）"]
+                lines += [f"  {role}：{user} / {pw}" for role, user, pw in info.users]
+                yield Static("\n".join(lines), id="demo-users")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_office()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="login-office")
+    def load_office(self) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+
+        code = self.desk.campaign_code
+        engine = self.desk.engine
+        if code is None or engine is None:
+            return
+        try:
+            with session_scope(engine, readonly=True) as session:
+                c = get_campaign(session, code)
+                text = f"{c.office}{c.room}"
+        except DomainError:
+            return
+        self.app.call_from_thread(self.query_one("#login-office", Static).update, text)
+
+    @on(Input.Submitted, "#username")
+    def _next_field(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#login")
+    def _submit(self) -> None:
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not username:
+            self._error("请输入用户名")
+            self.query_one("#username", Input).focus()
+            return
+        if not password:
+            self._error("请输入密码")
+            self.query_one("#password", Input).focus()
+            return
+        self._error("正在验证……")
+        self.query_one("#login", Button).disabled = True
+        self.authenticate(username, password)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="login")
+    def authenticate(self, username: str, password: str) -> None:
+        from models.db import session_scope
+        from models.services.users import authenticate
+
+        engine = self.desk.engine
+        assert engine is not None
+        try:
+            with session_scope(engine) as session:
+                actor = authenticate(session, username, password, desk=self.desk.config.desk)
+        except DomainError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+            return
+        self.app.call_from_thread(self._succeeded, actor)
+
+    def _failed(self, message: str) -> None:
+        self._error(message)
+        self.query_one("#login", Button).disabled = False
+        pw = self.query_one("#password", Input)
+        pw.value = ""
+        pw.focus()
+
+    def _succeeded(self, actor: Actor) -> None:
+        self.desk.logged_in(actor)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#login-error", Static).update(message)
