@@ -15,7 +15,7 @@ from models.campaign import Campaign, PaperWindow
 from models.idcard import make_check_digit
 from models.online import build_online_record
 from models.permissions import SYSTEM
-from models.services.campaigns import read_preset, load_campaign
+from models.services.campaigns import load_campaign, read_preset
 from models.services.users import add_user
 from models.types import utcnow
 from models.vocab import ONLINE_APPROVED, Role

@@ -70,6 +70,14 @@ class ResidentId:
                 code="id.bad_chars",
             )
         try:
+            born = dt.datetime.strptime(s[6:14], "%Y%m%d").date()
+        except ValueError:
+            born = None
+        if born is None or born.year < 1900 or born > dt.date.today():
+            raise InvalidInput(
+                f"身份证号“{s}”中的出生日期 {s[6:14]} 不存在，请核对", code="id.bad_birth_date"
+            )
+        try:
             ric.validate(s)
         except InvalidChecksum:
             raise InvalidInput(
@@ -86,7 +94,8 @@ class ResidentId:
 
     @property
     def birth_date(self) -> dt.date:
-        return ric.get_birth_date(self.number)  # type: ignore[no-any-return]
+        born: dt.date = ric.get_birth_date(self.number)
+        return born
 
     @property
     def sex(self) -> Sex:

@@ -51,6 +51,9 @@ class PinyinKeys:
 def pinyin_keys(text: str) -> PinyinKeys:
     """Pinyin of the name for search; characters without a reading (Latin, digits) are kept."""
     key = name_key(text)
-    syllables = lazy_pinyin(key, errors=lambda chars: list(chars.lower()))
-    initials = lazy_pinyin(key, style=Style.FIRST_LETTER, errors=lambda chars: list(chars.lower()))
+    def keep(chars: str) -> list[str]:
+        return list(chars.lower())
+
+    syllables = lazy_pinyin(key, errors=keep)  # type: ignore[arg-type]
+    initials = lazy_pinyin(key, style=Style.FIRST_LETTER, errors=keep)  # type: ignore[arg-type]
     return PinyinKeys(full="".join(syllables), initials="".join(initials))

@@ -14,7 +14,6 @@ class Action(StrEnum):
     campaign_load = "campaign.load"
     campaign_new = "campaign.new"
     fee_set = "fee.set"
-    id_view_full = "id.view_full"
 
 
 ACTION_LABELS = {
@@ -22,7 +21,6 @@ ACTION_LABELS = {
     Action.campaign_load: "载入评审批次",
     Action.campaign_new: "新建评审批次",
     Action.fee_set: "设定收费标准",
-    Action.id_view_full: "查看完整身份证号",
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -30,7 +28,6 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.campaign_load: frozenset({Role.admin, Role.lead}),
     Action.campaign_new: frozenset({Role.admin, Role.lead}),
     Action.fee_set: frozenset({Role.lead}),
-    Action.id_view_full: frozenset({Role.clerk, Role.lead}),
 }
 
 

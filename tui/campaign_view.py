@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.campaign import ChecklistItem, PaperWindow
 from models.campaign_spec import CampaignSpec
@@ -97,12 +97,12 @@ def campaign_summary(session: Session, code: str) -> CampaignView:
                         place=c.address or c.place, source=c.source,
                         contacts=_contacts(c.contacts))
     windows = session.exec(select(PaperWindow).where(PaperWindow.campaign_id == c.id)
-                           .order_by(PaperWindow.starts_at))
+                           .order_by(col(PaperWindow.starts_at)))
     view.windows = [_window_row(w.label, w.starts_at, w.ends_at, w.series, w.clause, c.zone)
                     for w in windows]
     view.fees = [FeeRow(r.track, r.level, r.amount_fen, r.clause) for r in fee_rules(session, c.id)]
     items = session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == c.id)
-                         .order_by(ChecklistItem.position))
+                         .order_by(col(ChecklistItem.position)))
     view.items = [
         _item_row(i.name, i.kind, i.copies, i.needs_stamp, i.needs_endorsement, i.handwritten,
                   i.watermark, i.double_sided, i.must_match_online, i.tracks, i.levels, i.when,

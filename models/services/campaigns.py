@@ -152,7 +152,7 @@ class Fee:
 
 def fee_rules(session: Session, campaign_id: int) -> list[FeeRule]:
     return list(session.exec(
-        select(FeeRule).where(FeeRule.campaign_id == campaign_id).order_by(FeeRule.id)
+        select(FeeRule).where(FeeRule.campaign_id == campaign_id).order_by(col(FeeRule.id))
     ))
 
 
@@ -221,7 +221,7 @@ def window_status(
     assert campaign.id is not None
     windows = list(session.exec(
         select(PaperWindow).where(PaperWindow.campaign_id == campaign.id)
-        .order_by(PaperWindow.starts_at)
+        .order_by(col(PaperWindow.starts_at))
     ))
     specific = [w for w in windows if series is not None and w.series == series]
     candidates = specific or [w for w in windows if w.series is None]

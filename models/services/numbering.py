@@ -9,7 +9,7 @@ there is no gap); on SQLite every writing transaction starts with ``BEGIN IMMEDI
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.campaign import Campaign, NumberSequence
 from models.errors import NotFound
@@ -22,7 +22,7 @@ def allocate(session: Session, campaign_id: int, kind: NumberKind) -> int:
         .where(NumberSequence.campaign_id == campaign_id)  # type: ignore[arg-type]
         .where(NumberSequence.kind == kind.value)  # type: ignore[arg-type]
         .values(next_value=NumberSequence.next_value + 1)
-        .returning(NumberSequence.next_value)
+        .returning(col(NumberSequence.next_value))
     )
     new_next = session.execute(stmt).scalar_one_or_none()
     if new_next is None:

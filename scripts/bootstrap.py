@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Set up the project's environment from uv.lock and run it. Standard library only, so it
+works on a fresh machine with nothing but Python >= 3.11.
+
+    python3 scripts/bootstrap.py demo    # set up, then start the demo desk (embedded SQLite)
+    python3 scripts/bootstrap.py test    # set up, then run the whole test suite
+    python3 scripts/bootstrap.py lint    # ruff, mypy, import-linter (CI runs this too)
+
+``test`` runs every database test on SQLite and on PostgreSQL: it uses TEST_DATABASE_URL if
+set, otherwise it creates a throw-away database on a PostgreSQL at 127.0.0.1:5432 (user
+postgres) and drops it afterwards. Without PostgreSQL it runs the SQLite half and says so;
+with CI=true it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+TOOLS = ROOT / ".venv-bootstrap"
+BIN = "Scripts" if os.name == "nt" else "bin"
+EXE = ".exe" if os.name == "nt" else ""
+LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def say(msg: str) -> None:
+    print(f"[bootstrap] {msg}", flush=True)
+
+
+def find_uv() -> str:
+    found = shutil.which("uv")
+    if found:
+        return found
+    uv = TOOLS / BIN / f"uv{EXE}"
+    if not uv.exists():
+        say("installing uv into .venv-bootstrap (once)")
+        venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
+        subprocess.run([str(TOOLS / BIN / f"python{EXE}"), "-m", "pip", "install", "--quiet",
+                        "uv>=0.5"], check=True)
+    return str(uv)
+
+
+def sync(uv: str) -> None:
+    say("installing the locked dependencies into .venv (uv sync --frozen)")
+    env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(VENV))
+    subprocess.run([uv, "sync", "--frozen", "--python", sys.executable], cwd=ROOT, env=env,
+                   check=True)
+
+
+def venv_tool(name: str) -> str:
+    return str(VENV / BIN / f"{name}{EXE}")
+
+
+def pg_database() -> tuple[str | None, str | None]:
+    """(url for the tests, name of a database we created and must drop)."""
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url:
+        return url, None
+    name = f"desk_test_{secrets.token_hex(4)}"
+    code = (
+        "import psycopg,sys\n"
+        f"c=psycopg.connect({LOCAL_PG!r}, autocommit=True, connect_timeout=3)\n"
+        f"c.execute('CREATE DATABASE {name}')\n"
+    )
+    proc = subprocess.run([venv_tool("python"), "-c", code], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return None, None
+    return f"postgresql://postgres@127.0.0.1:5432/{name}", name
+
+
+def drop_database(name: str) -> None:
+    code = (
+        "import psycopg\n"
+        f"c=psycopg.connect({LOCAL_PG!r}, autocommit=True, connect_timeout=3)\n"
+        f"c.execute('DROP DATABASE IF EXISTS {name} WITH (FORCE)')\n"
+    )
+    subprocess.run([venv_tool("python"), "-c", code], capture_output=True)
+
+
+def run_tests(extra: list[str]) -> int:
+    url, created = pg_database()
+    env = dict(os.environ)
+    in_ci = env.get("CI", "").lower() in ("true", "1", "yes")
+    if url:
+        env["TEST_DATABASE_URL"] = url
+        say(f"PostgreSQL for tests: {url}")
+    elif in_ci:
+        say("CI=true and no PostgreSQL at 127.0.0.1:5432 (nor TEST_DATABASE_URL): failing")
+        return 1
+    else:
+        say("no PostgreSQL found: running the SQLite half only "
+            "(start PostgreSQL or set TEST_DATABASE_URL for the whole suite)")
+    try:
+        return subprocess.run([venv_tool("python"), "-m", "pytest", *extra], cwd=ROOT,
+                              env=env).returncode
+    finally:
+        if created:
+            drop_database(created)
+
+
+def run_lint() -> int:
+    status = 0
+    for cmd in (["ruff", "check", "."], ["mypy"], ["lint-imports"]):
+        say("running " + " ".join(cmd))
+        status |= subprocess.run([venv_tool(cmd[0]), *cmd[1:]], cwd=ROOT).returncode
+    return status
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - run by whatever python3 a newcomer has
+        print("committee-desk needs Python 3.11 or newer; this is " + sys.version.split()[0])
+        return 2
+    if not argv or argv[0] not in ("demo", "test", "lint", "setup"):
+        print(__doc__)
+        return 2
+    sync(find_uv())
+    command, extra = argv[0], argv[1:]
+    if command == "demo":
+        desk = venv_tool("desk")
+        if os.name == "nt":
+            return subprocess.run([desk, "--demo", *extra]).returncode
+        os.execv(desk, [desk, "--demo", *extra])
+    if command == "test":
+        return run_tests(extra)
+    if command == "lint":
+        return run_lint()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

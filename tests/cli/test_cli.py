@@ -1,0 +1,103 @@
+"""The ``desk`` command against a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tui.cli import app
+
+runner = CliRunner()
+
+
+def desk(db_url: str, *args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """Subcommand options come after the subcommand: ``desk campaign list --db URL``."""
+    return runner.invoke(app, [*args, "--db", db_url], input=input, env=env)
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith("committee-desk ")
+
+
+def test_first_setup_then_authenticated_changes(db_url: str) -> None:
+    # empty database: the first user needs no --user
+    r = desk(db_url, "user", "add", "boss", "--role", "admin", input="secret-pw\n")
+    assert r.exit_code == 0, r.output
+    assert "已添加用户 boss（管理员）" in r.output
+    # from now on --user is required …
+    r = desk(db_url, "user", "add", "wang", "--role", "clerk", input="secret-pw\n")
+    assert r.exit_code == 1
+    assert "--user" in r.output
+    # … and its password checked
+    r = desk(db_url, "user", "add", "wang", "--role", "clerk", "--user", "boss",
+             input="secret-pw\n", env={"DESK_PASSWORD": "wrong-pw"})
+    assert r.exit_code == 1 and "用户名或密码不正确" in r.output
+    r = desk(db_url, "user", "add", "wang", "--role", "clerk", "--user", "boss",
+             input="secret-pw\n", env={"DESK_PASSWORD": "secret-pw"})
+    assert r.exit_code == 0, r.output
+
+
+def test_campaign_new_show_list_json(db_url: str) -> None:
+    r = desk(db_url, "campaign", "new", "bz2021", "--from", "000")
+    assert r.exit_code == 0, r.output
+    r = desk(db_url, "campaign", "show", "bz2021", "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    fees = {(f["track"], f["level"]): f["fen"] for f in data["fees"]}
+    assert fees[("评审", "中级")] == 38000
+    assert data["place"].endswith("529办公室")
+    r = desk(db_url, "campaign", "list", "--json")
+    assert [c["code"] for c in json.loads(r.output)["campaigns"]] == ["bz2021"]
+
+
+def test_show_a_preset_not_yet_loaded(db_url: str) -> None:
+    r = desk(db_url, "campaign", "show", "000")
+    assert r.exit_code == 0, r.output
+    assert "叁" not in r.output and "380.00 元" in r.output
+
+
+def test_set_fee_by_lead_only(db_url: str) -> None:
+    assert desk(db_url, "user", "add", "boss", "--role", "lead", input="secret-pw\n").exit_code == 0
+    env = {"DESK_PASSWORD": "secret-pw"}
+    r = desk(db_url, "campaign", "new", "bohu", "--from", "003", "--user", "boss", env=env)
+    assert r.exit_code == 0, r.output
+    r = desk(db_url, "campaign", "set-fee", "bohu", "初次确定", "初级", "100", "--reason",
+             "县人社局确认", "--user", "boss", env=env)
+    assert r.exit_code == 0, r.output
+    assert "壹佰元整" in r.output
+    r = desk(db_url, "campaign", "set-fee", "bohu", "初次确定", "初级", "1.234", "--reason",
+             "x", "--user", "boss", env=env)
+    assert r.exit_code == 1 and "金额" in r.output
+
+
+def test_malformed_campaign_file_names_file_and_line(db_url: str, tmp_path: Path) -> None:
+    from models.services.campaigns import read_preset
+
+    text = read_preset("000")[1].replace('yuan = 220\n', 'yuan = "二百二"\n', 1)
+    path = tmp_path / "next.toml"
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "二百二" in s)
+    r = desk(db_url, "campaign", "load", str(path))
+    assert r.exit_code == 1
+    flat = " ".join(r.output.split())
+    assert "next.toml" in flat and f"第 {line} 行" in flat
+    assert "Traceback" not in r.output
+
+
+def test_unreachable_database_is_one_chinese_line() -> None:
+    r = runner.invoke(app, ["campaign", "list", "--db",
+                            "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"])
+    assert r.exit_code == 1
+    assert "无法连接数据库" in r.output
+    assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("bad_role", ["boss", ""])
+def test_bad_role(db_url: str, bad_role: str) -> None:
+    r = desk(db_url, "user", "add", "x1", "--role", bad_role, input="secret-pw\n")
+    assert r.exit_code == 1 and "未知的角色" in r.output

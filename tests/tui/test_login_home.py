@@ -1,0 +1,106 @@
+"""Drive the real app with Pilot at 80×24: the demo login screen, a failed and a good login,
+the role home screen, log out."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from textual.widgets import Input, Static
+
+from models.config import DeskConfig
+from tui.app import DeskApp, make_app
+from tui.screens.home import HomeScreen
+from tui.screens.login import LoginScreen
+
+SIZE = (80, 24)
+
+
+def _app(engine: Engine) -> DeskApp:
+    return make_app(DeskConfig(database_url="unused", desk="1号窗口"), engine=engine, demo=True)
+
+
+async def _settle(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            return
+
+
+async def _login(app: DeskApp, pilot, user: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    assert isinstance(screen, LoginScreen)
+    screen.query_one("#username", Input).value = user
+    screen.query_one("#password", Input).value = password
+    screen.query_one("#password", Input).focus()
+    await pilot.press("enter")
+    await _settle(app, pilot)
+
+
+def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_demo_login_screen_is_chinese_and_shows_credentials(engine: Engine) -> None:
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        assert "受理与收费台" in _text(screen, "#login-title")
+        assert "529办公室" in _text(screen, "#login-office")
+        demo = _text(screen, "#demo-users")
+        for role, user in (("受理员", "clerk"), ("收费员", "cashier"), ("负责人", "lead"),
+                           ("管理员", "admin")):
+            assert f"{role}：{user} / {user}123" in demo
+        # everything fits 80×24: the demo box ends above the footer
+        box = screen.query_one("#demo-users").region
+        assert box.bottom <= SIZE[1] - 1
+
+
+async def test_wrong_password_then_typing_login_as_lead(engine: Engine) -> None:
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await _login(app, pilot, "lead", "wrong")
+        assert isinstance(app.screen, LoginScreen)
+        assert "用户名或密码不正确" in _text(app.screen, "#login-error")
+        assert app.screen.query_one("#password", Input).value == ""
+        # type it the way a person does: name, Enter, password, Enter
+        app.screen.query_one("#username", Input).value = ""
+        app.screen.query_one("#username", Input).focus()
+        await pilot.press(*"lead", "enter", *"lead123", "enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.actor is not None and app.actor.username == "lead"
+        assert "负责人 lead" in _text(app.screen, "#status-line")
+        assert "2021年度自治州中职" in _text(app.screen, "#campaign")
+        assert "进行中" in _text(app.screen, "#campaign")
+        figures = _text(app.screen, "#figures")
+        assert "网上通过形式审核" in figures
+        fees = _text(app.screen, "#fees")
+        assert "评审中级：380.00 元" in fees
+        await pilot.press("ctrl+l")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen) and app.actor is None
+
+
+async def test_each_role_reaches_its_home(engine: Engine) -> None:
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        for user in ("clerk", "cashier", "lead", "admin"):
+            await _login(app, pilot, user, f"{user}123")
+            assert isinstance(app.screen, HomeScreen), user
+            has_system = bool(app.screen.query("#system"))
+            assert has_system == (user == "admin")
+            await pilot.press("ctrl+l")
+            await _settle(app, pilot)
+
+
+async def test_database_failure_is_shown_not_a_traceback() -> None:
+    cfg = DeskConfig(database_url="postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        text = str(app.screen.query_one("#preparing", Static).render())
+        assert "无法连接数据库" in text

@@ -1,0 +1,53 @@
+"""Layers: models and printers never load Textual (or rich/escpos for models); the non-TUI
+commands of ``desk`` never import Textual."""
+
+import subprocess
+import sys
+import textwrap
+
+
+def _run(code: str, env_extra: dict[str, str] | None = None) -> str:
+    import os
+
+    env = dict(os.environ, **(env_extra or {}))
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_models_import_no_presentation_or_printing_library() -> None:
+    out = _run("""
+        import pkgutil, importlib, sys, models
+        for m in pkgutil.walk_packages(models.__path__, "models."):
+            if ".migrations" in m.name:
+                continue
+            importlib.import_module(m.name)
+        bad = [n for n in ("textual", "rich", "escpos", "tui", "printers") if n in sys.modules]
+        print(bad)
+    """)
+    assert out.strip() == "[]"
+
+
+def test_printers_import_no_textual() -> None:
+    out = _run("""
+        import pkgutil, importlib, sys, printers
+        for m in pkgutil.walk_packages(printers.__path__, "printers."):
+            importlib.import_module(m.name)
+        print([n for n in ("textual", "tui") if n in sys.modules])
+    """)
+    assert out.strip() == "[]"
+
+
+def test_non_tui_commands_do_not_import_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = _run(f"""
+        import sys
+        from typer.testing import CliRunner
+        from tui.cli import app
+        r = CliRunner().invoke(app, ["--db", "sqlite:///{tmp_path}/x.sqlite3", "campaign", "list"])
+        assert r.exit_code == 0, r.output
+        r = CliRunner().invoke(app, ["--version"])
+        assert r.exit_code == 0, r.output
+        print("textual" in sys.modules)
+    """)
+    assert out.strip() == "False"
