@@ -1,0 +1,1 @@
+"""Printing: documents, layout, ESC/POS bytes, previews and transports (issue 3). No Textual."""
