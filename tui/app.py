@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -48,10 +49,27 @@ class DeskApp(App[None]):
         self.demo_info: DemoInfo | None = None
         self.actor: Actor | None = None
         self.campaign_code: str | None = config.campaign or None
+        self.idle_limit = max(1, config.idle_lock_minutes) * 60.0
+        self.last_activity = time.monotonic()
 
     def on_mount(self) -> None:
         self.push_screen(PreparingScreen())
+        self.set_interval(15, self.lock_if_idle)
         self.prepare()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def lock_if_idle(self, now: float | None = None) -> bool:
+        """Lock the desk (back to the login screen) after ``idle_lock_minutes`` without input."""
+        now = time.monotonic() if now is None else now
+        if self.actor is None or now - self.last_activity < self.idle_limit:
+            return False
+        minutes = int(self.idle_limit // 60)
+        self.log_out(f"已空闲 {minutes} 分钟，屏幕已锁定：请重新登录（可换人登录）")
+        return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="db")
     def prepare(self) -> None:
@@ -96,11 +114,11 @@ class DeskApp(App[None]):
         self.actor = actor
         self.switch_screen(HomeScreen())
 
-    def log_out(self) -> None:
+    def log_out(self, message: str = "") -> None:
         from tui.screens.login import LoginScreen
 
         self.actor = None
-        self.switch_screen(LoginScreen())
+        self.switch_screen(LoginScreen(message))
 
 
 def make_app(config: DeskConfig, *, engine: Engine | None = None, demo: bool = False) -> DeskApp:

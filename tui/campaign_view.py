@@ -154,27 +154,25 @@ def _item_row(name: str, kind: str, copies: int, stamp: bool, endorsement: bool,
                    clause)
 
 
+def _table(title: str, headings: tuple[str, ...], rows: list[tuple[str, ...]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for heading in headings:
+        table.add_column(heading, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
 def render_summary(console: Console, v: CampaignView) -> None:
     console.print(f"[bold]{v.title}[/]  [dim]({v.code})[/]")
     console.print(f"评审委员会：{v.committee}")
     console.print(f"受理地点：{v.place}    联系：{v.contacts}")
     if v.source:
         console.print(f"[dim]依据：{v.source}[/]")
-    t = Table(title="纸质材料报送时间", title_justify="left")
-    for col in ("名称", "开始", "结束", "系列", "依据"):
-        t.add_column(col)
-    for w in v.windows:
-        t.add_row(w.label, w.start, w.end, w.series, w.clause)
-    console.print(t)
-    t = Table(title="评审费", title_justify="left")
-    for col in ("申报类型", "级别", "金额", "依据"):
-        t.add_column(col)
-    for f in v.fees:
-        t.add_row(f.track, f.level, f.shown, f.clause)
-    console.print(t)
-    t = Table(title="纸质材料清单", title_justify="left")
-    for col in ("材料", "形式", "份数", "要求", "适用", "依据"):
-        t.add_column(col)
-    for i in v.items:
-        t.add_row(i.name, i.kind, str(i.copies), i.requirements, i.applies, i.clause)
-    console.print(t)
+    console.print(_table("纸质材料报送时间", ("名称", "开始", "结束", "系列", "依据"),
+                         [(w.label, w.start, w.end, w.series, w.clause) for w in v.windows]))
+    console.print(_table("评审费", ("申报类型", "级别", "金额", "依据"),
+                         [(f.track, f.level, f.shown, f.clause) for f in v.fees]))
+    console.print(_table("纸质材料清单", ("材料", "形式", "份数", "要求", "适用", "依据"),
+                         [(i.name, i.kind, str(i.copies), i.requirements, i.applies, i.clause)
+                          for i in v.items]))

@@ -104,3 +104,19 @@ async def test_database_failure_is_shown_not_a_traceback() -> None:
         await _settle(app, pilot)
         text = str(app.screen.query_one("#preparing", Static).render())
         assert "无法连接数据库" in text
+
+
+async def test_idle_desk_locks_and_another_user_takes_over(engine: Engine) -> None:
+    cfg = DeskConfig(database_url="unused", desk="1号窗口", idle_lock_minutes=10)
+    app = make_app(cfg, engine=engine, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await _login(app, pilot, "clerk", "clerk123")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.lock_if_idle(now=app.last_activity + 9 * 60) is False
+        assert app.lock_if_idle(now=app.last_activity + 10 * 60) is True
+        await _settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen) and app.actor is None
+        assert "屏幕已锁定" in _text(app.screen, "#login-error")
+        await _login(app, pilot, "cashier", "cashier123")
+        assert isinstance(app.screen, HomeScreen) and app.actor.username == "cashier"  # type: ignore[union-attr]

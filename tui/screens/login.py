@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 class LoginScreen(Screen[None]):
     AUTO_FOCUS = "#username"
 
+    def __init__(self, message: str = "") -> None:
+        super().__init__()
+        self.initial_message = message
+
     @property
     def desk(self) -> DeskApp:
         return self.app  # type: ignore[return-value]
@@ -34,7 +38,7 @@ class LoginScreen(Screen[None]):
             with Horizontal(classes="field"):
                 yield Label("密  码", classes="field-label")
                 yield Input(placeholder="密码", password=True, id="password", max_length=128)
-            yield Static("", id="login-error")
+            yield Static(self.initial_message, id="login-error")
             yield Button("登录 (Enter)", id="login", variant="primary")
             info = self.desk.demo_info
             if info is not None:
