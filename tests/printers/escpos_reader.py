@@ -1,0 +1,47 @@
+"""A small reader for the ESC/POS we emit, so tests can check our bytes without trusting our
+writer: the Chinese-mode text segments and the GS v 0 rasters."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+FS_ON, FS_OFF = b"\x1c&", b"\x1c."
+
+
+def text_segments(data: bytes, encoding: str) -> list[str]:
+    out = []
+    i = 0
+    while True:
+        start = data.find(FS_ON, i)
+        if start < 0:
+            return out
+        end = data.find(FS_OFF, start)
+        assert end > start, "FS & without FS ."
+        out.append(data[start + 2:end].decode(encoding))
+        i = end + 2
+
+
+def rasters(data: bytes) -> list[Image.Image]:
+    """Every ``GS v 0`` image in order (white background, black dots)."""
+    images = []
+    i = 0
+    while True:
+        i = data.find(b"\x1dv0", i)
+        if i < 0:
+            return images
+        x_bytes = data[i + 4] + 256 * data[i + 5]
+        rows = data[i + 6] + 256 * data[i + 7]
+        body = data[i + 8:i + 8 + x_bytes * rows]
+        img = Image.frombytes("1", (x_bytes * 8, rows), bytes(b ^ 0xFF for b in body))
+        images.append(img)
+        i += 8 + len(body)
+
+
+def stacked(images: list[Image.Image]) -> Image.Image:
+    width = max(im.width for im in images)
+    out = Image.new("1", (width, sum(im.height for im in images)), 1)
+    y = 0
+    for im in images:
+        out.paste(im, (0, y))
+        y += im.height
+    return out
