@@ -1,0 +1,135 @@
+"""A desk's printers, from the ``[printers.NAME]`` tables of the config file.
+
+    [printers.receipt]            # the receipt printer; [printers.label] for envelope labels
+    connection = "network"        # preview | file | network | usb | serial | win32raw | cups
+    host = "192.168.1.50"         # network
+    port = 9100
+    width = 80                    # paper: 58 or 80 mm
+    encoding = "gbk"              # gbk | gb18030 | gb2312
+    barcode = "native"            # native (GS k) | raster
+    qr = "raster"                 # raster | native
+    image_mode = false            # true for printers without a Chinese font
+    font = ""                     # CJK font file for raster lines and image mode
+    timeout = 10                  # seconds
+    # file:     path = "/dev/usb/lp0"
+    # usb:      vendor = 0x0416, product = 0x5011, in_ep = 0x81, out_ep = 0x03
+    # serial:   device = "/dev/ttyUSB0", baudrate = 9600
+    # win32raw: name = "XP-80C"
+    # cups:     queue = "XP80"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from printers.errors import PrinterError
+
+CONNECTIONS = ("preview", "file", "network", "usb", "serial", "win32raw", "cups")
+ROLES = ("receipt", "label")
+_COMMON = {"connection", "width", "encoding", "barcode", "qr", "image_mode", "font", "timeout"}
+_PER_CONNECTION = {
+    "preview": set(),
+    "file": {"path"},
+    "network": {"host", "port"},
+    "usb": {"vendor", "product", "in_ep", "out_ep"},
+    "serial": {"device", "baudrate"},
+    "win32raw": {"name"},
+    "cups": {"queue"},
+}
+_REQUIRED = {"file": ("path",), "network": ("host",), "usb": ("vendor", "product"),
+             "serial": ("device",), "win32raw": ("name",), "cups": ("queue",)}
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    name: str
+    connection: str = "preview"
+    width: int = 80
+    encoding: str = "gbk"
+    barcode: str = "native"
+    qr: str = "raster"
+    image_mode: bool = False
+    font: str = ""
+    timeout: float = 10.0
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        o = self.options
+        where = {
+            "preview": "预览（不连接打印机）",
+            "file": f"文件 {o.get('path', '')}",
+            "network": f"网络 {o.get('host', '')}:{o.get('port', 9100)}",
+            "usb": f"USB {o.get('vendor', 0):04x}:{o.get('product', 0):04x}",
+            "serial": f"串口 {o.get('device', '')} {o.get('baudrate', 9600)} bps",
+            "win32raw": f"Windows 打印机 {o.get('name', '')}",
+            "cups": f"CUPS 队列 {o.get('queue', '')}",
+        }[self.connection]
+        mode = "图像模式" if self.image_mode else f"文字模式 {self.encoding}"
+        return f"{where}，{self.width}mm，{mode}，条码 {self.barcode}"
+
+
+def parse_printer(name: str, raw: dict[str, Any], source: str = "配置文件") -> PrinterConfig:
+    def bad(msg: str) -> PrinterError:
+        return PrinterError(f"{source} [printers.{name}]：{msg}", code="printer.config")
+
+    if not isinstance(raw, dict):
+        raise bad("应为一个表")
+    connection = raw.get("connection", "preview")
+    if connection not in CONNECTIONS:
+        raise bad(f"connection 应为 {' | '.join(CONNECTIONS)} 之一，而不是“{connection}”")
+    allowed = _COMMON | _PER_CONNECTION[connection]
+    for key in raw:
+        if key not in allowed:
+            raise bad(f"未知的键“{key}”（{connection} 连接可用：{'、'.join(sorted(allowed))}）")
+    for key in _REQUIRED.get(connection, ()):
+        if key not in raw:
+            raise bad(f"{connection} 连接需要“{key}”")
+    width = raw.get("width", 80)
+    if width not in (58, 80):
+        raise bad("width 应为 58 或 80（毫米）")
+    encoding = raw.get("encoding", "gbk")
+    if encoding not in ("gbk", "gb18030", "gb2312"):
+        raise bad("encoding 应为 gbk、gb18030 或 gb2312")
+    barcode = raw.get("barcode", "native")
+    qr = raw.get("qr", "raster")
+    if barcode not in ("native", "raster") or qr not in ("native", "raster"):
+        raise bad("barcode 和 qr 应为 native 或 raster")
+    timeout = raw.get("timeout", 10)
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 120:
+        raise bad("timeout 应为 1–120 秒")
+    image_mode = raw.get("image_mode", False)
+    if not isinstance(image_mode, bool):
+        raise bad("image_mode 应为 true 或 false")
+    options = {k: v for k, v in raw.items() if k in _PER_CONNECTION[connection]}
+    if connection == "network":
+        port = options.setdefault("port", 9100)
+        if not isinstance(port, int) or not 0 < port < 65536:
+            raise bad("port 应为 1–65535")
+    if connection == "usb":
+        for key in ("vendor", "product", "in_ep", "out_ep"):
+            if key in options:
+                options[key] = _int(options[key], bad, key)
+    if connection == "serial":
+        options["baudrate"] = _int(options.get("baudrate", 9600), bad, "baudrate")
+    return PrinterConfig(name=name, connection=connection, width=width, encoding=encoding,
+                         barcode=barcode, qr=qr, image_mode=image_mode,
+                         font=str(raw.get("font", "")), timeout=float(timeout), options=options)
+
+
+def _int(value: object, bad: Any, key: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value, 0)
+        except ValueError:
+            pass
+    raise bad(f"{key} 应为整数（如 0x0416 或 1046）")
+
+
+def parse_printers(raw: dict[str, Any], source: str = "配置文件") -> dict[str, PrinterConfig]:
+    printers = {name: parse_printer(name, value, source) for name, value in raw.items()}
+    for role in ROLES:
+        printers.setdefault(role, PrinterConfig(name=role))
+    return printers

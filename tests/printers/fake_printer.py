@@ -1,0 +1,81 @@
+"""A TCP "printer" on 127.0.0.1 for tests: captures what it receives and, when asked, answers
+DLE EOT status queries with chosen bytes. Bounded: it serves a fixed number of connections and
+stops by itself."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FakePrinter:
+    status: dict[int, int] | None = None  # DLE EOT n -> reply byte; None: never answers
+    read: bool = True  # False: accept but never read (to make a sender time out)
+    received: bytearray = field(default_factory=bytearray)
+    connections: int = 0
+
+    def __post_init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        deadline = 60.0  # stops by itself, whatever the test does
+        waited = 0.0
+        while self.connections < 8 and not self.done.is_set() and waited < deadline:
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                waited += 0.1
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            with conn:
+                conn.settimeout(0.2)
+                if not self.read:
+                    self.done.wait(10)
+                    continue
+                idle = 0
+                while not self.done.is_set() and idle < 50:
+                    try:
+                        chunk = conn.recv(65536)
+                    except TimeoutError:
+                        idle += 1
+                        continue
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    idle = 0
+                    self._answer(conn, chunk)
+                    self.received.extend(chunk)
+
+    def _answer(self, conn: socket.socket, chunk: bytes) -> None:
+        if self.status is None:
+            return
+        i = chunk.find(b"\x10\x04")
+        while i >= 0 and i + 2 < len(chunk):
+            n = chunk[i + 2]
+            if n in self.status:
+                conn.sendall(bytes([self.status[n]]))
+            i = chunk.find(b"\x10\x04", i + 3)
+
+    def close(self) -> None:
+        self.done.set()
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+    def __enter__(self) -> FakePrinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,118 @@
+"""Connections: the network transport against a local TCP printer; refused, timed-out and
+paper-out printers give Chinese errors."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from printers.config import parse_printer, parse_printers
+from printers.errors import PrinterError
+from printers.transports import PreviewTransport, open_transport
+from tests.printers.fake_printer import FakePrinter
+
+OK = {1: 0x16, 2: 0x12, 4: 0x12}  # online, cover closed, paper present
+PAPER_OUT = {1: 0x16, 2: 0x12 | 0x20, 4: 0x12 | 0x60}
+COVER_OPEN = {1: 0x1E, 2: 0x12 | 0x04, 4: 0x12}
+
+
+def _net(port: int, timeout: float = 3) -> object:
+    return open_transport(parse_printer("receipt", {
+        "connection": "network", "host": "127.0.0.1", "port": port, "timeout": timeout}))
+
+
+def _wait_for(predicate, seconds: float = 5) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not predicate():
+        time.sleep(0.02)
+
+
+def test_network_printer_receives_the_job() -> None:
+    payload = b"\x1b@\x1c&\xca\xd5\xbe\xdd\x1c.\n"
+    with FakePrinter(status=OK) as printer:
+        t = _net(printer.port)
+        assert t.status().problem() is None  # type: ignore[attr-defined]
+        t.send(payload)  # type: ignore[attr-defined]
+        _wait_for(lambda: printer.received.endswith(payload))
+        assert printer.received.endswith(payload)
+
+
+def test_a_printer_that_ignores_status_queries_still_prints() -> None:
+    with FakePrinter(status=None) as printer:
+        started = time.monotonic()
+        _net(printer.port).send(b"hello\n")  # type: ignore[attr-defined]
+        _wait_for(lambda: printer.received.endswith(b"hello\n"))
+        assert printer.received.endswith(b"hello\n")
+        assert time.monotonic() - started < 3  # one short status wait, not three long ones
+
+
+@pytest.mark.parametrize(("status", "words"), [(PAPER_OUT, "缺纸"), (COVER_OPEN, "上盖打开")])
+def test_status_faults_refuse_the_job(status: dict[int, int], words: str) -> None:
+    with FakePrinter(status=status) as printer:
+        with pytest.raises(PrinterError) as exc:
+            _net(printer.port).send(b"receipt\n")  # type: ignore[attr-defined]
+        assert words in exc.value.message
+        assert b"receipt" not in printer.received
+
+
+def test_closed_port_is_refused_in_chinese() -> None:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    with pytest.raises(PrinterError) as exc:
+        _net(port).send(b"x")  # type: ignore[attr-defined]
+    assert "连接被拒绝" in exc.value.message
+    assert exc.value.code == "printer.offline"
+
+
+def test_a_printer_that_stops_reading_times_out() -> None:
+    with FakePrinter(read=False) as printer:
+        with pytest.raises(PrinterError) as exc:
+            _net(printer.port, timeout=1).send(b"x" * (32 * 1024 * 1024))  # type: ignore[attr-defined]
+        assert "超时" in exc.value.message
+
+
+def test_file_transport_writes_the_bytes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "lp0"
+    t = open_transport(parse_printer("receipt", {"connection": "file", "path": str(path)}))
+    t.send(b"\x1b@abc")
+    assert path.read_bytes() == b"\x1b@abc"
+
+
+def test_missing_device_file_is_explained(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    t = open_transport(parse_printer("receipt", {"connection": "file",
+                                                  "path": str(tmp_path / "no" / "lp0")}))
+    with pytest.raises(PrinterError) as exc:
+        t.send(b"x")
+    assert "设备不存在" in exc.value.message or "无法打印" in exc.value.message
+
+
+def test_preview_is_the_default() -> None:
+    printers = parse_printers({})
+    assert set(printers) == {"receipt", "label"}
+    assert isinstance(open_transport(printers["receipt"]), PreviewTransport)
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    ({"connection": "bluetooth"}, "connection 应为"),
+    ({"connection": "network"}, "需要“host”"),
+    ({"connection": "network", "host": "x", "port": 70000}, "port"),
+    ({"width": 76}, "58 或 80"),
+    ({"encoding": "utf8"}, "gbk"),
+    ({"connection": "usb", "vendor": "0xZZ", "product": 1}, "整数"),
+    ({"connection": "file", "path": "/dev/usb/lp0", "host": "x"}, "未知的键“host”"),
+])
+def test_bad_printer_config(raw: dict[str, object], words: str) -> None:
+    with pytest.raises(PrinterError) as exc:
+        parse_printer("receipt", raw)
+    assert words in exc.value.message
+    assert "[printers.receipt]" in exc.value.message
+
+
+def test_usb_ids_accept_hex_strings() -> None:
+    cfg = parse_printer("receipt", {"connection": "usb", "vendor": "0x0416", "product": 0x5011})
+    assert cfg.options["vendor"] == 0x0416
+    assert "0416:5011" in cfg.describe()
