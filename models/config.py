@@ -10,6 +10,10 @@ Windows). Every key is optional.
     language = "zh_CN"                                    # or "en"
     idle_lock_minutes = 10
 
+    [printers.receipt]                                   # see printers/config.py
+    connection = "network"
+    host = "192.168.1.50"
+
 ``DESK_DATABASE_URL`` overrides ``database_url``; ``DESK_DATA_DIR`` moves the data directory.
 """
 
@@ -54,6 +58,7 @@ class DeskConfig:
     desk: str = field(default_factory=socket.gethostname)
     language: str = "zh_CN"
     idle_lock_minutes: int = 10
+    printers: dict[str, Any] = field(default_factory=dict)  # [printers.receipt], [printers.label]
     path: Path | None = None
 
     @property
@@ -67,6 +72,7 @@ _TYPES: dict[str, type] = {
     "desk": str,
     "language": str,
     "idle_lock_minutes": int,
+    "printers": dict,
 }
 
 

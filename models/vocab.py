@@ -165,10 +165,15 @@ class PaymentMethod(StrEnum):
 
 
 class PrintJobStatus(StrEnum):
-    queued = "queued"
-    printing = "printing"
-    done = "done"
-    failed = "failed"
+    queued = "queued"  # saved, not yet sent
+    sending = "sending"  # a desk is sending it now
+    sent = "sent"  # the printer took the bytes
+    failed = "failed"  # with the reason; can be retried
+
+    @property
+    def label(self) -> str:
+        return {"queued": "待打印", "sending": "正在打印", "sent": "已打印", "failed": "打印失败"}[
+            self.value]
 
 
 ONLINE_APPROVED = "通过形式审核"

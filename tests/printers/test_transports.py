@@ -71,7 +71,7 @@ def test_closed_port_is_refused_in_chinese() -> None:
 def test_a_printer_that_stops_reading_times_out() -> None:
     with FakePrinter(read=False) as printer:
         with pytest.raises(PrinterError) as exc:
-            _net(printer.port, timeout=1).send(b"x" * (32 * 1024 * 1024))  # type: ignore[attr-defined]
+            _net(printer.port, timeout=1).send(b"x" * (8 * 1024 * 1024))  # type: ignore[attr-defined]
         assert "超时" in exc.value.message
 
 

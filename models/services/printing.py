@@ -1,0 +1,117 @@
+"""Print jobs: saved before any byte leaves the desk, so no job is ever lost.
+
+A job is created in the same transaction as the payment or acceptance it belongs to; sending
+happens afterwards, off the UI thread, and its outcome is recorded in a transaction of its own.
+A failed print never undoes what it documents: the job stays ``failed`` with the reason and
+can be retried. A job left ``sending`` by a desk that died is marked failed on the next start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from sqlmodel import Session, col, select
+
+from models import audit
+from models.errors import Conflict, NotFound
+from models.permissions import Actor
+from models.printjob import PrintJob
+from models.types import utcnow
+from models.vocab import PrintJobStatus
+
+STALE_SENDING = dt.timedelta(minutes=2)
+
+
+def queue_job(
+    session: Session, actor: Actor, *, document: str, payload: bytes, printer: str,
+    campaign_id: int | None = None, payment_id: int | None = None,
+    dossier_id: int | None = None, copy_no: int = 0,
+) -> PrintJob:
+    """Save a job in the caller's transaction. Audited with its hash, not its content."""
+    job = PrintJob(
+        campaign_id=campaign_id, document=document, payment_id=payment_id,
+        dossier_id=dossier_id, printer=printer, desk=actor.desk, copy_no=copy_no,
+        status=PrintJobStatus.queued.value, payload=payload,
+        payload_sha256=hashlib.sha256(payload).hexdigest(), requested_by_id=actor.user_id,
+    )
+    session.add(job)
+    session.flush()
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action="print.queue",
+                 entity="print_job", entity_id=job.id, campaign_id=campaign_id, desk=actor.desk,
+                 detail={"document": document, "printer": printer, "bytes": len(payload),
+                         "sha256": job.payload_sha256, "copy_no": copy_no})
+    return job
+
+
+def claim(session: Session, job_id: int, *, now: dt.datetime | None = None) -> PrintJob:
+    """Mark a queued or failed job as being sent (row-locked, so two desks never send it
+    twice at once) and return it with its payload."""
+    job = session.exec(select(PrintJob).where(PrintJob.id == job_id).with_for_update()).first()
+    if job is None:
+        raise NotFound(f"没有编号为 {job_id} 的打印任务", code="print.not_found")
+    if job.status == PrintJobStatus.sending.value:
+        raise Conflict("该打印任务正在打印中", code="print.busy")
+    if job.status == PrintJobStatus.sent.value:
+        raise Conflict("该打印任务已打印；如需再打一份请用“重印”", code="print.already_sent")
+    job.status = PrintJobStatus.sending.value
+    job.attempts += 1
+    job.last_attempt_at = now or utcnow()
+    job.updated_at = job.last_attempt_at
+    session.add(job)
+    return job
+
+
+def finish(session: Session, job_id: int, *, error: str | None) -> PrintJob:
+    """Record the outcome of one attempt: sent, or failed with the reason."""
+    job = session.exec(select(PrintJob).where(PrintJob.id == job_id).with_for_update()).one()
+    job.status = (PrintJobStatus.failed if error else PrintJobStatus.sent).value
+    job.error = error or ""
+    job.updated_at = utcnow()
+    session.add(job)
+    if error:
+        audit.record(session, actor_id=None, actor_name="printer", action="print.failed",
+                     entity="print_job", entity_id=job.id, campaign_id=job.campaign_id,
+                     desk=job.desk, detail={"error": error, "attempts": job.attempts})
+    return job
+
+
+def request_retry(session: Session, actor: Actor, job_id: int) -> PrintJob:
+    """A person asks to send a failed job again (the same bytes)."""
+    job = session.get(PrintJob, job_id)
+    if job is None:
+        raise NotFound(f"没有编号为 {job_id} 的打印任务", code="print.not_found")
+    if job.status != PrintJobStatus.failed.value:
+        raise Conflict(f"只有打印失败的任务可以重试（当前：{PrintJobStatus(job.status).label}）",
+                       code="print.not_failed")
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action="print.retry",
+                 entity="print_job", entity_id=job.id, campaign_id=job.campaign_id,
+                 desk=actor.desk, detail={"attempts": job.attempts})
+    return job
+
+
+def recover_interrupted(session: Session, *, desk: str, now: dt.datetime | None = None) -> int:
+    """Jobs this desk left ``sending`` (the program stopped mid-print) become ``failed`` so a
+    person can check the paper and retry. Returns how many."""
+    now = now or utcnow()
+    stale = session.exec(select(PrintJob).where(
+        PrintJob.desk == desk, PrintJob.status == PrintJobStatus.sending.value,
+        col(PrintJob.updated_at) < now - STALE_SENDING,
+    )).all()
+    for job in stale:
+        job.status = PrintJobStatus.failed.value
+        job.error = "程序在打印中途停止，不知道打印机是否已打出：请查看后决定是否重试"
+        job.updated_at = now
+        session.add(job)
+        audit.record(session, actor_id=None, actor_name="printer", action="print.interrupted",
+                     entity="print_job", entity_id=job.id, campaign_id=job.campaign_id,
+                     desk=desk)
+    return len(stale)
+
+
+def list_jobs(session: Session, *, status: PrintJobStatus | None = None,
+              limit: int = 50) -> list[PrintJob]:
+    stmt = select(PrintJob).order_by(col(PrintJob.id).desc()).limit(limit)
+    if status is not None:
+        stmt = stmt.where(PrintJob.status == status.value)
+    return list(session.exec(stmt))

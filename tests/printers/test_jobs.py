@@ -1,0 +1,145 @@
+"""Print jobs on both databases: saved with the payment, sent to a local TCP printer; a closed
+port or a timeout leaves the job failed with its reason and the payment intact; retry works;
+an interrupted job is recovered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from models.db import session_scope
+from models.dossier import Dossier
+from models.errors import Conflict
+from models.online import build_online_record
+from models.payment import Payment
+from models.permissions import SYSTEM, Actor
+from models.printjob import PrintJob
+from models.services.campaigns import load_campaign, read_preset
+from models.services.printing import claim, recover_interrupted, request_retry
+from models.services.users import add_user
+from models.vocab import PrintJobStatus, Role
+from printers.config import parse_printers
+from printers.samples import sample_document
+from tests.printers.fake_printer import FakePrinter
+from tui.printing import DeskPrinters, queue_document, send_job
+
+CASHIER = Actor(user_id=None, username="cashier", role=Role.cashier, desk="1号窗口")
+
+
+def _printers(port: int, timeout: float = 2) -> DeskPrinters:
+    return DeskPrinters(parse_printers({"receipt": {
+        "connection": "network", "host": "127.0.0.1", "port": port, "timeout": timeout,
+        "width": 58}}))
+
+
+def _closed_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def _payment_with_job(engine: Engine, printers: DeskPrinters) -> tuple[int, int]:
+    """A payment and its receipt job, saved in one transaction as the cashier's screen will."""
+    with session_scope(engine) as s:
+        user = add_user(s, SYSTEM, username="cashier", role=Role.cashier, password="secret-pw")
+        filename, text = read_preset("000")
+        c = load_campaign(s, SYSTEM, text, filename=filename)
+        rec = build_online_record(campaign_id=c.id, id_number="11010519491231002X", name="张三",
+                                  level="中级", track="评审", status="通过形式审核")
+        s.add(rec)
+        s.flush()
+        d = Dossier(campaign_id=c.id, online_record_id=rec.id, status="accepted", track="评审",
+                    level="中级", dossier_no=1, dossier_code="ZJ21S00001")
+        s.add(d)
+        s.flush()
+        p = Payment(campaign_id=c.id, receipt_no=1, receipt_code="ZJ21F00001", kind="payment",
+                    dossier_id=d.id, amount_fen=38000, method="cash", cashier_id=user.id,
+                    business_date=dt.date(2021, 9, 27))
+        s.add(p)
+        s.flush()
+        job = queue_document(s, CASHIER, printers, sample_document("receipt", 58), "receipt",
+                             campaign_id=c.id, payment_id=p.id)
+        assert p.id is not None and job.id is not None
+        return p.id, job.id
+
+
+def test_job_is_sent_to_the_printer(engine: Engine) -> None:
+    with FakePrinter(status={1: 0x16, 2: 0x12, 4: 0x12}) as printer:
+        printers = _printers(printer.port)
+        _, job_id = _payment_with_job(engine, printers)
+        job = send_job(engine, printers, job_id)
+        assert job.status == PrintJobStatus.sent
+        assert job.attempts == 1
+        with session_scope(engine, readonly=True) as s:
+            saved = s.get(PrintJob, job_id)
+            assert saved is not None
+        for _ in range(100):
+            if printer.received.endswith(saved.payload):
+                break
+            import time
+            time.sleep(0.02)
+        assert printer.received.endswith(saved.payload)
+        assert len(saved.payload_sha256) == 64
+
+
+def test_closed_port_fails_the_job_not_the_payment_and_retry_works(engine: Engine) -> None:
+    port = _closed_port()
+    printers = _printers(port)
+    payment_id, job_id = _payment_with_job(engine, printers)
+    job = send_job(engine, printers, job_id)
+    assert job.status == PrintJobStatus.failed
+    assert "连接被拒绝" in job.error
+    with session_scope(engine, readonly=True) as s:
+        assert s.get(Payment, payment_id) is not None  # the payment stands
+    with FakePrinter(status=None) as printer:
+        printers = _printers(printer.port)
+        with session_scope(engine) as s:
+            request_retry(s, CASHIER, job_id)
+        job = send_job(engine, printers, job_id)
+        assert job.status == PrintJobStatus.sent and job.attempts == 2 and job.error == ""
+
+
+def test_timeout_fails_the_job(engine: Engine) -> None:
+    with FakePrinter(read=False) as printer:
+        printers = _printers(printer.port, timeout=1)
+        # a payload far larger than the socket buffers, so the send blocks and times out
+        payment_id, job_id = _payment_with_job(engine, printers)
+        with session_scope(engine) as s:
+            job = s.get(PrintJob, job_id)
+            assert job is not None
+            job.payload = bytes(8 * 1024 * 1024)  # far beyond the socket buffers
+            s.add(job)
+        job = send_job(engine, printers, job_id)
+        assert job.status == PrintJobStatus.failed and "超时" in job.error
+        with session_scope(engine, readonly=True) as s:
+            assert s.get(Payment, payment_id) is not None
+
+
+def test_a_sent_or_sending_job_cannot_be_claimed_again(engine: Engine) -> None:
+    printers = _printers(_closed_port())
+    _, job_id = _payment_with_job(engine, printers)
+    with session_scope(engine) as s:
+        claim(s, job_id)
+    with pytest.raises(Conflict), session_scope(engine) as s:
+        claim(s, job_id)
+    with pytest.raises(Conflict), session_scope(engine) as s:
+        request_retry(s, CASHIER, job_id)
+
+
+def test_interrupted_job_is_recovered_as_failed(engine: Engine) -> None:
+    printers = _printers(_closed_port())
+    _, job_id = _payment_with_job(engine, printers)
+    with session_scope(engine) as s:
+        claim(s, job_id)  # the desk dies here
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+    with session_scope(engine) as s:
+        assert recover_interrupted(s, desk="1号窗口", now=later) == 1
+    with session_scope(engine, readonly=True) as s:
+        job = s.exec(select(PrintJob)).one()
+        assert job.status == PrintJobStatus.failed and "中途停止" in job.error

@@ -1,0 +1,74 @@
+"""Printing for the desk: documents → this desk's printer's bytes → a saved job → sent off the
+UI thread, with the outcome recorded. Used by the CLI and the Textual app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from models.config import DeskConfig
+from models.db import session_scope
+from models.permissions import Actor
+from models.printjob import PrintJob
+from models.services.printing import claim, finish, queue_job
+from printers.config import PrinterConfig, parse_printers
+from printers.document import Document, layout
+from printers.errors import PrinterError
+from printers.escpos import PrinterProfile, render_escpos
+from printers.fonts import find_cjk_font
+from printers.transports import Transport, open_transport
+
+
+@dataclass
+class DeskPrinters:
+    configs: dict[str, PrinterConfig]
+    factory: Callable[[PrinterConfig], Transport] = open_transport
+
+    @classmethod
+    def from_config(cls, config: DeskConfig) -> DeskPrinters:
+        return cls(parse_printers(config.printers, str(config.path or "配置文件")))
+
+    def config(self, role: str) -> PrinterConfig:
+        if role not in self.configs:
+            raise PrinterError(f"没有配置名为“{role}”的打印机", code="printer.unknown")
+        return self.configs[role]
+
+    def render(self, doc: Document, role: str) -> bytes:
+        return render_bytes(doc, self.config(role))
+
+
+def profile_for(cfg: PrinterConfig) -> PrinterProfile:
+    font = find_cjk_font(cfg.font) if cfg.font else None
+    return PrinterProfile(width_mm=cfg.width, encoding=cfg.encoding,
+                          barcode=cfg.barcode,  # type: ignore[arg-type]
+                          qr=cfg.qr,  # type: ignore[arg-type]
+                          image_mode=cfg.image_mode, font=font)
+
+
+def render_bytes(doc: Document, cfg: PrinterConfig) -> bytes:
+    return render_escpos(layout(doc, cfg.width), profile_for(cfg))
+
+
+def queue_document(session: object, actor: Actor, printers: DeskPrinters, doc: Document,
+                   role: str, **links: int | None) -> PrintJob:
+    """Render and save the job in the caller's transaction (the payment's or acceptance's)."""
+    payload = printers.render(doc, role)
+    return queue_job(session, actor, document=doc.kind, payload=payload,  # type: ignore[arg-type]
+                     printer=role, **links)  # type: ignore[arg-type]
+
+
+def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
+    """Claim, send and record one job. Blocking: call it from a worker thread. Never raises
+    for printer trouble: the job comes back ``failed`` with the reason."""
+    with session_scope(engine) as session:
+        job = claim(session, job_id)
+        payload, role = job.payload, job.printer
+    error: str | None = None
+    try:
+        printers.factory(printers.config(role)).send(payload)
+    except PrinterError as exc:
+        error = exc.message
+    with session_scope(engine) as session:
+        return finish(session, job_id, error=error)
