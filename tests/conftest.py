@@ -15,6 +15,8 @@ from sqlmodel import Session
 
 from models import migrate
 from models.db import make_engine
+from printers.errors import FontMissing
+from printers.fonts import FontRef, find_cjk_font
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
@@ -100,3 +102,17 @@ def _isolated_desk_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("DESK_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.delenv("DESK_DATABASE_URL", raising=False)
     monkeypatch.delenv("DESK_PASSWORD", raising=False)
+
+
+# The printing tests need a CJK font (PNG previews, raster lines of rare characters, image
+# mode). CI installs Debian's fonts-noto-cjk; elsewhere a missing font skips those tests with
+# the reason, and in CI it fails them.
+@pytest.fixture(scope="session")
+def cjk_font() -> FontRef:
+    try:
+        return find_cjk_font()
+    except FontMissing as exc:
+        if IN_CI:
+            pytest.fail(f"CI needs a CJK font: {exc.message}")
+        pytest.skip(f"no CJK font on this machine: {exc.message}")
+        raise

@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from models.errors import DomainError
@@ -32,8 +33,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(campaign_app, name="campaign")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True, markup=False)  # data may hold [brackets]
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 ConfigOpt = Annotated[
@@ -63,7 +64,7 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except DomainError as exc:
-            err.print(f"[bold red]错误[/]：{exc.message}  [dim]({exc.code})[/]")
+            err.print(f"[bold red]错误[/]：{escape(exc.message)}  [dim]({exc.code})[/]")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("已取消")
@@ -234,7 +235,7 @@ def campaign_list(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt =
     else:
         out.print("数据库中还没有评审批次。")
     out.print("可用预设：" + "、".join(presets))
-    out.print("[dim]从预设新建：desk campaign new 代码 --from 000[/]")
+    out.print("[dim]从预设新建：desk campaign new 代码 --from 000[/]", markup=True)
 
 
 @campaign_app.command("show")
@@ -328,6 +329,16 @@ def campaign_set_fee(
         assert campaign.id is not None
         rule = set_fee(session, actor, campaign.id, track, level, money, reason=reason)
         out.print(f"已设定 {campaign.code} {rule.track}{rule.level} 评审费 {money.figures()} 元（{money.capitals()}）")
+
+
+def _register_subcommands() -> None:
+    from tui.cli_printing import print_app, printer_app
+
+    app.add_typer(print_app, name="print")
+    app.add_typer(printer_app, name="printer")
+
+
+_register_subcommands()
 
 
 def main() -> None:

@@ -11,14 +11,22 @@ from PIL import Image
 
 from printers.document import Line, layout
 from printers.escpos import PrinterProfile, encodable, render_escpos
-from printers.fonts import find_cjk_font
+from printers.fonts import FontRef
 from printers.preview import render_png, render_text
 from printers.samples import KINDS, sample_document
 from tests.printers.escpos_reader import rasters, stacked, text_segments
 
 GOLDEN = Path(__file__).parent / "golden"
 WIDTHS = (58, 80)
-FONT = find_cjk_font()
+
+
+@pytest.fixture(autouse=True)
+def _font(cjk_font: FontRef) -> None:
+    global FONT
+    FONT = cjk_font
+
+
+FONT: FontRef
 
 
 def _profile(width: int, **kw: object) -> PrinterProfile:

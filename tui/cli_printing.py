@@ -1,0 +1,169 @@
+"""``desk print …`` and ``desk printer …``. Imported by tui.cli; never imports Textual."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from tui.cli import ConfigOpt, DbOpt, UserOpt, _acting, _context, err, handle_errors, out
+
+print_app = typer.Typer(help="打印：预览单据，查看和重试打印任务")
+printer_app = typer.Typer(help="打印机：列出、测试、查看配置")
+
+KIND_HELP = "receipt 缴费凭证 | void 作废单 | label 档案袋标签 | materials 材料目录 | " \
+            "acceptance 受理回执 | notice 一次性告知单 | tally 日结报表 | test 测试页"
+
+
+@print_app.command("preview")
+@handle_errors
+def preview(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    width: Annotated[int, typer.Option("--width", help="纸宽 58 或 80（毫米）")] = 80,
+    fmt: Annotated[str, typer.Option("--format", help="text | png | escpos")] = "text",
+    out_file: Annotated[Path | None, typer.Option("--out", help="输出文件（png/escpos 必填）")] = None,
+    encoding: Annotated[str, typer.Option("--encoding", help="gbk | gb18030 | gb2312")] = "gbk",
+    barcode: Annotated[str, typer.Option("--barcode", help="native | raster")] = "native",
+    image_mode: Annotated[bool, typer.Option("--image-mode", help="整张按图像打印")] = False,
+) -> None:
+    """用示例数据预览一种单据（文字、PNG 或 ESC/POS 字节）。"""
+    from models.errors import InvalidInput
+    from printers.config import parse_printer
+    from printers.document import layout
+    from printers.fonts import find_cjk_font
+    from printers.preview import render_png, render_text
+    from printers.samples import KINDS, sample_document
+    from tui.printing import render_bytes
+
+    if kind not in KINDS:
+        raise InvalidInput(f"未知的单据“{kind}”：可选 {KIND_HELP}", code="print.bad_kind")
+    if fmt not in ("text", "png", "escpos"):
+        raise InvalidInput("--format 应为 text、png 或 escpos", code="print.bad_format")
+    cfg = parse_printer("preview", {"width": width, "encoding": encoding, "barcode": barcode,
+                                    "image_mode": image_mode}, "命令行")
+    doc = sample_document(kind, width, encoding)
+    if fmt == "text":
+        text = render_text(layout(doc, width))
+        if out_file:
+            out_file.write_text(text, encoding="utf-8")
+            out.print(f"已写入 {out_file}")
+        else:
+            sys.stdout.write(text)
+        return
+    if out_file is None:
+        out_file = Path(f"{kind}-{width}.{'png' if fmt == 'png' else 'bin'}")
+    if fmt == "png":
+        render_png(layout(doc, width), find_cjk_font()).save(out_file)
+    else:
+        out_file.write_bytes(render_bytes(doc, cfg))
+    out.print(f"已写入 {out_file}（{out_file.stat().st_size} 字节）")
+
+
+@print_app.command("jobs")
+@handle_errors
+def jobs(
+    failed: Annotated[bool, typer.Option("--failed", help="只看打印失败的")] = False,
+    limit: Annotated[int, typer.Option("--limit")] = 30,
+    config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """列出最近的打印任务。"""
+    from rich.table import Table
+
+    from models.db import session_scope
+    from models.services.printing import list_jobs
+    from models.vocab import PrintJobStatus
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine, readonly=True) as session:
+        rows = list_jobs(session, status=PrintJobStatus.failed if failed else None, limit=limit)
+        table = Table(title="打印任务")
+        for heading in ("编号", "单据", "打印机", "窗口", "状态", "次数", "原因"):
+            table.add_column(heading, overflow="fold")
+        for j in rows:
+            table.add_row(str(j.id), j.document, j.printer, j.desk,
+                          PrintJobStatus(j.status).label, str(j.attempts), j.error)
+    out.print(table if rows else "没有打印任务。")
+
+
+@print_app.command("retry")
+@handle_errors
+def retry(
+    job_id: Annotated[int, typer.Argument(help="打印任务编号（desk print jobs）")],
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """重新发送一个打印失败的任务（同样的内容）。"""
+    from models.db import session_scope
+    from models.services.printing import request_retry
+    from tui.printing import DeskPrinters, send_job
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        request_retry(session, actor, job_id)
+    job = send_job(dctx.engine, DeskPrinters.from_config(dctx.config), job_id)
+    if job.status == "sent":
+        out.print(f"打印任务 {job_id} 已发送到打印机")
+    else:
+        err.print(f"[red]打印任务 {job_id} 仍然失败[/]：{escape(job.error)}")
+        raise typer.Exit(1)
+
+
+@printer_app.command("list")
+@handle_errors
+def printer_list(config: ConfigOpt = None) -> None:
+    """列出本窗口配置的打印机。"""
+    from models.config import load_config
+    from tui.printing import DeskPrinters
+
+    cfg = load_config(config)
+    for name, p in DeskPrinters.from_config(cfg).configs.items():
+        out.print(f"{name}：{p.describe()}", markup=False)
+
+
+@printer_app.command("show-config")
+@handle_errors
+def printer_show_config(config: ConfigOpt = None) -> None:
+    """显示配置文件位置和打印机设置的写法。"""
+    import printers.config as pc
+    from models.config import config_path, load_config
+
+    cfg = load_config(config)
+    out.print(f"配置文件：{cfg.path or config_path()}（{'存在' if (cfg.path and cfg.path.exists()) else '不存在，全部用默认值'}）")
+    out.print(f"当前打印机设置：{cfg.printers or '（未设置：receipt 和 label 都是预览）'}")
+    out.print("写法示例：")
+    out.print(pc.__doc__ or "", markup=False, highlight=False)
+
+
+@printer_app.command("test")
+@handle_errors
+def printer_test(
+    role: Annotated[str, typer.Argument(help="receipt | label")] = "receipt",
+    config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """打印测试页（宽度、编码、条码、二维码），记录为打印任务。"""
+    import getpass as gp
+
+    from models.db import session_scope
+    from models.permissions import Actor
+    from models.vocab import Role
+    from printers.tally import test_page
+    from tui.printing import DeskPrinters, queue_document, send_job
+
+    dctx = _context(config, db)
+    printers = DeskPrinters.from_config(dctx.config)
+    p = printers.config(role)
+    actor = Actor(user_id=None, username=f"os:{gp.getuser()}"[:60], role=Role.clerk,
+                  desk=dctx.config.desk)
+    with session_scope(dctx.engine) as session:
+        job = queue_document(session, actor, printers, test_page(p.width, p.encoding, role), role)
+        job_id = job.id
+    assert job_id is not None
+    job = send_job(dctx.engine, printers, job_id)
+    if job.status == "sent":
+        out.print(f"测试页已发送：{p.describe()}")
+    else:
+        err.print(f"[red]测试页打印失败[/]：{escape(job.error)}")
+        raise typer.Exit(1)
