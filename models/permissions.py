@@ -14,6 +14,9 @@ class Action(StrEnum):
     campaign_load = "campaign.load"
     campaign_new = "campaign.new"
     fee_set = "fee.set"
+    print_retry = "print.retry"
+    receipt_reprint = "receipt.reprint"
+    dossier_reprint = "dossier.reprint"
 
 
 ACTION_LABELS = {
@@ -21,6 +24,9 @@ ACTION_LABELS = {
     Action.campaign_load: "载入评审批次",
     Action.campaign_new: "新建评审批次",
     Action.fee_set: "设定收费标准",
+    Action.print_retry: "重试打印",
+    Action.receipt_reprint: "重印缴费凭证",
+    Action.dossier_reprint: "重印档案袋标签、回执和告知单",
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -28,6 +34,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.campaign_load: frozenset({Role.admin, Role.lead}),
     Action.campaign_new: frozenset({Role.admin, Role.lead}),
     Action.fee_set: frozenset({Role.lead}),
+    Action.print_retry: frozenset(Role),  # whoever stands at the printer
+    Action.receipt_reprint: frozenset({Role.cashier, Role.lead}),
+    Action.dossier_reprint: frozenset({Role.clerk, Role.lead}),
 }
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from textual import events, work
@@ -15,6 +17,9 @@ from textual.widgets import Static
 from models.config import DeskConfig
 from models.errors import DomainError
 from models.permissions import Actor
+
+if TYPE_CHECKING:
+    from tui.printing import DeskPrinters
 
 
 @dataclass
@@ -38,6 +43,7 @@ class DeskApp(App[None]):
     CSS_PATH = "styles/desk.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
+        Binding("f8", "print_jobs", "打印任务", id="print_jobs"),
     ]
 
     def __init__(self, config: DeskConfig, *, engine: Engine | None = None,
@@ -51,6 +57,8 @@ class DeskApp(App[None]):
         self.campaign_code: str | None = config.campaign or None
         self.idle_limit = max(1, config.idle_lock_minutes) * 60.0
         self.last_activity = time.monotonic()
+        self.printers: DeskPrinters | None = None
+        self.recovered_jobs = 0
 
     def on_mount(self) -> None:
         self.push_screen(PreparingScreen())
@@ -75,11 +83,16 @@ class DeskApp(App[None]):
     def prepare(self) -> None:
         from models.db import session_scope
         from models.services.campaigns import list_campaigns
+        from models.services.printing import recover_interrupted
         from tui.context import open_database
+        from tui.printing import DeskPrinters
 
         try:
+            self.printers = DeskPrinters.from_config(self.config)
             if self.engine is None:
                 self.engine = open_database(self.config)
+            with session_scope(self.engine) as session:  # jobs this desk left half-sent
+                self.recovered_jobs = recover_interrupted(session, desk=self.config.desk)
             if self.demo:
                 from models.demo import DEMO_USERS, seed_demo
                 from models.services.users import count_users
@@ -113,6 +126,52 @@ class DeskApp(App[None]):
 
         self.actor = actor
         self.switch_screen(HomeScreen())
+        if self.recovered_jobs:
+            self.notify(f"上次程序在打印中途停止：{self.recovered_jobs} 个打印任务标为失败，"
+                        "请查看纸张后按 F8 决定是否重试", severity="warning", timeout=20)
+            self.recovered_jobs = 0
+
+    def action_print_jobs(self) -> None:
+        from tui.screens.print_jobs import PrintJobsScreen
+
+        if self.actor is None or isinstance(self.screen, PrintJobsScreen):
+            return
+        self.push_screen(PrintJobsScreen())
+
+    def print_job(self, job_id: int, on_done: Callable[[], object] | None = None) -> None:
+        """Send a saved job in a worker thread; the outcome is a notification (and the job row)."""
+        self._send(job_id, retry=False, on_done=on_done)
+
+    def retry_print(self, job_id: int, on_done: Callable[[], object] | None = None) -> None:
+        self._send(job_id, retry=True, on_done=on_done)
+
+    @work(thread=True, exit_on_error=False, group="print")
+    def _send(self, job_id: int, *, retry: bool, on_done: Callable[[], object] | None) -> None:
+        from models.db import session_scope
+        from models.services.printing import request_retry
+        from tui.printing import send_job
+
+        assert self.engine is not None and self.printers is not None
+        try:
+            if retry:
+                actor = self.actor
+                if actor is None:
+                    return
+                with session_scope(self.engine) as session:
+                    request_retry(session, actor, job_id)
+            job = send_job(self.engine, self.printers, job_id)
+        except DomainError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error", timeout=8,
+                                  markup=False)
+        else:
+            if job.status == "sent":
+                self.call_from_thread(self.notify, f"打印任务 {job_id} 已打印")
+            else:
+                self.call_from_thread(
+                    self.notify, f"打印失败：{job.error}\n按 F8 查看打印任务并重试",
+                    severity="error", timeout=15, markup=False)
+        if on_done is not None:
+            self.call_from_thread(on_done)
 
     def log_out(self, message: str = "") -> None:
         from tui.screens.login import LoginScreen

@@ -28,8 +28,12 @@ def preview(
     encoding: Annotated[str, typer.Option("--encoding", help="gbk | gb18030 | gb2312")] = "gbk",
     barcode: Annotated[str, typer.Option("--barcode", help="native | raster")] = "native",
     image_mode: Annotated[bool, typer.Option("--image-mode", help="整张按图像打印")] = False,
+    receipt_no: Annotated[str | None, typer.Option("--receipt", help="按收据号取真实记录")] = None,
+    dossier_no: Annotated[str | None, typer.Option("--dossier", help="按受理编号取真实记录")] = None,
+    notice_no: Annotated[str | None, typer.Option("--notice", help="按告知单号取真实记录")] = None,
+    config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
-    """用示例数据预览一种单据（文字、PNG 或 ESC/POS 字节）。"""
+    """预览一种单据（文字、PNG 或 ESC/POS 字节）：示例数据，或 --receipt/--dossier/--notice 的真实记录。"""
     from models.errors import InvalidInput
     from printers.config import parse_printer
     from printers.document import layout
@@ -44,7 +48,16 @@ def preview(
         raise InvalidInput("--format 应为 text、png 或 escpos", code="print.bad_format")
     cfg = parse_printer("preview", {"width": width, "encoding": encoding, "barcode": barcode,
                                     "image_mode": image_mode}, "命令行")
-    doc = sample_document(kind, width, encoding)
+    if receipt_no or dossier_no or notice_no:
+        from models.db import session_scope
+        from tui.records import record_document
+
+        dctx = _context(config, db)
+        with session_scope(dctx.engine, readonly=True) as session:
+            doc = record_document(session, kind, receipt_code=receipt_no, dossier_code=dossier_no,
+                                  notice_code=notice_no)
+    else:
+        doc = sample_document(kind, width, encoding)
     if fmt == "text":
         text = render_text(layout(doc, width))
         if out_file:
@@ -108,6 +121,33 @@ def retry(
         out.print(f"打印任务 {job_id} 已发送到打印机")
     else:
         err.print(f"[red]打印任务 {job_id} 仍然失败[/]：{escape(job.error)}")
+        raise typer.Exit(1)
+
+
+@print_app.command("reprint")
+@handle_errors
+def reprint_cmd(
+    kind: Annotated[str, typer.Argument(help="receipt | void | label | materials | acceptance | notice")],
+    number: Annotated[str, typer.Argument(help="收据号、受理编号或告知单号")],
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """重印一份单据（缴费凭证上印“重印 n”），记入审计。"""
+    from models.db import session_scope
+    from tui.printing import DeskPrinters, reprint, send_job
+
+    dctx = _context(config, db)
+    printers = DeskPrinters.from_config(dctx.config)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        job = reprint(session, actor, printers, kind, number)
+        job_id, copy_no = job.id, job.copy_no
+    assert job_id is not None
+    job = send_job(dctx.engine, printers, job_id)
+    if job.status == "sent":
+        out.print(f"已重印（重印 {copy_no}），打印任务 {job_id}")
+    else:
+        err.print(f"[red]重印已记录（打印任务 {job_id}），但打印失败[/]：{escape(job.error)}；"
+                  f"可用 desk print retry {job_id} 重试")
         raise typer.Exit(1)
 
 

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from models.config import DeskConfig
 from models.db import session_scope
+from models.dossier import Dossier
 from models.permissions import Actor
 from models.printjob import PrintJob
 from models.services.printing import claim, finish, queue_job
@@ -51,12 +53,13 @@ def render_bytes(doc: Document, cfg: PrinterConfig) -> bytes:
     return render_escpos(layout(doc, cfg.width), profile_for(cfg))
 
 
-def queue_document(session: object, actor: Actor, printers: DeskPrinters, doc: Document,
-                   role: str, **links: int | None) -> PrintJob:
+def queue_document(session: Session, actor: Actor, printers: DeskPrinters, doc: Document,
+                   role: str, *, campaign_id: int | None = None, payment_id: int | None = None,
+                   dossier_id: int | None = None) -> PrintJob:
     """Render and save the job in the caller's transaction (the payment's or acceptance's)."""
-    payload = printers.render(doc, role)
-    return queue_job(session, actor, document=doc.kind, payload=payload,  # type: ignore[arg-type]
-                     printer=role, **links)  # type: ignore[arg-type]
+    return queue_job(session, actor, document=doc.kind, payload=printers.render(doc, role),
+                     printer=role, campaign_id=campaign_id, payment_id=payment_id,
+                     dossier_id=dossier_id)
 
 
 def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
@@ -72,3 +75,42 @@ def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
         error = exc.message
     with session_scope(engine) as session:
         return finish(session, job_id, error=error)
+
+
+def reprint(session: Session, actor: Actor, printers: DeskPrinters, kind: str, number: str) -> PrintJob:
+    """Queue another copy of a printed document (``重印 n`` on a receipt), in the caller's
+    transaction; the caller sends it with ``send_job`` once committed."""
+    from models.services.printing import begin_reprint
+    from tui.records import (
+        DOSSIER_KINDS,
+        RECEIPT_KINDS,
+        find_dossier,
+        find_notice,
+        find_payment,
+        record_document,
+    )
+
+    role = "receipt" if kind in RECEIPT_KINDS else "label"
+    if kind in RECEIPT_KINDS:
+        p = find_payment(session, number)
+        n = begin_reprint(session, actor, document=kind, campaign_id=p.campaign_id, payment_id=p.id)
+        doc = record_document(session, kind, receipt_code=number, reprint=n if kind == "receipt" else 0)
+        links = {"campaign_id": p.campaign_id, "payment_id": p.id}
+    elif kind == "notice":
+        visit = find_notice(session, number)
+        d = session.get(Dossier, visit.dossier_id)
+        assert d is not None
+        n = begin_reprint(session, actor, document=kind, campaign_id=d.campaign_id, dossier_id=d.id)
+        doc = record_document(session, kind, notice_code=number)
+        links = {"campaign_id": d.campaign_id, "dossier_id": d.id}
+    elif kind in DOSSIER_KINDS:
+        d = find_dossier(session, number)
+        n = begin_reprint(session, actor, document=kind, campaign_id=d.campaign_id, dossier_id=d.id)
+        doc = record_document(session, kind, dossier_code=number)
+        links = {"campaign_id": d.campaign_id, "dossier_id": d.id}
+    else:
+        from models.errors import InvalidInput
+
+        raise InvalidInput(f"“{kind}”不能重印", code="print.not_reprintable")
+    return queue_job(session, actor, document=doc.kind, payload=printers.render(doc, role),
+                     printer=role, copy_no=n, **links)

@@ -14,8 +14,10 @@ import hashlib
 from sqlmodel import Session, col, select
 
 from models import audit
-from models.errors import Conflict, NotFound
-from models.permissions import Actor
+from models.dossier import Dossier
+from models.errors import Conflict, InvalidInput, NotFound
+from models.payment import Payment
+from models.permissions import Action, Actor, require
 from models.printjob import PrintJob
 from models.types import utcnow
 from models.vocab import PrintJobStatus
@@ -78,16 +80,53 @@ def finish(session: Session, job_id: int, *, error: str | None) -> PrintJob:
 
 def request_retry(session: Session, actor: Actor, job_id: int) -> PrintJob:
     """A person asks to send a failed job again (the same bytes)."""
+    require(actor, Action.print_retry)
     job = session.get(PrintJob, job_id)
     if job is None:
         raise NotFound(f"没有编号为 {job_id} 的打印任务", code="print.not_found")
     if job.status != PrintJobStatus.failed.value:
         raise Conflict(f"只有打印失败的任务可以重试（当前：{PrintJobStatus(job.status).label}）",
                        code="print.not_failed")
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action="print.retry",
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                 action=str(Action.print_retry),
                  entity="print_job", entity_id=job.id, campaign_id=job.campaign_id,
                  desk=actor.desk, detail={"attempts": job.attempts})
     return job
+
+
+REPRINTABLE = {"receipt": Action.receipt_reprint, "void": Action.receipt_reprint,
+               "label": Action.dossier_reprint, "materials": Action.dossier_reprint,
+               "acceptance": Action.dossier_reprint, "notice": Action.dossier_reprint}
+
+
+def begin_reprint(session: Session, actor: Actor, *, document: str, campaign_id: int | None,
+                  payment_id: int | None = None, dossier_id: int | None = None) -> int:
+    """A person asks for another copy of a document already printed (or attempted). Returns n
+    for ``重印 n``: one more than the copies made so far. The caller renders the copy and queues it
+    with ``copy_no=n`` in the same transaction."""
+    action = REPRINTABLE.get(document)
+    if action is None:
+        raise InvalidInput(f"“{document}”不能重印", code="print.not_reprintable")
+    require(actor, action)
+    if (payment_id is None) == (dossier_id is None):
+        raise InvalidInput("重印需要指明一笔缴费或一份档案", code="print.reprint_target")
+    stmt = select(PrintJob).where(PrintJob.document == document)
+    stmt = stmt.where(PrintJob.payment_id == payment_id) if payment_id is not None \
+        else stmt.where(PrintJob.dossier_id == dossier_id)
+    # lock the payment or dossier row: two desks reprinting at once get different numbers
+    # (SQLite: the write transaction already serialises them)
+    parent = (select(Payment).where(Payment.id == payment_id) if payment_id is not None
+              else select(Dossier).where(Dossier.id == dossier_id))
+    if session.exec(parent.with_for_update()).first() is None:
+        raise NotFound("要重印的缴费或档案不存在", code="print.reprint_target")
+    earlier = session.exec(stmt).all()
+    n = max((j.copy_no for j in earlier), default=0) + 1
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action=str(action),
+                 entity="payment" if payment_id is not None else "dossier",
+                 entity_id=payment_id if payment_id is not None else dossier_id,
+                 campaign_id=campaign_id, desk=actor.desk,
+                 detail={"document": document, "copy_no": n, "earlier_jobs": len(earlier)})
+    return n
 
 
 def recover_interrupted(session: Session, *, desk: str, now: dt.datetime | None = None) -> int:
@@ -109,9 +148,11 @@ def recover_interrupted(session: Session, *, desk: str, now: dt.datetime | None 
     return len(stale)
 
 
-def list_jobs(session: Session, *, status: PrintJobStatus | None = None,
+def list_jobs(session: Session, *, status: PrintJobStatus | None = None, desk: str | None = None,
               limit: int = 50) -> list[PrintJob]:
     stmt = select(PrintJob).order_by(col(PrintJob.id).desc()).limit(limit)
+    if desk is not None:
+        stmt = stmt.where(PrintJob.desk == desk)
     if status is not None:
         stmt = stmt.where(PrintJob.status == status.value)
     return list(session.exec(stmt))

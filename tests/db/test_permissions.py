@@ -14,8 +14,14 @@ from models.errors import PermissionDenied
 from models.money import Money
 from models.permissions import POLICY, SYSTEM, Action, Actor
 from models.services.campaigns import load_campaign, new_from_preset, read_preset, set_fee
+from models.services.printing import claim, finish, queue_job, request_retry
 from models.services.users import add_user
 from models.vocab import Role
+from printers.config import parse_printers
+from tests.factories import office
+from tui.printing import DeskPrinters, reprint
+
+PRINTERS = DeskPrinters(parse_printers({}))
 
 
 def _campaign(session: Session) -> int:
@@ -23,6 +29,23 @@ def _campaign(session: Session) -> int:
     c = load_campaign(session, SYSTEM, text, filename=filename)
     assert c.id is not None
     return c.id
+
+
+def _retry(session: Session, actor: Actor) -> object:
+    o = office(session)
+    job = queue_job(session, SYSTEM, document="receipt", payload=b"x", printer="receipt",
+                    payment_id=o.payment.id)
+    assert job.id is not None
+    claim(session, job.id)
+    finish(session, job.id, error="打印机缺纸")
+    return request_retry(session, actor, job.id)
+
+
+def _reprint(kind: str, number: str) -> Callable[[Session, Actor], object]:
+    def case(session: Session, actor: Actor) -> object:
+        office(session)
+        return reprint(session, actor, PRINTERS, kind, number)
+    return case
 
 
 CASES: dict[Action, Callable[[Session, Actor], object]] = {
@@ -33,6 +56,9 @@ CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.campaign_new: lambda s, a: new_from_preset(s, a, "bz-2025", "000"),
     Action.fee_set: lambda s, a: set_fee(
         s, a, _campaign(s), "初次确定", "初级", Money.yuan(100), reason="文件"),
+    Action.print_retry: _retry,
+    Action.receipt_reprint: _reprint("receipt", "ZJ21F00001"),
+    Action.dossier_reprint: _reprint("notice", "ZJ21B00001"),
 }
 
 

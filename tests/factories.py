@@ -1,0 +1,92 @@
+"""Rows for tests that need an office with a dossier, a payment and a notice, written directly
+(the intake and fee services of later issues write the same rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from models.campaign import Campaign
+from models.dossier import Dossier, DossierVisit, ItemVerdict
+from models.online import build_online_record
+from models.payment import Payment
+from models.permissions import SYSTEM, Actor
+from models.services.campaigns import load_campaign, read_preset
+from models.services.users import add_user
+from models.users import User
+from models.vocab import Role
+
+AT = dt.datetime(2021, 9, 27, 3, 32, tzinfo=dt.UTC)  # 11:32 in Asia/Shanghai
+
+
+@dataclass
+class Office:
+    campaign: Campaign
+    clerk: User
+    cashier: User
+    lead: User
+    dossier: Dossier  # accepted, ZJ21S00001
+    payment: Payment  # ZJ21F00001, 380 yuan cash, tendered 400
+    returned: Dossier  # returned with notice ZJ21B00001
+    notice_code: str
+
+    def actor(self, role: Role, desk: str = "1号窗口") -> Actor:
+        user = {Role.clerk: self.clerk, Role.cashier: self.cashier, Role.lead: self.lead}[role]
+        return Actor(user_id=user.id, username=user.username, role=role, desk=desk)
+
+
+def office(session: Session) -> Office:
+    users = {}
+    for role, name, shown in ((Role.clerk, "clerk", "受理员小王"), (Role.cashier, "cashier", "收费员小李"),
+                              (Role.lead, "lead", "负责人刘强")):
+        users[role] = add_user(session, SYSTEM, username=name, role=role, password="secret-pw",
+                               display_name=shown)
+    filename, text = read_preset("000")
+    c = load_campaign(session, SYSTEM, text, filename=filename)
+    assert c.id is not None
+    rec = build_online_record(
+        campaign_id=c.id, id_number="652801198001010024", name="阿依古丽·买买提", level="中级",
+        track="评审", status="通过形式审核", unit="巴音郭楞蒙古自治州红旗高级技工学校机电工程系",
+        series="中职、技工类院校教师", specialty="机电技术应用")
+    rec2 = build_online_record(
+        campaign_id=c.id, id_number="11010519491231002X", name="刘䶮", level="初级", track="评审",
+        status="通过形式审核", unit="博湖县职业技术学校", series="中职、技工类院校教师",
+        specialty="计算机应用")
+    session.add_all([rec, rec2])
+    session.flush()
+    d = Dossier(campaign_id=c.id, online_record_id=rec.id, status="accepted", track="评审",
+                level="中级", dossier_no=1, dossier_code="ZJ21S00001",
+                accepted_by_id=users[Role.clerk].id, accepted_at=AT)
+    r = Dossier(campaign_id=c.id, online_record_id=rec2.id, status="returned", track="评审",
+                level="初级")
+    session.add_all([d, r])
+    session.flush()
+    visit = DossierVisit(dossier_id=d.id, outcome="accepted", clerk_id=users[Role.clerk].id,
+                         desk="1号窗口", at=AT)
+    notice = DossierVisit(dossier_id=r.id, outcome="returned", notice_no=1,
+                          notice_code="ZJ21B00001", clerk_id=users[Role.clerk].id, desk="2号窗口",
+                          at=AT, deficiencies=[
+                              {"item_key": "review_form", "item": "专业技术职务任职资格评审表",
+                               "problem": "只交 1 份，应交 2 份"},
+                              {"item_key": "diploma", "item": "学历证书复印件",
+                               "problem": "未签署“已审核，与原件相符”"}])
+    session.add_all([visit, notice])
+    session.flush()
+    session.add_all([
+        ItemVerdict(visit_id=visit.id, item_key="review_form", present=True, copies=2,
+                    handwritten_ok=True, matches_online=True),
+        ItemVerdict(visit_id=visit.id, item_key="diploma", present=True, copies=1,
+                    original_checked=True, stamped_endorsed=True),
+        ItemVerdict(visit_id=visit.id, item_key="award_certificates", present=False),
+    ])
+    p = Payment(campaign_id=c.id, receipt_no=1, receipt_code="ZJ21F00001", kind="payment",
+                dossier_id=d.id, amount_fen=38000, method="cash", tendered_fen=40000,
+                fiscal_receipt_no="65010221000123", cashier_id=users[Role.cashier].id,
+                desk="1号窗口", business_date=AT.date(), created_at=AT)
+    session.add(p)
+    session.flush()
+    return Office(campaign=c, clerk=users[Role.clerk], cashier=users[Role.cashier],
+                  lead=users[Role.lead], dossier=d, payment=p, returned=r,
+                  notice_code="ZJ21B00001")

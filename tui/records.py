@@ -1,0 +1,227 @@
+"""The desk's documents from real records: a payment → its receipt or void slip; a dossier →
+its envelope label, material-list slip, acceptance slip or latest correction notice.
+
+Used for printing at the counter, for reprints (``重印 n``) and by ``desk print preview
+--receipt NO | --dossier NO``. Reads only; never imports Textual."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlmodel import Session, col, select
+
+from models.campaign import Campaign, ChecklistItem
+from models.dossier import Dossier, DossierVisit, ItemVerdict
+from models.errors import DomainError, InvalidInput, NotFound
+from models.idcard import mask_id
+from models.money import Money
+from models.online import OnlineRecord
+from models.payment import Payment
+from models.services.campaigns import fee_for, window_status
+from models.users import User
+from models.vocab import DossierStatus, ItemKind, PaymentKind, PaymentMethod
+from printers.data import (
+    Applicant,
+    Deficiency,
+    DossierData,
+    MaterialLine,
+    NoticeData,
+    Office,
+    ReceiptData,
+    VoidData,
+)
+from printers.document import Document
+from printers.labels import acceptance_slip, envelope_label, materials_slip
+from printers.notices import correction_notice
+from printers.receipts import receipt, void_slip
+
+RECEIPT_KINDS = ("receipt", "void")
+DOSSIER_KINDS = ("label", "materials", "acceptance", "notice")
+
+
+def office_of(c: Campaign) -> Office:
+    contacts = "；".join(f"{x.get('name', '')} {x.get('phone', '')}".strip() for x in c.contacts)
+    return Office(committee=c.committee, place=c.place, contacts=contacts, timezone=c.timezone)
+
+
+def applicant_of(rec: OnlineRecord, dossier: Dossier) -> Applicant:
+    return Applicant(name=rec.name, id_masked=mask_id(rec.id_number), unit=rec.unit,
+                     series=rec.series, specialty=rec.specialty, track=dossier.track,
+                     level=dossier.level)
+
+
+def _user_name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return (user.display_name or user.username) if user else ""
+
+
+def _find(session: Session, column: Any, number: str, what: str, code: str) -> Any:
+    """The row whose number is ``number`` (typed or scanned: spaces and case do not matter)."""
+    row = session.exec(select(column.class_).where(column == number.strip().upper())).first()
+    if row is None:
+        raise NotFound(f"没有{what}", code=code)
+    return row
+
+
+def find_payment(session: Session, receipt_code: str) -> Payment:
+    return cast(Payment, _find(session, Payment.receipt_code, receipt_code,
+                               f"收据号为“{receipt_code.strip()}”的缴费记录", "payment.not_found"))
+
+
+def find_dossier(session: Session, dossier_code: str) -> Dossier:
+    return cast(Dossier, _find(session, Dossier.dossier_code, dossier_code,
+                               f"受理编号为“{dossier_code.strip()}”的档案", "dossier.not_found"))
+
+
+def find_notice(session: Session, notice_code: str) -> DossierVisit:
+    return cast(DossierVisit, _find(session, DossierVisit.notice_code, notice_code,
+                                    f"编号为“{notice_code.strip()}”的一次性告知单",
+                                    "notice.not_found"))
+
+
+def _parts(session: Session, dossier: Dossier) -> tuple[Campaign, OnlineRecord]:
+    c = session.get(Campaign, dossier.campaign_id)
+    rec = session.get(OnlineRecord, dossier.online_record_id)
+    assert c is not None and rec is not None  # foreign keys
+    return c, rec
+
+
+def receipt_data(session: Session, payment: Payment, *, reprint: int = 0) -> ReceiptData:
+    if payment.kind != PaymentKind.payment.value:
+        raise InvalidInput(f"{payment.receipt_code} 不是缴费记录，没有缴费凭证", code="print.not_a_payment")
+    dossier = session.get(Dossier, payment.dossier_id)
+    assert dossier is not None
+    c, rec = _parts(session, dossier)
+    return ReceiptData(
+        office=office_of(c), receipt_code=payment.receipt_code,
+        dossier_code=dossier.dossier_code or "", issued_at=payment.created_at,
+        applicant=applicant_of(rec, dossier), amount=Money(payment.amount_fen),
+        method=PaymentMethod(payment.method).label, reference=payment.reference,
+        fiscal_receipt_no=payment.fiscal_receipt_no,
+        tendered=Money(payment.tendered_fen) if payment.tendered_fen is not None else None,
+        cashier=_user_name(session, payment.cashier_id), desk=payment.desk, reprint=reprint,
+    )
+
+
+def void_data(session: Session, original: Payment) -> VoidData:
+    """The void slip of a voided payment (the void row points at ``original``)."""
+    void = session.exec(select(Payment).where(Payment.original_id == original.id,
+                                              Payment.kind == PaymentKind.void.value)).first()
+    if void is None:
+        raise InvalidInput(f"收据 {original.receipt_code} 未作废", code="print.not_voided")
+    dossier = session.get(Dossier, original.dossier_id)
+    assert dossier is not None
+    c, rec = _parts(session, dossier)
+    return VoidData(
+        office=office_of(c), receipt_code=original.receipt_code,
+        dossier_code=dossier.dossier_code or "", voided_at=void.created_at,
+        applicant=applicant_of(rec, dossier), amount=Money(original.amount_fen),
+        reason=void.reason, note=void.note, lead=_user_name(session, void.cashier_id),
+        desk=void.desk,
+    )
+
+
+def _visits(session: Session, dossier: Dossier, outcome: DossierStatus) -> list[DossierVisit]:
+    return list(session.exec(
+        select(DossierVisit).where(DossierVisit.dossier_id == dossier.id,
+                                   DossierVisit.outcome == outcome.value)
+        .order_by(col(DossierVisit.at).desc(), col(DossierVisit.id).desc())))
+
+
+def _remark(item: ChecklistItem, v: ItemVerdict) -> str:
+    parts = []
+    if v.original_checked:
+        parts.append("原件已核对退还")
+    if v.stamped_endorsed:
+        parts.append("已盖章签署")
+    if item.handwritten and v.handwritten_ok:
+        parts.append("手写已核")
+    if item.kind == ItemKind.original_kept.value:
+        parts.append("原件")
+    return "，".join(parts)
+
+
+def dossier_data(session: Session, dossier: Dossier) -> DossierData:
+    if dossier.status == DossierStatus.returned.value or dossier.dossier_code is None:
+        raise InvalidInput("该档案尚未受理，没有档案袋标签和受理回执", code="print.not_accepted")
+    c, rec = _parts(session, dossier)
+    visits = _visits(session, dossier, DossierStatus.accepted)
+    visit = visits[0] if visits else None
+    materials: list[MaterialLine] = []
+    returned: list[str] = []
+    if visit is not None:
+        items = {i.key: i for i in session.exec(
+            select(ChecklistItem).where(ChecklistItem.campaign_id == c.id))}
+        verdicts = session.exec(select(ItemVerdict).where(ItemVerdict.visit_id == visit.id)).all()
+        for v in sorted(verdicts, key=lambda v: items[v.item_key].position if v.item_key in items else 0):
+            item = items.get(v.item_key)
+            if item is None or not v.present:
+                continue
+            materials.append(MaterialLine(item.name, v.copies, _remark(item, v)))
+            if v.original_checked:
+                returned.append(item.name)
+    try:
+        fee: Money | None = fee_for(session, c.id or 0, dossier.track, dossier.level).amount
+    except DomainError:
+        fee = None
+    accepted_at = dossier.accepted_at or (visit.at if visit else dossier.created_at)
+    return DossierData(
+        office=office_of(c), dossier_code=dossier.dossier_code, accepted_at=accepted_at,
+        applicant=applicant_of(rec, dossier), clerk=_user_name(session, dossier.accepted_by_id),
+        materials=tuple(materials), originals_returned=tuple(returned), fee=fee,
+        pay_at=f"{c.place}收费窗口", desk=visit.desk if visit else "",
+    )
+
+
+def latest_notice(session: Session, dossier: Dossier) -> DossierVisit:
+    visits = _visits(session, dossier, DossierStatus.returned)
+    if not visits or not visits[0].notice_code:
+        raise InvalidInput("该档案没有一次性告知单（未曾退回补正）", code="print.no_notice")
+    return visits[0]
+
+
+def notice_data(session: Session, visit: DossierVisit) -> NoticeData:
+    dossier = session.get(Dossier, visit.dossier_id)
+    assert dossier is not None
+    c, rec = _parts(session, dossier)
+    win = window_status(session, c, series=rec.series or None, at=visit.at)
+    deadline = "纸质材料报送截止前"
+    if win.window is not None:
+        end = win.window.ends_at.astimezone(c.zone)
+        if end.time() == dt.time(0):
+            deadline = f"{(end - dt.timedelta(days=1)):%Y-%m-%d} 下班前"
+        else:
+            deadline = f"{end:%Y-%m-%d %H:%M} 前"
+    return NoticeData(
+        office=office_of(c), notice_code=visit.notice_code or "", issued_at=visit.at,
+        applicant=applicant_of(rec, dossier),
+        deficiencies=tuple(Deficiency(str(x.get("item", "")), str(x.get("problem", "")))
+                           for x in visit.deficiencies),
+        deadline=deadline, clerk=_user_name(session, visit.clerk_id), desk=visit.desk,
+    )
+
+
+def record_document(session: Session, kind: str, *, receipt_code: str | None = None,
+                    dossier_code: str | None = None, notice_code: str | None = None,
+                    reprint: int = 0) -> Document:
+    """The document of ``kind`` for a real receipt, dossier or notice number."""
+    if kind in RECEIPT_KINDS:
+        if not receipt_code:
+            raise InvalidInput(f"“{kind}”需要收据号：--receipt 收据号", code="print.need_receipt")
+        p = find_payment(session, receipt_code)
+        return receipt(receipt_data(session, p, reprint=reprint)) if kind == "receipt" \
+            else void_slip(void_data(session, p))
+    if kind == "notice" and notice_code:
+        return correction_notice(notice_data(session, find_notice(session, notice_code)))
+    if kind in DOSSIER_KINDS:
+        if not dossier_code:
+            raise InvalidInput(f"“{kind}”需要受理编号：--dossier 受理编号", code="print.need_dossier")
+        d = find_dossier(session, dossier_code)
+        if kind == "notice":
+            return correction_notice(notice_data(session, latest_notice(session, d)))
+        data = dossier_data(session, d)
+        return {"label": envelope_label, "materials": materials_slip,
+                "acceptance": acceptance_slip}[kind](data)
+    raise InvalidInput(f"“{kind}”不能按记录打印（可按记录打印：receipt void label materials "
+                       "acceptance notice）", code="print.bad_kind")

@@ -1,0 +1,137 @@
+"""打印任务: the desk's recent print jobs with their status and reason; a failed job is retried
+with one key, a printed document reprinted with another. Sending runs in a worker thread, so
+the screen answers keys while a printer hangs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from models.vocab import PrintJobStatus
+
+if TYPE_CHECKING:
+    from tui.app import DeskApp
+
+DOCUMENT_LABELS = {
+    "receipt": "缴费凭证", "void": "作废单", "label": "档案袋标签", "materials": "材料目录",
+    "acceptance": "受理回执", "notice": "告知单", "tally": "日结报表", "test": "测试页",
+}
+
+
+@dataclass(frozen=True)
+class JobRow:
+    id: int
+    document: str
+    copy_no: int
+    printer: str
+    status: PrintJobStatus
+    attempts: int
+    at: str
+    error: str
+
+
+class PrintJobsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "retry", "重试", id="jobs.retry"),
+        Binding("f5", "refresh", "刷新", id="jobs.refresh"),
+        Binding("escape", "back", "返回", id="jobs.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[JobRow] = []
+
+    @property
+    def desk(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("打印任务 · 本窗口最近 50 个 · 失败的任务选中后按 R 重试", id="status-line")
+        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="job-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#jobs", DataTable)
+        for key, label, width in (("id", "编号", 5), ("doc", "单据", 12), ("printer", "打印机", 8),
+                                  ("status", "状态", 9), ("n", "次数", 4), ("at", "时间", 11),
+                                  ("error", "原因", 20)):
+            table.add_column(label, key=key, width=width)
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="jobs")
+    def load(self) -> None:
+        import zoneinfo
+
+        from models.db import session_scope
+        from models.services.printing import list_jobs
+
+        engine = self.desk.engine
+        assert engine is not None
+        zone = zoneinfo.ZoneInfo("Asia/Shanghai")
+        with session_scope(engine, readonly=True) as session:
+            rows = [
+                JobRow(id=j.id or 0, document=j.document, copy_no=j.copy_no, printer=j.printer,
+                       status=PrintJobStatus(j.status), attempts=j.attempts,
+                       at=(j.last_attempt_at or j.created_at).astimezone(zone).strftime("%m-%d %H:%M"),
+                       error=j.error)
+                for j in list_jobs(session, desk=self.desk.config.desk, limit=50)
+            ]
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[JobRow]) -> None:
+        self.rows = rows
+        table = self.query_one("#jobs", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in rows:
+            doc = DOCUMENT_LABELS.get(r.document, r.document)
+            if r.copy_no:
+                doc += f" 重印{r.copy_no}"
+            status = r.status.label
+            if r.status is PrintJobStatus.failed:
+                status = f"[b red]{status}[/]"
+            elif r.status is PrintJobStatus.sent:
+                status = f"[green]{status}[/]"
+            table.add_row(str(r.id), doc, r.printer, status, str(r.attempts), r.at,
+                          Text(r.error), key=str(r.id))
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        else:
+            self.query_one("#job-detail", Static).update("本窗口还没有打印任务。")
+
+    def _selected(self) -> JobRow | None:
+        table = self.query_one("#jobs", DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = self._selected()
+        if row is not None:
+            self.query_one("#job-detail", Static).update(Text(
+                f"任务 {row.id}：{row.status.label}" + (f" — {row.error}" if row.error else "")))
+
+    def action_retry(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.status is not PrintJobStatus.failed:
+            self.notify(f"任务 {row.id} {row.status.label}，只有打印失败的任务可以重试",
+                        severity="warning", markup=False)
+            return
+        self.notify(f"正在重新打印任务 {row.id}……")
+        self.desk.retry_print(row.id, on_done=self.load)
