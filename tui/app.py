@@ -125,11 +125,17 @@ class DeskApp(App[None]):
         from tui.screens.home import HomeScreen
 
         self.actor = actor
+        self.refresh_bindings()
         self.switch_screen(HomeScreen())
         if self.recovered_jobs:
             self.notify(f"上次程序在打印中途停止：{self.recovered_jobs} 个打印任务标为失败，"
                         "请查看纸张后按 F8 决定是否重试", severity="warning", timeout=20)
             self.recovered_jobs = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "print_jobs":  # only for someone logged in (hidden on the login screen)
+            return self.actor is not None
+        return True
 
     def action_print_jobs(self) -> None:
         from tui.screens.print_jobs import PrintJobsScreen
@@ -177,6 +183,7 @@ class DeskApp(App[None]):
         from tui.screens.login import LoginScreen
 
         self.actor = None
+        self.refresh_bindings()
         self.switch_screen(LoginScreen(message))
 
 

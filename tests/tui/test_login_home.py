@@ -120,3 +120,20 @@ async def test_idle_desk_locks_and_another_user_takes_over(engine: Engine) -> No
         assert "屏幕已锁定" in _text(app.screen, "#login-error")
         await _login(app, pilot, "cashier", "cashier123")
         assert isinstance(app.screen, HomeScreen) and app.actor.username == "cashier"  # type: ignore[union-attr]
+
+
+async def test_a_burst_of_keys_lands_in_the_right_fields(engine: Engine) -> None:
+    """A fast typist or a card reader: "cashier⏎cashier123⏎" arrives before the app has drawn
+    anything. The Enter in the middle must move to the password field at once."""
+    from textual import events
+
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen)
+        for key in [*"cashier", "enter", *"cashier123", "enter"]:
+            app.post_message(events.Key(key, None if key == "enter" else key))
+        await _settle(app, pilot)
+        await _settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen), _text(app.screen, "#login-error")
+        assert app.actor is not None and app.actor.username == "cashier"

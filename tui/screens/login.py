@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
@@ -19,6 +21,10 @@ if TYPE_CHECKING:
 
 class LoginScreen(Screen[None]):
     AUTO_FOCUS = "#username"
+    # Enter is a priority binding: the app runs it the moment the key arrives, before it
+    # forwards the next keys. A fast typist (or a card reader) sending "name⏎password⏎" in one
+    # burst has the password land in the password field, not appended to the name.
+    BINDINGS = [Binding("enter", "enter", "登录", show=False, priority=True)]
 
     def __init__(self, message: str = "") -> None:
         super().__init__()
@@ -67,22 +73,28 @@ class LoginScreen(Screen[None]):
             return
         self.app.call_from_thread(self.query_one("#login-office", Static).update, text)
 
-    @on(Input.Submitted, "#username")
-    def _next_field(self) -> None:
-        self.query_one("#password", Input).focus()
+    def action_enter(self) -> None:
+        if self.focused is self.query_one("#username", Input):
+            self.set_focus(self.query_one("#password", Input))  # at once, not call_later
+            return
+        # elsewhere Enter goes its normal way, in order after the keys before it: the password
+        # field submits (Input.Submitted) once it has every character typed into it
+        raise SkipAction()
 
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#login")
     def _submit(self) -> None:
+        if self.query_one("#login", Button).disabled:  # already checking the password
+            return
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
         if not username:
             self._error("请输入用户名")
-            self.query_one("#username", Input).focus()
+            self.set_focus(self.query_one("#username", Input))
             return
         if not password:
             self._error("请输入密码")
-            self.query_one("#password", Input).focus()
+            self.set_focus(self.query_one("#password", Input))
             return
         self._error("正在验证……")
         self.query_one("#login", Button).disabled = True
