@@ -63,7 +63,10 @@ _SURNAME_READINGS = {
 def _reading(ch: str) -> str:
     """One character's pinyin without tones (pypinyin's most common reading); a character
     without a reading (Latin, digits) is kept, lower-cased."""
-    syllables = lazy_pinyin(ch, errors=lambda chars: list(chars.lower()))  # type: ignore[arg-type]
+    def keep(chars: str) -> list[str]:
+        return list(chars.lower())
+
+    syllables: list[str] = lazy_pinyin(ch, errors=keep)  # type: ignore[arg-type]
     return "".join(syllables)
 
 
