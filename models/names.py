@@ -31,16 +31,27 @@ def display_name(text: str) -> str:
     s = _DOT_RE.sub(CANONICAL_DOT, s.strip())
     s = s.strip(CANONICAL_DOT)
     # Spaces between CJK characters are typing noise (张 三, 姓　名); keep them between Latin words.
-    s = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", s)
+    if " " in s or not s.isprintable():
+        s = _CJK_SPACE_RE.sub("", s)
     return _SPACE_RE.sub(" ", s)
+
+
+_CJK_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
 def name_key(text: str) -> str:
     """The matching key: every dot and space removed, case folded.
 
     ``阿依古丽·买买提``, ``阿依古丽•买买提``, ``阿依古丽.买买提`` and ``阿依古丽买买提`` share one key."""
-    s = display_name(text)
-    return re.sub(rf"[\s{re.escape(CANONICAL_DOT)}]", "", s).casefold()
+    return key_of_display(display_name(text))
+
+
+_KEY_DROP = re.compile(rf"[\s{re.escape(CANONICAL_DOT)}]")
+
+
+def key_of_display(shown: str) -> str:
+    """``name_key`` of a name already passed through ``display_name``."""
+    return _KEY_DROP.sub("", shown).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +84,11 @@ def _reading(ch: str) -> str:
 def pinyin_keys(text: str) -> PinyinKeys:
     """Pinyin of the name for search, full and initials. Read character by character (cached:
     an import of 100 000 names reads each distinct character once), the first one as a surname."""
-    key = name_key(text)
+    return pinyin_of_key(name_key(text))
+
+
+def pinyin_of_key(key: str) -> PinyinKeys:
+    """``pinyin_keys`` of a name key (``name_key``) already computed."""
     readings = [_reading(ch) for ch in key]
     if key and key[0] in _SURNAME_READINGS:
         readings[0] = _SURNAME_READINGS[key[0]]

@@ -17,6 +17,7 @@ class Action(StrEnum):
     print_retry = "print.retry"
     receipt_reprint = "receipt.reprint"
     dossier_reprint = "dossier.reprint"
+    online_import = "online.import"
 
 
 ACTION_LABELS = {
@@ -27,6 +28,7 @@ ACTION_LABELS = {
     Action.print_retry: "重试打印",
     Action.receipt_reprint: "重印缴费凭证",
     Action.dossier_reprint: "重印档案袋标签、回执和告知单",
+    Action.online_import: "导入网上通过名单",
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -37,6 +39,7 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.print_retry: frozenset(Role),  # whoever stands at the printer
     Action.receipt_reprint: frozenset({Role.cashier, Role.lead}),
     Action.dossier_reprint: frozenset({Role.clerk, Role.lead}),
+    Action.online_import: frozenset({Role.lead, Role.admin}),
 }
 
 

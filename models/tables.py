@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from models.audit import AuditEvent
 from models.campaign import Campaign, ChecklistItem, FeeRule, NumberSequence, PaperWindow
 from models.dossier import Dossier, DossierVisit, ItemVerdict
+from models.imports import ImportBatch, OnlineChange
 from models.online import OnlineRecord
 from models.payment import Payment
 from models.printjob import PrintJob
@@ -21,8 +22,10 @@ __all__ = [
     "Dossier",
     "DossierVisit",
     "FeeRule",
+    "ImportBatch",
     "ItemVerdict",
     "NumberSequence",
+    "OnlineChange",
     "OnlineRecord",
     "PaperWindow",
     "Payment",

@@ -332,8 +332,10 @@ def campaign_set_fee(
 
 
 def _register_subcommands() -> None:
+    from tui.cli_import import import_app
     from tui.cli_printing import print_app, printer_app
 
+    app.add_typer(import_app, name="import")
     app.add_typer(print_app, name="print")
     app.add_typer(printer_app, name="printer")
 

@@ -5,6 +5,7 @@ A new Action without a case here fails ``test_every_action_has_a_case``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -14,6 +15,7 @@ from models.errors import PermissionDenied
 from models.money import Money
 from models.permissions import POLICY, SYSTEM, Action, Actor
 from models.services.campaigns import load_campaign, new_from_preset, read_preset, set_fee
+from models.services.online_import import import_online
 from models.services.printing import claim, finish, queue_job, request_retry
 from models.services.users import add_user
 from models.vocab import Role
@@ -29,6 +31,11 @@ def _campaign(session: Session) -> int:
     c = load_campaign(session, SYSTEM, text, filename=filename)
     assert c.id is not None
     return c.id
+
+
+def _campaign_code(session: Session) -> str:
+    _campaign(session)
+    return "bohu-2024"
 
 
 def _retry(session: Session, actor: Actor) -> object:
@@ -59,6 +66,9 @@ CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.print_retry: _retry,
     Action.receipt_reprint: _reprint("receipt", "ZJ21F00001"),
     Action.dossier_reprint: _reprint("notice", "ZJ21B00001"),
+    Action.online_import: lambda s, a: import_online(
+        s, a, _campaign_code(s), Path(__file__).resolve().parents[1] / "data"
+        / "online_approved_bz_vocational_2021.xlsx"),
 }
 
 

@@ -39,6 +39,15 @@ def _failed_job(engine: Engine, payload: bytes = b"\x1b@test\n", *, sending: boo
     return job_id
 
 
+async def _until(pilot, condition, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+    """Wait (a loaded CI machine may be slow) until ``condition()``; False after ``timeout``."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return bool(condition())
+
+
 def _app(engine: Engine, port: int, timeout: float = 2):  # type: ignore[no-untyped-def]
     cfg = DeskConfig(database_url="unused", desk=DESK, printers={"receipt": {
         "connection": "network", "host": "127.0.0.1", "port": port, "timeout": timeout}})
@@ -84,24 +93,22 @@ async def test_failed_job_is_listed_with_its_reason_and_retried(engine: Engine) 
 async def test_screen_answers_keys_while_a_printer_hangs(engine: Engine) -> None:
     job_id = _failed_job(engine, payload=bytes(8 * 1024 * 1024))
     with FakePrinter(read=False) as printer:
-        app = _app(engine, printer.port, timeout=3)
+        app = _app(engine, printer.port, timeout=6)
         async with app.run_test(size=SIZE) as pilot:
             await _settle(app, pilot)
             await _login(app, pilot, "lead", "lead123")
             await pilot.press("f8")
             await _settle(app, pilot)
             await pilot.press("r")
-            await pilot.pause(0.3)
+            assert await _until(pilot, lambda: any(
+                w.group == "print" and w.is_running for w in app.workers)), "the retry started"
             printing = [w for w in app.workers if w.group == "print" and w.is_running]
-            assert printing, "the retry is still hanging on the printer"
             # the desk answers while the printer hangs: back home, and to the jobs again
             await pilot.press("escape")
-            await pilot.pause()
-            assert isinstance(app.screen, HomeScreen)
+            assert await _until(pilot, lambda: isinstance(app.screen, HomeScreen))
             await pilot.press("f8")
-            await pilot.pause()
-            assert isinstance(app.screen, PrintJobsScreen)
-            assert any(w.is_running for w in printing)
+            assert await _until(pilot, lambda: isinstance(app.screen, PrintJobsScreen))
+            assert any(w.is_running for w in printing), "still hanging on the printer meanwhile"
             for _ in range(100):
                 if not any(w.is_running for w in printing):
                     break

@@ -1,0 +1,51 @@
+"""Spreadsheets the desk writes (xlsx, with XlsxWriter): they open cleanly in Excel and WPS —
+text cells stay text (ID numbers never turn into 6.5E+17), headers bold and frozen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from models.errors import InvalidInput
+
+
+def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> Path:
+    """Write ``[(sheet name, headers, rows)]``. Every cell that is not a number is written as
+    text. Raises InvalidInput with the reason when the file cannot be written."""
+    import xlsxwriter
+
+    try:
+        wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                             "strings_to_formulas": False, "strings_to_urls": False})
+    except OSError as exc:
+        raise InvalidInput(f"无法写入“{path}”：{exc.strerror or exc}", code="export.cannot_write") from None
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = wb.add_format({"num_format": "@"})
+    for name, headers, rows in sheets:
+        ws = wb.add_worksheet(name[:31])
+        widths = [max(6, _width(h)) for h in headers]
+        ws.write_row(0, 0, list(headers), head)
+        r = 0
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    ws.write_number(r, c, value)
+                else:
+                    shown = "" if value is None else str(value)
+                    ws.write_string(r, c, shown, text)
+                    if c < len(widths):
+                        widths[c] = min(60, max(widths[c], _width(shown)))
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w + 2)
+        ws.freeze_panes(1, 0)
+        if r:
+            ws.autofilter(0, 0, r, max(0, len(headers) - 1))
+    try:
+        wb.close()
+    except OSError as exc:
+        raise InvalidInput(f"无法写入“{path}”：{exc}", code="export.cannot_write") from None
+    return path
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

@@ -1,0 +1,80 @@
+"""``desk import online``. Imported by tui.cli; never imports Textual."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _context, err, handle_errors, out
+
+import_app = typer.Typer(help="导入：网上通过形式审核名单")
+
+REASONS_SHOWN = 20
+
+
+@import_app.command("online")
+@handle_errors
+def import_online_cmd(
+    file: Annotated[Path, typer.Argument(help="平台导出的名单：.xlsx .xls .csv .tsv（UTF-8 或 GBK/GB18030）")],
+    campaign: Annotated[str, typer.Option("--campaign", "-c", help="评审批次代码")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入数据库")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="未导入行的报告（xlsx）；默认写在名单文件旁边")] = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """导入网上通过形式审核名单：每一行都有去向（新增、更新、未变、未导入及原因）。"""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from models.db import session_scope
+    from models.services.online_import import import_online, write_report
+
+    dctx = _context(config, db)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                        TimeElapsedColumn(), console=err, transient=True,
+                        disable=not sys.stderr.isatty())
+    with progress:
+        task = progress.add_task("读取文件", total=None)
+
+        def on_progress(phase: str, done: int, total: int) -> None:
+            progress.update(task, description=phase, completed=done, total=total)
+
+        with session_scope(dctx.engine) as session:
+            actor = _acting(session, user, dctx.config.desk)
+            summary = import_online(session, actor, campaign, file, dry_run=dry_run,
+                                    progress=on_progress)
+    report_path: Path | None = None
+    if summary.rejected or summary.ignored or summary.flagged:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        report_path = report or file.with_name(f"{file.stem}-未导入行-{stamp}.xlsx")
+        write_report(summary, report_path)
+    data: dict[str, Any] = summary.to_json()
+    data["report"] = str(report_path) if report_path else None
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    c = summary.counts()
+    head = "检查完毕（--dry-run，未写入）" if dry_run else "导入完成"
+    out.print(f"{head}：{file.name}，表头在第 {summary.header_line} 行，数据 {c['data_rows']} 行")
+    out.print(f"  新增 {c['inserted']} · 更新 {c['updated']} · 未变 {c['unchanged']} · "
+              f"未导入 {c['rejected']} · 非数据行 {c['ignored']}")
+    out.print(f"  其中审核状态不是“通过形式审核”的 {c['not_eligible']} 人："
+              f"{'将' if dry_run else '已'}导入，但不能报送纸质材料")
+    for w in summary.warnings:
+        out.print(f"  注意：{w}")
+    if summary.imported_before:
+        out.print(f"  注意：同一文件已于 {summary.imported_before} 导入过")
+    if summary.unused_columns:
+        out.print(f"  未使用的列：{'、'.join(summary.unused_columns)}")
+    for f in summary.flagged:
+        out.print(f"  ！{f.name}（{f.dossier_code}）纸质材料已受理，网上状态已变为“{f.new_status}”：请负责人核实")
+    for r in summary.rejected[:REASONS_SHOWN]:
+        out.print(f"  第 {r.line} 行 {r.name}：{r.reason}")
+    if len(summary.rejected) > REASONS_SHOWN:
+        out.print(f"  ……共 {len(summary.rejected)} 行未导入")
+    if report_path:
+        out.print(f"  报告：{report_path}")
