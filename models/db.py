@@ -33,6 +33,11 @@ def sqlite_url(path: Path) -> str:
 
 
 def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
+    # Every table must be in the metadata before the first flush: an AuditEvent points at
+    # campaign, and SQLAlchemy resolves that foreign key when it orders the inserts, even in a
+    # command (``desk user add``) that never touched a campaign.
+    import models.tables  # noqa: F401
+
     url = normalise_url(url)
     u = make_url(url)
     if u.get_backend_name() == "sqlite":

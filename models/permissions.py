@@ -18,6 +18,7 @@ class Action(StrEnum):
     receipt_reprint = "receipt.reprint"
     dossier_reprint = "dossier.reprint"
     online_import = "online.import"
+    reconcile = "online.reconcile"
 
 
 ACTION_LABELS = {
@@ -29,6 +30,7 @@ ACTION_LABELS = {
     Action.receipt_reprint: "重印缴费凭证",
     Action.dossier_reprint: "重印档案袋标签、回执和告知单",
     Action.online_import: "导入网上通过名单",
+    Action.reconcile: "查看和导出纸质与网上核对名单",
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -40,6 +42,7 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.receipt_reprint: frozenset({Role.cashier, Role.lead}),
     Action.dossier_reprint: frozenset({Role.clerk, Role.lead}),
     Action.online_import: frozenset({Role.lead, Role.admin}),
+    Action.reconcile: frozenset({Role.lead}),  # names and phone numbers: audited each time
 }
 
 

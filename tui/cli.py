@@ -69,8 +69,34 @@ def handle_errors(fn: F) -> F:
         except KeyboardInterrupt:
             err.print("已取消")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug or an outage: one line here, the details in the log
+            where = _log_crash(exc)
+            err.print(f"[bold red]程序出错[/]：{escape(type(exc).__name__)}：{escape(str(exc)[:200])}"
+                      f"\n详细信息已写入 {escape(str(where))}，请把该文件交给维护人员")
+            raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _log_crash(exc: BaseException) -> Path:
+    import datetime as dt
+    import traceback
+
+    from models.config import data_dir
+
+    path = data_dir() / "logs" / "desk-errors.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv[1:2])}\n")
+            f.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        path = Path(tempfile.gettempdir()) / "desk-errors.log"
+        with path.open("a", encoding="utf-8") as f:
+            f.write("".join(traceback.format_exception(exc)))
+    return path
 
 
 def _context(config: Path | None, db: str | None) -> Any:
@@ -332,10 +358,11 @@ def campaign_set_fee(
 
 
 def _register_subcommands() -> None:
-    from tui.cli_import import import_app
+    from tui.cli_import import import_app, reconcile_cmd
     from tui.cli_printing import print_app, printer_app
 
     app.add_typer(import_app, name="import")
+    app.command("reconcile")(reconcile_cmd)
     app.add_typer(print_app, name="print")
     app.add_typer(printer_app, name="printer")
 

@@ -78,3 +78,60 @@ def import_online_cmd(
         out.print(f"  ……共 {len(summary.rejected)} 行未导入")
     if report_path:
         out.print(f"  报告：{report_path}")
+
+
+@handle_errors
+def reconcile_cmd(
+    campaign: Annotated[str, typer.Option("--campaign", "-c", help="评审批次代码")],
+    export: Annotated[Path | None, typer.Option("--export", help="导出 xlsx（Excel、WPS 均可打开）")] = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """纸质与网上核对：通过形式审核但未报送纸质材料的（按县市、单位），退回补正、已受理未缴费、
+    已缴费、受理后网上有变化、窗口拒收；按系列专业级别计数。负责人使用，每次查看记入审计。"""
+    from rich.table import Table
+
+    from models.db import session_scope
+    from models.services.reconcile import reconcile
+
+    if export is not None and export.suffix.lower() != ".xlsx":
+        from models.errors import InvalidInput
+
+        raise InvalidInput("--export 应为 .xlsx 文件（CSV 在 WPS 中常出现乱码和科学计数法）",
+                           code="export.bad_type")
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        r = reconcile(session, actor, campaign, export=export)
+    if as_json:
+        data = r.to_json()
+        data["export"] = str(export) if export else None
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    c = r.counts()
+    out.print(f"{r.campaign_title}（{r.campaign_code}）")
+    out.print(f"网上名单 {c['online_total']} 人，通过形式审核 {c['online_approved']} 人；"
+              f"已缴费 {c['paid']} · 已受理未缴费 {c['accepted_unpaid']} · 退回补正 {c['returned']} · "
+              f"未报送纸质材料 {c['no_paper']}")
+    if c["changed_after_acceptance"]:
+        out.print(f"受理后网上信息有变化 {c['changed_after_acceptance']} 人：")
+        for p in r.changed_after_acceptance:
+            out.print(f"  {p.dossier_code} {p.name}（{p.note}），网上状态：{p.online_status}")
+    if c["refused"]:
+        out.print(f"窗口拒收 {c['refused']} 次")
+    if r.no_paper:
+        out.print("通过形式审核但未报送纸质材料（按县市、单位）：")
+        for county, units in r.no_paper_by_place().items():
+            for unit, people in units.items():
+                out.print(f"  {county} · {unit}（{len(people)} 人）")
+                for p in people:
+                    out.print(f"      {p.name}  {p.phone}  {p.level}".rstrip())
+    table = Table(title="按系列、专业、级别")
+    for h in ("系列", "专业", "级别", "网上", "通过", "已受理", "退回", "已缴费"):
+        table.add_column(h, overflow="fold")
+    for g in r.by_group:
+        table.add_row(g["series"], g["specialty"], g["level"], str(g["online"]), str(g["approved"]),
+                      str(g["accepted"]), str(g["returned"]), str(g["paid"]))
+    out.print(table)
+    if export:
+        out.print(f"已导出：{export}")

@@ -101,3 +101,28 @@ def test_unreachable_database_is_one_chinese_line() -> None:
 def test_bad_role(db_url: str, bad_role: str) -> None:
     r = desk(db_url, "user", "add", "x1", "--role", bad_role, input="secret-pw\n")
     assert r.exit_code == 1 and "未知的角色" in r.output
+
+
+def test_commands_in_a_fresh_process(tmp_path: Path) -> None:
+    """Each command as its own process, as at a desk: only the modules that command imports
+    are loaded (a test run imports everything, which hid a missing table once)."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    env = {**os.environ, "DESK_PASSWORD": "pw-123456", "DESK_DATA_DIR": str(tmp_path)}
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "from tui.cli import main; main()", *args,
+                               "--db", url], input=stdin, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    for args, stdin in ((("user", "add", "boss", "--role", "admin"), "pw-123456\n"),
+                        (("user", "add", "li", "--role", "lead", "--user", "boss"), "pw-123456\n"),
+                        (("campaign", "new", "bz21", "--from", "000", "--user", "li"), ""),
+                        (("campaign", "set-fee", "bz21", "评审", "中级", "380", "--reason", "通知",
+                          "--user", "li"), "")):
+        r = run(*args, stdin=stdin)
+        assert r.returncode == 0, (args, r.stdout, r.stderr)
+        assert "Traceback" not in r.stderr

@@ -17,6 +17,7 @@ from models.permissions import POLICY, SYSTEM, Action, Actor
 from models.services.campaigns import load_campaign, new_from_preset, read_preset, set_fee
 from models.services.online_import import import_online
 from models.services.printing import claim, finish, queue_job, request_retry
+from models.services.reconcile import reconcile
 from models.services.users import add_user
 from models.vocab import Role
 from printers.config import parse_printers
@@ -69,6 +70,7 @@ CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.online_import: lambda s, a: import_online(
         s, a, _campaign_code(s), Path(__file__).resolve().parents[1] / "data"
         / "online_approved_bz_vocational_2021.xlsx"),
+    Action.reconcile: lambda s, a: reconcile(s, a, _campaign_code(s)),
 }
 
 
