@@ -36,7 +36,30 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+l", "log_out", "注销/换人", id="home.logout"),
         Binding("f5", "refresh", "刷新", id="home.refresh"),
+        Binding("f2", "import_list", "导入名单", id="home.import"),
+        Binding("f3", "reconcile", "纸质核对", id="home.reconcile"),
     ]
+
+    LEAD_ACTIONS = ("import_list", "reconcile")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.LEAD_ACTIONS:
+            actor = self.desk.actor
+            return actor is not None and actor.role is Role.lead
+        return True
+
+    def action_import_list(self) -> None:
+        from tui.screens.lead import ImportScreen
+
+        def reload(_: None) -> None:
+            self.load()
+
+        self.app.push_screen(ImportScreen(), callback=reload)
+
+    def action_reconcile(self) -> None:
+        from tui.screens.lead import ReconcileScreen
+
+        self.app.push_screen(ReconcileScreen())
 
     @property
     def desk(self) -> DeskApp:
