@@ -19,6 +19,10 @@ class Action(StrEnum):
     dossier_reprint = "dossier.reprint"
     online_import = "online.import"
     reconcile = "online.reconcile"
+    intake_accept = "intake.accept"
+    intake_return = "intake.return"
+    intake_refuse = "intake.refused"  # what reconcile lists
+    window_extend = "window.extend"
 
 
 ACTION_LABELS = {
@@ -31,6 +35,10 @@ ACTION_LABELS = {
     Action.dossier_reprint: "重印档案袋标签、回执和告知单",
     Action.online_import: "导入网上通过名单",
     Action.reconcile: "查看和导出纸质与网上核对名单",
+    Action.intake_accept: "受理纸质材料",
+    Action.intake_return: "退回补正（出具一次性告知单）",
+    Action.intake_refuse: "登记拒收",
+    Action.window_extend: "延长纸质材料报送时间",
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -43,6 +51,10 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.dossier_reprint: frozenset({Role.clerk, Role.lead}),
     Action.online_import: frozenset({Role.lead, Role.admin}),
     Action.reconcile: frozenset({Role.lead}),  # names and phone numbers: audited each time
+    Action.intake_accept: frozenset({Role.clerk, Role.lead}),
+    Action.intake_return: frozenset({Role.clerk, Role.lead}),
+    Action.intake_refuse: frozenset({Role.clerk, Role.lead}),
+    Action.window_extend: frozenset({Role.lead}),
 }
 
 
@@ -58,6 +70,10 @@ class Actor:
     def can(self, action: Action) -> bool:
         return self.role in POLICY[action]
 
+
+# Who sees a full ID number on screen; everyone else sees 652801********1234, which is enough
+# to compare with the ID card at the counter.
+FULL_ID_ROLES = frozenset({Role.lead})
 
 SYSTEM = Actor(user_id=None, username="system", role=Role.admin)
 

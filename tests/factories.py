@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
-from models.campaign import Campaign
+from models.campaign import Campaign, NumberSequence
 from models.dossier import Dossier, DossierVisit, ItemVerdict
-from models.online import build_online_record
+from models.online import OnlineRecord, build_online_record
 from models.payment import Payment
 from models.permissions import SYSTEM, Actor
 from models.services.campaigns import load_campaign, read_preset
@@ -86,7 +88,40 @@ def office(session: Session) -> Office:
                 fiscal_receipt_no="65010221000123", cashier_id=users[Role.cashier].id,
                 desk="1号窗口", business_date=AT.date(), created_at=AT)
     session.add(p)
+    # the rows above hold number 1 of each kind: the counter goes on from 2
+    session.execute(update(NumberSequence).where(col(NumberSequence.campaign_id) == c.id)
+                    .values(next_value=2))
     session.flush()
     return Office(campaign=c, clerk=users[Role.clerk], cashier=users[Role.cashier],
                   lead=users[Role.lead], dossier=d, payment=p, returned=r,
                   notice_code="ZJ21B00001")
+
+
+def applicant(session: Session, campaign: Campaign, *, n: int = 1, name: str = "张伟",
+              level: str = "中级", track: str = "评审", status: str = "通过形式审核",
+              unit: str = "和静县职业技术学校", specialty: str = "计算机应用",
+              series: str = "中职、技工类院校教师") -> OnlineRecord:
+    """One more online record with a valid ID number (652827 1985-03-01, sequence ``n``)."""
+    from models.idcard import make_check_digit
+
+    first17 = f"65282719850301{n:03d}"
+    rec = build_online_record(
+        campaign_id=campaign.id or 0, id_number=first17 + make_check_digit(first17), name=name,
+        level=level, track=track, status=status, unit=unit, county="和静县", series=series,
+        specialty=specialty, submission_count=1, phone="13900000001")
+    session.add(rec)
+    session.flush()
+    return rec
+
+
+def all_complete(session: Session, campaign: Campaign, rec: OnlineRecord,
+                 conditions: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every applicable item present and right (the usual verdicts at the counter)."""
+    from sqlmodel import select
+
+    from models.campaign import ChecklistItem
+    from models.services.intake import ItemCheck, applicable_items
+
+    items = session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id)).all()
+    return {i.key: ItemCheck.complete(i)
+            for i in applicable_items(list(items), rec.track, rec.level, conditions)}

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
 from models.config import DeskConfig
@@ -25,6 +29,19 @@ if TYPE_CHECKING:
 @dataclass
 class DemoInfo:
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, user, pw)
+
+
+_ID18 = re.compile(r"\d{17}[\dXx]")
+_NUMBER = re.compile(r"[A-Za-z][A-Za-z0-9]{0,7}\d{5,8}")
+
+
+def is_scan(text: str, min_length: int = 8) -> bool:
+    """An ID number, or a dossier/receipt/notice number (prefix + 5 or more digits)."""
+    return len(text) >= min_length and bool(_ID18.fullmatch(text) or _NUMBER.fullmatch(text))
+
+
+class Refocus(Message):
+    """Sent to the screen a card returns to: put the cursor where the next scan or name goes."""
 
 
 class PreparingScreen(Screen[None]):
@@ -43,8 +60,14 @@ class DeskApp(App[None]):
     CSS_PATH = "styles/desk.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
+        Binding("f1", "help", "帮助", id="help"),
         Binding("f8", "print_jobs", "打印任务", id="print_jobs"),
     ]
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    # A scanner or ID-card reader "types" its code much faster than a person: characters at most
+    # SCAN_GAP apart, then Enter. Such a burst opens the record, whatever has focus.
+    SCAN_GAP = 0.05
+    SCAN_MIN = 8
 
     def __init__(self, config: DeskConfig, *, engine: Engine | None = None,
                  demo: bool = False) -> None:
@@ -59,6 +82,13 @@ class DeskApp(App[None]):
         self.last_activity = time.monotonic()
         self.printers: DeskPrinters | None = None
         self.recovered_jobs = 0
+        self.scan_gap = self.SCAN_GAP
+        self._held: list[events.Key] = []
+        self._held_at = 0.0
+        self._held_timer: Timer | None = None
+        # unfinished checklists, per (campaign, record): kept when a scan or Esc leaves a card
+        self.drafts: dict[tuple[str, int], tuple[dict[str, Any], set[str]]] = {}
+        self.job_outcomes: dict[int, tuple[str, str]] = {}  # job id → (status, error)
 
     def on_mount(self) -> None:
         self.push_screen(PreparingScreen())
@@ -68,7 +98,97 @@ class DeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.last_activity = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded and self._scanning() \
+                and await self._scan_key(event):
+            return
         await super().on_event(event)
+
+    # -- scan anywhere --
+
+    def _scanning(self) -> bool:
+        from tui.screens.login import LoginScreen
+
+        return self.actor is not None and not isinstance(
+            self.screen, (LoginScreen, PreparingScreen))
+
+    async def _scan_key(self, event: events.Key) -> bool:
+        """Hold code-like characters while they come faster than a person types; a held burst
+        ended by Enter that reads as an ID or a number is a scan. Anything else is replayed, in
+        order, exactly as typed. Returns True when the key was taken."""
+        now = time.monotonic()
+        ch = event.character
+        if ch is not None and len(ch) == 1 and ch.isascii() and ch.isalnum():
+            if self._held and now - self._held_at > self.scan_gap:
+                await self._release()
+            self._held.append(event)
+            self._held_at = now
+            if self._held_timer is not None:
+                self._held_timer.stop()
+            self._held_timer = self.set_timer(self.scan_gap, self._release, name="scan-gap")
+            return True
+        if event.key == "enter" and self._held and now - self._held_at <= self.scan_gap:
+            text = "".join(e.character or "" for e in self._held)
+            if is_scan(text, self.SCAN_MIN):
+                self._held.clear()
+                if self._held_timer is not None:
+                    self._held_timer.stop()
+                self.open_card(query=text)
+                return True
+        await self._release()
+        return False
+
+    async def _release(self) -> None:
+        held, self._held = self._held, []
+        if self._held_timer is not None:
+            self._held_timer.stop()
+            self._held_timer = None
+        if not self._screen_stack or self._exit_renderables:
+            return  # the app is closing: nothing left to type into
+        for key in held:
+            await App.on_event(self, key)
+
+    def open_card(self, *, record_id: int | None = None, query: str | None = None) -> None:
+        """Show an applicant's card on top of the counter: modals are closed, an open card is
+        closed with its unfinished checklist kept as a draft."""
+        from tui.screens.intake import CardScreen, OutcomeScreen
+
+        if self.actor is None:
+            return
+        while isinstance(self.screen, (ModalScreen, CardScreen, OutcomeScreen)) \
+                and len(self.screen_stack) > 1:
+            if isinstance(self.screen, ModalScreen):
+                self.screen.dismiss(None)
+            else:
+                self.pop_screen()
+        self.push_screen(CardScreen(record_id=record_id, query=query))
+
+    def back_to_counter(self) -> None:
+        """After an outcome: back to the screen the card was opened from (the counter's search,
+        a unit's batch or the home screen), ready for the next scan."""
+        self.pop_screen()
+        self.screen.post_message(Refocus())
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette (Ctrl+P) lists every key of the screen, in Chinese."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            b = active.binding
+            if not active.enabled or not b.description or b.action in seen:
+                continue
+            seen.add(b.action)
+            yield SystemCommand(f"{b.description}（{self.get_key_display(b)}）", b.action,
+                                partial(self._run_binding, b.action, active.node))
+        yield SystemCommand("快捷键说明（F1）", "显示/隐藏本屏幕的快捷键", self.action_help)
+        yield SystemCommand("退出（Ctrl+Q）", "退出程序", self.action_quit)
+
+    def _run_binding(self, action: str, node: object) -> None:
+        self.call_later(self.run_action, action, node)
 
     def lock_if_idle(self, now: float | None = None) -> bool:
         """Lock the desk (back to the login screen) after ``idle_lock_minutes`` without input."""
@@ -158,6 +278,7 @@ class DeskApp(App[None]):
         from tui.printing import send_job
 
         assert self.engine is not None and self.printers is not None
+        outcome = ("failed", "")
         try:
             if retry:
                 actor = self.actor
@@ -166,7 +287,9 @@ class DeskApp(App[None]):
                 with session_scope(self.engine) as session:
                     request_retry(session, actor, job_id)
             job = send_job(self.engine, self.printers, job_id)
+            outcome = (job.status, job.error)
         except DomainError as exc:
+            outcome = ("failed", exc.message)
             self.call_from_thread(self.notify, exc.message, severity="error", timeout=8,
                                   markup=False)
         else:
@@ -176,6 +299,7 @@ class DeskApp(App[None]):
                 self.call_from_thread(
                     self.notify, f"打印失败：{job.error}\n按 F8 查看打印任务并重试",
                     severity="error", timeout=15, markup=False)
+        self.job_outcomes[job_id] = outcome
         if on_done is not None:
             self.call_from_thread(on_done)
 

@@ -114,3 +114,55 @@ def reprint(session: Session, actor: Actor, printers: DeskPrinters, kind: str, n
         raise InvalidInput(f"“{kind}”不能重印", code="print.not_reprintable")
     return queue_job(session, actor, document=doc.kind, payload=printers.render(doc, role),
                      printer=role, copy_no=n, **links)
+
+
+@dataclass
+class Queued:
+    """Jobs saved in an outcome's transaction, with the text preview the screen shows."""
+
+    job_ids: list[int]
+    previews: dict[str, str]  # document kind → plain-text preview at its printer's width
+
+
+def _queue_all(session: Session, actor: Actor, printers: DeskPrinters,
+               docs: list[tuple[Document, str]], *, campaign_id: int,
+               dossier_id: int | None) -> Queued:
+    from printers.preview import render_text
+
+    out = Queued([], {})
+    for doc, role in docs:
+        job = queue_document(session, actor, printers, doc, role, campaign_id=campaign_id,
+                             dossier_id=dossier_id)
+        assert job.id is not None
+        out.job_ids.append(job.id)
+        out.previews[doc.kind] = render_text(layout(doc, printers.config(role).width))
+    return out
+
+
+def queue_acceptance(session: Session, actor: Actor, printers: DeskPrinters,
+                     dossier: Dossier) -> Queued:
+    """The envelope label (label printer), the material-list slip and the acceptance slip
+    (receipt printer), saved in the acceptance's transaction."""
+    from printers.labels import acceptance_slip, envelope_label, materials_slip
+    from tui.records import dossier_data
+
+    data = dossier_data(session, dossier)
+    return _queue_all(session, actor, printers,
+                      [(envelope_label(data), "label"), (materials_slip(data), "receipt"),
+                       (acceptance_slip(data), "receipt")],
+                      campaign_id=dossier.campaign_id, dossier_id=dossier.id)
+
+
+def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_id: int) -> Queued:
+    """The numbered correction notice (一次性告知单) of a return, on the receipt printer."""
+    from models.dossier import DossierVisit
+    from printers.notices import correction_notice
+    from tui.records import notice_data
+
+    visit = session.get(DossierVisit, visit_id)
+    assert visit is not None
+    dossier = session.get(Dossier, visit.dossier_id)
+    assert dossier is not None
+    return _queue_all(session, actor, printers, [(correction_notice(notice_data(session, visit)),
+                                                  "receipt")],
+                      campaign_id=dossier.campaign_id, dossier_id=dossier.id)

@@ -4,6 +4,7 @@ A new Action without a case here fails ``test_every_action_has_a_case``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,13 +16,20 @@ from models.errors import PermissionDenied
 from models.money import Money
 from models.permissions import POLICY, SYSTEM, Action, Actor
 from models.services.campaigns import load_campaign, new_from_preset, read_preset, set_fee
+from models.services.intake import (
+    ItemCheck,
+    accept,
+    extend_window,
+    record_refusal,
+    return_dossier,
+)
 from models.services.online_import import import_online
 from models.services.printing import claim, finish, queue_job, request_retry
 from models.services.reconcile import reconcile
 from models.services.users import add_user
 from models.vocab import Role
 from printers.config import parse_printers
-from tests.factories import office
+from tests.factories import AT, all_complete, applicant, office
 from tui.printing import DeskPrinters, reprint
 
 PRINTERS = DeskPrinters(parse_printers({}))
@@ -56,6 +64,30 @@ def _reprint(kind: str, number: str) -> Callable[[Session, Actor], object]:
     return case
 
 
+def _intake(outcome: str) -> Callable[[Session, Actor], object]:
+    def case(session: Session, actor: Actor) -> object:
+        o = office(session)
+        rec = applicant(session, o.campaign)
+        checks = all_complete(session, o.campaign, rec)
+        if outcome == "return":
+            checks["diploma"] = ItemCheck.missing()
+            return return_dossier(session, actor, o.campaign, rec.id or 0, checks=checks, now=AT)
+        return accept(session, actor, o.campaign, rec.id or 0, checks=checks, now=AT)
+    return case
+
+
+def _refuse(session: Session, actor: Actor) -> object:
+    o = office(session)
+    record_refusal(session, actor, o.campaign, reason="not_listed", scanned="652827198503019999")
+    return None
+
+
+def _extend(session: Session, actor: Actor) -> object:
+    o = office(session)
+    return extend_window(session, actor, o.campaign, reason="单位统一报送，路上耽误",
+                         until=AT + dt.timedelta(days=20), now=AT + dt.timedelta(days=15))
+
+
 CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.user_add: lambda s, a: add_user(
         s, a, username="newclerk", role=Role.clerk, password="secret-pw"),
@@ -71,6 +103,10 @@ CASES: dict[Action, Callable[[Session, Actor], object]] = {
         s, a, _campaign_code(s), Path(__file__).resolve().parents[1] / "data"
         / "online_approved_bz_vocational_2021.xlsx"),
     Action.reconcile: lambda s, a: reconcile(s, a, _campaign_code(s)),
+    Action.intake_accept: _intake("accept"),
+    Action.intake_return: _intake("return"),
+    Action.intake_refuse: _refuse,
+    Action.window_extend: _extend,
 }
 
 

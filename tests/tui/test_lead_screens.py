@@ -96,6 +96,7 @@ async def test_reconcile_lists_and_export(engine: Engine, tmp_path: Path, monkey
         assert table.row_count == counts["no_paper"] > 0
         assert f"1 未报送 {counts['no_paper']}" in _text(screen, "#rec-counts")
         await pilot.press("4")
+        await pilot.pause(0.1)  # letters and digits wait out the scan gap (tui.app.SCAN_GAP)
         assert table.row_count == counts["paid"]
         assert "已缴费" in _text(screen, "#status-line")
         await pilot.press("e")

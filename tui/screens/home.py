@@ -36,6 +36,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+l", "log_out", "注销/换人", id="home.logout"),
         Binding("f5", "refresh", "刷新", id="home.refresh"),
+        Binding("f4", "counter", "受理台", id="home.counter"),
         Binding("f2", "import_list", "导入名单", id="home.import"),
         Binding("f3", "reconcile", "纸质核对", id="home.reconcile"),
     ]
@@ -43,10 +44,17 @@ class HomeScreen(Screen[None]):
     LEAD_ACTIONS = ("import_list", "reconcile")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        actor = self.desk.actor
         if action in self.LEAD_ACTIONS:
-            actor = self.desk.actor
             return actor is not None and actor.role is Role.lead
+        if action == "counter":
+            return actor is not None and actor.role in (Role.clerk, Role.lead)
         return True
+
+    def action_counter(self) -> None:
+        from tui.screens.intake import IntakeScreen
+
+        self.app.push_screen(IntakeScreen())
 
     def action_import_list(self) -> None:
         from tui.screens.lead import ImportScreen

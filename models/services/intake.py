@@ -1,0 +1,554 @@
+"""The intake counter's rules: who may hand in paper, which items apply, what is a deficiency,
+and the two outcomes — accept (a dossier no.) or return (one numbered correction notice).
+
+The screen only collects the clerk's verdicts; everything that decides is here, so a cashier
+who calls ``accept`` is refused exactly as one who presses the key would be. Each outcome is one
+transaction: number, dossier, visit, every verdict and the audit row commit together or not at
+all (the caller adds the print jobs to the same transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from models import audit
+from models.campaign import Campaign, ChecklistItem, PaperWindow
+from models.dossier import Dossier, DossierVisit, ItemVerdict
+from models.errors import Conflict, InvalidInput, NotFound
+from models.idcard import ResidentId, clean_id_text, mask_id
+from models.online import OnlineRecord
+from models.permissions import FULL_ID_ROLES, Action, Actor, require
+from models.services.campaigns import WindowStatus, window_status
+from models.services.numbering import allocate, format_number
+from models.types import utcnow
+from models.users import User
+from models.vocab import ONLINE_APPROVED, Condition, DossierStatus, ItemKind, NumberKind
+
+# What the paper review form is compared on with the online record (四（二）1: 须与网上一致).
+FORM_FIELDS = ("姓名", "级别", "专业", "申报类型")
+SNAPSHOT_FIELDS = {"name": "姓名", "status": "审核状态", "series": "系列", "specialty": "专业",
+                   "level": "级别", "track": "申报类型", "unit": "工作单位"}
+REFUSAL_REASONS = {
+    "not_listed": "不在网上通过形式审核名单",
+    "not_approved": "网上未通过形式审核",
+    "window_closed": "不在纸质材料报送时间内",
+    "individual": "个人报送（须由单位统一报送）",
+    "other": "其他",
+}
+
+
+class Refused(Conflict):
+    """The paper cannot be taken at all (not approved, not listed, outside the window)."""
+
+    code = "intake.refused"
+
+
+@dataclass(frozen=True)
+class ItemCheck:
+    """The clerk's verdict on one checklist item. ``None`` means "does not apply to this item"."""
+
+    present: bool
+    copies: int = 0
+    original_checked: bool | None = None  # 原件已核对退还
+    stamped_endorsed: bool | None = None  # 加盖公章并签署“已审核，与原件相符”
+    handwritten_ok: bool | None = None  # 手写的那句话在
+    mismatches: tuple[str, ...] = ()  # FORM_FIELDS where the paper differs from online
+
+    @classmethod
+    def complete(cls, item: ChecklistItem) -> ItemCheck:
+        """Everything present and right: the usual verdict, one key at the counter."""
+        return cls(present=True, copies=item.copies,
+                   original_checked=True if item.kind == ItemKind.original_shown.value else None,
+                   stamped_endorsed=True if item.needs_stamp or item.needs_endorsement else None,
+                   handwritten_ok=True if item.handwritten else None)
+
+    @classmethod
+    def missing(cls) -> ItemCheck:
+        return cls(present=False)
+
+
+def applies(item: ChecklistItem, track: str, level: str, conditions: Iterable[str]) -> bool:
+    conds = set(conditions)
+    return ((not item.tracks or track in item.tracks)
+            and (not item.levels or level in item.levels)
+            and all(c in conds for c in item.when)
+            and not any(c in conds for c in item.unless))
+
+
+def applicable_items(items: Sequence[ChecklistItem], track: str, level: str,
+                     conditions: Iterable[str]) -> list[ChecklistItem]:
+    conds = list(conditions)
+    return [i for i in sorted(items, key=lambda i: i.position) if applies(i, track, level, conds)]
+
+
+def relevant_conditions(items: Sequence[ChecklistItem], track: str, level: str) -> list[Condition]:
+    """The conditions that change this track and level's checklist (the clerk asks about these)."""
+    found: list[Condition] = []
+    for item in items:
+        if (item.tracks and track not in item.tracks) or (item.levels and level not in item.levels):
+            continue
+        for c in (*item.when, *item.unless):
+            cond = Condition(c)
+            if cond not in found:
+                found.append(cond)
+    return found
+
+
+def _short(sentence: str) -> str:
+    return sentence if len(sentence) <= 16 else f"{sentence[:10]}……{sentence[-4:]}"
+
+
+def problems(item: ChecklistItem, check: ItemCheck) -> list[str]:
+    """What is wrong with this item, in the words of the notice (empty: nothing)."""
+    if not check.present:
+        return [] if item.optional else ["未提交"]
+    out: list[str] = []
+    if check.copies < item.copies:
+        out.append(f"只交 {check.copies} 份，应交 {item.copies} 份")
+    if item.kind == ItemKind.original_shown.value and not check.original_checked:
+        out.append("未出示原件核对")
+    if (item.needs_stamp or item.needs_endorsement) and not check.stamped_endorsed:
+        if item.needs_stamp and item.needs_endorsement:
+            out.append("复印件未加盖单位公章并签署“已审核，与原件相符”")
+        elif item.needs_endorsement:
+            out.append("未签署“已审核，与原件相符”")
+        else:
+            out.append("未加盖单位公章")
+    if item.handwritten and not check.handwritten_ok:
+        out.append(f"缺手写内容“{_short(item.handwritten)}”")
+    if item.must_match_online and check.mismatches:
+        out.append(f"与网上申报信息不一致：{'、'.join(check.mismatches)}")
+    return out
+
+
+def deficiencies(items: Sequence[ChecklistItem],
+                 checks: Mapping[str, ItemCheck]) -> list[dict[str, str]]:
+    """One entry per problem, in checklist order, as the notice prints them."""
+    out = []
+    for item in items:
+        check = checks.get(item.key)
+        if check is None:
+            continue
+        for problem in problems(item, check):
+            out.append({"item_key": item.key, "item": item.name, "problem": problem})
+    return out
+
+
+def unjudged(items: Sequence[ChecklistItem], checks: Mapping[str, ItemCheck]) -> list[ChecklistItem]:
+    return [i for i in items if i.key not in checks]
+
+
+@dataclass(frozen=True)
+class Person:
+    """The online record as the card shows it (plain data: safe outside the session)."""
+
+    record_id: int
+    name: str
+    id_number: str
+    id_shown: str  # masked unless the role needs the full number
+    sex: str
+    unit: str
+    supervising_dept: str
+    county: str
+    series: str
+    specialty: str
+    grade: str
+    level: str
+    track: str
+    status: str
+    submission_count: int | None
+    application_no: str
+    phone: str
+
+    @property
+    def approved(self) -> bool:
+        return self.status == ONLINE_APPROVED
+
+
+@dataclass(frozen=True)
+class Visit:
+    at: dt.datetime
+    outcome: str
+    notice_code: str
+    deficiencies: tuple[dict[str, str], ...]
+    clerk: str
+    desk: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    code: str
+    message: str
+    blocking: bool  # the paper cannot be accepted while this holds
+
+
+@dataclass
+class Card:
+    campaign_id: int
+    campaign_code: str
+    person: Person | None  # None: the scanned ID is not on the list
+    scanned: str  # what was scanned or typed, as given
+    window: WindowStatus
+    dossier_id: int | None = None
+    dossier_status: str | None = None
+    dossier_code: str = ""
+    accepted_by: str = ""
+    accepted_at: dt.datetime | None = None
+    conditions: list[str] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+    changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # after acceptance
+    alerts: list[Alert] = field(default_factory=list)
+    items: list[ChecklistItem] = field(default_factory=list)  # the whole campaign checklist
+
+    @property
+    def can_judge(self) -> bool:
+        return not any(a.blocking for a in self.alerts)
+
+    @property
+    def returns(self) -> int:
+        return sum(1 for v in self.visits if v.outcome == DossierStatus.returned.value)
+
+
+def _user_name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return (user.display_name or user.username) if user else ""
+
+
+def person_of(rec: OnlineRecord, actor: Actor) -> Person:
+    return Person(
+        record_id=rec.id or 0, name=rec.name, id_number=rec.id_number,
+        id_shown=rec.id_number if actor.role in FULL_ID_ROLES else mask_id(rec.id_number),
+        sex=rec.sex, unit=rec.unit, supervising_dept=rec.supervising_dept, county=rec.county,
+        series=rec.series, specialty=rec.specialty, grade=rec.grade, level=rec.level,
+        track=rec.track, status=rec.status, submission_count=rec.submission_count,
+        application_no=rec.application_no, phone=rec.phone)
+
+
+def snapshot(rec: OnlineRecord) -> dict[str, str]:
+    return {k: str(getattr(rec, k) or "") for k in SNAPSHOT_FIELDS}
+
+
+def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: int | None = None,
+              id_number: str | None = None, now: dt.datetime | None = None) -> Card:
+    """Everything the counter shows about one applicant, with the alerts that cannot be missed."""
+    assert campaign.id is not None
+    now = now or utcnow()
+    rec: OnlineRecord | None = None
+    scanned = id_number or ""
+    if record_id is not None:
+        rec = session.get(OnlineRecord, record_id)
+        if rec is None or rec.campaign_id != campaign.id:
+            raise NotFound("网上名单中没有这条记录", code="online.not_found")
+    elif id_number is not None:
+        number = clean_id_text(id_number)
+        rec = session.exec(select(OnlineRecord).where(OnlineRecord.campaign_id == campaign.id,
+                                                      OnlineRecord.id_number == number)).first()
+    items = list(session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id)
+                              .order_by(col(ChecklistItem.position))))
+    window = window_status(session, campaign, series=(rec.series or None) if rec else None, at=now)
+    card = Card(campaign_id=campaign.id, campaign_code=campaign.code,
+                person=person_of(rec, actor) if rec else None, scanned=scanned, window=window,
+                items=items)
+    if rec is None:
+        shown = mask_id(clean_id_text(scanned)) if scanned else ""
+        card.alerts.append(Alert("not_listed", f"身份证号 {shown} 不在本批次网上名单中："
+                                 "网上未通过形式审核的，纸质材料不予受理", True))
+        return card
+    if not card.person or not card.person.approved:
+        card.alerts.append(Alert("not_approved", f"网上审核状态为“{rec.status}”，"
+                                 f"不是“{ONLINE_APPROVED}”：纸质材料不予受理", True))
+    d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
+                                           Dossier.online_record_id == rec.id)).first()
+    if d is not None:
+        card.dossier_id, card.dossier_status = d.id, d.status
+        card.dossier_code, card.conditions = d.dossier_code or "", list(d.conditions)
+        card.accepted_at = d.accepted_at
+        card.accepted_by = _user_name(session, d.accepted_by_id)
+        for v in session.exec(select(DossierVisit).where(DossierVisit.dossier_id == d.id)
+                              .order_by(col(DossierVisit.at), col(DossierVisit.id))):
+            card.visits.append(Visit(at=v.at, outcome=v.outcome, notice_code=v.notice_code or "",
+                                     deficiencies=tuple(v.deficiencies),
+                                     clerk=_user_name(session, v.clerk_id), desk=v.desk))
+        if d.status in (DossierStatus.accepted.value, DossierStatus.handed_over.value):
+            at = d.accepted_at.astimezone(campaign.zone).strftime("%Y-%m-%d %H:%M") \
+                if d.accepted_at else ""
+            card.alerts.append(Alert("already_accepted", f"已受理：受理编号 {d.dossier_code}，"
+                                     f"{card.accepted_by} 于 {at} 受理", True))
+            now_snap = snapshot(rec)
+            card.changed = {SNAPSHOT_FIELDS[k]: (str(d.online_snapshot.get(k, "")), v)
+                            for k, v in now_snap.items()
+                            if d.online_snapshot and str(d.online_snapshot.get(k, "")) != v}
+            if card.changed:
+                what = "；".join(f"{k}：{a or '（空）'} → {b or '（空）'}"
+                                for k, (a, b) in card.changed.items())
+                card.alerts.append(Alert("changed_after_acceptance",
+                                         f"受理后网上信息有变化：{what}", False))
+        elif card.returns:
+            last = card.visits[-1]
+            card.alerts.append(Alert("returned_before", f"曾退回补正 {card.returns} 次（最近一次告知单 "
+                                     f"{last.notice_code}，{len(last.deficiencies)} 项）", False))
+    if not window.open:
+        card.alerts.append(Alert("window_closed", f"{window.message}（负责人可延长受理时间）", True))
+    return card
+
+
+# ---- outcomes ---------------------------------------------------------------------------------
+
+
+def _lock_record(session: Session, campaign: Campaign, record_id: int) -> OnlineRecord:
+    rec = session.exec(select(OnlineRecord).where(OnlineRecord.id == record_id)
+                       .with_for_update()).first()
+    if rec is None or rec.campaign_id != campaign.id:
+        raise NotFound("网上名单中没有这条记录", code="online.not_found")
+    return rec
+
+
+def _check_can_take(session: Session, campaign: Campaign, rec: OnlineRecord,
+                    now: dt.datetime) -> Dossier | None:
+    if rec.status != ONLINE_APPROVED:
+        raise Refused(f"{rec.name} 网上审核状态为“{rec.status}”，不是“{ONLINE_APPROVED}”，"
+                      "纸质材料不予受理", code="intake.not_approved")
+    ws = window_status(session, campaign, series=rec.series or None, at=now)
+    if not ws.open:
+        raise Refused(f"{ws.message}：纸质材料不予受理（负责人可延长受理时间）",
+                      code="intake.window_closed")
+    d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
+                                           Dossier.online_record_id == rec.id)).first()
+    if d is not None and d.status != DossierStatus.returned.value:
+        raise Conflict(f"{rec.name} 的材料已受理（受理编号 {d.dossier_code}），不能重复受理",
+                       code="intake.already_accepted")
+    return d
+
+
+def _check_conditions(conditions: Iterable[str]) -> list[str]:
+    out = []
+    for c in conditions:
+        try:
+            out.append(Condition(c).value)
+        except ValueError:
+            raise InvalidInput(f"未知的适用条件“{c}”", code="intake.bad_condition") from None
+    return sorted(set(out))
+
+
+def _judged(items: list[ChecklistItem], checks: Mapping[str, ItemCheck]) -> None:
+    missing = unjudged(items, checks)
+    if missing:
+        names = "、".join(i.name for i in missing[:3]) + ("等" if len(missing) > 3 else "")
+        raise InvalidInput(f"还有 {len(missing)} 项未核对：{names}", code="intake.unjudged",
+                           items=[i.key for i in missing])
+    for key, check in checks.items():
+        if check.copies < 0 or check.copies > 99:
+            raise InvalidInput(f"份数应在 0–99 之间（{key}）", code="intake.bad_copies")
+        bad = [m for m in check.mismatches if m not in FORM_FIELDS]
+        if bad:
+            raise InvalidInput(f"评审表比对项只能是 {'、'.join(FORM_FIELDS)}", code="intake.bad_field")
+
+
+def _save_visit(session: Session, actor: Actor, dossier: Dossier, outcome: DossierStatus,
+                items: list[ChecklistItem], checks: Mapping[str, ItemCheck],
+                found: list[dict[str, str]], now: dt.datetime, *, notice_no: int | None = None,
+                notice_code: str | None = None, note: str = "") -> DossierVisit:
+    assert actor.user_id is not None, "the counter needs a logged-in user"
+    assert dossier.id is not None
+    visit = DossierVisit(dossier_id=dossier.id, outcome=outcome.value, notice_no=notice_no,
+                         notice_code=notice_code, deficiencies=found, note=note[:500],
+                         clerk_id=actor.user_id, desk=actor.desk, at=now)
+    session.add(visit)
+    session.flush()
+    assert visit.id is not None
+    for item in items:
+        c = checks[item.key]
+        session.add(ItemVerdict(
+            visit_id=visit.id, item_key=item.key, present=c.present, copies=c.copies,
+            original_checked=c.original_checked, stamped_endorsed=c.stamped_endorsed,
+            handwritten_ok=c.handwritten_ok,
+            matches_online=(not c.mismatches) if item.must_match_online and c.present else None,
+            note="、".join(c.mismatches)))
+    return visit
+
+
+def _dossier(session: Session, campaign: Campaign, rec: OnlineRecord, existing: Dossier | None,
+             conditions: list[str]) -> Dossier:
+    d = existing or Dossier(campaign_id=campaign.id or 0, online_record_id=rec.id or 0,
+                            status=DossierStatus.returned.value, track=rec.track,
+                            level=rec.level)
+    d.track, d.level, d.conditions = rec.track, rec.level, conditions
+    d.online_snapshot = snapshot(rec)
+    session.add(d)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # another desk created it a moment ago (PostgreSQL)
+        raise Conflict(f"{rec.name} 的材料正在另一个窗口办理，请刷新后再试",
+                       code="intake.concurrent") from None
+    return d
+
+
+def _judge(session: Session, campaign: Campaign, record_id: int,
+           checks: Mapping[str, ItemCheck], conditions: Iterable[str], now: dt.datetime,
+           ) -> tuple[OnlineRecord, Dossier | None, list[str], list[ChecklistItem],
+                      list[dict[str, str]]]:
+    """The checks both outcomes share: the record locked, the paper takeable, every applicable
+    item judged; returns the deficiencies found."""
+    rec = _lock_record(session, campaign, record_id)
+    existing = _check_can_take(session, campaign, rec, now)
+    conds = _check_conditions(conditions)
+    items = applicable_items(_items(session, campaign), rec.track, rec.level, conds)
+    _judged(items, checks)
+    return rec, existing, conds, items, deficiencies(items, checks)
+
+
+def accept(session: Session, actor: Actor, campaign: Campaign, record_id: int, *,
+           checks: Mapping[str, ItemCheck], conditions: Iterable[str] = (),
+           now: dt.datetime | None = None) -> Dossier:
+    """Accept the paper: every applicable item judged and without a deficiency. Allocates the
+    dossier no. (gapless) and puts the dossier in the cashier's queue (accepted, unpaid)."""
+    require(actor, Action.intake_accept)
+    now = now or utcnow()
+    rec, existing, conds, items, found = _judge(session, campaign, record_id, checks,
+                                                conditions, now)
+    if found:
+        raise InvalidInput(f"有 {len(found)} 处不符合要求，不能受理：请退回补正（F10）",
+                           code="intake.deficient", deficiencies=found)
+    d = _dossier(session, campaign, rec, existing, conds)
+    n = allocate(session, campaign.id or 0, NumberKind.dossier)
+    d.dossier_no, d.dossier_code = n, format_number(campaign.dossier_prefix, n)
+    d.status, d.accepted_by_id, d.accepted_at = DossierStatus.accepted.value, actor.user_id, now
+    session.add(d)
+    _save_visit(session, actor, d, DossierStatus.accepted, items, checks, [], now)
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                 action="intake.accept", entity="dossier", entity_id=d.dossier_code,
+                 campaign_id=campaign.id, desk=actor.desk,
+                 detail={"record_id": rec.id, "items": len(items), "conditions": conds,
+                         "returns_before": _returns(session, d)})
+    session.flush()
+    return d
+
+
+def return_dossier(session: Session, actor: Actor, campaign: Campaign, record_id: int, *,
+                   checks: Mapping[str, ItemCheck], conditions: Iterable[str] = (),
+                   note: str = "", now: dt.datetime | None = None) -> DossierVisit:
+    """Return the paper with one numbered correction notice listing every deficiency. Refused
+    until every applicable item has a verdict, so the notice is truly one-time (一次性告知)."""
+    require(actor, Action.intake_return)
+    now = now or utcnow()
+    rec, existing, conds, items, found = _judge(session, campaign, record_id, checks,
+                                                conditions, now)
+    if not found:
+        raise InvalidInput("所有项目均符合要求，没有需要补正的内容：请受理（F9）",
+                           code="intake.nothing_to_return")
+    d = _dossier(session, campaign, rec, existing, conds)
+    n = allocate(session, campaign.id or 0, NumberKind.notice)
+    code = format_number(campaign.notice_prefix, n)
+    visit = _save_visit(session, actor, d, DossierStatus.returned, items, checks, found, now,
+                        notice_no=n, notice_code=code, note=note)
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                 action="intake.return", entity="dossier", entity_id=d.id,
+                 campaign_id=campaign.id, desk=actor.desk,
+                 detail={"record_id": rec.id, "notice": code, "deficiencies": len(found),
+                         "items": sorted({x["item_key"] for x in found})})
+    session.flush()
+    return visit
+
+
+def _items(session: Session, campaign: Campaign) -> list[ChecklistItem]:
+    return list(session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id)))
+
+
+def _returns(session: Session, d: Dossier) -> int:
+    return len(session.exec(select(DossierVisit.id).where(
+        DossierVisit.dossier_id == d.id,
+        DossierVisit.outcome == DossierStatus.returned.value)).all())
+
+
+def record_refusal(session: Session, actor: Actor, campaign: Campaign, *, reason: str,
+                   scanned: str = "", record_id: int | None = None, note: str = "") -> None:
+    """Paper refused outright at the counter (登记拒收): only an audit row, which the lead's
+    reconciliation lists (who, when, why)."""
+    require(actor, Action.intake_refuse)
+    if reason not in REFUSAL_REASONS:
+        raise InvalidInput(f"未知的拒收原因“{reason}”", code="intake.bad_reason")
+    name, shown = "", ""
+    if record_id is not None:
+        rec = session.get(OnlineRecord, record_id)
+        if rec is not None:
+            name, shown = rec.name, mask_id(rec.id_number)
+    elif scanned:
+        cleaned = clean_id_text(scanned)
+        try:
+            shown = mask_id(ResidentId.parse(cleaned).number)
+        except InvalidInput:
+            shown = mask_id(cleaned[:18])
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                 action="intake.refused", entity="online_record", entity_id=record_id or "",
+                 campaign_id=campaign.id, desk=actor.desk,
+                 detail={"name": name, "id_masked": shown, "reason": REFUSAL_REASONS[reason],
+                         "reason_code": reason, "note": note.strip()[:200]})
+
+
+def extend_window(session: Session, actor: Actor, campaign: Campaign, *, until: dt.datetime,
+                  reason: str, series: str | None = None,
+                  now: dt.datetime | None = None) -> PaperWindow:
+    """A lead extends the paper window until ``until`` (aware), with a reason; audited. The
+    extension is a window row of its own: the notice's window is never rewritten."""
+    require(actor, Action.window_extend)
+    now = now or utcnow()
+    reason = " ".join(reason.split())
+    if len(reason) < 2:
+        raise InvalidInput("延长受理时间须写明原因", code="window.no_reason")
+    if until.tzinfo is None:
+        raise InvalidInput("截止时间须带时区", code="window.naive")
+    if until <= now:
+        raise InvalidInput("延长后的截止时间须晚于现在", code="window.past")
+    if until - now > dt.timedelta(days=31):
+        raise InvalidInput("一次最多延长 31 天", code="window.too_long")
+    window = PaperWindow(campaign_id=campaign.id or 0, series=series or None, starts_at=now,
+                         ends_at=until, label="延长受理时间",
+                         clause=f"负责人 {actor.username} 延长：{reason}"[:200])
+    session.add(window)
+    session.flush()
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                 action="window.extend", entity="paper_window", entity_id=window.id,
+                 campaign_id=campaign.id, desk=actor.desk,
+                 detail={"until": until.isoformat(), "series": series or "", "reason": reason})
+    return window
+
+
+def parse_local_time(text: str, campaign: Campaign) -> dt.datetime:
+    """``2021-10-08`` (end of that day) or ``2021-10-08 18:00``, in the campaign's time zone."""
+    s = " ".join(text.replace("/", "-").replace("T", " ").split())
+    for fmt, whole_day in (("%Y-%m-%d %H:%M", False), ("%Y-%m-%d", True)):
+        try:
+            t = dt.datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+        if whole_day:
+            t = t + dt.timedelta(days=1)  # until the end of that day
+        return t.replace(tzinfo=campaign.zone).astimezone(dt.UTC)
+    raise InvalidInput(f"无法识别的时间“{text}”：请写成 2021-10-08 或 2021-10-08 18:00",
+                       code="window.bad_time")
+
+
+_ID18 = re.compile(r"\d{17}[\dX]")
+
+
+def card_for(session: Session, actor: Actor, campaign: Campaign, text: str,
+             now: dt.datetime | None = None) -> Card:
+    """The card for what was scanned or typed: an ID number (on the list or not), or a dossier,
+    receipt or notice number, or anything else that finds exactly one person."""
+    from models.services.search import search
+
+    cleaned = clean_id_text(text)
+    if _ID18.fullmatch(cleaned):
+        return load_card(session, actor, campaign, id_number=cleaned, now=now)
+    found = search(session, campaign, text, limit=2)
+    if len(found.hits) == 1:
+        return load_card(session, actor, campaign, record_id=found.hits[0].record_id, now=now)
+    if not found.hits:
+        raise NotFound(f"没有找到“{text.strip()}”（按{found.how}查找）", code="intake.not_found")
+    raise NotFound(f"“{text.strip()}”找到不止一人：请在受理台查找后选择", code="intake.ambiguous")

@@ -1,0 +1,221 @@
+"""The intake counter driven through Pilot at 80×24 on the demo office: scan → card → judge every
+item → accept (label, material list and acceptance slip queued and printed to the preview
+printer) or return (one notice listing every deficiency); scan bursts from any focused widget;
+a person typing is never mistaken for a scanner; a cashier sees the card but cannot judge."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+from textual import events
+from textual.widgets import DataTable, Input, Static
+
+from models.db import session_scope
+from models.dossier import Dossier, DossierVisit
+from models.online import OnlineRecord
+from models.printjob import PrintJob
+from models.vocab import ONLINE_APPROVED
+from tests.printers.escpos_reader import text_segments
+from tests.tui.test_login_home import SIZE, _app, _login, _settle
+from tests.tui.test_print_jobs import _until
+from tui.app import DeskApp
+from tui.screens.home import HomeScreen
+from tui.screens.intake import (
+    CardScreen,
+    ConfirmReturnScreen,
+    IntakeScreen,
+    OutcomeScreen,
+    PickScreen,
+)
+
+
+def _approved(engine: Engine, n: int = 0, **where: str) -> OnlineRecord:
+    """The n-th approved demo record with no dossier yet (optionally with a track/level)."""
+    with session_scope(engine, readonly=True) as s:
+        stmt = select(OnlineRecord).where(OnlineRecord.status == ONLINE_APPROVED)
+        for k, v in where.items():
+            stmt = stmt.where(getattr(OnlineRecord, k) == v)
+        taken = select(Dossier.online_record_id)
+        stmt = stmt.where(col(OnlineRecord.id).not_in(taken)).order_by(col(OnlineRecord.id))
+        return list(s.exec(stmt))[n]
+
+
+def scan(app: DeskApp, text: str) -> None:
+    """A scanner's burst: every character and Enter queued at once, as a terminal delivers it."""
+    for ch in text:
+        app.post_message(events.Key(ch, ch))
+    app.post_message(events.Key("enter", "\r"))
+
+
+async def _card(app: DeskApp, pilot) -> CardScreen:  # type: ignore[no-untyped-def]
+    assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
+                        and app.screen.card is not None), type(app.screen)
+    await _settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, CardScreen)
+    return screen
+
+
+async def _keys(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Keys typed by a person: each one after the scan gap, so none is held as a scan."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause(0.08)
+
+
+async def _clerk_at_counter(app: DeskApp, pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
+    await _settle(app, pilot)
+    await _login(app, pilot, "clerk", "clerk123")
+    assert isinstance(app.screen, HomeScreen)
+    await _keys(pilot, "f4")
+    assert isinstance(app.screen, IntakeScreen)
+    return app.screen
+
+
+async def _scan_first(app: DeskApp, pilot, engine: Engine,  # type: ignore[no-untyped-def]
+                      ) -> tuple[OnlineRecord, CardScreen]:
+    """The clerk at the counter scans the first unaccepted 评审 中级 applicant's ID."""
+    await _clerk_at_counter(app, pilot)
+    rec = _approved(engine, track="评审", level="中级")
+    scan(app, rec.id_number)
+    return rec, await _card(app, pilot)
+
+
+def _jobs(engine: Engine, dossier_id: int) -> list[PrintJob]:
+    with session_scope(engine, readonly=True) as s:
+        return list(s.exec(select(PrintJob).where(PrintJob.dossier_id == dossier_id)
+                           .order_by(col(PrintJob.id))))
+
+
+async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> None:
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        rec, card = await _scan_first(app, pilot, engine)
+        assert card.card is not None and card.card.person is not None
+        assert card.card.person.name == rec.name
+        person = str(card.query_one("#card-person", Static).render())
+        assert rec.id_number not in person and rec.id_number[-4:] in person  # masked for a clerk
+        table = card.query_one("#checklist", DataTable)
+        assert table.row_count == len(card.items) >= 7
+        await _keys(pilot, "f9")  # nothing judged yet: refused with the first item named
+        assert await _until(pilot, lambda: card.items[0].name in "".join(
+            str(n.message) for n in app._notifications))
+        await _keys(pilot, *(["y"] * len(card.items)))
+        assert len(card.checks) == len(card.items)
+        await _keys(pilot, "f9")
+        assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
+        outcome = app.screen
+        assert isinstance(outcome, OutcomeScreen)
+        assert "已受理：受理编号 ZJ21S00001" in str(outcome.query_one("#status-line").render())
+        text = str(outcome.query_one("#outcome-text", Static).render())
+        assert "ZJ21S00001" in text and rec.name.replace("·", "") in text.replace("·", "")
+        with session_scope(engine, readonly=True) as s:
+            d = s.exec(select(Dossier).where(Dossier.online_record_id == rec.id)).one()
+        assert d.status == "accepted" and d.dossier_code == "ZJ21S00001"
+        assert await _until(pilot, lambda: [j.status for j in _jobs(engine, d.id or 0)]
+                            == ["sent"] * 3)
+        jobs = _jobs(engine, d.id or 0)
+        assert [(j.document, j.printer) for j in jobs] == [
+            ("label", "label"), ("materials", "receipt"), ("acceptance", "receipt")]
+        label = "".join(text_segments(jobs[0].payload, "gbk"))
+        assert "ZJ21S00001" in label
+        assert await _until(pilot, lambda: "受理回执：已打印" in str(
+            outcome.query_one("#outcome-jobs").render()))
+        await _keys(pilot, "tab")
+        assert "申报材料目录" in str(outcome.query_one("#outcome-text", Static).render())
+        await _keys(pilot, "enter")  # next applicant: back at the search box
+        assert isinstance(app.screen, IntakeScreen)
+        assert app.screen.focused is app.screen.query_one("#search", Input)
+        # scanning the envelope's barcode opens the same person, marked as already accepted
+        scan(app, "ZJ21S00001")
+        card = await _card(app, pilot)
+        assert card.card is not None and card.card.alerts[0].code == "already_accepted"
+        assert card.query_one("#checklist", DataTable).row_count == 0
+
+
+async def test_return_with_two_deficiencies_prints_one_notice(engine: Engine) -> None:
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        _, card = await _scan_first(app, pilot, engine)
+        # review form: one copy instead of two; then the rest complete except the diploma
+        await _keys(pilot, "minus", "down")
+        assert card.checks["review_form"].copies == 1
+        for item in card.items[1:]:
+            await _keys(pilot, "n" if item.key == "diploma" else "y")
+        await _keys(pilot, "f9")  # deficient: cannot be accepted
+        assert await _until(pilot, lambda: any("F10" in str(n.message)
+                                               for n in app._notifications))
+        await _keys(pilot, "f10")
+        assert await _until(pilot, lambda: isinstance(app.screen, ConfirmReturnScreen))
+        await _keys(pilot, "enter")
+        assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
+        text = "".join(str(app.screen.query_one("#outcome-text", Static).render()).split())
+        assert "ZJ21B00001" in text and "有以下2项问题" in text
+        assert "1.专业技术职务任职资格评审表：只交1份，应交2份" in text
+        assert "2.学历证书复印件：未提交" in text
+        with session_scope(engine, readonly=True) as s:
+            visit = s.exec(select(DossierVisit)).one()
+            jobs = list(s.exec(select(PrintJob).where(PrintJob.document == "notice")))
+        assert visit.notice_code == "ZJ21B00001" and len(visit.deficiencies) == 2
+        assert len(jobs) == 1
+
+
+async def test_scan_from_any_focused_widget(engine: Engine) -> None:
+    """A burst opens the record from the search box (not typed into it), from a checklist (no
+    verdict is set by its characters) and from a modal (closed, the draft kept)."""
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        intake = await _clerk_at_counter(app, pilot)
+        first, second = _approved(engine, 0), _approved(engine, 1)
+        assert intake.focused is intake.query_one("#search", Input)
+        scan(app, first.id_number)
+        card = await _card(app, pilot)
+        assert intake.query_one("#search", Input).value == ""
+        await _keys(pilot, "y")  # one verdict, then a scan while the checklist has focus
+        assert len(card.checks) == 1
+        scan(app, second.id_number)
+        assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
+                            and app.screen is not card and app.screen.card is not None)
+        card2 = app.screen
+        assert isinstance(card2, CardScreen) and card2.checks == {}
+        assert card2.card is not None and card2.card.person is not None
+        assert card2.card.person.record_id == second.id
+        await _keys(pilot, "m") if card2.items and card2.items[0].must_match_online else None
+        if not isinstance(app.screen, PickScreen):
+            await _keys(pilot, "f6")
+        assert isinstance(app.screen, PickScreen)
+        scan(app, first.id_number)  # from the modal: back to the first, its verdict restored
+        assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
+                            and app.screen.card is not None
+                            and app.screen.record_id == first.id)
+        await _settle(app, pilot)
+        back = app.screen
+        assert isinstance(back, CardScreen) and len(back.checks) == 1
+
+
+async def test_typing_is_not_a_scan(engine: Engine) -> None:
+    """A person typing an ID into the search box, key by key, gets an ordinary search."""
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        intake = await _clerk_at_counter(app, pilot)
+        rec = _approved(engine, 0)
+        await _keys(pilot, *rec.id_number[-6:])
+        assert intake.query_one("#search", Input).value == rec.id_number[-6:]
+        await _keys(pilot, "enter")
+        assert await _until(pilot, lambda: intake.query_one("#hits", DataTable).row_count >= 1)
+        assert isinstance(app.screen, IntakeScreen)
+
+
+async def test_a_cashier_sees_the_card_but_cannot_judge(engine: Engine) -> None:
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await _login(app, pilot, "cashier", "cashier123")
+        rec = _approved(engine, 0)
+        scan(app, rec.id_number)
+        card = await _card(app, pilot)
+        await _keys(pilot, "y", "f9")
+        assert card.checks == {}
+        assert not card.check_action("accept", ())
+        with session_scope(engine, readonly=True) as s:
+            assert s.exec(select(Dossier)).first() is None

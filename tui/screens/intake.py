@@ -1,0 +1,772 @@
+"""The intake counter (受理台): find the applicant, judge every item, accept or return.
+
+- ``IntakeScreen``: one box takes a scan or anything typed (ID, last 6, dossier/receipt/notice
+  no., name in any middle-dot form, pinyin, initials, unit); results show each person's status.
+- ``CardScreen``: the applicant card with the alerts that cannot be missed, and the checklist
+  for this track and level — one key per verdict, arrows to move.
+- Modals for the conditions (访惠聚 …), the review form compared with the online record, a
+  refusal, and the return's confirmation; ``OutcomeScreen`` shows what was printed.
+
+Every rule is the service's (``models.services.intake``); every database and printer call runs in
+a worker; every error is one Chinese line."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.coordinate import Coordinate
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from models.errors import DomainError
+from models.permissions import Action
+from models.vocab import CONDITION_LABELS, Condition, ItemKind
+from tui.app import Refocus
+
+if TYPE_CHECKING:
+    from models.campaign import ChecklistItem
+    from models.services.intake import Card, ItemCheck
+    from models.services.search import Hit, SearchResult
+    from tui.app import DeskApp
+    from tui.printing import Queued
+
+YES, NO, TODO = "✓", "✗", "·"
+
+
+def _desk(screen: Screen[Any]) -> DeskApp:
+    return screen.app  # type: ignore[return-value]
+
+
+class IntakeScreen(Screen[None]):
+    """受理台: search or scan, then Enter on a person opens the card."""
+
+    AUTO_FOCUS = "#search"
+    BINDINGS = [
+        Binding("f4", "focus_search", "查找", id="intake.search"),
+        Binding("f6", "unit_batch", "单位批量", id="intake.batch"),
+        Binding("escape", "back", "返回", id="intake.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        desk = _desk(self)
+        actor = desk.actor
+        who = f"{actor.role.label} {actor.username}" if actor else ""
+        yield Static(f"受理台 · {who} · {desk.config.desk}", id="status-line")
+        yield Input(placeholder="扫描或输入：身份证号 / 后6位 / 受理编号 / 姓名 / 拼音 / 单位",
+                    id="search")
+        yield Static("扫描身份证或档案袋条码即可打开；输入后按 Enter 查找", id="search-how")
+        yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#hits", DataTable)
+        for label, width in (("姓名", 14), ("身份证号", 18), ("申报", 10), ("网上状态", 12),
+                             ("纸质材料", 14), ("工作单位", 30)):
+            table.add_column(label, width=width)
+        self.hits: list[Hit] = []
+
+    def action_focus_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.focus()
+        box.select_all()
+
+    def on_refocus(self, _: Refocus) -> None:
+        box = self.query_one("#search", Input)
+        box.value = ""
+        box.focus()
+        self.query_one("#search-how", Static).update("请扫描或输入下一位")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_unit_batch(self) -> None:
+        from tui.screens.batch import UnitBatchScreen
+
+        self.app.push_screen(UnitBatchScreen())
+
+    @on(Input.Submitted, "#search")
+    def _submit(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.query_one("#search-how", Static).update("请输入要查找的内容")
+            return
+        self.query_one("#search-how", Static).update("正在查找……")
+        self.run_search(text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def run_search(self, text: str) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.search import search
+
+        desk = _desk(self)
+        assert desk.engine is not None
+        try:
+            with session_scope(desk.engine, readonly=True) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                result = search(session, c, text)
+        except DomainError as exc:
+            self.app.call_from_thread(self.query_one("#search-how", Static).update, exc.message)
+            return
+        self.app.call_from_thread(self._show, result)
+
+    def _show(self, result: SearchResult) -> None:
+        self.hits = result.hits
+        table = self.query_one("#hits", DataTable)
+        table.clear()
+        for h in result.hits:
+            status = Text(h.online_status, style="" if h.eligible else "bold red")
+            table.add_row(h.name, h.id_masked, f"{h.track}{h.level}", status, h.paper, h.unit,
+                          key=str(h.record_id))
+        how = self.query_one("#search-how", Static)
+        if not result.hits:
+            how.update(f"没有找到“{result.query}”（按{result.how}查找）")
+            return
+        how.update(f"按{result.how}找到 {len(result.hits)} 人"
+                   + ("（只显示前 50 人，请输入更多内容）" if len(result.hits) >= 50 else "")
+                   + "：↑↓ 选择，Enter 打开")
+        if len(result.hits) == 1 and result.how in ("身份证号", "受理编号", "收据号", "告知单号"):
+            _desk(self).open_card(record_id=result.hits[0].record_id)
+            return
+        table.focus()
+        table.move_cursor(row=0)
+
+    @on(DataTable.RowSelected, "#hits")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            _desk(self).open_card(record_id=int(event.row_key.value))
+
+
+# ---- the card and its checklist ---------------------------------------------------------------
+
+
+class CardScreen(Screen[None]):
+    """申请人信息 + 材料核对. Opened by record id (from a list) or by what was scanned."""
+
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="card.back"),
+        Binding("y,space", "verdict('complete')", "齐全", id="card.complete"),
+        Binding("n", "verdict('missing')", "缺", id="card.missing"),
+        Binding("plus,equals_sign", "copies(1)", "份数+", id="card.more", show=False),
+        Binding("minus", "copies(-1)", "份数-", id="card.fewer", show=False),
+        Binding("o", "flip('original_checked')", "原件", id="card.original", show=False),
+        Binding("s", "flip('stamped_endorsed')", "盖章签署", id="card.stamp", show=False),
+        Binding("h", "flip('handwritten_ok')", "手写", id="card.handwritten", show=False),
+        Binding("m", "mismatch", "评审表比对", id="card.mismatch", show=False),
+        Binding("x,delete,backspace", "verdict('clear')", "清除", id="card.clear", show=False),
+        Binding("f6", "conditions", "适用条件", id="card.conditions"),
+        Binding("f9", "accept", "受理", id="card.accept"),
+        Binding("f10", "return_paper", "退回补正", id="card.return"),
+        Binding("f12", "refuse", "拒收登记", id="card.refuse"),
+        Binding("f5", "reload", "刷新", id="card.reload", show=False),
+    ]
+    JUDGING = {"verdict", "copies", "flip", "mismatch", "conditions", "accept", "return_paper"}
+
+    def __init__(self, *, record_id: int | None = None, query: str | None = None) -> None:
+        super().__init__()
+        self.record_id = record_id
+        self.query_text = query
+        self.card: Card | None = None
+        self.items: list[ChecklistItem] = []
+        self.checks: dict[str, ItemCheck] = {}
+        self.conditions: set[str] = set()
+        self.busy = False
+        self.done = False  # accepted or returned: nothing to keep as a draft
+
+    @property
+    def desk(self) -> DeskApp:
+        return _desk(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static("正在读取……", id="status-line")
+        yield Static("", id="card-person")
+        yield Static("", id="card-alerts")
+        yield Static("", id="card-conditions")
+        yield DataTable(id="checklist", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="card-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#checklist", DataTable)
+        for label, width in (("材料", 26), ("应交", 4), ("实交", 4), ("原件", 4), ("盖章", 4),
+                             ("手写", 4), ("比对", 4), ("判定", 14)):
+            table.add_column(label, width=width)
+        self.query_one("#card-alerts", Static).display = False
+        self.load()
+
+    # -- loading --
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="card")
+    def load(self) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.intake import card_for, load_card
+
+        desk = self.desk
+        assert desk.engine is not None and desk.actor is not None
+        try:
+            with session_scope(desk.engine, readonly=True) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                if self.record_id is not None:
+                    card = load_card(session, desk.actor, c, record_id=self.record_id)
+                else:
+                    card = card_for(session, desk.actor, c, self.query_text or "")
+        except DomainError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+            return
+        self.app.call_from_thread(self._show, card)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#status-line", Static).update("未能打开")
+        self.query_one("#card-person", Static).update(Text(message, style="bold red"))
+
+    def _show(self, card: Card) -> None:
+        self.card = card
+        p = card.person
+        if p is not None:
+            self.record_id = p.record_id
+            self.conditions = set(card.conditions)
+            draft = self.desk.drafts.get((card.campaign_code, p.record_id))
+            if draft is not None and card.can_judge:
+                self.checks, self.conditions = dict(draft[0]), set(draft[1])
+                self.notify("已恢复上次未完成的核对", timeout=4)
+        name = p.name if p else "（不在名单）"
+        self.query_one("#status-line", Static).update(
+            f"材料核对 · {name} · {self.desk.actor.role.label if self.desk.actor else ''} "
+            f"{self.desk.config.desk}")
+        self.query_one("#card-person", Static).update(self._person_text(card))
+        alerts = self.query_one("#card-alerts", Static)
+        if card.alerts:
+            text = Text()
+            for i, a in enumerate(card.alerts):
+                if i:
+                    text.append("\n")
+                text.append(("⛔ " if a.blocking else "⚠ ") + a.message)
+            alerts.update(text)
+            alerts.set_class(any(a.blocking for a in card.alerts), "blocking")
+            alerts.display = True
+        else:
+            alerts.display = False
+        self._refresh_items()
+        self.refresh_bindings()
+        self.query_one("#checklist", DataTable).focus()
+
+    @staticmethod
+    def _person_text(card: Card) -> Text:
+        p = card.person
+        t = Text()
+        if p is None:
+            t.append("扫描/输入的身份证号不在本批次网上名单中", style="bold")
+            return t
+        t.append(p.name, style="bold")
+        t.append(f"  {p.id_shown}  {p.sex}  电话 {p.phone or '—'}")
+        count = f"第 {p.submission_count} 次提交" if p.submission_count else "提交次数不详"
+        t.append(f"\n网上：{p.status}（{count}） · {p.series} · {p.specialty} · "
+                 f"{p.track} {p.grade or p.level}")
+        t.append(f"\n单位：{p.unit}" + (f"（{p.supervising_dept}）" if p.supervising_dept else ""))
+        if card.dossier_code:
+            t.append(f"\n受理编号 {card.dossier_code}", style="bold")
+        return t
+
+    # -- the checklist --
+
+    def _refresh_items(self, keep: int | None = None) -> None:
+        from models.services.intake import applicable_items, relevant_conditions
+
+        card = self.card
+        table = self.query_one("#checklist", DataTable)
+        row = table.cursor_row if keep is None else keep
+        table.clear()
+        if card is None or card.person is None or not card.can_judge:
+            self.items = []
+            self.query_one("#card-conditions", Static).update("")
+            self._detail()
+            return
+        p = card.person
+        self.items = applicable_items(card.items, p.track, p.level, self.conditions)
+        self.checks = {k: v for k, v in self.checks.items() if any(i.key == k for i in self.items)}
+        for item in self.items:
+            table.add_row(*self._cells(item, self.checks.get(item.key)), key=item.key)
+        relevant = relevant_conditions(card.items, p.track, p.level)
+        chosen = [CONDITION_LABELS[Condition(c)] for c in sorted(self.conditions)]
+        self.query_one("#card-conditions", Static).update(
+            f"适用条件（F6）：{'、'.join(chosen) if chosen else '无'}"
+            + ("" if relevant else "（本类别没有可选条件）"))
+        if self.items:
+            table.move_cursor(row=min(max(row, 0), len(self.items) - 1))
+        self._detail()
+
+    @staticmethod
+    def _mark(value: bool | None, applies: bool) -> Text:
+        if not applies:
+            return Text("")
+        if value is None:
+            return Text(TODO, style="dim")
+        return Text(YES, style="green") if value else Text(NO, style="bold red")
+
+    def _cells(self, item: ChecklistItem, c: ItemCheck | None) -> tuple[object, ...]:
+        from models.services.intake import problems
+
+        name = item.name + ("（选）" if item.optional else "")
+        present = c.present if c else False
+        if c is None:
+            copies = Text("")
+        elif c.present:
+            copies = Text(str(c.copies), style="bold red" if c.copies < item.copies else "")
+        else:
+            copies = Text("缺", style="dim" if item.optional else "bold red")
+        stamp_applies = item.needs_stamp or item.needs_endorsement
+
+        def mark(attr: str, applies: bool) -> Text:
+            return self._mark(getattr(c, attr) if c and present else None, applies and present)
+
+        match = self._mark((not c.mismatches) if c and present else None,
+                           item.must_match_online and present)
+        if c is None:
+            verdict = Text("待核对", style="yellow")
+        else:
+            found = problems(item, c)
+            verdict = Text("合格" if present else "未带（可选）", style="green") if not found \
+                else Text(f"{NO} {found[0]}" + (f" 等{len(found)}处" if len(found) > 1 else ""),
+                          style="bold red")
+        return (name, str(item.copies), copies,
+                mark("original_checked", item.kind == ItemKind.original_shown.value),
+                mark("stamped_endorsed", stamp_applies), mark("handwritten_ok",
+                                                              bool(item.handwritten)),
+                match, verdict)
+
+    def _current(self) -> ChecklistItem | None:
+        table = self.query_one("#checklist", DataTable)
+        if not self.items or table.cursor_row < 0 or table.cursor_row >= len(self.items):
+            return None
+        return self.items[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        from models.services.intake import deficiencies, unjudged
+
+        item = self._current()
+        lines = []
+        if item is not None:
+            parts = [item.name, ItemKind(item.kind).label, f"应交 {item.copies} 份"]
+            if item.needs_stamp:
+                parts.append("须加盖公章")
+            if item.needs_endorsement:
+                parts.append("须签署“已审核，与原件相符”")
+            if item.double_sided:
+                parts.append("A4 正反面")
+            lines.append(" · ".join(parts))
+            if item.handwritten:
+                lines.append(f"须手写：{item.handwritten}")
+            elif item.note:
+                lines.append(item.note)
+        if self.items:
+            todo = len(unjudged(self.items, self.checks))
+            bad = len(deficiencies(self.items, self.checks))
+            lines.append(f"共 {len(self.items)} 项 · 待核对 {todo} 项 · 不符合 {bad} 处   "
+                         "y/空格 齐全  n 缺  +/- 份数  o 原件  s 盖章签署  h 手写  m 评审表比对")
+        self.query_one("#card-detail", Static).update(Text("\n".join(lines)))
+
+    def _set(self, item: ChecklistItem, check: ItemCheck | None, *, advance: bool) -> None:
+        if check is None:
+            self.checks.pop(item.key, None)
+        else:
+            self.checks[item.key] = check
+        self._save_draft()
+        table = self.query_one("#checklist", DataTable)
+        row = table.cursor_row
+        for col_no, value in enumerate(self._cells(item, check)):
+            table.update_cell_at(Coordinate(row, col_no), value)
+        if advance and row + 1 < len(self.items):
+            table.move_cursor(row=row + 1)
+        self._detail()
+
+    def _save_draft(self) -> None:
+        if self.card is not None and self.card.person is not None and not self.done:
+            key = (self.card.campaign_code, self.card.person.record_id)
+            if self.checks or self.conditions != set(self.card.conditions):
+                self.desk.drafts[key] = (dict(self.checks), set(self.conditions))
+            else:
+                self.desk.drafts.pop(key, None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.JUDGING or action == "refuse":
+            actor = self.desk.actor
+            if actor is None or not actor.can(Action.intake_accept):
+                return False  # a cashier looks, but cannot judge (the service refuses too)
+            if action == "refuse":
+                return self.card is not None and not self.card.can_judge \
+                    and self.card.dossier_status is None
+            if self.card is None or not self.card.can_judge:
+                return None  # shown greyed: the alert says why
+        return True
+
+    def action_verdict(self, what: str) -> None:
+        from models.services.intake import ItemCheck
+
+        item = self._current()
+        if item is None:
+            return
+        if what == "complete":
+            self._set(item, ItemCheck.complete(item), advance=True)
+        elif what == "missing":
+            self._set(item, ItemCheck.missing(), advance=True)
+        else:
+            self._set(item, None, advance=False)
+
+    def _base(self, item: ChecklistItem) -> ItemCheck:
+        from models.services.intake import ItemCheck
+
+        c = self.checks.get(item.key)
+        return c if c is not None and c.present else ItemCheck.complete(item)
+
+    def action_copies(self, delta: int) -> None:
+        item = self._current()
+        if item is None:
+            return
+        c = self._base(item)
+        self._set(item, dataclasses.replace(c, copies=max(0, min(99, c.copies + delta))),
+                  advance=False)
+
+    def action_flip(self, attr: str) -> None:
+        item = self._current()
+        if item is None:
+            return
+        applies = {"original_checked": item.kind == ItemKind.original_shown.value,
+                   "stamped_endorsed": item.needs_stamp or item.needs_endorsement,
+                   "handwritten_ok": bool(item.handwritten)}[attr]
+        if not applies:
+            what = {"original_checked": "出示原件", "stamped_endorsed": "盖章签署",
+                    "handwritten_ok": "手写内容"}[attr]
+            self.notify(f"“{item.name}”不需要{what}", severity="warning", timeout=3)
+            return
+        c = self._base(item)
+        flipped: dict[str, bool] = {attr: not getattr(c, attr)}
+        self._set(item, dataclasses.replace(c, **flipped), advance=False)  # type: ignore[arg-type]
+
+    def action_mismatch(self) -> None:
+        from models.services.intake import FORM_FIELDS
+
+        item = self._current()
+        if item is None:
+            return
+        if not item.must_match_online:
+            self.notify(f"“{item.name}”不需要与网上申报比对", severity="warning", timeout=3)
+            return
+        c = self._base(item)
+
+        def chosen(fields: list[str] | None) -> None:
+            if fields is not None:
+                self._set(item, dataclasses.replace(c, mismatches=tuple(
+                    f for f in FORM_FIELDS if f in fields)), advance=False)
+
+        self.app.push_screen(PickScreen(
+            f"{item.name}：与网上申报不一致的内容（空格勾选，Enter 确定）",
+            [(f, f, f in c.mismatches) for f in FORM_FIELDS]), chosen)
+
+    def action_conditions(self) -> None:
+        from models.services.intake import relevant_conditions
+
+        card = self.card
+        if card is None or card.person is None:
+            return
+        relevant = relevant_conditions(card.items, card.person.track, card.person.level)
+        if not relevant:
+            self.notify("本申报类别没有可选的适用条件", timeout=3)
+            return
+
+        def chosen(values: list[str] | None) -> None:
+            if values is not None:
+                self.conditions = set(values)
+                self._save_draft()
+                self._refresh_items(keep=0)
+
+        self.app.push_screen(PickScreen(
+            "适用条件（空格勾选，Enter 确定）：决定哪些材料需要提交",
+            [(c.label, c.value, c.value in self.conditions) for c in relevant]), chosen)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    # -- outcomes --
+
+    def action_accept(self) -> None:
+        from models.services.intake import deficiencies, unjudged
+
+        if self.busy or self.card is None or self.card.person is None:
+            return
+        todo = unjudged(self.items, self.checks)
+        if todo:
+            self.notify(f"还有 {len(todo)} 项未核对：{todo[0].name}……", severity="error",
+                        timeout=6)
+            self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
+            return
+        found = deficiencies(self.items, self.checks)
+        if found:
+            self.notify(f"有 {len(found)} 处不符合要求，不能受理：请按 F10 退回补正",
+                        severity="error", timeout=6)
+            return
+        self.busy = True
+        self.run_outcome("accept")
+
+    def action_return_paper(self) -> None:
+        from models.services.intake import deficiencies, unjudged
+
+        if self.busy or self.card is None or self.card.person is None:
+            return
+        todo = unjudged(self.items, self.checks)
+        if todo:
+            self.notify(f"一次性告知须核对全部材料：还有 {len(todo)} 项未核对（{todo[0].name}……）",
+                        severity="error", timeout=6)
+            self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
+            return
+        found = deficiencies(self.items, self.checks)
+        if not found:
+            self.notify("所有材料均符合要求，不需要退回：请按 F9 受理", severity="warning",
+                        timeout=5)
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.busy = True
+                self.run_outcome("return")
+
+        self.app.push_screen(ConfirmReturnScreen(self.card.person.name, found), confirmed)
+
+    def action_refuse(self) -> None:
+        if self.card is None:
+            return
+        default = self.card.alerts[0].code if self.card.alerts else "other"
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self.run_refusal(*result)
+
+        self.app.push_screen(RefuseScreen(default), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
+    def run_outcome(self, outcome: str) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.intake import accept, return_dossier
+        from tui.printing import queue_acceptance, queue_notice
+
+        desk = self.desk
+        assert desk.engine is not None and desk.actor is not None and desk.printers is not None
+        assert self.record_id is not None
+        checks, conds = dict(self.checks), sorted(self.conditions)
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                if outcome == "accept":
+                    d = accept(session, desk.actor, c, self.record_id, checks=checks,
+                               conditions=conds)
+                    queued = queue_acceptance(session, desk.actor, desk.printers, d)
+                    title = f"已受理：受理编号 {d.dossier_code}，请将材料装袋并贴标签；请申请人到收费窗口缴费"
+                else:
+                    visit = return_dossier(session, desk.actor, c, self.record_id,
+                                           checks=checks, conditions=conds)
+                    assert visit.id is not None
+                    queued = queue_notice(session, desk.actor, desk.printers, visit.id)
+                    title = (f"已退回补正：一次性告知单 {visit.notice_code}，共 "
+                             f"{len(visit.deficiencies)} 处，请交申请人")
+        except DomainError as exc:
+            self.app.call_from_thread(self._outcome_failed, exc.message)
+            return
+        self.app.call_from_thread(self._outcome_done, title, queued)
+
+    def _outcome_failed(self, message: str) -> None:
+        self.busy = False
+        self.notify(message, severity="error", timeout=10, markup=False)
+
+    def _outcome_done(self, title: str, queued: Queued) -> None:
+        self.done = True
+        if self.card is not None and self.card.person is not None:
+            self.desk.drafts.pop((self.card.campaign_code, self.card.person.record_id), None)
+        self.app.switch_screen(OutcomeScreen(title, queued))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
+    def run_refusal(self, reason: str, note: str) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.intake import record_refusal
+
+        desk = self.desk
+        assert desk.engine is not None and desk.actor is not None and self.card is not None
+        person = self.card.person
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                record_refusal(session, desk.actor, c, reason=reason, note=note,
+                               record_id=person.record_id if person else None,
+                               scanned=self.card.scanned)
+        except DomainError as exc:
+            self.app.call_from_thread(self._outcome_failed, exc.message)
+            return
+        self.app.call_from_thread(self.notify, "已登记拒收（负责人可在纸质核对中查看）", timeout=5)
+
+    def on_unmount(self) -> None:
+        self._save_draft()
+
+
+# ---- modals -----------------------------------------------------------------------------------
+
+
+class PickScreen(ModalScreen[list[str] | None]):
+    """Tick some of a few choices: space toggles, Enter confirms, Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消"), Binding("enter", "confirm", "确定",
+                                                            priority=True)]
+
+    def __init__(self, title: str, choices: list[tuple[str, str, bool]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield SelectionList[str](*self.choices, id="pick")
+            yield Static("空格 勾选/取消 · Enter 确定 · Esc 取消", classes="dialog-help")
+
+    def action_confirm(self) -> None:
+        self.dismiss(list(self.query_one("#pick", SelectionList).selected))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmReturnScreen(ModalScreen[bool]):
+    """The deficiencies the notice will list; Enter prints it, Esc goes back to the checklist."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消"), Binding("enter", "confirm", "打印告知单",
+                                                            priority=True)]
+
+    def __init__(self, name: str, found: list[dict[str, str]]) -> None:
+        super().__init__()
+        self.person_name = name
+        self.found = found
+
+    def compose(self) -> ComposeResult:
+        lines = [f"{i}. {d['item']}：{d['problem']}" for i, d in enumerate(self.found, start=1)]
+        with Vertical(classes="dialog"):
+            yield Static(f"退回补正：{self.person_name} 共 {len(self.found)} 处", classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(Text("\n".join(lines)))
+            yield Static("一次性告知：以上内容将打印在同一张告知单上。Enter 打印并退回 · Esc 返回核对",
+                         classes="dialog-help")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class RefuseScreen(ModalScreen[tuple[str, str] | None]):
+    """登记拒收: why the paper was refused outright (listed in the lead's reconciliation)."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        from models.services.intake import REFUSAL_REASONS
+
+        with Vertical(classes="dialog"):
+            yield Static("登记拒收：选择原因（↑↓），Tab 到备注，Enter 登记", classes="dialog-title")
+            yield OptionList(*[Option(text, id=key) for key, text in REFUSAL_REASONS.items()],
+                             id="reasons")
+            yield Input(placeholder="备注（可不填）", id="refuse-note", max_length=200)
+
+    def on_mount(self) -> None:
+        from models.services.intake import REFUSAL_REASONS
+
+        options = self.query_one("#reasons", OptionList)
+        keys = list(REFUSAL_REASONS)
+        options.highlighted = keys.index(self.default) if self.default in keys else len(keys) - 1
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#reasons")
+    @on(Input.Submitted, "#refuse-note")
+    def _done(self) -> None:
+        options = self.query_one("#reasons", OptionList)
+        index = options.highlighted
+        if index is None:
+            return
+        key = options.get_option_at_index(index).id or "other"
+        self.dismiss((key, self.query_one("#refuse-note", Input).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OutcomeScreen(Screen[None]):
+    """What was decided and printed: the label (or notice) preview, each job's printing status.
+    Enter goes back for the next applicant."""
+
+    BINDINGS = [
+        Binding("enter,escape", "next", "下一位", id="outcome.next", priority=True),
+        Binding("tab", "cycle", "切换预览", id="outcome.cycle"),
+    ]
+
+    def __init__(self, title: str, queued: Queued) -> None:
+        super().__init__()
+        self.title_text = title
+        self.queued = queued
+        self.kinds = list(queued.previews)
+        self.showing = 0
+        self.status: dict[int, str] = {job: "正在打印……" for job in queued.job_ids}
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text, id="status-line")
+        yield Static("", id="outcome-jobs")
+        with VerticalScroll(id="outcome-preview"):
+            yield Static("", id="outcome-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._paint()
+        desk = _desk(self)
+        for job_id in self.queued.job_ids:
+            desk.print_job(job_id, on_done=partial(self._job_done, job_id))
+
+    NAMES = {"label": "档案袋标签", "materials": "材料目录", "acceptance": "受理回执",
+             "notice": "一次性告知单"}
+
+    def _job_done(self, job_id: int) -> None:
+        status, error = _desk(self).job_outcomes.pop(job_id, ("failed", ""))
+        self.status[job_id] = "已打印" if status == "sent" else f"打印失败：{error}（F8 重试）"
+        if self.is_attached:
+            self._paint()
+
+    def _paint(self) -> None:
+        parts = []
+        for (kind, job_id) in zip(self.kinds, self.queued.job_ids, strict=False):
+            parts.append(f"{self.NAMES.get(kind, kind)}：{self.status[job_id]}")
+        self.query_one("#outcome-jobs", Static).update(Text("  ".join(parts)))
+        kind = self.kinds[self.showing]
+        self.query_one("#outcome-text", Static).update(
+            Text(f"【{self.NAMES.get(kind, kind)}预览】 Tab 切换\n\n{self.queued.previews[kind]}"))
+
+    def action_cycle(self) -> None:
+        self.showing = (self.showing + 1) % len(self.kinds)
+        self._paint()
+
+    def action_next(self) -> None:
+        _desk(self).back_to_counter()
