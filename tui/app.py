@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from textual.widgets import Static
 from models.config import DeskConfig
 from models.errors import DomainError
 from models.permissions import Actor
+from models.types import utcnow
 
 if TYPE_CHECKING:
     from tui.printing import DeskPrinters
@@ -89,6 +91,7 @@ class DeskApp(App[None]):
         # unfinished checklists, per (campaign, record): kept when a scan or Esc leaves a card
         self.drafts: dict[tuple[str, int], tuple[dict[str, Any], set[str]]] = {}
         self.job_outcomes: dict[int, tuple[str, str]] = {}  # job id → (status, error)
+        self.clock: Callable[[], dt.datetime] = utcnow  # tests fix it; services take ``now``
 
     def on_mount(self) -> None:
         self.push_screen(PreparingScreen())
@@ -307,7 +310,11 @@ class DeskApp(App[None]):
         from tui.screens.login import LoginScreen
 
         self.actor = None
+        self._held.clear()
+        self.drafts.clear()  # verdicts are the judging clerk's own: the next user starts afresh
         self.refresh_bindings()
+        while len(self.screen_stack) > 2:  # cards and modals above the home screen
+            self.pop_screen()
         self.switch_screen(LoginScreen(message))
 
 

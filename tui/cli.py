@@ -357,6 +357,31 @@ def campaign_set_fee(
         out.print(f"已设定 {campaign.code} {rule.track}{rule.level} 评审费 {money.figures()} 元（{money.capitals()}）")
 
 
+@campaign_app.command("extend-window")
+@handle_errors
+def extend_window_cmd(
+    code: Annotated[str, typer.Argument(help="评审批次代码")],
+    until: Annotated[str, typer.Option("--until", help="延长至：2021-10-12（当天下班）或 2021-10-12 18:00")],
+    reason: Annotated[str, typer.Option("--reason", help="原因（必填，记入审计）")],
+    series: Annotated[str | None, typer.Option("--series", help="只延长某一系列（默认全部系列）")] = None,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """延长纸质材料报送时间（负责人）：逾期者可在延长期内受理；原通知的时间不改。"""
+    from models.db import session_scope
+    from models.services.campaigns import get_campaign
+    from models.services.intake import extend_window, parse_local_time
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        campaign = get_campaign(session, code)
+        w = extend_window(session, actor, campaign, until=parse_local_time(until, campaign),
+                          reason=reason, series=series)
+        end = w.ends_at.astimezone(campaign.zone)
+    out.print(f"已延长 {code} 的纸质材料报送时间至 {end:%Y-%m-%d %H:%M}"
+              f"{'（' + series + '）' if series else ''}；原因：{' '.join(reason.split())}")
+
+
 def _register_subcommands() -> None:
     from tui.cli_import import import_app, reconcile_cmd
     from tui.cli_printing import print_app, printer_app

@@ -126,3 +126,31 @@ def test_commands_in_a_fresh_process(tmp_path: Path) -> None:
         r = run(*args, stdin=stdin)
         assert r.returncode == 0, (args, r.stdout, r.stderr)
         assert "Traceback" not in r.stderr
+
+
+def test_a_lead_extends_the_window_from_the_command_line(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Only with a reason, only a lead; the extension shows as an open window."""
+    from models.db import make_engine, session_scope
+    from models.services.campaigns import get_campaign, window_status
+    from tests.factories import office
+
+    url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade", "--db", url]).exit_code == 0
+    engine = make_engine(url)
+    with session_scope(engine) as s:
+        office(s)
+    monkeypatch.setenv("DESK_PASSWORD", "secret-pw")
+    import datetime as dt
+
+    day = dt.date.today() + dt.timedelta(days=5)
+    args = ["campaign", "extend-window", "bz-vocational-2021", "--until", f"{day}", "--db", url]
+    r = runner.invoke(app, [*args, "--reason", "统一报送", "--user", "clerk"])
+    assert r.exit_code != 0 and "受理员无权延长纸质材料报送时间" in r.output
+    r = runner.invoke(app, [*args, "--reason", " ", "--user", "lead"])
+    assert r.exit_code != 0 and "须写明原因" in r.output
+    r = runner.invoke(app, [*args, "--reason", "和静县统一报送", "--user", "lead"])
+    assert r.exit_code == 0, r.output
+    assert f"报送时间至 {day + dt.timedelta(days=1)} 00:00" in r.output
+    with session_scope(engine, readonly=True) as s:
+        assert window_status(s, get_campaign(s, "bz-vocational-2021")).open

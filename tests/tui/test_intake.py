@@ -219,3 +219,37 @@ async def test_a_cashier_sees_the_card_but_cannot_judge(engine: Engine) -> None:
         assert not card.check_action("accept", ())
         with session_scope(engine, readonly=True) as s:
             assert s.exec(select(Dossier)).first() is None
+
+
+async def test_closed_window_blocks_the_clerk_and_a_lead_extends_it(engine: Engine) -> None:
+    import datetime as dt
+
+    from models.types import utcnow
+
+    later = utcnow() + dt.timedelta(days=30)  # the demo window (today −7 … +14 days) is over
+    app = _app(engine)
+    app.clock = lambda: later
+    async with app.run_test(size=SIZE) as pilot:
+        await _clerk_at_counter(app, pilot)
+        rec = _approved(engine, 0)
+        scan(app, rec.id_number)
+        card = await _card(app, pilot)
+        assert card.card is not None and [a.code for a in card.card.alerts] == ["window_closed"]
+        assert "逾期不予受理" in str(card.query_one("#card-alerts", Static).render())
+        assert card.query_one("#checklist", DataTable).row_count == 0  # nothing to judge
+        assert not card.check_action("extend_window", ())  # a clerk cannot extend
+        app.log_out()
+        await _settle(app, pilot)
+        await _login(app, pilot, "lead", "lead123")
+        scan(app, rec.id_number)
+        card = await _card(app, pilot)
+        assert card.check_action("extend_window", ())
+        await _keys(pilot, "f11")
+        until = (later + dt.timedelta(days=2)).astimezone(dt.timezone(dt.timedelta(hours=8)))
+        app.screen.query_one("#extend-until", Input).value = f"{until:%Y-%m-%d}"
+        app.screen.query_one("#extend-reason", Input).value = "和静县教育局统一报送，路上耽误"
+        app.screen.query_one("#extend-until", Input).focus()
+        await _keys(pilot, "enter", "enter")
+        assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
+                            and app.screen.card is not None and app.screen.card.can_judge)
+        assert app.screen.query_one("#checklist", DataTable).row_count > 0

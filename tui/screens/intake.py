@@ -165,6 +165,7 @@ class CardScreen(Screen[None]):
         Binding("f6", "conditions", "适用条件", id="card.conditions"),
         Binding("f9", "accept", "受理", id="card.accept"),
         Binding("f10", "return_paper", "退回补正", id="card.return"),
+        Binding("f11", "extend_window", "延长受理时间", id="card.extend"),
         Binding("f12", "refuse", "拒收登记", id="card.refuse"),
         Binding("f5", "reload", "刷新", id="card.reload", show=False),
     ]
@@ -216,9 +217,11 @@ class CardScreen(Screen[None]):
             with session_scope(desk.engine, readonly=True) as session:
                 c = get_campaign(session, desk.campaign_code or "")
                 if self.record_id is not None:
-                    card = load_card(session, desk.actor, c, record_id=self.record_id)
+                    card = load_card(session, desk.actor, c, record_id=self.record_id,
+                                     now=desk.clock())
                 else:
-                    card = card_for(session, desk.actor, c, self.query_text or "")
+                    card = card_for(session, desk.actor, c, self.query_text or "",
+                                    now=desk.clock())
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
@@ -400,6 +403,10 @@ class CardScreen(Screen[None]):
                 self.desk.drafts.pop(key, None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "extend_window":  # a lead, at a card the closed window blocks
+            actor = self.desk.actor
+            return actor is not None and actor.can(Action.window_extend) and \
+                self.card is not None and any(a.code == "window_closed" for a in self.card.alerts)
         if action in self.JUDGING or action == "refuse":
             actor = self.desk.actor
             if actor is None or not actor.can(Action.intake_accept):
@@ -573,12 +580,12 @@ class CardScreen(Screen[None]):
                 c = get_campaign(session, desk.campaign_code or "")
                 if outcome == "accept":
                     d = accept(session, desk.actor, c, self.record_id, checks=checks,
-                               conditions=conds)
+                               conditions=conds, now=desk.clock())
                     queued = queue_acceptance(session, desk.actor, desk.printers, d)
                     title = f"已受理：受理编号 {d.dossier_code}，请将材料装袋并贴标签；请申请人到收费窗口缴费"
                 else:
                     visit = return_dossier(session, desk.actor, c, self.record_id,
-                                           checks=checks, conditions=conds)
+                                           checks=checks, conditions=conds, now=desk.clock())
                     assert visit.id is not None
                     queued = queue_notice(session, desk.actor, desk.printers, visit.id)
                     title = (f"已退回补正：一次性告知单 {visit.notice_code}，共 "
@@ -597,6 +604,33 @@ class CardScreen(Screen[None]):
         if self.card is not None and self.card.person is not None:
             self.desk.drafts.pop((self.card.campaign_code, self.card.person.record_id), None)
         self.app.switch_screen(OutcomeScreen(title, queued))
+
+    def action_extend_window(self) -> None:
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self.run_extension(*result)
+
+        self.app.push_screen(ExtendWindowScreen(), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
+    def run_extension(self, until: str, reason: str) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.intake import extend_window, parse_local_time
+
+        desk = self.desk
+        assert desk.engine is not None and desk.actor is not None
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                w = extend_window(session, desk.actor, c, until=parse_local_time(until, c),
+                                  reason=reason, now=desk.clock())
+                end = w.ends_at.astimezone(c.zone)
+        except DomainError as exc:
+            self.app.call_from_thread(self._outcome_failed, exc.message)
+            return
+        self.app.call_from_thread(self.notify, f"已延长受理时间至 {end:%Y-%m-%d %H:%M}", timeout=6)
+        self.app.call_from_thread(self.load)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
     def run_refusal(self, reason: str, note: str) -> None:
@@ -711,6 +745,41 @@ class RefuseScreen(ModalScreen[tuple[str, str] | None]):
             return
         key = options.get_option_at_index(index).id or "other"
         self.dismiss((key, self.query_one("#refuse-note", Input).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ExtendWindowScreen(ModalScreen[tuple[str, str] | None]):
+    """A lead extends the paper window: until when, and why (both required; audited)."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("延长纸质材料报送时间（负责人）", classes="dialog-title")
+            yield Input(placeholder="延长至：2021-10-12 或 2021-10-12 18:00", id="extend-until")
+            yield Input(placeholder="原因（必填，记入审计）", id="extend-reason", max_length=200)
+            yield Static("Tab 切换 · Enter 确定 · Esc 取消", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#extend-until", Input).focus()
+
+    @on(Input.Submitted, "#extend-until")
+    def _next(self) -> None:
+        self.query_one("#extend-reason", Input).focus()
+
+    @on(Input.Submitted, "#extend-reason")
+    def _done(self) -> None:
+        until = self.query_one("#extend-until", Input).value.strip()
+        reason = self.query_one("#extend-reason", Input).value.strip()
+        if not until:
+            self.query_one("#extend-until", Input).focus()
+            return
+        if not reason:
+            self.notify("请写明延长的原因", severity="error", timeout=4)
+            return
+        self.dismiss((until, reason))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
