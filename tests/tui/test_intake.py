@@ -253,3 +253,39 @@ async def test_closed_window_blocks_the_clerk_and_a_lead_extends_it(engine: Engi
         assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
                             and app.screen.card is not None and app.screen.card.can_judge)
         assert app.screen.query_one("#checklist", DataTable).row_count > 0
+
+
+async def test_a_units_batch_in_order(engine: Engine) -> None:
+    """F6 at the counter: pick the unit, open the first person still missing, accept, and the
+    list comes back with the counts updated and the cursor on the next one to see."""
+    from tui.screens.batch import UnitBatchScreen
+
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _clerk_at_counter(app, pilot)
+        await _keys(pilot, "f6")
+        screen = app.screen
+        assert isinstance(screen, UnitBatchScreen)
+        screen.query_one("#unit", Input).value = "轮台县"
+        await _keys(pilot, "enter")
+        assert await _until(pilot, lambda: screen.roster is not None)
+        roster = screen.roster
+        assert roster is not None and roster.title == "轮台县职业技术学校"
+        counts = roster.counts()
+        assert counts["accepted"] == 0 and counts["total"] == len(roster.lines) > 2
+        assert "已受理 0" in str(screen.query_one("#batch-counts", Static).render())
+        table = screen.query_one("#batch-table", DataTable)
+        first = next(i for i, x in enumerate(roster.lines) if x.hit and x.hit.eligible)
+        table.move_cursor(row=first)
+        await _keys(pilot, "enter")
+        card = await _card(app, pilot)
+        await _keys(pilot, *(["y"] * len(card.items)), "f9")
+        assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
+        await _keys(pilot, "enter")
+        assert await _until(pilot, lambda: app.screen is screen and screen.roster is not roster
+                            and screen.roster is not None
+                            and screen.roster.counts()["accepted"] == 1)
+        await _settle(app, pilot)
+        assert screen.roster is not None and screen.roster.lines[first].done
+        assert table.cursor_row > first and not screen.roster.lines[table.cursor_row].done
+        assert "已受理 1" in str(screen.query_one("#batch-counts", Static).render())

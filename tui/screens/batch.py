@@ -1,0 +1,180 @@
+"""A unit's batch (单位批量受理): pick the unit or load its roster (花名册), then work through
+its people in order; the list shows who is done, who is still missing and who is not on the
+online list. After each outcome the cursor moves to the next person still to be seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from models.errors import DomainError
+
+if TYPE_CHECKING:
+    from models.services.batch import Batch
+    from tui.app import DeskApp
+
+ROSTER_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv", ".tsv", ".txt")
+
+
+class UnitBatchScreen(Screen[None]):
+    AUTO_FOCUS = "#unit"
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="batch.back"),
+        Binding("f4", "focus_unit", "换单位/花名册", id="batch.unit"),
+        Binding("f5", "reload", "刷新", id="batch.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mode = "units"  # or "people"
+        self.units: list[tuple[str, int]] = []
+        self.roster: Batch | None = None
+        self.source: tuple[str, str] | None = None  # ("unit", name) or ("roster", path)
+
+    @property
+    def desk(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("单位批量受理", id="status-line")
+        yield Input(placeholder="单位名称（部分即可），或单位花名册文件路径（.xlsx .csv）", id="unit")
+        yield Static("输入单位名称后按 Enter；花名册需有“姓名”“身份证号”两列", id="batch-counts")
+        yield DataTable(id="batch-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_unit(self) -> None:
+        self.query_one("#unit", Input).focus()
+
+    def action_reload(self) -> None:
+        if self.source is not None:
+            self.load(*self.source)
+
+    def _say(self, text: str | Text) -> None:
+        self.query_one("#batch-counts", Static).update(text)
+
+    @on(Input.Submitted, "#unit")
+    def _submit(self, event: Input.Submitted) -> None:
+        text = event.value.strip().strip('"').strip("'")
+        if not text:
+            self._say("请输入单位名称或花名册文件路径")
+            return
+        if text.lower().endswith(ROSTER_SUFFIXES) or Path(text).expanduser().is_file():
+            self.load("roster", str(Path(text).expanduser()))
+        else:
+            self.find_units(text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="batch")
+    def find_units(self, text: str) -> None:
+        from models.db import session_scope
+        from models.services.batch import find_units
+        from models.services.campaigns import get_campaign
+
+        assert self.desk.engine is not None
+        try:
+            with session_scope(self.desk.engine, readonly=True) as session:
+                units = find_units(session, get_campaign(session, self.desk.campaign_code or ""),
+                                   text)
+        except DomainError as exc:
+            self.app.call_from_thread(self._say, Text(exc.message, style="bold red"))
+            return
+        self.app.call_from_thread(self._show_units, text, units)
+
+    def _show_units(self, text: str, units: list[tuple[str, int]]) -> None:
+        if len(units) == 1:
+            self.load("unit", units[0][0])
+            return
+        self.mode, self.units = "units", units
+        table = self.query_one("#batch-table", DataTable)
+        table.clear(columns=True)
+        table.add_column("工作单位", width=56)
+        table.add_column("网上名单人数", width=12)
+        for unit, n in units:
+            table.add_row(unit, str(n))
+        if not units:
+            self._say(Text(f"网上名单中没有单位名称含“{text}”的人员", style="bold red"))
+            return
+        self._say(f"找到 {len(units)} 个单位：↑↓ 选择，Enter 打开")
+        table.focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="batch")
+    def load(self, kind: str, value: str, advance_from: int | None = None) -> None:
+        from models.db import session_scope
+        from models.services.batch import roster_batch, unit_batch
+        from models.services.campaigns import get_campaign
+
+        assert self.desk.engine is not None
+        try:
+            with session_scope(self.desk.engine, readonly=True) as session:
+                c = get_campaign(session, self.desk.campaign_code or "")
+                batch = unit_batch(session, c, value) if kind == "unit" \
+                    else roster_batch(session, c, Path(value))
+        except DomainError as exc:
+            self.app.call_from_thread(self._say, Text(exc.message, style="bold red"))
+            return
+        self.app.call_from_thread(self._show_batch, (kind, value), batch, advance_from)
+
+    def _show_batch(self, source: tuple[str, str], batch: Batch,
+                    advance_from: int | None) -> None:
+        before = self.roster
+        self.mode, self.roster, self.source = "people", batch, source
+        table = self.query_one("#batch-table", DataTable)
+        keep = table.cursor_row if advance_from is None else advance_from
+        table.clear(columns=True)
+        for label, width in (("序", 3), ("姓名", 14), ("身份证号", 18), ("网上状态", 12),
+                             ("纸质材料", 14), ("备注", 24)):
+            table.add_column(label, width=width)
+        for i, x in enumerate(batch.lines, start=1):
+            h = x.hit
+            online = Text("不在名单", style="bold red") if h is None else \
+                Text(h.online_status, style="" if h.eligible else "bold red")
+            paper = "" if h is None else h.paper
+            table.add_row(str(x.line or i), x.name, x.id_masked, online,
+                          Text(paper, style="green" if x.done else ""), x.problem)
+        c = batch.counts()
+        self.query_one("#status-line", Static).update(f"单位批量受理 · {batch.title}")
+        self._say(f"共 {c['total']} 人：已受理 {c['accepted']} · 退回补正 {c['returned']} · "
+                  f"未报送 {c['missing']} · 网上未通过 {c['not_approved']} · "
+                  f"不在名单 {c['not_listed']}　Enter 打开")
+        if batch.lines:
+            row = min(max(keep, 0), len(batch.lines) - 1)
+            just_done = (advance_from is not None and before is not None
+                         and before.source_line(row) is not None
+                         and not before.lines[row].done and batch.lines[row].done)
+            if just_done:  # after an outcome: the next one still to be seen
+                row = next((i for i in range(row, len(batch.lines))
+                            if not batch.lines[i].done), row)
+            table.move_cursor(row=row)
+        table.focus()
+
+    @on(DataTable.RowSelected, "#batch-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        row = event.cursor_row
+        if self.mode == "units":
+            if 0 <= row < len(self.units):
+                self.load("unit", self.units[row][0])
+            return
+        if self.roster is None or not 0 <= row < len(self.roster.lines):
+            return
+        line = self.roster.lines[row]
+        if line.hit is None:
+            self.notify(f"{line.name} 不在网上通过名单中：纸质材料不予受理", severity="warning",
+                        timeout=5)
+            return
+        self.desk.open_card(record_id=line.hit.record_id)
+
+    def on_screen_resume(self, _: events.ScreenResume) -> None:
+        """Back from a card: reload; if that person has just been dealt with, move on to the
+        next one still to be seen."""
+        if self.source is not None:
+            self.load(*self.source, advance_from=self.query_one("#batch-table",
+                                                                DataTable).cursor_row)
