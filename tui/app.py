@@ -63,6 +63,7 @@ class DeskApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
         Binding("f1", "help", "帮助", id="help"),
+        Binding("ctrl+p", "command_palette", "命令", show=False, id="palette"),
         Binding("f8", "print_jobs", "打印任务", id="print_jobs"),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -267,15 +268,18 @@ class DeskApp(App[None]):
             return
         self.push_screen(PrintJobsScreen())
 
-    def print_job(self, job_id: int, on_done: Callable[[], object] | None = None) -> None:
-        """Send a saved job in a worker thread; the outcome is a notification (and the job row)."""
-        self._send(job_id, retry=False, on_done=on_done)
+    def print_job(self, job_id: int, on_done: Callable[[], object] | None = None, *,
+                  quiet: bool = False) -> None:
+        """Send a saved job in a worker thread; the outcome is a notification (and the job row).
+        ``quiet``: the calling screen shows success itself; a failure is still notified."""
+        self._send(job_id, retry=False, on_done=on_done, quiet=quiet)
 
     def retry_print(self, job_id: int, on_done: Callable[[], object] | None = None) -> None:
         self._send(job_id, retry=True, on_done=on_done)
 
     @work(thread=True, exit_on_error=False, group="print")
-    def _send(self, job_id: int, *, retry: bool, on_done: Callable[[], object] | None) -> None:
+    def _send(self, job_id: int, *, retry: bool, on_done: Callable[[], object] | None,
+              quiet: bool = False) -> None:
         from models.db import session_scope
         from models.services.printing import request_retry
         from tui.printing import send_job
@@ -297,7 +301,8 @@ class DeskApp(App[None]):
                                   markup=False)
         else:
             if job.status == "sent":
-                self.call_from_thread(self.notify, f"打印任务 {job_id} 已打印")
+                if not quiet:
+                    self.call_from_thread(self.notify, f"打印任务 {job_id} 已打印")
             else:
                 self.call_from_thread(
                     self.notify, f"打印失败：{job.error}\n按 F8 查看打印任务并重试",

@@ -47,7 +47,7 @@ class UnitBatchScreen(Screen[None]):
         yield Input(placeholder="单位名称（部分即可），或单位花名册文件路径（.xlsx .csv）", id="unit")
         yield Static("输入单位名称后按 Enter；花名册需有“姓名”“身份证号”两列", id="batch-counts")
         yield DataTable(id="batch-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -85,7 +85,7 @@ class HomeScreen(Screen[None]):
             yield Static("", id="fees", classes="panel")
             if actor.role is Role.admin:
                 yield Static("", id="system", classes="panel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()

@@ -64,7 +64,7 @@ class IntakeScreen(Screen[None]):
                     id="search")
         yield Static("扫描身份证或档案袋条码即可打开；输入后按 Enter 查找", id="search-how")
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#hits", DataTable)
@@ -153,8 +153,8 @@ class CardScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "返回", id="card.back"),
-        Binding("y,space", "verdict('complete')", "齐全", id="card.complete"),
-        Binding("n", "verdict('missing')", "缺", id="card.missing"),
+        Binding("y,space", "verdict('complete')", "齐全", id="card.complete", show=False),
+        Binding("n", "verdict('missing')", "缺", id="card.missing", show=False),
         Binding("plus,equals_sign", "copies(1)", "份数+", id="card.more", show=False),
         Binding("minus", "copies(-1)", "份数-", id="card.fewer", show=False),
         Binding("o", "flip('original_checked')", "原件", id="card.original", show=False),
@@ -162,7 +162,7 @@ class CardScreen(Screen[None]):
         Binding("h", "flip('handwritten_ok')", "手写", id="card.handwritten", show=False),
         Binding("m", "mismatch", "评审表比对", id="card.mismatch", show=False),
         Binding("x,delete,backspace", "verdict('clear')", "清除", id="card.clear", show=False),
-        Binding("f6", "conditions", "适用条件", id="card.conditions"),
+        Binding("f6", "conditions", "条件", id="card.conditions"),
         Binding("f9", "accept", "受理", id="card.accept"),
         Binding("f10", "return_paper", "退回补正", id="card.return"),
         Binding("f11", "extend_window", "延长受理时间", id="card.extend"),
@@ -193,12 +193,12 @@ class CardScreen(Screen[None]):
         yield Static("", id="card-conditions")
         yield DataTable(id="checklist", cursor_type="row", zebra_stripes=False)
         yield Static("", id="card-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#checklist", DataTable)
-        for label, width in (("材料", 26), ("应交", 4), ("实交", 4), ("原件", 4), ("盖章", 4),
-                             ("手写", 4), ("比对", 4), ("判定", 14)):
+        for label, width in (("材料", 30), ("份数", 5), ("原件", 4), ("盖章", 4), ("手写", 4),
+                             ("比对", 4), ("判定", 10)):
             table.add_column(label, width=width)
         self.query_one("#card-alerts", Static).display = False
         self.load()
@@ -321,11 +321,13 @@ class CardScreen(Screen[None]):
         name = item.name + ("（选）" if item.optional else "")
         present = c.present if c else False
         if c is None:
-            copies = Text("")
+            copies = Text(f"-/{item.copies}", style="dim")
         elif c.present:
-            copies = Text(str(c.copies), style="bold red" if c.copies < item.copies else "")
+            copies = Text(f"{c.copies}/{item.copies}",
+                          style="bold red" if c.copies < item.copies else "")
         else:
             copies = Text("缺", style="dim" if item.optional else "bold red")
+        present = c.present if c else False
         stamp_applies = item.needs_stamp or item.needs_endorsement
 
         def mark(attr: str, applies: bool) -> Text:
@@ -337,10 +339,12 @@ class CardScreen(Screen[None]):
             verdict = Text("待核对", style="yellow")
         else:
             found = problems(item, c)
-            verdict = Text("合格" if present else "未带（可选）", style="green") if not found \
-                else Text(f"{NO} {found[0]}" + (f" 等{len(found)}处" if len(found) > 1 else ""),
-                          style="bold red")
-        return (name, str(item.copies), copies,
+            if not found:
+                verdict = Text("合格" if present else "未带(可选)", style="green")
+            else:
+                verdict = Text(f"{NO} 缺" if not present else f"{NO} {len(found)} 处",
+                               style="bold red")
+        return (name, copies,
                 mark("original_checked", item.kind == ItemKind.original_shown.value),
                 mark("stamped_endorsed", stamp_applies), mark("handwritten_ok",
                                                               bool(item.handwritten)),
@@ -355,11 +359,13 @@ class CardScreen(Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
 
+    KEYS_HINT = "y/空格 齐全 n 缺 +/- 份数 o 原件 s 盖章签署 h 手写 m 评审表比对 x 清除"
+
     def _detail(self) -> None:
-        from models.services.intake import deficiencies, unjudged
+        from models.services.intake import deficiencies, problems, unjudged
 
         item = self._current()
-        lines = []
+        text = Text()
         if item is not None:
             parts = [item.name, ItemKind(item.kind).label, f"应交 {item.copies} 份"]
             if item.needs_stamp:
@@ -368,17 +374,21 @@ class CardScreen(Screen[None]):
                 parts.append("须签署“已审核，与原件相符”")
             if item.double_sided:
                 parts.append("A4 正反面")
-            lines.append(" · ".join(parts))
-            if item.handwritten:
-                lines.append(f"须手写：{item.handwritten}")
+            text.append(" · ".join(parts))
+            check = self.checks.get(item.key)
+            found = problems(item, check) if check is not None else []
+            if found:
+                text.append("\n" + "；".join(found), style="bold red")
+            elif item.handwritten:
+                text.append(f"\n须手写：{item.handwritten}")
             elif item.note:
-                lines.append(item.note)
+                text.append(f"\n{item.note}")
         if self.items:
             todo = len(unjudged(self.items, self.checks))
             bad = len(deficiencies(self.items, self.checks))
-            lines.append(f"共 {len(self.items)} 项 · 待核对 {todo} 项 · 不符合 {bad} 处   "
-                         "y/空格 齐全  n 缺  +/- 份数  o 原件  s 盖章签署  h 手写  m 评审表比对")
-        self.query_one("#card-detail", Static).update(Text("\n".join(lines)))
+            text.append(f"\n共 {len(self.items)} 项 · 待核对 {todo} · 不符合 {bad} 处 │ ")
+            text.append(self.KEYS_HINT, style="dim")
+        self.query_one("#card-detail", Static).update(text)
 
     def _set(self, item: ChecklistItem, check: ItemCheck | None, *, advance: bool) -> None:
         if check is None:
@@ -805,15 +815,16 @@ class OutcomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self.title_text, id="status-line")
         yield Static("", id="outcome-jobs")
+        yield Static("", id="outcome-kind")
         with VerticalScroll(id="outcome-preview"):
             yield Static("", id="outcome-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._paint()
         desk = _desk(self)
         for job_id in self.queued.job_ids:
-            desk.print_job(job_id, on_done=partial(self._job_done, job_id))
+            desk.print_job(job_id, on_done=partial(self._job_done, job_id), quiet=True)
 
     NAMES = {"label": "档案袋标签", "materials": "材料目录", "acceptance": "受理回执",
              "notice": "一次性告知单"}
@@ -830,8 +841,10 @@ class OutcomeScreen(Screen[None]):
             parts.append(f"{self.NAMES.get(kind, kind)}：{self.status[job_id]}")
         self.query_one("#outcome-jobs", Static).update(Text("  ".join(parts)))
         kind = self.kinds[self.showing]
+        self.query_one("#outcome-kind", Static).update(
+            f"【{self.NAMES.get(kind, kind)}预览】" + (" Tab 切换" if len(self.kinds) > 1 else ""))
         self.query_one("#outcome-text", Static).update(
-            Text(f"【{self.NAMES.get(kind, kind)}预览】 Tab 切换\n\n{self.queued.previews[kind]}"))
+            Text(self.queued.previews[kind], no_wrap=True, overflow="crop"))
 
     def action_cycle(self) -> None:
         self.showing = (self.showing + 1) % len(self.kinds)

@@ -51,7 +51,7 @@ class ImportScreen(Screen[None]):
         yield Static("", id="import-phase")
         with VerticalScroll(id="import-result"):
             yield Static("", id="import-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False
@@ -180,7 +180,7 @@ class ReconcileScreen(Screen[None]):
         yield Static("纸质与网上核对 · 正在统计……", id="status-line")
         yield Static("", id="rec-counts")
         yield DataTable(id="rec-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#rec-table", DataTable)

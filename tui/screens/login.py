@@ -51,7 +51,7 @@ class LoginScreen(Screen[None]):
                 lines = ["[b]演示账户[/b]（临时数据库，退出即删除）"]
                 lines += [f"  {role}：{user} / {pw}" for role, user, pw in info.users]
                 yield Static("\n".join(lines), id="demo-users")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load_office()

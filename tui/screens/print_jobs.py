@@ -56,7 +56,7 @@ class PrintJobsScreen(Screen[None]):
         yield Static("打印任务 · 本窗口最近 50 个 · 失败的任务选中后按 R 重试", id="status-line")
         yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="job-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#jobs", DataTable)
