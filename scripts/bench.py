@@ -251,8 +251,10 @@ def bench_import(quick: bool, workdir: Path) -> list[Figure]:
 
 def _search_db(path: Path, n: int):  # type: ignore[no-untyped-def]
     """n online records (bulk-inserted as the importer does) and a dossier for every tenth."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, update
+    from sqlmodel import col
 
+    from models.campaign import NumberSequence
     from models.db import session_scope
     from models.dossier import Dossier
     from models.online import OnlineRecord
@@ -282,6 +284,10 @@ def _search_db(path: Path, n: int):  # type: ignore[no-untyped-def]
              "level": "中级", "dossier_no": k + 1, "dossier_code": f"ZJ21S{k + 1:05d}",
              "conditions": [], "online_snapshot": {}, "created_at": now}
             for k, rid in enumerate(ids[::10])])
+        # the dossiers above hold numbers 1 … n/10: the counter goes on after them
+        s.execute(update(NumberSequence).where(col(NumberSequence.campaign_id) == c.id,
+                                               col(NumberSequence.kind) == "dossier")
+                  .values(next_value=len(ids[::10]) + 1))
     return engine, values
 
 
@@ -332,10 +338,136 @@ def bench_search(quick: bool, workdir: Path) -> list[Figure]:
     return figures
 
 
+def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
+    """Through Pilot on the real app: a scan's burst → the card on screen, and F9 (accept) →
+    the label job saved and the outcome on screen, over n online records."""
+    import asyncio
+    import datetime as dt
+    import random
+
+    from sqlmodel import col, select
+    from textual import events
+
+    from models.config import DeskConfig
+    from models.db import session_scope
+    from models.dossier import Dossier
+    from models.online import OnlineRecord
+    from models.permissions import SYSTEM
+    from models.services.campaigns import get_campaign
+    from models.services.intake import accept, load_card
+    from models.services.users import add_user, authenticate
+    from models.vocab import Role
+    from tui.app import make_app
+    from tui.screens.intake import CardScreen, OutcomeScreen
+
+    n = 20_000 if quick else 200_000
+    scans, accepts = (30, 8) if quick else (300, 40)
+    engine, _ = _search_db(workdir / "counter.sqlite3", n)
+    at = dt.datetime(2021, 9, 27, 3, 0, tzinfo=dt.UTC)  # inside 000's paper window
+    with session_scope(engine) as s:
+        add_user(s, SYSTEM, username="clerk", role=Role.clerk, password="clerk123")
+    with session_scope(engine) as s:
+        actor = authenticate(s, "clerk", "clerk123", desk="bench")
+        c = get_campaign(s, "bz-vocational-2021")
+        free = list(s.exec(select(OnlineRecord).where(
+            OnlineRecord.status == "通过形式审核",
+            col(OnlineRecord.id).not_in(select(Dossier.online_record_id))).limit(20_000)))
+    rnd = random.Random(5)
+    picked = rnd.sample(free, scans + accepts * 2)
+    to_scan, to_accept, for_baseline = (picked[:scans], picked[scans:scans + accepts],
+                                        picked[scans + accepts:])
+
+    async def drive() -> tuple[list[float], list[float]]:
+        app = make_app(DeskConfig(database_url="unused", desk="bench"), engine=engine)
+        app.clock = lambda: at
+        scan_t: list[float] = []
+        accept_t: list[float] = []
+        async with app.run_test(size=(80, 24)) as pilot:
+            async def until(cond, what: str = "") -> float:  # type: ignore[no-untyped-def]
+                deadline = time.perf_counter() + 10
+                while not cond():
+                    if time.perf_counter() > deadline:
+                        shown_text = str(app.screen.query_one("#card-person").render()) \
+                            if isinstance(app.screen, CardScreen) else ""
+                        raise RuntimeError(f"bench counter: waited 10 s for {what} {shown_text} "
+                                           f"{[str(x.message) for x in app._notifications]} {[(w.name, w.state, w.error) for w in app.workers]} {getattr(app.screen, 'busy', None)} "
+                                           f"(screen {type(app.screen).__name__})")
+                    await asyncio.sleep(0.0005)
+                return time.perf_counter()
+
+            await until(lambda: app.printers is not None
+                        and type(app.screen).__name__ == "LoginScreen", "the login screen")
+            app.logged_in(actor)
+            await pilot.pause(0.05)
+
+            def shown(rec_id: int):  # type: ignore[no-untyped-def]
+                return lambda: isinstance(app.screen, CardScreen) and app.screen.card is not None \
+                    and app.screen.record_id == rec_id and app.screen.items is not None
+
+            for rec in [*to_scan, *to_accept]:
+                t0 = time.perf_counter()  # the burst arrives at once, as a scanner sends it
+                for ch in rec.id_number:
+                    app.post_message(events.Key(ch, ch))
+                app.post_message(events.Key("enter", "\r"))
+                t1 = await until(shown(rec.id or 0), f"the card of {rec.id}")
+                if rec in to_scan:
+                    scan_t.append(t1 - t0)
+                    continue
+                card = app.screen
+                assert isinstance(card, CardScreen)
+                from models.services.intake import ItemCheck
+
+                card.checks = {i.key: ItemCheck.complete(i) for i in card.items}
+                t0 = time.perf_counter()
+                card.action_accept()
+                t1 = await until(lambda: isinstance(app.screen, OutcomeScreen), "the outcome")
+                accept_t.append(t1 - t0)
+                await app.workers.wait_for_complete()
+                app.back_to_counter()
+                await pilot.pause(0.01)
+        return scan_t, accept_t
+
+    scan_t, accept_t = asyncio.run(drive())
+    # baselines: the same work through the services alone, no screen
+    base_scan, base_accept = [], []
+    for rec in to_scan:
+        with session_scope(engine, readonly=True) as s:
+            t0 = time.perf_counter()
+            load_card(s, actor, c, id_number=rec.id_number, now=at)
+            base_scan.append(time.perf_counter() - t0)
+    for rec in for_baseline[:accepts]:
+        with session_scope(engine) as s:
+            t0 = time.perf_counter()
+            card = load_card(s, actor, c, record_id=rec.id, now=at)
+            from models.services.intake import ItemCheck, applicable_items
+
+            items = applicable_items(card.items, rec.track, rec.level, [])
+            accept(s, actor, c, rec.id or 0, checks={i.key: ItemCheck.complete(i) for i in items},
+                   now=at)
+            s.commit()
+            base_accept.append(time.perf_counter() - t0)
+    engine.dispose()
+    full = n == 200_000
+    return [
+        Figure(f"scan → card on screen, {n:,} records (Pilot, SQLite)",
+               "p95 ≤ 50 ms" if full else "—",
+               f"{ms(statistics.median(scan_t))} (p95 {ms(p95(scan_t))})",
+               f"{ms(p95(base_scan))} p95 load_card alone", f"{p95(scan_t) / p95(base_scan):.1f}",
+               "ms", ok=(p95(scan_t) <= 0.050) if full else None),
+        Figure(f"accept → label job queued, outcome on screen ({accepts} accepts)",
+               "≤ 100 ms" if full else "—",
+               f"{ms(statistics.median(accept_t))} (p95 {ms(p95(accept_t))})",
+               f"{ms(statistics.median(base_accept))} accept service alone, no printing",
+               f"{statistics.median(accept_t) / statistics.median(base_accept):.1f}", "ms",
+               ok=(p95(accept_t) <= 0.100) if full else None),
+    ]
+
+
 BENCHES: dict[str, Callable[[bool, Path], list[Figure]]] = {
     "printing": lambda quick, workdir: bench_printing(quick),
     "import": bench_import,
     "search": bench_search,
+    "counter": bench_counter,
 }
 
 

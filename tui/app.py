@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from models.config import DeskConfig
 from models.errors import DomainError
@@ -42,6 +43,26 @@ def is_scan(text: str, min_length: int = 8) -> bool:
     return len(text) >= min_length and bool(_ID18.fullmatch(text) or _NUMBER.fullmatch(text))
 
 
+class WorkerGuard:
+    """For screens (and the app): a worker that fails with anything but a DomainError — a bug —
+    becomes one Chinese line and a log entry, never a silent hang; ``worker_failed`` lets the
+    screen undo its busy state."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        from tui.crashlog import crash_message, log_crash
+
+        where = log_crash(error, f"worker {event.worker.name}")
+        app = self if isinstance(self, App) else self.app  # type: ignore[attr-defined]
+        app.notify(crash_message(error, where), severity="error", timeout=20, markup=False)
+        self.worker_failed(event.worker.name)
+
+    def worker_failed(self, name: str) -> None:
+        """Override to leave a busy state after a failed worker."""
+
+
 class Refocus(Message):
     """Sent to the screen a card returns to: put the cursor where the next scan or name goes."""
 
@@ -57,7 +78,7 @@ class PreparingScreen(Screen[None]):
             f"[b red]无法启动[/]\n\n{message}\n\n按 Ctrl+Q 退出")
 
 
-class DeskApp(App[None]):
+class DeskApp(WorkerGuard, App[None]):
     TITLE = "职称评审 纸质材料受理与收费台"
     CSS_PATH = "styles/desk.tcss"
     BINDINGS = [

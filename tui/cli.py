@@ -81,22 +81,9 @@ def handle_errors(fn: F) -> F:
 
 
 def _log_crash(exc: BaseException) -> Path:
-    import datetime as dt
-    import traceback
+    from tui.crashlog import log_crash
 
-    from models.config import data_dir
-
-    path = data_dir() / "logs" / "desk-errors.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as f:
-            f.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv[1:2])}\n")
-            f.write("".join(traceback.format_exception(exc)))
-    except OSError:
-        path = Path(tempfile.gettempdir()) / "desk-errors.log"
-        with path.open("a", encoding="utf-8") as f:
-            f.write("".join(traceback.format_exception(exc)))
-    return path
+    return log_crash(exc)
 
 
 def _context(config: Path | None, db: str | None) -> Any:

@@ -289,3 +289,26 @@ async def test_a_units_batch_in_order(engine: Engine) -> None:
         assert screen.roster is not None and screen.roster.lines[first].done
         assert table.cursor_row > first and not screen.roster.lines[table.cursor_row].done
         assert "已受理 1" in str(screen.query_one("#batch-counts", Static).render())
+
+
+async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(engine: Engine, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                   tmp_path) -> None:
+    import models.services.intake as intake_service
+    from models.config import data_dir
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("simulated bug")
+
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        _, card = await _scan_first(app, pilot, engine)
+        await _keys(pilot, *(["y"] * len(card.items)))
+        monkeypatch.setattr(intake_service, "accept", broken)
+        await _keys(pilot, "f9")
+        assert await _until(pilot, lambda: any("程序内部错误（RuntimeError）" in str(n.message)
+                                               for n in app._notifications))
+        assert not card.busy and isinstance(app.screen, CardScreen)  # F9 can be pressed again
+        log = data_dir() / "logs" / "desk-errors.log"
+        assert "simulated bug" in log.read_text(encoding="utf-8")
+        with session_scope(engine, readonly=True) as s:
+            assert s.exec(select(Dossier)).first() is None

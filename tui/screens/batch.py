@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from models.errors import DomainError
+from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
     from models.services.batch import Batch
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 ROSTER_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv", ".tsv", ".txt")
 
 
-class UnitBatchScreen(Screen[None]):
+class UnitBatchScreen(WorkerGuard, Screen[None]):
     AUTO_FOCUS = "#unit"
     BINDINGS = [
         Binding("escape", "back", "返回", id="batch.back"),

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from models.errors import DomainError
 from models.vocab import Role
+from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
     from tui.app import DeskApp
@@ -32,7 +33,7 @@ class HomeData:
     database: str
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(WorkerGuard, Screen[None]):
     BINDINGS = [
         Binding("ctrl+l", "log_out", "注销/换人", id="home.logout"),
         Binding("f5", "refresh", "刷新", id="home.refresh"),

@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 from models.errors import DomainError
 from models.permissions import Action
 from models.vocab import CONDITION_LABELS, Condition, ItemKind
-from tui.app import Refocus
+from tui.app import Refocus, WorkerGuard
 
 if TYPE_CHECKING:
     from models.campaign import ChecklistItem
@@ -45,7 +45,7 @@ def _desk(screen: Screen[Any]) -> DeskApp:
     return screen.app  # type: ignore[return-value]
 
 
-class IntakeScreen(Screen[None]):
+class IntakeScreen(WorkerGuard, Screen[None]):
     """受理台: search or scan, then Enter on a person opens the card."""
 
     AUTO_FOCUS = "#search"
@@ -148,7 +148,7 @@ class IntakeScreen(Screen[None]):
 # ---- the card and its checklist ---------------------------------------------------------------
 
 
-class CardScreen(Screen[None]):
+class CardScreen(WorkerGuard, Screen[None]):
     """申请人信息 + 材料核对. Opened by record id (from a list) or by what was scanned."""
 
     BINDINGS = [
@@ -605,6 +605,9 @@ class CardScreen(Screen[None]):
             return
         self.app.call_from_thread(self._outcome_done, title, queued)
 
+    def worker_failed(self, name: str) -> None:
+        self.busy = False
+
     def _outcome_failed(self, message: str) -> None:
         self.busy = False
         self.notify(message, severity="error", timeout=10, markup=False)
@@ -669,7 +672,7 @@ class CardScreen(Screen[None]):
 # ---- modals -----------------------------------------------------------------------------------
 
 
-class PickScreen(ModalScreen[list[str] | None]):
+class PickScreen(WorkerGuard, ModalScreen[list[str] | None]):
     """Tick some of a few choices: space toggles, Enter confirms, Esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "取消"), Binding("enter", "confirm", "确定",
@@ -693,7 +696,7 @@ class PickScreen(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class ConfirmReturnScreen(ModalScreen[bool]):
+class ConfirmReturnScreen(WorkerGuard, ModalScreen[bool]):
     """The deficiencies the notice will list; Enter prints it, Esc goes back to the checklist."""
 
     BINDINGS = [Binding("escape", "cancel", "取消"), Binding("enter", "confirm", "打印告知单",
@@ -720,7 +723,7 @@ class ConfirmReturnScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class RefuseScreen(ModalScreen[tuple[str, str] | None]):
+class RefuseScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
     """登记拒收: why the paper was refused outright (listed in the lead's reconciliation)."""
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
@@ -760,7 +763,7 @@ class RefuseScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class ExtendWindowScreen(ModalScreen[tuple[str, str] | None]):
+class ExtendWindowScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
     """A lead extends the paper window: until when, and why (both required; audited)."""
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
@@ -795,7 +798,7 @@ class ExtendWindowScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class OutcomeScreen(Screen[None]):
+class OutcomeScreen(WorkerGuard, Screen[None]):
     """What was decided and printed: the label (or notice) preview, each job's printing status.
     Enter goes back for the next applicant."""
 

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, ProgressBar, Static
 
 from models.errors import DomainError
+from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
     from models.services.online_import import ImportSummary
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from tui.app import DeskApp
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(WorkerGuard, Screen[None]):
     """导入网上通过名单."""
 
     BINDINGS = [Binding("escape", "back_or_cancel", "返回/取消", id="import.back")]
@@ -156,7 +157,7 @@ LISTS = (("no_paper", "未报送"), ("returned", "退回补正"), ("accepted_unp
          ("paid", "已缴费"), ("changed_after_acceptance", "受理后有变化"))
 
 
-class ReconcileScreen(Screen[None]):
+class ReconcileScreen(WorkerGuard, Screen[None]):
     """纸质与网上核对."""
 
     BINDINGS = [

@@ -14,12 +14,13 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from models.errors import DomainError
 from models.permissions import Actor
+from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
     from tui.app import DeskApp
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(WorkerGuard, Screen[None]):
     AUTO_FOCUS = "#username"
     # Enter is a priority binding: the app runs it the moment the key arrives, before it
     # forwards the next keys. A fast typist (or a card reader) sending "name⏎password⏎" in one
@@ -114,6 +115,9 @@ class LoginScreen(Screen[None]):
             self.app.call_from_thread(self._failed, exc.message)
             return
         self.app.call_from_thread(self._succeeded, actor)
+
+    def worker_failed(self, name: str) -> None:
+        self.query_one("#login", Button).disabled = False
 
     def _failed(self, message: str) -> None:
         self._error(message)

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from models.vocab import PrintJobStatus
+from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
     from tui.app import DeskApp
@@ -37,7 +38,7 @@ class JobRow:
     error: str
 
 
-class PrintJobsScreen(Screen[None]):
+class PrintJobsScreen(WorkerGuard, Screen[None]):
     BINDINGS = [
         Binding("r", "retry", "重试", id="jobs.retry"),
         Binding("f5", "refresh", "刷新", id="jobs.refresh"),
