@@ -114,7 +114,7 @@ async def test_idle_desk_locks_and_another_user_takes_over(engine: Engine) -> No
         await _login(app, pilot, "clerk", "clerk123")
         assert isinstance(app.screen, HomeScreen)
         assert app.lock_if_idle(now=app.last_activity + 9 * 60) is False
-        assert app.lock_if_idle(now=app.last_activity + 10 * 60) is True
+        assert app.lock_if_idle(now=app.last_activity + 10 * 60 + 0.5) is True  # float-safe
         await _settle(app, pilot)
         assert isinstance(app.screen, LoginScreen) and app.actor is None
         assert "屏幕已锁定" in _text(app.screen, "#login-error")

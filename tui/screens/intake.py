@@ -68,7 +68,7 @@ class IntakeScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#hits", DataTable)
-        for label, width in (("姓名", 14), ("身份证号", 18), ("申报", 10), ("网上状态", 12),
+        for label, width in (("姓名", 14), ("身份证号", 18), ("申报", 12), ("网上状态", 12),
                              ("纸质材料", 14), ("工作单位", 30)):
             table.add_column(label, width=width)
         self.hits: list[Hit] = []
