@@ -387,11 +387,9 @@ def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
                 deadline = time.perf_counter() + 10
                 while not cond():
                     if time.perf_counter() > deadline:
-                        shown_text = str(app.screen.query_one("#card-person").render()) \
-                            if isinstance(app.screen, CardScreen) else ""
-                        raise RuntimeError(f"bench counter: waited 10 s for {what} {shown_text} "
-                                           f"{[str(x.message) for x in app._notifications]} {[(w.name, w.state, w.error) for w in app.workers]} {getattr(app.screen, 'busy', None)} "
-                                           f"(screen {type(app.screen).__name__})")
+                        notes = [str(x.message) for x in app._notifications]
+                        raise RuntimeError(f"bench counter: waited 10 s for {what} on "
+                                           f"{type(app.screen).__name__}; messages: {notes}")
                     await asyncio.sleep(0.0005)
                 return time.perf_counter()
 

@@ -167,7 +167,7 @@ class DeskApp(WorkerGuard, App[None]):
         if self._held_timer is not None:
             self._held_timer.stop()
             self._held_timer = None
-        if not self._screen_stack or self._exit_renderables:
+        if not self.is_running or not self._screen_stack:
             return  # the app is closing: nothing left to type into
         for key in held:
             await App.on_event(self, key)

@@ -19,7 +19,7 @@ from models.money import Money
 from models.online import OnlineRecord
 from models.payment import Payment
 from models.services.campaigns import fee_for, window_status
-from models.users import User
+from models.services.users import shown_name
 from models.vocab import DossierStatus, ItemKind, PaymentKind, PaymentMethod
 from printers.data import (
     Applicant,
@@ -50,10 +50,6 @@ def applicant_of(rec: OnlineRecord, dossier: Dossier) -> Applicant:
                      series=rec.series, specialty=rec.specialty, track=dossier.track,
                      level=dossier.level)
 
-
-def _user_name(session: Session, user_id: int | None) -> str:
-    user = session.get(User, user_id) if user_id is not None else None
-    return (user.display_name or user.username) if user else ""
 
 
 def _find(session: Session, column: Any, number: str, what: str, code: str) -> Any:
@@ -100,7 +96,7 @@ def receipt_data(session: Session, payment: Payment, *, reprint: int = 0) -> Rec
         method=PaymentMethod(payment.method).label, reference=payment.reference,
         fiscal_receipt_no=payment.fiscal_receipt_no,
         tendered=Money(payment.tendered_fen) if payment.tendered_fen is not None else None,
-        cashier=_user_name(session, payment.cashier_id), desk=payment.desk, reprint=reprint,
+        cashier=shown_name(session, payment.cashier_id), desk=payment.desk, reprint=reprint,
     )
 
 
@@ -117,7 +113,7 @@ def void_data(session: Session, original: Payment) -> VoidData:
         office=office_of(c), receipt_code=original.receipt_code,
         dossier_code=dossier.dossier_code or "", voided_at=void.created_at,
         applicant=applicant_of(rec, dossier), amount=Money(original.amount_fen),
-        reason=void.reason, note=void.note, lead=_user_name(session, void.cashier_id),
+        reason=void.reason, note=void.note, lead=shown_name(session, void.cashier_id),
         desk=void.desk,
     )
 
@@ -168,7 +164,7 @@ def dossier_data(session: Session, dossier: Dossier) -> DossierData:
     accepted_at = dossier.accepted_at or (visit.at if visit else dossier.created_at)
     return DossierData(
         office=office_of(c), dossier_code=dossier.dossier_code, accepted_at=accepted_at,
-        applicant=applicant_of(rec, dossier), clerk=_user_name(session, dossier.accepted_by_id),
+        applicant=applicant_of(rec, dossier), clerk=shown_name(session, dossier.accepted_by_id),
         materials=tuple(materials), originals_returned=tuple(returned), fee=fee,
         pay_at=f"{c.place}收费窗口", desk=visit.desk if visit else "",
     )
@@ -198,7 +194,7 @@ def notice_data(session: Session, visit: DossierVisit) -> NoticeData:
         applicant=applicant_of(rec, dossier),
         deficiencies=tuple(Deficiency(str(x.get("item", "")), str(x.get("problem", "")))
                            for x in visit.deficiencies),
-        deadline=deadline, clerk=_user_name(session, visit.clerk_id), desk=visit.desk,
+        deadline=deadline, clerk=shown_name(session, visit.clerk_id), desk=visit.desk,
     )
 
 

@@ -47,9 +47,6 @@ class Batch:
     title: str
     lines: list[RosterLine]
 
-    def source_line(self, row: int) -> RosterLine | None:
-        return self.lines[row] if 0 <= row < len(self.lines) else None
-
     def counts(self) -> dict[str, int]:
         on = [x for x in self.lines if x.hit is not None]
         return {

@@ -9,7 +9,6 @@ all (the caller adds the print jobs to the same transaction)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -25,8 +24,8 @@ from models.online import OnlineRecord
 from models.permissions import FULL_ID_ROLES, Action, Actor, require
 from models.services.campaigns import WindowStatus, window_status
 from models.services.numbering import allocate, format_number
+from models.services.users import shown_name
 from models.types import utcnow
-from models.users import User
 from models.vocab import ONLINE_APPROVED, Condition, DossierStatus, ItemKind, NumberKind
 
 # What the paper review form is compared on with the online record (四（二）1: 须与网上一致).
@@ -214,10 +213,6 @@ class Card:
         return sum(1 for v in self.visits if v.outcome == DossierStatus.returned.value)
 
 
-def _user_name(session: Session, user_id: int | None) -> str:
-    user = session.get(User, user_id) if user_id is not None else None
-    return (user.display_name or user.username) if user else ""
-
 
 def person_of(rec: OnlineRecord, actor: Actor) -> Person:
     return Person(
@@ -268,12 +263,12 @@ def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: 
         card.dossier_id, card.dossier_status = d.id, d.status
         card.dossier_code, card.conditions = d.dossier_code or "", list(d.conditions)
         card.accepted_at = d.accepted_at
-        card.accepted_by = _user_name(session, d.accepted_by_id)
+        card.accepted_by = shown_name(session, d.accepted_by_id)
         for v in session.exec(select(DossierVisit).where(DossierVisit.dossier_id == d.id)
                               .order_by(col(DossierVisit.at), col(DossierVisit.id))):
             card.visits.append(Visit(at=v.at, outcome=v.outcome, notice_code=v.notice_code or "",
                                      deficiencies=tuple(v.deficiencies),
-                                     clerk=_user_name(session, v.clerk_id), desk=v.desk))
+                                     clerk=shown_name(session, v.clerk_id), desk=v.desk))
         if d.status in (DossierStatus.accepted.value, DossierStatus.handed_over.value):
             at = d.accepted_at.astimezone(campaign.zone).strftime("%Y-%m-%d %H:%M") \
                 if d.accepted_at else ""
@@ -534,17 +529,14 @@ def parse_local_time(text: str, campaign: Campaign) -> dt.datetime:
                        code="window.bad_time")
 
 
-_ID18 = re.compile(r"\d{17}[\dX]")
-
-
 def card_for(session: Session, actor: Actor, campaign: Campaign, text: str,
              now: dt.datetime | None = None) -> Card:
     """The card for what was scanned or typed: an ID number (on the list or not), or a dossier,
     receipt or notice number, or anything else that finds exactly one person."""
-    from models.services.search import search
+    from models.services.search import ID18, search
 
     cleaned = clean_id_text(text)
-    if _ID18.fullmatch(cleaned):
+    if ID18.fullmatch(cleaned):
         return load_card(session, actor, campaign, id_number=cleaned, now=now)
     found = search(session, campaign, text, limit=2)
     if len(found.hits) == 1:

@@ -27,7 +27,7 @@ from models.payment import Payment
 from models.vocab import ONLINE_APPROVED, DossierStatus, PaymentKind
 
 LIMIT = 50
-_ID18 = re.compile(r"\d{17}[\dX]")
+ID18 = re.compile(r"\d{17}[\dX]")  # a full ID number once cleaned
 _LAST6 = re.compile(r"\d{5}[\dX]")
 _NUMBER = re.compile(r"([A-Z]+\d*[A-Z])(\d{1,8})")
 _LATIN = re.compile(r"[a-z]+")
@@ -68,7 +68,7 @@ def search(session: Session, campaign: Campaign, text: str, *, limit: int = LIMI
     cid = campaign.id
     rec = OnlineRecord
     as_id = clean_id_text(q)
-    if _ID18.fullmatch(as_id):
+    if ID18.fullmatch(as_id):
         return _result(session, "身份证号", q, select(rec).where(
             rec.campaign_id == cid, rec.id_number == as_id))
     upper = as_id

@@ -26,6 +26,12 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("committee-desk-dummy-password")
 
 
+def shown_name(session: Session, user_id: int | None) -> str:
+    """The name printed and shown for a user (display name, else username; "" if none)."""
+    user = session.get(User, user_id) if user_id is not None else None
+    return (user.display_name or user.username) if user else ""
+
+
 def count_users(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(User)).one())
 

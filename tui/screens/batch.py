@@ -149,8 +149,8 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         if batch.lines:
             row = min(max(keep, 0), len(batch.lines) - 1)
             just_done = (advance_from is not None and before is not None
-                         and before.source_line(row) is not None
-                         and not before.lines[row].done and batch.lines[row].done)
+                         and row < len(before.lines) and not before.lines[row].done
+                         and batch.lines[row].done)
             if just_done:  # after an outcome: the next one still to be seen
                 row = next((i for i in range(row, len(batch.lines))
                             if not batch.lines[i].done), row)

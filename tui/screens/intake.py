@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from tui.app import DeskApp
     from tui.printing import Queued
 
-YES, NO, TODO = "✓", "✗", "·"
+YES, NO, UNJUDGED = "✓", "✗", "·"
 
 
 def _desk(screen: Screen[Any]) -> DeskApp:
@@ -312,7 +312,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         if not applies:
             return Text("")
         if value is None:
-            return Text(TODO, style="dim")
+            return Text(UNJUDGED, style="dim")
         return Text(YES, style="green") if value else Text(NO, style="bold red")
 
     def _cells(self, item: ChecklistItem, c: ItemCheck | None) -> tuple[object, ...]:
