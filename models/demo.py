@@ -1,19 +1,22 @@
-"""The throw-away demo office behind ``desk --demo``: preset 000, a few hundred synthetic
-online records (valid check digits; Han, Uyghur, Kazakh and Mongolian names with middle dots;
-rare characters such as 䶮), and one user per role."""
+"""The throw-away demo office behind ``desk --demo``: preset 000; the sample export of the
+online-approved list (``demo_data/``, the same file as the project's sample) imported exactly as
+a lead would import it, so any ID in that file can be scanned at the demo counter; a few hundred
+more synthetic online records (valid check digits; Han, Uyghur, Kazakh and Mongolian names with
+middle dots; rare characters such as 䶮); and one user per role."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import audit
 from models.campaign import Campaign, PaperWindow
 from models.idcard import make_check_digit
-from models.online import build_online_record
+from models.online import OnlineRecord, build_online_record
 from models.permissions import SYSTEM
 from models.services.campaigns import load_campaign, read_preset
 from models.services.users import add_user
@@ -36,6 +39,7 @@ DEMO_USERS = (
     DemoUser("admin", "admin123", Role.admin, "系统管理员"),
 )
 DEMO_PRESET = "000"
+DEMO_LIST = Path(__file__).parent / "demo_data" / "online_approved_bz_vocational_2021.xlsx"
 
 _AREAS = {  # 巴音郭楞蒙古自治州 area codes and their county
     "652801": "库尔勒市", "652822": "轮台县", "652823": "尉犁县", "652824": "若羌县",
@@ -109,8 +113,12 @@ def seed_demo(session: Session, *, records: int = 300, seed: int = 2021,
     session.add(window)
     audit.record(session, actor_id=None, actor_name=SYSTEM.username, action="demo.seed",
                  entity="campaign", entity_id=campaign.code, campaign_id=campaign.id,
-                 detail={"records": records, "seed": seed})
-    seen: set[str] = set()
+                 detail={"records": records, "seed": seed, "sample_list": DEMO_LIST.name})
+    from models.services.online_import import import_online
+
+    import_online(session, SYSTEM, campaign.code, DEMO_LIST)
+    seen = {r.id_number for r in session.exec(
+        select(OnlineRecord).where(OnlineRecord.campaign_id == campaign.id))}
     weights = [o[3] for o in _OFFERS]
     for n in range(records):
         area = rng.choice(list(_AREAS))

@@ -27,6 +27,7 @@ from models.types import utcnow
 
 if TYPE_CHECKING:
     from tui.printing import DeskPrinters
+    from tui.screens.intake import CardScreen
 
 
 @dataclass
@@ -86,6 +87,11 @@ class DeskApp(WorkerGuard, App[None]):
         Binding("f1", "help", "帮助", id="help"),
         Binding("ctrl+p", "command_palette", "命令", show=False, id="palette"),
         Binding("f8", "print_jobs", "打印任务", id="print_jobs"),
+        # Tab moves the focus the moment it arrives (a priority binding), not after the keys
+        # before it were handed to the field: "name⇥password⏎" sent in one burst (a fast typist,
+        # tmux send-keys) puts the password in the password field
+        Binding("tab", "move_focus(1)", "下一项", show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", "上一项", show=False, priority=True),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
     # A scanner or ID-card reader "types" its code much faster than a person: characters at most
@@ -112,6 +118,7 @@ class DeskApp(WorkerGuard, App[None]):
         self._held_timer: Timer | None = None
         # unfinished checklists, per (campaign, record): kept when a scan or Esc leaves a card
         self.drafts: dict[tuple[str, int], tuple[dict[str, Any], set[str]]] = {}
+        self._card_screen: CardScreen | None = None
         self.job_outcomes: dict[int, tuple[str, str]] = {}  # job id → (status, error)
         self.clock: Callable[[], dt.datetime] = utcnow  # tests fix it; services take ``now``
 
@@ -179,13 +186,32 @@ class DeskApp(WorkerGuard, App[None]):
 
         if self.actor is None:
             return
-        while isinstance(self.screen, (ModalScreen, CardScreen, OutcomeScreen)) \
-                and len(self.screen_stack) > 1:
+        card = self._card_screen
+        if card is None:  # one card screen, composed once and reused: a scan only refills it
+            card = self._card_screen = CardScreen()
+            self.install_screen(card, "card")
+        card.open(record_id=record_id, query=query)  # the lookup starts before the switch
+        while isinstance(self.screen, (ModalScreen, OutcomeScreen)) and len(self.screen_stack) > 1:
             if isinstance(self.screen, ModalScreen):
                 self.screen.dismiss(None)
             else:
                 self.pop_screen()
-        self.push_screen(CardScreen(record_id=record_id, query=query))
+        if self.screen is not card:
+            self.push_screen(card)
+
+    def _screen_binds(self, key: str) -> bool:
+        """Does the current screen bind ``key`` itself (e.g. Tab to cycle its previews)?"""
+        for b in type(self.screen).BINDINGS:
+            keys = b.key if isinstance(b, Binding) else b[0]
+            if key in (k.strip() for k in keys.split(",")):
+                return True
+        return False
+
+    def action_move_focus(self, step: int) -> None:
+        if step > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
 
     def back_to_counter(self) -> None:
         """After an outcome: back to the screen the card was opened from (the counter's search,
@@ -280,6 +306,9 @@ class DeskApp(WorkerGuard, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "print_jobs":  # only for someone logged in (hidden on the login screen)
             return self.actor is not None
+        if action == "move_focus":  # the screen's own Tab wins, and shows in its footer
+            step = parameters[0] if parameters else 1
+            return not self._screen_binds("tab" if step == 1 else "shift+tab")
         return True
 
     def action_print_jobs(self) -> None:
@@ -342,6 +371,16 @@ class DeskApp(WorkerGuard, App[None]):
         while len(self.screen_stack) > 2:  # cards and modals above the home screen
             self.pop_screen()
         self.switch_screen(LoginScreen(message))
+        if self._card_screen is not None:  # the next user gets a new card, nothing of this one's
+            card, self._card_screen = self._card_screen, None
+            card.done = True  # its checklist is not a draft any more: drafts were cleared
+            self.call_after_refresh(self._drop_screen, card)
+
+    def _drop_screen(self, screen: Screen[Any]) -> None:
+        if screen not in self.screen_stack:
+            self.uninstall_screen(screen)
+            if screen.is_attached:
+                self.call_later(screen.remove)
 
 
 def make_app(config: DeskConfig, *, engine: Engine | None = None, demo: bool = False) -> DeskApp:

@@ -205,7 +205,7 @@ def test_dry_run_and_cancel_write_nothing(session: Session, campaign: int) -> No
     ("list.pdf", b"%PDF-1.4", "import.bad_type", "不支持的文件类型"),
     ("empty.csv", b"", "import.empty", "是空的"),
     ("noheader.csv", "甲,乙,丙\n1,2,3\n".encode(), "import.no_header", "找不到表头"),
-])
+], ids=["random.xlsx", "random.csv", "notes.xlsx", "list.pdf", "empty.csv", "noheader.csv"])
 def test_files_that_are_not_lists_get_a_clear_error(
         session: Session, campaign: int, tmp_path: Path, name: str, content: bytes, code: str,
         words: str) -> None:

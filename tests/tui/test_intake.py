@@ -175,7 +175,8 @@ async def test_scan_from_any_focused_widget(engine: Engine) -> None:
         assert len(card.checks) == 1
         scan(app, second.id_number)
         assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
-                            and app.screen is not card and app.screen.card is not None)
+                            and app.screen.card is not None
+                            and app.screen.record_id == second.id)
         card2 = app.screen
         assert isinstance(card2, CardScreen) and card2.checks == {}
         assert card2.card is not None and card2.card.person is not None
@@ -311,3 +312,41 @@ async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(engine: Engine
         assert "simulated bug" in log.read_text(encoding="utf-8")
         with session_scope(engine, readonly=True) as s:
             assert s.exec(select(Dossier)).first() is None
+
+
+async def test_a_late_answer_for_the_previous_scan_is_not_shown(engine: Engine) -> None:
+    """The card screen is reused: an answer that arrives after the next scan (a slow query for
+    the first person) must not paint the first person over the second."""
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        first, card = await _scan_first(app, pilot, engine)
+        second = _approved(engine, 1)
+        assert isinstance(card, CardScreen) and card.card is not None
+        stale, stale_gen = card.card, card.generation
+        scan(app, second.id_number)
+        assert await _until(pilot, lambda: card.card is not None
+                            and card.record_id == second.id)
+        card._show(stale, stale_gen)  # the first lookup's answer, late
+        card._failed("数据库连接中断", stale_gen)
+        await _settle(app, pilot)
+        assert card.card is not None and card.card.person is not None
+        assert card.card.person.record_id == second.id
+        person = str(card.query_one("#card-person", Static).render())
+        assert second.name in person and "数据库" not in person
+        assert first.id != second.id
+
+
+async def test_the_next_user_never_sees_the_previous_card(engine: Engine) -> None:
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        rec, card = await _scan_first(app, pilot, engine)
+        await _keys(pilot, "y")
+        assert len(card.checks) == 1
+        app.log_out("已注销")
+        await _settle(app, pilot)
+        assert app._card_screen is None and not app.drafts
+        await _login(app, pilot, "lead", "lead123")
+        scan(app, rec.id_number)
+        fresh = await _card(app, pilot)
+        assert fresh is not card and fresh.checks == {}  # the clerk's verdict stayed theirs
+        assert not card.is_attached  # removed from the app, not kept hidden

@@ -3,6 +3,7 @@ the role home screen, log out."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.engine import Engine
 from textual.widgets import Input, Static
 
@@ -122,17 +123,19 @@ async def test_idle_desk_locks_and_another_user_takes_over(engine: Engine) -> No
         assert isinstance(app.screen, HomeScreen) and app.actor.username == "cashier"  # type: ignore[union-attr]
 
 
-async def test_a_burst_of_keys_lands_in_the_right_fields(engine: Engine) -> None:
-    """A fast typist or a card reader: "cashier⏎cashier123⏎" arrives before the app has drawn
-    anything. The Enter in the middle must move to the password field at once."""
+@pytest.mark.parametrize("between", ["enter", "tab"])
+async def test_a_burst_of_keys_lands_in_the_right_fields(engine: Engine, between: str) -> None:
+    """A fast typist, a card reader or `tmux send-keys`: "cashier⏎cashier123⏎" (or with Tab in
+    the middle) arrives before the app has drawn anything. The key in the middle must move to
+    the password field at once, before the next keys are handed to a field."""
     from textual import events
 
     app = _app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
-        for key in [*"cashier", "enter", *"cashier123", "enter"]:
-            app.post_message(events.Key(key, None if key == "enter" else key))
+        for key in [*"cashier", between, *"cashier123", "enter"]:
+            app.post_message(events.Key(key, {"enter": "\r", "tab": "\t"}.get(key, key)))
         await _settle(app, pilot)
         await _settle(app, pilot)
         assert isinstance(app.screen, HomeScreen), _text(app.screen, "#login-error")

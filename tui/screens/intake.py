@@ -171,16 +171,42 @@ class CardScreen(WorkerGuard, Screen[None]):
     ]
     JUDGING = {"verdict", "copies", "flip", "mismatch", "conditions", "accept", "return_paper"}
 
-    def __init__(self, *, record_id: int | None = None, query: str | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.record_id = record_id
-        self.query_text = query
+        self.record_id: int | None = None
+        self.query_text: str | None = None
         self.card: Card | None = None
         self.items: list[ChecklistItem] = []
         self.checks: dict[str, ItemCheck] = {}
         self.conditions: set[str] = set()
         self.busy = False
         self.done = False  # accepted or returned: nothing to keep as a draft
+        self.generation = 0  # which open() a lookup belongs to: a late answer is not shown
+
+    def open(self, *, record_id: int | None = None, query: str | None = None) -> None:
+        """Show another applicant on this (one, reused) card: the unfinished checklist of the one
+        shown is kept as a draft, nothing of them stays on screen, and the lookup starts at
+        once — before the screen is even switched to."""
+        self._save_draft()
+        self.record_id, self.query_text = record_id, query
+        self.card, self.items, self.checks, self.conditions = None, [], {}, set()
+        self.busy = self.done = False
+        self.generation += 1
+        if self.is_mounted:
+            self.query_one("#status-line", Static).update("正在读取……")
+            self.load()
+            # a lookup takes a few ms: the previous applicant is blanked only if it takes longer,
+            # which spares a repaint between the two (and nothing of theirs can be acted on: the
+            # card, its items and checks are already reset above)
+            self.set_timer(0.03, partial(self._blank, self.generation))
+
+    def _blank(self, gen: int) -> None:
+        if gen != self.generation or self.card is not None:
+            return
+        for wid in ("#card-person", "#card-conditions", "#card-detail"):
+            self.query_one(wid, Static).update("")
+        self.query_one("#card-alerts", Static).display = False
+        self.query_one("#checklist", DataTable).clear()
 
     @property
     def desk(self) -> DeskApp:
@@ -213,25 +239,31 @@ class CardScreen(WorkerGuard, Screen[None]):
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None
+        gen, record_id, query = self.generation, self.record_id, self.query_text
         try:
             with session_scope(desk.engine, readonly=True) as session:
                 c = get_campaign(session, desk.campaign_code or "")
-                if self.record_id is not None:
-                    card = load_card(session, desk.actor, c, record_id=self.record_id,
+                if record_id is not None:
+                    card = load_card(session, desk.actor, c, record_id=record_id,
                                      now=desk.clock())
                 else:
-                    card = card_for(session, desk.actor, c, self.query_text or "",
-                                    now=desk.clock())
+                    card = card_for(session, desk.actor, c, query or "", now=desk.clock())
         except DomainError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
+            self.app.call_from_thread(self._failed, exc.message, gen)
             return
-        self.app.call_from_thread(self._show, card)
+        self.app.call_from_thread(self._show, card, gen)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, gen: int | None = None) -> None:
+        if gen is not None and gen != self.generation:
+            return  # another applicant was opened meanwhile
         self.query_one("#status-line", Static).update("未能打开")
         self.query_one("#card-person", Static).update(Text(message, style="bold red"))
 
-    def _show(self, card: Card) -> None:
+    def _show(self, card: Card, gen: int | None = None) -> None:
+        if gen is not None and gen != self.generation:
+            return  # another applicant was opened meanwhile
+        reloaded = self.card is not None and self.card.person is not None \
+            and card.person is not None and self.card.person.record_id == card.person.record_id
         self.card = card
         p = card.person
         if p is not None:
@@ -258,7 +290,7 @@ class CardScreen(WorkerGuard, Screen[None]):
             alerts.display = True
         else:
             alerts.display = False
-        self._refresh_items()
+        self._refresh_items(keep=None if reloaded else 0)  # a new card starts at its first item
         self.refresh_bindings()
         self.query_one("#checklist", DataTable).focus()
 
@@ -665,7 +697,7 @@ class CardScreen(WorkerGuard, Screen[None]):
             return
         self.app.call_from_thread(self.notify, "已登记拒收（负责人可在纸质核对中查看）", timeout=5)
 
-    def on_unmount(self) -> None:
+    def on_screen_suspend(self) -> None:
         self._save_draft()
 
 
