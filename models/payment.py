@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -13,7 +13,15 @@ from models.types import UTCDateTime, utcnow
 
 class Payment(SQLModel, table=True):
     __tablename__ = "payment"
-    __table_args__ = (UniqueConstraint("campaign_id", "receipt_no"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "receipt_no"),
+        # one live payment per dossier: a new payment after a void has the next attempt number
+        Index("uq_payment_dossier_attempt", "dossier_id", "attempt", unique=True,
+              sqlite_where=text("kind = 'payment'"), postgresql_where=text("kind = 'payment'")),
+        # a payment is voided at most once
+        Index("uq_payment_one_void", "original_id", unique=True,
+              sqlite_where=text("kind = 'void'"), postgresql_where=text("kind = 'void'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
@@ -32,5 +40,6 @@ class Payment(SQLModel, table=True):
     cashier_id: int = Field(foreign_key="desk_user.id")
     desk: str = Field(default="", sa_type=String(40))
     business_date: dt.date = Field(index=True)
+    attempt: int = 0  # payments: how many earlier payments of this dossier were voided
     idempotency_key: str | None = Field(default=None, sa_type=String(64), unique=True)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -23,6 +23,9 @@ class Action(StrEnum):
     intake_return = "intake.return"
     intake_refuse = "intake.refused"  # what reconcile lists
     window_extend = "window.extend"
+    payment_take = "payment.take"
+    payment_void = "payment.void"
+    payment_refund = "payment.refund"
 
 
 ACTION_LABELS = {
@@ -39,6 +42,9 @@ ACTION_LABELS = {
     Action.intake_return: "退回补正（出具一次性告知单）",
     Action.intake_refuse: "登记拒收",
     Action.window_extend: "延长纸质材料报送时间",
+    Action.payment_take: "收取评审费",
+    Action.payment_void: "作废收据",
+    Action.payment_refund: "退费",
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -55,6 +61,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.intake_return: frozenset({Role.clerk, Role.lead}),
     Action.intake_refuse: frozenset({Role.clerk, Role.lead}),
     Action.window_extend: frozenset({Role.lead}),
+    Action.payment_take: frozenset({Role.cashier, Role.lead}),
+    Action.payment_void: frozenset({Role.lead}),  # money records: only the lead undoes them
+    Action.payment_refund: frozenset({Role.lead}),
 }
 
 

@@ -125,3 +125,13 @@ def all_complete(session: Session, campaign: Campaign, rec: OnlineRecord,
     items = session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id)).all()
     return {i.key: ItemCheck.complete(i)
             for i in applicable_items(list(items), rec.track, rec.level, conditions)}
+
+
+def accepted(session: Session, o: Office, *, n: int = 1, name: str = "张伟", level: str = "中级",
+             track: str = "评审") -> Dossier:
+    """A dossier accepted at the counter by the office's clerk (through the intake service)."""
+    from models.services.intake import accept
+
+    rec = applicant(session, o.campaign, n=n, name=name, level=level, track=track)
+    return accept(session, o.actor(Role.clerk), o.campaign, rec.id or 0,
+                  checks=all_complete(session, o.campaign, rec), now=AT)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from models.config import DeskConfig
 from models.db import session_scope
 from models.dossier import Dossier
+from models.payment import Payment
 from models.permissions import Actor
 from models.printjob import PrintJob
 from models.services.printing import claim, finish, queue_job
@@ -166,3 +167,29 @@ def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_i
     return _queue_all(session, actor, printers, [(correction_notice(notice_data(session, visit)),
                                                   "receipt")],
                       campaign_id=dossier.campaign_id, dossier_id=dossier.id)
+
+
+def queue_receipt(session: Session, actor: Actor, printers: DeskPrinters, payment: Payment, *,
+                  preview: bool = True) -> Queued:
+    """The payment's receipt (缴费凭证), or a void's slip, on the receipt printer, saved in the
+    same transaction as the payment: a receipt job never exists without its payment. The text
+    preview (for the screen) only when asked: the command line does not show one."""
+    from printers.receipts import receipt, void_slip
+    from tui.records import receipt_data, void_data
+
+    if payment.kind == "void":
+        original = session.get(Payment, payment.original_id)
+        assert original is not None
+        doc = void_slip(void_data(session, original))
+    else:
+        doc = receipt(receipt_data(session, payment))
+    out = Queued([], {})
+    job = queue_document(session, actor, printers, doc, "receipt",
+                         campaign_id=payment.campaign_id, payment_id=payment.id)
+    assert job.id is not None
+    out.job_ids.append(job.id)
+    if preview:
+        from printers.preview import render_text
+
+        out.previews[doc.kind] = render_text(layout(doc, printers.config("receipt").width))
+    return out

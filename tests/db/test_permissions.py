@@ -24,12 +24,13 @@ from models.services.intake import (
     return_dossier,
 )
 from models.services.online_import import import_online
+from models.services.payments import refund_payment, take_payment, void_payment
 from models.services.printing import claim, finish, queue_job, request_retry
 from models.services.reconcile import reconcile
 from models.services.users import add_user
 from models.vocab import Role
 from printers.config import parse_printers
-from tests.factories import AT, all_complete, applicant, office
+from tests.factories import AT, accepted, all_complete, applicant, office
 from tui.printing import DeskPrinters, reprint
 
 PRINTERS = DeskPrinters(parse_printers({}))
@@ -88,6 +89,24 @@ def _extend(session: Session, actor: Actor) -> object:
                          until=AT + dt.timedelta(days=20), now=AT + dt.timedelta(days=15))
 
 
+def _pay(session: Session, actor: Actor) -> object:
+    o = office(session)
+    d = accepted(session, o)
+    return take_payment(session, actor, o.campaign, d.id or 0, method="cash", now=AT)
+
+
+def _void(session: Session, actor: Actor) -> object:
+    o = office(session)
+    return void_payment(session, actor, o.campaign, "ZJ21F00001", reason="wrong_method",
+                        note="应为扫码", now=AT)
+
+
+def _refund(session: Session, actor: Actor) -> object:
+    o = office(session)
+    return refund_payment(session, actor, o.campaign, "ZJ21F00001", amount=Money.yuan(380),
+                          reason="withdrawn", note="本人书面申请撤回", now=AT)
+
+
 CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.user_add: lambda s, a: add_user(
         s, a, username="newclerk", role=Role.clerk, password="secret-pw"),
@@ -107,6 +126,9 @@ CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.intake_return: _intake("return"),
     Action.intake_refuse: _refuse,
     Action.window_extend: _extend,
+    Action.payment_take: _pay,
+    Action.payment_void: _void,
+    Action.payment_refund: _refund,
 }
 
 

@@ -1,0 +1,417 @@
+"""The fee desk's rules (收费): the fee of an accepted dossier, one payment per dossier with a
+gapless receipt number, voids and refunds that leave the original untouched, and the cashier's
+queue (accepted, unpaid).
+
+A payment row is never updated or deleted (the database refuses it, see migration 0004). A void
+or a refund is a new row pointing at the original (``original_id``); each takes the next receipt
+number, so the day's receipt numbers run 1..N without a gap and every number is a row.
+
+One live payment per dossier: the dossier row is locked first, so two desks on one dossier wait
+for each other and the second finds it paid; the database backs this with a unique index on
+(dossier, attempt) for payments, where ``attempt`` counts the dossier's voided payments.
+Idempotency: the desk sends a key per confirmation (a double Enter or a retry after a crash sends
+the same key) and gets back the payment that key made, never a second one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from models import audit
+from models.campaign import Campaign
+from models.dossier import Dossier
+from models.errors import Conflict, DomainError, InvalidInput, NotFound
+from models.money import Money
+from models.online import OnlineRecord
+from models.payment import Payment
+from models.permissions import Action, Actor, require
+from models.services.campaigns import Fee, fee_for
+from models.services.numbering import allocate, format_number
+from models.tally import DayClose
+from models.types import utcnow
+from models.vocab import DossierStatus, NumberKind, PaymentKind, PaymentMethod
+
+# Voids: a reason from the list plus a note (both required).
+VOID_REASONS: dict[str, str] = {
+    "wrong_method": "收款方式录错",
+    "wrong_dossier": "收错档案（收错人）",
+    "duplicate": "重复收费",
+    "wrong_amount": "金额错误",
+    "withdrawn": "申请人撤回申报",
+    "other": "其他",
+}
+REFUND_REASONS: dict[str, str] = {
+    "withdrawn": "申请人撤回申报",
+    "overpaid": "多收",
+    "not_reviewed": "未能参加评审",
+    "other": "其他",
+}
+# What the reference is for each method; cash has none.
+REFERENCE_LABELS: dict[PaymentMethod, str] = {
+    PaymentMethod.transfer: "银行流水号",
+    PaymentMethod.card: "POS 凭证号/参考号",
+    PaymentMethod.qr: "支付单号",
+}
+_REFERENCE = re.compile(r"^[0-9A-Za-z\-_/]{4,64}$")
+_FISCAL = re.compile(r"^[0-9A-Za-z\-]{4,40}$")
+
+
+class PaymentRefused(Conflict):
+    code = "payment.refused"
+
+
+def parse_method(text: str) -> PaymentMethod:
+    """``cash`` / ``现金`` / ``1`` … → the method, or a Chinese message listing the choices."""
+    key = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    aliases = {"1": "cash", "现金": "cash", "2": "transfer", "银行转账": "transfer", "转账": "transfer",
+               "3": "card", "pos": "card", "刷卡": "card", "pos刷卡": "card",
+               "4": "qr", "扫码": "qr", "微信": "qr", "支付宝": "qr", "扫码支付": "qr"}
+    key = aliases.get(key, key)
+    try:
+        return PaymentMethod(key)
+    except ValueError:
+        choices = "、".join(f"{m.value}（{m.label}）" for m in PaymentMethod)
+        raise InvalidInput(f"收款方式“{text}”不正确，应为：{choices}",
+                           code="payment.bad_method") from None
+
+
+def clean_reference(method: PaymentMethod, reference: str) -> str:
+    ref = unicodedata.normalize("NFKC", reference or "").strip().replace(" ", "")
+    if method == PaymentMethod.cash:
+        if ref:
+            raise InvalidInput("现金收款不需要流水号", code="payment.reference_not_needed")
+        return ""
+    label = REFERENCE_LABELS[method]
+    if not ref:
+        raise InvalidInput(f"{method.label}须填写{label}", code="payment.reference_required")
+    if not _REFERENCE.match(ref):
+        raise InvalidInput(f"{label}“{ref}”格式不正确：应为 4–64 位字母、数字或 - _ /",
+                           code="payment.bad_reference")
+    return ref
+
+
+def _clean_fiscal(text: str) -> str:
+    no = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
+    if no and not _FISCAL.match(no):
+        raise InvalidInput(f"财政票据号“{no}”格式不正确：应为 4–40 位字母或数字",
+                           code="payment.bad_fiscal_no")
+    return no
+
+
+def business_date(campaign: Campaign, at: dt.datetime) -> dt.date:
+    """The office's calendar day of ``at`` (the campaign's time zone)."""
+    return at.astimezone(campaign.zone).date()
+
+
+def check_day_open(session: Session, campaign: Campaign, day: dt.date, desk: str) -> None:
+    """No payment, void or refund into a day this desk has begun closing or the office has
+    closed."""
+    rows = session.exec(select(DayClose).where(
+        DayClose.campaign_id == campaign.id, DayClose.business_date == day,
+        col(DayClose.desk).in_([desk, ""]))).all()
+    for r in sorted(rows, key=lambda r: r.status != "closed"):  # a closed day says so first
+        if r.status == "closed":
+            where = "本窗口" if r.desk else "全办"
+            raise PaymentRefused(f"{day:%Y-%m-%d} {where}已日结，不能再收费、作废或退费；"
+                                 "更正请在下一个营业日办理", code="day.closed")
+        if r.status == "closing":
+            raise PaymentRefused(f"{'本窗口' if r.desk else '全办'}已开始 {day:%Y-%m-%d} 日结，"
+                                 "不能再收费（如需继续收费，请负责人取消日结）",
+                                 code="day.closing")
+
+
+def _live() -> ColumnElement[bool]:
+    """SQL: this payment row is a payment and has not been voided."""
+    void = aliased(Payment)
+    return and_(col(Payment.kind) == PaymentKind.payment.value,
+                ~exists().where(col(void.original_id) == col(Payment.id),
+                                col(void.kind) == PaymentKind.void.value))
+
+
+def live_payment(session: Session, dossier_id: int) -> Payment | None:
+    return session.exec(select(Payment).where(Payment.dossier_id == dossier_id, _live())).first()
+
+
+def refunded_fen(session: Session, payment_id: int) -> int:
+    total = session.exec(select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(
+        Payment.original_id == payment_id, Payment.kind == PaymentKind.refund.value)).one()
+    return int(total)
+
+
+def find_dossier(session: Session, campaign: Campaign, text: str) -> Dossier:
+    """A dossier by its number (scanned from the envelope label) or by the applicant's ID."""
+    from models.idcard import clean_id_text
+
+    key = unicodedata.normalize("NFKC", text or "").strip().upper()
+    if not key:
+        raise InvalidInput("请扫描或输入受理编号", code="payment.no_dossier")
+    d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
+                                           Dossier.dossier_code == key)).first()
+    if d is None and len(key) == 18:
+        rec = session.exec(select(OnlineRecord).where(
+            OnlineRecord.campaign_id == campaign.id,
+            OnlineRecord.id_number == clean_id_text(key))).first()
+        if rec is not None:
+            d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
+                                                   Dossier.online_record_id == rec.id)).first()
+            if d is None:
+                raise NotFound(f"{rec.name} 的纸质材料尚未受理：请先到受理窗口",
+                               code="payment.not_accepted")
+    if d is None:
+        raise NotFound(f"本批次没有受理编号为“{key}”的档案", code="payment.no_such_dossier")
+    return d
+
+
+@dataclass(frozen=True, slots=True)
+class FeeCard:
+    """What the cashier sees for one dossier: who, what for, how much, and what was paid."""
+
+    dossier_id: int
+    dossier_code: str
+    status: str
+    name: str
+    id_last4: str
+    unit: str
+    track: str
+    level: str
+    fee: Fee | None
+    fee_problem: str  # why there is no fee (unknown or not applicable), for the lead to fix
+    paid: Payment | None  # the live payment
+    refunded: Money
+    history: tuple[Payment, ...]  # every row of this dossier, oldest first
+
+    @property
+    def payable(self) -> bool:
+        return self.fee is not None and self.paid is None and \
+            self.status == DossierStatus.accepted.value
+
+
+def fee_card(session: Session, campaign: Campaign, dossier: Dossier) -> FeeCard:
+    assert dossier.id is not None
+    rec = session.get(OnlineRecord, dossier.online_record_id)
+    assert rec is not None
+    fee: Fee | None = None
+    problem = ""
+    try:
+        fee = fee_for(session, campaign.id or 0, dossier.track, dossier.level)
+    except DomainError as exc:
+        problem = exc.message
+    paid = live_payment(session, dossier.id)
+    history = tuple(session.exec(select(Payment).where(Payment.dossier_id == dossier.id)
+                                 .order_by(col(Payment.receipt_no))))
+    return FeeCard(
+        dossier_id=dossier.id, dossier_code=dossier.dossier_code or "", status=dossier.status,
+        name=rec.name, id_last4=rec.id_number[-4:], unit=rec.unit, track=dossier.track,
+        level=dossier.level, fee=fee, fee_problem=problem, paid=paid,
+        refunded=Money(refunded_fen(session, paid.id or 0)) if paid else Money(0),
+        history=history)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueLine:
+    dossier_id: int
+    dossier_code: str
+    name: str
+    track: str
+    level: str
+    unit: str
+    accepted_at: dt.datetime | None
+
+
+def cashier_queue(session: Session, campaign: Campaign, *, limit: int = 1000) -> list[QueueLine]:
+    """Accepted dossiers without a live payment, in dossier-number order (the cashier's queue)."""
+    paid = select(Payment.dossier_id).where(_live())
+    rows = session.exec(
+        select(Dossier, OnlineRecord).join(OnlineRecord,
+                                           col(OnlineRecord.id) == Dossier.online_record_id)
+        .where(Dossier.campaign_id == campaign.id,
+               Dossier.status == DossierStatus.accepted.value,
+               col(Dossier.id).not_in(paid))
+        .order_by(col(Dossier.dossier_no)).limit(limit)).all()
+    return [QueueLine(d.id or 0, d.dossier_code or "", r.name, d.track, d.level, r.unit,
+                      d.accepted_at) for d, r in rows]
+
+
+def _lock_dossier(session: Session, campaign: Campaign, dossier_id: int) -> Dossier:
+    d = session.exec(select(Dossier).where(Dossier.id == dossier_id).with_for_update()).first()
+    if d is None or d.campaign_id != campaign.id:
+        raise NotFound("本批次没有这份档案", code="payment.no_such_dossier")
+    return d
+
+
+def _new_row(session: Session, campaign: Campaign, actor: Actor, **values: object) -> Payment:
+    """Allocate the next receipt number (last, to hold the number's lock for the shortest
+    time) and insert the row."""
+    assert actor.user_id is not None, "money is taken by a logged-in user"
+    n = allocate(session, campaign.id or 0, NumberKind.receipt)
+    p = Payment(campaign_id=campaign.id or 0, receipt_no=n,
+                receipt_code=format_number(campaign.receipt_prefix, n), cashier_id=actor.user_id,
+                desk=actor.desk, **values)  # type: ignore[arg-type]
+    session.add(p)
+    session.flush()
+    return p
+
+
+def take_payment(
+    session: Session, actor: Actor, campaign: Campaign, dossier_id: int, *,
+    method: PaymentMethod | str, reference: str = "", fiscal_receipt_no: str = "",
+    tendered: Money | None = None, idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> Payment:
+    """Take the review fee of an accepted dossier. Returns the payment (an earlier one when the
+    same ``idempotency_key`` already made it). The caller commits; nothing is half-written."""
+    require(actor, Action.payment_take)
+    now = now or utcnow()
+    method = method if isinstance(method, PaymentMethod) else parse_method(method)
+    reference = clean_reference(method, reference)
+    fiscal = _clean_fiscal(fiscal_receipt_no)
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 64:
+        raise InvalidInput("幂等键过长（最多 64 个字符）", code="payment.bad_key")
+    d = _lock_dossier(session, campaign, dossier_id)
+    assert d.id is not None
+    if key is not None:
+        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
+        if earlier is not None:
+            if earlier.dossier_id != d.id or earlier.kind != PaymentKind.payment.value:
+                raise PaymentRefused("该确认码已用于另一笔收费", code="payment.key_reused")
+            return earlier  # the same confirmation again: the payment it made
+    if d.status != DossierStatus.accepted.value:
+        what = {DossierStatus.returned.value: "已退回补正，尚未受理",
+                DossierStatus.handed_over.value: "已移交评委会"}.get(d.status, d.status)
+        raise PaymentRefused(f"档案 {d.dossier_code or ''} {what}，不能收费",
+                             code="payment.not_accepted")
+    paid = live_payment(session, d.id)
+    if paid is not None:
+        raise PaymentRefused(
+            f"档案 {d.dossier_code} 已于 {paid.created_at.astimezone(campaign.zone):%m-%d %H:%M} "
+            f"缴费，收据号 {paid.receipt_code}：不能重复收费", code="payment.already_paid",
+            receipt_code=paid.receipt_code)
+    fee = fee_for(session, campaign.id or 0, d.track, d.level)
+    if method == PaymentMethod.cash:
+        if tendered is not None and tendered < fee.amount:
+            raise InvalidInput(f"实收 {tendered} 元少于应收 {fee.amount} 元",
+                               code="payment.short_tendered")
+    elif tendered is not None:
+        raise InvalidInput("只有现金收款才记录实收金额", code="payment.tendered_not_cash")
+    if reference and session.exec(select(Payment.id).where(
+            Payment.campaign_id == campaign.id, Payment.method == method.value,
+            Payment.reference == reference, Payment.kind == PaymentKind.payment.value)).first():
+        raise PaymentRefused(f"{REFERENCE_LABELS[method]} {reference} 已用于另一笔收费",
+                             code="payment.reference_used")
+    day = business_date(campaign, now)
+    check_day_open(session, campaign, day, actor.desk)
+    attempt = session.exec(select(func.count()).select_from(Payment).where(
+        Payment.dossier_id == d.id, Payment.kind == PaymentKind.payment.value)).one()
+    p = _new_row(session, campaign, actor, kind=PaymentKind.payment.value, dossier_id=d.id,
+                 amount_fen=fee.amount.fen, method=method.value, reference=reference,
+                 fiscal_receipt_no=fiscal,
+                 tendered_fen=tendered.fen if tendered is not None else None,
+                 business_date=day, idempotency_key=key, attempt=int(attempt), created_at=now)
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                 action=str(Action.payment_take), entity="payment", entity_id=p.receipt_code,
+                 campaign_id=campaign.id, desk=actor.desk,
+                 detail={"dossier": d.dossier_code, "amount_fen": p.amount_fen,
+                         "method": p.method, "reference": reference, "fiscal": fiscal,
+                         "track": d.track, "level": d.level, "clause": fee.clause})
+    return p
+
+
+def _original(session: Session, campaign: Campaign, receipt_code: str) -> Payment:
+    code = unicodedata.normalize("NFKC", receipt_code or "").strip().upper()
+    p = session.exec(select(Payment).where(Payment.campaign_id == campaign.id,
+                                           Payment.receipt_code == code)).first()
+    if p is None:
+        raise NotFound(f"本批次没有收据号为“{code}”的缴费记录", code="payment.not_found")
+    if p.kind != PaymentKind.payment.value:
+        raise InvalidInput(f"{code} 是{'作废' if p.kind == 'void' else '退费'}记录，不是缴费收据",
+                           code="payment.not_a_payment")
+    # lock the dossier: a void, a refund and a new payment of one dossier happen one at a time
+    _lock_dossier(session, campaign, p.dossier_id)
+    return p
+
+
+def _reason(reasons: dict[str, str], reason: str, note: str, what: str) -> tuple[str, str]:
+    if reason not in reasons:
+        raise InvalidInput(f"请选择{what}原因：{'、'.join(reasons.values())}",
+                           code=f"payment.{'void' if what == '作废' else 'refund'}_reason")
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(f"{what}须写明说明（经办情况）", code="payment.note_required")
+    if len(note) > 500:
+        raise InvalidInput("说明最多 500 字", code="payment.note_too_long")
+    return reason, note
+
+
+def void_payment(session: Session, actor: Actor, campaign: Campaign, receipt_code: str, *,
+                 reason: str, note: str, now: dt.datetime | None = None) -> Payment:
+    """A lead voids a receipt: a void row points at it; the original stays as it was and its
+    number is never reused. The dossier goes back to the cashier's queue."""
+    require(actor, Action.payment_void)
+    now = now or utcnow()
+    reason, note = _reason(VOID_REASONS, reason, note, "作废")
+    p = _original(session, campaign, receipt_code)
+    if session.exec(select(Payment.id).where(Payment.original_id == p.id,
+                                             Payment.kind == PaymentKind.void.value)).first():
+        raise PaymentRefused(f"收据 {p.receipt_code} 已作废", code="payment.already_void")
+    if refunded_fen(session, p.id or 0):
+        raise PaymentRefused(f"收据 {p.receipt_code} 已有退费，不能再作废",
+                             code="payment.refunded")
+    day = business_date(campaign, now)
+    check_day_open(session, campaign, day, actor.desk)
+    v = _new_row(session, campaign, actor, kind=PaymentKind.void.value, dossier_id=p.dossier_id,
+                 original_id=p.id, amount_fen=p.amount_fen, method=p.method, reason=reason,
+                 note=note, business_date=day, created_at=now)
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                 action=str(Action.payment_void), entity="payment", entity_id=p.receipt_code,
+                 campaign_id=campaign.id, desk=actor.desk,
+                 detail={"void_receipt": v.receipt_code, "amount_fen": p.amount_fen,
+                         "reason": reason, "note": note,
+                         "original_date": p.business_date.isoformat()})
+    return v
+
+
+def refund_payment(session: Session, actor: Actor, campaign: Campaign, receipt_code: str, *,
+                   amount: Money, reason: str, note: str, method: PaymentMethod | str | None = None,
+                   reference: str = "", now: dt.datetime | None = None) -> Payment:
+    """A lead refunds part or all of a payment; refunds never exceed what was paid."""
+    require(actor, Action.payment_refund)
+    now = now or utcnow()
+    reason, note = _reason(REFUND_REASONS, reason, note, "退费")
+    p = _original(session, campaign, receipt_code)
+    if session.exec(select(Payment.id).where(Payment.original_id == p.id,
+                                             Payment.kind == PaymentKind.void.value)).first():
+        raise PaymentRefused(f"收据 {p.receipt_code} 已作废，不能退费", code="payment.already_void")
+    if amount.fen <= 0:
+        raise InvalidInput("退费金额应大于零", code="payment.refund_not_positive")
+    left = p.amount_fen - refunded_fen(session, p.id or 0)
+    if amount.fen > left:
+        raise InvalidInput(f"退费 {amount} 元超过可退金额 {Money(left)} 元（实收 "
+                           f"{Money(p.amount_fen)} 元）", code="payment.refund_too_much")
+    m = PaymentMethod(p.method) if method is None else (
+        method if isinstance(method, PaymentMethod) else parse_method(method))
+    ref = clean_reference(m, reference) if m != PaymentMethod.cash or reference else ""
+    day = business_date(campaign, now)
+    check_day_open(session, campaign, day, actor.desk)
+    r = _new_row(session, campaign, actor, kind=PaymentKind.refund.value, dossier_id=p.dossier_id,
+                 original_id=p.id, amount_fen=amount.fen, method=m.value, reference=ref,
+                 reason=reason, note=note, business_date=day, created_at=now)
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                 action=str(Action.payment_refund), entity="payment", entity_id=p.receipt_code,
+                 campaign_id=campaign.id, desk=actor.desk,
+                 detail={"refund_receipt": r.receipt_code, "amount_fen": amount.fen,
+                         "left_fen": left - amount.fen, "reason": reason, "note": note})
+    return r
+
+
+def payments_of(session: Session, campaign: Campaign, codes: Iterable[str]) -> list[Payment]:
+    return list(session.exec(select(Payment).where(Payment.campaign_id == campaign.id,
+                                                   col(Payment.receipt_code).in_(list(codes)))))
