@@ -371,12 +371,14 @@ def extend_window_cmd(
 
 def _register_subcommands() -> None:
     from tui.cli_import import import_app, reconcile_cmd
+    from tui.cli_pay import pay_cmd
     from tui.cli_printing import print_app, printer_app
 
     app.add_typer(import_app, name="import")
     app.command("reconcile")(reconcile_cmd)
     app.add_typer(print_app, name="print")
     app.add_typer(printer_app, name="printer")
+    app.command("pay")(handle_errors(pay_cmd))
 
 
 _register_subcommands()

@@ -1,0 +1,169 @@
+"""``desk pay``: take a review fee from the command line, for batch work and recovery.
+
+One dossier: ``desk pay ZJ21S00042 --method cash [--tendered 400] [--reference R] [--json]``.
+A batch: ``desk pay --batch FILE`` — one dossier per line (xlsx, csv in UTF-8 or GB18030):
+受理编号, 收款方式, 流水号 (a header row is optional). Every payment is its own transaction with
+an idempotency key made from the line, so running the same file again after an interruption
+pays nothing twice: the lines already paid report their receipt numbers again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _context, err, out
+
+HEADER_WORDS = {"受理编号", "档案号", "dossier", "dossier_no", "收款方式", "方式", "method"}
+
+
+def _campaign(session: Any, code: str | None, configured: str) -> Any:
+    from models.errors import InvalidInput
+    from models.services.campaigns import get_campaign, list_campaigns
+
+    if code or configured:
+        return get_campaign(session, code or configured)
+    campaigns = list_campaigns(session)
+    if len(campaigns) != 1:
+        raise InvalidInput("有多个评审批次：请用 --campaign 指明", code="cli.which_campaign")
+    return campaigns[0]
+
+
+def _batch_lines(path: Path) -> list[tuple[int, str, str, str]]:
+    """(line no., dossier no., method, reference) for every non-blank line of the file."""
+    from models.errors import InvalidInput
+    from models.tabular import read_table
+
+    lines = []
+    for i, row in enumerate(read_table(path).rows, start=1):
+        cells = ["" if c is None else str(c).strip() for c in row]
+        if not any(cells):
+            continue
+        if i == 1 and cells[0] in HEADER_WORDS:
+            continue
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            raise InvalidInput(f"{path.name} 第 {i} 行应为：受理编号, 收款方式[, 流水号]",
+                               code="pay.bad_line", line=i)
+        lines.append((i, cells[0], cells[1], cells[2] if len(cells) > 2 else ""))
+    if not lines:
+        raise InvalidInput(f"{path.name} 中没有要收费的行", code="pay.empty_batch")
+    return lines
+
+
+def pay_cmd(
+    dossier: Annotated[str | None, typer.Argument(help="受理编号（档案袋条码）")] = None,
+    method: Annotated[str | None, typer.Option(
+        "--method", help="cash 现金 | transfer 银行转账 | card POS刷卡 | qr 扫码")] = None,
+    reference: Annotated[str, typer.Option("--reference", help="银行流水号/POS 凭证号/支付单号")] = "",
+    tendered: Annotated[str | None, typer.Option("--tendered", help="现金实收（元），显示找零")] = None,
+    fiscal: Annotated[str, typer.Option("--fiscal", help="财政票据号（如开具）")] = "",
+    batch: Annotated[Path | None, typer.Option(
+        "--batch", help="批量收费文件：每行 受理编号, 收款方式, 流水号")] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", help="评审批次代码")] = None,
+    print_receipt: Annotated[bool, typer.Option("--print/--no-print", help="打印缴费凭证")] = True,
+    as_json: JsonOpt = False, user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """收取评审费（收费员、负责人）：分配收据号，记入审计，打印缴费凭证。"""
+    from models.db import session_scope
+    from models.errors import DomainError, InvalidInput
+    from models.money import Money
+    from models.services.payments import find_dossier, take_payment
+    from tui.printing import DeskPrinters, queue_receipt, send_job
+
+    if (dossier is None) == (batch is None):
+        raise InvalidInput("请给出一个受理编号，或用 --batch 指定批量文件（二者选一）",
+                           code="pay.what")
+    if batch is None and not method:
+        raise InvalidInput("请用 --method 指明收款方式：cash、transfer、card 或 qr",
+                           code="pay.no_method")
+    if batch is not None and (tendered or reference or fiscal or method):
+        raise InvalidInput("批量收费时收款方式和流水号写在文件每一行中", code="pay.batch_options")
+    money = Money.parse(tendered) if tendered is not None else None
+    dctx = _context(config, db)
+    printers = DeskPrinters.from_config(dctx.config)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        code = _campaign(session, campaign, dctx.config.campaign).code
+    todo: list[tuple[int, str, str, str, Money | None, str]]
+    if batch is not None:
+        todo = [(n, d, m, r, None, "") for n, d, m, r in _batch_lines(batch)]
+        source = hashlib.sha256(batch.read_bytes()).hexdigest()[:12]
+    else:
+        assert dossier is not None and method is not None
+        todo = [(0, dossier, method, reference, money, fiscal)]
+        source = ""
+    results: list[dict[str, Any]] = []
+    failed = 0
+    for line, number, how, ref, given, fiscal_no in todo:
+        key = None
+        if batch is not None:  # the same line of the same file is the same payment
+            key = "batch-" + hashlib.sha256(
+                f"{number.strip().upper()}|{how.strip()}|{ref.strip()}".encode()).hexdigest()[:40]
+        try:
+            with session_scope(dctx.engine) as session:
+                from models.services.campaigns import get_campaign
+
+                c = get_campaign(session, code)
+                d = find_dossier(session, c, number)
+                again = key is not None and _paid_by(session, key)
+                p = take_payment(session, actor, c, d.id or 0, method=how, reference=ref,
+                                 tendered=given, fiscal_receipt_no=fiscal_no,
+                                 idempotency_key=key)
+                job_ids = queue_receipt(session, actor, printers, p, preview=False).job_ids \
+                    if print_receipt and not _has_job(session, p.id or 0) else []
+                row = {"line": line, "dossier": d.dossier_code, "receipt": p.receipt_code,
+                       "amount": Money(p.amount_fen).figures(), "method": p.method,
+                       "reference": p.reference, "jobs": job_ids, "again": again}
+                if given is not None:
+                    row["change"] = (given - Money(p.amount_fen)).figures()
+        except DomainError as exc:
+            failed += 1
+            results.append({"line": line, "dossier": number, "error": exc.message,
+                            "code": exc.code})
+            continue
+        for job_id in job_ids:
+            job = send_job(dctx.engine, printers, job_id)
+            if job.status != "sent":
+                row["print_error"] = job.error
+        results.append(row)
+    if as_json:
+        out.print(json.dumps({"source": source, "paid": [r for r in results if "receipt" in r],
+                              "failed": [r for r in results if "error" in r]},
+                             ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            where = f"第 {r['line']} 行 " if r["line"] else ""
+            if "error" in r:
+                err.print(f"[red]{escape(where)}{escape(r['dossier'])}：{escape(r['error'])}[/]")
+                continue
+            change = f"，找零 {r['change']} 元" if "change" in r else ""
+            done = "此前已收费" if r["again"] else "已收费"
+            out.print(f"{where}{r['dossier']} {done} {r['amount']} 元，收据号 {r['receipt']}"
+                      f"{change}")
+            if r.get("print_error"):
+                err.print(f"[red]缴费凭证打印失败[/]：{escape(r['print_error'])}；"
+                          f"可用 desk print jobs 查看并重试")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _has_job(session: Any, payment_id: int) -> bool:
+    from sqlmodel import select
+
+    from models.printjob import PrintJob
+
+    return session.exec(select(PrintJob.id).where(PrintJob.payment_id == payment_id)).first() \
+        is not None
+
+
+def _paid_by(session: Any, key: str) -> bool:
+    from sqlmodel import select
+
+    from models.payment import Payment
+
+    return session.exec(select(Payment.id).where(Payment.idempotency_key == key)).first() \
+        is not None
