@@ -252,6 +252,7 @@ def bench_import(quick: bool, workdir: Path) -> list[Figure]:
 def _search_db(path: Path, n: int):  # type: ignore[no-untyped-def]
     """n online records (bulk-inserted as the importer does) and a dossier for every tenth."""
     from sqlalchemy import insert, update
+    from sqlalchemy import text as sa_text
     from sqlmodel import col
 
     from models.campaign import NumberSequence
@@ -277,7 +278,7 @@ def _search_db(path: Path, n: int):  # type: ignore[no-untyped-def]
             v.update(campaign_id=c.id, imported_at=now, updated_at=now)
             values.append(v)
         _bulk_insert(s, OnlineRecord.__table__, values)  # type: ignore[attr-defined]
-        ids = [r for (r,) in s.execute(__import__("sqlalchemy").text(
+        ids = [r for (r,) in s.execute(sa_text(
             "SELECT id FROM online_record ORDER BY id"))]
         s.execute(insert(Dossier), [
             {"campaign_id": c.id, "online_record_id": rid, "status": "accepted", "track": "评审",
@@ -554,6 +555,8 @@ def bench_payments(quick: bool, workdir: Path) -> list[Figure]:
     import datetime as dt
 
     from sqlalchemy import insert
+    from sqlalchemy import text as sa_text
+    from sqlmodel import select as sm_select
 
     from models.db import session_scope
     from models.dossier import Dossier
@@ -594,14 +597,14 @@ def bench_payments(quick: bool, workdir: Path) -> list[Figure]:
                     unit="巴州红旗高级技工学校", series="中职、技工类院校教师",
                     specialty="机电技术应用").model_dump(exclude={"id"}))
             s.execute(insert(OnlineRecord), recs)
-            ids = [r.id for r in s.exec(__import__("sqlmodel").select(OnlineRecord)
+            ids = [r.id for r in s.exec(sm_select(OnlineRecord)
                                         .order_by(OnlineRecord.id))]  # type: ignore[arg-type]
             s.execute(insert(Dossier), [
                 {"campaign_id": c.id, "online_record_id": rid, "status": "accepted",
                  "track": "评审", "level": "中级", "dossier_no": k + 1,
                  "dossier_code": f"ZJ21S{k + 1:05d}", "conditions": [], "online_snapshot": {},
                  "accepted_at": at, "created_at": now} for k, rid in enumerate(ids)])
-            dossier_ids = [d for (d,) in s.execute(__import__("sqlalchemy").text(
+            dossier_ids = [d for (d,) in s.execute(sa_text(
                 "SELECT id FROM dossier ORDER BY id"))]
             code = c.code
 
@@ -632,7 +635,7 @@ def bench_payments(quick: bool, workdir: Path) -> list[Figure]:
         if e1 or e4:
             raise RuntimeError(f"bench payments: {len(e1) + len(e4)} errors, first: {(e1 + e4)[0]}")
         with engine.connect() as conn:
-            nos = [n for (n,) in conn.execute(__import__("sqlalchemy").text(
+            nos = [n for (n,) in conn.execute(sa_text(
                 "SELECT receipt_no FROM payment ORDER BY receipt_no"))]
         assert nos == list(range(1, len(nos) + 1)) and len(nos) == one_n + four_n, "gap"
     finally:

@@ -71,6 +71,7 @@ def pay_cmd(
     from models.db import session_scope
     from models.errors import DomainError, InvalidInput
     from models.money import Money
+    from models.services.campaigns import get_campaign
     from models.services.payments import find_dossier, take_payment
     from tui.printing import DeskPrinters, queue_receipt, send_job
 
@@ -105,8 +106,6 @@ def pay_cmd(
                 f"{number.strip().upper()}|{how.strip()}|{ref.strip()}".encode()).hexdigest()[:40]
         try:
             with session_scope(dctx.engine) as session:
-                from models.services.campaigns import get_campaign
-
                 c = get_campaign(session, code)
                 d = find_dossier(session, c, number)
                 again = key is not None and _paid_by(session, key)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, func
@@ -29,6 +28,7 @@ from models import audit
 from models.campaign import Campaign
 from models.dossier import Dossier
 from models.errors import Conflict, DomainError, InvalidInput, NotFound
+from models.idcard import clean_id_text
 from models.money import Money
 from models.online import OnlineRecord
 from models.payment import Payment
@@ -148,8 +148,6 @@ def refunded_fen(session: Session, payment_id: int) -> int:
 
 def find_dossier(session: Session, campaign: Campaign, text: str) -> Dossier:
     """A dossier by its number (scanned from the envelope label) or by the applicant's ID."""
-    from models.idcard import clean_id_text
-
     key = unicodedata.normalize("NFKC", text or "").strip().upper()
     if not key:
         raise InvalidInput("请扫描或输入受理编号", code="payment.no_dossier")
@@ -339,6 +337,12 @@ def _original(session: Session, campaign: Campaign, receipt_code: str) -> Paymen
     return p
 
 
+def _voided(session: Session, p: Payment) -> bool:
+    return session.exec(select(Payment.id).where(Payment.original_id == p.id,
+                                                 Payment.kind == PaymentKind.void.value)
+                        ).first() is not None
+
+
 def _reason(reasons: dict[str, str], reason: str, note: str, what: str) -> tuple[str, str]:
     if reason not in reasons:
         raise InvalidInput(f"请选择{what}原因：{'、'.join(reasons.values())}",
@@ -359,8 +363,7 @@ def void_payment(session: Session, actor: Actor, campaign: Campaign, receipt_cod
     now = now or utcnow()
     reason, note = _reason(VOID_REASONS, reason, note, "作废")
     p = _original(session, campaign, receipt_code)
-    if session.exec(select(Payment.id).where(Payment.original_id == p.id,
-                                             Payment.kind == PaymentKind.void.value)).first():
+    if _voided(session, p):
         raise PaymentRefused(f"收据 {p.receipt_code} 已作废", code="payment.already_void")
     if refunded_fen(session, p.id or 0):
         raise PaymentRefused(f"收据 {p.receipt_code} 已有退费，不能再作废",
@@ -387,8 +390,7 @@ def refund_payment(session: Session, actor: Actor, campaign: Campaign, receipt_c
     now = now or utcnow()
     reason, note = _reason(REFUND_REASONS, reason, note, "退费")
     p = _original(session, campaign, receipt_code)
-    if session.exec(select(Payment.id).where(Payment.original_id == p.id,
-                                             Payment.kind == PaymentKind.void.value)).first():
+    if _voided(session, p):
         raise PaymentRefused(f"收据 {p.receipt_code} 已作废，不能退费", code="payment.already_void")
     if amount.fen <= 0:
         raise InvalidInput("退费金额应大于零", code="payment.refund_not_positive")
@@ -410,8 +412,3 @@ def refund_payment(session: Session, actor: Actor, campaign: Campaign, receipt_c
                  detail={"refund_receipt": r.receipt_code, "amount_fen": amount.fen,
                          "left_fen": left - amount.fen, "reason": reason, "note": note})
     return r
-
-
-def payments_of(session: Session, campaign: Campaign, codes: Iterable[str]) -> list[Payment]:
-    return list(session.exec(select(Payment).where(Payment.campaign_id == campaign.id,
-                                                   col(Payment.receipt_code).in_(list(codes)))))
