@@ -300,9 +300,10 @@ def take_payment(
                                code="payment.short_tendered")
     elif tendered is not None:
         raise InvalidInput("只有现金收款才记录实收金额", code="payment.tendered_not_cash")
+    # a transfer recorded on the wrong dossier and voided is recorded again on the right one
     if reference and session.exec(select(Payment.id).where(
             Payment.campaign_id == campaign.id, Payment.method == method.value,
-            Payment.reference == reference, Payment.kind == PaymentKind.payment.value)).first():
+            Payment.reference == reference, _live())).first():
         raise PaymentRefused(f"{REFERENCE_LABELS[method]} {reference} 已用于另一笔收费",
                              code="payment.reference_used")
     day = business_date(campaign, now)

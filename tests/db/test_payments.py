@@ -180,6 +180,13 @@ def test_a_reference_is_used_once(session: Session) -> None:
         take_payment(session, cashier, o.campaign, b.id or 0, method="transfer",
                      reference="20210927-0001", now=AT)
     assert exc.value.code == "payment.reference_used"
+    # it was the wrong dossier: the lead voids it and the same transfer is recorded on the right one
+    first = session.exec(select(Payment).where(Payment.dossier_id == a.id)).one()
+    void_payment(session, o.actor(Role.lead), o.campaign, first.receipt_code,
+                 reason="wrong_dossier", note="流水记错档案", now=AT)
+    right = take_payment(session, cashier, o.campaign, b.id or 0, method="transfer",
+                         reference="20210927-0001", now=AT)
+    assert right.reference == "20210927-0001"
 
 
 def test_returned_or_unknown_dossiers_cannot_be_paid(session: Session) -> None:
