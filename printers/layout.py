@@ -40,8 +40,13 @@ def char_cells(ch: str) -> int:
     return 1 if " " <= ch <= "~" else 2
 
 
+_WIDE = re.compile(r"[^ -~]")
+
+
 def cells(text: str) -> int:
-    return sum(char_cells(ch) for ch in text)
+    """``sum(char_cells(ch) for ch in text)``, counted by the regex engine (it runs for every
+    token of every line wrapped)."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 def pad(text: str, width: int, align: str = "left") -> str:

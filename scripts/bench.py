@@ -485,7 +485,8 @@ PG_URL = ""  # set by main() from --pg / TEST_DATABASE_URL
 
 def _pay_desk(url: str, code: str, actor, dossiers: list[int], at, start, results):  # type: ignore[no-untyped-def]
     """One desk's process in the payments bench: waits for the start, then pays its dossiers
-    one transaction each, exactly as the fee desk does (payment, audit, receipt job)."""
+    one transaction each, exactly as the fee desk does (payment, audit, receipt job), then
+    renders the receipt's bytes and preview as the desk does after the commit."""
     import time
 
     from sqlmodel import select
@@ -494,7 +495,7 @@ def _pay_desk(url: str, code: str, actor, dossiers: list[int], at, start, result
     from models.db import make_engine, session_scope
     from models.services.payments import take_payment
     from printers.config import parse_printers
-    from tui.printing import DeskPrinters, queue_receipt
+    from tui.printing import DeskPrinters, queue_receipt, render_receipt_job
 
     engine = make_engine(url)
     printers = DeskPrinters(parse_printers({}))
@@ -509,7 +510,10 @@ def _pay_desk(url: str, code: str, actor, dossiers: list[int], at, start, result
                 camp = s.exec(select(Campaign).where(Campaign.code == code)).one()
                 p = take_payment(s, actor, camp, did, method="cash", now=at,
                                  idempotency_key=f"{actor.desk}-{did}")
-                queue_receipt(s, actor, printers, p, preview=False)
+                job = queue_receipt(s, actor, printers, p)
+            # then, as the desk does before showing and sending it: the receipt's bytes and
+            # its on-screen preview, rendered outside the payment's transaction
+            render_receipt_job(engine, printers, job)
         except Exception as exc:
             errors.append(repr(exc))
     t1 = time.perf_counter()

@@ -112,7 +112,7 @@ def pay_cmd(
                 p = take_payment(session, actor, c, d.id or 0, method=how, reference=ref,
                                  tendered=given, fiscal_receipt_no=fiscal_no,
                                  idempotency_key=key)
-                job_ids = queue_receipt(session, actor, printers, p, preview=False).job_ids \
+                job_ids = [queue_receipt(session, actor, printers, p)] \
                     if print_receipt and not _has_job(session, p.id or 0) else []
                 row = {"line": line, "dossier": d.dossier_code, "receipt": p.receipt_code,
                        "amount": Money(p.amount_fen).figures(), "method": p.method,

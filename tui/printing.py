@@ -15,9 +15,16 @@ from models.dossier import Dossier
 from models.payment import Payment
 from models.permissions import Actor
 from models.printjob import PrintJob
-from models.services.printing import claim, finish, queue_job
+from models.services.printing import (
+    JobRef,
+    claim,
+    finish,
+    queue_job,
+    queue_unrendered,
+    store_payload,
+)
 from printers.config import PrinterConfig, parse_printers
-from printers.document import Document, layout
+from printers.document import Document, Layout, layout
 from printers.errors import PrinterError
 from printers.escpos import PrinterProfile, render_escpos
 from printers.fonts import find_cjk_font
@@ -68,6 +75,8 @@ def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
     for printer trouble: the job comes back ``failed`` with the reason."""
     with session_scope(engine) as session:
         job = claim(session, job_id)
+        if not job.payload:  # saved unrendered with its payment (the desk stopped before rendering)
+            _render_stored(session, printers, job)
         payload, role = job.payload, job.printer
     error: str | None = None
     try:
@@ -76,6 +85,53 @@ def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
         error = exc.message
     with session_scope(engine) as session:
         return finish(session, job_id, error=error)
+
+
+def _payment_document(session: Session, job: PrintJob) -> Document:
+    """The receipt or void slip of an unrendered job, from its payment row."""
+    from printers.receipts import receipt, void_slip
+    from tui.records import receipt_data, void_data
+
+    p = session.get(Payment, job.payment_id)
+    assert p is not None, "an unrendered job always belongs to a payment"
+    if job.document == "void":
+        original = session.get(Payment, p.original_id)
+        assert original is not None
+        return void_slip(void_data(session, original))
+    return receipt(receipt_data(session, p))
+
+
+def _render_stored(session: Session, printers: DeskPrinters, job: PrintJob) -> Layout:
+    """Render an unrendered job's bytes from its payment and store them; returns the layout
+    (the screen's preview is drawn from the same one)."""
+    cfg = printers.config(job.printer)
+    laid = layout(_payment_document(session, job), cfg.width)
+    store_payload(session, job, render_escpos(laid, profile_for(cfg)))
+    return laid
+
+
+def render_receipt_job(engine: Engine, printers: DeskPrinters, job_id: int) -> str:
+    """After the payment's commit: render its receipt job's bytes (once) and return the text
+    preview for the screen. Runs in the desk's worker, outside the receipt number's lock."""
+    from printers.preview import render_text
+    from printers.receipts import receipt
+    from tui.records import receipt_job
+
+    with session_scope(engine) as session:
+        row, data = receipt_job(session, job_id)
+        if data is not None:
+            doc = receipt(data)
+        else:  # a void slip
+            job = session.get(PrintJob, job_id)
+            assert job is not None
+            doc = _payment_document(session, job)
+        cfg = printers.config(row.printer)
+        laid = layout(doc, cfg.width)
+        if not row.payload_sha256:
+            store_payload(session, JobRef(row.id, row.document, row.printer, row.copy_no,
+                                          row.campaign_id, row.job_desk, row.requested_by_id),
+                          render_escpos(laid, profile_for(cfg)))
+        return render_text(laid)
 
 
 def reprint(session: Session, actor: Actor, printers: DeskPrinters, kind: str, number: str) -> PrintJob:
@@ -169,27 +225,13 @@ def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_i
                       campaign_id=dossier.campaign_id, dossier_id=dossier.id)
 
 
-def queue_receipt(session: Session, actor: Actor, printers: DeskPrinters, payment: Payment, *,
-                  preview: bool = True) -> Queued:
-    """The payment's receipt (缴费凭证), or a void's slip, on the receipt printer, saved in the
-    same transaction as the payment: a receipt job never exists without its payment. The text
-    preview (for the screen) only when asked: the command line does not show one."""
-    from printers.receipts import receipt, void_slip
-    from tui.records import receipt_data, void_data
-
-    if payment.kind == "void":
-        original = session.get(Payment, payment.original_id)
-        assert original is not None
-        doc = void_slip(void_data(session, original))
-    else:
-        doc = receipt(receipt_data(session, payment))
-    out = Queued([], {})
-    job = queue_document(session, actor, printers, doc, "receipt",
-                         campaign_id=payment.campaign_id, payment_id=payment.id)
-    assert job.id is not None
-    out.job_ids.append(job.id)
-    if preview:
-        from printers.preview import render_text
-
-        out.previews[doc.kind] = render_text(layout(doc, printers.config("receipt").width))
-    return out
+def queue_receipt(session: Session, actor: Actor, printers: DeskPrinters,
+                  payment: Payment) -> int:
+    """The payment's receipt (缴费凭证), or a void's slip, on the receipt printer: the job is saved
+    in the payment's transaction (a receipt job never exists without its payment, and a payment
+    never without its job), its bytes are rendered after the commit (``render_receipt_job``).
+    Returns the job's id."""
+    printers.config("receipt")  # a desk without a receipt printer is told before it takes money
+    return queue_unrendered(session, actor, document="void" if payment.kind == "void" else "receipt",
+                            printer="receipt", campaign_id=payment.campaign_id,
+                            payment_id=payment.id or 0)

@@ -8,8 +8,8 @@ there is no gap); on SQLite every writing transaction starts with ``BEGIN IMMEDI
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlalchemy import bindparam, update
+from sqlmodel import Session
 
 from models.campaign import Campaign, NumberSequence
 from models.errors import NotFound
@@ -17,17 +17,18 @@ from models.vocab import NumberKind
 
 
 def allocate(session: Session, campaign_id: int, kind: NumberKind) -> int:
-    stmt = (
-        update(NumberSequence)
-        .where(NumberSequence.campaign_id == campaign_id)  # type: ignore[arg-type]
-        .where(NumberSequence.kind == kind.value)  # type: ignore[arg-type]
-        .values(next_value=NumberSequence.next_value + 1)
-        .returning(col(NumberSequence.next_value))
-    )
-    new_next = session.execute(stmt).scalar_one_or_none()
+    new_next = session.connection().execute(
+        _ALLOCATE, {"p_campaign": campaign_id, "p_kind": kind.value}).scalar_one_or_none()
     if new_next is None:
         raise NotFound(f"评审批次没有 {kind.value} 编号序列", code="number.no_sequence")
     return int(new_next) - 1
+
+
+_SEQ = NumberSequence.__table__  # type: ignore[attr-defined]
+# built once: it runs for every receipt, dossier and notice number
+_ALLOCATE = (update(_SEQ).where(_SEQ.c.campaign_id == bindparam("p_campaign"),
+                                _SEQ.c.kind == bindparam("p_kind"))
+             .values(next_value=_SEQ.c.next_value + 1).returning(_SEQ.c.next_value))
 
 
 def format_number(prefix: str, n: int) -> str:

@@ -19,13 +19,15 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, ScalarSelect, and_, bindparam, exists, func, insert
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased, make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from models import audit
-from models.campaign import Campaign
+from models.campaign import Campaign, FeeRule
 from models.dossier import Dossier
 from models.errors import Conflict, DomainError, InvalidInput, NotFound
 from models.idcard import clean_id_text
@@ -246,16 +248,68 @@ def _lock_dossier(session: Session, campaign: Campaign, dossier_id: int) -> Doss
 
 
 def _new_row(session: Session, campaign: Campaign, actor: Actor, **values: object) -> Payment:
-    """Allocate the next receipt number (last, to hold the number's lock for the shortest
-    time) and insert the row."""
+    """Allocate the next receipt number and insert the row: both come last in the
+    transaction, so the number's lock (held until commit) is held for the shortest time."""
     assert actor.user_id is not None, "money is taken by a logged-in user"
     n = allocate(session, campaign.id or 0, NumberKind.receipt)
-    p = Payment(campaign_id=campaign.id or 0, receipt_no=n,
-                receipt_code=format_number(campaign.receipt_prefix, n), cashier_id=actor.user_id,
-                desk=actor.desk, **values)  # type: ignore[arg-type]
+    row: dict[str, Any] = {c.name: None for c in _PAYMENT.columns if c.name != "id"}
+    row.update(campaign_id=campaign.id or 0, receipt_no=n,
+               receipt_code=format_number(campaign.receipt_prefix, n), cashier_id=actor.user_id,
+               desk=actor.desk, reference="", fiscal_receipt_no="", reason="", note="",
+               attempt=0, original_id=None)
+    row.update(values)
+    pid = session.connection().execute(_INSERT_PAYMENT, row).scalar_one()
+    p = Payment(id=pid, **row)
+    make_transient_to_detached(p)  # the row is in the database: attach it without an INSERT
     session.add(p)
-    session.flush()
     return p
+
+
+# The payment's checks in two round trips, built once (a statement built per call costs more
+# than the query). First the dossier is locked (a second desk on it waits here). Then, in a
+# statement of its own — on PostgreSQL each statement sees what was committed before it began,
+# so a count taken in the locking statement would miss the payment the first desk just
+# committed — its fee, how many payments and voids it has (live = more payments than voids:
+# each void voids one payment, once), whether the idempotency key was used, and the day-close
+# state of this desk and of the office.
+_PAYMENT = Payment.__table__  # type: ignore[attr-defined]
+_DOSSIER = Dossier.__table__  # type: ignore[attr-defined]
+_FEE = FeeRule.__table__  # type: ignore[attr-defined]
+_DAY = DayClose.__table__  # type: ignore[attr-defined]
+
+
+def _count(kind: PaymentKind) -> ScalarSelect[int]:
+    return sa_select(func.count()).select_from(_PAYMENT).where(
+        _PAYMENT.c.dossier_id == _DOSSIER.c.id,
+        _PAYMENT.c.kind == kind.value).scalar_subquery()
+
+
+_LOCK = (sa_select(_DOSSIER.c.campaign_id, _DOSSIER.c.status, _DOSSIER.c.track,
+                   _DOSSIER.c.level, _DOSSIER.c.dossier_code)
+         .where(_DOSSIER.c.id == bindparam("dossier")).with_for_update())
+_CHECK = (
+    sa_select(
+        _FEE.c.amount_fen, _FEE.c.clause,
+        _count(PaymentKind.payment).label("payments"), _count(PaymentKind.void).label("voids"),
+        sa_select(_PAYMENT.c.id).where(_PAYMENT.c.idempotency_key == bindparam("key"))
+        .scalar_subquery().label("key_used"),
+        sa_select(func.count()).select_from(_DAY).where(
+            _DAY.c.campaign_id == _DOSSIER.c.campaign_id,
+            _DAY.c.business_date == bindparam("day"),
+            _DAY.c.desk.in_([bindparam("desk"), ""])).scalar_subquery().label("closing"))
+    .select_from(_DOSSIER.outerjoin(_FEE, and_(_FEE.c.campaign_id == _DOSSIER.c.campaign_id,
+                                               _FEE.c.track == _DOSSIER.c.track,
+                                               _FEE.c.level == _DOSSIER.c.level)))
+    .where(_DOSSIER.c.id == bindparam("dossier"))
+)
+_VOID = _PAYMENT.alias("void")
+_REFERENCE_USED = sa_select(_PAYMENT.c.id).where(
+    _PAYMENT.c.campaign_id == bindparam("campaign"), _PAYMENT.c.method == bindparam("method"),
+    _PAYMENT.c.reference == bindparam("reference"),
+    _PAYMENT.c.kind == PaymentKind.payment.value,
+    ~exists().where(_VOID.c.original_id == _PAYMENT.c.id,
+                    _VOID.c.kind == PaymentKind.void.value)).limit(1)
+_INSERT_PAYMENT = insert(_PAYMENT).returning(_PAYMENT.c.id)
 
 
 def take_payment(
@@ -274,53 +328,60 @@ def take_payment(
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 64:
         raise InvalidInput("幂等键过长（最多 64 个字符）", code="payment.bad_key")
-    d = _lock_dossier(session, campaign, dossier_id)
-    assert d.id is not None
-    if key is not None:
-        earlier = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
-        if earlier is not None:
-            if earlier.dossier_id != d.id or earlier.kind != PaymentKind.payment.value:
-                raise PaymentRefused("该确认码已用于另一笔收费", code="payment.key_reused")
-            return earlier  # the same confirmation again: the payment it made
+    day = business_date(campaign, now)
+    conn = session.connection()
+    d = conn.execute(_LOCK, {"dossier": dossier_id}).first()
+    if d is None or d.campaign_id != campaign.id:
+        raise NotFound("本批次没有这份档案", code="payment.no_such_dossier")
+    row = conn.execute(
+        _CHECK, {"dossier": dossier_id, "key": key, "day": day, "desk": actor.desk}).one()
+    if row.key_used is not None:
+        earlier = session.get(Payment, row.key_used)
+        assert earlier is not None
+        if earlier.dossier_id != dossier_id or earlier.kind != PaymentKind.payment.value:
+            raise PaymentRefused("该确认码已用于另一笔收费", code="payment.key_reused")
+        return earlier  # the same confirmation again: the payment it made
     if d.status != DossierStatus.accepted.value:
         what = {DossierStatus.returned.value: "已退回补正，尚未受理",
                 DossierStatus.handed_over.value: "已移交评委会"}.get(d.status, d.status)
         raise PaymentRefused(f"档案 {d.dossier_code or ''} {what}，不能收费",
                              code="payment.not_accepted")
-    paid = live_payment(session, d.id)
-    if paid is not None:
+    if row.payments > row.voids:
+        paid = live_payment(session, dossier_id)
+        assert paid is not None
         raise PaymentRefused(
             f"档案 {d.dossier_code} 已于 {paid.created_at.astimezone(campaign.zone):%m-%d %H:%M} "
             f"缴费，收据号 {paid.receipt_code}：不能重复收费", code="payment.already_paid",
             receipt_code=paid.receipt_code)
-    fee = fee_for(session, campaign.id or 0, d.track, d.level)
+    if row.amount_fen is None:  # no rule, or the notice does not state the fee: its message
+        fee_for(session, campaign.id or 0, d.track, d.level)
+        raise AssertionError("fee_for raises for a missing or unknown fee")
+    amount = Money(row.amount_fen)
     if method == PaymentMethod.cash:
-        if tendered is not None and tendered < fee.amount:
-            raise InvalidInput(f"实收 {tendered} 元少于应收 {fee.amount} 元",
+        if tendered is not None and tendered < amount:
+            raise InvalidInput(f"实收 {tendered} 元少于应收 {amount} 元",
                                code="payment.short_tendered")
     elif tendered is not None:
         raise InvalidInput("只有现金收款才记录实收金额", code="payment.tendered_not_cash")
     # a transfer recorded on the wrong dossier and voided is recorded again on the right one
-    if reference and session.exec(select(Payment.id).where(
-            Payment.campaign_id == campaign.id, Payment.method == method.value,
-            Payment.reference == reference, _live())).first():
+    if reference and session.connection().execute(_REFERENCE_USED, {
+            "campaign": campaign.id, "method": method.value, "reference": reference}).first():
         raise PaymentRefused(f"{REFERENCE_LABELS[method]} {reference} 已用于另一笔收费",
                              code="payment.reference_used")
-    day = business_date(campaign, now)
-    check_day_open(session, campaign, day, actor.desk)
-    attempt = session.exec(select(func.count()).select_from(Payment).where(
-        Payment.dossier_id == d.id, Payment.kind == PaymentKind.payment.value)).one()
-    p = _new_row(session, campaign, actor, kind=PaymentKind.payment.value, dossier_id=d.id,
-                 amount_fen=fee.amount.fen, method=method.value, reference=reference,
+    if row.closing:
+        check_day_open(session, campaign, day, actor.desk)  # raises with the reason
+    p = _new_row(session, campaign, actor, kind=PaymentKind.payment.value, dossier_id=dossier_id,
+                 amount_fen=amount.fen, method=method.value, reference=reference,
                  fiscal_receipt_no=fiscal,
                  tendered_fen=tendered.fen if tendered is not None else None,
-                 business_date=day, idempotency_key=key, attempt=int(attempt), created_at=now)
+                 business_date=day, idempotency_key=key, attempt=int(row.payments),
+                 created_at=now)
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
                  action=str(Action.payment_take), entity="payment", entity_id=p.receipt_code,
-                 campaign_id=campaign.id, desk=actor.desk,
+                 campaign_id=campaign.id, desk=actor.desk, at=now,
                  detail={"dossier": d.dossier_code, "amount_fen": p.amount_fen,
                          "method": p.method, "reference": reference, "fiscal": fiscal,
-                         "track": d.track, "level": d.level, "clause": fee.clause})
+                         "track": d.track, "level": d.level, "clause": row.clause})
     return p
 
 

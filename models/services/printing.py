@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from models import audit
@@ -44,6 +47,63 @@ def queue_job(
                  detail={"document": document, "printer": printer, "bytes": len(payload),
                          "sha256": job.payload_sha256, "copy_no": copy_no})
     return job
+
+
+def queue_unrendered(session: Session, actor: Actor, *, document: str, printer: str,
+                     campaign_id: int, payment_id: int) -> int:
+    """Save a receipt or void-slip job without its bytes, in the payment's transaction. The
+    bytes are derived from the payment alone and rendered after the commit (``store_payload``,
+    or at the latest when the job is sent), so rendering never holds the receipt number's lock.
+    The payment's own audit event covers this transaction; the job's content is audited with
+    its hash when it is rendered. Returns the job's id."""
+    now = utcnow()
+    job_id = int(session.connection().execute(_INSERT_JOB, {
+        "campaign_id": campaign_id, "document": document, "payment_id": payment_id,
+        "dossier_id": None, "printer": printer, "desk": actor.desk, "copy_no": 0,
+        "status": PrintJobStatus.queued.value, "attempts": 0, "error": "", "payload": b"",
+        "payload_sha256": "", "last_attempt_at": None, "requested_by_id": actor.user_id,
+        "created_at": now, "updated_at": now}).scalar_one())
+    return job_id
+
+
+_INSERT_JOB = insert(PrintJob.__table__).returning(PrintJob.__table__.c.id)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class JobRef:
+    """What ``store_payload`` needs of a job (a row read with its receipt, or the job itself)."""
+
+    id: int | None
+    document: str
+    printer: str
+    copy_no: int
+    campaign_id: int | None
+    desk: str
+    requested_by_id: int | None
+
+
+def store_payload(session: Session, job: PrintJob | JobRef, payload: bytes) -> None:
+    """The bytes of a job saved unrendered, audited with their hash (as ``queue_job`` does for
+    a job rendered when saved). Only once: a job's bytes never change after."""
+    sha = hashlib.sha256(payload).hexdigest()
+    done = session.connection().execute(_STORE, {"p_id": job.id, "p_payload": payload,
+                                                 "p_sha": sha, "p_now": utcnow()}).rowcount
+    if done != 1:
+        raise Conflict("该打印任务已有内容", code="print.already_rendered")
+    if isinstance(job, PrintJob):  # the caller's object shows what is now stored
+        set_committed_value(job, "payload", payload)
+        set_committed_value(job, "payload_sha256", sha)
+    audit.record(session, actor_id=job.requested_by_id, actor_name="printer",
+                 action="print.render", entity="print_job", entity_id=job.id,
+                 campaign_id=job.campaign_id, desk=job.desk,
+                 detail={"document": job.document, "printer": job.printer, "bytes": len(payload),
+                         "sha256": sha, "copy_no": job.copy_no})
+
+
+_JOB = PrintJob.__table__  # type: ignore[attr-defined]
+_STORE = (update(_JOB).where(_JOB.c.id == bindparam("p_id"), _JOB.c.payload_sha256 == "")
+          .values(payload=bindparam("p_payload"), payload_sha256=bindparam("p_sha"),
+                  updated_at=bindparam("p_now")))
 
 
 def claim(session: Session, job_id: int, *, now: dt.datetime | None = None) -> PrintJob:

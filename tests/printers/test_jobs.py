@@ -69,6 +69,16 @@ def _payment_with_job(engine: Engine, printers: DeskPrinters) -> tuple[int, int]
         return p.id, job.id
 
 
+def _wait_received(printer: FakePrinter, payload: bytes) -> None:
+    import time
+
+    for _ in range(100):
+        if printer.received.endswith(payload):
+            break
+        time.sleep(0.02)
+    assert printer.received.endswith(payload)
+
+
 def test_job_is_sent_to_the_printer(engine: Engine) -> None:
     with FakePrinter(status={1: 0x16, 2: 0x12, 4: 0x12}) as printer:
         printers = _printers(printer.port)
@@ -79,12 +89,7 @@ def test_job_is_sent_to_the_printer(engine: Engine) -> None:
         with session_scope(engine, readonly=True) as s:
             saved = s.get(PrintJob, job_id)
             assert saved is not None
-        for _ in range(100):
-            if printer.received.endswith(saved.payload):
-                break
-            import time
-            time.sleep(0.02)
-        assert printer.received.endswith(saved.payload)
+        _wait_received(printer, saved.payload)
         assert len(saved.payload_sha256) == 64
 
 
@@ -143,3 +148,61 @@ def test_interrupted_job_is_recovered_as_failed(engine: Engine) -> None:
     with session_scope(engine, readonly=True) as s:
         job = s.exec(select(PrintJob)).one()
         assert job.status == PrintJobStatus.failed and "中途停止" in job.error
+
+
+def _taken_with_unrendered_job(engine: Engine, printers: DeskPrinters) -> tuple[str, int]:
+    """A payment taken by the fee desk's service, its receipt job saved unrendered with it."""
+    from models.services.payments import take_payment
+    from tests.factories import accepted, office
+    from tui.printing import queue_receipt
+
+    with session_scope(engine) as s:
+        o = office(s)
+        d = accepted(s, o, n=1)
+        p = take_payment(s, o.actor(Role.cashier), o.campaign, d.id or 0, method="cash",
+                         now=dt.datetime(2021, 9, 27, 3, 0, tzinfo=dt.UTC))
+        job_id = queue_receipt(s, o.actor(Role.cashier), printers, p)
+        return p.receipt_code, job_id
+
+
+def test_receipt_job_is_saved_with_its_payment_and_rendered_once_after(engine: Engine) -> None:
+    from models.audit import AuditEvent
+    from printers.preview import render_text
+    from printers.receipts import receipt
+    from tui.printing import render_bytes, render_receipt_job
+    from tui.records import find_payment, receipt_data
+
+    printers = _printers(_closed_port())
+    code, job_id = _taken_with_unrendered_job(engine, printers)
+    with session_scope(engine, readonly=True) as s:
+        job = s.get(PrintJob, job_id)
+        assert job is not None and job.payload == b"" and job.payload_sha256 == ""
+        assert job.status == PrintJobStatus.queued and job.document == "receipt"
+    preview = render_receipt_job(engine, printers, job_id)
+    assert code in preview and "叁佰捌拾元整" in preview
+    with session_scope(engine, readonly=True) as s:
+        job = s.get(PrintJob, job_id)
+        assert job is not None
+        doc = receipt(receipt_data(s, find_payment(s, code)))
+        assert job.payload == render_bytes(doc, printers.config("receipt"))  # the same receipt
+        assert render_text(__import__("printers.document").document.layout(doc, 58)) == preview
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == "print.render")).all()
+        assert [e.detail["sha256"] for e in events] == [job.payload_sha256]
+    again = render_receipt_job(engine, printers, job_id)  # a second look: the same, not redone
+    assert again == preview
+    with session_scope(engine, readonly=True) as s:
+        assert len(s.exec(select(AuditEvent).where(AuditEvent.action == "print.render")).all()) == 1
+
+
+def test_an_unrendered_receipt_job_is_rendered_when_sent(engine: Engine) -> None:
+    """The desk stopped between the payment's commit and the rendering: the job still prints."""
+    with FakePrinter(status={1: 0x16, 2: 0x12, 4: 0x12}) as printer:
+        printers = _printers(printer.port)
+        _, job_id = _taken_with_unrendered_job(engine, printers)
+        job = send_job(engine, printers, job_id)
+        assert job.status == PrintJobStatus.sent
+        with session_scope(engine, readonly=True) as s:
+            saved = s.get(PrintJob, job_id)
+            assert saved is not None and len(saved.payload) > 200
+            assert len(saved.payload_sha256) == 64
+        _wait_received(printer, saved.payload)
