@@ -2,7 +2,8 @@
 online-approved list (``demo_data/``, the same file as the project's sample) imported exactly as
 a lead would import it, so any ID in that file can be scanned at the demo counter; a few hundred
 more synthetic online records (valid check digits; Han, Uyghur, Kazakh and Mongolian names with
-middle dots; rare characters such as 䶮); and one user per role."""
+middle dots; rare characters such as 䶮), five of them already accepted so the cashier has a
+queue; and one user per role."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import audit
 from models.campaign import Campaign, PaperWindow
@@ -139,4 +140,31 @@ def seed_demo(session: Session, *, records: int = 300, seed: int = 2021,
             phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
         ))
     session.flush()
+    _accept_some(session, campaign, now, DEMO_ACCEPTED)
     return campaign
+
+
+DEMO_ACCEPTED = 5
+
+
+def _accept_some(session: Session, campaign: Campaign, now: dt.datetime, n: int) -> None:
+    """The demo clerk has accepted ``n`` approved synthetic applicants (every item present and
+    right), so the demo cashier has a queue: ZJ21S00001 … on the labels. The sample list's
+    applicants are left for the counter to try."""
+    from models.campaign import ChecklistItem
+    from models.permissions import Actor
+    from models.services.intake import ItemCheck, accept, applicable_items
+    from models.users import User
+
+    clerk = session.exec(select(User).where(User.role == Role.clerk.value)).first()
+    assert clerk is not None
+    actor = Actor(user_id=clerk.id, username=clerk.username, role=Role.clerk, desk="1号窗口")
+    items = list(session.exec(select(ChecklistItem).where(
+        ChecklistItem.campaign_id == campaign.id)))
+    first = session.exec(select(OnlineRecord).where(
+        OnlineRecord.campaign_id == campaign.id, OnlineRecord.status == ONLINE_APPROVED,
+        OnlineRecord.track == "评审").order_by(col(OnlineRecord.id).desc()).limit(n)).all()
+    for rec in first:
+        checks = {i.key: ItemCheck.complete(i)
+                  for i in applicable_items(items, rec.track, rec.level, ())}
+        accept(session, actor, campaign, rec.id or 0, checks=checks, now=now)

@@ -26,6 +26,7 @@ class Action(StrEnum):
     payment_take = "payment.take"
     payment_void = "payment.void"
     payment_refund = "payment.refund"
+    bank_match = "bank.match"  # import statements, confirm or set aside their lines
 
 
 ACTION_LABELS = {
@@ -45,6 +46,7 @@ ACTION_LABELS = {
     Action.payment_take: "收取评审费",
     Action.payment_void: "作废收据",
     Action.payment_refund: "退费",
+    Action.bank_match: "银行流水对账",
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -64,6 +66,7 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.payment_take: frozenset({Role.cashier, Role.lead}),
     Action.payment_void: frozenset({Role.lead}),  # money records: only the lead undoes them
     Action.payment_refund: frozenset({Role.lead}),
+    Action.bank_match: frozenset({Role.cashier, Role.lead}),
 }
 
 

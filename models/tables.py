@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from models.audit import AuditEvent
+from models.bank import BankLine, BankLineDismissal, BankMatch, BankStatement
 from models.campaign import Campaign, ChecklistItem, FeeRule, NumberSequence, PaperWindow
 from models.dossier import Dossier, DossierVisit, ItemVerdict
 from models.imports import ImportBatch, OnlineChange
@@ -16,6 +17,10 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AuditEvent",
+    "BankLine",
+    "BankLineDismissal",
+    "BankMatch",
+    "BankStatement",
     "Campaign",
     "ChecklistItem",
     "DayClose",

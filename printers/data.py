@@ -62,6 +62,26 @@ class VoidData:
     note: str = ""
     lead: str = ""
     desk: str = ""
+    void_code: str = ""  # the void's own number (every number is a row)
+
+
+@dataclass(frozen=True)
+class RefundData:
+    office: Office
+    refund_code: str  # the refund's own number
+    receipt_code: str  # the receipt refunded
+    dossier_code: str
+    refunded_at: dt.datetime
+    applicant: Applicant
+    paid: Money  # what the receipt took
+    amount: Money  # this refund
+    left: Money  # still held after this refund
+    method: str
+    reference: str
+    reason: str
+    note: str = ""
+    lead: str = ""
+    desk: str = ""
 
 
 @dataclass(frozen=True)

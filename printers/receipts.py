@@ -1,8 +1,8 @@
-"""The payment receipt (缴费凭证) and the void slip (作废)."""
+"""The payment receipt (缴费凭证), the void slip (作废) and the refund slip (退费)."""
 
 from __future__ import annotations
 
-from printers.data import ReceiptData, VoidData, local
+from printers.data import ReceiptData, RefundData, VoidData, local
 from printers.document import Barcode, Cut, Document, Feed, Rows, Rule, Text, Title
 
 
@@ -49,6 +49,7 @@ def void_slip(d: VoidData) -> Document:
     doc.add(Text(d.office.committee, align="center"), Title("作废"),
             Text("评审费缴费凭证作废单", align="center", bold=True), Rule())
     doc.add(Rows((
+        *((("作废单号", d.void_code),) if d.void_code else ()),
         ("作废收据号", d.receipt_code),
         ("受理编号", d.dossier_code),
         ("姓名", a.name),
@@ -61,4 +62,32 @@ def void_slip(d: VoidData) -> Document:
         ("受理窗口", d.desk),
     )))
     doc.add(Rule(), Text("原收据号作废后不再使用。", align="center"), Feed(1), Cut())
+    return doc
+
+
+def refund_slip(d: RefundData) -> Document:
+    a = d.applicant
+    doc = Document("refund")
+    doc.add(Text(d.office.committee, align="center"), Title("退费"),
+            Text("评审费退费凭证", align="center", bold=True), Barcode(d.refund_code), Rule())
+    doc.add(Rows((
+        ("退费单号", d.refund_code),
+        ("原收据号", d.receipt_code),
+        ("受理编号", d.dossier_code),
+        ("姓名", a.name),
+        ("身份证号", a.id_masked),
+        ("原实收", f"￥{d.paid.figures()}"),
+        ("退费金额", f"￥{d.amount.figures()}"),
+        ("大写", f"人民币{d.amount.capitals()}"),
+        ("退费方式", d.method),
+        *((("交易凭证号", d.reference),) if d.reference else ()),
+        ("退后余额", f"￥{d.left.figures()}"),
+        ("退费原因", d.reason),
+        *((("说明", d.note),) if d.note else ()),
+        ("退费时间", local(d.refunded_at, d.office.timezone)),
+        ("负责人", d.lead),
+        ("受理窗口", d.desk),
+    )))
+    doc.add(Rule(), Text("申请人签收：", bold=True), Feed(2), Rule(),
+            Text("本单与原收据一并存档。", align="center"), Feed(1), Cut())
     return doc

@@ -14,6 +14,7 @@ from printers.data import (
     NoticeData,
     Office,
     ReceiptData,
+    RefundData,
     TallyData,
     TallyLine,
     VoidData,
@@ -21,7 +22,7 @@ from printers.data import (
 from printers.document import Document
 from printers.labels import acceptance_slip, envelope_label, materials_slip
 from printers.notices import correction_notice
-from printers.receipts import receipt, void_slip
+from printers.receipts import receipt, refund_slip, void_slip
 from printers.tally import day_tally, test_page
 
 OFFICE = Office(
@@ -87,6 +88,15 @@ def sample_void() -> VoidData:
     )
 
 
+def sample_refund() -> RefundData:
+    return RefundData(
+        office=OFFICE, refund_code="ZJ21F00043", receipt_code="ZJ21F00041",
+        dossier_code="ZJ21S00055", refunded_at=AT, applicant=APPLICANT, paid=Money.yuan(380),
+        amount=Money.yuan(160), left=Money.yuan(220), method="现金", reference="",
+        reason="多收", note="按初级 220 元收费，退还差额", lead="负责人刘强", desk="1号窗口",
+    )
+
+
 def sample_tally() -> TallyData:
     return TallyData(
         office=OFFICE, business_date=dt.date(2021, 9, 27), desk="1号窗口", printed_at=AT,
@@ -101,13 +111,14 @@ def sample_tally() -> TallyData:
     )
 
 
-KINDS = ("receipt", "void", "label", "materials", "acceptance", "notice", "tally", "test")
+KINDS = ("receipt", "void", "refund", "label", "materials", "acceptance", "notice", "tally", "test")
 
 
 def sample_document(kind: str, width_mm: int = 80, encoding: str = "gbk") -> Document:
     builders = {
         "receipt": lambda: receipt(sample_receipt()),
         "void": lambda: void_slip(sample_void()),
+        "refund": lambda: refund_slip(sample_refund()),
         "label": lambda: envelope_label(sample_dossier()),
         "materials": lambda: materials_slip(sample_dossier()),
         "acceptance": lambda: acceptance_slip(sample_dossier()),

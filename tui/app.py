@@ -24,6 +24,7 @@ from models.config import DeskConfig
 from models.errors import DomainError
 from models.permissions import Actor
 from models.types import utcnow
+from models.vocab import Role
 
 if TYPE_CHECKING:
     from tui.printing import DeskPrinters
@@ -140,6 +141,8 @@ class DeskApp(WorkerGuard, App[None]):
     def _scanning(self) -> bool:
         from tui.screens.login import LoginScreen
 
+        if self.focused is not None and self.focused.has_class("takes-scans"):
+            return False  # a field that is filled by a scanner (a POS slip's reference)
         return self.actor is not None and not isinstance(
             self.screen, (LoginScreen, PreparingScreen))
 
@@ -181,10 +184,16 @@ class DeskApp(WorkerGuard, App[None]):
 
     def open_card(self, *, record_id: int | None = None, query: str | None = None) -> None:
         """Show an applicant's card on top of the counter: modals are closed, an open card is
-        closed with its unfinished checklist kept as a draft."""
+        closed with its unfinished checklist kept as a draft. A cashier's scan (and anyone's at
+        the fee desk) opens the fee instead."""
+        from tui.screens.fees import CashierScreen, DoneScreen, FeeScreen
         from tui.screens.intake import CardScreen, OutcomeScreen
 
         if self.actor is None:
+            return
+        if query is not None and (self.actor.role is Role.cashier or any(
+                isinstance(s, (CashierScreen, FeeScreen, DoneScreen)) for s in self.screen_stack)):
+            self.open_fee(query=query)
             return
         card = self._card_screen
         if card is None:  # one card screen, composed once and reused: a scan only refills it
@@ -198,6 +207,25 @@ class DeskApp(WorkerGuard, App[None]):
                 self.pop_screen()
         if self.screen is not card:
             self.push_screen(card)
+
+    def open_fee(self, *, dossier_id: int | None = None, query: str | None = None) -> None:
+        """Show a dossier's fee on top of the fee desk: modals, an earlier fee and its outcome
+        are closed first (never one whose payment is under way)."""
+        from tui.screens.fees import DoneScreen, FeeScreen
+
+        if self.actor is None:
+            return
+        busy = next((s for s in self.screen_stack if isinstance(s, FeeScreen) and s.busy), None)
+        if busy is not None:
+            self.notify("正在收费，请等这一笔完成后再扫下一份", severity="warning", timeout=4)
+            return
+        while isinstance(self.screen, (ModalScreen, FeeScreen, DoneScreen)) \
+                and len(self.screen_stack) > 2:
+            if isinstance(self.screen, ModalScreen):
+                self.screen.dismiss(None)
+            else:
+                self.pop_screen()
+        self.push_screen(FeeScreen(dossier_id=dossier_id, query=query))
 
     def _screen_binds(self, key: str) -> bool:
         """Does the current screen bind ``key`` itself (e.g. Tab to cycle its previews)?"""

@@ -111,6 +111,20 @@ def _acting(session: Any, user: str | None, desk: str) -> Any:
     return authenticate(session, user, password, desk=desk)
 
 
+def _campaign(session: Any, code: str | None, configured: str) -> Any:
+    """The campaign a command works on: ``--campaign``, else the configured one, else the only
+    one there is."""
+    from models.errors import InvalidInput
+    from models.services.campaigns import get_campaign, list_campaigns
+
+    if code or configured:
+        return get_campaign(session, code or configured)
+    campaigns = list_campaigns(session)
+    if len(campaigns) != 1:
+        raise InvalidInput("有多个评审批次：请用 --campaign 指明", code="cli.which_campaign")
+    return campaigns[0]
+
+
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
@@ -370,6 +384,7 @@ def extend_window_cmd(
 
 
 def _register_subcommands() -> None:
+    from tui.cli_bank import bank_app
     from tui.cli_import import import_app, reconcile_cmd
     from tui.cli_pay import pay_cmd
     from tui.cli_printing import print_app, printer_app
@@ -379,6 +394,7 @@ def _register_subcommands() -> None:
     app.add_typer(print_app, name="print")
     app.add_typer(printer_app, name="printer")
     app.command("pay")(handle_errors(pay_cmd))
+    app.add_typer(bank_app, name="bank")
 
 
 _register_subcommands()

@@ -16,21 +16,9 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _context, err, out
+from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _campaign, _context, err, out
 
 HEADER_WORDS = {"受理编号", "档案号", "dossier", "dossier_no", "收款方式", "方式", "method"}
-
-
-def _campaign(session: Any, code: str | None, configured: str) -> Any:
-    from models.errors import InvalidInput
-    from models.services.campaigns import get_campaign, list_campaigns
-
-    if code or configured:
-        return get_campaign(session, code or configured)
-    campaigns = list_campaigns(session)
-    if len(campaigns) != 1:
-        raise InvalidInput("有多个评审批次：请用 --campaign 指明", code="cli.which_campaign")
-    return campaigns[0]
 
 
 def _batch_lines(path: Path) -> list[tuple[int, str, str, str]]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.config import DeskConfig
 from models.db import session_scope
@@ -89,11 +89,13 @@ def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
 
 def _payment_document(session: Session, job: PrintJob) -> Document:
     """The receipt or void slip of an unrendered job, from its payment row."""
-    from printers.receipts import receipt, void_slip
-    from tui.records import receipt_data, void_data
+    from printers.receipts import receipt, refund_slip, void_slip
+    from tui.records import receipt_data, refund_data, void_data
 
     p = session.get(Payment, job.payment_id)
     assert p is not None, "an unrendered job always belongs to a payment"
+    if job.document == "refund":
+        return refund_slip(refund_data(session, p))
     if job.document == "void":
         original = session.get(Payment, p.original_id)
         assert original is not None
@@ -225,13 +227,21 @@ def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_i
                       campaign_id=dossier.campaign_id, dossier_id=dossier.id)
 
 
+def receipt_job_of(session: Session, payment: Payment) -> int | None:
+    """The original (not a reprint) job of a payment's receipt or slip, if it was saved."""
+    job_id = session.exec(select(PrintJob.id).where(PrintJob.payment_id == payment.id,
+                                                    PrintJob.copy_no == 0)).first()
+    return int(job_id) if job_id is not None else None
+
+
 def queue_receipt(session: Session, actor: Actor, printers: DeskPrinters,
                   payment: Payment) -> int:
-    """The payment's receipt (缴费凭证), or a void's slip, on the receipt printer: the job is saved
-    in the payment's transaction (a receipt job never exists without its payment, and a payment
-    never without its job), its bytes are rendered after the commit (``render_receipt_job``).
-    Returns the job's id."""
+    """The payment's receipt (缴费凭证), a void's or a refund's slip, on the receipt printer: the
+    job is saved in the payment's transaction (a receipt job never exists without its payment,
+    and a payment never without its job), its bytes are rendered after the commit
+    (``render_receipt_job``). Returns the job's id."""
     printers.config("receipt")  # a desk without a receipt printer is told before it takes money
-    return queue_unrendered(session, actor, document="void" if payment.kind == "void" else "receipt",
+    document = {"payment": "receipt", "void": "void", "refund": "refund"}[payment.kind]
+    return queue_unrendered(session, actor, document=document,
                             printer="receipt", campaign_id=payment.campaign_id,
                             payment_id=payment.id or 0)

@@ -33,14 +33,15 @@ from printers.data import (
     NoticeData,
     Office,
     ReceiptData,
+    RefundData,
     VoidData,
 )
 from printers.document import Document
 from printers.labels import acceptance_slip, envelope_label, materials_slip
 from printers.notices import correction_notice
-from printers.receipts import receipt, void_slip
+from printers.receipts import receipt, refund_slip, void_slip
 
-RECEIPT_KINDS = ("receipt", "void")
+RECEIPT_KINDS = ("receipt", "void", "refund")
 DOSSIER_KINDS = ("label", "materials", "acceptance", "notice")
 
 
@@ -176,6 +177,8 @@ def receipt_job(session: Session, job_id: int) -> tuple[Any, ReceiptData | None]
 
 def void_data(session: Session, original: Payment) -> VoidData:
     """The void slip of a voided payment (the void row points at ``original``)."""
+    from models.services.payments import VOID_REASONS
+
     void = session.exec(select(Payment).where(Payment.original_id == original.id,
                                               Payment.kind == PaymentKind.void.value)).first()
     if void is None:
@@ -187,9 +190,32 @@ def void_data(session: Session, original: Payment) -> VoidData:
         office=office_of(c), receipt_code=original.receipt_code,
         dossier_code=dossier.dossier_code or "", voided_at=void.created_at,
         applicant=applicant_of(rec, dossier), amount=Money(original.amount_fen),
-        reason=void.reason, note=void.note, lead=shown_name(session, void.cashier_id),
-        desk=void.desk,
+        reason=VOID_REASONS.get(void.reason, void.reason), note=void.note,
+        lead=shown_name(session, void.cashier_id), desk=void.desk, void_code=void.receipt_code,
     )
+
+
+def refund_data(session: Session, refund: Payment) -> RefundData:
+    """The refund slip of one refund row (it points at the receipt refunded)."""
+    from models.services.payments import REFUND_REASONS
+
+    if refund.kind != PaymentKind.refund.value:
+        raise InvalidInput(f"{refund.receipt_code} 不是退费记录", code="print.not_a_refund")
+    original = session.get(Payment, refund.original_id)
+    dossier = session.get(Dossier, refund.dossier_id)
+    assert original is not None and dossier is not None
+    c, rec = _parts(session, dossier)
+    refunded = session.exec(select(Payment.amount_fen).where(
+        Payment.original_id == original.id, Payment.kind == PaymentKind.refund.value,
+        col(Payment.receipt_no) <= refund.receipt_no)).all()
+    return RefundData(
+        office=office_of(c), refund_code=refund.receipt_code, receipt_code=original.receipt_code,
+        dossier_code=dossier.dossier_code or "", refunded_at=refund.created_at,
+        applicant=applicant_of(rec, dossier), paid=Money(original.amount_fen),
+        amount=Money(refund.amount_fen), left=Money(original.amount_fen - sum(refunded)),
+        method=PaymentMethod(refund.method).label, reference=refund.reference,
+        reason=REFUND_REASONS.get(refund.reason, refund.reason), note=refund.note,
+        lead=shown_name(session, refund.cashier_id), desk=refund.desk)
 
 
 def _visits(session: Session, dossier: Dossier, outcome: DossierStatus) -> list[DossierVisit]:
@@ -280,6 +306,8 @@ def record_document(session: Session, kind: str, *, receipt_code: str | None = N
         if not receipt_code:
             raise InvalidInput(f"“{kind}”需要收据号：--receipt 收据号", code="print.need_receipt")
         p = find_payment(session, receipt_code)
+        if kind == "refund":  # by the refund's own number
+            return refund_slip(refund_data(session, p))
         return receipt(receipt_data(session, p, reprint=reprint)) if kind == "receipt" \
             else void_slip(void_data(session, p))
     if kind == "notice" and notice_code:

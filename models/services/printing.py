@@ -155,6 +155,7 @@ def request_retry(session: Session, actor: Actor, job_id: int) -> PrintJob:
 
 
 REPRINTABLE = {"receipt": Action.receipt_reprint, "void": Action.receipt_reprint,
+               "refund": Action.receipt_reprint,
                "label": Action.dossier_reprint, "materials": Action.dossier_reprint,
                "acceptance": Action.dossier_reprint, "notice": Action.dossier_reprint}
 

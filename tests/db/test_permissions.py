@@ -5,6 +5,7 @@ A new Action without a case here fails ``test_every_action_has_a_case``."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from sqlmodel import Session, select
 from models.audit import AuditEvent
 from models.errors import PermissionDenied
 from models.money import Money
+from models.online import OnlineRecord
 from models.permissions import POLICY, SYSTEM, Action, Actor
+from models.services.bank import confirm_line, import_statement, proposals
 from models.services.campaigns import load_campaign, new_from_preset, read_preset, set_fee
 from models.services.intake import (
     ItemCheck,
@@ -107,6 +110,22 @@ def _refund(session: Session, actor: Actor) -> object:
                           reason="withdrawn", note="本人书面申请撤回", now=AT)
 
 
+def _bank_match(session: Session, actor: Actor) -> object:
+    """A lead imports a statement with one transfer; the actor confirms its line."""
+    o = office(session)
+    d = accepted(session, o)
+    rec = session.get(OnlineRecord, d.online_record_id)
+    assert rec is not None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "流水.csv"
+        path.write_bytes(("交易日期,贷方金额,对方户名,附言,流水号\n"
+                          f"2021-09-27,380.00,{rec.name},{rec.id_number} 评审费,TX0001\n"
+                          ).encode("gb18030"))
+        import_statement(session, o.actor(Role.lead), o.campaign, path)
+    [line] = proposals(session, o.campaign)
+    return confirm_line(session, actor, o.campaign, line.line_id, d.id or 0, now=AT)
+
+
 CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.user_add: lambda s, a: add_user(
         s, a, username="newclerk", role=Role.clerk, password="secret-pw"),
@@ -129,6 +148,7 @@ CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.payment_take: _pay,
     Action.payment_void: _void,
     Action.payment_refund: _refund,
+    Action.bank_match: _bank_match,
 }
 
 

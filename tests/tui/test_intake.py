@@ -1,7 +1,7 @@
 """The intake counter driven through Pilot at 80×24 on the demo office: scan → card → judge every
 item → accept (label, material list and acceptance slip queued and printed to the preview
 printer) or return (one notice listing every deficiency); scan bursts from any focused widget;
-a person typing is never mistaken for a scanner; a cashier sees the card but cannot judge."""
+a person typing is never mistaken for a scanner; a cashier's scan opens the fee desk, not the card."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual import events
 from textual.widgets import DataTable, Input, Static
 
 from models.db import session_scope
+from models.demo import DEMO_ACCEPTED
 from models.dossier import Dossier, DossierVisit
 from models.online import OnlineRecord
 from models.printjob import PrintJob
@@ -27,6 +28,8 @@ from tui.screens.intake import (
     OutcomeScreen,
     PickScreen,
 )
+
+NEXT = f"ZJ21S{DEMO_ACCEPTED + 1:05d}"  # the demo clerk accepted a few: the counter's next number
 
 
 def _approved(engine: Engine, n: int = 0, **where: str) -> OnlineRecord:
@@ -106,19 +109,19 @@ async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> N
         assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
         outcome = app.screen
         assert isinstance(outcome, OutcomeScreen)
-        assert "已受理：受理编号 ZJ21S00001" in str(outcome.query_one("#status-line").render())
+        assert f"已受理：受理编号 {NEXT}" in str(outcome.query_one("#status-line").render())
         text = str(outcome.query_one("#outcome-text", Static).render())
-        assert "ZJ21S00001" in text and rec.name.replace("·", "") in text.replace("·", "")
+        assert NEXT in text and rec.name.replace("·", "") in text.replace("·", "")
         with session_scope(engine, readonly=True) as s:
             d = s.exec(select(Dossier).where(Dossier.online_record_id == rec.id)).one()
-        assert d.status == "accepted" and d.dossier_code == "ZJ21S00001"
+        assert d.status == "accepted" and d.dossier_code == NEXT
         assert await _until(pilot, lambda: [j.status for j in _jobs(engine, d.id or 0)]
                             == ["sent"] * 3)
         jobs = _jobs(engine, d.id or 0)
         assert [(j.document, j.printer) for j in jobs] == [
             ("label", "label"), ("materials", "receipt"), ("acceptance", "receipt")]
         label = "".join(text_segments(jobs[0].payload, "gbk"))
-        assert "ZJ21S00001" in label
+        assert NEXT in label
         assert await _until(pilot, lambda: "受理回执：已打印" in str(
             outcome.query_one("#outcome-jobs").render()))
         await _keys(pilot, "tab")
@@ -154,7 +157,7 @@ async def test_return_with_two_deficiencies_prints_one_notice(engine: Engine) ->
         assert "1.专业技术职务任职资格评审表：只交1份，应交2份" in text
         assert "2.学历证书复印件：未提交" in text
         with session_scope(engine, readonly=True) as s:
-            visit = s.exec(select(DossierVisit)).one()
+            visit = s.exec(select(DossierVisit).where(DossierVisit.outcome == "returned")).one()
             jobs = list(s.exec(select(PrintJob).where(PrintJob.document == "notice")))
         assert visit.notice_code == "ZJ21B00001" and len(visit.deficiencies) == 2
         assert len(jobs) == 1
@@ -206,19 +209,26 @@ async def test_typing_is_not_a_scan(engine: Engine) -> None:
         assert isinstance(app.screen, IntakeScreen)
 
 
-async def test_a_cashier_sees_the_card_but_cannot_judge(engine: Engine) -> None:
+async def test_a_cashiers_scan_opens_the_fee_and_sends_unaccepted_paper_to_intake(
+        engine: Engine) -> None:
+    from tui.screens.fees import FeeScreen
+
     app = _app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
         await _login(app, pilot, "cashier", "cashier123")
         rec = _approved(engine, 0)
         scan(app, rec.id_number)
-        card = await _card(app, pilot)
+        assert await _until(pilot, lambda: isinstance(app.screen, FeeScreen) and "尚未受理" in str(
+            app.screen.query_one("#fee-person", Static).render()))
+        fee = app.screen
+        assert isinstance(fee, FeeScreen) and fee.card is None
+        assert f"{rec.name} 的纸质材料尚未受理：请先到受理窗口" in str(
+            fee.query_one("#fee-person", Static).render())
         await _keys(pilot, "y", "f9")
-        assert card.checks == {}
-        assert not card.check_action("accept", ())
+        assert not fee.check_action("take", ())
         with session_scope(engine, readonly=True) as s:
-            assert s.exec(select(Dossier)).first() is None
+            assert s.exec(select(Dossier).where(Dossier.online_record_id == rec.id)).first() is None
 
 
 async def test_closed_window_blocks_the_clerk_and_a_lead_extends_it(engine: Engine) -> None:
@@ -301,7 +311,7 @@ async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(engine: Engine
 
     app = _app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        _, card = await _scan_first(app, pilot, engine)
+        rec, card = await _scan_first(app, pilot, engine)
         await _keys(pilot, *(["y"] * len(card.items)))
         monkeypatch.setattr(intake_service, "accept", broken)
         await _keys(pilot, "f9")
@@ -311,7 +321,7 @@ async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(engine: Engine
         log = data_dir() / "logs" / "desk-errors.log"
         assert "simulated bug" in log.read_text(encoding="utf-8")
         with session_scope(engine, readonly=True) as s:
-            assert s.exec(select(Dossier)).first() is None
+            assert s.exec(select(Dossier).where(Dossier.online_record_id == rec.id)).first() is None
 
 
 async def test_a_late_answer_for_the_previous_scan_is_not_shown(engine: Engine) -> None:

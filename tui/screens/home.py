@@ -38,6 +38,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
         Binding("ctrl+l", "log_out", "注销/换人", id="home.logout"),
         Binding("f5", "refresh", "刷新", id="home.refresh"),
         Binding("f4", "counter", "受理台", id="home.counter"),
+        Binding("f7", "fees", "收费台", id="home.fees"),
         Binding("f2", "import_list", "导入名单", id="home.import"),
         Binding("f3", "reconcile", "纸质核对", id="home.reconcile"),
     ]
@@ -50,12 +51,19 @@ class HomeScreen(WorkerGuard, Screen[None]):
             return actor is not None and actor.role is Role.lead
         if action == "counter":
             return actor is not None and actor.role in (Role.clerk, Role.lead)
+        if action == "fees":
+            return actor is not None and actor.role in (Role.cashier, Role.lead)
         return True
 
     def action_counter(self) -> None:
         from tui.screens.intake import IntakeScreen
 
         self.app.push_screen(IntakeScreen())
+
+    def action_fees(self) -> None:
+        from tui.screens.fees import CashierScreen
+
+        self.app.push_screen(CashierScreen())
 
     def action_import_list(self) -> None:
         from tui.screens.lead import ImportScreen

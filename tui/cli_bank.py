@@ -1,0 +1,120 @@
+"""``desk bank``: import the office's bank statement and list what the matcher says.
+
+``desk bank import FILE --user U [--campaign C] [--json]`` stores the statement (each line once;
+bad rows reported with their line numbers). ``desk bank list --user U [--statement N]
+[--unmatched] [--json]`` lists every credit line with its status and candidates, and the
+accepted dossiers still unpaid. Confirming a line is done at the fee desk (the TUI), one line at
+a time. Imported by tui.cli; never imports Textual."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from tui.cli import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    UserOpt,
+    _acting,
+    _campaign,
+    _context,
+    err,
+    handle_errors,
+    out,
+)
+
+bank_app = typer.Typer(help="银行转账对账：导入银行流水，查看匹配建议、未匹配流水和未缴费档案")
+
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="评审批次代码")]
+REASONS_SHOWN = 20
+
+
+@bank_app.command("import")
+@handle_errors
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="银行导出的流水：.xlsx .xls .csv（UTF-8 或 GBK/GB18030）")],
+    campaign: CampaignOpt = None, as_json: JsonOpt = False,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """导入银行流水（收费员、负责人）：同一文件只导入一次，已导入过的流水行不重复保存。"""
+    from models.db import session_scope
+    from models.services.bank import import_statement
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        c = _campaign(session, campaign, dctx.config.campaign)
+        summary = import_statement(session, actor, c, file)
+    if as_json:
+        sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"已导入 {summary.filename}（第 {summary.statement_id} 号流水，表头在第 "
+              f"{summary.header_line} 行{'，账号 ' + summary.account if summary.account else ''}）：")
+    out.print(f"  收入 {summary.credits} 笔，合计 {summary.credit_total.grouped()} 元；"
+              f"支出 {summary.debits} 笔；此前已导入 {len(summary.known)} 笔；"
+              f"未导入 {len(summary.skipped)} 行")
+    for w in summary.warnings:
+        err.print(f"[yellow]提示[/]：{escape(w)}")
+    for s in summary.skipped[:REASONS_SHOWN]:
+        err.print(f"  第 {s.line} 行：{escape(s.reason)}")
+    if len(summary.skipped) > REASONS_SHOWN:
+        err.print(f"  …… 另有 {len(summary.skipped) - REASONS_SHOWN} 行未导入（用 --json 查看全部）")
+
+
+@bank_app.command("list")
+@handle_errors
+def list_cmd(
+    statement: Annotated[int | None, typer.Option("--statement", help="只看第 N 号流水")] = None,
+    unmatched: Annotated[bool, typer.Option("--unmatched", help="只列未确认、未剔除的流水")] = False,
+    campaign: CampaignOpt = None, as_json: JsonOpt = False,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """列出银行流水的匹配建议（收费员、负责人），以及已受理未缴费的档案。"""
+    from models.db import session_scope
+    from models.permissions import Action, require
+    from models.services.bank import proposals, unpaid_dossiers
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine, readonly=True) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        require(actor, Action.bank_match)  # memos carry names and ID numbers
+        c = _campaign(session, campaign, dctx.config.campaign)
+        lines = proposals(session, c, statement)
+        unpaid = unpaid_dossiers(session, c)
+    if unmatched:
+        lines = [p for p in lines if p.status.value not in ("confirmed", "dismissed")]
+    if as_json:
+        data = {
+            "lines": [{
+                "line_id": p.line_id, "statement_id": p.statement_id, "line_no": p.line_no,
+                "date": p.txn_date.isoformat(), "amount": p.amount.figures(),
+                "payer": p.payer_name, "memo": p.memo, "serial": p.serial,
+                "status": p.status.value, "evidence": p.evidence, "weak": p.weak,
+                "dossier_id": p.dossier_id, "receipt": p.receipt_code, "note": p.note,
+                "candidates": [{
+                    "dossier_id": k.dossier_id, "dossier": k.dossier_code, "name": k.name,
+                    "id": k.id_masked, "fee": k.fee.figures() if k.fee else None,
+                    "difference": k.difference.figures() if k.difference else None,
+                    "evidence": list(k.evidence), "paid_receipt": k.paid_receipt,
+                } for k in p.candidates]} for p in lines],
+            "unpaid": [{"dossier_id": q.dossier_id, "dossier": q.dossier_code, "name": q.name,
+                        "track": q.track, "level": q.level, "unit": q.unit} for q in unpaid],
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    for p in lines:
+        who = "、".join(f"{k.name}（{k.dossier_code or '未受理'}）" for k in p.candidates)
+        out.print(f"{p.statement_id}-{p.line_no:<4} {p.txn_date:%m-%d} {p.amount.grouped():>10} "
+                  f"{p.payer_name} | {p.memo} | {p.status.label}"
+                  f"{'（' + p.evidence + '）' if p.evidence else ''}"
+                  f"{' → ' + who if who else ''}{' ' + p.receipt_code if p.receipt_code else ''}"
+                  f"{'；' + p.note if p.note else ''}")
+    out.print(f"共 {len(lines)} 笔流水；已受理未缴费的档案 {len(unpaid)} 份"
+              + ("：" + "、".join(f"{q.dossier_code} {q.name}" for q in unpaid[:30]) if unpaid
+                 else ""))

@@ -1,0 +1,406 @@
+"""Bank transfers at the fee desk (银行流水对账): import the bank's statement, go through its lines
+with the matcher's proposals, confirm each match (a transfer payment with the bank's serial as its
+reference, and its receipt printed), choose among candidates when several fit, set aside what is
+not a review fee, and see the dossiers still unpaid.
+
+Nothing is matched without the cashier's Enter on that line; an ambiguous line lists its
+candidates and waits for a choice; a line whose amount is not the fee is never confirmed here
+(the service refuses it, with both amounts). The rules are ``models.services.bank``'s."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from models.errors import DomainError
+from tui.app import WorkerGuard
+
+if TYPE_CHECKING:
+    from models.services.bank import Candidate, LineProposal
+    from models.services.payments import QueueLine
+    from tui.app import DeskApp
+
+STYLES = {"proposed": "bold green", "ambiguous": "bold yellow", "partial": "yellow",
+          "not_accepted": "yellow", "already_paid": "dim", "unmatched": "red",
+          "confirmed": "green", "dismissed": "dim"}
+CONFIRMABLE = ("proposed", "ambiguous")
+
+
+def _desk(screen: Screen[Any]) -> DeskApp:
+    return screen.app  # type: ignore[return-value]
+
+
+def _who(c: Candidate) -> str:
+    fee = f" 应收{c.fee.figures()}" if c.fee is not None else ""
+    return f"{c.dossier_code or '未受理'} {c.name} {c.track}{c.level}{fee}"
+
+
+class BankScreen(WorkerGuard, Screen[None]):
+    """The statement's lines and what the matcher proposes; F7 shows the still-unpaid."""
+
+    AUTO_FOCUS = "#bank-file"
+    BINDINGS = [
+        Binding("f2", "focus_file", "导入流水", id="bank.import"),
+        Binding("f3", "dismiss_line", "非评审费", id="bank.dismiss"),
+        Binding("f5", "reload", "刷新", id="bank.reload"),
+        Binding("f7", "toggle_unpaid", "未缴费档案", id="bank.unpaid"),
+        Binding("escape", "back", "返回", id="bank.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[int, LineProposal] = {}
+        self.showing_unpaid = False
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        desk = _desk(self)
+        actor = desk.actor
+        who = f"{actor.role.label} {actor.username}" if actor else ""
+        yield Static(f"银行流水对账 · {who} · {desk.config.desk}", id="status-line")
+        yield Input(placeholder="银行流水文件路径（xlsx/csv，GB18030 亦可），Enter 导入",
+                    id="bank-file")
+        yield Static("正在读取……", id="bank-summary")
+        yield DataTable(id="bank-lines", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="bank-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._columns()
+        self.load()
+
+    def _columns(self) -> None:
+        table = self.query_one("#bank-lines", DataTable)
+        table.clear(columns=True)
+        if self.showing_unpaid:
+            for label, width in (("受理编号", 11), ("姓名", 16), ("申报", 12), ("工作单位", 30)):
+                table.add_column(label, width=width)
+        else:
+            for label, width in (("行", 4), ("日期", 5), ("金额", 9), ("付款人", 12),
+                                 ("状态", 10), ("建议/说明", 34)):
+                table.add_column(label, width=width)
+
+    def action_focus_file(self) -> None:
+        self.query_one("#bank-file", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_toggle_unpaid(self) -> None:
+        self.showing_unpaid = not self.showing_unpaid
+        self._columns()
+        self.load()
+
+    # -- import --
+
+    @on(Input.Submitted, "#bank-file")
+    def _import(self, event: Input.Submitted) -> None:
+        text = event.value.strip().strip('"').strip("'")
+        if not text:
+            self.query_one("#bank-lines", DataTable).focus()
+            return
+        if self.busy:
+            return
+        self.busy = True
+        self.query_one("#bank-summary", Static).update("正在导入……")
+        self.run_import(Path(text).expanduser())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
+    def run_import(self, path: Path) -> None:
+        from models.db import session_scope
+        from models.services.bank import import_statement
+        from models.services.campaigns import get_campaign
+
+        desk = _desk(self)
+        assert desk.engine is not None and desk.actor is not None
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                s = import_statement(session, desk.actor, c, path)
+        except DomainError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+            return
+        skipped = f"，{len(s.skipped)} 行无法读取（第 {s.skipped[0].line} 行：{s.skipped[0].reason}……）" \
+            if s.skipped else ""
+        known = f"，{len(s.known)} 行此前已导入" if s.known else ""
+        msg = (f"已导入 {s.filename}：{s.lines} 行，收入 {s.credits} 笔共 "
+               f"{s.credit_total.figures()} 元{known}{skipped}")
+        self.app.call_from_thread(self._imported, msg)
+
+    def _imported(self, message: str) -> None:
+        self.busy = False
+        self.notify(message, timeout=10, markup=False)
+        self.query_one("#bank-file", Input).value = ""
+        self.load(message)
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#bank-summary", Static).update(Text(message, style="bold red"))
+        self.notify(message, severity="error", timeout=10, markup=False)
+
+    def worker_failed(self, name: str) -> None:
+        self.busy = False
+
+    # -- the lines --
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bank-load")
+    def load(self, note: str = "") -> None:
+        from models.db import session_scope
+        from models.services.bank import proposals, unpaid_dossiers
+        from models.services.campaigns import get_campaign
+
+        desk = _desk(self)
+        assert desk.engine is not None
+        try:
+            with session_scope(desk.engine, readonly=True) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                lines = proposals(session, c)
+                unpaid = unpaid_dossiers(session, c, limit=500)
+        except DomainError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+            return
+        self.app.call_from_thread(self._show, lines, unpaid, note)
+
+    def _show(self, lines: list[LineProposal], unpaid: list[QueueLine], note: str) -> None:
+        self.lines = {p.line_id: p for p in lines}
+        table = self.query_one("#bank-lines", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        counts: dict[str, int] = {}
+        for p in lines:
+            counts[p.status.label] = counts.get(p.status.label, 0) + 1
+        if self.showing_unpaid:
+            for q in unpaid:
+                table.add_row(q.dossier_code, q.name, f"{q.track}{q.level}", q.unit,
+                              key=f"d{q.dossier_id}")
+        else:
+            for p in lines:
+                if p.status in ("confirmed",) and p.receipt_code:
+                    hint = f"收据号 {p.receipt_code}"
+                elif p.candidates and p.status in ("proposed", "already_paid", "partial"):
+                    c = p.candidates[0]
+                    diff = f" 差{c.difference.figures()}" if c.difference else ""
+                    hint = f"{_who(c)}（{p.evidence or '、'.join(c.evidence)}）{diff}"
+                elif p.candidates:
+                    hint = f"{len(p.candidates)} 人相符：" + "；".join(
+                        f"{c.dossier_code} {c.name}" for c in p.candidates[:3])
+                else:
+                    hint = p.note or p.memo
+                table.add_row(str(p.line_no), f"{p.txn_date:%m-%d}", p.amount.figures(),
+                              p.payer_name, Text(p.status.label, style=STYLES.get(p.status, "")),
+                              hint, key=str(p.line_id))
+        if cursor and table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        summary = "；".join(f"{k} {v}" for k, v in counts.items()) or "尚未导入银行流水"
+        head = f"未缴费档案 {len(unpaid)} 份（F7 回到流水）" if self.showing_unpaid else \
+            f"流水 {len(lines)} 笔：{summary}"
+        self.query_one("#bank-summary", Static).update(f"{note}\n{head}" if note else head)
+        self._detail()
+
+    @on(DataTable.RowHighlighted, "#bank-lines")
+    def _highlighted(self) -> None:
+        self._detail()
+
+    def _current(self) -> LineProposal | None:
+        table = self.query_one("#bank-lines", DataTable)
+        if self.showing_unpaid or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.lines.get(int(key)) if key and key.isdigit() else None
+
+    def _detail(self) -> None:
+        p = self._current()
+        out = self.query_one("#bank-detail", Static)
+        if p is None:
+            out.update("")
+            return
+        how = {"proposed": "Enter 确认匹配并打印缴费凭证",
+               "ambiguous": "Enter 选择是哪一位（不会自动匹配）",
+               "partial": "金额与评审费不符：请与付款人核实后按收费台办理，或 F3 标为非评审费",
+               "not_accepted": "纸质材料受理后再确认",
+               "unmatched": "找不到对应的人：核实后 F3 标为非评审费"}.get(p.status, "")
+        text = Text(f"流水号 {p.serial} · 付款人 {p.payer_name} {p.payer_account} · 摘要 {p.memo}")
+        if p.note:
+            text.append(f"\n{p.note}", style="yellow")
+        if how:
+            text.append(f"\n{how}", style="bold")
+        out.update(text)
+
+    @on(DataTable.RowSelected, "#bank-lines")
+    def _selected(self) -> None:
+        p = self._current()
+        if p is None or self.busy:
+            return
+        if p.status == "proposed" and p.dossier_id is not None:
+            c = p.candidates[0]
+            self.app.push_screen(ConfirmMatchScreen(p, [c]),
+                                 lambda chosen: self._chosen(p, chosen))
+        elif p.status == "ambiguous":
+            fits = [c for c in p.candidates if c.dossier_id is not None]
+            self.app.push_screen(ConfirmMatchScreen(p, fits),
+                                 lambda chosen: self._chosen(p, chosen))
+        else:
+            self.notify(f"{p.status.label}：不能在此确认", severity="warning", timeout=4)
+
+    def _chosen(self, p: LineProposal, dossier_id: int | None) -> None:
+        if dossier_id is None:
+            return
+        self.busy = True
+        self.run_confirm(p.line_id, dossier_id, f"bank-{p.line_id}-{uuid.uuid4().hex[:12]}")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
+    def run_confirm(self, line_id: int, dossier_id: int, key: str) -> None:
+        from models.db import session_scope
+        from models.services.bank import confirm_line
+        from models.services.campaigns import get_campaign
+        from tui.printing import queue_receipt, render_receipt_job
+
+        desk = _desk(self)
+        assert desk.engine is not None and desk.actor is not None and desk.printers is not None
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                pay = confirm_line(session, desk.actor, c, line_id, dossier_id,
+                                   idempotency_key=key, now=desk.clock())
+                job_id = queue_receipt(session, desk.actor, desk.printers, pay)
+            render_receipt_job(desk.engine, desk.printers, job_id)
+        except DomainError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+            self.app.call_from_thread(self.load)
+            return
+        self.app.call_from_thread(self._confirmed, pay.receipt_code, job_id)
+
+    def _confirmed(self, receipt_code: str, job_id: int) -> None:
+        self.busy = False
+        _desk(self).print_job(job_id)
+        self.load(f"已确认银行转账，收据号 {receipt_code}，缴费凭证正在打印")
+
+    def action_dismiss_line(self) -> None:
+        p = self._current()
+        if p is None or self.busy or p.status in ("confirmed", "dismissed"):
+            return
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self.busy = True
+                self.run_dismiss(p.line_id, *result)
+
+        self.app.push_screen(DismissLineScreen(p), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
+    def run_dismiss(self, line_id: int, reason: str, note: str) -> None:
+        from models.db import session_scope
+        from models.services.bank import dismiss_line
+        from models.services.campaigns import get_campaign
+
+        desk = _desk(self)
+        assert desk.engine is not None and desk.actor is not None
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                dismiss_line(session, desk.actor, c, line_id, reason=reason, note=note,
+                             now=desk.clock())
+        except DomainError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+            return
+        self.app.call_from_thread(self._dismissed)
+
+    def _dismissed(self) -> None:
+        self.busy = False
+        self.load("已标为非评审费（记入审计）")
+
+
+class ConfirmMatchScreen(WorkerGuard, ModalScreen[int | None]):
+    """The line and who it pays for; with several candidates, the cashier picks one."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, line: LineProposal, candidates: list[Candidate]) -> None:
+        super().__init__()
+        self.line = line
+        self.candidates = candidates
+
+    def compose(self) -> ComposeResult:
+        p = self.line
+        several = len(self.candidates) > 1
+        with Vertical(classes="dialog"):
+            yield Static(f"第 {p.line_no} 行 {p.txn_date:%Y-%m-%d} 收入 {p.amount.figures()} 元 · "
+                         f"{p.payer_name}", classes="dialog-title")
+            yield Static(f"摘要：{p.memo}\n流水号：{p.serial}", classes="dialog-body")
+            yield Static("多人相符：请核实后选择是哪一位" if several else "确认这笔转账是下面这位的评审费：",
+                         classes="dialog-help")
+            yield OptionList(*[Option(f"{_who(c)}（{'、'.join(c.evidence)}）",
+                                      id=str(c.dossier_id)) for c in self.candidates],
+                             id="match-candidates")
+            yield Static("↑↓ 选择 · Enter 确认并打印缴费凭证 · Esc 取消", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#match-candidates", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#match-candidates")
+    def _done(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0) or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DismissLineScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
+    """Set a line aside as not a review fee: a reason from the list and a note."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, line: LineProposal) -> None:
+        super().__init__()
+        self.line = line
+
+    def compose(self) -> ComposeResult:
+        from models.services.bank import DISMISS_REASONS
+
+        p = self.line
+        with Vertical(classes="dialog"):
+            yield Static(f"第 {p.line_no} 行 {p.amount.figures()} 元 {p.payer_name}：不是评审费",
+                         classes="dialog-title")
+            yield OptionList(*[Option(text, id=key) for key, text in DISMISS_REASONS.items()],
+                             id="dismiss-reasons")
+            yield Input(placeholder="说明（必填，记入审计）", id="dismiss-note", max_length=500)
+            yield Static("↑↓ 选原因 · Enter 到说明 · Enter 确定 · Esc 取消", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#dismiss-reasons", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#dismiss-reasons")
+    def _to_note(self) -> None:
+        self.query_one("#dismiss-note", Input).focus()
+
+    @on(Input.Submitted, "#dismiss-note")
+    def _done(self) -> None:
+        options = self.query_one("#dismiss-reasons", OptionList)
+        note = self.query_one("#dismiss-note", Input).value.strip()
+        if options.highlighted is None:
+            options.focus()
+            return
+        if not note:
+            self.notify("请写明说明", severity="error", timeout=4)
+            return
+        self.dismiss((options.get_option_at_index(options.highlighted).id or "other", note))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

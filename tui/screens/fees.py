@@ -1,0 +1,731 @@
+"""The fee desk (收费台): the cashier's queue, one dossier's fee, taking it, and what a lead does
+to a receipt afterwards (void, refund, reprint).
+
+- ``CashierScreen``: accepted dossiers not yet paid; a scan of the envelope label (or the ID
+  card) or Enter on a line opens the fee.
+- ``FeeScreen``: who, what for, how much (with the capitals), what was paid and undone so far
+  (the trail); the method (F2 cycles: 现金, 银行转账, POS刷卡, 扫码), cash tendered with the change
+  shown as it is typed, the reference the method needs, the fiscal receipt number; Enter or F9
+  takes the fee. Each opened fee has one idempotency key: a double Enter, or a retry after an
+  error, never makes a second payment.
+- ``VoidScreen`` / ``RefundScreen``: a lead's reason from the list plus a note.
+- ``DoneScreen``: what was done, the slip's preview and its printing status.
+
+Every rule is the service's (``models.services.payments``); every database and printer call
+runs in a worker; every error is one Chinese line."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from models.errors import DomainError, InvalidInput
+from models.money import Money
+from models.permissions import Action
+from models.vocab import PaymentKind, PaymentMethod
+from tui.app import Refocus, WorkerGuard
+
+if TYPE_CHECKING:
+    from models.services.payments import FeeCard, QueueLine
+    from tui.app import DeskApp
+
+METHODS = list(PaymentMethod)
+KIND_LABELS = {PaymentKind.payment.value: "缴费", PaymentKind.void.value: "作废",
+               PaymentKind.refund.value: "退费"}
+
+
+def _desk(screen: Screen[Any]) -> DeskApp:
+    return screen.app  # type: ignore[return-value]
+
+
+class CashierScreen(WorkerGuard, Screen[None]):
+    """收费台: the queue of accepted, unpaid dossiers; scan or pick to open one."""
+
+    AUTO_FOCUS = "#pay-search"
+    BINDINGS = [
+        Binding("f4", "focus_search", "查找", id="fees.search"),
+        Binding("f5", "reload", "刷新", id="fees.reload"),
+        Binding("f6", "bank", "银行流水", id="fees.bank"),
+        Binding("escape", "back", "返回", id="fees.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        desk = _desk(self)
+        actor = desk.actor
+        who = f"{actor.role.label} {actor.username}" if actor else ""
+        yield Static(f"收费台 · {who} · {desk.config.desk}", id="status-line")
+        yield Input(placeholder="扫描档案袋条码，或输入受理编号 / 身份证号", id="pay-search")
+        yield Static("待缴费：正在读取……", id="queue-title")
+        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        for label, width in (("受理编号", 11), ("姓名", 16), ("申报", 12), ("应收", 8),
+                             ("工作单位", 30)):
+            table.add_column(label, width=width)
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "bank":
+            actor = _desk(self).actor
+            return actor is not None and actor.can(Action.bank_match)
+        return True
+
+    def action_focus_search(self) -> None:
+        box = self.query_one("#pay-search", Input)
+        box.focus()
+        box.select_all()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_bank(self) -> None:
+        from tui.screens.bank import BankScreen
+
+        self.app.push_screen(BankScreen())
+
+    def on_refocus(self, _: Refocus) -> None:
+        box = self.query_one("#pay-search", Input)
+        box.value = ""
+        box.focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
+    def load(self) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import fee_rules, get_campaign
+        from models.services.payments import cashier_queue
+
+        desk = _desk(self)
+        assert desk.engine is not None
+        try:
+            with session_scope(desk.engine, readonly=True) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                lines = cashier_queue(session, c, limit=500)
+                fees = {(r.track, r.level): r.amount_fen for r in fee_rules(session, c.id or 0)}
+        except DomainError as exc:
+            self.app.call_from_thread(self.query_one("#queue-title", Static).update,
+                                      Text(exc.message, style="bold red"))
+            return
+        self.app.call_from_thread(self._show, lines, fees)
+
+    def _show(self, lines: list[QueueLine], fees: dict[tuple[str, str], int | None]) -> None:
+        table = self.query_one("#queue", DataTable)
+        table.clear()
+        for q in lines:
+            fen = fees.get((q.track, q.level))
+            table.add_row(q.dossier_code, q.name, f"{q.track}{q.level}",
+                          Money(fen).figures() if fen is not None else Text("未定", style="yellow"),
+                          q.unit, key=str(q.dossier_id))
+        more = "（只列前 500 份）" if len(lines) >= 500 else ""
+        self.query_one("#queue-title", Static).update(
+            f"待缴费 {len(lines)} 份{more}：↑↓ 选择，Enter 收费" if lines
+            else "没有待缴费的档案：受理后的档案会出现在这里")
+
+    @on(Input.Submitted, "#pay-search")
+    def _submit(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.query_one("#queue", DataTable).focus()
+            return
+        _desk(self).open_fee(query=text)
+
+    @on(DataTable.RowSelected, "#queue")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            _desk(self).open_fee(dossier_id=int(event.row_key.value))
+
+
+class FeeScreen(WorkerGuard, Screen[None]):
+    """One dossier's fee: take it, or (a lead) void, refund or reprint what was taken."""
+
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="fee.back"),
+        Binding("f9", "take", "确认收费", id="fee.take", priority=True),
+        Binding("f2", "method(1)", "收款方式", id="fee.method", priority=True),
+        Binding("shift+f2", "method(-1)", "上一种方式", id="fee.method_back", show=False,
+                priority=True),
+        Binding("f10", "void", "作废", id="fee.void"),
+        Binding("f11", "refund", "退费", id="fee.refund"),
+        Binding("f12", "reprint", "重印", id="fee.reprint"),
+        Binding("f5", "reload", "刷新", id="fee.reload", show=False),
+    ]
+
+    def __init__(self, *, dossier_id: int | None = None, query: str | None = None) -> None:
+        super().__init__()
+        self.dossier_id = dossier_id
+        self.query_text = query
+        self.card: FeeCard | None = None
+        self.method = PaymentMethod.cash
+        self.key = ""  # the idempotency key of this opened fee: one confirmation, one payment
+        self.busy = False
+        self.problem = ""  # why the last attempt was refused: stays shown until the next one
+
+    @property
+    def desk(self) -> DeskApp:
+        return _desk(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static("正在读取……", id="status-line")
+        yield Static("", id="fee-person")
+        yield Static("", id="fee-amount")
+        yield Static("", id="fee-state")
+        with Vertical(id="fee-form"):
+            yield Static("", id="fee-methods")
+            with Horizontal(classes="fee-row", id="row-tendered"):
+                yield Static("实收（元）", classes="fee-label")
+                yield Input(placeholder="可不填，填则找零", id="tendered", compact=True,
+                            max_length=12)
+                yield Static("", id="fee-change")
+            with Horizontal(classes="fee-row", id="row-reference"):
+                yield Static("流水号", classes="fee-label", id="reference-label")
+                # a POS slip's or transfer's number may be scanned into it: not a dossier scan
+                yield Input(id="reference", compact=True, max_length=64, classes="takes-scans")
+            with Horizontal(classes="fee-row"):
+                yield Static("财政票据号", classes="fee-label")
+                yield Input(placeholder="如开具财政票据，填写票据号（可不填）", id="fiscal",
+                            compact=True, max_length=40, classes="takes-scans")
+        yield Static("", id="fee-trail-title")
+        yield DataTable(id="fee-trail", cursor_type="row", zebra_stripes=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#fee-trail", DataTable)
+        for label, width in (("收据号", 11), ("类别", 4), ("金额", 8), ("方式", 8),
+                             ("时间", 11), ("经办", 10), ("说明", 40)):
+            table.add_column(label, width=width)
+        self.query_one("#fee-form").display = False
+        self._paint_method()
+        self.load()
+
+    # -- loading --
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fee")
+    def load(self) -> None:
+        from models.db import session_scope
+        from models.dossier import Dossier
+        from models.services.campaigns import get_campaign
+        from models.services.payments import fee_card, find_dossier
+
+        desk = self.desk
+        assert desk.engine is not None
+        try:
+            with session_scope(desk.engine, readonly=True) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                if self.dossier_id is not None:
+                    d = session.get(Dossier, self.dossier_id)
+                    if d is None or d.campaign_id != c.id:
+                        raise InvalidInput("本批次没有这份档案", code="payment.no_such_dossier")
+                else:
+                    d = find_dossier(session, c, self.query_text or "")
+                card = fee_card(session, c, d)
+                names = _names(session, card)
+                zone = c.zone
+        except DomainError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+            return
+        self.app.call_from_thread(self._show, card, names, zone)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#status-line", Static).update("未能打开")
+        self.query_one("#fee-person", Static).update(Text(message, style="bold red"))
+
+    def _show(self, card: FeeCard, names: dict[int, str], zone: Any) -> None:
+        fresh = self.card is None or self.card.dossier_id != card.dossier_id
+        if fresh:
+            self.problem = ""
+        self.card = card
+        self.dossier_id = card.dossier_id
+        if fresh or not self.key:
+            self.key = f"{self.desk.config.desk}-{uuid.uuid4().hex[:24]}"
+        actor = self.desk.actor
+        who = f"{actor.role.label} {actor.username}" if actor else ""
+        self.query_one("#status-line", Static).update(
+            f"收费 · {card.name} · {who} · {self.desk.config.desk}")
+        person = Text()
+        person.append(card.name, style="bold")
+        person.append(f"  身份证 …{card.id_last4}  受理编号 ")
+        person.append(card.dossier_code, style="bold")
+        person.append(f"\n{card.track}{card.level} · {card.unit}")
+        self.query_one("#fee-person", Static).update(person)
+        amount = Text()
+        if card.fee is not None:
+            amount.append("应收 ")
+            amount.append(f"{card.fee.amount.figures()} 元", style="bold")
+            amount.append(f"（{card.fee.amount.capitals()}）")
+        self.query_one("#fee-amount", Static).update(amount)
+        state = Text()
+        if card.paid is not None:
+            refunded = f"，已退 {card.refunded.figures()} 元" if card.refunded else ""
+            state.append(f"已缴费：收据号 {card.paid.receipt_code}，"
+                         f"{card.paid.created_at.astimezone(zone):%m-%d %H:%M}{refunded}",
+                         style="bold green")
+        elif card.fee_problem:
+            state.append(card.fee_problem, style="bold yellow")
+        elif card.status != "accepted":
+            state.append("档案未处于已受理状态，不能收费", style="bold red")
+        elif not self.problem:
+            state.append("请收取评审费：F2 选择收款方式，Enter 或 F9 确认")
+        if self.problem:  # why the last attempt was refused, until the next one
+            state.append(("\n" if state else "") + self.problem, style="bold red")
+        self.query_one("#fee-state", Static).update(state)
+        self.query_one("#fee-form").display = card.payable
+        self._trail(card, names, zone)
+        self.refresh_bindings()
+        if card.payable:
+            self._paint_method()
+            self._focus_first()
+        else:
+            self.query_one("#fee-trail", DataTable).focus()
+
+    def _trail(self, card: FeeCard, names: dict[int, str], zone: Any) -> None:
+        from models.services.payments import REFUND_REASONS, VOID_REASONS
+
+        table = self.query_one("#fee-trail", DataTable)
+        table.clear()
+        voided = {p.original_id: p for p in card.history if p.kind == PaymentKind.void.value}
+        for p in card.history:
+            if p.kind == PaymentKind.payment.value:
+                v = voided.get(p.id)
+                note = Text(f"已作废（{v.receipt_code}）", style="bold red") if v else \
+                    (p.reference or "")
+            elif p.kind == PaymentKind.void.value:
+                note = f"{VOID_REASONS.get(p.reason, p.reason)}：{p.note}"
+            else:
+                note = f"{REFUND_REASONS.get(p.reason, p.reason)}：{p.note}"
+            kind = KIND_LABELS.get(p.kind, p.kind)
+            table.add_row(p.receipt_code, kind, Money(p.amount_fen).figures(),
+                          PaymentMethod(p.method).label,
+                          f"{p.created_at.astimezone(zone):%m-%d %H:%M}",
+                          names.get(p.cashier_id, ""), note, key=p.receipt_code)
+        self.query_one("#fee-trail-title", Static).update(
+            f"收费记录 {len(card.history)} 条" if card.history else "尚无收费记录")
+
+    # -- the form --
+
+    def _paint_method(self) -> None:
+        from models.services.payments import REFERENCE_LABELS
+
+        t = Text("收款方式  ")
+        for i, m in enumerate(METHODS, 1):
+            style = "bold reverse" if m is self.method else "dim"
+            t.append(f" {i} {m.label} ", style=style)
+            t.append(" ")
+        t.append(" F2 切换", style="dim")
+        self.query_one("#fee-methods", Static).update(t)
+        cash = self.method is PaymentMethod.cash
+        self.query_one("#row-tendered").display = cash
+        self.query_one("#row-reference").display = not cash
+        if not cash:
+            label = REFERENCE_LABELS[self.method]
+            self.query_one("#reference-label", Static).update(label)
+            self.query_one("#reference", Input).placeholder = f"必填：{label}"
+
+    def _focus_first(self) -> None:
+        self.query_one("#tendered" if self.method is PaymentMethod.cash else "#reference",
+                       Input).focus()
+
+    def action_method(self, step: int) -> None:
+        if self.card is None or not self.card.payable or self.busy:
+            return
+        self.method = METHODS[(METHODS.index(self.method) + step) % len(METHODS)]
+        self._paint_method()
+        self._focus_first()
+
+    @on(Input.Changed, "#tendered")
+    def _change(self, event: Input.Changed) -> None:
+        out = self.query_one("#fee-change", Static)
+        text = event.value.strip()
+        if not text or self.card is None or self.card.fee is None:
+            out.update("")
+            return
+        try:
+            given = Money.parse(text)
+        except DomainError as exc:
+            out.update(Text(exc.message, style="red"))
+            return
+        due = self.card.fee.amount
+        if given < due:
+            out.update(Text(f"少 {(due - given).figures()} 元", style="bold red"))
+        else:
+            out.update(Text(f"找零 {(given - due).figures()} 元", style="bold"))
+
+    @on(Input.Submitted, "#tendered, #reference, #fiscal")
+    def _submitted(self) -> None:
+        self.action_take()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        actor = self.desk.actor
+        card = self.card
+        if action in ("take", "method", "method_back"):
+            return card is not None and card.payable
+        if action in ("void", "refund"):
+            return actor is not None and card is not None and card.paid is not None and \
+                actor.can(Action.payment_void if action == "void" else Action.payment_refund)
+        if action == "reprint":
+            return actor is not None and card is not None and card.paid is not None and \
+                actor.can(Action.receipt_reprint)
+        return True
+
+    # -- taking the fee --
+
+    def action_take(self) -> None:
+        if self.busy or self.card is None or not self.card.payable:
+            return
+        tendered = self.query_one("#tendered", Input).value.strip() \
+            if self.method is PaymentMethod.cash else ""
+        reference = self.query_one("#reference", Input).value.strip() \
+            if self.method is not PaymentMethod.cash else ""
+        fiscal = self.query_one("#fiscal", Input).value.strip()
+        try:
+            given = Money.parse(tendered) if tendered else None
+        except DomainError as exc:
+            self.notify(exc.message, severity="error", timeout=6, markup=False)
+            self.query_one("#tendered", Input).focus()
+            return
+        self.busy = True
+        self.problem = ""
+        self.query_one("#fee-state", Static).update("正在收费……")
+        self.run_payment(self.method, given, reference, fiscal, self.key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
+    def run_payment(self, method: PaymentMethod, given: Money | None, reference: str,
+                    fiscal: str, key: str) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.payments import take_payment
+        from tui.printing import queue_receipt, receipt_job_of, render_receipt_job
+
+        desk = self.desk
+        assert desk.engine is not None and desk.actor is not None and desk.printers is not None
+        assert self.card is not None
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                p = take_payment(session, desk.actor, c, self.card.dossier_id, method=method,
+                                 reference=reference, fiscal_receipt_no=fiscal, tendered=given,
+                                 idempotency_key=key, now=desk.clock())
+                # the same confirmation again (a retry): its receipt job is already there
+                job_id = receipt_job_of(session, p) or queue_receipt(session, desk.actor,
+                                                                     desk.printers, p)
+            preview = render_receipt_job(desk.engine, desk.printers, job_id)
+        except DomainError as exc:
+            self.app.call_from_thread(self._pay_failed, exc.message)
+            return
+        change = f"，找零 {(given - Money(p.amount_fen)).figures()} 元" if given is not None else ""
+        title = (f"已收费 {Money(p.amount_fen).figures()} 元（{Money(p.amount_fen).capitals()}），"
+                 f"收据号 {p.receipt_code}{change}")
+        self.app.call_from_thread(self._done, title, "缴费凭证", job_id, preview)
+
+    def worker_failed(self, name: str) -> None:
+        self.busy = False
+
+    def _pay_failed(self, message: str) -> None:
+        self.busy = False
+        self.problem = message
+        self.query_one("#fee-state", Static).update(Text(message, style="bold red"))
+        self.notify(message, severity="error", timeout=10, markup=False)
+        self.load()  # e.g. another desk took it meanwhile: show what is true now
+
+    def _done(self, title: str, what: str, job_id: int, preview: str) -> None:
+        self.busy = False
+        if self.app.screen is not self:  # the desk moved on (logged out): say it, print it
+            self.app.notify(title, timeout=15, markup=False)
+            self.desk.print_job(job_id)
+            return
+        self.app.switch_screen(DoneScreen(title, what, job_id, preview))
+
+    # -- a lead's corrections, and reprints --
+
+    def action_void(self) -> None:
+        if self.busy or self.card is None or self.card.paid is None:
+            return
+        paid = self.card.paid
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self.busy = True
+                self.problem = ""
+                self.run_void(paid.receipt_code, *result)
+
+        self.app.push_screen(VoidScreen(paid.receipt_code, Money(paid.amount_fen)), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
+    def run_void(self, receipt_code: str, reason: str, note: str) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.payments import void_payment
+        from tui.printing import queue_receipt, render_receipt_job
+
+        desk = self.desk
+        assert desk.engine is not None and desk.actor is not None and desk.printers is not None
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                v = void_payment(session, desk.actor, c, receipt_code, reason=reason, note=note,
+                                 now=desk.clock())
+                job_id = queue_receipt(session, desk.actor, desk.printers, v)
+            preview = render_receipt_job(desk.engine, desk.printers, job_id)
+        except DomainError as exc:
+            self.app.call_from_thread(self._pay_failed, exc.message)
+            return
+        title = (f"已作废收据 {receipt_code}（作废单 {v.receipt_code}）：原收据号不再使用，"
+                 "档案回到待缴费")
+        self.app.call_from_thread(self._done, title, "作废单", job_id, preview)
+
+    def action_refund(self) -> None:
+        if self.busy or self.card is None or self.card.paid is None:
+            return
+        paid = self.card.paid
+        left = Money(paid.amount_fen) - self.card.refunded
+
+        def chosen(result: tuple[Money, str, str] | None) -> None:
+            if result is not None:
+                self.busy = True
+                self.problem = ""
+                self.run_refund(paid.receipt_code, *result)
+
+        self.app.push_screen(RefundScreen(paid.receipt_code, left), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
+    def run_refund(self, receipt_code: str, amount: Money, reason: str, note: str) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.payments import refund_payment
+        from tui.printing import queue_receipt, render_receipt_job
+
+        desk = self.desk
+        assert desk.engine is not None and desk.actor is not None and desk.printers is not None
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                r = refund_payment(session, desk.actor, c, receipt_code, amount=amount,
+                                   reason=reason, note=note, method=PaymentMethod.cash,
+                                   now=desk.clock())
+                job_id = queue_receipt(session, desk.actor, desk.printers, r)
+            preview = render_receipt_job(desk.engine, desk.printers, job_id)
+        except DomainError as exc:
+            self.app.call_from_thread(self._pay_failed, exc.message)
+            return
+        title = f"已退费 {amount.figures()} 元（{amount.capitals()}），退费单 {r.receipt_code}"
+        self.app.call_from_thread(self._done, title, "退费单", job_id, preview)
+
+    def action_reprint(self) -> None:
+        if self.busy or self.card is None or self.card.paid is None:
+            return
+        self.busy = True
+        self.run_reprint(self.card.paid.receipt_code)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
+    def run_reprint(self, receipt_code: str) -> None:
+        from models.db import session_scope
+        from printers.document import layout
+        from printers.preview import render_text
+        from tui.printing import reprint
+        from tui.records import record_document
+
+        desk = self.desk
+        assert desk.engine is not None and desk.actor is not None and desk.printers is not None
+        try:
+            with session_scope(desk.engine) as session:
+                job = reprint(session, desk.actor, desk.printers, "receipt", receipt_code)
+                doc = record_document(session, "receipt", receipt_code=receipt_code,
+                                      reprint=job.copy_no)
+                preview = render_text(layout(doc, desk.printers.config("receipt").width))
+                job_id, n = job.id or 0, job.copy_no
+        except DomainError as exc:
+            self.app.call_from_thread(self._pay_failed, exc.message)
+            return
+        self.app.call_from_thread(self._done, f"重印缴费凭证 {receipt_code}（重印 {n}）",
+                                  "缴费凭证（重印）", job_id, preview)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _names(session: Any, card: FeeCard) -> dict[int, str]:
+    from models.services.users import shown_name
+
+    return {uid: shown_name(session, uid) for uid in {p.cashier_id for p in card.history}}
+
+
+# ---- modals -----------------------------------------------------------------------------------
+
+
+class VoidScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
+    """作废 (lead): a reason from the list and a note, both required."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, receipt_code: str, amount: Money) -> None:
+        super().__init__()
+        self.receipt_code = receipt_code
+        self.amount = amount
+
+    def compose(self) -> ComposeResult:
+        from models.services.payments import VOID_REASONS
+
+        with Vertical(classes="dialog"):
+            yield Static(f"作废收据 {self.receipt_code}（{self.amount.figures()} 元）：原收据号作废后"
+                         "不再使用", classes="dialog-title")
+            yield OptionList(*[Option(text, id=key) for key, text in VOID_REASONS.items()],
+                             id="void-reasons")
+            yield Input(placeholder="说明（必填，记入审计并打印在作废单上）", id="void-note",
+                        max_length=500)
+            yield Static("↑↓ 选原因 · Tab 到说明 · Enter 作废 · Esc 取消", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#void-reasons", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#void-reasons")
+    def _to_note(self) -> None:
+        self.query_one("#void-note", Input).focus()
+
+    @on(Input.Submitted, "#void-note")
+    def _done(self) -> None:
+        options = self.query_one("#void-reasons", OptionList)
+        index = options.highlighted
+        note = self.query_one("#void-note", Input).value.strip()
+        if index is None:
+            options.focus()
+            return
+        if not note:
+            self.notify("作废须写明说明", severity="error", timeout=4)
+            return
+        self.dismiss((options.get_option_at_index(index).id or "other", note))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RefundScreen(WorkerGuard, ModalScreen[tuple[Money, str, str] | None]):
+    """退费 (lead): how much (never more than is left), why, and a note."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, receipt_code: str, left: Money) -> None:
+        super().__init__()
+        self.receipt_code = receipt_code
+        self.left = left
+
+    def compose(self) -> ComposeResult:
+        from models.services.payments import REFUND_REASONS
+
+        with Vertical(classes="dialog"):
+            yield Static(f"退费：收据 {self.receipt_code}，最多可退 {self.left.figures()} 元（现金退还）",
+                         classes="dialog-title")
+            yield Input(value=self.left.figures(), id="refund-amount", max_length=12)
+            yield OptionList(*[Option(text, id=key) for key, text in REFUND_REASONS.items()],
+                             id="refund-reasons")
+            yield Input(placeholder="说明（必填，记入审计并打印在退费单上）", id="refund-note",
+                        max_length=500)
+            yield Static("金额 → Enter → ↑↓ 选原因 → Enter → 说明 → Enter 退费 · Esc 取消",
+                         classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#refund-reasons", OptionList).highlighted = 0
+        box = self.query_one("#refund-amount", Input)
+        box.focus()
+        box.select_all()
+
+    @on(Input.Submitted, "#refund-amount")
+    def _to_reasons(self) -> None:
+        self.query_one("#refund-reasons", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#refund-reasons")
+    def _to_note(self) -> None:
+        self.query_one("#refund-note", Input).focus()
+
+    @on(Input.Submitted, "#refund-note")
+    def _done(self) -> None:
+        try:
+            amount = Money.parse(self.query_one("#refund-amount", Input).value)
+        except DomainError as exc:
+            self.notify(exc.message, severity="error", timeout=5, markup=False)
+            self.query_one("#refund-amount", Input).focus()
+            return
+        if amount.fen <= 0 or amount > self.left:
+            self.notify(f"退费金额应在 0.01 至 {self.left.figures()} 元之间", severity="error",
+                        timeout=5)
+            self.query_one("#refund-amount", Input).focus()
+            return
+        options = self.query_one("#refund-reasons", OptionList)
+        index = options.highlighted
+        note = self.query_one("#refund-note", Input).value.strip()
+        if index is None:
+            options.focus()
+            return
+        if not note:
+            self.notify("退费须写明说明", severity="error", timeout=4)
+            return
+        self.dismiss((amount, options.get_option_at_index(index).id or "other", note))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DoneScreen(WorkerGuard, Screen[None]):
+    """What was done, the slip's preview and whether it printed; Enter for the next one."""
+
+    BINDINGS = [Binding("enter,escape", "next", "下一位", id="done.next", priority=True)]
+    # An Enter this soon after the outcome appeared is the confirming Enter bouncing (or typed
+    # twice), not a decision to move on: the cashier gets to see the change and the receipt.
+    SETTLE = 0.6
+
+    def __init__(self, title: str, what: str, job_id: int, preview: str) -> None:
+        super().__init__()
+        self.shown_at = time.monotonic()
+        self.title_text = title
+        self.what = what
+        self.job_id = job_id
+        self.preview = preview
+        self.status = "正在打印……"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.title_text, style="bold"), id="status-line")
+        yield Static("", id="outcome-jobs")
+        yield Static(f"【{self.what}预览】", id="outcome-kind")
+        with VerticalScroll(id="outcome-preview"):
+            yield Static(Text(self.preview, no_wrap=True, overflow="crop"), id="outcome-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._paint()
+        _desk(self).print_job(self.job_id, on_done=partial(self._printed), quiet=True)
+
+    def _printed(self) -> None:
+        status, error = _desk(self).job_outcomes.pop(self.job_id, ("failed", ""))
+        self.status = "已打印" if status == "sent" else f"打印失败：{error}（F8 重试）"
+        if self.is_attached:
+            self._paint()
+
+    def _paint(self) -> None:
+        self.query_one("#outcome-jobs", Static).update(Text(f"{self.what}：{self.status}"))
+
+    def action_next(self) -> None:
+        if time.monotonic() - self.shown_at < self.SETTLE:
+            return
+        _desk(self).back_to_counter()
