@@ -340,8 +340,9 @@ def bench_search(quick: bool, workdir: Path) -> list[Figure]:
 
 
 def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
-    """Through Pilot on the real app: a scan's burst → the card on screen, and F9 (accept) →
-    the label job saved and the outcome on screen, over n online records."""
+    """Through Pilot on the real app: a scan's burst → the card on screen, F9 (accept) → the
+    label job saved and the outcome on screen, over n online records; then a cashier's scan of
+    an envelope label → the dossier's fee on screen."""
     import asyncio
     import datetime as dt
     import importlib
@@ -358,9 +359,11 @@ def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
     from models.permissions import SYSTEM
     from models.services.campaigns import get_campaign
     from models.services.intake import accept, load_card
+    from models.services.payments import fee_card, find_dossier
     from models.services.users import add_user, authenticate
     from models.vocab import Role
     from tui.app import make_app
+    from tui.screens.fees import FeeScreen
     from tui.screens.intake import CardScreen, OutcomeScreen
 
     n = 20_000 if quick else 200_000
@@ -369,22 +372,37 @@ def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
     at = dt.datetime(2021, 9, 27, 3, 0, tzinfo=dt.UTC)  # inside 000's paper window
     with session_scope(engine) as s:
         add_user(s, SYSTEM, username="clerk", role=Role.clerk, password="clerk123")
+        add_user(s, SYSTEM, username="cashier", role=Role.cashier, password="cashier123")
     with session_scope(engine) as s:
         actor = authenticate(s, "clerk", "clerk123", desk="bench")
+        cashier = authenticate(s, "cashier", "cashier123", desk="bench")
         c = get_campaign(s, "bz-vocational-2021")
         free = list(s.exec(select(OnlineRecord).where(
             OnlineRecord.status == "通过形式审核",
             col(OnlineRecord.id).not_in(select(Dossier.online_record_id))).limit(20_000)))
     rnd = random.Random(5)
-    picked = rnd.sample(free, scans + accepts * 2)
-    to_scan, to_accept, for_baseline = (picked[:scans], picked[scans:scans + accepts],
-                                        picked[scans + accepts:])
+    picked = rnd.sample(free, scans * 2 + accepts * 2)
+    to_scan, to_accept, for_baseline, to_pay = (
+        picked[:scans], picked[scans:scans + accepts],
+        picked[scans + accepts:scans + accepts * 2], picked[scans + accepts * 2:])
+    # the dossiers the cashier scans: accepted at the counter beforehand (their labels' numbers)
+    from models.services.intake import ItemCheck, applicable_items
 
-    async def drive() -> tuple[list[float], list[float]]:
+    pay_codes: list[str] = []
+    with session_scope(engine) as s:
+        items = load_card(s, actor, c, record_id=to_pay[0].id, now=at).items
+        for rec in to_pay:
+            checks = {i.key: ItemCheck.complete(i)
+                      for i in applicable_items(items, rec.track, rec.level, [])}
+            pay_codes.append(accept(s, actor, c, rec.id or 0, checks=checks,
+                                    now=at).dossier_code or "")
+
+    async def drive() -> tuple[list[float], list[float], list[float]]:
         app = make_app(DeskConfig(database_url="unused", desk="bench"), engine=engine)
         app.clock = lambda: at
         scan_t: list[float] = []
         accept_t: list[float] = []
+        fee_t: list[float] = []
         async with app.run_test(size=(80, 24)) as pilot:
             async def until(cond, what: str = "") -> float:  # type: ignore[no-untyped-def]
                 deadline = time.perf_counter() + 10
@@ -407,7 +425,7 @@ def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
 
             def paint(screen, renderable):  # type: ignore[no-untyped-def]
                 display(screen, renderable)
-                if isinstance(screen, CardScreen) and screen.card is not None:
+                if isinstance(screen, (CardScreen, FeeScreen)) and screen.card is not None:
                     painted.append(time.perf_counter())
 
             app._display = paint  # type: ignore[method-assign]
@@ -442,9 +460,33 @@ def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
                 await asyncio.gather(*(w.wait() for w in list(app.workers)),
                                      return_exceptions=True)
                 app.back_to_counter()
-        return scan_t, accept_t
 
-    scan_t, accept_t = asyncio.run(drive())
+            # the fee desk: the cashier scans an envelope label → the fee on screen
+            app.log_out()
+            await pilot.pause(0.05)
+            app.logged_in(cashier)
+            await pilot.pause(0.05)
+            for code in pay_codes:
+                await pilot.pause(0.05)
+                painted.clear()
+                t0 = time.perf_counter()
+                for ch in code:
+                    app.post_message(events.Key(ch, ch))
+                app.post_message(events.Key("enter", "\r"))
+                await until(lambda code=code: isinstance(app.screen, FeeScreen)  # type: ignore[misc]
+                            and app.screen.card is not None
+                            and app.screen.card.dossier_code == code and bool(painted),
+                            f"the fee of {code}")
+                fee_t.append(painted[0] - t0)
+        return scan_t, accept_t, fee_t
+
+    scan_t, accept_t, fee_t = asyncio.run(drive())
+    base_fee = []
+    for code in pay_codes:
+        with session_scope(engine, readonly=True) as s:
+            t0 = time.perf_counter()
+            fee_card(s, c, find_dossier(s, c, code))
+            base_fee.append(time.perf_counter() - t0)
     # baselines: the same work through the services alone, no screen
     base_scan, base_accept = [], []
     for rec in to_scan:
@@ -477,6 +519,11 @@ def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
                f"{ms(statistics.median(base_accept))} accept service alone, no printing",
                f"{statistics.median(accept_t) / statistics.median(base_accept):.1f}", "ms",
                ok=(p95(accept_t) <= 0.100) if full else None),
+        Figure(f"scan a label → fee on screen, cashier ({len(fee_t)} dossiers, Pilot, SQLite)",
+               "p95 ≤ 50 ms" if full else "—",
+               f"{ms(statistics.median(fee_t))} (p95 {ms(p95(fee_t))})",
+               f"{ms(p95(base_fee))} p95 fee_card alone", f"{p95(fee_t) / p95(base_fee):.1f}",
+               "ms", ok=(p95(fee_t) <= 0.050) if full else None),
     ]
 
 

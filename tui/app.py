@@ -28,6 +28,7 @@ from models.vocab import Role
 
 if TYPE_CHECKING:
     from tui.printing import DeskPrinters
+    from tui.screens.fees import FeeScreen
     from tui.screens.intake import CardScreen
 
 
@@ -120,6 +121,7 @@ class DeskApp(WorkerGuard, App[None]):
         # unfinished checklists, per (campaign, record): kept when a scan or Esc leaves a card
         self.drafts: dict[tuple[str, int], tuple[dict[str, Any], set[str]]] = {}
         self._card_screen: CardScreen | None = None
+        self._fee_screen: FeeScreen | None = None
         self.job_outcomes: dict[int, tuple[str, str]] = {}  # job id → (status, error)
         self.clock: Callable[[], dt.datetime] = utcnow  # tests fix it; services take ``now``
 
@@ -209,23 +211,28 @@ class DeskApp(WorkerGuard, App[None]):
             self.push_screen(card)
 
     def open_fee(self, *, dossier_id: int | None = None, query: str | None = None) -> None:
-        """Show a dossier's fee on top of the fee desk: modals, an earlier fee and its outcome
-        are closed first (never one whose payment is under way)."""
+        """Show a dossier's fee on top of the fee desk: modals and an earlier outcome are closed
+        first (never while a payment is under way). One fee screen, composed once and reused,
+        as the card is: a scan only refills it."""
         from tui.screens.fees import DoneScreen, FeeScreen
 
         if self.actor is None:
             return
-        busy = next((s for s in self.screen_stack if isinstance(s, FeeScreen) and s.busy), None)
-        if busy is not None:
+        fee = self._fee_screen
+        if fee is not None and fee.busy:
             self.notify("正在收费，请等这一笔完成后再扫下一份", severity="warning", timeout=4)
             return
-        while isinstance(self.screen, (ModalScreen, FeeScreen, DoneScreen)) \
-                and len(self.screen_stack) > 2:
+        if fee is None:
+            fee = self._fee_screen = FeeScreen()
+            self.install_screen(fee, "fee")
+        fee.open(dossier_id=dossier_id, query=query)  # the lookup starts before the switch
+        while isinstance(self.screen, (ModalScreen, DoneScreen)) and len(self.screen_stack) > 2:
             if isinstance(self.screen, ModalScreen):
                 self.screen.dismiss(None)
             else:
                 self.pop_screen()
-        self.push_screen(FeeScreen(dossier_id=dossier_id, query=query))
+        if self.screen is not fee:
+            self.push_screen(fee)
 
     def _screen_binds(self, key: str) -> bool:
         """Does the current screen bind ``key`` itself (e.g. Tab to cycle its previews)?"""
@@ -403,6 +410,9 @@ class DeskApp(WorkerGuard, App[None]):
             card, self._card_screen = self._card_screen, None
             card.done = True  # its checklist is not a draft any more: drafts were cleared
             self.call_after_refresh(self._drop_screen, card)
+        if self._fee_screen is not None:  # and a new fee screen
+            fee, self._fee_screen = self._fee_screen, None
+            self.call_after_refresh(self._drop_screen, fee)
 
     def _drop_screen(self, screen: Screen[Any]) -> None:
         if screen not in self.screen_stack:

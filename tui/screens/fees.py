@@ -169,15 +169,39 @@ class FeeScreen(WorkerGuard, Screen[None]):
         Binding("f5", "reload", "刷新", id="fee.reload", show=False),
     ]
 
-    def __init__(self, *, dossier_id: int | None = None, query: str | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.dossier_id = dossier_id
-        self.query_text = query
+        self.dossier_id: int | None = None
+        self.query_text: str | None = None
         self.card: FeeCard | None = None
         self.method = PaymentMethod.cash
         self.key = ""  # the idempotency key of this opened fee: one confirmation, one payment
         self.busy = False
         self.problem = ""  # why the last attempt was refused: stays shown until the next one
+        self.generation = 0  # which open() a lookup belongs to: a late answer is not shown
+
+    def open(self, *, dossier_id: int | None = None, query: str | None = None) -> None:
+        """Show another dossier on this (one, reused) screen: nothing of the one shown can be
+        acted on from here on, and the lookup starts at once, before the switch."""
+        self.dossier_id, self.query_text = dossier_id, query
+        self.card, self.key, self.problem, self.busy = None, "", "", False
+        self.method = PaymentMethod.cash
+        self.generation += 1
+        if self.is_mounted:
+            for box in ("#tendered", "#reference", "#fiscal"):
+                self.query_one(box, Input).value = ""
+            self.query_one("#status-line", Static).update("正在读取……")
+            self.load()
+            # blank the previous dossier only if the lookup is slow (spares a repaint)
+            self.set_timer(0.03, partial(self._blank, self.generation))
+
+    def _blank(self, gen: int) -> None:
+        if gen != self.generation or self.card is not None:
+            return
+        for wid in ("#fee-person", "#fee-amount", "#fee-state", "#fee-trail-title"):
+            self.query_one(wid, Static).update("")
+        self.query_one("#fee-form").display = False
+        self.query_one("#fee-trail", DataTable).clear()
 
     @property
     def desk(self) -> DeskApp:
@@ -214,7 +238,8 @@ class FeeScreen(WorkerGuard, Screen[None]):
             table.add_column(label, width=width)
         self.query_one("#fee-form").display = False
         self._paint_method()
-        self.load()
+        if self.dossier_id is not None or self.query_text is not None:
+            self.load()
 
     # -- loading --
 
@@ -227,28 +252,34 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
         desk = self.desk
         assert desk.engine is not None
+        gen, dossier_id, query = self.generation, self.dossier_id, self.query_text
         try:
             with session_scope(desk.engine, readonly=True) as session:
                 c = get_campaign(session, desk.campaign_code or "")
-                if self.dossier_id is not None:
-                    d = session.get(Dossier, self.dossier_id)
+                if dossier_id is not None:
+                    d = session.get(Dossier, dossier_id)
                     if d is None or d.campaign_id != c.id:
                         raise InvalidInput("本批次没有这份档案", code="payment.no_such_dossier")
                 else:
-                    d = find_dossier(session, c, self.query_text or "")
+                    d = find_dossier(session, c, query or "")
                 card = fee_card(session, c, d)
                 names = _names(session, card)
                 zone = c.zone
         except DomainError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
+            self.app.call_from_thread(self._failed, exc.message, gen)
             return
-        self.app.call_from_thread(self._show, card, names, zone)
+        self.app.call_from_thread(self._show, card, names, zone, gen)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, gen: int) -> None:
+        if gen != self.generation:
+            return  # another dossier was opened meanwhile
+        self._blank(gen)
         self.query_one("#status-line", Static).update("未能打开")
         self.query_one("#fee-person", Static).update(Text(message, style="bold red"))
 
-    def _show(self, card: FeeCard, names: dict[int, str], zone: Any) -> None:
+    def _show(self, card: FeeCard, names: dict[int, str], zone: Any, gen: int) -> None:
+        if gen != self.generation:
+            return  # another dossier was opened meanwhile
         fresh = self.card is None or self.card.dossier_id != card.dossier_id
         if fresh:
             self.problem = ""
