@@ -240,7 +240,8 @@ def queue_receipt(session: Session, actor: Actor, printers: DeskPrinters,
     job is saved in the payment's transaction (a receipt job never exists without its payment,
     and a payment never without its job), its bytes are rendered after the commit
     (``render_receipt_job``). Returns the job's id."""
-    printers.config("receipt")  # a desk without a receipt printer is told before it takes money
+    profile_for(printers.config("receipt"))  # no receipt printer, or its font gone: said before
+    # the money is taken
     document = {"payment": "receipt", "void": "void", "refund": "refund"}[payment.kind]
     return queue_unrendered(session, actor, document=document,
                             printer="receipt", campaign_id=payment.campaign_id,

@@ -351,8 +351,11 @@ def _row_amount(row: list[object], cols: _Columns) -> int:
         debit = parse_amount(_cell(row, f.get("debit")))
         if credit and debit:
             raise _RowError("row.both_amounts", "同一行既有收入金额又有支出金额")
+        if credit and credit < 0:  # a reversal (冲正) written as a negative income: not a fee
+            raise _RowError("row.negative_credit",
+                            f"收入金额为负数（{Money(credit)} 元，可能是冲正）：未作为收入导入")
         if credit:
-            return abs(credit)
+            return credit
         if debit:
             return -abs(debit)
         if "amount" not in f:
@@ -880,6 +883,10 @@ def confirm_line(session: Session, actor: Actor, campaign: Campaign, line_id: in
                            reference=reference, idempotency_key=idempotency_key, now=now)
     if payment.reference != reference:  # the key had made another payment of this dossier
         raise Conflict("该确认码已用于另一笔收费", code="bank.key_reused")
+    if payment.amount_fen != line.amount_fen:  # the fee changed since it was compared above
+        raise Conflict(f"流水金额 {Money(line.amount_fen)} 元与实收评审费 "
+                       f"{Money(payment.amount_fen)} 元不符：收费标准刚被修改，请刷新后再确认",
+                       code="bank.amount_mismatch")
     assert actor.user_id is not None and payment.id is not None
     session.add(BankMatch(line_id=line_id, attempt=attempts, payment_id=payment.id,
                           confirmed_by=actor.user_id, confirmed_at=now))

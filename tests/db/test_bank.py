@@ -510,3 +510,16 @@ def test_two_desks_confirming_one_line_make_one_payment(engine: Engine, tmp_path
     with session_scope(engine, readonly=True) as s:
         assert len(s.exec(select(BankMatch)).all()) == 1
         assert len(s.exec(select(Payment).where(Payment.dossier_id == d.id)).all()) == 1
+
+
+def test_a_negative_income_is_not_imported_as_a_fee(session: Session, desk: Office,
+                                                   tmp_path: Path) -> None:
+    """A reversal (冲正) written as −380.00 in the income column is reported, never income."""
+    path = _csv(tmp_path / "reversal.csv", [*TITLE, HEADER,
+                _line("2021-09-27", "380.00", "张伟", "评审费", "ZJ21S00002", "S1"),
+                _line("2021-09-28", "-380.00", "张伟", "冲正", "ZJ21S00002", "S2")])
+    s = import_statement(session, desk.actor(Role.cashier), desk.campaign, path)
+    assert s.credits == 1 and [k.code for k in s.skipped] == ["row.negative_credit"]
+    assert "冲正" in s.skipped[0].reason
+    amounts = sorted(r.amount_fen for r in session.exec(select(BankLine)))
+    assert amounts == [38000]

@@ -145,12 +145,20 @@ async def test_transfer_needs_its_reference_and_bad_input_is_one_chinese_line(
         await _keys(pilot, "f2")  # 银行转账: the reference is asked for
         assert app.focused is fee.query_one("#reference", Input)
         assert "银行流水号" in _text(fee, "#reference-label")
-        await _keys(pilot, "enter")
+        await _keys(pilot, "f9")
         assert await _until(pilot, lambda: "须填写银行流水号" in _text(fee, "#fee-state"))
+        fee.query_one("#reference", Input).focus()
         assert _payments(engine) == []
+        other = _queued(engine)[3]  # the next applicant's label scanned into the field
+        scan(app, other)
+        await pilot.pause(0.3)
+        assert _payments(engine) == [] and isinstance(app.screen, FeeScreen)  # not taken
+        assert app.focused is fee.query_one("#fiscal", Input)  # Enter there only moved on
+        await _keys(pilot, "shift+tab")
+        fee.query_one("#reference", Input).value = ""
         for ch in "BK20211009001":
             await pilot.press(ch)
-        await _keys(pilot, "enter")
+        await _keys(pilot, "enter", "f9")
         await _done(app, pilot)
         (p,) = _payments(engine)
         assert p.method == "transfer" and p.reference == "BK20211009001"

@@ -9,6 +9,7 @@ candidates and waits for a choice; a line whose amount is not the fee is never c
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,7 +88,7 @@ class BankScreen(WorkerGuard, Screen[None]):
                 table.add_column(label, width=width)
         else:
             for label, width in (("行", 4), ("日期", 5), ("金额", 9), ("付款人", 12),
-                                 ("状态", 10), ("建议/说明", 34)):
+                                 ("状态", 10), ("建议/说明", 26)):
                 table.add_column(label, width=width)
 
     def action_focus_file(self) -> None:
@@ -276,11 +277,13 @@ class BankScreen(WorkerGuard, Screen[None]):
                 pay = confirm_line(session, desk.actor, c, line_id, dossier_id,
                                    idempotency_key=key, now=desk.clock())
                 job_id = queue_receipt(session, desk.actor, desk.printers, pay)
-            render_receipt_job(desk.engine, desk.printers, job_id)
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             self.app.call_from_thread(self.load)
             return
+        # the payment is in: a rendering fault is a print fault (F8), not a refusal
+        with contextlib.suppress(DomainError):
+            render_receipt_job(desk.engine, desk.printers, job_id)
         self.app.call_from_thread(self._confirmed, pay.receipt_code, job_id)
 
     def _confirmed(self, receipt_code: str, job_id: int) -> None:
@@ -349,7 +352,9 @@ class ConfirmMatchScreen(WorkerGuard, ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         options = self.query_one("#match-candidates", OptionList)
-        options.highlighted = 0
+        # one candidate: Enter confirms it; several: nobody is chosen until the cashier moves
+        # to one (a bounced Enter picks no one)
+        options.highlighted = 0 if len(self.candidates) == 1 else None
         options.focus()
 
     @on(OptionList.OptionSelected, "#match-candidates")

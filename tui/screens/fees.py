@@ -73,7 +73,7 @@ class CashierScreen(WorkerGuard, Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#queue", DataTable)
         for label, width in (("受理编号", 11), ("姓名", 16), ("申报", 12), ("应收", 8),
-                             ("工作单位", 30)):
+                             ("工作单位", 22)):
             table.add_column(label, width=width)
         self.load()
 
@@ -226,7 +226,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
             with Horizontal(classes="fee-row"):
                 yield Static("财政票据号", classes="fee-label")
                 yield Input(placeholder="如开具财政票据，填写票据号（可不填）", id="fiscal",
-                            compact=True, max_length=40, classes="takes-scans")
+                            compact=True, max_length=40)
         yield Static("", id="fee-trail-title")
         yield DataTable(id="fee-trail", cursor_type="row", zebra_stripes=False)
         yield Footer(compact=True)
@@ -399,9 +399,15 @@ class FeeScreen(WorkerGuard, Screen[None]):
         else:
             out.update(Text(f"找零 {(given - due).figures()} 元", style="bold"))
 
-    @on(Input.Submitted, "#tendered, #reference, #fiscal")
+    @on(Input.Submitted, "#tendered, #fiscal")
     def _submitted(self) -> None:
         self.action_take()
+
+    @on(Input.Submitted, "#reference")
+    def _reference_given(self) -> None:
+        # not a confirmation: a scanner's Enter after a number scanned into this field must
+        # not take the fee (it may be the next applicant's label); F9 or Enter below confirms
+        self.query_one("#fiscal", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         actor = self.desk.actor
@@ -443,7 +449,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.campaigns import get_campaign
         from models.services.payments import take_payment
-        from tui.printing import queue_receipt, receipt_job_of, render_receipt_job
+        from tui.printing import queue_receipt, receipt_job_of
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
@@ -457,10 +463,10 @@ class FeeScreen(WorkerGuard, Screen[None]):
                 # the same confirmation again (a retry): its receipt job is already there
                 job_id = receipt_job_of(session, p) or queue_receipt(session, desk.actor,
                                                                      desk.printers, p)
-            preview = render_receipt_job(desk.engine, desk.printers, job_id)
         except DomainError as exc:
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
+        preview = _preview(desk, job_id)  # the money is in: a rendering fault is a print fault
         change = f"，找零 {(given - Money(p.amount_fen)).figures()} 元" if given is not None else ""
         title = (f"已收费 {Money(p.amount_fen).figures()} 元（{Money(p.amount_fen).capitals()}），"
                  f"收据号 {p.receipt_code}{change}")
@@ -504,7 +510,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.campaigns import get_campaign
         from models.services.payments import void_payment
-        from tui.printing import queue_receipt, render_receipt_job
+        from tui.printing import queue_receipt
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
@@ -514,10 +520,10 @@ class FeeScreen(WorkerGuard, Screen[None]):
                 v = void_payment(session, desk.actor, c, receipt_code, reason=reason, note=note,
                                  now=desk.clock())
                 job_id = queue_receipt(session, desk.actor, desk.printers, v)
-            preview = render_receipt_job(desk.engine, desk.printers, job_id)
         except DomainError as exc:
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
+        preview = _preview(desk, job_id)
         title = (f"已作废收据 {receipt_code}（作废单 {v.receipt_code}）：原收据号不再使用，"
                  "档案回到待缴费")
         self.app.call_from_thread(self._done, title, "作废单", job_id, preview)
@@ -541,7 +547,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.campaigns import get_campaign
         from models.services.payments import refund_payment
-        from tui.printing import queue_receipt, render_receipt_job
+        from tui.printing import queue_receipt
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
@@ -552,10 +558,10 @@ class FeeScreen(WorkerGuard, Screen[None]):
                                    reason=reason, note=note, method=PaymentMethod.cash,
                                    now=desk.clock())
                 job_id = queue_receipt(session, desk.actor, desk.printers, r)
-            preview = render_receipt_job(desk.engine, desk.printers, job_id)
         except DomainError as exc:
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
+        preview = _preview(desk, job_id)
         title = f"已退费 {amount.figures()} 元（{amount.capitals()}），退费单 {r.receipt_code}"
         self.app.call_from_thread(self._done, title, "退费单", job_id, preview)
 
@@ -592,7 +598,22 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.load()
 
     def action_back(self) -> None:
+        if self.busy:  # the outcome (or the refusal) is shown here: wait for it
+            self.notify("正在办理，请稍候", timeout=3)
+            return
         self.app.pop_screen()
+
+
+def _preview(desk: DeskApp, job_id: int) -> str:
+    """The slip's bytes and preview, after the commit. A fault here (a font gone missing) does
+    not undo what was recorded: the outcome says so and the job is printed or retried (F8)."""
+    from tui.printing import render_receipt_job
+
+    assert desk.engine is not None and desk.printers is not None
+    try:
+        return render_receipt_job(desk.engine, desk.printers, job_id)
+    except DomainError as exc:
+        return f"（已记录，但未能生成预览：{exc.message}；打印任务 {job_id} 可按 F8 重试）"
 
 
 def _names(session: Any, card: FeeCard) -> dict[int, str]:
