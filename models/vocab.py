@@ -152,6 +152,10 @@ class PaymentKind(StrEnum):
     void = "void"
     refund = "refund"
 
+    @property
+    def label(self) -> str:
+        return {"payment": "缴费", "void": "作废", "refund": "退费"}[self.value]
+
 
 class PaymentMethod(StrEnum):
     cash = "cash"  # 现金

@@ -66,6 +66,11 @@ class WorkerGuard:
         """Override to leave a busy state after a failed worker."""
 
 
+def desk_of(screen: Screen[Any]) -> DeskApp:
+    """The desk app a screen belongs to (typed)."""
+    return screen.app  # type: ignore[return-value]
+
+
 class Refocus(Message):
     """Sent to the screen a card returns to: put the cursor where the next scan or name goes."""
 
@@ -188,13 +193,13 @@ class DeskApp(WorkerGuard, App[None]):
         """Show an applicant's card on top of the counter: modals are closed, an open card is
         closed with its unfinished checklist kept as a draft. A cashier's scan (and anyone's at
         the fee desk) opens the fee instead."""
-        from tui.screens.fees import CashierScreen, DoneScreen, FeeScreen
-        from tui.screens.intake import CardScreen, OutcomeScreen
+        from tui.screens.fees import CashierScreen, FeeScreen
+        from tui.screens.intake import CardScreen
 
         if self.actor is None:
             return
         if query is not None and (self.actor.role is Role.cashier or any(
-                isinstance(s, (CashierScreen, FeeScreen, DoneScreen)) for s in self.screen_stack)):
+                isinstance(s, (CashierScreen, FeeScreen)) for s in self.screen_stack)):
             self.open_fee(query=query)
             return
         card = self._card_screen
@@ -202,19 +207,13 @@ class DeskApp(WorkerGuard, App[None]):
             card = self._card_screen = CardScreen()
             self.install_screen(card, "card")
         card.open(record_id=record_id, query=query)  # the lookup starts before the switch
-        while isinstance(self.screen, (ModalScreen, OutcomeScreen)) and len(self.screen_stack) > 1:
-            if isinstance(self.screen, ModalScreen):
-                self.screen.dismiss(None)
-            else:
-                self.pop_screen()
-        if self.screen is not card:
-            self.push_screen(card)
+        self._bring_up(card, keep=1)
 
     def open_fee(self, *, dossier_id: int | None = None, query: str | None = None) -> None:
         """Show a dossier's fee on top of the fee desk: modals and an earlier outcome are closed
         first (never while a payment is under way). One fee screen, composed once and reused,
         as the card is: a scan only refills it."""
-        from tui.screens.fees import DoneScreen, FeeScreen
+        from tui.screens.fees import FeeScreen
 
         if self.actor is None:
             return
@@ -226,13 +225,27 @@ class DeskApp(WorkerGuard, App[None]):
             fee = self._fee_screen = FeeScreen()
             self.install_screen(fee, "fee")
         fee.open(dossier_id=dossier_id, query=query)  # the lookup starts before the switch
-        while isinstance(self.screen, (ModalScreen, DoneScreen)) and len(self.screen_stack) > 2:
+        self._bring_up(fee, keep=2)
+
+    def _bring_up(self, screen: Screen[Any], *, keep: int) -> None:
+        """Put a (reused) screen on top: modals are dismissed and an outcome is left, never
+        below ``keep`` screens (the home screen, the desk's own list)."""
+        from tui.screens.outcome import OutcomeScreen
+
+        while isinstance(self.screen, (ModalScreen, OutcomeScreen)) \
+                and len(self.screen_stack) > keep:
             if isinstance(self.screen, ModalScreen):
                 self.screen.dismiss(None)
             else:
                 self.pop_screen()
-        if self.screen is not fee:
-            self.push_screen(fee)
+        if self.screen is not screen:
+            self.push_screen(screen)
+
+    def who(self) -> str:
+        """``收费员 cashier · 1号窗口``: who is at this desk, for the screens' status lines."""
+        actor = self.actor
+        return f"{actor.role.label} {actor.username} · {self.config.desk}" if actor \
+            else self.config.desk
 
     def _screen_binds(self, key: str) -> bool:
         """Does the current screen bind ``key`` itself (e.g. Tab to cycle its previews)?"""

@@ -112,67 +112,53 @@ def _parts(session: Session, dossier: Dossier) -> tuple[Campaign, OnlineRecord]:
     return c, rec
 
 
-def receipt_data(session: Session, payment: Payment, *, reprint: int = 0) -> ReceiptData:
-    if payment.kind != PaymentKind.payment.value:
-        raise InvalidInput(f"{payment.receipt_code} 不是缴费记录，没有缴费凭证", code="print.not_a_payment")
-    # one query for the dossier, the applicant, the office and the cashier: a receipt is
-    # rendered for every payment
-    dossier, rec, c, cashier = session.exec(
-        select(Dossier, OnlineRecord, Campaign, User)
-        .join(OnlineRecord, col(OnlineRecord.id) == Dossier.online_record_id)
-        .join(Campaign, col(Campaign.id) == Dossier.campaign_id)
-        .join(User, col(User.id) == payment.cashier_id)
-        .where(Dossier.id == payment.dossier_id)).one()
-    return receipt_data_of(payment, dossier, rec, c, cashier, reprint=reprint)
-
-
-def receipt_data_of(payment: Payment, dossier: Dossier, rec: OnlineRecord, c: Campaign,
-                    cashier: User, *, reprint: int = 0) -> ReceiptData:
-    return ReceiptData(
-        office=office_of(c), receipt_code=payment.receipt_code,
-        dossier_code=dossier.dossier_code or "", issued_at=payment.created_at,
-        applicant=applicant_of(rec, dossier), amount=Money(payment.amount_fen),
-        method=PaymentMethod(payment.method).label, reference=payment.reference,
-        fiscal_receipt_no=payment.fiscal_receipt_no,
-        tendered=Money(payment.tendered_fen) if payment.tendered_fen is not None else None,
-        cashier=cashier.display_name or cashier.username, desk=payment.desk, reprint=reprint,
-    )
-
-
 _J, _P, _D = PrintJob.__table__, Payment.__table__, Dossier.__table__  # type: ignore[attr-defined]
 _R, _C, _U = OnlineRecord.__table__, Campaign.__table__, User.__table__  # type: ignore[attr-defined]
-# A receipt job with everything its receipt shows, in one row (plain columns, no ORM objects:
-# it is read once per payment, right after it)
+# Everything a receipt shows, in one row of plain columns (no ORM objects): a receipt is
+# rendered for every payment, right after it, and for every reprint.
+_RECEIPT_COLUMNS = (
+    _P.c.receipt_code, _P.c.created_at, _P.c.amount_fen, _P.c.method, _P.c.reference,
+    _P.c.fiscal_receipt_no, _P.c.tendered_fen, _P.c.desk, _D.c.dossier_code, _D.c.track,
+    _D.c.level, _R.c.name, _R.c.id_number, _R.c.unit, _R.c.series, _R.c.specialty,
+    _C.c.committee, (_C.c.office + _C.c.room).label("place"), _C.c.contacts, _C.c.timezone,
+    _U.c.display_name, _U.c.username)
+_RECEIPT_FROM = (_P.join(_D, _D.c.id == _P.c.dossier_id)
+                 .join(_R, _R.c.id == _D.c.online_record_id)
+                 .join(_C, _C.c.id == _D.c.campaign_id).join(_U, _U.c.id == _P.c.cashier_id))
+_RECEIPT = sa_select(*_RECEIPT_COLUMNS).select_from(_RECEIPT_FROM) \
+    .where(_P.c.id == bindparam("payment"))
+# a receipt job (locked: its bytes are stored once) with its receipt's row
 _RECEIPT_JOB = (
     sa_select(_J.c.id, _J.c.document, _J.c.printer, _J.c.payload_sha256, _J.c.requested_by_id,
-              _J.c.campaign_id, _J.c.copy_no, _J.c.desk.label("job_desk"),
-              _P.c.receipt_code, _P.c.created_at, _P.c.amount_fen, _P.c.method, _P.c.reference,
-              _P.c.fiscal_receipt_no, _P.c.tendered_fen, _P.c.desk, _P.c.kind,
-              _D.c.dossier_code, _D.c.track, _D.c.level,
-              _R.c.name, _R.c.id_number, _R.c.unit, _R.c.series, _R.c.specialty,
-              _C.c.committee, (_C.c.office + _C.c.room).label("place"), _C.c.contacts,
-              _C.c.timezone,
-              _U.c.display_name, _U.c.username)
-    .select_from(_J.join(_P, _P.c.id == _J.c.payment_id).join(_D, _D.c.id == _P.c.dossier_id)
-                 .join(_R, _R.c.id == _D.c.online_record_id).join(_C, _C.c.id == _D.c.campaign_id)
-                 .join(_U, _U.c.id == _P.c.cashier_id))
+              _J.c.campaign_id, _J.c.copy_no, _J.c.desk.label("job_desk"), *_RECEIPT_COLUMNS)
+    .select_from(_J.join(_RECEIPT_FROM, _P.c.id == _J.c.payment_id))
     .where(_J.c.id == bindparam("job")).with_for_update(of=_J))
 
 
-def receipt_job(session: Session, job_id: int) -> tuple[Any, ReceiptData | None]:
-    """A receipt job's row (locked) and its receipt's data (None for a void slip's job)."""
-    row = session.connection().execute(_RECEIPT_JOB, {"job": job_id}).first()
-    if row is None:
-        raise NotFound(f"没有编号为 {job_id} 的缴费打印任务", code="print.not_found")
-    if row.document != "receipt":
-        return row, None
-    return row, ReceiptData(
+def _receipt_of(row: Any, reprint: int = 0) -> ReceiptData:
+    return ReceiptData(
         office=office_of(row), receipt_code=row.receipt_code, dossier_code=row.dossier_code or "",
         issued_at=row.created_at, applicant=applicant_of(row, row),
         amount=Money(row.amount_fen), method=PaymentMethod(row.method).label,
         reference=row.reference, fiscal_receipt_no=row.fiscal_receipt_no,
         tendered=Money(row.tendered_fen) if row.tendered_fen is not None else None,
-        cashier=row.display_name or row.username, desk=row.desk)
+        cashier=row.display_name or row.username, desk=row.desk, reprint=reprint)
+
+
+def receipt_data(session: Session, payment: Payment, *, reprint: int = 0) -> ReceiptData:
+    if payment.kind != PaymentKind.payment.value:
+        raise InvalidInput(f"{payment.receipt_code} 不是缴费记录，没有缴费凭证", code="print.not_a_payment")
+    return _receipt_of(session.connection().execute(_RECEIPT, {"payment": payment.id}).one(),
+                       reprint)
+
+
+def receipt_job(session: Session, job_id: int) -> tuple[Any, ReceiptData | None]:
+    """A receipt job's row (locked) and its receipt's data (None for a void or refund slip's
+    job)."""
+    row = session.connection().execute(_RECEIPT_JOB, {"job": job_id}).first()
+    if row is None:
+        raise NotFound(f"没有编号为 {job_id} 的缴费打印任务", code="print.not_found")
+    return row, _receipt_of(row) if row.document == "receipt" else None
 
 
 def void_data(session: Session, original: Payment) -> VoidData:

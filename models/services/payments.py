@@ -37,6 +37,7 @@ from models.payment import Payment
 from models.permissions import Action, Actor, require
 from models.services.campaigns import Fee, fee_for
 from models.services.numbering import allocate, format_number
+from models.services.users import shown_name
 from models.tally import DayClose
 from models.types import utcnow
 from models.vocab import DossierStatus, NumberKind, PaymentKind, PaymentMethod
@@ -187,6 +188,7 @@ class FeeCard:
     paid: Payment | None  # the live payment
     refunded: Money
     history: tuple[Payment, ...]  # every row of this dossier, oldest first
+    names: dict[int, str]  # who made each row (user id → the name shown)
 
     @property
     def payable(self) -> bool:
@@ -212,7 +214,8 @@ def fee_card(session: Session, campaign: Campaign, dossier: Dossier) -> FeeCard:
         name=rec.name, id_last4=rec.id_number[-4:], unit=rec.unit, track=dossier.track,
         level=dossier.level, fee=fee, fee_problem=problem, paid=paid,
         refunded=Money(refunded_fen(session, paid.id or 0)) if paid else Money(0),
-        history=history)
+        history=history,
+        names={uid: shown_name(session, uid) for uid in {p.cashier_id for p in history}})
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,7 +395,7 @@ def _original(session: Session, campaign: Campaign, receipt_code: str) -> Paymen
     if p is None:
         raise NotFound(f"本批次没有收据号为“{code}”的缴费记录", code="payment.not_found")
     if p.kind != PaymentKind.payment.value:
-        raise InvalidInput(f"{code} 是{'作废' if p.kind == 'void' else '退费'}记录，不是缴费收据",
+        raise InvalidInput(f"{code} 是{PaymentKind(p.kind).label}记录，不是缴费收据",
                            code="payment.not_a_payment")
     # lock the dossier: a void, a refund and a new payment of one dossier happen one at a time
     _lock_dossier(session, campaign, p.dossier_id)

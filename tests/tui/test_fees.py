@@ -6,8 +6,6 @@ no fee desk; every refusal is one Chinese line."""
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
@@ -16,12 +14,13 @@ from models.db import session_scope
 from models.dossier import Dossier
 from models.payment import Payment
 from models.printjob import PrintJob
-from tests.tui.test_intake import _keys, scan
+from tests.tui.test_intake import _keys, leave_outcome, scan
 from tests.tui.test_login_home import SIZE, _app, _login, _settle
 from tests.tui.test_print_jobs import _until
 from tui.app import DeskApp
-from tui.screens.fees import CashierScreen, DoneScreen, FeeScreen, RefundScreen, VoidScreen
+from tui.screens.fees import CashierScreen, FeeScreen, RefundScreen, VoidScreen
 from tui.screens.home import HomeScreen
+from tui.screens.outcome import OutcomeScreen
 
 
 def _queued(engine: Engine) -> list[str]:
@@ -60,19 +59,14 @@ def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
     return str(screen.query_one(selector, Static).render())
 
 
-async def _done(app: DeskApp, pilot) -> DoneScreen:  # type: ignore[no-untyped-def]
-    assert await _until(pilot, lambda: isinstance(app.screen, DoneScreen)
+async def _done(app: DeskApp, pilot) -> OutcomeScreen:  # type: ignore[no-untyped-def]
+    assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen)
                         and "正在打印" not in _text(app.screen, "#outcome-jobs"), 8)
-    assert isinstance(app.screen, DoneScreen)
+    assert isinstance(app.screen, OutcomeScreen)
     return app.screen
 
 
-async def _next(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Enter on the outcome, once it has settled (an Enter at once is taken as a bounce)."""
-    assert isinstance(app.screen, DoneScreen)
-    await pilot.pause(max(0.0, DoneScreen.SETTLE - (time.monotonic() - app.screen.shown_at)))
-    await _keys(pilot, "enter")
-    assert await _until(pilot, lambda: not isinstance(app.screen, DoneScreen))
+_next = leave_outcome
 
 
 async def _pay_cash(app: DeskApp, pilot, code: str) -> None:  # type: ignore[no-untyped-def]
@@ -127,7 +121,7 @@ async def test_a_double_enter_takes_one_payment(engine: Engine) -> None:
         await pilot.press("enter", "enter", "f9")  # as fast as a finger bounces
         await _done(app, pilot)
         await pilot.press("enter")  # the bounce does not skip the receipt's outcome either
-        assert isinstance(app.screen, DoneScreen)
+        assert isinstance(app.screen, OutcomeScreen)
         assert len(_payments(engine)) == 1
 
 

@@ -66,6 +66,16 @@ async def _keys(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause(0.08)
 
 
+async def leave_outcome(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Enter on an outcome once it has settled (an Enter at once is taken as a bounce)."""
+    import time
+
+    assert isinstance(app.screen, OutcomeScreen)
+    await pilot.pause(max(0.0, OutcomeScreen.SETTLE - (time.monotonic() - app.screen.shown_at)))
+    await _keys(pilot, "enter")
+    assert await _until(pilot, lambda: not isinstance(app.screen, OutcomeScreen))
+
+
 async def _clerk_at_counter(app: DeskApp, pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
     await _settle(app, pilot)
     await _login(app, pilot, "clerk", "clerk123")
@@ -126,7 +136,7 @@ async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> N
             outcome.query_one("#outcome-jobs").render()))
         await _keys(pilot, "tab")
         assert "申报材料目录" in str(outcome.query_one("#outcome-text", Static).render())
-        await _keys(pilot, "enter")  # next applicant: back at the search box
+        await leave_outcome(app, pilot)  # next applicant: back at the search box
         assert isinstance(app.screen, IntakeScreen)
         assert app.screen.focused is app.screen.query_one("#search", Input)
         # scanning the envelope's barcode opens the same person, marked as already accepted
@@ -291,7 +301,7 @@ async def test_a_units_batch_in_order(engine: Engine) -> None:
         card = await _card(app, pilot)
         await _keys(pilot, *(["y"] * len(card.items)), "f9")
         assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
-        await _keys(pilot, "enter")
+        await leave_outcome(app, pilot)
         assert await _until(pilot, lambda: app.screen is screen and screen.roster is not roster
                             and screen.roster is not None
                             and screen.roster.counts()["accepted"] == 1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -24,21 +24,16 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.errors import DomainError
-from tui.app import WorkerGuard
+from tui.app import WorkerGuard, desk_of
 
 if TYPE_CHECKING:
     from models.services.bank import Candidate, LineProposal
     from models.services.payments import QueueLine
-    from tui.app import DeskApp
 
 STYLES = {"proposed": "bold green", "ambiguous": "bold yellow", "partial": "yellow",
           "not_accepted": "yellow", "already_paid": "dim", "unmatched": "red",
           "confirmed": "green", "dismissed": "dim"}
 CONFIRMABLE = ("proposed", "ambiguous")
-
-
-def _desk(screen: Screen[Any]) -> DeskApp:
-    return screen.app  # type: ignore[return-value]
 
 
 def _who(c: Candidate) -> str:
@@ -65,10 +60,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        desk = _desk(self)
-        actor = desk.actor
-        who = f"{actor.role.label} {actor.username}" if actor else ""
-        yield Static(f"银行流水对账 · {who} · {desk.config.desk}", id="status-line")
+        yield Static(f"银行流水对账 · {desk_of(self).who()}", id="status-line")
         yield Input(placeholder="银行流水文件路径（xlsx/csv，GB18030 亦可），Enter 导入",
                     id="bank-file")
         yield Static("正在读取……", id="bank-summary")
@@ -125,7 +117,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         from models.services.bank import import_statement
         from models.services.campaigns import get_campaign
 
-        desk = _desk(self)
+        desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None
         try:
             with session_scope(desk.engine) as session:
@@ -163,7 +155,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         from models.services.bank import proposals, unpaid_dossiers
         from models.services.campaigns import get_campaign
 
-        desk = _desk(self)
+        desk = desk_of(self)
         assert desk.engine is not None
         try:
             with session_scope(desk.engine, readonly=True) as session:
@@ -269,7 +261,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from tui.printing import queue_receipt, render_receipt_job
 
-        desk = _desk(self)
+        desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
             with session_scope(desk.engine) as session:
@@ -288,7 +280,7 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     def _confirmed(self, receipt_code: str, job_id: int) -> None:
         self.busy = False
-        _desk(self).print_job(job_id)
+        desk_of(self).print_job(job_id)
         self.load(f"已确认银行转账，收据号 {receipt_code}，缴费凭证正在打印")
 
     def action_dismiss_line(self) -> None:
@@ -309,7 +301,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         from models.services.bank import dismiss_line
         from models.services.campaigns import get_campaign
 
-        desk = _desk(self)
+        desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None
         try:
             with session_scope(desk.engine) as session:

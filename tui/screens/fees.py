@@ -9,14 +9,13 @@ to a receipt afterwards (void, refund, reprint).
   takes the fee. Each opened fee has one idempotency key: a double Enter, or a retry after an
   error, never makes a second payment.
 - ``VoidScreen`` / ``RefundScreen``: a lead's reason from the list plus a note.
-- ``DoneScreen``: what was done, the slip's preview and its printing status.
+- the outcome (``tui.screens.outcome``): what was done, the slip's preview and its printing.
 
 Every rule is the service's (``models.services.payments``); every database and printer call
 runs in a worker; every error is one Chinese line."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -34,21 +33,13 @@ from models.errors import DomainError, InvalidInput
 from models.money import Money
 from models.permissions import Action
 from models.vocab import PaymentKind, PaymentMethod
-from tui.app import Refocus, WorkerGuard
+from tui.app import Refocus, WorkerGuard, desk_of
 
 if TYPE_CHECKING:
     from models.services.payments import FeeCard, QueueLine
     from tui.app import DeskApp
 
 METHODS = list(PaymentMethod)
-KIND_LABELS = {PaymentKind.payment.value: "缴费", PaymentKind.void.value: "作废",
-               PaymentKind.refund.value: "退费"}
-
-
-def _desk(screen: Screen[Any]) -> DeskApp:
-    return screen.app  # type: ignore[return-value]
-
-
 class CashierScreen(WorkerGuard, Screen[None]):
     """收费台: the queue of accepted, unpaid dossiers; scan or pick to open one."""
 
@@ -61,10 +52,7 @@ class CashierScreen(WorkerGuard, Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        desk = _desk(self)
-        actor = desk.actor
-        who = f"{actor.role.label} {actor.username}" if actor else ""
-        yield Static(f"收费台 · {who} · {desk.config.desk}", id="status-line")
+        yield Static(f"收费台 · {desk_of(self).who()}", id="status-line")
         yield Input(placeholder="扫描档案袋条码，或输入受理编号 / 身份证号", id="pay-search")
         yield Static("待缴费：正在读取……", id="queue-title")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
@@ -79,7 +67,7 @@ class CashierScreen(WorkerGuard, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "bank":
-            actor = _desk(self).actor
+            actor = desk_of(self).actor
             return actor is not None and actor.can(Action.bank_match)
         return True
 
@@ -114,7 +102,7 @@ class CashierScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import fee_rules, get_campaign
         from models.services.payments import cashier_queue
 
-        desk = _desk(self)
+        desk = desk_of(self)
         assert desk.engine is not None
         try:
             with session_scope(desk.engine, readonly=True) as session:
@@ -146,12 +134,12 @@ class CashierScreen(WorkerGuard, Screen[None]):
         if not text:
             self.query_one("#queue", DataTable).focus()
             return
-        _desk(self).open_fee(query=text)
+        desk_of(self).open_fee(query=text)
 
     @on(DataTable.RowSelected, "#queue")
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            _desk(self).open_fee(dossier_id=int(event.row_key.value))
+            desk_of(self).open_fee(dossier_id=int(event.row_key.value))
 
 
 class FeeScreen(WorkerGuard, Screen[None]):
@@ -205,7 +193,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     @property
     def desk(self) -> DeskApp:
-        return _desk(self)
+        return desk_of(self)
 
     def compose(self) -> ComposeResult:
         yield Static("正在读取……", id="status-line")
@@ -263,12 +251,11 @@ class FeeScreen(WorkerGuard, Screen[None]):
                 else:
                     d = find_dossier(session, c, query or "")
                 card = fee_card(session, c, d)
-                names = _names(session, card)
                 zone = c.zone
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message, gen)
             return
-        self.app.call_from_thread(self._show, card, names, zone, gen)
+        self.app.call_from_thread(self._show, card, zone, gen)
 
     def _failed(self, message: str, gen: int) -> None:
         if gen != self.generation:
@@ -277,7 +264,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.query_one("#status-line", Static).update("未能打开")
         self.query_one("#fee-person", Static).update(Text(message, style="bold red"))
 
-    def _show(self, card: FeeCard, names: dict[int, str], zone: Any, gen: int) -> None:
+    def _show(self, card: FeeCard, zone: Any, gen: int) -> None:
         if gen != self.generation:
             return  # another dossier was opened meanwhile
         fresh = self.card is None or self.card.dossier_id != card.dossier_id
@@ -287,10 +274,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.dossier_id = card.dossier_id
         if fresh or not self.key:
             self.key = f"{self.desk.config.desk}-{uuid.uuid4().hex[:24]}"
-        actor = self.desk.actor
-        who = f"{actor.role.label} {actor.username}" if actor else ""
-        self.query_one("#status-line", Static).update(
-            f"收费 · {card.name} · {who} · {self.desk.config.desk}")
+        self.query_one("#status-line", Static).update(f"收费 · {card.name} · {self.desk.who()}")
         person = Text()
         person.append(card.name, style="bold")
         person.append(f"  身份证 …{card.id_last4}  受理编号 ")
@@ -319,7 +303,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
             state.append(("\n" if state else "") + self.problem, style="bold red")
         self.query_one("#fee-state", Static).update(state)
         self.query_one("#fee-form").display = card.payable
-        self._trail(card, names, zone)
+        self._trail(card, zone)
         self.refresh_bindings()
         if card.payable:
             self._paint_method()
@@ -327,7 +311,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         else:
             self.query_one("#fee-trail", DataTable).focus()
 
-    def _trail(self, card: FeeCard, names: dict[int, str], zone: Any) -> None:
+    def _trail(self, card: FeeCard, zone: Any) -> None:
         from models.services.payments import REFUND_REASONS, VOID_REASONS
 
         table = self.query_one("#fee-trail", DataTable)
@@ -342,11 +326,11 @@ class FeeScreen(WorkerGuard, Screen[None]):
                 note = f"{VOID_REASONS.get(p.reason, p.reason)}：{p.note}"
             else:
                 note = f"{REFUND_REASONS.get(p.reason, p.reason)}：{p.note}"
-            kind = KIND_LABELS.get(p.kind, p.kind)
+            kind = PaymentKind(p.kind).label
             table.add_row(p.receipt_code, kind, Money(p.amount_fen).figures(),
                           PaymentMethod(p.method).label,
                           f"{p.created_at.astimezone(zone):%m-%d %H:%M}",
-                          names.get(p.cashier_id, ""), note, key=p.receipt_code)
+                          card.names.get(p.cashier_id, ""), note, key=p.receipt_code)
         self.query_one("#fee-trail-title", Static).update(
             f"收费记录 {len(card.history)} 条" if card.history else "尚无收费记录")
 
@@ -470,7 +454,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         change = f"，找零 {(given - Money(p.amount_fen)).figures()} 元" if given is not None else ""
         title = (f"已收费 {Money(p.amount_fen).figures()} 元（{Money(p.amount_fen).capitals()}），"
                  f"收据号 {p.receipt_code}{change}")
-        self.app.call_from_thread(self._done, title, "缴费凭证", job_id, preview)
+        self.app.call_from_thread(self._done, title, "receipt", job_id, preview)
 
     def worker_failed(self, name: str) -> None:
         self.busy = False
@@ -482,13 +466,16 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.notify(message, severity="error", timeout=10, markup=False)
         self.load()  # e.g. another desk took it meanwhile: show what is true now
 
-    def _done(self, title: str, what: str, job_id: int, preview: str) -> None:
+    def _done(self, title: str, kind: str, job_id: int, preview: str) -> None:
+        from tui.printing import Queued
+        from tui.screens.outcome import OutcomeScreen
+
         self.busy = False
         if self.app.screen is not self:  # the desk moved on (logged out): say it, print it
             self.app.notify(title, timeout=15, markup=False)
             self.desk.print_job(job_id)
             return
-        self.app.switch_screen(DoneScreen(title, what, job_id, preview))
+        self.app.switch_screen(OutcomeScreen(title, Queued([job_id], {kind: preview})))
 
     # -- a lead's corrections, and reprints --
 
@@ -526,7 +513,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         preview = _preview(desk, job_id)
         title = (f"已作废收据 {receipt_code}（作废单 {v.receipt_code}）：原收据号不再使用，"
                  "档案回到待缴费")
-        self.app.call_from_thread(self._done, title, "作废单", job_id, preview)
+        self.app.call_from_thread(self._done, title, "void", job_id, preview)
 
     def action_refund(self) -> None:
         if self.busy or self.card is None or self.card.paid is None:
@@ -563,7 +550,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
             return
         preview = _preview(desk, job_id)
         title = f"已退费 {amount.figures()} 元（{amount.capitals()}），退费单 {r.receipt_code}"
-        self.app.call_from_thread(self._done, title, "退费单", job_id, preview)
+        self.app.call_from_thread(self._done, title, "refund", job_id, preview)
 
     def action_reprint(self) -> None:
         if self.busy or self.card is None or self.card.paid is None:
@@ -592,7 +579,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
         self.app.call_from_thread(self._done, f"重印缴费凭证 {receipt_code}（重印 {n}）",
-                                  "缴费凭证（重印）", job_id, preview)
+                                  "receipt", job_id, preview)
 
     def action_reload(self) -> None:
         self.load()
@@ -614,12 +601,6 @@ def _preview(desk: DeskApp, job_id: int) -> str:
         return render_receipt_job(desk.engine, desk.printers, job_id)
     except DomainError as exc:
         return f"（已记录，但未能生成预览：{exc.message}；打印任务 {job_id} 可按 F8 重试）"
-
-
-def _names(session: Any, card: FeeCard) -> dict[int, str]:
-    from models.services.users import shown_name
-
-    return {uid: shown_name(session, uid) for uid in {p.cashier_id for p in card.history}}
 
 
 # ---- modals -----------------------------------------------------------------------------------
@@ -737,47 +718,3 @@ class RefundScreen(WorkerGuard, ModalScreen[tuple[Money, str, str] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class DoneScreen(WorkerGuard, Screen[None]):
-    """What was done, the slip's preview and whether it printed; Enter for the next one."""
-
-    BINDINGS = [Binding("enter,escape", "next", "下一位", id="done.next", priority=True)]
-    # An Enter this soon after the outcome appeared is the confirming Enter bouncing (or typed
-    # twice), not a decision to move on: the cashier gets to see the change and the receipt.
-    SETTLE = 0.6
-
-    def __init__(self, title: str, what: str, job_id: int, preview: str) -> None:
-        super().__init__()
-        self.shown_at = time.monotonic()
-        self.title_text = title
-        self.what = what
-        self.job_id = job_id
-        self.preview = preview
-        self.status = "正在打印……"
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text(self.title_text, style="bold"), id="status-line")
-        yield Static("", id="outcome-jobs")
-        yield Static(f"【{self.what}预览】", id="outcome-kind")
-        with VerticalScroll(id="outcome-preview"):
-            yield Static(Text(self.preview, no_wrap=True, overflow="crop"), id="outcome-text")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self._paint()
-        _desk(self).print_job(self.job_id, on_done=partial(self._printed), quiet=True)
-
-    def _printed(self) -> None:
-        status, error = _desk(self).job_outcomes.pop(self.job_id, ("failed", ""))
-        self.status = "已打印" if status == "sent" else f"打印失败：{error}（F8 重试）"
-        if self.is_attached:
-            self._paint()
-
-    def _paint(self) -> None:
-        self.query_one("#outcome-jobs", Static).update(Text(f"{self.what}：{self.status}"))
-
-    def action_next(self) -> None:
-        if time.monotonic() - self.shown_at < self.SETTLE:
-            return
-        _desk(self).back_to_counter()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -29,7 +29,8 @@ from textual.widgets.option_list import Option
 from models.errors import DomainError
 from models.permissions import Action
 from models.vocab import CONDITION_LABELS, Condition, ItemKind
-from tui.app import Refocus, WorkerGuard
+from tui.app import Refocus, WorkerGuard, desk_of
+from tui.screens.outcome import OutcomeScreen
 
 if TYPE_CHECKING:
     from models.campaign import ChecklistItem
@@ -39,10 +40,6 @@ if TYPE_CHECKING:
     from tui.printing import Queued
 
 YES, NO, UNJUDGED = "✓", "✗", "·"
-
-
-def _desk(screen: Screen[Any]) -> DeskApp:
-    return screen.app  # type: ignore[return-value]
 
 
 class IntakeScreen(WorkerGuard, Screen[None]):
@@ -56,10 +53,7 @@ class IntakeScreen(WorkerGuard, Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        desk = _desk(self)
-        actor = desk.actor
-        who = f"{actor.role.label} {actor.username}" if actor else ""
-        yield Static(f"受理台 · {who} · {desk.config.desk}", id="status-line")
+        yield Static(f"受理台 · {desk_of(self).who()}", id="status-line")
         yield Input(placeholder="扫描或输入：身份证号 / 后6位 / 受理编号 / 姓名 / 拼音 / 单位",
                     id="search")
         yield Static("扫描身份证或档案袋条码即可打开；输入后按 Enter 查找", id="search-how")
@@ -107,7 +101,7 @@ class IntakeScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from models.services.search import search
 
-        desk = _desk(self)
+        desk = desk_of(self)
         assert desk.engine is not None
         try:
             with session_scope(desk.engine, readonly=True) as session:
@@ -134,7 +128,7 @@ class IntakeScreen(WorkerGuard, Screen[None]):
                    + ("（只显示前 50 人，请输入更多内容）" if len(result.hits) >= 50 else "")
                    + "：↑↓ 选择，Enter 打开")
         if len(result.hits) == 1 and result.how in ("身份证号", "受理编号", "收据号", "告知单号"):
-            _desk(self).open_card(record_id=result.hits[0].record_id)
+            desk_of(self).open_card(record_id=result.hits[0].record_id)
             return
         table.focus()
         table.move_cursor(row=0)
@@ -142,7 +136,7 @@ class IntakeScreen(WorkerGuard, Screen[None]):
     @on(DataTable.RowSelected, "#hits")
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            _desk(self).open_card(record_id=int(event.row_key.value))
+            desk_of(self).open_card(record_id=int(event.row_key.value))
 
 
 # ---- the card and its checklist ---------------------------------------------------------------
@@ -210,7 +204,7 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     @property
     def desk(self) -> DeskApp:
-        return _desk(self)
+        return desk_of(self)
 
     def compose(self) -> ComposeResult:
         yield Static("正在读取……", id="status-line")
@@ -828,62 +822,3 @@ class ExtendWindowScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class OutcomeScreen(WorkerGuard, Screen[None]):
-    """What was decided and printed: the label (or notice) preview, each job's printing status.
-    Enter goes back for the next applicant."""
-
-    BINDINGS = [
-        Binding("enter,escape", "next", "下一位", id="outcome.next", priority=True),
-        Binding("tab", "cycle", "切换预览", id="outcome.cycle"),
-    ]
-
-    def __init__(self, title: str, queued: Queued) -> None:
-        super().__init__()
-        self.title_text = title
-        self.queued = queued
-        self.kinds = list(queued.previews)
-        self.showing = 0
-        self.status: dict[int, str] = {job: "正在打印……" for job in queued.job_ids}
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.title_text, id="status-line")
-        yield Static("", id="outcome-jobs")
-        yield Static("", id="outcome-kind")
-        with VerticalScroll(id="outcome-preview"):
-            yield Static("", id="outcome-text")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self._paint()
-        desk = _desk(self)
-        for job_id in self.queued.job_ids:
-            desk.print_job(job_id, on_done=partial(self._job_done, job_id), quiet=True)
-
-    NAMES = {"label": "档案袋标签", "materials": "材料目录", "acceptance": "受理回执",
-             "notice": "一次性告知单"}
-
-    def _job_done(self, job_id: int) -> None:
-        status, error = _desk(self).job_outcomes.pop(job_id, ("failed", ""))
-        self.status[job_id] = "已打印" if status == "sent" else f"打印失败：{error}（F8 重试）"
-        if self.is_attached:
-            self._paint()
-
-    def _paint(self) -> None:
-        parts = []
-        for (kind, job_id) in zip(self.kinds, self.queued.job_ids, strict=False):
-            parts.append(f"{self.NAMES.get(kind, kind)}：{self.status[job_id]}")
-        self.query_one("#outcome-jobs", Static).update(Text("  ".join(parts)))
-        kind = self.kinds[self.showing]
-        self.query_one("#outcome-kind", Static).update(
-            f"【{self.NAMES.get(kind, kind)}预览】" + (" Tab 切换" if len(self.kinds) > 1 else ""))
-        self.query_one("#outcome-text", Static).update(
-            Text(self.queued.previews[kind], no_wrap=True, overflow="crop"))
-
-    def action_cycle(self) -> None:
-        self.showing = (self.showing + 1) % len(self.kinds)
-        self._paint()
-
-    def action_next(self) -> None:
-        _desk(self).back_to_counter()
