@@ -216,13 +216,14 @@ class FeeScreen(WorkerGuard, Screen[None]):
                 yield Input(placeholder="如开具财政票据，填写票据号（可不填）", id="fiscal",
                             compact=True, max_length=40)
         yield Static("", id="fee-trail-title")
-        yield DataTable(id="fee-trail", cursor_type="row", zebra_stripes=False)
+        # no cell padding, one space in each width instead: the trail's 7 columns fit 80
+        yield DataTable(id="fee-trail", cursor_type="row", zebra_stripes=False, cell_padding=0)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#fee-trail", DataTable)
-        for label, width in (("收据号", 11), ("类别", 4), ("金额", 8), ("方式", 8),
-                             ("时间", 11), ("经办", 10), ("说明", 40)):
+        for label, width in (("收据号", 12), ("类别", 5), ("金额", 8), ("方式", 9),
+                             ("时间", 12), ("经办", 11), ("说明", 20)):
             table.add_column(label, width=width)
         self.query_one("#fee-form").display = False
         self._paint_method()

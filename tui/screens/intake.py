@@ -268,9 +268,7 @@ class CardScreen(WorkerGuard, Screen[None]):
                 self.checks, self.conditions = dict(draft[0]), set(draft[1])
                 self.notify("已恢复上次未完成的核对", timeout=4)
         name = p.name if p else "（不在名单）"
-        self.query_one("#status-line", Static).update(
-            f"材料核对 · {name} · {self.desk.actor.role.label if self.desk.actor else ''} "
-            f"{self.desk.config.desk}")
+        self.query_one("#status-line", Static).update(f"材料核对 · {name} · {self.desk.who()}")
         self.query_one("#card-person", Static).update(self._person_text(card))
         alerts = self.query_one("#card-alerts", Static)
         if card.alerts:
