@@ -35,6 +35,7 @@ class Dossier(SQLModel, table=True):
     accepted_by_id: int | None = Field(default=None, foreign_key="desk_user.id")
     accepted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     handed_over_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    handover_id: int | None = Field(default=None, foreign_key="handover.id", index=True)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -54,7 +55,7 @@ class DossierVisit(SQLModel, table=True):
     note: str = Field(default="", sa_type=Text)
     clerk_id: int = Field(foreign_key="desk_user.id")
     desk: str = Field(default="", sa_type=String(40))
-    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
 class ItemVerdict(SQLModel, table=True):

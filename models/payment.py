@@ -21,6 +21,9 @@ class Payment(SQLModel, table=True):
         # a payment is voided at most once
         Index("uq_payment_one_void", "original_id", unique=True,
               sqlite_where=text("kind = 'void'"), postgresql_where=text("kind = 'void'")),
+        # the day's tally reads only this index (no table rows): one range per business day
+        Index("ix_payment_day", "campaign_id", "business_date", "kind", "method", "desk",
+              "cashier_id", "track", "level", "amount_fen", "receipt_no"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -31,6 +34,9 @@ class Payment(SQLModel, table=True):
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
     original_id: int | None = Field(default=None, foreign_key="payment.id", index=True)
     amount_fen: int  # positive; the kind says which way the money went
+    # the fee's track and level when the money was taken (the tally groups by them)
+    track: str = Field(default="", sa_type=String(16), sa_column_kwargs={"server_default": ""})
+    level: str = Field(default="", sa_type=String(16), sa_column_kwargs={"server_default": ""})
     method: str = Field(sa_type=String(16))  # PaymentMethod
     reference: str = Field(default="", sa_type=String(100))
     fiscal_receipt_no: str = Field(default="", sa_type=String(60))  # 财政票据号

@@ -27,6 +27,12 @@ class Action(StrEnum):
     payment_void = "payment.void"
     payment_refund = "payment.refund"
     bank_match = "bank.match"  # import statements, confirm or set aside their lines
+    tally_view = "tally.view"  # the day view, the Z report, the campaign summary
+    day_begin = "day.begin"  # begin a desk's close: it takes no new payment
+    day_count = "day.count"  # record the blind cash count
+    day_close = "day.close"  # confirm the close: the day is locked
+    day_cancel = "day.cancel"  # take back a close that is not yet confirmed
+    handover = "dossier.handover"  # hand dossiers to the review committee
 
 
 ACTION_LABELS = {
@@ -47,6 +53,12 @@ ACTION_LABELS = {
     Action.payment_void: "作废收据",
     Action.payment_refund: "退费",
     Action.bank_match: "银行流水对账",
+    Action.tally_view: "查看日结报表和汇总",
+    Action.day_begin: "开始日结",
+    Action.day_count: "录入现金清点",
+    Action.day_close: "确认日结",
+    Action.day_cancel: "取消未确认的日结",
+    Action.handover: "向评审委员会移交材料",
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -67,6 +79,12 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.payment_void: frozenset({Role.lead}),  # money records: only the lead undoes them
     Action.payment_refund: frozenset({Role.lead}),
     Action.bank_match: frozenset({Role.cashier, Role.lead}),
+    Action.tally_view: frozenset({Role.lead}),
+    Action.day_begin: frozenset({Role.cashier, Role.lead}),
+    Action.day_count: frozenset({Role.cashier, Role.lead}),
+    Action.day_close: frozenset({Role.lead}),  # the lead confirms; the cashier counts
+    Action.day_cancel: frozenset({Role.lead}),
+    Action.handover: frozenset({Role.lead}),
 }
 
 

@@ -10,7 +10,7 @@ from models.imports import ImportBatch, OnlineChange
 from models.online import OnlineRecord
 from models.payment import Payment
 from models.printjob import PrintJob
-from models.tally import DayClose
+from models.tally import DayClose, Handover
 from models.users import User
 
 metadata = SQLModel.metadata
@@ -27,6 +27,7 @@ __all__ = [
     "Dossier",
     "DossierVisit",
     "FeeRule",
+    "Handover",
     "ImportBatch",
     "ItemVerdict",
     "NumberSequence",

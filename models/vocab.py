@@ -181,3 +181,24 @@ class PrintJobStatus(StrEnum):
 
 
 ONLINE_APPROVED = "通过形式审核"
+
+
+class DayStatus(StrEnum):
+    """A day's close, per desk or office-wide (日结)."""
+
+    closing = "closing"  # begun: the desk takes no new payment
+    counted = "counted"  # the cash is counted (blind), waiting for the lead
+    closed = "closed"  # confirmed by the lead: the day is locked
+
+    @property
+    def label(self) -> str:
+        return {"closing": "日结中（停止收费）", "counted": "已清点，待负责人确认",
+                "closed": "已日结（锁定）"}[self.value]
+
+
+# Cash is counted by denomination (fen): 100, 50, 20, 10, 5, 1 yuan; 5 and 1 jiao.
+DENOMINATIONS: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
+
+
+def denomination_label(fen: int) -> str:
+    return f"{fen // 100} 元" if fen >= 100 else f"{fen // 10} 角"

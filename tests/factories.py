@@ -86,7 +86,8 @@ def office(session: Session) -> Office:
     p = Payment(campaign_id=c.id, receipt_no=1, receipt_code="ZJ21F00001", kind="payment",
                 dossier_id=d.id, amount_fen=38000, method="cash", tendered_fen=40000,
                 fiscal_receipt_no="65010221000123", cashier_id=users[Role.cashier].id,
-                desk="1号窗口", business_date=AT.date(), created_at=AT)
+                desk="1号窗口", business_date=AT.date(), created_at=AT, track="评审",
+                level="中级")
     session.add(p)
     # the rows above hold number 1 of each kind: the counter goes on from 2
     session.execute(update(NumberSequence).where(col(NumberSequence.campaign_id) == c.id)

@@ -259,7 +259,7 @@ def _new_row(session: Session, campaign: Campaign, actor: Actor, **values: objec
     row.update(campaign_id=campaign.id or 0, receipt_no=n,
                receipt_code=format_number(campaign.receipt_prefix, n), cashier_id=actor.user_id,
                desk=actor.desk, reference="", fiscal_receipt_no="", reason="", note="",
-               attempt=0, original_id=None)
+               attempt=0, original_id=None, track="", level="")
     row.update(values)
     pid = session.connection().execute(_INSERT_PAYMENT, row).scalar_one()
     p = Payment(id=pid, **row)
@@ -378,7 +378,7 @@ def take_payment(
                  fiscal_receipt_no=fiscal,
                  tendered_fen=tendered.fen if tendered is not None else None,
                  business_date=day, idempotency_key=key, attempt=int(row.payments),
-                 created_at=now)
+                 track=d.track, level=d.level, created_at=now)
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
                  action=str(Action.payment_take), entity="payment", entity_id=p.receipt_code,
                  campaign_id=campaign.id, desk=actor.desk, at=now,
@@ -437,7 +437,7 @@ def void_payment(session: Session, actor: Actor, campaign: Campaign, receipt_cod
     check_day_open(session, campaign, day, actor.desk)
     v = _new_row(session, campaign, actor, kind=PaymentKind.void.value, dossier_id=p.dossier_id,
                  original_id=p.id, amount_fen=p.amount_fen, method=p.method, reason=reason,
-                 note=note, business_date=day, created_at=now)
+                 note=note, business_date=day, track=p.track, level=p.level, created_at=now)
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
                  action=str(Action.payment_void), entity="payment", entity_id=p.receipt_code,
                  campaign_id=campaign.id, desk=actor.desk,
@@ -470,7 +470,8 @@ def refund_payment(session: Session, actor: Actor, campaign: Campaign, receipt_c
     check_day_open(session, campaign, day, actor.desk)
     r = _new_row(session, campaign, actor, kind=PaymentKind.refund.value, dossier_id=p.dossier_id,
                  original_id=p.id, amount_fen=amount.fen, method=m.value, reference=ref,
-                 reason=reason, note=note, business_date=day, created_at=now)
+                 reason=reason, note=note, business_date=day, track=p.track, level=p.level,
+                 created_at=now)
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
                  action=str(Action.payment_refund), entity="payment", entity_id=p.receipt_code,
                  campaign_id=campaign.id, desk=actor.desk,
