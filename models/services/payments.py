@@ -125,7 +125,7 @@ def check_day_open(session: Session, campaign: Campaign, day: dt.date, desk: str
             where = "本窗口" if r.desk else "全办"
             raise PaymentRefused(f"{day:%Y-%m-%d} {where}已日结，不能再收费、作废或退费；"
                                  "更正请在下一个营业日办理", code="day.closed")
-        if r.status == "closing":
+        if r.status in ("closing", "counted"):  # begun, not yet confirmed
             raise PaymentRefused(f"{'本窗口' if r.desk else '全办'}已开始 {day:%Y-%m-%d} 日结，"
                                  "不能再收费（如需继续收费，请负责人取消日结）",
                                  code="day.closing")
@@ -398,7 +398,10 @@ def _original(session: Session, campaign: Campaign, receipt_code: str) -> Paymen
         raise InvalidInput(f"{code} 是{PaymentKind(p.kind).label}记录，不是缴费收据",
                            code="payment.not_a_payment")
     # lock the dossier: a void, a refund and a new payment of one dossier happen one at a time
-    _lock_dossier(session, campaign, p.dossier_id)
+    d = _lock_dossier(session, campaign, p.dossier_id)
+    if d.status == DossierStatus.handed_over.value:
+        raise PaymentRefused(f"档案 {d.dossier_code} 已移交评审委员会，收费记录不能再作废或退费",
+                             code="payment.handed_over")
     return p
 
 
