@@ -151,3 +151,7 @@ class TallyData:
     lead: str = ""
     closed: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    by_cashier: tuple[TallyLine, ...] = ()
+    pieces: tuple[tuple[str, int], ...] = ()  # the cash count: (面额, 张数)
+    checks: tuple[tuple[str, Money, Money], ...] = ()  # (method, expected, counted)
+    visits: int = 0  # dossiers brought to the counter (each check)

@@ -12,7 +12,9 @@ def day_tally(d: TallyData) -> Document:
     doc.add(Text(d.office.committee, align="center"),
             Title("日结报表" if d.closed else "日结报表（未结）"),
             Text(f"{d.business_date:%Y-%m-%d}  {d.desk or '全办公室'}", align="center"), Rule())
-    doc.add(Rows((("受理", f"{d.dossiers_accepted} 份"), ("退回补正", f"{d.dossiers_returned} 份"),
+    visits = (("报送", f"{d.visits} 次"),) if d.visits else ()
+    doc.add(Rows((*visits, ("受理", f"{d.dossiers_accepted} 份"),
+                  ("退回补正", f"{d.dossiers_returned} 份"),
                   ("收据号", d.receipt_range or "无"), ("断号检查", d.gaps))), Rule())
 
     def table(title: str, lines: tuple) -> None:  # type: ignore[type-arg]
@@ -23,6 +25,8 @@ def day_tally(d: TallyData) -> Document:
 
     table("按缴费方式", d.by_method)
     table("按申报类型与级别", d.by_fee)
+    if d.by_cashier:
+        table("按收费员", d.by_cashier)
     if d.voids:
         table("作废与退费", d.voids)
     doc.add(Rule())
@@ -31,6 +35,15 @@ def day_tally(d: TallyData) -> Document:
         diff = d.cash_counted - d.cash_expected
         cash += [("清点现金", f"￥{d.cash_counted.grouped()}"), ("差额", f"￥{diff.grouped()}")]
     doc.add(Rows(tuple(cash)))
+    if d.pieces:
+        doc.add(Text("现金清点", bold=True))
+        doc.add(Table(("面额", "张数"), tuple((label, str(n)) for label, n in d.pieces),
+                      widths=(6, 6), aligns=("left", "right")))
+    if d.checks:
+        doc.add(Text("应有与清点", bold=True))
+        doc.add(Table(("方式", "应有", "清点"),
+                      tuple((m, e.grouped(), c.grouped()) for m, e, c in d.checks),
+                      widths=(4, 4, 4), aligns=("left", "right", "right")))
     if d.note:
         doc.add(Text(f"说明：{d.note}"))
     doc.add(Rule(), Rows((("负责人", d.lead), ("打印时间", local(d.printed_at, d.office.timezone)))))

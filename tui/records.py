@@ -22,9 +22,17 @@ from models.online import OnlineRecord
 from models.payment import Payment
 from models.printjob import PrintJob
 from models.services.campaigns import fee_for, window_status
+from models.services.tally import DayView, Line, counted_cash
 from models.services.users import shown_name
 from models.users import User
-from models.vocab import DossierStatus, ItemKind, PaymentKind, PaymentMethod
+from models.vocab import (
+    DayStatus,
+    DossierStatus,
+    ItemKind,
+    PaymentKind,
+    PaymentMethod,
+    denomination_label,
+)
 from printers.data import (
     Applicant,
     Deficiency,
@@ -34,6 +42,8 @@ from printers.data import (
     Office,
     ReceiptData,
     RefundData,
+    TallyData,
+    TallyLine,
     VoidData,
 )
 from printers.document import Document
@@ -309,3 +319,34 @@ def record_document(session: Session, kind: str, *, receipt_code: str | None = N
                 "acceptance": acceptance_slip}[kind](data)
     raise InvalidInput(f"“{kind}”不能按记录打印（可按记录打印：receipt void label materials "
                        "acceptance notice）", code="print.bad_kind")
+
+
+def tally_data(session: Session, campaign: Campaign, view: DayView, *,
+               printed_at: dt.datetime | None = None) -> TallyData:
+    """The Z report of a day view, with its close's count when there is one."""
+    close = view.close_of()
+    counted = close.counted if close is not None and close.counted else None
+    expected = view.expected()
+
+    def lines(xs: tuple[Line, ...]) -> tuple[TallyLine, ...]:
+        return tuple(TallyLine(x.label, x.count, Money(x.net_fen)) for x in xs)
+
+    voids = tuple(TallyLine(f"{PaymentKind(c.kind).label} {c.code}←{c.original_code}"
+                            + ("" if c.original_date == view.day else f"（{c.original_date:%m-%d}）"),
+                            1, Money(c.fen)) for c in view.corrections)
+    lead = shown_name(session, close.closed_by_id) if close is not None else ""
+    return TallyData(
+        office=office_of(campaign), business_date=view.day, desk=view.desk,
+        printed_at=printed_at or dt.datetime.now(dt.UTC), visits=view.visits,
+        dossiers_accepted=view.accepted, dossiers_returned=view.returned,
+        by_method=lines(view.by_method), by_fee=lines(view.by_fee),
+        by_cashier=lines(view.by_cashier), voids=voids,
+        receipt_range=view.receipts.range_text, gaps=view.receipts.gap_text,
+        cash_expected=Money(expected[PaymentMethod.cash.value]),
+        cash_counted=Money(int(counted["methods"]["cash"])) if counted else None,
+        pieces=tuple((denomination_label(d), n) for d, n in counted_cash(close).items())
+        if counted and close is not None else (),
+        checks=tuple((m.label, Money(expected[m.value]), Money(int(counted["methods"][m.value])))
+                     for m in PaymentMethod if m != PaymentMethod.cash) if counted else (),
+        note=close.note if close is not None else "", lead=lead,
+        closed=close is not None and close.status == DayStatus.closed.value)

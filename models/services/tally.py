@@ -469,7 +469,7 @@ def parse_count(cash: Mapping[int, int | str], others: Mapping[str, str | Money]
     return Count(cash=pieces, others=amounts)
 
 
-def _close_row(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
+def find_close(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
                lock: bool = False) -> DayClose | None:
     stmt = select(DayClose).where(DayClose.campaign_id == campaign.id,
                                   DayClose.business_date == day, DayClose.desk == desk)
@@ -495,11 +495,11 @@ def begin_close(session: Session, actor: Actor, campaign: Campaign, day: dt.date
     desk = _check_desk(actor, desk)
     if day > today(campaign, now):
         raise InvalidInput(f"{day:%Y-%m-%d} 还未到，不能日结", code="day.future")
-    existing = _close_row(session, campaign, day, desk)
+    existing = find_close(session, campaign, day, desk)
     if existing is not None:
         raise DayRefused(f"{day:%Y-%m-%d} {desk_label(desk)}{DayStatus(existing.status).label}",
                          code="day.already_begun")
-    office = _close_row(session, campaign, day, OFFICE)
+    office = find_close(session, campaign, day, OFFICE)
     if office is not None and office.status == DayStatus.closed.value:
         raise DayRefused(f"{day:%Y-%m-%d} 全办公室已日结", code="day.closed")
     assert actor.user_id is not None
@@ -545,7 +545,7 @@ def record_count(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
     now = now or utcnow()
     desk = _check_desk(actor, desk)
     note = _clean_note(note)
-    row = _close_row(session, campaign, day, desk, lock=True)
+    row = find_close(session, campaign, day, desk, lock=True)
     if row is None:
         raise DayRefused(f"请先开始 {day:%Y-%m-%d} {desk_label(desk)}的日结（停止收费后再清点）",
                          code="day.not_begun")
@@ -583,7 +583,7 @@ def confirm_close(session: Session, actor: Actor, campaign: Campaign, day: dt.da
     session.exec(select(NumberSequence).where(
         NumberSequence.campaign_id == campaign.id,
         NumberSequence.kind == NumberKind.receipt.value).with_for_update()).first()
-    row = _close_row(session, campaign, day, desk, lock=True)
+    row = find_close(session, campaign, day, desk, lock=True)
     if row is None:
         raise NotFound(f"{day:%Y-%m-%d} {desk_label(desk)}没有进行中的日结", code="day.not_begun")
     if row.status == DayStatus.closed.value:
@@ -626,7 +626,7 @@ def cancel_close(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
     reason = _clean_note(reason)
     if not reason:
         raise InvalidInput("取消日结须写明原因", code="day.reason_required")
-    row = _close_row(session, campaign, day, desk, lock=True)
+    row = find_close(session, campaign, day, desk, lock=True)
     if row is None:
         raise NotFound(f"{day:%Y-%m-%d} {desk_label(desk)}没有进行中的日结", code="day.not_begun")
     if row.status == DayStatus.closed.value:
@@ -658,7 +658,7 @@ def counted_cash(close: DayClose) -> dict[int, int]:
 # Export
 
 
-def day_view_xlsx(path: Path, view: DayView, *, names: Mapping[int, str] | None = None) -> Path:
+def day_view_xlsx(path: Path, view: DayView) -> Path:
     """The Z report as a workbook: 概况, the breakdowns, the corrections and the count."""
     def money(fen: int) -> float:
         return fen / 100

@@ -140,7 +140,7 @@ def _count(cash_fen: int, **others: str) -> object:
 
 
 def test_desk_close_blind_count_lock_and_next_day_correction(session: Session) -> None:
-    o, rows = _the_day(session)
+    o, _ = _the_day(session)
     cashier, lead = o.actor(Role.cashier), o.actor(Role.lead)
     begin_close(session, cashier, o.campaign, DAY, desk="1号窗口", now=LATER)
     d5 = accepted(session, o, n=5)
