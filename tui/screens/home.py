@@ -39,6 +39,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
         Binding("f5", "refresh", "刷新", id="home.refresh"),
         Binding("f4", "counter", "受理台", id="home.counter"),
         Binding("f7", "fees", "收费台", id="home.fees"),
+        Binding("f6", "day_close", "日结", id="home.day"),
         Binding("f2", "import_list", "导入名单", id="home.import"),
         Binding("f3", "reconcile", "纸质核对", id="home.reconcile"),
     ]
@@ -51,7 +52,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
             return actor is not None and actor.role is Role.lead
         if action == "counter":
             return actor is not None and actor.role in (Role.clerk, Role.lead)
-        if action == "fees":
+        if action in ("fees", "day_close"):
             return actor is not None and actor.role in (Role.cashier, Role.lead)
         return True
 
@@ -64,6 +65,14 @@ class HomeScreen(WorkerGuard, Screen[None]):
         from tui.screens.fees import CashierScreen
 
         self.app.push_screen(CashierScreen())
+
+    def action_day_close(self) -> None:
+        """日结: the lead's day view; a cashier counts the cash of their own desk."""
+        from tui.screens.tally import CountScreen, DayScreen
+
+        actor = self.desk.actor
+        assert actor is not None
+        self.app.push_screen(DayScreen() if actor.role is Role.lead else CountScreen())
 
     def action_import_list(self) -> None:
         from tui.screens.lead import ImportScreen

@@ -1,0 +1,616 @@
+"""日结: the lead's day view (figures, charts, the close's state) and the blind cash count.
+
+DayScreen (lead, F6 on the home screen): ←/→ another day, D another desk (全办公室 first), 1 the
+day's figures, 2 the charts of the day and of the campaign so far; F2 begin the close, F3 count
+the cash, F9 confirm (a difference asks for a note), F10 cancel a close that is not confirmed,
+P print the Z report, E export it (xlsx).
+
+CountScreen (a cashier's F6 for their own desk, or the lead's F3): F2 begins the close when it
+is not begun (the desk stops taking payments); then the pieces of each denomination and the
+other methods' totals are typed without the expected figures on screen (a blind count), F9
+records them, and only then the comparison is shown. Every figure comes from the services;
+every change is theirs (permission-checked, audited, one transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual_plotext import PlotextPlot
+
+from models.errors import DomainError
+from models.money import Money
+from models.vocab import DENOMINATIONS, DayStatus, PaymentMethod, Role, denomination_label
+from tui.app import WorkerGuard, desk_of
+
+if TYPE_CHECKING:
+    from models.services.tally import CountResult, DayFigures, DayView
+    from tui.app import DeskApp
+
+
+def _money(fen: int) -> str:
+    return Money(fen).grouped()
+
+
+def breakdown(title: str, lines: Any, total: Any = None) -> Table:
+    t = Table(title=title, title_justify="left", title_style="bold", box=None, pad_edge=False,
+              padding=(0, 1), expand=False)
+    for head, width in (("项目", 16), ("笔数", 5), ("收费", 11), ("作废", 9), ("退费", 9),
+                        ("净额", 11)):
+        t.add_column(head, justify="left" if head == "项目" else "right", width=width,
+                     no_wrap=True, overflow="ellipsis")
+    for x in (*lines, *([total] if total is not None and lines else [])):
+        t.add_row(x.label, str(x.count), _money(x.paid_fen), _money(x.voided_fen),
+                  _money(x.refunded_fen), _money(x.net_fen),
+                  style="bold" if x is total else None)
+    return t
+
+
+def comparison(expected: dict[str, int], counted: dict[str, int]) -> Table:
+    t = Table(box=None, pad_edge=False, padding=(0, 1))
+    for head, width in (("方式", 10), ("应有", 12), ("清点", 12), ("差额", 12)):
+        t.add_column(head, justify="left" if head == "方式" else "right", width=width)
+    for m in PaymentMethod:
+        e, c = expected.get(m.value, 0), counted.get(m.value, 0)
+        diff = c - e
+        t.add_row(m.label, _money(e), _money(c),
+                  Text(_money(diff), style="bold red" if diff else "green"))
+    return t
+
+
+class DayScreen(WorkerGuard, Screen[None]):
+    """The lead's day: figures, charts, and the close."""
+
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="day.back"),
+        Binding("left", "shift_day(-1)", "前一日", id="day.prev", show=False),
+        Binding("right", "shift_day(1)", "后一日", id="day.next", show=False),
+        Binding("d", "next_desk", "窗口", id="day.desk"),
+        Binding("1", "show('figures')", "报表", id="day.figures", show=False),
+        Binding("2", "show('chart')", "图表", id="day.chart", show=False),
+        Binding("f2", "begin", "开始日结", id="day.begin"),
+        Binding("f3", "count", "清点", id="day.count"),
+        Binding("f9", "confirm", "确认日结", id="day.confirm"),
+        Binding("f10", "cancel_close", "取消日结", id="day.cancel"),
+        Binding("p", "print_report", "打印", id="day.print", show=False),
+        Binding("e", "export", "导出", id="day.export", show=False),
+        Binding("f5", "refresh", "刷新", id="day.refresh", show=False),
+    ]
+
+    def __init__(self, day: dt.date | None = None) -> None:
+        super().__init__()
+        self.day = day
+        self.desk_name = ""  # "" = the whole office
+        self.view: DayView | None = None
+        self.days: list[DayFigures] = []
+        self.known_desks: set[str] = set()  # desks seen in the office's views (D cycles them)
+        self.busy = False
+
+    @property
+    def desk(self) -> DeskApp:
+        return desk_of(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static("日结 · 正在统计……", id="status-line")
+        with ContentSwitcher(initial="figures", id="day-switcher"):
+            with VerticalScroll(id="figures"):
+                yield Static("", id="day-head")
+                yield Static("", id="day-tables")
+                yield Static("", id="day-close")
+            with Vertical(id="chart"):
+                yield PlotextPlot(id="chart-day")
+                yield PlotextPlot(id="chart-campaign")
+        yield Static("", id="day-problem")
+        yield Static("←→ 换日 · D 窗口 · 1 报表 2 图表 · P 打印 E 导出 日结报表 · F5 刷新",
+                     id="day-keys")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        if not self.busy:
+            self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_show(self, which: str) -> None:
+        self.query_one("#day-switcher", ContentSwitcher).current = which
+
+    def action_shift_day(self, by: int) -> None:
+        if self.day is not None:
+            self.day += dt.timedelta(days=by)
+            self.load()
+
+    def action_next_desk(self) -> None:
+        if self.view is None:
+            return
+        desks = ["", *sorted(self.known_desks - {""})]
+        self.desk_name = desks[(desks.index(self.desk_name) + 1) % len(desks)]
+        self.load()
+
+    def _problem(self, message: str) -> None:
+        self.query_one("#day-problem", Static).update(Text(message, style="bold red"))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="day")
+    def load(self) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.tally import campaign_days, day_view, today
+
+        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
+        assert engine is not None and actor is not None
+        try:
+            if code is None:
+                raise DomainError("尚未选定评审批次", code="campaign.none")
+            with session_scope(engine, readonly=True) as session:
+                c = get_campaign(session, code)
+                day = self.day or today(c)
+                view = day_view(session, actor, c, day, desk=self.desk_name)
+                days = campaign_days(session, actor, c, max(day, today(c)))
+        except DomainError as exc:
+            self.app.call_from_thread(self._problem, exc.message)
+            return
+        self.app.call_from_thread(self._show, view, days)
+
+    def _show(self, view: DayView, days: list[DayFigures]) -> None:
+        from models.services.tally import desk_label
+
+        self.day, self.view, self.days = view.day, view, days
+        self.known_desks |= {x.key for x in view.by_desk} | {c.desk for c in view.closes}
+        if self.desk.actor is not None:
+            self.known_desks.add(self.desk.actor.desk)
+        close = view.close_of()
+        office = view.close_of("")
+        state = DayStatus(close.status).label if close else (
+            "全办公室" + DayStatus(office.status).label if office else "未日结")
+        self.query_one("#status-line", Static).update(Text(
+            f"日结 · {view.day:%Y-%m-%d} · {desk_label(view.desk)} · {state}"))
+        self.query_one("#day-problem", Static).update("")
+        r = view.receipts
+        gap_style = "green" if r.ok else "bold red"
+        head = Text.assemble(
+            f"报送 {view.visits} 次 · 受理 {view.accepted} 份 · 退回补正 {view.returned} 份\n",
+            f"收费 {view.total.count} 笔 {_money(view.total.paid_fen)} 元 · 净额 ",
+            (f"{_money(view.total.net_fen)} 元", "bold"), "\n",
+            f"收据号 {r.range_text} · ", (r.gap_text, gap_style))
+        self.query_one("#day-head", Static).update(head)
+        tables: list[Any] = [breakdown("按缴费方式", view.by_method, view.total),
+                             breakdown("按申报类型与级别", view.by_fee),
+                             breakdown("按收费员", view.by_cashier)]
+        if not view.desk:
+            tables.append(breakdown("按窗口", view.by_desk))
+        if view.corrections:
+            t = Table(title="作废与退费", title_justify="left", title_style="bold", box=None,
+                      pad_edge=False, padding=(0, 1))
+            for head_, width in (("单号", 10), ("原收据", 10), ("原日期", 5), ("金额", 9),
+                                 ("原因/说明", 30)):
+                t.add_column(head_, width=width, no_wrap=True, overflow="ellipsis",
+                             justify="right" if head_ == "金额" else "left")
+            for c in view.corrections:
+                t.add_row(c.code, c.original_code, f"{c.original_date:%m-%d}",
+                          ("-" if c.kind == "void" else "退") + Money(c.fen).figures(),
+                          f"{c.reason} {c.note}")
+            tables.append(t)
+        from rich.console import Group
+
+        self.query_one("#day-tables", Static).update(Group(*tables))
+        self._show_close(view)
+        self._plot(view, days)
+
+    def _show_close(self, view: DayView) -> None:
+        from models.services.tally import desk_label
+
+        lines: list[Any] = []
+        for c in view.closes:
+            lines.append(Text(f"{desk_label(c.desk)}：{DayStatus(c.status).label}"
+                              + (f"，差额 {Money(c.difference_fen).figures()} 元"
+                                 if c.difference_fen else "")
+                              + (f"，说明：{c.note}" if c.note else ""),
+                              style="green" if c.status == DayStatus.closed.value else "yellow"))
+        close = view.close_of()
+        if close is not None and close.counted:
+            lines.append(comparison(close.expected.get("methods", {}),
+                                    close.counted.get("methods", {})))
+        if not lines:
+            lines.append(Text("未开始日结：F2 开始日结（该范围停止收费）→ F3 清点 → F9 确认",
+                              style="dim"))
+        from rich.console import Group
+
+        self.query_one("#day-close", Static).update(Group(Text("日结", style="bold"), *lines))
+
+    def _plot(self, view: DayView, days: list[DayFigures]) -> None:
+        day_plot = self.query_one("#chart-day", PlotextPlot)
+        plt = day_plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        labels = [x.label for x in view.by_method] or ["-"]
+        plt.bar(labels, [x.net_fen / 100 for x in view.by_method] or [0])
+        plt.title(f"{view.day:%m-%d} 各缴费方式净额（元）")
+        day_plot.refresh()
+        camp = self.query_one("#chart-campaign", PlotextPlot)
+        plt = camp.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if days:
+            shown = days[-14:]
+            xs = [f"{d.day:%m-%d}" for d in shown]
+            plt.bar(xs, [d.net_fen / 100 for d in shown])
+            plt.title("本批次每日净额（元，近 14 日）")
+        camp.refresh()
+
+    # -- the close --------------------------------------------------------------------------
+
+    def _need_view(self) -> DayView | None:
+        if self.view is None or self.busy:
+            return None
+        return self.view
+
+    def action_begin(self) -> None:
+        if (view := self._need_view()) is not None:
+            self.change("begin", view.day, view.desk)
+
+    def action_count(self) -> None:
+        if (view := self._need_view()) is None:
+            return
+
+        def done(_: object) -> None:
+            self.load()
+
+        self.app.push_screen(CountScreen(view.day, view.desk), callback=done)
+
+    def action_confirm(self) -> None:
+        if (view := self._need_view()) is None:
+            return
+        close = view.close_of()
+        if close is None or close.status != DayStatus.counted.value:
+            self._problem("请先 F2 开始日结、F3 清点现金，再确认")
+            return
+
+        def confirmed(note: str | None) -> None:
+            if note is not None:
+                self.change("confirm", view.day, view.desk, note)
+
+        diff = close.difference_fen
+        self.app.push_screen(NoteScreen(
+            f"确认 {view.day:%Y-%m-%d} 日结：确认后当日锁定，不能再收费、作废或退费。"
+            + (f"差额 {Money(diff).figures()} 元，须填写说明。" if diff else ""),
+            required=bool(diff) and not close.note, value=close.note), callback=confirmed)
+
+    def action_cancel_close(self) -> None:
+        if (view := self._need_view()) is None:
+            return
+
+        def cancelled(reason: str | None) -> None:
+            if reason is not None:
+                self.change("cancel", view.day, view.desk, reason)
+
+        self.app.push_screen(NoteScreen("取消尚未确认的日结（该范围恢复收费）：请写明原因",
+                                        required=True), callback=cancelled)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="day-change")
+    def change(self, what: str, day: dt.date, desk: str, note: str = "") -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.tally import begin_close, cancel_close, confirm_close
+
+        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
+        assert engine is not None and actor is not None and code is not None
+        self.busy = True
+        try:
+            with session_scope(engine) as session:
+                c = get_campaign(session, code)
+                if what == "begin":
+                    begin_close(session, actor, c, day, desk=desk)
+                elif what == "confirm":
+                    confirm_close(session, actor, c, day, desk=desk, note=note)
+                else:
+                    cancel_close(session, actor, c, day, desk=desk, reason=note)
+        except DomainError as exc:
+            self.app.call_from_thread(self._problem, exc.message)
+            return
+        finally:
+            self.busy = False
+        done = {"begin": "已开始日结：停止收费", "confirm": "已确认日结，当日已锁定",
+                "cancel": "已取消日结，恢复收费"}[what]
+        self.app.call_from_thread(self.notify, done, timeout=6)
+        self.app.call_from_thread(self.load)
+
+    def worker_failed(self, name: str) -> None:
+        self.busy = False
+
+    # -- the Z report -----------------------------------------------------------------------
+
+    def action_print_report(self) -> None:
+        if (view := self._need_view()) is not None:
+            self.report(view.day, view.desk, None)
+
+    def action_export(self) -> None:
+        from models.config import data_dir
+
+        if (view := self._need_view()) is None:
+            return
+        path = data_dir() / "exports" / (
+            f"日结报表-{self.desk.campaign_code}-{view.day:%Y%m%d}-{view.desk or '全办公室'}.xlsx")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.report(view.day, view.desk, path)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="day-report")
+    def report(self, day: dt.date, desk: str, path: Path | None) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.tally import day_view, day_view_xlsx
+        from printers.tally import day_tally
+        from tui.printing import queue_document
+        from tui.records import tally_data
+
+        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
+        assert engine is not None and actor is not None and code is not None
+        try:
+            with session_scope(engine) as session:
+                c = get_campaign(session, code)
+                view = day_view(session, actor, c, day, desk=desk)
+                if path is not None:
+                    day_view_xlsx(path, view)
+                    job_id = None
+                else:
+                    assert self.desk.printers is not None
+                    job_id = queue_document(session, actor, self.desk.printers,
+                                            day_tally(tally_data(session, c, view)), "receipt",
+                                            campaign_id=c.id).id
+        except DomainError as exc:
+            self.app.call_from_thread(self._problem, exc.message)
+            return
+        if path is not None:
+            self.app.call_from_thread(self.notify, f"已导出：{path}", markup=False, timeout=15)
+        elif job_id is not None:
+            self.app.call_from_thread(self.desk.print_job, job_id)
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """A line of text for a confirmation: Enter to go on, Esc to step back."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, title: str, *, required: bool, value: str = "") -> None:
+        super().__init__()
+        self.title_text, self.required, self.value = title, required, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Input(value=self.value, placeholder="说明" + ("（必填）" if self.required else
+                                                             "（可不填）"),
+                        id="note", max_length=500)
+            yield Static("Enter 确定 · Esc 取消", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted, "#note")
+    def _done(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if self.required and not text:
+            self.notify("须填写说明", severity="error", timeout=4)
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CountScreen(WorkerGuard, Screen[None]):
+    """The blind cash count of one desk (or the office) for one day."""
+
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="count.back"),
+        Binding("f2", "begin", "开始日结", id="count.begin"),
+        Binding("f9", "submit", "提交清点", id="count.submit"),
+    ]
+
+    def __init__(self, day: dt.date | None = None, desk: str | None = None) -> None:
+        super().__init__()
+        self.day, self.desk_name = day, desk
+        self.state: str | None = None  # the close's status; None: not begun
+        self.busy = False
+
+    @property
+    def desk(self) -> DeskApp:
+        return desk_of(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static("现金清点 · 正在读取……", id="status-line")
+        with VerticalScroll(id="count-body"):
+            yield Static("", id="count-state")
+            with Horizontal(classes="count-grid"):
+                with Vertical(classes="count-col"):
+                    for d in DENOMINATIONS[:4]:
+                        yield from self._piece(d)
+                with Vertical(classes="count-col"):
+                    for d in DENOMINATIONS[4:]:
+                        yield from self._piece(d)
+            yield Static("", id="count-cash")
+            with Horizontal(classes="count-others"):
+                for m in (PaymentMethod.card, PaymentMethod.qr, PaymentMethod.transfer):
+                    yield Static(f"{m.label}", classes="count-label")
+                    yield Input(placeholder="0.00", id=f"m-{m.value}", max_length=12,
+                                classes="count-amount takes-scans")
+            yield Input(placeholder="差额说明（有差额时负责人确认前须填写）", id="count-note",
+                        classes="takes-scans",
+                        max_length=500)
+            yield Static("", id="count-result")
+        yield Static("", id="count-problem")
+        yield Footer(compact=True)
+
+    def _piece(self, fen: int) -> ComposeResult:
+        with Horizontal(classes="count-row"):
+            yield Static(denomination_label(fen), classes="count-label")
+            yield Input(placeholder="0", id=f"p-{fen}", max_length=6, classes="count-pieces takes-scans",
+                        restrict=r"[0-9０-９]*")
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
+
+    def _problem(self, message: str) -> None:
+        self.query_one("#count-problem", Static).update(Text(message, style="bold red"))
+
+    def _target(self, c: Any) -> tuple[dt.date, str]:
+        from models.services.tally import today
+
+        actor = self.desk.actor
+        assert actor is not None
+        desk = self.desk_name if self.desk_name is not None else (
+            "" if actor.role == Role.lead else actor.desk)
+        return self.day or today(c), desk
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="count")
+    def load(self) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.tally import find_close
+
+        engine, code = self.desk.engine, self.desk.campaign_code
+        assert engine is not None
+        try:
+            if code is None:
+                raise DomainError("尚未选定评审批次", code="campaign.none")
+            with session_scope(engine, readonly=True) as session:
+                c = get_campaign(session, code)
+                day, desk = self._target(c)
+                row = find_close(session, c, day, desk)
+                state = row.status if row is not None else None
+        except DomainError as exc:
+            self.app.call_from_thread(self._problem, exc.message)
+            return
+        self.app.call_from_thread(self._loaded, day, desk, state)
+
+    def _loaded(self, day: dt.date, desk: str, state: str | None) -> None:
+        from models.services.tally import desk_label
+
+        self.day, self.desk_name, self.state = day, desk, state
+        self.refresh_bindings()
+        self.query_one("#status-line", Static).update(Text(
+            f"现金清点 · {day:%Y-%m-%d} · {desk_label(desk)} · "
+            + (DayStatus(state).label if state else "未开始日结")))
+        note = {None: "尚未开始日结：F2 开始日结（开始后停止收费），再清点现金。",
+                DayStatus.closing.value: "已停止收费。请逐项清点（盲点：应有金额在提交后显示），F9 提交。",
+                DayStatus.counted.value: "已清点过：可重新清点后 F9 再次提交（每次清点都记入审计）。",
+                DayStatus.closed.value: "当日已日结锁定，不能再清点。"}[state]
+        self.query_one("#count-state", Static).update(note)
+        open_ = state in (DayStatus.closing.value, DayStatus.counted.value)
+        for box in self.query(Input):
+            box.disabled = not open_
+        if open_:
+            self.query_one(f"#p-{DENOMINATIONS[0]}", Input).focus()
+        self._update_cash()
+
+    def _pieces(self) -> dict[int, str]:
+        return {d: self.query_one(f"#p-{d}", Input).value for d in DENOMINATIONS}
+
+    @on(Input.Changed, ".count-pieces")
+    def _update_cash(self) -> None:
+        from models.services.tally import parse_count
+
+        try:
+            cash = parse_count(self._pieces()).cash_fen
+        except DomainError as exc:
+            self.query_one("#count-cash", Static).update(Text(exc.message, style="red"))
+            return
+        self.query_one("#count-cash", Static).update(Text.assemble(
+            "清点现金合计 ", (f"{Money(cash).grouped()} 元", "bold")))
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "count-note":
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_begin(self) -> None:
+        if self.busy or self.state is not None or self.day is None or self.desk_name is None:
+            return
+        self.change("begin", {})
+
+    def action_submit(self) -> None:
+        if self.busy or self.state not in (DayStatus.closing.value, DayStatus.counted.value):
+            return
+        from models.services.tally import parse_count
+
+        try:
+            count = parse_count(self._pieces(), {
+                m.value: self.query_one(f"#m-{m.value}", Input).value
+                for m in (PaymentMethod.card, PaymentMethod.qr, PaymentMethod.transfer)})
+        except DomainError as exc:
+            self._problem(exc.message)
+            return
+        self.change("count", {"count": count,
+                              "note": self.query_one("#count-note", Input).value})
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="count-change")
+    def change(self, what: str, args: dict[str, Any]) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.tally import begin_close, record_count
+
+        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
+        assert engine is not None and actor is not None and code is not None
+        assert self.day is not None and self.desk_name is not None
+        self.busy = True
+        result: CountResult | None = None
+        try:
+            with session_scope(engine) as session:
+                c = get_campaign(session, code)
+                if what == "begin":
+                    begin_close(session, actor, c, self.day, desk=self.desk_name)
+                else:
+                    result = record_count(session, actor, c, self.day, desk=self.desk_name,
+                                          **args)
+        except DomainError as exc:
+            self.app.call_from_thread(self._problem, exc.message)
+            return
+        finally:
+            self.busy = False
+        self.app.call_from_thread(self._changed, result)
+
+    def worker_failed(self, name: str) -> None:
+        self.busy = False
+
+    def _changed(self, result: CountResult | None) -> None:
+        self.query_one("#count-problem", Static).update("")
+        if result is None:
+            self.notify("已开始日结：本范围停止收费", timeout=6)
+            self.load()
+            return
+        diff = result.difference_fen
+        lead = self.desk.actor is not None and self.desk.actor.role == Role.lead
+        from rich.console import Group
+
+        self.query_one("#count-result", Static).update(Group(
+            Text("清点已记录。应有与清点：", style="bold"),
+            comparison(result.expected, result.counted),
+            Text(("有差额：负责人确认前须填写差额说明。" if diff or result.differences
+                  else "无差额。") + ("回到日结页按 F9 确认。" if lead else "请负责人确认日结。"),
+                 style="bold red" if result.differences else "green")))
+        self.load()  # the status line says it is counted
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "begin":
+            return self.state is None
+        if action == "submit":
+            return self.state in (DayStatus.closing.value, DayStatus.counted.value)
+        return True
