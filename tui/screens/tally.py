@@ -78,6 +78,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         Binding("d", "next_desk", "窗口", id="day.desk"),
         Binding("1", "show('figures')", "报表", id="day.figures", show=False),
         Binding("2", "show('chart')", "图表", id="day.chart", show=False),
+        Binding("3", "show('summary')", "汇总", id="day.summary", show=False),
         Binding("f2", "begin", "开始日结", id="day.begin"),
         Binding("f3", "count", "清点", id="day.count"),
         Binding("f9", "confirm", "确认日结", id="day.confirm"),
@@ -110,8 +111,10 @@ class DayScreen(WorkerGuard, Screen[None]):
             with Vertical(id="chart"):
                 yield PlotextPlot(id="chart-day")
                 yield PlotextPlot(id="chart-campaign")
+            with VerticalScroll(id="summary"):
+                yield Static("", id="summary-table")
         yield Static("", id="day-problem")
-        yield Static("←→ 换日 · D 窗口 · 1 报表 2 图表 · P 打印 E 导出 日结报表 · F5 刷新",
+        yield Static("←→ 换日 · D 窗口 · 1 报表 2 图表 3 汇总 · P 打印 E 导出日结报表 · F5 刷新",
                      id="day-keys")
         yield Footer(compact=True)
 
@@ -127,6 +130,47 @@ class DayScreen(WorkerGuard, Screen[None]):
 
     def action_show(self, which: str) -> None:
         self.query_one("#day-switcher", ContentSwitcher).current = which
+        if which == "summary":
+            self.load_summary()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="day-summary")
+    def load_summary(self) -> None:
+        """The campaign to date against the online-approved counts, per county and unit."""
+        from models.db import session_scope
+        from models.services.summary import campaign_summary
+
+        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
+        assert engine is not None and actor is not None
+        try:
+            if code is None:
+                raise DomainError("尚未选定评审批次", code="campaign.none")
+            with session_scope(engine) as session:  # the reading is audited
+                summary = campaign_summary(session, actor, code)
+        except DomainError as exc:
+            self.app.call_from_thread(self._problem, exc.message)
+            return
+        self.app.call_from_thread(self._show_summary, summary)
+
+    def _show_summary(self, summary: Any) -> None:
+        t = Table(title=f"本批次汇总（与网上通过形式审核名单核对）· {summary.campaign_title}",
+                  title_justify="left", title_style="bold", box=None, pad_edge=False,
+                  padding=(0, 1))
+        for head, width in (("县市 / 单位", 22), ("通过", 5), ("受理", 5), ("退回", 4),
+                            ("未报送", 6), ("已缴费", 6), ("移交", 4), ("净收费", 10)):
+            t.add_column(head, width=width, no_wrap=True, overflow="ellipsis",
+                         justify="left" if head.startswith("县市") else "right")
+
+        def row(label: str, f: Any, style: str | None = None) -> None:
+            t.add_row(label, str(f.approved), str(f.accepted), str(f.returned), str(f.no_paper),
+                      str(f.paid), str(f.handed_over), Money(f.fee_net_fen).grouped(),
+                      style=style)
+
+        for county in summary.counties:
+            row(county.county, county.figures, "bold")
+            for unit in county.units:
+                row("  " + unit.unit, unit.figures)
+        row("合计", summary.total, "bold")
+        self.query_one("#summary-table", Static).update(t)
 
     def action_shift_day(self, by: int) -> None:
         if self.day is not None:
