@@ -101,14 +101,14 @@ def office(session: Session) -> Office:
 def applicant(session: Session, campaign: Campaign, *, n: int = 1, name: str = "张伟",
               level: str = "中级", track: str = "评审", status: str = "通过形式审核",
               unit: str = "和静县职业技术学校", specialty: str = "计算机应用",
-              series: str = "中职、技工类院校教师") -> OnlineRecord:
+              series: str = "中职、技工类院校教师", county: str = "和静县") -> OnlineRecord:
     """One more online record with a valid ID number (652827 1985-03-01, sequence ``n``)."""
     from models.idcard import make_check_digit
 
     first17 = f"65282719850301{n:03d}"
     rec = build_online_record(
         campaign_id=campaign.id or 0, id_number=first17 + make_check_digit(first17), name=name,
-        level=level, track=track, status=status, unit=unit, county="和静县", series=series,
+        level=level, track=track, status=status, unit=unit, county=county, series=series,
         specialty=specialty, submission_count=1, phone="13900000001")
     session.add(rec)
     session.flush()

@@ -385,9 +385,12 @@ def extend_window_cmd(
 
 def _register_subcommands() -> None:
     from tui.cli_bank import bank_app
+    from tui.cli_handover import roster_app
     from tui.cli_import import import_app, reconcile_cmd
     from tui.cli_pay import pay_cmd
     from tui.cli_printing import print_app, printer_app
+    from tui.cli_summary import summary_cmd
+    from tui.cli_tally import tally_app
 
     app.add_typer(import_app, name="import")
     app.command("reconcile")(reconcile_cmd)
@@ -395,6 +398,9 @@ def _register_subcommands() -> None:
     app.add_typer(printer_app, name="printer")
     app.command("pay")(handle_errors(pay_cmd))
     app.add_typer(bank_app, name="bank")
+    app.add_typer(roster_app, name="roster")
+    app.add_typer(tally_app, name="tally")
+    app.command("summary")(summary_cmd)
 
 
 _register_subcommands()

@@ -126,6 +126,52 @@ def _bank_match(session: Session, actor: Actor) -> object:
     return confirm_line(session, actor, o.campaign, line.line_id, d.id or 0, now=AT)
 
 
+def _handover(session: Session, actor: Actor) -> object:
+    """The office's paid dossier ZJ21S00001 handed to the committee."""
+    from models.services.handover import hand_over
+
+    o = office(session)
+    return hand_over(session, actor, o.campaign, receiver="评审委员会秘书", now=AT)
+
+
+def _summary(session: Session, actor: Actor) -> object:
+    """The campaign summary of the office (counts only; each reading audited)."""
+    from models.services.summary import campaign_summary
+
+    return campaign_summary(session, actor, office(session).campaign)
+
+
+def _day(step: str) -> Callable[[Session, Actor], object]:
+    """The close of 1号窗口 on the factory's day, up to ``step``, which ``actor`` performs."""
+    from dataclasses import replace
+
+    from models.services.tally import (
+        begin_close,
+        cancel_close,
+        confirm_close,
+        parse_count,
+        record_count,
+    )
+
+    def case(session: Session, actor: Actor) -> object:
+        o = office(session)
+        day, later, desk = AT.date(), AT + dt.timedelta(hours=1), "1号窗口"
+        me = replace(actor, desk=desk)
+        count = parse_count({10000: 3, 5000: 1, 2000: 1, 1000: 1})  # the 380 taken
+        if step == "begin":
+            return begin_close(session, me, o.campaign, day, desk=desk, now=later)
+        begin_close(session, o.actor(Role.lead), o.campaign, day, desk=desk, now=later)
+        if step == "count":
+            return record_count(session, me, o.campaign, day, desk=desk, count=count, now=later)
+        if step == "cancel":
+            return cancel_close(session, me, o.campaign, day, desk=desk, reason="重新清点",
+                                now=later)
+        record_count(session, o.actor(Role.lead), o.campaign, day, desk=desk, count=count,
+                     now=later)
+        return confirm_close(session, me, o.campaign, day, desk=desk, now=later)
+    return case
+
+
 CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.user_add: lambda s, a: add_user(
         s, a, username="newclerk", role=Role.clerk, password="secret-pw"),
@@ -149,6 +195,12 @@ CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.payment_void: _void,
     Action.payment_refund: _refund,
     Action.bank_match: _bank_match,
+    Action.tally_view: _summary,
+    Action.handover: _handover,
+    Action.day_begin: _day("begin"),
+    Action.day_count: _day("count"),
+    Action.day_close: _day("close"),
+    Action.day_cancel: _day("cancel"),
 }
 
 

@@ -79,6 +79,8 @@ class DayScreen(WorkerGuard, Screen[None]):
         Binding("1", "show('figures')", "报表", id="day.figures", show=False),
         Binding("2", "show('chart')", "图表", id="day.chart", show=False),
         Binding("3", "show('summary')", "汇总", id="day.summary", show=False),
+        Binding("4", "show('roster')", "移交", id="day.roster", show=False),
+        Binding("h", "hand_over", "移交", id="day.handover", show=False),
         Binding("f2", "begin", "开始日结", id="day.begin"),
         Binding("f3", "count", "清点", id="day.count"),
         Binding("f9", "confirm", "确认日结", id="day.confirm"),
@@ -95,6 +97,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         self.view: DayView | None = None
         self.days: list[DayFigures] = []
         self.known_desks: set[str] = set()  # desks seen in the office's views (D cycles them)
+        self.roster: Any = None
         self.busy = False
 
     @property
@@ -113,8 +116,10 @@ class DayScreen(WorkerGuard, Screen[None]):
                 yield PlotextPlot(id="chart-campaign")
             with VerticalScroll(id="summary"):
                 yield Static("", id="summary-table")
+            with VerticalScroll(id="roster"):
+                yield Static("", id="roster-table")
         yield Static("", id="day-problem")
-        yield Static("←→ 换日 · D 窗口 · 1 报表 2 图表 3 汇总 · P 打印 E 导出日结报表 · F5 刷新",
+        yield Static("←→ 换日 · D 窗口 · 1 报表 2 图表 3 汇总 4 移交 · P 打印 E 导出 · F5",
                      id="day-keys")
         yield Footer(compact=True)
 
@@ -132,6 +137,95 @@ class DayScreen(WorkerGuard, Screen[None]):
         self.query_one("#day-switcher", ContentSwitcher).current = which
         if which == "summary":
             self.load_summary()
+        elif which == "roster":
+            self.load_roster()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="day-roster")
+    def load_roster(self, export: Path | None = None) -> None:
+        """移交花名册: accepted and paid dossiers by series, specialty and level."""
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.handover import roster
+
+        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
+        assert engine is not None and actor is not None
+        try:
+            if code is None:
+                raise DomainError("尚未选定评审批次", code="campaign.none")
+            with session_scope(engine) as session:
+                r = roster(session, actor, get_campaign(session, code), include_handed_over=True)
+            if export is not None:
+                from printers.roster import roster_html, roster_xlsx
+
+                roster_xlsx(export, r)
+                export.with_suffix(".html").write_text(roster_html(r), encoding="utf-8")
+        except (DomainError, OSError) as exc:
+            self.app.call_from_thread(self._problem, getattr(exc, "message", str(exc)))
+            return
+        self.app.call_from_thread(self._show_roster, r, export)
+
+    def _show_roster(self, r: Any, export: Path | None) -> None:
+        self.roster = r
+        head = Text(f"移交花名册：可移交 {r.to_hand_over} 份（共 {r.total} 份，须答辩 "
+                    f"{r.must_defend} 人）· 未缴费等未列入 {len(r.left_out)} 份 · "
+                    "H 移交评审委员会 · E 导出花名册", style="bold")
+        tables: list[Any] = []
+        for g in r.groups:
+            t = Table(title=f"{g.series} · {g.specialty} · {g.level}（{len(g.lines)} 人，须答辩 "
+                            f"{g.must_defend} 人）", title_justify="left", title_style="bold",
+                      box=None, pad_edge=False, padding=(0, 1))
+            for name, width in (("受理编号", 10), ("姓名", 10), ("单位", 18), ("级别", 4),
+                                ("答辩", 18), ("移交", 5)):
+                t.add_column(name, width=width, no_wrap=True, overflow="ellipsis")
+            for x in g.lines:
+                t.add_row(x.dossier_code, x.name, x.unit, x.level, x.defence_text,
+                          f"第{x.handover_no}批" if x.handover_no else "")
+            tables.append(t)
+        from rich.console import Group
+
+        left = [Text(f"未列入：{x.dossier_code} {x.name}（{x.reason}）", style="yellow")
+                for x in r.left_out[:20]]
+        self.query_one("#roster-table", Static).update(Group(head, *tables, *left))
+        if export is not None:
+            self.notify(f"已导出：{export} 及 {export.with_suffix('.html').name}（可打印）",
+                        markup=False, timeout=15)
+
+    def action_hand_over(self) -> None:
+        current = self.query_one("#day-switcher", ContentSwitcher).current
+        if current != "roster" or self.busy or self.roster is None:
+            return
+        if not self.roster.to_hand_over:
+            self._problem("没有可移交的档案（须已受理并已缴费）")
+            return
+
+        def given(receiver: str | None) -> None:
+            if receiver:
+                self.hand_over(receiver)
+
+        self.app.push_screen(NoteScreen(
+            f"移交 {self.roster.to_hand_over} 份档案给评审委员会：移交后这些档案只读，不能再作废或退费。"
+            "请输入接收人姓名", required=True), callback=given)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="day-change")
+    def hand_over(self, receiver: str) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+        from models.services.handover import hand_over
+
+        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
+        assert engine is not None and actor is not None and code is not None
+        self.busy = True
+        try:
+            with session_scope(engine) as session:
+                h = hand_over(session, actor, get_campaign(session, code), receiver=receiver)
+                done = f"已移交第 {h.handover_no} 批 {h.dossier_count} 份，接收人 {h.receiver}"
+        except DomainError as exc:
+            self.app.call_from_thread(self._problem, exc.message)
+            return
+        finally:
+            self.busy = False
+        self.app.call_from_thread(self.notify, done, timeout=10)
+        self.app.call_from_thread(self.load_roster)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="day-summary")
     def load_summary(self) -> None:
@@ -383,6 +477,12 @@ class DayScreen(WorkerGuard, Screen[None]):
     def action_export(self) -> None:
         from models.config import data_dir
 
+        if self.query_one("#day-switcher", ContentSwitcher).current == "roster":
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            path = data_dir() / "exports" / f"移交花名册-{self.desk.campaign_code}-{stamp}.xlsx"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.load_roster(export=path)
+            return
         if (view := self._need_view()) is None:
             return
         path = data_dir() / "exports" / (

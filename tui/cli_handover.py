@@ -1,0 +1,282 @@
+"""``desk roster``: the handover roster (移交花名册) and the handover to the review committee.
+
+``desk roster show --user U [--all] [--json]`` lists the accepted, paid dossiers grouped by
+series, specialty and level with who must defend, and the accepted dossiers left out (unpaid).
+``desk roster export FILE.xlsx|FILE.html --user U [--all]`` writes the roster as a workbook or
+a printable A4 page. ``desk roster handover --receiver NAME [--dossier CODE ...] [--note N]
+--user LEAD --yes`` records the handover (every eligible dossier, or the ones given) and prints
+the handover slip (移交单); the dossiers are read-only afterwards. ``desk roster handovers``
+lists the handovers; ``desk roster slip N`` prints handover N's slip again. Imported by tui.cli;
+never imports Textual."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from tui.cli import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    UserOpt,
+    _acting,
+    _campaign,
+    _context,
+    err,
+    handle_errors,
+    out,
+)
+
+roster_app = typer.Typer(help="移交花名册：按系列、专业、级别列出已受理已缴费的档案，导出，向评审委员会移交")
+
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="评审批次代码")]
+AllOpt = Annotated[bool, typer.Option("--all", help="连同已移交的档案（注明第几次移交）")]
+
+
+def roster_json(r: Any) -> dict[str, Any]:
+    return {
+        "campaign": r.campaign_code, "title": r.title, "generated_at": r.generated_at.isoformat(),
+        "include_handed_over": r.include_handed_over, "total": r.total,
+        "must_defend": r.must_defend, "exempt": r.exempt, "not_required": r.not_required,
+        "to_hand_over": r.to_hand_over, "defence_levels": list(r.defence_levels),
+        "exemptions": list(r.exemptions),
+        "groups": [{
+            "series": g.series, "specialty": g.specialty, "level": g.level,
+            "count": len(g.lines), "must_defend": g.must_defend,
+            "lines": [{
+                "dossier": x.dossier_code, "name": x.name, "id": x.id_masked, "unit": x.unit,
+                "county": x.county, "track": x.track, "level": x.level,
+                "receipt": x.receipt_code, "defence": x.defence, "must_defend": x.must_defend,
+                "verify": x.verify, "handover_no": x.handover_no} for x in g.lines],
+        } for g in r.groups],
+        "left_out": [{"dossier": x.dossier_code, "name": x.name, "unit": x.unit,
+                      "track": x.track, "level": x.level, "reason": x.reason}
+                     for x in r.left_out],
+    }
+
+
+def _load(user: str | None, campaign: str | None, config: Path | None, db: str | None,
+          include_all: bool) -> Any:
+    from models.db import session_scope
+    from models.services.handover import roster
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine, readonly=True) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        c = _campaign(session, campaign, dctx.config.campaign)
+        return roster(session, actor, c, include_handed_over=include_all)
+
+
+@roster_app.command("show")
+@handle_errors
+def show_cmd(
+    include_all: AllOpt = False, campaign: CampaignOpt = None, as_json: JsonOpt = False,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """显示移交花名册（负责人）：已受理且已缴费的档案，按系列、专业、级别分组，注明是否答辩。"""
+    from printers.roster import defence_notes, group_title, summary_text
+
+    r = _load(user, campaign, config, db, include_all)
+    if as_json:
+        sys.stdout.write(json.dumps(roster_json(r), ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"{r.title} 移交花名册（{'全部' if include_all else '待移交'}）")
+    n = 0
+    for g in r.groups:
+        out.print(f"【{group_title(g)}】")
+        for x in g.lines:
+            n += 1
+            done = f"  已第 {x.handover_no} 次移交" if x.handover_no else ""
+            out.print(f"  {n:>3} {x.dossier_code} {x.name} {x.id_masked} {x.unit} "
+                      f"{x.track}{x.level} {x.receipt_code} {x.defence_text}{done}")
+    if not r.groups:
+        out.print("没有可移交的档案（已受理且已缴费）。")
+    out.print(f"合计：{summary_text(r)}")
+    if r.left_out:
+        out.print(f"已受理但未列入（{len(r.left_out)} 份）："
+                  + "；".join(f"{x.dossier_code} {x.name} {x.reason}" for x in r.left_out))
+    for line in defence_notes(r):
+        out.print(line)
+
+
+@roster_app.command("export")
+@handle_errors
+def export_cmd(
+    file: Annotated[Path, typer.Argument(help="导出文件：.xlsx（表格）或 .html（A4 打印页）")],
+    include_all: AllOpt = False, campaign: CampaignOpt = None,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """导出移交花名册（负责人）：xlsx 表格或可打印的 A4 网页，每份档案附受理编号条码。"""
+    from models.errors import InvalidInput
+    from printers.roster import roster_xlsx, summary_text, write_roster_html
+
+    suffix = file.suffix.lower()
+    if suffix not in (".xlsx", ".html", ".htm"):
+        raise InvalidInput(f"“{file.name}”：只能导出为 .xlsx 或 .html 文件", code="roster.bad_format")
+    r = _load(user, campaign, config, db, include_all)
+    if suffix == ".xlsx":
+        roster_xlsx(file, r)
+    else:
+        write_roster_html(file, r)
+    out.print(f"已导出移交花名册 {file}：{summary_text(r)}")
+    if r.left_out:
+        out.print(f"另有 {len(r.left_out)} 份已受理的档案未列入（未缴费等），见文件末尾")
+
+
+def _slip_data(session: Any, campaign: Any, h: Any) -> Any:
+    from sqlmodel import col, select
+
+    from models.dossier import Dossier
+    from models.online import OnlineRecord
+    from models.services.users import shown_name
+    from printers.roster import HandoverData
+    from tui.records import office_of
+
+    names = dict(session.exec(
+        select(Dossier.dossier_code, OnlineRecord.name)
+        .join(OnlineRecord, col(OnlineRecord.id) == Dossier.online_record_id)
+        .where(Dossier.campaign_id == campaign.id,
+               col(Dossier.dossier_code).in_(h.dossier_codes))).all())
+    return HandoverData(
+        office=office_of(campaign), campaign_title=campaign.title, handover_no=h.handover_no,
+        receiver=h.receiver, handed_by=shown_name(session, h.handed_by_id),
+        handed_at=h.handed_at, dossiers=tuple((c, names.get(c, "")) for c in h.dossier_codes),
+        note=h.note)
+
+
+def _print_slip(dctx: Any, actor: Any, campaign_id: int, data: Any) -> str | None:
+    """Queue and send the handover slip; returns why it did not print, or None."""
+    from models.db import session_scope
+    from printers.errors import PrinterError
+    from printers.roster import handover_slip
+    from tui.printing import DeskPrinters, queue_document, send_job
+
+    printers = DeskPrinters.from_config(dctx.config)
+    try:
+        with session_scope(dctx.engine) as session:
+            job = queue_document(session, actor, printers, handover_slip(data), "receipt",
+                                 campaign_id=campaign_id)
+            job_id = job.id or 0
+    except PrinterError as exc:
+        return exc.message
+    job = send_job(dctx.engine, printers, job_id)
+    return None if job.status == "sent" else (job.error or "打印失败")
+
+
+@roster_app.command("handover")
+@handle_errors
+def handover_cmd(
+    receiver: Annotated[str, typer.Option("--receiver", help="接收人：评审委员会签收人的姓名")],
+    dossier: Annotated[list[str] | None, typer.Option(
+        "--dossier", "-d", help="只移交这些受理编号（可重复）；不给则移交全部已缴费、未移交的档案")] = None,
+    note: Annotated[str, typer.Option("--note", help="说明（记入移交记录）")] = "",
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="确认移交（移交后档案不能再更改）")] = False,
+    print_slip: Annotated[bool, typer.Option("--print/--no-print", help="打印移交单")] = True,
+    campaign: CampaignOpt = None, as_json: JsonOpt = False,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """向评审委员会移交档案（负责人）：记录移交人、接收人、时间和份数，打印移交单；移交后档案只读。"""
+    from models.db import session_scope
+    from models.errors import InvalidInput
+    from models.services.handover import hand_over
+
+    if not yes:  # asked before the transaction: nobody waits on the database meanwhile
+        if not sys.stdin.isatty():
+            raise InvalidInput("移交后档案不能再更改：请加 --yes 确认移交", code="cli.confirm")
+        what = f"{len(dossier)} 份指定档案" if dossier else "全部已缴费、未移交的档案"
+        if not typer.confirm(f"将{what}移交给 {receiver.strip()}，移交后不能再更改。确认移交？"):
+            raise typer.Abort()
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        c = _campaign(session, campaign, dctx.config.campaign)
+        h = hand_over(session, actor, c, receiver=receiver, dossier_codes=dossier or None,
+                      note=note)
+        data = _slip_data(session, c, h)
+        campaign_id = c.id
+    problem = _print_slip(dctx, actor, campaign_id, data) if print_slip else None
+    if as_json:
+        sys.stdout.write(json.dumps({
+            "handover_no": h.handover_no, "receiver": h.receiver, "count": h.dossier_count,
+            "dossiers": h.dossier_codes, "handed_at": h.handed_at.isoformat(), "note": h.note,
+            "print_error": problem}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.print(f"已完成第 {h.handover_no} 次移交：{h.dossier_count} 份，接收人 {h.receiver}")
+        out.print("受理编号：" + "、".join(h.dossier_codes))
+    if problem:
+        err.print(f"[red]移交单打印失败[/]：{escape(problem)}；移交已记录，可用 "
+                  f"desk roster slip {h.handover_no} 重新打印")
+
+
+@roster_app.command("handovers")
+@handle_errors
+def handovers_cmd(
+    campaign: CampaignOpt = None, as_json: JsonOpt = False,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """列出本批次的移交记录（负责人）：第几次、时间、移交人、接收人、份数。"""
+    from models.db import session_scope
+    from models.permissions import Action, require
+    from models.services.handover import handovers
+    from models.services.users import shown_name
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine, readonly=True) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        require(actor, Action.handover)
+        c = _campaign(session, campaign, dctx.config.campaign)
+        rows = [(h, shown_name(session, h.handed_by_id)) for h in handovers(session, c)]
+    if as_json:
+        sys.stdout.write(json.dumps([{
+            "handover_no": h.handover_no, "handed_at": h.handed_at.isoformat(),
+            "handed_by": who, "receiver": h.receiver, "count": h.dossier_count,
+            "dossiers": h.dossier_codes, "note": h.note} for h, who in rows],
+            ensure_ascii=False, indent=2) + "\n")
+        return
+    for h, who in rows:
+        out.print(f"第 {h.handover_no} 次  {h.handed_at.astimezone(c.zone):%Y-%m-%d %H:%M}  "
+                  f"移交人 {who}  接收人 {h.receiver}  {h.dossier_count} 份"
+                  f"{'  ' + h.note if h.note else ''}")
+    out.print(f"共 {len(rows)} 次移交，{sum(h.dossier_count for h, _ in rows)} 份")
+
+
+@roster_app.command("slip")
+@handle_errors
+def slip_cmd(
+    number: Annotated[int, typer.Argument(help="第几次移交")],
+    preview: Annotated[bool, typer.Option("--preview", help="只显示移交单的文字预览，不打印")] = False,
+    campaign: CampaignOpt = None,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """重新打印某次移交的移交单（负责人）。"""
+    from models.db import session_scope
+    from models.errors import NotFound
+    from models.permissions import Action, require
+    from models.services.handover import handovers
+    from printers.document import layout
+    from printers.preview import render_text
+    from printers.roster import handover_slip
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine, readonly=True) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        require(actor, Action.handover)
+        c = _campaign(session, campaign, dctx.config.campaign)
+        found = [h for h in handovers(session, c) if h.handover_no == number]
+        if not found:
+            raise NotFound(f"本批次没有第 {number} 次移交", code="handover.not_found")
+        data = _slip_data(session, c, found[0])
+        campaign_id = c.id
+    if preview:
+        out.print(render_text(layout(handover_slip(data), 80)))
+        return
+    problem = _print_slip(dctx, actor, campaign_id, data)
+    if problem:
+        err.print(f"[red]移交单打印失败[/]：{escape(problem)}")
+        raise typer.Exit(1)
+    out.print(f"已打印第 {number} 次移交的移交单")

@@ -1,0 +1,152 @@
+"""``desk summary``: the campaign summary to date against the online-approved list, per county
+with its units, by track × level, and the totals (counts and money only, no names).
+
+``desk summary --user U [--campaign C] [--until 2021-09-30] [--json] [--xlsx FILE]``. Lead only;
+each reading is recorded in the audit log. Imported by tui.cli; never imports Textual."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+from tui.cli import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    UserOpt,
+    _acting,
+    _campaign,
+    _context,
+    handle_errors,
+    out,
+)
+
+if TYPE_CHECKING:
+    from models.services.summary import CampaignSummary, Figures
+
+HEADS = ("通过", "受理", "受理率", "退回", "未报送", "已缴费", "实收（元）", "移交")
+_UNTIL = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
+
+
+def parse_until(text: str) -> dt.datetime:
+    """``2021-09-30`` (to the end of that day) or ``2021-09-30 12:00``, in the campaign's time
+    zone (the service reads a naive time there)."""
+    from models.errors import InvalidInput
+
+    m = _UNTIL.match(text.strip())
+    try:
+        if m is None:
+            raise ValueError(text)
+        y, mo, d, h, mi = m.groups()
+        if h is None:
+            return dt.datetime(int(y), int(mo), int(d), 23, 59, 59, 999999)
+        return dt.datetime(int(y), int(mo), int(d), int(h), int(mi))
+    except ValueError:
+        raise InvalidInput(f"截止时间“{text}”格式不正确：应为 2021-09-30 或 2021-09-30 17:30",
+                           code="summary.bad_until") from None
+
+
+def _pct(f: Figures) -> str:
+    pct = f.accepted_pct
+    return "—" if pct is None else f"{pct:.1f}%"
+
+
+def _cells(f: Figures) -> list[str]:
+    return [str(f.approved), str(f.accepted), _pct(f), str(f.returned), str(f.no_paper),
+            str(f.paid), f.fee_net.grouped(), str(f.handed_over)]
+
+
+def _table(title: str, first: str) -> Table:
+    """Compact: no vertical rules, two spaces between columns, so nine columns fit 80."""
+    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1),
+              pad_edge=False, collapse_padding=True, show_edge=False)
+    t.add_column(first, overflow="fold", min_width=10)
+    for h in HEADS:
+        t.add_column(h, justify="right", no_wrap=True)
+    return t
+
+
+def _total_row(t: Table, name: str, f: Figures) -> None:
+    """A subtotal or total under a rule, when there are rows above it."""
+    if t.rows:
+        t.rows[-1].end_section = True
+    t.add_row(name, *_cells(f))
+
+
+def render(s: CampaignSummary) -> None:
+    when = s.until.strftime("%Y-%m-%d %H:%M") if s.until else "现在"
+    out.print(s.campaign_title, soft_wrap=False)  # a long title is wrapped at 80
+    out.print(f"评审汇总（{s.campaign_code}），截至{when}")
+    t = s.total
+    out.print(f"网上名单 {t.online} 人，通过形式审核 {t.approved} 人")
+    out.print(f"  已受理 {t.accepted}（{_pct(t)}）· 退回补正未再报送 {t.returned} · "
+              f"未报送纸质材料 {t.no_paper}")
+    out.print(f"  已缴费 {t.paid} · 已受理未缴费 {t.unpaid} · 实收净额 {t.fee_net.grouped()} 元")
+    out.print(f"  已移交评委会 {t.handed_over}")
+    if t.other_paper:
+        out.print(f"注意：另有 {t.other_paper} 人网上状态不是“通过形式审核”但有纸质材料，")
+        out.print("  不计入上面各数（实收净额含其费用），请用 desk reconcile 核实")
+    for c in s.counties:
+        table = _table(c.county, "单位")
+        for u in c.units:
+            table.add_row(u.unit, *_cells(u.figures))
+        if len(c.units) > 1:
+            _total_row(table, "小计", c.figures)
+        out.print()
+        out.print(table)
+    table = _table("按县市", "县市")
+    for c in s.counties:
+        table.add_row(c.county, *_cells(c.figures))
+    _total_row(table, "合计", t)
+    out.print()
+    out.print(table)
+    table = _table("按申报类型、级别", "类型·级别")
+    for g in s.groups:
+        table.add_row(f"{g.track}·{g.level}", *_cells(g.figures))
+    _total_row(table, "合计", t)
+    out.print()
+    out.print(table)
+
+
+@handle_errors
+def summary_cmd(
+    campaign: Annotated[str | None, typer.Option("--campaign", "-c", help="评审批次代码")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="截止时间：2021-09-30（含当天）或 2021-09-30 17:30；默认到现在")] = None,
+    xlsx: Annotated[Path | None, typer.Option(
+        "--xlsx", help="导出 xlsx：按县市、按单位、按类型级别三张表")] = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """评审汇总（负责人）：按县市、单位和申报类型级别，对照网上通过形式审核人数统计已受理、
+    退回补正、未报送、已缴费、实收净额和已移交；只有人数和金额，不列姓名。每次查看记入审计。"""
+    from models.db import session_scope
+    from models.errors import InvalidInput
+    from models.services.summary import campaign_summary, summary_xlsx
+
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise InvalidInput("--xlsx 应为 .xlsx 文件（Excel、WPS 均可打开）", code="export.bad_type")
+    cutoff = parse_until(until) if until else None
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk)
+        c = _campaign(session, campaign, dctx.config.campaign)
+        s = campaign_summary(session, actor, c, until=cutoff)
+    if xlsx is not None:
+        summary_xlsx(xlsx, s)
+    if as_json:
+        data = s.to_json()
+        data["xlsx"] = str(xlsx) if xlsx else None
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    render(s)
+    if xlsx is not None:
+        out.print(f"已导出：{xlsx}")
