@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, exists, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -207,7 +207,8 @@ _CORRECTIONS = (
     .join_from(_PAY, _ORIGINAL, _ORIGINAL.c.id == _PAY.c.original_id)
     .where(_PAY.c.campaign_id == bindparam("campaign"), _PAY.c.business_date == bindparam("day"),
            _PAY.c.kind.in_([PaymentKind.void.value, PaymentKind.refund.value]))
-    .order_by(_PAY.c.receipt_no)
+    # "+ 0": sort the day's few rows, not walk the campaign in (campaign_id, receipt_no) order
+    .order_by(_PAY.c.receipt_no + 0)
 )
 _VISITS = (
     sa_select(_VISIT.c.outcome, _VISIT.c.desk, func.count().label("n"))
@@ -295,11 +296,16 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> 
         elif v.outcome == DossierStatus.returned.value:
             returned += int(v.n)
 
+    def who(uid: int) -> str:  # one look-up per person, not per row
+        if uid not in names:
+            names[uid] = shown_name(session, uid)
+        return names[uid]
+
     corrections = tuple(
         Correction(code=c.receipt_code, kind=c.kind, original_code=c.original_code,
                    original_date=_as_date(c.original_date), fen=int(c.amount_fen),
                    method=c.method, reason=c.reason, note=c.note,
-                   who=shown_name(session, c.cashier_id), desk=c.desk, at=c.created_at)
+                   who=who(c.cashier_id), desk=c.desk, at=c.created_at)
         for c in conn.execute(_CORRECTIONS, {"campaign": cid, "day": day})
         if not desk or c.desk == desk)
 
@@ -383,10 +389,11 @@ def campaign_days(session: Session, actor: Actor, campaign: Campaign, until: dt.
     if start is None:
         firsts = [conn.execute(sa_select(func.min(_PAY.c.business_date))
                                .where(_PAY.c.campaign_id == cid)).scalar()]
+        # the earliest visit by the index on ``at`` (a min() over a join reads every visit)
         first_visit = conn.execute(
-            sa_select(func.min(_VISIT.c.at)).join_from(
-                _VISIT, _DOSSIER, _DOSSIER.c.id == _VISIT.c.dossier_id)
-            .where(_DOSSIER.c.campaign_id == cid)).scalar()
+            sa_select(_VISIT.c.at).where(exists().where(
+                _DOSSIER.c.id == _VISIT.c.dossier_id, _DOSSIER.c.campaign_id == cid))
+            .order_by(_VISIT.c.at).limit(1)).scalar()
         if first_visit is not None:
             at = first_visit if first_visit.tzinfo else first_visit.replace(tzinfo=dt.UTC)
             firsts.append(business_date(campaign, at))
