@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -43,8 +43,11 @@ class DossierVisit(SQLModel, table=True):
     """One check of the paper at the counter: accepted, or returned with one notice."""
 
     __tablename__ = "dossier_visit"
+    # the day's tally counts a day's visits of one campaign from this index alone
+    __table_args__ = (Index("ix_dossier_visit_day", "campaign_id", "at", "outcome", "desk"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
     outcome: str = Field(sa_type=String(16))  # DossierStatus.accepted / returned
     notice_no: int | None = None
@@ -55,7 +58,7 @@ class DossierVisit(SQLModel, table=True):
     note: str = Field(default="", sa_type=Text)
     clerk_id: int = Field(foreign_key="desk_user.id")
     desk: str = Field(default="", sa_type=String(40))
-    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class ItemVerdict(SQLModel, table=True):

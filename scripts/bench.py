@@ -839,12 +839,12 @@ def _dayview_load(engine, n: int) -> dict:  # type: ignore[no-untyped-def,type-a
         f"d.track, d.level, {q.json('[]')}, {q.json('{}')}, {uid['dv_clerk']}, {q.ts(seen)}, {q.ts(seen)} "
         f"FROM online_record d WHERE d.campaign_id = {cid} ORDER BY d.id"),
         # every 10th dossier was returned once, two hours before it was accepted
-        ("dossier_visit", "INSERT INTO dossier_visit (dossier_id, outcome, deficiencies, note, clerk_id, desk, at) "
-        f"SELECT d.id, 'returned', {q.json('[]')}, '', {uid['dv_clerk']}, {desk}, "
+        ("dossier_visit", "INSERT INTO dossier_visit (campaign_id, dossier_id, outcome, deficiencies, note, clerk_id, desk, at) "
+        f"SELECT {cid}, d.id, 'returned', {q.json('[]')}, '', {uid['dv_clerk']}, {desk}, "
         f"{q.ts(f'{seen} - 7200')} FROM dossier d WHERE d.campaign_id = {cid} AND d.id % 10 = 3 "
         "ORDER BY d.id"),
-        ("dossier_visit", "INSERT INTO dossier_visit (dossier_id, outcome, deficiencies, note, clerk_id, desk, at) "
-        f"SELECT d.id, 'accepted', {q.json('[]')}, '', {uid['dv_clerk']}, {desk}, {q.ts(seen)} "
+        ("dossier_visit", "INSERT INTO dossier_visit (campaign_id, dossier_id, outcome, deficiencies, note, clerk_id, desk, at) "
+        f"SELECT {cid}, d.id, 'accepted', {q.json('[]')}, '', {uid['dv_clerk']}, {desk}, {q.ts(seen)} "
         f"FROM dossier d WHERE d.campaign_id = {cid} ORDER BY d.id"),
         ("payment", pay_insert("payment", pay_no, "CAST(NULL AS INTEGER)", day_of, f"{seen} + 300", "1 = 1")),
         ("payment", pay_insert("void", f"({pay_no} + 1)", pay_no, day_of, f"{seen} + 360",
@@ -1118,14 +1118,9 @@ def _dayview_backend(engine, backend: str, quick: bool, n: int) -> list[Figure]:
         [(x.day, x.payments, x.net_fen, x.visits) for x in open_days]
     days_t = timings(days, runs)
     # where campaign_days' time goes: the first day's two minimums, the closes, the open day
-    from sqlalchemy import func
-    from sqlalchemy import select as sa_select
     firsts = {
-        "min(payment day)": sa_select(func.min(tally._PAY.c.business_date))
-        .where(tally._PAY.c.campaign_id == cid),
-        "min(visit at)": sa_select(func.min(tally._VISIT.c.at)).join_from(
-            tally._VISIT, tally._DOSSIER, tally._DOSSIER.c.id == tally._VISIT.c.dossier_id)
-        .where(tally._DOSSIER.c.campaign_id == cid),
+        "min(payment day)": tally._FIRST_PAYMENT_DAY.params(campaign=cid),
+        "min(visit at)": tally._FIRST_VISIT.params(campaign=cid),
     }
     first_t = {}
     first_scans = {}

@@ -65,9 +65,9 @@ def office(session: Session) -> Office:
                 level="初级")
     session.add_all([d, r])
     session.flush()
-    visit = DossierVisit(dossier_id=d.id, outcome="accepted", clerk_id=users[Role.clerk].id,
+    visit = DossierVisit(campaign_id=c.id, dossier_id=d.id, outcome="accepted", clerk_id=users[Role.clerk].id,
                          desk="1号窗口", at=AT)
-    notice = DossierVisit(dossier_id=r.id, outcome="returned", notice_no=1,
+    notice = DossierVisit(campaign_id=c.id, dossier_id=r.id, outcome="returned", notice_no=1,
                           notice_code="ZJ21B00001", clerk_id=users[Role.clerk].id, desk="2号窗口",
                           at=AT, deficiencies=[
                               {"item_key": "review_form", "item": "专业技术职务任职资格评审表",

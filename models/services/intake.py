@@ -350,7 +350,8 @@ def _save_visit(session: Session, actor: Actor, dossier: Dossier, outcome: Dossi
                 notice_code: str | None = None, note: str = "") -> DossierVisit:
     assert actor.user_id is not None, "the counter needs a logged-in user"
     assert dossier.id is not None
-    visit = DossierVisit(dossier_id=dossier.id, outcome=outcome.value, notice_no=notice_no,
+    visit = DossierVisit(campaign_id=dossier.campaign_id, dossier_id=dossier.id,
+                         outcome=outcome.value, notice_no=notice_no,
                          notice_code=notice_code, deficiencies=found, note=note[:500],
                          clerk_id=actor.user_id, desk=actor.desk, at=now)
     session.add(visit)

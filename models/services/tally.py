@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models import audit
 from models.campaign import Campaign, NumberSequence
-from models.dossier import Dossier, DossierVisit
+from models.dossier import DossierVisit
 from models.errors import Conflict, InvalidInput, NotFound
 from models.money import Money
 from models.payment import Payment
@@ -187,7 +187,6 @@ class DayView:
 
 _PAY = Payment.__table__  # type: ignore[attr-defined]
 _VISIT = DossierVisit.__table__  # type: ignore[attr-defined]
-_DOSSIER = Dossier.__table__  # type: ignore[attr-defined]
 
 # the day's rows, grouped: served from ix_payment_day alone
 _GROUPED = (
@@ -210,13 +209,17 @@ _CORRECTIONS = (
     # "+ 0": sort the day's few rows, not walk the campaign in (campaign_id, receipt_no) order
     .order_by(_PAY.c.receipt_no + 0)
 )
+# the day's visits: one range of ix_dossier_visit_day (campaign, at, outcome, desk)
 _VISITS = (
     sa_select(_VISIT.c.outcome, _VISIT.c.desk, func.count().label("n"))
-    .join_from(_VISIT, _DOSSIER, _DOSSIER.c.id == _VISIT.c.dossier_id)
-    .where(_DOSSIER.c.campaign_id == bindparam("campaign"),
+    .where(_VISIT.c.campaign_id == bindparam("campaign"),
            _VISIT.c.at >= bindparam("start"), _VISIT.c.at < bindparam("end"))
     .group_by(_VISIT.c.outcome, _VISIT.c.desk)
 )
+# where the campaign's days begin: both are one end of an index
+_FIRST_PAYMENT_DAY = sa_select(func.min(_PAY.c.business_date)).where(
+    _PAY.c.campaign_id == bindparam("campaign"))
+_FIRST_VISIT = sa_select(func.min(_VISIT.c.at)).where(_VISIT.c.campaign_id == bindparam("campaign"))
 _IN_RANGE = sa_select(func.count()).select_from(_PAY).where(
     _PAY.c.campaign_id == bindparam("campaign"),
     _PAY.c.receipt_no.between(bindparam("lo"), bindparam("hi")))
@@ -387,13 +390,8 @@ def campaign_days(session: Session, actor: Actor, campaign: Campaign, until: dt.
     conn = session.connection()
     start = first
     if start is None:
-        firsts = [conn.execute(sa_select(func.min(_PAY.c.business_date))
-                               .where(_PAY.c.campaign_id == cid)).scalar()]
-        # the earliest visit by the index on ``at`` (a min() over a join reads every visit)
-        first_visit = conn.execute(
-            sa_select(_VISIT.c.at).where(exists().where(
-                _DOSSIER.c.id == _VISIT.c.dossier_id, _DOSSIER.c.campaign_id == cid))
-            .order_by(_VISIT.c.at).limit(1)).scalar()
+        firsts = [conn.execute(_FIRST_PAYMENT_DAY, {"campaign": cid}).scalar()]
+        first_visit = conn.execute(_FIRST_VISIT, {"campaign": cid}).scalar()
         if first_visit is not None:
             at = first_visit if first_visit.tzinfo else first_visit.replace(tzinfo=dt.UTC)
             firsts.append(business_date(campaign, at))

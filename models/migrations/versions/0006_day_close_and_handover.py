@@ -1,5 +1,6 @@
 """day close and handover: the count's who and when, the committee's handovers, the fee's
-track and level on each payment with the tally's covering index; the database refuses a payment
+track and level on each payment and the campaign on each visit, with the tally's covering
+indexes; the database refuses a payment
 dated into a closed day or for a handed-over dossier, and any change to a closed day, a
 handover or a handed-over dossier
 
@@ -60,8 +61,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_dossier_handover_id'), ['handover_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_dossier_handover_id_handover'), 'handover', ['handover_id'], ['id'])
 
+    # visits carry their campaign (backfilled) so a day's visits are one index range
     with op.batch_alter_table('dossier_visit', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_dossier_visit_at'), ['at'], unique=False)
+        batch_op.add_column(sa.Column('campaign_id', sa.Integer(), nullable=True))
+    op.execute("UPDATE dossier_visit SET campaign_id = "
+               "(SELECT campaign_id FROM dossier WHERE dossier.id = dossier_visit.dossier_id)")
+    with op.batch_alter_table('dossier_visit', schema=None) as batch_op:
+        batch_op.alter_column('campaign_id', existing_type=sa.Integer(), nullable=False)
+        batch_op.create_foreign_key(batch_op.f('fk_dossier_visit_campaign_id_campaign'), 'campaign', ['campaign_id'], ['id'])
+        batch_op.create_index('ix_dossier_visit_day', ['campaign_id', 'at', 'outcome', 'desk'], unique=False)
 
     # payment: add columns in place (no table rebuild, so migration 0004's triggers stay)
     with op.batch_alter_table('payment', schema=None) as batch_op:
@@ -138,7 +146,9 @@ def downgrade() -> None:
         batch_op.drop_column('level')
         batch_op.drop_column('track')
     with op.batch_alter_table('dossier_visit', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_dossier_visit_at'))
+        batch_op.drop_index('ix_dossier_visit_day')
+        batch_op.drop_constraint(batch_op.f('fk_dossier_visit_campaign_id_campaign'), type_='foreignkey')
+        batch_op.drop_column('campaign_id')
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_dossier_handover_id_handover'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_dossier_handover_id'))
