@@ -331,7 +331,7 @@ def tally_data(session: Session, campaign: Campaign, view: DayView, *,
     def lines(xs: tuple[Line, ...]) -> tuple[TallyLine, ...]:
         return tuple(TallyLine(x.label, x.count, Money(x.net_fen)) for x in xs)
 
-    voids = tuple(TallyLine(f"{PaymentKind(c.kind).label} {c.code}←{c.original_code}"
+    voids = tuple(TallyLine(f"{PaymentKind(c.kind).label}←{c.original_code}"
                             + ("" if c.original_date == view.day else f"（{c.original_date:%m-%d}）"),
                             1, Money(c.fen)) for c in view.corrections)
     lead = shown_name(session, close.closed_by_id) if close is not None else ""
@@ -344,7 +344,7 @@ def tally_data(session: Session, campaign: Campaign, view: DayView, *,
         receipt_range=view.receipts.range_text, gaps=view.receipts.gap_text,
         cash_expected=Money(expected[PaymentMethod.cash.value]),
         cash_counted=Money(int(counted["methods"]["cash"])) if counted else None,
-        pieces=tuple((denomination_label(d), n) for d, n in counted_cash(close).items())
+        pieces=tuple((denomination_label(d), n) for d, n in counted_cash(close).items() if n)
         if counted and close is not None else (),
         checks=tuple((m.label, Money(expected[m.value]), Money(int(counted["methods"][m.value])))
                      for m in PaymentMethod if m != PaymentMethod.cash) if counted else (),

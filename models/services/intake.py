@@ -314,6 +314,9 @@ def _check_can_take(session: Session, campaign: Campaign, rec: OnlineRecord,
                       code="intake.window_closed")
     d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
                                            Dossier.online_record_id == rec.id)).first()
+    if d is not None and d.status == DossierStatus.handed_over.value:
+        raise Conflict(f"{rec.name} 的材料已移交评审委员会（受理编号 {d.dossier_code}），不能再受理或退回",
+                       code="intake.handed_over")
     if d is not None and d.status != DossierStatus.returned.value:
         raise Conflict(f"{rec.name} 的材料已受理（受理编号 {d.dossier_code}），不能重复受理",
                        code="intake.already_accepted")

@@ -238,8 +238,9 @@ def test_hand_over_then_read_only_and_never_twice(session: Session) -> None:
     rec = session.get(OnlineRecord, rec_id)
     assert rec is not None
     checks = all_complete(session, o.campaign, rec)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as taken:
         accept(session, o.actor(Role.clerk), o.campaign, rec_id, checks=checks, now=later)
+    assert taken.value.code == "intake.handed_over" and "已移交评审委员会" in taken.value.message
     session.rollback()
     with pytest.raises(Conflict):
         return_dossier(session, o.actor(Role.clerk), o.campaign, rec_id,
