@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from models.errors import InvalidInput
+from models.money import Money
 
 
 def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> Path:
-    """Write ``[(sheet name, headers, rows)]``. Every cell that is not a number is written as
-    text. Raises InvalidInput with the reason when the file cannot be written."""
+    """Write ``[(sheet name, headers, rows)]``. ``Money`` is written as a number of yuan shown
+    with two decimals; every other cell that is not a number is written as text. Raises InvalidInput with the reason when the file cannot be written."""
     import xlsxwriter
 
     try:
@@ -21,6 +22,7 @@ def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[S
         raise InvalidInput(f"无法写入“{path}”：{exc.strerror or exc}", code="export.cannot_write") from None
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = wb.add_format({"num_format": "@"})
+    yuan = wb.add_format({"num_format": "#,##0.00"})
     for name, headers, rows in sheets:
         ws = wb.add_worksheet(name[:31])
         widths = [max(6, _width(h)) for h in headers]
@@ -28,7 +30,9 @@ def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[S
         r = 0
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
-                if isinstance(value, int | float) and not isinstance(value, bool):
+                if isinstance(value, Money):  # exact fen → the spreadsheet's number, at the edge
+                    ws.write_number(r, c, value.fen / 100, yuan)
+                elif isinstance(value, int | float) and not isinstance(value, bool):
                     ws.write_number(r, c, value)
                 else:
                     shown = "" if value is None else str(value)

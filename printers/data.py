@@ -155,3 +155,18 @@ class TallyData:
     pieces: tuple[tuple[str, int], ...] = ()  # the cash count: (面额, 张数)
     checks: tuple[tuple[str, Money, Money], ...] = ()  # (method, expected, counted)
     visits: int = 0  # dossiers brought to the counter (each check)
+
+
+@dataclass(frozen=True)
+class HandoverData:
+    """For the handover slip (移交单): one handover to the review committee."""
+
+    office: Office
+    campaign_title: str
+    handover_no: int
+    receiver: str
+    handed_by: str
+    handed_at: dt.datetime
+    dossiers: tuple[tuple[str, str], ...]  # (dossier no., name), in dossier-number order
+    note: str = ""
+    desk: str = ""

@@ -8,12 +8,10 @@ list. Text cells stay text (ID numbers and dossier numbers are never turned into
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +19,7 @@ import barcode
 from barcode.writer import ImageWriter, SVGWriter
 
 from models.errors import InvalidInput
-from printers.data import Office, local
+from printers.data import HandoverData, local
 from printers.document import Cut, Document, Feed, Rows, Rule, Table, Text, Title
 from printers.graphics import code128_modules
 
@@ -304,21 +302,6 @@ def write_roster_html(path: Path, r: Roster) -> Path:
 
 
 # ---- the thermal handover slip ------------------------------------------------------------
-@dataclass(frozen=True)
-class HandoverData:
-    """For the handover slip (移交单): one handover to the review committee."""
-
-    office: Office
-    campaign_title: str
-    handover_no: int
-    receiver: str
-    handed_by: str
-    handed_at: dt.datetime
-    dossiers: tuple[tuple[str, str], ...]  # (dossier no., name), in dossier-number order
-    note: str = ""
-    desk: str = ""
-
-
 def handover_slip(d: HandoverData) -> Document:
     doc = Document("handover")
     doc.add(Text(d.office.committee, align="center"), Title("移交单"),

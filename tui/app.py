@@ -247,6 +247,15 @@ class DeskApp(WorkerGuard, App[None]):
         return f"{actor.role.label} {actor.username} · {self.config.desk}" if actor \
             else self.config.desk
 
+    def working(self) -> tuple[Engine, Actor, str]:
+        """What a screen's worker needs: the database, who acts, and the campaign. A desk with
+        no campaign chosen yet raises the DomainError the screen shows."""
+        engine, actor, code = self.engine, self.actor, self.campaign_code
+        assert engine is not None and actor is not None, "workers run for a logged-in desk"
+        if code is None:
+            raise DomainError("尚未选定评审批次", code="campaign.none")
+        return engine, actor, code
+
     def _screen_binds(self, key: str) -> bool:
         """Does the current screen bind ``key`` itself (e.g. Tab to cycle its previews)?"""
         for b in type(self.screen).BINDINGS:

@@ -45,6 +45,7 @@ UserOpt = Annotated[
     str | None, typer.Option("--user", "-u", help="操作人用户名；密码从 DESK_PASSWORD 或提示输入")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="评审批次代码")]
 
 
 def _version() -> str:

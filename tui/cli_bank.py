@@ -17,6 +17,7 @@ import typer
 from rich.markup import escape
 
 from tui.cli import (
+    CampaignOpt,
     ConfigOpt,
     DbOpt,
     JsonOpt,
@@ -31,7 +32,6 @@ from tui.cli import (
 
 bank_app = typer.Typer(help="银行转账对账：导入银行流水，查看匹配建议、未匹配流水和未缴费档案")
 
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="评审批次代码")]
 REASONS_SHOWN = 20
 
 

@@ -20,6 +20,7 @@ import typer
 from rich.markup import escape
 
 from tui.cli import (
+    CampaignOpt,
     ConfigOpt,
     DbOpt,
     JsonOpt,
@@ -34,7 +35,6 @@ from tui.cli import (
 
 roster_app = typer.Typer(help="移交花名册：按系列、专业、级别列出已受理已缴费的档案，导出，向评审委员会移交")
 
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="评审批次代码")]
 AllOpt = Annotated[bool, typer.Option("--all", help="连同已移交的档案（注明第几次移交）")]
 
 
@@ -134,7 +134,7 @@ def _slip_data(session: Any, campaign: Any, h: Any) -> Any:
     from models.dossier import Dossier
     from models.online import OnlineRecord
     from models.services.users import shown_name
-    from printers.roster import HandoverData
+    from printers.data import HandoverData
     from tui.records import office_of
 
     names = dict(session.exec(

@@ -18,6 +18,7 @@ from rich import box
 from rich.table import Table
 
 from tui.cli import (
+    CampaignOpt,
     ConfigOpt,
     DbOpt,
     JsonOpt,
@@ -118,7 +119,7 @@ def render(s: CampaignSummary) -> None:
 
 @handle_errors
 def summary_cmd(
-    campaign: Annotated[str | None, typer.Option("--campaign", "-c", help="评审批次代码")] = None,
+    campaign: CampaignOpt = None,
     until: Annotated[str | None, typer.Option(
         "--until", help="截止时间：2021-09-30（含当天）或 2021-09-30 17:30；默认到现在")] = None,
     xlsx: Annotated[Path | None, typer.Option(

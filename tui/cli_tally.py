@@ -25,6 +25,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tui.cli import (
+    CampaignOpt,
     ConfigOpt,
     DbOpt,
     JsonOpt,
@@ -39,7 +40,6 @@ from tui.cli import (
 
 tally_app = typer.Typer(help="日结：当日报表、开始日结、现金清点、负责人确认、日结报表（Z 报表）")
 
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="评审批次代码")]
 DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="营业日 YYYY-MM-DD（默认今天）")]
 DeskOpt = Annotated[str | None, typer.Option(
     "--desk", help="窗口名；负责人不写为全办公室，其他人为本窗口")]

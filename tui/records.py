@@ -24,6 +24,7 @@ from models.printjob import PrintJob
 from models.services.campaigns import fee_for, window_status
 from models.services.tally import DayView, Line, counted_cash
 from models.services.users import shown_name
+from models.types import utcnow
 from models.users import User
 from models.vocab import (
     DayStatus,
@@ -337,7 +338,7 @@ def tally_data(session: Session, campaign: Campaign, view: DayView, *,
     lead = shown_name(session, close.closed_by_id) if close is not None else ""
     return TallyData(
         office=office_of(campaign), business_date=view.day, desk=view.desk,
-        printed_at=printed_at or dt.datetime.now(dt.UTC), visits=view.visits,
+        printed_at=printed_at or utcnow(), visits=view.visits,
         dossiers_accepted=view.accepted, dossiers_returned=view.returned,
         by_method=lines(view.by_method), by_fee=lines(view.by_fee),
         by_cashier=lines(view.by_cashier), voids=voids,

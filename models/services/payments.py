@@ -40,7 +40,7 @@ from models.services.numbering import allocate, format_number
 from models.services.users import shown_name
 from models.tally import DayClose
 from models.types import utcnow
-from models.vocab import DossierStatus, NumberKind, PaymentKind, PaymentMethod
+from models.vocab import DayStatus, DossierStatus, NumberKind, PaymentKind, PaymentMethod
 
 # Voids: a reason from the list plus a note (both required).
 VOID_REASONS: dict[str, str] = {
@@ -120,12 +120,12 @@ def check_day_open(session: Session, campaign: Campaign, day: dt.date, desk: str
     rows = session.exec(select(DayClose).where(
         DayClose.campaign_id == campaign.id, DayClose.business_date == day,
         col(DayClose.desk).in_([desk, ""]))).all()
-    for r in sorted(rows, key=lambda r: r.status != "closed"):  # a closed day says so first
-        if r.status == "closed":
+    for r in sorted(rows, key=lambda r: r.status != DayStatus.closed.value):  # closed first
+        if r.status == DayStatus.closed.value:
             where = "本窗口" if r.desk else "全办"
             raise PaymentRefused(f"{day:%Y-%m-%d} {where}已日结，不能再收费、作废或退费；"
                                  "更正请在下一个营业日办理", code="day.closed")
-        if r.status in ("closing", "counted"):  # begun, not yet confirmed
+        if r.status in (DayStatus.closing.value, DayStatus.counted.value):  # not yet confirmed
             raise PaymentRefused(f"{'本窗口' if r.desk else '全办'}已开始 {day:%Y-%m-%d} 日结，"
                                  "不能再收费（如需继续收费，请负责人取消日结）",
                                  code="day.closing")

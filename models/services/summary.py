@@ -285,7 +285,7 @@ HEADERS = ("网上名单", "通过形式审核", "已受理", "受理率%", "退
 def _cells(f: Figures) -> tuple[object, ...]:
     pct = f.accepted_pct
     return (f.online, f.approved, f.accepted, "" if pct is None else pct, f.returned, f.no_paper,
-            f.paid, f.unpaid, float(f.fee_net.to_decimal()), f.handed_over, f.other_paper)
+            f.paid, f.unpaid, f.fee_net, f.handed_over, f.other_paper)
 
 
 def summary_xlsx(path: Path, summary: CampaignSummary) -> Path:

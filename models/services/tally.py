@@ -172,11 +172,6 @@ class DayView:
         want = self.desk if desk is None else desk
         return next((c for c in self.closes if c.desk == want), None)
 
-    @property
-    def locked(self) -> bool:
-        return any(c.status == DayStatus.closed.value and c.desk in (OFFICE, self.desk)
-                   for c in self.closes)
-
     def totals(self) -> dict[str, Any]:
         """The figures kept with a closed day (the campaign chart reads them back)."""
         return {"visits": self.visits, "accepted": self.accepted, "returned": self.returned,
@@ -491,6 +486,27 @@ def _check_desk(actor: Actor, desk: str) -> str:
     return desk
 
 
+def _unconfirmed(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
+                 closed: str) -> DayClose:
+    """The day's begun close, locked; refused when there is none or it is already confirmed
+    (``closed`` says what cannot be done then)."""
+    row = find_close(session, campaign, day, desk, lock=True)
+    if row is None:
+        raise NotFound(f"{day:%Y-%m-%d} {desk_label(desk)}尚未开始日结（请先开始日结，停止收费后再清点）",
+                       code="day.not_begun")
+    if row.status == DayStatus.closed.value:
+        raise DayRefused(f"{day:%Y-%m-%d} {desk_label(desk)}{closed}", code="day.closed")
+    return row
+
+
+def _audit(session: Session, actor: Actor, action: Action, campaign: Campaign, day: dt.date,
+           desk: str, now: dt.datetime, **detail: Any) -> None:
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action=str(action),
+                 entity="day_close", entity_id=f"{day.isoformat()} {desk_label(desk)}",
+                 campaign_id=campaign.id, desk=actor.desk, at=now,
+                 detail={"day": day.isoformat(), "desk": desk, **detail})
+
+
 def begin_close(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *,
                 desk: str, now: dt.datetime | None = None) -> DayClose:
     """Begin the close: from now on the desk (office-wide: every desk) takes no payment, void or
@@ -512,10 +528,7 @@ def begin_close(session: Session, actor: Actor, campaign: Campaign, day: dt.date
                    status=DayStatus.closing.value, begun_by_id=actor.user_id, begun_at=now)
     session.add(row)
     session.flush()
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.day_begin), entity="day_close",
-                 entity_id=f"{day.isoformat()} {desk_label(desk)}", campaign_id=campaign.id,
-                 desk=actor.desk, at=now, detail={"day": day.isoformat(), "desk": desk})
+    _audit(session, actor, Action.day_begin, campaign, day, desk, now)
     return row
 
 
@@ -550,12 +563,7 @@ def record_count(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
     now = now or utcnow()
     desk = _check_desk(actor, desk)
     note = _clean_note(note)
-    row = find_close(session, campaign, day, desk, lock=True)
-    if row is None:
-        raise DayRefused(f"请先开始 {day:%Y-%m-%d} {desk_label(desk)}的日结（停止收费后再清点）",
-                         code="day.not_begun")
-    if row.status == DayStatus.closed.value:
-        raise DayRefused(f"{day:%Y-%m-%d} {desk_label(desk)}已日结，不能再清点", code="day.closed")
+    row = _unconfirmed(session, campaign, day, desk, closed="已日结，不能再清点")
     view = _day_view(session, campaign, day, desk)
     result = CountResult(close=row, expected=view.expected(), counted=count.by_method())
     row.status = DayStatus.counted.value
@@ -565,13 +573,8 @@ def record_count(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
     row.note = note or row.note
     row.counted_by_id, row.counted_at = actor.user_id, now
     session.add(row)
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.day_count), entity="day_close",
-                 entity_id=f"{day.isoformat()} {desk_label(desk)}", campaign_id=campaign.id,
-                 desk=actor.desk, at=now,
-                 detail={"day": day.isoformat(), "desk": desk, "counted": row.counted,
-                         "expected": result.expected, "differences": result.differences,
-                         "note": note})
+    _audit(session, actor, Action.day_count, campaign, day, desk, now, counted=row.counted,
+           expected=result.expected, differences=result.differences, note=note)
     return result
 
 
@@ -588,11 +591,7 @@ def confirm_close(session: Session, actor: Actor, campaign: Campaign, day: dt.da
     session.exec(select(NumberSequence).where(
         NumberSequence.campaign_id == campaign.id,
         NumberSequence.kind == NumberKind.receipt.value).with_for_update()).first()
-    row = find_close(session, campaign, day, desk, lock=True)
-    if row is None:
-        raise NotFound(f"{day:%Y-%m-%d} {desk_label(desk)}没有进行中的日结", code="day.not_begun")
-    if row.status == DayStatus.closed.value:
-        raise DayRefused(f"{day:%Y-%m-%d} {desk_label(desk)}已日结", code="day.closed")
+    row = _unconfirmed(session, campaign, day, desk, closed="已日结")
     if row.status != DayStatus.counted.value:
         raise DayRefused("请先录入现金清点，再确认日结", code="day.not_counted")
     view = _day_view(session, campaign, day, desk)
@@ -600,8 +599,8 @@ def confirm_close(session: Session, actor: Actor, campaign: Campaign, day: dt.da
         raise DayRefused("清点之后本日又有收费、作废或退费记录：请重新清点", code="day.changed")
     note = note or row.note
     counted = row.counted.get("methods", {})
-    differences = {m: int(counted.get(m, 0)) - fen for m, fen in view.expected().items()
-                   if int(counted.get(m, 0)) != fen}
+    differences = CountResult(close=row, expected=view.expected(), counted={
+        m: int(counted.get(m, 0)) for m in view.expected()}).differences
     if differences and not note:
         shown = "；".join(f"{PaymentMethod(m).label}{'多' if d > 0 else '少'} {Money(abs(d)).figures()} 元"
                          for m, d in differences.items())
@@ -612,13 +611,8 @@ def confirm_close(session: Session, actor: Actor, campaign: Campaign, day: dt.da
     row.expected = _expected_json(view)
     row.closed_by_id, row.closed_at = actor.user_id, now
     session.add(row)
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.day_close), entity="day_close",
-                 entity_id=f"{day.isoformat()} {desk_label(desk)}", campaign_id=campaign.id,
-                 desk=actor.desk, at=now,
-                 detail={"day": day.isoformat(), "desk": desk, "expected": row.expected,
-                         "counted": row.counted, "difference_fen": row.difference_fen,
-                         "note": note})
+    _audit(session, actor, Action.day_close, campaign, day, desk, now, expected=row.expected,
+           counted=row.counted, difference_fen=row.difference_fen, note=note)
     return row
 
 
@@ -631,19 +625,11 @@ def cancel_close(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
     reason = _clean_note(reason)
     if not reason:
         raise InvalidInput("取消日结须写明原因", code="day.reason_required")
-    row = find_close(session, campaign, day, desk, lock=True)
-    if row is None:
-        raise NotFound(f"{day:%Y-%m-%d} {desk_label(desk)}没有进行中的日结", code="day.not_begun")
-    if row.status == DayStatus.closed.value:
-        raise DayRefused(f"{day:%Y-%m-%d} {desk_label(desk)}已日结锁定，不能取消；"
-                         "更正请在下一个营业日办理", code="day.closed")
-    detail = {"day": day.isoformat(), "desk": desk, "status": row.status,
-              "counted": row.counted, "difference_fen": row.difference_fen, "reason": reason}
+    row = _unconfirmed(session, campaign, day, desk,
+                       closed="已日结锁定，不能取消；更正请在下一个营业日办理")
+    _audit(session, actor, Action.day_cancel, campaign, day, desk, now, status=row.status,
+           counted=row.counted, difference_fen=row.difference_fen, reason=reason)
     session.delete(row)
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.day_cancel), entity="day_close",
-                 entity_id=f"{day.isoformat()} {desk_label(desk)}", campaign_id=campaign.id,
-                 desk=actor.desk, at=now, detail=detail)
 
 
 def _clean_note(note: str) -> str:
@@ -665,12 +651,9 @@ def counted_cash(close: DayClose) -> dict[int, int]:
 
 def day_view_xlsx(path: Path, view: DayView) -> Path:
     """The Z report as a workbook: 概况, the breakdowns, the corrections and the count."""
-    def money(fen: int) -> float:
-        return fen / 100
-
     def breakdown(lines: tuple[Line, ...]) -> list[list[object]]:
-        return [[ln.label, ln.count, money(ln.paid_fen), money(ln.voided_fen),
-                 money(ln.refunded_fen), money(ln.net_fen)] for ln in lines]
+        return [[ln.label, ln.count, Money(ln.paid_fen), Money(ln.voided_fen),
+                 Money(ln.refunded_fen), Money(ln.net_fen)] for ln in lines]
 
     heads = ["项目", "收费笔数", "收费金额（元）", "作废冲减（元）", "退费（元）", "净额（元）"]
     close = view.close_of()
@@ -678,9 +661,9 @@ def day_view_xlsx(path: Path, view: DayView) -> Path:
         ["评审批次", view.campaign_code], ["营业日", f"{view.day:%Y-%m-%d}"],
         ["范围", desk_label(view.desk)], ["报送（次）", view.visits], ["受理（份）", view.accepted],
         ["退回补正（份）", view.returned], ["收费笔数", view.total.count],
-        ["收费金额（元）", money(view.total.paid_fen)],
-        ["作废冲减（元）", money(view.total.voided_fen)],
-        ["退费（元）", money(view.total.refunded_fen)], ["净额（元）", money(view.total.net_fen)],
+        ["收费金额（元）", Money(view.total.paid_fen)],
+        ["作废冲减（元）", Money(view.total.voided_fen)],
+        ["退费（元）", Money(view.total.refunded_fen)], ["净额（元）", Money(view.total.net_fen)],
         ["收据号", view.receipts.range_text], ["断号检查", view.receipts.gap_text],
         ["日结状态", DayStatus(close.status).label if close else "未日结"]]
     if close is not None and close.note:
@@ -688,14 +671,14 @@ def day_view_xlsx(path: Path, view: DayView) -> Path:
     counted: list[list[object]] = []
     if close is not None and close.counted:
         for d, n in counted_cash(close).items():
-            counted.append([f"现金 {denomination_label(d)}", n, money(d * n)])
+            counted.append([f"现金 {denomination_label(d)}", n, Money(d * n)])
         expected = view.expected()
         for m in PaymentMethod:
             got = int(close.counted.get("methods", {}).get(m.value, 0))
             counted.append([f"{m.label}：应有 {Money(expected[m.value]).figures()} 元，清点 {Money(got).figures()} 元",
-                            "", money(got - expected[m.value])])
+                            "", Money(got - expected[m.value])])
     corrections = [[c.code, PaymentKind(c.kind).label, c.original_code,
-                    f"{c.original_date:%Y-%m-%d}", money(c.fen),
+                    f"{c.original_date:%Y-%m-%d}", Money(c.fen),
                     PaymentMethod(c.method).label, c.reason, c.note, c.who, c.desk]
                    for c in view.corrections]
     return write_xlsx(path, [

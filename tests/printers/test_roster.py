@@ -16,11 +16,10 @@ import zxingcpp
 from PIL import Image
 
 from models.services.handover import LeftOut, Roster, RosterGroup, RosterLine
-from printers.data import Office
+from printers.data import HandoverData, Office
 from printers.document import layout
 from printers.preview import render_text
 from printers.roster import (
-    HandoverData,
     barcode_png,
     handover_slip,
     roster_html,

@@ -88,11 +88,8 @@ class ImportScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.online_import import import_online, write_report
 
-        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
-        assert engine is not None and actor is not None
         try:
-            if code is None:
-                raise DomainError("尚未选定评审批次", code="campaign.none")
+            engine, actor, code = self.desk.working()
             with session_scope(engine) as session:
                 summary = import_online(
                     session, actor, code, path, dry_run=dry_run, cancel=self.cancel,
@@ -201,11 +198,8 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.reconcile import reconcile
 
-        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
-        assert engine is not None and actor is not None
         try:
-            if code is None:
-                raise DomainError("尚未选定评审批次", code="campaign.none")
+            engine, actor, code = self.desk.working()
             with session_scope(engine) as session:
                 result = reconcile(session, actor, code, export=export)
         except DomainError as exc:

@@ -147,20 +147,17 @@ class DayScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from models.services.handover import roster
 
-        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
-        assert engine is not None and actor is not None
         try:
-            if code is None:
-                raise DomainError("尚未选定评审批次", code="campaign.none")
+            engine, actor, code = self.desk.working()
             with session_scope(engine) as session:
                 r = roster(session, actor, get_campaign(session, code), include_handed_over=True)
             if export is not None:
-                from printers.roster import roster_html, roster_xlsx
+                from printers.roster import roster_xlsx, write_roster_html
 
                 roster_xlsx(export, r)
-                export.with_suffix(".html").write_text(roster_html(r), encoding="utf-8")
-        except (DomainError, OSError) as exc:
-            self.app.call_from_thread(self._problem, getattr(exc, "message", str(exc)))
+                write_roster_html(export.with_suffix(".html"), r)
+        except DomainError as exc:
+            self.app.call_from_thread(self._problem, exc.message)
             return
         self.app.call_from_thread(self._show_roster, r, export)
 
@@ -212,8 +209,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from models.services.handover import hand_over
 
-        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
-        assert engine is not None and actor is not None and code is not None
+        engine, actor, code = self.desk.working()
         self.busy = True
         try:
             with session_scope(engine) as session:
@@ -233,11 +229,8 @@ class DayScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.summary import campaign_summary
 
-        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
-        assert engine is not None and actor is not None
         try:
-            if code is None:
-                raise DomainError("尚未选定评审批次", code="campaign.none")
+            engine, actor, code = self.desk.working()
             with session_scope(engine) as session:  # the reading is audited
                 summary = campaign_summary(session, actor, code)
         except DomainError as exc:
@@ -287,11 +280,8 @@ class DayScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from models.services.tally import campaign_days, day_view, today
 
-        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
-        assert engine is not None and actor is not None
         try:
-            if code is None:
-                raise DomainError("尚未选定评审批次", code="campaign.none")
+            engine, actor, code = self.desk.working()
             with session_scope(engine, readonly=True) as session:
                 c = get_campaign(session, code)
                 day = self.day or today(c)
@@ -443,8 +433,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from models.services.tally import begin_close, cancel_close, confirm_close
 
-        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
-        assert engine is not None and actor is not None and code is not None
+        engine, actor, code = self.desk.working()
         self.busy = True
         try:
             with session_scope(engine) as session:
@@ -499,8 +488,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         from tui.printing import queue_document
         from tui.records import tally_data
 
-        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
-        assert engine is not None and actor is not None and code is not None
+        engine, actor, code = self.desk.working()
         try:
             with session_scope(engine) as session:
                 c = get_campaign(session, code)
@@ -628,11 +616,8 @@ class CountScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from models.services.tally import find_close
 
-        engine, code = self.desk.engine, self.desk.campaign_code
-        assert engine is not None
         try:
-            if code is None:
-                raise DomainError("尚未选定评审批次", code="campaign.none")
+            engine, _, code = self.desk.working()
             with session_scope(engine, readonly=True) as session:
                 c = get_campaign(session, code)
                 day, desk = self._target(c)
@@ -711,8 +696,7 @@ class CountScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from models.services.tally import begin_close, record_count
 
-        engine, actor, code = self.desk.engine, self.desk.actor, self.desk.campaign_code
-        assert engine is not None and actor is not None and code is not None
+        engine, actor, code = self.desk.working()
         assert self.day is not None and self.desk_name is not None
         self.busy = True
         result: CountResult | None = None
