@@ -16,11 +16,21 @@ from typing import Any
 
 from models.errors import DomainError, PresetError
 from models.money import Money
+from models.text import strip_invisible
 from models.vocab import Condition, ItemKind, Level, Track, parse_level, parse_track
 
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,38}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
+# the longest text each field may hold (the database's column widths)
+_MAX_LEN = {"title": 200, "committee": 200, "office": 200, "room": 100, "address": 300,
+            "timezone": 64}
+_WINDOW_MAX_LEN = {"series": 60, "label": 100, "clause": 200}
+_CLAUSE_MAX = 200
+_NAME_MAX = 200
+_SERIES_MAX = 60
+_MAX_SUBMISSIONS = 99
+_FIRST_YEAR, _LAST_YEAR = 2000, 2100
 
 
 @dataclass(slots=True)
@@ -168,7 +178,8 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
 
     for key in data:
         if key not in _TOP_KEYS:
-            raise ctx.error(f"未知的键“{key}”", key=key)
+            raise ctx.error(f"未知的键“{_shown(key)}”", key=key)
+    _check_texts(ctx, data)
     for key in _REQUIRED:
         if key not in data:
             raise ctx.error(f"缺少必填项“{key}”")
@@ -177,18 +188,21 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
         value = data.get(key, default)
         if not isinstance(value, str):
             raise ctx.error(f"“{key}”应为文字", key=key)
-        return value.strip()
+        value = value.strip()
+        if key in _MAX_LEN and len(value) > _MAX_LEN[key]:
+            raise ctx.error(f"“{key}”有 {len(value)} 个字，最多 {_MAX_LEN[key]} 个", key=key)
+        return value
 
     code = s("code")
-    if not _CODE.match(code):
+    if not _CODE.fullmatch(code):
         raise ctx.error("批次代码应为 2–39 个小写字母、数字或 -，如 bz-vocational-2021", key="code")
     tz = s("timezone", "Asia/Shanghai")
     try:
         zone = zoneinfo.ZoneInfo(tz)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ctx.error(f"未知的时区“{tz}”", key="timezone") from None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Asia": a directory
+        raise ctx.error(f"未知的时区“{_shown(tz)}”", key="timezone") from None
     year = data["year"]
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
+    if not isinstance(year, int) or not _FIRST_YEAR <= year <= _LAST_YEAR:
         raise ctx.error("“year”应为年份，如 2021", key="year")
 
     def enum_list(key: str, parse: Any, *, table: str | None = None, index: int | None = None,
@@ -202,7 +216,7 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
             try:
                 out.append(parse(v))
             except (DomainError, ValueError) as exc:
-                msg = exc.message if isinstance(exc, DomainError) else f"无效的值“{v}”"
+                msg = exc.message if isinstance(exc, DomainError) else f"无效的值“{_shown(v)}”"
                 raise ctx.error(msg, table=table, index=index, key=key) from None
         return out
 
@@ -213,6 +227,8 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
     series = data.get("series", [])
     if not isinstance(series, list) or not all(isinstance(x, str) for x in series):
         raise ctx.error("“series”应为文字列表", key="series")
+    if any(len(x) > _SERIES_MAX for x in series):
+        raise ctx.error(f"“series”中的系列名称最多 {_SERIES_MAX} 个字", key="series")
 
     numbers = data["numbers"]
     if not isinstance(numbers, dict):
@@ -220,7 +236,7 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
     prefixes = {}
     for kind in ("dossier", "receipt", "notice"):
         p = numbers.get(kind)
-        if not isinstance(p, str) or not _PREFIX.match(p):
+        if not isinstance(p, str) or not _PREFIX.fullmatch(p):
             raise ctx.error(
                 f"[numbers] 中“{kind}”前缀应为 2–8 位大写字母或数字、以字母开头（扫码用），如 \"ZJA\"",
                 table="numbers", key=kind,
@@ -254,8 +270,9 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
     max_sub = data.get("max_online_submissions", 3)
     if not isinstance(individual, bool):
         raise ctx.error("“individual_submission”应为 true 或 false", key="individual_submission")
-    if not isinstance(max_sub, int) or isinstance(max_sub, bool) or max_sub < 1:
-        raise ctx.error("“max_online_submissions”应为正整数", key="max_online_submissions")
+    if not isinstance(max_sub, int) or isinstance(max_sub, bool) or not 1 <= max_sub <= _MAX_SUBMISSIONS:
+        raise ctx.error(f"“max_online_submissions”应为 1–{_MAX_SUBMISSIONS} 的整数",
+                        key="max_online_submissions")
 
     spec = CampaignSpec(
         code=code, notice=s("notice", ""), title=s("title"), committee=s("committee"),
@@ -289,6 +306,47 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
     return spec
 
 
+def _shown(value: object) -> str:
+    """A value quoted in a message: one line, at most 40 characters."""
+    text = " ".join(strip_invisible(str(value)).split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _bad_text(value: str) -> str | None:
+    """What is wrong with a text of the file, or None: control characters (other than tab and
+    line breaks in long texts) and bidi or zero-width characters have no place in it."""
+    for ch in value:
+        if ch in "\t\n\r":
+            continue
+        if strip_invisible(ch) != ch:
+            return f"含有不可见字符 U+{ord(ch):04X}（控制符、双向文字控制符或零宽字符），请删除"
+    return None
+
+
+def _check_texts(ctx: _Ctx, data: dict[str, Any]) -> None:
+    """Every text and every key of the file, with the place to name when one is bad."""
+
+    def walk(value: object, table: str | None, index: int | None, key: str | None) -> None:
+        if isinstance(value, str):
+            problem = _bad_text(value)
+            if problem:
+                raise ctx.error(f"“{_shown(key or table)}”{problem}", table=table, index=index,
+                                key=key)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, dict) and key is not None and table is None:
+                    walk(v, key, i, None)  # [[windows]] …: a table array
+                else:
+                    walk(v, table, index, key)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if _bad_text(k):
+                    raise ctx.error(f"键“{_shown(k)}”{_bad_text(k)}", table=table, index=index)
+                walk(v, table if table is not None or key is None else key, index, k)
+
+    walk(data, None, None, None)
+
+
 def _tables(ctx: _Ctx, data: dict[str, Any], name: str) -> list[dict[str, Any]]:
     value = data.get(name, [])
     if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
@@ -303,14 +361,14 @@ def _check_keys(ctx: _Ctx, table: str, index: int, raw: dict[str, Any], allowed:
 
 
 def _to_utc(value: object, zone: zoneinfo.ZoneInfo, *, end: bool) -> dt.datetime | None:
+    if not isinstance(value, dt.date) or not _FIRST_YEAR <= value.year <= _LAST_YEAR:
+        return None  # also keeps 9999-12-31 + 1 day and 0001-01-01 in UTC from overflowing
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=zone)
         return value.astimezone(dt.UTC)
-    if isinstance(value, dt.date):
-        day = value + dt.timedelta(days=1) if end else value
-        return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone).astimezone(dt.UTC)
-    return None
+    day = value + dt.timedelta(days=1) if end else value
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone).astimezone(dt.UTC)
 
 
 def _window(ctx: _Ctx, i: int, raw: dict[str, Any], zone: zoneinfo.ZoneInfo,
@@ -320,14 +378,19 @@ def _window(ctx: _Ctx, i: int, raw: dict[str, Any], zone: zoneinfo.ZoneInfo,
     end = _to_utc(raw.get("end"), zone, end=True)
     if start is None or end is None:
         raise ctx.error(
-            "start 和 end 应为日期（2021-09-25）或日期时间（2024-10-24T10:00:00）",
+            f"start 和 end 应为 {_FIRST_YEAR}–{_LAST_YEAR} 年的日期（2021-09-25）"
+            "或日期时间（2024-10-24T10:00:00）",
             table="windows", index=i, key="start" if start is None else "end",
         )
     if end <= start:
         raise ctx.error("结束时间早于开始时间", table="windows", index=i, key="end")
     series = raw.get("series")
     if series is not None and (not isinstance(series, str) or (spec.series and series not in spec.series)):
-        raise ctx.error(f"系列“{series}”不在本批次的 series 列表中", table="windows", index=i, key="series")
+        raise ctx.error(f"系列“{_shown(series)}”不在本批次的 series 列表中", table="windows", index=i,
+                        key="series")
+    for k, limit in _WINDOW_MAX_LEN.items():
+        if len(str(raw.get(k) or "")) > limit:
+            raise ctx.error(f"“{k}”最多 {limit} 个字", table="windows", index=i, key=k)
     return WindowSpec(
         starts_at=start, ends_at=end, series=series,
         label=str(raw.get("label", "纸质材料报送时间")), clause=str(raw.get("clause", "")),
@@ -361,18 +424,25 @@ def _fee(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec) -> FeeSpec:
             raise ctx.error(exc.message, table="fees", index=i, key="yuan") from None
         if amount.fen <= 0:
             raise ctx.error("收费金额应大于零", table="fees", index=i, key="yuan")
-    return FeeSpec(track=track, level=level, amount=amount, clause=str(raw.get("clause", "")))
+    clause = str(raw.get("clause", ""))
+    if len(clause) > _CLAUSE_MAX:
+        raise ctx.error(f"“clause”最多 {_CLAUSE_MAX} 个字", table="fees", index=i, key="clause")
+    return FeeSpec(track=track, level=level, amount=amount, clause=clause)
 
 
 def _item(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec, enum_list: Any) -> ItemSpec:
     t = "checklist"
     _check_keys(ctx, t, i, raw, _ITEM_KEYS)
     key = raw.get("key")
-    if not isinstance(key, str) or not _KEY.match(key):
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
         raise ctx.error("材料键 key 应为小写英文字母、数字或 _，如 review_form", table=t, index=i, key="key")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ctx.error("缺少材料名称 name", table=t, index=i, key="name")
+    if len(name.strip()) > _NAME_MAX:
+        raise ctx.error(f"材料名称 name 最多 {_NAME_MAX} 个字", table=t, index=i, key="name")
+    if len(str(raw.get("clause", ""))) > _CLAUSE_MAX:
+        raise ctx.error(f"“clause”最多 {_CLAUSE_MAX} 个字", table=t, index=i, key="clause")
     try:
         kind = ItemKind(raw.get("kind", ""))
     except ValueError:

@@ -9,6 +9,8 @@ Windows). Every key is optional.
     desk = "1号窗口"                                       # printed on receipts, kept in audit
     language = "zh_CN"                                    # or "en"
     idle_lock_minutes = 10
+    backup_keep = 30                                      # day-close backups kept (0: all)
+    backup_dir = "D:/desk-backups"                        # default: backups/ in the data directory
 
     [printers.receipt]                                   # see printers/config.py
     connection = "network"
@@ -58,6 +60,8 @@ class DeskConfig:
     desk: str = field(default_factory=socket.gethostname)
     language: str = "zh_CN"
     idle_lock_minutes: int = 10
+    backup_keep: int = 30  # the automatic backups (one per day close) kept; 0 keeps all
+    backup_dir: str = ""  # where they go; "" is backups/ in the data directory
     printers: dict[str, Any] = field(default_factory=dict)  # [printers.receipt], [printers.label]
     path: Path | None = None
 
@@ -72,6 +76,8 @@ _TYPES: dict[str, type] = {
     "desk": str,
     "language": str,
     "idle_lock_minutes": int,
+    "backup_keep": int,
+    "backup_dir": str,
     "printers": dict,
 }
 

@@ -55,3 +55,16 @@ class PresetError(DomainError):
     """A campaign file that cannot be loaded; the message names the file, the line and the problem."""
 
     code = "campaign.file_invalid"
+
+
+class DatabaseUnavailable(DomainError):
+    """The database server went away or cannot be reached; nothing of the operation was kept
+    (or, lost at commit, the message says it may have been)."""
+
+    code = "db.unavailable"
+
+
+class DatabaseBusy(DomainError):
+    """SQLite stayed locked by another desk's write for longer than the desk waits."""
+
+    code = "db.busy"

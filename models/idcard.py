@@ -16,9 +16,11 @@ from enum import StrEnum
 from stdnum.cn import ric
 
 from models.errors import InvalidInput
+from models.text import shorten, strip_invisible
 
 _FLOAT_LIKE = re.compile(r"^\d(\.\d+)?[eE][+]?\d+$")
-_ID18 = re.compile(r"\d{17}[\dX]")
+_ID18 = re.compile(r"[0-9]{17}[0-9X]")
+_DIGIT = re.compile(r"\d")  # any script's decimal digit (Arabic-Indic ٣, Devanagari ३ …)
 
 
 def _today() -> dt.date:
@@ -32,10 +34,14 @@ class Sex(StrEnum):
 
 def clean_id_text(text: object) -> str:
     """Undo what Excel, WPS and typists do to an ID: apostrophe text marker, spaces (incl.
-    U+3000), full-width digits and ``ｘ``, lower-case ``x``."""
-    s = unicodedata.normalize("NFKC", str(text))
+    U+3000), full-width digits and ``ｘ``, lower-case ``x``; digits of another script (an
+    Arabic-script keyboard types ٦٥٢٨…) become ASCII digits, so an ID is only ever stored in
+    ASCII."""
+    s = strip_invisible(unicodedata.normalize("NFKC", str(text)))  # controls, bidi, zero-width
     s = s.strip().lstrip("'‘’`")
     s = re.sub(r"[\s\u200b\u200e\u200f\ufeff-]", "", s)
+    if not s.isascii():
+        s = _DIGIT.sub(lambda m: str(unicodedata.decimal(m[0])), s)
     return s.upper()
 
 
@@ -45,6 +51,8 @@ class ResidentId:
 
     @classmethod
     def parse(cls, text: object) -> ResidentId:
+        if isinstance(text, int) and abs(text) >= 10**18:  # str() refuses 4 300+ digits
+            raise InvalidInput("身份证号位数过多，应为 18 位", code="id.too_long")
         raw = "" if text is None else str(text)
         # the common case, a clean 18-character string, skips the cleaning
         s = raw if (len(raw) == 18 and raw.isascii() and raw.isalnum() and raw[:17].isdigit()
@@ -55,7 +63,7 @@ class ResidentId:
             raise InvalidInput("身份证号为空", code="id.empty")
         if _FLOAT_LIKE.match(s) or isinstance(text, float):
             raise InvalidInput(
-                f"身份证号“{raw.strip()}”已被 Excel 转成数字（科学计数法），后几位已丢失，"
+                f"身份证号“{shorten(raw, 40)}”已被 Excel 转成数字（科学计数法），后几位已丢失，"
                 "无法恢复：请在表格中把该列设为文本后重新导出",
                 code="id.excel_float",
             )
@@ -67,14 +75,14 @@ class ResidentId:
         if not _ID18.fullmatch(s):
             if len(s) < 18:
                 raise InvalidInput(
-                    f"身份证号“{s}”只有 {len(s)} 位，应为 18 位", code="id.too_short"
+                    f"身份证号“{shorten(s, 40)}”只有 {len(s)} 位，应为 18 位", code="id.too_short"
                 )
             if len(s) > 18:
                 raise InvalidInput(
-                    f"身份证号“{s}”有 {len(s)} 位，应为 18 位", code="id.too_long"
+                    f"身份证号“{shorten(s, 40)}”有 {len(s)} 位，应为 18 位", code="id.too_long"
                 )
             raise InvalidInput(
-                f"身份证号“{s}”含有非法字符：前 17 位应为数字，最后一位为数字或 X",
+                f"身份证号“{shorten(s, 40)}”含有非法字符：前 17 位应为数字，最后一位为数字或 X",
                 code="id.bad_chars",
             )
         try:
@@ -83,13 +91,13 @@ class ResidentId:
             born = None
         if born is None or born.year < 1900 or born > _today():
             raise InvalidInput(
-                f"身份证号“{s}”中的出生日期 {s[6:14]} 不存在，请核对", code="id.bad_birth_date"
+                f"身份证号“{shorten(s, 40)}”中的出生日期 {s[6:14]} 不存在，请核对", code="id.bad_birth_date"
             )
         # format and birth date are checked above; the check character is stdnum's
         expected = ric.calc_check_digit(s)
         if s[17] != expected:
             raise InvalidInput(
-                f"身份证号“{s}”校验位不正确（最后一位应为 {expected}），请核对",
+                f"身份证号“{shorten(s, 40)}”校验位不正确（最后一位应为 {expected}），请核对",
                 code="id.bad_check_digit",
             )
         return cls(s)

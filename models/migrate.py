@@ -38,6 +38,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database back to ``revision`` (tests of a migration's upgrade over old rows)."""
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
 def ensure_current(engine: Engine) -> bool:
     """Upgrade when behind; return True when anything was applied."""
     if current_revision(engine) == head_revision():

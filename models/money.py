@@ -14,8 +14,13 @@ from decimal import Decimal, InvalidOperation
 import cn2an
 
 from models.errors import InvalidInput
+from models.text import shorten
 
-_AMOUNT = re.compile(r"^(?P<sign>-)?(?P<yuan>\d+)(?:\.(?P<frac>\d{1,2}))?$")
+_AMOUNT = re.compile(r"(?P<sign>-)?(?P<yuan>\d+)(?:\.(?P<frac>\d{1,2}))?")
+# A typed amount above 一千万元 is a slip of the keyboard (a review fee is a few hundred yuan,
+# a unit's transfer for all its applicants some tens of thousands); the amount columns are
+# 32-bit integers of fen, which end at 21 474 836.47 yuan.
+MAX_YUAN = 10_000_000
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -36,12 +41,14 @@ class Money:
     def parse(cls, text: str | int | Decimal) -> Money:
         """Parse what a person types: ``380``, ``380.5``, ``1,520.50``, ``１５２０．５０``, ``￥380``.
 
-        Rejects more than two decimals, letters, floats' exponent forms and empty input with a
-        Chinese message.
+        Rejects more than two decimals, letters, floats' exponent forms, empty input and amounts
+        beyond ``MAX_YUAN`` with a Chinese message.
         """
         if isinstance(text, bool):
             raise InvalidInput("金额格式不正确", code="money.invalid")
         if isinstance(text, int):
+            if abs(text) > MAX_YUAN:  # not quoted: str() refuses an int of 4 300+ digits
+                raise InvalidInput(f"金额过大：超过 {MAX_YUAN} 元，请核对", code="money.too_large")
             return cls.yuan(text)
         if isinstance(text, Decimal):
             text = format(text, "f")
@@ -50,14 +57,19 @@ class Money:
         cleaned = cleaned.removesuffix("元")
         if not cleaned:
             raise InvalidInput("请输入金额", code="money.empty")
-        m = _AMOUNT.match(cleaned)
+        m = _AMOUNT.fullmatch(cleaned)
         if m is None:
             raise InvalidInput(
-                f"金额“{raw}”格式不正确：请输入数字，最多两位小数，如 380 或 1520.50",
+                f"金额“{shorten(raw, 40)}”格式不正确：请输入数字，最多两位小数，如 380 或 1520.50",
                 code="money.invalid",
             )
-        frac = (m["frac"] or "").ljust(2, "0")
-        fen = int(m["yuan"]) * 100 + int(frac)
+        yuan = m["yuan"].lstrip("0") or "0"
+        # the length first: int() refuses a string of 4 300+ digits
+        fen = (int(yuan) * 100 + int((m["frac"] or "").ljust(2, "0"))
+               if len(yuan) <= len(str(MAX_YUAN)) else None)
+        if fen is None or fen > MAX_YUAN * 100:
+            raise InvalidInput(f"金额“{shorten(raw, 40)}”过大：超过 {MAX_YUAN} 元，请核对",
+                               code="money.too_large")
         return cls(-fen if m["sign"] else fen)
 
     def to_decimal(self) -> Decimal:

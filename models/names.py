@@ -15,28 +15,41 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
+from models.text import shorten, strip_invisible
+
 CANONICAL_DOT = "·"  # U+00B7, the form GB 18030 and the ID card use
 _DOTS = "·•・.‧･●∙⋅﹒．ㆍ\u2027\u30fb\uff65"
-_DOT_RE = re.compile(f"\\s*[{re.escape(_DOTS)}]+\\s*")
-_INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_D = re.escape(_DOTS)
+_DOT_RE = re.compile(f"\\s*[{_D}](?:[\\s{_D}]*[{_D}])?\\s*")  # a run of dots, spaces between
 _SPACE_RE = re.compile(r"\s+")
 
 
 def display_name(text: str) -> str:
     """The name as it should be stored and printed: NFKC, no control or invisible characters,
     one canonical middle dot between parts, single spaces only inside Latin names."""
-    s = unicodedata.normalize("NFKC", text)
-    s = _INVISIBLE_RE.sub("", _CONTROL_RE.sub("", s))
+    s = strip_invisible(unicodedata.normalize("NFKC", text))
     s = _DOT_RE.sub(CANONICAL_DOT, s.strip())
     s = s.strip(CANONICAL_DOT)
     # Spaces between CJK characters are typing noise (张 三, 姓　名); keep them between Latin words.
     if " " in s or not s.isprintable():
         s = _CJK_SPACE_RE.sub("", s)
-    return _SPACE_RE.sub(" ", s)
+    s = _SPACE_RE.sub(" ", s)
+    # a character removed may let a combining mark meet its letter ("A\x1b\u0300", or NFKC's
+    # "¯" → " ̄"): compose again, so that the stored name gives the same key when typed back
+    return s if s.isascii() else unicodedata.normalize("NFKC", s)
 
 
 _CJK_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+# A name on screen or paper: at most this many cells (30 Chinese characters, 60 Latin letters;
+# the import refuses a name longer than 60 characters). Longer is cut with "…".
+NAME_CELLS = 60
+
+
+def fit_name(text: str, max_cells: int = NAME_CELLS) -> str:
+    """A name as the screen and the paper show it: one line, no control, bidi or zero-width
+    character (``models.text.visible``), at most ``max_cells`` wide with "…" when cut."""
+    return shorten(text, max_cells)
 
 
 def name_key(text: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from models.errors import InvalidInput
 from models.idcard import ResidentId
 from models.names import display_name, key_of_display, pinyin_of_key
+from models.text import shorten, strip_invisible
 from models.vocab import ONLINE_APPROVED, parse_level, parse_track
 
 # canonical header → record field; the canonical names are what campaign presets use as keys of
@@ -115,6 +116,8 @@ def clean_text(value: object) -> str:
     s = str(value)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s)  # full-width → half-width; U+3000 → space
+    if not s.isprintable():  # NUL (PostgreSQL refuses it), ESC, bidi and zero-width characters
+        s = strip_invisible(s)
     s = " ".join(s.split())  # every kind of whitespace: trimmed and collapsed
     if s[:1] in _TEXT_MARKS:
         s = " ".join(s.lstrip("".join(_TEXT_MARKS)).split())
@@ -216,8 +219,9 @@ def clean_row(row: list[object], line: int, cols: Columns, *, tracks: list[str],
     count_text = _cached_text(cell("submission_count"))
     submissions: int | None = None
     if count_text:
-        if not count_text.isdigit():
-            raise RowError("count.bad", f"提交次数“{count_text}”不是整数")
+        # isdecimal, not isdigit: int() refuses ² and ፩; and a count is a small number
+        if not count_text.isdecimal() or len(count_text) > 3:
+            raise RowError("count.bad", f"提交次数“{shorten(count_text, 20)}”不是 0–999 的整数")
         submissions = int(count_text)
     unit = _cached_cjk(cell("unit"))
     dept = _cached_cjk(cell("supervising_dept"))
@@ -226,7 +230,7 @@ def clean_row(row: list[object], line: int, cols: Columns, *, tracks: list[str],
     values: dict[str, Any] = {
         "id_number": rid.number, "id_last6": rid.last6, "name": shown, "name_key": key,
         "pinyin_full": keys.full, "pinyin_initials": keys.initials,
-        "sex": _cached_cjk(cell("sex")) or rid.sex.value, "unit": unit[:200],
+        "sex": _sex(_cached_cjk(cell("sex")), rid.sex.value), "unit": unit[:200],
         "supervising_dept": dept[:200],
         "county": (_cached_cjk(cell("county")) or _county(unit, dept))[:60],
         "series": _cached_cjk(cell("series"))[:60],
@@ -260,6 +264,16 @@ def _cached_text(value: object) -> str:
 
 def _cached_cjk(value: object) -> str:
     return _cached_cjk_str(value) if isinstance(value, str) else clean_cjk(value)
+
+
+def _sex(cell: str, from_id: str) -> str:
+    """男 or 女 as the sheet says (also 男性, M, F); anything else is the ID number's."""
+    key = cell.strip().upper()
+    if key in ("男", "男性", "M", "MALE"):
+        return "男"
+    if key in ("女", "女性", "F", "FEMALE"):
+        return "女"
+    return from_id
 
 
 @lru_cache(maxsize=256)

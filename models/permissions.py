@@ -33,6 +33,9 @@ class Action(StrEnum):
     day_close = "day.close"  # confirm the close: the day is locked
     day_cancel = "day.cancel"  # take back a close that is not yet confirmed
     handover = "dossier.handover"  # hand dossiers to the review committee
+    audit_verify = "audit.verify"  # check the audit chain and the payments against it
+    backup = "backup.write"  # write a copy of the database
+    export_full_id = "export.full_id"  # a roster for the committee with full ID numbers
 
 
 ACTION_LABELS = {
@@ -59,6 +62,9 @@ ACTION_LABELS = {
     Action.day_close: "确认日结",
     Action.day_cancel: "取消未确认的日结",
     Action.handover: "向评审委员会移交材料",
+    Action.audit_verify: "核验审计记录",
+    Action.backup: "备份数据库",
+    Action.export_full_id: "导出含完整身份证号的名册",
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -85,6 +91,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.day_close: frozenset({Role.lead}),  # the lead confirms; the cashier counts
     Action.day_cancel: frozenset({Role.lead}),
     Action.handover: frozenset({Role.lead}),
+    Action.audit_verify: frozenset({Role.lead, Role.admin}),
+    Action.backup: frozenset({Role.lead, Role.admin}),
+    Action.export_full_id: frozenset({Role.lead}),  # the committee identifies by full number
 }
 
 

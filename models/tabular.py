@@ -125,9 +125,12 @@ def _read_text(path: Path, delimiter: str | None) -> Table:
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""),
-                                                                 delimiter=delimiter)]
+        rows: list[list[object]] = [list(r) for r in reader]
     except csv.Error as exc:
-        raise InvalidInput(f"“{path.name}”不是有效的 CSV 文件：{exc}", code="import.bad_csv") from None
+        why = (f"有超过 {csv.field_size_limit()} 个字符的单元格" if "field larger" in str(exc)
+               else f"格式错误（{exc}）")
+        raise InvalidInput(f"“{path.name}”不是有效的 CSV 文件：第 {reader.line_num} 行{why}",
+                           code="import.bad_csv") from None
     return Table(path=path, sheet=encoding, rows=rows)

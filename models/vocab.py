@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from models.errors import InvalidInput
+from models.text import shorten
 
 
 class Role(StrEnum):
@@ -72,7 +73,7 @@ def parse_level(text: str) -> Level:
         if head in _LEVEL_ALIASES:
             return _LEVEL_ALIASES[head]
     raise InvalidInput(
-        f"无法识别的级别“{text}”：应为 初级（员级/助理级）、中级 或 高级（副高级/正高级）",
+        f"无法识别的级别“{shorten(str(text), 30)}”：应为 初级（员级/助理级）、中级 或 高级（副高级/正高级）",
         code="level.unknown",
     )
 
@@ -82,7 +83,7 @@ def parse_track(text: str) -> Track:
     if key in _TRACK_ALIASES:
         return _TRACK_ALIASES[key]
     raise InvalidInput(
-        f"无法识别的申报类型“{text}”：应为 评审、初次确定 或 授予", code="track.unknown"
+        f"无法识别的申报类型“{shorten(str(text), 30)}”：应为 评审、初次确定 或 授予", code="track.unknown"
     )
 
 

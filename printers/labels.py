@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from printers.data import DossierData, local
 from printers.document import Barcode, Cut, Document, Feed, Rows, Rule, Table, Text, Title
+from printers.layout import fit_name
 
 
 def envelope_label(d: DossierData) -> Document:
     a = d.applicant
     doc = Document("label")
     doc.add(Title(d.dossier_code), Barcode(d.dossier_code, height=80, hri=False))
-    doc.add(Text(a.name, scale=2, align="center"), Rule())
+    doc.add(Text(fit_name(a.name), scale=2, align="center"), Rule())
     doc.add(Rows((
         ("申报", f"{a.track} {a.level}"),
         ("系列专业", f"{a.series} {a.specialty}".strip()),
@@ -26,7 +27,7 @@ def envelope_label(d: DossierData) -> Document:
 def materials_slip(d: DossierData) -> Document:
     a = d.applicant
     doc = Document("materials")
-    doc.add(Title("申报材料目录"), Text(f"{a.name}  {d.dossier_code}", align="center"), Rule())
+    doc.add(Title("申报材料目录"), Text(f"{fit_name(a.name)}  {d.dossier_code}", align="center"), Rule())
     rows = tuple((str(i), m.name, str(m.copies), m.remark)
                  for i, m in enumerate(d.materials, start=1))
     doc.add(Table(("序", "材料名称", "份数", "备注"), rows, widths=(2, 12, 3, 7),
@@ -42,7 +43,7 @@ def acceptance_slip(d: DossierData) -> Document:
             Barcode(d.dossier_code), Rule())
     doc.add(Rows((
         ("受理编号", d.dossier_code),
-        ("姓名", a.name),
+        ("姓名", fit_name(a.name)),
         ("身份证号", a.id_masked),
         ("工作单位", a.unit),
         ("系列专业", f"{a.series} {a.specialty}".strip()),

@@ -10,7 +10,12 @@ dots = 48 cells. The same rule drives the text and PNG previews, so they match t
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from models.names import fit_name
+from models.text import cells, char_cells, visible
+
+__all__ = ["DOTS_PER_CELL", "PAPER_DOTS", "cells", "char_cells", "clean", "fit_name", "pad",
+           "paper_cells", "wrap"]
 
 DOTS_PER_CELL = 12
 PAPER_DOTS = {58: 384, 80: 576}
@@ -18,7 +23,6 @@ PAPER_DOTS = {58: 384, 80: 576}
 # Characters a line must not start with (closing punctuation), or end with (opening).
 _NO_START = set("，。、：；！？）》」』】〕…—·,.;:!?)]}%’”")
 _NO_END = set("（《「『【〔([{‘“￥")
-_INVISIBLE = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 
 
 def paper_cells(width_mm: int) -> int:
@@ -29,24 +33,11 @@ def paper_cells(width_mm: int) -> int:
 
 
 def clean(text: str) -> str:
-    """What may be printed: NFC, no control, bidi or zero-width characters; tabs become a
-    space; ``¥`` (U+00A5, garbage on GBK printers) becomes ``￥``."""
-    text = unicodedata.normalize("NFC", str(text)).replace("\t", " ").replace("¥", "￥")
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
-    return _INVISIBLE.sub("", text)
-
-
-def char_cells(ch: str) -> int:
-    return 1 if " " <= ch <= "~" else 2
-
-
-_WIDE = re.compile(r"[^ -~]")
-
-
-def cells(text: str) -> int:
-    """``sum(char_cells(ch) for ch in text)``, counted by the regex engine (it runs for every
-    token of every line wrapped)."""
-    return len(text) + len(_WIDE.findall(text))
+    """What may be printed (``models.text.visible``, the screen's rule too): NFC, no control,
+    bidi, zero-width or combining characters; tabs, line feeds and line separators become a
+    space; ``¥`` (U+00A5, garbage on GBK printers) becomes ``￥``. Names are printed through
+    ``fit_name`` (one line, at most ``NAME_CELLS`` wide)."""
+    return visible(text).replace("¥", "￥")
 
 
 def pad(text: str, width: int, align: str = "left") -> str:

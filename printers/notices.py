@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from printers.data import NoticeData, local
 from printers.document import Barcode, Cut, Document, Feed, Rows, Rule, Text, Title
+from printers.layout import fit_name
 
 COPIES = ("第一联 申报人留存", "第二联 办公室存档")
 
@@ -17,7 +18,7 @@ def correction_notice(d: NoticeData) -> Document:
                 Text(copy, align="center"), Barcode(d.notice_code), Rule())
         doc.add(Rows((
             ("告知单号", d.notice_code),
-            ("姓名", a.name),
+            ("姓名", fit_name(a.name)),
             ("身份证号", a.id_masked),
             ("工作单位", a.unit),
             ("系列专业", f"{a.series} {a.specialty}".strip()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from printers.data import ReceiptData, RefundData, VoidData, local
 from printers.document import Barcode, Cut, Document, Feed, Rows, Rule, Text, Title
+from printers.layout import fit_name
 
 
 def receipt(d: ReceiptData) -> Document:
@@ -17,7 +18,7 @@ def receipt(d: ReceiptData) -> Document:
         ("收据号", d.receipt_code),
         ("受理编号", d.dossier_code),
         ("缴费时间", local(d.issued_at, d.office.timezone)),
-        ("姓名", a.name),
+        ("姓名", fit_name(a.name)),
         ("身份证号", a.id_masked),
         ("工作单位", a.unit),
         ("系列专业", f"{a.series} {a.specialty}".strip()),
@@ -52,7 +53,7 @@ def void_slip(d: VoidData) -> Document:
         *((("作废单号", d.void_code),) if d.void_code else ()),
         ("作废收据号", d.receipt_code),
         ("受理编号", d.dossier_code),
-        ("姓名", a.name),
+        ("姓名", fit_name(a.name)),
         ("身份证号", a.id_masked),
         ("原金额", f"￥{d.amount.figures()}（{d.amount.capitals()}）"),
         ("作废原因", d.reason),
@@ -74,7 +75,7 @@ def refund_slip(d: RefundData) -> Document:
         ("退费单号", d.refund_code),
         ("原收据号", d.receipt_code),
         ("受理编号", d.dossier_code),
-        ("姓名", a.name),
+        ("姓名", fit_name(a.name)),
         ("身份证号", a.id_masked),
         ("原实收", f"￥{d.paid.figures()}"),
         ("退费金额", f"￥{d.amount.figures()}"),

@@ -22,6 +22,7 @@ from models.errors import InvalidInput
 from printers.data import HandoverData, local
 from printers.document import Cut, Document, Feed, Rows, Rule, Table, Text, Title
 from printers.graphics import code128_modules
+from printers.layout import fit_name
 
 if TYPE_CHECKING:
     from models.services.handover import Roster, RosterGroup, RosterLine
@@ -104,7 +105,7 @@ def _handover(x: RosterLine) -> str:
 
 
 def _cells(n: int, x: RosterLine) -> tuple[str, ...]:
-    return (str(n), x.dossier_code, "", x.name, x.id_masked, x.unit, x.county, x.series,
+    return (str(n), x.dossier_code, "", x.name, x.id_shown, x.unit, x.county, x.series,
             x.specialty, x.level, x.track, x.receipt_code, x.defence,
             f"可申请免答辩：{x.verify}，请核实" if x.verify else "", _handover(x))
 
@@ -235,7 +236,7 @@ def _row(n: int, x: RosterLine) -> str:
     cells = (
         f'<td>{n}</td>', f'<td class="code">{_e(x.dossier_code)}</td>',
         f'<td>{barcode_svg(x.dossier_code)}</td>', f'<td>{_e(x.name)}</td>',
-        f'<td class="id">{_e(x.id_masked)}</td>', f'<td>{_e(x.unit)}</td>',
+        f'<td class="id">{_e(x.id_shown)}</td>', f'<td>{_e(x.unit)}</td>',
         f'<td>{_e(x.county)}</td>', f'<td>{_e(x.track)}</td>', f'<td>{_e(x.level)}</td>',
         f'<td class="code">{_e(x.receipt_code)}</td>',
         f'<td class="{"must" if x.must_defend else "free"}">{defence}</td>',
@@ -318,7 +319,7 @@ def handover_slip(d: HandoverData) -> Document:
     )
     doc.add(Rows(tuple(rows)), Rule())
     doc.add(Table(("序号", "受理编号", "姓名"),
-                  tuple((str(i), code, name) for i, (code, name) in enumerate(d.dossiers, 1)),
+                  tuple((str(i), code, fit_name(name)) for i, (code, name) in enumerate(d.dossiers, 1)),
                   widths=(2, 5, 5), aligns=("right", "left", "left")), Rule())
     doc.add(Text("移交人签字：", bold=True), Feed(2), Text("接收人签字：", bold=True), Feed(2),
             Rule(), Text("已移交的档案不再更改、收费或退费。", align="center"), Feed(1), Cut())

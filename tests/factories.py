@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from models import audit
 from models.campaign import Campaign, NumberSequence
 from models.dossier import Dossier, DossierVisit, ItemVerdict
 from models.online import OnlineRecord, build_online_record
@@ -93,6 +94,10 @@ def office(session: Session) -> Office:
     session.execute(update(NumberSequence).where(col(NumberSequence.campaign_id) == c.id)
                     .values(next_value=2))
     session.flush()
+    # sealed as a payment made before the audit chain is (migration 0007): verify accepts it
+    audit.record(session, actor_id=None, actor_name="factory", action="payment.sealed",
+                 entity="payment", entity_id=p.receipt_code, campaign_id=c.id,
+                 detail={"row": audit.row_seal("payment", p.model_dump())})
     return Office(campaign=c, clerk=users[Role.clerk], cashier=users[Role.cashier],
                   lead=users[Role.lead], dossier=d, payment=p, returned=r,
                   notice_code="ZJ21B00001")

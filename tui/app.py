@@ -128,6 +128,7 @@ class DeskApp(WorkerGuard, App[None]):
         self._card_screen: CardScreen | None = None
         self._fee_screen: FeeScreen | None = None
         self.job_outcomes: dict[int, tuple[str, str]] = {}  # job id → (status, error)
+        self.key_time = 0.0  # monotonic time the key being handled was pressed (Textual's clock)
         self.clock: Callable[[], dt.datetime] = utcnow  # tests fix it; services take ``now``
 
     def on_mount(self) -> None:
@@ -138,6 +139,8 @@ class DeskApp(WorkerGuard, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.last_activity = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.key_time = event.time  # when the key was pressed, not when it is handled
         if isinstance(event, events.Key) and not event.is_forwarded and self._scanning() \
                 and await self._scan_key(event):
             return

@@ -74,7 +74,9 @@ def handle_errors(fn: F) -> F:
             raise
         except Exception as exc:  # a bug or an outage: one line here, the details in the log
             where = _log_crash(exc)
-            err.print(f"[bold red]程序出错[/]：{escape(type(exc).__name__)}：{escape(str(exc)[:200])}"
+            from tui.crashlog import redact
+
+            err.print(f"[bold red]程序出错[/]：{escape(type(exc).__name__)}：{escape(redact(str(exc))[:200])}"
                       f"\n详细信息已写入 {escape(str(where))}，请把该文件交给维护人员")
             raise typer.Exit(2) from None
 
@@ -385,6 +387,8 @@ def extend_window_cmd(
 
 
 def _register_subcommands() -> None:
+    from tui.cli_audit import audit_app
+    from tui.cli_backup import backup_cmd, restore_cmd
     from tui.cli_bank import bank_app
     from tui.cli_handover import roster_app
     from tui.cli_import import import_app, reconcile_cmd
@@ -402,6 +406,9 @@ def _register_subcommands() -> None:
     app.add_typer(roster_app, name="roster")
     app.add_typer(tally_app, name="tally")
     app.command("summary")(summary_cmd)
+    app.command("backup")(backup_cmd)
+    app.command("restore")(restore_cmd)
+    app.add_typer(audit_app, name="audit")
 
 
 _register_subcommands()

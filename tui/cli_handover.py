@@ -61,7 +61,7 @@ def roster_json(r: Any) -> dict[str, Any]:
 
 
 def _load(user: str | None, campaign: str | None, config: Path | None, db: str | None,
-          include_all: bool) -> Any:
+          include_all: bool, full_ids: bool = False) -> Any:
     from models.db import session_scope
     from models.services.handover import roster
 
@@ -69,7 +69,7 @@ def _load(user: str | None, campaign: str | None, config: Path | None, db: str |
     with session_scope(dctx.engine, readonly=True) as session:
         actor = _acting(session, user, dctx.config.desk)
         c = _campaign(session, campaign, dctx.config.campaign)
-        return roster(session, actor, c, include_handed_over=include_all)
+        return roster(session, actor, c, include_handed_over=include_all, full_ids=full_ids)
 
 
 @roster_app.command("show")
@@ -109,21 +109,26 @@ def show_cmd(
 def export_cmd(
     file: Annotated[Path, typer.Argument(help="导出文件：.xlsx（表格）或 .html（A4 打印页）")],
     include_all: AllOpt = False, campaign: CampaignOpt = None,
+    full_ids: Annotated[bool, typer.Option(
+        "--full-id", help="身份证号完整列出（交评委会的名册；仅负责人，记入审计）")] = False,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
-    """导出移交花名册（负责人）：xlsx 表格或可打印的 A4 网页，每份档案附受理编号条码。"""
+    """导出移交花名册（负责人）：xlsx 表格或可打印的 A4 网页，每份档案附受理编号条码。身份证号
+    默认只显示前 6 位和后 4 位；--full-id 完整列出，每次导出记入审计。"""
     from models.errors import InvalidInput
     from printers.roster import roster_xlsx, summary_text, write_roster_html
 
     suffix = file.suffix.lower()
     if suffix not in (".xlsx", ".html", ".htm"):
         raise InvalidInput(f"“{file.name}”：只能导出为 .xlsx 或 .html 文件", code="roster.bad_format")
-    r = _load(user, campaign, config, db, include_all)
+    r = _load(user, campaign, config, db, include_all, full_ids)
     if suffix == ".xlsx":
         roster_xlsx(file, r)
     else:
         write_roster_html(file, r)
     out.print(f"已导出移交花名册 {file}：{summary_text(r)}")
+    if full_ids:
+        out.print("此名册含完整身份证号：请妥善保管，交接后勿留存副本（本次导出已记入审计）")
     if r.left_out:
         out.print(f"另有 {len(r.left_out)} 份已受理的档案未列入（未缴费等），见文件末尾")
 

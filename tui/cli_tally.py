@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,22 +63,27 @@ def parse_day(text: str | None, campaign: Any) -> dt.date:
 def parse_pieces(text: str) -> dict[int, int]:
     """``100x3,50x1,0.5x2`` or ``100元×3，5角×2`` → {fen: pieces}."""
     from models.errors import InvalidInput
+    from models.services.tally import MAX_PIECES
+    from models.text import shorten
     from models.vocab import DENOMINATIONS
 
     pieces: dict[int, int] = {}
     for part in re.split(r"[,，;；\s]+", unicodedata.normalize("NFKC", text or "").strip()):
         if not part:
             continue
-        m = _PIECE.match(part)
+        m = _PIECE.fullmatch(part)
         if m is None:
-            raise InvalidInput(f"现金清点“{part}”格式不正确：应为 面额x张数，如 100x3,50x1,0.5x2",
-                               code="cli.bad_pieces")
+            raise InvalidInput(f"现金清点“{shorten(part, 30)}”格式不正确：应为 面额x张数，"
+                               "如 100x3,50x1,0.5x2", code="cli.bad_pieces")
         value, unit, n = m.groups()
-        fen = round(float(value) * (10 if unit == "角" else 100))
+        # Decimal, not float: "9"*400 is inf as a float, and round(inf) raises
+        fen = Decimal(value) * (10 if unit == "角" else 100) if len(value) <= 12 else Decimal(-1)
         if fen not in DENOMINATIONS:
-            raise InvalidInput(f"没有 {value}{unit or '元'} 面额：可用 100、50、20、10、5、1 元和 5、1 角",
-                               code="cli.bad_denomination")
-        pieces[fen] = pieces.get(fen, 0) + int(n)
+            raise InvalidInput(f"没有 {shorten(value, 12)}{unit or '元'} 面额：可用 100、50、20、10、5、1 元"
+                               "和 5、1 角", code="cli.bad_denomination")
+        if len(n.lstrip("0")) > len(str(MAX_PIECES)):  # before int(): it refuses 4 300+ digits
+            raise InvalidInput(f"现金清点“{shorten(part, 30)}”张数过多，请核对", code="cli.bad_pieces")
+        pieces[int(fen)] = pieces.get(int(fen), 0) + int(n)
     return pieces
 
 
@@ -225,6 +231,7 @@ def close_cmd(
         parse_count,
         record_count,
     )
+    from tui.backups import backup_after_close
 
     count = parse_count(parse_pieces(cash) if cash.strip() != "0" else {},
                         {"card": card, "qr": qr, "transfer": transfer})
@@ -256,7 +263,12 @@ def close_cmd(
         err.print(f"[red]未能确认日结[/]：{escape(exc.message)}（清点已记录，可用 --note 说明后重新执行）")
         raise typer.Exit(1) from None
     report["status"] = "closed"
+    saved = backup_after_close(dctx.engine, dctx.config, actor, campaign_code=code,
+                               campaign_id=c.id, day=day)
+    report["backup"] = saved.as_json()
     _say(as_json, report, f"{day:%Y-%m-%d} {desk_label(where)}已日结并锁定（{shown}）")
+    if not as_json:
+        (out if saved.ok else err).print(saved.text, markup=False)
     _z_report(dctx, user_actor=actor, code=code, day=day, desk=where, xlsx=xlsx,
               print_report=print_report, quiet=as_json)
 

@@ -4,17 +4,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import tempfile
 import traceback
 from pathlib import Path
+
+_ID18 = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
+
+
+def redact(text: str) -> str:
+    """Full ID numbers in an error's text (PostgreSQL quotes the failing row) masked as on the
+    screen: 652801********0024. The error log and the one line shown keep none."""
+    return _ID18.sub(r"\1********\2", text)
 
 
 def log_crash(exc: BaseException, context: str = "") -> Path:
     from models.config import data_dir
 
     head = f"--- {dt.datetime.now().isoformat(timespec='seconds')} {context or ' '.join(sys.argv[1:2])}\n"
-    body = "".join(traceback.format_exception(exc))
+    body = redact("".join(traceback.format_exception(exc)))
     path = data_dir() / "logs" / "desk-errors.log"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

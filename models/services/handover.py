@@ -73,6 +73,11 @@ class RosterLine:
     must_defend: bool
     verify: str  # exemptions the data cannot decide, for a line that must defend: 请核实
     handover_no: int | None  # the handover that took it, if any
+    id_number: str = ""  # the full number: only in a roster read with full_ids (lead, audited)
+
+    @property
+    def id_shown(self) -> str:
+        return self.id_number or self.id_masked
 
     @property
     def defence_text(self) -> str:
@@ -208,10 +213,15 @@ def _sort_text(text: str) -> tuple[str, str]:
 
 
 def roster(session: Session, actor: Actor, campaign: Campaign, *,
-           include_handed_over: bool = False, now: dt.datetime | None = None) -> Roster:
+           include_handed_over: bool = False, full_ids: bool = False,
+           now: dt.datetime | None = None) -> Roster:
     """The handover roster: accepted, paid dossiers (and, with ``include_handed_over``, those
-    already handed over) grouped by series → specialty → level; what is left out, and why."""
+    already handed over) grouped by series → specialty → level; what is left out, and why.
+    ``full_ids``: with full ID numbers, for the committee's copy (lead only; recorded in the
+    audit log with how many numbers it holds)."""
     _can_read(actor)
+    if full_ids:
+        require(actor, Action.export_full_id)
     statuses = [DossierStatus.accepted.value]
     if include_handed_over:
         statuses.append(DossierStatus.handed_over.value)
@@ -239,7 +249,8 @@ def roster(session: Session, actor: Actor, campaign: Campaign, *,
             unit=rec.unit, county=rec.county, series=rec.series, specialty=rec.specialty,
             track=d.track, level=d.level, receipt_code=receipt, defence=defence,
             must_defend=must, verify=verify,
-            handover_no=handover_nos.get(d.handover_id) if d.handover_id else None)
+            handover_no=handover_nos.get(d.handover_id) if d.handover_id else None,
+            id_number=rec.id_number if full_ids else "")
         by_group.setdefault((rec.series, rec.specialty, d.level), []).append(line)
     series_order = {s: i for i, s in enumerate(campaign.series)}
 
@@ -250,6 +261,13 @@ def roster(session: Session, actor: Actor, campaign: Campaign, *,
 
     groups = tuple(RosterGroup(s, sp, lv, tuple(by_group[(s, sp, lv)]))
                    for s, sp, lv in sorted(by_group, key=key))
+    if full_ids:
+        shown = sum(len(lines) for lines in by_group.values())
+        audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                     action=str(Action.export_full_id), entity="campaign", entity_id=campaign.code,
+                     campaign_id=campaign.id, desk=actor.desk,
+                     detail={"what": "移交花名册", "full_ids": shown,
+                             "include_handed_over": include_handed_over})
     return Roster(
         campaign_code=campaign.code, title=campaign.title, committee=campaign.committee,
         place=campaign.place, timezone=campaign.timezone, generated_at=now or utcnow(),

@@ -25,6 +25,7 @@ from models.permissions import FULL_ID_ROLES, Action, Actor, require
 from models.services.campaigns import WindowStatus, window_status
 from models.services.numbering import allocate, format_number
 from models.services.users import shown_name
+from models.text import shorten
 from models.types import utcnow
 from models.vocab import ONLINE_APPROVED, Condition, DossierStatus, ItemKind, NumberKind
 
@@ -546,5 +547,5 @@ def card_for(session: Session, actor: Actor, campaign: Campaign, text: str,
     if len(found.hits) == 1:
         return load_card(session, actor, campaign, record_id=found.hits[0].record_id, now=now)
     if not found.hits:
-        raise NotFound(f"没有找到“{text.strip()}”（按{found.how}查找）", code="intake.not_found")
-    raise NotFound(f"“{text.strip()}”找到不止一人：请在受理台查找后选择", code="intake.ambiguous")
+        raise NotFound(f"没有找到“{shorten(text, 40)}”（按{found.how}查找）", code="intake.not_found")
+    raise NotFound(f"“{shorten(text, 40)}”找到不止一人：请在受理台查找后选择", code="intake.ambiguous")

@@ -41,6 +41,7 @@ from models.online_columns import (
 from models.permissions import Action, Actor, require
 from models.services.campaigns import get_campaign
 from models.tabular import read_table
+from models.text import shorten
 from models.types import utcnow
 from models.vocab import ONLINE_APPROVED, DossierStatus
 
@@ -213,8 +214,8 @@ def _import(
             j, k = cols.fields["name"], cols.fields["id_number"]
             summary.rejected.append(Rejected(
                 line=line, code=exc.code, reason=exc.reason,
-                name=clean_text(row[j]) if j < len(row) else "",
-                id_text=clean_text(row[k]) if k < len(row) else ""))
+                name=shorten(clean_text(row[j]), 60) if j < len(row) else "",
+                id_text=shorten(clean_text(row[k]), 40) if k < len(row) else ""))
             continue
         first = seen.get(c.id_number)
         if first is not None:

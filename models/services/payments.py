@@ -250,9 +250,11 @@ def _lock_dossier(session: Session, campaign: Campaign, dossier_id: int) -> Doss
     return d
 
 
-def _new_row(session: Session, campaign: Campaign, actor: Actor, **values: object) -> Payment:
+def _new_row(session: Session, campaign: Campaign, actor: Actor,
+             **values: object) -> tuple[Payment, dict[str, Any]]:
     """Allocate the next receipt number and insert the row: both come last in the
-    transaction, so the number's lock (held until commit) is held for the shortest time."""
+    transaction, so the number's lock (held until commit) is held for the shortest time.
+    Returns the row and its seal (``audit.row_seal``) for the audit event that records it."""
     assert actor.user_id is not None, "money is taken by a logged-in user"
     n = allocate(session, campaign.id or 0, NumberKind.receipt)
     row: dict[str, Any] = {c.name: None for c in _PAYMENT.columns if c.name != "id"}
@@ -265,7 +267,7 @@ def _new_row(session: Session, campaign: Campaign, actor: Actor, **values: objec
     p = Payment(id=pid, **row)
     make_transient_to_detached(p)  # the row is in the database: attach it without an INSERT
     session.add(p)
-    return p
+    return p, audit.row_seal("payment", {"id": pid, **row})
 
 
 # The payment's checks in two round trips, built once (a statement built per call costs more
@@ -373,7 +375,7 @@ def take_payment(
                              code="payment.reference_used")
     if row.closing:
         check_day_open(session, campaign, day, actor.desk)  # raises with the reason
-    p = _new_row(session, campaign, actor, kind=PaymentKind.payment.value, dossier_id=dossier_id,
+    p, sealed = _new_row(session, campaign, actor, kind=PaymentKind.payment.value, dossier_id=dossier_id,
                  amount_fen=amount.fen, method=method.value, reference=reference,
                  fiscal_receipt_no=fiscal,
                  tendered_fen=tendered.fen if tendered is not None else None,
@@ -384,7 +386,8 @@ def take_payment(
                  campaign_id=campaign.id, desk=actor.desk, at=now,
                  detail={"dossier": d.dossier_code, "amount_fen": p.amount_fen,
                          "method": p.method, "reference": reference, "fiscal": fiscal,
-                         "track": d.track, "level": d.level, "clause": row.clause})
+                         "track": d.track, "level": d.level, "clause": row.clause,
+                         "row": sealed})
     return p
 
 
@@ -438,7 +441,7 @@ def void_payment(session: Session, actor: Actor, campaign: Campaign, receipt_cod
                              code="payment.refunded")
     day = business_date(campaign, now)
     check_day_open(session, campaign, day, actor.desk)
-    v = _new_row(session, campaign, actor, kind=PaymentKind.void.value, dossier_id=p.dossier_id,
+    v, sealed = _new_row(session, campaign, actor, kind=PaymentKind.void.value, dossier_id=p.dossier_id,
                  original_id=p.id, amount_fen=p.amount_fen, method=p.method, reason=reason,
                  note=note, business_date=day, track=p.track, level=p.level, created_at=now)
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
@@ -446,7 +449,7 @@ def void_payment(session: Session, actor: Actor, campaign: Campaign, receipt_cod
                  campaign_id=campaign.id, desk=actor.desk,
                  detail={"void_receipt": v.receipt_code, "amount_fen": p.amount_fen,
                          "reason": reason, "note": note,
-                         "original_date": p.business_date.isoformat()})
+                         "original_date": p.business_date.isoformat(), "row": sealed})
     return v
 
 
@@ -471,7 +474,7 @@ def refund_payment(session: Session, actor: Actor, campaign: Campaign, receipt_c
     ref = clean_reference(m, reference) if m != PaymentMethod.cash or reference else ""
     day = business_date(campaign, now)
     check_day_open(session, campaign, day, actor.desk)
-    r = _new_row(session, campaign, actor, kind=PaymentKind.refund.value, dossier_id=p.dossier_id,
+    r, sealed = _new_row(session, campaign, actor, kind=PaymentKind.refund.value, dossier_id=p.dossier_id,
                  original_id=p.id, amount_fen=amount.fen, method=m.value, reference=ref,
                  reason=reason, note=note, business_date=day, track=p.track, level=p.level,
                  created_at=now)
@@ -479,5 +482,6 @@ def refund_payment(session: Session, actor: Actor, campaign: Campaign, receipt_c
                  action=str(Action.payment_refund), entity="payment", entity_id=p.receipt_code,
                  campaign_id=campaign.id, desk=actor.desk,
                  detail={"refund_receipt": r.receipt_code, "amount_fen": amount.fen,
-                         "left_fen": left - amount.fen, "reason": reason, "note": note})
+                         "left_fen": left - amount.fen, "reason": reason, "note": note,
+                         "row": sealed})
     return r

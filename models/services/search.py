@@ -13,6 +13,7 @@ Each hit carries the person's status at the desk: online status and paper status
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 from sqlalchemy import select as sa_select
@@ -109,7 +110,21 @@ def search(session: Session, campaign: Campaign, text: str, *, limit: int = LIMI
 def _prefix(column, text: str):  # type: ignore[no-untyped-def]
     """``column`` starts with ``text``, as a range the column's index answers (a LIKE with a
     bound parameter cannot use it)."""
-    return and_(column >= text, column < text[:-1] + chr(ord(text[-1]) + 1))
+    upper = _after(text)
+    return column >= text if upper is None else and_(column >= text, column < upper)
+
+
+def _after(text: str) -> str | None:
+    """The least string above every string that starts with ``text`` (None: there is none).
+    The last character is raised by one code point, skipping the surrogates (no encoding can
+    send them to the database); a last U+10FFFF cannot be raised and is dropped first."""
+    head = text.rstrip(chr(sys.maxunicode))
+    if not head:
+        return None
+    nxt = ord(head[-1]) + 1
+    if 0xD800 <= nxt <= 0xDFFF:
+        nxt = 0xE000
+    return head[:-1] + chr(nxt)
 
 
 def _by_number(cid: int, how: str, code: str):  # type: ignore[no-untyped-def]

@@ -43,6 +43,7 @@ from models.services.numbering import format_number
 from models.services.payments import business_date
 from models.services.users import shown_name
 from models.tally import DayClose
+from models.text import shorten
 from models.types import utcnow
 from models.vocab import (
     DENOMINATIONS,
@@ -445,20 +446,31 @@ def parse_count(cash: Mapping[int, int | str], others: Mapping[str, str | Money]
     pieces: dict[int, int] = {}
     for d in DENOMINATIONS:
         raw = cash.get(d, 0)
-        text = unicodedata.normalize("NFKC", str(raw)).strip() or "0"
-        if not text.isdigit():
-            raise InvalidInput(f"{denomination_label(d)}的张（枚）数“{raw}”不正确：请输入整数",
+        if isinstance(raw, int) and not 0 <= raw <= MAX_PIECES:  # before str(): 4 300+ digits
+            raise InvalidInput(f"{denomination_label(d)}的张（枚）数应为 0–{MAX_PIECES}",
                                code="day.bad_pieces")
+        text = unicodedata.normalize("NFKC", str(raw)).strip() or "0"
+        # isdecimal, not isdigit: int() refuses ² and the Ethiopic ፩ that isdigit accepts
+        if not text.isdecimal():
+            raise InvalidInput(f"{denomination_label(d)}的张（枚）数“{shorten(raw, 20)}”不正确："
+                               "请输入整数", code="day.bad_pieces")
+        if len(text.lstrip("0")) > len(str(MAX_PIECES)):  # before int(): it refuses 4 300+ digits
+            raise InvalidInput(f"{denomination_label(d)} 张数过多，请核对", code="day.bad_pieces")
         n = int(text)
         if n > MAX_PIECES:
             raise InvalidInput(f"{denomination_label(d)} {n} 张过多，请核对", code="day.bad_pieces")
         pieces[d] = n
     unknown = set(cash) - set(DENOMINATIONS)
     if unknown:
-        raise InvalidInput(f"没有面额 {sorted(unknown)}（分）", code="day.bad_denomination")
+        names = "、".join(sorted(shorten(x, 20) for x in unknown))
+        raise InvalidInput(f"没有面额 {names}（分）", code="day.bad_denomination")
     amounts: dict[str, Money] = {}
     for key, value in (others or {}).items():
-        m = PaymentMethod(key)
+        try:
+            m = PaymentMethod(key)
+        except ValueError:
+            raise InvalidInput(f"没有收款方式“{shorten(key, 20)}”",
+                               code="day.bad_method") from None
         if m == PaymentMethod.cash:
             raise InvalidInput("现金按面额清点", code="day.cash_by_denomination")
         amount = value if isinstance(value, Money) else (

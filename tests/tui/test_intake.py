@@ -70,8 +70,10 @@ async def leave_outcome(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped
     """Enter on an outcome once it has settled (an Enter at once is taken as a bounce)."""
     import time
 
-    assert isinstance(app.screen, OutcomeScreen)
-    await pilot.pause(max(0.0, OutcomeScreen.SETTLE - (time.monotonic() - app.screen.shown_at)))
+    screen = app.screen
+    assert isinstance(screen, OutcomeScreen)
+    assert await _until(pilot, lambda: screen.shown_at < float("inf"))  # on the screen
+    await pilot.pause(max(0.0, OutcomeScreen.SETTLE + 0.05 - (time.monotonic() - screen.shown_at)))
     await _keys(pilot, "enter")
     assert await _until(pilot, lambda: not isinstance(app.screen, OutcomeScreen))
 

@@ -9,7 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from textual.widgets import Input, Static
 
-from models.db import session_scope
+from models.backup import automatic_backups
+from models.config import data_dir
+from models.db import is_sqlite, session_scope
 from models.tally import DayClose
 from tests.tui.test_fees import _at_fee_desk, _fee, _pay_cash, _queued
 from tests.tui.test_intake import _keys, scan
@@ -107,6 +109,8 @@ async def test_cashier_counts_blind_and_the_lead_locks_the_day(engine: Engine) -
         await _keys(pilot, "enter")
         assert await _until(pilot, lambda: "已日结（锁定）" in _text(day, "#status-line"))
         assert [c.status for c in _closes(engine)] == ["closed"]
+        if is_sqlite(engine):  # the confirmed day backed up by the same worker, after the commit
+            assert await _until(pilot, lambda: len(automatic_backups(data_dir() / "backups")) == 1)
         await _keys(pilot, "2")  # the charts draw
         await pilot.pause()
         assert day.query_one("#chart-day").region.height > 3

@@ -96,3 +96,83 @@ def test_any_text_either_parses_or_gives_a_domain_error(text: str) -> None:
         assert exc.code.startswith("id.")
     else:
         assert len(rid.number) == 18
+
+
+# ---- fuzzed (issue 8): hostile text, mutated valid numbers, what spreadsheets deliver --------
+from hypothesis import example, settings  # noqa: E402
+
+from models.errors import DomainError  # noqa: E402
+from tests.fuzz.support import NASTY, assert_clear, hostile_text, tried  # noqa: E402
+
+
+def _outcome(value: object) -> ResidentId | None:
+    """Parse; a refusal must be a clear Chinese error (short, nothing invisible quoted)."""
+    try:
+        rid = ResidentId.parse(value)
+    except DomainError as exc:
+        assert_clear(exc)
+        assert exc.code.startswith("id.")
+        return None
+    # whatever was accepted is a real number: ASCII, 18 characters, its own check digit
+    assert rid.number.isascii() and len(rid.number) == 18
+    assert make_check_digit(rid.number[:17]) == rid.number[17]
+    return rid
+
+
+@settings(max_examples=400)
+@given(hostile_text(60))
+@example("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X")  # Arabic-Indic digits were accepted and stored as such
+@example("\x00" * 18)
+@example("\u202e" + VALID)
+def test_hostile_text_parses_to_an_ascii_id_or_a_clear_error(text: str) -> None:
+    tried("idcard.hostile_text")
+    _outcome(text)
+
+
+_DATES = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2010, 12, 31))
+
+
+@st.composite
+def _mutated_ids(draw: st.DrawFn) -> tuple[str, str]:
+    """A valid number and one typist's or spreadsheet's mutation of it."""
+    area = draw(st.sampled_from(["652801", "652822", "110105", "654002"]))
+    first17 = area + draw(_DATES).strftime("%Y%m%d") + f"{draw(st.integers(0, 999)):03d}"
+    number = first17 + make_check_digit(first17)
+    chars = list(number)
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(chars) - 1))
+        how = draw(st.sampled_from(["replace", "insert", "delete", "swap", "script", "wide"]))
+        if how == "replace":
+            chars[i] = draw(st.one_of(st.sampled_from(NASTY), st.characters()))
+        elif how == "insert":
+            chars.insert(i, draw(st.sampled_from(NASTY)))
+        elif how == "delete" and len(chars) > 1:
+            del chars[i]
+        elif how == "swap" and i + 1 < len(chars):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        elif how == "script" and chars[i].isdigit():  # the same digit in another script
+            chars[i] = chr(draw(st.sampled_from([0x0660, 0x06F0, 0x0966, 0xFF10])) + int(chars[i]))
+        elif how == "wide" and chars[i].isascii():
+            chars[i] = chr(ord(chars[i]) + 0xFEE0) if chars[i].isalnum() else chars[i]
+    return number, "".join(chars)
+
+
+@settings(max_examples=400)
+@given(_mutated_ids())
+def test_a_mutated_number_is_either_the_same_person_or_a_clear_error(case: tuple[str, str]) -> None:
+    tried("idcard.mutated_valid")
+    number, typed = case
+    rid = _outcome(typed)
+    if rid is not None and rid.number != number:
+        # a different valid number: only a transposition can pass MOD 11-2 by chance
+        assert sorted(rid.number) == sorted(number) or len(set(rid.number) ^ set(number)) <= 2
+
+
+@settings(max_examples=200)
+@given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.binary(max_size=30),
+                 st.decimals(allow_nan=True), st.lists(st.integers(), max_size=3)))
+@example(10**5000)  # str() of it raised ValueError
+@example(652801198705060017)
+def test_what_a_spreadsheet_cell_may_hold_is_parsed_or_refused(value: object) -> None:
+    tried("idcard.cell_values")
+    _outcome(value)

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.errors import InvalidInput
-from models.money import Money
+from models.money import MAX_YUAN, Money
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_arithmetic() -> None:
     assert -Money(1) == Money(-1)
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=-MAX_YUAN * 100, max_value=MAX_YUAN * 100))
 def test_figures_round_trip(fen: int) -> None:
     assert Money.parse(Money(fen).figures()).fen == fen
 
@@ -71,3 +71,65 @@ def test_capitals_always_end_properly(fen: int) -> None:
     text = Money(fen).capitals()
     assert text.endswith(("整", "角", "分"))
     assert not any(ch.isdigit() for ch in text)
+
+
+# ---- fuzzed (issue 8): whatever is typed is an amount within bounds or a clear error ---------
+from hypothesis import example, settings  # noqa: E402
+
+from models.errors import DomainError  # noqa: E402
+from tests.fuzz.support import assert_clear, hostile_text, tried  # noqa: E402
+
+
+def _parsed(value: object) -> Money | None:
+    try:
+        m = Money.parse(value)  # type: ignore[arg-type]
+    except DomainError as exc:
+        assert_clear(exc)
+        assert exc.code.startswith("money.")
+        return None
+    assert abs(m.fen) <= MAX_YUAN * 100
+    assert Money.parse(m.figures()) == m  # what is shown parses back to the same amount
+    return m
+
+
+@settings(max_examples=400)
+@given(hostile_text(40))
+@example("9" * 5000)  # int() refused it with ValueError (more than 4 300 digits)
+@example("99999999999999999999")  # a Money no column can hold
+@example("1\n")
+def test_any_typed_text_is_an_amount_or_a_clear_error(text: str) -> None:
+    tried("money.hostile_text")
+    _parsed(text)
+
+
+_DIGITS = st.sampled_from([*"0123456789", "０", "٣", "३", "፩", "²"])
+_NUMBERISH = st.tuples(
+    st.sampled_from(["", "-", "+", "￥", "¥", " "]),
+    st.lists(_DIGITS, min_size=0, max_size=30).map("".join),
+    st.sampled_from(["", ".", "．", ","]),
+    st.lists(_DIGITS, max_size=4).map("".join),
+    st.sampled_from(["", "元", " 元", "e3", "%"]),
+).map("".join)
+
+
+@settings(max_examples=400)
+@given(_NUMBERISH)
+def test_number_like_text_is_an_amount_or_a_clear_error(text: str) -> None:
+    tried("money.number_like")
+    _parsed(text)
+
+
+@settings(max_examples=200)
+@given(st.one_of(st.integers(), st.integers(min_value=-(10**5000), max_value=10**5000),
+                 st.decimals(allow_nan=True, allow_infinity=True), st.booleans()))
+def test_ints_and_decimals_are_amounts_or_clear_errors(value: object) -> None:
+    tried("money.int_decimal")
+    _parsed(value)
+
+
+def test_an_amount_beyond_the_limit_is_refused() -> None:
+    assert Money.parse(str(MAX_YUAN)).fen == MAX_YUAN * 100
+    for text in (str(MAX_YUAN + 1), "9" * 5000, MAX_YUAN + 1, -(10**5000)):
+        with pytest.raises(InvalidInput) as exc:
+            Money.parse(text)
+        assert exc.value.code == "money.too_large" and "过大" in exc.value.message

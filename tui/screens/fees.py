@@ -33,6 +33,7 @@ from models.errors import DomainError, InvalidInput
 from models.money import Money
 from models.permissions import Action
 from models.vocab import PaymentKind, PaymentMethod
+from tui import plain
 from tui.app import Refocus, WorkerGuard, desk_of
 
 if TYPE_CHECKING:
@@ -120,13 +121,17 @@ class CashierScreen(WorkerGuard, Screen[None]):
         table.clear()
         for q in lines:
             fen = fees.get((q.track, q.level))
-            table.add_row(q.dossier_code, q.name, f"{q.track}{q.level}",
+            table.add_row(q.dossier_code, plain.name(q.name, 14), f"{q.track}{q.level}",
                           Money(fen).figures() if fen is not None else Text("未定", style="yellow"),
-                          q.unit, key=str(q.dossier_id))
+                          plain.plain(q.unit, 30), key=str(q.dossier_id))
         more = "（只列前 500 份）" if len(lines) >= 500 else ""
         self.query_one("#queue-title", Static).update(
             f"待缴费 {len(lines)} 份{more}：↑↓ 选择，Enter 收费" if lines
             else "没有待缴费的档案：受理后的档案会出现在这里")
+
+    @on(Input.Changed, "#pay-search")
+    def _scrub(self, event: Input.Changed) -> None:
+        plain.scrub(event.input)
 
     @on(Input.Submitted, "#pay-search")
     def _submit(self, event: Input.Submitted) -> None:
@@ -238,6 +243,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         from models.dossier import Dossier
         from models.services.campaigns import get_campaign
         from models.services.payments import fee_card, find_dossier
+        from models.text import strip_invisible
 
         desk = self.desk
         assert desk.engine is not None
@@ -250,7 +256,9 @@ class FeeScreen(WorkerGuard, Screen[None]):
                     if d is None or d.campaign_id != c.id:
                         raise InvalidInput("本批次没有这份档案", code="payment.no_such_dossier")
                 else:
-                    d = find_dossier(session, c, query or "")
+                    # a NUL or a lone surrogate in what was typed reaches the database as it is
+                    # in find_dossier (PostgreSQL refuses the one, every driver the other)
+                    d = find_dossier(session, c, strip_invisible(query or ""))
                 card = fee_card(session, c, d)
                 zone = c.zone
         except DomainError as exc:
@@ -263,7 +271,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
             return  # another dossier was opened meanwhile
         self._blank(gen)
         self.query_one("#status-line", Static).update("未能打开")
-        self.query_one("#fee-person", Static).update(Text(message, style="bold red"))
+        self.query_one("#fee-person", Static).update(plain.message(message, style="bold red"))
 
     def _show(self, card: FeeCard, zone: Any, gen: int) -> None:
         if gen != self.generation:
@@ -275,12 +283,14 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.dossier_id = card.dossier_id
         if fresh or not self.key:
             self.key = f"{self.desk.config.desk}-{uuid.uuid4().hex[:24]}"
-        self.query_one("#status-line", Static).update(f"收费 · {card.name} · {self.desk.who()}")
+        self.query_one("#status-line", Static).update(
+            Text.assemble("收费 · ", plain.name(card.name), f" · {self.desk.who()}"))
         person = Text()
-        person.append(card.name, style="bold")
+        person.append(plain.name(card.name, style="bold"))
         person.append(f"  身份证 …{card.id_last4}  受理编号 ")
         person.append(card.dossier_code, style="bold")
-        person.append(f"\n{card.track}{card.level} · {card.unit}")
+        person.append(f"\n{card.track}{card.level} · ")
+        person.append(plain.plain(card.unit))
         self.query_one("#fee-person", Static).update(person)
         amount = Text()
         if card.fee is not None:

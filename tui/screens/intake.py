@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 from models.errors import DomainError
 from models.permissions import Action
 from models.vocab import CONDITION_LABELS, Condition, ItemKind
+from tui import plain
 from tui.app import Refocus, WorkerGuard, desk_of
 from tui.screens.outcome import OutcomeScreen
 
@@ -86,6 +87,10 @@ class IntakeScreen(WorkerGuard, Screen[None]):
 
         self.app.push_screen(UnitBatchScreen())
 
+    @on(Input.Changed, "#search")
+    def _scrub(self, event: Input.Changed) -> None:
+        plain.scrub(event.input)
+
     @on(Input.Submitted, "#search")
     def _submit(self, event: Input.Submitted) -> None:
         text = event.value.strip()
@@ -108,7 +113,8 @@ class IntakeScreen(WorkerGuard, Screen[None]):
                 c = get_campaign(session, desk.campaign_code or "")
                 result = search(session, c, text)
         except DomainError as exc:
-            self.app.call_from_thread(self.query_one("#search-how", Static).update, exc.message)
+            self.app.call_from_thread(self.query_one("#search-how", Static).update,
+                                      plain.message(exc.message))
             return
         self.app.call_from_thread(self._show, result)
 
@@ -117,12 +123,13 @@ class IntakeScreen(WorkerGuard, Screen[None]):
         table = self.query_one("#hits", DataTable)
         table.clear()
         for h in result.hits:
-            status = Text(h.online_status, style="" if h.eligible else "bold red")
-            table.add_row(h.name, h.id_masked, f"{h.track}{h.level}", status, h.paper, h.unit,
-                          key=str(h.record_id))
+            status = plain.plain(h.online_status, 12, style="" if h.eligible else "bold red")
+            table.add_row(plain.name(h.name, 14), h.id_masked, f"{h.track}{h.level}", status,
+                          h.paper, plain.plain(h.unit, 30), key=str(h.record_id))
         how = self.query_one("#search-how", Static)
         if not result.hits:
-            how.update(f"没有找到“{result.query}”（按{result.how}查找）")
+            how.update(Text.assemble("没有找到“", plain.plain(result.query, 30),
+                                     f"”（按{result.how}查找）"))
             return
         how.update(f"按{result.how}找到 {len(result.hits)} 人"
                    + ("（只显示前 50 人，请输入更多内容）" if len(result.hits) >= 50 else "")
@@ -251,7 +258,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         if gen is not None and gen != self.generation:
             return  # another applicant was opened meanwhile
         self.query_one("#status-line", Static).update("未能打开")
-        self.query_one("#card-person", Static).update(Text(message, style="bold red"))
+        self.query_one("#card-person", Static).update(plain.message(message, style="bold red"))
 
     def _show(self, card: Card, gen: int | None = None) -> None:
         if gen is not None and gen != self.generation:
@@ -267,8 +274,9 @@ class CardScreen(WorkerGuard, Screen[None]):
             if draft is not None and card.can_judge:
                 self.checks, self.conditions = dict(draft[0]), set(draft[1])
                 self.notify("已恢复上次未完成的核对", timeout=4)
-        name = p.name if p else "（不在名单）"
-        self.query_one("#status-line", Static).update(f"材料核对 · {name} · {self.desk.who()}")
+        name = plain.name(p.name) if p else "（不在名单）"
+        self.query_one("#status-line", Static).update(
+            Text.assemble("材料核对 · ", name, f" · {self.desk.who()}"))
         self.query_one("#card-person", Static).update(self._person_text(card))
         alerts = self.query_one("#card-alerts", Static)
         if card.alerts:
@@ -276,7 +284,8 @@ class CardScreen(WorkerGuard, Screen[None]):
             for i, a in enumerate(card.alerts):
                 if i:
                     text.append("\n")
-                text.append(("⛔ " if a.blocking else "⚠ ") + a.message)
+                text.append("⛔ " if a.blocking else "⚠ ")
+                text.append(plain.message(a.message))
             alerts.update(text)
             alerts.set_class(any(a.blocking for a in card.alerts), "blocking")
             alerts.display = True
@@ -293,12 +302,14 @@ class CardScreen(WorkerGuard, Screen[None]):
         if p is None:
             t.append("扫描/输入的身份证号不在本批次网上名单中", style="bold")
             return t
-        t.append(p.name, style="bold")
-        t.append(f"  {p.id_shown}  {p.sex}  电话 {p.phone or '—'}")
+        line = plain.one_line  # imported text: one line, nothing invisible
+        t.append(plain.name(p.name, style="bold"))
+        t.append(f"  {p.id_shown}  {line(p.sex)}  电话 {line(p.phone) or '—'}")
         count = f"第 {p.submission_count} 次提交" if p.submission_count else "提交次数不详"
-        t.append(f"\n网上：{p.status}（{count}） · {p.series} · {p.specialty} · "
-                 f"{p.track} {p.grade or p.level}")
-        t.append(f"\n单位：{p.unit}" + (f"（{p.supervising_dept}）" if p.supervising_dept else ""))
+        t.append(f"\n网上：{line(p.status)}（{count}） · {line(p.series)} · {line(p.specialty)} · "
+                 f"{p.track} {line(p.grade or p.level)}")
+        unit = line(p.unit) + (f"（{line(p.supervising_dept)}）" if p.supervising_dept else "")
+        t.append("\n单位：" + unit)
         if card.dossier_code:
             t.append(f"\n受理编号 {card.dossier_code}", style="bold")
         return t
@@ -734,7 +745,8 @@ class ConfirmReturnScreen(WorkerGuard, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         lines = [f"{i}. {d['item']}：{d['problem']}" for i, d in enumerate(self.found, start=1)]
         with Vertical(classes="dialog"):
-            yield Static(f"退回补正：{self.person_name} 共 {len(self.found)} 处", classes="dialog-title")
+            yield Static(Text.assemble("退回补正：", plain.name(self.person_name),
+                                       f" 共 {len(self.found)} 处"), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(Text("\n".join(lines)))
             yield Static("一次性告知：以上内容将打印在同一张告知单上。Enter 打印并退回 · Esc 返回核对",

@@ -3,11 +3,11 @@ every document it printed, and each one's printing status."""
 
 from __future__ import annotations
 
-import time
 from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import _time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -35,7 +35,7 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
 
     def __init__(self, title: str, queued: Queued) -> None:
         super().__init__()
-        self.shown_at = time.monotonic()
+        self.shown_at = float("inf")  # until the outcome is on the screen
         self.title_text = title
         self.queued = queued
         self.kinds = list(queued.previews)
@@ -52,6 +52,7 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         self._paint()
+        self.call_after_refresh(self._shown)
         desk = desk_of(self)
         for job_id in self.queued.job_ids:
             desk.print_job(job_id, on_done=partial(self._job_done, job_id), quiet=True)
@@ -80,7 +81,12 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
         self.showing = (self.showing + 1) % len(self.kinds)
         self._paint()
 
+    def _shown(self) -> None:
+        self.shown_at = _time.get_time()
+
     def action_next(self) -> None:
-        if time.monotonic() - self.shown_at < self.SETTLE:
+        # judged by when the key was pressed: a bounce queued while the payment was being
+        # written is handled after the outcome appears, however slow the machine was
+        if desk_of(self).key_time - self.shown_at < self.SETTLE:
             return
         desk_of(self).back_to_counter()

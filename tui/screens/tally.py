@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -34,6 +34,9 @@ from models.vocab import DENOMINATIONS, DayStatus, PaymentMethod, Role, denomina
 from tui.app import WorkerGuard, desk_of
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from models.permissions import Actor
     from models.services.tally import CountResult, DayFigures, DayView
     from tui.app import DeskApp
 
@@ -89,6 +92,8 @@ class DayScreen(WorkerGuard, Screen[None]):
         Binding("e", "export", "导出", id="day.export", show=False),
         Binding("f5", "refresh", "刷新", id="day.refresh", show=False),
     ]
+
+    pg_backup_noted: ClassVar[bool] = False  # on PostgreSQL the close says once who backs up
 
     def __init__(self, day: dt.date | None = None) -> None:
         super().__init__()
@@ -435,9 +440,11 @@ class DayScreen(WorkerGuard, Screen[None]):
 
         engine, actor, code = self.desk.working()
         self.busy = True
+        campaign_id = None
         try:
             with session_scope(engine) as session:
                 c = get_campaign(session, code)
+                campaign_id = c.id
                 if what == "begin":
                     begin_close(session, actor, c, day, desk=desk)
                 elif what == "confirm":
@@ -453,6 +460,24 @@ class DayScreen(WorkerGuard, Screen[None]):
                 "cancel": "已取消日结，恢复收费"}[what]
         self.app.call_from_thread(self.notify, done, timeout=6)
         self.app.call_from_thread(self.load)
+        if what == "confirm":  # committed above: whatever the backup does, the day stays closed
+            self._backup_after_close(engine, actor, code, campaign_id, day)
+
+    def _backup_after_close(self, engine: Engine, actor: Actor, code: str,
+                            campaign_id: int | None, day: dt.date) -> None:
+        """The automatic backup of the confirmed day (in the worker's thread): its path, or the
+        failure as a warning, in a notification; on PostgreSQL who backs up, once a session."""
+        from tui.backups import backup_after_close
+
+        saved = backup_after_close(engine, self.desk.config, actor, campaign_code=code,
+                                   campaign_id=campaign_id, day=day)
+        if saved.path is None and saved.ok:
+            if DayScreen.pg_backup_noted:
+                return
+            DayScreen.pg_backup_noted = True
+        self.app.call_from_thread(self.notify, saved.text, markup=False,
+                                  severity="information" if saved.ok else "warning",
+                                  timeout=8 if saved.ok else 20)
 
     def worker_failed(self, name: str) -> None:
         self.busy = False

@@ -1,0 +1,49 @@
+"""``desk audit verify``: 0 when the chain and the payments hold; 1 naming the first broken link
+and the receipt edited by hand; clerks may not run it."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from models.db import is_sqlite, session_scope
+from tests.db.test_audit_chain import _drop_audit_guard, _office_with_money
+from tui.cli import app
+
+runner = CliRunner()
+ENV = {"DESK_PASSWORD": "secret-pw"}
+
+
+def test_verify_passes_then_catches_a_hand_edited_payment(engine: Engine, db_url: str) -> None:
+    _office_with_money(engine)
+    r = runner.invoke(app, ["audit", "verify", "--user", "lead", "--db", db_url], env=ENV)
+    assert r.exit_code == 0, r.output
+    assert "审计链完整" in r.output and "收费记录：5 笔，均与其审计记录一致" in r.output
+
+    r = runner.invoke(app, ["audit", "verify", "--user", "clerk", "--db", db_url], env=ENV)
+    assert r.exit_code == 1 and "受理员无权核验审计记录" in r.output
+
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER payment_no_update" if is_sqlite(engine)
+                          else "ALTER TABLE payment DISABLE TRIGGER payment_immutable"))
+        conn.execute(text("UPDATE payment SET method = 'card' WHERE receipt_code = 'ZJ21F00002'"))
+    r = runner.invoke(app, ["audit", "verify", "--user", "lead", "--db", db_url], env=ENV)
+    assert r.exit_code == 1
+    assert "收据 ZJ21F00002" in r.output and "写入后被改动，与审计记录不符" in r.output
+
+    with engine.begin() as conn:
+        for sql in _drop_audit_guard(engine):
+            conn.execute(text(sql))
+        conn.execute(text("UPDATE audit_event SET detail = '{}' WHERE chain_seq = 3"))
+    r = runner.invoke(app, ["audit", "verify", "--user", "lead", "--json", "--db", db_url],
+                      env=ENV)
+    assert r.exit_code == 1
+    got = json.loads(r.output)
+    assert got["ok"] is False and got["first_break"]["seq"] == 3
+    assert "写入后被改动" in got["first_break"]["text"]
+    with session_scope(engine, readonly=True) as s:  # each run was recorded, with its outcome
+        runs = s.exec(text("SELECT count(*) FROM audit_event WHERE action = 'audit.verify'")).one()  # type: ignore[call-overload]
+    assert runs[0] == 3

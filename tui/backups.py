@@ -1,0 +1,46 @@
+"""The day close's automatic backup as the desk reports it, for ``desk tally close`` and the day
+screen alike: the file written, the failure as a warning (the day stays closed), or on
+PostgreSQL that backups are the server's. Runs wherever the caller is (the screen: its worker
+thread); imports neither Textual nor Typer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from models.config import DeskConfig
+from models.errors import DomainError
+from models.permissions import Actor
+
+PG_AUTO_NOTE = "数据库为 PostgreSQL：备份由数据库服务器负责（pg_dump），受理台不做自动备份"
+
+
+@dataclass(frozen=True, slots=True)
+class CloseBackup:
+    ok: bool
+    path: Path | None  # None: failed, or PostgreSQL
+    text: str  # the line to show
+
+    def as_json(self) -> dict[str, object]:
+        return {"ok": self.ok, "path": str(self.path) if self.path else None,
+                **({} if self.ok else {"error": self.text})}
+
+
+def backup_after_close(engine: Engine, config: DeskConfig, actor: Actor, *, campaign_code: str,
+                       campaign_id: int | None, day: dt.date) -> CloseBackup:
+    """Call after the confirmation has committed."""
+    from models.backup import day_close_backup
+
+    try:
+        path = day_close_backup(engine, backup_dir=config.backup_dir, keep=config.backup_keep,
+                                actor=actor, campaign_code=campaign_code,
+                                campaign_id=campaign_id, day=day)
+    except DomainError as exc:
+        return CloseBackup(False, None, f"警告：日结已确认并锁定，但自动备份失败：{exc.message}；"
+                                        "请检查备份文件夹（配置项 backup_dir）后用 desk backup 手工备份")
+    if path is None:
+        return CloseBackup(True, None, PG_AUTO_NOTE)
+    return CloseBackup(True, path, f"已自动备份数据库：{path}")
