@@ -39,6 +39,7 @@ from models.services.campaigns import Fee, fee_for
 from models.services.numbering import allocate, format_number
 from models.services.users import shown_name
 from models.tally import DayClose
+from models.text import shorten, strip_invisible
 from models.types import utcnow
 from models.vocab import DayStatus, DossierStatus, NumberKind, PaymentKind, PaymentMethod
 
@@ -82,7 +83,7 @@ def parse_method(text: str) -> PaymentMethod:
         return PaymentMethod(key)
     except ValueError:
         choices = "、".join(f"{m.value}（{m.label}）" for m in PaymentMethod)
-        raise InvalidInput(f"收款方式“{text}”不正确，应为：{choices}",
+        raise InvalidInput(f"收款方式“{shorten(text, 20)}”不正确，应为：{choices}",
                            code="payment.bad_method") from None
 
 
@@ -96,7 +97,7 @@ def clean_reference(method: PaymentMethod, reference: str) -> str:
     if not ref:
         raise InvalidInput(f"{method.label}须填写{label}", code="payment.reference_required")
     if not _REFERENCE.match(ref):
-        raise InvalidInput(f"{label}“{ref}”格式不正确：应为 4–64 位字母、数字或 - _ /",
+        raise InvalidInput(f"{label}“{shorten(ref, 40)}”格式不正确：应为 4–64 位字母、数字或 - _ /",
                            code="payment.bad_reference")
     return ref
 
@@ -104,7 +105,7 @@ def clean_reference(method: PaymentMethod, reference: str) -> str:
 def _clean_fiscal(text: str) -> str:
     no = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
     if no and not _FISCAL.match(no):
-        raise InvalidInput(f"财政票据号“{no}”格式不正确：应为 4–40 位字母或数字",
+        raise InvalidInput(f"财政票据号“{shorten(no, 40)}”格式不正确：应为 4–40 位字母或数字",
                            code="payment.bad_fiscal_no")
     return no
 
@@ -151,7 +152,8 @@ def refunded_fen(session: Session, payment_id: int) -> int:
 
 def find_dossier(session: Session, campaign: Campaign, text: str) -> Dossier:
     """A dossier by its number (scanned from the envelope label) or by the applicant's ID."""
-    key = unicodedata.normalize("NFKC", text or "").strip().upper()
+    # a NUL or a lone surrogate (a paste, a broken scanner) is no database's to see
+    key = strip_invisible(unicodedata.normalize("NFKC", text or "")).strip().upper()
     if not key:
         raise InvalidInput("请扫描或输入受理编号", code="payment.no_dossier")
     d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
@@ -167,7 +169,8 @@ def find_dossier(session: Session, campaign: Campaign, text: str) -> Dossier:
                 raise NotFound(f"{rec.name} 的纸质材料尚未受理：请先到受理窗口",
                                code="payment.not_accepted")
     if d is None:
-        raise NotFound(f"本批次没有受理编号为“{key}”的档案", code="payment.no_such_dossier")
+        raise NotFound(f"本批次没有受理编号为“{shorten(key, 40)}”的档案",
+                       code="payment.no_such_dossier")
     return d
 
 

@@ -16,6 +16,7 @@ from models.errors import DomainError
 from models.idcard import make_check_digit
 from models.online import OnlineRecord, build_online_record
 from models.services.intake import card_for
+from models.services.payments import find_dossier
 from models.services.search import LIMIT, search
 from models.vocab import Role
 from tests.factories import AT, Office, office
@@ -66,6 +67,8 @@ _QUERIES = st.one_of(
 @example(text="\ud800")
 @example(text="ZJ21S٠٠٠٠١")
 @example(text="\x00")
+@example(text="ZJ21S00001\x00")
+@example(text="65280119900101001\ud800")
 def test_any_query_finds_people_or_gives_a_domain_error(session: Session, desk: Office,
                                                         text: str) -> None:
     tried(f"search.any_query[{session.get_bind().dialect.name}]")
@@ -83,6 +86,14 @@ def test_any_query_finds_people_or_gives_a_domain_error(session: Session, desk: 
         assert_clear(exc)
     else:
         assert card.person is None or card.person.record_id
+    # the fee desk's box: a dossier number or an ID (a NUL or a lone surrogate once reached
+    # the database: PostgreSQL's DataError, psycopg's UnicodeEncodeError)
+    try:
+        dossier = find_dossier(session, desk.campaign, text)
+    except DomainError as exc:
+        assert_clear(exc)
+    else:
+        assert dossier.campaign_id == desk.campaign.id
 
 
 def test_the_hostile_name_is_found_by_its_id_and_its_name(session: Session,

@@ -29,7 +29,7 @@ from models.text import cells, strip_invisible
 from models.vocab import ONLINE_APPROVED
 from tests.tui.test_fees import _at_fee_desk, _fee
 from tests.tui.test_intake import _card, _clerk_at_counter, _keys, scan
-from tests.tui.test_login_home import SIZE, _app, _settle
+from tests.tui.test_login_home import SIZE, _app, _login, _settle
 from tests.tui.test_print_jobs import _until
 from tui.app import DeskApp
 from tui.plain import NAME_WIDTH
@@ -167,4 +167,89 @@ async def test_cashier_queue_and_fee_card_with_a_hostile_name(engine: Engine) ->
         person = _text(fee.query_one("#fee-person", Static)).splitlines()
         assert person[0].startswith(fit_name(_hostile_name(engine), NAME_WIDTH) + "  身份证 …")
         assert "[/]巴州[2J红旗" in person[1]  # the unit: plain, ESC gone
+        _assert_renders(app)
+
+
+async def test_a_units_batch_shows_a_hostile_unit_and_name_as_text(engine: Engine) -> None:
+    """F6 at the counter: the unit list and the people of the unit are table cells, which
+    Textual reads as markup when they are strings."""
+    from tui.screens.batch import UnitBatchScreen
+
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _clerk_at_counter(app, pilot)
+        _add_person(engine)
+        await _keys(pilot, "f6")
+        screen = app.screen
+        assert isinstance(screen, UnitBatchScreen)
+        screen.query_one("#unit", Input).value = "[/]巴州"
+        await _keys(pilot, "enter")
+        assert await _until(pilot, lambda: screen.roster is not None)
+        assert app.is_running and app.screen is screen
+        table = screen.query_one("#batch-table", DataTable)
+        cells_ = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert "王五六[/][@c…" in cells_, cells_
+        status = _text(screen.query_one("#status-line", Static))
+        assert "[/]巴州[2J红旗" in status and "\u202e" not in status
+        lines = _assert_renders(app)
+        assert any("王五六[/]" in line for line in lines)
+
+
+async def test_the_leads_roster_lists_a_hostile_name_as_text(engine: Engine) -> None:
+    """The day screen's 移交 view: an accepted, unpaid dossier is listed as left out, by name
+    (a Rich renderable, which reads strings as markup)."""
+    from tui.screens.tally import DayScreen
+
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        _add_person(engine, accepted=True)
+        await _login(app, pilot, "lead", "lead123")
+        await _keys(pilot, "f6")
+        assert await _until(pilot, lambda: isinstance(app.screen, DayScreen))
+        screen = app.screen
+        await pilot.press("4")
+        assert await _until(pilot, lambda: getattr(screen, "roster", None) is not None)
+        await _settle(app, pilot)
+        assert app.is_running and app.screen is screen
+        _assert_renders(app)
+        console = Console(width=SIZE[0], file=io.StringIO(), record=True)
+        console.print(screen.query_one("#roster-table", Static).content)
+        shown = console.export_text()
+        assert "未列入：ZJ21S09001 王五六[/][@click=app.quit]x[/]" in shown, shown
+
+
+async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
+        engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The fee desk's 银行流水 (F6): the payer and memo are whatever the bank's file says; the
+    still-unpaid list (F7) shows the hostile name."""
+    from tui.screens.bank import BankScreen
+
+    app = _app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        _add_person(engine, accepted=True)
+        await _at_fee_desk(app, pilot)
+        rows = [["交易日期", "收入金额", "对方户名", "摘要", "交易流水号"],
+                ["2026-11-21", "1000.00", "[/]某某[@click=app.quit]公司\u202e", "[bold]货款[/]\x1b[2J",
+                 "AB2026112100003"]]
+        path = tmp_path / "流水.csv"
+        path.write_bytes("\r\n".join(",".join(r) for r in rows).encode("gb18030"))
+        await _keys(pilot, "f6")
+        assert await _until(pilot, lambda: isinstance(app.screen, BankScreen))
+        bank = app.screen
+        assert isinstance(bank, BankScreen)
+        bank.query_one("#bank-file", Input).value = str(path)
+        await _keys(pilot, "enter")
+        assert await _until(pilot, lambda: len(bank.lines) == 1)
+        await _settle(app, pilot)
+        table = bank.query_one("#bank-lines", DataTable)
+        assert str(table.get_row_at(0)[3]).startswith("[/]某某")
+        detail = _text(bank.query_one("#bank-detail", Static))
+        assert "付款人 [/]某某[@click=app… · 摘要" in detail and "摘要 [bold]货款[/][2J" in detail
+        _assert_renders(app)
+        await _keys(pilot, "f7")
+        assert await _until(pilot, lambda: any(str(table.get_row_at(i)[1]).startswith("王五六[/]")
+                                                for i in range(table.row_count)))
+        assert app.is_running and app.screen is bank
         _assert_renders(app)

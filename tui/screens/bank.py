@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.errors import DomainError
+from tui import plain
 from tui.app import WorkerGuard, desk_of
 
 if TYPE_CHECKING:
@@ -37,8 +38,10 @@ CONFIRMABLE = ("proposed", "ambiguous")
 
 
 def _who(c: Candidate) -> str:
+    """One line for a candidate, to be shown as plain text (``tui.plain``): the name is the
+    online list's, a bank line's payer and memo are whatever the statement said."""
     fee = f" 应收{c.fee.figures()}" if c.fee is not None else ""
-    return f"{c.dossier_code or '未受理'} {c.name} {c.track}{c.level}{fee}"
+    return f"{c.dossier_code or '未受理'} {plain.one_line(c.name)} {c.track}{c.level}{fee}"
 
 
 class BankScreen(WorkerGuard, Screen[None]):
@@ -177,8 +180,8 @@ class BankScreen(WorkerGuard, Screen[None]):
             counts[p.status.label] = counts.get(p.status.label, 0) + 1
         if self.showing_unpaid:
             for q in unpaid:
-                table.add_row(q.dossier_code, q.name, f"{q.track}{q.level}", q.unit,
-                              key=f"d{q.dossier_id}")
+                table.add_row(q.dossier_code, plain.name(q.name, 16), f"{q.track}{q.level}",
+                              plain.plain(q.unit, 30), key=f"d{q.dossier_id}")
         else:
             for p in lines:
                 if p.status in ("confirmed",) and p.receipt_code:
@@ -193,14 +196,16 @@ class BankScreen(WorkerGuard, Screen[None]):
                 else:
                     hint = p.note or p.memo
                 table.add_row(str(p.line_no), f"{p.txn_date:%m-%d}", p.amount.figures(),
-                              p.payer_name, Text(p.status.label, style=STYLES.get(p.status, "")),
-                              hint, key=str(p.line_id))
+                              plain.name(p.payer_name, 12),
+                              Text(p.status.label, style=STYLES.get(p.status, "")),
+                              plain.plain(hint, 26), key=str(p.line_id))
         if cursor and table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         summary = "；".join(f"{k} {v}" for k, v in counts.items()) or "尚未导入银行流水"
         head = f"未缴费档案 {len(unpaid)} 份（F7 回到流水）" if self.showing_unpaid else \
             f"流水 {len(lines)} 笔：{summary}"
-        self.query_one("#bank-summary", Static).update(f"{note}\n{head}" if note else head)
+        self.query_one("#bank-summary", Static).update(
+            plain.message(f"{note}\n{head}" if note else head))
         self._detail()
 
     @on(DataTable.RowHighlighted, "#bank-lines")
@@ -225,9 +230,13 @@ class BankScreen(WorkerGuard, Screen[None]):
                "partial": "金额与评审费不符：请与付款人核实后按收费台办理，或 F3 标为非评审费",
                "not_accepted": "纸质材料受理后再确认",
                "unmatched": "找不到对应的人：核实后 F3 标为非评审费"}.get(p.status, "")
-        text = Text(f"流水号 {p.serial} · 付款人 {p.payer_name} {p.payer_account} · 摘要 {p.memo}")
+        account = plain.plain(p.payer_account, 24)
+        text = Text.assemble("流水号 ", plain.plain(p.serial, 30), " · 付款人 ",
+                             plain.name(p.payer_name, 20), " " if account else "", account,
+                             " · 摘要 ", plain.plain(p.memo, 40))
         if p.note:
-            text.append(f"\n{p.note}", style="yellow")
+            text.append("\n")
+            text.append(plain.message(p.note, style="yellow"))
         if how:
             text.append(f"\n{how}", style="bold")
         out.update(text)
@@ -332,12 +341,14 @@ class ConfirmMatchScreen(WorkerGuard, ModalScreen[int | None]):
         p = self.line
         several = len(self.candidates) > 1
         with Vertical(classes="dialog"):
-            yield Static(f"第 {p.line_no} 行 {p.txn_date:%Y-%m-%d} 收入 {p.amount.figures()} 元 · "
-                         f"{p.payer_name}", classes="dialog-title")
-            yield Static(f"摘要：{p.memo}\n流水号：{p.serial}", classes="dialog-body")
+            yield Static(Text.assemble(
+                f"第 {p.line_no} 行 {p.txn_date:%Y-%m-%d} 收入 {p.amount.figures()} 元 · ",
+                plain.name(p.payer_name)), classes="dialog-title")
+            yield Static(Text.assemble("摘要：", plain.plain(p.memo, 60), "\n流水号：",
+                                       plain.plain(p.serial, 40)), classes="dialog-body")
             yield Static("多人相符：请核实后选择是哪一位" if several else "确认这笔转账是下面这位的评审费：",
                          classes="dialog-help")
-            yield OptionList(*[Option(f"{_who(c)}（{'、'.join(c.evidence)}）",
+            yield OptionList(*[Option(plain.plain(f"{_who(c)}（{'、'.join(c.evidence)}）"),
                                       id=str(c.dossier_id)) for c in self.candidates],
                              id="match-candidates")
             yield Static("↑↓ 选择 · Enter 确认并打印缴费凭证 · Esc 取消", classes="dialog-help")

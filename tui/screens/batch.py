@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from models.errors import DomainError
+from tui import plain
 from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
                 units = find_units(session, get_campaign(session, self.desk.campaign_code or ""),
                                    text)
         except DomainError as exc:
-            self.app.call_from_thread(self._say, Text(exc.message, style="bold red"))
+            self.app.call_from_thread(self._say, plain.message(exc.message, style="bold red"))
             return
         self.app.call_from_thread(self._show_units, text, units)
 
@@ -100,9 +101,10 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         table.add_column("工作单位", width=56)
         table.add_column("网上名单人数", width=12)
         for unit, n in units:
-            table.add_row(unit, str(n))
+            table.add_row(plain.plain(unit, 56), str(n))
         if not units:
-            self._say(Text(f"网上名单中没有单位名称含“{text}”的人员", style="bold red"))
+            self._say(Text.assemble("网上名单中没有单位名称含“", plain.plain(text, 30), "”的人员",
+                                    style="bold red"))
             return
         self._say(f"找到 {len(units)} 个单位：↑↓ 选择，Enter 打开")
         table.focus()
@@ -120,7 +122,7 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
                 batch = unit_batch(session, c, value) if kind == "unit" \
                     else roster_batch(session, c, Path(value))
         except DomainError as exc:
-            self.app.call_from_thread(self._say, Text(exc.message, style="bold red"))
+            self.app.call_from_thread(self._say, plain.message(exc.message, style="bold red"))
             return
         self.app.call_from_thread(self._show_batch, (kind, value), batch, advance_from)
 
@@ -139,10 +141,12 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
             online = Text("不在名单", style="bold red") if h is None else \
                 Text(h.online_status, style="" if h.eligible else "bold red")
             paper = "" if h is None else h.paper
-            table.add_row(str(x.line or i), x.name, x.id_masked, online,
-                          Text(paper, style="green" if x.done else ""), x.problem)
+            table.add_row(str(x.line or i), plain.name(x.name, 14), plain.plain(x.id_masked, 18),
+                          online, Text(paper, style="green" if x.done else ""),
+                          plain.plain(x.problem, 24))
         c = batch.counts()
-        self.query_one("#status-line", Static).update(f"单位批量受理 · {batch.title}")
+        self.query_one("#status-line", Static).update(
+            Text.assemble("单位批量受理 · ", plain.plain(batch.title, 60)))
         self._say(f"共 {c['total']} 人：已受理 {c['accepted']} · 退回补正 {c['returned']} · "
                   f"未报送 {c['missing']} · 网上未通过 {c['not_approved']} · "
                   f"不在名单 {c['not_listed']}　Enter 打开")
@@ -168,8 +172,8 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
             return
         line = self.roster.lines[row]
         if line.hit is None:
-            self.notify(f"{line.name} 不在网上通过名单中：纸质材料不予受理", severity="warning",
-                        timeout=5)
+            self.notify(f"{plain.one_line(line.name)} 不在网上通过名单中：纸质材料不予受理",
+                        severity="warning", timeout=5, markup=False)
             return
         self.desk.open_card(record_id=line.hit.record_id)
 

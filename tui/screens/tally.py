@@ -31,6 +31,7 @@ from textual_plotext import PlotextPlot
 from models.errors import DomainError
 from models.money import Money
 from models.vocab import DENOMINATIONS, DayStatus, PaymentMethod, Role, denomination_label
+from tui import plain
 from tui.app import WorkerGuard, desk_of
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def breakdown(title: str, lines: Any, total: Any = None) -> Table:
         t.add_column(head, justify="left" if head == "项目" else "right", width=width,
                      no_wrap=True, overflow="ellipsis")
     for x in (*lines, *([total] if total is not None and lines else [])):
-        t.add_row(x.label, str(x.count), _money(x.paid_fen), _money(x.voided_fen),
+        t.add_row(plain.plain(x.label), str(x.count), _money(x.paid_fen), _money(x.voided_fen),
                   _money(x.refunded_fen), _money(x.net_fen),
                   style="bold" if x is total else None)
     return t
@@ -173,20 +174,21 @@ class DayScreen(WorkerGuard, Screen[None]):
                     "H 移交评审委员会 · E 导出花名册", style="bold")
         tables: list[Any] = []
         for g in r.groups:
-            t = Table(title=f"{g.series} · {g.specialty} · {g.level}（{len(g.lines)} 人，须答辩 "
-                            f"{g.must_defend} 人）", title_justify="left", title_style="bold",
+            t = Table(title=plain.plain(f"{g.series} · {g.specialty} · {g.level}（{len(g.lines)} 人，"
+                                        f"须答辩 {g.must_defend} 人）"), title_justify="left", title_style="bold",
                       box=None, pad_edge=False, padding=(0, 1))
             for name, width in (("受理编号", 10), ("姓名", 10), ("单位", 18), ("级别", 4),
                                 ("答辩", 18), ("移交", 5)):
                 t.add_column(name, width=width, no_wrap=True, overflow="ellipsis")
             for x in g.lines:
-                t.add_row(x.dossier_code, x.name, x.unit, x.level, x.defence_text,
+                t.add_row(x.dossier_code, plain.name(x.name, 10), plain.plain(x.unit),
+                          x.level, plain.plain(x.defence_text),
                           f"第{x.handover_no}批" if x.handover_no else "")
             tables.append(t)
         from rich.console import Group
 
-        left = [Text(f"未列入：{x.dossier_code} {x.name}（{x.reason}）", style="yellow")
-                for x in r.left_out[:20]]
+        left = [Text.assemble(f"未列入：{x.dossier_code} ", plain.name(x.name),
+                              f"（{x.reason}）", style="yellow") for x in r.left_out[:20]]
         self.query_one("#roster-table", Static).update(Group(head, *tables, *left))
         if export is not None:
             self.notify(f"已导出：{export} 及 {export.with_suffix('.html').name}（可打印）",
@@ -244,7 +246,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         self.app.call_from_thread(self._show_summary, summary)
 
     def _show_summary(self, summary: Any) -> None:
-        t = Table(title=f"本批次汇总（与网上通过形式审核名单核对）· {summary.campaign_title}",
+        t = Table(title=plain.plain(f"本批次汇总（与网上通过形式审核名单核对）· {summary.campaign_title}"),
                   title_justify="left", title_style="bold", box=None, pad_edge=False,
                   padding=(0, 1))
         for head, width in (("县市 / 单位", 22), ("通过", 5), ("受理", 5), ("退回", 4),
@@ -253,7 +255,7 @@ class DayScreen(WorkerGuard, Screen[None]):
                          justify="left" if head.startswith("县市") else "right")
 
         def row(label: str, f: Any, style: str | None = None) -> None:
-            t.add_row(label, str(f.approved), str(f.accepted), str(f.returned), str(f.no_paper),
+            t.add_row(plain.plain(label), str(f.approved), str(f.accepted), str(f.returned), str(f.no_paper),
                       str(f.paid), str(f.handed_over), Money(f.fee_net_fen).grouped(),
                       style=style)
 
@@ -334,7 +336,7 @@ class DayScreen(WorkerGuard, Screen[None]):
             for c in view.corrections:
                 t.add_row(c.code, c.original_code, f"{c.original_date:%m-%d}",
                           ("-" if c.kind == "void" else "退") + Money(c.fen).figures(),
-                          f"{c.reason} {c.note}")
+                          plain.plain(f"{c.reason} {c.note}"))
             tables.append(t)
         from rich.console import Group
 
