@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from models.errors import DomainError
 from models.vocab import Role
+from tui import plain
 from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
         self.app.call_from_thread(self._show, data)
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#campaign", Static).update(f"[b red]{message}[/]")
+        self.query_one("#campaign", Static).update(plain.message(message, style="b red"))
 
     def _show(self, data: HomeData | None) -> None:
         actor = self.desk.actor

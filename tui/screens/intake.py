@@ -379,7 +379,7 @@ class CardScreen(WorkerGuard, Screen[None]):
             else:
                 verdict = Text(f"{NO} 缺" if not present else f"{NO} {len(found)} 处",
                                style="bold red")
-        return (name, copies,
+        return (plain.plain(name), copies,
                 mark("original_checked", item.kind == ItemKind.original_shown.value),
                 mark("stamped_endorsed", stamp_applies), mark("handwritten_ok",
                                                               bool(item.handwritten)),
@@ -500,7 +500,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         if not applies:
             what = {"original_checked": "出示原件", "stamped_endorsed": "盖章签署",
                     "handwritten_ok": "手写内容"}[attr]
-            self.notify(f"“{item.name}”不需要{what}", severity="warning", timeout=3)
+            self.notify(f"“{item.name}”不需要{what}", severity="warning", timeout=3, markup=False)
             return
         c = self._base(item)
         flipped: dict[str, bool] = {attr: not getattr(c, attr)}
@@ -513,7 +513,8 @@ class CardScreen(WorkerGuard, Screen[None]):
         if item is None:
             return
         if not item.must_match_online:
-            self.notify(f"“{item.name}”不需要与网上申报比对", severity="warning", timeout=3)
+            self.notify(f"“{item.name}”不需要与网上申报比对", severity="warning", timeout=3,
+                        markup=False)
             return
         c = self._base(item)
 
@@ -563,7 +564,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         todo = unjudged(self.items, self.checks)
         if todo:
             self.notify(f"还有 {len(todo)} 项未核对：{todo[0].name}……", severity="error",
-                        timeout=6)
+                        timeout=6, markup=False)
             self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
             return
         found = deficiencies(self.items, self.checks)
@@ -582,7 +583,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         todo = unjudged(self.items, self.checks)
         if todo:
             self.notify(f"一次性告知须核对全部材料：还有 {len(todo)} 项未核对（{todo[0].name}……）",
-                        severity="error", timeout=6)
+                        severity="error", timeout=6, markup=False)
             self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
             return
         found = deficiencies(self.items, self.checks)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, ProgressBar, Static
 
 from models.errors import DomainError
+from tui import plain
 from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
@@ -230,8 +231,8 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         table = self.query_one("#rec-table", DataTable)
         table.clear()
         for p in people:
-            table.add_row(p.county, Text(p.unit), Text(p.name), p.level, p.phone,
-                          Text(p.note or p.dossier_code))
+            table.add_row(plain.plain(p.county), plain.plain(p.unit), plain.name(p.name), p.level,
+                          plain.plain(p.phone), plain.plain(p.note or p.dossier_code))
         label = dict(LISTS)[key]
         self.query_one("#status-line", Static).update(
             Text(f"纸质与网上核对 · {label} {len(people)} 人 · 数字键切换，E 导出"))
