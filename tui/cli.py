@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import getpass
+import inspect
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -128,6 +130,16 @@ def _campaign(session: Any, code: str | None, configured: str) -> Any:
     return campaigns[0]
 
 
+def _defaults_for(command: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """Click's ``default_map`` giving ``given`` to every command below ``command`` (a group has
+    ``commands``) that has such an option."""
+    commands = getattr(command, "commands", None)
+    if isinstance(commands, dict):
+        return {name: _defaults_for(sub, given) for name, sub in commands.items()}
+    names = {p.name for p in command.params}
+    return {k: v for k, v in given.items() if k in names}
+
+
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
@@ -141,6 +153,14 @@ def main_callback(
         out.print(f"committee-desk {_version()}")
         raise typer.Exit()
     if ctx.invoked_subcommand is not None:
+        # ``desk --db URL audit verify``: the options before the command hold for it (its own
+        # ``--db``/``--config`` after it still win), as Click's defaults for every command
+        if demo:
+            err.print("[bold red]错误[/]：--demo 只用于启动受理台界面，不能与子命令一起使用")
+            raise typer.Exit(2)
+        given = {k: v for k, v in (("db", db), ("config", config)) if v}
+        if given:
+            ctx.default_map = _defaults_for(ctx.command, given)
         return
     _run_tui(demo=demo, config=config, db=db)
 
@@ -412,6 +432,24 @@ def _register_subcommands() -> None:
 
 
 _register_subcommands()
+
+# A docstring's line break between two Chinese characters is no space: Click joins the lines
+# of a paragraph with one ("收取时的审计 记录比对"), so the help is joined here first.
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])[ \t]*\n[ \t]*(?=[^\x00-\x7f\n])")
+
+
+def _join_cjk_lines(typer_app: typer.Typer) -> None:
+    for command in typer_app.registered_commands:
+        fn = command.callback
+        if fn is not None and fn.__doc__:
+            fn.__doc__ = _CJK_BREAK.sub("", inspect.cleandoc(fn.__doc__))
+    for group in typer_app.registered_groups:
+        sub = group.typer_instance
+        if sub is not None:
+            _join_cjk_lines(sub)
+
+
+_join_cjk_lines(app)
 
 
 def main() -> None:

@@ -154,3 +154,28 @@ def test_a_lead_extends_the_window_from_the_command_line(tmp_path, monkeypatch) 
     assert f"报送时间至 {day + dt.timedelta(days=1)} 00:00" in r.output
     with session_scope(engine, readonly=True) as s:
         assert window_status(s, get_campaign(s, "bz-vocational-2021")).open
+
+
+def _commands(command, path: list[str]):  # type: ignore[no-untyped-def]
+    subs = getattr(command, "commands", None)
+    if isinstance(subs, dict):
+        for name, sub in subs.items():
+            yield from _commands(sub, [*path, name])
+    else:
+        yield path
+
+
+def test_help_has_no_space_where_a_docstring_broke_a_chinese_line() -> None:
+    """Click joins a paragraph's lines with a space: "收取时的审计 记录比对" was the help of
+    ``desk audit verify``. Every command's description, at a width where nothing wraps."""
+    import re
+
+    from typer.main import get_command
+
+    han_space_han = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
+    paths = list(_commands(get_command(app), []))
+    assert len(paths) > 30
+    for path in paths:
+        out = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "400"}).output
+        description = out.split("╭")[0]
+        assert not han_space_han.search(description), (path, description)

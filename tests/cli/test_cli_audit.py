@@ -47,3 +47,15 @@ def test_verify_passes_then_catches_a_hand_edited_payment(engine: Engine, db_url
     with session_scope(engine, readonly=True) as s:  # each run was recorded, with its outcome
         runs = s.exec(text("SELECT count(*) FROM audit_event WHERE action = 'audit.verify'")).one()  # type: ignore[call-overload]
     assert runs[0] == 3
+
+
+def test_options_before_the_command_hold_for_it(engine: Engine, db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``desk --db URL audit verify`` reads URL (it once read the configured database, where
+    the lead did not exist); ``--demo`` is refused with a command."""
+    _office_with_money(engine)
+    env = {**ENV, "DESK_DATA_DIR": str(tmp_path), "DESK_DATABASE_URL": "", "DESK_CONFIG": ""}
+    r = runner.invoke(app, ["--db", db_url, "audit", "verify", "--user", "lead"], env=env)
+    assert r.exit_code == 0, r.output
+    assert "收费记录：5 笔，均与其审计记录一致" in r.output
+    r = runner.invoke(app, ["--demo", "audit", "verify"], env=env)
+    assert r.exit_code == 2 and "--demo 只用于启动受理台界面" in r.output
