@@ -173,7 +173,7 @@ def write_online_xlsx(path: Path, n: int) -> Path:
     return path
 
 
-def _fresh_sqlite(path: Path):  # type: ignore[no-untyped-def]
+def _fresh_sqlite(path: Path, preset: bool = True):  # type: ignore[no-untyped-def]
     from models import migrate
     from models.db import make_engine, session_scope
     from models.permissions import SYSTEM
@@ -183,9 +183,10 @@ def _fresh_sqlite(path: Path):  # type: ignore[no-untyped-def]
         Path(str(path) + suffix).unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
-    with session_scope(engine) as s:
-        filename, text = read_preset("000")
-        load_campaign(s, SYSTEM, text, filename=filename)
+    if preset:
+        with session_scope(engine) as s:
+            filename, text = read_preset("000")
+            load_campaign(s, SYSTEM, text, filename=filename)
     return engine
 
 
@@ -249,8 +250,9 @@ def bench_import(quick: bool, workdir: Path) -> list[Figure]:
                    ok=(med <= 5.0) if n == 100_000 else None)]
 
 
-def _search_db(path: Path, n: int):  # type: ignore[no-untyped-def]
-    """n online records (bulk-inserted as the importer does) and a dossier for every tenth."""
+def _search_db(path: Path, n: int, engine=None):  # type: ignore[no-untyped-def]
+    """n online records (bulk-inserted as the importer does) and a dossier for every tenth, in
+    a fresh SQLite file at ``path`` or in ``engine`` (a fresh, migrated database)."""
     from sqlalchemy import insert, update
     from sqlalchemy import text as sa_text
     from sqlmodel import col
@@ -265,7 +267,15 @@ def _search_db(path: Path, n: int):  # type: ignore[no-untyped-def]
     from models.services.online_import import _bulk_insert
     from models.types import utcnow
 
-    engine = _fresh_sqlite(path)
+    if engine is None:
+        engine = _fresh_sqlite(path)
+    else:
+        from models.permissions import SYSTEM
+        from models.services.campaigns import load_campaign, read_preset
+
+        with session_scope(engine) as s:
+            filename, text = read_preset("000")
+            load_campaign(s, SYSTEM, text, filename=filename)
     rows: list[list[object]] = [list(HEADER), *online_rows(n, seed=11)]
     cols = find_columns(rows)
     now = utcnow()
@@ -278,6 +288,8 @@ def _search_db(path: Path, n: int):  # type: ignore[no-untyped-def]
             v.update(campaign_id=c.id, imported_at=now, updated_at=now)
             values.append(v)
         _bulk_insert(s, OnlineRecord.__table__, values)  # type: ignore[attr-defined]
+        if engine.dialect.name == "postgresql":
+            s.execute(sa_text("ANALYZE online_record"))
         ids = [r for (r,) in s.execute(sa_text(
             "SELECT id FROM online_record ORDER BY id"))]
         s.execute(insert(Dossier), [
@@ -293,14 +305,31 @@ def _search_db(path: Path, n: int):  # type: ignore[no-untyped-def]
 
 
 def bench_search(quick: bool, workdir: Path) -> list[Figure]:
+    """Search by full ID, last 6, dossier no. and pinyin initials over n records, on SQLite and
+    (given a server) PostgreSQL, against scanning the rows in Python."""
+    n = 20_000 if quick else 200_000
+    figures = _search_backend(_search_db(workdir / "search.sqlite3", n), n, quick, "SQLite")
+    if PG_URL:
+        name = "desk_bench_search"
+        try:
+            engine = _bench_pg_database(PG_URL, name)
+            figures += _search_backend(_search_db(workdir, n, engine), n, quick, "PostgreSQL")
+        finally:
+            _drop_pg_database(PG_URL, name)
+    else:
+        figures.append(Figure("search over 200,000 records (PostgreSQL)", "p95 ≤ 20 ms",
+                              "not run: no --pg URL or TEST_DATABASE_URL", "—", "—", "ms"))
+    return figures
+
+
+def _search_backend(built, n: int, quick: bool, backend: str) -> list[Figure]:  # type: ignore[no-untyped-def]
     import random
 
     from models.db import session_scope
     from models.services.campaigns import get_campaign
     from models.services.search import search
 
-    n = 20_000 if quick else 200_000
-    engine, values = _search_db(workdir / "search.sqlite3", n)
+    engine, values = built
     rnd = random.Random(3)
     picks = [values[rnd.randrange(len(values))] for _ in range(200 if quick else 1000)]
     dossiers = max(1, n // 10)
@@ -331,7 +360,8 @@ def bench_search(quick: bool, workdir: Path) -> list[Figure]:
                     [v for v in values if v["id_number"] == q]
             scan = (time.perf_counter() - t0) / 20
             figures.append(Figure(
-                f"search {label} over {n:,} records (SQLite)", "p95 ≤ 20 ms" if n == 200_000 else "—",
+                f"search {label} over {n:,} records ({backend})",
+                "p95 ≤ 20 ms" if n == 200_000 else "—",
                 f"{ms(statistics.median(times))} (p95 {ms(p95(times))})",
                 f"{ms(scan)} scan of the rows in Python", f"{p95(times) / scan:.3f}", "ms",
                 ok=(p95(times) <= 0.020) if n == 200_000 else None))
@@ -1173,6 +1203,313 @@ def bench_dayview(quick: bool, workdir: Path) -> list[Figure]:
     return figures
 
 
+
+# -- start-up, memory, keystrokes ------------------------------------------------------------
+
+_MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Input
+
+
+class Minimal(App):
+    def compose(self):
+        yield Input(placeholder="演示 baseline")
+
+
+Minimal().run()
+"""
+
+
+def _pty_ready(argv: list[str], env: dict[str, str], ready: bytes, timeout: float = 90.0) \
+        -> tuple[float, float]:
+    """Start ``argv`` on an 80×24 pseudo-terminal; return (seconds until ``ready`` was drawn,
+    seconds until a key typed then was echoed back): the screen is on and answers keys."""
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+
+    t0 = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the program under test
+        os.execvpe(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    buf, shown, mark = b"", 0.0, 0
+    try:
+        while time.perf_counter() - t0 < timeout:
+            if select.select([fd], [], [], 0.002)[0]:
+                try:
+                    buf += os.read(fd, 1 << 16)
+                except OSError:
+                    break  # the program ended
+            if not shown and ready in buf:
+                shown = time.perf_counter()
+                os.write(fd, b"z")
+                mark = len(buf)
+            elif shown and b"z" in buf[mark:]:
+                return shown - t0, time.perf_counter() - t0
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    raise RuntimeError(f"bench startup: {argv[-1]} was not ready in {timeout:.0f} s: "
+                       f"{buf[-300:]!r}")
+
+
+def bench_startup(quick: bool, workdir: Path) -> list[Figure]:
+    """``desk --demo`` on a pseudo-terminal, from exec to the login screen answering a key (the
+    demo database is created, migrated and seeded on the way), against a one-Input Textual app
+    started the same way. Median of 5 (2 with --quick)."""
+    if not hasattr(os, "fork"):
+        return [Figure("cold start `desk --demo` → login answers a key", "—", "not run: no pty",
+                       "", "", "s")]
+    runs = 2 if quick else 5
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24",
+               DESK_DATA_DIR=str(workdir / "startup-data"), DESK_CONFIG=str(workdir / "none.toml"))
+    env.pop("DESK_DATABASE_URL", None)
+    desk = str(Path(sys.executable).with_name("desk"))
+    minimal = workdir / "minimal_app.py"
+    minimal.write_text(_MINIMAL_APP, encoding="utf-8")
+    ready = "演示".encode()
+    ours = [_pty_ready([desk, "--demo"], env, ready) for _ in range(runs)]
+    base = [_pty_ready([sys.executable, str(minimal)], env, ready) for _ in range(runs)]
+    med = statistics.median(t for _, t in ours)
+    bmed = statistics.median(t for _, t in base)
+    return [Figure(
+        f"cold start `desk --demo` → login screen answers a key (median of {runs}, pty 80×24)",
+        "—", f"{med:.2f} (runs: {', '.join(f'{t:.2f}' for _, t in ours)})",
+        f"{bmed:.2f} one-Input Textual app", f"{med / bmed:.1f}", "s",
+        note="includes creating, migrating and seeding the demo database (sample list and 300 "
+             "records imported, 5 dossiers accepted)")]
+
+
+def _rss_child(db: str, scans: int) -> None:
+    """Run by bench_memory in a fresh process: the desk on ``db`` through Pilot (headless),
+    the clerk logged in, ``scans`` IDs scanned to their cards; prints the resident memory."""
+    import asyncio
+    import importlib
+    import random
+
+    importlib.import_module("tui")
+    from sqlmodel import select
+
+    from models.config import DeskConfig
+    from models.db import make_engine, session_scope
+    from models.online import OnlineRecord
+    from models.services.users import authenticate
+    from tui.app import make_app
+    from tui.screens.intake import CardScreen
+
+    engine = make_engine(db)
+    with session_scope(engine) as s:
+        actor = authenticate(s, "clerk", "clerk123", desk="bench")
+        ids = [r.id_number for r in s.exec(select(OnlineRecord).limit(5000))]
+    picks = random.Random(9).sample(ids, min(scans, len(ids)))
+
+    def status() -> dict[str, int]:
+        out = {}
+        for line in Path("/proc/self/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0]) * 1024
+        return out
+
+    async def drive() -> None:
+        from textual import events
+
+        app = make_app(DeskConfig(database_url="unused", desk="bench"), engine=engine)
+        async with app.run_test(size=(80, 24)) as pilot:
+            while not (app.printers is not None and type(app.screen).__name__ == "LoginScreen"):
+                await asyncio.sleep(0.01)
+            app.logged_in(actor)
+            await pilot.pause(0.05)
+            for id_number in picks:
+                for ch in id_number:
+                    app.post_message(events.Key(ch, ch))
+                app.post_message(events.Key("enter", "\r"))
+                for _ in range(2000):
+                    await asyncio.sleep(0.005)
+                    if isinstance(app.screen, CardScreen) and app.screen.card is not None \
+                            and app.screen.card.person is not None \
+                            and app.screen.card.person.id_number == id_number:
+                        break
+            print(json.dumps(status()))
+
+    asyncio.run(drive())
+
+
+def bench_memory(quick: bool, workdir: Path) -> list[Figure]:
+    """Resident memory of the desk (a fresh process, Pilot, headless) with n online records in
+    its database after the clerk scanned 50 applicants, against the same desk on a database
+    with the preset and the two users only."""
+    import subprocess
+
+    if not Path("/proc/self/status").exists():
+        return [Figure("resident memory", "—", "not run: no /proc", "", "", "MB")]
+    from models.db import session_scope
+    from models.permissions import SYSTEM
+    from models.services.users import add_user
+    from models.vocab import Role
+
+    n = 20_000 if quick else 200_000
+    full_db = workdir / "memory.sqlite3"
+    engine, _ = _search_db(full_db, n)
+    empty = _fresh_sqlite(workdir / "memory-empty.sqlite3")
+    for e in (engine, empty):
+        with session_scope(e) as s:
+            add_user(s, SYSTEM, username="clerk", role=Role.clerk, password="clerk123")
+        e.dispose()
+
+    def measure(db: Path, scans: int) -> dict[str, int]:
+        out = subprocess.run([sys.executable, __file__, "--rss-child", f"sqlite:///{db}",
+                              str(scans)], capture_output=True, text=True, check=True,
+                             env=dict(os.environ, DESK_DATA_DIR=str(workdir / "memory-data")))
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    ours = measure(full_db, 50)
+    # the empty database has no one to scan: the same desk, logged in, at the counter
+    base = measure(workdir / "memory-empty.sqlite3", 0)
+    mb = 1024 * 1024
+    return [Figure(
+        f"resident memory, {n:,} online records, 50 scans (Pilot, SQLite)", "—",
+        f"{ours['VmRSS'] / mb:.0f} (peak {ours['VmHWM'] / mb:.0f})",
+        f"{base['VmRSS'] / mb:.0f} same desk, empty database", f"{ours['VmRSS'] / base['VmRSS']:.2f}",
+        "MB")]
+
+
+async def _count_keys_for_one_dossier(engine, typed: bool) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """One dossier from the counter to the receipt, on the demo office, by the lead (who may
+    both accept and take fees; at a two-desk office the same keys are split between the clerk
+    and the cashier). Every key goes through Pilot as the person (or the scanner) sends it;
+    ``typed`` types the ID and the label's number by hand instead of scanning them."""
+    import asyncio
+
+    from sqlmodel import col, select
+    from textual import events
+
+    from models.config import DeskConfig
+    from models.db import session_scope
+    from models.dossier import Dossier
+    from models.online import OnlineRecord
+    from models.payment import Payment
+    from models.printjob import PrintJob
+    from models.services.users import authenticate
+    from tui.app import make_app
+    from tui.screens.fees import FeeScreen
+    from tui.screens.intake import CardScreen, IntakeScreen
+    from tui.screens.outcome import OutcomeScreen
+
+    app = make_app(DeskConfig(database_url="unused", desk="bench"), engine=engine, demo=True)
+    counts = {"keys": 0, "scans": 0, "scanned characters": 0, "checklist items": 0}
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        async def until(cond, what: str, timeout: float = 20) -> None:  # type: ignore[no-untyped-def]
+            deadline = time.perf_counter() + timeout
+            while not cond():
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"bench keystrokes: waited for {what} on "
+                                       f"{type(app.screen).__name__}")
+                await asyncio.sleep(0.01)
+
+        async def press(*keys: str) -> None:
+            for key in keys:
+                counts["keys"] += 1
+                await pilot.press(key)
+                await pilot.pause(0.07)  # a person: slower than the scan gap
+
+        async def enter_code(code: str) -> None:
+            if typed:
+                await press(*code, "enter")
+                return
+            counts["scans"] += 1
+            counts["scanned characters"] += len(code) + 1
+            for ch in code:
+                app.post_message(events.Key(ch, ch))
+            app.post_message(events.Key("enter", "\r"))
+
+        await until(lambda: type(app.screen).__name__ == "LoginScreen" and app.printers is not None
+                    and not any(w.is_running for w in app.workers), "the login screen")
+        with session_scope(engine, readonly=True) as s:
+            rec = s.exec(select(OnlineRecord).where(
+                OnlineRecord.status == "通过形式审核",
+                col(OnlineRecord.id).not_in(select(Dossier.online_record_id)))
+                .order_by(col(OnlineRecord.id))).first()
+            assert rec is not None
+        with session_scope(engine) as s:
+            lead = authenticate(s, "lead", "lead123", desk="bench")
+        app.logged_in(lead)
+        await until(lambda: type(app.screen).__name__ == "HomeScreen", "home")
+        await press("f4")  # 受理台
+        await until(lambda: isinstance(app.screen, IntakeScreen), "the counter")
+        await enter_code(rec.id_number)
+        await until(lambda: isinstance(app.screen, CardScreen) and app.screen.card is not None,
+                    "the card")
+        card = app.screen
+        assert isinstance(card, CardScreen)
+        await pilot.pause(0.1)
+        counts["checklist items"] = len(card.items)
+        await press(*(["y"] * len(card.items)))  # each item: present and in order
+        await press("f9")  # 受理
+        await until(lambda: isinstance(app.screen, OutcomeScreen)
+                    and app.screen.shown_at < float("inf"), "the acceptance")
+        await pilot.pause(0.7)  # the outcome is read (an Enter at once is taken as a bounce)
+        await press("enter")  # 下一位
+        await until(lambda: isinstance(app.screen, IntakeScreen), "the counter again")
+        with session_scope(engine, readonly=True) as s:
+            code = s.exec(select(Dossier.dossier_code).where(
+                Dossier.online_record_id == rec.id)).one()
+        await press("escape", "f7")  # home, 收费台
+        await until(lambda: type(app.screen).__name__ == "CashierScreen", "the fee desk")
+        await enter_code(code or "")
+        await until(lambda: isinstance(app.screen, FeeScreen) and app.screen.card is not None,
+                    "the fee")
+        await pilot.pause(0.1)
+        await press("enter")  # cash, nothing tendered: 确认收费
+        await until(lambda: isinstance(app.screen, OutcomeScreen), "the receipt")
+        with session_scope(engine, readonly=True) as s:
+            pay = s.exec(select(Payment).join(Dossier, col(Dossier.id) == Payment.dossier_id)
+                         .where(Dossier.online_record_id == rec.id)).one()
+            assert pay.method == "cash"
+        await until(lambda: _receipt_printed(engine, pay.id or 0, PrintJob), "the receipt printed")
+    counts["actions"] = counts["keys"] + counts["scans"]
+    return counts
+
+
+def _receipt_printed(engine, payment_id: int, PrintJob) -> bool:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from models.db import session_scope
+
+    with session_scope(engine, readonly=True) as s:
+        jobs = s.exec(select(PrintJob).where(PrintJob.payment_id == payment_id)).all()
+    return any(j.status == "sent" for j in jobs)
+
+
+def bench_keystrokes(quick: bool, workdir: Path) -> list[Figure]:
+    """Keys for one full dossier — scan, judge a complete checklist, accept, pay cash, receipt
+    printed — counted from the Pilot script that performs it; the baseline is the same dossier
+    with the ID and the envelope label's number typed by hand."""
+    import asyncio
+
+    os.environ["DESK_DATA_DIR"] = str(workdir / "keys-data")  # the demo's printer writes there
+    scanned = asyncio.run(_count_keys_for_one_dossier(_fresh_sqlite(workdir / "keys.sqlite3",
+                                                                    preset=False), typed=False))
+    typed = asyncio.run(_count_keys_for_one_dossier(_fresh_sqlite(workdir / "keys2.sqlite3",
+                                                                  preset=False), typed=True))
+    n_items = scanned["checklist items"]
+    return [Figure(
+        f"keystrokes for one full dossier (scan, {n_items} checklist items, accept, pay cash, "
+        "receipt printed; Pilot)", "—",
+        f"{scanned['keys']} keys + {scanned['scans']} scans",
+        f"{typed['keys']} keys, ID and label typed", f"{scanned['actions'] / typed['actions']:.2f}",
+        "actions",
+        note=f"keys: F4, {n_items}× y, F9, Enter (after the outcome), Esc, F7, Enter (cash), "
+             "with the ID and the envelope label scanned; the receipt printed to the demo's file "
+             "printer")]
+
+
 BENCHES: dict[str, Callable[[bool, Path], list[Figure]]] = {
     "printing": lambda quick, workdir: bench_printing(quick),
     "import": bench_import,
@@ -1180,6 +1517,9 @@ BENCHES: dict[str, Callable[[bool, Path], list[Figure]]] = {
     "counter": bench_counter,
     "payments": bench_payments,
     "dayview": bench_dayview,
+    "startup": bench_startup,
+    "memory": bench_memory,
+    "keystrokes": bench_keystrokes,
 }
 
 
@@ -1205,7 +1545,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL", ""),
                     help="PostgreSQL URL for the database figures (default: TEST_DATABASE_URL)")
     ap.add_argument("--only", nargs="*", choices=sorted(BENCHES), help="run only these")
+    ap.add_argument("--rss-child", nargs=2, help=argparse.SUPPRESS)  # bench_memory's process
     args = ap.parse_args(argv)
+    if args.rss_child:
+        _rss_child(args.rss_child[0], int(args.rss_child[1]))
+        return 0
     global PG_URL
     PG_URL = args.pg
     figures: list[Figure] = []
