@@ -307,7 +307,7 @@ def _search_db(path: Path, n: int, engine=None):  # type: ignore[no-untyped-def]
 def bench_search(quick: bool, workdir: Path) -> list[Figure]:
     """Search by full ID, last 6, dossier no. and pinyin initials over n records, on SQLite and
     (given a server) PostgreSQL, against scanning the rows in Python."""
-    n = 20_000 if quick else 200_000
+    n = 10_000 if quick else 200_000
     figures = _search_backend(_search_db(workdir / "search.sqlite3", n), n, quick, "SQLite")
     if PG_URL:
         name = "desk_bench_search"
@@ -396,8 +396,8 @@ def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
     from tui.screens.fees import FeeScreen
     from tui.screens.intake import CardScreen, OutcomeScreen
 
-    n = 20_000 if quick else 200_000
-    scans, accepts = (30, 8) if quick else (300, 40)
+    n = 10_000 if quick else 200_000
+    scans, accepts = (15, 5) if quick else (300, 40)
     engine, _ = _search_db(workdir / "counter.sqlite3", n)
     at = dt.datetime(2021, 9, 27, 3, 0, tzinfo=dt.UTC)  # inside 000's paper window
     with session_scope(engine) as s:
@@ -653,7 +653,7 @@ def bench_payments(quick: bool, workdir: Path) -> list[Figure]:
     if not PG_URL:
         return [Figure(name, "≥ 300 /s", "not run: no --pg URL or TEST_DATABASE_URL", "—", "—",
                        "payments/s")]
-    per_desk = 100 if quick else 1000
+    per_desk = 50 if quick else 1000
     db = "desk_bench_payments"
     engine = _bench_pg_database(PG_URL, db)
     at = dt.datetime(2021, 9, 27, 3, 0, tzinfo=dt.UTC)
@@ -1184,7 +1184,7 @@ def bench_dayview(quick: bool, workdir: Path) -> list[Figure]:
     """The day view (issue 7) over n payments: office-wide and for one desk, on SQLite and, with
     --pg, PostgreSQL; the naive ORM sum of the same day as the baseline; the plans checked to
     read ix_payment_day; the campaign's days with all but the last closed."""
-    n = 20_000 if quick else 1_000_000
+    n = 12_000 if quick else 1_000_000
     engine = _fresh_sqlite(workdir / "dayview.sqlite3")
     try:
         figures = _dayview_backend(engine, "SQLite", quick, n)
@@ -1261,11 +1261,11 @@ def _pty_ready(argv: list[str], env: dict[str, str], ready: bytes, timeout: floa
 def bench_startup(quick: bool, workdir: Path) -> list[Figure]:
     """``desk --demo`` on a pseudo-terminal, from exec to the login screen answering a key (the
     demo database is created, migrated and seeded on the way), against a one-Input Textual app
-    started the same way. Median of 5 (2 with --quick)."""
+    started the same way. Median of 5 (1 with --quick)."""
     if not hasattr(os, "fork"):
         return [Figure("cold start `desk --demo` → login answers a key", "—", "not run: no pty",
                        "", "", "s")]
-    runs = 2 if quick else 5
+    runs = 1 if quick else 5
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24",
                DESK_DATA_DIR=str(workdir / "startup-data"), DESK_CONFIG=str(workdir / "none.toml"))
     env.pop("DESK_DATABASE_URL", None)
@@ -1353,7 +1353,7 @@ def bench_memory(quick: bool, workdir: Path) -> list[Figure]:
     from models.services.users import add_user
     from models.vocab import Role
 
-    n = 20_000 if quick else 200_000
+    n, scans = (5_000, 10) if quick else (200_000, 50)
     full_db = workdir / "memory.sqlite3"
     engine, _ = _search_db(full_db, n)
     empty = _fresh_sqlite(workdir / "memory-empty.sqlite3")
@@ -1368,12 +1368,12 @@ def bench_memory(quick: bool, workdir: Path) -> list[Figure]:
                              env=dict(os.environ, DESK_DATA_DIR=str(workdir / "memory-data")))
         return json.loads(out.stdout.strip().splitlines()[-1])
 
-    ours = measure(full_db, 50)
+    ours = measure(full_db, scans)
     # the empty database has no one to scan: the same desk, logged in, at the counter
     base = measure(workdir / "memory-empty.sqlite3", 0)
     mb = 1024 * 1024
     return [Figure(
-        f"resident memory, {n:,} online records, 50 scans (Pilot, SQLite)", "—",
+        f"resident memory, {n:,} online records, {scans} scans (Pilot, SQLite)", "—",
         f"{ours['VmRSS'] / mb:.0f} (peak {ours['VmHWM'] / mb:.0f})",
         f"{base['VmRSS'] / mb:.0f} same desk, empty database", f"{ours['VmRSS'] / base['VmRSS']:.2f}",
         "MB")]
@@ -1402,6 +1402,7 @@ async def _count_keys_for_one_dossier(engine, typed: bool) -> dict[str, int]:  #
     from tui.screens.outcome import OutcomeScreen
 
     app = make_app(DeskConfig(database_url="unused", desk="bench"), engine=engine, demo=True)
+    app.scan_gap = 0.01  # keys are counted, not timed: a person's keys 0.03 s apart, not 0.07
     counts = {"keys": 0, "scans": 0, "scanned characters": 0, "checklist items": 0}
 
     async with app.run_test(size=(80, 24)) as pilot:
@@ -1417,7 +1418,7 @@ async def _count_keys_for_one_dossier(engine, typed: bool) -> dict[str, int]:  #
             for key in keys:
                 counts["keys"] += 1
                 await pilot.press(key)
-                await pilot.pause(0.07)  # a person: slower than the scan gap
+                await pilot.pause(0.03)  # a person: slower than the scan gap
 
         async def enter_code(code: str) -> None:
             if typed:
@@ -1494,10 +1495,10 @@ def bench_keystrokes(quick: bool, workdir: Path) -> list[Figure]:
     import asyncio
 
     os.environ["DESK_DATA_DIR"] = str(workdir / "keys-data")  # the demo's printer writes there
-    scanned = asyncio.run(_count_keys_for_one_dossier(_fresh_sqlite(workdir / "keys.sqlite3",
-                                                                    preset=False), typed=False))
-    typed = asyncio.run(_count_keys_for_one_dossier(_fresh_sqlite(workdir / "keys2.sqlite3",
-                                                                  preset=False), typed=True))
+    engine = _fresh_sqlite(workdir / "keys.sqlite3", preset=False)  # the demo office: seeded once
+    scanned = asyncio.run(_count_keys_for_one_dossier(engine, typed=False))
+    typed = asyncio.run(_count_keys_for_one_dossier(engine, typed=True))  # the next applicant
+    engine.dispose()
     n_items = scanned["checklist items"]
     return [Figure(
         f"keystrokes for one full dossier (scan, {n_items} checklist items, accept, pay cash, "
@@ -1558,8 +1559,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, bench in BENCHES.items():
             if args.only and name not in args.only:
                 continue
-            print(f"[bench] {name} …", file=sys.stderr, flush=True)
+            print(f"[bench] {name} …", file=sys.stderr, end="", flush=True)
+            t0 = time.perf_counter()
             figures += bench(args.quick, Path(tmp))
+            print(f" {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     elapsed = time.perf_counter() - started
     print(table(figures), end="")
     for f in figures:
