@@ -273,6 +273,22 @@ def _demo_queue(engine: Engine) -> list[tuple[str, str, int]]:
         return out
 
 
+async def open_statement(app: DeskApp, pilot, tmp_path, rows: list[list[str]]):  # type: ignore[no-untyped-def]
+    """From the fee desk: F6, the statement ``rows`` written as a GB18030 CSV and its path
+    pasted into the field, Enter. Returns the BankScreen."""
+    from tui.screens.bank import BankScreen
+
+    path = tmp_path / "流水.csv"
+    path.write_bytes("\r\n".join(",".join(r) for r in rows).encode("gb18030"))
+    await _keys(pilot, "f6")
+    assert await _until(pilot, lambda: isinstance(app.screen, BankScreen))
+    bank = app.screen
+    assert isinstance(bank, BankScreen)
+    bank.query_one("#bank-file", Input).value = str(path)  # as pasted into the field
+    await _keys(pilot, "enter")
+    return bank
+
+
 async def test_cashier_imports_a_statement_and_confirms_each_match(engine: Engine,
                                                                     tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A GB18030 statement: a transfer naming a dossier number with its fee (proposed, confirmed
@@ -288,14 +304,7 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(engine: Engin
                 ["2026-11-20", f"{fen / 100:.2f}", name, f"评审费 {code}", "AB2026112000001"],
                 ["2026-11-20", f"{fen2 / 200:.2f}", name2, f"{code2} 评审费", "AB2026112000002"],
                 ["2026-11-21", "1000.00", "某某公司", "货款", "AB2026112100003"]]
-        path = tmp_path / "流水.csv"
-        path.write_bytes("\r\n".join(",".join(r) for r in rows).encode("gb18030"))
-        await _keys(pilot, "f6")
-        assert await _until(pilot, lambda: isinstance(app.screen, BankScreen))
-        bank = app.screen
-        assert isinstance(bank, BankScreen)
-        bank.query_one("#bank-file", Input).value = str(path)  # as pasted into the field
-        await _keys(pilot, "enter")
+        bank = await open_statement(app, pilot, tmp_path, rows)
         assert await _until(pilot, lambda: len(bank.lines) == 3), _text(bank, "#bank-summary")
         statuses = [p.status.value for p in sorted(bank.lines.values(), key=lambda p: p.line_no)]
         assert statuses == ["proposed", "partial", "unmatched"]

@@ -27,7 +27,7 @@ from models.online import OnlineRecord
 from models.services.campaigns import read_preset
 from models.text import cells, strip_invisible
 from models.vocab import ONLINE_APPROVED
-from tests.tui.test_fees import _at_fee_desk, _fee
+from tests.tui.test_fees import _at_fee_desk, _fee, open_statement
 from tests.tui.test_intake import _card, _clerk_at_counter, _keys, scan
 from tests.tui.test_login_home import SIZE, _app, _login, _settle
 from tests.tui.test_print_jobs import _until
@@ -223,8 +223,6 @@ async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
         engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The fee desk's 银行流水 (F6): the payer and memo are whatever the bank's file says; the
     still-unpaid list (F7) shows the hostile name."""
-    from tui.screens.bank import BankScreen
-
     app = _app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
@@ -233,14 +231,7 @@ async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
         rows = [["交易日期", "收入金额", "对方户名", "摘要", "交易流水号"],
                 ["2026-11-21", "1000.00", "[/]某某[@click=app.quit]公司\u202e", "[bold]货款[/]\x1b[2J",
                  "AB2026112100003"]]
-        path = tmp_path / "流水.csv"
-        path.write_bytes("\r\n".join(",".join(r) for r in rows).encode("gb18030"))
-        await _keys(pilot, "f6")
-        assert await _until(pilot, lambda: isinstance(app.screen, BankScreen))
-        bank = app.screen
-        assert isinstance(bank, BankScreen)
-        bank.query_one("#bank-file", Input).value = str(path)
-        await _keys(pilot, "enter")
+        bank = await open_statement(app, pilot, tmp_path, rows)
         assert await _until(pilot, lambda: len(bank.lines) == 1)
         await _settle(app, pilot)
         table = bank.query_one("#bank-lines", DataTable)
