@@ -1398,7 +1398,6 @@ async def _count_keys_for_one_dossier(engine, typed: bool) -> dict[str, int]:  #
     from models.dossier import Dossier
     from models.online import OnlineRecord
     from models.payment import Payment
-    from models.printjob import PrintJob
     from models.services.users import authenticate
     from tui.app import make_app
     from tui.screens.fees import FeeScreen
@@ -1477,15 +1476,16 @@ async def _count_keys_for_one_dossier(engine, typed: bool) -> dict[str, int]:  #
             pay = s.exec(select(Payment).join(Dossier, col(Dossier.id) == Payment.dossier_id)
                          .where(Dossier.online_record_id == rec.id)).one()
             assert pay.method == "cash"
-        await until(lambda: _receipt_printed(engine, pay.id or 0, PrintJob), "the receipt printed")
+        await until(lambda: _receipt_printed(engine, pay.id or 0), "the receipt printed")
     counts["actions"] = counts["keys"] + counts["scans"]
     return counts
 
 
-def _receipt_printed(engine, payment_id: int, PrintJob) -> bool:  # type: ignore[no-untyped-def]
+def _receipt_printed(engine, payment_id: int) -> bool:  # type: ignore[no-untyped-def]
     from sqlmodel import select
 
     from models.db import session_scope
+    from models.printjob import PrintJob
 
     with session_scope(engine, readonly=True) as s:
         jobs = s.exec(select(PrintJob).where(PrintJob.payment_id == payment_id)).all()

@@ -11,7 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
-from textual import events, work
+from textual import _time, events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -135,6 +135,13 @@ class DeskApp(WorkerGuard, App[None]):
         self.push_screen(PreparingScreen())
         self.set_interval(15, self.lock_if_idle)
         self.prepare()
+
+    @staticmethod
+    def key_clock() -> float:
+        """Now, on the clock that stamps Textual's events (``event.time``, ``key_time``):
+        monotonic, perf_counter on Windows. Textual keeps it in a private module; this is the
+        one place that reads it."""
+        return _time.get_time()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):

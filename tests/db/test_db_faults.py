@@ -10,6 +10,8 @@ import sqlite3
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,32 +51,37 @@ def _sqlite(engine: Engine) -> Path:
     return Path(engine.url.database)
 
 
-def test_sqlite_busy_waits_with_backoff_then_writes(engine: Engine) -> None:
+@contextmanager
+def _another_desk_writing(engine: Engine, seconds: float) -> Iterator[None]:
+    """While the block runs another desk holds the SQLite file's writers' lock (``seconds``
+    from the start); the block's end waits for that desk to finish."""
     path = _sqlite(engine)
     started = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(path, 3.0, started))
+    holder = threading.Thread(target=_hold_write_lock, args=(path, seconds, started))
     holder.start()
     started.wait(5)
-    t0 = time.monotonic()
-    with session_scope(engine) as s:  # the first BEGIN waits 2 s in SQLite, then we retry
-        add_user(s, SYSTEM, username="wang", role=Role.clerk, password="secret-pw")
-    waited = time.monotonic() - t0
-    holder.join()
+    try:
+        yield
+    finally:
+        holder.join()
+
+
+def test_sqlite_busy_waits_with_backoff_then_writes(engine: Engine) -> None:
+    with _another_desk_writing(engine, 3.0):
+        t0 = time.monotonic()
+        with session_scope(engine) as s:  # the first BEGIN waits 2 s in SQLite, then we retry
+            add_user(s, SYSTEM, username="wang", role=Role.clerk, password="secret-pw")
+        waited = time.monotonic() - t0
     assert 2.5 < waited < 10
     with session_scope(engine, readonly=True) as s:
         assert {u.username for u in s.exec(select(User))} == {"other", "wang"}
 
 
 def test_sqlite_busy_too_long_is_one_chinese_sentence(engine: Engine) -> None:
-    path = _sqlite(engine)
-    started = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(path, 3.0, started))
-    holder.start()
-    started.wait(5)
     impatient = engine.execution_options(busy_retry_seconds=0.5)
-    with pytest.raises(DatabaseBusy) as exc, session_scope(impatient) as s:
+    with _another_desk_writing(engine, 3.0), pytest.raises(DatabaseBusy) as exc, \
+            session_scope(impatient) as s:
         add_user(s, SYSTEM, username="wang", role=Role.clerk, password="secret-pw")
-    holder.join()
     assert "另一台工作站正在写入数据库" in exc.value.message and "未保存" in exc.value.message
     with session_scope(engine, readonly=True) as s:
         assert "wang" not in {u.username for u in s.exec(select(User))}

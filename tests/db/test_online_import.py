@@ -21,10 +21,10 @@ from models.errors import InvalidInput, PermissionDenied
 from models.idcard import make_check_digit
 from models.imports import ImportBatch, OnlineChange
 from models.online import OnlineRecord
-from models.permissions import SYSTEM, Actor
-from models.services.campaigns import load_campaign, read_preset
+from models.permissions import Actor
 from models.services.online_import import ImportCancelled, import_online
 from models.vocab import Role
+from tests.factories import preset_campaign
 from tui.cli import app
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -44,11 +44,7 @@ GOOD2 = _id("65282219900101234")
 
 @pytest.fixture
 def campaign(session: Session) -> int:
-    filename, text = read_preset("000")
-    c = load_campaign(session, SYSTEM, text, filename=filename)
-    session.commit()
-    assert c.id is not None
-    return c.id
+    return preset_campaign(session)
 
 
 def _count(session: Session, model: type) -> int:

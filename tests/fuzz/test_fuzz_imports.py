@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from models.errors import DomainError
-from models.permissions import SYSTEM, Actor
-from models.services.campaigns import load_campaign, read_preset
+from models.permissions import Actor
 from models.services.online_import import ImportSummary, import_online
 from models.text import strip_invisible
 from models.vocab import Role
+from tests.factories import preset_campaign
 from tests.fuzz.support import NASTY, assert_clear, hostile_text, tried
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -52,11 +52,7 @@ _SEQ = itertools.count()
 
 @pytest.fixture
 def campaign(session: Session) -> int:
-    filename, text = read_preset("000")
-    c = load_campaign(session, SYSTEM, text, filename=filename)
-    session.commit()
-    assert c.id is not None
-    return c.id
+    return preset_campaign(session)
 
 
 def _write(tmp_path: Path, suffix: str, data: bytes) -> Path:

@@ -7,7 +7,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import _time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -82,7 +81,7 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
         self._paint()
 
     def _shown(self) -> None:
-        self.shown_at = _time.get_time()
+        self.shown_at = desk_of(self).key_clock()
 
     def action_next(self) -> None:
         # judged by when the key was pressed: a bounce queued while the payment was being
