@@ -34,9 +34,10 @@ def verify_cmd(as_json: JsonOpt = False, user: UserOpt = None, config: ConfigOpt
     if as_json:
         brk = report.chain.first_break
         sys.stdout.write(json.dumps({
-            "ok": report.ok, "events": report.chain.events, "unsealed": report.chain.unsealed,
+            "ok": report.ok, "events": report.chain.events, "lanes": report.chain.lanes,
+            "unsealed": report.chain.unsealed,
             "first_break": None if brk is None else {
-                "seq": brk.seq, "event_id": brk.event_id, "action": brk.action,
+                "lane": brk.lane, "seq": brk.seq, "event_id": brk.event_id, "action": brk.action,
                 "problem": brk.problem, "text": brk.describe()},
             "payments": report.payments,
             "payment_problems": [{"receipt": p.receipt_code, "payment_id": p.payment_id,

@@ -95,7 +95,7 @@ def verify(session: Session, actor: Actor) -> VerifyReport:
     ``session_scope(engine, readonly=True)``), then record that it was checked and the outcome."""
     require(actor, Action.audit_verify)
     conn = session.connection()
-    chain = verify_chain(conn, audit.pending(session))
+    chain = verify_chain(conn)
     count, problems = verify_payments(conn)
     report = VerifyReport(chain=chain, payments=count, problems=problems)
     first = chain.first_break

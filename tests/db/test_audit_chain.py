@@ -61,20 +61,36 @@ def _drop_audit_guard(engine: Engine) -> tuple[str, ...]:
     return ("ALTER TABLE audit_event DISABLE TRIGGER audit_event_sealed",)
 
 
+def _lanes(engine: Engine) -> dict[int, list[AuditEvent]]:
+    """The events, lane by lane, each lane in its order."""
+    with session_scope(engine, readonly=True) as s:
+        events = s.exec(select(AuditEvent).order_by(col(AuditEvent.chain_lane),
+                                                    col(AuditEvent.chain_seq))).all()
+    return {lane: list(group) for lane, group in itertools.groupby(events, lambda e: e.chain_lane)}
+
+
+def _office_lane(engine: Engine) -> list[AuditEvent]:
+    """The lane the office's events went to (they were written in one transaction)."""
+    lanes = _lanes(engine)
+    first = min((e for events in lanes.values() for e in events), key=lambda e: e.id or 0)
+    return lanes[first.chain_lane]
+
+
 def test_a_working_day_verifies(engine: Engine) -> None:
     _office_with_money(engine)
     report = _verify(engine)
     assert report.ok, report.lines()
     assert report.payments == 5  # the office's, two taken, a refund and a void
-    with session_scope(engine, readonly=True) as s:
-        events = s.exec(select(AuditEvent).order_by(col(AuditEvent.chain_seq))).all()
-    seqs = [e.chain_seq for e in events]
-    assert seqs == list(range(1, len(events) + 1))
-    assert events[0].prev_hash == audit.GENESIS
-    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
+    lanes = _lanes(engine)
+    for events in lanes.values():
+        assert [e.chain_seq for e in events] == list(range(1, len(events) + 1))
+        assert events[0].prev_hash == audit.GENESIS
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
+    assert report.chain.events + 1 == sum(len(events) for events in lanes.values())  # + its own
     assert report.lines()[0] == f"审计链完整：{report.chain.events} 条记录，逐条哈希相连，无断链"
     # the check itself was recorded, with its outcome
-    assert events[-1].action == "audit.verify" and events[-1].detail["ok"] is True
+    last = max((e for events in lanes.values() for e in events), key=lambda e: e.id or 0)
+    assert last.action == "audit.verify" and last.detail["ok"] is True
 
 
 def test_a_hand_edited_payment_is_caught(engine: Engine) -> None:
@@ -116,8 +132,9 @@ def test_a_payment_deleted_or_inserted_by_hand_is_caught(engine: Engine) -> None
 
 def test_the_database_refuses_to_change_or_delete_a_sealed_event(engine: Engine) -> None:
     _office_with_money(engine)
-    for sql in ("UPDATE audit_event SET actor_name = 'x' WHERE chain_seq = 2",
-                "DELETE FROM audit_event WHERE chain_seq = 2"):
+    second = _office_lane(engine)[1].id
+    for sql in (f"UPDATE audit_event SET actor_name = 'x' WHERE id = {second}",
+                f"DELETE FROM audit_event WHERE id = {second}"):
         with pytest.raises(DBAPIError, match="never edited or deleted"):
             _raw(engine, sql)
 
@@ -136,8 +153,7 @@ def test_an_edited_event_is_named_as_the_first_broken_link(engine: Engine) -> No
 def test_a_rehashed_edit_breaks_the_next_link_and_a_deleted_event_leaves_a_gap(
         engine: Engine) -> None:
     _office_with_money(engine)
-    with session_scope(engine, readonly=True) as s:
-        events = s.exec(select(AuditEvent).order_by(col(AuditEvent.chain_seq))).all()
+    events = _office_lane(engine)
     third = events[2]
     forged = audit.event_hash(third.prev_hash or "", third.chain_seq or 0,
                               {**{k: getattr(third, k) for k in
@@ -215,3 +231,78 @@ def test_migration_chains_the_events_and_seals_the_payments_made_before_it(
         sealed = s.exec(select(AuditEvent).where(AuditEvent.action == "payment.sealed",
                                                  AuditEvent.actor_name == "migration 0007")).all()
     assert len(sealed) == 5
+
+
+def test_two_desks_writing_at_once_write_to_lanes_of_their_own(engine: Engine) -> None:
+    """PostgreSQL: two transactions open at once each write to their connection's lane, neither
+    waits for the other, and both lanes verify (SQLite: the second desk waits for the first)."""
+    if is_sqlite(engine):
+        pytest.skip("SQLite has one writer at a time: one lane")
+    _office_with_money(engine)
+    with Session(engine) as first, Session(engine) as second:
+        audit.record(first, actor_id=None, actor_name="desk1", action="test.first", entity="x")
+        audit.record(second, actor_id=None, actor_name="desk2", action="test.second", entity="x")
+        audit.record(first, actor_id=None, actor_name="desk1", action="test.first", entity="y")
+        second.commit()
+        first.commit()
+    with session_scope(engine, readonly=True) as s:
+        lane_of = {e.action: e.chain_lane for e in s.exec(
+            select(AuditEvent).where(col(AuditEvent.action).like("test.%"))).all()}
+    assert lane_of["test.first"] != lane_of["test.second"]
+    report = _verify(engine)
+    assert report.ok, report.lines()
+    assert report.chain.lanes >= 2
+    # an event edited in a lane other than 0 is named with its lane
+    action, lane = next((a, n) for a, n in lane_of.items() if n != 0)
+    _raw(engine, *_drop_audit_guard(engine),
+         f"UPDATE audit_event SET actor_name = 'someone' WHERE action = '{action}'")
+    brk = _verify(engine).chain.first_break
+    assert brk is not None and brk.lane == lane and f"第 {lane} 道第 " in brk.describe()
+
+
+def test_an_event_in_a_savepoint_rolled_back_leaves_no_gap(engine: Engine) -> None:
+    _office_with_money(engine)
+    with session_scope(engine) as s:
+        audit.record(s, actor_id=None, actor_name="x", action="test.before", entity="x")
+        savepoint = s.begin_nested()
+        audit.record(s, actor_id=None, actor_name="x", action="test.undone", entity="x")
+        savepoint.rollback()
+        audit.record(s, actor_id=None, actor_name="x", action="test.after", entity="x")
+    report = _verify(engine)
+    assert report.ok, report.lines()
+    with session_scope(engine, readonly=True) as s:
+        actions = {e.action for e in s.exec(select(AuditEvent)).all()}
+    assert {"test.before", "test.after"} <= actions and "test.undone" not in actions
+
+
+def test_the_server_hashes_an_event_as_verify_does(engine: Engine) -> None:
+    """The hash PostgreSQL computes in the INSERT (SQLite: Python) is event_hash of the values
+    read back: hostile text, a rare character, nested JSON, a null."""
+    with session_scope(engine) as s:
+        audit.record(s, actor_id=None, actor_name="阿依古丽·买买提 䶮", action="test.hash",
+                     entity="x", entity_id=12345, desk="1号窗口\u202e",
+                     detail={"名": "[/]\u0000", "n": [1, 2.5, None, {"b": True}],
+                             "10": "x", "9": "y"})
+    with session_scope(engine, readonly=True) as s:
+        e = s.exec(select(AuditEvent).where(AuditEvent.action == "test.hash")).one()
+    assert e.hash == audit.event_hash(e.prev_hash or "", e.chain_seq or 0, audit.content_of(e))
+
+
+def test_downgrading_makes_the_lanes_one_chain_again(engine: Engine) -> None:
+    _office_with_money(engine)
+    if not is_sqlite(engine):  # events in two lanes
+        with Session(engine) as first, Session(engine) as second:
+            audit.record(first, actor_id=None, actor_name="desk1", action="test.a", entity="x")
+            audit.record(second, actor_id=None, actor_name="desk2", action="test.b", entity="x")
+            first.commit()
+            second.commit()
+    migrate.downgrade(engine, "0007")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, chain_seq, prev_hash, hash FROM audit_event "
+                                 "ORDER BY id")).all()
+    assert [r.chain_seq for r in rows] == list(range(1, len(rows) + 1))
+    assert rows[0].prev_hash == audit.GENESIS
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
+    migrate.upgrade(engine)
+    report = _verify(engine)
+    assert report.ok, report.lines()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from models.audit import lock_chain, row_seal, seal
+from models.audit import chain_in_id_order, row_seal, single_chain_table
 from models.types import utcnow
 
 revision: str = '0007'
@@ -34,9 +34,9 @@ def upgrade() -> None:
     conn = op.get_bind()
     # the models' tables for their column types (dates, UTC times) as the desk writes them,
     # limited to the columns that exist at this revision
-    from models.audit import SEALED_COLUMNS, AuditEvent
+    from models.audit import SEALED_COLUMNS
     from models.payment import Payment
-    event = AuditEvent.__table__  # type: ignore[attr-defined]
+    event = single_chain_table()  # the table as at this revision
     typed = Payment.__table__  # type: ignore[attr-defined]
     columns = [typed.c[name] for name in SEALED_COLUMNS["payment"]]
     now = utcnow()
@@ -51,15 +51,7 @@ def upgrade() -> None:
             "entity": "payment", "entity_id": r["receipt_code"], "campaign_id": r["campaign_id"],
             "desk": "", "detail": {"row": row_seal("payment", dict(r))}} for r in rows])
         last = int(rows[-1]["id"])
-    lock_chain(conn)
-    last = 0
-    while True:
-        ids = [int(i) for i in conn.execute(sa.select(event.c.id).where(event.c.id > last)
-                                            .order_by(event.c.id).limit(BATCH)).scalars()]
-        if not ids:
-            break
-        seal(conn, ids)
-        last = ids[-1]
+    chain_in_id_order(conn)
 
     if conn.dialect.name == "sqlite":
         op.execute("CREATE TRIGGER audit_event_sealed BEFORE UPDATE ON audit_event "
