@@ -116,9 +116,11 @@ def clean_text(value: object) -> str:
     s = str(value)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s)  # full-width → half-width; U+3000 → space
-    if not s.isprintable():  # NUL (PostgreSQL refuses it), ESC, bidi and zero-width characters
-        s = strip_invisible(s)
-    s = " ".join(s.split())  # every kind of whitespace: trimmed and collapsed
+    if s.isprintable():  # the only whitespace a printable text can hold is the plain space
+        if " " in s:
+            s = " ".join(s.split())  # trimmed and collapsed
+    else:  # NUL (PostgreSQL refuses it), ESC, bidi and zero-width characters; other spaces
+        s = " ".join(strip_invisible(s).split())
     if s[:1] in _TEXT_MARKS:
         s = " ".join(s.lstrip("".join(_TEXT_MARKS)).split())
     return s
@@ -239,7 +241,7 @@ def clean_row(row: list[object], line: int, cols: Columns, *, tracks: list[str],
         "status": status[:40], "submission_count": submissions,
         "application_no": clean_text(cell("application_no"))[:60],
         "phone": clean_text(cell("phone"))[:40],
-        "extra": {h: x for j, h in cols.extra.items() if j < width and (x := clean_text(row[j]))},
+        "extra": {h: x for j, h in cols.extra.items() if j < width and (x := _cached_text(row[j]))},
     }
     return CleanRow(line=line, values=values)
 
