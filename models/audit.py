@@ -57,6 +57,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel
 
+from models.i18n import _
 from models.types import UTCDateTime, utcnow
 
 GENESIS = "0" * 64
@@ -302,10 +303,16 @@ class Break:
     lane: int = 0
 
     def describe(self) -> str:
-        lane = f"第 {self.lane} 道" if self.lane else ""
-        where = f"{lane}第 {self.seq} 条" if self.seq is not None else "未入链的一条"
+        if self.seq is None:
+            where = _("未入链的一条")
+        elif self.lane:
+            where = _("第 {lane} 道第 {seq} 条").format(lane=self.lane, seq=self.seq)
+        else:
+            where = _("第 {seq} 条").format(seq=self.seq)
         when = f"{self.at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC，" if self.at else ""
-        return f"{where}（记录号 {self.event_id}，{when}{self.action}）：{self.problem}"
+        return _("{where}（记录号 {event_id}，{when}{action}）：{problem}").format(
+            where=where, event_id=self.event_id, when=when, action=self.action,
+            problem=self.problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,12 +353,12 @@ def verify_chain(conn: Connection) -> ChainReport:
         seq = int(row.chain_seq)
         problem = ""
         if seq != expected:
-            problem = (f"前面缺少第 {expected}–{seq - 1} 条：审计记录被删除"
-                       if seq > expected else "序号重复")
+            problem = (_("前面缺少第 {first}–{last} 条：审计记录被删除").format(
+                first=expected, last=seq - 1) if seq > expected else _("序号重复"))
         elif row.prev_hash != prev:
-            problem = "与前一条的链接不符：前一条被改动、删除或替换"
+            problem = _("与前一条的链接不符：前一条被改动、删除或替换")
         elif row.hash != event_hash(prev, seq, content_of(row)):
-            problem = "内容与其哈希不符：该条审计记录写入后被改动"
+            problem = _("内容与其哈希不符：该条审计记录写入后被改动")
         if problem:
             first = Break(seq, int(row.id), row.at, row.action, problem, lane)
             break
@@ -361,6 +368,6 @@ def verify_chain(conn: Connection) -> ChainReport:
     if first is None and unsealed:
         u = unsealed[0]
         first = Break(None, int(u.id), u.at, u.action,
-                      "不在审计链中：该条记录不是由本程序写入的（手工插入？）")
+                      _("不在审计链中：该条记录不是由本程序写入的（手工插入？）"))
     return ChainReport(events=count, first_break=first, unsealed=len(unsealed),
                        lanes=max(lanes, 1))

@@ -39,6 +39,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.errors import DomainError
+from models.i18n import _
 from models.permissions import SYSTEM, Action, Actor, require
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -207,7 +208,7 @@ def _settle(path: Path) -> tuple[str | None, dict[str, int]]:
     try:
         problems = _integrity(conn)
         if problems:
-            raise BackupFailed(f"备份副本未通过完整性检查：{'；'.join(problems[:3])}",
+            raise BackupFailed(_("备份副本未通过完整性检查：{value}").format(value='；'.join(problems[:3])),
                                code="backup.integrity")
         return _contents(conn)
     finally:
@@ -231,16 +232,16 @@ def backup_sqlite(engine: Engine, target: Path, *, force: bool = False) -> Snaps
     """Copy the engine's SQLite database to ``target`` (see the module's docstring)."""
     started = time.perf_counter()
     if engine.dialect.name != "sqlite":
-        raise BackupFailed("PostgreSQL 数据库请用 pg_dump 备份", code="backup.postgresql")
+        raise BackupFailed(_("PostgreSQL 数据库请用 pg_dump 备份"), code="backup.postgresql")
     target = Path(target)
     if target.is_dir():
-        raise BackupFailed(f"{target} 是一个文件夹：请给出备份文件的名称", code="backup.is_dir")
+        raise BackupFailed(_("{target} 是一个文件夹：请给出备份文件的名称").format(target=target), code="backup.is_dir")
     if target.exists() and not force:
-        raise BackupFailed(f"备份文件 {target} 已存在：请换一个文件名，或确认后加 --force 覆盖",
+        raise BackupFailed(_("备份文件 {target} 已存在：请换一个文件名，或确认后加 --force 覆盖").format(target=target),
                            code="backup.exists")
     source = sqlite_file(engine.url.render_as_string(hide_password=False))
     if source is not None and source.resolve() == target.resolve():
-        raise BackupFailed("备份文件不能是数据库本身", code="backup.same_file")
+        raise BackupFailed(_("备份文件不能是数据库本身"), code="backup.same_file")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _temporary_beside(target) as tmp:
@@ -258,14 +259,14 @@ def backup_sqlite(engine: Engine, target: Path, *, force: bool = False) -> Snaps
             revision, counts = _settle(tmp)
             _fsync(tmp)
             if target.exists() and not force:  # written meanwhile by someone else
-                raise BackupFailed(f"备份文件 {target} 已存在", code="backup.exists")
+                raise BackupFailed(_("备份文件 {target} 已存在").format(target=target), code="backup.exists")
             os.replace(tmp, target)
         _fsync_dir(target.parent)
         size, digest = target.stat().st_size, _sha256(target)
     except sqlite3.Error as exc:
-        raise BackupFailed(f"备份失败：{exc}", code="backup.sqlite") from exc
+        raise BackupFailed(_("备份失败：{exc}").format(exc=exc), code="backup.sqlite") from exc
     except OSError as exc:
-        raise BackupFailed(f"备份失败：无法写入 {target}（{exc.strerror or exc}）",
+        raise BackupFailed(_("备份失败：无法写入 {target}（{value}）").format(target=target, value=exc.strerror or exc),
                            code="backup.io") from exc
     return Snapshot(path=target, bytes=size, sha256=digest, revision=revision, counts=counts,
                     seconds=time.perf_counter() - started)
@@ -356,19 +357,19 @@ def auto_backup(engine: Engine, directory: Path, keep: int, label: str, *,
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupFailed(f"无法创建备份文件夹 {directory}（{exc.strerror or exc}）",
+        raise BackupFailed(_("无法创建备份文件夹 {directory}（{value}）").format(directory=directory, value=exc.strerror or exc),
                            code="backup.io") from exc
     snap = backup_sqlite(engine, _free(directory / auto_name(label, now)))
     try:
         record_backup(engine, snap, actor=actor, campaign_id=campaign_id, automatic=True)
     except (DomainError, SQLAlchemyError) as exc:  # the database busy or gone since the close
         reason = exc.message if isinstance(exc, DomainError) else str(exc).splitlines()[0]
-        raise BackupFailed(f"备份已写入 {snap.path}，但未能写入审计记录：{reason}",
+        raise BackupFailed(_("备份已写入 {path}，但未能写入审计记录：{reason}").format(path=snap.path, reason=reason),
                            code="backup.audit") from exc
     try:
         prune(directory, keep, spare=snap.path)
     except OSError as exc:
-        raise BackupFailed(f"备份已写入 {snap.path}，但未能删除较早的自动备份（{exc.strerror or exc}）",
+        raise BackupFailed(_("备份已写入 {path}，但未能删除较早的自动备份（{value}）").format(path=snap.path, value=exc.strerror or exc),
                            code="backup.prune") from exc
     return snap.path
 
@@ -398,30 +399,28 @@ def check_backup(path: Path) -> Snapshot:
     knows. Raises BadBackup saying what is wrong."""
     path = Path(path)
     if not path.is_file():
-        raise BadBackup(f"找不到备份文件 {path}", code="backup.missing")
+        raise BadBackup(_("找不到备份文件 {path}").format(path=path), code="backup.missing")
     with path.open("rb") as f:
         magic = f.read(len(SQLITE_MAGIC))
     if magic != SQLITE_MAGIC:
-        raise BadBackup(f"{path} 不是 SQLite 数据库文件（PostgreSQL 的备份请用 pg_restore 恢复）",
+        raise BadBackup(_("{path} 不是 SQLite 数据库文件（PostgreSQL 的备份请用 pg_restore 恢复）").format(path=path),
                         code="backup.not_sqlite")
     try:
         conn = _open_readonly(path)
         try:
             problems = _integrity(conn)
             if problems:
-                raise BadBackup(f"备份文件 {path} 已损坏（完整性检查：{'；'.join(problems[:3])}），"
-                                "请换一份备份", code="backup.corrupt")
+                raise BadBackup(_("备份文件 {path} 已损坏（完整性检查：{value}），请换一份备份").format(path=path, value='；'.join(problems[:3])), code="backup.corrupt")
             revision, counts = _contents(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BadBackup(f"无法读取备份文件 {path}：{exc}", code="backup.unreadable") from exc
+        raise BadBackup(_("无法读取备份文件 {path}：{exc}").format(path=path, exc=exc), code="backup.unreadable") from exc
     if revision is None:
-        raise BadBackup(f"{path} 不是受理台的数据库（没有数据库结构版本）", code="backup.foreign")
+        raise BadBackup(_("{path} 不是受理台的数据库（没有数据库结构版本）").format(path=path), code="backup.foreign")
     known = known_revisions()
     if revision not in known:
-        raise BadBackup(f"备份的数据库结构版本 {revision} 本程序不认识（本程序最新为 {known[0]}）："
-                        "请用备份时所用的或更新的程序恢复", code="backup.unknown_revision")
+        raise BadBackup(_("备份的数据库结构版本 {revision} 本程序不认识（本程序最新为 {known}）：请用备份时所用的或更新的程序恢复").format(revision=revision, known=known[0]), code="backup.unknown_revision")
     return Snapshot(path=path, bytes=path.stat().st_size, sha256=_sha256(path),
                     revision=revision, counts=counts)
 
@@ -432,23 +431,25 @@ def occupied(path: Path) -> str | None:
     if not path.exists():
         return None
     if path.is_dir():
-        return f"{path} 是一个文件夹"
+        return _("{path} 是一个文件夹").format(path=path)
     if path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
         return None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            _, counts = _contents(conn)
+            _tables, counts = _contents(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError:
-        return f"{path} 不是空的 SQLite 数据库"
+        return _("{path} 不是空的 SQLite 数据库").format(path=path)
     full = {t: n for t, n in counts.items() if n}
     if not full:
         return None
     users = counts.get("desk_user", 0)
-    return (f"{path} 已有数据（用户 {users} 个，共 {sum(full.values())} 行）" if users
-            else f"{path} 已有数据（共 {sum(full.values())} 行）")
+    if users:
+        return _("{path} 已有数据（用户 {users} 个，共 {rows} 行）").format(
+            path=path, users=users, rows=sum(full.values()))
+    return _("{path} 已有数据（共 {rows} 行）").format(path=path, rows=sum(full.values()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,13 +470,11 @@ def restore_sqlite(source: Path, target: Path) -> Restored:
     source, target = Path(source), Path(target)
     checked = check_backup(source)
     if target.exists() and source.resolve() == target.resolve():
-        raise RestoreRefused("备份文件与恢复目标是同一个文件", code="backup.same_file")
+        raise RestoreRefused(_("备份文件与恢复目标是同一个文件"), code="backup.same_file")
     reason = occupied(target)
     if reason is not None:
         raise RestoreRefused(
-            f"不能恢复到 {target}：{reason}。只能恢复到新的空数据库：请先关闭使用该数据库的"
-            f"受理台，把它（连同同名的 -wal、-shm 文件）改名或移到别处保存，例如改名为 "
-            f"{target.name}.old，再重新执行；或用 --to 指定一个新文件", code="backup.target_in_use")
+            _("不能恢复到 {target}：{reason}。只能恢复到新的空数据库：请先关闭使用该数据库的受理台，把它（连同同名的 -wal、-shm 文件）改名或移到别处保存，例如改名为 {name}.old，再重新执行；或用 --to 指定一个新文件").format(target=target, reason=reason, name=target.name), code="backup.target_in_use")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         src = _open_readonly(source)
@@ -498,16 +497,16 @@ def restore_sqlite(source: Path, target: Path) -> Restored:
                     _settle(tmp)
                     _fsync(tmp)
                     if target.exists():
-                        raise RestoreRefused(f"{target} 在恢复期间被别人创建：请重新执行",
+                        raise RestoreRefused(_("{target} 在恢复期间被别人创建：请重新执行").format(target=target),
                                              code="backup.target_in_use")
                     os.replace(tmp, target)
                 _fsync_dir(target.parent)
         finally:
             src.close()
     except sqlite3.Error as exc:
-        raise BackupFailed(f"恢复失败：{exc}", code="backup.sqlite") from exc
+        raise BackupFailed(_("恢复失败：{exc}").format(exc=exc), code="backup.sqlite") from exc
     except OSError as exc:
-        raise BackupFailed(f"恢复失败：无法写入 {target}（{exc.strerror or exc}）",
+        raise BackupFailed(_("恢复失败：无法写入 {target}（{value}）").format(target=target, value=exc.strerror or exc),
                            code="backup.io") from exc
     audited = checked.revision == migrate.head_revision()
     if audited:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.i18n import N_, _
 from models.types import UTCDateTime, utcnow
 
 
@@ -101,16 +102,16 @@ class LineStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return LINE_STATUS_LABELS[self]
+        return _(LINE_STATUS_LABELS[self])
 
 
 LINE_STATUS_LABELS = {
-    LineStatus.proposed: "建议匹配",
-    LineStatus.ambiguous: "多人相符，须人工选择",
-    LineStatus.partial: "金额与评审费不符",
-    LineStatus.not_accepted: "纸质材料未受理",
-    LineStatus.already_paid: "已缴费",
-    LineStatus.unmatched: "未找到对应申报人",
-    LineStatus.confirmed: "已确认",
-    LineStatus.dismissed: "非评审费，已剔除",
+    LineStatus.proposed: N_("建议匹配"),
+    LineStatus.ambiguous: N_("多人相符，须人工选择"),
+    LineStatus.partial: N_("金额与评审费不符"),
+    LineStatus.not_accepted: N_("纸质材料未受理"),
+    LineStatus.already_paid: N_("已缴费"),
+    LineStatus.unmatched: N_("未找到对应申报人"),
+    LineStatus.confirmed: N_("已确认"),
+    LineStatus.dismissed: N_("非评审费，已剔除"),
 }

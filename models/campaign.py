@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Column, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
+from models.vocab import WINDOW_LABEL
 
 
 class Campaign(SQLModel, table=True):
@@ -66,7 +67,7 @@ class PaperWindow(SQLModel, table=True):
     series: str | None = Field(default=None, sa_type=String(60))  # None: every series
     starts_at: dt.datetime = Field(sa_type=UTCDateTime)
     ends_at: dt.datetime = Field(sa_type=UTCDateTime)
-    label: str = Field(default="纸质材料报送时间", sa_type=String(100))
+    label: str = Field(default=WINDOW_LABEL, sa_type=String(100))
     clause: str = Field(default="", sa_type=String(200))
 
 

@@ -15,9 +15,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.errors import DomainError, PresetError
+from models.i18n import _
 from models.money import Money
 from models.text import strip_invisible
-from models.vocab import Condition, ItemKind, Level, Track, parse_level, parse_track
+from models.vocab import (
+    WINDOW_LABEL,
+    Condition,
+    ItemKind,
+    Level,
+    Track,
+    parse_level,
+    parse_track,
+)
 
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,38}$")
@@ -141,9 +150,9 @@ class _Ctx:
         key: str | None = None,
     ) -> PresetError:
         line = self.line_of(table, index, key)
-        where = f"第 {line} 行" if line else "（未找到对应行）"
+        where = _("第 {line} 行").format(line=line) if line else _("（未找到对应行）")
         return PresetError(
-            f"评审批次文件 {self.filename} {where}：{problem}",
+            _("评审批次文件 {filename} {where}：{problem}").format(filename=self.filename, where=where, problem=problem),
             filename=self.filename, line=line,
         )
 
@@ -170,108 +179,108 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+), column (\d+)", str(exc))
-        where = f"第 {m[1]} 行第 {m[2]} 列" if m else ""
+        where = _("第 {line} 行第 {column} 列").format(line=m[1], column=m[2]) if m else ""
         raise PresetError(
-            f"评审批次文件 {filename} {where}：TOML 语法错误（{exc}）",
+            _("评审批次文件 {filename} {where}：TOML 语法错误（{exc}）").format(filename=filename, where=where, exc=exc),
             filename=filename, line=int(m[1]) if m else None,
         ) from None
 
     for key in data:
         if key not in _TOP_KEYS:
-            raise ctx.error(f"未知的键“{_shown(key)}”", key=key)
+            raise ctx.error(_("未知的键“{value}”").format(value=_shown(key)), key=key)
     _check_texts(ctx, data)
     for key in _REQUIRED:
         if key not in data:
-            raise ctx.error(f"缺少必填项“{key}”")
+            raise ctx.error(_("缺少必填项“{key}”").format(key=key))
 
     def s(key: str, default: str | None = None) -> str:
         value = data.get(key, default)
         if not isinstance(value, str):
-            raise ctx.error(f"“{key}”应为文字", key=key)
+            raise ctx.error(_("“{key}”应为文字").format(key=key), key=key)
         value = value.strip()
         if key in _MAX_LEN and len(value) > _MAX_LEN[key]:
-            raise ctx.error(f"“{key}”有 {len(value)} 个字，最多 {_MAX_LEN[key]} 个", key=key)
+            raise ctx.error(_("“{key}”有 {count} 个字，最多 {MAX_LEN} 个").format(key=key, count=len(value), MAX_LEN=_MAX_LEN[key]), key=key)
         return value
 
     code = s("code")
     if not _CODE.fullmatch(code):
-        raise ctx.error("批次代码应为 2–39 个小写字母、数字或 -，如 bz-vocational-2021", key="code")
+        raise ctx.error(_("批次代码应为 2–39 个小写字母、数字或 -，如 bz-vocational-2021"), key="code")
     tz = s("timezone", "Asia/Shanghai")
     try:
         zone = zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Asia": a directory
-        raise ctx.error(f"未知的时区“{_shown(tz)}”", key="timezone") from None
+        raise ctx.error(_("未知的时区“{value}”").format(value=_shown(tz)), key="timezone") from None
     year = data["year"]
     if not isinstance(year, int) or not _FIRST_YEAR <= year <= _LAST_YEAR:
-        raise ctx.error("“year”应为年份，如 2021", key="year")
+        raise ctx.error(_("“year”应为年份，如 2021"), key="year")
 
     def enum_list(key: str, parse: Any, *, table: str | None = None, index: int | None = None,
                   source: dict[str, Any] | None = None) -> list[Any]:
         src = data if source is None else source
         value = src.get(key, [])
         if not isinstance(value, list):
-            raise ctx.error(f"“{key}”应为列表，如 [\"评审\"]", table=table, index=index, key=key)
+            raise ctx.error(_('“{key}”应为列表，如 ["评审"]').format(key=key), table=table, index=index, key=key)
         out = []
         for v in value:
             try:
                 out.append(parse(v))
             except (DomainError, ValueError) as exc:
-                msg = exc.message if isinstance(exc, DomainError) else f"无效的值“{_shown(v)}”"
+                msg = exc.message if isinstance(exc, DomainError) else _("无效的值“{value}”").format(value=_shown(v))
                 raise ctx.error(msg, table=table, index=index, key=key) from None
         return out
 
     tracks = enum_list("tracks", parse_track)
     levels = enum_list("levels", parse_level)
     if not tracks or not levels:
-        raise ctx.error("“tracks”和“levels”不能为空", key="tracks" if not tracks else "levels")
+        raise ctx.error(_("“tracks”和“levels”不能为空"), key="tracks" if not tracks else "levels")
     series = data.get("series", [])
     if not isinstance(series, list) or not all(isinstance(x, str) for x in series):
-        raise ctx.error("“series”应为文字列表", key="series")
+        raise ctx.error(_("“series”应为文字列表"), key="series")
     if any(len(x) > _SERIES_MAX for x in series):
-        raise ctx.error(f"“series”中的系列名称最多 {_SERIES_MAX} 个字", key="series")
+        raise ctx.error(_("“series”中的系列名称最多 {SERIES_MAX} 个字").format(SERIES_MAX=_SERIES_MAX), key="series")
 
     numbers = data["numbers"]
     if not isinstance(numbers, dict):
-        raise ctx.error("“numbers”应为表 [numbers]", key="numbers")
+        raise ctx.error(_("“numbers”应为表 [numbers]"), key="numbers")
     prefixes = {}
     for kind in ("dossier", "receipt", "notice"):
         p = numbers.get(kind)
         if not isinstance(p, str) or not _PREFIX.fullmatch(p):
             raise ctx.error(
-                f"[numbers] 中“{kind}”前缀应为 2–8 位大写字母或数字、以字母开头（扫码用），如 \"ZJA\"",
+                _('[numbers] 中“{kind}”前缀应为 2–8 位大写字母或数字、以字母开头（扫码用），如 "ZJA"').format(kind=kind),
                 table="numbers", key=kind,
             )
         prefixes[kind] = p
     if len(set(prefixes.values())) != 3:
-        raise ctx.error("受理编号、收据号、通知编号的前缀必须互不相同", table="numbers")
+        raise ctx.error(_("受理编号、收据号、通知编号的前缀必须互不相同"), table="numbers")
     for a in prefixes.values():
         for b in prefixes.values():
             if a != b and b.startswith(a) and b[len(a):][:1].isdigit():
-                raise ctx.error(f"前缀“{a}”与“{b}”扫码时无法区分", table="numbers")
+                raise ctx.error(_("前缀“{a}”与“{b}”扫码时无法区分").format(a=a, b=b), table="numbers")
 
     contacts = data.get("contacts", [])
     if not isinstance(contacts, list) or not all(
         isinstance(c, dict) and all(isinstance(v, str) for v in c.values()) for c in contacts
     ):
-        raise ctx.error("[[contacts]] 每项应有 name 和 phone 文字", table="contacts", index=0)
+        raise ctx.error(_("[[contacts]] 每项应有 name 和 phone 文字"), table="contacts", index=0)
 
     aliases = data.get("header_aliases", {})
     if not isinstance(aliases, dict) or not all(
         isinstance(v, list) and all(isinstance(x, str) for x in v) for v in aliases.values()
     ):
-        raise ctx.error("[header_aliases] 的每个值应为文字列表", table="header_aliases")
+        raise ctx.error(_("[header_aliases] 的每个值应为文字列表"), table="header_aliases")
 
     defence_levels = enum_list("defence_levels", parse_level)
     defence_exempt = data.get("defence_exempt", [])
     if not isinstance(defence_exempt, list):
-        raise ctx.error("“defence_exempt”应为列表", key="defence_exempt")
+        raise ctx.error(_("“defence_exempt”应为列表"), key="defence_exempt")
 
     individual = data.get("individual_submission", True)
     max_sub = data.get("max_online_submissions", 3)
     if not isinstance(individual, bool):
-        raise ctx.error("“individual_submission”应为 true 或 false", key="individual_submission")
+        raise ctx.error(_("“individual_submission”应为 true 或 false"), key="individual_submission")
     if not isinstance(max_sub, int) or isinstance(max_sub, bool) or not 1 <= max_sub <= _MAX_SUBMISSIONS:
-        raise ctx.error(f"“max_online_submissions”应为 1–{_MAX_SUBMISSIONS} 的整数",
+        raise ctx.error(_("“max_online_submissions”应为 1–{MAX_SUBMISSIONS} 的整数").format(MAX_SUBMISSIONS=_MAX_SUBMISSIONS),
                         key="max_online_submissions")
 
     spec = CampaignSpec(
@@ -286,23 +295,23 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
     )
     spec.windows = [_window(ctx, i, w, zone, spec) for i, w in enumerate(_tables(ctx, data, "windows"))]
     if not spec.windows:
-        raise ctx.error("至少需要一个 [[windows]] 纸质材料报送时间")
+        raise ctx.error(_("至少需要一个 [[windows]] 纸质材料报送时间"))
     spec.fees = [_fee(ctx, i, f, spec) for i, f in enumerate(_tables(ctx, data, "fees"))]
     seen_fees: set[tuple[Track, Level]] = set()
     for i, fee in enumerate(spec.fees):
         if (fee.track, fee.level) in seen_fees:
-            raise ctx.error(f"{fee.track}{fee.level}的收费标准重复", table="fees", index=i)
+            raise ctx.error(_("{track}{level}的收费标准重复").format(track=fee.track, level=fee.level), table="fees", index=i)
         seen_fees.add((fee.track, fee.level))
     items = _tables(ctx, data, "checklist")
     seen: set[str] = set()
     for i, raw in enumerate(items):
         item = _item(ctx, i, raw, spec, enum_list)
         if item.key in seen:
-            raise ctx.error(f"材料键“{item.key}”重复", table="checklist", index=i, key="key")
+            raise ctx.error(_("材料键“{key}”重复").format(key=item.key), table="checklist", index=i, key="key")
         seen.add(item.key)
         spec.checklist.append(item)
     if not spec.checklist:
-        raise ctx.error("至少需要一项 [[checklist]] 材料")
+        raise ctx.error(_("至少需要一项 [[checklist]] 材料"))
     return spec
 
 
@@ -319,7 +328,8 @@ def _bad_text(value: str) -> str | None:
         if ch in "\t\n\r":
             continue
         if strip_invisible(ch) != ch:
-            return f"含有不可见字符 U+{ord(ch):04X}（控制符、双向文字控制符或零宽字符），请删除"
+            return _("含有不可见字符 U+{code:04X}（控制符、双向文字控制符或零宽字符），请删除").format(
+                code=ord(ch))
     return None
 
 
@@ -341,7 +351,7 @@ def _check_texts(ctx: _Ctx, data: dict[str, Any]) -> None:
         elif isinstance(value, dict):
             for k, v in value.items():
                 if _bad_text(k):
-                    raise ctx.error(f"键“{_shown(k)}”{_bad_text(k)}", table=table, index=index)
+                    raise ctx.error(_("键“{value}”{value2}").format(value=_shown(k), value2=_bad_text(k)), table=table, index=index)
                 walk(v, table if table is not None or key is None else key, index, k)
 
     walk(data, None, None, None)
@@ -350,14 +360,14 @@ def _check_texts(ctx: _Ctx, data: dict[str, Any]) -> None:
 def _tables(ctx: _Ctx, data: dict[str, Any], name: str) -> list[dict[str, Any]]:
     value = data.get(name, [])
     if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
-        raise ctx.error(f"“{name}”应写成 [[{name}]] 表数组", key=name)
+        raise ctx.error(_("“{name}”应写成 [[{name}]] 表数组").format(name=name), key=name)
     return value
 
 
 def _check_keys(ctx: _Ctx, table: str, index: int, raw: dict[str, Any], allowed: set[str]) -> None:
     for key in raw:
         if key not in allowed:
-            raise ctx.error(f"[[{table}]] 中未知的键“{key}”", table=table, index=index, key=key)
+            raise ctx.error(_("[[{table}]] 中未知的键“{key}”").format(table=table, key=key), table=table, index=index, key=key)
 
 
 def _to_utc(value: object, zone: zoneinfo.ZoneInfo, *, end: bool) -> dt.datetime | None:
@@ -378,22 +388,21 @@ def _window(ctx: _Ctx, i: int, raw: dict[str, Any], zone: zoneinfo.ZoneInfo,
     end = _to_utc(raw.get("end"), zone, end=True)
     if start is None or end is None:
         raise ctx.error(
-            f"start 和 end 应为 {_FIRST_YEAR}–{_LAST_YEAR} 年的日期（2021-09-25）"
-            "或日期时间（2024-10-24T10:00:00）",
+            _("start 和 end 应为 {FIRST_YEAR}–{LAST_YEAR} 年的日期（2021-09-25）或日期时间（2024-10-24T10:00:00）").format(FIRST_YEAR=_FIRST_YEAR, LAST_YEAR=_LAST_YEAR),
             table="windows", index=i, key="start" if start is None else "end",
         )
     if end <= start:
-        raise ctx.error("结束时间早于开始时间", table="windows", index=i, key="end")
+        raise ctx.error(_("结束时间早于开始时间"), table="windows", index=i, key="end")
     series = raw.get("series")
     if series is not None and (not isinstance(series, str) or (spec.series and series not in spec.series)):
-        raise ctx.error(f"系列“{_shown(series)}”不在本批次的 series 列表中", table="windows", index=i,
+        raise ctx.error(_("系列“{value}”不在本批次的 series 列表中").format(value=_shown(series)), table="windows", index=i,
                         key="series")
     for k, limit in _WINDOW_MAX_LEN.items():
         if len(str(raw.get(k) or "")) > limit:
-            raise ctx.error(f"“{k}”最多 {limit} 个字", table="windows", index=i, key=k)
+            raise ctx.error(_("“{k}”最多 {limit} 个字").format(k=k, limit=limit), table="windows", index=i, key=k)
     return WindowSpec(
         starts_at=start, ends_at=end, series=series,
-        label=str(raw.get("label", "纸质材料报送时间")), clause=str(raw.get("clause", "")),
+        label=str(raw.get("label", WINDOW_LABEL)), clause=str(raw.get("clause", "")),
     )
 
 
@@ -405,28 +414,28 @@ def _fee(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec) -> FeeSpec:
     except DomainError as exc:
         raise ctx.error(exc.message, table="fees", index=i) from None
     if track not in spec.tracks or level not in spec.levels:
-        raise ctx.error(f"{track}{level}不在本批次的 tracks/levels 中", table="fees", index=i)
+        raise ctx.error(_("{track}{level}不在本批次的 tracks/levels 中").format(track=track, level=level), table="fees", index=i)
     has_amount, unknown = "yuan" in raw, raw.get("unknown", False) is True
     if has_amount == unknown:
         raise ctx.error(
-            "每项收费须且只须写 yuan = 金额，或 unknown = true（通知未载明）",
+            _("每项收费须且只须写 yuan = 金额，或 unknown = true（通知未载明）"),
             table="fees", index=i,
         )
     amount: Money | None = None
     if has_amount:
         value = raw["yuan"]
         if isinstance(value, float):
-            raise ctx.error("金额请写成整数或带引号的文字，如 380 或 \"380.50\"（不用小数浮点）",
+            raise ctx.error(_('金额请写成整数或带引号的文字，如 380 或 "380.50"（不用小数浮点）'),
                             table="fees", index=i, key="yuan")
         try:
             amount = Money.parse(value)
         except DomainError as exc:
             raise ctx.error(exc.message, table="fees", index=i, key="yuan") from None
         if amount.fen <= 0:
-            raise ctx.error("收费金额应大于零", table="fees", index=i, key="yuan")
+            raise ctx.error(_("收费金额应大于零"), table="fees", index=i, key="yuan")
     clause = str(raw.get("clause", ""))
     if len(clause) > _CLAUSE_MAX:
-        raise ctx.error(f"“clause”最多 {_CLAUSE_MAX} 个字", table="fees", index=i, key="clause")
+        raise ctx.error(_("“clause”最多 {CLAUSE_MAX} 个字").format(CLAUSE_MAX=_CLAUSE_MAX), table="fees", index=i, key="clause")
     return FeeSpec(track=track, level=level, amount=amount, clause=clause)
 
 
@@ -435,29 +444,29 @@ def _item(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec, enum_list:
     _check_keys(ctx, t, i, raw, _ITEM_KEYS)
     key = raw.get("key")
     if not isinstance(key, str) or not _KEY.fullmatch(key):
-        raise ctx.error("材料键 key 应为小写英文字母、数字或 _，如 review_form", table=t, index=i, key="key")
+        raise ctx.error(_("材料键 key 应为小写英文字母、数字或 _，如 review_form"), table=t, index=i, key="key")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ctx.error("缺少材料名称 name", table=t, index=i, key="name")
+        raise ctx.error(_("缺少材料名称 name"), table=t, index=i, key="name")
     if len(name.strip()) > _NAME_MAX:
-        raise ctx.error(f"材料名称 name 最多 {_NAME_MAX} 个字", table=t, index=i, key="name")
+        raise ctx.error(_("材料名称 name 最多 {NAME_MAX} 个字").format(NAME_MAX=_NAME_MAX), table=t, index=i, key="name")
     if len(str(raw.get("clause", ""))) > _CLAUSE_MAX:
-        raise ctx.error(f"“clause”最多 {_CLAUSE_MAX} 个字", table=t, index=i, key="clause")
+        raise ctx.error(_("“clause”最多 {CLAUSE_MAX} 个字").format(CLAUSE_MAX=_CLAUSE_MAX), table=t, index=i, key="clause")
     try:
         kind = ItemKind(raw.get("kind", ""))
     except ValueError:
         raise ctx.error(
-            f"材料类型 kind 应为 {'、'.join(k.value for k in ItemKind)} 之一",
+            _("材料类型 kind 应为 {value} 之一").format(value='、'.join(k.value for k in ItemKind)),
             table=t, index=i, key="kind",
         ) from None
     copies = raw.get("copies", 1)
     if not isinstance(copies, int) or isinstance(copies, bool) or not 0 <= copies <= 20:
-        raise ctx.error("份数 copies 应为 0–20 的整数", table=t, index=i, key="copies")
+        raise ctx.error(_("份数 copies 应为 0–20 的整数"), table=t, index=i, key="copies")
     flags = {}
     for k in ("stamp", "endorsement", "watermark", "double_sided", "match_online", "optional"):
         v = raw.get(k, False)
         if not isinstance(v, bool):
-            raise ctx.error(f"“{k}”应为 true 或 false", table=t, index=i, key=k)
+            raise ctx.error(_("“{k}”应为 true 或 false").format(k=k), table=t, index=i, key=k)
         flags[k] = v
     tracks = enum_list("tracks", parse_track, table=t, index=i, source=raw)
     levels = enum_list("levels", parse_level, table=t, index=i, source=raw)
@@ -465,10 +474,10 @@ def _item(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec, enum_list:
     unless = enum_list("unless", Condition, table=t, index=i, source=raw)
     for tr in tracks:
         if tr not in spec.tracks:
-            raise ctx.error(f"申报类型“{tr}”不在本批次的 tracks 中", table=t, index=i, key="tracks")
+            raise ctx.error(_("申报类型“{tr}”不在本批次的 tracks 中").format(tr=tr), table=t, index=i, key="tracks")
     handwritten = raw.get("handwritten", "")
     if not isinstance(handwritten, str):
-        raise ctx.error("handwritten 应为须手写的句子", table=t, index=i, key="handwritten")
+        raise ctx.error(_("handwritten 应为须手写的句子"), table=t, index=i, key="handwritten")
     return ItemSpec(
         key=key, name=name.strip(), kind=kind, copies=copies, needs_stamp=flags["stamp"],
         needs_endorsement=flags["endorsement"], handwritten=handwritten.strip(),

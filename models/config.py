@@ -31,6 +31,7 @@ from typing import Any
 import platformdirs
 
 from models.errors import InvalidInput
+from models.i18n import _
 
 APP_NAME = "committee-desk"
 
@@ -89,21 +90,21 @@ def load_config(path: Path | None = None) -> DeskConfig:
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise InvalidInput(f"配置文件 {path} 格式错误：{exc}", code="config.invalid") from exc
+            raise InvalidInput(_("配置文件 {path} 格式错误：{exc}").format(path=path, exc=exc), code="config.invalid") from exc
         except UnicodeDecodeError as exc:
             raise InvalidInput(
-                f"配置文件 {path} 不是 UTF-8 编码：请用记事本另存为 UTF-8", code="config.encoding"
+                _("配置文件 {path} 不是 UTF-8 编码：请用记事本另存为 UTF-8").format(path=path), code="config.encoding"
             ) from exc
     known = {f.name for f in fields(DeskConfig)} - {"path"}
     for key, value in values.items():
         if key not in known:
             raise InvalidInput(
-                f"配置文件 {path} 中有未知的键“{key}”；可用的键：{'、'.join(sorted(known))}",
+                _("配置文件 {path} 中有未知的键“{key}”；可用的键：{value}").format(path=path, key=key, value='、'.join(sorted(known))),
                 code="config.unknown_key",
             )
         if not isinstance(value, _TYPES[key]) or isinstance(value, bool):
             raise InvalidInput(
-                f"配置文件 {path} 中“{key}”的值类型不对", code="config.bad_value"
+                _("配置文件 {path} 中“{key}”的值类型不对").format(path=path, key=key), code="config.bad_value"
             )
     cfg = DeskConfig(**values, path=path)
     env_url = os.environ.get("DESK_DATABASE_URL")

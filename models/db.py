@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from models.errors import DatabaseBusy, DatabaseUnavailable, DomainError
+from models.i18n import _
 
 # SQLite: each attempt to take the writers' lock waits this long inside SQLite; a desk whose
 # BEGIN still finds the file busy tries again, backing off, for up to BUSY_RETRY_SECONDS in all,
@@ -102,8 +103,7 @@ def begin_with_retry(conn: Any, mode: str, limit: float) -> None:
             waited = time.monotonic() - started
             if waited >= limit:
                 raise DatabaseBusy(
-                    f"另一台工作站正在写入数据库，已等待 {waited:.0f} 秒仍未完成；本次操作未保存，"
-                    "请稍后再试（若一直如此，请检查是否有程序卡住）", code="db.busy") from None
+                    _("另一台工作站正在写入数据库，已等待 {waited:.0f} 秒仍未完成；本次操作未保存，请稍后再试（若一直如此，请检查是否有程序卡住）").format(waited=waited), code="db.busy") from None
             time.sleep(min(pause, max(0.0, limit - waited)))
             pause = min(pause * 2, 1.0)
 
@@ -154,23 +154,20 @@ def database_problem(exc: DBAPIError, engine: Engine, *, committing: bool = Fals
     engine reconnects by itself on the next use (pool_pre_ping; a lost connection invalidates
     the pool). None for anything else (a bug: the caller re-raises it)."""
     if _is_busy(exc):
-        return DatabaseBusy("另一台工作站正在写入数据库，本次操作未保存；请稍后再试", code="db.busy")
+        return DatabaseBusy(_("另一台工作站正在写入数据库，本次操作未保存；请稍后再试"), code="db.busy")
     if not isinstance(exc, OperationalError) and not exc.connection_invalidated:
         return None
-    where = engine.url.host or "本机"
+    where = engine.url.host or _("本机")
     if exc.connection_invalidated or _lost(exc):
         if committing:
             return DatabaseUnavailable(
-                f"提交时与数据库服务器（{where}）的连接中断，本次操作可能已保存，也可能未保存："
-                "请重新查询后再决定是否重做（已自动重新连接）", code="db.lost_at_commit")
+                _("提交时与数据库服务器（{where}）的连接中断，本次操作可能已保存，也可能未保存：请重新查询后再决定是否重做（已自动重新连接）").format(where=where), code="db.lost_at_commit")
         return DatabaseUnavailable(
-            f"与数据库服务器（{where}）的连接中断（服务器重启或网络中断），本次操作未保存；"
-            "已自动重新连接，请再做一次", code="db.lost")
+            _("与数据库服务器（{where}）的连接中断（服务器重启或网络中断），本次操作未保存；已自动重新连接，请再做一次").format(where=where), code="db.lost")
     if engine.dialect.name == "sqlite":
         return None
     return DatabaseUnavailable(
-        f"无法连接数据库服务器（{where}:{engine.url.port or 5432}）：请检查服务器是否在运行、"
-        "网络是否连通；恢复后重试即可，本次操作未保存", code="db.unreachable")
+        _("无法连接数据库服务器（{where}:{value}）：请检查服务器是否在运行、网络是否连通；恢复后重试即可，本次操作未保存").format(where=where, value=engine.url.port or 5432), code="db.unreachable")
 
 
 def _lost(exc: DBAPIError) -> bool:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from stdnum.cn import ric
 
 from models.errors import InvalidInput
+from models.i18n import _
 from models.text import shorten, strip_invisible
 
 _FLOAT_LIKE = re.compile(r"^\d(\.\d+)?[eE][+]?\d+$")
@@ -52,7 +53,7 @@ class ResidentId:
     @classmethod
     def parse(cls, text: object) -> ResidentId:
         if isinstance(text, int) and abs(text) >= 10**18:  # str() refuses 4 300+ digits
-            raise InvalidInput("身份证号位数过多，应为 18 位", code="id.too_long")
+            raise InvalidInput(_("身份证号位数过多，应为 18 位"), code="id.too_long")
         raw = "" if text is None else str(text)
         # the common case, a clean 18-character string, skips the cleaning
         s = raw if (len(raw) == 18 and raw.isascii() and raw.isalnum() and raw[:17].isdigit()
@@ -60,29 +61,28 @@ class ResidentId:
         if s[17:] == "x":
             s = s.upper()
         if not s:
-            raise InvalidInput("身份证号为空", code="id.empty")
+            raise InvalidInput(_("身份证号为空"), code="id.empty")
         if _FLOAT_LIKE.match(s) or isinstance(text, float):
             raise InvalidInput(
-                f"身份证号“{shorten(raw, 40)}”已被 Excel 转成数字（科学计数法），后几位已丢失，"
-                "无法恢复：请在表格中把该列设为文本后重新导出",
+                _("身份证号“{raw}”已被 Excel 转成数字（科学计数法），后几位已丢失，无法恢复：请在表格中把该列设为文本后重新导出").format(raw=shorten(raw, 40)),
                 code="id.excel_float",
             )
         if len(s) == 15 and s.isdigit():
             raise InvalidInput(
-                f"“{s}”是 15 位旧身份证号，已停止使用：请提供 18 位居民身份证号码",
+                _("“{s}”是 15 位旧身份证号，已停止使用：请提供 18 位居民身份证号码").format(s=s),
                 code="id.legacy_15",
             )
         if not _ID18.fullmatch(s):
             if len(s) < 18:
                 raise InvalidInput(
-                    f"身份证号“{shorten(s, 40)}”只有 {len(s)} 位，应为 18 位", code="id.too_short"
+                    _("身份证号“{s}”只有 {count} 位，应为 18 位").format(s=shorten(s, 40), count=len(s)), code="id.too_short"
                 )
             if len(s) > 18:
                 raise InvalidInput(
-                    f"身份证号“{shorten(s, 40)}”有 {len(s)} 位，应为 18 位", code="id.too_long"
+                    _("身份证号“{s}”有 {count} 位，应为 18 位").format(s=shorten(s, 40), count=len(s)), code="id.too_long"
                 )
             raise InvalidInput(
-                f"身份证号“{shorten(s, 40)}”含有非法字符：前 17 位应为数字，最后一位为数字或 X",
+                _("身份证号“{s}”含有非法字符：前 17 位应为数字，最后一位为数字或 X").format(s=shorten(s, 40)),
                 code="id.bad_chars",
             )
         try:
@@ -91,13 +91,13 @@ class ResidentId:
             born = None
         if born is None or born.year < 1900 or born > _today():
             raise InvalidInput(
-                f"身份证号“{shorten(s, 40)}”中的出生日期 {s[6:14]} 不存在，请核对", code="id.bad_birth_date"
+                _("身份证号“{s}”中的出生日期 {s2} 不存在，请核对").format(s=shorten(s, 40), s2=s[6:14]), code="id.bad_birth_date"
             )
         # format and birth date are checked above; the check character is stdnum's
         expected = ric.calc_check_digit(s)
         if s[17] != expected:
             raise InvalidInput(
-                f"身份证号“{shorten(s, 40)}”校验位不正确（最后一位应为 {expected}），请核对",
+                _("身份证号“{s}”校验位不正确（最后一位应为 {expected}），请核对").format(s=shorten(s, 40), expected=expected),
                 code="id.bad_check_digit",
             )
         return cls(s)

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import cn2an
 
 from models.errors import InvalidInput
+from models.i18n import _
 from models.text import shorten
 
 _AMOUNT = re.compile(r"(?P<sign>-)?(?P<yuan>\d+)(?:\.(?P<frac>\d{1,2}))?")
@@ -45,10 +46,10 @@ class Money:
         beyond ``MAX_YUAN`` with a Chinese message.
         """
         if isinstance(text, bool):
-            raise InvalidInput("金额格式不正确", code="money.invalid")
+            raise InvalidInput(_("金额格式不正确"), code="money.invalid")
         if isinstance(text, int):
             if abs(text) > MAX_YUAN:  # not quoted: str() refuses an int of 4 300+ digits
-                raise InvalidInput(f"金额过大：超过 {MAX_YUAN} 元，请核对", code="money.too_large")
+                raise InvalidInput(_("金额过大：超过 {MAX_YUAN} 元，请核对").format(MAX_YUAN=MAX_YUAN), code="money.too_large")
             return cls.yuan(text)
         if isinstance(text, Decimal):
             text = format(text, "f")
@@ -56,11 +57,11 @@ class Money:
         cleaned = raw.replace(",", "").replace(" ", "").replace("¥", "").replace("￥", "")
         cleaned = cleaned.removesuffix("元")
         if not cleaned:
-            raise InvalidInput("请输入金额", code="money.empty")
+            raise InvalidInput(_("请输入金额"), code="money.empty")
         m = _AMOUNT.fullmatch(cleaned)
         if m is None:
             raise InvalidInput(
-                f"金额“{shorten(raw, 40)}”格式不正确：请输入数字，最多两位小数，如 380 或 1520.50",
+                _("金额“{raw}”格式不正确：请输入数字，最多两位小数，如 380 或 1520.50").format(raw=shorten(raw, 40)),
                 code="money.invalid",
             )
         yuan = m["yuan"].lstrip("0") or "0"
@@ -68,7 +69,7 @@ class Money:
         fen = (int(yuan) * 100 + int((m["frac"] or "").ljust(2, "0"))
                if len(yuan) <= len(str(MAX_YUAN)) else None)
         if fen is None or fen > MAX_YUAN * 100:
-            raise InvalidInput(f"金额“{shorten(raw, 40)}”过大：超过 {MAX_YUAN} 元，请核对",
+            raise InvalidInput(_("金额“{raw}”过大：超过 {MAX_YUAN} 元，请核对").format(raw=shorten(raw, 40), MAX_YUAN=MAX_YUAN),
                                code="money.too_large")
         return cls(-fen if m["sign"] else fen)
 
@@ -92,7 +93,7 @@ class Money:
         try:
             text = cn2an.an2cn(self.figures().lstrip("-"), "rmb")
         except (ValueError, InvalidOperation) as exc:  # cn2an rejects amounts beyond its range
-            raise InvalidInput("金额过大，无法转换为大写", code="money.too_large") from exc
+            raise InvalidInput(_("金额过大，无法转换为大写"), code="money.too_large") from exc
         return ("负" if self.fen < 0 else "") + str(text)
 
     def __add__(self, other: Money) -> Money:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from models.errors import InvalidInput
+from models.i18n import _
 from models.idcard import ResidentId
 from models.names import display_name, key_of_display, pinyin_of_key
 from models.text import shorten, strip_invisible
@@ -95,10 +96,8 @@ def find_columns(rows: list[list[object]], extra_aliases: dict[str, list[str]] |
             best = (i, len(found), found)
     if best is None:
         raise InvalidInput(
-            f"在“{name}”前 {HEADER_SCAN_ROWS} 行中找不到表头：需要“姓名”和“身份证号”两列"
-            "（也认“证件号码”“公民身份号码”等写法；本局另有写法的，请在评审批次文件的 "
-            "[header_aliases] 中补充）", code="import.no_header")
-    i, _, found = best
+            _("在“{name}”前 {HEADER_SCAN_ROWS} 行中找不到表头：需要“姓名”和“身份证号”两列（也认“证件号码”“公民身份号码”等写法；本局另有写法的，请在评审批次文件的 [header_aliases] 中补充）").format(name=name, HEADER_SCAN_ROWS=HEADER_SCAN_ROWS), code="import.no_header")
+    i, _score, found = best
     row = rows[i]
     headers = {f: str(row[j]).strip() for f, j in found.items()}
     extra = {j: str(c).strip() for j, c in enumerate(row)
@@ -193,37 +192,39 @@ def clean_row(row: list[object], line: int, cols: Columns, *, tracks: list[str],
     except InvalidInput as exc:
         raise RowError(exc.code, exc.message) from None
     if not raw_name:
-        raise RowError("name.empty", "姓名为空")
+        raise RowError("name.empty", _("姓名为空"))
     shown = display_name(raw_name)
     if not shown:
-        raise RowError("name.empty", "姓名为空（只有标点或不可见字符）")
+        raise RowError("name.empty", _("姓名为空（只有标点或不可见字符）"))
     if len(shown) > 60:
-        raise RowError("name.too_long", f"姓名有 {len(shown)} 个字符，超过 60 个，请核对")
+        raise RowError("name.too_long", _("姓名有 {count} 个字符，超过 60 个，请核对").format(count=len(shown)))
     level_text = _cached_text(cell("level"))
     if not level_text:
-        raise RowError("level.empty", "申报级别为空")
+        raise RowError("level.empty", _("申报级别为空"))
     try:
         level = _level(level_text)
     except InvalidInput as exc:
         raise RowError(exc.code, exc.message) from None
     if level not in levels:
-        raise RowError("level.not_in_campaign", f"本批次不受理“{level}”（受理：{'、'.join(levels)}）")
+        raise RowError("level.not_in_campaign", _("本批次不受理“{level}”（受理：{levels}）").format(
+            level=_(level), levels="、".join(_(x) for x in levels)))
     track_text = _cached_text(cell("track"))
     try:
         track = _track(track_text) if track_text else default_track
     except InvalidInput as exc:
         raise RowError(exc.code, exc.message) from None
     if track not in tracks:
-        raise RowError("track.not_in_campaign", f"本批次不受理“{track}”（受理：{'、'.join(tracks)}）")
+        raise RowError("track.not_in_campaign", _("本批次不受理“{track}”（受理：{tracks}）").format(
+            track=_(track), tracks="、".join(_(x) for x in tracks)))
     status = _cached_cjk(cell("status")) if "status" in cols.fields else ONLINE_APPROVED
     if not status:
-        raise RowError("status.empty", "审核状态为空")
+        raise RowError("status.empty", _("审核状态为空"))
     count_text = _cached_text(cell("submission_count"))
     submissions: int | None = None
     if count_text:
         # isdecimal, not isdigit: int() refuses ² and ፩; and a count is a small number
         if not count_text.isdecimal() or len(count_text) > 3:
-            raise RowError("count.bad", f"提交次数“{shorten(count_text, 20)}”不是 0–999 的整数")
+            raise RowError("count.bad", _("提交次数“{count}”不是 0–999 的整数").format(count=shorten(count_text, 20)))
         submissions = int(count_text)
     unit = _cached_cjk(cell("unit"))
     dept = _cached_cjk(cell("supervising_dept"))

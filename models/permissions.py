@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from models.errors import PermissionDenied
+from models.i18n import N_, _
 from models.vocab import Role
 
 
@@ -39,32 +40,32 @@ class Action(StrEnum):
 
 
 ACTION_LABELS = {
-    Action.user_add: "添加用户",
-    Action.campaign_load: "载入评审批次",
-    Action.campaign_new: "新建评审批次",
-    Action.fee_set: "设定收费标准",
-    Action.print_retry: "重试打印",
-    Action.receipt_reprint: "重印缴费凭证",
-    Action.dossier_reprint: "重印档案袋标签、回执和告知单",
-    Action.online_import: "导入网上通过名单",
-    Action.reconcile: "查看和导出纸质与网上核对名单",
-    Action.intake_accept: "受理纸质材料",
-    Action.intake_return: "退回补正（出具一次性告知单）",
-    Action.intake_refuse: "登记拒收",
-    Action.window_extend: "延长纸质材料报送时间",
-    Action.payment_take: "收取评审费",
-    Action.payment_void: "作废收据",
-    Action.payment_refund: "退费",
-    Action.bank_match: "银行流水对账",
-    Action.tally_view: "查看日结报表和汇总",
-    Action.day_begin: "开始日结",
-    Action.day_count: "录入现金清点",
-    Action.day_close: "确认日结",
-    Action.day_cancel: "取消未确认的日结",
-    Action.handover: "向评审委员会移交材料",
-    Action.audit_verify: "核验审计记录",
-    Action.backup: "备份数据库",
-    Action.export_full_id: "导出含完整身份证号的名册",
+    Action.user_add: N_("添加用户"),
+    Action.campaign_load: N_("载入评审批次"),
+    Action.campaign_new: N_("新建评审批次"),
+    Action.fee_set: N_("设定收费标准"),
+    Action.print_retry: N_("重试打印"),
+    Action.receipt_reprint: N_("重印缴费凭证"),
+    Action.dossier_reprint: N_("重印档案袋标签、回执和告知单"),
+    Action.online_import: N_("导入网上通过名单"),
+    Action.reconcile: N_("查看和导出纸质与网上核对名单"),
+    Action.intake_accept: N_("受理纸质材料"),
+    Action.intake_return: N_("退回补正（出具一次性告知单）"),
+    Action.intake_refuse: N_("登记拒收"),
+    Action.window_extend: N_("延长纸质材料报送时间"),
+    Action.payment_take: N_("收取评审费"),
+    Action.payment_void: N_("作废收据"),
+    Action.payment_refund: N_("退费"),
+    Action.bank_match: N_("银行流水对账"),
+    Action.tally_view: N_("查看日结报表和汇总"),
+    Action.day_begin: N_("开始日结"),
+    Action.day_count: N_("录入现金清点"),
+    Action.day_close: N_("确认日结"),
+    Action.day_cancel: N_("取消未确认的日结"),
+    Action.handover: N_("向评审委员会移交材料"),
+    Action.audit_verify: N_("核验审计记录"),
+    Action.backup: N_("备份数据库"),
+    Action.export_full_id: N_("导出含完整身份证号的名册"),
 }
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -121,7 +122,7 @@ def require(actor: Actor, action: Action) -> None:
     if not actor.can(action):
         allowed = "、".join(r.label for r in sorted(POLICY[action]))
         raise PermissionDenied(
-            f"{actor.role.label}无权{ACTION_LABELS[action]}（需要：{allowed}）",
+            _("{label}无权{ACTION_LABELS}（需要：{allowed}）").format(label=actor.role.label, ACTION_LABELS=_(ACTION_LABELS[action]), allowed=allowed),
             action=str(action),
             role=str(actor.role),
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from models.errors import InvalidInput
+from models.i18n import _
 from models.money import Money
 
 
@@ -19,7 +20,7 @@ def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[S
         wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
                                              "strings_to_formulas": False, "strings_to_urls": False})
     except OSError as exc:
-        raise InvalidInput(f"无法写入“{path}”：{exc.strerror or exc}", code="export.cannot_write") from None
+        raise InvalidInput(_("无法写入“{path}”：{value}").format(path=path, value=exc.strerror or exc), code="export.cannot_write") from None
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = wb.add_format({"num_format": "@"})
     yuan = wb.add_format({"num_format": "#,##0.00"})
@@ -47,7 +48,7 @@ def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[S
     try:
         wb.close()
     except OSError as exc:
-        raise InvalidInput(f"无法写入“{path}”：{exc}", code="export.cannot_write") from None
+        raise InvalidInput(_("无法写入“{path}”：{exc}").format(path=path, exc=exc), code="export.cannot_write") from None
     return path
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import InvalidInput
+from models.i18n import _
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -33,14 +34,14 @@ class Table:
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
     if not path.exists():
-        raise InvalidInput(f"找不到文件“{path}”", code="import.no_file")
+        raise InvalidInput(_("找不到文件“{path}”").format(path=path), code="import.no_file")
     if path.is_dir():
-        raise InvalidInput(f"“{path}”是文件夹，不是文件", code="import.no_file")
+        raise InvalidInput(_("“{path}”是文件夹，不是文件").format(path=path), code="import.no_file")
     size = path.stat().st_size
     if size == 0:
-        raise InvalidInput(f"文件“{path.name}”是空的", code="import.empty")
+        raise InvalidInput(_("文件“{name}”是空的").format(name=path.name), code="import.empty")
     if size > MAX_BYTES:
-        raise InvalidInput(f"文件“{path.name}”有 {size // (1024 * 1024)} MB，超过 200 MB 上限",
+        raise InvalidInput(_("文件“{name}”有 {value} MB，超过 200 MB 上限").format(name=path.name, value=size // (1024 * 1024)),
                            code="import.too_large")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
@@ -48,7 +49,7 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     if suffix in TEXT_SUFFIXES:
         return _read_text(path, delimiter="\t" if suffix == ".tsv" else None)
     raise InvalidInput(
-        f"不支持的文件类型“{path.suffix or '（无扩展名）'}”：请用 .xlsx、.xls、.csv 或 .tsv",
+        _("不支持的文件类型“{value}”：请用 .xlsx、.xls、.csv 或 .tsv").format(value=path.suffix or _("（无扩展名）")),
         code="import.bad_type")
 
 
@@ -59,7 +60,7 @@ def _read_excel(path: Path, sheet: str | None) -> Table:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
         if sheet is not None and sheet not in names:
-            raise InvalidInput(f"“{path.name}”中没有名为“{sheet}”的工作表（有：{'、'.join(names)}）",
+            raise InvalidInput(_("“{name}”中没有名为“{sheet}”的工作表（有：{value}）").format(name=path.name, sheet=sheet, value='、'.join(names)),
                                code="import.no_sheet")
         chosen = sheet
         rows: list[list[object]] = []
@@ -74,10 +75,9 @@ def _read_excel(path: Path, sheet: str | None) -> Table:
         raise
     except Exception as exc:  # calamine raises its own errors for every kind of broken file
         raise InvalidInput(
-            f"“{path.name}”不是有效的 Excel 文件（可能是改了扩展名的其他文件，或文件已损坏）："
-            f"{type(exc).__name__}", code="import.bad_excel") from None
+            _("“{name}”不是有效的 Excel 文件（可能是改了扩展名的其他文件，或文件已损坏）：{name__}").format(name=path.name, name__=type(exc).__name__), code="import.bad_excel") from None
     if not rows or chosen is None:
-        raise InvalidInput(f"“{path.name}”的工作表都是空的", code="import.empty")
+        raise InvalidInput(_("“{name}”的工作表都是空的").format(name=path.name), code="import.empty")
     return Table(path=path, sheet=chosen, rows=rows)
 
 
@@ -101,7 +101,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """The text and the encoding it was in: UTF-8 (BOM or not), else GB18030 (a superset of
     GBK and GB2312)."""
     if b"\x00" in data[:65536]:
-        raise InvalidInput(f"“{name}”不是文本文件（含有二进制内容）：请另存为 CSV 或 Excel 文件",
+        raise InvalidInput(_("“{name}”不是文本文件（含有二进制内容）：请另存为 CSV 或 Excel 文件").format(name=name),
                            code="import.binary")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -116,7 +116,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            f"无法识别“{name}”的文字编码（第 {exc.start} 字节附近）：请另存为 UTF-8 或 GBK 编码的 CSV",
+            _("无法识别“{name}”的文字编码（第 {start} 字节附近）：请另存为 UTF-8 或 GBK 编码的 CSV").format(name=name, start=exc.start),
             code="import.bad_encoding") from None
 
 
@@ -129,8 +129,8 @@ def _read_text(path: Path, delimiter: str | None) -> Table:
     try:
         rows: list[list[object]] = [list(r) for r in reader]
     except csv.Error as exc:
-        why = (f"有超过 {csv.field_size_limit()} 个字符的单元格" if "field larger" in str(exc)
-               else f"格式错误（{exc}）")
-        raise InvalidInput(f"“{path.name}”不是有效的 CSV 文件：第 {reader.line_num} 行{why}",
+        why = (_("有超过 {limit} 个字符的单元格").format(limit=csv.field_size_limit())
+               if "field larger" in str(exc) else _("格式错误（{problem}）").format(problem=exc))
+        raise InvalidInput(_("“{name}”不是有效的 CSV 文件：第 {line_num} 行{why}").format(name=path.name, line_num=reader.line_num, why=why),
                            code="import.bad_csv") from None
     return Table(path=path, sheet=encoding, rows=rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from models.errors import InvalidInput
+from models.i18n import N_, _
 from models.text import shorten
 
 
@@ -16,26 +17,27 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return _(ROLE_LABELS[self])
 
 
-ROLE_LABELS = {Role.clerk: "受理员", Role.cashier: "收费员", Role.lead: "负责人", Role.admin: "管理员"}
+ROLE_LABELS = {Role.clerk: N_("受理员"), Role.cashier: N_("收费员"), Role.lead: N_("负责人"),
+               Role.admin: N_("管理员")}
 
 
 class Track(StrEnum):
     """申报类型."""
 
-    review = "评审"
-    initial = "初次确定"
-    conferral = "授予"
+    review = N_("评审")
+    initial = N_("初次确定")
+    conferral = N_("授予")
 
 
 class Level(StrEnum):
     """级别 as fees and checklists use it; 员级/助理级 are 初级, 副高级/正高级 are 高级."""
 
-    junior = "初级"
-    intermediate = "中级"
-    senior = "高级"
+    junior = N_("初级")
+    intermediate = N_("中级")
+    senior = N_("高级")
 
 
 _LEVEL_ALIASES = {
@@ -73,7 +75,7 @@ def parse_level(text: str) -> Level:
         if head in _LEVEL_ALIASES:
             return _LEVEL_ALIASES[head]
     raise InvalidInput(
-        f"无法识别的级别“{shorten(str(text), 30)}”：应为 初级（员级/助理级）、中级 或 高级（副高级/正高级）",
+        _("无法识别的级别“{text}”：应为 初级（员级/助理级）、中级 或 高级（副高级/正高级）").format(text=shorten(str(text), 30)),
         code="level.unknown",
     )
 
@@ -83,7 +85,7 @@ def parse_track(text: str) -> Track:
     if key in _TRACK_ALIASES:
         return _TRACK_ALIASES[key]
     raise InvalidInput(
-        f"无法识别的申报类型“{shorten(str(text), 30)}”：应为 评审、初次确定 或 授予", code="track.unknown"
+        _("无法识别的申报类型“{text}”：应为 评审、初次确定 或 授予").format(text=shorten(str(text), 30)), code="track.unknown"
     )
 
 
@@ -97,12 +99,13 @@ class ItemKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            ItemKind.form: "表格",
-            ItemKind.original_kept: "原件（留存）",
-            ItemKind.copy_kept: "复印件（留存）",
-            ItemKind.original_shown: "原件核对退还＋复印件留存",
+        label = {
+            ItemKind.form: N_("表格"),
+            ItemKind.original_kept: N_("原件（留存）"),
+            ItemKind.copy_kept: N_("复印件（留存）"),
+            ItemKind.original_shown: N_("原件核对退还＋复印件留存"),
         }[self]
+        return _(label)
 
 
 class Condition(StrEnum):
@@ -120,19 +123,19 @@ class Condition(StrEnum):
 
     @property
     def label(self) -> str:
-        return CONDITION_LABELS[self]
+        return _(CONDITION_LABELS[self])
 
 
 CONDITION_LABELS = {
-    Condition.fanghuiju: "参加“访惠聚”驻村等工作",
-    Condition.first_direct_intermediate: "首次参评直接申报中级",
-    Condition.private_firm: "民营企业",
-    Condition.in_service_study: "在职教育学历",
-    Condition.has_awards: "有获奖（表彰）证书",
-    Condition.has_papers: "有论文、论著",
-    Condition.county_or_below: "县市及以下单位",
-    Condition.teacher: "教师",
-    Condition.language_teacher: "语文学科教师",
+    Condition.fanghuiju: N_("参加“访惠聚”驻村等工作"),
+    Condition.first_direct_intermediate: N_("首次参评直接申报中级"),
+    Condition.private_firm: N_("民营企业"),
+    Condition.in_service_study: N_("在职教育学历"),
+    Condition.has_awards: N_("有获奖（表彰）证书"),
+    Condition.has_papers: N_("有论文、论著"),
+    Condition.county_or_below: N_("县市及以下单位"),
+    Condition.teacher: N_("教师"),
+    Condition.language_teacher: N_("语文学科教师"),
 }
 
 
@@ -155,7 +158,8 @@ class PaymentKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"payment": "缴费", "void": "作废", "refund": "退费"}[self.value]
+        label = {"payment": N_("缴费"), "void": N_("作废"), "refund": N_("退费")}[self.value]
+        return _(label)
 
 
 class PaymentMethod(StrEnum):
@@ -166,7 +170,9 @@ class PaymentMethod(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"cash": "现金", "transfer": "银行转账", "card": "POS刷卡", "qr": "扫码支付"}[self]
+        label = {"cash": N_("现金"), "transfer": N_("银行转账"), "card": N_("POS刷卡"),
+                 "qr": N_("扫码支付")}[self]
+        return _(label)
 
 
 class PrintJobStatus(StrEnum):
@@ -177,11 +183,13 @@ class PrintJobStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"queued": "待打印", "sending": "正在打印", "sent": "已打印", "failed": "打印失败"}[
-            self.value]
+        label = {"queued": N_("待打印"), "sending": N_("正在打印"), "sent": N_("已打印"),
+                 "failed": N_("打印失败")}[self.value]
+        return _(label)
 
 
-ONLINE_APPROVED = "通过形式审核"
+WINDOW_LABEL = N_("纸质材料报送时间")  # a window's label when its notice gives none
+ONLINE_APPROVED = N_("通过形式审核")  # the platform's word: matched as it is, shown through _()
 
 
 class DayStatus(StrEnum):
@@ -193,8 +201,9 @@ class DayStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"closing": "日结中（停止收费）", "counted": "已清点，待负责人确认",
-                "closed": "已日结（锁定）"}[self.value]
+        label = {"closing": N_("日结中（停止收费）"), "counted": N_("已清点，待负责人确认"),
+                 "closed": N_("已日结（锁定）")}[self.value]
+        return _(label)
 
 
 # Cash is counted by denomination (fen): 100, 50, 20, 10, 5, 1 yuan; 5 and 1 jiao.
@@ -202,4 +211,4 @@ DENOMINATIONS: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
 
 
 def denomination_label(fen: int) -> str:
-    return f"{fen // 100} 元" if fen >= 100 else f"{fen // 10} 角"
+    return (_("{n} 元") if fen >= 100 else _("{n} 角")).format(n=fen // 100 if fen >= 100 else fen // 10)

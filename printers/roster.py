@@ -19,6 +19,7 @@ import barcode
 from barcode.writer import ImageWriter, SVGWriter
 
 from models.errors import InvalidInput
+from models.i18n import on_paper
 from printers.data import HandoverData, local
 from printers.document import Cut, Document, Feed, Rows, Rule, Table, Text, Title
 from printers.graphics import code128_modules
@@ -111,6 +112,7 @@ def _cells(n: int, x: RosterLine) -> tuple[str, ...]:
 
 
 # ---- xlsx ---------------------------------------------------------------------------------
+@on_paper
 def roster_xlsx(path: Path, r: Roster) -> Path:
     """One sheet: title, the grouped lines with a barcode per dossier, totals, what was left
     out, the defence exemptions and the signature line. Set up to print on A4 landscape."""
@@ -249,6 +251,7 @@ def _sheet_head(r: Roster, subtitle: str) -> list[str]:
             f'<p class="meta">生成时间 {_e(_when(r))}；{_e(summary_text(r))}</p>']
 
 
+@on_paper
 def roster_html(r: Roster) -> str:
     """A printable A4 page (landscape): one sheet per series, a table per specialty and level
     with each dossier's barcode, then the totals, what was left out, the defence exemptions
@@ -303,6 +306,7 @@ def write_roster_html(path: Path, r: Roster) -> Path:
 
 
 # ---- the thermal handover slip ------------------------------------------------------------
+@on_paper
 def handover_slip(d: HandoverData) -> Document:
     doc = Document("handover")
     doc.add(Text(d.office.committee, align="center"), Title("移交单"),

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from models.config import DeskConfig
 from models.errors import DomainError
+from models.i18n import _, pgettext
 from models.permissions import Actor
 from models.types import utcnow
 from models.vocab import Role
@@ -79,26 +80,26 @@ class PreparingScreen(Screen[None]):
     """Shown while the database opens (and the demo office is seeded) in a worker."""
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static("正在打开数据库……", id="preparing")
+        yield Static(_("正在打开数据库……"), id="preparing")
 
     def show_error(self, message: str) -> None:
         self.query_one("#preparing", Static).update(
-            f"[b red]无法启动[/]\n\n{message}\n\n按 Ctrl+Q 退出")
+            _("[b red]无法启动[/]\n\n{message}\n\n按 Ctrl+Q 退出").format(message=message))
 
 
 class DeskApp(WorkerGuard, App[None]):
-    TITLE = "职称评审 纸质材料受理与收费台"
+    TITLE = _("职称评审 纸质材料受理与收费台")
     CSS_PATH = "styles/desk.tcss"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
-        Binding("f1", "help", "帮助", id="help"),
-        Binding("ctrl+p", "command_palette", "命令", show=False, id="palette"),
-        Binding("f8", "print_jobs", "打印任务", id="print_jobs"),
+        Binding("ctrl+q", "quit", pgettext("key", "退出"), id="quit", priority=True),
+        Binding("f1", "help", pgettext("key", "帮助"), id="help"),
+        Binding("ctrl+p", "command_palette", pgettext("key", "命令"), show=False, id="palette"),
+        Binding("f8", "print_jobs", pgettext("key", "打印任务"), id="print_jobs"),
         # Tab moves the focus the moment it arrives (a priority binding), not after the keys
         # before it were handed to the field: "name⇥password⏎" sent in one burst (a fast typist,
         # tmux send-keys) puts the password in the password field
-        Binding("tab", "move_focus(1)", "下一项", show=False, priority=True),
-        Binding("shift+tab", "move_focus(-1)", "上一项", show=False, priority=True),
+        Binding("tab", "move_focus(1)", pgettext("key", "下一项"), show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", pgettext("key", "上一项"), show=False, priority=True),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
     # A scanner or ID-card reader "types" its code much faster than a person: characters at most
@@ -229,7 +230,7 @@ class DeskApp(WorkerGuard, App[None]):
             return
         fee = self._fee_screen
         if fee is not None and fee.busy:
-            self.notify("正在收费，请等这一笔完成后再扫下一份", severity="warning", timeout=4)
+            self.notify(_("正在收费，请等这一笔完成后再扫下一份"), severity="warning", timeout=4)
             return
         if fee is None:
             fee = self._fee_screen = FeeScreen()
@@ -263,7 +264,7 @@ class DeskApp(WorkerGuard, App[None]):
         engine, actor, code = self.engine, self.actor, self.campaign_code
         assert engine is not None and actor is not None, "workers run for a logged-in desk"
         if code is None:
-            raise DomainError("尚未选定评审批次", code="campaign.none")
+            raise DomainError(_("尚未选定评审批次"), code="campaign.none")
         return engine, actor, code
 
     def _screen_binds(self, key: str) -> bool:
@@ -302,8 +303,8 @@ class DeskApp(WorkerGuard, App[None]):
             seen.add(b.action)
             yield SystemCommand(f"{b.description}（{self.get_key_display(b)}）", b.action,
                                 partial(self._run_binding, b.action, active.node))
-        yield SystemCommand("快捷键说明（F1）", "显示/隐藏本屏幕的快捷键", self.action_help)
-        yield SystemCommand("退出（Ctrl+Q）", "退出程序", self.action_quit)
+        yield SystemCommand(_("快捷键说明（F1）"), _("显示/隐藏本屏幕的快捷键"), self.action_help)
+        yield SystemCommand(_("退出（Ctrl+Q）"), _("退出程序"), self.action_quit)
 
     def _run_binding(self, action: str, node: object) -> None:
         self.call_later(self.run_action, action, node)
@@ -314,7 +315,7 @@ class DeskApp(WorkerGuard, App[None]):
         if self.actor is None or now - self.last_activity < self.idle_limit:
             return False
         minutes = int(self.idle_limit // 60)
-        self.log_out(f"已空闲 {minutes} 分钟，屏幕已锁定：请重新登录（可换人登录）")
+        self.log_out(_("已空闲 {minutes} 分钟，屏幕已锁定：请重新登录（可换人登录）").format(minutes=minutes))
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="db")
@@ -366,8 +367,7 @@ class DeskApp(WorkerGuard, App[None]):
         self.refresh_bindings()
         self.switch_screen(HomeScreen())
         if self.recovered_jobs:
-            self.notify(f"上次程序在打印中途停止：{self.recovered_jobs} 个打印任务标为失败，"
-                        "请查看纸张后按 F8 决定是否重试", severity="warning", timeout=20)
+            self.notify(_("上次程序在打印中途停止：{recovered_jobs} 个打印任务标为失败，请查看纸张后按 F8 决定是否重试").format(recovered_jobs=self.recovered_jobs), severity="warning", timeout=20)
             self.recovered_jobs = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -419,10 +419,10 @@ class DeskApp(WorkerGuard, App[None]):
         else:
             if job.status == "sent":
                 if not quiet:
-                    self.call_from_thread(self.notify, f"打印任务 {job_id} 已打印")
+                    self.call_from_thread(self.notify, _("打印任务 {job_id} 已打印").format(job_id=job_id))
             else:
                 self.call_from_thread(
-                    self.notify, f"打印失败：{job.error}\n按 F8 查看打印任务并重试",
+                    self.notify, _("打印失败：{error}\n按 F8 查看打印任务并重试").format(error=job.error),
                     severity="error", timeout=15, markup=False)
         self.job_outcomes[job_id] = outcome
         if on_done is not None:

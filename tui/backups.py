@@ -13,9 +13,10 @@ from sqlalchemy.engine import Engine
 
 from models.config import DeskConfig
 from models.errors import DomainError
+from models.i18n import _
 from models.permissions import Actor
 
-PG_AUTO_NOTE = "数据库为 PostgreSQL：备份由数据库服务器负责（pg_dump），受理台不做自动备份"
+PG_AUTO_NOTE = _("数据库为 PostgreSQL：备份由数据库服务器负责（pg_dump），受理台不做自动备份")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +40,7 @@ def backup_after_close(engine: Engine, config: DeskConfig, actor: Actor, *, camp
                                 actor=actor, campaign_code=campaign_code,
                                 campaign_id=campaign_id, day=day)
     except DomainError as exc:
-        return CloseBackup(False, None, f"警告：日结已确认并锁定，但自动备份失败：{exc.message}；"
-                                        "请检查备份文件夹（配置项 backup_dir）后用 desk backup 手工备份")
+        return CloseBackup(False, None, _("警告：日结已确认并锁定，但自动备份失败：{message}；请检查备份文件夹（配置项 backup_dir）后用 desk backup 手工备份").format(message=exc.message))
     if path is None:
         return CloseBackup(True, None, PG_AUTO_NOTE)
-    return CloseBackup(True, path, f"已自动备份数据库：{path}")
+    return CloseBackup(True, path, _("已自动备份数据库：{path}").format(path=path))

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from models.campaign import ChecklistItem, PaperWindow
 from models.campaign_spec import CampaignSpec
+from models.i18n import _
 from models.money import Money
 from models.services.campaigns import fee_rules, get_campaign
 from models.vocab import Condition, ItemKind
@@ -36,7 +37,7 @@ class FeeRow:
 
     @property
     def shown(self) -> str:
-        return "未载明（暂不收费）" if self.fen is None else f"{Money(self.fen).figures()} 元"
+        return _("未载明（暂不收费）") if self.fen is None else _("{value} 元").format(value=Money(self.fen).figures())
 
 
 @dataclass
@@ -123,7 +124,7 @@ def _window_row(label: str, start: dt.datetime, end: dt.datetime, series: str | 
         shown_a, shown_b = f"{a:%Y-%m-%d}", f"{(b - dt.timedelta(days=1)):%Y-%m-%d}"
     else:
         shown_a, shown_b = f"{a:%Y-%m-%d %H:%M}", f"{b:%Y-%m-%d %H:%M}"
-    return WindowRow(label, shown_a, shown_b, series or "全部", clause)
+    return WindowRow(label, shown_a, shown_b, series or _("全部"), clause)
 
 
 def _item_row(name: str, kind: str, copies: int, stamp: bool, endorsement: bool,
@@ -132,25 +133,25 @@ def _item_row(name: str, kind: str, copies: int, stamp: bool, endorsement: bool,
               clause: str) -> ItemRow:
     req = []
     if stamp:
-        req.append("盖章")
+        req.append(_("盖章"))
     if endorsement:
-        req.append("签署“已审核，与原件相符”")
+        req.append(_("签署“已审核，与原件相符”"))
     if handwritten:
-        req.append("手写：" + (handwritten[:12] + "……" if len(handwritten) > 12 else handwritten))
+        req.append(_("手写：") + (handwritten[:12] + "……" if len(handwritten) > 12 else handwritten))
     if watermark:
-        req.append("有水印")
+        req.append(_("有水印"))
     if double_sided:
-        req.append("A4双面")
+        req.append(_("A4双面"))
     if match_online:
-        req.append("与网上一致")
+        req.append(_("与网上一致"))
     applies = []
     if tracks:
         applies.append("/".join(tracks))
     if levels:
         applies.append("/".join(levels))
-    applies += [f"仅{Condition(c).label}" for c in when]
-    applies += [f"{Condition(c).label}免" for c in unless]
-    return ItemRow(name, ItemKind(kind).label, copies, "；".join(req), "，".join(applies) or "全部",
+    applies += [_("仅{label}").format(label=Condition(c).label) for c in when]
+    applies += [_("{label}免").format(label=Condition(c).label) for c in unless]
+    return ItemRow(name, ItemKind(kind).label, copies, "；".join(req), "，".join(applies) or _("全部"),
                    clause)
 
 
@@ -165,14 +166,14 @@ def _table(title: str, headings: tuple[str, ...], rows: list[tuple[str, ...]]) -
 
 def render_summary(console: Console, v: CampaignView) -> None:
     console.print(f"[bold]{v.title}[/]  [dim]({v.code})[/]")
-    console.print(f"评审委员会：{v.committee}")
-    console.print(f"受理地点：{v.place}    联系：{v.contacts}")
+    console.print(_("评审委员会：{committee}").format(committee=v.committee))
+    console.print(_("受理地点：{place}    联系：{contacts}").format(place=v.place, contacts=v.contacts))
     if v.source:
-        console.print(f"[dim]依据：{v.source}[/]")
-    console.print(_table("纸质材料报送时间", ("名称", "开始", "结束", "系列", "依据"),
+        console.print(_("[dim]依据：{source}[/]").format(source=v.source))
+    console.print(_table(_("纸质材料报送时间"), (_("名称"), _("开始"), _("结束"), _("系列"), _("依据")),
                          [(w.label, w.start, w.end, w.series, w.clause) for w in v.windows]))
-    console.print(_table("评审费", ("申报类型", "级别", "金额", "依据"),
-                         [(f.track, f.level, f.shown, f.clause) for f in v.fees]))
-    console.print(_table("纸质材料清单", ("材料", "形式", "份数", "要求", "适用", "依据"),
+    console.print(_table(_("评审费"), (_("申报类型"), _("级别"), _("金额"), _("依据")),
+                         [(_(f.track), _(f.level), f.shown, f.clause) for f in v.fees]))
+    console.print(_table(_("纸质材料清单"), (_("材料"), _("形式"), _("份数"), _("要求"), _("适用"), _("依据")),
                          [(i.name, i.kind, str(i.copies), i.requirements, i.applies, i.clause)
                           for i in v.items]))

@@ -10,7 +10,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -20,17 +20,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from models.errors import DomainError
+from models.i18n import _
 
 app = typer.Typer(
     name="desk",
-    help="职称评审委员会办公室 纸质材料受理与收费台（committee-desk）",
+    help=_("职称评审委员会办公室 纸质材料受理与收费台（committee-desk）"),
     no_args_is_help=False,
     add_completion=True,
     rich_markup_mode="rich",
 )
-db_app = typer.Typer(help="数据库：升级结构、查看版本")
-user_app = typer.Typer(help="用户：添加受理员、收费员、负责人、管理员")
-campaign_app = typer.Typer(help="评审批次：列出、查看、载入文件、从预设新建、设定收费标准")
+db_app = typer.Typer(help=_("数据库：升级结构、查看版本"))
+user_app = typer.Typer(help=_("用户：添加受理员、收费员、负责人、管理员"))
+campaign_app = typer.Typer(help=_("评审批次：列出、查看、载入文件、从预设新建、设定收费标准"))
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(campaign_app, name="campaign")
@@ -40,14 +41,14 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="配置文件路径（默认在用户配置目录）", envvar="DESK_CONFIG")
+    Path | None, typer.Option("--config", help=_("配置文件路径（默认在用户配置目录）"), envvar="DESK_CONFIG")
 ]
-DbOpt = Annotated[str | None, typer.Option("--db", help="数据库 URL（覆盖配置文件和 DESK_DATABASE_URL）")]
+DbOpt = Annotated[str | None, typer.Option("--db", help=_("数据库 URL（覆盖配置文件和 DESK_DATABASE_URL）"))]
 UserOpt = Annotated[
-    str | None, typer.Option("--user", "-u", help="操作人用户名；密码从 DESK_PASSWORD 或提示输入")
+    str | None, typer.Option("--user", "-u", help=_("操作人用户名；密码从 DESK_PASSWORD 或提示输入"))
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="评审批次代码")]
+JsonOpt = Annotated[bool, typer.Option("--json", help=_("以 JSON 输出"))]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help=_("评审批次代码"))]
 
 
 def _version() -> str:
@@ -67,10 +68,10 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except DomainError as exc:
-            err.print(f"[bold red]错误[/]：{escape(exc.message)}  [dim]({exc.code})[/]")
+            err.print(_("[bold red]错误[/]：{message}  [dim]({code})[/]").format(message=escape(exc.message), code=exc.code))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            err.print("已取消")
+            err.print(_("已取消"))
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
@@ -78,8 +79,7 @@ def handle_errors(fn: F) -> F:
             where = _log_crash(exc)
             from tui.crashlog import redact
 
-            err.print(f"[bold red]程序出错[/]：{escape(type(exc).__name__)}：{escape(redact(str(exc))[:200])}"
-                      f"\n详细信息已写入 {escape(str(where))}，请把该文件交给维护人员")
+            err.print(_("[bold red]程序出错[/]：{name__}：{value}\n详细信息已写入 {where}，请把该文件交给维护人员").format(name__=escape(type(exc).__name__), value=escape(redact(str(exc))[:200]), where=escape(str(where))))
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -107,12 +107,12 @@ def _acting(session: Any, user: str | None, desk: str) -> Any:
     if user is None:
         if count_users(session) == 0:
             return SYSTEM
-        raise InvalidInput("请用 --user 指明操作人（负责人或管理员）", code="cli.no_user")
+        raise InvalidInput(_("请用 --user 指明操作人（负责人或管理员）"), code="cli.no_user")
     password = os.environ.get("DESK_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
-            raise InvalidInput("请在 DESK_PASSWORD 环境变量中提供操作人的密码", code="cli.no_password")
-        password = getpass.getpass(f"{user} 的密码：")
+            raise InvalidInput(_("请在 DESK_PASSWORD 环境变量中提供操作人的密码"), code="cli.no_password")
+        password = getpass.getpass(_("{user} 的密码：").format(user=user))
     return authenticate(session, user, password, desk=desk)
 
 
@@ -126,7 +126,7 @@ def _campaign(session: Any, code: str | None, configured: str) -> Any:
         return get_campaign(session, code or configured)
     campaigns = list_campaigns(session)
     if len(campaigns) != 1:
-        raise InvalidInput("有多个评审批次：请用 --campaign 指明", code="cli.which_campaign")
+        raise InvalidInput(_("有多个评审批次：请用 --campaign 指明"), code="cli.which_campaign")
     return campaigns[0]
 
 
@@ -143,12 +143,18 @@ def _defaults_for(command: Any, given: dict[str, Any]) -> dict[str, Any]:
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
-    demo: Annotated[bool, typer.Option("--demo", help="在临时演示数据库上启动（预设 000，演示用户）")] = False,
-    version: Annotated[bool, typer.Option("--version", help="显示版本号")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help=_("在临时演示数据库上启动（预设 000，演示用户）"))] = False,
+    version: Annotated[bool, typer.Option("--version", help=_("显示版本号"))] = False,
     config: ConfigOpt = None,
     db: DbOpt = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help=_("界面语言：zh_CN（简体中文，默认）或 en（English）；也可用 DESK_LANG 或配置文件的 language"),
+        envvar="DESK_LANG")] = None,
 ) -> None:
     """不带子命令时启动受理台界面（Textual）。"""
+    # ``lang`` was applied by ``tui.launch`` before this module was imported (the help above is
+    # already in it); it is declared here so that ``--lang`` is accepted and shown.
+    del lang
     if version:
         out.print(f"committee-desk {_version()}")
         raise typer.Exit()
@@ -156,7 +162,7 @@ def main_callback(
         # ``desk --db URL audit verify``: the options before the command hold for it (its own
         # ``--db``/``--config`` after it still win), as Click's defaults for every command
         if demo:
-            err.print("[bold red]错误[/]：--demo 只用于启动受理台界面，不能与子命令一起使用")
+            err.print(_("[bold red]错误[/]：--demo 只用于启动受理台界面，不能与子命令一起使用"))
             raise typer.Exit(2)
         given = {k: v for k, v in (("db", db), ("config", config)) if v}
         if given:
@@ -202,9 +208,9 @@ def db_upgrade(config: ConfigOpt = None, db: DbOpt = None) -> None:
     after = migrate.current_revision(engine)
     shown = engine.url.render_as_string(hide_password=True)
     if before == after:
-        out.print(f"数据库 {shown} 已是最新版本 {after}")
+        out.print(_("数据库 {shown} 已是最新版本 {after}").format(shown=shown, after=after))
     else:
-        out.print(f"数据库 {shown} 已从 {before or '空库'} 升级到 {after}")
+        out.print(_("数据库 {shown} 已从 {value} 升级到 {after}").format(shown=shown, value=before or _("空库"), after=after))
 
 
 @db_app.command("current")
@@ -217,16 +223,16 @@ def db_current(config: ConfigOpt = None, db: DbOpt = None) -> None:
 
     cfg = load_config(config)
     engine = make_engine(db or cfg.database_url)
-    out.print(f"数据库：{engine.url.render_as_string(hide_password=True)}")
-    out.print(f"当前版本：{migrate.current_revision(engine) or '（空库）'}；程序需要：{migrate.head_revision()}")
+    out.print(_("数据库：{value}").format(value=engine.url.render_as_string(hide_password=True)))
+    out.print(_("当前版本：{value}；程序需要：{value2}").format(value=migrate.current_revision(engine) or _("（空库）"), value2=migrate.head_revision()))
 
 
 @user_app.command("add")
 @handle_errors
 def user_add(
-    name: Annotated[str, typer.Argument(help="用户名")],
-    role: Annotated[str, typer.Option("--role", "-r", help="clerk 受理员 | cashier 收费员 | lead 负责人 | admin 管理员")],
-    display_name: Annotated[str, typer.Option("--display-name", help="显示名（如 受理员小王）")] = "",
+    name: Annotated[str, typer.Argument(help=_("用户名"))],
+    role: Annotated[str, typer.Option("--role", "-r", help=_("clerk 受理员 | cashier 收费员 | lead 负责人 | admin 管理员"))],
+    display_name: Annotated[str, typer.Option("--display-name", help=_("显示名（如 受理员小王）"))] = "",
     user: UserOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
@@ -241,14 +247,14 @@ def user_add(
         actor = _acting(session, user, dctx.config.desk)
         session.commit()  # keep the login audit even if the rest fails
         if sys.stdin.isatty():
-            password = getpass.getpass(f"{name} 的新密码：")
-            if getpass.getpass("再输入一次：") != password:
-                raise InvalidInput("两次输入的密码不一致", code="user.password_mismatch")
+            password = getpass.getpass(_("{name} 的新密码：").format(name=name))
+            if getpass.getpass(_("再输入一次：")) != password:
+                raise InvalidInput(_("两次输入的密码不一致"), code="user.password_mismatch")
         else:
             password = sys.stdin.readline().rstrip("\r\n")
         created = add_user(session, actor, username=name, role=role, password=password,
                            display_name=display_name)
-        out.print(f"已添加用户 {created.username}（{_role_label(created.role)}）")
+        out.print(_("已添加用户 {username}（{value}）").format(username=created.username, value=_role_label(created.role)))
 
 
 def _role_label(role: str) -> str:
@@ -275,23 +281,23 @@ def campaign_list(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt =
             "presets": presets,
         }, ensure_ascii=False))
         return
-    table = Table(title="评审批次", show_lines=False)
-    for col in ("代码", "年度", "名称", "受理地点"):
+    table = Table(title=_("评审批次"), show_lines=False)
+    for col in (_("代码"), _("年度"), _("名称"), _("受理地点")):
         table.add_column(col)
     for r in rows:
         table.add_row(r[0], str(r[1]), r[2], r[3])
     if rows:
         out.print(table)
     else:
-        out.print("数据库中还没有评审批次。")
-    out.print("可用预设：" + "、".join(presets))
-    out.print("[dim]从预设新建：desk campaign new 代码 --from 000[/]", markup=True)
+        out.print(_("数据库中还没有评审批次。"))
+    out.print(_("可用预设：") + "、".join(presets))
+    out.print(_("[dim]从预设新建：desk campaign new 代码 --from 000[/]"), markup=True)
 
 
 @campaign_app.command("show")
 @handle_errors
 def campaign_show(
-    code: Annotated[str, typer.Argument(help="评审批次代码，或预设名（如 000）")],
+    code: Annotated[str, typer.Argument(help=_("评审批次代码，或预设名（如 000）"))],
     config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """显示一个评审批次：受理地点、报送时间、收费标准、材料清单。"""
@@ -310,7 +316,7 @@ def campaign_show(
             try:
                 filename, text = read_preset(code)
             except NotFound:
-                raise NotFound(f"数据库中没有评审批次“{code}”，也没有同名预设",
+                raise NotFound(_("数据库中没有评审批次“{code}”，也没有同名预设").format(code=code),
                                code="campaign.not_found") from None
             summary = CampaignView.from_spec(parse_campaign(text, filename))
     if as_json:
@@ -322,7 +328,7 @@ def campaign_show(
 @campaign_app.command("load")
 @handle_errors
 def campaign_load(
-    file: Annotated[Path, typer.Argument(help="评审批次文件（TOML，UTF-8）")],
+    file: Annotated[Path, typer.Argument(help=_("评审批次文件（TOML，UTF-8）"))],
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """从文件载入一个评审批次（负责人或管理员）。"""
@@ -334,14 +340,14 @@ def campaign_load(
     with session_scope(dctx.engine) as session:
         actor = _acting(session, user, dctx.config.desk)
         campaign = load_campaign(session, actor, text, filename=str(file))
-        out.print(f"已载入评审批次 {campaign.code}：{campaign.title}")
+        out.print(_("已载入评审批次 {code}：{title}").format(code=campaign.code, title=campaign.title))
 
 
 @campaign_app.command("new")
 @handle_errors
 def campaign_new(
-    code: Annotated[str, typer.Argument(help="新批次代码，如 bz-vocational-2025")],
-    preset: Annotated[str, typer.Option("--from", help="预设名或编号（000–003），或 TOML 文件路径")],
+    code: Annotated[str, typer.Argument(help=_("新批次代码，如 bz-vocational-2025"))],
+    preset: Annotated[str, typer.Option("--from", help=_("预设名或编号（000–003），或 TOML 文件路径"))],
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """从预设或文件新建评审批次（负责人或管理员）。"""
@@ -352,17 +358,17 @@ def campaign_new(
     with session_scope(dctx.engine) as session:
         actor = _acting(session, user, dctx.config.desk)
         campaign = new_from_preset(session, actor, code, preset)
-        out.print(f"已新建评审批次 {campaign.code}：{campaign.title}")
+        out.print(_("已新建评审批次 {code}：{title}").format(code=campaign.code, title=campaign.title))
 
 
 @campaign_app.command("set-fee")
 @handle_errors
 def campaign_set_fee(
-    code: Annotated[str, typer.Argument(help="评审批次代码")],
-    track: Annotated[str, typer.Argument(help="申报类型：评审 | 初次确定 | 授予")],
-    level: Annotated[str, typer.Argument(help="级别：初级 | 中级 | 高级")],
-    amount: Annotated[str, typer.Argument(help="金额（元），如 380 或 380.50")],
-    reason: Annotated[str, typer.Option("--reason", help="设定依据，如文件名称和文号")],
+    code: Annotated[str, typer.Argument(help=_("评审批次代码"))],
+    track: Annotated[str, typer.Argument(help=_("申报类型：评审 | 初次确定 | 授予"))],
+    level: Annotated[str, typer.Argument(help=_("级别：初级 | 中级 | 高级"))],
+    amount: Annotated[str, typer.Argument(help=_("金额（元），如 380 或 380.50"))],
+    reason: Annotated[str, typer.Option("--reason", help=_("设定依据，如文件名称和文号"))],
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """设定（或更正）收费标准（负责人）。"""
@@ -378,16 +384,16 @@ def campaign_set_fee(
         campaign = get_campaign(session, code)
         assert campaign.id is not None
         rule = set_fee(session, actor, campaign.id, track, level, money, reason=reason)
-        out.print(f"已设定 {campaign.code} {rule.track}{rule.level} 评审费 {money.figures()} 元（{money.capitals()}）")
+        out.print(_("已设定 {code} {track}{level} 评审费 {money} 元（{money_capitals}）").format(code=campaign.code, track=rule.track, level=rule.level, money=money.figures(), money_capitals=money.capitals()))
 
 
 @campaign_app.command("extend-window")
 @handle_errors
 def extend_window_cmd(
-    code: Annotated[str, typer.Argument(help="评审批次代码")],
-    until: Annotated[str, typer.Option("--until", help="延长至：2021-10-12（当天下班）或 2021-10-12 18:00")],
-    reason: Annotated[str, typer.Option("--reason", help="原因（必填，记入审计）")],
-    series: Annotated[str | None, typer.Option("--series", help="只延长某一系列（默认全部系列）")] = None,
+    code: Annotated[str, typer.Argument(help=_("评审批次代码"))],
+    until: Annotated[str, typer.Option("--until", help=_("延长至：2021-10-12（当天下班）或 2021-10-12 18:00"))],
+    reason: Annotated[str, typer.Option("--reason", help=_("原因（必填，记入审计）"))],
+    series: Annotated[str | None, typer.Option("--series", help=_("只延长某一系列（默认全部系列）"))] = None,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """延长纸质材料报送时间（负责人）：逾期者可在延长期内受理；原通知的时间不改。"""
@@ -402,8 +408,7 @@ def extend_window_cmd(
         w = extend_window(session, actor, campaign, until=parse_local_time(until, campaign),
                           reason=reason, series=series)
         end = w.ends_at.astimezone(campaign.zone)
-    out.print(f"已延长 {code} 的纸质材料报送时间至 {end:%Y-%m-%d %H:%M}"
-              f"{'（' + series + '）' if series else ''}；原因：{' '.join(reason.split())}")
+    out.print(_("已延长 {code} 的纸质材料报送时间至 {end:%Y-%m-%d %H:%M}{value}；原因：{value2}").format(code=code, end=end, value='（' + series + '）' if series else '', value2=' '.join(reason.split())))
 
 
 def _register_subcommands() -> None:
@@ -434,22 +439,42 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 # A docstring's line break between two Chinese characters is no space: Click joins the lines
-# of a paragraph with one ("收取时的审计 记录比对"), so the help is joined here first.
+# of a paragraph with one ("收取时的审计 记录比对"), so the help is joined here first. The joined
+# docstring is the command's message id: its help is shown in the desk's language.
 _CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])[ \t]*\n[ \t]*(?=[^\x00-\x7f\n])")
+_HELP_ID = "__desk_help_msgid__"
 
 
-def _join_cjk_lines(typer_app: typer.Typer) -> None:
+def _commands(typer_app: typer.Typer) -> Iterator[Callable[..., Any]]:
     for command in typer_app.registered_commands:
-        fn = command.callback
-        if fn is not None and fn.__doc__:
-            fn.__doc__ = _CJK_BREAK.sub("", inspect.cleandoc(fn.__doc__))
+        if command.callback is not None:
+            yield command.callback
+    if typer_app.registered_callback is not None and typer_app.registered_callback.callback:
+        yield typer_app.registered_callback.callback
     for group in typer_app.registered_groups:
-        sub = group.typer_instance
-        if sub is not None:
-            _join_cjk_lines(sub)
+        if group.typer_instance is not None:
+            yield from _commands(group.typer_instance)
 
 
-_join_cjk_lines(app)
+def _translate_help(typer_app: typer.Typer) -> None:
+    for fn in _commands(typer_app):
+        msgid = getattr(fn, _HELP_ID, None)
+        if msgid is None and fn.__doc__:
+            msgid = _CJK_BREAK.sub("", inspect.cleandoc(fn.__doc__))
+            setattr(fn, _HELP_ID, msgid)
+        if msgid:
+            fn.__doc__ = _(msgid)
+
+
+def command_helps(typer_app: typer.Typer) -> Iterator[tuple[str, str]]:
+    """(message id, module) of every command's help: what ``scripts/i18n.py`` extracts."""
+    for fn in _commands(typer_app):
+        msgid = getattr(fn, _HELP_ID, None)
+        if msgid:
+            yield msgid, fn.__module__.replace(".", "/") + ".py"
+
+
+_translate_help(app)
 
 
 def main() -> None:

@@ -11,9 +11,10 @@ import time
 
 import typer
 
+from models.i18n import _
 from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _context, handle_errors, out
 
-audit_app = typer.Typer(help="审计记录：核验哈希链和收费记录", no_args_is_help=True)
+audit_app = typer.Typer(help=_("审计记录：核验哈希链和收费记录"), no_args_is_help=True)
 
 
 @audit_app.command("verify")
@@ -46,8 +47,8 @@ def verify_cmd(as_json: JsonOpt = False, user: UserOpt = None, config: ConfigOpt
     else:
         for line in report.lines():
             out.print(line, markup=False, highlight=False)
-        out.print(f"用时 {seconds:.2f} 秒", style="dim")
+        out.print(_("用时 {seconds:.2f} 秒").format(seconds=seconds), style="dim")
         if not report.ok:
-            out.print("请勿继续使用被改动的数据，报告负责人并保留数据库文件和备份", style="bold red")
+            out.print(_("请勿继续使用被改动的数据，报告负责人并保留数据库文件和备份"), style="bold red")
     if not report.ok:
         raise typer.Exit(1)

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from models.i18n import _
 from tui.cli import (
     CampaignOpt,
     ConfigOpt,
@@ -30,7 +31,7 @@ from tui.cli import (
     out,
 )
 
-bank_app = typer.Typer(help="银行转账对账：导入银行流水，查看匹配建议、未匹配流水和未缴费档案")
+bank_app = typer.Typer(help=_("银行转账对账：导入银行流水，查看匹配建议、未匹配流水和未缴费档案"))
 
 REASONS_SHOWN = 20
 
@@ -38,7 +39,7 @@ REASONS_SHOWN = 20
 @bank_app.command("import")
 @handle_errors
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="银行导出的流水：.xlsx .xls .csv（UTF-8 或 GBK/GB18030）")],
+    file: Annotated[Path, typer.Argument(help=_("银行导出的流水：.xlsx .xls .csv（UTF-8 或 GBK/GB18030）"))],
     campaign: CampaignOpt = None, as_json: JsonOpt = False,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
@@ -54,24 +55,21 @@ def import_cmd(
     if as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
-    out.print(f"已导入 {summary.filename}（第 {summary.statement_id} 号流水，表头在第 "
-              f"{summary.header_line} 行{'，账号 ' + summary.account if summary.account else ''}）：")
-    out.print(f"  收入 {summary.credits} 笔，合计 {summary.credit_total.grouped()} 元；"
-              f"支出 {summary.debits} 笔；此前已导入 {len(summary.known)} 笔；"
-              f"未导入 {len(summary.skipped)} 行")
+    out.print(_("已导入 {filename}（第 {statement_id} 号流水，表头在第 {header_line} 行{value}）：").format(filename=summary.filename, statement_id=summary.statement_id, header_line=summary.header_line, value=_("，账号 ") + summary.account if summary.account else ''))
+    out.print(_("  收入 {credits} 笔，合计 {value} 元；支出 {debits} 笔；此前已导入 {count} 笔；未导入 {count2} 行").format(credits=summary.credits, value=summary.credit_total.grouped(), debits=summary.debits, count=len(summary.known), count2=len(summary.skipped)))
     for w in summary.warnings:
-        err.print(f"[yellow]提示[/]：{escape(w)}")
+        err.print(_("[yellow]提示[/]：{w}").format(w=escape(w)))
     for s in summary.skipped[:REASONS_SHOWN]:
-        err.print(f"  第 {s.line} 行：{escape(s.reason)}")
+        err.print(_("  第 {line} 行：{reason}").format(line=s.line, reason=escape(s.reason)))
     if len(summary.skipped) > REASONS_SHOWN:
-        err.print(f"  …… 另有 {len(summary.skipped) - REASONS_SHOWN} 行未导入（用 --json 查看全部）")
+        err.print(_("  …… 另有 {value} 行未导入（用 --json 查看全部）").format(value=len(summary.skipped) - REASONS_SHOWN))
 
 
 @bank_app.command("list")
 @handle_errors
 def list_cmd(
-    statement: Annotated[int | None, typer.Option("--statement", help="只看第 N 号流水")] = None,
-    unmatched: Annotated[bool, typer.Option("--unmatched", help="只列未确认、未剔除的流水")] = False,
+    statement: Annotated[int | None, typer.Option("--statement", help=_("只看第 N 号流水"))] = None,
+    unmatched: Annotated[bool, typer.Option("--unmatched", help=_("只列未确认、未剔除的流水"))] = False,
     campaign: CampaignOpt = None, as_json: JsonOpt = False,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
@@ -109,12 +107,12 @@ def list_cmd(
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     for p in lines:
-        who = "、".join(f"{k.name}（{k.dossier_code or '未受理'}）" for k in p.candidates)
+        who = "、".join(f"{k.name}（{k.dossier_code or _('未受理')}）" for k in p.candidates)
         out.print(f"{p.statement_id}-{p.line_no:<4} {p.txn_date:%m-%d} {p.amount.grouped():>10} "
                   f"{p.payer_name} | {p.memo} | {p.status.label}"
-                  f"{'（' + p.evidence + '）' if p.evidence else ''}"
+                  f"{'（' + _(p.evidence) + '）' if p.evidence else ''}"
                   f"{' → ' + who if who else ''}{' ' + p.receipt_code if p.receipt_code else ''}"
                   f"{'；' + p.note if p.note else ''}")
-    out.print(f"共 {len(lines)} 笔流水；已受理未缴费的档案 {len(unpaid)} 份"
+    out.print(_("共 {count} 笔流水；已受理未缴费的档案 {count2} 份").format(count=len(lines), count2=len(unpaid))
               + ("：" + "、".join(f"{q.dossier_code} {q.name}" for q in unpaid[:30]) if unpaid
                  else ""))

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from models.i18n import _
 from tui.cli import (
     CampaignOpt,
     ConfigOpt,
@@ -33,9 +34,9 @@ from tui.cli import (
     out,
 )
 
-roster_app = typer.Typer(help="移交花名册：按系列、专业、级别列出已受理已缴费的档案，导出，向评审委员会移交")
+roster_app = typer.Typer(help=_("移交花名册：按系列、专业、级别列出已受理已缴费的档案，导出，向评审委员会移交"))
 
-AllOpt = Annotated[bool, typer.Option("--all", help="连同已移交的档案（注明第几次移交）")]
+AllOpt = Annotated[bool, typer.Option("--all", help=_("连同已移交的档案（注明第几次移交）"))]
 
 
 def roster_json(r: Any) -> dict[str, Any]:
@@ -85,20 +86,20 @@ def show_cmd(
     if as_json:
         sys.stdout.write(json.dumps(roster_json(r), ensure_ascii=False, indent=2) + "\n")
         return
-    out.print(f"{r.title} 移交花名册（{'全部' if include_all else '待移交'}）")
+    out.print(_("{title} 移交花名册（{value}）").format(title=r.title, value=_("全部") if include_all else _("待移交")))
     n = 0
     for g in r.groups:
         out.print(f"【{group_title(g)}】")
         for x in g.lines:
             n += 1
-            done = f"  已第 {x.handover_no} 次移交" if x.handover_no else ""
+            done = _("  已第 {handover_no} 次移交").format(handover_no=x.handover_no) if x.handover_no else ""
             out.print(f"  {n:>3} {x.dossier_code} {x.name} {x.id_masked} {x.unit} "
-                      f"{x.track}{x.level} {x.receipt_code} {x.defence_text}{done}")
+                      f"{_(x.track)}{_(x.level)} {x.receipt_code} {x.defence_text}{done}")
     if not r.groups:
-        out.print("没有可移交的档案（已受理且已缴费）。")
-    out.print(f"合计：{summary_text(r)}")
+        out.print(_("没有可移交的档案（已受理且已缴费）。"))
+    out.print(_("合计：{value}").format(value=summary_text(r)))
     if r.left_out:
-        out.print(f"已受理但未列入（{len(r.left_out)} 份）："
+        out.print(_("已受理但未列入（{count} 份）：").format(count=len(r.left_out))
                   + "；".join(f"{x.dossier_code} {x.name} {x.reason}" for x in r.left_out))
     for line in defence_notes(r):
         out.print(line)
@@ -107,10 +108,10 @@ def show_cmd(
 @roster_app.command("export")
 @handle_errors
 def export_cmd(
-    file: Annotated[Path, typer.Argument(help="导出文件：.xlsx（表格）或 .html（A4 打印页）")],
+    file: Annotated[Path, typer.Argument(help=_("导出文件：.xlsx（表格）或 .html（A4 打印页）"))],
     include_all: AllOpt = False, campaign: CampaignOpt = None,
     full_ids: Annotated[bool, typer.Option(
-        "--full-id", help="身份证号完整列出（交评委会的名册；仅负责人，记入审计）")] = False,
+        "--full-id", help=_("身份证号完整列出（交评委会的名册；仅负责人，记入审计）"))] = False,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """导出移交花名册（负责人）：xlsx 表格或可打印的 A4 网页，每份档案附受理编号条码。身份证号
@@ -120,17 +121,17 @@ def export_cmd(
 
     suffix = file.suffix.lower()
     if suffix not in (".xlsx", ".html", ".htm"):
-        raise InvalidInput(f"“{file.name}”：只能导出为 .xlsx 或 .html 文件", code="roster.bad_format")
+        raise InvalidInput(_("“{name}”：只能导出为 .xlsx 或 .html 文件").format(name=file.name), code="roster.bad_format")
     r = _load(user, campaign, config, db, include_all, full_ids)
     if suffix == ".xlsx":
         roster_xlsx(file, r)
     else:
         write_roster_html(file, r)
-    out.print(f"已导出移交花名册 {file}：{summary_text(r)}")
+    out.print(_("已导出移交花名册 {file}：{value}").format(file=file, value=summary_text(r)))
     if full_ids:
-        out.print("此名册含完整身份证号：请妥善保管，交接后勿留存副本（本次导出已记入审计）")
+        out.print(_("此名册含完整身份证号：请妥善保管，交接后勿留存副本（本次导出已记入审计）"))
     if r.left_out:
-        out.print(f"另有 {len(r.left_out)} 份已受理的档案未列入（未缴费等），见文件末尾")
+        out.print(_("另有 {count} 份已受理的档案未列入（未缴费等），见文件末尾").format(count=len(r.left_out)))
 
 
 def _slip_data(session: Any, campaign: Any, h: Any) -> Any:
@@ -170,18 +171,18 @@ def _print_slip(dctx: Any, actor: Any, campaign_id: int, data: Any) -> str | Non
     except PrinterError as exc:
         return exc.message
     job = send_job(dctx.engine, printers, job_id)
-    return None if job.status == "sent" else (job.error or "打印失败")
+    return None if job.status == "sent" else (job.error or _("打印失败"))
 
 
 @roster_app.command("handover")
 @handle_errors
 def handover_cmd(
-    receiver: Annotated[str, typer.Option("--receiver", help="接收人：评审委员会签收人的姓名")],
+    receiver: Annotated[str, typer.Option("--receiver", help=_("接收人：评审委员会签收人的姓名"))],
     dossier: Annotated[list[str] | None, typer.Option(
-        "--dossier", "-d", help="只移交这些受理编号（可重复）；不给则移交全部已缴费、未移交的档案")] = None,
-    note: Annotated[str, typer.Option("--note", help="说明（记入移交记录）")] = "",
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="确认移交（移交后档案不能再更改）")] = False,
-    print_slip: Annotated[bool, typer.Option("--print/--no-print", help="打印移交单")] = True,
+        "--dossier", "-d", help=_("只移交这些受理编号（可重复）；不给则移交全部已缴费、未移交的档案"))] = None,
+    note: Annotated[str, typer.Option("--note", help=_("说明（记入移交记录）"))] = "",
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_("确认移交（移交后档案不能再更改）"))] = False,
+    print_slip: Annotated[bool, typer.Option("--print/--no-print", help=_("打印移交单"))] = True,
     campaign: CampaignOpt = None, as_json: JsonOpt = False,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
@@ -192,9 +193,9 @@ def handover_cmd(
 
     if not yes:  # asked before the transaction: nobody waits on the database meanwhile
         if not sys.stdin.isatty():
-            raise InvalidInput("移交后档案不能再更改：请加 --yes 确认移交", code="cli.confirm")
-        what = f"{len(dossier)} 份指定档案" if dossier else "全部已缴费、未移交的档案"
-        if not typer.confirm(f"将{what}移交给 {receiver.strip()}，移交后不能再更改。确认移交？"):
+            raise InvalidInput(_("移交后档案不能再更改：请加 --yes 确认移交"), code="cli.confirm")
+        what = _("{count} 份指定档案").format(count=len(dossier)) if dossier else _("全部已缴费、未移交的档案")
+        if not typer.confirm(_("将{what}移交给 {receiver}，移交后不能再更改。确认移交？").format(what=what, receiver=receiver.strip())):
             raise typer.Abort()
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
@@ -211,11 +212,10 @@ def handover_cmd(
             "dossiers": h.dossier_codes, "handed_at": h.handed_at.isoformat(), "note": h.note,
             "print_error": problem}, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.print(f"已完成第 {h.handover_no} 次移交：{h.dossier_count} 份，接收人 {h.receiver}")
-        out.print("受理编号：" + "、".join(h.dossier_codes))
+        out.print(_("已完成第 {handover_no} 次移交：{dossier_count} 份，接收人 {receiver}").format(handover_no=h.handover_no, dossier_count=h.dossier_count, receiver=h.receiver))
+        out.print(_("受理编号：") + "、".join(h.dossier_codes))
     if problem:
-        err.print(f"[red]移交单打印失败[/]：{escape(problem)}；移交已记录，可用 "
-                  f"desk roster slip {h.handover_no} 重新打印")
+        err.print(_("[red]移交单打印失败[/]：{problem}；移交已记录，可用 desk roster slip {handover_no} 重新打印").format(problem=escape(problem), handover_no=h.handover_no))
 
 
 @roster_app.command("handovers")
@@ -244,17 +244,15 @@ def handovers_cmd(
             ensure_ascii=False, indent=2) + "\n")
         return
     for h, who in rows:
-        out.print(f"第 {h.handover_no} 次  {h.handed_at.astimezone(c.zone):%Y-%m-%d %H:%M}  "
-                  f"移交人 {who}  接收人 {h.receiver}  {h.dossier_count} 份"
-                  f"{'  ' + h.note if h.note else ''}")
-    out.print(f"共 {len(rows)} 次移交，{sum(h.dossier_count for h, _ in rows)} 份")
+        out.print(_("第 {handover_no} 次  {handed_at:%Y-%m-%d %H:%M}  移交人 {who}  接收人 {receiver}  {dossier_count} 份{value}").format(handover_no=h.handover_no, handed_at=h.handed_at.astimezone(c.zone), who=who, receiver=h.receiver, dossier_count=h.dossier_count, value='  ' + h.note if h.note else ''))
+    out.print(_("共 {count} 次移交，{value} 份").format(count=len(rows), value=sum(h.dossier_count for h, _names in rows)))
 
 
 @roster_app.command("slip")
 @handle_errors
 def slip_cmd(
-    number: Annotated[int, typer.Argument(help="第几次移交")],
-    preview: Annotated[bool, typer.Option("--preview", help="只显示移交单的文字预览，不打印")] = False,
+    number: Annotated[int, typer.Argument(help=_("第几次移交"))],
+    preview: Annotated[bool, typer.Option("--preview", help=_("只显示移交单的文字预览，不打印"))] = False,
     campaign: CampaignOpt = None,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
@@ -274,7 +272,7 @@ def slip_cmd(
         c = _campaign(session, campaign, dctx.config.campaign)
         found = [h for h in handovers(session, c) if h.handover_no == number]
         if not found:
-            raise NotFound(f"本批次没有第 {number} 次移交", code="handover.not_found")
+            raise NotFound(_("本批次没有第 {number} 次移交").format(number=number), code="handover.not_found")
         data = _slip_data(session, c, found[0])
         campaign_id = c.id
     if preview:
@@ -282,6 +280,6 @@ def slip_cmd(
         return
     problem = _print_slip(dctx, actor, campaign_id, data)
     if problem:
-        err.print(f"[red]移交单打印失败[/]：{escape(problem)}")
+        err.print(_("[red]移交单打印失败[/]：{problem}").format(problem=escape(problem)))
         raise typer.Exit(1)
-    out.print(f"已打印第 {number} 次移交的移交单")
+    out.print(_("已打印第 {number} 次移交的移交单").format(number=number))

@@ -10,9 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
+from models.i18n import _
 from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _context, err, handle_errors, out
 
-import_app = typer.Typer(help="导入：网上通过形式审核名单")
+import_app = typer.Typer(help=_("导入：网上通过形式审核名单"))
 
 REASONS_SHOWN = 20
 
@@ -20,10 +21,10 @@ REASONS_SHOWN = 20
 @import_app.command("online")
 @handle_errors
 def import_online_cmd(
-    file: Annotated[Path, typer.Argument(help="平台导出的名单：.xlsx .xls .csv .tsv（UTF-8 或 GBK/GB18030）")],
-    campaign: Annotated[str, typer.Option("--campaign", "-c", help="评审批次代码")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入数据库")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="未导入行的报告（xlsx）；默认写在名单文件旁边")] = None,
+    file: Annotated[Path, typer.Argument(help=_("平台导出的名单：.xlsx .xls .csv .tsv（UTF-8 或 GBK/GB18030）"))],
+    campaign: Annotated[str, typer.Option("--campaign", "-c", help=_("评审批次代码"))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("只检查，不写入数据库"))] = False,
+    report: Annotated[Path | None, typer.Option("--report", help=_("未导入行的报告（xlsx）；默认写在名单文件旁边"))] = None,
     as_json: JsonOpt = False,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
@@ -38,7 +39,7 @@ def import_online_cmd(
                         TimeElapsedColumn(), console=err, transient=True,
                         disable=not sys.stderr.isatty())
     with progress:
-        task = progress.add_task("读取文件", total=None)
+        task = progress.add_task(_("读取文件"), total=None)
 
         def on_progress(phase: str, done: int, total: int) -> None:
             progress.update(task, description=phase, completed=done, total=total)
@@ -50,7 +51,7 @@ def import_online_cmd(
     report_path: Path | None = None
     if summary.rejected or summary.ignored or summary.flagged:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        report_path = report or file.with_name(f"{file.stem}-未导入行-{stamp}.xlsx")
+        report_path = report or file.with_name(f"{file.stem}-{_('未导入行')}-{stamp}.xlsx")
         write_report(summary, report_path)
     data: dict[str, Any] = summary.to_json()
     data["report"] = str(report_path) if report_path else None
@@ -58,32 +59,32 @@ def import_online_cmd(
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     c = summary.counts()
-    head = "检查完毕（--dry-run，未写入）" if dry_run else "导入完成"
-    out.print(f"{head}：{file.name}，表头在第 {summary.header_line} 行，数据 {c['data_rows']} 行")
-    out.print(f"  新增 {c['inserted']} · 更新 {c['updated']} · 未变 {c['unchanged']} · "
-              f"未导入 {c['rejected']} · 非数据行 {c['ignored']}")
-    out.print(f"  其中审核状态不是“通过形式审核”的 {c['not_eligible']} 人："
-              f"{'将' if dry_run else '已'}导入，但不能报送纸质材料")
+    head = _("检查完毕（--dry-run，未写入）") if dry_run else _("导入完成")
+    out.print(_("{head}：{name}，表头在第 {header_line} 行，数据 {c} 行").format(head=head, name=file.name, header_line=summary.header_line, c=c['data_rows']))
+    out.print(_("  新增 {c} · 更新 {c2} · 未变 {c3} · 未导入 {c4} · 非数据行 {c5}").format(c=c['inserted'], c2=c['updated'], c3=c['unchanged'], c4=c['rejected'], c5=c['ignored']))
+    not_eligible = (_("  其中审核状态不是“通过形式审核”的 {c} 人：将导入，但不能报送纸质材料") if dry_run
+                    else _("  其中审核状态不是“通过形式审核”的 {c} 人：已导入，但不能报送纸质材料"))
+    out.print(not_eligible.format(c=c["not_eligible"]))
     for w in summary.warnings:
-        out.print(f"  注意：{w}")
+        out.print(_("  注意：{w}").format(w=w))
     if summary.imported_before:
-        out.print(f"  注意：同一文件已于 {summary.imported_before} 导入过")
+        out.print(_("  注意：同一文件已于 {imported_before} 导入过").format(imported_before=summary.imported_before))
     if summary.unused_columns:
-        out.print(f"  未使用的列：{'、'.join(summary.unused_columns)}")
+        out.print(_("  未使用的列：{value}").format(value='、'.join(summary.unused_columns)))
     for f in summary.flagged:
-        out.print(f"  ！{f.name}（{f.dossier_code}）纸质材料已受理，网上状态已变为“{f.new_status}”：请负责人核实")
+        out.print(_("  ！{name}（{dossier_code}）纸质材料已受理，网上状态已变为“{new_status}”：请负责人核实").format(name=f.name, dossier_code=f.dossier_code, new_status=f.new_status))
     for r in summary.rejected[:REASONS_SHOWN]:
-        out.print(f"  第 {r.line} 行 {r.name}：{r.reason}")
+        out.print(_("  第 {line} 行 {name}：{reason}").format(line=r.line, name=r.name, reason=r.reason))
     if len(summary.rejected) > REASONS_SHOWN:
-        out.print(f"  ……共 {len(summary.rejected)} 行未导入")
+        out.print(_("  ……共 {count} 行未导入").format(count=len(summary.rejected)))
     if report_path:
-        out.print(f"  报告：{report_path}")
+        out.print(_("  报告：{report_path}").format(report_path=report_path))
 
 
 @handle_errors
 def reconcile_cmd(
-    campaign: Annotated[str, typer.Option("--campaign", "-c", help="评审批次代码")],
-    export: Annotated[Path | None, typer.Option("--export", help="导出 xlsx（Excel、WPS 均可打开）")] = None,
+    campaign: Annotated[str, typer.Option("--campaign", "-c", help=_("评审批次代码"))],
+    export: Annotated[Path | None, typer.Option("--export", help=_("导出 xlsx（Excel、WPS 均可打开）"))] = None,
     as_json: JsonOpt = False,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
@@ -97,7 +98,7 @@ def reconcile_cmd(
     if export is not None and export.suffix.lower() != ".xlsx":
         from models.errors import InvalidInput
 
-        raise InvalidInput("--export 应为 .xlsx 文件（CSV 在 WPS 中常出现乱码和科学计数法）",
+        raise InvalidInput(_("--export 应为 .xlsx 文件（CSV 在 WPS 中常出现乱码和科学计数法）"),
                            code="export.bad_type")
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
@@ -110,28 +111,26 @@ def reconcile_cmd(
         return
     c = r.counts()
     out.print(f"{r.campaign_title}（{r.campaign_code}）")
-    out.print(f"网上名单 {c['online_total']} 人，通过形式审核 {c['online_approved']} 人；"
-              f"已缴费 {c['paid']} · 已受理未缴费 {c['accepted_unpaid']} · 退回补正 {c['returned']} · "
-              f"未报送纸质材料 {c['no_paper']}")
+    out.print(_("网上名单 {c} 人，通过形式审核 {c2} 人；已缴费 {c3} · 已受理未缴费 {c4} · 退回补正 {c5} · 未报送纸质材料 {c6}").format(c=c['online_total'], c2=c['online_approved'], c3=c['paid'], c4=c['accepted_unpaid'], c5=c['returned'], c6=c['no_paper']))
     if c["changed_after_acceptance"]:
-        out.print(f"受理后网上信息有变化 {c['changed_after_acceptance']} 人：")
+        out.print(_("受理后网上信息有变化 {c} 人：").format(c=c['changed_after_acceptance']))
         for p in r.changed_after_acceptance:
-            out.print(f"  {p.dossier_code} {p.name}（{p.note}），网上状态：{p.online_status}")
+            out.print(_("  {dossier_code} {name}（{note}），网上状态：{online_status}").format(dossier_code=p.dossier_code, name=p.name, note=p.note, online_status=p.online_status))
     if c["refused"]:
-        out.print(f"窗口拒收 {c['refused']} 次")
+        out.print(_("窗口拒收 {c} 次").format(c=c['refused']))
     if r.no_paper:
-        out.print("通过形式审核但未报送纸质材料（按县市、单位）：")
+        out.print(_("通过形式审核但未报送纸质材料（按县市、单位）："))
         for county, units in r.no_paper_by_place().items():
             for unit, people in units.items():
-                out.print(f"  {county} · {unit}（{len(people)} 人）")
+                out.print(_("  {county} · {unit}（{count} 人）").format(county=county, unit=unit, count=len(people)))
                 for p in people:
-                    out.print(f"      {p.name}  {p.phone}  {p.level}".rstrip())
-    table = Table(title="按系列、专业、级别")
-    for h in ("系列", "专业", "级别", "网上", "通过", "已受理", "退回", "已缴费"):
+                    out.print(f"      {p.name}  {p.phone}  {_(p.level)}".rstrip())
+    table = Table(title=_("按系列、专业、级别"))
+    for h in (_("系列"), _("专业"), _("级别"), _("网上"), _("通过"), _("已受理"), _("退回"), _("已缴费")):
         table.add_column(h, overflow="fold")
     for g in r.by_group:
         table.add_row(g["series"], g["specialty"], g["level"], str(g["online"]), str(g["approved"]),
                       str(g["accepted"]), str(g["returned"]), str(g["paid"]))
     out.print(table)
     if export:
-        out.print(f"已导出：{export}")
+        out.print(_("已导出：{export}").format(export=export))

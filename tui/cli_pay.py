@@ -16,9 +16,10 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from models.i18n import _
 from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _campaign, _context, err, out
 
-HEADER_WORDS = {"受理编号", "档案号", "dossier", "dossier_no", "收款方式", "方式", "method"}
+HEADER_WORDS = {_("受理编号"), _("档案号"), "dossier", "dossier_no", _("收款方式"), _("方式"), "method"}
 
 
 def _batch_lines(path: Path) -> list[tuple[int, str, str, str]]:
@@ -34,25 +35,25 @@ def _batch_lines(path: Path) -> list[tuple[int, str, str, str]]:
         if i == 1 and cells[0] in HEADER_WORDS:
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise InvalidInput(f"{path.name} 第 {i} 行应为：受理编号, 收款方式[, 流水号]",
+            raise InvalidInput(_("{name} 第 {i} 行应为：受理编号, 收款方式[, 流水号]").format(name=path.name, i=i),
                                code="pay.bad_line", line=i)
         lines.append((i, cells[0], cells[1], cells[2] if len(cells) > 2 else ""))
     if not lines:
-        raise InvalidInput(f"{path.name} 中没有要收费的行", code="pay.empty_batch")
+        raise InvalidInput(_("{name} 中没有要收费的行").format(name=path.name), code="pay.empty_batch")
     return lines
 
 
 def pay_cmd(
-    dossier: Annotated[str | None, typer.Argument(help="受理编号（档案袋条码）")] = None,
+    dossier: Annotated[str | None, typer.Argument(help=_("受理编号（档案袋条码）"))] = None,
     method: Annotated[str | None, typer.Option(
-        "--method", help="cash 现金 | transfer 银行转账 | card POS刷卡 | qr 扫码")] = None,
-    reference: Annotated[str, typer.Option("--reference", help="银行流水号/POS 凭证号/支付单号")] = "",
-    tendered: Annotated[str | None, typer.Option("--tendered", help="现金实收（元），显示找零")] = None,
-    fiscal: Annotated[str, typer.Option("--fiscal", help="财政票据号（如开具）")] = "",
+        "--method", help=_("cash 现金 | transfer 银行转账 | card POS刷卡 | qr 扫码"))] = None,
+    reference: Annotated[str, typer.Option("--reference", help=_("银行流水号/POS 凭证号/支付单号"))] = "",
+    tendered: Annotated[str | None, typer.Option("--tendered", help=_("现金实收（元），显示找零"))] = None,
+    fiscal: Annotated[str, typer.Option("--fiscal", help=_("财政票据号（如开具）"))] = "",
     batch: Annotated[Path | None, typer.Option(
-        "--batch", help="批量收费文件：每行 受理编号, 收款方式, 流水号")] = None,
-    campaign: Annotated[str | None, typer.Option("--campaign", help="评审批次代码")] = None,
-    print_receipt: Annotated[bool, typer.Option("--print/--no-print", help="打印缴费凭证")] = True,
+        "--batch", help=_("批量收费文件：每行 受理编号, 收款方式, 流水号"))] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", help=_("评审批次代码"))] = None,
+    print_receipt: Annotated[bool, typer.Option("--print/--no-print", help=_("打印缴费凭证"))] = True,
     as_json: JsonOpt = False, user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """收取评审费（收费员、负责人）：分配收据号，记入审计，打印缴费凭证。"""
@@ -64,13 +65,13 @@ def pay_cmd(
     from tui.printing import DeskPrinters, queue_receipt, send_job
 
     if (dossier is None) == (batch is None):
-        raise InvalidInput("请给出一个受理编号，或用 --batch 指定批量文件（二者选一）",
+        raise InvalidInput(_("请给出一个受理编号，或用 --batch 指定批量文件（二者选一）"),
                            code="pay.what")
     if batch is None and not method:
-        raise InvalidInput("请用 --method 指明收款方式：cash、transfer、card 或 qr",
+        raise InvalidInput(_("请用 --method 指明收款方式：cash、transfer、card 或 qr"),
                            code="pay.no_method")
     if batch is not None and (tendered or reference or fiscal or method):
-        raise InvalidInput("批量收费时收款方式和流水号写在文件每一行中", code="pay.batch_options")
+        raise InvalidInput(_("批量收费时收款方式和流水号写在文件每一行中"), code="pay.batch_options")
     money = Money.parse(tendered) if tendered is not None else None
     dctx = _context(config, db)
     printers = DeskPrinters.from_config(dctx.config)
@@ -123,17 +124,15 @@ def pay_cmd(
                              ensure_ascii=False, indent=2))
     else:
         for r in results:
-            where = f"第 {r['line']} 行 " if r["line"] else ""
+            where = _("第 {r} 行 ").format(r=r['line']) if r["line"] else ""
             if "error" in r:
                 err.print(f"[red]{escape(where)}{escape(r['dossier'])}：{escape(r['error'])}[/]")
                 continue
-            change = f"，找零 {r['change']} 元" if "change" in r else ""
-            done = "此前已收费" if r["again"] else "已收费"
-            out.print(f"{where}{r['dossier']} {done} {r['amount']} 元，收据号 {r['receipt']}"
-                      f"{change}")
+            change = _("，找零 {r} 元").format(r=r['change']) if "change" in r else ""
+            done = _("此前已收费") if r["again"] else _("已收费")
+            out.print(_("{where}{r} {done} {r2} 元，收据号 {r3}{change}").format(where=where, r=r['dossier'], done=done, r2=r['amount'], r3=r['receipt'], change=change))
             if r.get("print_error"):
-                err.print(f"[red]缴费凭证打印失败[/]：{escape(r['print_error'])}；"
-                          f"可用 desk print jobs 查看并重试")
+                err.print(_("[red]缴费凭证打印失败[/]：{r}；可用 desk print jobs 查看并重试").format(r=escape(r['print_error'])))
     if failed:
         raise typer.Exit(1)
 

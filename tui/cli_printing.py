@@ -9,28 +9,28 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from models.i18n import _
 from tui.cli import ConfigOpt, DbOpt, UserOpt, _acting, _context, err, handle_errors, out
 
-print_app = typer.Typer(help="打印：预览单据，查看和重试打印任务")
-printer_app = typer.Typer(help="打印机：列出、测试、查看配置")
+print_app = typer.Typer(help=_("打印：预览单据，查看和重试打印任务"))
+printer_app = typer.Typer(help=_("打印机：列出、测试、查看配置"))
 
-KIND_HELP = "receipt 缴费凭证 | void 作废单 | label 档案袋标签 | materials 材料目录 | " \
-            "acceptance 受理回执 | notice 一次性告知单 | tally 日结报表 | test 测试页"
+KIND_HELP = _("receipt 缴费凭证 | void 作废单 | label 档案袋标签 | materials 材料目录 | acceptance 受理回执 | notice 一次性告知单 | tally 日结报表 | test 测试页")
 
 
 @print_app.command("preview")
 @handle_errors
 def preview(
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
-    width: Annotated[int, typer.Option("--width", help="纸宽 58 或 80（毫米）")] = 80,
+    width: Annotated[int, typer.Option("--width", help=_("纸宽 58 或 80（毫米）"))] = 80,
     fmt: Annotated[str, typer.Option("--format", help="text | png | escpos")] = "text",
-    out_file: Annotated[Path | None, typer.Option("--out", help="输出文件（png/escpos 必填）")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help=_("输出文件（png/escpos 必填）"))] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="gbk | gb18030 | gb2312")] = "gbk",
     barcode: Annotated[str, typer.Option("--barcode", help="native | raster")] = "native",
-    image_mode: Annotated[bool, typer.Option("--image-mode", help="整张按图像打印")] = False,
-    receipt_no: Annotated[str | None, typer.Option("--receipt", help="按收据号取真实记录")] = None,
-    dossier_no: Annotated[str | None, typer.Option("--dossier", help="按受理编号取真实记录")] = None,
-    notice_no: Annotated[str | None, typer.Option("--notice", help="按告知单号取真实记录")] = None,
+    image_mode: Annotated[bool, typer.Option("--image-mode", help=_("整张按图像打印"))] = False,
+    receipt_no: Annotated[str | None, typer.Option("--receipt", help=_("按收据号取真实记录"))] = None,
+    dossier_no: Annotated[str | None, typer.Option("--dossier", help=_("按受理编号取真实记录"))] = None,
+    notice_no: Annotated[str | None, typer.Option("--notice", help=_("按告知单号取真实记录"))] = None,
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """预览一种单据（文字、PNG 或 ESC/POS 字节）：示例数据，或 --receipt/--dossier/--notice 的真实记录。"""
@@ -43,11 +43,11 @@ def preview(
     from tui.printing import render_bytes
 
     if kind not in KINDS:
-        raise InvalidInput(f"未知的单据“{kind}”：可选 {KIND_HELP}", code="print.bad_kind")
+        raise InvalidInput(_("未知的单据“{kind}”：可选 {KIND_HELP}").format(kind=kind, KIND_HELP=KIND_HELP), code="print.bad_kind")
     if fmt not in ("text", "png", "escpos"):
-        raise InvalidInput("--format 应为 text、png 或 escpos", code="print.bad_format")
+        raise InvalidInput(_("--format 应为 text、png 或 escpos"), code="print.bad_format")
     cfg = parse_printer("preview", {"width": width, "encoding": encoding, "barcode": barcode,
-                                    "image_mode": image_mode}, "命令行")
+                                    "image_mode": image_mode}, _("命令行"))
     if receipt_no or dossier_no or notice_no:
         from models.db import session_scope
         from tui.records import record_document
@@ -62,7 +62,7 @@ def preview(
         text = render_text(layout(doc, width))
         if out_file:
             out_file.write_text(text, encoding="utf-8")
-            out.print(f"已写入 {out_file}")
+            out.print(_("已写入 {out_file}").format(out_file=out_file))
         else:
             sys.stdout.write(text)
         return
@@ -72,13 +72,13 @@ def preview(
         render_png(layout(doc, width), find_cjk_font()).save(out_file)
     else:
         out_file.write_bytes(render_bytes(doc, cfg))
-    out.print(f"已写入 {out_file}（{out_file.stat().st_size} 字节）")
+    out.print(_("已写入 {out_file}（{st_size} 字节）").format(out_file=out_file, st_size=out_file.stat().st_size))
 
 
 @print_app.command("jobs")
 @handle_errors
 def jobs(
-    failed: Annotated[bool, typer.Option("--failed", help="只看打印失败的")] = False,
+    failed: Annotated[bool, typer.Option("--failed", help=_("只看打印失败的"))] = False,
     limit: Annotated[int, typer.Option("--limit")] = 30,
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
@@ -92,19 +92,19 @@ def jobs(
     dctx = _context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
         rows = list_jobs(session, status=PrintJobStatus.failed if failed else None, limit=limit)
-        table = Table(title="打印任务")
-        for heading in ("编号", "单据", "打印机", "窗口", "状态", "次数", "原因"):
+        table = Table(title=_("打印任务"))
+        for heading in (_("编号"), _("单据"), _("打印机"), _("窗口"), _("状态"), _("次数"), _("原因")):
             table.add_column(heading, overflow="fold")
         for j in rows:
             table.add_row(str(j.id), j.document, j.printer, j.desk,
                           PrintJobStatus(j.status).label, str(j.attempts), j.error)
-    out.print(table if rows else "没有打印任务。")
+    out.print(table if rows else _("没有打印任务。"))
 
 
 @print_app.command("retry")
 @handle_errors
 def retry(
-    job_id: Annotated[int, typer.Argument(help="打印任务编号（desk print jobs）")],
+    job_id: Annotated[int, typer.Argument(help=_("打印任务编号（desk print jobs）"))],
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """重新发送一个打印失败的任务（同样的内容）。"""
@@ -118,9 +118,9 @@ def retry(
         request_retry(session, actor, job_id)
     job = send_job(dctx.engine, DeskPrinters.from_config(dctx.config), job_id)
     if job.status == "sent":
-        out.print(f"打印任务 {job_id} 已发送到打印机")
+        out.print(_("打印任务 {job_id} 已发送到打印机").format(job_id=job_id))
     else:
-        err.print(f"[red]打印任务 {job_id} 仍然失败[/]：{escape(job.error)}")
+        err.print(_("[red]打印任务 {job_id} 仍然失败[/]：{error}").format(job_id=job_id, error=escape(job.error)))
         raise typer.Exit(1)
 
 
@@ -128,7 +128,7 @@ def retry(
 @handle_errors
 def reprint_cmd(
     kind: Annotated[str, typer.Argument(help="receipt | void | label | materials | acceptance | notice")],
-    number: Annotated[str, typer.Argument(help="收据号、受理编号或告知单号")],
+    number: Annotated[str, typer.Argument(help=_("收据号、受理编号或告知单号"))],
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """重印一份单据（缴费凭证上印“重印 n”），记入审计。"""
@@ -144,10 +144,9 @@ def reprint_cmd(
     assert job_id is not None
     job = send_job(dctx.engine, printers, job_id)
     if job.status == "sent":
-        out.print(f"已重印（重印 {copy_no}），打印任务 {job_id}")
+        out.print(_("已重印（重印 {copy_no}），打印任务 {job_id}").format(copy_no=copy_no, job_id=job_id))
     else:
-        err.print(f"[red]重印已记录（打印任务 {job_id}），但打印失败[/]：{escape(job.error)}；"
-                  f"可用 desk print retry {job_id} 重试")
+        err.print(_("[red]重印已记录（打印任务 {job_id}），但打印失败[/]：{error}；可用 desk print retry {job_id} 重试").format(job_id=job_id, error=escape(job.error)))
         raise typer.Exit(1)
 
 
@@ -171,9 +170,9 @@ def printer_show_config(config: ConfigOpt = None) -> None:
     from models.config import config_path, load_config
 
     cfg = load_config(config)
-    out.print(f"配置文件：{cfg.path or config_path()}（{'存在' if (cfg.path and cfg.path.exists()) else '不存在，全部用默认值'}）")
-    out.print(f"当前打印机设置：{cfg.printers or '（未设置：receipt 和 label 都是预览）'}")
-    out.print("写法示例：")
+    out.print(_("配置文件：{value}（{value2}）").format(value=cfg.path or config_path(), value2=_("存在") if (cfg.path and cfg.path.exists()) else _("不存在，全部用默认值")))
+    out.print(_("当前打印机设置：{value}").format(value=cfg.printers or _("（未设置：receipt 和 label 都是预览）")))
+    out.print(_("写法示例："))
     out.print(pc.__doc__ or "", markup=False, highlight=False)
 
 
@@ -203,7 +202,7 @@ def printer_test(
     assert job_id is not None
     job = send_job(dctx.engine, printers, job_id)
     if job.status == "sent":
-        out.print(f"测试页已发送：{p.describe()}")
+        out.print(_("测试页已发送：{p}").format(p=p.describe()))
     else:
-        err.print(f"[red]测试页打印失败[/]：{escape(job.error)}")
+        err.print(_("[red]测试页打印失败[/]：{error}").format(error=escape(job.error)))
         raise typer.Exit(1)

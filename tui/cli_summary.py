@@ -17,6 +17,7 @@ import typer
 from rich import box
 from rich.table import Table
 
+from models.i18n import _
 from tui.cli import (
     CampaignOpt,
     ConfigOpt,
@@ -33,7 +34,7 @@ from tui.cli import (
 if TYPE_CHECKING:
     from models.services.summary import CampaignSummary, Figures
 
-HEADS = ("通过", "受理", "受理率", "退回", "未报送", "已缴费", "实收（元）", "移交")
+HEADS = (_("通过"), _("受理"), _("受理率"), _("退回"), _("未报送"), _("已缴费"), _("实收（元）"), _("移交"))
 _UNTIL = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
 
 
@@ -51,7 +52,7 @@ def parse_until(text: str) -> dt.datetime:
             return dt.datetime(int(y), int(mo), int(d), 23, 59, 59, 999999)
         return dt.datetime(int(y), int(mo), int(d), int(h), int(mi))
     except ValueError:
-        raise InvalidInput(f"截止时间“{text}”格式不正确：应为 2021-09-30 或 2021-09-30 17:30",
+        raise InvalidInput(_("截止时间“{text}”格式不正确：应为 2021-09-30 或 2021-09-30 17:30").format(text=text),
                            code="summary.bad_until") from None
 
 
@@ -83,36 +84,35 @@ def _total_row(t: Table, name: str, f: Figures) -> None:
 
 
 def render(s: CampaignSummary) -> None:
-    when = s.until.strftime("%Y-%m-%d %H:%M") if s.until else "现在"
+    when = s.until.strftime("%Y-%m-%d %H:%M") if s.until else _("现在")
     out.print(s.campaign_title, soft_wrap=False)  # a long title is wrapped at 80
-    out.print(f"评审汇总（{s.campaign_code}），截至{when}")
+    out.print(_("评审汇总（{campaign_code}），截至{when}").format(campaign_code=s.campaign_code, when=when))
     t = s.total
-    out.print(f"网上名单 {t.online} 人，通过形式审核 {t.approved} 人")
-    out.print(f"  已受理 {t.accepted}（{_pct(t)}）· 退回补正未再报送 {t.returned} · "
-              f"未报送纸质材料 {t.no_paper}")
-    out.print(f"  已缴费 {t.paid} · 已受理未缴费 {t.unpaid} · 实收净额 {t.fee_net.grouped()} 元")
-    out.print(f"  已移交评委会 {t.handed_over}")
+    out.print(_("网上名单 {online} 人，通过形式审核 {approved} 人").format(online=t.online, approved=t.approved))
+    out.print(_("  已受理 {accepted}（{value}）· 退回补正未再报送 {returned} · 未报送纸质材料 {no_paper}").format(accepted=t.accepted, value=_pct(t), returned=t.returned, no_paper=t.no_paper))
+    out.print(_("  已缴费 {paid} · 已受理未缴费 {unpaid} · 实收净额 {value} 元").format(paid=t.paid, unpaid=t.unpaid, value=t.fee_net.grouped()))
+    out.print(_("  已移交评委会 {handed_over}").format(handed_over=t.handed_over))
     if t.other_paper:
-        out.print(f"注意：另有 {t.other_paper} 人网上状态不是“通过形式审核”但有纸质材料，")
-        out.print("  不计入上面各数（实收净额含其费用），请用 desk reconcile 核实")
+        out.print(_("注意：另有 {other_paper} 人网上状态不是“通过形式审核”但有纸质材料，").format(other_paper=t.other_paper))
+        out.print(_("  不计入上面各数（实收净额含其费用），请用 desk reconcile 核实"))
     for c in s.counties:
-        table = _table(c.county, "单位")
+        table = _table(c.county, _("单位"))
         for u in c.units:
             table.add_row(u.unit, *_cells(u.figures))
         if len(c.units) > 1:
-            _total_row(table, "小计", c.figures)
+            _total_row(table, _("小计"), c.figures)
         out.print()
         out.print(table)
-    table = _table("按县市", "县市")
+    table = _table(_("按县市"), _("县市"))
     for c in s.counties:
         table.add_row(c.county, *_cells(c.figures))
-    _total_row(table, "合计", t)
+    _total_row(table, _("合计"), t)
     out.print()
     out.print(table)
-    table = _table("按申报类型、级别", "类型·级别")
+    table = _table(_("按申报类型、级别"), _("类型·级别"))
     for g in s.groups:
-        table.add_row(f"{g.track}·{g.level}", *_cells(g.figures))
-    _total_row(table, "合计", t)
+        table.add_row(f"{_(g.track)}·{_(g.level)}", *_cells(g.figures))
+    _total_row(table, _("合计"), t)
     out.print()
     out.print(table)
 
@@ -121,9 +121,9 @@ def render(s: CampaignSummary) -> None:
 def summary_cmd(
     campaign: CampaignOpt = None,
     until: Annotated[str | None, typer.Option(
-        "--until", help="截止时间：2021-09-30（含当天）或 2021-09-30 17:30；默认到现在")] = None,
+        "--until", help=_("截止时间：2021-09-30（含当天）或 2021-09-30 17:30；默认到现在"))] = None,
     xlsx: Annotated[Path | None, typer.Option(
-        "--xlsx", help="导出 xlsx：按县市、按单位、按类型级别三张表")] = None,
+        "--xlsx", help=_("导出 xlsx：按县市、按单位、按类型级别三张表"))] = None,
     as_json: JsonOpt = False,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
@@ -134,7 +134,7 @@ def summary_cmd(
     from models.services.summary import campaign_summary, summary_xlsx
 
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
-        raise InvalidInput("--xlsx 应为 .xlsx 文件（Excel、WPS 均可打开）", code="export.bad_type")
+        raise InvalidInput(_("--xlsx 应为 .xlsx 文件（Excel、WPS 均可打开）"), code="export.bad_type")
     cutoff = parse_until(until) if until else None
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
@@ -150,4 +150,4 @@ def summary_cmd(
         return
     render(s)
     if xlsx is not None:
-        out.print(f"已导出：{xlsx}")
+        out.print(_("已导出：{xlsx}").format(xlsx=xlsx))

@@ -12,6 +12,7 @@ from models import migrate
 from models.config import DeskConfig, load_config
 from models.db import make_engine
 from models.errors import DomainError
+from models.i18n import _
 
 
 class DatabaseUnavailable(DomainError):
@@ -39,13 +40,13 @@ def open_database(config: DeskConfig, *, auto_create: bool = True) -> Engine:
             migrate.upgrade(engine)
         elif current != head and current is not None:
             raise SchemaOutdated(
-                f"数据库结构版本为 {current}，程序需要 {head}：请先运行 desk db upgrade",
+                _("数据库结构版本为 {current}，程序需要 {head}：请先运行 desk db upgrade").format(current=current, head=head),
             )
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(
-            f"无法连接数据库 {engine.url.render_as_string(hide_password=True)}：{reason}"
+            _("无法连接数据库 {value}：{reason}").format(value=engine.url.render_as_string(hide_password=True), reason=reason)
         ) from exc
     return engine
 

@@ -10,6 +10,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from models.i18n import _
+
 _ID18 = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
 
 
@@ -37,5 +39,4 @@ def log_crash(exc: BaseException, context: str = "") -> Path:
 
 
 def crash_message(exc: BaseException, where: Path) -> str:
-    return (f"程序内部错误（{type(exc).__name__}），本次操作未完成、未保存；"
-            f"详细信息已写入 {where}，请交给维护人员")
+    return _("程序内部错误（{name}），本次操作未完成、未保存；详细信息已写入 {where}，请交给维护人员").format(name=type(exc).__name__, where=where)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from models.i18n import _
 from models.names import fit_name
 from models.text import one_line, shorten, strip_invisible
 
@@ -24,6 +25,16 @@ def plain(value: object, width: int | None = None, style: str = "") -> Text:
     """``value`` as one line of plain text, at most ``width`` cells wide when given."""
     text = one_line(value) if width is None else shorten(value, width)
     return Text(text, style=style, end="")
+
+
+def pair(label: object, value: object) -> str:
+    """``label：value`` with the language's colon (Chinese full width, English ": ")."""
+    return _("{label}：{value}").format(label=label, value=value)
+
+
+def fee_kind(track: str, level: str) -> str:
+    """A track and level as the screen shows them: 评审中级, or "Review Intermediate"."""
+    return _("{track}{level}").format(track=_(track), level=_(level))
 
 
 def name(value: str, width: int = NAME_WIDTH, style: str = "") -> Text:

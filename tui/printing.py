@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from models.config import DeskConfig
 from models.db import session_scope
 from models.dossier import Dossier
+from models.i18n import _
 from models.payment import Payment
 from models.permissions import Actor
 from models.printjob import PrintJob
@@ -38,11 +39,11 @@ class DeskPrinters:
 
     @classmethod
     def from_config(cls, config: DeskConfig) -> DeskPrinters:
-        return cls(parse_printers(config.printers, str(config.path or "配置文件")))
+        return cls(parse_printers(config.printers, str(config.path or _("配置文件"))))
 
     def config(self, role: str) -> PrinterConfig:
         if role not in self.configs:
-            raise PrinterError(f"没有配置名为“{role}”的打印机", code="printer.unknown")
+            raise PrinterError(_("没有配置名为“{role}”的打印机").format(role=role), code="printer.unknown")
         return self.configs[role]
 
     def render(self, doc: Document, role: str) -> bytes:
@@ -170,7 +171,7 @@ def reprint(session: Session, actor: Actor, printers: DeskPrinters, kind: str, n
     else:
         from models.errors import InvalidInput
 
-        raise InvalidInput(f"“{kind}”不能重印", code="print.not_reprintable")
+        raise InvalidInput(_("“{kind}”不能重印").format(kind=kind), code="print.not_reprintable")
     return queue_job(session, actor, document=doc.kind, payload=printers.render(doc, role),
                      printer=role, copy_no=n, **links)
 

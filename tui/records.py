@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from models.campaign import Campaign, ChecklistItem
 from models.dossier import Dossier, DossierVisit, ItemVerdict
 from models.errors import DomainError, InvalidInput, NotFound
+from models.i18n import _, on_paper
 from models.idcard import mask_id
 from models.money import Money
 from models.online import OnlineRecord
@@ -92,28 +93,28 @@ def applicant_of(rec: _PersonLike, dossier: _LevelLike) -> Applicant:
 
 
 
-def _find(session: Session, column: Any, number: str, what: str, code: str) -> Any:
-    """The row whose number is ``number`` (typed or scanned: spaces and case do not matter)."""
+def _find(session: Session, column: Any, number: str, missing: str, code: str) -> Any:
+    """The row whose number is ``number`` (typed or scanned: spaces and case do not matter);
+    ``missing`` (a message with ``{number}``) when there is none."""
     row = session.exec(select(column.class_).where(column == number.strip().upper())).first()
     if row is None:
-        raise NotFound(f"没有{what}", code=code)
+        raise NotFound(missing.format(number=number.strip()), code=code)
     return row
 
 
 def find_payment(session: Session, receipt_code: str) -> Payment:
     return cast(Payment, _find(session, Payment.receipt_code, receipt_code,
-                               f"收据号为“{receipt_code.strip()}”的缴费记录", "payment.not_found"))
+                               _("没有收据号为“{number}”的缴费记录"), "payment.not_found"))
 
 
 def find_dossier(session: Session, dossier_code: str) -> Dossier:
     return cast(Dossier, _find(session, Dossier.dossier_code, dossier_code,
-                               f"受理编号为“{dossier_code.strip()}”的档案", "dossier.not_found"))
+                               _("没有受理编号为“{number}”的档案"), "dossier.not_found"))
 
 
 def find_notice(session: Session, notice_code: str) -> DossierVisit:
     return cast(DossierVisit, _find(session, DossierVisit.notice_code, notice_code,
-                                    f"编号为“{notice_code.strip()}”的一次性告知单",
-                                    "notice.not_found"))
+                                    _("没有编号为“{number}”的一次性告知单"), "notice.not_found"))
 
 
 def _parts(session: Session, dossier: Dossier) -> tuple[Campaign, OnlineRecord]:
@@ -146,6 +147,7 @@ _RECEIPT_JOB = (
     .where(_J.c.id == bindparam("job")).with_for_update(of=_J))
 
 
+@on_paper
 def _receipt_of(row: Any, reprint: int = 0) -> ReceiptData:
     return ReceiptData(
         office=office_of(row), receipt_code=row.receipt_code, dossier_code=row.dossier_code or "",
@@ -156,9 +158,10 @@ def _receipt_of(row: Any, reprint: int = 0) -> ReceiptData:
         cashier=row.display_name or row.username, desk=row.desk, reprint=reprint)
 
 
+@on_paper
 def receipt_data(session: Session, payment: Payment, *, reprint: int = 0) -> ReceiptData:
     if payment.kind != PaymentKind.payment.value:
-        raise InvalidInput(f"{payment.receipt_code} 不是缴费记录，没有缴费凭证", code="print.not_a_payment")
+        raise InvalidInput(_("{receipt_code} 不是缴费记录，没有缴费凭证").format(receipt_code=payment.receipt_code), code="print.not_a_payment")
     return _receipt_of(session.connection().execute(_RECEIPT, {"payment": payment.id}).one(),
                        reprint)
 
@@ -168,10 +171,11 @@ def receipt_job(session: Session, job_id: int) -> tuple[Any, ReceiptData | None]
     job)."""
     row = session.connection().execute(_RECEIPT_JOB, {"job": job_id}).first()
     if row is None:
-        raise NotFound(f"没有编号为 {job_id} 的缴费打印任务", code="print.not_found")
+        raise NotFound(_("没有编号为 {job_id} 的缴费打印任务").format(job_id=job_id), code="print.not_found")
     return row, _receipt_of(row) if row.document == "receipt" else None
 
 
+@on_paper
 def void_data(session: Session, original: Payment) -> VoidData:
     """The void slip of a voided payment (the void row points at ``original``)."""
     from models.services.payments import VOID_REASONS
@@ -179,7 +183,7 @@ def void_data(session: Session, original: Payment) -> VoidData:
     void = session.exec(select(Payment).where(Payment.original_id == original.id,
                                               Payment.kind == PaymentKind.void.value)).first()
     if void is None:
-        raise InvalidInput(f"收据 {original.receipt_code} 未作废", code="print.not_voided")
+        raise InvalidInput(_("收据 {receipt_code} 未作废").format(receipt_code=original.receipt_code), code="print.not_voided")
     dossier = session.get(Dossier, original.dossier_id)
     assert dossier is not None
     c, rec = _parts(session, dossier)
@@ -192,12 +196,13 @@ def void_data(session: Session, original: Payment) -> VoidData:
     )
 
 
+@on_paper
 def refund_data(session: Session, refund: Payment) -> RefundData:
     """The refund slip of one refund row (it points at the receipt refunded)."""
     from models.services.payments import REFUND_REASONS
 
     if refund.kind != PaymentKind.refund.value:
-        raise InvalidInput(f"{refund.receipt_code} 不是退费记录", code="print.not_a_refund")
+        raise InvalidInput(_("{receipt_code} 不是退费记录").format(receipt_code=refund.receipt_code), code="print.not_a_refund")
     original = session.get(Payment, refund.original_id)
     dossier = session.get(Dossier, refund.dossier_id)
     assert original is not None and dossier is not None
@@ -235,9 +240,10 @@ def _remark(item: ChecklistItem, v: ItemVerdict) -> str:
     return "，".join(parts)
 
 
+@on_paper
 def dossier_data(session: Session, dossier: Dossier) -> DossierData:
     if dossier.status == DossierStatus.returned.value or dossier.dossier_code is None:
-        raise InvalidInput("该档案尚未受理，没有档案袋标签和受理回执", code="print.not_accepted")
+        raise InvalidInput(_("该档案尚未受理，没有档案袋标签和受理回执"), code="print.not_accepted")
     c, rec = _parts(session, dossier)
     visits = _visits(session, dossier, DossierStatus.accepted)
     visit = visits[0] if visits else None
@@ -270,10 +276,11 @@ def dossier_data(session: Session, dossier: Dossier) -> DossierData:
 def latest_notice(session: Session, dossier: Dossier) -> DossierVisit:
     visits = _visits(session, dossier, DossierStatus.returned)
     if not visits or not visits[0].notice_code:
-        raise InvalidInput("该档案没有一次性告知单（未曾退回补正）", code="print.no_notice")
+        raise InvalidInput(_("该档案没有一次性告知单（未曾退回补正）"), code="print.no_notice")
     return visits[0]
 
 
+@on_paper
 def notice_data(session: Session, visit: DossierVisit) -> NoticeData:
     dossier = session.get(Dossier, visit.dossier_id)
     assert dossier is not None
@@ -295,13 +302,14 @@ def notice_data(session: Session, visit: DossierVisit) -> NoticeData:
     )
 
 
+@on_paper
 def record_document(session: Session, kind: str, *, receipt_code: str | None = None,
                     dossier_code: str | None = None, notice_code: str | None = None,
                     reprint: int = 0) -> Document:
     """The document of ``kind`` for a real receipt, dossier or notice number."""
     if kind in RECEIPT_KINDS:
         if not receipt_code:
-            raise InvalidInput(f"“{kind}”需要收据号：--receipt 收据号", code="print.need_receipt")
+            raise InvalidInput(_("“{kind}”需要收据号：--receipt 收据号").format(kind=kind), code="print.need_receipt")
         p = find_payment(session, receipt_code)
         if kind == "refund":  # by the refund's own number
             return refund_slip(refund_data(session, p))
@@ -311,17 +319,17 @@ def record_document(session: Session, kind: str, *, receipt_code: str | None = N
         return correction_notice(notice_data(session, find_notice(session, notice_code)))
     if kind in DOSSIER_KINDS:
         if not dossier_code:
-            raise InvalidInput(f"“{kind}”需要受理编号：--dossier 受理编号", code="print.need_dossier")
+            raise InvalidInput(_("“{kind}”需要受理编号：--dossier 受理编号").format(kind=kind), code="print.need_dossier")
         d = find_dossier(session, dossier_code)
         if kind == "notice":
             return correction_notice(notice_data(session, latest_notice(session, d)))
         data = dossier_data(session, d)
         return {"label": envelope_label, "materials": materials_slip,
                 "acceptance": acceptance_slip}[kind](data)
-    raise InvalidInput(f"“{kind}”不能按记录打印（可按记录打印：receipt void label materials "
-                       "acceptance notice）", code="print.bad_kind")
+    raise InvalidInput(_("“{kind}”不能按记录打印（可按记录打印：receipt void label materials acceptance notice）").format(kind=kind), code="print.bad_kind")
 
 
+@on_paper
 def tally_data(session: Session, campaign: Campaign, view: DayView, *,
                printed_at: dt.datetime | None = None) -> TallyData:
     """The Z report of a day view, with its close's count when there is one."""

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from models import audit
 from models.audit import AuditEvent, ChainReport, row_digest, verify_chain
+from models.i18n import _
 from models.money import Money
 from models.payment import Payment
 from models.permissions import Action, Actor, require
@@ -30,7 +31,8 @@ class RowProblem:
     problem: str
 
     def describe(self) -> str:
-        return f"收据 {self.receipt_code}（记录号 {self.payment_id}）：{self.problem}"
+        return _("收据 {receipt_code}（记录号 {payment_id}）：{problem}").format(
+            receipt_code=self.receipt_code, payment_id=self.payment_id, problem=self.problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +48,20 @@ class VerifyReport:
     def lines(self) -> list[str]:
         out = []
         if self.chain.first_break is None:
-            out.append(f"审计链完整：{self.chain.events} 条记录，逐条哈希相连，无断链")
+            out.append(_("审计链完整：{events} 条记录，逐条哈希相连，无断链").format(
+                events=self.chain.events))
         else:
-            out.append(f"审计链在此处断开：{self.chain.first_break.describe()}")
-            out.append(f"（已检查 {self.chain.events} 条；未入链的记录 {self.chain.unsealed} 条）")
+            out.append(_("审计链在此处断开：{where}").format(where=self.chain.first_break.describe()))
+            out.append(_("（已检查 {events} 条；未入链的记录 {unsealed} 条）").format(
+                events=self.chain.events, unsealed=self.chain.unsealed))
         if not self.problems:
-            out.append(f"收费记录：{self.payments} 笔，均与其审计记录一致")
+            out.append(_("收费记录：{payments} 笔，均与其审计记录一致").format(payments=self.payments))
         else:
-            out.append(f"收费记录：{self.payments} 笔，其中 {len(self.problems)} 笔与审计记录不符：")
+            out.append(_("收费记录：{payments} 笔，其中 {problems} 笔与审计记录不符：").format(
+                payments=self.payments, problems=len(self.problems)))
             out.extend("  " + p.describe() for p in self.problems[:20])
             if len(self.problems) > 20:
-                out.append(f"  ……另有 {len(self.problems) - 20} 笔")
+                out.append(_("  ……另有 {count} 笔").format(count=len(self.problems) - 20))
         return out
 
 
@@ -75,18 +80,19 @@ def verify_payments(conn: Connection) -> tuple[int, list[RowProblem]]:
         seal = sealed.pop(int(p["id"]), None)
         if seal is None:
             problems.append(RowProblem(p["receipt_code"], int(p["id"]),
-                                       "没有记录它的审计事件：不是由本程序收取的（手工插入？）"))
+                                       _("没有记录它的审计事件：不是由本程序收取的（手工插入？）")))
             continue
         digest, detail = seal
         if digest != row_digest("payment", dict(p)):
             recorded = detail.get("amount_fen")
-            what = (f"：审计记录的金额为 {Money(recorded).figures()} 元，"
-                    f"现为 {Money(p['amount_fen']).figures()} 元"
-                    if isinstance(recorded, int) and recorded != p["amount_fen"]
-                    and p["kind"] == "payment" else "，与审计记录不符")
-            problems.append(RowProblem(p["receipt_code"], int(p["id"]), f"写入后被改动{what}"))
+            if isinstance(recorded, int) and recorded != p["amount_fen"] and p["kind"] == "payment":
+                problem = _("写入后被改动：审计记录的金额为 {recorded} 元，现为 {now} 元").format(
+                    recorded=Money(recorded).figures(), now=Money(p["amount_fen"]).figures())
+            else:
+                problem = _("写入后被改动，与审计记录不符")
+            problems.append(RowProblem(p["receipt_code"], int(p["id"]), problem))
     for pid in sorted(sealed):
-        problems.append(RowProblem("?", pid, "审计记录中有这笔收费，数据库中已不存在（被删除）"))
+        problems.append(RowProblem("?", pid, _("审计记录中有这笔收费，数据库中已不存在（被删除）")))
     return count, problems
 
 

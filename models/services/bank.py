@@ -42,6 +42,7 @@ from models.bank import BankLine, BankLineDismissal, BankMatch, BankStatement, L
 from models.campaign import Campaign, FeeRule
 from models.dossier import Dossier
 from models.errors import Conflict, InvalidInput, NotFound
+from models.i18n import N_, _
 from models.idcard import mask_id
 from models.money import Money
 from models.names import display_name, key_of_display, name_key
@@ -79,9 +80,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 _ALIAS: dict[str, tuple[str, int]] = {
     norm_header(a): (f, rank) for f, names in HEADERS.items() for rank, a in enumerate(names)}
-NEEDED = ("需要“交易日期”列（也认“记账日期”“日期”“交易时间”）和收入金额列：“贷方金额”"
-          "（也认“收入金额”“贷方发生额”“收入”），或“金额”加“借贷标志”（“收支方向”）；"
-          "另请保留“对方户名”“摘要/附言/用途”“流水号”列")
+NEEDED = N_("需要“交易日期”列（也认“记账日期”“日期”“交易时间”）和收入金额列：“贷方金额”"
+             "（也认“收入金额”“贷方发生额”“收入”），或“金额”加“借贷标志”（“收支方向”）；"
+             "另请保留“对方户名”“摘要/附言/用途”“流水号”列")
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "本页")
 _CREDIT_WORDS = {"贷", "贷方", "收", "收入", "存入", "入", "来账", "c", "cr", "credit", "+", "1"}
 _DEBIT_WORDS = {"借", "借方", "支", "支出", "取出", "出", "往账", "d", "dr", "debit", "-", "2"}
@@ -93,17 +94,18 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
 _REFERENCE_OK = re.compile(r"^[0-9A-Za-z\-_/]{4,64}$")  # payments.clean_reference's rule
 
-EVIDENCE_ID = "身份证号"
-EVIDENCE_CODE = "受理编号"
-EVIDENCE_NAME = "姓名"
+# what a statement line's memo or payer named (data: shown through _())
+EVIDENCE_ID = N_("身份证号")
+EVIDENCE_CODE = N_("受理编号")
+EVIDENCE_NAME = N_("姓名")
 _STRENGTH = {EVIDENCE_ID: 0, EVIDENCE_CODE: 1, EVIDENCE_NAME: 2}
 
 # Setting a line aside: a reason from the list plus a note (both required).
 DISMISS_REASONS: dict[str, str] = {
-    "not_fee": "非评审费收入",
-    "returned": "已原路退回付款人",
-    "other_campaign": "属于其他评审批次",
-    "other": "其他",
+    "not_fee": N_("非评审费收入"),
+    "returned": N_("已原路退回付款人"),
+    "other_campaign": N_("属于其他评审批次"),
+    "other": N_("其他"),
 }
 
 
@@ -239,10 +241,10 @@ def _find_header(rows: list[list[object]], filename: str) -> _Columns:
                 best is None or len(found) > len(best[1])):
             best = (i, found, memo)
     if best is None:
-        raise InvalidInput(f"在“{filename}”前 {HEADER_SCAN_ROWS} 行中找不到银行流水的表头：{NEEDED}",
+        raise InvalidInput(_("在“{filename}”前 {HEADER_SCAN_ROWS} 行中找不到银行流水的表头：{NEEDED}").format(filename=filename, HEADER_SCAN_ROWS=HEADER_SCAN_ROWS, NEEDED=_(NEEDED)),
                            code="bank.no_header")
     i, found, memo = best
-    fields = {f: j for f, (_, j) in found.items()}
+    fields = {f: j for f, (_score, j) in found.items()}
     headers = {f: str(rows[i][j]).strip() for f, j in fields.items() if f != "memo"}
     if memo:
         headers["memo"] = "、".join(str(rows[i][j]).strip() for j in memo)
@@ -280,7 +282,7 @@ def parse_amount(value: object) -> int | None:
     if not _filled(value):
         return None
     if isinstance(value, bool):
-        raise _RowError("row.bad_amount", f"金额“{value}”无法识别")
+        raise _RowError("row.bad_amount", _("金额“{value}”无法识别").format(value=value))
     if isinstance(value, int):
         return value * 100
     if isinstance(value, float):
@@ -294,7 +296,7 @@ def parse_amount(value: object) -> int | None:
         return Money.parse(text).fen
     except InvalidInput:
         raise _RowError("row.bad_amount",
-                        f"金额“{clean_text(value)}”无法识别（应为数字，最多两位小数）") from None
+                        _("金额“{value}”无法识别（应为数字，最多两位小数）").format(value=clean_text(value))) from None
 
 
 def parse_date(value: object) -> dt.date:
@@ -313,18 +315,18 @@ def parse_date(value: object) -> dt.date:
         elif 20000 <= number <= 80000:
             day = _EXCEL_EPOCH + dt.timedelta(days=number)
         else:
-            raise _RowError("row.bad_date", f"日期“{clean_text(value)}”无法识别")
+            raise _RowError("row.bad_date", _("日期“{value}”无法识别").format(value=clean_text(value)))
     else:
         text = unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
         if not text:
-            raise _RowError("row.no_date", "没有交易日期")
+            raise _RowError("row.no_date", _("没有交易日期"))
         m = _DATE.match(text) or _DATE8.match(text)
         if m is None:
             raise _RowError("row.bad_date",
-                            f"日期“{text}”无法识别（应如 2021-07-12、2021/7/12 或 20210712）")
+                            _("日期“{text}”无法识别（应如 2021-07-12、2021/7/12 或 20210712）").format(text=text))
         day = _ymd(m.group(1), m.group(2), m.group(3), text)
     if not 2000 <= day.year <= 2100:
-        raise _RowError("row.bad_date", f"日期“{day:%Y-%m-%d}”不在合理范围内")
+        raise _RowError("row.bad_date", _("日期“{day:%Y-%m-%d}”不在合理范围内").format(day=day))
     return day
 
 
@@ -332,7 +334,7 @@ def _ymd(y: str, m: str, d: str, shown: str) -> dt.date:
     try:
         return dt.date(int(y), int(m), int(d))
     except ValueError:
-        raise _RowError("row.bad_date", f"日期“{shown}”不存在") from None
+        raise _RowError("row.bad_date", _("日期“{shown}”不存在").format(shown=shown)) from None
 
 
 def _direction(value: object) -> int:
@@ -341,7 +343,7 @@ def _direction(value: object) -> int:
         return 1
     if key in _DEBIT_WORDS or (key and key[0] == "借"):
         return -1
-    raise _RowError("row.bad_direction", f"借贷标志“{clean_text(value)}”无法识别（应为 借/贷 或 收/支）")
+    raise _RowError("row.bad_direction", _("借贷标志“{value}”无法识别（应为 借/贷 或 收/支）").format(value=clean_text(value)))
 
 
 def _row_amount(row: list[object], cols: _Columns) -> int:
@@ -350,19 +352,19 @@ def _row_amount(row: list[object], cols: _Columns) -> int:
         credit = parse_amount(_cell(row, f.get("credit")))
         debit = parse_amount(_cell(row, f.get("debit")))
         if credit and debit:
-            raise _RowError("row.both_amounts", "同一行既有收入金额又有支出金额")
+            raise _RowError("row.both_amounts", _("同一行既有收入金额又有支出金额"))
         if credit and credit < 0:  # a reversal (冲正) written as a negative income: not a fee
             raise _RowError("row.negative_credit",
-                            f"收入金额为负数（{Money(credit)} 元，可能是冲正）：未作为收入导入")
+                            _("收入金额为负数（{credit} 元，可能是冲正）：未作为收入导入").format(credit=Money(credit)))
         if credit:
             return credit
         if debit:
             return -abs(debit)
         if "amount" not in f:
-            raise _RowError("row.no_amount", "没有金额")
+            raise _RowError("row.no_amount", _("没有金额"))
     amount = parse_amount(_cell(row, f.get("amount")))
     if not amount:
-        raise _RowError("row.no_amount", "没有金额" if amount is None else "金额为零")
+        raise _RowError("row.no_amount", _("没有金额") if amount is None else _("金额为零"))
     if "direction" in f:
         return _direction(_cell(row, f["direction"])) * abs(amount)
     return amount  # a signed amount: negative is money out
@@ -406,7 +408,7 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
     require(actor, Action.bank_match)
     assert campaign.id is not None
     if actor.user_id is None:
-        raise InvalidInput("请以收费员或负责人身份登录后导入", code="bank.no_user")
+        raise InvalidInput(_("请以收费员或负责人身份登录后导入"), code="bank.no_user")
     table = read_table(path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     before = session.exec(select(BankStatement).where(
@@ -414,9 +416,7 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
     if before is not None:
         who = session.get(User, before.imported_by)
         raise Conflict(
-            f"“{path.name}”已于 {before.imported_at.astimezone(campaign.zone):%Y-%m-%d %H:%M} "
-            f"导入过（{who.display_name or who.username if who else ''}，第 {before.id} 号流水）："
-            "同一文件不再重复导入", code="bank.already_imported", statement_id=before.id)
+            _("“{name}”已于 {imported_at:%Y-%m-%d %H:%M} 导入过（{value}，第 {id} 号流水）：同一文件不再重复导入").format(name=path.name, imported_at=before.imported_at.astimezone(campaign.zone), value=who.display_name or who.username if who else '', id=before.id), code="bank.already_imported", statement_id=before.id)
     rows = table.rows
     cols = _find_header(rows, path.name)
     account = _find_account(rows[:cols.header_line - 1])
@@ -425,11 +425,11 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
                                header_line=cols.header_line, columns=cols.headers,
                                account=account)
     if "payer_name" not in cols.fields:
-        summary.warnings.append("表中没有“对方户名”列：只能按摘要/附言匹配")
+        summary.warnings.append(_("表中没有“对方户名”列：只能按摘要/附言匹配"))
     if not cols.memo_cols:
-        summary.warnings.append("表中没有“摘要/附言/用途/备注”列：只能按付款人姓名匹配")
+        summary.warnings.append(_("表中没有“摘要/附言/用途/备注”列：只能按付款人姓名匹配"))
     if "serial" not in cols.fields:
-        summary.warnings.append("表中没有“流水号”列：流水号按日期、金额、付款人和摘要生成")
+        summary.warnings.append(_("表中没有“流水号”列：流水号按日期、金额、付款人和摘要生成"))
 
     f = cols.fields
     parsed: list[dict[str, Any]] = []
@@ -447,10 +447,10 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
         except _RowError:
             day = None
         if day is None and _is_total(row):
-            summary.ignored.append((line, "合计行"))
+            summary.ignored.append((line, _("合计行")))
             continue
         if not _filled(date_cell) and not any(_filled(c) for c in amount_cells):
-            summary.ignored.append((line, "不是流水行（没有日期和金额）"))
+            summary.ignored.append((line, _("不是流水行（没有日期和金额）")))
             continue
         data_rows += 1
         try:
@@ -470,7 +470,7 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
         serial = clean_text(_cell(row, f.get("serial"))).replace(" ", "")
         if len(serial) > 100:
             summary.skipped.append(SkippedLine(line, "row.bad_serial",
-                                               f"流水号过长（{len(serial)} 位，最多 100 位）"))
+                                               _("流水号过长（{count} 位，最多 100 位）").format(count=len(serial))))
             continue
         if not serial:
             key = (day, fen, payer, payer_account, memo)
@@ -479,17 +479,18 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
                                      occurrences[key])
         if serial in seen:
             summary.skipped.append(SkippedLine(
-                line, "row.duplicate_serial", f"流水号 {serial} 与第 {seen[serial]} 行相同，本行未导入"))
+                line, "row.duplicate_serial", _("流水号 {serial} 与第 {seen} 行相同，本行未导入").format(serial=serial, seen=seen[serial])))
             continue
         seen[serial] = line
         parsed.append({"line_no": line, "txn_date": day, "amount_fen": fen, "payer_name": payer,
                        "payer_account": payer_account, "memo": memo, "serial": serial})
     if data_rows == 0:
-        raise InvalidInput(f"“{path.name}”表头（第 {cols.header_line} 行）下面没有流水行",
+        raise InvalidInput(_("“{name}”表头（第 {header_line} 行）下面没有流水行").format(name=path.name, header_line=cols.header_line),
                            code="bank.no_rows")
     if not parsed:
-        first = "；".join(f"第 {s.line} 行：{s.reason}" for s in summary.skipped[:3])
-        raise InvalidInput(f"“{path.name}”中没有可以导入的流水行（{first}）",
+        first = "；".join(_("第 {line} 行：{reason}").format(line=s.line, reason=s.reason)
+                         for s in summary.skipped[:3])
+        raise InvalidInput(_("“{name}”中没有可以导入的流水行（{first}）").format(name=path.name, first=first),
                            code="bank.no_valid_rows")
 
     known: dict[str, int] = {}
@@ -517,7 +518,7 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
                     {**p, "statement_id": statement.id, "campaign_id": campaign.id,
                      "created_at": now} for p in new])
     except IntegrityError:
-        raise Conflict("另一个窗口刚刚导入了同一文件或其中的流水：请刷新后重新导入",
+        raise Conflict(_("另一个窗口刚刚导入了同一文件或其中的流水：请刷新后重新导入"),
                        code="bank.import_race") from None
     assert statement.id is not None
     summary.statement_id = statement.id
@@ -691,13 +692,12 @@ def _propose(line: BankLine, ix: _Index) -> LineProposal:
         p = ix.people[ix.dossier_record[did]]
         return LineProposal(**base, status=LineStatus.already_paid, evidence="", weak=False,
                             candidates=(_candidate(p, amount, ()),), dossier_id=did,
-                            note=f"该流水号已登记收费：收据 {receipt}（档案 {p.dossier_code}）",
+                            note=_("该流水号已登记收费：收据 {receipt}（档案 {dossier_code}）").format(receipt=receipt, dossier_code=p.dossier_code),
                             receipt_code=receipt)
     found = _evidence(line, ix)
     if not found:
         return LineProposal(**base, status=LineStatus.unmatched, evidence="", weak=False,
-                            candidates=(), dossier_id=None, note="摘要和付款人中没有本批次申报人的"
-                            "身份证号、受理编号或姓名")
+                            candidates=(), dossier_id=None, note=_("摘要和付款人中没有本批次申报人的身份证号、受理编号或姓名"))
     strong = {rid: k for rid, k in found.items() if k - {EVIDENCE_NAME}}
     chosen = strong or found
     people = sorted((ix.people[rid] for rid in chosen),
@@ -713,22 +713,25 @@ def _propose(line: BankLine, ix: _Index) -> LineProposal:
         c = fitting[0]
         return LineProposal(**common, status=LineStatus.proposed, evidence=_strongest(c.evidence),
                             weak=_strongest(c.evidence) == EVIDENCE_NAME, dossier_id=c.dossier_id,
-                            note="仅姓名相符，请核对付款人" if _strongest(c.evidence) == EVIDENCE_NAME
-                            else "")
+                            note=_("仅姓名相符，请核对付款人")
+                            if _strongest(c.evidence) == EVIDENCE_NAME else "")
     if len(fitting) > 1:
         who = "、".join(f"{c.name}（{c.dossier_code}）" for c in fitting)
         return LineProposal(**common, status=LineStatus.ambiguous, evidence=evidence, weak=weak,
-                            dossier_id=None, note=f"{len(fitting)} 份档案都相符：{who}，请人工选择")
+                            dossier_id=None, note=_("{count} 份档案都相符：{who}，请人工选择").format(count=len(fitting), who=who))
     if payable:
         known = [c.fee.fen for c in payable if c.fee is not None]
         if len(payable) > 1 and len(known) == len(payable) and sum(known) == amount:
-            note = f"金额等于 {len(payable)} 人评审费之和：一笔转账含多人，请人工处理"
+            note = _("金额等于 {count} 人评审费之和：一笔转账含多人，请人工处理").format(
+                count=len(payable))
         elif not known:
-            note = "评审费尚未设定：请负责人先设定收费标准"
+            note = _("评审费尚未设定：请负责人先设定收费标准")
         else:
-            diffs = "；".join(f"{c.name} 应缴 {c.fee}，差额 {c.difference}" for c in payable
-                              if c.fee is not None)
-            note = f"金额与评审费不符（{diffs}）：部分缴费或一笔多人，请人工处理"
+            diffs = "；".join(_("{name} 应缴 {fee}，差额 {difference}").format(
+                name=c.name, fee=c.fee, difference=c.difference) for c in payable
+                if c.fee is not None)
+            note = _("金额与评审费不符（{differences}）：部分缴费或一笔多人，请人工处理").format(
+                differences=diffs)
         return LineProposal(**common, status=LineStatus.partial, evidence=evidence, weak=weak,
                             dossier_id=None, note=note)
     waiting = [c for c in cands if not c.paid_receipt]
@@ -736,11 +739,12 @@ def _propose(line: BankLine, ix: _Index) -> LineProposal:
         who = "、".join(c.name for c in waiting)
         return LineProposal(**common, status=LineStatus.not_accepted, evidence=evidence,
                             weak=weak, dossier_id=None,
-                            note=f"{who} 的纸质材料尚未受理：受理后再确认")
-    paid = "、".join(f"{c.name}（收据 {c.paid_receipt}）" for c in cands)
+                            note=_("{who} 的纸质材料尚未受理：受理后再确认").format(who=who))
+    paid = "、".join(_("{name}（收据 {receipt}）").format(name=c.name, receipt=c.paid_receipt)
+                    for c in cands)
     return LineProposal(**common, status=LineStatus.already_paid, evidence=evidence, weak=weak,
                         dossier_id=cands[0].dossier_id if len(cands) == 1 else None,
-                        note=f"已缴费：{paid}；如重复转账请退回或剔除")
+                        note=_("已缴费：{paid}；如重复转账请退回或剔除").format(paid=paid))
 
 
 def proposals(session: Session, campaign: Campaign, statement_id: int | None = None
@@ -785,7 +789,7 @@ def proposals(session: Session, campaign: Campaign, statement_id: int | None = N
         elif line.id in dismissed:
             d = dismissed[line.id]
             out.append(LineProposal(**base, status=LineStatus.dismissed, candidates=(),
-                                    dossier_id=None, note=DISMISS_REASONS.get(d.reason, d.reason),
+                                    dossier_id=None, note=_(DISMISS_REASONS.get(d.reason, d.reason)),
                                     dismissal_reason=d.reason, dismissal_note=d.note))
         else:
             out.append(_propose(line, ix))
@@ -794,7 +798,7 @@ def proposals(session: Session, campaign: Campaign, statement_id: int | None = N
         if p.status == LineStatus.proposed and proposed[p.dossier_id] > 1:
             others = [str(q.line_no) for q in out if q.status == LineStatus.proposed
                       and q.dossier_id == p.dossier_id and q.line_id != p.line_id]
-            note = f"第 {'、'.join(others)} 行流水也指向该档案，可能重复转账"
+            note = _("第 {lines} 行流水也指向该档案，可能重复转账").format(lines="、".join(others))
             out[i] = replace(p, note=f"{p.note}；{note}" if p.note else note)
     return out
 
@@ -819,7 +823,7 @@ def _lock_line(session: Session, campaign: Campaign, line_id: int) -> BankLine:
     """The line, locked: two desks deciding on one line take turns."""
     line = session.exec(select(BankLine).where(BankLine.id == line_id).with_for_update()).first()
     if line is None or line.campaign_id != campaign.id:
-        raise NotFound("本批次没有这条银行流水", code="bank.no_such_line")
+        raise NotFound(_("本批次没有这条银行流水"), code="bank.no_such_line")
     return line
 
 
@@ -831,9 +835,9 @@ def _live_match(session: Session, line_id: int) -> tuple[int, Payment | None]:
     if not rows:
         return 0, None
     voided = set(session.exec(select(Payment.original_id).where(
-        col(Payment.original_id).in_([p.id for _, p in rows]),
+        col(Payment.original_id).in_([p.id for _match, p in rows]),
         Payment.kind == PaymentKind.void.value)).all())
-    live = [p for _, p in rows if p.id not in voided]
+    live = [p for _match, p in rows if p.id not in voided]
     return len(rows), (live[0] if live else None)
 
 
@@ -843,7 +847,8 @@ def _dismissal(session: Session, line_id: int) -> BankLineDismissal | None:
 
 
 def _where(line: BankLine) -> str:
-    return f"第 {line.statement_id} 号流水第 {line.line_no} 行（{line.serial}）"
+    return _("第 {statement} 号流水第 {line} 行（{serial}）").format(
+        statement=line.statement_id, line=line.line_no, serial=line.serial)
 
 
 def confirm_line(session: Session, actor: Actor, campaign: Campaign, line_id: int,
@@ -861,31 +866,28 @@ def confirm_line(session: Session, actor: Actor, campaign: Campaign, line_id: in
         key = (idempotency_key or "").strip()
         if key and paid.idempotency_key == key and paid.dossier_id == dossier_id:
             return paid  # the same confirmation again
-        raise Conflict(f"{_where(line)} 已确认为收据 {paid.receipt_code}：不能重复确认",
+        raise Conflict(_("{value} 已确认为收据 {receipt_code}：不能重复确认").format(value=_where(line), receipt_code=paid.receipt_code),
                        code="bank.already_matched", receipt_code=paid.receipt_code)
     d = _dismissal(session, line_id)
     if d is not None:
-        raise Conflict(f"{_where(line)} 已剔除（{DISMISS_REASONS.get(d.reason, d.reason)}）："
-                       "不能再确认为评审费", code="bank.dismissed")
+        raise Conflict(_("{value} 已剔除（{value2}）：不能再确认为评审费").format(value=_where(line), value2=_(DISMISS_REASONS.get(d.reason, d.reason))), code="bank.dismissed")
     if line.amount_fen <= 0:
-        raise InvalidInput(f"{_where(line)} 是支出（借方）流水，不是缴费", code="bank.debit")
+        raise InvalidInput(_("{value} 是支出（借方）流水，不是缴费").format(value=_where(line)), code="bank.debit")
     dossier = session.get(Dossier, dossier_id)
     if dossier is None or dossier.campaign_id != campaign.id:
-        raise NotFound("本批次没有这份档案", code="bank.no_such_dossier")
+        raise NotFound(_("本批次没有这份档案"), code="bank.no_such_dossier")
     fee = fee_for(session, campaign.id or 0, dossier.track, dossier.level)
     if fee.amount.fen != line.amount_fen:
         raise InvalidInput(
-            f"流水金额 {Money(line.amount_fen)} 元与档案 {dossier.dossier_code or ''} 的评审费 "
-            f"{fee.amount} 元不符：部分缴费或一笔多人的转账请人工处理",
+            _("流水金额 {amount_fen} 元与档案 {value} 的评审费 {amount} 元不符：部分缴费或一笔多人的转账请人工处理").format(amount_fen=Money(line.amount_fen), value=dossier.dossier_code or '', amount=fee.amount),
             code="bank.amount_mismatch", amount_fen=line.amount_fen, fee_fen=fee.amount.fen)
     reference = bank_reference(line.serial)
     payment = take_payment(session, actor, campaign, dossier_id, method=PaymentMethod.transfer,
                            reference=reference, idempotency_key=idempotency_key, now=now)
     if payment.reference != reference:  # the key had made another payment of this dossier
-        raise Conflict("该确认码已用于另一笔收费", code="bank.key_reused")
+        raise Conflict(_("该确认码已用于另一笔收费"), code="bank.key_reused")
     if payment.amount_fen != line.amount_fen:  # the fee changed since it was compared above
-        raise Conflict(f"流水金额 {Money(line.amount_fen)} 元与实收评审费 "
-                       f"{Money(payment.amount_fen)} 元不符：收费标准刚被修改，请刷新后再确认",
+        raise Conflict(_("流水金额 {amount_fen} 元与实收评审费 {amount_fen2} 元不符：收费标准刚被修改，请刷新后再确认").format(amount_fen=Money(line.amount_fen), amount_fen2=Money(payment.amount_fen)),
                        code="bank.amount_mismatch")
     assert actor.user_id is not None and payment.id is not None
     session.add(BankMatch(line_id=line_id, attempt=attempts, payment_id=payment.id,
@@ -907,22 +909,22 @@ def dismiss_line(session: Session, actor: Actor, campaign: Campaign, line_id: in
     require(actor, Action.bank_match)
     now = now or utcnow()
     if reason not in DISMISS_REASONS:
-        raise InvalidInput(f"请选择剔除原因：{'、'.join(DISMISS_REASONS.values())}",
+        raise InvalidInput(_("请选择剔除原因：{value}").format(value="、".join(_(r) for r in DISMISS_REASONS.values())),
                            code="bank.dismiss_reason")
     note = (note or "").strip()
     if not note:
-        raise InvalidInput("剔除须写明说明（经办情况）", code="bank.note_required")
+        raise InvalidInput(_("剔除须写明说明（经办情况）"), code="bank.note_required")
     if len(note) > 500:
-        raise InvalidInput("说明最多 500 字", code="bank.note_too_long")
+        raise InvalidInput(_("说明最多 500 字"), code="bank.note_too_long")
     line = _lock_line(session, campaign, line_id)
     if line.amount_fen <= 0:
-        raise InvalidInput(f"{_where(line)} 是支出（借方）流水，无需剔除", code="bank.debit")
-    _, paid = _live_match(session, line_id)
+        raise InvalidInput(_("{value} 是支出（借方）流水，无需剔除").format(value=_where(line)), code="bank.debit")
+    _match, paid = _live_match(session, line_id)
     if paid is not None:
-        raise Conflict(f"{_where(line)} 已确认为收据 {paid.receipt_code}：如需剔除请先由负责人作废收据",
+        raise Conflict(_("{value} 已确认为收据 {receipt_code}：如需剔除请先由负责人作废收据").format(value=_where(line), receipt_code=paid.receipt_code),
                        code="bank.already_matched")
     if _dismissal(session, line_id) is not None:
-        raise Conflict(f"{_where(line)} 已剔除", code="bank.already_dismissed")
+        raise Conflict(_("{value} 已剔除").format(value=_where(line)), code="bank.already_dismissed")
     assert actor.user_id is not None
     row = BankLineDismissal(line_id=line_id, reason=reason, note=note,
                             dismissed_by=actor.user_id, dismissed_at=now)

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from models.campaign import Campaign
 from models.errors import InvalidInput
+from models.i18n import _
 from models.idcard import ResidentId, clean_id_text, mask_id
 from models.names import display_name, key_of_display
 from models.online import OnlineRecord
@@ -38,8 +39,7 @@ class RosterLine:
     @property
     def done(self) -> bool:
         """Nothing more to do at the counter for this person today."""
-        return self.hit is not None and self.hit.paper not in ("未报送",) \
-            and not self.hit.paper.startswith("退回补正")
+        return self.hit is not None and self.hit.paper_state not in ("none", "returned")
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ class Batch:
         return {
             "total": len(self.lines),
             "accepted": sum(1 for x in on if x.hit and x.hit.dossier_code),
-            "returned": sum(1 for x in on if x.hit and x.hit.paper.startswith("退回补正")),
-            "missing": sum(1 for x in on if x.hit and x.hit.paper == "未报送"),
+            "returned": sum(1 for x in on if x.hit and x.hit.paper_state == "returned"),
+            "missing": sum(1 for x in on if x.hit and x.hit.paper_state == "none"),
             "not_approved": sum(1 for x in on if x.hit and not x.hit.eligible),
             "not_listed": sum(1 for x in self.lines if x.hit is None),
         }
@@ -78,7 +78,7 @@ def unit_batch(session: Session, campaign: Campaign, unit: str) -> Batch:
         OnlineRecord.campaign_id == campaign.id, OnlineRecord.unit == unit)
         .order_by(col(OnlineRecord.pinyin_full))))  # 按拼音排序, as rosters are
     if not records:
-        raise InvalidInput(f"网上名单中没有“{unit}”的人员", code="batch.no_unit")
+        raise InvalidInput(_("网上名单中没有“{unit}”的人员").format(unit=unit), code="batch.no_unit")
     return Batch(unit, [RosterLine(None, h.name, h.id_masked, h) for h in hits(session, records)])
 
 
@@ -99,12 +99,12 @@ def roster_batch(session: Session, campaign: Campaign, path: Path) -> Batch:
         try:
             number = ResidentId.parse(raw).number
         except InvalidInput as exc:
-            number, problem = "", f"身份证号有误（{exc.message}）"
+            number, problem = "", _("身份证号有误（{problem}）").format(problem=exc.message)
         wanted.append((i, name, number, problem))
         if len(wanted) > MAX_ROSTER:
-            raise InvalidInput(f"花名册超过 {MAX_ROSTER} 人：请按单位分开", code="batch.too_long")
+            raise InvalidInput(_("花名册超过 {MAX_ROSTER} 人：请按单位分开").format(MAX_ROSTER=MAX_ROSTER), code="batch.too_long")
     if not wanted:
-        raise InvalidInput(f"“{path.name}”中没有人员", code="batch.empty")
+        raise InvalidInput(_("“{name}”中没有人员").format(name=path.name), code="batch.empty")
     numbers = [w[2] for w in wanted if w[2]]
     by_id: dict[str, OnlineRecord] = {}
     for start in range(0, len(numbers), 500):
@@ -121,13 +121,15 @@ def roster_batch(session: Session, campaign: Campaign, path: Path) -> Batch:
                 OnlineRecord.name_key == key_of_display(name)).limit(2)))
             if len(same) == 1 and problem:
                 rec = same[0]
-                problem += "；按姓名找到"
+                problem += _("；按姓名找到")
         if rec is None:
             lines.append(RosterLine(line, name, mask_id(number) if number else "",
-                                    None, problem or "不在网上名单"))
+                                    None, problem or _("不在网上名单")))
             continue
         if rec.name_key != key_of_display(name) and name:
-            problem = (problem + "；" if problem else "") + f"花名册姓名“{name}”与网上“{rec.name}”不同"
+            problem = (problem + "；" if problem else "") + _(
+                "花名册姓名“{roster_name}”与网上“{online_name}”不同").format(roster_name=name,
+                                                                     online_name=rec.name)
         hit = hits(session, [rec])[0]
         lines.append(RosterLine(line, rec.name, hit.id_masked, hit, problem))
-    return Batch(f"{path.name}（{len(lines)} 人）", lines)
+    return Batch(_("{file}（{count} 人）").format(file=path.name, count=len(lines)), lines)

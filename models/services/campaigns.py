@@ -19,6 +19,7 @@ from models.errors import (
     NotFound,
     PresetError,
 )
+from models.i18n import _
 from models.money import Money
 from models.permissions import Action, Actor, require
 from models.presets import preset_files
@@ -33,21 +34,21 @@ def read_preset(name: str) -> tuple[str, str]:
     wanted = name.strip().removesuffix(".toml")
     for f in preset_files():
         stem = f.name.removesuffix(".toml")
-        number, _, code = stem.partition("-")
+        number, _dash, code = stem.partition("-")
         if wanted in (stem, number, code):
             return f.name, f.read_text(encoding="utf-8")
     names = "、".join(f.name.removesuffix(".toml") for f in preset_files())
-    raise NotFound(f"没有名为“{name}”的预设；可用：{names}", code="campaign.no_preset")
+    raise NotFound(_("没有名为“{name}”的预设；可用：{names}").format(name=name, names=names), code="campaign.no_preset")
 
 
 def read_campaign_file(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PresetError(f"找不到评审批次文件 {path}", filename=str(path)) from None
+        raise PresetError(_("找不到评审批次文件 {path}").format(path=path), filename=str(path)) from None
     except UnicodeDecodeError:
         raise PresetError(
-            f"评审批次文件 {path} 不是 UTF-8 编码：请用 UTF-8 保存后再载入", filename=str(path)
+            _("评审批次文件 {path} 不是 UTF-8 编码：请用 UTF-8 保存后再载入").format(path=path), filename=str(path)
         ) from None
 
 
@@ -58,7 +59,7 @@ def list_campaigns(session: Session) -> list[Campaign]:
 def get_campaign(session: Session, code: str) -> Campaign:
     campaign = session.exec(select(Campaign).where(Campaign.code == code)).first()
     if campaign is None:
-        raise NotFound(f"没有代码为“{code}”的评审批次", code="campaign.not_found")
+        raise NotFound(_("没有代码为“{code}”的评审批次").format(code=code), code="campaign.not_found")
     return campaign
 
 
@@ -74,7 +75,7 @@ def load_campaign(
         spec = _with_code(spec, code, filename)
     if session.exec(select(Campaign).where(Campaign.code == spec.code)).first() is not None:
         raise Conflict(
-            f"评审批次“{spec.code}”已存在；如需另建，请用 desk campaign new 新代码 --from …",
+            _("评审批次“{code}”已存在；如需另建，请用 desk campaign new 新代码 --from …").format(code=spec.code),
             code="campaign.exists",
         )
     campaign = Campaign(
@@ -136,7 +137,7 @@ def _with_code(spec: CampaignSpec, code: str, filename: str) -> CampaignSpec:
 
     if not re.match(r"^[a-z0-9][a-z0-9\-]{1,38}$", code):
         raise InvalidInput(
-            "批次代码应为 2–39 个小写字母、数字或 -，如 bz-vocational-2025", code="campaign.bad_code"
+            _("批次代码应为 2–39 个小写字母、数字或 -，如 bz-vocational-2025"), code="campaign.bad_code"
         )
     spec.code = code
     return spec
@@ -164,10 +165,12 @@ def fee_for(session: Session, campaign_id: int, track: Track | str, level: Level
                               FeeRule.level == level.value)
     ).first()
     if rule is None:
-        raise FeeNotApplicable(f"本批次不受理“{track}{level}”，没有对应的评审费")
+        raise FeeNotApplicable(_("本批次不受理“{track}{level}”，没有对应的评审费").format(
+            track=_(track), level=_(level)))
     if rule.amount_fen is None:
         raise FeeUnknown(
-            f"通知未载明“{track}{level}”的评审费，暂不能收费：请负责人先设定收费标准",
+            _("通知未载明“{track}{level}”的评审费，暂不能收费：请负责人先设定收费标准").format(
+                track=_(track), level=_(level)),
             track=track.value, level=level.value,
         )
     return Fee(track=track, level=level, amount=Money(rule.amount_fen), clause=rule.clause)
@@ -181,15 +184,16 @@ def set_fee(
     require(actor, Action.fee_set)
     track, level = parse_track(str(track)), parse_level(str(level))
     if amount.fen <= 0:
-        raise InvalidInput("收费金额应大于零", code="fee.not_positive")
+        raise InvalidInput(_("收费金额应大于零"), code="fee.not_positive")
     if not reason.strip():
-        raise InvalidInput("请填写设定依据（如文件名称和文号）", code="fee.no_reason")
+        raise InvalidInput(_("请填写设定依据（如文件名称和文号）"), code="fee.no_reason")
     rule = session.exec(
         select(FeeRule).where(FeeRule.campaign_id == campaign_id, FeeRule.track == track.value,
                               FeeRule.level == level.value).with_for_update()
     ).first()
     if rule is None:
-        raise FeeNotApplicable(f"本批次不受理“{track}{level}”，不能设定收费标准")
+        raise FeeNotApplicable(_("本批次不受理“{track}{level}”，不能设定收费标准").format(
+            track=_(track), level=_(level)))
     old = rule.amount_fen
     rule.amount_fen = amount.fen
     rule.set_by_id = actor.user_id
@@ -226,22 +230,26 @@ def window_status(
     specific = [w for w in windows if series is not None and w.series == series]
     candidates = specific or [w for w in windows if w.series is None]
     if not candidates:
-        return WindowStatus(False, None, f"本批次没有“{series or ''}”系列的报送时间")
+        return WindowStatus(False, None, _("本批次没有“{series}”系列的报送时间").format(
+            series=series or ""))
     zone = campaign.zone
 
     def fmt(w: PaperWindow) -> str:
         a, b = w.starts_at.astimezone(zone), w.ends_at.astimezone(zone)
         if a.time() == dt.time(0) and b.time() == dt.time(0):
             last = (b - dt.timedelta(days=1)).date()
-            return f"{a:%Y-%m-%d} 至 {last:%Y-%m-%d}"
-        return f"{a:%Y-%m-%d %H:%M} 至 {b:%Y-%m-%d %H:%M}"
+            return _("{start:%Y-%m-%d} 至 {end:%Y-%m-%d}").format(start=a, end=last)
+        return _("{start:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}").format(start=a, end=b)
 
     for w in candidates:
         if w.starts_at <= at < w.ends_at:
-            return WindowStatus(True, w, f"{w.label}：{fmt(w)}（进行中）")
+            return WindowStatus(True, w, _("{window}：{when}（进行中）").format(
+                window=_(w.label), when=fmt(w)))
     future = [w for w in candidates if w.starts_at > at]
     if future:
         w = future[0]
-        return WindowStatus(False, w, f"{w.label}尚未开始：{fmt(w)}")
+        return WindowStatus(False, w, _("{window}尚未开始：{when}").format(
+            window=_(w.label), when=fmt(w)))
     w = candidates[-1]
-    return WindowStatus(False, w, f"{w.label}已结束：{fmt(w)}；逾期不予受理")
+    return WindowStatus(False, w, _("{window}已结束：{when}；逾期不予受理").format(
+        window=_(w.label), when=fmt(w)))

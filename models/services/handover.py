@@ -32,6 +32,7 @@ from models import audit
 from models.campaign import Campaign
 from models.dossier import Dossier
 from models.errors import Conflict, InvalidInput, PermissionDenied
+from models.i18n import N_, _
 from models.idcard import mask_id
 from models.online import OnlineRecord
 from models.payment import Payment
@@ -39,10 +40,12 @@ from models.permissions import POLICY, Action, Actor, require
 from models.services.payments import _live
 from models.tally import Handover
 from models.types import utcnow
-from models.vocab import Condition, DossierStatus, Level, PaymentKind
+from models.vocab import CONDITION_LABELS, Condition, DossierStatus, Level, PaymentKind
 
 RECEIVER_MAX = 100
 NOTE_MAX = 500
+UNPAID = N_("未缴费")  # why a dossier is left out of the roster (data: shown through _())
+REFUNDED = N_("评审费已全额退还")
 MUST = "须答辩"
 NOT_REQUIRED = "不答辩"
 # a county named in a free-text exemption: 且末县, 若羌县 (not 县级, 县城, 县市)
@@ -177,9 +180,10 @@ class _Exemptions:
 
 
 def exemption_label(text: str) -> str:
-    """An exemption as the roster states it: a condition's label, free text as written."""
+    """An exemption as the roster states it: a condition's label, free text as written. The
+    roster's defence column is the committee's paperwork: in Chinese, whatever the screen speaks."""
     try:
-        return Condition(text).label
+        return CONDITION_LABELS[Condition(text)]
     except ValueError:
         return text
 
@@ -192,8 +196,8 @@ def defence_of(campaign: Campaign, level: str, conditions: Sequence[str], county
     ex = _Exemptions.of(campaign.defence_exempt)
     for c in ex.conditions:
         if c.value in conditions:
-            return f"免答辩（{c.label}）", False, ""
-    for name, _ in ex.counties:
+            return f"免答辩（{CONDITION_LABELS[c]}）", False, ""
+    for name, _county in ex.counties:
         if name in county or name in unit:
             return f"免答辩（{name}工作）", False, ""
     return MUST, True, "、".join(ex.undecidable)
@@ -204,7 +208,7 @@ def _can_read(actor: Actor) -> None:
         return
     allowed = "、".join(r.label for r in sorted(POLICY[Action.tally_view]
                                                 | POLICY[Action.handover]))
-    raise PermissionDenied(f"{actor.role.label}无权查看移交花名册（需要：{allowed}）",
+    raise PermissionDenied(_("{label}无权查看移交花名册（需要：{allowed}）").format(label=actor.role.label, allowed=allowed),
                            action=str(Action.tally_view), role=str(actor.role))
 
 
@@ -240,7 +244,7 @@ def roster(session: Session, actor: Actor, campaign: Campaign, *,
         receipt, amount, refunded = paid.get(d.id or 0, ("", 0, 0))
         if d.status == DossierStatus.accepted.value and (not receipt or refunded >= amount):
             left.append(LeftOut(d.dossier_code or "", rec.name, rec.unit, d.track, d.level,
-                                "未缴费" if not receipt else "评审费已全额退还"))
+                                UNPAID if not receipt else REFUNDED))
             continue
         defence, must, verify = defence_of(campaign, d.level, d.conditions, rec.county, rec.unit)
         line = RosterLine(
@@ -295,9 +299,9 @@ def _paid(session: Session, campaign: Campaign) -> dict[int, tuple[str, int, int
 def _clean_receiver(text: str) -> str:
     name = " ".join(unicodedata.normalize("NFKC", text or "").split())
     if not name:
-        raise InvalidInput("请填写接收人（评审委员会签收人的姓名）", code="handover.no_receiver")
+        raise InvalidInput(_("请填写接收人（评审委员会签收人的姓名）"), code="handover.no_receiver")
     if len(name) > RECEIVER_MAX:
-        raise InvalidInput(f"接收人最多 {RECEIVER_MAX} 个字", code="handover.receiver_too_long")
+        raise InvalidInput(_("接收人最多 {RECEIVER_MAX} 个字").format(RECEIVER_MAX=RECEIVER_MAX), code="handover.receiver_too_long")
     return name
 
 
@@ -308,7 +312,7 @@ def _clean_codes(codes: Iterable[str]) -> list[str]:
         if code and code not in out:
             out.append(code)
     if not out:
-        raise InvalidInput("请给出要移交的受理编号", code="handover.no_dossier")
+        raise InvalidInput(_("请给出要移交的受理编号"), code="handover.no_dossier")
     return out
 
 
@@ -324,7 +328,7 @@ def hand_over(session: Session, actor: Actor, campaign: Campaign, *, receiver: s
     who = _clean_receiver(receiver)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise InvalidInput(f"说明最多 {NOTE_MAX} 字", code="handover.note_too_long")
+        raise InvalidInput(_("说明最多 {NOTE_MAX} 字").format(NOTE_MAX=NOTE_MAX), code="handover.note_too_long")
     wanted = None if dossier_codes is None else _clean_codes(dossier_codes)
     # one handover of a campaign at a time (its number is max + 1); FOR NO KEY UPDATE does not
     # wait for the desks inserting rows that point at the campaign
@@ -346,31 +350,34 @@ def hand_over(session: Session, actor: Actor, campaign: Campaign, *, receiver: s
     problems: list[tuple[int, str, str]] = []  # (rank, code, text)
     if wanted is not None:
         found = {d.dossier_code for d in locked}
-        problems += [(0, "handover.unknown_dossier", f"{c} 本批次没有这个受理编号")
+        problems += [(0, "handover.unknown_dossier", _("{code} 本批次没有这个受理编号").format(code=c))
                      for c in wanted if c not in found]
     for d in locked:
         receipt, amount, refunded = paid.get(d.id or 0, ("", 0, 0))
         code = d.dossier_code or ""
         if d.status == DossierStatus.handed_over.value:
             problems.append((1, "handover.already_handed_over",
-                             f"{code} 已于第 {nos.get(d.handover_id or 0, '?')} 次移交"))
+                             _("{code} 已于第 {handover_no} 次移交").format(
+                                 code=code, handover_no=nos.get(d.handover_id or 0, "?"))))
         elif d.status != DossierStatus.accepted.value:
-            problems.append((1, "handover.not_accepted", f"{code} 已退回补正，尚未受理"))
+            problems.append((1, "handover.not_accepted",
+                             _("{code} 已退回补正，尚未受理").format(code=code)))
         elif not receipt:
             if wanted is not None:
-                problems.append((2, "handover.unpaid", f"{code} 未缴费"))
+                problems.append((2, "handover.unpaid", _("{code} 未缴费").format(code=code)))
         elif refunded >= amount:
             if wanted is not None:
-                problems.append((2, "handover.refunded", f"{code} 评审费已全额退还"))
+                problems.append((2, "handover.refunded",
+                                 _("{code} 评审费已全额退还").format(code=code)))
         else:
             chosen.append(d)
     if problems:
         problems.sort(key=lambda p: p[0])
         cls = InvalidInput if problems[0][0] == 0 else HandoverRefused
-        raise cls("以下档案不能移交：" + "；".join(p[2] for p in problems),
+        raise cls(_("以下档案不能移交：{problems}").format(problems="；".join(p[2] for p in problems)),
                   code=problems[0][1], problems=[p[2] for p in problems])
     if not chosen:
-        raise HandoverRefused("没有可移交的档案：已受理且已缴费、尚未移交的档案为 0 份",
+        raise HandoverRefused(_("没有可移交的档案：已受理且已缴费、尚未移交的档案为 0 份"),
                               code="handover.nothing")
     chosen.sort(key=lambda d: d.dossier_no or 0)
     codes = [d.dossier_code or "" for d in chosen]

@@ -19,6 +19,7 @@ from models import audit
 from models.campaign import Campaign, ChecklistItem, PaperWindow
 from models.dossier import Dossier, DossierVisit, ItemVerdict
 from models.errors import Conflict, InvalidInput, NotFound
+from models.i18n import N_, _
 from models.idcard import ResidentId, clean_id_text, mask_id
 from models.online import OnlineRecord
 from models.permissions import FULL_ID_ROLES, Action, Actor, require
@@ -30,15 +31,18 @@ from models.types import utcnow
 from models.vocab import ONLINE_APPROVED, Condition, DossierStatus, ItemKind, NumberKind
 
 # What the paper review form is compared on with the online record (四（二）1: 须与网上一致).
-FORM_FIELDS = ("姓名", "级别", "专业", "申报类型")
-SNAPSHOT_FIELDS = {"name": "姓名", "status": "审核状态", "series": "系列", "specialty": "专业",
-                   "level": "级别", "track": "申报类型", "unit": "工作单位"}
+# The field names are kept as they are (a mismatch is stored and printed on the notice by its
+# Chinese name) and shown through _().
+FORM_FIELDS = (N_("姓名"), N_("级别"), N_("专业"), N_("申报类型"))
+SNAPSHOT_FIELDS = {"name": N_("姓名"), "status": N_("审核状态"), "series": N_("系列"),
+                   "specialty": N_("专业"), "level": N_("级别"), "track": N_("申报类型"),
+                   "unit": N_("工作单位")}
 REFUSAL_REASONS = {
-    "not_listed": "不在网上通过形式审核名单",
-    "not_approved": "网上未通过形式审核",
-    "window_closed": "不在纸质材料报送时间内",
-    "individual": "个人报送（须由单位统一报送）",
-    "other": "其他",
+    "not_listed": N_("不在网上通过形式审核名单"),
+    "not_approved": N_("网上未通过形式审核"),
+    "window_closed": N_("不在纸质材料报送时间内"),
+    "individual": N_("个人报送（须由单位统一报送）"),
+    "other": N_("其他"),
 }
 
 
@@ -239,7 +243,7 @@ def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: 
     if record_id is not None:
         rec = session.get(OnlineRecord, record_id)
         if rec is None or rec.campaign_id != campaign.id:
-            raise NotFound("网上名单中没有这条记录", code="online.not_found")
+            raise NotFound(_("网上名单中没有这条记录"), code="online.not_found")
     elif id_number is not None:
         number = clean_id_text(id_number)
         rec = session.exec(select(OnlineRecord).where(OnlineRecord.campaign_id == campaign.id,
@@ -252,12 +256,14 @@ def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: 
                 items=items)
     if rec is None:
         shown = mask_id(clean_id_text(scanned)) if scanned else ""
-        card.alerts.append(Alert("not_listed", f"身份证号 {shown} 不在本批次网上名单中："
-                                 "网上未通过形式审核的，纸质材料不予受理", True))
+        card.alerts.append(Alert("not_listed", _(
+            "身份证号 {id_number} 不在本批次网上名单中：网上未通过形式审核的，纸质材料不予受理"
+        ).format(id_number=shown), True))
         return card
     if not card.person or not card.person.approved:
-        card.alerts.append(Alert("not_approved", f"网上审核状态为“{rec.status}”，"
-                                 f"不是“{ONLINE_APPROVED}”：纸质材料不予受理", True))
+        card.alerts.append(Alert("not_approved", _(
+            "网上审核状态为“{status}”，不是“{approved}”：纸质材料不予受理"
+        ).format(status=_(rec.status), approved=_(ONLINE_APPROVED)), True))
     d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
                                            Dossier.online_record_id == rec.id)).first()
     if d is not None:
@@ -273,23 +279,28 @@ def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: 
         if d.status in (DossierStatus.accepted.value, DossierStatus.handed_over.value):
             at = d.accepted_at.astimezone(campaign.zone).strftime("%Y-%m-%d %H:%M") \
                 if d.accepted_at else ""
-            card.alerts.append(Alert("already_accepted", f"已受理：受理编号 {d.dossier_code}，"
-                                     f"{card.accepted_by} 于 {at} 受理", True))
+            card.alerts.append(Alert("already_accepted", _(
+                "已受理：受理编号 {dossier_code}，{clerk} 于 {at} 受理"
+            ).format(dossier_code=d.dossier_code, clerk=card.accepted_by, at=at), True))
             now_snap = snapshot(rec)
             card.changed = {SNAPSHOT_FIELDS[k]: (str(d.online_snapshot.get(k, "")), v)
                             for k, v in now_snap.items()
                             if d.online_snapshot and str(d.online_snapshot.get(k, "")) != v}
             if card.changed:
-                what = "；".join(f"{k}：{a or '（空）'} → {b or '（空）'}"
+                what = "；".join(f"{_(k)}：{a or _('（空）')} → {b or _('（空）')}"
                                 for k, (a, b) in card.changed.items())
                 card.alerts.append(Alert("changed_after_acceptance",
-                                         f"受理后网上信息有变化：{what}", False))
+                                         _("受理后网上信息有变化：{changes}").format(changes=what),
+                                         False))
         elif card.returns:
             last = card.visits[-1]
-            card.alerts.append(Alert("returned_before", f"曾退回补正 {card.returns} 次（最近一次告知单 "
-                                     f"{last.notice_code}，{len(last.deficiencies)} 项）", False))
+            card.alerts.append(Alert("returned_before", _(
+                "曾退回补正 {returns} 次（最近一次告知单 {notice_code}，{count} 项）"
+            ).format(returns=card.returns, notice_code=last.notice_code,
+                     count=len(last.deficiencies)), False))
     if not window.open:
-        card.alerts.append(Alert("window_closed", f"{window.message}（负责人可延长受理时间）", True))
+        card.alerts.append(Alert("window_closed", _("{message}（负责人可延长受理时间）").format(
+            message=window.message), True))
     return card
 
 
@@ -300,26 +311,25 @@ def _lock_record(session: Session, campaign: Campaign, record_id: int) -> Online
     rec = session.exec(select(OnlineRecord).where(OnlineRecord.id == record_id)
                        .with_for_update()).first()
     if rec is None or rec.campaign_id != campaign.id:
-        raise NotFound("网上名单中没有这条记录", code="online.not_found")
+        raise NotFound(_("网上名单中没有这条记录"), code="online.not_found")
     return rec
 
 
 def _check_can_take(session: Session, campaign: Campaign, rec: OnlineRecord,
                     now: dt.datetime) -> Dossier | None:
     if rec.status != ONLINE_APPROVED:
-        raise Refused(f"{rec.name} 网上审核状态为“{rec.status}”，不是“{ONLINE_APPROVED}”，"
-                      "纸质材料不予受理", code="intake.not_approved")
+        raise Refused(_("{name} 网上审核状态为“{status}”，不是“{ONLINE_APPROVED}”，纸质材料不予受理").format(name=rec.name, status=rec.status, ONLINE_APPROVED=ONLINE_APPROVED), code="intake.not_approved")
     ws = window_status(session, campaign, series=rec.series or None, at=now)
     if not ws.open:
-        raise Refused(f"{ws.message}：纸质材料不予受理（负责人可延长受理时间）",
+        raise Refused(_("{message}：纸质材料不予受理（负责人可延长受理时间）").format(message=ws.message),
                       code="intake.window_closed")
     d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
                                            Dossier.online_record_id == rec.id)).first()
     if d is not None and d.status == DossierStatus.handed_over.value:
-        raise Conflict(f"{rec.name} 的材料已移交评审委员会（受理编号 {d.dossier_code}），不能再受理或退回",
+        raise Conflict(_("{name} 的材料已移交评审委员会（受理编号 {dossier_code}），不能再受理或退回").format(name=rec.name, dossier_code=d.dossier_code),
                        code="intake.handed_over")
     if d is not None and d.status != DossierStatus.returned.value:
-        raise Conflict(f"{rec.name} 的材料已受理（受理编号 {d.dossier_code}），不能重复受理",
+        raise Conflict(_("{name} 的材料已受理（受理编号 {dossier_code}），不能重复受理").format(name=rec.name, dossier_code=d.dossier_code),
                        code="intake.already_accepted")
     return d
 
@@ -330,22 +340,24 @@ def _check_conditions(conditions: Iterable[str]) -> list[str]:
         try:
             out.append(Condition(c).value)
         except ValueError:
-            raise InvalidInput(f"未知的适用条件“{c}”", code="intake.bad_condition") from None
+            raise InvalidInput(_("未知的适用条件“{c}”").format(c=c), code="intake.bad_condition") from None
     return sorted(set(out))
 
 
 def _judged(items: list[ChecklistItem], checks: Mapping[str, ItemCheck]) -> None:
     missing = unjudged(items, checks)
     if missing:
-        names = "、".join(i.name for i in missing[:3]) + ("等" if len(missing) > 3 else "")
-        raise InvalidInput(f"还有 {len(missing)} 项未核对：{names}", code="intake.unjudged",
+        names = "、".join(i.name for i in missing[:3])
+        raise InvalidInput((_("还有 {count} 项未核对：{names}等") if len(missing) > 3
+                            else _("还有 {count} 项未核对：{names}")).format(
+            count=len(missing), names=names), code="intake.unjudged",
                            items=[i.key for i in missing])
     for key, check in checks.items():
         if check.copies < 0 or check.copies > 99:
-            raise InvalidInput(f"份数应在 0–99 之间（{key}）", code="intake.bad_copies")
+            raise InvalidInput(_("份数应在 0–99 之间（{key}）").format(key=key), code="intake.bad_copies")
         bad = [m for m in check.mismatches if m not in FORM_FIELDS]
         if bad:
-            raise InvalidInput(f"评审表比对项只能是 {'、'.join(FORM_FIELDS)}", code="intake.bad_field")
+            raise InvalidInput(_("评审表比对项只能是 {value}").format(value='、'.join(FORM_FIELDS)), code="intake.bad_field")
 
 
 def _save_visit(session: Session, actor: Actor, dossier: Dossier, outcome: DossierStatus,
@@ -384,7 +396,7 @@ def _dossier(session: Session, campaign: Campaign, rec: OnlineRecord, existing: 
         with session.begin_nested():
             session.flush()
     except IntegrityError:  # another desk created it a moment ago (PostgreSQL)
-        raise Conflict(f"{rec.name} 的材料正在另一个窗口办理，请刷新后再试",
+        raise Conflict(_("{name} 的材料正在另一个窗口办理，请刷新后再试").format(name=rec.name),
                        code="intake.concurrent") from None
     return d
 
@@ -413,7 +425,7 @@ def accept(session: Session, actor: Actor, campaign: Campaign, record_id: int, *
     rec, existing, conds, items, found = _judge(session, campaign, record_id, checks,
                                                 conditions, now)
     if found:
-        raise InvalidInput(f"有 {len(found)} 处不符合要求，不能受理：请退回补正（F10）",
+        raise InvalidInput(_("有 {count} 处不符合要求，不能受理：请退回补正（F10）").format(count=len(found)),
                            code="intake.deficient", deficiencies=found)
     d = _dossier(session, campaign, rec, existing, conds)
     n = allocate(session, campaign.id or 0, NumberKind.dossier)
@@ -440,7 +452,7 @@ def return_dossier(session: Session, actor: Actor, campaign: Campaign, record_id
     rec, existing, conds, items, found = _judge(session, campaign, record_id, checks,
                                                 conditions, now)
     if not found:
-        raise InvalidInput("所有项目均符合要求，没有需要补正的内容：请受理（F9）",
+        raise InvalidInput(_("所有项目均符合要求，没有需要补正的内容：请受理（F9）"),
                            code="intake.nothing_to_return")
     d = _dossier(session, campaign, rec, existing, conds)
     n = allocate(session, campaign.id or 0, NumberKind.notice)
@@ -472,7 +484,7 @@ def record_refusal(session: Session, actor: Actor, campaign: Campaign, *, reason
     reconciliation lists (who, when, why)."""
     require(actor, Action.intake_refuse)
     if reason not in REFUSAL_REASONS:
-        raise InvalidInput(f"未知的拒收原因“{reason}”", code="intake.bad_reason")
+        raise InvalidInput(_("未知的拒收原因“{reason}”").format(reason=reason), code="intake.bad_reason")
     name, shown = "", ""
     if record_id is not None:
         rec = session.get(OnlineRecord, record_id)
@@ -500,15 +512,15 @@ def extend_window(session: Session, actor: Actor, campaign: Campaign, *, until: 
     now = now or utcnow()
     reason = " ".join(reason.split())
     if len(reason) < 2:
-        raise InvalidInput("延长受理时间须写明原因", code="window.no_reason")
+        raise InvalidInput(_("延长受理时间须写明原因"), code="window.no_reason")
     if until.tzinfo is None:
-        raise InvalidInput("截止时间须带时区", code="window.naive")
+        raise InvalidInput(_("截止时间须带时区"), code="window.naive")
     if until <= now:
-        raise InvalidInput("延长后的截止时间须晚于现在", code="window.past")
+        raise InvalidInput(_("延长后的截止时间须晚于现在"), code="window.past")
     if until - now > dt.timedelta(days=31):
-        raise InvalidInput("一次最多延长 31 天", code="window.too_long")
+        raise InvalidInput(_("一次最多延长 31 天"), code="window.too_long")
     window = PaperWindow(campaign_id=campaign.id or 0, series=series or None, starts_at=now,
-                         ends_at=until, label="延长受理时间",
+                         ends_at=until, label=_("延长受理时间"),
                          clause=f"负责人 {actor.username} 延长：{reason}"[:200])
     session.add(window)
     session.flush()
@@ -530,7 +542,7 @@ def parse_local_time(text: str, campaign: Campaign) -> dt.datetime:
         if whole_day:
             t = t + dt.timedelta(days=1)  # until the end of that day
         return t.replace(tzinfo=campaign.zone).astimezone(dt.UTC)
-    raise InvalidInput(f"无法识别的时间“{text}”：请写成 2021-10-08 或 2021-10-08 18:00",
+    raise InvalidInput(_("无法识别的时间“{text}”：请写成 2021-10-08 或 2021-10-08 18:00").format(text=text),
                        code="window.bad_time")
 
 
@@ -547,5 +559,5 @@ def card_for(session: Session, actor: Actor, campaign: Campaign, text: str,
     if len(found.hits) == 1:
         return load_card(session, actor, campaign, record_id=found.hits[0].record_id, now=now)
     if not found.hits:
-        raise NotFound(f"没有找到“{shorten(text, 40)}”（按{found.how}查找）", code="intake.not_found")
-    raise NotFound(f"“{shorten(text, 40)}”找到不止一人：请在受理台查找后选择", code="intake.ambiguous")
+        raise NotFound(_("没有找到“{text}”（按{how}查找）").format(text=shorten(text, 40), how=found.how), code="intake.not_found")
+    raise NotFound(_("“{text}”找到不止一人：请在受理台查找后选择").format(text=shorten(text, 40)), code="intake.ambiguous")

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from models.campaign import Campaign, NumberSequence
 from models.errors import NotFound
+from models.i18n import _
 from models.vocab import NumberKind
 
 
@@ -20,7 +21,7 @@ def allocate(session: Session, campaign_id: int, kind: NumberKind) -> int:
     new_next = session.connection().execute(
         _ALLOCATE, {"p_campaign": campaign_id, "p_kind": kind.value}).scalar_one_or_none()
     if new_next is None:
-        raise NotFound(f"评审批次没有 {kind.value} 编号序列", code="number.no_sequence")
+        raise NotFound(_("评审批次没有 {value} 编号序列").format(value=kind.value), code="number.no_sequence")
     return int(new_next) - 1
 
 

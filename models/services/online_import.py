@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from models import audit
 from models.dossier import Dossier
 from models.errors import DomainError, InvalidInput
+from models.i18n import _
 from models.idcard import mask_id
 from models.imports import ImportBatch, OnlineChange
 from models.online import OnlineRecord
@@ -43,7 +44,7 @@ from models.services.campaigns import get_campaign
 from models.tabular import read_table
 from models.text import shorten
 from models.types import utcnow
-from models.vocab import ONLINE_APPROVED, DossierStatus
+from models.vocab import ONLINE_APPROVED, DossierStatus, Track
 
 Progress = Callable[[str, int, int], None]  # phase label, done, total
 CHUNK = 2000
@@ -143,25 +144,26 @@ def _import(
 
     def check_cancel() -> None:
         if cancel is not None and cancel.is_set():
-            raise ImportCancelled("导入已取消，没有写入任何内容")
+            raise ImportCancelled(_("导入已取消，没有写入任何内容"))
 
-    report("读取文件", 0, 1)
+    report(_("读取文件"), 0, 1)
     data = path.read_bytes() if path.is_file() else b""
     table = read_table(path)
     sha = hashlib.sha256(data).hexdigest()
     cols = find_columns(table.rows, campaign.header_aliases, path.name)
     if "level" not in cols.fields:
-        raise InvalidInput(f"“{path.name}”第 {cols.header_line} 行的表头中没有“申报级别”列"
-                           "（也认“级别”“申报资格”）", code="import.no_level")
+        raise InvalidInput(_("“{name}”第 {header_line} 行的表头中没有“申报级别”列（也认“级别”“申报资格”）").format(name=path.name, header_line=cols.header_line), code="import.no_level")
     summary = ImportSummary(filename=path.name, sha256=sha, sheet=table.sheet,
                             header_line=cols.header_line, columns=cols.headers,
                             unused_columns=list(cols.extra.values()), dry_run=dry_run)
     tracks, levels = list(campaign.tracks), list(campaign.levels)
-    default_track = tracks[0] if len(tracks) == 1 else "评审"
+    default_track = tracks[0] if len(tracks) == 1 else Track.review.value
     if "track" not in cols.fields:
-        summary.warnings.append(f"表中没有“申报类型”列：全部按“{default_track}”导入")
+        summary.warnings.append(_("表中没有“申报类型”列：全部按“{track}”导入").format(
+            track=_(default_track)))
     if "status" not in cols.fields:
-        summary.warnings.append(f"表中没有“审核状态”列：全部视为“{ONLINE_APPROVED}”")
+        summary.warnings.append(_("表中没有“审核状态”列：全部视为“{status}”").format(
+            status=_(ONLINE_APPROVED)))
     before = session.exec(select(ImportBatch).where(
         ImportBatch.campaign_id == campaign.id, ImportBatch.sha256 == sha)
         .order_by(col(ImportBatch.id).desc())).first()
@@ -198,13 +200,13 @@ def _import(
         n = i - cols.header_line
         if n % CHUNK == 0:
             check_cancel()
-            report("检查并写入", n, total)
+            report(_("检查并写入"), n, total)
         row, line = rows[i], i + 1
         if is_blank(row):
-            summary.ignored.append((line, "空行"))
+            summary.ignored.append((line, _("空行")))
             continue
         if is_total(row, cols):
-            summary.ignored.append((line, "合计行"))
+            summary.ignored.append((line, _("合计行")))
             continue
         summary.data_rows += 1
         try:
@@ -221,7 +223,7 @@ def _import(
         if first is not None:
             summary.rejected.append(Rejected(
                 line=line, code="row.duplicate",
-                reason=f"与第 {first} 行是同一人（身份证号相同），本行未导入",
+                reason=_("与第 {first} 行是同一人（身份证号相同），本行未导入").format(first=first),
                 name=str(c.values["name"]), id_text=c.id_number))
             continue
         seen[c.id_number] = line
@@ -253,10 +255,10 @@ def _import(
                                            dossier_code=accepted[rec_id] or ""))
     flush_inserts()
     if summary.data_rows == 0:
-        raise InvalidInput(f"“{path.name}”表头（第 {cols.header_line} 行）下面没有数据行",
+        raise InvalidInput(_("“{name}”表头（第 {header_line} 行）下面没有数据行").format(name=path.name, header_line=cols.header_line),
                            code="import.no_rows")
     summary.updated = len(updates)
-    report("检查并写入", total, total)
+    report(_("检查并写入"), total, total)
     if dry_run:
         return summary
 
@@ -271,7 +273,7 @@ def _import(
     summary.batch_id = batch.id
     for start in range(0, len(updates), CHUNK):
         check_cancel()
-        report("更新已有记录", start, len(updates))
+        report(_("更新已有记录"), start, len(updates))
         session.execute(update(OnlineRecord), updates[start:start + CHUNK])
     if changes:
         session.execute(insert(OnlineChange), [
@@ -287,7 +289,7 @@ def _import(
                      action="online.withdrawn_after_acceptance", entity="dossier",
                      entity_id=f.dossier_code, campaign_id=campaign.id, desk=actor.desk,
                      detail={"old": f.old_status, "new": f.new_status, "batch": batch.id})
-    report("完成", 1, 1)
+    report(_("完成"), 1, 1)
     return summary
 
 
@@ -353,10 +355,11 @@ def write_report(summary: ImportSummary, path: Path) -> Path:
     from models.reports import write_xlsx
 
     return write_xlsx(path, [
-        ("未导入的行", ("原文件行号", "原因", "原因代码", "姓名", "身份证号（原样）"),
+        (_("未导入的行"), (_("原文件行号"), _("原因"), _("原因代码"), _("姓名"), _("身份证号（原样）")),
          [(r.line, r.reason, r.code, r.name, r.id_text) for r in summary.rejected]),
-        ("未作为数据的行", ("原文件行号", "说明"), [(n, why) for n, why in summary.ignored]),
-        ("已受理后网上撤回", ("原文件行号", "姓名", "身份证号", "原状态", "新状态", "受理编号"),
+        (_("未作为数据的行"), (_("原文件行号"), _("说明")), [(n, why) for n, why in summary.ignored]),
+        (_("已受理后网上撤回"), (_("原文件行号"), _("姓名"), _("身份证号"), _("原状态"), _("新状态"),
+                            _("受理编号")),
          [(f.line, f.name, f.id_masked, f.old_status, f.new_status, f.dossier_code)
           for f in summary.flagged]),
     ])

@@ -30,6 +30,7 @@ from models import audit
 from models.campaign import Campaign, FeeRule
 from models.dossier import Dossier
 from models.errors import Conflict, DomainError, InvalidInput, NotFound
+from models.i18n import N_, _
 from models.idcard import clean_id_text
 from models.money import Money
 from models.online import OnlineRecord
@@ -45,24 +46,24 @@ from models.vocab import DayStatus, DossierStatus, NumberKind, PaymentKind, Paym
 
 # Voids: a reason from the list plus a note (both required).
 VOID_REASONS: dict[str, str] = {
-    "wrong_method": "收款方式录错",
-    "wrong_dossier": "收错档案（收错人）",
-    "duplicate": "重复收费",
-    "wrong_amount": "金额错误",
-    "withdrawn": "申请人撤回申报",
-    "other": "其他",
+    "wrong_method": N_("收款方式录错"),
+    "wrong_dossier": N_("收错档案（收错人）"),
+    "duplicate": N_("重复收费"),
+    "wrong_amount": N_("金额错误"),
+    "withdrawn": N_("申请人撤回申报"),
+    "other": N_("其他"),
 }
 REFUND_REASONS: dict[str, str] = {
-    "withdrawn": "申请人撤回申报",
-    "overpaid": "多收",
-    "not_reviewed": "未能参加评审",
-    "other": "其他",
+    "withdrawn": N_("申请人撤回申报"),
+    "overpaid": N_("多收"),
+    "not_reviewed": N_("未能参加评审"),
+    "other": N_("其他"),
 }
 # What the reference is for each method; cash has none.
 REFERENCE_LABELS: dict[PaymentMethod, str] = {
-    PaymentMethod.transfer: "银行流水号",
-    PaymentMethod.card: "POS 凭证号/参考号",
-    PaymentMethod.qr: "支付单号",
+    PaymentMethod.transfer: N_("银行流水号"),
+    PaymentMethod.card: N_("POS 凭证号/参考号"),
+    PaymentMethod.qr: N_("支付单号"),
 }
 _REFERENCE = re.compile(r"^[0-9A-Za-z\-_/]{4,64}$")
 _FISCAL = re.compile(r"^[0-9A-Za-z\-]{4,40}$")
@@ -83,7 +84,7 @@ def parse_method(text: str) -> PaymentMethod:
         return PaymentMethod(key)
     except ValueError:
         choices = "、".join(f"{m.value}（{m.label}）" for m in PaymentMethod)
-        raise InvalidInput(f"收款方式“{shorten(text, 20)}”不正确，应为：{choices}",
+        raise InvalidInput(_("收款方式“{text}”不正确，应为：{choices}").format(text=shorten(text, 20), choices=choices),
                            code="payment.bad_method") from None
 
 
@@ -91,13 +92,14 @@ def clean_reference(method: PaymentMethod, reference: str) -> str:
     ref = unicodedata.normalize("NFKC", reference or "").strip().replace(" ", "")
     if method == PaymentMethod.cash:
         if ref:
-            raise InvalidInput("现金收款不需要流水号", code="payment.reference_not_needed")
+            raise InvalidInput(_("现金收款不需要流水号"), code="payment.reference_not_needed")
         return ""
-    label = REFERENCE_LABELS[method]
+    label = _(REFERENCE_LABELS[method])
     if not ref:
-        raise InvalidInput(f"{method.label}须填写{label}", code="payment.reference_required")
+        raise InvalidInput(_("{method}须填写{reference}").format(method=method.label, reference=label),
+                           code="payment.reference_required")
     if not _REFERENCE.match(ref):
-        raise InvalidInput(f"{label}“{shorten(ref, 40)}”格式不正确：应为 4–64 位字母、数字或 - _ /",
+        raise InvalidInput(_("{label}“{ref}”格式不正确：应为 4–64 位字母、数字或 - _ /").format(label=label, ref=shorten(ref, 40)),
                            code="payment.bad_reference")
     return ref
 
@@ -105,7 +107,7 @@ def clean_reference(method: PaymentMethod, reference: str) -> str:
 def _clean_fiscal(text: str) -> str:
     no = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
     if no and not _FISCAL.match(no):
-        raise InvalidInput(f"财政票据号“{shorten(no, 40)}”格式不正确：应为 4–40 位字母或数字",
+        raise InvalidInput(_("财政票据号“{no}”格式不正确：应为 4–40 位字母或数字").format(no=shorten(no, 40)),
                            code="payment.bad_fiscal_no")
     return no
 
@@ -123,13 +125,15 @@ def check_day_open(session: Session, campaign: Campaign, day: dt.date, desk: str
         col(DayClose.desk).in_([desk, ""]))).all()
     for r in sorted(rows, key=lambda r: r.status != DayStatus.closed.value):  # closed first
         if r.status == DayStatus.closed.value:
-            where = "本窗口" if r.desk else "全办"
-            raise PaymentRefused(f"{day:%Y-%m-%d} {where}已日结，不能再收费、作废或退费；"
-                                 "更正请在下一个营业日办理", code="day.closed")
+            closed = (_("{day:%Y-%m-%d} 本窗口已日结，不能再收费、作废或退费；更正请在下一个营业日办理")
+                      if r.desk else
+                      _("{day:%Y-%m-%d} 全办已日结，不能再收费、作废或退费；更正请在下一个营业日办理"))
+            raise PaymentRefused(closed.format(day=day), code="day.closed")
         if r.status in (DayStatus.closing.value, DayStatus.counted.value):  # not yet confirmed
-            raise PaymentRefused(f"{'本窗口' if r.desk else '全办'}已开始 {day:%Y-%m-%d} 日结，"
-                                 "不能再收费（如需继续收费，请负责人取消日结）",
-                                 code="day.closing")
+            closing = (_("本窗口已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）")
+                       if r.desk else
+                       _("全办已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）"))
+            raise PaymentRefused(closing.format(day=day), code="day.closing")
 
 
 def _live() -> ColumnElement[bool]:
@@ -155,7 +159,7 @@ def find_dossier(session: Session, campaign: Campaign, text: str) -> Dossier:
     # a NUL or a lone surrogate (a paste, a broken scanner) is no database's to see
     key = strip_invisible(unicodedata.normalize("NFKC", text or "")).strip().upper()
     if not key:
-        raise InvalidInput("请扫描或输入受理编号", code="payment.no_dossier")
+        raise InvalidInput(_("请扫描或输入受理编号"), code="payment.no_dossier")
     d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
                                            Dossier.dossier_code == key)).first()
     if d is None and len(key) == 18:
@@ -166,10 +170,10 @@ def find_dossier(session: Session, campaign: Campaign, text: str) -> Dossier:
             d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
                                                    Dossier.online_record_id == rec.id)).first()
             if d is None:
-                raise NotFound(f"{rec.name} 的纸质材料尚未受理：请先到受理窗口",
+                raise NotFound(_("{name} 的纸质材料尚未受理：请先到受理窗口").format(name=rec.name),
                                code="payment.not_accepted")
     if d is None:
-        raise NotFound(f"本批次没有受理编号为“{shorten(key, 40)}”的档案",
+        raise NotFound(_("本批次没有受理编号为“{key}”的档案").format(key=shorten(key, 40)),
                        code="payment.no_such_dossier")
     return d
 
@@ -249,7 +253,7 @@ def cashier_queue(session: Session, campaign: Campaign, *, limit: int = 1000) ->
 def _lock_dossier(session: Session, campaign: Campaign, dossier_id: int) -> Dossier:
     d = session.exec(select(Dossier).where(Dossier.id == dossier_id).with_for_update()).first()
     if d is None or d.campaign_id != campaign.id:
-        raise NotFound("本批次没有这份档案", code="payment.no_such_dossier")
+        raise NotFound(_("本批次没有这份档案"), code="payment.no_such_dossier")
     return d
 
 
@@ -335,31 +339,31 @@ def take_payment(
     fiscal = _clean_fiscal(fiscal_receipt_no)
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 64:
-        raise InvalidInput("幂等键过长（最多 64 个字符）", code="payment.bad_key")
+        raise InvalidInput(_("幂等键过长（最多 64 个字符）"), code="payment.bad_key")
     day = business_date(campaign, now)
     conn = session.connection()
     d = conn.execute(_LOCK, {"dossier": dossier_id}).first()
     if d is None or d.campaign_id != campaign.id:
-        raise NotFound("本批次没有这份档案", code="payment.no_such_dossier")
+        raise NotFound(_("本批次没有这份档案"), code="payment.no_such_dossier")
     row = conn.execute(
         _CHECK, {"dossier": dossier_id, "key": key, "day": day, "desk": actor.desk}).one()
     if row.key_used is not None:
         earlier = session.get(Payment, row.key_used)
         assert earlier is not None
         if earlier.dossier_id != dossier_id or earlier.kind != PaymentKind.payment.value:
-            raise PaymentRefused("该确认码已用于另一笔收费", code="payment.key_reused")
+            raise PaymentRefused(_("该确认码已用于另一笔收费"), code="payment.key_reused")
         return earlier  # the same confirmation again: the payment it made
     if d.status != DossierStatus.accepted.value:
-        what = {DossierStatus.returned.value: "已退回补正，尚未受理",
-                DossierStatus.handed_over.value: "已移交评委会"}.get(d.status, d.status)
-        raise PaymentRefused(f"档案 {d.dossier_code or ''} {what}，不能收费",
+        refusal = {DossierStatus.returned.value: _("档案 {dossier_code} 已退回补正，尚未受理，不能收费"),
+                   DossierStatus.handed_over.value: _("档案 {dossier_code} 已移交评委会，不能收费")
+                   }.get(d.status, _("档案 {dossier_code} 尚未受理，不能收费"))
+        raise PaymentRefused(refusal.format(dossier_code=d.dossier_code or ""),
                              code="payment.not_accepted")
     if row.payments > row.voids:
         paid = live_payment(session, dossier_id)
         assert paid is not None
         raise PaymentRefused(
-            f"档案 {d.dossier_code} 已于 {paid.created_at.astimezone(campaign.zone):%m-%d %H:%M} "
-            f"缴费，收据号 {paid.receipt_code}：不能重复收费", code="payment.already_paid",
+            _("档案 {dossier_code} 已于 {created_at:%m-%d %H:%M} 缴费，收据号 {receipt_code}：不能重复收费").format(dossier_code=d.dossier_code, created_at=paid.created_at.astimezone(campaign.zone), receipt_code=paid.receipt_code), code="payment.already_paid",
             receipt_code=paid.receipt_code)
     if row.amount_fen is None:  # no rule, or the notice does not state the fee: its message
         fee_for(session, campaign.id or 0, d.track, d.level)
@@ -367,14 +371,14 @@ def take_payment(
     amount = Money(row.amount_fen)
     if method == PaymentMethod.cash:
         if tendered is not None and tendered < amount:
-            raise InvalidInput(f"实收 {tendered} 元少于应收 {amount} 元",
+            raise InvalidInput(_("实收 {tendered} 元少于应收 {amount} 元").format(tendered=tendered, amount=amount),
                                code="payment.short_tendered")
     elif tendered is not None:
-        raise InvalidInput("只有现金收款才记录实收金额", code="payment.tendered_not_cash")
+        raise InvalidInput(_("只有现金收款才记录实收金额"), code="payment.tendered_not_cash")
     # a transfer recorded on the wrong dossier and voided is recorded again on the right one
     if reference and session.connection().execute(_REFERENCE_USED, {
             "campaign": campaign.id, "method": method.value, "reference": reference}).first():
-        raise PaymentRefused(f"{REFERENCE_LABELS[method]} {reference} 已用于另一笔收费",
+        raise PaymentRefused(_("{label} {reference} 已用于另一笔收费").format(label=_(REFERENCE_LABELS[method]), reference=reference),
                              code="payment.reference_used")
     if row.closing:
         check_day_open(session, campaign, day, actor.desk)  # raises with the reason
@@ -399,14 +403,14 @@ def _original(session: Session, campaign: Campaign, receipt_code: str) -> Paymen
     p = session.exec(select(Payment).where(Payment.campaign_id == campaign.id,
                                            Payment.receipt_code == code)).first()
     if p is None:
-        raise NotFound(f"本批次没有收据号为“{code}”的缴费记录", code="payment.not_found")
+        raise NotFound(_("本批次没有收据号为“{code}”的缴费记录").format(code=code), code="payment.not_found")
     if p.kind != PaymentKind.payment.value:
-        raise InvalidInput(f"{code} 是{PaymentKind(p.kind).label}记录，不是缴费收据",
+        raise InvalidInput(_("{code} 是{label}记录，不是缴费收据").format(code=code, label=PaymentKind(p.kind).label),
                            code="payment.not_a_payment")
     # lock the dossier: a void, a refund and a new payment of one dossier happen one at a time
     d = _lock_dossier(session, campaign, p.dossier_id)
     if d.status == DossierStatus.handed_over.value:
-        raise PaymentRefused(f"档案 {d.dossier_code} 已移交评审委员会，收费记录不能再作废或退费",
+        raise PaymentRefused(_("档案 {dossier_code} 已移交评审委员会，收费记录不能再作废或退费").format(dossier_code=d.dossier_code),
                              code="payment.handed_over")
     return p
 
@@ -417,15 +421,18 @@ def _voided(session: Session, p: Payment) -> bool:
                         ).first() is not None
 
 
-def _reason(reasons: dict[str, str], reason: str, note: str, what: str) -> tuple[str, str]:
+def _reason(reasons: dict[str, str], reason: str, note: str, kind: PaymentKind) -> tuple[str, str]:
+    void = kind == PaymentKind.void
     if reason not in reasons:
-        raise InvalidInput(f"请选择{what}原因：{'、'.join(reasons.values())}",
-                           code=f"payment.{'void' if what == '作废' else 'refund'}_reason")
+        choose = _("请选择作废原因：{reasons}") if void else _("请选择退费原因：{reasons}")
+        raise InvalidInput(choose.format(reasons="、".join(_(r) for r in reasons.values())),
+                           code=f"payment.{kind.value}_reason")
     note = (note or "").strip()
     if not note:
-        raise InvalidInput(f"{what}须写明说明（经办情况）", code="payment.note_required")
+        raise InvalidInput(_("作废须写明说明（经办情况）") if void else _("退费须写明说明（经办情况）"),
+                           code="payment.note_required")
     if len(note) > 500:
-        raise InvalidInput("说明最多 500 字", code="payment.note_too_long")
+        raise InvalidInput(_("说明最多 500 字"), code="payment.note_too_long")
     return reason, note
 
 
@@ -435,12 +442,12 @@ def void_payment(session: Session, actor: Actor, campaign: Campaign, receipt_cod
     number is never reused. The dossier goes back to the cashier's queue."""
     require(actor, Action.payment_void)
     now = now or utcnow()
-    reason, note = _reason(VOID_REASONS, reason, note, "作废")
+    reason, note = _reason(VOID_REASONS, reason, note, PaymentKind.void)
     p = _original(session, campaign, receipt_code)
     if _voided(session, p):
-        raise PaymentRefused(f"收据 {p.receipt_code} 已作废", code="payment.already_void")
+        raise PaymentRefused(_("收据 {receipt_code} 已作废").format(receipt_code=p.receipt_code), code="payment.already_void")
     if refunded_fen(session, p.id or 0):
-        raise PaymentRefused(f"收据 {p.receipt_code} 已有退费，不能再作废",
+        raise PaymentRefused(_("收据 {receipt_code} 已有退费，不能再作废").format(receipt_code=p.receipt_code),
                              code="payment.refunded")
     day = business_date(campaign, now)
     check_day_open(session, campaign, day, actor.desk)
@@ -462,16 +469,15 @@ def refund_payment(session: Session, actor: Actor, campaign: Campaign, receipt_c
     """A lead refunds part or all of a payment; refunds never exceed what was paid."""
     require(actor, Action.payment_refund)
     now = now or utcnow()
-    reason, note = _reason(REFUND_REASONS, reason, note, "退费")
+    reason, note = _reason(REFUND_REASONS, reason, note, PaymentKind.refund)
     p = _original(session, campaign, receipt_code)
     if _voided(session, p):
-        raise PaymentRefused(f"收据 {p.receipt_code} 已作废，不能退费", code="payment.already_void")
+        raise PaymentRefused(_("收据 {receipt_code} 已作废，不能退费").format(receipt_code=p.receipt_code), code="payment.already_void")
     if amount.fen <= 0:
-        raise InvalidInput("退费金额应大于零", code="payment.refund_not_positive")
+        raise InvalidInput(_("退费金额应大于零"), code="payment.refund_not_positive")
     left = p.amount_fen - refunded_fen(session, p.id or 0)
     if amount.fen > left:
-        raise InvalidInput(f"退费 {amount} 元超过可退金额 {Money(left)} 元（实收 "
-                           f"{Money(p.amount_fen)} 元）", code="payment.refund_too_much")
+        raise InvalidInput(_("退费 {amount} 元超过可退金额 {left} 元（实收 {amount_fen} 元）").format(amount=amount, left=Money(left), amount_fen=Money(p.amount_fen)), code="payment.refund_too_much")
     m = PaymentMethod(p.method) if method is None else (
         method if isinstance(method, PaymentMethod) else parse_method(method))
     ref = clean_reference(m, reference) if m != PaymentMethod.cash or reference else ""

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from models import audit
 from models.dossier import Dossier
 from models.errors import Conflict, InvalidInput, NotFound
+from models.i18n import _
 from models.payment import Payment
 from models.permissions import Action, Actor, require
 from models.printjob import PrintJob
@@ -89,7 +90,7 @@ def store_payload(session: Session, job: PrintJob | JobRef, payload: bytes) -> N
     done = session.connection().execute(_STORE, {"p_id": job.id, "p_payload": payload,
                                                  "p_sha": sha, "p_now": utcnow()}).rowcount
     if done != 1:
-        raise Conflict("该打印任务已有内容", code="print.already_rendered")
+        raise Conflict(_("该打印任务已有内容"), code="print.already_rendered")
     if isinstance(job, PrintJob):  # the caller's object shows what is now stored
         set_committed_value(job, "payload", payload)
         set_committed_value(job, "payload_sha256", sha)
@@ -111,11 +112,11 @@ def claim(session: Session, job_id: int, *, now: dt.datetime | None = None) -> P
     twice at once) and return it with its payload."""
     job = session.exec(select(PrintJob).where(PrintJob.id == job_id).with_for_update()).first()
     if job is None:
-        raise NotFound(f"没有编号为 {job_id} 的打印任务", code="print.not_found")
+        raise NotFound(_("没有编号为 {job_id} 的打印任务").format(job_id=job_id), code="print.not_found")
     if job.status == PrintJobStatus.sending.value:
-        raise Conflict("该打印任务正在打印中", code="print.busy")
+        raise Conflict(_("该打印任务正在打印中"), code="print.busy")
     if job.status == PrintJobStatus.sent.value:
-        raise Conflict("该打印任务已打印；如需再打一份请用“重印”", code="print.already_sent")
+        raise Conflict(_("该打印任务已打印；如需再打一份请用“重印”"), code="print.already_sent")
     job.status = PrintJobStatus.sending.value
     job.attempts += 1
     job.last_attempt_at = now or utcnow()
@@ -143,9 +144,9 @@ def request_retry(session: Session, actor: Actor, job_id: int) -> PrintJob:
     require(actor, Action.print_retry)
     job = session.get(PrintJob, job_id)
     if job is None:
-        raise NotFound(f"没有编号为 {job_id} 的打印任务", code="print.not_found")
+        raise NotFound(_("没有编号为 {job_id} 的打印任务").format(job_id=job_id), code="print.not_found")
     if job.status != PrintJobStatus.failed.value:
-        raise Conflict(f"只有打印失败的任务可以重试（当前：{PrintJobStatus(job.status).label}）",
+        raise Conflict(_("只有打印失败的任务可以重试（当前：{label}）").format(label=PrintJobStatus(job.status).label),
                        code="print.not_failed")
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
                  action=str(Action.print_retry),
@@ -167,10 +168,10 @@ def begin_reprint(session: Session, actor: Actor, *, document: str, campaign_id:
     with ``copy_no=n`` in the same transaction."""
     action = REPRINTABLE.get(document)
     if action is None:
-        raise InvalidInput(f"“{document}”不能重印", code="print.not_reprintable")
+        raise InvalidInput(_("“{document}”不能重印").format(document=document), code="print.not_reprintable")
     require(actor, action)
     if (payment_id is None) == (dossier_id is None):
-        raise InvalidInput("重印需要指明一笔缴费或一份档案", code="print.reprint_target")
+        raise InvalidInput(_("重印需要指明一笔缴费或一份档案"), code="print.reprint_target")
     stmt = select(PrintJob).where(PrintJob.document == document)
     stmt = stmt.where(PrintJob.payment_id == payment_id) if payment_id is not None \
         else stmt.where(PrintJob.dossier_id == dossier_id)
@@ -179,7 +180,7 @@ def begin_reprint(session: Session, actor: Actor, *, document: str, campaign_id:
     parent = (select(Payment).where(Payment.id == payment_id) if payment_id is not None
               else select(Dossier).where(Dossier.id == dossier_id))
     if session.exec(parent.with_for_update()).first() is None:
-        raise NotFound("要重印的缴费或档案不存在", code="print.reprint_target")
+        raise NotFound(_("要重印的缴费或档案不存在"), code="print.reprint_target")
     earlier = session.exec(stmt).all()
     n = max((j.copy_no for j in earlier), default=0) + 1
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action=str(action),
@@ -200,7 +201,7 @@ def recover_interrupted(session: Session, *, desk: str, now: dt.datetime | None 
     )).all()
     for job in stale:
         job.status = PrintJobStatus.failed.value
-        job.error = "程序在打印中途停止，不知道打印机是否已打出：请查看后决定是否重试"
+        job.error = _("程序在打印中途停止，不知道打印机是否已打出：请查看后决定是否重试")
         job.updated_at = now
         session.add(job)
         audit.record(session, actor_id=None, actor_name="printer", action="print.interrupted",

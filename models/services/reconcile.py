@@ -17,6 +17,7 @@ from models import audit
 from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.dossier import Dossier
+from models.i18n import N_, on_paper
 from models.idcard import mask_id
 from models.imports import OnlineChange
 from models.online import OnlineRecord
@@ -26,6 +27,9 @@ from models.services.campaigns import get_campaign
 from models.vocab import ONLINE_APPROVED, DossierStatus, PaymentKind
 
 REFUSED_ACTION = "intake.refused"  # written by the counter when paper is refused outright
+
+UNKNOWN_COUNTY = N_("（未知）")  # group names of the lists (data: shown through _())
+NO_UNIT = N_("（未填单位）")
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class Reconciliation:
         """county → unit → people, for chasing by phone."""
         out: dict[str, dict[str, list[Person]]] = defaultdict(lambda: defaultdict(list))
         for p in self.no_paper:
-            out[p.county or "（未知）"][p.unit or "（未填单位）"].append(p)
+            out[p.county or UNKNOWN_COUNTY][p.unit or NO_UNIT].append(p)
         return {k: dict(v) for k, v in sorted(out.items())}
 
     def counts(self) -> dict[str, int]:
@@ -178,6 +182,7 @@ def _rows(people: list[Person]) -> list[tuple[object, ...]]:
              p.phone, p.online_status, p.dossier_code, p.note) for p in people]
 
 
+@on_paper
 def write_export(r: Reconciliation, path: Path) -> Path:
     from models.reports import write_xlsx
 

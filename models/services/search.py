@@ -21,6 +21,7 @@ from sqlmodel import Session, and_, col, func, select
 
 from models.campaign import Campaign
 from models.dossier import Dossier, DossierVisit
+from models.i18n import N_, _
 from models.idcard import clean_id_text, mask_id
 from models.names import display_name, key_of_display
 from models.online import OnlineRecord
@@ -47,7 +48,8 @@ class Hit:
     online_status: str
     submission_count: int | None
     dossier_code: str  # "" until accepted
-    paper: str  # 未报送 / 退回补正 n 次 / 已受理 / 已缴费 / 已移交
+    paper: str  # the paper's state in words: 未报送 / 退回补正 n 次 / 已受理，待缴费 / 已缴费 / 已移交评委会
+    paper_state: str = ""  # the same as a code: none / returned / accepted / paid / handed_over
 
     @property
     def eligible(self) -> bool:
@@ -64,24 +66,25 @@ class SearchResult:
 def search(session: Session, campaign: Campaign, text: str, *, limit: int = LIMIT) -> SearchResult:
     q = text.strip()
     if not q:
-        return SearchResult("空", [], q)
+        return SearchResult(N_("空"), [], q)
     assert campaign.id is not None
     cid = campaign.id
     rec = OnlineRecord
     as_id = clean_id_text(q)
     if ID18.fullmatch(as_id):
-        return _result(session, "身份证号", q, select(rec).where(
+        return _result(session, N_("身份证号"), q, select(rec).where(
             rec.campaign_id == cid, rec.id_number == as_id))
     upper = as_id
     m = _NUMBER.fullmatch(upper)
     if m:
         prefix = m.group(1)
-        for how, pfx in (("受理编号", campaign.dossier_prefix), ("收据号", campaign.receipt_prefix),
-                         ("告知单号", campaign.notice_prefix)):
+        for how, pfx in ((N_("受理编号"), campaign.dossier_prefix),
+                         (N_("收据号"), campaign.receipt_prefix),
+                         (N_("告知单号"), campaign.notice_prefix)):
             if prefix == pfx.upper():
                 return _result(session, how, q, _by_number(cid, how, upper), limit)
     if _LAST6.fullmatch(upper):
-        return _result(session, "身份证后6位", q, select(rec).where(
+        return _result(session, N_("身份证后6位"), q, select(rec).where(
             rec.campaign_id == cid, rec.id_last6 == upper).limit(limit))
     lower = q.lower().replace(" ", "")
     if _LATIN.fullmatch(lower):
@@ -92,19 +95,19 @@ def search(session: Session, campaign: Campaign, text: str, *, limit: int = LIMI
             for r in session.exec(select(rec).where(rec.campaign_id == cid, _prefix(column, lower))
                                   .order_by(column).limit(limit)):
                 by_pinyin.setdefault(r.id or 0, r)
-        return SearchResult("拼音", hits(session, list(by_pinyin.values())[:limit]), q)
+        return SearchResult(N_("拼音"), hits(session, list(by_pinyin.values())[:limit]), q)
     key = key_of_display(display_name(q))
     if key:
-        found = _result(session, "姓名", q, select(rec).where(
+        found = _result(session, N_("姓名"), q, select(rec).where(
             rec.campaign_id == cid, _prefix(col(rec.name_key), key))
             .order_by(func.length(rec.name_key), col(rec.name_key)).limit(limit))
         if found.hits:
             return found
         words = display_name(q)
-        return _result(session, "单位", q, select(rec).where(
+        return _result(session, N_("单位"), q, select(rec).where(
             rec.campaign_id == cid, col(rec.unit).contains(words, autoescape=True))
             .order_by(col(rec.unit), col(rec.name_key)).limit(limit))
-    return SearchResult("未识别", [], q)
+    return SearchResult(N_("未识别"), [], q)
 
 
 def _prefix(column, text: str):  # type: ignore[no-untyped-def]
@@ -176,15 +179,17 @@ def hits(session: Session, records: list[OnlineRecord]) -> list[Hit]:
     for r in records:
         d = dossiers.get(r.id or 0)
         if d is None:
-            paper = "未报送"
+            state, paper = "none", _("未报送")
         elif d.status == DossierStatus.handed_over.value:
-            paper = "已移交评委会"
+            state, paper = "handed_over", _("已移交评委会")
         elif d.status == DossierStatus.accepted.value:
-            paper = "已缴费" if d.id in paid else "已受理，待缴费"
+            state, paper = ("paid", _("已缴费")) if d.id in paid else ("accepted", _("已受理，待缴费"))
         else:
-            paper = f"退回补正 {returns.get(d.id or 0, 0)} 次"
+            state = "returned"
+            paper = _("退回补正 {count} 次").format(count=returns.get(d.id or 0, 0))
         out.append(Hit(record_id=r.id or 0, name=r.name, id_masked=mask_id(r.id_number),
                        unit=r.unit, series=r.series, specialty=r.specialty, track=r.track,
                        level=r.level, online_status=r.status, submission_count=r.submission_count,
-                       dossier_code=(d.dossier_code or "") if d else "", paper=paper))
+                       dossier_code=(d.dossier_code or "") if d else "", paper=paper,
+                       paper_state=state))
     return out

@@ -52,6 +52,7 @@ from sqlmodel import Session
 from models import audit
 from models.campaign import Campaign
 from models.dossier import Dossier, DossierVisit
+from models.i18n import N_, on_paper
 from models.money import Money
 from models.online import OnlineRecord
 from models.payment import Payment
@@ -60,9 +61,9 @@ from models.services.campaigns import get_campaign
 from models.types import utcnow
 from models.vocab import ONLINE_APPROVED, DossierStatus, Level, PaymentKind, Track
 
-NO_COUNTY = "（未填县市）"
-NO_UNIT = "（未填单位）"
-TOTAL = "合计"
+NO_COUNTY = N_("（未填县市）")  # row names (data: shown through _())
+NO_UNIT = N_("（未填单位）")
+TOTAL = N_("合计")
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +289,7 @@ def _cells(f: Figures) -> tuple[object, ...]:
             f.paid, f.unpaid, f.fee_net, f.handed_over, f.other_paper)
 
 
+@on_paper
 def summary_xlsx(path: Path, summary: CampaignSummary) -> Path:
     """The summary as a workbook: 按县市, 按单位, 按类型级别, each ending with a 合计 row."""
     from models.reports import write_xlsx

@@ -35,6 +35,7 @@ from models import audit
 from models.campaign import Campaign, NumberSequence
 from models.dossier import DossierVisit
 from models.errors import Conflict, InvalidInput, NotFound
+from models.i18n import N_, _, paper
 from models.money import Money
 from models.payment import Payment
 from models.permissions import Action, Actor, require
@@ -65,8 +66,11 @@ class DayRefused(Conflict):
     code = "day.refused"
 
 
+OFFICE_LABEL = N_("全办公室")  # the office-wide close, as the audit log names it
+
+
 def desk_label(desk: str) -> str:
-    return desk or "全办公室"
+    return desk or _(OFFICE_LABEL)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,14 +79,29 @@ def desk_label(desk: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One row of a breakdown: payments taken, what was taken back (voids and refunds), net."""
+    """One row of a breakdown: payments taken, what was taken back (voids and refunds), net.
+    Its label is made from its key when it is read, in the language of the moment (the screen's,
+    or Chinese while a document is made)."""
 
     key: str
-    label: str
+    kind: str  # "method", "fee" (track·level), "cashier" (key: the user's id), "desk", "total"
     count: int = 0  # payments
     paid_fen: int = 0
     voided_fen: int = 0
     refunded_fen: int = 0
+    name: str = ""  # a cashier's shown name
+
+    @property
+    def label(self) -> str:
+        if self.kind == "method":
+            return PaymentMethod(self.key).label
+        if self.kind == "fee":
+            return "·".join(_(part) for part in self.key.split("·"))
+        if self.kind == "cashier":
+            return self.name or self.key
+        if self.kind == "desk":
+            return self.key or _("（未设窗口）")
+        return _("合计")
 
     @property
     def net_fen(self) -> int:
@@ -124,8 +143,9 @@ class Receipts:
     @property
     def range_text(self) -> str:
         if self.first is None or self.last is None:
-            return "无"
-        return f"{self.code(self.first)}–{self.code(self.last)}（{self.count} 张）"
+            return _("无")
+        return _("{first}–{last}（{count} 张）").format(first=self.code(self.first),
+                                                     last=self.code(self.last), count=self.count)
 
     @property
     def ok(self) -> bool:
@@ -134,17 +154,17 @@ class Receipts:
     @property
     def gap_text(self) -> str:
         if self.first is None:
-            return "今日无收据"
+            return _("今日无收据")
         if self.ok:
-            return "已检查，收据号连续，无断号"
+            return _("已检查，收据号连续，无断号")
         parts = []
         if self.missing:
             shown = "、".join(self.code(n) for n in self.missing[:10])
-            more = f" 等 {len(self.missing)} 个" if len(self.missing) > 10 else ""
-            parts.append(f"缺号 {shown}{more}")
+            parts.append((_("缺号 {numbers} 等 {count} 个") if len(self.missing) > 10
+                          else _("缺号 {numbers}")).format(numbers=shown, count=len(self.missing)))
         if not self.follows_on and self.first is not None:
-            parts.append(f"{self.code(self.first - 1)} 不存在（与前一日不连续）")
-        return "发现断号：" + "；".join(parts)
+            parts.append(_("{number} 不存在（与前一日不连续）").format(number=self.code(self.first - 1)))
+        return _("发现断号：{problems}").format(problems="；".join(parts))
 
 
 @dataclass(frozen=True)
@@ -248,6 +268,11 @@ def day_view(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *
     return _day_view(session, campaign, day, clean_desk(desk))
 
 
+def _line(key: str, kind: str, figures: list[int], name: str = "") -> Line:
+    count, paid, voided, refunded = figures
+    return Line(key, kind, count, paid, voided, refunded, name)
+
+
 def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> DayView:
     conn = session.connection()
     cid = campaign.id or 0
@@ -263,25 +288,24 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> 
     desk_lines: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     total = [0, 0, 0, 0]
     slot = {PaymentKind.payment.value: 1, PaymentKind.void.value: 2, PaymentKind.refund.value: 3}
-    cashier_label: dict[str, str] = {}
+    cashier_name: dict[str, str] = {}
     for r in rows:
         fen, at = int(r.fen or 0), slot[r.kind]
         ck = f"{r.cashier_id}"
-        cashier_label[ck] = names.get(r.cashier_id, "") or str(r.cashier_id)
+        cashier_name[ck] = names.get(r.cashier_id, "") or str(r.cashier_id)
         for acc in (method_lines[r.method], fee_lines[f"{r.track}·{r.level}"],
                     cashier_lines[ck], desk_lines[r.desk], total):
             acc[at] += fen
             if at == 1:
                 acc[0] += int(r.n)
 
-    def lines(d: dict[str, list[int]], label: Mapping[str, str] | None = None,
-              order: list[str] | None = None) -> tuple[Line, ...]:
+    def lines(d: dict[str, list[int]], kind: str, order: list[str] | None = None
+              ) -> tuple[Line, ...]:
         keys = order if order is not None else sorted(d)
-        return tuple(Line(k, (label or {}).get(k, k or "（未设窗口）"), *d[k]) for k in keys
-                     if k in d)
+        return tuple(_line(k, kind, d[k], cashier_name.get(k, "") if kind == "cashier" else "")
+                     for k in keys if k in d)
 
     method_order = [m.value for m in PaymentMethod]
-    method_label = {m.value: m.label for m in PaymentMethod}
     fee_order = sorted(fee_lines, key=lambda k: _fee_rank(campaign, k))
 
     visits = accepted = returned = 0
@@ -310,11 +334,11 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> 
 
     return DayView(
         campaign_code=campaign.code, day=day, desk=desk, visits=visits, accepted=accepted,
-        returned=returned, total=Line("total", "合计", *total),
-        by_method=lines(method_lines, method_label, method_order),
-        by_fee=lines(fee_lines, None, fee_order),
-        by_cashier=lines(cashier_lines, cashier_label),
-        by_desk=lines(desk_lines),
+        returned=returned, total=_line("total", "total", total),
+        by_method=lines(method_lines, "method", method_order),
+        by_fee=lines(fee_lines, "fee", fee_order),
+        by_cashier=lines(cashier_lines, "cashier"),
+        by_desk=lines(desk_lines, "desk"),
         corrections=corrections,
         receipts=_receipts(session, campaign, rows, office_lo, office_hi),
         closes=tuple(session.exec(select(DayClose).where(
@@ -324,7 +348,7 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> 
 
 def _fee_rank(campaign: Campaign, key: str) -> tuple[int, int, str]:
     """The notice's order: its tracks, then its levels (评审·初级 before 评审·中级)."""
-    track, _, level = key.partition("·")
+    track, _dot, level = key.partition("·")
 
     def rank(xs: list[str], x: str) -> int:
         return xs.index(x) if x in xs else len(xs)
@@ -447,36 +471,35 @@ def parse_count(cash: Mapping[int, int | str], others: Mapping[str, str | Money]
     for d in DENOMINATIONS:
         raw = cash.get(d, 0)
         if isinstance(raw, int) and not 0 <= raw <= MAX_PIECES:  # before str(): 4 300+ digits
-            raise InvalidInput(f"{denomination_label(d)}的张（枚）数应为 0–{MAX_PIECES}",
+            raise InvalidInput(_("{value}的张（枚）数应为 0–{MAX_PIECES}").format(value=denomination_label(d), MAX_PIECES=MAX_PIECES),
                                code="day.bad_pieces")
         text = unicodedata.normalize("NFKC", str(raw)).strip() or "0"
         # isdecimal, not isdigit: int() refuses ² and the Ethiopic ፩ that isdigit accepts
         if not text.isdecimal():
-            raise InvalidInput(f"{denomination_label(d)}的张（枚）数“{shorten(raw, 20)}”不正确："
-                               "请输入整数", code="day.bad_pieces")
+            raise InvalidInput(_("{value}的张（枚）数“{raw}”不正确：请输入整数").format(value=denomination_label(d), raw=shorten(raw, 20)), code="day.bad_pieces")
         if len(text.lstrip("0")) > len(str(MAX_PIECES)):  # before int(): it refuses 4 300+ digits
-            raise InvalidInput(f"{denomination_label(d)} 张数过多，请核对", code="day.bad_pieces")
+            raise InvalidInput(_("{value} 张数过多，请核对").format(value=denomination_label(d)), code="day.bad_pieces")
         n = int(text)
         if n > MAX_PIECES:
-            raise InvalidInput(f"{denomination_label(d)} {n} 张过多，请核对", code="day.bad_pieces")
+            raise InvalidInput(_("{value} {n} 张过多，请核对").format(value=denomination_label(d), n=n), code="day.bad_pieces")
         pieces[d] = n
     unknown = set(cash) - set(DENOMINATIONS)
     if unknown:
         names = "、".join(sorted(shorten(x, 20) for x in unknown))
-        raise InvalidInput(f"没有面额 {names}（分）", code="day.bad_denomination")
+        raise InvalidInput(_("没有面额 {names}（分）").format(names=names), code="day.bad_denomination")
     amounts: dict[str, Money] = {}
     for key, value in (others or {}).items():
         try:
             m = PaymentMethod(key)
         except ValueError:
-            raise InvalidInput(f"没有收款方式“{shorten(key, 20)}”",
+            raise InvalidInput(_("没有收款方式“{key}”").format(key=shorten(key, 20)),
                                code="day.bad_method") from None
         if m == PaymentMethod.cash:
-            raise InvalidInput("现金按面额清点", code="day.cash_by_denomination")
+            raise InvalidInput(_("现金按面额清点"), code="day.cash_by_denomination")
         amount = value if isinstance(value, Money) else (
             Money(0) if not str(value).strip() else Money.parse(str(value)))
         if amount.fen < 0:
-            raise InvalidInput(f"{m.label}金额不能为负", code="day.negative")
+            raise InvalidInput(_("{label}金额不能为负").format(label=m.label), code="day.negative")
         amounts[m.value] = amount
     return Count(cash=pieces, others=amounts)
 
@@ -491,9 +514,9 @@ def find_close(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
 def _check_desk(actor: Actor, desk: str) -> str:
     desk = clean_desk(desk)
     if desk == OFFICE and actor.role != Role.lead:
-        raise DayRefused("全办公室日结须由负责人办理", code="day.office_needs_lead")
+        raise DayRefused(_("全办公室日结须由负责人办理"), code="day.office_needs_lead")
     if actor.role != Role.lead and desk != actor.desk:
-        raise DayRefused(f"只能为本窗口（{actor.desk or '未设窗口'}）办理日结",
+        raise DayRefused(_("只能为本窗口（{value}）办理日结").format(value=actor.desk or _("未设窗口")),
                          code="day.other_desk")
     return desk
 
@@ -501,20 +524,20 @@ def _check_desk(actor: Actor, desk: str) -> str:
 def _unconfirmed(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
                  closed: str) -> DayClose:
     """The day's begun close, locked; refused when there is none or it is already confirmed
-    (``closed`` says what cannot be done then)."""
+    (``closed``, a message with ``{day}`` and ``{desk}``, says what cannot be done then)."""
     row = find_close(session, campaign, day, desk, lock=True)
     if row is None:
-        raise NotFound(f"{day:%Y-%m-%d} {desk_label(desk)}尚未开始日结（请先开始日结，停止收费后再清点）",
+        raise NotFound(_("{day:%Y-%m-%d} {value}尚未开始日结（请先开始日结，停止收费后再清点）").format(day=day, value=desk_label(desk)),
                        code="day.not_begun")
     if row.status == DayStatus.closed.value:
-        raise DayRefused(f"{day:%Y-%m-%d} {desk_label(desk)}{closed}", code="day.closed")
+        raise DayRefused(closed.format(day=day, desk=desk_label(desk)), code="day.closed")
     return row
 
 
 def _audit(session: Session, actor: Actor, action: Action, campaign: Campaign, day: dt.date,
            desk: str, now: dt.datetime, **detail: Any) -> None:
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action=str(action),
-                 entity="day_close", entity_id=f"{day.isoformat()} {desk_label(desk)}",
+                 entity="day_close", entity_id=f"{day.isoformat()} {desk or OFFICE_LABEL}",
                  campaign_id=campaign.id, desk=actor.desk, at=now,
                  detail={"day": day.isoformat(), "desk": desk, **detail})
 
@@ -527,14 +550,15 @@ def begin_close(session: Session, actor: Actor, campaign: Campaign, day: dt.date
     now = now or utcnow()
     desk = _check_desk(actor, desk)
     if day > today(campaign, now):
-        raise InvalidInput(f"{day:%Y-%m-%d} 还未到，不能日结", code="day.future")
+        raise InvalidInput(_("{day:%Y-%m-%d} 还未到，不能日结").format(day=day), code="day.future")
     existing = find_close(session, campaign, day, desk)
     if existing is not None:
-        raise DayRefused(f"{day:%Y-%m-%d} {desk_label(desk)}{DayStatus(existing.status).label}",
-                         code="day.already_begun")
+        raise DayRefused(_("{day:%Y-%m-%d} {desk}{status}").format(
+            day=day, desk=desk_label(desk), status=DayStatus(existing.status).label),
+            code="day.already_begun")
     office = find_close(session, campaign, day, OFFICE)
     if office is not None and office.status == DayStatus.closed.value:
-        raise DayRefused(f"{day:%Y-%m-%d} 全办公室已日结", code="day.closed")
+        raise DayRefused(_("{day:%Y-%m-%d} 全办公室已日结").format(day=day), code="day.closed")
     assert actor.user_id is not None
     row = DayClose(campaign_id=campaign.id or 0, business_date=day, desk=desk,
                    status=DayStatus.closing.value, begun_by_id=actor.user_id, begun_at=now)
@@ -575,7 +599,7 @@ def record_count(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
     now = now or utcnow()
     desk = _check_desk(actor, desk)
     note = _clean_note(note)
-    row = _unconfirmed(session, campaign, day, desk, closed="已日结，不能再清点")
+    row = _unconfirmed(session, campaign, day, desk, closed=_("{day:%Y-%m-%d} {desk}已日结，不能再清点"))
     view = _day_view(session, campaign, day, desk)
     result = CountResult(close=row, expected=view.expected(), counted=count.by_method())
     row.status = DayStatus.counted.value
@@ -603,20 +627,21 @@ def confirm_close(session: Session, actor: Actor, campaign: Campaign, day: dt.da
     session.exec(select(NumberSequence).where(
         NumberSequence.campaign_id == campaign.id,
         NumberSequence.kind == NumberKind.receipt.value).with_for_update()).first()
-    row = _unconfirmed(session, campaign, day, desk, closed="已日结")
+    row = _unconfirmed(session, campaign, day, desk, closed=_("{day:%Y-%m-%d} {desk}已日结"))
     if row.status != DayStatus.counted.value:
-        raise DayRefused("请先录入现金清点，再确认日结", code="day.not_counted")
+        raise DayRefused(_("请先录入现金清点，再确认日结"), code="day.not_counted")
     view = _day_view(session, campaign, day, desk)
     if view.expected() != row.expected.get("methods"):
-        raise DayRefused("清点之后本日又有收费、作废或退费记录：请重新清点", code="day.changed")
+        raise DayRefused(_("清点之后本日又有收费、作废或退费记录：请重新清点"), code="day.changed")
     note = note or row.note
     counted = row.counted.get("methods", {})
     differences = CountResult(close=row, expected=view.expected(), counted={
         m: int(counted.get(m, 0)) for m in view.expected()}).differences
     if differences and not note:
-        shown = "；".join(f"{PaymentMethod(m).label}{'多' if d > 0 else '少'} {Money(abs(d)).figures()} 元"
+        shown = "；".join((_("{method}多 {amount} 元") if d > 0 else _("{method}少 {amount} 元"))
+                         .format(method=PaymentMethod(m).label, amount=Money(abs(d)).figures())
                          for m, d in differences.items())
-        raise InvalidInput(f"清点与应有金额有差额（{shown}）：须填写差额说明",
+        raise InvalidInput(_("清点与应有金额有差额（{shown}）：须填写差额说明").format(shown=shown),
                            code="day.note_required", differences=differences)
     row.status = DayStatus.closed.value
     row.note = note
@@ -636,9 +661,9 @@ def cancel_close(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
     desk = clean_desk(desk)
     reason = _clean_note(reason)
     if not reason:
-        raise InvalidInput("取消日结须写明原因", code="day.reason_required")
+        raise InvalidInput(_("取消日结须写明原因"), code="day.reason_required")
     row = _unconfirmed(session, campaign, day, desk,
-                       closed="已日结锁定，不能取消；更正请在下一个营业日办理")
+                       closed=_("{day:%Y-%m-%d} {desk}已日结锁定，不能取消；更正请在下一个营业日办理"))
     _audit(session, actor, Action.day_cancel, campaign, day, desk, now, status=row.status,
            counted=row.counted, difference_fen=row.difference_fen, reason=reason)
     session.delete(row)
@@ -647,7 +672,7 @@ def cancel_close(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
 def _clean_note(note: str) -> str:
     text = " ".join((note or "").split())  # Chinese punctuation kept as typed
     if len(text) > NOTE_MAX:
-        raise InvalidInput(f"说明最多 {NOTE_MAX} 字", code="day.note_too_long")
+        raise InvalidInput(_("说明最多 {NOTE_MAX} 字").format(NOTE_MAX=NOTE_MAX), code="day.note_too_long")
     return text
 
 
@@ -662,6 +687,11 @@ def counted_cash(close: DayClose) -> dict[int, int]:
 
 
 def day_view_xlsx(path: Path, view: DayView) -> Path:
+    with paper():
+        return _day_view_xlsx(path, view)
+
+
+def _day_view_xlsx(path: Path, view: DayView) -> Path:
     """The Z report as a workbook: 概况, the breakdowns, the corrections and the count."""
     def breakdown(lines: tuple[Line, ...]) -> list[list[object]]:
         return [[ln.label, ln.count, Money(ln.paid_fen), Money(ln.voided_fen),

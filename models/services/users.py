@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from models import audit
 from models.errors import AccountLocked, AuthenticationFailed, Conflict, InvalidInput
+from models.i18n import _
 from models.permissions import Action, Actor, require
 from models.types import utcnow
 from models.users import User
@@ -50,20 +51,20 @@ def add_user(
         role = Role(role)
     except ValueError:
         raise InvalidInput(
-            f"未知的角色“{role}”：可选 clerk（受理员）、cashier（收费员）、lead（负责人）、admin（管理员）",
+            _("未知的角色“{role}”：可选 clerk（受理员）、cashier（收费员）、lead（负责人）、admin（管理员）").format(role=role),
             code="user.bad_role",
         ) from None
     username = username.strip()
     if not _USERNAME.match(username):
         raise InvalidInput(
-            "用户名应为 2–30 个字母、数字、汉字或 _ . -，不含空格", code="user.bad_name"
+            _("用户名应为 2–30 个字母、数字、汉字或 _ . -，不含空格"), code="user.bad_name"
         )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"密码至少 {MIN_PASSWORD_LENGTH} 位", code="user.weak_password"
+            _("密码至少 {MIN_PASSWORD_LENGTH} 位").format(MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH), code="user.weak_password"
         )
     if session.exec(select(User).where(User.username == username)).first() is not None:
-        raise Conflict(f"用户名“{username}”已存在", code="user.exists")
+        raise Conflict(_("用户名“{username}”已存在").format(username=username), code="user.exists")
     user = User(
         username=username,
         display_name=display_name.strip() or username,
@@ -99,10 +100,10 @@ def authenticate(
             entity="user", entity_id="", desk=desk, detail={"reason": "unknown_user"},
         )
         session.commit()
-        raise AuthenticationFailed("用户名或密码不正确")
+        raise AuthenticationFailed(_("用户名或密码不正确"))
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() + 59) // 60)
-        raise AccountLocked(f"密码错误次数过多，账户已锁定，请 {minutes} 分钟后再试")
+        raise AccountLocked(_("密码错误次数过多，账户已锁定，请 {minutes} 分钟后再试").format(minutes=minutes))
     if not _verify(user.password_hash, password):
         user.failed_attempts += 1
         detail: dict[str, object] = {"failures": user.failed_attempts}
@@ -120,10 +121,10 @@ def authenticate(
         session.commit()
         if locked:
             raise AccountLocked(
-                f"密码连续错误 {MAX_FAILURES} 次，账户已锁定 {int(LOCKOUT.total_seconds() // 60)} 分钟"
+                _("密码连续错误 {MAX_FAILURES} 次，账户已锁定 {value} 分钟").format(MAX_FAILURES=MAX_FAILURES, value=int(LOCKOUT.total_seconds() // 60))
             )
         left = MAX_FAILURES - user.failed_attempts
-        raise AuthenticationFailed(f"用户名或密码不正确（再错 {left} 次将锁定账户）")
+        raise AuthenticationFailed(_("用户名或密码不正确（再错 {left} 次将锁定账户）").format(left=left))
     user.failed_attempts = 0
     user.locked_until = None
     user.last_login_at = now

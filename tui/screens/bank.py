@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.errors import DomainError
+from models.i18n import _, pgettext
 from tui import plain
 from tui.app import WorkerGuard, desk_of
 
@@ -40,8 +41,8 @@ CONFIRMABLE = ("proposed", "ambiguous")
 def _who(c: Candidate) -> str:
     """One line for a candidate, to be shown as plain text (``tui.plain``): the name is the
     online list's, a bank line's payer and memo are whatever the statement said."""
-    fee = f" 应收{c.fee.figures()}" if c.fee is not None else ""
-    return f"{c.dossier_code or '未受理'} {plain.one_line(c.name)} {c.track}{c.level}{fee}"
+    fee = _(" 应收{fee}").format(fee=c.fee.figures()) if c.fee is not None else ""
+    return f"{c.dossier_code or _('未受理')} {plain.one_line(c.name)} {c.track}{c.level}{fee}"
 
 
 class BankScreen(WorkerGuard, Screen[None]):
@@ -49,11 +50,11 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     AUTO_FOCUS = "#bank-file"
     BINDINGS = [
-        Binding("f2", "focus_file", "导入流水", id="bank.import"),
-        Binding("f3", "dismiss_line", "非评审费", id="bank.dismiss"),
-        Binding("f5", "reload", "刷新", id="bank.reload"),
-        Binding("f7", "toggle_unpaid", "未缴费档案", id="bank.unpaid"),
-        Binding("escape", "back", "返回", id="bank.back"),
+        Binding("f2", "focus_file", pgettext("key", "导入流水"), id="bank.import"),
+        Binding("f3", "dismiss_line", pgettext("key", "非评审费"), id="bank.dismiss"),
+        Binding("f5", "reload", pgettext("key", "刷新"), id="bank.reload"),
+        Binding("f7", "toggle_unpaid", pgettext("key", "未缴费档案"), id="bank.unpaid"),
+        Binding("escape", "back", pgettext("key", "返回"), id="bank.back"),
     ]
 
     def __init__(self) -> None:
@@ -63,10 +64,10 @@ class BankScreen(WorkerGuard, Screen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield Static(f"银行流水对账 · {desk_of(self).who()}", id="status-line")
-        yield Input(placeholder="银行流水文件路径（xlsx/csv，GB18030 亦可），Enter 导入",
+        yield Static(_("银行流水对账 · {value}").format(value=desk_of(self).who()), id="status-line")
+        yield Input(placeholder=_("银行流水文件路径（xlsx/csv，GB18030 亦可），Enter 导入"),
                     id="bank-file")
-        yield Static("正在读取……", id="bank-summary")
+        yield Static(_("正在读取……"), id="bank-summary")
         yield DataTable(id="bank-lines", cursor_type="row", zebra_stripes=True)
         yield Static("", id="bank-detail")
         yield Footer(compact=True)
@@ -79,11 +80,11 @@ class BankScreen(WorkerGuard, Screen[None]):
         table = self.query_one("#bank-lines", DataTable)
         table.clear(columns=True)
         if self.showing_unpaid:
-            for label, width in (("受理编号", 11), ("姓名", 16), ("申报", 12), ("工作单位", 30)):
+            for label, width in ((_("受理编号"), 11), (_("姓名"), 16), (_("申报"), 12), (_("工作单位"), 30)):
                 table.add_column(label, width=width)
         else:
-            for label, width in (("行", 4), ("日期", 5), ("金额", 9), ("付款人", 12),
-                                 ("状态", 10), ("建议/说明", 26)):
+            for label, width in ((_("行"), 4), (_("日期"), 5), (_("金额"), 9), (_("付款人"), 12),
+                                 (_("状态"), 10), (_("建议/说明"), 26)):
                 table.add_column(label, width=width)
 
     def action_focus_file(self) -> None:
@@ -111,7 +112,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         if self.busy:
             return
         self.busy = True
-        self.query_one("#bank-summary", Static).update("正在导入……")
+        self.query_one("#bank-summary", Static).update(_("正在导入……"))
         self.run_import(Path(text).expanduser())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
@@ -129,11 +130,10 @@ class BankScreen(WorkerGuard, Screen[None]):
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
-        skipped = f"，{len(s.skipped)} 行无法读取（第 {s.skipped[0].line} 行：{s.skipped[0].reason}……）" \
+        skipped = _("，{count} 行无法读取（第 {line} 行：{reason}……）").format(count=len(s.skipped), line=s.skipped[0].line, reason=s.skipped[0].reason) \
             if s.skipped else ""
-        known = f"，{len(s.known)} 行此前已导入" if s.known else ""
-        msg = (f"已导入 {s.filename}：{s.lines} 行，收入 {s.credits} 笔共 "
-               f"{s.credit_total.figures()} 元{known}{skipped}")
+        known = _("，{count} 行此前已导入").format(count=len(s.known)) if s.known else ""
+        msg = _("已导入 {filename}：{lines} 行，收入 {credits} 笔共 {credit_total} 元{known}{skipped}").format(filename=s.filename, lines=s.lines, credits=s.credits, credit_total=s.credit_total.figures(), known=known, skipped=skipped)
         self.app.call_from_thread(self._imported, msg)
 
     def _imported(self, message: str) -> None:
@@ -180,18 +180,18 @@ class BankScreen(WorkerGuard, Screen[None]):
             counts[p.status.label] = counts.get(p.status.label, 0) + 1
         if self.showing_unpaid:
             for q in unpaid:
-                table.add_row(q.dossier_code, plain.name(q.name, 16), f"{q.track}{q.level}",
+                table.add_row(q.dossier_code, plain.name(q.name, 16), plain.fee_kind(q.track, q.level),
                               plain.plain(q.unit, 30), key=f"d{q.dossier_id}")
         else:
             for p in lines:
                 if p.status in ("confirmed",) and p.receipt_code:
-                    hint = f"收据号 {p.receipt_code}"
+                    hint = _("收据号 {receipt_code}").format(receipt_code=p.receipt_code)
                 elif p.candidates and p.status in ("proposed", "already_paid", "partial"):
                     c = p.candidates[0]
-                    diff = f" 差{c.difference.figures()}" if c.difference else ""
-                    hint = f"{_who(c)}（{p.evidence or '、'.join(c.evidence)}）{diff}"
+                    diff = _(" 差{difference}").format(difference=c.difference.figures()) if c.difference else ""
+                    hint = f"{_who(c)}（{_(p.evidence) or '、'.join(_(e) for e in c.evidence)}）{diff}"
                 elif p.candidates:
-                    hint = f"{len(p.candidates)} 人相符：" + "；".join(
+                    hint = _("{count} 人相符：").format(count=len(p.candidates)) + "；".join(
                         f"{c.dossier_code} {c.name}" for c in p.candidates[:3])
                 else:
                     hint = p.note or p.memo
@@ -201,9 +201,9 @@ class BankScreen(WorkerGuard, Screen[None]):
                               plain.plain(hint, 26), key=str(p.line_id))
         if cursor and table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
-        summary = "；".join(f"{k} {v}" for k, v in counts.items()) or "尚未导入银行流水"
-        head = f"未缴费档案 {len(unpaid)} 份（F7 回到流水）" if self.showing_unpaid else \
-            f"流水 {len(lines)} 笔：{summary}"
+        summary = "；".join(f"{k} {v}" for k, v in counts.items()) or _("尚未导入银行流水")
+        head = _("未缴费档案 {count} 份（F7 回到流水）").format(count=len(unpaid)) if self.showing_unpaid else \
+            _("流水 {count} 笔：{summary}").format(count=len(lines), summary=summary)
         self.query_one("#bank-summary", Static).update(
             plain.message(f"{note}\n{head}" if note else head))
         self._detail()
@@ -225,15 +225,15 @@ class BankScreen(WorkerGuard, Screen[None]):
         if p is None:
             out.update("")
             return
-        how = {"proposed": "Enter 确认匹配并打印缴费凭证",
-               "ambiguous": "Enter 选择是哪一位（不会自动匹配）",
-               "partial": "金额与评审费不符：请与付款人核实后按收费台办理，或 F3 标为非评审费",
-               "not_accepted": "纸质材料受理后再确认",
-               "unmatched": "找不到对应的人：核实后 F3 标为非评审费"}.get(p.status, "")
+        how = {"proposed": _("Enter 确认匹配并打印缴费凭证"),
+               "ambiguous": _("Enter 选择是哪一位（不会自动匹配）"),
+               "partial": _("金额与评审费不符：请与付款人核实后按收费台办理，或 F3 标为非评审费"),
+               "not_accepted": _("纸质材料受理后再确认"),
+               "unmatched": _("找不到对应的人：核实后 F3 标为非评审费")}.get(p.status, "")
         account = plain.plain(p.payer_account, 24)
-        text = Text.assemble("流水号 ", plain.plain(p.serial, 30), " · 付款人 ",
+        text = Text.assemble(_("流水号 "), plain.plain(p.serial, 30), _(" · 付款人 "),
                              plain.name(p.payer_name, 20), " " if account else "", account,
-                             " · 摘要 ", plain.plain(p.memo, 40))
+                             _(" · 摘要 "), plain.plain(p.memo, 40))
         if p.note:
             text.append("\n")
             text.append(plain.message(p.note, style="yellow"))
@@ -255,7 +255,7 @@ class BankScreen(WorkerGuard, Screen[None]):
             self.app.push_screen(ConfirmMatchScreen(p, fits),
                                  lambda chosen: self._chosen(p, chosen))
         else:
-            self.notify(f"{p.status.label}：不能在此确认", severity="warning", timeout=4)
+            self.notify(_("{label}：不能在此确认").format(label=p.status.label), severity="warning", timeout=4)
 
     def _chosen(self, p: LineProposal, dossier_id: int | None) -> None:
         if dossier_id is None:
@@ -290,7 +290,7 @@ class BankScreen(WorkerGuard, Screen[None]):
     def _confirmed(self, receipt_code: str, job_id: int) -> None:
         self.busy = False
         desk_of(self).print_job(job_id)
-        self.load(f"已确认银行转账，收据号 {receipt_code}，缴费凭证正在打印")
+        self.load(_("已确认银行转账，收据号 {receipt_code}，缴费凭证正在打印").format(receipt_code=receipt_code))
 
     def action_dismiss_line(self) -> None:
         p = self._current()
@@ -324,13 +324,13 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     def _dismissed(self) -> None:
         self.busy = False
-        self.load("已标为非评审费（记入审计）")
+        self.load(_("已标为非评审费（记入审计）"))
 
 
 class ConfirmMatchScreen(WorkerGuard, ModalScreen[int | None]):
     """The line and who it pays for; with several candidates, the cashier picks one."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
 
     def __init__(self, line: LineProposal, candidates: list[Candidate]) -> None:
         super().__init__()
@@ -342,16 +342,16 @@ class ConfirmMatchScreen(WorkerGuard, ModalScreen[int | None]):
         several = len(self.candidates) > 1
         with Vertical(classes="dialog"):
             yield Static(Text.assemble(
-                f"第 {p.line_no} 行 {p.txn_date:%Y-%m-%d} 收入 {p.amount.figures()} 元 · ",
+                _("第 {line_no} 行 {txn_date:%Y-%m-%d} 收入 {amount} 元 · ").format(line_no=p.line_no, txn_date=p.txn_date, amount=p.amount.figures()),
                 plain.name(p.payer_name)), classes="dialog-title")
-            yield Static(Text.assemble("摘要：", plain.plain(p.memo, 60), "\n流水号：",
+            yield Static(Text.assemble(_("摘要："), plain.plain(p.memo, 60), _("\n流水号："),
                                        plain.plain(p.serial, 40)), classes="dialog-body")
-            yield Static("多人相符：请核实后选择是哪一位" if several else "确认这笔转账是下面这位的评审费：",
+            yield Static(_("多人相符：请核实后选择是哪一位") if several else _("确认这笔转账是下面这位的评审费："),
                          classes="dialog-help")
-            yield OptionList(*[Option(plain.plain(f"{_who(c)}（{'、'.join(c.evidence)}）"),
+            yield OptionList(*[Option(plain.plain(f"{_who(c)}（{'、'.join(_(e) for e in c.evidence)}）"),
                                       id=str(c.dossier_id)) for c in self.candidates],
                              id="match-candidates")
-            yield Static("↑↓ 选择 · Enter 确认并打印缴费凭证 · Esc 取消", classes="dialog-help")
+            yield Static(_("↑↓ 选择 · Enter 确认并打印缴费凭证 · Esc 取消"), classes="dialog-help")
 
     def on_mount(self) -> None:
         options = self.query_one("#match-candidates", OptionList)
@@ -371,7 +371,7 @@ class ConfirmMatchScreen(WorkerGuard, ModalScreen[int | None]):
 class DismissLineScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
     """Set a line aside as not a review fee: a reason from the list and a note."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
 
     def __init__(self, line: LineProposal) -> None:
         super().__init__()
@@ -382,12 +382,12 @@ class DismissLineScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
 
         p = self.line
         with Vertical(classes="dialog"):
-            yield Static(f"第 {p.line_no} 行 {p.amount.figures()} 元 {p.payer_name}：不是评审费",
+            yield Static(_("第 {line_no} 行 {amount} 元 {payer_name}：不是评审费").format(line_no=p.line_no, amount=p.amount.figures(), payer_name=p.payer_name),
                          classes="dialog-title")
-            yield OptionList(*[Option(text, id=key) for key, text in DISMISS_REASONS.items()],
+            yield OptionList(*[Option(_(text), id=key) for key, text in DISMISS_REASONS.items()],
                              id="dismiss-reasons")
-            yield Input(placeholder="说明（必填，记入审计）", id="dismiss-note", max_length=500)
-            yield Static("↑↓ 选原因 · Enter 到说明 · Enter 确定 · Esc 取消", classes="dialog-help")
+            yield Input(placeholder=_("说明（必填，记入审计）"), id="dismiss-note", max_length=500)
+            yield Static(_("↑↓ 选原因 · Enter 到说明 · Enter 确定 · Esc 取消"), classes="dialog-help")
 
     def on_mount(self) -> None:
         options = self.query_one("#dismiss-reasons", OptionList)
@@ -406,7 +406,7 @@ class DismissLineScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
             options.focus()
             return
         if not note:
-            self.notify("请写明说明", severity="error", timeout=4)
+            self.notify(_("请写明说明"), severity="error", timeout=4)
             return
         self.dismiss((options.get_option_at_index(options.highlighted).id or "other", note))
 

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from models.errors import DomainError
+from models.i18n import _, pgettext
 from tui import plain
 from tui.app import WorkerGuard
 
@@ -28,9 +29,9 @@ ROSTER_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv", ".tsv", ".txt")
 class UnitBatchScreen(WorkerGuard, Screen[None]):
     AUTO_FOCUS = "#unit"
     BINDINGS = [
-        Binding("escape", "back", "返回", id="batch.back"),
-        Binding("f4", "focus_unit", "换单位/花名册", id="batch.unit"),
-        Binding("f5", "reload", "刷新", id="batch.reload"),
+        Binding("escape", "back", pgettext("key", "返回"), id="batch.back"),
+        Binding("f4", "focus_unit", pgettext("key", "换单位/花名册"), id="batch.unit"),
+        Binding("f5", "reload", pgettext("key", "刷新"), id="batch.reload"),
     ]
 
     def __init__(self) -> None:
@@ -45,9 +46,9 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static("单位批量受理", id="status-line")
-        yield Input(placeholder="单位名称（部分即可），或单位花名册文件路径（.xlsx .csv）", id="unit")
-        yield Static("输入单位名称后按 Enter；花名册需有“姓名”“身份证号”两列", id="batch-counts")
+        yield Static(_("单位批量受理"), id="status-line")
+        yield Input(placeholder=_("单位名称（部分即可），或单位花名册文件路径（.xlsx .csv）"), id="unit")
+        yield Static(_("输入单位名称后按 Enter；花名册需有“姓名”“身份证号”两列"), id="batch-counts")
         yield DataTable(id="batch-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
@@ -68,7 +69,7 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
     def _submit(self, event: Input.Submitted) -> None:
         text = event.value.strip().strip('"').strip("'")
         if not text:
-            self._say("请输入单位名称或花名册文件路径")
+            self._say(_("请输入单位名称或花名册文件路径"))
             return
         if text.lower().endswith(ROSTER_SUFFIXES) or Path(text).expanduser().is_file():
             self.load("roster", str(Path(text).expanduser()))
@@ -98,15 +99,15 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         self.mode, self.units = "units", units
         table = self.query_one("#batch-table", DataTable)
         table.clear(columns=True)
-        table.add_column("工作单位", width=56)
-        table.add_column("网上名单人数", width=12)
+        table.add_column(_("工作单位"), width=56)
+        table.add_column(_("网上名单人数"), width=12)
         for unit, n in units:
             table.add_row(plain.plain(unit, 56), str(n))
         if not units:
-            self._say(Text.assemble("网上名单中没有单位名称含“", plain.plain(text, 30), "”的人员",
-                                    style="bold red"))
+            self._say(Text(_("网上名单中没有单位名称含“{unit}”的人员").format(
+                unit=plain.plain(text, 30).plain), style="bold red", end=""))
             return
-        self._say(f"找到 {len(units)} 个单位：↑↓ 选择，Enter 打开")
+        self._say(_("找到 {count} 个单位：↑↓ 选择，Enter 打开").format(count=len(units)))
         table.focus()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="batch")
@@ -133,12 +134,12 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         table = self.query_one("#batch-table", DataTable)
         keep = table.cursor_row if advance_from is None else advance_from
         table.clear(columns=True)
-        for label, width in (("序", 3), ("姓名", 14), ("身份证号", 18), ("网上状态", 12),
-                             ("纸质材料", 14), ("备注", 24)):
+        for label, width in ((_("序"), 3), (_("姓名"), 14), (_("身份证号"), 18), (_("网上状态"), 12),
+                             (_("纸质材料"), 14), (_("备注"), 24)):
             table.add_column(label, width=width)
         for i, x in enumerate(batch.lines, start=1):
             h = x.hit
-            online = Text("不在名单", style="bold red") if h is None else \
+            online = Text(_("不在名单"), style="bold red") if h is None else \
                 Text(h.online_status, style="" if h.eligible else "bold red")
             paper = "" if h is None else h.paper
             table.add_row(str(x.line or i), plain.name(x.name, 14), plain.plain(x.id_masked, 18),
@@ -146,10 +147,8 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
                           plain.plain(x.problem, 24))
         c = batch.counts()
         self.query_one("#status-line", Static).update(
-            Text.assemble("单位批量受理 · ", plain.plain(batch.title, 60)))
-        self._say(f"共 {c['total']} 人：已受理 {c['accepted']} · 退回补正 {c['returned']} · "
-                  f"未报送 {c['missing']} · 网上未通过 {c['not_approved']} · "
-                  f"不在名单 {c['not_listed']}　Enter 打开")
+            Text.assemble(_("单位批量受理 · "), plain.plain(batch.title, 60)))
+        self._say(_("共 {c} 人：已受理 {c2} · 退回补正 {c3} · 未报送 {c4} · 网上未通过 {c5} · 不在名单 {c6}\u3000Enter 打开").format(c=c['total'], c2=c['accepted'], c3=c['returned'], c4=c['missing'], c5=c['not_approved'], c6=c['not_listed']))
         if batch.lines:
             row = min(max(keep, 0), len(batch.lines) - 1)
             just_done = (advance_from is not None and before is not None
@@ -172,12 +171,12 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
             return
         line = self.roster.lines[row]
         if line.hit is None:
-            self.notify(f"{plain.one_line(line.name)} 不在网上通过名单中：纸质材料不予受理",
+            self.notify(_("{value} 不在网上通过名单中：纸质材料不予受理").format(value=plain.one_line(line.name)),
                         severity="warning", timeout=5, markup=False)
             return
         self.desk.open_card(record_id=line.hit.record_id)
 
-    def on_screen_resume(self, _: events.ScreenResume) -> None:
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
         """Back from a card: reload; if that person has just been dealt with, move on to the
         next one still to be seen."""
         if self.source is not None:

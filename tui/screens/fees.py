@@ -30,6 +30,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.errors import DomainError, InvalidInput
+from models.i18n import _, pgettext
 from models.money import Money
 from models.permissions import Action
 from models.vocab import PaymentKind, PaymentMethod
@@ -46,23 +47,23 @@ class CashierScreen(WorkerGuard, Screen[None]):
 
     AUTO_FOCUS = "#pay-search"
     BINDINGS = [
-        Binding("f4", "focus_search", "查找", id="fees.search"),
-        Binding("f5", "reload", "刷新", id="fees.reload"),
-        Binding("f6", "bank", "银行流水", id="fees.bank"),
-        Binding("escape", "back", "返回", id="fees.back"),
+        Binding("f4", "focus_search", pgettext("key", "查找"), id="fees.search"),
+        Binding("f5", "reload", pgettext("key", "刷新"), id="fees.reload"),
+        Binding("f6", "bank", pgettext("key", "银行流水"), id="fees.bank"),
+        Binding("escape", "back", pgettext("key", "返回"), id="fees.back"),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(f"收费台 · {desk_of(self).who()}", id="status-line")
-        yield Input(placeholder="扫描档案袋条码，或输入受理编号 / 身份证号", id="pay-search")
-        yield Static("待缴费：正在读取……", id="queue-title")
+        yield Static(_("收费台 · {value}").format(value=desk_of(self).who()), id="status-line")
+        yield Input(placeholder=_("扫描档案袋条码，或输入受理编号 / 身份证号"), id="pay-search")
+        yield Static(_("待缴费：正在读取……"), id="queue-title")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#queue", DataTable)
-        for label, width in (("受理编号", 11), ("姓名", 16), ("申报", 12), ("应收", 8),
-                             ("工作单位", 22)):
+        for label, width in ((_("受理编号"), 11), (_("姓名"), 16), (_("申报"), 12), (_("应收"), 8),
+                             (_("工作单位"), 22)):
             table.add_column(label, width=width)
         self.load()
 
@@ -88,7 +89,7 @@ class CashierScreen(WorkerGuard, Screen[None]):
 
         self.app.push_screen(BankScreen())
 
-    def on_refocus(self, _: Refocus) -> None:
+    def on_refocus(self, _message: Refocus) -> None:
         box = self.query_one("#pay-search", Input)
         box.value = ""
         box.focus()
@@ -121,13 +122,13 @@ class CashierScreen(WorkerGuard, Screen[None]):
         table.clear()
         for q in lines:
             fen = fees.get((q.track, q.level))
-            table.add_row(q.dossier_code, plain.name(q.name, 14), f"{q.track}{q.level}",
-                          Money(fen).figures() if fen is not None else Text("未定", style="yellow"),
+            table.add_row(q.dossier_code, plain.name(q.name, 14), plain.fee_kind(q.track, q.level),
+                          Money(fen).figures() if fen is not None else Text(_("未定"), style="yellow"),
                           plain.plain(q.unit, 30), key=str(q.dossier_id))
-        more = "（只列前 500 份）" if len(lines) >= 500 else ""
+        more = _("（只列前 500 份）") if len(lines) >= 500 else ""
         self.query_one("#queue-title", Static).update(
-            f"待缴费 {len(lines)} 份{more}：↑↓ 选择，Enter 收费" if lines
-            else "没有待缴费的档案：受理后的档案会出现在这里")
+            _("待缴费 {count} 份{more}：↑↓ 选择，Enter 收费").format(count=len(lines), more=more) if lines
+            else _("没有待缴费的档案：受理后的档案会出现在这里"))
 
     @on(Input.Changed, "#pay-search")
     def _scrub(self, event: Input.Changed) -> None:
@@ -151,15 +152,15 @@ class FeeScreen(WorkerGuard, Screen[None]):
     """One dossier's fee: take it, or (a lead) void, refund or reprint what was taken."""
 
     BINDINGS = [
-        Binding("escape", "back", "返回", id="fee.back"),
-        Binding("f9", "take", "确认收费", id="fee.take", priority=True),
-        Binding("f2", "method(1)", "收款方式", id="fee.method", priority=True),
-        Binding("shift+f2", "method(-1)", "上一种方式", id="fee.method_back", show=False,
+        Binding("escape", "back", pgettext("key", "返回"), id="fee.back"),
+        Binding("f9", "take", pgettext("key", "确认收费"), id="fee.take", priority=True),
+        Binding("f2", "method(1)", pgettext("key", "收款方式"), id="fee.method", priority=True),
+        Binding("shift+f2", "method(-1)", pgettext("key", "上一种方式"), id="fee.method_back", show=False,
                 priority=True),
-        Binding("f10", "void", "作废", id="fee.void"),
-        Binding("f11", "refund", "退费", id="fee.refund"),
-        Binding("f12", "reprint", "重印", id="fee.reprint"),
-        Binding("f5", "reload", "刷新", id="fee.reload", show=False),
+        Binding("f10", "void", pgettext("key", "作废"), id="fee.void"),
+        Binding("f11", "refund", pgettext("key", "退费"), id="fee.refund"),
+        Binding("f12", "reprint", pgettext("key", "重印"), id="fee.reprint"),
+        Binding("f5", "reload", pgettext("key", "刷新"), id="fee.reload", show=False),
     ]
 
     def __init__(self) -> None:
@@ -183,7 +184,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         if self.is_mounted:
             for box in ("#tendered", "#reference", "#fiscal"):
                 self.query_one(box, Input).value = ""
-            self.query_one("#status-line", Static).update("正在读取……")
+            self.query_one("#status-line", Static).update(_("正在读取……"))
             self.load()
             # blank the previous dossier only if the lookup is slow (spares a repaint)
             self.set_timer(0.03, partial(self._blank, self.generation))
@@ -201,24 +202,24 @@ class FeeScreen(WorkerGuard, Screen[None]):
         return desk_of(self)
 
     def compose(self) -> ComposeResult:
-        yield Static("正在读取……", id="status-line")
+        yield Static(_("正在读取……"), id="status-line")
         yield Static("", id="fee-person")
         yield Static("", id="fee-amount")
         yield Static("", id="fee-state")
         with Vertical(id="fee-form"):
             yield Static("", id="fee-methods")
             with Horizontal(classes="fee-row", id="row-tendered"):
-                yield Static("实收（元）", classes="fee-label")
-                yield Input(placeholder="可不填，填则找零", id="tendered", compact=True,
+                yield Static(_("实收（元）"), classes="fee-label")
+                yield Input(placeholder=_("可不填，填则找零"), id="tendered", compact=True,
                             max_length=12)
                 yield Static("", id="fee-change")
             with Horizontal(classes="fee-row", id="row-reference"):
-                yield Static("流水号", classes="fee-label", id="reference-label")
+                yield Static(_("流水号"), classes="fee-label", id="reference-label")
                 # a POS slip's or transfer's number may be scanned into it: not a dossier scan
                 yield Input(id="reference", compact=True, max_length=64, classes="takes-scans")
             with Horizontal(classes="fee-row"):
-                yield Static("财政票据号", classes="fee-label")
-                yield Input(placeholder="如开具财政票据，填写票据号（可不填）", id="fiscal",
+                yield Static(_("财政票据号"), classes="fee-label")
+                yield Input(placeholder=_("如开具财政票据，填写票据号（可不填）"), id="fiscal",
                             compact=True, max_length=40)
         yield Static("", id="fee-trail-title")
         # no cell padding, one space in each width instead: the trail's 7 columns fit 80
@@ -227,8 +228,8 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#fee-trail", DataTable)
-        for label, width in (("收据号", 12), ("类别", 5), ("金额", 8), ("方式", 9),
-                             ("时间", 12), ("经办", 11), ("说明", 20)):
+        for label, width in ((_("收据号"), 12), (_("类别"), 5), (_("金额"), 8), (_("方式"), 9),
+                             (_("时间"), 12), (_("经办"), 11), (_("说明"), 20)):
             table.add_column(label, width=width)
         self.query_one("#fee-form").display = False
         self._paint_method()
@@ -254,7 +255,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
                 if dossier_id is not None:
                     d = session.get(Dossier, dossier_id)
                     if d is None or d.campaign_id != c.id:
-                        raise InvalidInput("本批次没有这份档案", code="payment.no_such_dossier")
+                        raise InvalidInput(_("本批次没有这份档案"), code="payment.no_such_dossier")
                 else:
                     # a NUL or a lone surrogate in what was typed reaches the database as it is
                     # in find_dossier (PostgreSQL refuses the one, every driver the other)
@@ -270,7 +271,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         if gen != self.generation:
             return  # another dossier was opened meanwhile
         self._blank(gen)
-        self.query_one("#status-line", Static).update("未能打开")
+        self.query_one("#status-line", Static).update(_("未能打开"))
         self.query_one("#fee-person", Static).update(plain.message(message, style="bold red"))
 
     def _show(self, card: FeeCard, zone: Any, gen: int) -> None:
@@ -284,32 +285,31 @@ class FeeScreen(WorkerGuard, Screen[None]):
         if fresh or not self.key:
             self.key = f"{self.desk.config.desk}-{uuid.uuid4().hex[:24]}"
         self.query_one("#status-line", Static).update(
-            Text.assemble("收费 · ", plain.name(card.name), f" · {self.desk.who()}"))
+            Text.assemble(_("收费 · "), plain.name(card.name), f" · {self.desk.who()}"))
         person = Text()
         person.append(plain.name(card.name, style="bold"))
-        person.append(f"  身份证 …{card.id_last4}  受理编号 ")
+        person.append(_("  身份证 …{id_last4}  受理编号 ").format(id_last4=card.id_last4))
         person.append(card.dossier_code, style="bold")
-        person.append(f"\n{card.track}{card.level} · ")
+        person.append(f"\n{plain.fee_kind(card.track, card.level)} · ")
         person.append(plain.plain(card.unit))
         self.query_one("#fee-person", Static).update(person)
         amount = Text()
         if card.fee is not None:
-            amount.append("应收 ")
-            amount.append(f"{card.fee.amount.figures()} 元", style="bold")
+            amount.append(_("应收 "))
+            amount.append(_("{amount} 元").format(amount=card.fee.amount.figures()), style="bold")
             amount.append(f"（{card.fee.amount.capitals()}）")
         self.query_one("#fee-amount", Static).update(amount)
         state = Text()
         if card.paid is not None:
-            refunded = f"，已退 {card.refunded.figures()} 元" if card.refunded else ""
-            state.append(f"已缴费：收据号 {card.paid.receipt_code}，"
-                         f"{card.paid.created_at.astimezone(zone):%m-%d %H:%M}{refunded}",
+            refunded = _("，已退 {refunded} 元").format(refunded=card.refunded.figures()) if card.refunded else ""
+            state.append(_("已缴费：收据号 {receipt_code}，{created_at:%m-%d %H:%M}{refunded}").format(receipt_code=card.paid.receipt_code, created_at=card.paid.created_at.astimezone(zone), refunded=refunded),
                          style="bold green")
         elif card.fee_problem:
             state.append(card.fee_problem, style="bold yellow")
         elif card.status != "accepted":
-            state.append("档案未处于已受理状态，不能收费", style="bold red")
+            state.append(_("档案未处于已受理状态，不能收费"), style="bold red")
         elif not self.problem:
-            state.append("请收取评审费：F2 选择收款方式，Enter 或 F9 确认")
+            state.append(_("请收取评审费：F2 选择收款方式，Enter 或 F9 确认"))
         if self.problem:  # why the last attempt was refused, until the next one
             state.append(("\n" if state else "") + self.problem, style="bold red")
         self.query_one("#fee-state", Static).update(state)
@@ -331,39 +331,39 @@ class FeeScreen(WorkerGuard, Screen[None]):
         for p in card.history:
             if p.kind == PaymentKind.payment.value:
                 v = voided.get(p.id)
-                note = Text(f"已作废（{v.receipt_code}）", style="bold red") if v else \
+                note = Text(_("已作废（{receipt_code}）").format(receipt_code=v.receipt_code), style="bold red") if v else \
                     (p.reference or "")
             elif p.kind == PaymentKind.void.value:
-                note = f"{VOID_REASONS.get(p.reason, p.reason)}：{p.note}"
+                note = plain.pair(_(VOID_REASONS.get(p.reason, p.reason)), p.note)
             else:
-                note = f"{REFUND_REASONS.get(p.reason, p.reason)}：{p.note}"
+                note = plain.pair(_(REFUND_REASONS.get(p.reason, p.reason)), p.note)
             kind = PaymentKind(p.kind).label
             table.add_row(p.receipt_code, kind, Money(p.amount_fen).figures(),
                           PaymentMethod(p.method).label,
                           f"{p.created_at.astimezone(zone):%m-%d %H:%M}",
                           card.names.get(p.cashier_id, ""), note, key=p.receipt_code)
         self.query_one("#fee-trail-title", Static).update(
-            f"收费记录 {len(card.history)} 条" if card.history else "尚无收费记录")
+            _("收费记录 {count} 条").format(count=len(card.history)) if card.history else _("尚无收费记录"))
 
     # -- the form --
 
     def _paint_method(self) -> None:
         from models.services.payments import REFERENCE_LABELS
 
-        t = Text("收款方式  ")
+        t = Text(_("收款方式  "))
         for i, m in enumerate(METHODS, 1):
             style = "bold reverse" if m is self.method else "dim"
             t.append(f" {i} {m.label} ", style=style)
             t.append(" ")
-        t.append(" F2 切换", style="dim")
+        t.append(_(" F2 切换"), style="dim")
         self.query_one("#fee-methods", Static).update(t)
         cash = self.method is PaymentMethod.cash
         self.query_one("#row-tendered").display = cash
         self.query_one("#row-reference").display = not cash
         if not cash:
-            label = REFERENCE_LABELS[self.method]
+            label = _(REFERENCE_LABELS[self.method])
             self.query_one("#reference-label", Static).update(label)
-            self.query_one("#reference", Input).placeholder = f"必填：{label}"
+            self.query_one("#reference", Input).placeholder = _("必填：{label}").format(label=label)
 
     def _focus_first(self) -> None:
         self.query_one("#tendered" if self.method is PaymentMethod.cash else "#reference",
@@ -390,9 +390,9 @@ class FeeScreen(WorkerGuard, Screen[None]):
             return
         due = self.card.fee.amount
         if given < due:
-            out.update(Text(f"少 {(due - given).figures()} 元", style="bold red"))
+            out.update(Text(_("少 {value} 元").format(value=(due - given).figures()), style="bold red"))
         else:
-            out.update(Text(f"找零 {(given - due).figures()} 元", style="bold"))
+            out.update(Text(_("找零 {value} 元").format(value=(given - due).figures()), style="bold"))
 
     @on(Input.Submitted, "#tendered, #fiscal")
     def _submitted(self) -> None:
@@ -435,7 +435,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
             return
         self.busy = True
         self.problem = ""
-        self.query_one("#fee-state", Static).update("正在收费……")
+        self.query_one("#fee-state", Static).update(_("正在收费……"))
         self.run_payment(self.method, given, reference, fiscal, self.key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
@@ -462,9 +462,8 @@ class FeeScreen(WorkerGuard, Screen[None]):
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
         preview = _preview(desk, job_id)  # the money is in: a rendering fault is a print fault
-        change = f"，找零 {(given - Money(p.amount_fen)).figures()} 元" if given is not None else ""
-        title = (f"已收费 {Money(p.amount_fen).figures()} 元（{Money(p.amount_fen).capitals()}），"
-                 f"收据号 {p.receipt_code}{change}")
+        change = _("，找零 {value} 元").format(value=(given - Money(p.amount_fen)).figures()) if given is not None else ""
+        title = _("已收费 {value} 元（{value2}），收据号 {receipt_code}{change}").format(value=Money(p.amount_fen).figures(), value2=Money(p.amount_fen).capitals(), receipt_code=p.receipt_code, change=change)
         self.app.call_from_thread(self._done, title, "receipt", job_id, preview)
 
     def worker_failed(self, name: str) -> None:
@@ -522,8 +521,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
         preview = _preview(desk, job_id)
-        title = (f"已作废收据 {receipt_code}（作废单 {v.receipt_code}）：原收据号不再使用，"
-                 "档案回到待缴费")
+        title = _("已作废收据 {receipt_code}（作废单 {receipt_code2}）：原收据号不再使用，档案回到待缴费").format(receipt_code=receipt_code, receipt_code2=v.receipt_code)
         self.app.call_from_thread(self._done, title, "void", job_id, preview)
 
     def action_refund(self) -> None:
@@ -560,7 +558,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
         preview = _preview(desk, job_id)
-        title = f"已退费 {amount.figures()} 元（{amount.capitals()}），退费单 {r.receipt_code}"
+        title = _("已退费 {amount} 元（{amount_capitals}），退费单 {receipt_code}").format(amount=amount.figures(), amount_capitals=amount.capitals(), receipt_code=r.receipt_code)
         self.app.call_from_thread(self._done, title, "refund", job_id, preview)
 
     def action_reprint(self) -> None:
@@ -589,7 +587,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         except DomainError as exc:
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
-        self.app.call_from_thread(self._done, f"重印缴费凭证 {receipt_code}（重印 {n}）",
+        self.app.call_from_thread(self._done, _("重印缴费凭证 {receipt_code}（重印 {n}）").format(receipt_code=receipt_code, n=n),
                                   "receipt", job_id, preview)
 
     def action_reload(self) -> None:
@@ -597,7 +595,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     def action_back(self) -> None:
         if self.busy:  # the outcome (or the refusal) is shown here: wait for it
-            self.notify("正在办理，请稍候", timeout=3)
+            self.notify(_("正在办理，请稍候"), timeout=3)
             return
         self.app.pop_screen()
 
@@ -611,7 +609,7 @@ def _preview(desk: DeskApp, job_id: int) -> str:
     try:
         return render_receipt_job(desk.engine, desk.printers, job_id)
     except DomainError as exc:
-        return f"（已记录，但未能生成预览：{exc.message}；打印任务 {job_id} 可按 F8 重试）"
+        return _("（已记录，但未能生成预览：{message}；打印任务 {job_id} 可按 F8 重试）").format(message=exc.message, job_id=job_id)
 
 
 # ---- modals -----------------------------------------------------------------------------------
@@ -620,7 +618,7 @@ def _preview(desk: DeskApp, job_id: int) -> str:
 class VoidScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
     """作废 (lead): a reason from the list and a note, both required."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
 
     def __init__(self, receipt_code: str, amount: Money) -> None:
         super().__init__()
@@ -631,13 +629,12 @@ class VoidScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
         from models.services.payments import VOID_REASONS
 
         with Vertical(classes="dialog"):
-            yield Static(f"作废收据 {self.receipt_code}（{self.amount.figures()} 元）：原收据号作废后"
-                         "不再使用", classes="dialog-title")
-            yield OptionList(*[Option(text, id=key) for key, text in VOID_REASONS.items()],
+            yield Static(_("作废收据 {receipt_code}（{amount} 元）：原收据号作废后不再使用").format(receipt_code=self.receipt_code, amount=self.amount.figures()), classes="dialog-title")
+            yield OptionList(*[Option(_(text), id=key) for key, text in VOID_REASONS.items()],
                              id="void-reasons")
-            yield Input(placeholder="说明（必填，记入审计并打印在作废单上）", id="void-note",
+            yield Input(placeholder=_("说明（必填，记入审计并打印在作废单上）"), id="void-note",
                         max_length=500)
-            yield Static("↑↓ 选原因 · Tab 到说明 · Enter 作废 · Esc 取消", classes="dialog-help")
+            yield Static(_("↑↓ 选原因 · Tab 到说明 · Enter 作废 · Esc 取消"), classes="dialog-help")
 
     def on_mount(self) -> None:
         options = self.query_one("#void-reasons", OptionList)
@@ -657,7 +654,7 @@ class VoidScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
             options.focus()
             return
         if not note:
-            self.notify("作废须写明说明", severity="error", timeout=4)
+            self.notify(_("作废须写明说明"), severity="error", timeout=4)
             return
         self.dismiss((options.get_option_at_index(index).id or "other", note))
 
@@ -668,7 +665,7 @@ class VoidScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
 class RefundScreen(WorkerGuard, ModalScreen[tuple[Money, str, str] | None]):
     """退费 (lead): how much (never more than is left), why, and a note."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
 
     def __init__(self, receipt_code: str, left: Money) -> None:
         super().__init__()
@@ -679,14 +676,14 @@ class RefundScreen(WorkerGuard, ModalScreen[tuple[Money, str, str] | None]):
         from models.services.payments import REFUND_REASONS
 
         with Vertical(classes="dialog"):
-            yield Static(f"退费：收据 {self.receipt_code}，最多可退 {self.left.figures()} 元（现金退还）",
+            yield Static(_("退费：收据 {receipt_code}，最多可退 {left} 元（现金退还）").format(receipt_code=self.receipt_code, left=self.left.figures()),
                          classes="dialog-title")
             yield Input(value=self.left.figures(), id="refund-amount", max_length=12)
-            yield OptionList(*[Option(text, id=key) for key, text in REFUND_REASONS.items()],
+            yield OptionList(*[Option(_(text), id=key) for key, text in REFUND_REASONS.items()],
                              id="refund-reasons")
-            yield Input(placeholder="说明（必填，记入审计并打印在退费单上）", id="refund-note",
+            yield Input(placeholder=_("说明（必填，记入审计并打印在退费单上）"), id="refund-note",
                         max_length=500)
-            yield Static("金额 → Enter → ↑↓ 选原因 → Enter → 说明 → Enter 退费 · Esc 取消",
+            yield Static(_("金额 → Enter → ↑↓ 选原因 → Enter → 说明 → Enter 退费 · Esc 取消"),
                          classes="dialog-help")
 
     def on_mount(self) -> None:
@@ -712,7 +709,7 @@ class RefundScreen(WorkerGuard, ModalScreen[tuple[Money, str, str] | None]):
             self.query_one("#refund-amount", Input).focus()
             return
         if amount.fen <= 0 or amount > self.left:
-            self.notify(f"退费金额应在 0.01 至 {self.left.figures()} 元之间", severity="error",
+            self.notify(_("退费金额应在 0.01 至 {left} 元之间").format(left=self.left.figures()), severity="error",
                         timeout=5)
             self.query_one("#refund-amount", Input).focus()
             return
@@ -723,7 +720,7 @@ class RefundScreen(WorkerGuard, ModalScreen[tuple[Money, str, str] | None]):
             options.focus()
             return
         if not note:
-            self.notify("退费须写明说明", severity="error", timeout=4)
+            self.notify(_("退费须写明说明"), severity="error", timeout=4)
             return
         self.dismiss((amount, options.get_option_at_index(index).id or "other", note))
 

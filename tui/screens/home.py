@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from models.errors import DomainError
+from models.i18n import _, pgettext
 from models.vocab import Role
 from tui import plain
 from tui.app import WorkerGuard
@@ -36,13 +37,13 @@ class HomeData:
 
 class HomeScreen(WorkerGuard, Screen[None]):
     BINDINGS = [
-        Binding("ctrl+l", "log_out", "注销/换人", id="home.logout"),
-        Binding("f5", "refresh", "刷新", id="home.refresh"),
-        Binding("f4", "counter", "受理台", id="home.counter"),
-        Binding("f7", "fees", "收费台", id="home.fees"),
-        Binding("f6", "day_close", "日结", id="home.day"),
-        Binding("f2", "import_list", "导入名单", id="home.import"),
-        Binding("f3", "reconcile", "纸质核对", id="home.reconcile"),
+        Binding("ctrl+l", "log_out", pgettext("key", "注销/换人"), id="home.logout"),
+        Binding("f5", "refresh", pgettext("key", "刷新"), id="home.refresh"),
+        Binding("f4", "counter", pgettext("key", "受理台"), id="home.counter"),
+        Binding("f7", "fees", pgettext("key", "收费台"), id="home.fees"),
+        Binding("f6", "day_close", pgettext("key", "日结"), id="home.day"),
+        Binding("f2", "import_list", pgettext("key", "导入名单"), id="home.import"),
+        Binding("f3", "reconcile", pgettext("key", "纸质核对"), id="home.reconcile"),
     ]
 
     LEAD_ACTIONS = ("import_list", "reconcile")
@@ -78,7 +79,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
     def action_import_list(self) -> None:
         from tui.screens.lead import ImportScreen
 
-        def reload(_: None) -> None:
+        def reload(_result: None) -> None:
             self.load()
 
         self.app.push_screen(ImportScreen(), callback=reload)
@@ -96,10 +97,10 @@ class HomeScreen(WorkerGuard, Screen[None]):
         actor = self.desk.actor
         assert actor is not None
         yield Static(
-            f"{actor.role.label} {actor.username} · 窗口 {self.desk.config.desk}", id="status-line"
+            _("{label} {username} · 窗口 {desk}").format(label=actor.role.label, username=actor.username, desk=self.desk.config.desk), id="status-line"
         )
         with VerticalScroll(id="home-body"):
-            yield Static("正在读取……", id="campaign", classes="panel")
+            yield Static(_("正在读取……"), id="campaign", classes="panel")
             yield Static("", id="figures", classes="panel")
             yield Static("", id="fees", classes="panel")
             if actor.role is Role.admin:
@@ -138,8 +139,8 @@ class HomeScreen(WorkerGuard, Screen[None]):
                     ws = window_status(session, c)
                     fees = [
                         (r.track, r.level,
-                         "未载明（暂不收费）" if r.amount_fen is None
-                         else f"{Money(r.amount_fen).figures()} 元",
+                         _("未载明（暂不收费）") if r.amount_fen is None
+                         else _("{value} 元").format(value=Money(r.amount_fen).figures()),
                          r.amount_fen is None)
                         for r in fee_rules(session, c.id)
                     ]
@@ -162,29 +163,28 @@ class HomeScreen(WorkerGuard, Screen[None]):
         assert actor is not None
         if data is None:
             self.query_one("#campaign", Static).update(
-                "[b]尚未载入评审批次[/]\n负责人请在命令行运行：desk campaign new 代码 --from 000"
+                _("[b]尚未载入评审批次[/]\n负责人请在命令行运行：desk campaign new 代码 --from 000")
             )
             return
         mark = "[green]●[/]" if data.window_open else "[b red]●[/]"
         self.query_one("#campaign", Static).update(
-            f"[b]{data.campaign_title}[/]\n受理地点：{data.place}\n{mark} {data.window}"
+            _("[b]{campaign_title}[/]\n受理地点：{place}\n{mark} {window}").format(campaign_title=data.campaign_title, place=data.place, mark=mark, window=data.window)
         )
         c = data.counts
-        lines = ["[b]本批次概况[/]",
-                 f"网上通过形式审核 {c.online_approved} 人（名单共 {c.online_total} 人）",  # type: ignore[attr-defined]
-                 f"纸质材料已受理 {c.accepted} 份 · 退回补正 {c.returned} 份",  # type: ignore[attr-defined]
-                 f"已缴费 {c.paid} 份 · 待缴费 {c.awaiting_payment} 份"]  # type: ignore[attr-defined]
+        lines = [_("[b]本批次概况[/]"),
+                 _("网上通过形式审核 {online_approved} 人（名单共 {online_total} 人）").format(online_approved=c.online_approved, online_total=c.online_total),  # type: ignore[attr-defined]
+                 _("纸质材料已受理 {accepted} 份 · 退回补正 {returned} 份").format(accepted=c.accepted, returned=c.returned),  # type: ignore[attr-defined]
+                 _("已缴费 {paid} 份 · 待缴费 {awaiting_payment} 份").format(paid=c.paid, awaiting_payment=c.awaiting_payment)]  # type: ignore[attr-defined]
         self.query_one("#figures", Static).update("\n".join(lines))
-        fee_lines = ["[b]评审费[/]"]
+        fee_lines = [_("[b]评审费[/]")]
         for track, level, shown, unknown in data.fees:
             style = "[yellow]" if unknown else ""
             end = "[/]" if unknown else ""
-            fee_lines.append(f"  {track}{level}：{style}{shown}{end}")
+            fee_lines.append("  " + plain.pair(plain.fee_kind(track, level), f"{style}{shown}{end}"))
         if any(f[3] for f in data.fees) and actor.role in (Role.lead, Role.cashier):
-            fee_lines.append("[yellow]未载明的收费标准须由负责人设定后才能收费"
-                             "（desk campaign set-fee）[/]")
+            fee_lines.append(_("[yellow]未载明的收费标准须由负责人设定后才能收费（desk campaign set-fee）[/]"))
         self.query_one("#fees", Static).update("\n".join(fee_lines))
         if actor.role is Role.admin:
             self.query_one("#system", Static).update(
-                f"[b]系统[/]\n数据库：{data.database}\n结构版本：{data.schema} · 用户 {data.users} 个"
+                _("[b]系统[/]\n数据库：{database}\n结构版本：{schema} · 用户 {users} 个").format(database=data.database, schema=data.schema, users=data.users)
             )

@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList, SelectionList,
 from textual.widgets.option_list import Option
 
 from models.errors import DomainError
+from models.i18n import _, pgettext
 from models.permissions import Action
 from models.vocab import CONDITION_LABELS, Condition, ItemKind
 from tui import plain
@@ -48,23 +49,23 @@ class IntakeScreen(WorkerGuard, Screen[None]):
 
     AUTO_FOCUS = "#search"
     BINDINGS = [
-        Binding("f4", "focus_search", "查找", id="intake.search"),
-        Binding("f6", "unit_batch", "单位批量", id="intake.batch"),
-        Binding("escape", "back", "返回", id="intake.back"),
+        Binding("f4", "focus_search", pgettext("key", "查找"), id="intake.search"),
+        Binding("f6", "unit_batch", pgettext("key", "单位批量"), id="intake.batch"),
+        Binding("escape", "back", pgettext("key", "返回"), id="intake.back"),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(f"受理台 · {desk_of(self).who()}", id="status-line")
-        yield Input(placeholder="扫描或输入：身份证号 / 后6位 / 受理编号 / 姓名 / 拼音 / 单位",
+        yield Static(_("受理台 · {value}").format(value=desk_of(self).who()), id="status-line")
+        yield Input(placeholder=_("扫描或输入：身份证号 / 后6位 / 受理编号 / 姓名 / 拼音 / 单位"),
                     id="search")
-        yield Static("扫描身份证或档案袋条码即可打开；输入后按 Enter 查找", id="search-how")
+        yield Static(_("扫描身份证或档案袋条码即可打开；输入后按 Enter 查找"), id="search-how")
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#hits", DataTable)
-        for label, width in (("姓名", 14), ("身份证号", 18), ("申报", 12), ("网上状态", 12),
-                             ("纸质材料", 14), ("工作单位", 30)):
+        for label, width in ((_("姓名"), 14), (_("身份证号"), 18), (_("申报"), 12), (_("网上状态"), 12),
+                             (_("纸质材料"), 14), (_("工作单位"), 30)):
             table.add_column(label, width=width)
         self.hits: list[Hit] = []
 
@@ -73,11 +74,11 @@ class IntakeScreen(WorkerGuard, Screen[None]):
         box.focus()
         box.select_all()
 
-    def on_refocus(self, _: Refocus) -> None:
+    def on_refocus(self, _message: Refocus) -> None:
         box = self.query_one("#search", Input)
         box.value = ""
         box.focus()
-        self.query_one("#search-how", Static).update("请扫描或输入下一位")
+        self.query_one("#search-how", Static).update(_("请扫描或输入下一位"))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -95,9 +96,9 @@ class IntakeScreen(WorkerGuard, Screen[None]):
     def _submit(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if not text:
-            self.query_one("#search-how", Static).update("请输入要查找的内容")
+            self.query_one("#search-how", Static).update(_("请输入要查找的内容"))
             return
-        self.query_one("#search-how", Static).update("正在查找……")
+        self.query_one("#search-how", Static).update(_("正在查找……"))
         self.run_search(text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
@@ -124,16 +125,16 @@ class IntakeScreen(WorkerGuard, Screen[None]):
         table.clear()
         for h in result.hits:
             status = plain.plain(h.online_status, 12, style="" if h.eligible else "bold red")
-            table.add_row(plain.name(h.name, 14), h.id_masked, f"{h.track}{h.level}", status,
+            table.add_row(plain.name(h.name, 14), h.id_masked, plain.fee_kind(h.track, h.level), status,
                           h.paper, plain.plain(h.unit, 30), key=str(h.record_id))
         how = self.query_one("#search-how", Static)
         if not result.hits:
-            how.update(Text.assemble("没有找到“", plain.plain(result.query, 30),
-                                     f"”（按{result.how}查找）"))
+            how.update(Text(_("没有找到“{query}”（按{how}查找）").format(
+                query=plain.plain(result.query, 30).plain, how=_(result.how)), end=""))
             return
-        how.update(f"按{result.how}找到 {len(result.hits)} 人"
-                   + ("（只显示前 50 人，请输入更多内容）" if len(result.hits) >= 50 else "")
-                   + "：↑↓ 选择，Enter 打开")
+        how.update(_("按{how}找到 {count} 人").format(how=_(result.how), count=len(result.hits))
+                   + (_("（只显示前 50 人，请输入更多内容）") if len(result.hits) >= 50 else "")
+                   + _("：↑↓ 选择，Enter 打开"))
         if len(result.hits) == 1 and result.how in ("身份证号", "受理编号", "收据号", "告知单号"):
             desk_of(self).open_card(record_id=result.hits[0].record_id)
             return
@@ -153,22 +154,22 @@ class CardScreen(WorkerGuard, Screen[None]):
     """申请人信息 + 材料核对. Opened by record id (from a list) or by what was scanned."""
 
     BINDINGS = [
-        Binding("escape", "back", "返回", id="card.back"),
-        Binding("y,space", "verdict('complete')", "齐全", id="card.complete", show=False),
-        Binding("n", "verdict('missing')", "缺", id="card.missing", show=False),
-        Binding("plus,equals_sign", "copies(1)", "份数+", id="card.more", show=False),
-        Binding("minus", "copies(-1)", "份数-", id="card.fewer", show=False),
-        Binding("o", "flip('original_checked')", "原件", id="card.original", show=False),
-        Binding("s", "flip('stamped_endorsed')", "盖章签署", id="card.stamp", show=False),
-        Binding("h", "flip('handwritten_ok')", "手写", id="card.handwritten", show=False),
-        Binding("m", "mismatch", "评审表比对", id="card.mismatch", show=False),
-        Binding("x,delete,backspace", "verdict('clear')", "清除", id="card.clear", show=False),
-        Binding("f6", "conditions", "条件", id="card.conditions"),
-        Binding("f9", "accept", "受理", id="card.accept"),
-        Binding("f10", "return_paper", "退回补正", id="card.return"),
-        Binding("f11", "extend_window", "延长受理时间", id="card.extend"),
-        Binding("f12", "refuse", "拒收登记", id="card.refuse"),
-        Binding("f5", "reload", "刷新", id="card.reload", show=False),
+        Binding("escape", "back", pgettext("key", "返回"), id="card.back"),
+        Binding("y,space", "verdict('complete')", pgettext("key", "齐全"), id="card.complete", show=False),
+        Binding("n", "verdict('missing')", pgettext("key", "缺"), id="card.missing", show=False),
+        Binding("plus,equals_sign", "copies(1)", pgettext("key", "份数+"), id="card.more", show=False),
+        Binding("minus", "copies(-1)", pgettext("key", "份数-"), id="card.fewer", show=False),
+        Binding("o", "flip('original_checked')", pgettext("key", "原件"), id="card.original", show=False),
+        Binding("s", "flip('stamped_endorsed')", pgettext("key", "盖章签署"), id="card.stamp", show=False),
+        Binding("h", "flip('handwritten_ok')", pgettext("key", "手写"), id="card.handwritten", show=False),
+        Binding("m", "mismatch", pgettext("key", "评审表比对"), id="card.mismatch", show=False),
+        Binding("x,delete,backspace", "verdict('clear')", pgettext("key", "清除"), id="card.clear", show=False),
+        Binding("f6", "conditions", pgettext("key", "条件"), id="card.conditions"),
+        Binding("f9", "accept", pgettext("key", "受理"), id="card.accept"),
+        Binding("f10", "return_paper", pgettext("key", "退回补正"), id="card.return"),
+        Binding("f11", "extend_window", pgettext("key", "延长受理时间"), id="card.extend"),
+        Binding("f12", "refuse", pgettext("key", "拒收登记"), id="card.refuse"),
+        Binding("f5", "reload", pgettext("key", "刷新"), id="card.reload", show=False),
     ]
     JUDGING = {"verdict", "copies", "flip", "mismatch", "conditions", "accept", "return_paper"}
 
@@ -194,7 +195,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         self.busy = self.done = False
         self.generation += 1
         if self.is_mounted:
-            self.query_one("#status-line", Static).update("正在读取……")
+            self.query_one("#status-line", Static).update(_("正在读取……"))
             self.load()
             # a lookup takes a few ms: the previous applicant is blanked only if it takes longer,
             # which spares a repaint between the two (and nothing of theirs can be acted on: the
@@ -214,7 +215,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         return desk_of(self)
 
     def compose(self) -> ComposeResult:
-        yield Static("正在读取……", id="status-line")
+        yield Static(_("正在读取……"), id="status-line")
         yield Static("", id="card-person")
         yield Static("", id="card-alerts")
         yield Static("", id="card-conditions")
@@ -224,8 +225,8 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#checklist", DataTable)
-        for label, width in (("材料", 30), ("份数", 5), ("原件", 4), ("盖章", 4), ("手写", 4),
-                             ("比对", 4), ("判定", 10)):
+        for label, width in ((_("材料"), 30), (_("份数"), 5), (_("原件"), 4), (_("盖章"), 4), (_("手写"), 4),
+                             (_("比对"), 4), (_("判定"), 10)):
             table.add_column(label, width=width)
         self.query_one("#card-alerts", Static).display = False
         self.load()
@@ -257,7 +258,7 @@ class CardScreen(WorkerGuard, Screen[None]):
     def _failed(self, message: str, gen: int | None = None) -> None:
         if gen is not None and gen != self.generation:
             return  # another applicant was opened meanwhile
-        self.query_one("#status-line", Static).update("未能打开")
+        self.query_one("#status-line", Static).update(_("未能打开"))
         self.query_one("#card-person", Static).update(plain.message(message, style="bold red"))
 
     def _show(self, card: Card, gen: int | None = None) -> None:
@@ -273,10 +274,10 @@ class CardScreen(WorkerGuard, Screen[None]):
             draft = self.desk.drafts.get((card.campaign_code, p.record_id))
             if draft is not None and card.can_judge:
                 self.checks, self.conditions = dict(draft[0]), set(draft[1])
-                self.notify("已恢复上次未完成的核对", timeout=4)
-        name = plain.name(p.name) if p else "（不在名单）"
+                self.notify(_("已恢复上次未完成的核对"), timeout=4)
+        name = plain.name(p.name) if p else _("（不在名单）")
         self.query_one("#status-line", Static).update(
-            Text.assemble("材料核对 · ", name, f" · {self.desk.who()}"))
+            Text.assemble(_("材料核对 · "), name, f" · {self.desk.who()}"))
         self.query_one("#card-person", Static).update(self._person_text(card))
         alerts = self.query_one("#card-alerts", Static)
         if card.alerts:
@@ -300,18 +301,17 @@ class CardScreen(WorkerGuard, Screen[None]):
         p = card.person
         t = Text()
         if p is None:
-            t.append("扫描/输入的身份证号不在本批次网上名单中", style="bold")
+            t.append(_("扫描/输入的身份证号不在本批次网上名单中"), style="bold")
             return t
         line = plain.one_line  # imported text: one line, nothing invisible
         t.append(plain.name(p.name, style="bold"))
-        t.append(f"  {p.id_shown}  {line(p.sex)}  电话 {line(p.phone) or '—'}")
-        count = f"第 {p.submission_count} 次提交" if p.submission_count else "提交次数不详"
-        t.append(f"\n网上：{line(p.status)}（{count}） · {line(p.series)} · {line(p.specialty)} · "
-                 f"{p.track} {line(p.grade or p.level)}")
+        t.append(_("  {id_shown}  {value}  电话 {value2}").format(id_shown=p.id_shown, value=line(p.sex), value2=line(p.phone) or '—'))
+        count = _("第 {submission_count} 次提交").format(submission_count=p.submission_count) if p.submission_count else _("提交次数不详")
+        t.append(_("\n网上：{value}（{count}） · {value2} · {value3} · {track} {value4}").format(value=line(_(p.status)), count=count, value2=line(p.series), value3=line(p.specialty), track=_(p.track), value4=line(p.grade or _(p.level))))
         unit = line(p.unit) + (f"（{line(p.supervising_dept)}）" if p.supervising_dept else "")
-        t.append("\n单位：" + unit)
+        t.append(_("\n单位：") + unit)
         if card.dossier_code:
-            t.append(f"\n受理编号 {card.dossier_code}", style="bold")
+            t.append(_("\n受理编号 {dossier_code}").format(dossier_code=card.dossier_code), style="bold")
         return t
 
     # -- the checklist --
@@ -336,8 +336,8 @@ class CardScreen(WorkerGuard, Screen[None]):
         relevant = relevant_conditions(card.items, p.track, p.level)
         chosen = [CONDITION_LABELS[Condition(c)] for c in sorted(self.conditions)]
         self.query_one("#card-conditions", Static).update(
-            f"适用条件（F6）：{'、'.join(chosen) if chosen else '无'}"
-            + ("" if relevant else "（本类别没有可选条件）"))
+            _("适用条件（F6）：{value}").format(value='、'.join(chosen) if chosen else _('无'))
+            + ("" if relevant else _("（本类别没有可选条件）")))
         if self.items:
             table.move_cursor(row=min(max(row, 0), len(self.items) - 1))
         self._detail()
@@ -353,7 +353,7 @@ class CardScreen(WorkerGuard, Screen[None]):
     def _cells(self, item: ChecklistItem, c: ItemCheck | None) -> tuple[object, ...]:
         from models.services.intake import problems
 
-        name = item.name + ("（选）" if item.optional else "")
+        name = item.name + (_("（选）") if item.optional else "")
         present = c.present if c else False
         if c is None:
             copies = Text(f"-/{item.copies}", style="dim")
@@ -361,7 +361,7 @@ class CardScreen(WorkerGuard, Screen[None]):
             copies = Text(f"{c.copies}/{item.copies}",
                           style="bold red" if c.copies < item.copies else "")
         else:
-            copies = Text("缺", style="dim" if item.optional else "bold red")
+            copies = Text(_("缺"), style="dim" if item.optional else "bold red")
         present = c.present if c else False
         stamp_applies = item.needs_stamp or item.needs_endorsement
 
@@ -371,13 +371,13 @@ class CardScreen(WorkerGuard, Screen[None]):
         match = self._mark((not c.mismatches) if c and present else None,
                            item.must_match_online and present)
         if c is None:
-            verdict = Text("待核对", style="yellow")
+            verdict = Text(_("待核对"), style="yellow")
         else:
             found = problems(item, c)
             if not found:
-                verdict = Text("合格" if present else "未带(可选)", style="green")
+                verdict = Text(_("合格") if present else _("未带(可选)"), style="green")
             else:
-                verdict = Text(f"{NO} 缺" if not present else f"{NO} {len(found)} 处",
+                verdict = Text(_("{NO} 缺").format(NO=NO) if not present else _("{NO} {count} 处").format(NO=NO, count=len(found)),
                                style="bold red")
         return (plain.plain(name), copies,
                 mark("original_checked", item.kind == ItemKind.original_shown.value),
@@ -394,7 +394,7 @@ class CardScreen(WorkerGuard, Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
 
-    KEYS_HINT = "y/空格 齐全 n 缺 +/- 份数 o 原件 s 盖章签署 h 手写 m 评审表比对 x 清除"
+    KEYS_HINT = _("y/空格 齐全 n 缺 +/- 份数 o 原件 s 盖章签署 h 手写 m 评审表比对 x 清除")
 
     def _detail(self) -> None:
         from models.services.intake import deficiencies, problems, unjudged
@@ -402,26 +402,26 @@ class CardScreen(WorkerGuard, Screen[None]):
         item = self._current()
         text = Text()
         if item is not None:
-            parts = [item.name, ItemKind(item.kind).label, f"应交 {item.copies} 份"]
+            parts = [item.name, ItemKind(item.kind).label, _("应交 {copies} 份").format(copies=item.copies)]
             if item.needs_stamp:
-                parts.append("须加盖公章")
+                parts.append(_("须加盖公章"))
             if item.needs_endorsement:
-                parts.append("须签署“已审核，与原件相符”")
+                parts.append(_("须签署“已审核，与原件相符”"))
             if item.double_sided:
-                parts.append("A4 正反面")
+                parts.append(_("A4 正反面"))
             text.append(" · ".join(parts))
             check = self.checks.get(item.key)
             found = problems(item, check) if check is not None else []
             if found:
                 text.append("\n" + "；".join(found), style="bold red")
             elif item.handwritten:
-                text.append(f"\n须手写：{item.handwritten}")
+                text.append(_("\n须手写：{handwritten}").format(handwritten=item.handwritten))
             elif item.note:
                 text.append(f"\n{item.note}")
         if self.items:
             todo = len(unjudged(self.items, self.checks))
             bad = len(deficiencies(self.items, self.checks))
-            text.append(f"\n共 {len(self.items)} 项 · 待核对 {todo} · 不符合 {bad} 处 │ ")
+            text.append(_("\n共 {count} 项 · 待核对 {todo} · 不符合 {bad} 处 │ ").format(count=len(self.items), todo=todo, bad=bad))
             text.append(self.KEYS_HINT, style="dim")
         self.query_one("#card-detail", Static).update(text)
 
@@ -498,9 +498,9 @@ class CardScreen(WorkerGuard, Screen[None]):
                    "stamped_endorsed": item.needs_stamp or item.needs_endorsement,
                    "handwritten_ok": bool(item.handwritten)}[attr]
         if not applies:
-            what = {"original_checked": "出示原件", "stamped_endorsed": "盖章签署",
-                    "handwritten_ok": "手写内容"}[attr]
-            self.notify(f"“{item.name}”不需要{what}", severity="warning", timeout=3, markup=False)
+            what = {"original_checked": _("出示原件"), "stamped_endorsed": _("盖章签署"),
+                    "handwritten_ok": _("手写内容")}[attr]
+            self.notify(_("“{name}”不需要{what}").format(name=item.name, what=what), severity="warning", timeout=3, markup=False)
             return
         c = self._base(item)
         flipped: dict[str, bool] = {attr: not getattr(c, attr)}
@@ -513,7 +513,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         if item is None:
             return
         if not item.must_match_online:
-            self.notify(f"“{item.name}”不需要与网上申报比对", severity="warning", timeout=3,
+            self.notify(_("“{name}”不需要与网上申报比对").format(name=item.name), severity="warning", timeout=3,
                         markup=False)
             return
         c = self._base(item)
@@ -524,8 +524,8 @@ class CardScreen(WorkerGuard, Screen[None]):
                     f for f in FORM_FIELDS if f in fields)), advance=False)
 
         self.app.push_screen(PickScreen(
-            f"{item.name}：与网上申报不一致的内容（空格勾选，Enter 确定）",
-            [(f, f, f in c.mismatches) for f in FORM_FIELDS]), chosen)
+            _("{name}：与网上申报不一致的内容（空格勾选，Enter 确定）").format(name=item.name),
+            [(_(f), f, f in c.mismatches) for f in FORM_FIELDS]), chosen)
 
     def action_conditions(self) -> None:
         from models.services.intake import relevant_conditions
@@ -535,7 +535,7 @@ class CardScreen(WorkerGuard, Screen[None]):
             return
         relevant = relevant_conditions(card.items, card.person.track, card.person.level)
         if not relevant:
-            self.notify("本申报类别没有可选的适用条件", timeout=3)
+            self.notify(_("本申报类别没有可选的适用条件"), timeout=3)
             return
 
         def chosen(values: list[str] | None) -> None:
@@ -545,7 +545,7 @@ class CardScreen(WorkerGuard, Screen[None]):
                 self._refresh_items(keep=0)
 
         self.app.push_screen(PickScreen(
-            "适用条件（空格勾选，Enter 确定）：决定哪些材料需要提交",
+            _("适用条件（空格勾选，Enter 确定）：决定哪些材料需要提交"),
             [(c.label, c.value, c.value in self.conditions) for c in relevant]), chosen)
 
     def action_back(self) -> None:
@@ -563,13 +563,13 @@ class CardScreen(WorkerGuard, Screen[None]):
             return
         todo = unjudged(self.items, self.checks)
         if todo:
-            self.notify(f"还有 {len(todo)} 项未核对：{todo[0].name}……", severity="error",
+            self.notify(_("还有 {count} 项未核对：{name}……").format(count=len(todo), name=todo[0].name), severity="error",
                         timeout=6, markup=False)
             self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
             return
         found = deficiencies(self.items, self.checks)
         if found:
-            self.notify(f"有 {len(found)} 处不符合要求，不能受理：请按 F10 退回补正",
+            self.notify(_("有 {count} 处不符合要求，不能受理：请按 F10 退回补正").format(count=len(found)),
                         severity="error", timeout=6)
             return
         self.busy = True
@@ -582,13 +582,13 @@ class CardScreen(WorkerGuard, Screen[None]):
             return
         todo = unjudged(self.items, self.checks)
         if todo:
-            self.notify(f"一次性告知须核对全部材料：还有 {len(todo)} 项未核对（{todo[0].name}……）",
+            self.notify(_("一次性告知须核对全部材料：还有 {count} 项未核对（{name}……）").format(count=len(todo), name=todo[0].name),
                         severity="error", timeout=6, markup=False)
             self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
             return
         found = deficiencies(self.items, self.checks)
         if not found:
-            self.notify("所有材料均符合要求，不需要退回：请按 F9 受理", severity="warning",
+            self.notify(_("所有材料均符合要求，不需要退回：请按 F9 受理"), severity="warning",
                         timeout=5)
             return
 
@@ -628,14 +628,13 @@ class CardScreen(WorkerGuard, Screen[None]):
                     d = accept(session, desk.actor, c, self.record_id, checks=checks,
                                conditions=conds, now=desk.clock())
                     queued = queue_acceptance(session, desk.actor, desk.printers, d)
-                    title = f"已受理：受理编号 {d.dossier_code}，请将材料装袋并贴标签；请申请人到收费窗口缴费"
+                    title = _("已受理：受理编号 {dossier_code}，请将材料装袋并贴标签；请申请人到收费窗口缴费").format(dossier_code=d.dossier_code)
                 else:
                     visit = return_dossier(session, desk.actor, c, self.record_id,
                                            checks=checks, conditions=conds, now=desk.clock())
                     assert visit.id is not None
                     queued = queue_notice(session, desk.actor, desk.printers, visit.id)
-                    title = (f"已退回补正：一次性告知单 {visit.notice_code}，共 "
-                             f"{len(visit.deficiencies)} 处，请交申请人")
+                    title = _("已退回补正：一次性告知单 {notice_code}，共 {count} 处，请交申请人").format(notice_code=visit.notice_code, count=len(visit.deficiencies))
         except DomainError as exc:
             self.app.call_from_thread(self._outcome_failed, exc.message)
             return
@@ -678,7 +677,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         except DomainError as exc:
             self.app.call_from_thread(self._outcome_failed, exc.message)
             return
-        self.app.call_from_thread(self.notify, f"已延长受理时间至 {end:%Y-%m-%d %H:%M}", timeout=6)
+        self.app.call_from_thread(self.notify, _("已延长受理时间至 {end:%Y-%m-%d %H:%M}").format(end=end), timeout=6)
         self.app.call_from_thread(self.load)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
@@ -699,7 +698,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         except DomainError as exc:
             self.app.call_from_thread(self._outcome_failed, exc.message)
             return
-        self.app.call_from_thread(self.notify, "已登记拒收（负责人可在纸质核对中查看）", timeout=5)
+        self.app.call_from_thread(self.notify, _("已登记拒收（负责人可在纸质核对中查看）"), timeout=5)
 
     def on_screen_suspend(self) -> None:
         self._save_draft()
@@ -711,7 +710,7 @@ class CardScreen(WorkerGuard, Screen[None]):
 class PickScreen(WorkerGuard, ModalScreen[list[str] | None]):
     """Tick some of a few choices: space toggles, Enter confirms, Esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消"), Binding("enter", "confirm", "确定",
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消")), Binding("enter", "confirm", pgettext("key", "确定"),
                                                             priority=True)]
 
     def __init__(self, title: str, choices: list[tuple[str, str, bool]]) -> None:
@@ -723,7 +722,7 @@ class PickScreen(WorkerGuard, ModalScreen[list[str] | None]):
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield SelectionList[str](*self.choices, id="pick")
-            yield Static("空格 勾选/取消 · Enter 确定 · Esc 取消", classes="dialog-help")
+            yield Static(_("空格 勾选/取消 · Enter 确定 · Esc 取消"), classes="dialog-help")
 
     def action_confirm(self) -> None:
         self.dismiss(list(self.query_one("#pick", SelectionList).selected))
@@ -735,7 +734,7 @@ class PickScreen(WorkerGuard, ModalScreen[list[str] | None]):
 class ConfirmReturnScreen(WorkerGuard, ModalScreen[bool]):
     """The deficiencies the notice will list; Enter prints it, Esc goes back to the checklist."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消"), Binding("enter", "confirm", "打印告知单",
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消")), Binding("enter", "confirm", pgettext("key", "打印告知单"),
                                                             priority=True)]
 
     def __init__(self, name: str, found: list[dict[str, str]]) -> None:
@@ -746,11 +745,11 @@ class ConfirmReturnScreen(WorkerGuard, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         lines = [f"{i}. {d['item']}：{d['problem']}" for i, d in enumerate(self.found, start=1)]
         with Vertical(classes="dialog"):
-            yield Static(Text.assemble("退回补正：", plain.name(self.person_name),
-                                       f" 共 {len(self.found)} 处"), classes="dialog-title")
+            yield Static(Text.assemble(_("退回补正："), plain.name(self.person_name),
+                                       _(" 共 {count} 处").format(count=len(self.found))), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(Text("\n".join(lines)))
-            yield Static("一次性告知：以上内容将打印在同一张告知单上。Enter 打印并退回 · Esc 返回核对",
+            yield Static(_("一次性告知：以上内容将打印在同一张告知单上。Enter 打印并退回 · Esc 返回核对"),
                          classes="dialog-help")
 
     def action_confirm(self) -> None:
@@ -763,7 +762,7 @@ class ConfirmReturnScreen(WorkerGuard, ModalScreen[bool]):
 class RefuseScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
     """登记拒收: why the paper was refused outright (listed in the lead's reconciliation)."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
 
     def __init__(self, default: str) -> None:
         super().__init__()
@@ -773,10 +772,10 @@ class RefuseScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
         from models.services.intake import REFUSAL_REASONS
 
         with Vertical(classes="dialog"):
-            yield Static("登记拒收：选择原因（↑↓），Tab 到备注，Enter 登记", classes="dialog-title")
-            yield OptionList(*[Option(text, id=key) for key, text in REFUSAL_REASONS.items()],
+            yield Static(_("登记拒收：选择原因（↑↓），Tab 到备注，Enter 登记"), classes="dialog-title")
+            yield OptionList(*[Option(_(text), id=key) for key, text in REFUSAL_REASONS.items()],
                              id="reasons")
-            yield Input(placeholder="备注（可不填）", id="refuse-note", max_length=200)
+            yield Input(placeholder=_("备注（可不填）"), id="refuse-note", max_length=200)
 
     def on_mount(self) -> None:
         from models.services.intake import REFUSAL_REASONS
@@ -803,14 +802,14 @@ class RefuseScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
 class ExtendWindowScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
     """A lead extends the paper window: until when, and why (both required; audited)."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("延长纸质材料报送时间（负责人）", classes="dialog-title")
-            yield Input(placeholder="延长至：2021-10-12 或 2021-10-12 18:00", id="extend-until")
-            yield Input(placeholder="原因（必填，记入审计）", id="extend-reason", max_length=200)
-            yield Static("Tab 切换 · Enter 确定 · Esc 取消", classes="dialog-help")
+            yield Static(_("延长纸质材料报送时间（负责人）"), classes="dialog-title")
+            yield Input(placeholder=_("延长至：2021-10-12 或 2021-10-12 18:00"), id="extend-until")
+            yield Input(placeholder=_("原因（必填，记入审计）"), id="extend-reason", max_length=200)
+            yield Static(_("Tab 切换 · Enter 确定 · Esc 取消"), classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#extend-until", Input).focus()
@@ -827,7 +826,7 @@ class ExtendWindowScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
             self.query_one("#extend-until", Input).focus()
             return
         if not reason:
-            self.notify("请写明延长的原因", severity="error", timeout=4)
+            self.notify(_("请写明延长的原因"), severity="error", timeout=4)
             return
         self.dismiss((until, reason))
 

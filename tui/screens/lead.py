@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, ProgressBar, Static
 
 from models.errors import DomainError
+from models.i18n import _, pgettext
 from tui import plain
 from tui.app import WorkerGuard
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 class ImportScreen(WorkerGuard, Screen[None]):
     """导入网上通过名单."""
 
-    BINDINGS = [Binding("escape", "back_or_cancel", "返回/取消", id="import.back")]
+    BINDINGS = [Binding("escape", "back_or_cancel", pgettext("key", "返回/取消"), id="import.back")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -41,14 +42,14 @@ class ImportScreen(WorkerGuard, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static(f"导入网上通过形式审核名单 · 评审批次 {self.desk.campaign_code or '（未选）'}",
+        yield Static(_("导入网上通过形式审核名单 · 评审批次 {value}").format(value=self.desk.campaign_code or _("（未选）")),
                      id="status-line")
         with Horizontal(classes="field"):
-            yield Label("文件", classes="field-label")
-            yield Input(placeholder="名单文件路径：.xlsx .xls .csv .tsv", id="import-path")
+            yield Label(_("文件"), classes="field-label")
+            yield Input(placeholder=_("名单文件路径：.xlsx .xls .csv .tsv"), id="import-path")
         with Horizontal(id="import-options"):
-            yield Checkbox("只检查，不写入", id="dry-run")
-            yield Button("开始 (Enter)", id="import-start", variant="primary")
+            yield Checkbox(_("只检查，不写入"), id="dry-run")
+            yield Button(_("开始 (Enter)"), id="import-start", variant="primary")
         yield ProgressBar(id="import-progress", show_eta=False)
         yield Static("", id="import-phase")
         with VerticalScroll(id="import-result"):
@@ -65,7 +66,7 @@ class ImportScreen(WorkerGuard, Screen[None]):
             return
         raw = self.query_one("#import-path", Input).value.strip().strip('"').strip("'")
         if not raw:
-            self._say("请输入名单文件的路径")
+            self._say(_("请输入名单文件的路径"))
             return
         path = Path(raw).expanduser()
         self.running = True
@@ -74,7 +75,7 @@ class ImportScreen(WorkerGuard, Screen[None]):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
-        self._say("正在读取……（Esc 取消）")
+        self._say(_("正在读取……（Esc 取消）"))
         self.run_import(path, self.query_one("#dry-run", Checkbox).value)
 
     def _say(self, text: str) -> None:
@@ -82,7 +83,7 @@ class ImportScreen(WorkerGuard, Screen[None]):
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)
-        self._say(f"{phase} {done}/{total}（Esc 取消）" if total > 1 else phase)
+        self._say(_("{phase} {done}/{total}（Esc 取消）").format(phase=phase, done=done, total=total) if total > 1 else phase)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, path: Path, dry_run: bool) -> None:
@@ -98,7 +99,7 @@ class ImportScreen(WorkerGuard, Screen[None]):
             report = None
             if summary.rejected or summary.ignored or summary.flagged:
                 stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-                report = path.with_name(f"{path.stem}-未导入行-{stamp}.xlsx")
+                report = path.with_name(f"{path.stem}-{_('未导入行')}-{stamp}.xlsx")
                 try:
                     write_report(summary, report)
                 except DomainError:
@@ -125,34 +126,32 @@ class ImportScreen(WorkerGuard, Screen[None]):
     def _done(self, s: ImportSummary, report: Path | None) -> None:
         self._finish()
         c = s.counts()
-        lines = [f"{'检查完毕（未写入）' if s.dry_run else '导入完成'}：{s.filename}，"
-                 f"表头第 {s.header_line} 行，数据 {c['data_rows']} 行",
-                 f"新增 {c['inserted']} · 更新 {c['updated']} · 未变 {c['unchanged']} · "
-                 f"未导入 {c['rejected']} · 非数据行 {c['ignored']}",
-                 f"审核状态不是“通过形式审核”的 {c['not_eligible']} 人：不能报送纸质材料"]
-        lines += [f"注意：{w}" for w in s.warnings]
+        lines = [_("{value}：{filename}，表头第 {header_line} 行，数据 {c} 行").format(value=_('检查完毕（未写入）') if s.dry_run else _('导入完成'), filename=s.filename, header_line=s.header_line, c=c['data_rows']),
+                 _("新增 {c} · 更新 {c2} · 未变 {c3} · 未导入 {c4} · 非数据行 {c5}").format(c=c['inserted'], c2=c['updated'], c3=c['unchanged'], c4=c['rejected'], c5=c['ignored']),
+                 _("审核状态不是“通过形式审核”的 {c} 人：不能报送纸质材料").format(c=c['not_eligible'])]
+        lines += [_("注意：{w}").format(w=w) for w in s.warnings]
         if s.imported_before:
-            lines.append(f"注意：同一文件已于 {s.imported_before} 导入过")
-        lines += [f"！{f.name}（{f.dossier_code}）已受理，网上状态变为“{f.new_status}”"
+            lines.append(_("注意：同一文件已于 {imported_before} 导入过").format(imported_before=s.imported_before))
+        lines += [_("！{name}（{dossier_code}）已受理，网上状态变为“{new_status}”").format(name=f.name, dossier_code=f.dossier_code, new_status=f.new_status)
                   for f in s.flagged]
-        lines += [f"第 {r.line} 行 {r.name}：{r.reason}" for r in s.rejected[:50]]
+        lines += [_("第 {line} 行 {name}：{reason}").format(line=r.line, name=r.name, reason=r.reason) for r in s.rejected[:50]]
         if len(s.rejected) > 50:
-            lines.append(f"……共 {len(s.rejected)} 行未导入，见报告")
+            lines.append(_("……共 {count} 行未导入，见报告").format(count=len(s.rejected)))
         if report:
-            lines.append(f"报告：{report}")
-        self._say("完成")
+            lines.append(_("报告：{report}").format(report=report))
+        self._say(_("完成"))
         self.query_one("#import-summary", Static).update(Text("\n".join(lines)))
 
     def action_back_or_cancel(self) -> None:
         if self.running:
             self.cancel.set()
-            self._say("正在取消……（不会写入任何内容）")
+            self._say(_("正在取消……（不会写入任何内容）"))
             return
         self.app.pop_screen()
 
 
-LISTS = (("no_paper", "未报送"), ("returned", "退回补正"), ("accepted_unpaid", "未缴费"),
-         ("paid", "已缴费"), ("changed_after_acceptance", "受理后有变化"))
+LISTS = (("no_paper", _("未报送")), ("returned", _("退回补正")), ("accepted_unpaid", _("未缴费")),
+         ("paid", _("已缴费")), ("changed_after_acceptance", _("受理后有变化")))
 
 
 class ReconcileScreen(WorkerGuard, Screen[None]):
@@ -161,9 +160,9 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
     BINDINGS = [
         *(Binding(str(i), f"show('{key}')", label, id=f"rec.{key}")
           for i, (key, label) in enumerate(LISTS, start=1)),
-        Binding("e", "export", "导出", id="rec.export"),
-        Binding("f5", "refresh", "刷新", id="rec.refresh"),
-        Binding("escape", "back", "返回", id="rec.back"),
+        Binding("e", "export", pgettext("key", "导出"), id="rec.export"),
+        Binding("f5", "refresh", pgettext("key", "刷新"), id="rec.refresh"),
+        Binding("escape", "back", pgettext("key", "返回"), id="rec.back"),
     ]
 
     def __init__(self) -> None:
@@ -176,15 +175,15 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static("纸质与网上核对 · 正在统计……", id="status-line")
+        yield Static(_("纸质与网上核对 · 正在统计……"), id="status-line")
         yield Static("", id="rec-counts")
         yield DataTable(id="rec-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#rec-table", DataTable)
-        for label, width in (("县市", 6), ("单位", 18), ("姓名", 18), ("级别", 4), ("电话", 11),
-                             ("编号/说明", 10)):
+        for label, width in ((_("县市"), 6), (_("单位"), 18), (_("姓名"), 18), (_("级别"), 4), (_("电话"), 11),
+                             (_("编号/说明"), 10)):
             table.add_column(label, width=width)
         self.load()
 
@@ -214,14 +213,12 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
     def _show(self, r: Reconciliation, export: Path | None) -> None:
         self.result = r
         c = r.counts()
-        self.query_one("#status-line", Static).update(Text(f"纸质与网上核对 · {r.campaign_title}"))
+        self.query_one("#status-line", Static).update(Text(_("纸质与网上核对 · {campaign_title}").format(campaign_title=r.campaign_title)))
         self.query_one("#rec-counts", Static).update(Text(
-            f"网上 {c['online_total']} 人，通过形式审核 {c['online_approved']} · 1 未报送 {c['no_paper']} · "
-            f"2 退回 {c['returned']} · 3 未缴费 {c['accepted_unpaid']} · 4 已缴费 {c['paid']} · "
-            f"5 受理后有变化 {c['changed_after_acceptance']}"))
+            _("网上 {c} 人，通过形式审核 {c2} · 1 未报送 {c3} · 2 退回 {c4} · 3 未缴费 {c5} · 4 已缴费 {c6} · 5 受理后有变化 {c7}").format(c=c['online_total'], c2=c['online_approved'], c3=c['no_paper'], c4=c['returned'], c5=c['accepted_unpaid'], c6=c['paid'], c7=c['changed_after_acceptance'])))
         self.action_show(self.showing)
         if export is not None:
-            self.notify(f"已导出：{export}", markup=False, timeout=15)
+            self.notify(_("已导出：{export}").format(export=export), markup=False, timeout=15)
 
     def action_show(self, key: str) -> None:
         self.showing = key
@@ -231,16 +228,16 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         table = self.query_one("#rec-table", DataTable)
         table.clear()
         for p in people:
-            table.add_row(plain.plain(p.county), plain.plain(p.unit), plain.name(p.name), p.level,
+            table.add_row(plain.plain(p.county), plain.plain(p.unit), plain.name(p.name), _(p.level),
                           plain.plain(p.phone), plain.plain(p.note or p.dossier_code))
         label = dict(LISTS)[key]
         self.query_one("#status-line", Static).update(
-            Text(f"纸质与网上核对 · {label} {len(people)} 人 · 数字键切换，E 导出"))
+            Text(_("纸质与网上核对 · {label} {count} 人 · 数字键切换，E 导出").format(label=label, count=len(people))))
 
     def action_export(self) -> None:
         from models.config import data_dir
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = data_dir() / "exports" / f"纸质与网上核对-{self.desk.campaign_code}-{stamp}.xlsx"
+        path = data_dir() / "exports" / _("纸质与网上核对-{campaign_code}-{stamp}.xlsx").format(campaign_code=self.desk.campaign_code, stamp=stamp)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.load(export=path)

@@ -13,7 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from models.errors import DomainError
+from models.i18n import _, pgettext
 from models.permissions import Actor
+from tui import plain
 from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ class LoginScreen(WorkerGuard, Screen[None]):
     # Enter is a priority binding: the app runs it the moment the key arrives, before it
     # forwards the next keys. A fast typist (or a card reader) sending "name⏎password⏎" in one
     # burst has the password land in the password field, not appended to the name.
-    BINDINGS = [Binding("enter", "enter", "登录", show=False, priority=True)]
+    BINDINGS = [Binding("enter", "enter", pgettext("key", "登录"), show=False, priority=True)]
 
     def __init__(self, message: str = "") -> None:
         super().__init__()
@@ -37,20 +39,20 @@ class LoginScreen(WorkerGuard, Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
-            yield Static("职称评审 纸质材料受理与收费台", id="login-title")
+            yield Static(_("职称评审 纸质材料受理与收费台"), id="login-title")
             yield Static("", id="login-office")
             with Horizontal(classes="field"):
-                yield Label("用户名", classes="field-label")
-                yield Input(placeholder="用户名", id="username", max_length=30)
+                yield Label(_("用户名"), classes="field-label")
+                yield Input(placeholder=_("用户名"), id="username", max_length=30)
             with Horizontal(classes="field"):
-                yield Label("密  码", classes="field-label")
-                yield Input(placeholder="密码", password=True, id="password", max_length=128)
+                yield Label(_("密  码"), classes="field-label")
+                yield Input(placeholder=_("密码"), password=True, id="password", max_length=128)
             yield Static(self.initial_message, id="login-error")
-            yield Button("登录 (Enter)", id="login", variant="primary")
+            yield Button(_("登录 (Enter)"), id="login", variant="primary")
             info = self.desk.demo_info
             if info is not None:
-                lines = ["[b]演示账户[/b]（临时数据库，退出即删除）"]
-                lines += [f"  {role}：{user} / {pw}" for role, user, pw in info.users]
+                lines = [_("[b]演示账户[/b]（临时数据库，退出即删除）")]
+                lines += ["  " + plain.pair(role, f"{user} / {pw}") for role, user, pw in info.users]
                 yield Static("\n".join(lines), id="demo-users")
         yield Footer(compact=True)
 
@@ -90,14 +92,14 @@ class LoginScreen(WorkerGuard, Screen[None]):
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
         if not username:
-            self._error("请输入用户名")
+            self._error(_("请输入用户名"))
             self.set_focus(self.query_one("#username", Input))
             return
         if not password:
-            self._error("请输入密码")
+            self._error(_("请输入密码"))
             self.set_focus(self.query_one("#password", Input))
             return
-        self._error("正在验证……")
+        self._error(_("正在验证……"))
         self.query_one("#login", Button).disabled = True
         self.authenticate(username, password)
 

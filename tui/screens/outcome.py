@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from models.i18n import _, pgettext
+from tui import plain
 from tui.app import WorkerGuard, desk_of
 
 if TYPE_CHECKING:
@@ -26,8 +28,8 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
     the counter gets to see the change, the number and what printed."""
 
     BINDINGS = [
-        Binding("enter,escape", "next", "下一位", id="outcome.next", priority=True),
-        Binding("tab", "cycle", "切换预览", id="outcome.cycle"),
+        Binding("enter,escape", "next", pgettext("key", "下一位"), id="outcome.next", priority=True),
+        Binding("tab", "cycle", pgettext("key", "切换预览"), id="outcome.cycle"),
     ]
 
     SETTLE = 0.6
@@ -39,7 +41,7 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
         self.queued = queued
         self.kinds = list(queued.previews)
         self.showing = 0
-        self.status: dict[int, str] = {job: "正在打印……" for job in queued.job_ids}
+        self.status: dict[int, str] = {job: _("正在打印……") for job in queued.job_ids}
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_text, id="status-line")
@@ -56,23 +58,23 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
         for job_id in self.queued.job_ids:
             desk.print_job(job_id, on_done=partial(self._job_done, job_id), quiet=True)
 
-    NAMES = {"label": "档案袋标签", "materials": "材料目录", "acceptance": "受理回执",
-             "notice": "一次性告知单", "receipt": "缴费凭证", "void": "作废单", "refund": "退费单"}
+    NAMES = {"label": _("档案袋标签"), "materials": _("材料目录"), "acceptance": _("受理回执"),
+             "notice": _("一次性告知单"), "receipt": _("缴费凭证"), "void": _("作废单"), "refund": _("退费单")}
 
     def _job_done(self, job_id: int) -> None:
         status, error = desk_of(self).job_outcomes.pop(job_id, ("failed", ""))
-        self.status[job_id] = "已打印" if status == "sent" else f"打印失败：{error}（F8 重试）"
+        self.status[job_id] = _("已打印") if status == "sent" else _("打印失败：{error}（F8 重试）").format(error=error)
         if self.is_attached:
             self._paint()
 
     def _paint(self) -> None:
         parts = []
         for (kind, job_id) in zip(self.kinds, self.queued.job_ids, strict=False):
-            parts.append(f"{self.NAMES.get(kind, kind)}：{self.status[job_id]}")
+            parts.append(plain.pair(self.NAMES.get(kind, kind), self.status[job_id]))
         self.query_one("#outcome-jobs", Static).update(Text("  ".join(parts)))
         kind = self.kinds[self.showing]
         self.query_one("#outcome-kind", Static).update(
-            f"【{self.NAMES.get(kind, kind)}预览】" + (" Tab 切换" if len(self.kinds) > 1 else ""))
+            _("【{value}预览】").format(value=self.NAMES.get(kind, kind)) + (_(" Tab 切换") if len(self.kinds) > 1 else ""))
         self.query_one("#outcome-text", Static).update(
             Text(self.queued.previews[kind], no_wrap=True, overflow="crop"))
 

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from models.i18n import _, pgettext
 from models.vocab import PrintJobStatus
 from tui.app import WorkerGuard
 
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
     from tui.app import DeskApp
 
 DOCUMENT_LABELS = {
-    "receipt": "缴费凭证", "void": "作废单", "label": "档案袋标签", "materials": "材料目录",
-    "acceptance": "受理回执", "notice": "告知单", "tally": "日结报表", "test": "测试页",
+    "receipt": _("缴费凭证"), "void": _("作废单"), "label": _("档案袋标签"), "materials": _("材料目录"),
+    "acceptance": _("受理回执"), "notice": _("告知单"), "tally": _("日结报表"), "test": _("测试页"),
 }
 
 
@@ -40,9 +41,9 @@ class JobRow:
 
 class PrintJobsScreen(WorkerGuard, Screen[None]):
     BINDINGS = [
-        Binding("r", "retry", "重试", id="jobs.retry"),
-        Binding("f5", "refresh", "刷新", id="jobs.refresh"),
-        Binding("escape", "back", "返回", id="jobs.back"),
+        Binding("r", "retry", pgettext("key", "重试"), id="jobs.retry"),
+        Binding("f5", "refresh", pgettext("key", "刷新"), id="jobs.refresh"),
+        Binding("escape", "back", pgettext("key", "返回"), id="jobs.back"),
     ]
 
     def __init__(self) -> None:
@@ -54,16 +55,16 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static("打印任务 · 本窗口最近 50 个 · 失败的任务选中后按 R 重试", id="status-line")
+        yield Static(_("打印任务 · 本窗口最近 50 个 · 失败的任务选中后按 R 重试"), id="status-line")
         yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="job-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#jobs", DataTable)
-        for key, label, width in (("id", "编号", 5), ("doc", "单据", 12), ("printer", "打印机", 8),
-                                  ("status", "状态", 9), ("n", "次数", 4), ("at", "时间", 11),
-                                  ("error", "原因", 20)):
+        for key, label, width in (("id", _("编号"), 5), ("doc", _("单据"), 12), ("printer", _("打印机"), 8),
+                                  ("status", _("状态"), 9), ("n", _("次数"), 4), ("at", _("时间"), 11),
+                                  ("error", _("原因"), 20)):
             table.add_column(label, key=key, width=width)
         self.load()
 
@@ -101,7 +102,7 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
         for r in rows:
             doc = DOCUMENT_LABELS.get(r.document, r.document)
             if r.copy_no:
-                doc += f" 重印{r.copy_no}"
+                doc += _(" 重印{copy_no}").format(copy_no=r.copy_no)
             status = r.status.label
             if r.status is PrintJobStatus.failed:
                 status = f"[b red]{status}[/]"
@@ -112,7 +113,7 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
         else:
-            self.query_one("#job-detail", Static).update("本窗口还没有打印任务。")
+            self.query_one("#job-detail", Static).update(_("本窗口还没有打印任务。"))
 
     def _selected(self) -> JobRow | None:
         table = self.query_one("#jobs", DataTable)
@@ -124,15 +125,15 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
         row = self._selected()
         if row is not None:
             self.query_one("#job-detail", Static).update(Text(
-                f"任务 {row.id}：{row.status.label}" + (f" — {row.error}" if row.error else "")))
+                _("任务 {id}：{label}").format(id=row.id, label=row.status.label) + (f" — {row.error}" if row.error else "")))
 
     def action_retry(self) -> None:
         row = self._selected()
         if row is None:
             return
         if row.status is not PrintJobStatus.failed:
-            self.notify(f"任务 {row.id} {row.status.label}，只有打印失败的任务可以重试",
+            self.notify(_("任务 {id} {label}，只有打印失败的任务可以重试").format(id=row.id, label=row.status.label),
                         severity="warning", markup=False)
             return
-        self.notify(f"正在重新打印任务 {row.id}……")
+        self.notify(_("正在重新打印任务 {id}……").format(id=row.id))
         self.desk.retry_print(row.id, on_done=self.load)

@@ -29,6 +29,7 @@ from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual_plotext import PlotextPlot
 
 from models.errors import DomainError
+from models.i18n import _, pgettext
 from models.money import Money
 from models.vocab import DENOMINATIONS, DayStatus, PaymentMethod, Role, denomination_label
 from tui import plain
@@ -49,9 +50,9 @@ def _money(fen: int) -> str:
 def breakdown(title: str, lines: Any, total: Any = None) -> Table:
     t = Table(title=title, title_justify="left", title_style="bold", box=None, pad_edge=False,
               padding=(0, 1), expand=False)
-    for head, width in (("项目", 16), ("笔数", 5), ("收费", 11), ("作废", 9), ("退费", 9),
-                        ("净额", 11)):
-        t.add_column(head, justify="left" if head == "项目" else "right", width=width,
+    for i, (head, width) in enumerate(((_("项目"), 16), (_("笔数"), 5), (_("收费"), 11),
+                                       (_("作废"), 9), (_("退费"), 9), (_("净额"), 11))):
+        t.add_column(head, justify="left" if i == 0 else "right", width=width,
                      no_wrap=True, overflow="ellipsis")
     for x in (*lines, *([total] if total is not None and lines else [])):
         t.add_row(plain.plain(x.label), str(x.count), _money(x.paid_fen), _money(x.voided_fen),
@@ -62,8 +63,9 @@ def breakdown(title: str, lines: Any, total: Any = None) -> Table:
 
 def comparison(expected: dict[str, int], counted: dict[str, int]) -> Table:
     t = Table(box=None, pad_edge=False, padding=(0, 1))
-    for head, width in (("方式", 10), ("应有", 12), ("清点", 12), ("差额", 12)):
-        t.add_column(head, justify="left" if head == "方式" else "right", width=width)
+    for i, (head, width) in enumerate(((_("方式"), 10), (_("应有"), 12), (_("清点"), 12),
+                                       (_("差额"), 12))):
+        t.add_column(head, justify="left" if i == 0 else "right", width=width)
     for m in PaymentMethod:
         e, c = expected.get(m.value, 0), counted.get(m.value, 0)
         diff = c - e
@@ -76,22 +78,22 @@ class DayScreen(WorkerGuard, Screen[None]):
     """The lead's day: figures, charts, and the close."""
 
     BINDINGS = [
-        Binding("escape", "back", "返回", id="day.back"),
-        Binding("left", "shift_day(-1)", "前一日", id="day.prev", show=False),
-        Binding("right", "shift_day(1)", "后一日", id="day.next", show=False),
-        Binding("d", "next_desk", "窗口", id="day.desk"),
-        Binding("1", "show('figures')", "报表", id="day.figures", show=False),
-        Binding("2", "show('chart')", "图表", id="day.chart", show=False),
-        Binding("3", "show('summary')", "汇总", id="day.summary", show=False),
-        Binding("4", "show('roster')", "移交", id="day.roster", show=False),
-        Binding("h", "hand_over", "移交", id="day.handover", show=False),
-        Binding("f2", "begin", "开始", id="day.begin"),
-        Binding("f3", "count", "清点", id="day.count"),
-        Binding("f9", "confirm", "确认", id="day.confirm"),
-        Binding("f10", "cancel_close", "取消", id="day.cancel"),
-        Binding("p", "print_report", "打印", id="day.print", show=False),
-        Binding("e", "export", "导出", id="day.export", show=False),
-        Binding("f5", "refresh", "刷新", id="day.refresh", show=False),
+        Binding("escape", "back", pgettext("key", "返回"), id="day.back"),
+        Binding("left", "shift_day(-1)", pgettext("key", "前一日"), id="day.prev", show=False),
+        Binding("right", "shift_day(1)", pgettext("key", "后一日"), id="day.next", show=False),
+        Binding("d", "next_desk", pgettext("key", "窗口"), id="day.desk"),
+        Binding("1", "show('figures')", pgettext("key", "报表"), id="day.figures", show=False),
+        Binding("2", "show('chart')", pgettext("key", "图表"), id="day.chart", show=False),
+        Binding("3", "show('summary')", pgettext("key", "汇总"), id="day.summary", show=False),
+        Binding("4", "show('roster')", pgettext("key", "移交"), id="day.roster", show=False),
+        Binding("h", "hand_over", pgettext("key", "移交"), id="day.handover", show=False),
+        Binding("f2", "begin", pgettext("key", "开始"), id="day.begin"),
+        Binding("f3", "count", pgettext("key", "清点"), id="day.count"),
+        Binding("f9", "confirm", pgettext("key", "确认"), id="day.confirm"),
+        Binding("f10", "cancel_close", pgettext("key", "取消"), id="day.cancel"),
+        Binding("p", "print_report", pgettext("key", "打印"), id="day.print", show=False),
+        Binding("e", "export", pgettext("key", "导出"), id="day.export", show=False),
+        Binding("f5", "refresh", pgettext("key", "刷新"), id="day.refresh", show=False),
     ]
 
     pg_backup_noted: ClassVar[bool] = False  # on PostgreSQL the close says once who backs up
@@ -111,7 +113,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         return desk_of(self)
 
     def compose(self) -> ComposeResult:
-        yield Static("日结 · 正在统计……", id="status-line")
+        yield Static(_("日结 · 正在统计……"), id="status-line")
         with ContentSwitcher(initial="figures", id="day-switcher"):
             with VerticalScroll(id="figures"):
                 yield Static("", id="day-head")
@@ -125,7 +127,7 @@ class DayScreen(WorkerGuard, Screen[None]):
             with VerticalScroll(id="roster"):
                 yield Static("", id="roster-table")
         yield Static("", id="day-problem")
-        yield Static("←→ 换日 · D 窗口 · 1 报表 2 图表 3 汇总 4 移交 · P 打印 E 导出 · F5",
+        yield Static(_("←→ 换日 · D 窗口 · 1 报表 2 图表 3 汇总 4 移交 · P 打印 E 导出 · F5"),
                      id="day-keys")
         yield Footer(compact=True)
 
@@ -169,29 +171,26 @@ class DayScreen(WorkerGuard, Screen[None]):
 
     def _show_roster(self, r: Any, export: Path | None) -> None:
         self.roster = r
-        head = Text(f"移交花名册：可移交 {r.to_hand_over} 份（共 {r.total} 份，须答辩 "
-                    f"{r.must_defend} 人）· 未缴费等未列入 {len(r.left_out)} 份 · "
-                    "H 移交评审委员会 · E 导出花名册", style="bold")
+        head = Text(_("移交花名册：可移交 {to_hand_over} 份（共 {total} 份，须答辩 {must_defend} 人）· 未缴费等未列入 {count} 份 · H 移交评审委员会 · E 导出花名册").format(to_hand_over=r.to_hand_over, total=r.total, must_defend=r.must_defend, count=len(r.left_out)), style="bold")
         tables: list[Any] = []
         for g in r.groups:
-            t = Table(title=plain.plain(f"{g.series} · {g.specialty} · {g.level}（{len(g.lines)} 人，"
-                                        f"须答辩 {g.must_defend} 人）"), title_justify="left", title_style="bold",
+            t = Table(title=plain.plain(_("{series} · {specialty} · {level}（{count} 人，须答辩 {must_defend} 人）").format(series=g.series, specialty=g.specialty, level=g.level, count=len(g.lines), must_defend=g.must_defend)), title_justify="left", title_style="bold",
                       box=None, pad_edge=False, padding=(0, 1))
-            for name, width in (("受理编号", 10), ("姓名", 10), ("单位", 18), ("级别", 4),
-                                ("答辩", 18), ("移交", 5)):
+            for name, width in ((_("受理编号"), 10), (_("姓名"), 10), (_("单位"), 18), (_("级别"), 4),
+                                (_("答辩"), 18), (_("移交"), 5)):
                 t.add_column(name, width=width, no_wrap=True, overflow="ellipsis")
             for x in g.lines:
                 t.add_row(x.dossier_code, plain.name(x.name, 10), plain.plain(x.unit),
-                          x.level, plain.plain(x.defence_text),
-                          f"第{x.handover_no}批" if x.handover_no else "")
+                          _(x.level), plain.plain(x.defence_text),
+                          _("第{handover_no}批").format(handover_no=x.handover_no) if x.handover_no else "")
             tables.append(t)
         from rich.console import Group
 
-        left = [Text.assemble(f"未列入：{x.dossier_code} ", plain.name(x.name),
+        left = [Text.assemble(_("未列入：{dossier_code} ").format(dossier_code=x.dossier_code), plain.name(x.name),
                               f"（{x.reason}）", style="yellow") for x in r.left_out[:20]]
         self.query_one("#roster-table", Static).update(Group(head, *tables, *left))
         if export is not None:
-            self.notify(f"已导出：{export} 及 {export.with_suffix('.html').name}（可打印）",
+            self.notify(_("已导出：{export} 及 {name}（可打印）").format(export=export, name=export.with_suffix('.html').name),
                         markup=False, timeout=15)
 
     def action_hand_over(self) -> None:
@@ -199,7 +198,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         if current != "roster" or self.busy or self.roster is None:
             return
         if not self.roster.to_hand_over:
-            self._problem("没有可移交的档案（须已受理并已缴费）")
+            self._problem(_("没有可移交的档案（须已受理并已缴费）"))
             return
 
         def given(receiver: str | None) -> None:
@@ -207,8 +206,7 @@ class DayScreen(WorkerGuard, Screen[None]):
                 self.hand_over(receiver)
 
         self.app.push_screen(NoteScreen(
-            f"移交 {self.roster.to_hand_over} 份档案给评审委员会：移交后这些档案只读，不能再作废或退费。"
-            "请输入接收人姓名", required=True), callback=given)
+            _("移交 {to_hand_over} 份档案给评审委员会：移交后这些档案只读，不能再作废或退费。请输入接收人姓名").format(to_hand_over=self.roster.to_hand_over), required=True), callback=given)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="day-change")
     def hand_over(self, receiver: str) -> None:
@@ -221,7 +219,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         try:
             with session_scope(engine) as session:
                 h = hand_over(session, actor, get_campaign(session, code), receiver=receiver)
-                done = f"已移交第 {h.handover_no} 批 {h.dossier_count} 份，接收人 {h.receiver}"
+                done = _("已移交第 {handover_no} 批 {dossier_count} 份，接收人 {receiver}").format(handover_no=h.handover_no, dossier_count=h.dossier_count, receiver=h.receiver)
         except DomainError as exc:
             self.app.call_from_thread(self._problem, exc.message)
             return
@@ -246,13 +244,14 @@ class DayScreen(WorkerGuard, Screen[None]):
         self.app.call_from_thread(self._show_summary, summary)
 
     def _show_summary(self, summary: Any) -> None:
-        t = Table(title=plain.plain(f"本批次汇总（与网上通过形式审核名单核对）· {summary.campaign_title}"),
+        t = Table(title=plain.plain(_("本批次汇总（与网上通过形式审核名单核对）· {campaign_title}").format(campaign_title=summary.campaign_title)),
                   title_justify="left", title_style="bold", box=None, pad_edge=False,
                   padding=(0, 1))
-        for head, width in (("县市 / 单位", 22), ("通过", 5), ("受理", 5), ("退回", 4),
-                            ("未报送", 6), ("已缴费", 6), ("移交", 4), ("净收费", 10)):
+        for i, (head, width) in enumerate(((_("县市 / 单位"), 22), (_("通过"), 5), (_("受理"), 5),
+                                           (_("退回"), 4), (_("未报送"), 6), (_("已缴费"), 6),
+                                           (_("移交"), 4), (_("净收费"), 10))):
             t.add_column(head, width=width, no_wrap=True, overflow="ellipsis",
-                         justify="left" if head.startswith("县市") else "right")
+                         justify="left" if i == 0 else "right")
 
         def row(label: str, f: Any, style: str | None = None) -> None:
             t.add_row(plain.plain(label), str(f.approved), str(f.accepted), str(f.returned), str(f.no_paper),
@@ -263,7 +262,7 @@ class DayScreen(WorkerGuard, Screen[None]):
             row(county.county, county.figures, "bold")
             for unit in county.units:
                 row("  " + unit.unit, unit.figures)
-        row("合计", summary.total, "bold")
+        row(_("合计"), summary.total, "bold")
         self.query_one("#summary-table", Static).update(t)
 
     def action_shift_day(self, by: int) -> None:
@@ -309,33 +308,34 @@ class DayScreen(WorkerGuard, Screen[None]):
         close = view.close_of()
         office = view.close_of("")
         state = DayStatus(close.status).label if close else (
-            "全办公室" + DayStatus(office.status).label if office else "未日结")
+            _("全办公室") + DayStatus(office.status).label if office else _("未日结"))
         self.query_one("#status-line", Static).update(Text(
-            f"日结 · {view.day:%Y-%m-%d} · {desk_label(view.desk)} · {state}"))
+            _("日结 · {day:%Y-%m-%d} · {value} · {state}").format(day=view.day, value=desk_label(view.desk), state=state)))
         self.query_one("#day-problem", Static).update("")
         r = view.receipts
         gap_style = "green" if r.ok else "bold red"
         head = Text.assemble(
-            f"报送 {view.visits} 次 · 受理 {view.accepted} 份 · 退回补正 {view.returned} 份\n",
-            f"收费 {view.total.count} 笔 {_money(view.total.paid_fen)} 元 · 净额 ",
-            (f"{_money(view.total.net_fen)} 元", "bold"), "\n",
-            f"收据号 {r.range_text} · ", (r.gap_text, gap_style))
+            _("报送 {visits} 次 · 受理 {accepted} 份 · 退回补正 {returned} 份\n").format(visits=view.visits, accepted=view.accepted, returned=view.returned),
+            _("收费 {count} 笔 {value} 元 · 净额 ").format(count=view.total.count, value=_money(view.total.paid_fen)),
+            (_("{value} 元").format(value=_money(view.total.net_fen)), "bold"), "\n",
+            _("收据号 {range_text} · ").format(range_text=r.range_text), (r.gap_text, gap_style))
         self.query_one("#day-head", Static).update(head)
-        tables: list[Any] = [breakdown("按缴费方式", view.by_method, view.total),
-                             breakdown("按申报类型与级别", view.by_fee),
-                             breakdown("按收费员", view.by_cashier)]
+        tables: list[Any] = [breakdown(_("按缴费方式"), view.by_method, view.total),
+                             breakdown(_("按申报类型与级别"), view.by_fee),
+                             breakdown(_("按收费员"), view.by_cashier)]
         if not view.desk:
-            tables.append(breakdown("按窗口", view.by_desk))
+            tables.append(breakdown(_("按窗口"), view.by_desk))
         if view.corrections:
-            t = Table(title="作废与退费", title_justify="left", title_style="bold", box=None,
+            t = Table(title=_("作废与退费"), title_justify="left", title_style="bold", box=None,
                       pad_edge=False, padding=(0, 1))
-            for head_, width in (("单号", 10), ("原收据", 10), ("原日期", 5), ("金额", 9),
-                                 ("原因/说明", 30)):
+            for i, (head_, width) in enumerate(((_("单号"), 10), (_("原收据"), 10),
+                                                (_("原日期"), 5), (_("金额"), 9),
+                                                (_("原因/说明"), 30))):
                 t.add_column(head_, width=width, no_wrap=True, overflow="ellipsis",
-                             justify="right" if head_ == "金额" else "left")
+                             justify="right" if i == 3 else "left")
             for c in view.corrections:
                 t.add_row(c.code, c.original_code, f"{c.original_date:%m-%d}",
-                          ("-" if c.kind == "void" else "退") + Money(c.fen).figures(),
+                          ("-" if c.kind == "void" else _("退")) + Money(c.fen).figures(),
                           plain.plain(f"{c.reason} {c.note}"))
             tables.append(t)
         from rich.console import Group
@@ -349,21 +349,21 @@ class DayScreen(WorkerGuard, Screen[None]):
 
         lines: list[Any] = []
         for c in view.closes:
-            lines.append(Text(f"{desk_label(c.desk)}：{DayStatus(c.status).label}"
-                              + (f"，差额 {Money(c.difference_fen).figures()} 元"
+            lines.append(Text(plain.pair(desk_label(c.desk), DayStatus(c.status).label)
+                              + (_("，差额 {value} 元").format(value=Money(c.difference_fen).figures())
                                  if c.difference_fen else "")
-                              + (f"，说明：{c.note}" if c.note else ""),
+                              + (_("，说明：{note}").format(note=c.note) if c.note else ""),
                               style="green" if c.status == DayStatus.closed.value else "yellow"))
         close = view.close_of()
         if close is not None and close.counted:
             lines.append(comparison(close.expected.get("methods", {}),
                                     close.counted.get("methods", {})))
         if not lines:
-            lines.append(Text("未开始日结：F2 开始日结（该范围停止收费）→ F3 清点 → F9 确认",
+            lines.append(Text(_("未开始日结：F2 开始日结（该范围停止收费）→ F3 清点 → F9 确认"),
                               style="dim"))
         from rich.console import Group
 
-        self.query_one("#day-close", Static).update(Group(Text("日结", style="bold"), *lines))
+        self.query_one("#day-close", Static).update(Group(Text(_("日结"), style="bold"), *lines))
 
     def _plot(self, view: DayView, days: list[DayFigures]) -> None:
         day_plot = self.query_one("#chart-day", PlotextPlot)
@@ -372,7 +372,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         plt.clear_figure()
         labels = [x.label for x in view.by_method] or ["-"]
         plt.bar(labels, [x.net_fen / 100 for x in view.by_method] or [0])
-        plt.title(f"{view.day:%m-%d} 各缴费方式净额（元）")
+        plt.title(_("{day:%m-%d} 各缴费方式净额（元）").format(day=view.day))
         day_plot.refresh()
         camp = self.query_one("#chart-campaign", PlotextPlot)
         plt = camp.plt
@@ -382,7 +382,7 @@ class DayScreen(WorkerGuard, Screen[None]):
             shown = days[-14:]
             xs = [f"{d.day:%m-%d}" for d in shown]
             plt.bar(xs, [d.net_fen / 100 for d in shown])
-            plt.title("本批次每日净额（元，近 14 日）")
+            plt.title(_("本批次每日净额（元，近 14 日）"))
         camp.refresh()
 
     # -- the close --------------------------------------------------------------------------
@@ -400,7 +400,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         if (view := self._need_view()) is None:
             return
 
-        def done(_: object) -> None:
+        def done(_result: object) -> None:
             self.load()
 
         self.app.push_screen(CountScreen(view.day, view.desk), callback=done)
@@ -410,7 +410,7 @@ class DayScreen(WorkerGuard, Screen[None]):
             return
         close = view.close_of()
         if close is None or close.status != DayStatus.counted.value:
-            self._problem("请先 F2 开始日结、F3 清点现金，再确认")
+            self._problem(_("请先 F2 开始日结、F3 清点现金，再确认"))
             return
 
         def confirmed(note: str | None) -> None:
@@ -419,8 +419,8 @@ class DayScreen(WorkerGuard, Screen[None]):
 
         diff = close.difference_fen
         self.app.push_screen(NoteScreen(
-            f"确认 {view.day:%Y-%m-%d} 日结：确认后当日锁定，不能再收费、作废或退费。"
-            + (f"差额 {Money(diff).figures()} 元，须填写说明。" if diff else ""),
+            _("确认 {day:%Y-%m-%d} 日结：确认后当日锁定，不能再收费、作废或退费。").format(day=view.day)
+            + (_("差额 {value} 元，须填写说明。").format(value=Money(diff).figures()) if diff else ""),
             required=bool(diff) and not close.note, value=close.note), callback=confirmed)
 
     def action_cancel_close(self) -> None:
@@ -431,7 +431,7 @@ class DayScreen(WorkerGuard, Screen[None]):
             if reason is not None:
                 self.change("cancel", view.day, view.desk, reason)
 
-        self.app.push_screen(NoteScreen("取消尚未确认的日结（该范围恢复收费）：请写明原因",
+        self.app.push_screen(NoteScreen(_("取消尚未确认的日结（该范围恢复收费）：请写明原因"),
                                         required=True), callback=cancelled)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="day-change")
@@ -458,8 +458,8 @@ class DayScreen(WorkerGuard, Screen[None]):
             return
         finally:
             self.busy = False
-        done = {"begin": "已开始日结：停止收费", "confirm": "已确认日结，当日已锁定",
-                "cancel": "已取消日结，恢复收费"}[what]
+        done = {"begin": _("已开始日结：停止收费"), "confirm": _("已确认日结，当日已锁定"),
+                "cancel": _("已取消日结，恢复收费")}[what]
         self.app.call_from_thread(self.notify, done, timeout=6)
         self.app.call_from_thread(self.load)
         if what == "confirm":  # committed above: whatever the backup does, the day stays closed
@@ -495,14 +495,13 @@ class DayScreen(WorkerGuard, Screen[None]):
 
         if self.query_one("#day-switcher", ContentSwitcher).current == "roster":
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            path = data_dir() / "exports" / f"移交花名册-{self.desk.campaign_code}-{stamp}.xlsx"
+            path = data_dir() / "exports" / _("移交花名册-{campaign_code}-{stamp}.xlsx").format(campaign_code=self.desk.campaign_code, stamp=stamp)
             path.parent.mkdir(parents=True, exist_ok=True)
             self.load_roster(export=path)
             return
         if (view := self._need_view()) is None:
             return
-        path = data_dir() / "exports" / (
-            f"日结报表-{self.desk.campaign_code}-{view.day:%Y%m%d}-{view.desk or '全办公室'}.xlsx")
+        path = data_dir() / "exports" / _("日结报表-{campaign_code}-{day:%Y%m%d}-{value}.xlsx").format(campaign_code=self.desk.campaign_code, day=view.day, value=view.desk or _('全办公室'))
         path.parent.mkdir(parents=True, exist_ok=True)
         self.report(view.day, view.desk, path)
 
@@ -532,7 +531,7 @@ class DayScreen(WorkerGuard, Screen[None]):
             self.app.call_from_thread(self._problem, exc.message)
             return
         if path is not None:
-            self.app.call_from_thread(self.notify, f"已导出：{path}", markup=False, timeout=15)
+            self.app.call_from_thread(self.notify, _("已导出：{path}").format(path=path), markup=False, timeout=15)
         elif job_id is not None:
             self.app.call_from_thread(self.desk.print_job, job_id)
 
@@ -540,7 +539,7 @@ class DayScreen(WorkerGuard, Screen[None]):
 class NoteScreen(ModalScreen[str | None]):
     """A line of text for a confirmation: Enter to go on, Esc to step back."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
 
     def __init__(self, title: str, *, required: bool, value: str = "") -> None:
         super().__init__()
@@ -549,10 +548,10 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Input(value=self.value, placeholder="说明" + ("（必填）" if self.required else
-                                                             "（可不填）"),
+            yield Input(value=self.value, placeholder=_("说明") + (_("（必填）") if self.required else
+                                                             _("（可不填）")),
                         id="note", max_length=500)
-            yield Static("Enter 确定 · Esc 取消", classes="dialog-help")
+            yield Static(_("Enter 确定 · Esc 取消"), classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()
@@ -561,7 +560,7 @@ class NoteScreen(ModalScreen[str | None]):
     def _done(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if self.required and not text:
-            self.notify("须填写说明", severity="error", timeout=4)
+            self.notify(_("须填写说明"), severity="error", timeout=4)
             return
         self.dismiss(text)
 
@@ -573,9 +572,9 @@ class CountScreen(WorkerGuard, Screen[None]):
     """The blind cash count of one desk (or the office) for one day."""
 
     BINDINGS = [
-        Binding("escape", "back", "返回", id="count.back"),
-        Binding("f2", "begin", "开始日结", id="count.begin"),
-        Binding("f9", "submit", "提交清点", id="count.submit"),
+        Binding("escape", "back", pgettext("key", "返回"), id="count.back"),
+        Binding("f2", "begin", pgettext("key", "开始日结"), id="count.begin"),
+        Binding("f9", "submit", pgettext("key", "提交清点"), id="count.submit"),
     ]
 
     def __init__(self, day: dt.date | None = None, desk: str | None = None) -> None:
@@ -589,7 +588,7 @@ class CountScreen(WorkerGuard, Screen[None]):
         return desk_of(self)
 
     def compose(self) -> ComposeResult:
-        yield Static("现金清点 · 正在读取……", id="status-line")
+        yield Static(_("现金清点 · 正在读取……"), id="status-line")
         with VerticalScroll(id="count-body"):
             yield Static("", id="count-state")
             with Horizontal(classes="count-grid"):
@@ -605,7 +604,7 @@ class CountScreen(WorkerGuard, Screen[None]):
                     yield Static(f"{m.label}", classes="count-label")
                     yield Input(placeholder="0.00", id=f"m-{m.value}", max_length=12,
                                 classes="count-amount takes-scans")
-            yield Input(placeholder="差额说明（有差额时负责人确认前须填写）", id="count-note",
+            yield Input(placeholder=_("差额说明（有差额时负责人确认前须填写）"), id="count-note",
                         classes="takes-scans",
                         max_length=500)
             yield Static("", id="count-result")
@@ -644,7 +643,7 @@ class CountScreen(WorkerGuard, Screen[None]):
         from models.services.tally import find_close
 
         try:
-            engine, _, code = self.desk.working()
+            engine, _actor, code = self.desk.working()
             with session_scope(engine, readonly=True) as session:
                 c = get_campaign(session, code)
                 day, desk = self._target(c)
@@ -661,12 +660,12 @@ class CountScreen(WorkerGuard, Screen[None]):
         self.day, self.desk_name, self.state = day, desk, state
         self.refresh_bindings()
         self.query_one("#status-line", Static).update(Text(
-            f"现金清点 · {day:%Y-%m-%d} · {desk_label(desk)} · "
-            + (DayStatus(state).label if state else "未开始日结")))
-        note = {None: "尚未开始日结：F2 开始日结（开始后停止收费），再清点现金。",
-                DayStatus.closing.value: "已停止收费。请逐项清点（盲点：应有金额在提交后显示），F9 提交。",
-                DayStatus.counted.value: "已清点过：可重新清点后 F9 再次提交（每次清点都记入审计）。",
-                DayStatus.closed.value: "当日已日结锁定，不能再清点。"}[state]
+            _("现金清点 · {day:%Y-%m-%d} · {value} · ").format(day=day, value=desk_label(desk))
+            + (DayStatus(state).label if state else _("未开始日结"))))
+        note = {None: _("尚未开始日结：F2 开始日结（开始后停止收费），再清点现金。"),
+                DayStatus.closing.value: _("已停止收费。请逐项清点（盲点：应有金额在提交后显示），F9 提交。"),
+                DayStatus.counted.value: _("已清点过：可重新清点后 F9 再次提交（每次清点都记入审计）。"),
+                DayStatus.closed.value: _("当日已日结锁定，不能再清点。")}[state]
         self.query_one("#count-state", Static).update(note)
         open_ = state in (DayStatus.closing.value, DayStatus.counted.value)
         for box in self.query(Input):
@@ -688,7 +687,7 @@ class CountScreen(WorkerGuard, Screen[None]):
             self.query_one("#count-cash", Static).update(Text(exc.message, style="red"))
             return
         self.query_one("#count-cash", Static).update(Text.assemble(
-            "清点现金合计 ", (f"{Money(cash).grouped()} 元", "bold")))
+            _("清点现金合计 "), (_("{value} 元").format(value=Money(cash).grouped()), "bold")))
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -748,7 +747,7 @@ class CountScreen(WorkerGuard, Screen[None]):
     def _changed(self, result: CountResult | None) -> None:
         self.query_one("#count-problem", Static).update("")
         if result is None:
-            self.notify("已开始日结：本范围停止收费", timeout=6)
+            self.notify(_("已开始日结：本范围停止收费"), timeout=6)
             self.load()
             return
         diff = result.difference_fen
@@ -756,10 +755,10 @@ class CountScreen(WorkerGuard, Screen[None]):
         from rich.console import Group
 
         self.query_one("#count-result", Static).update(Group(
-            Text("清点已记录。应有与清点：", style="bold"),
+            Text(_("清点已记录。应有与清点："), style="bold"),
             comparison(result.expected, result.counted),
-            Text(("有差额：负责人确认前须填写差额说明。" if diff or result.differences
-                  else "无差额。") + ("回到日结页按 F9 确认。" if lead else "请负责人确认日结。"),
+            Text((_("有差额：负责人确认前须填写差额说明。") if diff or result.differences
+                  else _("无差额。")) + (_("回到日结页按 F9 确认。") if lead else _("请负责人确认日结。")),
                  style="bold red" if result.differences else "green")))
         self.load()  # the status line says it is counted
 
