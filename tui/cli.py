@@ -419,6 +419,7 @@ def _register_subcommands() -> None:
     from tui.cli_import import import_app, reconcile_cmd
     from tui.cli_pay import pay_cmd
     from tui.cli_printing import print_app, printer_app
+    from tui.cli_serve import serve_cmd
     from tui.cli_summary import summary_cmd
     from tui.cli_tally import tally_app
 
@@ -434,6 +435,7 @@ def _register_subcommands() -> None:
     app.command("backup")(backup_cmd)
     app.command("restore")(restore_cmd)
     app.add_typer(audit_app, name="audit")
+    app.command("serve")(serve_cmd)
 
 
 _register_subcommands()

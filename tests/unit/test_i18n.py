@@ -114,7 +114,7 @@ def test_language_names(given: str, expected: str) -> None:
 
 
 def test_an_unknown_language_is_refused_in_both() -> None:
-    with pytest.raises(i18n.UnknownLanguage, match="不支持的界面语言“fr”.*unknown language 'fr'"):
+    with pytest.raises(i18n.UnknownLanguage, match=r"不支持的界面语言“fr”.*unknown language 'fr'"):
         i18n.normalise("fr")
 
 

@@ -59,6 +59,12 @@ class LoginScreen(WorkerGuard, Screen[None]):
     def on_mount(self) -> None:
         self.load_office()
 
+    def on_screen_resume(self) -> None:
+        # In a browser (desk serve) the app starts without the terminal's focus, and Textual
+        # then skips AUTO_FOCUS: the first keys typed would go nowhere.
+        if self.focused is None:
+            self.set_focus(self.query_one("#username", Input))
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="login-office")
     def load_office(self) -> None:
         from models.db import session_scope

@@ -1,0 +1,117 @@
+"""``desk serve`` in a real browser: headless Chromium (Debian's, driven by Playwright) opens the
+page, the demo clerk logs in with the keyboard as at a counter, and the home screen arrives.
+
+What the browser draws is read from the websocket: textual-serve sends the desk's terminal output
+(ANSI) to the page, which xterm.js paints on a canvas. Without Chromium the test is skipped with
+the reason; in CI (``CI=true``) it fails instead (``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
+ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>])")
+# as the environment's machine notes say: no background networking, no GPU, a fresh profile
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if IN_CI:
+            pytest.fail("CI needs Chromium for the browser desk's test (apt install chromium)")
+        pytest.skip("Chromium is not installed (apt install chromium)")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "DESK_CONFIG": str(tmp_path / "none.toml"),
+           "DESK_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DESK_LANG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "tui.launch", "serve", "--demo", "--port",
+                             str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    assert r.status == 200
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"desk serve did not start: {proc.stdout.read() if proc.stdout else ''}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_the_demo_clerk_logs_in_in_a_browser_and_reaches_the_home_screen(served: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = _chromium()
+    frames: list[bytes] = []
+
+    def screen() -> str:
+        return ANSI.sub("", b"".join(frames).decode("utf-8", "ignore"))
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 700})
+
+            def on_websocket(ws) -> None:  # type: ignore[no-untyped-def]
+                ws.on("framereceived", lambda payload: frames.append(
+                    payload if isinstance(payload, bytes) else payload.encode()))
+
+            page.on("websocket", on_websocket)
+            page.goto(served)
+
+            def until(found: Callable[[str], bool], what: str, timeout: float = 60) -> None:
+                deadline = time.monotonic() + timeout
+                while not found(screen()):
+                    if time.monotonic() > deadline:
+                        raise AssertionError(f"{what} never appeared; the page drew: {screen()[-1500:]}")
+                    page.wait_for_timeout(200)
+
+            until(lambda s: "演示账户" in s and "clerk123" in s, "the login screen")
+            page.focus(".xterm-helper-textarea")  # where xterm.js takes the keys
+            before = len(screen())
+            page.keyboard.type("clerk", delay=50)
+            page.keyboard.press("Enter")  # to the password (the browser keeps Tab for itself)
+            page.keyboard.type("clerk123", delay=50)
+            page.keyboard.press("Enter")
+            # the clerk's home screen: the campaign, its figures, and the counter's key
+            until(lambda s: all(w in s[before:] for w in ("受理员", "本批次概况", "受理台")),
+                  "the clerk's home screen")
+        finally:
+            browser.close()
