@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.i18n import _
 from printers.errors import PrinterError
 
 CONNECTIONS = ("preview", "file", "network", "usb", "serial", "win32raw", "cups")
@@ -57,55 +58,55 @@ class PrinterConfig:
     def describe(self) -> str:
         o = self.options
         where = {
-            "preview": "预览（不连接打印机）",
-            "file": f"文件 {o.get('path', '')}",
-            "network": f"网络 {o.get('host', '')}:{o.get('port', 9100)}",
+            "preview": _("预览（不连接打印机）"),
+            "file": _("文件 {value}").format(value=o.get('path', '')),
+            "network": _("网络 {value}:{value2}").format(value=o.get('host', ''), value2=o.get('port', 9100)),
             "usb": f"USB {o.get('vendor', 0):04x}:{o.get('product', 0):04x}",
-            "serial": f"串口 {o.get('device', '')} {o.get('baudrate', 9600)} bps",
-            "win32raw": f"Windows 打印机 {o.get('name', '')}",
-            "cups": f"CUPS 队列 {o.get('queue', '')}",
+            "serial": _("串口 {value} {value2} bps").format(value=o.get('device', ''), value2=o.get('baudrate', 9600)),
+            "win32raw": _("Windows 打印机 {value}").format(value=o.get('name', '')),
+            "cups": _("CUPS 队列 {value}").format(value=o.get('queue', '')),
         }[self.connection]
-        mode = "图像模式" if self.image_mode else f"文字模式 {self.encoding}"
-        return f"{where}，{self.width}mm，{mode}，条码 {self.barcode}"
+        mode = _("图像模式") if self.image_mode else _("文字模式 {encoding}").format(encoding=self.encoding)
+        return _("{where}，{width}mm，{mode}，条码 {barcode}").format(where=where, width=self.width, mode=mode, barcode=self.barcode)
 
 
-def parse_printer(name: str, raw: dict[str, Any], source: str = "配置文件") -> PrinterConfig:
+def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> PrinterConfig:
     def bad(msg: str) -> PrinterError:
-        return PrinterError(f"{source} [printers.{name}]：{msg}", code="printer.config")
+        return PrinterError(f"{source or _('配置文件')} [printers.{name}]：{msg}", code="printer.config")
 
     if not isinstance(raw, dict):
-        raise bad("应为一个表")
+        raise bad(_("应为一个表"))
     connection = raw.get("connection", "preview")
     if connection not in CONNECTIONS:
-        raise bad(f"connection 应为 {' | '.join(CONNECTIONS)} 之一，而不是“{connection}”")
+        raise bad(_("connection 应为 {value} 之一，而不是“{connection}”").format(value=' | '.join(CONNECTIONS), connection=connection))
     allowed = _COMMON | _PER_CONNECTION[connection]
     for key in raw:
         if key not in allowed:
-            raise bad(f"未知的键“{key}”（{connection} 连接可用：{'、'.join(sorted(allowed))}）")
+            raise bad(_("未知的键“{key}”（{connection} 连接可用：{value}）").format(key=key, connection=connection, value='、'.join(sorted(allowed))))
     for key in _REQUIRED.get(connection, ()):
         if key not in raw:
-            raise bad(f"{connection} 连接需要“{key}”")
+            raise bad(_("{connection} 连接需要“{key}”").format(connection=connection, key=key))
     width = raw.get("width", 80)
     if width not in (58, 80):
-        raise bad("width 应为 58 或 80（毫米）")
+        raise bad(_("width 应为 58 或 80（毫米）"))
     encoding = raw.get("encoding", "gbk")
     if encoding not in ("gbk", "gb18030", "gb2312"):
-        raise bad("encoding 应为 gbk、gb18030 或 gb2312")
+        raise bad(_("encoding 应为 gbk、gb18030 或 gb2312"))
     barcode = raw.get("barcode", "native")
     qr = raw.get("qr", "raster")
     if barcode not in ("native", "raster") or qr not in ("native", "raster"):
-        raise bad("barcode 和 qr 应为 native 或 raster")
+        raise bad(_("barcode 和 qr 应为 native 或 raster"))
     timeout = raw.get("timeout", 10)
     if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 120:
-        raise bad("timeout 应为 1–120 秒")
+        raise bad(_("timeout 应为 1–120 秒"))
     image_mode = raw.get("image_mode", False)
     if not isinstance(image_mode, bool):
-        raise bad("image_mode 应为 true 或 false")
+        raise bad(_("image_mode 应为 true 或 false"))
     options = {k: v for k, v in raw.items() if k in _PER_CONNECTION[connection]}
     if connection == "network":
         port = options.setdefault("port", 9100)
         if not isinstance(port, int) or not 0 < port < 65536:
-            raise bad("port 应为 1–65535")
+            raise bad(_("port 应为 1–65535"))
     if connection == "usb":
         for key in ("vendor", "product", "in_ep", "out_ep"):
             if key in options:
@@ -125,10 +126,10 @@ def _int(value: object, bad: Any, key: str) -> int:
             return int(value, 0)
         except ValueError:
             pass
-    raise bad(f"{key} 应为整数（如 0x0416 或 1046）")
+    raise bad(_("{key} 应为整数（如 0x0416 或 1046）").format(key=key))
 
 
-def parse_printers(raw: dict[str, Any], source: str = "配置文件") -> dict[str, PrinterConfig]:
+def parse_printers(raw: dict[str, Any], source: str | None = None) -> dict[str, PrinterConfig]:
     printers = {name: parse_printer(name, value, source) for name, value in raw.items()}
     for role in ROLES:
         printers.setdefault(role, PrinterConfig(name=role))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+from models.i18n import _
 from printers.errors import FontMissing
 
 _KNOWN = (
@@ -45,10 +46,10 @@ def _load(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
 
 def find_cjk_font(configured: str | None = None) -> FontRef:
     if configured:
-        return _checked(configured, "打印机配置中的 font")
+        return _checked(configured, _("打印机配置中的 font"))
     env = os.environ.get("DESK_CJK_FONT")
     if env:
-        return _checked(env, "环境变量 DESK_CJK_FONT")
+        return _checked(env, _("环境变量 DESK_CJK_FONT"))
     found = _fontconfig()
     if found is not None:
         return found
@@ -56,21 +57,19 @@ def find_cjk_font(configured: str | None = None) -> FontRef:
         if Path(path).exists():
             return FontRef(path, index)
     raise FontMissing(
-        "找不到中文字体：打印预览、生僻字和图像模式需要一个中文 TrueType/OpenType 字体。"
-        "请安装 Noto Sans CJK SC（Debian/Ubuntu：apt install fonts-noto-cjk）或文泉驿微米黑"
-        "（fonts-wqy-microhei），或在配置文件 [printers.*] 中用 font = \"字体文件路径\" 指定",
+        _('找不到中文字体：打印预览、生僻字和图像模式需要一个中文 TrueType/OpenType 字体。请安装 Noto Sans CJK SC（Debian/Ubuntu：apt install fonts-noto-cjk）或文泉驿微米黑（fonts-wqy-microhei），或在配置文件 [printers.*] 中用 font = "字体文件路径" 指定'),
     )
 
 
 def _checked(spec: str, where: str) -> FontRef:
-    path, _, index = spec.partition("#")
+    path, _hash, index = spec.partition("#")
     if not Path(path).exists():
-        raise FontMissing(f"{where}指定的字体文件 {path} 不存在")
+        raise FontMissing(_("{where}指定的字体文件 {path} 不存在").format(where=where, path=path))
     try:
         ref = FontRef(path, int(index or 0))
         ref.load(24)
     except (OSError, ValueError) as exc:
-        raise FontMissing(f"{where}指定的字体文件 {path} 无法读取：{exc}") from None
+        raise FontMissing(_("{where}指定的字体文件 {path} 无法读取：{exc}").format(where=where, path=path, exc=exc)) from None
     return ref
 
 

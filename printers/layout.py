@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from models.i18n import _
 from models.names import fit_name
 from models.text import cells, char_cells, visible
 
@@ -29,7 +30,7 @@ def paper_cells(width_mm: int) -> int:
     try:
         return PAPER_DOTS[width_mm] // DOTS_PER_CELL
     except KeyError:
-        raise ValueError(f"纸宽应为 58 或 80 毫米，而不是 {width_mm}") from None
+        raise ValueError(_("纸宽应为 58 或 80 毫米，而不是 {width_mm}").format(width_mm=width_mm)) from None
 
 
 def clean(text: str) -> str:

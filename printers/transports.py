@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from models.i18n import _
 from printers.config import PrinterConfig
 from printers.errors import PrinterError
 
@@ -29,13 +30,13 @@ class PrinterStatus:
 
     def problem(self) -> str | None:
         if self.cover_open:
-            return "打印机上盖打开"
+            return _("打印机上盖打开")
         if self.paper_out:
-            return "打印机缺纸"
+            return _("打印机缺纸")
         if self.error:
-            return "打印机报告错误（切刀或过热）"
+            return _("打印机报告错误（切刀或过热）")
         if not self.online:
-            return "打印机离线"
+            return _("打印机离线")
         return None
 
 
@@ -149,16 +150,16 @@ def _explain(exc: BaseException, where: str) -> str:
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ConnectionRefusedError):
-            return f"{where}：连接被拒绝（打印机未开机或端口不对）"
+            return _("{where}：连接被拒绝（打印机未开机或端口不对）").format(where=where)
         if isinstance(cause, TimeoutError | socket.timeout):
-            return f"{where}：连接超时（检查网线和 IP 地址）"
+            return _("{where}：连接超时（检查网线和 IP 地址）").format(where=where)
         if isinstance(cause, FileNotFoundError):
-            return f"{where}：设备不存在（检查 USB 线或设备路径）"
+            return _("{where}：设备不存在（检查 USB 线或设备路径）").format(where=where)
         if isinstance(cause, PermissionError):
-            return f"{where}：没有权限打开设备"
+            return _("{where}：没有权限打开设备").format(where=where)
         cause = cause.__cause__ or cause.__context__
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"{where}：无法打印（{first}）"
+    return _("{where}：无法打印（{first}）").format(where=where, first=first)
 
 
 def open_transport(config: PrinterConfig) -> Transport:
@@ -170,24 +171,24 @@ def open_transport(config: PrinterConfig) -> Transport:
     if c == "preview":
         return PreviewTransport(config)
     if c == "file":
-        return EscposTransport(config, ep.File(devfile=str(Path(o["path"]))), f"文件 {o['path']}")
+        return EscposTransport(config, ep.File(devfile=str(Path(o["path"]))), _("文件 {o}").format(o=o['path']))
     if c == "network":
         return EscposTransport(config, ep.Network(host=o["host"], port=o["port"],
                                                   timeout=config.timeout),
-                               f"网络打印机 {o['host']}:{o['port']}")
+                               _("网络打印机 {o}:{o2}").format(o=o['host'], o2=o['port']))
     if c == "usb":
         kwargs = {k: o[k] for k in ("in_ep", "out_ep") if k in o}
         return EscposTransport(config, ep.Usb(idVendor=o["vendor"], idProduct=o["product"],
                                               timeout=int(config.timeout * 1000), **kwargs),
-                               f"USB 打印机 {o['vendor']:04x}:{o['product']:04x}")
+                               _("USB 打印机 {o:04x}:{o2:04x}").format(o=o['vendor'], o2=o['product']))
     if c == "serial":
         return EscposTransport(config, ep.Serial(devfile=o["device"], baudrate=o["baudrate"],
                                                  timeout=config.timeout),
-                               f"串口打印机 {o['device']}")
+                               _("串口打印机 {o}").format(o=o['device']))
     if c == "win32raw":
         return EscposTransport(config, ep.Win32Raw(printer_name=o["name"]),
-                               f"Windows 打印机 {o['name']}")
+                               _("Windows 打印机 {o}").format(o=o['name']))
     if c == "cups":
         return EscposTransport(config, ep.CupsPrinter(printer_name=o["queue"]),
-                               f"CUPS 打印机 {o['queue']}")
-    raise PrinterError(f"未知的打印机连接方式 {c}", code="printer.config")
+                               _("CUPS 打印机 {o}").format(o=o['queue']))
+    raise PrinterError(_("未知的打印机连接方式 {c}").format(c=c), code="printer.config")

@@ -31,7 +31,7 @@ from babel.messages.pofile import read_po, write_po  # noqa: E402
 LOCALE_DIR = ROOT / "models" / "locale"
 DOMAIN = "desk"
 LANGS = ("zh_CN", "en")
-SOURCES = ("models", "tui")
+SOURCES = ("models", "tui", "printers")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 SKIP = ("models/migrations", "models/presets", "models/demo_data", "models/locale")
 

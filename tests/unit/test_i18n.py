@@ -3,7 +3,8 @@
 ``scripts/i18n.py check`` lists what a catalog lacks (a message missing or untranslated, a
 fuzzy one, an English sentence whose ``{fields}`` differ from the Chinese, a .mo not compiled
 from its .po). The source scan finds Chinese text that reaches the screen without ``_()``:
-every Chinese string literal in ``models/`` and ``tui/`` is a message (inside ``_()``,
+every Chinese string literal in ``models/``, ``tui/`` and ``printers/`` (but for the modules that
+make the printed paperwork) is a message (inside ``_()``,
 ``N_()`` or ``ngettext()``), a docstring or comment, or data the desk matches against or prints
 on the office's Chinese paperwork — those are listed in ``i18n_data.txt`` with why.
 """
@@ -25,8 +26,12 @@ from models import i18n
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
 GETTEXT = {"_", "N_", "ngettext", "pgettext"}
-SCANNED = ("models", "tui")
-NOT_SCANNED = ("models/migrations/", "models/presets/", "models/demo_data/", "models/locale/")
+SCANNED = ("models", "tui", "printers")
+NOT_SCANNED = ("models/migrations/", "models/presets/", "models/demo_data/", "models/locale/",
+               # the office's paperwork, printed in Chinese whatever the screen speaks (ADR 0004)
+               "printers/receipts.py", "printers/labels.py", "printers/notices.py",
+               "printers/tally.py", "printers/roster.py", "printers/samples.py",
+               "printers/preview.py")
 
 
 def _script() -> object:
