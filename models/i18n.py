@@ -66,7 +66,7 @@ def use(lang: str) -> str:
     """Speak ``lang`` from now on (the process's one language). Returns its normal name."""
     global _lang, _translation
     code = normalise(lang)
-    _translation = _catalog(code)
+    _translation = catalog(code)
     _lang = code
     return code
 
@@ -84,7 +84,8 @@ def chosen(flag: str | None = None, configured: str | None = None) -> str:
     return DEFAULT
 
 
-def _catalog(lang: str) -> gettext.NullTranslations:
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The catalog of ``lang`` (OSError when its .mo file is missing)."""
     return gettext.translation(DOMAIN, locale_dir(), languages=[lang])
 
 
@@ -92,10 +93,10 @@ def _active() -> gettext.NullTranslations:
     global _translation, _paper_translation
     if _paper.get():
         if _paper_translation is None:
-            _paper_translation = _catalog(PAPER)
+            _paper_translation = catalog(PAPER)
         return _paper_translation
     if _translation is None:
-        _translation = _catalog(_lang)
+        _translation = catalog(_lang)
     return _translation
 
 

@@ -415,6 +415,7 @@ def _register_subcommands() -> None:
     from tui.cli_audit import audit_app
     from tui.cli_backup import backup_cmd, restore_cmd
     from tui.cli_bank import bank_app
+    from tui.cli_doctor import doctor_cmd
     from tui.cli_handover import roster_app
     from tui.cli_import import import_app, reconcile_cmd
     from tui.cli_pay import pay_cmd
@@ -436,6 +437,7 @@ def _register_subcommands() -> None:
     app.command("restore")(restore_cmd)
     app.add_typer(audit_app, name="audit")
     app.command("serve")(serve_cmd)
+    app.command("doctor")(doctor_cmd)
 
 
 _register_subcommands()

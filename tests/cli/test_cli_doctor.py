@@ -1,0 +1,152 @@
+"""``desk doctor``: a working office passes; a printer that does not answer, a schema behind the
+program, a font that is not there and a wrong config are each named with what to do."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from models import migrate
+from models.campaign import Campaign
+from models.db import session_scope
+from models.permissions import SYSTEM
+from models.services.users import add_user
+from models.vocab import Role
+from tests.factories import preset_campaign
+from tui.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def listening() -> Iterator[int]:
+    """A port where something accepts connections (and never answers DLE EOT)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _addr = server.accept()
+            except OSError:
+                continue
+            conn.close()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    yield int(server.getsockname()[1])
+    stop.set()
+    t.join()
+    server.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])  # closed once the with block ends
+
+
+def _office(engine: Engine) -> str:
+    with session_scope(engine) as s:
+        c = s.get(Campaign, preset_campaign(s))
+        assert c is not None
+        add_user(s, SYSTEM, username="lead", role=Role.lead, password="lead-secret")
+        return c.code
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "desk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _doctor(config: Path, url: str, tmp_path: Path) -> tuple[int, dict[str, object]]:
+    r = runner.invoke(app, ["doctor", "--config", str(config), "--db", url, "--json"],
+                      env={"DESK_DATA_DIR": str(tmp_path / "data")})
+    return r.exit_code, json.loads(r.stdout)
+
+
+def _by_area(report: dict[str, object]) -> dict[str, dict[str, str]]:
+    return {c["area"]: c for c in report["checks"]}  # type: ignore[attr-defined,index]
+
+
+def test_a_working_office_passes_and_a_silent_printer_fails(engine: Engine, tmp_path: Path,
+                                                            listening: int) -> None:
+    code = _office(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    closed = _closed_port()
+    config = _config(tmp_path, f'''campaign = "{code}"
+[printers.receipt]
+connection = "network"
+host = "127.0.0.1"
+port = {listening}
+[printers.label]
+connection = "network"
+host = "127.0.0.1"
+port = {closed}
+width = 58
+''')
+    status, report = _doctor(config, url, tmp_path)
+    checks = _by_area(report)
+    assert checks["配置文件"]["status"] == "ok"
+    assert checks["数据库"]["status"] == "ok" and migrate.head_revision() in checks["数据库"]["found"]
+    assert checks["评审批次"]["status"] == "ok" and code in checks["评审批次"]["found"]
+    assert checks["用户"]["found"] == "1 个"
+    assert checks["时区"]["status"] == "ok" and "Asia/Shanghai" in checks["时区"]["found"]
+    receipt, label = checks["打印机 receipt"], checks["打印机 label"]
+    assert receipt["status"] == "ok" and f"127.0.0.1:{listening}" in receipt["found"]
+    assert label["status"] == "fail" and "连接被拒绝" in label["found"] and label["fix"]
+    assert status == 1 and report["ok"] is False
+    if engine.dialect.name == "postgresql":
+        assert checks["时钟"]["status"] == "ok"  # the server's clock against this desk's
+    else:
+        assert checks["数据库完整性"]["found"] == "SQLite 快速检查通过"
+
+
+def test_a_schema_behind_the_program_a_missing_font_and_a_wrong_config(
+        engine: Engine, tmp_path: Path) -> None:
+    _office(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    migrate.downgrade(engine, "0007")
+    config = _config(tmp_path, f'''[printers.receipt]
+connection = "file"
+path = "{tmp_path / 'lp0'}"
+image_mode = true
+font = "{tmp_path / 'no-such-font.ttf'}"
+''')
+    status, report = _doctor(config, url, tmp_path)
+    checks = _by_area(report)
+    db = checks["数据库"]
+    assert db["status"] == "fail" and "0007" in db["found"] and "desk db upgrade" in db["fix"]
+    assert checks["打印机 receipt"]["status"] == "ok"  # a file it may create
+    font = checks["中文字体"]
+    assert font["status"] == "fail" and "no-such-font.ttf" in font["found"]
+    assert status == 1
+    migrate.upgrade(engine)
+
+    bad = _config(tmp_path, 'language = "fr"\n')
+    status, report = _doctor(bad, url, tmp_path)
+    assert _by_area(report)["界面语言"]["status"] == "fail" and status == 1
+    broken = _config(tmp_path, "campaign = \n")
+    status, report = _doctor(broken, url, tmp_path)
+    [only] = report["checks"]  # type: ignore[misc]
+    assert only["status"] == "fail" and "格式错误" in only["found"] and status == 1
+
+
+def test_doctor_speaks_a_table_with_what_to_do(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["doctor", "--config", str(tmp_path / "none.toml"), "--db",
+                            f"sqlite:///{tmp_path / 'new.sqlite3'}"],
+                      env={"DESK_DATA_DIR": str(tmp_path / "data")})
+    assert r.exit_code == 0, r.output
+    assert "受理台自检" in r.output and "要做的：" in r.output
+    assert "第一次启动受理台（desk）或 desk db upgrade 时会创建" in r.output
