@@ -72,7 +72,8 @@ class PrinterConfig:
 
 def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> PrinterConfig:
     def bad(msg: str) -> PrinterError:
-        return PrinterError(f"{source or _('配置文件')} [printers.{name}]：{msg}", code="printer.config")
+        where = source or _("配置文件")
+        return PrinterError(f"{where} [printers.{name}]：{msg}", code="printer.config")
 
     if not isinstance(raw, dict):
         raise bad(_("应为一个表"))

@@ -18,13 +18,14 @@ from PIL import ImageFont
 from models.i18n import _
 from printers.errors import FontMissing
 
+_WINDOWS = os.environ.get("WINDIR", "C:/Windows").replace("\\", "/")
 _KNOWN = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # Debian fonts-noto-cjk (SC)
     ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("C:/Windows/Fonts/msyh.ttc", 0),  # Microsoft YaHei
-    ("C:/Windows/Fonts/simsun.ttc", 0),
+    (f"{_WINDOWS}/Fonts/msyh.ttc", 0),  # Microsoft YaHei
+    (f"{_WINDOWS}/Fonts/simsun.ttc", 0),
     ("/System/Library/Fonts/PingFang.ttc", 0),
     ("/Library/Fonts/Arial Unicode.ttf", 0),
 )
@@ -82,7 +83,7 @@ def _fontconfig() -> FontRef | None:
                              text=True, timeout=5, check=False).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return None
-    path, _, index = out.partition("|")
+    path, _bar, index = out.partition("|")
     if not path or not Path(path).exists():
         return None
     ref = FontRef(path, int(index or 0))

@@ -157,6 +157,9 @@ def _explain(exc: BaseException, where: str) -> str:
             return _("{where}：设备不存在（检查 USB 线或设备路径）").format(where=where)
         if isinstance(cause, PermissionError):
             return _("{where}：没有权限打开设备").format(where=where)
+        if "No backend available" in str(cause):  # pyusb found no libusb
+            return _("{where}：本机没有 libusb（Linux：安装 libusb-1.0-0；Windows：改用 win32raw 连接）").format(
+                where=where)
         cause = cause.__cause__ or cause.__context__
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return _("{where}：无法打印（{first}）").format(where=where, first=first)

@@ -107,7 +107,8 @@ def list_cmd(
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     for p in lines:
-        who = "、".join(f"{k.name}（{k.dossier_code or _('未受理')}）" for k in p.candidates)
+        not_yet = _("未受理")
+        who = "、".join(f"{k.name}（{k.dossier_code or not_yet}）" for k in p.candidates)
         out.print(f"{p.statement_id}-{p.line_no:<4} {p.txn_date:%m-%d} {p.amount.grouped():>10} "
                   f"{p.payer_name} | {p.memo} | {p.status.label}"
                   f"{'（' + _(p.evidence) + '）' if p.evidence else ''}"

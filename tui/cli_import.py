@@ -51,7 +51,8 @@ def import_online_cmd(
     report_path: Path | None = None
     if summary.rejected or summary.ignored or summary.flagged:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        report_path = report or file.with_name(f"{file.stem}-{_('未导入行')}-{stamp}.xlsx")
+        report_path = report or file.with_name(
+            _("{stem}-未导入行-{stamp}.xlsx").format(stem=file.stem, stamp=stamp))
         write_report(summary, report_path)
     data: dict[str, Any] = summary.to_json()
     data["report"] = str(report_path) if report_path else None

@@ -19,7 +19,7 @@ from rich.markup import escape
 from models.i18n import _
 from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _campaign, _context, err, out
 
-HEADER_WORDS = {_("受理编号"), _("档案号"), "dossier", "dossier_no", _("收款方式"), _("方式"), "method"}
+HEADER_WORDS = {"受理编号", "档案号", "dossier", "dossier_no", "收款方式", "方式", "method"}  # a file's header (data)
 
 
 def _batch_lines(path: Path) -> list[tuple[int, str, str, str]]:

@@ -287,7 +287,8 @@ def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: 
                             for k, v in now_snap.items()
                             if d.online_snapshot and str(d.online_snapshot.get(k, "")) != v}
             if card.changed:
-                what = "；".join(f"{_(k)}：{a or _('（空）')} → {b or _('（空）')}"
+                empty = _("（空）")
+                what = "；".join(f"{_(k)}：{a or empty} → {b or empty}"
                                 for k, (a, b) in card.changed.items())
                 card.alerts.append(Alert("changed_after_acceptance",
                                          _("受理后网上信息有变化：{changes}").format(changes=what),

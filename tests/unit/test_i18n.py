@@ -105,6 +105,21 @@ def test_every_chinese_string_is_a_message_or_listed_data() -> None:
         "\n".join(f"{rel}:{line}: {text!r}" for rel, line, text in loose[:40])
 
 
+def test_no_message_is_written_inside_an_f_string() -> None:
+    """Babel cannot see ``_("…")`` inside an f-string's braces: such a message never reaches the
+    catalogs, and stays Chinese in English."""
+    hidden = []
+    for top in SCANNED:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FormattedValue):
+                    hidden += [f"{path.relative_to(ROOT)}:{sub.lineno}" for sub in ast.walk(node)
+                               if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+                               and sub.func.id in GETTEXT and sub.args
+                               and isinstance(sub.args[0], ast.Constant)]
+    assert hidden == []
+
+
 def test_the_data_list_names_only_strings_that_exist() -> None:
     present = {(rel, text) for rel, _line, text in chinese_literals()}
     stale = sorted(_data_list() - present)

@@ -42,7 +42,8 @@ def _who(c: Candidate) -> str:
     """One line for a candidate, to be shown as plain text (``tui.plain``): the name is the
     online list's, a bank line's payer and memo are whatever the statement said."""
     fee = _(" 应收{fee}").format(fee=c.fee.figures()) if c.fee is not None else ""
-    return f"{c.dossier_code or _('未受理')} {plain.one_line(c.name)} {c.track}{c.level}{fee}"
+    code = c.dossier_code or _("未受理")
+    return f"{code} {plain.one_line(c.name)} {plain.fee_kind(c.track, c.level)}{fee}"
 
 
 class BankScreen(WorkerGuard, Screen[None]):

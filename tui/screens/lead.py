@@ -99,7 +99,8 @@ class ImportScreen(WorkerGuard, Screen[None]):
             report = None
             if summary.rejected or summary.ignored or summary.flagged:
                 stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-                report = path.with_name(f"{path.stem}-{_('未导入行')}-{stamp}.xlsx")
+                report = path.with_name(
+                    _("{stem}-未导入行-{stamp}.xlsx").format(stem=path.stem, stamp=stamp))
                 try:
                     write_report(summary, report)
                 except DomainError:
