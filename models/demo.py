@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.campaign import Campaign, PaperWindow
-from models.i18n import _
+from models.i18n import N_
 from models.idcard import make_check_digit
 from models.online import OnlineRecord, build_online_record
 from models.permissions import SYSTEM
@@ -110,7 +110,7 @@ def seed_demo(session: Session, *, records: int = 300, seed: int = 2021,
     start = (now - dt.timedelta(days=7)).astimezone(campaign.zone).replace(
         hour=0, minute=0, second=0, microsecond=0)
     window = PaperWindow(campaign_id=campaign.id, series=None, starts_at=start,
-                         ends_at=start + dt.timedelta(days=21), label=_("演示用纸质材料报送时间"),
+                         ends_at=start + dt.timedelta(days=21), label=N_("演示用纸质材料报送时间"),
                          clause="演示数据：非通知原文")
     session.add(window)
     audit.record(session, actor_id=None, actor_name=SYSTEM.username, action="demo.seed",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from models.i18n import _
+from models.i18n import _, pgettext
 from models.names import fit_name
 from models.text import one_line, shorten, strip_invisible
 
@@ -30,6 +30,13 @@ def plain(value: object, width: int | None = None, style: str = "") -> Text:
 def pair(label: object, value: object) -> str:
     """``label：value`` with the language's colon (Chinese full width, English ": ")."""
     return _("{label}：{value}").format(label=label, value=value)
+
+
+def short_level(level: str) -> str:
+    """A level in a four-cell column: 中级, or "Int." in English."""
+    short = {"初级": pgettext("short", "初级"), "中级": pgettext("short", "中级"),
+             "高级": pgettext("short", "高级")}
+    return short.get(level, _(level))
 
 
 def fee_kind(track: str, level: str) -> str:

@@ -229,7 +229,7 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         table = self.query_one("#rec-table", DataTable)
         table.clear()
         for p in people:
-            table.add_row(plain.plain(p.county), plain.plain(p.unit), plain.name(p.name), _(p.level),
+            table.add_row(plain.plain(p.county), plain.plain(p.unit), plain.name(p.name), plain.short_level(p.level),
                           plain.plain(p.phone), plain.plain(p.note or p.dossier_code))
         label = dict(LISTS)[key]
         self.query_one("#status-line", Static).update(

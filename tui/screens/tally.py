@@ -181,7 +181,7 @@ class DayScreen(WorkerGuard, Screen[None]):
                 t.add_column(name, width=width, no_wrap=True, overflow="ellipsis")
             for x in g.lines:
                 t.add_row(x.dossier_code, plain.name(x.name, 10), plain.plain(x.unit),
-                          _(x.level), plain.plain(x.defence_text),
+                          plain.short_level(x.level), plain.plain(x.defence_text),
                           _("第{handover_no}批").format(handover_no=x.handover_no) if x.handover_no else "")
             tables.append(t)
         from rich.console import Group
