@@ -20,6 +20,7 @@ from models.permissions import SYSTEM
 from models.services.users import add_user
 from models.vocab import Role
 from tests.factories import preset_campaign
+from tests.support import free_port
 from tui.cli import app
 
 runner = CliRunner()
@@ -50,12 +51,6 @@ def listening() -> Iterator[int]:
     server.close()
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])  # closed once the with block ends
-
-
 def _office(engine: Engine) -> str:
     with session_scope(engine) as s:
         c = s.get(Campaign, preset_campaign(s))
@@ -84,7 +79,7 @@ def test_a_working_office_passes_and_a_silent_printer_fails(engine: Engine, tmp_
                                                             listening: int) -> None:
     code = _office(engine)
     url = engine.url.render_as_string(hide_password=False)
-    closed = _closed_port()
+    closed = free_port()  # nothing listens there
     config = _config(tmp_path, f'''campaign = "{code}"
 [printers.receipt]
 connection = "network"

@@ -43,6 +43,7 @@ from printers.preview import MARGIN, render_png
 from printers.samples import sample_document
 from tests.conftest import IN_CI
 from tests.printers.test_jobs import CASHIER, _payment_with_job
+from tests.support import free_port, serving
 from tui.printing import DeskPrinters, queue_document, send_job
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,12 +54,6 @@ def _emupos_bin() -> str | None:
     candidates = [os.environ.get("EMUPOS_BIN", ""), str(ROOT / ".venv-emupos" / "bin" / "emupos"),
                   shutil.which("emupos") or ""]
     return next((c for c in candidates if c and Path(c).exists()), None)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -114,7 +109,7 @@ def emupos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emupos]:
             pytest.fail("CI needs the printer emulator: " + message)
         pytest.skip(message)
     work = tmp_path_factory.mktemp("emupos")
-    api_port, tcp_port = _free_port(), _free_port()
+    api_port, tcp_port = free_port(), free_port()
     (work / "emupos.yaml").write_text(
         "schema: 1\n"
         f"api: {{ host: 127.0.0.1, port: {api_port} }}\n"
@@ -132,25 +127,13 @@ def emupos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emupos]:
                                 stdout=log_file, stderr=subprocess.STDOUT,
                                 env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
     api = f"http://127.0.0.1:{api_port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{api}/api/v1/health", timeout=1) as r:
-                    if json.load(r)["status"] == "ok":
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"emupos did not start:\n{log.read_text()}")
-            time.sleep(0.1)
+
+    def healthy() -> bool:
+        with urllib.request.urlopen(f"{api}/api/v1/health", timeout=1) as r:
+            return bool(json.load(r)["status"] == "ok")
+
+    with serving(proc, healthy, "emupos", log.read_text):
         yield Emupos(api=api, port=tcp_port, log=log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _gbk_back(dump: str) -> str:

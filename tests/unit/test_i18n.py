@@ -12,7 +12,6 @@ on the office's Chinese paperwork — those are listed in ``i18n_data.txt`` with
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from models import i18n
+from tests.support import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -35,11 +35,7 @@ NOT_SCANNED = ("models/migrations/", "models/presets/", "models/demo_data/", "mo
 
 
 def _script() -> object:
-    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("i18n")
 
 
 def test_both_catalogs_hold_every_message() -> None:
