@@ -9,7 +9,7 @@ The language is chosen once, when the process starts and before the desk's modul
 (``tui.launch``: ``desk --lang en``, ``DESK_LANG``, the config file's ``language``), because
 screens and commands translate their labels as they are defined. Printed documents (receipts,
 labels, notices, the Z report) are not translated: they are the office's Chinese paperwork,
-whatever language the desk's screen speaks (docs/adr/0003-languages.md).
+whatever language the desk's screen speaks (docs/adr/0004-languages.md).
 
 Only the standard library's ``gettext`` is used at run time; Babel extracts and compiles the
 catalogs (``scripts/i18n.py``).
@@ -103,10 +103,6 @@ def _active() -> gettext.NullTranslations:
 def _(message: str) -> str:
     """The message in the desk's language (in Chinese while a document is made: ``paper``)."""
     return _active().gettext(message)
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    return _active().ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:

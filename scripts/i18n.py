@@ -5,7 +5,7 @@
     python scripts/i18n.py compile    # .po -> .mo (the desk reads the .mo)
     python scripts/i18n.py check      # what a catalog lacks; exit 1 if anything (CI runs it)
 
-The messages are the strings given to ``_()``, ``N_()`` and ``ngettext()`` in ``models/`` and
+The messages are the strings given to ``_()``, ``N_()`` and ``pgettext()`` in ``models/`` and
 ``tui/``, and the help of every ``desk`` command (its docstring, which ``tui.cli`` translates).
 ``zh_CN`` is filled in with the message itself when it is new (the source speaks Chinese); an
 ``en`` message that is new stays empty until it is translated, and ``check`` says which.
@@ -32,7 +32,7 @@ LOCALE_DIR = ROOT / "models" / "locale"
 DOMAIN = "desk"
 LANGS = ("zh_CN", "en")
 SOURCES = ("models", "tui", "printers")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "pgettext": ((1, "c"), 2)}
 SKIP = ("models/migrations", "models/presets", "models/demo_data", "models/locale")
 
 

@@ -5,7 +5,7 @@ fuzzy one, an English sentence whose ``{fields}`` differ from the Chinese, a .mo
 from its .po). The source scan finds Chinese text that reaches the screen without ``_()``:
 every Chinese string literal in ``models/``, ``tui/`` and ``printers/`` (but for the modules that
 make the printed paperwork) is a message (inside ``_()``,
-``N_()`` or ``ngettext()``), a docstring or comment, or data the desk matches against or prints
+``N_()`` or ``pgettext()``), a docstring or comment, or data the desk matches against or prints
 on the office's Chinese paperwork — those are listed in ``i18n_data.txt`` with why.
 """
 
@@ -25,7 +25,7 @@ from tests.support import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
-GETTEXT = {"_", "N_", "ngettext", "pgettext"}
+GETTEXT = {"_", "N_", "pgettext"}
 SCANNED = ("models", "tui", "printers")
 NOT_SCANNED = ("models/migrations/", "models/presets/", "models/demo_data/", "models/locale/",
                # the office's paperwork, printed in Chinese whatever the screen speaks (ADR 0004)
