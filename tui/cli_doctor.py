@@ -69,8 +69,18 @@ def run_checks(config_path: Path | None = None, db: str | None = None) -> list[C
     if db:
         cfg.database_url = db
     checks += _database(cfg)
-    checks += list(_printers(cfg))
-    checks.append(_font(cfg))
+    from printers.config import parse_printers
+    from printers.errors import PrinterError
+
+    try:  # read once: the printers' checks and the font's both need them
+        printers = parse_printers(cfg.printers, str(cfg.path or _("配置文件")))
+    except PrinterError as exc:
+        checks.append(_fail(_("打印机"), exc.message,
+                            _("改正配置文件的 [printers.*]，见 docs/zh/printers.md")))
+        printers = {}
+    else:
+        checks += list(_printers(printers))
+    checks.append(_font(printers))
     checks += _storage(cfg)
     checks.append(_language(cfg))
     return checks
@@ -165,16 +175,11 @@ def _zone(name: str) -> Check:
         zone=name, now=now, offset=now.strftime("%z")))
 
 
-def _printers(cfg: Any) -> Iterator[Check]:
-    from printers.config import ROLES, parse_printers
+def _printers(configs: dict[str, Any]) -> Iterator[Check]:
+    from printers.config import ROLES
     from printers.errors import PrinterError
     from printers.transports import open_transport
 
-    try:
-        configs = parse_printers(cfg.printers, str(cfg.path or _("配置文件")))
-    except PrinterError as exc:
-        yield _fail(_("打印机"), exc.message, _("改正配置文件的 [printers.*]，见 docs/zh/printers.md"))
-        return
     for role in ROLES:
         p = configs.get(role)
         area = _("打印机 {role}").format(role=role)
@@ -217,16 +222,11 @@ def _printers(cfg: Any) -> Iterator[Check]:
             yield _ok(area, p.describe() + (_("，应答正常") if status else _("，已连通（不回报状态）")))
 
 
-def _font(cfg: Any) -> Check:
-    from printers.config import parse_printers
+def _font(printers: dict[str, Any]) -> Check:
     from printers.errors import PrinterError
     from printers.fonts import find_cjk_font
 
     area = _("中文字体")
-    try:
-        printers = parse_printers(cfg.printers, str(cfg.path or _("配置文件")))
-    except PrinterError:
-        printers = {}
     configured = next((p.font for p in printers.values() if p.font), None)
     image_mode = any(p.image_mode for p in printers.values())
     try:
