@@ -18,6 +18,13 @@ class Payment(SQLModel, table=True):
         # one live payment per dossier: a new payment after a void has the next attempt number
         Index("uq_payment_dossier_attempt", "dossier_id", "attempt", unique=True,
               sqlite_where=text("kind = 'payment'"), postgresql_where=text("kind = 'payment'")),
+        # a live payment's reference (bank serial, POS or QR number) is used once: each payment
+        # of a reference takes the next place (reference_seq = how many payments of it came
+        # before); a second desk booking it at the same instant takes the same place and the
+        # database refuses it. A void lets the next payment of the reference take the next place.
+        Index("uq_payment_reference_seq", "campaign_id", "method", "reference", "reference_seq",
+              unique=True, sqlite_where=text("kind = 'payment' AND reference <> ''"),
+              postgresql_where=text("kind = 'payment' AND reference <> ''")),
         # a payment is voided at most once
         Index("uq_payment_one_void", "original_id", unique=True,
               sqlite_where=text("kind = 'void'"), postgresql_where=text("kind = 'void'")),
@@ -47,5 +54,8 @@ class Payment(SQLModel, table=True):
     desk: str = Field(default="", sa_type=String(40))
     business_date: dt.date = Field(index=True)
     attempt: int = 0  # payments: how many earlier payments of this dossier were voided
+    # payments with a reference: how many payments of the same (campaign, method, reference)
+    # came before (all voided, or the database refuses this one)
+    reference_seq: int | None = None
     idempotency_key: str | None = Field(default=None, sa_type=String(64), unique=True)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -23,3 +23,7 @@ class User(SQLModel, table=True):
     locked_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # set by a reset: the next login must choose a new password before anything else
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    password_changed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    disabled_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
