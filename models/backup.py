@@ -39,6 +39,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.errors import DomainError
+from models.files import private_dir
 from models.i18n import _
 from models.permissions import SYSTEM, Action, Actor, require
 
@@ -244,7 +245,7 @@ def backup_sqlite(engine: Engine, target: Path, *, force: bool = False) -> Snaps
     if source is not None and source.resolve() == target.resolve():
         raise BackupFailed(_("备份文件不能是数据库本身"), code="backup.same_file")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)  # the folders it makes 0700; the file is 0600 (mkstemp)
         with _temporary_beside(target) as tmp:
             raw = engine.raw_connection()
             try:
@@ -356,7 +357,7 @@ def auto_backup(engine: Engine, directory: Path, keep: int, label: str, *,
     if engine.dialect.name != "sqlite":
         return None
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        private_dir(directory)
     except OSError as exc:
         raise BackupFailed(_("无法创建备份文件夹 {directory}（{value}）").format(directory=directory, value=exc.strerror or exc),
                            code="backup.io") from exc
@@ -477,7 +478,7 @@ def restore_sqlite(source: Path, target: Path) -> Restored:
         raise RestoreRefused(
             _("不能恢复到 {target}：{reason}。只能恢复到新的空数据库：请先关闭使用该数据库的受理台，把它（连同同名的 -wal、-shm 文件）改名或移到别处保存，例如改名为 {name}.old，再重新执行；或用 --to 指定一个新文件").format(target=target, reason=reason, name=target.name), code="backup.target_in_use")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         src = _open_readonly(source)
         try:
             if target.exists():  # an empty database: the backup API writes it in one transaction

@@ -11,6 +11,10 @@ Windows). Every key is optional.
     idle_lock_minutes = 10
     backup_keep = 30                                      # day-close backups kept (0: all)
     backup_dir = "D:/desk-backups"                        # default: backups/ in the data directory
+    db_lock_timeout = 5              # PostgreSQL, seconds: waiting for a row another desk holds
+    db_statement_timeout = 30        # … one statement at most
+    db_connect_timeout = 5           # … for the server to answer a new connection
+    db_idle_transaction_timeout = 60 # … before the server cuts off a desk frozen mid-transaction
 
     [printers.receipt]                                   # see printers/config.py
     connection = "network"
@@ -30,8 +34,10 @@ from typing import Any
 
 import platformdirs
 
+from models.db import DbTimeouts
 from models.errors import InvalidInput
 from models.i18n import _
+from models.text import clean_desk_name
 
 APP_NAME = "committee-desk"
 
@@ -64,11 +70,21 @@ class DeskConfig:
     backup_keep: int = 30  # the automatic backups (one per day close) kept; 0 keeps all
     backup_dir: str = ""  # where they go; "" is backups/ in the data directory
     printers: dict[str, Any] = field(default_factory=dict)  # [printers.receipt], [printers.label]
+    db_lock_timeout: int = 5
+    db_statement_timeout: int = 30
+    db_connect_timeout: int = 5
+    db_idle_transaction_timeout: int = 60
     path: Path | None = None
 
     @property
     def database_is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def timeouts(self) -> DbTimeouts:
+        return DbTimeouts(lock=self.db_lock_timeout, statement=self.db_statement_timeout,
+                          connect=self.db_connect_timeout,
+                          idle_in_transaction=self.db_idle_transaction_timeout)
 
 
 _TYPES: dict[str, type] = {
@@ -80,7 +96,27 @@ _TYPES: dict[str, type] = {
     "backup_keep": int,
     "backup_dir": str,
     "printers": dict,
+    "db_lock_timeout": int,
+    "db_statement_timeout": int,
+    "db_connect_timeout": int,
+    "db_idle_transaction_timeout": int,
 }
+_SECONDS = {"db_lock_timeout": (1, 600), "db_statement_timeout": (1, 3600),
+            "db_connect_timeout": (1, 120), "db_idle_transaction_timeout": (5, 86400)}
+
+
+def desk_name(text: str, path: Path | None = None) -> str:
+    """A desk's name as it is kept: NFKC (full-width letters and digits as plain ones), no
+    invisible or control characters (a zero-width space made "D1\u200b" another desk than
+    "D1"), one space between words, none at the ends. An empty result is refused."""
+    name = clean_desk_name(text)
+    if not name:
+        raise InvalidInput(_("配置文件 {path} 中的窗口名称“desk”不能为空（也不能只有空格或不可见字符）").format(
+            path=path or config_path()), code="config.bad_desk")
+    if len(name) > 40:
+        raise InvalidInput(_("配置文件 {path} 中的窗口名称“desk”最多 40 个字符").format(
+            path=path or config_path()), code="config.bad_desk")
+    return name
 
 
 def load_config(path: Path | None = None) -> DeskConfig:
@@ -106,6 +142,12 @@ def load_config(path: Path | None = None) -> DeskConfig:
             raise InvalidInput(
                 _("配置文件 {path} 中“{key}”的值类型不对").format(path=path, key=key), code="config.bad_value"
             )
+        low, high = _SECONDS.get(key, (0, 0))
+        if key in _SECONDS and isinstance(value, int) and not low <= value <= high:
+            raise InvalidInput(_("配置文件 {path} 中“{key}”应为 {low}–{high} 秒").format(
+                path=path, key=key, low=low, high=high), code="config.bad_value")
+    if "desk" in values:
+        values["desk"] = desk_name(values["desk"], path)
     cfg = DeskConfig(**values, path=path)
     env_url = os.environ.get("DESK_DATABASE_URL")
     if env_url:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -29,6 +31,29 @@ SQLITE_BUSY_TIMEOUT_MS = 2_000
 BUSY_RETRY_SECONDS = 30.0
 
 
+@dataclass(frozen=True, slots=True)
+class DbTimeouts:
+    """How long a desk waits on PostgreSQL before it says so (seconds; config keys
+    ``db_lock_timeout``, ``db_statement_timeout``, ``db_connect_timeout``,
+    ``db_idle_transaction_timeout``). One stuck desk must not stop every desk: a row another desk
+    holds is waited for ``lock`` seconds; a statement runs at most ``statement`` seconds; the
+    server is given ``connect`` seconds to answer; a desk that stops in the middle of a
+    transaction (frozen, its network gone) is cut off by the server after
+    ``idle_in_transaction`` seconds, which lets go of what it held."""
+
+    lock: float = 5
+    statement: float = 30
+    connect: float = 5
+    idle_in_transaction: float = 60
+
+
+_TIMEOUTS: weakref.WeakKeyDictionary[Engine, DbTimeouts] = weakref.WeakKeyDictionary()
+
+
+def timeouts_of(engine: Engine) -> DbTimeouts:
+    return _TIMEOUTS.get(engine, DbTimeouts())
+
+
 def normalise_url(url: str) -> str:
     """Accept ``postgresql://`` and ``postgres://`` and route them to psycopg 3."""
     u = make_url(url)
@@ -41,9 +66,11 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, echo: bool = False, timeouts: DbTimeouts | None = None,
+                **kwargs: Any) -> Engine:
     """An engine for ``url``. Its errors never quote a statement's parameters (ID numbers,
-    password hashes): ``hide_parameters``, so the error log holds none."""
+    password hashes): ``hide_parameters``, so the error log holds none. On PostgreSQL every
+    connection carries ``timeouts`` (the defaults when none are given)."""
     # Every table must be in the metadata before the first flush: an AuditEvent points at
     # campaign, and SQLAlchemy resolves that foreign key when it orders the inserts, even in a
     # command (``desk user add``) that never touched a campaign.
@@ -60,12 +87,27 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
         if memory:
             kwargs.setdefault("poolclass", StaticPool)
         if u.database and not memory:
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+            from models.files import create_private  # its folder 0700, the file 0600
+
+            # before SQLite opens it: SQLite gives its -wal and -shm files the file's mode. An
+            # existing file is left as it is (desk doctor warns); SQLite says why it cannot open
+            with contextlib.suppress(OSError):
+                create_private(Path(u.database))
         engine = create_engine(url, echo=echo, connect_args=connect_args, **kwargs)
         _install_sqlite_hooks(engine, memory=memory)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, echo=echo, **kwargs)
+    t = timeouts or DbTimeouts()
+    args = dict(kwargs.pop("connect_args", {}))
+    args.setdefault("connect_timeout", max(1, round(t.connect)))  # libpq: whole seconds
+    settings = " ".join(f"-c {name}={max(1, round(seconds * 1000))}" for name, seconds in (
+        ("lock_timeout", t.lock), ("statement_timeout", t.statement),
+        ("idle_in_transaction_session_timeout", t.idle_in_transaction)))
+    given = args.get("options") or u.query.get("options")
+    args["options"] = f"{given} {settings}" if isinstance(given, str) and given else settings
+    engine = create_engine(url, echo=echo, connect_args=args, **kwargs)
+    _TIMEOUTS[engine] = t
+    return engine
 
 
 def _install_sqlite_hooks(engine: Engine, *, memory: bool) -> None:
@@ -155,6 +197,21 @@ def database_problem(exc: DBAPIError, engine: Engine, *, committing: bool = Fals
     the pool). None for anything else (a bug: the caller re-raises it)."""
     if _is_busy(exc):
         return DatabaseBusy(_("另一台工作站正在写入数据库，本次操作未保存；请稍后再试"), code="db.busy")
+    state = getattr(exc.orig, "sqlstate", None)
+    said = str(exc.orig).lower()
+    if "database or disk is full" in said or state == "53100":  # SQLITE_FULL, disk_full
+        where = engine.url.database if engine.dialect.name == "sqlite" else \
+            _("数据库服务器 {host}").format(host=engine.url.host or "")
+        return DatabaseUnavailable(_("磁盘已满（{where}）：本次操作未保存，此前保存的记录不受影响；请清理磁盘空间（或请管理员处理）后再做一次").format(where=where), code="db.full")
+    if "readonly database" in said or state == "25006":  # SQLITE_READONLY, read_only_sql_transaction
+        where = engine.url.database if engine.dialect.name == "sqlite" else \
+            _("数据库服务器 {host}").format(host=engine.url.host or "")
+        return DatabaseUnavailable(_("数据库（{where}）只读，不能写入：本次操作未保存；请检查数据库文件和所在文件夹的权限（或服务器是否为只读备用库）").format(where=where), code="db.read_only")
+    if state == "55P03":  # lock_not_available: another desk holds the row longer than lock_timeout
+        return DatabaseBusy(_waiting_for(exc.statement or "").format(
+            seconds=_seconds(timeouts_of(engine).lock)), code="db.lock_timeout")
+    if state == "57014":  # query_canceled: statement_timeout
+        return DatabaseBusy(_("数据库在 {seconds} 秒内没有完成这次操作（服务器繁忙，或数据很多），本次操作未保存；请稍后重试，若一直如此，请检查数据库服务器").format(seconds=_seconds(timeouts_of(engine).statement)), code="db.statement_timeout")
     if not isinstance(exc, OperationalError) and not exc.connection_invalidated:
         return None
     where = engine.url.host or _("本机")
@@ -168,6 +225,43 @@ def database_problem(exc: DBAPIError, engine: Engine, *, committing: bool = Fals
         return None
     return DatabaseUnavailable(
         _("无法连接数据库服务器（{where}:{value}）：请检查服务器是否在运行、网络是否连通；恢复后重试即可，本次操作未保存").format(where=where, value=engine.url.port or 5432), code="db.unreachable")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _waiting_for(statement: str) -> str:
+    """What the desk was waiting for, by the statement that waited, as a message with
+    ``{seconds}``."""
+    text = statement.lower()
+    if "number_sequence" in text:
+        return _("另一窗口正在收费或受理（编号正被占用），已等待 {seconds} 秒；本次操作未保存，请稍候重试")
+    if "from dossier" in text or "update dossier" in text:
+        return _("另一窗口正在办理这份档案，已等待 {seconds} 秒；本次操作未保存，请稍候重试")
+    if "day_close" in text:
+        return _("另一窗口正在办理日结，已等待 {seconds} 秒；本次操作未保存，请稍候重试")
+    return _("另一窗口正在办理同一笔业务，已等待 {seconds} 秒；本次操作未保存，请稍候重试")
+
+
+T = TypeVar("T")
+
+
+def retrying(engine: Engine, work: Callable[[Session], T], *, attempts: int = 3,
+             pause: float = 0.5) -> T:
+    """``work`` in a unit of work of its own; when another desk held what it needed for longer
+    than the lock timeout, it is tried again (``attempts`` in all, pausing between). Safe for
+    work that does nothing outside its transaction (the whole transaction was rolled back) and
+    whose repetition is the same act — a payment with its idempotency key."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except DatabaseBusy as exc:
+            if exc.code != "db.lock_timeout" or attempt == attempts:
+                raise
+            time.sleep(pause * attempt)
+    raise AssertionError("unreachable")
 
 
 def _lost(exc: DBAPIError) -> bool:

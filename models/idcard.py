@@ -133,6 +133,23 @@ def mask_id(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+_D = "0-9\uff10-\uff19"  # ASCII and full-width digits
+_SEP = "[ \u3000\u00a0-]*"  # what people put between groups of digits
+_ID_IN_TEXT = re.compile(
+    rf"(?<![{_D}])[{_D}](?:{_SEP}[{_D}]){{16}}{_SEP}[{_D}Xx\uff38\uff58](?![{_D}Xx\uff38\uff58])")
+
+
+def mask_ids_in(text: str) -> str:
+    """Every 18-character ID number written in ``text`` (a bank memo, a note: full-width,
+    spaced or with a lower-case x, as the matcher reads them) masked as on the screen:
+    652801********1234. A longer run of digits (a bank card's 19) is not an ID and is kept."""
+    def masked(m: re.Match[str]) -> str:
+        digits = "".join(ch for ch in unicodedata.normalize("NFKC", m.group(0)) if ch.isalnum())
+        return mask_id(digits.upper())
+
+    return _ID_IN_TEXT.sub(masked, text) if text else text
+
+
 def make_check_digit(first17: str) -> str:
     """Check character for 17 digits (used by demo data and tests)."""
     return str(ric.calc_check_digit(first17 + "0"))

@@ -8,7 +8,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -30,10 +31,19 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _unhurried(conn: Connection) -> None:
+    """A migration rewrites whole tables and works between its statements (the audit chain's
+    hashes): the desk's statement and idle-in-transaction timeouts do not apply to it."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
+        conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` (the newest by default)."""
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        _unhurried(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
@@ -42,6 +52,7 @@ def downgrade(engine: Engine, revision: str) -> None:
     """Take the database back to ``revision`` (tests of a migration's upgrade over old rows)."""
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        _unhurried(conn)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 

@@ -53,7 +53,7 @@ class Payment(SQLModel, table=True):
     cashier_id: int = Field(foreign_key="desk_user.id")
     desk: str = Field(default="", sa_type=String(40))
     business_date: dt.date = Field(index=True)
-    attempt: int = 0  # payments: how many earlier payments of this dossier were voided
+    attempt: int = 0  # payments: how many earlier payments of this dossier there are (all dead)
     # payments with a reference: how many payments of the same (campaign, method, reference)
     # came before (all voided, or the database refuses this one)
     reference_seq: int | None = None

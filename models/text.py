@@ -107,3 +107,11 @@ def ellipsize(text: str, max_cells: int) -> str:
 def shorten(text: object, max_cells: int) -> str:
     """One line of ``text``, safe to show or print, at most ``max_cells`` wide."""
     return ellipsize(one_line(text), max_cells)
+
+
+def clean_desk_name(text: object) -> str:
+    """A desk's name as the desk keeps it: NFKC, ``strip_invisible`` (a zero-width space or a
+    bidi mark would make "D1" and "D1\u200b" two desks that look alike), one space between words
+    and none at the ends. The database refuses a name with invisible or control characters or
+    spaces at its ends (migration 0009)."""
+    return " ".join(strip_invisible(unicodedata.normalize("NFKC", _str(text))).split())

@@ -48,6 +48,7 @@ class ReceiptData:
     cashier: str = ""
     desk: str = ""
     reprint: int = 0  # n for 重印 n
+    status: str = ""  # on a copy, what became of the payment since: 作废, 已全额退费 …
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,20 @@ class Document:
         return self
 
 
+def marked(doc: Document, mark: str) -> Document:
+    """``doc`` with ``【mark】`` (重印 2, 样张 …) in bold under its title and again at its end, so
+    a copy or a sample is never taken for the original, whichever end of it is torn off."""
+    line = Text(f"【{mark}】", align="center", bold=True)
+    blocks = list(doc.blocks)
+    at = next((i + 1 for i, b in enumerate(blocks) if isinstance(b, Title)), 0)
+    blocks.insert(at, line)
+    end = len(blocks)
+    while end and isinstance(blocks[end - 1], Cut | Feed):
+        end -= 1
+    blocks.insert(end, line)
+    return Document(doc.kind, blocks)
+
+
 # ---- laid-out operations -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Line:

@@ -13,6 +13,9 @@ def receipt(d: ReceiptData) -> Document:
     doc.add(Text(d.office.committee, align="center"), Title("评审费缴费凭证"))
     if d.reprint:
         doc.add(Text(f"重印 {d.reprint}", align="center", bold=True))
+    if d.status:  # a copy of a receipt voided or refunded since: never taken for a live one
+        doc.add(Title(d.status) if d.status == "作废" else Text(f"【{d.status}】", align="center",
+                                                               bold=True))
     doc.add(Barcode(d.receipt_code))
     rows: list[tuple[str, str]] = [
         ("收据号", d.receipt_code),

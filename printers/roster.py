@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import barcode
 from barcode.writer import ImageWriter, SVGWriter
 
-from models.errors import InvalidInput
+from models.files import check_writable, save_private
 from models.i18n import on_paper
 from printers.data import HandoverData, local
 from printers.document import Cut, Document, Feed, Rows, Rule, Table, Text, Title
@@ -118,13 +118,10 @@ def roster_xlsx(path: Path, r: Roster) -> Path:
     out, the defence exemptions and the signature line. Set up to print on A4 landscape."""
     import xlsxwriter
 
-    try:
-        wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                             "strings_to_formulas": False,
-                                             "strings_to_urls": False})
-    except OSError as exc:
-        raise InvalidInput(f"无法写入“{path}”：{exc.strerror or exc}",
-                           code="export.cannot_write") from None
+    check_writable(path)
+    buf = io.BytesIO()  # written 0600 in one step when whole (models.files)
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
     f = _formats(wb)
     ws = wb.add_worksheet(SHEET)
     last = len(COLUMNS) - 1
@@ -176,11 +173,8 @@ def roster_xlsx(path: Path, r: Roster) -> Path:
     ws.repeat_rows(head)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&C第 &P 页，共 &N 页")
-    try:
-        wb.close()
-    except OSError as exc:
-        raise InvalidInput(f"无法写入“{path}”：{exc}", code="export.cannot_write") from None
-    return path
+    wb.close()
+    return save_private(path, buf.getvalue())
 
 
 def _formats(wb: Any) -> dict[str, Any]:
@@ -297,12 +291,9 @@ def roster_html(r: Roster) -> str:
 
 
 def write_roster_html(path: Path, r: Roster) -> Path:
-    try:
-        path.write_text(roster_html(r), encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"无法写入“{path}”：{exc.strerror or exc}",
-                           code="export.cannot_write") from None
-    return path
+    """The A4 page, written 0600 (it may hold full ID numbers); InvalidInput when it cannot be."""
+    check_writable(path)
+    return save_private(path, roster_html(r))
 
 
 # ---- the thermal handover slip ------------------------------------------------------------

@@ -605,7 +605,7 @@ def _bench_pg_database(url: str, name: str):  # type: ignore[no-untyped-def]
     from sqlalchemy.engine import make_url
 
     from models import migrate
-    from models.db import make_engine
+    from models.db import DbTimeouts, make_engine
 
     base = make_url(url)
     admin = create_engine(base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
@@ -613,7 +613,9 @@ def _bench_pg_database(url: str, name: str):  # type: ignore[no-untyped-def]
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    engine = make_engine(base.set(database=name).render_as_string(hide_password=False))
+    # generating a million rows is one statement: the desk's statement timeout is not for it
+    engine = make_engine(base.set(database=name).render_as_string(hide_password=False),
+                         timeouts=DbTimeouts(statement=3600, idle_in_transaction=3600))
     migrate.upgrade(engine)
     return engine
 

@@ -66,7 +66,7 @@ def _truncate_pg(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         # a tamper test disables a table's guard triggers: every test starts with them on
-        for t in ("payment", "audit_event"):
+        for t in ("payment", "audit_event", "day_close"):
             conn.execute(text(f'ALTER TABLE "{t}" ENABLE TRIGGER USER'))
 
 

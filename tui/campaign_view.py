@@ -58,6 +58,7 @@ class CampaignView:
     place: str
     source: str
     contacts: str
+    numbers: dict[str, str] = field(default_factory=dict)  # dossier/receipt/notice → prefix
     windows: list[WindowRow] = field(default_factory=list)
     fees: list[FeeRow] = field(default_factory=list)
     items: list[ItemRow] = field(default_factory=list)
@@ -72,6 +73,8 @@ class CampaignView:
             code=spec.code, title=spec.title, committee=spec.committee,
             place=spec.address or f"{spec.office}{spec.room}", source=spec.source,
             contacts=_contacts(spec.contacts),
+            numbers={"dossier": spec.dossier_prefix, "receipt": spec.receipt_prefix,
+                     "notice": spec.notice_prefix},
         )
         view.windows = [
             _window_row(w.label, w.starts_at, w.ends_at, w.series, w.clause, zone)
@@ -96,7 +99,9 @@ def campaign_summary(session: Session, code: str) -> CampaignView:
     assert c.id is not None
     view = CampaignView(code=c.code, title=c.title, committee=c.committee,
                         place=c.address or c.place, source=c.source,
-                        contacts=_contacts(c.contacts))
+                        contacts=_contacts(c.contacts),
+                        numbers={"dossier": c.dossier_prefix, "receipt": c.receipt_prefix,
+                                 "notice": c.notice_prefix})
     windows = session.exec(select(PaperWindow).where(PaperWindow.campaign_id == c.id)
                            .order_by(col(PaperWindow.starts_at)))
     view.windows = [_window_row(w.label, w.starts_at, w.ends_at, w.series, w.clause, c.zone)
@@ -170,6 +175,8 @@ def render_summary(console: Console, v: CampaignView) -> None:
     console.print(_("受理地点：{place}    联系：{contacts}").format(place=v.place, contacts=v.contacts))
     if v.source:
         console.print(_("[dim]依据：{source}[/]").format(source=v.source))
+    if v.numbers:
+        console.print(_("编号：受理编号 {dossier}00001  收据号 {receipt}00001  补正通知 {notice}00001").format(**v.numbers))
     console.print(_table(_("纸质材料报送时间"), (_("名称"), _("开始"), _("结束"), _("系列"), _("依据")),
                          [(w.label, w.start, w.end, w.series, w.clause) for w in v.windows]))
     console.print(_table(_("评审费"), (_("申报类型"), _("级别"), _("金额"), _("依据")),

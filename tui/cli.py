@@ -30,7 +30,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 db_app = typer.Typer(help=_("数据库：升级结构、查看版本"))
-user_app = typer.Typer(help=_("用户：添加受理员、收费员、负责人、管理员"))
+user_app = typer.Typer(help=_("用户：添加、列出、停用、启用、重置密码、更改角色（管理员）；修改自己的密码（每个用户）"))
 campaign_app = typer.Typer(help=_("评审批次：列出、查看、载入文件、从预设新建、设定收费标准"))
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
@@ -49,6 +49,8 @@ UserOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help=_("以 JSON 输出"))]
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help=_("评审批次代码"))]
+PrefixOpt = Annotated[str | None, typer.Option(
+    "--prefix", help=_("本批次的编号前缀，如 ZJ25：受理编号 ZJ25S00001、收据号 ZJ25F00001、通知 ZJ25B00001（各批次不能相同）"))]
 
 
 def _version() -> str:
@@ -97,23 +99,45 @@ def _context(config: Path | None, db: str | None) -> Any:
     return load_context(config, db)
 
 
-def _acting(session: Any, user: str | None, desk: str) -> Any:
+def _acting(session: Any, user: str | None, desk: str, needs: Any = None) -> Any:
     """The actor for a state-changing command. On an empty database (first setup) the system
-    acts; afterwards ``--user`` is required and authenticated."""
-    from models.errors import InvalidInput
-    from models.permissions import SYSTEM
+    acts; afterwards ``--user`` is required and authenticated. ``needs``: the action the
+    command performs (an ``Action`` or its value, or a tuple of them): without ``--user`` the
+    message names the roles that may. A user whose password was reset must first run
+    ``desk user passwd``."""
+    from models.errors import InvalidInput, PermissionDenied
+    from models.permissions import POLICY, SYSTEM, Action, roles_text
     from models.services.users import authenticate, count_users
 
     if user is None:
         if count_users(session) == 0:
             return SYSTEM
-        raise InvalidInput(_("请用 --user 指明操作人（负责人或管理员）"), code="cli.no_user")
-    password = os.environ.get("DESK_PASSWORD")
+        actions = [] if needs is None else [needs] if isinstance(needs, str) else list(needs)
+        roles = frozenset().union(*(POLICY[Action(a)] for a in actions))
+        if not roles:
+            raise InvalidInput(_("请用 --user 指明操作人"), code="cli.no_user")
+        raise InvalidInput(_("请用 --user 指明操作人（{roles}）").format(roles=roles_text(roles)),
+                           code="cli.no_user")
+    actor = authenticate(session, user, _password(user), desk=desk)
+    if actor.must_change_password:
+        raise PermissionDenied(
+            _("{user} 的密码已被重置，须先设置新密码：请运行 desk user passwd --user {user}").format(
+                user=actor.username),
+            code="auth.must_change_password")
+    return actor
+
+
+def _password(user: str, env: str = "DESK_PASSWORD") -> str:
+    """``user``'s password: from the environment variable ``env``, else asked at the terminal."""
+    from models.errors import InvalidInput
+
+    password = os.environ.get(env)
     if password is None:
         if not sys.stdin.isatty():
-            raise InvalidInput(_("请在 DESK_PASSWORD 环境变量中提供操作人的密码"), code="cli.no_password")
+            raise InvalidInput(_("请在 {env} 环境变量中提供 {user} 的密码").format(env=env, user=user),
+                               code="cli.no_password")
         password = getpass.getpass(_("{user} 的密码：").format(user=user))
-    return authenticate(session, user, password, desk=desk)
+    return password
 
 
 def _campaign(session: Any, code: str | None, configured: str) -> Any:
@@ -202,7 +226,7 @@ def db_upgrade(config: ConfigOpt = None, db: DbOpt = None) -> None:
     from models.db import make_engine
 
     cfg = load_config(config)
-    engine = make_engine(db or cfg.database_url)
+    engine = make_engine(db or cfg.database_url, timeouts=cfg.timeouts)
     before = migrate.current_revision(engine)
     migrate.upgrade(engine)
     after = migrate.current_revision(engine)
@@ -222,45 +246,9 @@ def db_current(config: ConfigOpt = None, db: DbOpt = None) -> None:
     from models.db import make_engine
 
     cfg = load_config(config)
-    engine = make_engine(db or cfg.database_url)
+    engine = make_engine(db or cfg.database_url, timeouts=cfg.timeouts)
     out.print(_("数据库：{value}").format(value=engine.url.render_as_string(hide_password=True)))
     out.print(_("当前版本：{value}；程序需要：{value2}").format(value=migrate.current_revision(engine) or _("（空库）"), value2=migrate.head_revision()))
-
-
-@user_app.command("add")
-@handle_errors
-def user_add(
-    name: Annotated[str, typer.Argument(help=_("用户名"))],
-    role: Annotated[str, typer.Option("--role", "-r", help=_("clerk 受理员 | cashier 收费员 | lead 负责人 | admin 管理员"))],
-    display_name: Annotated[str, typer.Option("--display-name", help=_("显示名（如 受理员小王）"))] = "",
-    user: UserOpt = None,
-    config: ConfigOpt = None,
-    db: DbOpt = None,
-) -> None:
-    """添加用户。新用户的密码在提示时输入两次；非交互时从标准输入读一行。"""
-    from models.db import session_scope
-    from models.errors import InvalidInput
-    from models.services.users import add_user
-
-    dctx = _context(config, db)
-    with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
-        session.commit()  # keep the login audit even if the rest fails
-        if sys.stdin.isatty():
-            password = getpass.getpass(_("{name} 的新密码：").format(name=name))
-            if getpass.getpass(_("再输入一次：")) != password:
-                raise InvalidInput(_("两次输入的密码不一致"), code="user.password_mismatch")
-        else:
-            password = sys.stdin.readline().rstrip("\r\n")
-        created = add_user(session, actor, username=name, role=role, password=password,
-                           display_name=display_name)
-        out.print(_("已添加用户 {username}（{value}）").format(username=created.username, value=_role_label(created.role)))
-
-
-def _role_label(role: str) -> str:
-    from models.vocab import Role
-
-    return Role(role).label
 
 
 @campaign_app.command("list")
@@ -329,6 +317,7 @@ def campaign_show(
 @handle_errors
 def campaign_load(
     file: Annotated[Path, typer.Argument(help=_("评审批次文件（TOML，UTF-8）"))],
+    prefix: PrefixOpt = None,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """从文件载入一个评审批次（负责人或管理员）。"""
@@ -338,8 +327,8 @@ def campaign_load(
     text = read_campaign_file(file)
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
-        campaign = load_campaign(session, actor, text, filename=str(file))
+        actor = _acting(session, user, dctx.config.desk, "campaign.load")
+        campaign = load_campaign(session, actor, text, filename=str(file), prefix=prefix)
         out.print(_("已载入评审批次 {code}：{title}").format(code=campaign.code, title=campaign.title))
 
 
@@ -348,6 +337,7 @@ def campaign_load(
 def campaign_new(
     code: Annotated[str, typer.Argument(help=_("新批次代码，如 bz-vocational-2025"))],
     preset: Annotated[str, typer.Option("--from", help=_("预设名或编号（000–003），或 TOML 文件路径"))],
+    prefix: PrefixOpt = None,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """从预设或文件新建评审批次（负责人或管理员）。"""
@@ -356,8 +346,8 @@ def campaign_new(
 
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
-        campaign = new_from_preset(session, actor, code, preset)
+        actor = _acting(session, user, dctx.config.desk, "campaign.new")
+        campaign = new_from_preset(session, actor, code, preset, prefix=prefix)
         out.print(_("已新建评审批次 {code}：{title}").format(code=campaign.code, title=campaign.title))
 
 
@@ -379,7 +369,7 @@ def campaign_set_fee(
     money = Money.parse(amount)
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "fee.set")
         session.commit()
         campaign = get_campaign(session, code)
         assert campaign.id is not None
@@ -403,7 +393,7 @@ def extend_window_cmd(
 
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "window.extend")
         campaign = get_campaign(session, code)
         w = extend_window(session, actor, campaign, until=parse_local_time(until, campaign),
                           reason=reason, series=series)
@@ -412,6 +402,7 @@ def extend_window_cmd(
 
 
 def _register_subcommands() -> None:
+    import tui.cli_users  # noqa: F401  (its commands join ``user_app``)
     from tui.cli_audit import audit_app
     from tui.cli_backup import backup_cmd, restore_cmd
     from tui.cli_bank import bank_app

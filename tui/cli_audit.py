@@ -1,6 +1,7 @@
-"""``desk audit verify``: check the hash-chained audit log and every payment against the event
-that recorded it. Exit status 0 when all holds, 1 when anything is broken (the first broken
-link of the chain is named, and each payment that does not match). Lead or admin; the check
+"""``desk audit verify``: check the hash-chained audit log, every payment against the event
+that recorded it and every closed day against the figures sealed with its close. Exit status 0
+when all holds, 1 when anything is broken (the first broken link of the chain is named, each
+payment that does not match, each closed day that changed). Lead or admin; the check
 itself is recorded. Imported by tui.cli; never imports Textual."""
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ audit_app = typer.Typer(help=_("审计记录：核验哈希链和收费记录"),
 @handle_errors
 def verify_cmd(as_json: JsonOpt = False, user: UserOpt = None, config: ConfigOpt = None,
                db: DbOpt = None) -> None:
-    """核验审计记录：逐条检查哈希链（每条记录含前一条的哈希），并把每笔收费记录与收取时的审计
-    记录比对。全部相符退出码为 0；有断链或被改动的收费记录时列出第一处断链和不符的收据，退出码为 1。"""
+    """核验审计记录：逐条检查哈希链（每条记录含前一条的哈希），把每笔收费记录与收取时的审计
+    记录比对，并把每个已日结的营业日与日结时封存的数字比对。全部相符退出码为 0；否则列出第一处断链、
+    不符的收据和有变动的营业日，退出码为 1。"""
     from models.db import session_scope
     from models.services.audit_verify import verify
 
     dctx = _context(config, db)
     started = time.perf_counter()
     with session_scope(dctx.engine, readonly=True) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "audit.verify")
         report = verify(session, actor)
     seconds = time.perf_counter() - started
     if as_json:
@@ -43,6 +45,9 @@ def verify_cmd(as_json: JsonOpt = False, user: UserOpt = None, config: ConfigOpt
             "payments": report.payments,
             "payment_problems": [{"receipt": p.receipt_code, "payment_id": p.payment_id,
                                   "problem": p.problem} for p in report.problems],
+            "closed_days": report.closed_days,
+            "day_problems": [{"day": p.day.isoformat(), "desk": p.desk, "problem": p.problem}
+                             for p in report.day_problems],
             "seconds": round(seconds, 3)}, ensure_ascii=False, indent=2) + "\n")
     else:
         for line in report.lines():

@@ -85,7 +85,7 @@ def backup_cmd(
         revision, head = migrate.current_revision(engine), migrate.head_revision()
         if revision == head:
             with session_scope(engine) as session:
-                actor = _acting(session, user, cfg.desk)
+                actor = _acting(session, user, cfg.desk, "backup.write")
             snap = backup(engine, actor, file, force=force)
             note = ""
         else:  # an older schema (back it up before desk db upgrade): no audit table to write to

@@ -49,7 +49,7 @@ def import_cmd(
 
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "bank.match")
         c = _campaign(session, campaign, dctx.config.campaign)
         summary = import_statement(session, actor, c, file)
     if as_json:
@@ -80,10 +80,10 @@ def list_cmd(
 
     dctx = _context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "bank.match")
         require(actor, Action.bank_match)  # memos carry names and ID numbers
         c = _campaign(session, campaign, dctx.config.campaign)
-        lines = proposals(session, c, statement)
+        lines = proposals(session, c, statement, viewer=actor)  # IDs in memos masked but for a lead
         unpaid = unpaid_dossiers(session, c)
     if unmatched:
         lines = [p for p in lines if p.status.value not in ("confirmed", "dismissed")]

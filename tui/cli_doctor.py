@@ -82,6 +82,7 @@ def run_checks(config_path: Path | None = None, db: str | None = None) -> list[C
         checks += list(_printers(printers))
     checks.append(_font(printers))
     checks += _storage(cfg)
+    checks += _privacy(cfg)
     checks.append(_language(cfg))
     return checks
 
@@ -91,18 +92,22 @@ def _database(cfg: Any) -> list[Check]:
     from sqlalchemy.exc import DBAPIError
 
     from models import migrate
+    from models.backup import sqlite_file
     from models.db import make_engine, session_scope
     from models.services.campaigns import get_campaign, list_campaigns
     from models.services.users import count_users
 
     area = _("数据库")
-    engine = make_engine(cfg.database_url)
+    file = sqlite_file(cfg.database_url)
+    if file is not None and not file.exists():  # before an engine: making one creates the file
+        from sqlalchemy.engine import make_url
+
+        return [_warn(area, _("{url}：文件还不存在").format(
+            url=make_url(cfg.database_url).render_as_string(hide_password=True)),
+                      _("第一次启动受理台（desk）或 desk db upgrade 时会创建"))]
+    engine = make_engine(cfg.database_url, timeouts=cfg.timeouts)
     shown = engine.url.render_as_string(hide_password=True)
     sqlite = engine.dialect.name == "sqlite"
-    if sqlite and engine.url.database and not Path(engine.url.database).exists():
-        engine.dispose()
-        return [_warn(area, _("{url}：文件还不存在").format(url=shown),
-                      _("第一次启动受理台（desk）或 desk db upgrade 时会创建"))]
     out: list[Check] = []
     try:
         current, head = migrate.current_revision(engine), migrate.head_revision()
@@ -140,7 +145,7 @@ def _database(cfg: Any) -> list[Check]:
                 out.append(_warn(_("评审批次"), _("数据库中有 {count} 个评审批次，配置文件未指定").format(
                     count=len(campaigns)), _("新建：desk campaign new 代码 --from 000；多个时在配置文件写 campaign")))
             out.append(_ok(_("用户"), _("{count} 个").format(count=users)) if users else
-                       _warn(_("用户"), _("还没有用户"), _("desk user add 名字 --role lead")))
+                       _warn(_("用户"), _("还没有用户"), _("desk user add 名字 --role admin（先建管理员，再由管理员添加负责人）")))
     except (DBAPIError, DomainError) as exc:
         reason = exc.message if isinstance(exc, DomainError) else \
             str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -256,6 +261,40 @@ def _storage(cfg: Any) -> list[Check]:
             out.append(_warn(area, found, _("清理磁盘，或把 backup_dir 设到别的磁盘"))
                        if free < LOW_DISK else _ok(area, found))
     return out
+
+
+def _privacy(cfg: Any) -> list[Check]:
+    """The database file and the folders the desk keeps its data in (the database's, the data
+    folder, the backups) must be this user's only: they hold full ID numbers, phones and
+    password hashes. Nothing to check on Windows (modes mean nothing there)."""
+    from models.backup import backup_directory, sqlite_file
+    from models.config import data_dir
+    from models.files import POSIX, mode_text, others_can_use
+
+    if not POSIX:
+        return []
+    area = _("文件权限")
+    out: list[Check] = []
+    database = sqlite_file(cfg.database_url)
+    folders = [data_dir()]
+    if database is not None:
+        folders = [database.parent, *folders, backup_directory(cfg.backup_dir)]
+        files = [p for p in (database, Path(f"{database}-wal"), Path(f"{database}-shm"))
+                 if others_can_use(p)]
+        if files:
+            out.append(_warn(area, _("数据库文件 {path} 其他用户可以读取（权限 {mode}）").format(
+                path=database, mode=mode_text(files[0])),
+                _("运行 chmod 600 {paths}（只让本用户读写）").format(paths=" ".join(str(p) for p in files))))
+    seen: set[Path] = set()
+    for folder in folders:
+        key = folder.resolve()
+        if key in seen or not folder.is_dir():
+            continue
+        seen.add(key)
+        if others_can_use(folder):
+            out.append(_warn(area, _("文件夹 {path} 其他用户可以查看（权限 {mode}）").format(
+                path=folder, mode=mode_text(folder)), _("运行 chmod 700 {path}（只让本用户打开）").format(path=folder)))
+    return out or [_ok(area, _("数据库和数据文件夹仅本用户可以读取"))]
 
 
 def _language(cfg: Any) -> Check:

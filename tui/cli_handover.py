@@ -68,7 +68,7 @@ def _load(user: str | None, campaign: str | None, config: Path | None, db: str |
 
     dctx = _context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, ("tally.view", "dossier.handover"))
         c = _campaign(session, campaign, dctx.config.campaign)
         return roster(session, actor, c, include_handed_over=include_all, full_ids=full_ids)
 
@@ -122,6 +122,9 @@ def export_cmd(
     suffix = file.suffix.lower()
     if suffix not in (".xlsx", ".html", ".htm"):
         raise InvalidInput(_("“{name}”：只能导出为 .xlsx 或 .html 文件").format(name=file.name), code="roster.bad_format")
+    from models.files import check_writable
+
+    check_writable(file)  # before the roster is read (and a full-ID export audited)
     r = _load(user, campaign, config, db, include_all, full_ids)
     if suffix == ".xlsx":
         roster_xlsx(file, r)
@@ -199,7 +202,7 @@ def handover_cmd(
             raise typer.Abort()
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "dossier.handover")
         c = _campaign(session, campaign, dctx.config.campaign)
         h = hand_over(session, actor, c, receiver=receiver, dossier_codes=dossier or None,
                       note=note)
@@ -232,7 +235,7 @@ def handovers_cmd(
 
     dctx = _context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "dossier.handover")
         require(actor, Action.handover)
         c = _campaign(session, campaign, dctx.config.campaign)
         rows = [(h, shown_name(session, h.handed_by_id)) for h in handovers(session, c)]
@@ -267,7 +270,7 @@ def slip_cmd(
 
     dctx = _context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "dossier.handover")
         require(actor, Action.handover)
         c = _campaign(session, campaign, dctx.config.campaign)
         found = [h for h in handovers(session, c) if h.handover_no == number]

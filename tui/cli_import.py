@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from models.i18n import _
 from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _context, err, handle_errors, out
@@ -32,7 +32,7 @@ def import_online_cmd(
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     from models.db import session_scope
-    from models.services.online_import import import_online, write_report
+    from models.services.online_import import import_online, save_report
 
     dctx = _context(config, db)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
@@ -45,19 +45,18 @@ def import_online_cmd(
             progress.update(task, description=phase, completed=done, total=total)
 
         with session_scope(dctx.engine) as session:
-            actor = _acting(session, user, dctx.config.desk)
+            actor = _acting(session, user, dctx.config.desk, "online.import")
             summary = import_online(session, actor, campaign, file, dry_run=dry_run,
                                     progress=on_progress)
-    report_path: Path | None = None
-    if summary.rejected or summary.ignored or summary.flagged:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        report_path = report or file.with_name(
-            _("{stem}-未导入行-{stamp}.xlsx").format(stem=file.stem, stamp=stamp))
-        write_report(summary, report_path)
+    # the rows are committed: whatever happens to the report, the summary is printed
+    place = save_report(summary, file, report) \
+        if summary.rejected or summary.ignored or summary.flagged else None
     data: dict[str, Any] = summary.to_json()
-    data["report"] = str(report_path) if report_path else None
+    data["report"] = str(place.path) if place and place.path else None
+    data["report_problem"] = place.problem if place else ""
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        _report_lost(place)
         return
     c = summary.counts()
     head = _("检查完毕（--dry-run，未写入）") if dry_run else _("导入完成")
@@ -78,8 +77,20 @@ def import_online_cmd(
         out.print(_("  第 {line} 行 {name}：{reason}").format(line=r.line, name=r.name, reason=r.reason))
     if len(summary.rejected) > REASONS_SHOWN:
         out.print(_("  ……共 {count} 行未导入").format(count=len(summary.rejected)))
-    if report_path:
-        out.print(_("  报告：{report_path}").format(report_path=report_path))
+    if place is not None and place.path is not None:
+        out.print(_("  报告：{report_path}").format(report_path=place.path))
+        if place.moved:
+            out.print(_("  （{problem}，报告已改写到受理台数据文件夹）").format(problem=place.problem))
+    _report_lost(place)
+
+
+def _report_lost(place: Any) -> None:
+    """A report that could be written nowhere: said after the summary, exit status 1."""
+    if place is None or place.path is not None:
+        return
+    err.print(_("[red]未导入行的报告未能写入[/]（{problem}）：导入结果以上面的汇总为准；可用 --report 指定可写入的位置，加 --dry-run 再运行一次生成报告").format(
+        problem=escape(place.problem)))
+    raise typer.Exit(1)
 
 
 @handle_errors
@@ -101,9 +112,13 @@ def reconcile_cmd(
 
         raise InvalidInput(_("--export 应为 .xlsx 文件（CSV 在 WPS 中常出现乱码和科学计数法）"),
                            code="export.bad_type")
+    if export is not None:
+        from models.files import check_writable
+
+        check_writable(export)
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "online.reconcile")
         r = reconcile(session, actor, campaign, export=export)
     if as_json:
         data = r.to_json()

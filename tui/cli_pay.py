@@ -57,11 +57,11 @@ def pay_cmd(
     as_json: JsonOpt = False, user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """收取评审费（收费员、负责人）：分配收据号，记入审计，打印缴费凭证。"""
-    from models.db import session_scope
+    from models.db import retrying, session_scope
     from models.errors import DomainError, InvalidInput
     from models.money import Money
     from models.services.campaigns import get_campaign
-    from models.services.payments import find_dossier, take_payment
+    from models.services.payments import find_dossier, line_key, take_payment
     from tui.printing import DeskPrinters, queue_receipt, send_job
 
     if (dossier is None) == (batch is None):
@@ -76,7 +76,7 @@ def pay_cmd(
     dctx = _context(config, db)
     printers = DeskPrinters.from_config(dctx.config)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "payment.take")
         code = _campaign(session, campaign, dctx.config.campaign).code
     todo: list[tuple[int, str, str, str, Money | None, str]]
     if batch is not None:
@@ -89,25 +89,38 @@ def pay_cmd(
     results: list[dict[str, Any]] = []
     failed = 0
     for line, number, how, ref, given, fiscal_no in todo:
-        key = None
-        if batch is not None:  # the same line of the same file is the same payment
-            key = "batch-" + hashlib.sha256(
-                f"{number.strip().upper()}|{how.strip()}|{ref.strip()}".encode()).hexdigest()[:40]
+        def pay(session: Any, line: int = line, number: str = number, how: str = how,
+                ref: str = ref, given: Money | None = given, fiscal_no: str = fiscal_no
+                ) -> tuple[dict[str, Any], list[int]]:
+            c = get_campaign(session, code)
+            d = find_dossier(session, c, number)
+            key = None
+            replaces: dict[str, str] = {}
+            if batch is not None:  # the same line of the same file is the same payment
+                lk = line_key(session, c, d,
+                              f"{number.strip().upper()}|{how.strip()}|{ref.strip()}")
+                key = lk.key
+                if lk.replaces is not None:
+                    replaces = {"replaces": lk.replaces.receipt_code,
+                                "replaced_because": lk.replaced_because}
+            again = key is not None and _paid_by(session, key)
+            p = take_payment(session, actor, c, d.id or 0, method=how, reference=ref,
+                             tendered=given, fiscal_receipt_no=fiscal_no,
+                             idempotency_key=key)
+            job_ids = [queue_receipt(session, actor, printers, p)] \
+                if print_receipt and not _has_job(session, p.id or 0) else []
+            row = {"line": line, "dossier": d.dossier_code, "receipt": p.receipt_code,
+                   "amount": Money(p.amount_fen).figures(), "method": p.method,
+                   "reference": p.reference, "jobs": job_ids, "again": again,
+                   **({} if again else replaces)}
+            if given is not None:
+                row["change"] = (given - Money(p.amount_fen)).figures()
+            return row, job_ids
+
         try:
-            with session_scope(dctx.engine) as session:
-                c = get_campaign(session, code)
-                d = find_dossier(session, c, number)
-                again = key is not None and _paid_by(session, key)
-                p = take_payment(session, actor, c, d.id or 0, method=how, reference=ref,
-                                 tendered=given, fiscal_receipt_no=fiscal_no,
-                                 idempotency_key=key)
-                job_ids = [queue_receipt(session, actor, printers, p)] \
-                    if print_receipt and not _has_job(session, p.id or 0) else []
-                row = {"line": line, "dossier": d.dossier_code, "receipt": p.receipt_code,
-                       "amount": Money(p.amount_fen).figures(), "method": p.method,
-                       "reference": p.reference, "jobs": job_ids, "again": again}
-                if given is not None:
-                    row["change"] = (given - Money(p.amount_fen)).figures()
+            # another desk holding the receipt counter: tried again (nothing of a refused try
+            # was kept), then one sentence
+            row, job_ids = retrying(dctx.engine, pay)
         except DomainError as exc:
             failed += 1
             results.append({"line": line, "dossier": number, "error": exc.message,
@@ -130,6 +143,9 @@ def pay_cmd(
                 continue
             change = _("，找零 {r} 元").format(r=r['change']) if "change" in r else ""
             done = _("此前已收费") if r["again"] else _("已收费")
+            if r.get("replaces"):
+                done = _("此前本行的收据 {receipt} {why}，本次重新收费").format(
+                    receipt=r["replaces"], why=r["replaced_because"])
             out.print(_("{where}{r} {done} {r2} 元，收据号 {r3}{change}").format(where=where, r=r['dossier'], done=done, r2=r['amount'], r3=r['receipt'], change=change))
             if r.get("print_error"):
                 err.print(_("[red]缴费凭证打印失败[/]：{r}；可用 desk print jobs 查看并重试").format(r=escape(r['print_error'])))

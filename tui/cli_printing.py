@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,18 @@ import typer
 from rich.markup import escape
 
 from models.i18n import _
-from tui.cli import ConfigOpt, DbOpt, UserOpt, _acting, _context, err, handle_errors, out
+from tui.cli import (
+    CampaignOpt,
+    ConfigOpt,
+    DbOpt,
+    UserOpt,
+    _acting,
+    _campaign,
+    _context,
+    err,
+    handle_errors,
+    out,
+)
 
 print_app = typer.Typer(help=_("打印：预览单据，查看和重试打印任务"))
 printer_app = typer.Typer(help=_("打印机：列出、测试、查看配置"))
@@ -31,12 +43,14 @@ def preview(
     receipt_no: Annotated[str | None, typer.Option("--receipt", help=_("按收据号取真实记录"))] = None,
     dossier_no: Annotated[str | None, typer.Option("--dossier", help=_("按受理编号取真实记录"))] = None,
     notice_no: Annotated[str | None, typer.Option("--notice", help=_("按告知单号取真实记录"))] = None,
+    campaign: CampaignOpt = None, user: UserOpt = None,
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
-    """预览一种单据（文字、PNG 或 ESC/POS 字节）：示例数据，或 --receipt/--dossier/--notice 的真实记录。"""
+    """预览一种单据（文字、PNG 或 ESC/POS 字节）：示例数据（印“样张”），或 --receipt/--dossier/--notice 的真实记录（须登录；作为重印记入审计，印“重印 n”）。"""
     from models.errors import InvalidInput
+    from models.files import check_writable, save_private
     from printers.config import parse_printer
-    from printers.document import layout
+    from printers.document import layout, marked
     from printers.fonts import find_cjk_font
     from printers.preview import render_png, render_text
     from printers.samples import KINDS, sample_document
@@ -46,33 +60,51 @@ def preview(
         raise InvalidInput(_("未知的单据“{kind}”：可选 {KIND_HELP}").format(kind=kind, KIND_HELP=KIND_HELP), code="print.bad_kind")
     if fmt not in ("text", "png", "escpos"):
         raise InvalidInput(_("--format 应为 text、png 或 escpos"), code="print.bad_format")
+    if out_file is not None:
+        check_writable(out_file)  # before a record is looked up
     cfg = parse_printer("preview", {"width": width, "encoding": encoding, "barcode": barcode,
                                     "image_mode": image_mode}, _("命令行"))
     if receipt_no or dossier_no or notice_no:
+        # a real record: a copy like a reprint (login, permission, audit, 重印 n), made and
+        # recorded in one transaction before anything is shown or written
         from models.db import session_scope
+        from models.services.printing import REPRINTABLE
+        from tui.printing import preview_copy
         from tui.records import record_document
 
+        number = receipt_no or dossier_no or notice_no or ""
+        action = REPRINTABLE.get(kind)
         dctx = _context(config, db)
-        with session_scope(dctx.engine, readonly=True) as session:
-            doc = record_document(session, kind, receipt_code=receipt_no, dossier_code=dossier_no,
-                                  notice_code=notice_no)
+        with session_scope(dctx.engine) as session:
+            actor = _acting(session, user, dctx.config.desk,
+                            (str(action),) if action else ("receipt.reprint", "dossier.reprint"))
+            session.commit()  # the login's audit stays even if the copy is refused
+            c = _campaign(session, campaign, dctx.config.campaign)
+            if action is None:  # its message says which kinds can be taken from a record
+                record_document(session, c, kind, receipt_code=receipt_no,
+                                dossier_code=dossier_no, notice_code=notice_no)
+            doc, _job = preview_copy(session, actor, c, kind, number, cfg, fmt)
     else:
-        doc = sample_document(kind, width, encoding)
+        doc = marked(sample_document(kind, width, encoding), "样张")
     if fmt == "text":
         text = render_text(layout(doc, width))
         if out_file:
-            out_file.write_text(text, encoding="utf-8")
+            save_private(out_file, text)
             out.print(_("已写入 {out_file}").format(out_file=out_file))
         else:
             sys.stdout.write(text)
         return
     if out_file is None:
         out_file = Path(f"{kind}-{width}.{'png' if fmt == 'png' else 'bin'}")
+    check_writable(out_file)
     if fmt == "png":
-        render_png(layout(doc, width), find_cjk_font()).save(out_file)
+        png = io.BytesIO()
+        render_png(layout(doc, width), find_cjk_font()).save(png, format="PNG")
+        data = png.getvalue()
     else:
-        out_file.write_bytes(render_bytes(doc, cfg))
-    out.print(_("已写入 {out_file}（{st_size} 字节）").format(out_file=out_file, st_size=out_file.stat().st_size))
+        data = render_bytes(doc, cfg)
+    save_private(out_file, data)  # 0600: a real record's copy holds a name and an amount
+    out.print(_("已写入 {out_file}（{st_size} 字节）").format(out_file=out_file, st_size=len(data)))
 
 
 @print_app.command("jobs")
@@ -114,7 +146,7 @@ def retry(
 
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "print.retry")
         request_retry(session, actor, job_id)
     job = send_job(dctx.engine, DeskPrinters.from_config(dctx.config), job_id)
     if job.status == "sent":
@@ -129,17 +161,19 @@ def retry(
 def reprint_cmd(
     kind: Annotated[str, typer.Argument(help="receipt | void | label | materials | acceptance | notice")],
     number: Annotated[str, typer.Argument(help=_("收据号、受理编号或告知单号"))],
+    campaign: CampaignOpt = None,
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
-    """重印一份单据（缴费凭证上印“重印 n”），记入审计。"""
+    """重印一份单据（印“重印 n”），记入审计。"""
     from models.db import session_scope
     from tui.printing import DeskPrinters, reprint, send_job
 
     dctx = _context(config, db)
     printers = DeskPrinters.from_config(dctx.config)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
-        job = reprint(session, actor, printers, kind, number)
+        actor = _acting(session, user, dctx.config.desk, ("receipt.reprint", "dossier.reprint"))
+        c = _campaign(session, campaign, dctx.config.campaign)
+        job = reprint(session, actor, printers, c, kind, number)
         job_id, copy_no = job.id, job.copy_no
     assert job_id is not None
     job = send_job(dctx.engine, printers, job_id)

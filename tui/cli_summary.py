@@ -135,10 +135,14 @@ def summary_cmd(
 
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         raise InvalidInput(_("--xlsx 应为 .xlsx 文件（Excel、WPS 均可打开）"), code="export.bad_type")
+    if xlsx is not None:
+        from models.files import check_writable
+
+        check_writable(xlsx)  # before the summary is made (and its viewing audited)
     cutoff = parse_until(until) if until else None
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "tally.view")
         c = _campaign(session, campaign, dctx.config.campaign)
         s = campaign_summary(session, actor, c, until=cutoff)
     if xlsx is not None:

@@ -157,7 +157,7 @@ def show_cmd(date: DateOpt = None, desk: DeskOpt = None, campaign: CampaignOpt =
 
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "tally.view")
         c = _campaign(session, campaign, dctx.config.campaign)
         view = day_view(session, actor, c, parse_day(date, c), desk=desk or "")
     if as_json:
@@ -176,7 +176,7 @@ def begin_cmd(date: DateOpt = None, desk: DeskOpt = None, campaign: CampaignOpt 
 
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "day.begin")
         c = _campaign(session, campaign, dctx.config.campaign)
         day, where = parse_day(date, c), _which_desk(actor, desk)
         begin_close(session, actor, c, day, desk=where)
@@ -194,7 +194,7 @@ def cancel_cmd(reason: Annotated[str, typer.Option("--reason", help=_("取消原
 
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "day.cancel")
         c = _campaign(session, campaign, dctx.config.campaign)
         day, where = parse_day(date, c), _which_desk(actor, desk)
         cancel_close(session, actor, c, day, desk=where, reason=reason)
@@ -218,6 +218,7 @@ def close_cmd(
     """日结：开始（如未开始）→ 录入现金清点（盲点）→ 负责人确认锁定当日；打印日结报表。"""
     from models.db import session_scope
     from models.errors import DomainError
+    from models.files import check_writable
     from models.money import Money
     from models.permissions import Action
     from models.services.tally import (
@@ -230,11 +231,13 @@ def close_cmd(
     )
     from tui.backups import backup_after_close
 
+    if xlsx is not None:
+        check_writable(xlsx)  # refused before anything is recorded, not after the close
     count = parse_count(parse_pieces(cash) if cash.strip() != "0" else {},
                         {"card": card, "qr": qr, "transfer": transfer})
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, ("day.count", "day.close"))
         c = _campaign(session, campaign, dctx.config.campaign)
         code, day, where = c.code, parse_day(date, c), _which_desk(actor, desk)
         if find_close(session, c, day, where) is None:
@@ -280,6 +283,7 @@ def _z_report(dctx: Any, *, user_actor: Any, code: str, day: dt.date, desk: str,
               xlsx: Path | None, print_report: bool, quiet: bool = False) -> None:
     """Write the Z report's workbook and/or print it on the receipt printer."""
     from models.db import session_scope
+    from models.errors import DomainError
     from models.services.campaigns import get_campaign
     from models.services.tally import day_view, day_view_xlsx
     from printers.tally import day_tally
@@ -288,13 +292,20 @@ def _z_report(dctx: Any, *, user_actor: Any, code: str, day: dt.date, desk: str,
 
     printers = DeskPrinters.from_config(dctx.config)
     job_id = None
+    unsaved = ""  # why the workbook could not be written: said last, the print goes on
     with session_scope(dctx.engine) as session:
         c = get_campaign(session, code)
         view = day_view(session, user_actor, c, day, desk=desk)
         if xlsx is not None:
-            day_view_xlsx(xlsx, view)
-            if not quiet:
-                out.print(_("已导出日结报表：{xlsx}").format(xlsx=xlsx))
+            try:
+                day_view_xlsx(xlsx, view)
+            except DomainError as exc:
+                if not print_report:
+                    raise
+                unsaved = exc.message
+            else:
+                if not quiet:
+                    out.print(_("已导出日结报表：{xlsx}").format(xlsx=xlsx))
         if print_report:
             job = queue_document(session, user_actor, printers,
                                  day_tally(tally_data(session, c, view)), "receipt",
@@ -306,6 +317,10 @@ def _z_report(dctx: Any, *, user_actor: Any, code: str, day: dt.date, desk: str,
             err.print(_("[red]日结报表打印失败[/]：{error}；可用 desk print jobs 查看并重试").format(error=escape(job.error)))
         elif not quiet:
             out.print(_("日结报表已打印"))
+    if unsaved:
+        err.print(_("[red]日结报表未能导出[/]：{message}；可用 desk tally export 重新导出").format(
+            message=escape(unsaved)))
+        raise typer.Exit(1)
 
 
 @tally_app.command("export")
@@ -331,11 +346,14 @@ def _report_cmd(*, path: Path | None, print_report: bool, date: str | None, desk
                 campaign: str | None, user: str | None, config: Path | None,
                 db: str | None) -> None:
     from models.db import session_scope
+    from models.files import check_writable
     from models.permissions import Action, require
 
+    if path is not None:
+        check_writable(path)
     dctx = _context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk)
+        actor = _acting(session, user, dctx.config.desk, "tally.view")
         require(actor, Action.tally_view)
         c = _campaign(session, campaign, dctx.config.campaign)
         code, day = c.code, parse_day(date, c)

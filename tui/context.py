@@ -32,7 +32,7 @@ class DeskContext:
 def open_database(config: DeskConfig, *, auto_create: bool = True) -> Engine:
     """Make the engine; a brand-new database is brought to the newest schema, an older one must
     be upgraded on purpose with ``desk db upgrade`` (other desks may still run the old code)."""
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, timeouts=config.timeouts)
     try:
         current = migrate.current_revision(engine)
         head = migrate.head_revision()

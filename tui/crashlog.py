@@ -1,15 +1,19 @@
 """Unexpected errors: one Chinese line for the person at the desk, the traceback in a log file
-(``data_dir()/logs/desk-errors.log``) for whoever maintains the desk. Standard library only."""
+(``data_dir()/logs/desk-errors.log``) for whoever maintains the desk. Standard library only.
+
+The log is its owner's only (0600 in a 0700 folder, ``models.files``); when the data folder
+cannot be written it goes to a private folder of this user's in the system's temporary folder,
+never through a symlink someone else planted there."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
+from models.files import append_private, private_dir, private_temp_dir
 from models.i18n import _
 
 _ID18 = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
@@ -26,16 +30,17 @@ def log_crash(exc: BaseException, context: str = "") -> Path:
 
     head = f"--- {dt.datetime.now().isoformat(timespec='seconds')} {context or ' '.join(sys.argv[1:2])}\n"
     body = redact("".join(traceback.format_exception(exc)))
-    path = data_dir() / "logs" / "desk-errors.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as f:
-            f.write(head + body)
-    except OSError:
-        path = Path(tempfile.gettempdir()) / "desk-errors.log"
-        with path.open("a", encoding="utf-8") as f:
-            f.write(head + body)
-    return path
+    problem: OSError | None = None
+    for fallback in (False, True):  # the data folder, else this user's private /tmp folder
+        try:
+            folder = private_temp_dir("committee-desk") if fallback else data_dir() / "logs"
+            path = private_dir(folder) / "desk-errors.log"
+            append_private(path, head + body)
+            return path
+        except OSError as error:
+            problem = error
+    # nowhere to write (a full disk, say): the person at the desk still gets one sentence
+    return Path(_("（错误日志无法写入：{reason}）").format(reason=getattr(problem, "strerror", None) or problem))
 
 
 def crash_message(exc: BaseException, where: Path) -> str:

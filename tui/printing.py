@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from models.campaign import Campaign
 from models.config import DeskConfig
 from models.db import session_scope
 from models.dossier import Dossier
@@ -137,9 +138,12 @@ def render_receipt_job(engine: Engine, printers: DeskPrinters, job_id: int) -> s
         return render_text(laid)
 
 
-def reprint(session: Session, actor: Actor, printers: DeskPrinters, kind: str, number: str) -> PrintJob:
-    """Queue another copy of a printed document (``重印 n`` on a receipt), in the caller's
-    transaction; the caller sends it with ``send_job`` once committed."""
+def _copy(session: Session, actor: Actor, campaign: Campaign, kind: str, number: str,
+          preview: str = "") -> tuple[Document, dict[str, int | None], int]:
+    """Another copy of a real record's document: permission checked and audited
+    (``begin_reprint``), numbered (``重印 n``) and marked. Returns the document, the job's links
+    and n."""
+    from models.errors import InvalidInput
     from models.services.printing import begin_reprint
     from tui.records import (
         DOSSIER_KINDS,
@@ -150,30 +154,56 @@ def reprint(session: Session, actor: Actor, printers: DeskPrinters, kind: str, n
         record_document,
     )
 
-    role = "receipt" if kind in RECEIPT_KINDS else "label"
+    links: dict[str, int | None]
     if kind in RECEIPT_KINDS:
-        p = find_payment(session, number)
-        n = begin_reprint(session, actor, document=kind, campaign_id=p.campaign_id, payment_id=p.id)
-        doc = record_document(session, kind, receipt_code=number, reprint=n if kind == "receipt" else 0)
+        p = find_payment(session, campaign, number)
         links = {"campaign_id": p.campaign_id, "payment_id": p.id}
+        n = begin_reprint(session, actor, document=kind, preview=preview, **links)
+        doc = record_document(session, campaign, kind, receipt_code=number, reprint=n)
     elif kind == "notice":
-        visit = find_notice(session, number)
-        d = session.get(Dossier, visit.dossier_id)
-        assert d is not None
-        n = begin_reprint(session, actor, document=kind, campaign_id=d.campaign_id, dossier_id=d.id)
-        doc = record_document(session, kind, notice_code=number)
-        links = {"campaign_id": d.campaign_id, "dossier_id": d.id}
+        visit = find_notice(session, campaign, number)
+        links = {"campaign_id": visit.campaign_id, "dossier_id": visit.dossier_id}
+        n = begin_reprint(session, actor, document=kind, preview=preview, **links)
+        doc = record_document(session, campaign, kind, notice_code=number, reprint=n)
     elif kind in DOSSIER_KINDS:
-        d = find_dossier(session, number)
-        n = begin_reprint(session, actor, document=kind, campaign_id=d.campaign_id, dossier_id=d.id)
-        doc = record_document(session, kind, dossier_code=number)
+        d = find_dossier(session, campaign, number)
         links = {"campaign_id": d.campaign_id, "dossier_id": d.id}
+        n = begin_reprint(session, actor, document=kind, preview=preview, **links)
+        doc = record_document(session, campaign, kind, dossier_code=number, reprint=n)
     else:
-        from models.errors import InvalidInput
-
         raise InvalidInput(_("“{kind}”不能重印").format(kind=kind), code="print.not_reprintable")
+    return doc, links, n
+
+
+def reprint(session: Session, actor: Actor, printers: DeskPrinters, campaign: Campaign,
+            kind: str, number: str) -> PrintJob:
+    """Queue another copy of a printed document of ``campaign`` (``重印 n``), in the caller's
+    transaction; the caller sends it with ``send_job`` once committed."""
+    from tui.records import RECEIPT_KINDS
+
+    doc, links, n = _copy(session, actor, campaign, kind, number)
+    role = "receipt" if kind in RECEIPT_KINDS else "label"
     return queue_job(session, actor, document=doc.kind, payload=printers.render(doc, role),
                      printer=role, copy_no=n, **links)
+
+
+PREVIEW = "preview"  # the printer name of a copy made to the screen or a file
+
+
+def preview_copy(session: Session, actor: Actor, campaign: Campaign, kind: str, number: str,
+                 cfg: PrinterConfig, fmt: str) -> tuple[Document, PrintJob]:
+    """A copy of a real record for the screen or a file (``desk print preview --receipt …``):
+    the same rules as a reprint — a cashier or lead for money papers, a clerk or lead for a
+    dossier's, audited, numbered 重印 n and marked — and recorded as a print job to
+    ``preview`` (already made: status sent) with the ESC/POS bytes of the copy, so every copy
+    that left the desk is a row and the next one takes the next number."""
+    from models.services.printing import finish
+
+    doc, links, n = _copy(session, actor, campaign, kind, number, preview=fmt)
+    job = queue_job(session, actor, document=doc.kind, payload=render_bytes(doc, cfg),
+                    printer=PREVIEW, copy_no=n, **links)
+    assert job.id is not None
+    return doc, finish(session, job.id, error=None)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -48,7 +48,7 @@ from printers.data import (
     TallyLine,
     VoidData,
 )
-from printers.document import Document
+from printers.document import Document, marked
 from printers.labels import acceptance_slip, envelope_label, materials_slip
 from printers.notices import correction_notice
 from printers.receipts import receipt, refund_slip, void_slip
@@ -93,28 +93,36 @@ def applicant_of(rec: _PersonLike, dossier: _LevelLike) -> Applicant:
 
 
 
-def _find(session: Session, column: Any, number: str, missing: str, code: str) -> Any:
-    """The row whose number is ``number`` (typed or scanned: spaces and case do not matter);
-    ``missing`` (a message with ``{number}``) when there is none."""
-    row = session.exec(select(column.class_).where(column == number.strip().upper())).first()
+def _find(session: Session, campaign: Campaign, column: Any, number: str, missing: str,
+          code: str) -> Any:
+    """The row of ``campaign`` whose number is ``number`` (typed or scanned: spaces and case do
+    not matter); ``missing`` (a message with ``{number}`` and ``{campaign}``) when there is none.
+    Numbers are unique within a campaign only: two campaigns from one preset may share the
+    prefixes, so a number is never looked up without its campaign."""
+    cls = column.class_
+    row = session.exec(select(cls).where(cls.campaign_id == campaign.id,
+                                         column == number.strip().upper())).first()
     if row is None:
-        raise NotFound(missing.format(number=number.strip()), code=code)
+        raise NotFound(missing.format(number=number.strip(), campaign=campaign.code), code=code)
     return row
 
 
-def find_payment(session: Session, receipt_code: str) -> Payment:
-    return cast(Payment, _find(session, Payment.receipt_code, receipt_code,
-                               _("没有收据号为“{number}”的缴费记录"), "payment.not_found"))
+def find_payment(session: Session, campaign: Campaign, receipt_code: str) -> Payment:
+    return cast(Payment, _find(session, campaign, Payment.receipt_code, receipt_code,
+                               _("评审批次 {campaign} 中没有收据号为“{number}”的缴费记录"),
+                               "payment.not_found"))
 
 
-def find_dossier(session: Session, dossier_code: str) -> Dossier:
-    return cast(Dossier, _find(session, Dossier.dossier_code, dossier_code,
-                               _("没有受理编号为“{number}”的档案"), "dossier.not_found"))
+def find_dossier(session: Session, campaign: Campaign, dossier_code: str) -> Dossier:
+    return cast(Dossier, _find(session, campaign, Dossier.dossier_code, dossier_code,
+                               _("评审批次 {campaign} 中没有受理编号为“{number}”的档案"),
+                               "dossier.not_found"))
 
 
-def find_notice(session: Session, notice_code: str) -> DossierVisit:
-    return cast(DossierVisit, _find(session, DossierVisit.notice_code, notice_code,
-                                    _("没有编号为“{number}”的一次性告知单"), "notice.not_found"))
+def find_notice(session: Session, campaign: Campaign, notice_code: str) -> DossierVisit:
+    return cast(DossierVisit, _find(session, campaign, DossierVisit.notice_code, notice_code,
+                                    _("评审批次 {campaign} 中没有编号为“{number}”的一次性告知单"),
+                                    "notice.not_found"))
 
 
 def _parts(session: Session, dossier: Dossier) -> tuple[Campaign, OnlineRecord]:
@@ -139,6 +147,15 @@ _RECEIPT_FROM = (_P.join(_D, _D.c.id == _P.c.dossier_id)
                  .join(_C, _C.c.id == _D.c.campaign_id).join(_U, _U.c.id == _P.c.cashier_id))
 _RECEIPT = sa_select(*_RECEIPT_COLUMNS).select_from(_RECEIPT_FROM) \
     .where(_P.c.id == bindparam("payment"))
+_CORRECTED = _P.alias("corrected")
+# what became of a payment since: voided, and how much of it was refunded (a copy says so)
+_SINCE = sa_select(
+    sa_select(_CORRECTED.c.id).where(_CORRECTED.c.original_id == bindparam("payment"),
+                                     _CORRECTED.c.kind == PaymentKind.void.value)
+    .limit(1).scalar_subquery().label("void_id"),
+    sa_select(func.coalesce(func.sum(_CORRECTED.c.amount_fen), 0))
+    .where(_CORRECTED.c.original_id == bindparam("payment"),
+           _CORRECTED.c.kind == PaymentKind.refund.value).scalar_subquery().label("refunded"))
 # a receipt job (locked: its bytes are stored once) with its receipt's row
 _RECEIPT_JOB = (
     sa_select(_J.c.id, _J.c.document, _J.c.printer, _J.c.payload_sha256, _J.c.requested_by_id,
@@ -148,22 +165,34 @@ _RECEIPT_JOB = (
 
 
 @on_paper
-def _receipt_of(row: Any, reprint: int = 0) -> ReceiptData:
+def _receipt_of(row: Any, reprint: int = 0, status: str = "") -> ReceiptData:
     return ReceiptData(
         office=office_of(row), receipt_code=row.receipt_code, dossier_code=row.dossier_code or "",
         issued_at=row.created_at, applicant=applicant_of(row, row),
         amount=Money(row.amount_fen), method=PaymentMethod(row.method).label,
         reference=row.reference, fiscal_receipt_no=row.fiscal_receipt_no,
         tendered=Money(row.tendered_fen) if row.tendered_fen is not None else None,
-        cashier=row.display_name or row.username, desk=row.desk, reprint=reprint)
+        cashier=row.display_name or row.username, desk=row.desk, reprint=reprint,
+        status=status)
 
 
 @on_paper
 def receipt_data(session: Session, payment: Payment, *, reprint: int = 0) -> ReceiptData:
+    """A payment's receipt. A copy (``reprint`` n > 0) says what became of the payment since:
+    作废 (voided), 已全额退费 or 已退费 x 元 (refunded)."""
     if payment.kind != PaymentKind.payment.value:
         raise InvalidInput(_("{receipt_code} 不是缴费记录，没有缴费凭证").format(receipt_code=payment.receipt_code), code="print.not_a_payment")
-    return _receipt_of(session.connection().execute(_RECEIPT, {"payment": payment.id}).one(),
-                       reprint)
+    conn = session.connection()
+    status = ""
+    if reprint:
+        since = conn.execute(_SINCE, {"payment": payment.id}).one()
+        if since.void_id is not None:
+            status = "作废"
+        elif int(since.refunded) >= payment.amount_fen:
+            status = "已全额退费"
+        elif int(since.refunded):
+            status = f"已退费 {Money(int(since.refunded)).figures()} 元"
+    return _receipt_of(conn.execute(_RECEIPT, {"payment": payment.id}).one(), reprint, status)
 
 
 def receipt_job(session: Session, job_id: int) -> tuple[Any, ReceiptData | None]:
@@ -303,24 +332,35 @@ def notice_data(session: Session, visit: DossierVisit) -> NoticeData:
 
 
 @on_paper
-def record_document(session: Session, kind: str, *, receipt_code: str | None = None,
-                    dossier_code: str | None = None, notice_code: str | None = None,
-                    reprint: int = 0) -> Document:
-    """The document of ``kind`` for a real receipt, dossier or notice number."""
+def record_document(session: Session, campaign: Campaign, kind: str, *,
+                    receipt_code: str | None = None, dossier_code: str | None = None,
+                    notice_code: str | None = None, reprint: int = 0) -> Document:
+    """The document of ``kind`` for a real receipt, dossier or notice number of ``campaign``.
+    ``reprint`` n > 0 marks it as a copy (重印 n)."""
+    doc = _record_document(session, campaign, kind, receipt_code=receipt_code,
+                           dossier_code=dossier_code, notice_code=notice_code, reprint=reprint)
+    if reprint and kind != "receipt":  # the receipt prints its own 重印 n
+        doc = marked(doc, f"重印 {reprint}")
+    return doc
+
+
+def _record_document(session: Session, campaign: Campaign, kind: str, *,
+                     receipt_code: str | None, dossier_code: str | None,
+                     notice_code: str | None, reprint: int) -> Document:
     if kind in RECEIPT_KINDS:
         if not receipt_code:
             raise InvalidInput(_("“{kind}”需要收据号：--receipt 收据号").format(kind=kind), code="print.need_receipt")
-        p = find_payment(session, receipt_code)
+        p = find_payment(session, campaign, receipt_code)
         if kind == "refund":  # by the refund's own number
             return refund_slip(refund_data(session, p))
         return receipt(receipt_data(session, p, reprint=reprint)) if kind == "receipt" \
             else void_slip(void_data(session, p))
     if kind == "notice" and notice_code:
-        return correction_notice(notice_data(session, find_notice(session, notice_code)))
+        return correction_notice(notice_data(session, find_notice(session, campaign, notice_code)))
     if kind in DOSSIER_KINDS:
         if not dossier_code:
             raise InvalidInput(_("“{kind}”需要受理编号：--dossier 受理编号").format(kind=kind), code="print.need_dossier")
-        d = find_dossier(session, dossier_code)
+        d = find_dossier(session, campaign, dossier_code)
         if kind == "notice":
             return correction_notice(notice_data(session, latest_notice(session, d)))
         data = dossier_data(session, d)

@@ -43,13 +43,13 @@ from models.campaign import Campaign, FeeRule
 from models.dossier import Dossier
 from models.errors import Conflict, InvalidInput, NotFound
 from models.i18n import N_, _
-from models.idcard import mask_id
+from models.idcard import mask_id, mask_ids_in
 from models.money import Money
 from models.names import display_name, key_of_display, name_key
 from models.online import OnlineRecord
 from models.online_columns import clean_text, norm_header
 from models.payment import Payment
-from models.permissions import Action, Actor, require
+from models.permissions import FULL_ID_ROLES, Action, Actor, require
 from models.services.campaigns import fee_for
 from models.services.numbering import format_number
 from models.services.payments import QueueLine, cashier_queue, take_payment
@@ -747,11 +747,15 @@ def _propose(line: BankLine, ix: _Index) -> LineProposal:
                         note=_("已缴费：{paid}；如重复转账请退回或剔除").format(paid=paid))
 
 
-def proposals(session: Session, campaign: Campaign, statement_id: int | None = None
-              ) -> list[LineProposal]:
+def proposals(session: Session, campaign: Campaign, statement_id: int | None = None, *,
+              viewer: Actor | None = None) -> list[LineProposal]:
     """Every credit line of the campaign (or of one statement) with what the matcher says, in
     statement and line order: confirmed and dismissed lines with their outcome, the others with
-    their candidates. Reads only; a fixed number of queries whatever the number of lines."""
+    their candidates. Reads only; a fixed number of queries whatever the number of lines.
+
+    The lines are as ``viewer`` may see them: an ID number a payer wrote in the memo (or in a
+    name or note) is masked (652801********1234) unless the viewer is a lead
+    (``FULL_ID_ROLES``); with no viewer, masked. The matching reads the real memo."""
     cid = campaign.id
     q = select(BankLine).where(BankLine.campaign_id == cid, col(BankLine.amount_fen) > 0)
     if statement_id is not None:
@@ -800,13 +804,17 @@ def proposals(session: Session, campaign: Campaign, statement_id: int | None = N
                       and q.dossier_id == p.dossier_id and q.line_id != p.line_id]
             note = _("第 {lines} 行流水也指向该档案，可能重复转账").format(lines="、".join(others))
             out[i] = replace(p, note=f"{p.note}；{note}" if p.note else note)
-    return out
+    if viewer is not None and viewer.role in FULL_ID_ROLES:
+        return out
+    return [replace(p, memo=mask_ids_in(p.memo), payer_name=mask_ids_in(p.payer_name),
+                    note=mask_ids_in(p.note), dismissal_note=mask_ids_in(p.dismissal_note))
+            for p in out]
 
 
-def unmatched_lines(session: Session, campaign: Campaign, statement_id: int | None = None
-                    ) -> list[LineProposal]:
+def unmatched_lines(session: Session, campaign: Campaign, statement_id: int | None = None, *,
+                    viewer: Actor | None = None) -> list[LineProposal]:
     """Credit lines neither confirmed nor set aside (whatever the matcher proposes for them)."""
-    return [p for p in proposals(session, campaign, statement_id)
+    return [p for p in proposals(session, campaign, statement_id, viewer=viewer)
             if p.status not in (LineStatus.confirmed, LineStatus.dismissed)]
 
 

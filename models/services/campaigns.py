@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,19 +66,24 @@ def get_campaign(session: Session, code: str) -> Campaign:
 
 def load_campaign(
     session: Session, actor: Actor, text: str, *, filename: str = "<text>",
-    code: str | None = None, action: Action = Action.campaign_load,
+    code: str | None = None, action: Action = Action.campaign_load, prefix: str | None = None,
 ) -> Campaign:
     """Create a campaign from campaign-file text. ``code`` replaces the file's code (for
-    ``desk campaign new CODE --from PRESET``)."""
+    ``desk campaign new CODE --from PRESET``); ``prefix`` (``ZJ25``) replaces its number
+    prefixes with ``ZJ25S``, ``ZJ25F`` and ``ZJ25B`` (dossier, receipt, notice). No two campaigns
+    share a prefix: a scanned number names its campaign."""
     require(actor, action)
     spec = parse_campaign(text, filename)
     if code is not None:
         spec = _with_code(spec, code, filename)
+    if prefix is not None:
+        spec = _with_prefix(spec, prefix)
     if session.exec(select(Campaign).where(Campaign.code == spec.code)).first() is not None:
         raise Conflict(
             _("评审批次“{code}”已存在；如需另建，请用 desk campaign new 新代码 --from …").format(code=spec.code),
             code="campaign.exists",
         )
+    _check_prefixes_free(session, spec)
     campaign = Campaign(
         code=spec.code, title=spec.title, committee=spec.committee, office=spec.office,
         room=spec.room, address=spec.address, timezone=spec.timezone, year=spec.year,
@@ -121,20 +127,78 @@ def load_campaign(
     return campaign
 
 
-def new_from_preset(session: Session, actor: Actor, code: str, preset: str) -> Campaign:
-    """``preset`` is a shipped preset's name or number, or a path to a campaign file."""
+def new_from_preset(session: Session, actor: Actor, code: str, preset: str, *,
+                    prefix: str | None = None) -> Campaign:
+    """``preset`` is a shipped preset's name or number, or a path to a campaign file;
+    ``prefix`` gives the new campaign number prefixes of its own (see ``load_campaign``)."""
     path = Path(preset)
     if path.suffix == ".toml" and path.exists():
         filename, text = str(path), read_campaign_file(path)
     else:
         filename, text = read_preset(preset)
     return load_campaign(session, actor, text, filename=filename, code=code,
-                         action=Action.campaign_new)
+                         action=Action.campaign_new, prefix=prefix)
+
+
+# A prefix's kinds, as the shipped presets spell them: ZJ21 + S (受理编号), F (收据号), B (通知)
+PREFIX_KINDS = {"dossier": "S", "receipt": "F", "notice": "B"}
+_PREFIX_BASE = re.compile(r"^[A-Z][A-Z0-9]{1,6}$")
+
+
+def _with_prefix(spec: CampaignSpec, prefix: str) -> CampaignSpec:
+    base = prefix.strip().upper()
+    if not _PREFIX_BASE.fullmatch(base):
+        raise InvalidInput(_("编号前缀“{prefix}”应为 2–7 位大写字母或数字、以字母开头，如 ZJ25（受理编号 ZJ25S00001，收据号 ZJ25F00001，通知 ZJ25B00001）").format(prefix=prefix.strip()[:20]), code="campaign.bad_prefix")
+    spec.dossier_prefix, spec.receipt_prefix, spec.notice_prefix = (
+        base + PREFIX_KINDS[k] for k in ("dossier", "receipt", "notice"))
+    return spec
+
+
+def _clash(a: str, b: str) -> bool:
+    """Two prefixes a scanner cannot tell apart: equal, or one is the other's start followed by
+    a digit (ZJ2 + 1S00001 reads as ZJ21S00001's)."""
+    return a == b or (b.startswith(a) and b[len(a):][:1].isdigit()) or \
+        (a.startswith(b) and a[len(b):][:1].isdigit())
+
+
+def _prefixes(c: Campaign | CampaignSpec) -> tuple[str, str, str]:
+    return c.dossier_prefix, c.receipt_prefix, c.notice_prefix
+
+
+def _check_prefixes_free(session: Session, spec: CampaignSpec) -> None:
+    """Refuse prefixes another campaign has (or that a scanner cannot tell from its), naming
+    it and suggesting a free prefix."""
+    others = list(session.exec(select(Campaign)))
+    for mine in _prefixes(spec):
+        for other in others:
+            theirs = next((p for p in _prefixes(other) if _clash(mine, p)), None)
+            if theirs is None:
+                continue
+            taken = [p for c in others for p in _prefixes(c)]
+            hint = _suggest(spec, taken)
+            raise Conflict(
+                _("编号前缀 {mine} 与评审批次 {other}（{title}）的 {theirs} 相同或扫码时无法区分：不同批次的受理编号、收据号不能相同。请用 --prefix 指定本批次的前缀，如 --prefix {hint}（受理编号 {hint}S00001、收据号 {hint}F00001、通知 {hint}B00001）").format(
+                    mine=mine, other=other.code, title=other.title, theirs=theirs, hint=hint),
+                code="campaign.prefix_in_use", prefix=mine, campaign=other.code)
+
+
+def _suggest(spec: CampaignSpec, taken: list[str]) -> str:
+    """A free base for ``_with_prefix``: the spec's own with the new code's year (ZJ21 →
+    ZJ25 for bz-vocational-2025), else with a letter after it (ZJ21A …)."""
+    base = spec.dossier_prefix[:-1] if len(spec.dossier_prefix) > 2 else spec.dossier_prefix
+    year = re.search(r"(?:19|20)(\d\d)(?!\d)", spec.code)
+    tries = []
+    if year and re.search(r"\d\d$", base):
+        tries.append(base[:-2] + year.group(1))
+    tries += [base[:6] + letter for letter in "ABCDEFGHJKLMNPQRTUVWXYZ"]
+    for t in tries:
+        mine = [t + k for k in PREFIX_KINDS.values()]
+        if _PREFIX_BASE.fullmatch(t) and not any(_clash(a, b) for a in mine for b in taken):
+            return t
+    return base
 
 
 def _with_code(spec: CampaignSpec, code: str, filename: str) -> CampaignSpec:
-    import re
-
     if not re.match(r"^[a-z0-9][a-z0-9\-]{1,38}$", code):
         raise InvalidInput(
             _("批次代码应为 2–39 个小写字母、数字或 -，如 bz-vocational-2025"), code="campaign.bad_code"

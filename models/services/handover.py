@@ -25,7 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pypinyin import lazy_pinyin
-from sqlalchemy import func, update
+from sqlalchemy import exists, func, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models import audit
@@ -37,7 +38,6 @@ from models.idcard import mask_id
 from models.online import OnlineRecord
 from models.payment import Payment
 from models.permissions import POLICY, Action, Actor, require
-from models.services.payments import _live
 from models.tally import Handover
 from models.types import utcnow
 from models.vocab import CONDITION_LABELS, Condition, DossierStatus, Level, PaymentKind
@@ -282,17 +282,29 @@ def roster(session: Session, actor: Actor, campaign: Campaign, *,
 
 
 def _paid(session: Session, campaign: Campaign) -> dict[int, tuple[str, int, int]]:
-    """dossier id → (live receipt code, amount, refunded) for the campaign's paid dossiers."""
-    live = session.exec(select(Payment.id, Payment.dossier_id, Payment.receipt_code,
+    """dossier id → (receipt code, amount, refunded) of the payment that stands for it: its live
+    payment, else its last payment refunded in full (the roster says so), for the campaign's
+    dossiers with a payment that was not voided."""
+    void = aliased(Payment)
+    kept = session.exec(select(Payment.id, Payment.dossier_id, Payment.receipt_code,
                                Payment.amount_fen)
-                        .where(Payment.campaign_id == campaign.id, _live())).all()
+                        .where(Payment.campaign_id == campaign.id,
+                               Payment.kind == PaymentKind.payment.value,
+                               ~exists().where(col(void.original_id) == col(Payment.id),
+                                               col(void.kind) == PaymentKind.void.value))
+                        .order_by(col(Payment.attempt))).all()
     refunds = dict(session.exec(
         select(Payment.original_id, func.sum(Payment.amount_fen))
         .where(Payment.campaign_id == campaign.id,
                Payment.kind == PaymentKind.refund.value)
         .group_by(col(Payment.original_id))).all())
-    return {dossier_id: (code, amount, int(refunds.get(pid, 0) or 0))
-            for pid, dossier_id, code, amount in live}
+    out: dict[int, tuple[str, int, int]] = {}
+    for pid, dossier_id, code, amount in kept:
+        refunded = int(refunds.get(pid, 0) or 0)
+        earlier = out.get(dossier_id)
+        if earlier is None or earlier[2] >= earlier[1]:  # a live one wins over a dead one
+            out[dossier_id] = (code, amount, refunded)
+    return out
 
 
 # ---- the handover -------------------------------------------------------------------------

@@ -350,8 +350,56 @@ def changed_since(session: Session, record_id: int, since: dt.datetime) -> list[
         OnlineChange.record_id == record_id, col(OnlineChange.at) > since)))
 
 
+@dataclass(frozen=True, slots=True)
+class ReportPlace:
+    """Where the report of the rows not imported went."""
+
+    path: Path | None  # the file written; None: it could be written nowhere
+    wanted: Path  # where it was to go: --report, or beside the list
+    problem: str = ""  # why it is not there, one sentence ("" when it is)
+
+    @property
+    def moved(self) -> bool:
+        return self.path is not None and self.path != self.wanted
+
+
+def report_name(source: Path, now: dt.datetime | None = None) -> str:
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return _("{stem}-未导入行-{stamp}.xlsx").format(stem=source.stem, stamp=stamp)
+
+
+def save_report(summary: ImportSummary, source: Path, requested: Path | None = None, *,
+                now: dt.datetime | None = None) -> ReportPlace:
+    """Write the report where it can be written: at ``requested`` (a folder: the usual name in
+    it), else beside the list ``source``; when that place cannot be written (a read-only
+    folder, a missing one), in the data folder's ``reports/`` (created 0700). Called after the
+    import is committed: it never raises for a place that cannot be written, it says where the
+    report went and why not where it was to go."""
+    from models.config import data_dir
+    from models.files import CannotWrite, cannot_write, private_dir
+
+    name = report_name(source, now)
+    wanted = source.with_name(name) if requested is None else \
+        requested / name if requested.is_dir() else requested
+    try:
+        return ReportPlace(write_report(summary, wanted), wanted)
+    except CannotWrite as exc:
+        first = exc.reason
+    fallback = data_dir() / "reports" / name
+    try:
+        private_dir(fallback.parent)
+        path = write_report(summary, fallback)
+    except (CannotWrite, OSError) as exc:
+        second = exc if isinstance(exc, CannotWrite) else cannot_write(fallback, exc)
+        return ReportPlace(None, wanted, _("{wanted}：{reason}；{fallback}：{reason2}").format(
+            wanted=wanted, reason=first, fallback=fallback.parent, reason2=second.reason))
+    return ReportPlace(path, wanted, _("{wanted} 无法写入：{reason}").format(
+        wanted=wanted, reason=first))
+
+
 def write_report(summary: ImportSummary, path: Path) -> Path:
-    """The rows that were not imported, with their line numbers and reasons (xlsx)."""
+    """The rows that were not imported, with their line numbers and reasons (xlsx, 0600: it
+    holds the ID numbers as typed). Raises CannotWrite when the file cannot be written."""
     from models.reports import write_xlsx
 
     return write_xlsx(path, [

@@ -10,7 +10,8 @@ from models.campaign import Campaign
 from models.dossier import Dossier
 from models.online import OnlineRecord
 from models.payment import Payment
-from models.vocab import ONLINE_APPROVED, DossierStatus, PaymentKind
+from models.services.payments import live_clause
+from models.vocab import ONLINE_APPROVED, DossierStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +38,8 @@ def campaign_counts(session: Session, campaign: Campaign) -> CampaignCounts:
         select(Dossier.status, func.count()).where(Dossier.campaign_id == cid)
         .group_by(Dossier.status)
     ).all())
-    # A dossier counts as paid when it has a payment row that no void points at.
-    voided = select(Payment.original_id).where(
-        Payment.kind == PaymentKind.void.value, col(Payment.original_id).isnot(None))
-    paid_ids = select(Payment.dossier_id).where(
-        Payment.campaign_id == cid, Payment.kind == PaymentKind.payment.value,
-        col(Payment.id).not_in(voided),
-    )
+    # A dossier counts as paid while a payment of it is live (not voided, not refunded in full).
+    paid_ids = select(Payment.dossier_id).where(Payment.campaign_id == cid, live_clause())
     paid = count(select(func.count()).select_from(Dossier).where(
         Dossier.campaign_id == cid, col(Dossier.id).in_(paid_ids)))
     accepted_total = int(by_status.get(DossierStatus.accepted.value, 0)) + int(

@@ -8,7 +8,16 @@ number, so the day's receipt numbers run 1..N without a gap and every number is 
 
 One live payment per dossier: the dossier row is locked first, so two desks on one dossier wait
 for each other and the second finds it paid; the database backs this with a unique index on
-(dossier, attempt) for payments, where ``attempt`` counts the dossier's voided payments.
+(dossier, attempt) for payments, where ``attempt`` counts the dossier's earlier payments. A
+payment is *live* while it is neither voided nor refunded in full; a dead one no longer pays for
+its dossier, which goes back to the cashier's queue.
+
+One live payment per reference: a bank serial, POS slip or QR order number books one payment.
+Two desks typing the same serial at the same instant both find it unused, so the database
+decides: each payment of a (campaign, method, reference) takes the next place
+(``reference_seq``, the number of payments of it before) and a unique index refuses a second
+row in one place; the desk that loses is told the reference is used. A void frees the
+reference: the next payment of it takes the next place.
 Idempotency: the desk sends a key per confirmation (a double Enter or a retry after a crash sends
 the same key) and gets back the payment that key made, never a second one.
 """
@@ -16,13 +25,15 @@ the same key) and gets back the payment that key made, never a second one.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, bindparam, exists, func, insert
+from sqlalchemy import ColumnElement, ScalarSelect, and_, bindparam, exists, func, insert, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, make_transient_to_detached
 from sqlmodel import Session, col, select
 
@@ -117,35 +128,60 @@ def business_date(campaign: Campaign, at: dt.datetime) -> dt.date:
     return at.astimezone(campaign.zone).date()
 
 
-def check_day_open(session: Session, campaign: Campaign, day: dt.date, desk: str) -> None:
-    """No payment, void or refund into a day this desk has begun closing or the office has
-    closed."""
+def check_day_open(session: Session, campaign: Campaign, day: dt.date, *desks: str) -> None:
+    """No payment, void or refund into a day one of ``desks`` has begun closing or the office
+    has closed. A void or refund names two desks: where it is made, and the desk that took the
+    payment it corrects (its figures change)."""
     rows = session.exec(select(DayClose).where(
         DayClose.campaign_id == campaign.id, DayClose.business_date == day,
-        col(DayClose.desk).in_([desk, ""]))).all()
+        col(DayClose.desk).in_([*desks, ""]))).all()
+    own = desks[0] if desks else ""
     for r in sorted(rows, key=lambda r: r.status != DayStatus.closed.value):  # closed first
         if r.status == DayStatus.closed.value:
-            closed = (_("{day:%Y-%m-%d} 本窗口已日结，不能再收费、作废或退费；更正请在下一个营业日办理")
-                      if r.desk else
-                      _("{day:%Y-%m-%d} 全办已日结，不能再收费、作废或退费；更正请在下一个营业日办理"))
-            raise PaymentRefused(closed.format(day=day), code="day.closed")
+            if not r.desk:
+                closed = _("{day:%Y-%m-%d} 全办已日结，不能再收费、作废或退费；更正请在下一个营业日办理")
+            elif r.desk == own:
+                closed = _("{day:%Y-%m-%d} 本窗口已日结，不能再收费、作废或退费；更正请在下一个营业日办理")
+            else:
+                closed = _("{day:%Y-%m-%d} {desk}已日结：该窗口收取的款项不能再作废或退费；更正请在下一个营业日办理")
+            raise PaymentRefused(closed.format(day=day, desk=r.desk), code="day.closed")
         if r.status in (DayStatus.closing.value, DayStatus.counted.value):  # not yet confirmed
-            closing = (_("本窗口已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）")
-                       if r.desk else
-                       _("全办已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）"))
-            raise PaymentRefused(closing.format(day=day), code="day.closing")
+            if not r.desk:
+                closing = _("全办已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）")
+            elif r.desk == own:
+                closing = _("本窗口已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）")
+            else:
+                closing = _("{desk}已开始 {day:%Y-%m-%d} 日结：该窗口收取的款项暂不能作废或退费（如需办理，请负责人先取消该窗口的日结）")
+            raise PaymentRefused(closing.format(day=day, desk=r.desk), code="day.closing")
 
 
-def _live() -> ColumnElement[bool]:
-    """SQL: this payment row is a payment and has not been voided."""
+def live_clause() -> ColumnElement[bool]:
+    """SQL: this payment row is a payment, not voided and not refunded in full (a dead payment
+    no longer pays for its dossier: the dossier is back in the cashier's queue)."""
     void = aliased(Payment)
+    refund = aliased(Payment)
     return and_(col(Payment.kind) == PaymentKind.payment.value,
                 ~exists().where(col(void.original_id) == col(Payment.id),
-                                col(void.kind) == PaymentKind.void.value))
+                                col(void.kind) == PaymentKind.void.value),
+                col(Payment.amount_fen) > sa_select(func.coalesce(func.sum(refund.amount_fen), 0))
+                .where(col(refund.original_id) == col(Payment.id),
+                       col(refund.kind) == PaymentKind.refund.value).scalar_subquery())
+
+
+def dead_reason(session: Session, payment: Payment) -> str:
+    """Why a payment no longer pays for its dossier ("" while it does): voided, or refunded in
+    full."""
+    if payment.kind != PaymentKind.payment.value:
+        return ""
+    if _voided(session, payment):
+        return _("已作废")
+    if refunded_fen(session, payment.id or 0) >= payment.amount_fen:
+        return _("已全额退费")
+    return ""
 
 
 def live_payment(session: Session, dossier_id: int) -> Payment | None:
-    return session.exec(select(Payment).where(Payment.dossier_id == dossier_id, _live())).first()
+    return session.exec(select(Payment).where(Payment.dossier_id == dossier_id, live_clause())).first()
 
 
 def refunded_fen(session: Session, payment_id: int) -> int:
@@ -238,7 +274,7 @@ class QueueLine:
 
 def cashier_queue(session: Session, campaign: Campaign, *, limit: int = 1000) -> list[QueueLine]:
     """Accepted dossiers without a live payment, in dossier-number order (the cashier's queue)."""
-    paid = select(Payment.dossier_id).where(_live())
+    paid = select(Payment.dossier_id).where(live_clause())
     rows = session.exec(
         select(Dossier, OnlineRecord).join(OnlineRecord,
                                            col(OnlineRecord.id) == Dossier.online_record_id)
@@ -268,13 +304,13 @@ def _new_row(session: Session, campaign: Campaign, actor: Actor,
     row.update(campaign_id=campaign.id or 0, receipt_no=n,
                receipt_code=format_number(campaign.receipt_prefix, n), cashier_id=actor.user_id,
                desk=actor.desk, reference="", fiscal_receipt_no="", reason="", note="",
-               attempt=0, original_id=None, track="", level="")
+               attempt=0, original_id=None, track="", level="", reference_seq=None)
     row.update(values)
     pid = session.connection().execute(_INSERT_PAYMENT, row).scalar_one()
     p = Payment(id=pid, **row)
     make_transient_to_detached(p)  # the row is in the database: attach it without an INSERT
     session.add(p)
-    return p, audit.row_seal("payment", {"id": pid, **row})
+    return p, audit.row_seal("payment", {"id": pid, **row}, audit.SEAL_VERSION["payment"])
 
 
 # The payment's checks in two round trips, built once (a statement built per call costs more
@@ -299,10 +335,20 @@ def _count(kind: PaymentKind) -> ScalarSelect[int]:
 _LOCK = (sa_select(_DOSSIER.c.campaign_id, _DOSSIER.c.status, _DOSSIER.c.track,
                    _DOSSIER.c.level, _DOSSIER.c.dossier_code)
          .where(_DOSSIER.c.id == bindparam("dossier")).with_for_update())
+_REFUNDS = _PAYMENT.alias("refunds")
+_VOIDS = _PAYMENT.alias("voids")
+# the dossier's payments that still pay for it: neither voided nor refunded in full
+_LIVE = sa_select(func.count()).select_from(_PAYMENT).where(
+    _PAYMENT.c.dossier_id == _DOSSIER.c.id, _PAYMENT.c.kind == PaymentKind.payment.value,
+    ~exists().where(_VOIDS.c.original_id == _PAYMENT.c.id,
+                    _VOIDS.c.kind == PaymentKind.void.value),
+    _PAYMENT.c.amount_fen > sa_select(func.coalesce(func.sum(_REFUNDS.c.amount_fen), 0)).where(
+        _REFUNDS.c.original_id == _PAYMENT.c.id,
+        _REFUNDS.c.kind == PaymentKind.refund.value).scalar_subquery()).scalar_subquery()
 _CHECK = (
     sa_select(
         _FEE.c.amount_fen, _FEE.c.clause,
-        _count(PaymentKind.payment).label("payments"), _count(PaymentKind.void).label("voids"),
+        _count(PaymentKind.payment).label("payments"), _LIVE.label("live"),
         sa_select(_PAYMENT.c.id).where(_PAYMENT.c.idempotency_key == bindparam("key"))
         .scalar_subquery().label("key_used"),
         sa_select(func.count()).select_from(_DAY).where(
@@ -315,12 +361,23 @@ _CHECK = (
     .where(_DOSSIER.c.id == bindparam("dossier"))
 )
 _VOID = _PAYMENT.alias("void")
-_REFERENCE_USED = sa_select(_PAYMENT.c.id).where(
+_REF_PAYMENTS = and_(
     _PAYMENT.c.campaign_id == bindparam("campaign"), _PAYMENT.c.method == bindparam("method"),
     _PAYMENT.c.reference == bindparam("reference"),
-    _PAYMENT.c.kind == PaymentKind.payment.value,
-    ~exists().where(_VOID.c.original_id == _PAYMENT.c.id,
-                    _VOID.c.kind == PaymentKind.void.value)).limit(1)
+    # the partial index's condition word for word (literal, not bound): its range is read
+    text("payment.kind = 'payment' AND payment.reference <> ''"))
+# the payments of one reference, and how many of them are not voided (a refund does not free a
+# reference: the money did arrive by it)
+_REFERENCE_PAYMENTS = sa_select(
+    func.count().label("payments"),
+    func.count().filter(~exists().where(_VOID.c.original_id == _PAYMENT.c.id,
+                                        _VOID.c.kind == PaymentKind.void.value)).label("live"),
+).where(_REF_PAYMENTS)
+
+
+def _reference_used(method: PaymentMethod, reference: str) -> PaymentRefused:
+    return PaymentRefused(_("{label} {reference} 已用于另一笔收费").format(
+        label=_(REFERENCE_LABELS[method]), reference=reference), code="payment.reference_used")
 _INSERT_PAYMENT = insert(_PAYMENT).returning(_PAYMENT.c.id)
 
 
@@ -352,6 +409,12 @@ def take_payment(
         assert earlier is not None
         if earlier.dossier_id != dossier_id or earlier.kind != PaymentKind.payment.value:
             raise PaymentRefused(_("该确认码已用于另一笔收费"), code="payment.key_reused")
+        dead = dead_reason(session, earlier)
+        if dead:  # never hand back a dead receipt as if it paid the fee
+            raise PaymentRefused(
+                _("该确认码收取的收据 {receipt_code} {dead}，不再有效：如需重新收费，请重新确认").format(
+                    receipt_code=earlier.receipt_code, dead=dead),
+                code="payment.key_dead", receipt_code=earlier.receipt_code)
         return earlier  # the same confirmation again: the payment it made
     if d.status != DossierStatus.accepted.value:
         refusal = {DossierStatus.returned.value: _("档案 {dossier_code} 已退回补正，尚未受理，不能收费"),
@@ -359,7 +422,7 @@ def take_payment(
                    }.get(d.status, _("档案 {dossier_code} 尚未受理，不能收费"))
         raise PaymentRefused(refusal.format(dossier_code=d.dossier_code or ""),
                              code="payment.not_accepted")
-    if row.payments > row.voids:
+    if row.live:
         paid = live_payment(session, dossier_id)
         assert paid is not None
         raise PaymentRefused(
@@ -375,19 +438,33 @@ def take_payment(
                                code="payment.short_tendered")
     elif tendered is not None:
         raise InvalidInput(_("只有现金收款才记录实收金额"), code="payment.tendered_not_cash")
-    # a transfer recorded on the wrong dossier and voided is recorded again on the right one
-    if reference and session.connection().execute(_REFERENCE_USED, {
-            "campaign": campaign.id, "method": method.value, "reference": reference}).first():
-        raise PaymentRefused(_("{label} {reference} 已用于另一笔收费").format(label=_(REFERENCE_LABELS[method]), reference=reference),
-                             code="payment.reference_used")
+    # a transfer recorded on the wrong dossier and voided is recorded again on the right one;
+    # the payments of a reference take places 0, 1, 2 … and the database refuses a second
+    # payment in one place (two desks booking it at the same instant: see uq_payment_reference_seq)
+    reference_seq: int | None = None
+    if reference:
+        ref = conn.execute(_REFERENCE_PAYMENTS, {"campaign": campaign.id, "method": method.value,
+                                        "reference": reference}).one()
+        if ref.live:
+            raise _reference_used(method, reference)
+        reference_seq = int(ref.payments)
     if row.closing:
         check_day_open(session, campaign, day, actor.desk)  # raises with the reason
-    p, sealed = _new_row(session, campaign, actor, kind=PaymentKind.payment.value, dossier_id=dossier_id,
-                 amount_fen=amount.fen, method=method.value, reference=reference,
-                 fiscal_receipt_no=fiscal,
-                 tendered_fen=tendered.fen if tendered is not None else None,
-                 business_date=day, idempotency_key=key, attempt=int(row.payments),
-                 track=d.track, level=d.level, created_at=now)
+    try:
+        p, sealed = _new_row(session, campaign, actor, kind=PaymentKind.payment.value,
+                             dossier_id=dossier_id, amount_fen=amount.fen, method=method.value,
+                             reference=reference, reference_seq=reference_seq,
+                             fiscal_receipt_no=fiscal,
+                             tendered_fen=tendered.fen if tendered is not None else None,
+                             business_date=day, idempotency_key=key, attempt=int(row.payments),
+                             track=d.track, level=d.level, created_at=now)
+    except IntegrityError as exc:
+        # another desk booked the reference after we looked and committed (or is committing):
+        # the database kept it to one. The transaction is to be rolled back (the caller's
+        # session_scope does); nothing of it is kept, the receipt number neither.
+        if "reference_seq" in str(exc.orig) or "uq_payment_reference_seq" in str(exc.orig):
+            raise _reference_used(method, reference) from None
+        raise
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
                  action=str(Action.payment_take), entity="payment", entity_id=p.receipt_code,
                  campaign_id=campaign.id, desk=actor.desk, at=now,
@@ -396,6 +473,41 @@ def take_payment(
                          "track": d.track, "level": d.level, "clause": row.clause,
                          "row": sealed})
     return p
+
+
+@dataclass(frozen=True, slots=True)
+class LineKey:
+    """The idempotency key of one line of a batch file for one dossier, and the payment an
+    earlier run of the same line made that has since died (voided or refunded in full)."""
+
+    key: str
+    replaces: Payment | None
+    replaced_because: str
+
+
+def line_key(session: Session, campaign: Campaign, dossier: Dossier, line: str) -> LineKey:
+    """A batch line's key: the campaign, the line's text and the dossier's *generation* (how
+    many of its payments are dead). Running the same file again gives the same key while the
+    payment it made is live (the desk hands that payment back: nothing is paid twice); once it
+    is voided or refunded in full the generation moves on, the key is new and the line is paid
+    again. The same dossier code in another campaign is another key."""
+    assert dossier.id is not None
+    rows = session.exec(select(Payment).where(Payment.dossier_id == dossier.id,
+                                              Payment.kind == PaymentKind.payment.value)
+                        .order_by(col(Payment.attempt))).all()
+    dead = [p for p in rows if dead_reason(session, p)]
+
+    def key_of(generation: int) -> str:
+        text = f"{campaign.id}|{campaign.code}|{line}|{generation}"
+        return "batch-" + hashlib.sha256(text.encode()).hexdigest()[:40]
+
+    key = key_of(len(dead))
+    if dead:
+        before = key_of(len(dead) - 1)
+        earlier = next((p for p in dead if p.idempotency_key == before), None)
+        if earlier is not None:
+            return LineKey(key, earlier, dead_reason(session, earlier))
+    return LineKey(key, None, "")
 
 
 def _original(session: Session, campaign: Campaign, receipt_code: str) -> Payment:
@@ -450,7 +562,7 @@ def void_payment(session: Session, actor: Actor, campaign: Campaign, receipt_cod
         raise PaymentRefused(_("收据 {receipt_code} 已有退费，不能再作废").format(receipt_code=p.receipt_code),
                              code="payment.refunded")
     day = business_date(campaign, now)
-    check_day_open(session, campaign, day, actor.desk)
+    check_day_open(session, campaign, day, actor.desk, p.desk)
     v, sealed = _new_row(session, campaign, actor, kind=PaymentKind.void.value, dossier_id=p.dossier_id,
                  original_id=p.id, amount_fen=p.amount_fen, method=p.method, reason=reason,
                  note=note, business_date=day, track=p.track, level=p.level, created_at=now)
@@ -482,7 +594,7 @@ def refund_payment(session: Session, actor: Actor, campaign: Campaign, receipt_c
         method if isinstance(method, PaymentMethod) else parse_method(method))
     ref = clean_reference(m, reference) if m != PaymentMethod.cash or reference else ""
     day = business_date(campaign, now)
-    check_day_open(session, campaign, day, actor.desk)
+    check_day_open(session, campaign, day, actor.desk, p.desk)
     r, sealed = _new_row(session, campaign, actor, kind=PaymentKind.refund.value, dossier_id=p.dossier_id,
                  original_id=p.id, amount_fen=amount.fen, method=m.value, reference=ref,
                  reason=reason, note=note, business_date=day, track=p.track, level=p.level,

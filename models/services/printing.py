@@ -162,10 +162,12 @@ REPRINTABLE = {"receipt": Action.receipt_reprint, "void": Action.receipt_reprint
 
 
 def begin_reprint(session: Session, actor: Actor, *, document: str, campaign_id: int | None,
-                  payment_id: int | None = None, dossier_id: int | None = None) -> int:
+                  payment_id: int | None = None, dossier_id: int | None = None,
+                  preview: str = "") -> int:
     """A person asks for another copy of a document already printed (or attempted). Returns n
     for ``重印 n``: one more than the copies made so far. The caller renders the copy and queues it
-    with ``copy_no=n`` in the same transaction."""
+    with ``copy_no=n`` in the same transaction. ``preview`` (text, png, escpos) says the copy
+    goes to the screen or a file rather than a printer: audited as such."""
     action = REPRINTABLE.get(document)
     if action is None:
         raise InvalidInput(_("“{document}”不能重印").format(document=document), code="print.not_reprintable")
@@ -187,7 +189,8 @@ def begin_reprint(session: Session, actor: Actor, *, document: str, campaign_id:
                  entity="payment" if payment_id is not None else "dossier",
                  entity_id=payment_id if payment_id is not None else dossier_id,
                  campaign_id=campaign_id, desk=actor.desk,
-                 detail={"document": document, "copy_no": n, "earlier_jobs": len(earlier)})
+                 detail={"document": document, "copy_no": n, "earlier_jobs": len(earlier),
+                         **({"preview": preview} if preview else {})})
     return n
 
 

@@ -191,8 +191,9 @@ def _grouped(session: Session, c: Campaign, until: dt.datetime | None,
     """(county, unit, track, level, figures) per group, from one aggregate query."""
     r, d, p, v = (OnlineRecord.__table__, Dossier.__table__,  # type: ignore[attr-defined]
                   Payment.__table__, DossierVisit.__table__)  # type: ignore[attr-defined]
-    # money per dossier: payments − voids − refunds; live = more payments than voids (each void
-    # voids one payment, once)
+    # money per dossier: payments − voids − refunds; live = some of it still paid (each void
+    # takes back one payment's amount, refunds never more than a payment's: the net is above
+    # zero exactly while one payment is neither voided nor refunded in full)
     pay_filter = [p.c.campaign_id == c.id] + ([p.c.created_at <= until] if until else [])
     pay = (select(p.c.dossier_id,
                   func.sum(case((p.c.kind == PaymentKind.payment.value, 1), else_=0))
@@ -220,7 +221,7 @@ def _grouped(session: Session, c: Campaign, until: dt.datetime | None,
     # one paper state per record: the first true branch wins, so the three add up exactly
     paper = case((taken, "A"), (returned, "R"), else_="N")
     approved = r.c.status == ONLINE_APPROVED
-    live = func.coalesce(pay.c.payments, 0) > func.coalesce(pay.c.voids, 0)
+    live = func.coalesce(pay.c.net, 0) > 0
     stmt = (select(r.c.county, r.c.unit, r.c.track, r.c.level,
                    func.count().label("online"),
                    _n(approved).label("approved"),

@@ -20,6 +20,7 @@ locked day are voids or refunds dated on the next open day, pointing at the orig
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
@@ -41,10 +42,10 @@ from models.payment import Payment
 from models.permissions import Action, Actor, require
 from models.reports import write_xlsx
 from models.services.numbering import format_number
-from models.services.payments import business_date
+from models.services.payments import REFUND_REASONS, VOID_REASONS, business_date
 from models.services.users import shown_name
 from models.tally import DayClose
-from models.text import shorten
+from models.text import clean_desk_name, shorten
 from models.types import utcnow
 from models.vocab import (
     DENOMINATIONS,
@@ -121,9 +122,11 @@ class Correction:
     method: str
     reason: str
     note: str
-    who: str
-    desk: str
+    who: str  # who voided or refunded
+    desk: str  # at which desk
     at: dt.datetime
+    charged_to: str = ""  # who took the payment it corrects: his figures lose it
+    charged_desk: str = ""  # the desk that took it: its expected money loses it
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,9 +219,12 @@ _GROUPED = (
 _ORIGINAL = _PAY.alias("original")
 _CORRECTIONS = (
     sa_select(_PAY.c.receipt_code, _PAY.c.kind, _PAY.c.amount_fen, _PAY.c.method, _PAY.c.reason,
-              _PAY.c.note, _PAY.c.cashier_id, _PAY.c.desk, _PAY.c.created_at,
+              _PAY.c.note, _PAY.c.cashier_id, _PAY.c.desk, _PAY.c.created_at, _PAY.c.track,
+              _PAY.c.level,
               _ORIGINAL.c.receipt_code.label("original_code"),
-              _ORIGINAL.c.business_date.label("original_date"))
+              _ORIGINAL.c.business_date.label("original_date"),
+              _ORIGINAL.c.cashier_id.label("original_cashier_id"),
+              _ORIGINAL.c.desk.label("original_desk"))
     .join_from(_PAY, _ORIGINAL, _ORIGINAL.c.id == _PAY.c.original_id)
     .where(_PAY.c.campaign_id == bindparam("campaign"), _PAY.c.business_date == bindparam("day"),
            _PAY.c.kind.in_([PaymentKind.void.value, PaymentKind.refund.value]))
@@ -258,7 +264,7 @@ def today(campaign: Campaign, now: dt.datetime | None = None) -> dt.date:
 
 
 def clean_desk(desk: str | None) -> str:
-    return unicodedata.normalize("NFKC", desk or "").strip()
+    return clean_desk_name(desk or "")
 
 
 def day_view(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *,
@@ -274,14 +280,27 @@ def _line(key: str, kind: str, figures: list[int], name: str = "") -> Line:
 
 
 def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> DayView:
+    """The figures of a day. A payment counts for the cashier and desk that took it; a void or
+    a refund comes off the figures of the cashier and desk that took the payment it corrects
+    (that desk's drawer held the money; who voided is shown with the correction), whoever made
+    it and wherever. The receipt numbers are the slips each desk issued."""
     conn = session.connection()
     cid = campaign.id or 0
     every_desk = list(conn.execute(_GROUPED, {"campaign": cid, "day": day}))  # a few groups
-    rows = [r for r in every_desk if not desk or r.desk == desk]
+    issued = [r for r in every_desk if not desk or r.desk == desk]  # slips this desk issued
+    payments = [r for r in issued if r.kind == PaymentKind.payment.value]
     office_lo = min((int(r.lo) for r in every_desk), default=None)
     office_hi = max((int(r.hi) for r in every_desk), default=None)
+    corrections_rows = [c for c in conn.execute(_CORRECTIONS, {"campaign": cid, "day": day})
+                        if not desk or c.original_desk == desk]
 
-    names: dict[int, str] = {uid: shown_name(session, uid) for uid in {r.cashier_id for r in rows}}
+    names: dict[int, str] = {}
+
+    def who(uid: int) -> str:  # one look-up per person, not per row
+        if uid not in names:
+            names[uid] = shown_name(session, uid)
+        return names[uid]
+
     method_lines: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     fee_lines: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     cashier_lines: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -289,15 +308,24 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> 
     total = [0, 0, 0, 0]
     slot = {PaymentKind.payment.value: 1, PaymentKind.void.value: 2, PaymentKind.refund.value: 3}
     cashier_name: dict[str, str] = {}
-    for r in rows:
-        fen, at = int(r.fen or 0), slot[r.kind]
-        ck = f"{r.cashier_id}"
-        cashier_name[ck] = names.get(r.cashier_id, "") or str(r.cashier_id)
-        for acc in (method_lines[r.method], fee_lines[f"{r.track}·{r.level}"],
-                    cashier_lines[ck], desk_lines[r.desk], total):
+
+    def count(kind: str, n: int, fen: int, method: str, fee: str, cashier: int,
+              at_desk: str) -> None:
+        ck = f"{cashier}"
+        cashier_name[ck] = who(cashier) or ck
+        at = slot[kind]
+        for acc in (method_lines[method], fee_lines[fee], cashier_lines[ck],
+                    desk_lines[at_desk], total):
             acc[at] += fen
             if at == 1:
-                acc[0] += int(r.n)
+                acc[0] += n
+
+    for r in payments:
+        count(r.kind, int(r.n), int(r.fen or 0), r.method, f"{r.track}·{r.level}",
+              r.cashier_id, r.desk)
+    for c in corrections_rows:  # charged to the payment's cashier and desk
+        count(c.kind, 1, int(c.amount_fen), c.method, f"{c.track}·{c.level}",
+              c.original_cashier_id, c.original_desk)
 
     def lines(d: dict[str, list[int]], kind: str, order: list[str] | None = None
               ) -> tuple[Line, ...]:
@@ -319,18 +347,13 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> 
         elif v.outcome == DossierStatus.returned.value:
             returned += int(v.n)
 
-    def who(uid: int) -> str:  # one look-up per person, not per row
-        if uid not in names:
-            names[uid] = shown_name(session, uid)
-        return names[uid]
-
     corrections = tuple(
         Correction(code=c.receipt_code, kind=c.kind, original_code=c.original_code,
                    original_date=_as_date(c.original_date), fen=int(c.amount_fen),
                    method=c.method, reason=c.reason, note=c.note,
-                   who=who(c.cashier_id), desk=c.desk, at=c.created_at)
-        for c in conn.execute(_CORRECTIONS, {"campaign": cid, "day": day})
-        if not desk or c.desk == desk)
+                   who=who(c.cashier_id), desk=c.desk, at=c.created_at,
+                   charged_to=who(c.original_cashier_id), charged_desk=c.original_desk)
+        for c in corrections_rows)
 
     return DayView(
         campaign_code=campaign.code, day=day, desk=desk, visits=visits, accepted=accepted,
@@ -340,7 +363,7 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> 
         by_cashier=lines(cashier_lines, "cashier"),
         by_desk=lines(desk_lines, "desk"),
         corrections=corrections,
-        receipts=_receipts(session, campaign, rows, office_lo, office_hi),
+        receipts=_receipts(session, campaign, issued, office_lo, office_hi),
         closes=tuple(session.exec(select(DayClose).where(
             DayClose.campaign_id == cid, DayClose.business_date == day)
             .order_by(col(DayClose.desk))).all()))
@@ -590,6 +613,31 @@ def _expected_json(view: DayView) -> dict[str, Any]:
                          "count": view.receipts.count, "gaps": list(view.receipts.missing)}}
 
 
+_ROWS_OF_DAY = (
+    sa_select(*(_PAY.c[name] for name in audit.SEAL_VERSIONS[("payment", 2)]),
+              _ORIGINAL.c.desk.label("original_desk"))
+    .select_from(_PAY.outerjoin(_ORIGINAL, _ORIGINAL.c.id == _PAY.c.original_id))
+    .where(_PAY.c.campaign_id == bindparam("campaign"), _PAY.c.business_date == bindparam("day"))
+    .order_by(_PAY.c.id))
+
+
+def rows_of_day(session: Session, campaign: Campaign, day: dt.date, desk: str) -> list[Any]:
+    """The payment rows a close of ``desk`` (``""``: the office) answers for: dated into the
+    day and issued at the desk, or correcting a payment the desk took."""
+    return [r for r in session.connection().execute(
+        _ROWS_OF_DAY, {"campaign": campaign.id, "day": day})
+        if not desk or r.desk == desk or r.original_desk == desk]
+
+
+def rows_seal(rows: list[Any]) -> dict[str, Any]:
+    """How many rows and one digest of them all (each row's sealed columns, in id order): kept
+    with the close, in its audit event, so a row added, removed or changed later shows."""
+    h = hashlib.sha256()
+    for r in rows:
+        h.update(f"{r.id}:{audit.row_digest('payment', r._mapping, 2)}\n".encode())
+    return {"count": len(rows), "sha256": h.hexdigest(), "v": 2}
+
+
 def record_count(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *,
                  desk: str, count: Count, note: str = "",
                  now: dt.datetime | None = None) -> CountResult:
@@ -645,11 +693,15 @@ def confirm_close(session: Session, actor: Actor, campaign: Campaign, day: dt.da
                            code="day.note_required", differences=differences)
     row.status = DayStatus.closed.value
     row.note = note
-    row.expected = _expected_json(view)
+    # the figures and a seal of the rows the close answers for: in the audit event too, whose
+    # hash is chained, so neither the rows nor the close's row can be changed unseen
+    row.expected = {**_expected_json(view),
+                    "rows": rows_seal(rows_of_day(session, campaign, day, desk))}
     row.closed_by_id, row.closed_at = actor.user_id, now
     session.add(row)
     _audit(session, actor, Action.day_close, campaign, day, desk, now, expected=row.expected,
-           counted=row.counted, difference_fen=row.difference_fen, note=note)
+           counted=row.counted, difference_fen=row.difference_fen, note=note,
+           closed_at=now.isoformat())
     return row
 
 
@@ -719,9 +771,14 @@ def _day_view_xlsx(path: Path, view: DayView) -> Path:
             got = int(close.counted.get("methods", {}).get(m.value, 0))
             counted.append([f"{m.label}：应有 {Money(expected[m.value]).figures()} 元，清点 {Money(got).figures()} 元",
                             "", Money(got - expected[m.value])])
+    def reason(c: Correction) -> str:
+        reasons = VOID_REASONS if c.kind == PaymentKind.void.value else REFUND_REASONS
+        return _(reasons[c.reason]) if c.reason in reasons else c.reason
+
     corrections = [[c.code, PaymentKind(c.kind).label, c.original_code,
                     f"{c.original_date:%Y-%m-%d}", Money(c.fen),
-                    PaymentMethod(c.method).label, c.reason, c.note, c.who, c.desk]
+                    PaymentMethod(c.method).label, reason(c), c.note, c.who, c.desk,
+                    c.charged_to, c.charged_desk]
                    for c in view.corrections]
     return write_xlsx(path, [
         ("概况", ["项目", "内容"], summary),
@@ -730,7 +787,7 @@ def _day_view_xlsx(path: Path, view: DayView) -> Path:
         ("按收费员", heads, breakdown(view.by_cashier)),
         ("按窗口", heads, breakdown(view.by_desk)),
         ("作废与退费", ["单号", "类别", "原收据号", "原收费日期", "金额（元）", "方式", "原因",
-                       "说明", "经办人", "窗口"], corrections),
+                       "说明", "经办人", "经办窗口", "原收款人", "原收款窗口"], corrections),
         ("现金清点", ["项目", "张（枚）数", "金额/差额（元）"], counted),
     ])
 

@@ -62,8 +62,10 @@ def test_show_a_preset_not_yet_loaded(db_url: str) -> None:
 
 
 def test_set_fee_by_lead_only(db_url: str) -> None:
-    assert desk(db_url, "user", "add", "boss", "--role", "lead", input="secret-pw\n").exit_code == 0
+    assert desk(db_url, "user", "add", "admin", "--role", "admin", input="secret-pw\n").exit_code == 0
     env = {"DESK_PASSWORD": "secret-pw"}
+    assert desk(db_url, "user", "add", "boss", "--role", "lead", "--user", "admin",
+                input="secret-pw\n", env=env).exit_code == 0
     r = desk(db_url, "campaign", "new", "bohu", "--from", "003", "--user", "boss", env=env)
     assert r.exit_code == 0, r.output
     r = desk(db_url, "campaign", "set-fee", "bohu", "初次确定", "初级", "100", "--reason",
@@ -179,3 +181,98 @@ def test_help_has_no_space_where_a_docstring_broke_a_chinese_line() -> None:
         out = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "400"}).output
         description = out.split("╭")[0]
         assert not han_space_han.search(description), (path, description)
+
+
+# --- issue 20, defect 13: without --user, the command names the roles it needs ----------------
+
+@pytest.mark.parametrize("args,roles,not_named", [
+    (("pay", "ZJ21S00001", "--method", "cash"), "收费员或负责人", "管理员"),
+    (("campaign", "set-fee", "bz21", "评审", "中级", "380", "--reason", "通知"), "（负责人）",
+     "管理员"),
+    (("roster", "handover", "--receiver", "秘书", "--yes"), "（负责人）", "管理员"),
+    (("audit", "verify"), "负责人或管理员", "收费员"),
+    (("bank", "list"), "收费员或负责人", "管理员"),
+])
+def test_no_user_names_the_roles_the_command_needs(db_url: str, args: tuple[str, ...],
+                                                   roles: str, not_named: str) -> None:
+    assert desk(db_url, "user", "add", "boss", "--role", "admin",
+                input="secret-pw\n").exit_code == 0
+    r = desk(db_url, *args)
+    assert r.exit_code == 1, r.output
+    flat = "".join(r.output.split())
+    assert "--user" in flat and "(cli.no_user)" in flat, r.output
+    assert roles in flat and not_named not in flat, r.output
+
+
+# --- issue 20, defect 7: accounts from the command line --------------------------------------
+
+def test_accounts_lifecycle_from_the_command_line(db_url: str) -> None:
+    admin = {"DESK_PASSWORD": "admin-pw"}
+    # an empty database: the first account is the admin, made without --user
+    r = desk(db_url, "user", "add", "liu", "--role", "lead", input="lead-pw\n")
+    assert r.exit_code == 1 and "第一个用户须为管理员" in r.output
+    assert desk(db_url, "user", "add", "boss", "--role", "admin", input="admin-pw\n").exit_code == 0
+    # the office's first lead needs no approver; the second does, and gets one
+    r = desk(db_url, "user", "add", "liu", "--role", "lead", "--user", "boss", input="lead-pw\n",
+             env=admin)
+    assert r.exit_code == 0, r.output
+    r = desk(db_url, "user", "add", "zhao", "--role", "lead", "--user", "boss",
+             input="lead-pw\n", env=admin)
+    assert r.exit_code == 1 and "--approver" in r.output and "(user.needs_approval)" in r.output
+    r = desk(db_url, "user", "add", "zhao", "--role", "lead", "--user", "boss", "--approver",
+             "liu", input="lead-pw\n", env={**admin, "DESK_APPROVER_PASSWORD": "wrong"})
+    assert r.exit_code == 1 and "用户名或密码不正确" in r.output
+    r = desk(db_url, "user", "add", "zhao", "--role", "lead", "--user", "boss", "--approver",
+             "liu", input="lead-pw\n", env={**admin, "DESK_APPROVER_PASSWORD": "lead-pw"})
+    assert r.exit_code == 0, r.output
+    assert desk(db_url, "user", "add", "li", "--role", "cashier", "--user", "boss",
+                input="cash-pw\n", env=admin).exit_code == 0
+    # a lead manages no accounts
+    r = desk(db_url, "user", "disable", "li", "--user", "liu", env={"DESK_PASSWORD": "lead-pw"})
+    assert r.exit_code == 1 and "负责人无权停用用户" in r.output
+    # the departed cashier, disabled, cannot act from the command line
+    r = desk(db_url, "user", "disable", "li", "--user", "boss", env=admin)
+    assert r.exit_code == 0 and "已停用用户 li" in r.output
+    r = desk(db_url, "bank", "list", "--user", "li", env={"DESK_PASSWORD": "cash-pw"})
+    assert r.exit_code == 1 and "用户名或密码不正确" in r.output  # as a wrong password says
+    r = desk(db_url, "user", "passwd", "--user", "li", input="new-cash-pw\n",
+             env={"DESK_PASSWORD": "cash-pw"})
+    assert r.exit_code == 1 and "用户名或密码不正确" in r.output
+    r = desk(db_url, "user", "disable", "boss", "--user", "boss", env=admin)
+    assert r.exit_code == 1 and "不能停用自己" in r.output
+    r = desk(db_url, "user", "list", "--user", "boss", "--json", env=admin)
+    assert r.exit_code == 0, r.output
+    users = {u["username"]: u for u in json.loads(r.output)["users"]}
+    assert users["li"]["active"] is False and users["li"]["disabled_at"]
+    assert users["zhao"]["role"] == "lead" and users["boss"]["active"]
+    # enabled again, with a reset: the next use must choose a new password first
+    assert desk(db_url, "user", "enable", "li", "--user", "boss", env=admin).exit_code == 0
+    r = desk(db_url, "user", "reset-password", "li", "--user", "boss", input="temp-123\n",
+             env=admin)
+    assert r.exit_code == 0, r.output
+    r = desk(db_url, "campaign", "new", "bz21", "--from", "000", "--user", "li",
+             env={"DESK_PASSWORD": "temp-123"})
+    assert r.exit_code == 1 and "deskuserpasswd--userli" in "".join(r.output.split()), r.output
+    assert "(auth.must_change_password)" in "".join(r.output.split())
+    r = desk(db_url, "user", "passwd", "--user", "li", input="cash-pw-2\n",
+             env={"DESK_PASSWORD": "temp-123"})
+    assert r.exit_code == 0, r.output
+    r = desk(db_url, "user", "list", "--user", "li", env={"DESK_PASSWORD": "cash-pw-2"})
+    assert r.exit_code == 1 and "收费员无权查看用户列表" in r.output  # logged in, not allowed
+    # promoting the cashier needs a lead's approval; the last lead cannot be demoted away …
+    r = desk(db_url, "user", "set-role", "li", "--role", "lead", "--user", "boss", env=admin)
+    assert r.exit_code == 1 and "--approver" in r.output
+    r = desk(db_url, "user", "set-role", "li", "--role", "lead", "--user", "boss", "--approver",
+             "zhao", env={**admin, "DESK_APPROVER_PASSWORD": "lead-pw"})
+    assert r.exit_code == 0 and "已把 li 的角色改为负责人" in r.output
+
+
+def test_campaign_new_from_a_preset_in_use_asks_for_a_prefix_of_its_own(db_url: str) -> None:
+    r = desk(db_url, "campaign", "new", "bz2021", "--from", "000")
+    assert r.exit_code == 0, r.output
+    r = desk(db_url, "campaign", "new", "bz-2025", "--from", "000")
+    assert r.exit_code == 1 and "--prefix ZJ25" in r.output and "Traceback" not in r.output
+    r = desk(db_url, "campaign", "new", "bz-2025", "--from", "000", "--prefix", "ZJ25")
+    assert r.exit_code == 0, r.output
+    r = desk(db_url, "campaign", "show", "bz-2025", "--json")
+    assert "ZJ25F" in r.output

@@ -47,3 +47,30 @@ def test_bank_import_then_list(engine: Engine, db_url: str, tmp_path: Path) -> N
     assert [u["dossier"] for u in listed["unpaid"]] == ["ZJ21S00002", "ZJ21S00003"]
     r = runner.invoke(app, ["bank", "list", "--user", "cashier", *base], env=ENV)
     assert r.exit_code == 0 and "建议匹配" in r.output and "ZJ21S00002" in r.output
+
+
+def test_bank_list_masks_id_numbers_in_memos_but_for_a_lead(engine: Engine, db_url: str,
+                                                            tmp_path: Path) -> None:
+    """Issue 20 (defect 13): the memo's ID number, in text and in JSON, is 652801********0024
+    for a cashier; a lead sees it whole."""
+    with session_scope(engine) as s:
+        o = office(s)
+        accepted(s, o, n=1, name="张伟")
+    full = "652801198001010024"  # the office's applicant (paid)
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("", encoding="utf-8")
+    path = tmp_path / "流水.csv"
+    path.write_bytes(("交易日期,贷方金额,对方户名,附言,流水号\n"
+                      f"2021-09-27,380.00,某某,评审费 {full},TX0001\n"
+                      "2021-09-27,380.00,某某,６５２８０１ １９８００１０１００２４,TX0002\n")
+                     .encode("gb18030"))
+    base = ["--config", str(cfg), "--db", db_url]
+    r = runner.invoke(app, ["bank", "import", str(path), "--user", "cashier", *base], env=ENV)
+    assert r.exit_code == 0, r.output
+    for args in ([], ["--json"]):
+        r = runner.invoke(app, ["bank", "list", "--user", "cashier", *args, *base], env=ENV)
+        assert r.exit_code == 0, r.output
+        assert full not in r.output and "１９８００１０１" not in r.output
+        assert r.output.count("652801********0024") >= 2, r.output
+    r = runner.invoke(app, ["bank", "list", "--user", "lead", "--json", *base], env=ENV)
+    assert r.exit_code == 0 and full in r.output

@@ -4,6 +4,7 @@ program, a font that is not there and a wrong config are each named with what to
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -145,3 +146,44 @@ def test_doctor_speaks_a_table_with_what_to_do(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "受理台自检" in r.output and "要做的：" in r.output
     assert "第一次启动受理台（desk）或 desk db upgrade 时会创建" in r.output
+
+
+@pytest.mark.skipif(os.name == "nt", reason="file modes mean nothing on Windows")
+def test_doctor_warns_when_others_can_read_the_database_or_its_folders(tmp_path: Path) -> None:
+    """Issue 20 (defect 9): a database file, a data folder or a backup folder that others can
+    read is named with the chmod that fixes it; once private, nothing is said."""
+    from models.db import make_engine
+
+    data = tmp_path / "data"
+    data.mkdir()
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    db = data / "desk.sqlite3"
+    engine = make_engine(f"sqlite:///{db}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    for path, mode in ((data, 0o755), (backups, 0o755), (db, 0o644)):
+        os.chmod(path, mode)
+    config = _config(tmp_path, f'backup_dir = "{backups}"\n')
+    status, report = _doctor(config, f"sqlite:///{db}", tmp_path)
+    assert status == 0  # a warning, not a failure
+    found = [c for c in report["checks"] if c["area"] == "文件权限"]  # type: ignore[attr-defined]
+    text = "\n".join(f"{c['status']} {c['found']} {c['fix']}" for c in found)
+    assert all(c["status"] == "warn" for c in found) and len(found) == 3, text
+    assert f"chmod 600 {db}" in text and f"chmod 700 {data}" in text and f"chmod 700 {backups}" in text
+    assert "0644" in text and "0755" in text
+    for path, mode in ((data, 0o700), (backups, 0o700), (db, 0o600)):
+        os.chmod(path, mode)
+    status, report = _doctor(config, f"sqlite:///{db}", tmp_path)
+    checks = [c for c in report["checks"] if c["area"] == "文件权限"]  # type: ignore[attr-defined]
+    assert [c["status"] for c in checks] == ["ok"], checks
+
+
+def test_doctor_creates_no_database(tmp_path: Path) -> None:
+    """The database file is created 0600 when an engine is made: doctor must still see that
+    there is none yet, and leave none behind."""
+    new = tmp_path / "none" / "new.sqlite3"
+    r = runner.invoke(app, ["doctor", "--config", str(tmp_path / "none.toml"), "--db",
+                            f"sqlite:///{new}"], env={"DESK_DATA_DIR": str(tmp_path / "data")})
+    assert r.exit_code == 0, r.output
+    assert "文件还不存在" in r.output and not new.exists()

@@ -82,3 +82,115 @@ def test_pay_needs_one_dossier_or_a_batch(db_url: str) -> None:
     assert r.exit_code == 1 and "二者选一" in r.output
     r = runner.invoke(app, ["pay", "ZJ21S00002", "--db", db_url])
     assert r.exit_code == 1 and "--method" in r.output
+
+
+def test_a_batch_run_again_after_a_void_pays_that_line_again_and_says_so(
+        engine: Engine, db_url: str, tmp_path: Path) -> None:
+    """The earlier payment of a line was voided (or refunded in full): running the file again
+    takes the fee again and says which receipt it replaces; never the dead receipt as paid."""
+    from models.money import Money
+    from models.services.payments import refund_payment, void_payment
+
+    cfg, _ = _office(engine, tmp_path)
+    batch = tmp_path / "到账.csv"
+    batch.write_text("ZJ21S00002,转账,BOC20210927001\nZJ21S00003,cash,\nZJ21S00004,cash,\n",
+                     encoding="utf-8")
+    args = ["pay", "--batch", str(batch), "--user", "cashier", "--no-print", "--json",
+            "--config", str(cfg), "--db", db_url]
+    r = runner.invoke(app, args, env=ENV)
+    assert r.exit_code == 0, r.output
+    first = {p["dossier"]: p["receipt"] for p in json.loads(r.output)["paid"]}
+    with session_scope(engine) as s:
+        from models.campaign import Campaign
+
+        c = s.exec(select(Campaign)).one()
+        lead = _lead(s)
+        void_payment(s, lead, c, first["ZJ21S00002"], reason="wrong_dossier", note="记错")
+        refund_payment(s, lead, c, first["ZJ21S00003"], amount=Money.yuan(380),
+                       reason="withdrawn", note="撤回后又重新申报")
+    r = runner.invoke(app, args, env=ENV)
+    assert r.exit_code == 0, r.output
+    again = {p["dossier"]: p for p in json.loads(r.output)["paid"]}
+    assert again["ZJ21S00002"]["again"] is False
+    assert again["ZJ21S00002"]["receipt"] not in first.values()
+    assert again["ZJ21S00002"]["replaces"] == first["ZJ21S00002"]
+    assert again["ZJ21S00003"]["again"] is False
+    assert again["ZJ21S00003"]["replaces"] == first["ZJ21S00003"]
+    assert (again["ZJ21S00004"]["again"], again["ZJ21S00004"]["receipt"]) == (
+        True, first["ZJ21S00004"])
+    r = runner.invoke(app, [a for a in args if a != "--json"], env=ENV)
+    assert r.exit_code == 0, r.output  # the third run pays nothing new, and says so
+    assert r.output.count("此前已收费") == 3, r.output
+    with session_scope(engine, readonly=True) as s:
+        live = s.exec(select(Payment).where(Payment.kind == "payment")).all()
+        assert len(live) == 1 + 3 + 2  # the office's, the first run's three, the two again
+
+
+def test_the_same_batch_in_another_campaign_with_the_same_prefixes_is_paid_there(
+        engine: Engine, db_url: str, tmp_path: Path) -> None:
+    """Two campaigns from one preset share ZJ21S…: a line paid in one campaign is not 'already
+    paid' in the other."""
+    cfg, _ = _office(engine, tmp_path)
+    other = _second_campaign_with_the_same_prefixes(engine)
+    batch = tmp_path / "到账.csv"
+    batch.write_text("ZJ21S00002,cash,\n", encoding="utf-8")
+    args = ["pay", "--batch", str(batch), "--user", "cashier", "--no-print", "--json",
+            "--config", str(cfg), "--db", db_url]
+    r = runner.invoke(app, [*args, "--campaign", "bz-vocational-2021"], env=ENV)
+    assert r.exit_code == 0, r.output
+    here = json.loads(r.output)["paid"][0]
+    r = runner.invoke(app, [*args, "--campaign", other], env=ENV)
+    assert r.exit_code == 0, r.output
+    there = json.loads(r.output)["paid"][0]
+    # paid there, with that campaign's own first receipt number
+    assert (there["again"], here["receipt"], there["receipt"]) == (
+        False, "ZJ21F00002", "ZJ21F00001")
+    from models.dossier import Dossier
+
+    with session_scope(engine, readonly=True) as s:
+        paid = s.exec(select(Dossier.campaign_id).join(Payment, col(Payment.dossier_id) == Dossier.id)
+                      .where(Dossier.dossier_code == "ZJ21S00002")).all()
+    assert len(set(paid)) == 2
+
+
+def _lead(s):  # type: ignore[no-untyped-def]
+    from models.permissions import Actor
+    from models.users import User
+    from models.vocab import Role
+
+    u = s.exec(select(User).where(User.username == "lead")).one()
+    return Actor(user_id=u.id, username="lead", role=Role.lead, desk="1号窗口")
+
+
+def _second_campaign_with_the_same_prefixes(engine: Engine) -> str:
+    """A second campaign with 000's prefixes (as an office made before the prefixes had to be
+    unique): its own dossier ZJ21S00002, accepted."""
+    from sqlalchemy import update
+
+    from models.campaign import Campaign
+    from models.permissions import SYSTEM
+    from models.services.campaigns import load_campaign, read_preset
+    from tests.factories import Office
+    from tests.factories import accepted as accept_one
+
+    with session_scope(engine) as s:
+        filename, text = read_preset("000")
+        text = text.replace('code = "bz-vocational-2021"', 'code = "bz-vocational-2021b"')
+        for kind in "SFB":
+            text = text.replace(f'"ZJ21{kind}"', f'"QQ21{kind}"')
+        c = load_campaign(s, SYSTEM, text, filename=filename)
+        s.exec(update(Campaign).where(Campaign.id == c.id).values(  # type: ignore[call-overload]
+            dossier_prefix="ZJ21S", receipt_prefix="ZJ21F", notice_prefix="ZJ21B"))
+        s.refresh(c)
+        first = s.exec(select(Campaign).where(Campaign.code == "bz-vocational-2021")).one()
+        from models.users import User
+        from models.vocab import Role
+
+        users = {u.role: u for u in s.exec(select(User)).all()}
+        o = Office(campaign=c, clerk=users[Role.clerk.value], cashier=users[Role.cashier.value],
+                   lead=users[Role.lead.value], dossier=None, payment=None,  # type: ignore[arg-type]
+                   returned=None, notice_code="")  # type: ignore[arg-type]
+        accept_one(s, o, n=1, name="另一批次一号")  # ZJ21S00001 there
+        accept_one(s, o, n=2, name="另一批次二号")  # ZJ21S00002 there
+        assert first.dossier_prefix == c.dossier_prefix
+        return c.code

@@ -103,9 +103,33 @@ def test_same_code_twice_is_a_conflict_and_new_from_preset_renames(session: Sess
     load_campaign(session, SYSTEM, text, filename=filename)
     with pytest.raises(Conflict):
         load_campaign(session, SYSTEM, text, filename=filename)
-    c = new_from_preset(session, SYSTEM, "bz-vocational-2025", "000")
+    c = new_from_preset(session, SYSTEM, "bz-vocational-2025", "000", prefix="ZJ25")
     session.commit()
     assert get_campaign(session, "bz-vocational-2025").id == c.id
+    assert (c.dossier_prefix, c.receipt_prefix, c.notice_prefix) == ("ZJ25S", "ZJ25F", "ZJ25B")
+
+
+def test_a_new_campaign_may_not_reuse_another_campaigns_number_prefixes(session: Session) -> None:
+    """Two campaigns numbering ZJ21F00001 each: a scanned receipt could be either. The desk
+    refuses and suggests a free prefix; --prefix gives one."""
+    filename, text = read_preset("000")
+    load_campaign(session, SYSTEM, text, filename=filename)
+    with pytest.raises(Conflict) as used:
+        new_from_preset(session, SYSTEM, "bz-vocational-2025", "000")
+    assert used.value.code == "campaign.prefix_in_use"
+    assert "ZJ21S" in used.value.message and "bz-vocational-2021" in used.value.message
+    assert "--prefix ZJ25" in used.value.message  # the new code's year, where it has one
+    with pytest.raises(Conflict) as again:  # a prefix that reads as the start of another's
+        new_from_preset(session, SYSTEM, "bz-2025b", "000", prefix="ZJ21")
+    assert again.value.code == "campaign.prefix_in_use"
+    with pytest.raises(InvalidInput) as bad:
+        new_from_preset(session, SYSTEM, "bz-2025b", "000", prefix="zj-25")
+    assert bad.value.code == "campaign.bad_prefix"
+    other = new_from_preset(session, SYSTEM, "bz-2025b", "000", prefix="BZ25")
+    assert other.receipt_prefix == "BZ25F"
+    with pytest.raises(Conflict):  # a file of its own with a prefix in use is refused too
+        load_campaign(session, SYSTEM, text.replace('code = "bz-vocational-2021"',
+                                                    'code = "copy-2021"'), filename=filename)
 
 
 def test_window_status_enforces_hours(session: Session) -> None:

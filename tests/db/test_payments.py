@@ -313,7 +313,10 @@ def test_refunds_never_exceed_what_was_paid(session: Session) -> None:
     assert void_after.value.code == "payment.refunded"
     session.commit()
     card = fee_card(session, o.campaign, o.dossier)
-    assert card.refunded == Money.yuan(380)
+    # refunded in full: the payment no longer pays for the dossier, which can be paid again
+    assert card.paid is None and card.payable
+    assert [(p.kind, p.amount_fen) for p in card.history] == [
+        ("payment", 38000), ("refund", 20000), ("refund", 18000)]
 
 
 def test_the_database_refuses_to_edit_or_delete_a_payment(engine: Engine) -> None:

@@ -90,8 +90,9 @@ def test_the_day_against_hand_computed_figures(session: Session) -> None:
     assert [ln.label for ln in v.by_fee] == ["评审·初级", "评审·中级", "初次确定·初级"]
     assert _fen(v, "by_desk") == {"1号窗口": (2, 60000, 22000, 0, 38000),
                                   "2号窗口": (2, 48000, 0, 8000, 40000)}
-    assert _fen(v, "by_cashier") == {"收费员小李": (2, 60000, 0, 0, 60000),
-                                     "负责人刘强": (2, 48000, 22000, 8000, 18000)}
+    # a void or refund comes off the figures of whoever took the payment (小李 took 00002)
+    assert _fen(v, "by_cashier") == {"收费员小李": (2, 60000, 22000, 0, 38000),
+                                     "负责人刘强": (2, 48000, 0, 8000, 40000)}
     assert v.receipts.range_text == "ZJ21F00001–ZJ21F00006（6 张）"
     assert v.receipts.ok and v.receipts.gap_text == "已检查，收据号连续，无断号"
     assert [(c.code, c.kind, c.original_code, c.fen) for c in v.corrections] == [
@@ -137,6 +138,65 @@ def _count(cash_fen: int, **others: str) -> object:
         pieces[d], left = divmod(left, d)
     assert left == 0
     return parse_count(pieces, others)
+
+
+def test_a_void_comes_off_the_cashier_and_desk_that_took_the_money(session: Session) -> None:
+    """The lead voids 小李's transfer from the office: 小李's and 1号窗口's figures lose it; the
+    lead, who holds no money, has no figures; who voided is shown with the correction."""
+    o = office(session)
+    d2 = accepted(session, o, n=2)
+    cashier = o.actor(Role.cashier)
+    lead = o.actor(Role.lead, desk="办公室")
+    p = take_payment(session, cashier, o.campaign, d2.id or 0, method="transfer",
+                     reference="BOC20210927001", now=AT)
+    void_payment(session, lead, o.campaign, p.receipt_code, reason="wrong_method",
+                 note="实为现金", now=LATER)
+    v = day_view(session, lead, o.campaign, DAY)
+    assert _fen(v, "by_cashier") == {"收费员小李": (2, 76000, 38000, 0, 38000)}
+    assert _fen(v, "by_desk") == {"1号窗口": (2, 76000, 38000, 0, 38000)}
+    assert [(c.code, c.who, c.charged_to, c.charged_desk, c.desk) for c in v.corrections] == [
+        ("ZJ21F00003", "负责人刘强", "收费员小李", "1号窗口", "办公室")]
+    desk1 = day_view(session, lead, o.campaign, DAY, desk="1号窗口")
+    assert desk1.expected() == {"cash": 38000, "transfer": 0, "card": 0, "qr": 0}
+    assert [c.code for c in desk1.corrections] == ["ZJ21F00003"]
+    office_desk = day_view(session, lead, o.campaign, DAY, desk="办公室")
+    assert office_desk.expected() == {"cash": 0, "transfer": 0, "card": 0, "qr": 0}
+    assert office_desk.corrections == ()
+    # the blind count of 1号窗口 compares against what it holds
+    begin_close(session, cashier, o.campaign, DAY, desk="1号窗口", now=LATER)
+    result = record_count(session, cashier, o.campaign, DAY, desk="1号窗口",
+                          count=_count(38000), now=LATER)  # type: ignore[arg-type]
+    assert result.differences == {}
+
+
+def test_a_void_from_another_desk_cannot_change_a_desk_that_is_closing(session: Session) -> None:
+    o = office(session)
+    cashier = o.actor(Role.cashier)
+    lead = o.actor(Role.lead, desk="办公室")
+    begin_close(session, cashier, o.campaign, DAY, desk="1号窗口", now=LATER)
+    with pytest.raises(PaymentRefused) as closing:
+        void_payment(session, lead, o.campaign, "ZJ21F00001", reason="wrong_method",
+                     note="应为扫码", now=LATER)
+    assert closing.value.code == "day.closing"
+    with pytest.raises(PaymentRefused):
+        refund_payment(session, lead, o.campaign, "ZJ21F00001", amount=Money.yuan(10),
+                       reason="overpaid", note="多收", now=LATER)
+
+
+def test_the_database_refuses_a_void_dated_into_the_closed_day_of_the_payments_desk(
+        engine: Engine) -> None:
+    """Past the service: a void row written at another desk into the day 1号窗口 closed."""
+    with session_scope(engine) as s:
+        o = office(s)
+        s.add(DayClose(campaign_id=o.campaign.id or 0, business_date=DAY, desk="1号窗口",
+                       status="closed", begun_by_id=o.lead.id or 0))
+    row = {"campaign_id": o.campaign.id, "receipt_no": 9, "receipt_code": "ZJ21F00009",
+           "kind": "void", "dossier_id": o.dossier.id, "original_id": o.payment.id,
+           "amount_fen": 38000, "method": "cash", "cashier_id": o.lead.id, "desk": "办公室",
+           "business_date": DAY, "attempt": 0, "reference": "", "fiscal_receipt_no": "",
+           "reason": "other", "note": "x", "track": "评审", "level": "中级", "created_at": LATER}
+    with pytest.raises((IntegrityError, DBAPIError)), session_scope(engine) as s:
+        s.connection().execute(Payment.__table__.insert(), row)  # type: ignore[attr-defined]
 
 
 def test_desk_close_blind_count_lock_and_next_day_correction(session: Session) -> None:
@@ -330,5 +390,9 @@ def test_the_z_report_workbook_reads_back(session: Session, tmp_path: Path) -> N
     corrections = list(wb["作废与退费"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2], r[3]) for r in corrections] == [
         ("ZJ21F00005", "ZJ21F00002", "2021-09-27"), ("ZJ21F00006", "ZJ21F00004", "2021-09-27")]
+    # the reason in words, not its code; who voided and whose money it was
+    assert [(r[6], r[8], r[10], r[11]) for r in corrections] == [
+        ("收错档案（收错人）", "负责人刘强", "收费员小李", "1号窗口"),
+        ("多收", "负责人刘强", "负责人刘强", "2号窗口")]
     counted = {r[0]: r[1:] for r in wb["现金清点"].iter_rows(min_row=2, values_only=True)}
     assert counted["现金 100 元"] == (2, 200) and counted["现金 50 元"] == (1, 50)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from models.campaign import Campaign
 from models.db import session_scope
 from models.dossier import Dossier
 from models.errors import Conflict
@@ -183,7 +184,7 @@ def test_receipt_job_is_saved_with_its_payment_and_rendered_once_after(engine: E
     with session_scope(engine, readonly=True) as s:
         job = s.get(PrintJob, job_id)
         assert job is not None
-        doc = receipt(receipt_data(s, find_payment(s, code)))
+        doc = receipt(receipt_data(s, find_payment(s, s.exec(select(Campaign)).one(), code)))
         assert job.payload == render_bytes(doc, printers.config("receipt"))  # the same receipt
         assert render_text(__import__("printers.document").document.layout(doc, 58)) == preview
         events = s.exec(select(AuditEvent).where(AuditEvent.action == "print.render")).all()

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from models.audit import AuditEvent
+from models.campaign import Campaign
 from models.errors import InvalidInput, NotFound, PermissionDenied
 from models.printjob import PrintJob
 from models.vocab import Role
@@ -24,7 +25,8 @@ PRINTERS = DeskPrinters(parse_printers({"receipt": {"width": 58}, "label": {"wid
 
 
 def _text(session: Session, kind: str, width: int = 80, **numbers: str) -> str:
-    return render_text(layout(record_document(session, kind, **numbers), width))
+    campaign = session.exec(select(Campaign)).one()
+    return render_text(layout(record_document(session, campaign, kind, **numbers), width))
 
 
 def test_receipt_from_a_payment(session: Session) -> None:
@@ -72,17 +74,17 @@ def test_notice_by_its_number_and_by_the_dossier(session: Session) -> None:
 ])
 def test_bad_numbers_are_explained(session: Session, kind: str, numbers: dict[str, str],
                                    error: type[Exception], words: str) -> None:
-    office(session)
+    o = office(session)
     with pytest.raises(error) as exc:
-        record_document(session, kind, **numbers)
+        record_document(session, o.campaign, kind, **numbers)
     assert words in exc.value.message  # type: ignore[attr-defined]
 
 
 def test_reprints_are_numbered_audited_and_permission_checked(session: Session) -> None:
     o = office(session)
     cashier = o.actor(Role.cashier)
-    first = reprint(session, cashier, PRINTERS, "receipt", "ZJ21F00001")
-    second = reprint(session, o.actor(Role.lead), PRINTERS, "receipt", "ZJ21F00001")
+    first = reprint(session, cashier, PRINTERS, o.campaign, "receipt", "ZJ21F00001")
+    second = reprint(session, o.actor(Role.lead), PRINTERS, o.campaign, "receipt", "ZJ21F00001")
     session.commit()
     assert (first.copy_no, second.copy_no) == (1, 2)
     assert "重印 1" in "".join(text_segments(first.payload, "gbk"))
@@ -90,13 +92,13 @@ def test_reprints_are_numbered_audited_and_permission_checked(session: Session) 
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "receipt.reprint")).all()
     assert [e.detail["copy_no"] for e in events] == [1, 2]
     with pytest.raises(PermissionDenied):
-        reprint(session, o.actor(Role.clerk), PRINTERS, "receipt", "ZJ21F00001")
+        reprint(session, o.actor(Role.clerk), PRINTERS, o.campaign, "receipt", "ZJ21F00001")
     session.rollback()
-    label = reprint(session, o.actor(Role.clerk), PRINTERS, "label", "ZJ21S00001")
+    label = reprint(session, o.actor(Role.clerk), PRINTERS, o.campaign, "label", "ZJ21S00001")
     session.commit()
     assert label.copy_no == 1 and label.printer == "label" and label.dossier_id == o.dossier.id
     with pytest.raises(PermissionDenied):
-        reprint(session, cashier, PRINTERS, "notice", "ZJ21B00001")
+        reprint(session, cashier, PRINTERS, o.campaign, "notice", "ZJ21B00001")
     session.rollback()
     assert len(session.exec(select(PrintJob)).all()) == 3
 
@@ -104,12 +106,14 @@ def test_reprints_are_numbered_audited_and_permission_checked(session: Session) 
 def test_preview_command_on_a_real_receipt(session: Session, db_url: str) -> None:
     office(session)
     session.commit()
+    env = {"DESK_PASSWORD": "secret-pw"}
     r = CliRunner().invoke(app, ["print", "preview", "receipt", "--receipt", "ZJ21F00001",
-                                 "--width", "58", "--db", db_url])
+                                 "--width", "58", "--user", "cashier", "--db", db_url], env=env)
     assert r.exit_code == 0, r.output
     assert "ZJ21F00001" in r.output and "阿依古丽·买买提" in r.output
-    r = CliRunner().invoke(app, ["print", "preview", "label", "--dossier", "ZJ21S00404", "--db", db_url])
-    assert r.exit_code == 1 and "没有受理编号为“ZJ21S00404”" in r.output
+    r = CliRunner().invoke(app, ["print", "preview", "label", "--dossier", "ZJ21S00404",
+                                 "--user", "clerk", "--db", db_url], env=env)
+    assert r.exit_code == 1 and "没有受理编号为“ZJ21S00404”" in r.output, r.output
 
 
 def test_reprint_command_needs_a_cashier(session: Session, db_url: str) -> None:

@@ -176,3 +176,18 @@ def test_a_mutated_number_is_either_the_same_person_or_a_clear_error(case: tuple
 def test_what_a_spreadsheet_cell_may_hold_is_parsed_or_refused(value: object) -> None:
     tried("idcard.cell_values")
     _outcome(value)
+
+
+def test_every_id_number_in_a_text_is_masked() -> None:
+    """A bank memo (附言) as typed: ASCII, full-width, spaced, a lower-case x; neighbouring
+    digits of a longer number (a bank card's 19) are not an ID."""
+    from models.idcard import mask_ids_in
+
+    assert mask_ids_in(f"代缴评审费 {VALID2}，张伟") == "代缴评审费 652801********0017，张伟"
+    assert mask_ids_in("11010519491231002x评审费") == "110105********002X评审费"
+    assert mask_ids_in("６５２８０１１９８７０５０６００１７") == "652801********0017"
+    assert mask_ids_in("6528 0119 8705 0600 17 王芳") == "652801********0017 王芳"
+    assert mask_ids_in(f"{VALID2}/{VALID}") == "652801********0017/110105********002X"
+    for kept in ("6228480012345678901", "6228 4800 1234 5678 901", "ZJ21S00003 评审费",
+                 "12345678901234567", ""):
+        assert mask_ids_in(kept) == kept

@@ -164,7 +164,8 @@ class BankScreen(WorkerGuard, Screen[None]):
         try:
             with session_scope(desk.engine, readonly=True) as session:
                 c = get_campaign(session, desk.campaign_code or "")
-                lines = proposals(session, c)
+                # an ID number in a memo is masked for everyone but a lead
+                lines = proposals(session, c, viewer=desk.actor)
                 unpaid = unpaid_dossiers(session, c, limit=500)
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)

@@ -328,11 +328,21 @@ class FeeScreen(WorkerGuard, Screen[None]):
         table = self.query_one("#fee-trail", DataTable)
         table.clear()
         voided = {p.original_id: p for p in card.history if p.kind == PaymentKind.void.value}
+        refunded: dict[int | None, int] = {}
         for p in card.history:
+            if p.kind == PaymentKind.refund.value:
+                refunded[p.original_id] = refunded.get(p.original_id, 0) + p.amount_fen
+        for p in card.history:
+            note: Text | str
             if p.kind == PaymentKind.payment.value:
                 v = voided.get(p.id)
-                note = Text(_("已作废（{receipt_code}）").format(receipt_code=v.receipt_code), style="bold red") if v else \
-                    (p.reference or "")
+                if v is not None:
+                    note = Text(_("已作废（{receipt_code}）").format(receipt_code=v.receipt_code),
+                                style="bold red")
+                elif refunded.get(p.id, 0) >= p.amount_fen:
+                    note = Text(_("已全额退费"), style="bold red")
+                else:
+                    note = Text(p.reference or "")
             elif p.kind == PaymentKind.void.value:
                 note = plain.pair(_(VOID_REASONS.get(p.reason, p.reason)), p.note)
             else:
@@ -441,7 +451,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
     def run_payment(self, method: PaymentMethod, given: Money | None, reference: str,
                     fiscal: str, key: str) -> None:
-        from models.db import session_scope
+        from models.db import retrying
         from models.services.campaigns import get_campaign
         from models.services.payments import take_payment
         from tui.printing import queue_receipt, receipt_job_of
@@ -449,15 +459,20 @@ class FeeScreen(WorkerGuard, Screen[None]):
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         assert self.card is not None
+        actor, printers, dossier_id = desk.actor, desk.printers, self.card.dossier_id
+
+        def pay(session: Any) -> tuple[Any, int]:
+            c = get_campaign(session, desk.campaign_code or "")
+            p = take_payment(session, actor, c, dossier_id, method=method,
+                             reference=reference, fiscal_receipt_no=fiscal, tendered=given,
+                             idempotency_key=key, now=desk.clock())
+            # the same confirmation again (a retry): its receipt job is already there
+            return p, receipt_job_of(session, p) or queue_receipt(session, actor, printers, p)
+
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
-                p = take_payment(session, desk.actor, c, self.card.dossier_id, method=method,
-                                 reference=reference, fiscal_receipt_no=fiscal, tendered=given,
-                                 idempotency_key=key, now=desk.clock())
-                # the same confirmation again (a retry): its receipt job is already there
-                job_id = receipt_job_of(session, p) or queue_receipt(session, desk.actor,
-                                                                     desk.printers, p)
+            # another desk holding the receipt counter a few seconds: the same confirmation is
+            # tried again (its key makes it the same payment), then one sentence
+            p, job_id = retrying(desk.engine, pay)
         except DomainError as exc:
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
@@ -570,6 +585,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
     def run_reprint(self, receipt_code: str) -> None:
         from models.db import session_scope
+        from models.services.campaigns import get_campaign
         from printers.document import layout
         from printers.preview import render_text
         from tui.printing import reprint
@@ -579,8 +595,9 @@ class FeeScreen(WorkerGuard, Screen[None]):
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
             with session_scope(desk.engine) as session:
-                job = reprint(session, desk.actor, desk.printers, "receipt", receipt_code)
-                doc = record_document(session, "receipt", receipt_code=receipt_code,
+                c = get_campaign(session, desk.campaign_code or "")
+                job = reprint(session, desk.actor, desk.printers, c, "receipt", receipt_code)
+                doc = record_document(session, c, "receipt", receipt_code=receipt_code,
                                       reprint=job.copy_no)
                 preview = render_text(layout(doc, desk.printers.config("receipt").width))
                 job_id, n = job.id or 0, job.copy_no

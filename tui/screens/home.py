@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
+from models.permissions import Action
 from models.vocab import Role
 from tui import plain
 from tui.app import WorkerGuard
@@ -44,6 +45,9 @@ class HomeScreen(WorkerGuard, Screen[None]):
         Binding("f6", "day_close", pgettext("key", "日结"), id="home.day"),
         Binding("f2", "import_list", pgettext("key", "导入名单"), id="home.import"),
         Binding("f3", "reconcile", pgettext("key", "纸质核对"), id="home.reconcile"),
+        Binding("f10", "users", pgettext("key", "用户管理"), id="home.users"),
+        # shown on the status line (the lead's footer is full): "F9 改密码"
+        Binding("f9", "password", pgettext("key", "改密码"), id="home.password", show=False),
     ]
 
     LEAD_ACTIONS = ("import_list", "reconcile")
@@ -56,7 +60,21 @@ class HomeScreen(WorkerGuard, Screen[None]):
             return actor is not None and actor.role in (Role.clerk, Role.lead)
         if action in ("fees", "day_close"):
             return actor is not None and actor.role in (Role.cashier, Role.lead)
+        if action == "users":
+            return actor is not None and actor.can(Action.user_list)
         return True
+
+    def action_password(self) -> None:
+        from tui.screens.password import PasswordScreen
+
+        actor = self.desk.actor
+        if actor is not None:
+            self.app.push_screen(PasswordScreen(actor))
+
+    def action_users(self) -> None:
+        from tui.screens.users import UsersScreen
+
+        self.app.push_screen(UsersScreen())
 
     def action_counter(self) -> None:
         from tui.screens.intake import IntakeScreen
@@ -97,7 +115,8 @@ class HomeScreen(WorkerGuard, Screen[None]):
         actor = self.desk.actor
         assert actor is not None
         yield Static(
-            _("{label} {username} · 窗口 {desk}").format(label=actor.role.label, username=actor.username, desk=self.desk.config.desk), id="status-line"
+            _("{label} {username} · 窗口 {desk}").format(label=actor.role.label, username=actor.username, desk=self.desk.config.desk)
+            + " · " + _("F9 改密码"), id="status-line"
         )
         with VerticalScroll(id="home-body"):
             yield Static(_("正在读取……"), id="campaign", classes="panel")

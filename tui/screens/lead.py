@@ -22,7 +22,7 @@ from tui import plain
 from tui.app import WorkerGuard
 
 if TYPE_CHECKING:
-    from models.services.online_import import ImportSummary
+    from models.services.online_import import ImportSummary, ReportPlace
     from models.services.reconcile import Person, Reconciliation
     from tui.app import DeskApp
 
@@ -88,7 +88,7 @@ class ImportScreen(WorkerGuard, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, path: Path, dry_run: bool) -> None:
         from models.db import session_scope
-        from models.services.online_import import import_online, write_report
+        from models.services.online_import import import_online, save_report
 
         try:
             engine, actor, code = self.desk.working()
@@ -96,22 +96,12 @@ class ImportScreen(WorkerGuard, Screen[None]):
                 summary = import_online(
                     session, actor, code, path, dry_run=dry_run, cancel=self.cancel,
                     progress=lambda p, d, t: self.app.call_from_thread(self._progress, p, d, t))
-            report = None
-            if summary.rejected or summary.ignored or summary.flagged:
-                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-                report = path.with_name(
-                    _("{stem}-未导入行-{stamp}.xlsx").format(stem=path.stem, stamp=stamp))
-                try:
-                    write_report(summary, report)
-                except DomainError:
-                    from models.config import data_dir
-
-                    report = data_dir() / "reports" / report.name
-                    report.parent.mkdir(parents=True, exist_ok=True)
-                    write_report(summary, report)
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
+        # committed: the summary is shown whatever happens to the report (it says where it went)
+        report = save_report(summary, path) \
+            if summary.rejected or summary.ignored or summary.flagged else None
         self.app.call_from_thread(self._done, summary, report)
 
     def _finish(self) -> None:
@@ -124,7 +114,7 @@ class ImportScreen(WorkerGuard, Screen[None]):
         self._say("")
         self.query_one("#import-summary", Static).update(Text(message, style="bold red"))
 
-    def _done(self, s: ImportSummary, report: Path | None) -> None:
+    def _done(self, s: ImportSummary, report: ReportPlace | None) -> None:
         self._finish()
         c = s.counts()
         lines = [_("{value}：{filename}，表头第 {header_line} 行，数据 {c} 行").format(value=_('检查完毕（未写入）') if s.dry_run else _('导入完成'), filename=s.filename, header_line=s.header_line, c=c['data_rows']),
@@ -138,10 +128,16 @@ class ImportScreen(WorkerGuard, Screen[None]):
         lines += [_("第 {line} 行 {name}：{reason}").format(line=r.line, name=r.name, reason=r.reason) for r in s.rejected[:50]]
         if len(s.rejected) > 50:
             lines.append(_("……共 {count} 行未导入，见报告").format(count=len(s.rejected)))
-        if report:
-            lines.append(_("报告：{report}").format(report=report))
+        if report is not None and report.path is not None:
+            lines.append(_("报告：{report}").format(report=report.path))
+            if report.moved:
+                lines.append(_("（{problem}，报告已改写到受理台数据文件夹）").format(problem=report.problem))
         self._say(_("完成"))
-        self.query_one("#import-summary", Static).update(Text("\n".join(lines)))
+        text = Text("\n".join(lines))
+        if report is not None and report.path is None:
+            text.append("\n" + _("未导入行的报告未能写入（{problem}）：导入结果以上面的汇总为准").format(
+                problem=report.problem), style="bold red")
+        self.query_one("#import-summary", Static).update(text)
 
     def action_back_or_cancel(self) -> None:
         if self.running:
@@ -200,6 +196,10 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         from models.services.reconcile import reconcile
 
         try:
+            if export is not None:
+                from models.files import folder_for
+
+                folder_for(export.parent)  # the data folder's exports/, 0700
             engine, actor, code = self.desk.working()
             with session_scope(engine) as session:
                 result = reconcile(session, actor, code, export=export)
@@ -240,5 +240,4 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = data_dir() / "exports" / _("纸质与网上核对-{campaign_code}-{stamp}.xlsx").format(campaign_code=self.desk.campaign_code, stamp=stamp)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.load(export=path)
+        self.load(export=path)  # the folder is made there, off this thread

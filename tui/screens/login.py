@@ -122,7 +122,7 @@ class LoginScreen(WorkerGuard, Screen[None]):
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
-        self.app.call_from_thread(self._succeeded, actor)
+        self.app.call_from_thread(self._succeeded, actor, password)
 
     def worker_failed(self, name: str) -> None:
         self.query_one("#login", Button).disabled = False
@@ -134,7 +134,12 @@ class LoginScreen(WorkerGuard, Screen[None]):
         pw.value = ""
         pw.focus()
 
-    def _succeeded(self, actor: Actor) -> None:
+    def _succeeded(self, actor: Actor, password: str) -> None:
+        if actor.must_change_password:  # a reset password: a new one before anything else
+            from tui.screens.password import PasswordScreen
+
+            self.app.switch_screen(PasswordScreen(actor, current=password))
+            return
         self.desk.logged_in(actor)
 
     def _error(self, message: str) -> None:

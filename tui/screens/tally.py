@@ -160,8 +160,10 @@ class DayScreen(WorkerGuard, Screen[None]):
             with session_scope(engine) as session:
                 r = roster(session, actor, get_campaign(session, code), include_handed_over=True)
             if export is not None:
+                from models.files import folder_for
                 from printers.roster import roster_xlsx, write_roster_html
 
+                folder_for(export.parent)  # the data folder's exports/, 0700
                 roster_xlsx(export, r)
                 write_roster_html(export.with_suffix(".html"), r)
         except DomainError as exc:
@@ -328,15 +330,20 @@ class DayScreen(WorkerGuard, Screen[None]):
         if view.corrections:
             t = Table(title=_("作废与退费"), title_justify="left", title_style="bold", box=None,
                       pad_edge=False, padding=(0, 1))
+            from models.services.payments import REFUND_REASONS, VOID_REASONS
+
             for i, (head_, width) in enumerate(((_("单号"), 10), (_("原收据"), 10),
                                                 (_("原日期"), 5), (_("金额"), 9),
-                                                (_("原因/说明"), 30))):
+                                                (_("经办"), 8), (_("原收款"), 8),
+                                                (_("原因/说明"), 14))):
                 t.add_column(head_, width=width, no_wrap=True, overflow="ellipsis",
                              justify="right" if i == 3 else "left")
             for c in view.corrections:
+                reasons = VOID_REASONS if c.kind == "void" else REFUND_REASONS
                 t.add_row(c.code, c.original_code, f"{c.original_date:%m-%d}",
                           ("-" if c.kind == "void" else _("退")) + Money(c.fen).figures(),
-                          plain.plain(f"{c.reason} {c.note}"))
+                          plain.plain(c.who), plain.plain(c.charged_to),
+                          plain.plain(f"{_(reasons.get(c.reason, c.reason))} {c.note}"))
             tables.append(t)
         from rich.console import Group
 
@@ -496,14 +503,12 @@ class DayScreen(WorkerGuard, Screen[None]):
         if self.query_one("#day-switcher", ContentSwitcher).current == "roster":
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             path = data_dir() / "exports" / _("移交花名册-{campaign_code}-{stamp}.xlsx").format(campaign_code=self.desk.campaign_code, stamp=stamp)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.load_roster(export=path)
+            self.load_roster(export=path)  # the folder is made there, off this thread
             return
         if (view := self._need_view()) is None:
             return
         path = data_dir() / "exports" / _("日结报表-{campaign_code}-{day:%Y%m%d}-{value}.xlsx").format(campaign_code=self.desk.campaign_code, day=view.day, value=view.desk or _('全办公室'))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.report(view.day, view.desk, path)
+        self.report(view.day, view.desk, path)  # the folder is made there, off this thread
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="day-report")
     def report(self, day: dt.date, desk: str, path: Path | None) -> None:
@@ -520,6 +525,9 @@ class DayScreen(WorkerGuard, Screen[None]):
                 c = get_campaign(session, code)
                 view = day_view(session, actor, c, day, desk=desk)
                 if path is not None:
+                    from models.files import folder_for
+
+                    folder_for(path.parent)  # the data folder's exports/, 0700
                     day_view_xlsx(path, view)
                     job_id = None
                 else:
