@@ -11,7 +11,7 @@ Windows). Every key is optional.
     idle_lock_minutes = 10
     backup_keep = 30                                      # day-close backups kept (0: all)
     backup_dir = "D:/desk-backups"                        # default: backups/ in the data directory
-    db_lock_timeout = 5              # PostgreSQL, seconds: waiting for a row another desk holds
+    db_lock_timeout = 3              # PostgreSQL, seconds: waiting for a row another desk holds
     db_statement_timeout = 30        # … one statement at most
     db_connect_timeout = 5           # … for the server to answer a new connection
     db_idle_transaction_timeout = 60 # … before the server cuts off a desk frozen mid-transaction
@@ -70,7 +70,7 @@ class DeskConfig:
     backup_keep: int = 30  # the automatic backups (one per day close) kept; 0 keeps all
     backup_dir: str = ""  # where they go; "" is backups/ in the data directory
     printers: dict[str, Any] = field(default_factory=dict)  # [printers.receipt], [printers.label]
-    db_lock_timeout: int = 5
+    db_lock_timeout: int = 3
     db_statement_timeout: int = 30
     db_connect_timeout: int = 5
     db_idle_transaction_timeout: int = 60

@@ -41,7 +41,7 @@ class DbTimeouts:
     transaction (frozen, its network gone) is cut off by the server after
     ``idle_in_transaction`` seconds, which lets go of what it held."""
 
-    lock: float = 5
+    lock: float = 3
     statement: float = 30
     connect: float = 5
     idle_in_transaction: float = 60
@@ -247,7 +247,7 @@ def _waiting_for(statement: str) -> str:
 T = TypeVar("T")
 
 
-def retrying(engine: Engine, work: Callable[[Session], T], *, attempts: int = 3,
+def retrying(engine: Engine, work: Callable[[Session], T], *, attempts: int = 2,
              pause: float = 0.5) -> T:
     """``work`` in a unit of work of its own; when another desk held what it needed for longer
     than the lock timeout, it is tried again (``attempts`` in all, pausing between). Safe for
