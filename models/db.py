@@ -160,13 +160,19 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 @contextlib.contextmanager
-def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session]:
+def session_scope(engine: Engine, *, readonly: bool = False,
+                  snapshot: bool = False) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception, always close.
 
     ``readonly=True`` starts a deferred transaction on SQLite so long reads do not hold the
-    writers' lock; elsewhere it changes nothing.
+    writers' lock; elsewhere it changes nothing. ``snapshot=True`` makes every statement of the
+    unit read the same moment on PostgreSQL (REPEATABLE READ): a check that reads several
+    tables (``desk audit verify``) never sees a payment without the event written with it
+    (on SQLite a transaction is one snapshot already).
     """
     bind = engine.execution_options(sqlite_begin="DEFERRED") if readonly else engine
+    if snapshot and engine.dialect.name == "postgresql":
+        bind = bind.execution_options(isolation_level="REPEATABLE READ")
     with Session(bind, expire_on_commit=False) as session:
         committing = False
         try:

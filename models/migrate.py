@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from importlib import resources
 
 from alembic import command
@@ -10,6 +12,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from models.db import database_problem, timeouts_of
+from models.errors import DatabaseBusy
+from models.i18n import _
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -31,19 +38,41 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _unhurried(conn: Connection) -> None:
+LOCK_WAIT_FACTOR = 10  # a migration waits ten times a desk's lock wait for the tables it alters
+
+
+def _unhurried(conn: Connection, engine: Engine) -> None:
     """A migration rewrites whole tables and works between its statements (the audit chain's
-    hashes): the desk's statement and idle-in-transaction timeouts do not apply to it."""
+    hashes): the desk's statement and idle-in-transaction timeouts do not apply to it. It waits
+    longer than a desk for a table another desk is using, but not for ever."""
     if conn.dialect.name == "postgresql":
+        wait = max(1, round(timeouts_of(engine).lock * LOCK_WAIT_FACTOR * 1000))
         conn.execute(text("SET LOCAL statement_timeout = 0"))
         conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
+        conn.execute(text(f"SET LOCAL lock_timeout = {wait}"))
+
+
+@contextlib.contextmanager
+def _said(engine: Engine) -> Iterator[None]:
+    """A database fault during a migration as one sentence; nothing of it is kept (Alembic runs
+    it in one transaction, rolled back)."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "55P03":
+            seconds = timeouts_of(engine).lock * LOCK_WAIT_FACTOR
+            raise DatabaseBusy(_("有受理台正在使用数据库（等待 {seconds:g} 秒仍被占用），数据库未升级、保持原样：请先关闭所有受理台（包括网页版），再运行 desk db upgrade").format(seconds=seconds), code="db.upgrade_busy") from None
+        problem = database_problem(exc, engine)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` (the newest by default)."""
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
-        _unhurried(conn)
+    with _said(engine), engine.begin() as conn:
+        _unhurried(conn, engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
@@ -51,8 +80,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the database back to ``revision`` (tests of a migration's upgrade over old rows)."""
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
-        _unhurried(conn)
+    with _said(engine), engine.begin() as conn:
+        _unhurried(conn, engine)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 

@@ -156,6 +156,7 @@ class TallyData:
     pieces: tuple[tuple[str, int], ...] = ()  # the cash count: (面额, 张数)
     checks: tuple[tuple[str, Money, Money], ...] = ()  # (method, expected, counted)
     visits: int = 0  # dossiers brought to the counter (each check)
+    close_code: str = ""  # the confirmed close's code: kept on paper, compared by audit verify
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ def day_tally(d: TallyData) -> Document:
     if d.note:
         doc.add(Text(f"说明：{d.note}"))
     doc.add(Rule(), Rows((("负责人", d.lead), ("打印时间", local(d.printed_at, d.office.timezone)))))
+    if d.close_code:  # filed with the day: desk audit verify lists the same code
+        doc.add(Rows((("日结校验码", d.close_code),)))
     doc.add(Feed(1), Cut())
     return doc
 

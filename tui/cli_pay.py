@@ -62,6 +62,7 @@ def pay_cmd(
     from models.money import Money
     from models.services.campaigns import get_campaign
     from models.services.payments import find_dossier, line_key, take_payment
+    from models.types import utcnow
     from tui.printing import DeskPrinters, queue_receipt, send_job
 
     if (dossier is None) == (batch is None):
@@ -103,10 +104,13 @@ def pay_cmd(
                 if lk.replaces is not None:
                     replaces = {"replaces": lk.replaces.receipt_code,
                                 "replaced_because": lk.replaced_because}
-            again = key is not None and _paid_by(session, key)
+            now = utcnow()
             p = take_payment(session, actor, c, d.id or 0, method=how, reference=ref,
                              tendered=given, fiscal_receipt_no=fiscal_no,
-                             idempotency_key=key)
+                             idempotency_key=key, now=now)
+            # the payment its key made earlier (this file's earlier run, or a run going on at the
+            # same time that committed first) comes back as it was: not taken now
+            again = p.created_at != now
             job_ids = [queue_receipt(session, actor, printers, p)] \
                 if print_receipt and not _has_job(session, p.id or 0) else []
             row = {"line": line, "dossier": d.dossier_code, "receipt": p.receipt_code,
@@ -159,13 +163,4 @@ def _has_job(session: Any, payment_id: int) -> bool:
     from models.printjob import PrintJob
 
     return session.exec(select(PrintJob.id).where(PrintJob.payment_id == payment_id)).first() \
-        is not None
-
-
-def _paid_by(session: Any, key: str) -> bool:
-    from sqlmodel import select
-
-    from models.payment import Payment
-
-    return session.exec(select(Payment.id).where(Payment.idempotency_key == key)).first() \
         is not None

@@ -72,7 +72,6 @@ def preview(
         from tui.printing import preview_copy
         from tui.records import record_document
 
-        number = receipt_no or dossier_no or notice_no or ""
         action = REPRINTABLE.get(kind)
         dctx = _context(config, db)
         with session_scope(dctx.engine) as session:
@@ -83,7 +82,8 @@ def preview(
             if action is None:  # its message says which kinds can be taken from a record
                 record_document(session, c, kind, receipt_code=receipt_no,
                                 dossier_code=dossier_no, notice_code=notice_no)
-            doc, _job = preview_copy(session, actor, c, kind, number, cfg, fmt)
+            doc, _job = preview_copy(session, actor, c, kind, cfg, fmt, receipt_code=receipt_no,
+                                     dossier_code=dossier_no, notice_code=notice_no)
     else:
         doc = marked(sample_document(kind, width, encoding), "样张")
     if fmt == "text":

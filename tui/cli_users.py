@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 NameArg = Annotated[str, typer.Argument(help=_("用户名"))]
 ApproverOpt = Annotated[str | None, typer.Option(
-    "--approver", help=_("核准的负责人（另一个人）的用户名，其密码从 DESK_APPROVER_PASSWORD 或提示输入；添加、任命、启用负责人和重置负责人的密码时需要"))]
+    "--approver", help=_("核准的负责人（另一个人）的用户名，其密码从 DESK_APPROVER_PASSWORD 或提示输入；添加、任命、撤销、启用、停用负责人和重置负责人的密码时需要"))]
 RoleHelp = _("clerk 受理员 | cashier 收费员 | lead 负责人 | admin 管理员")
 
 
@@ -151,13 +151,15 @@ def _change(user: str | None, config: Path | None, db: str | None, action: str,
 
 @user_app.command("disable")
 @handle_errors
-def user_disable(name: NameArg, user: UserOpt = None, config: ConfigOpt = None,
-                 db: DbOpt = None) -> None:
-    """停用用户（管理员）：从此不能在任何地方登录（受理台、命令行、网页）；记录保留。不能停用自己，也不能停用最后一位在用的管理员或负责人。"""
+def user_disable(name: NameArg, approver: ApproverOpt = None, user: UserOpt = None,
+                 config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """停用用户（管理员）：从此不能在任何地方登录（受理台、命令行、网页）；记录保留。不能停用自己，也不能停用最后一位在用的管理员或负责人；停用负责人须另一位负责人用 --approver 核准。"""
     from models.services.users import disable_user
 
+    approval = _approval(approver)
     changed = _change(user, config, db, "user.disable",
-                      lambda session, actor: disable_user(session, actor, name))
+                      lambda session, actor: disable_user(session, actor, name,
+                                                          approval=approval))
     out.print(_("已停用用户 {username}").format(username=changed.username))
 
 
@@ -197,7 +199,7 @@ def user_set_role(name: NameArg,
                   role: Annotated[str, typer.Option("--role", "-r", help=RoleHelp)],
                   approver: ApproverOpt = None, user: UserOpt = None,
                   config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """更改用户的角色（管理员）：任命负责人须另一位负责人用 --approver 核准；最后一位在用的管理员或负责人不能改为其他角色。"""
+    """更改用户的角色（管理员）：任命或撤销负责人须另一位负责人用 --approver 核准；最后一位在用的管理员或负责人不能改为其他角色。"""
     from models.services.users import set_role
 
     approval = _approval(approver)

@@ -138,11 +138,13 @@ def render_receipt_job(engine: Engine, printers: DeskPrinters, job_id: int) -> s
         return render_text(laid)
 
 
-def _copy(session: Session, actor: Actor, campaign: Campaign, kind: str, number: str,
-          preview: str = "") -> tuple[Document, dict[str, int | None], int]:
+def _copy(session: Session, actor: Actor, campaign: Campaign, kind: str, *,
+          receipt_code: str | None = None, dossier_code: str | None = None,
+          notice_code: str | None = None, preview: str = ""
+          ) -> tuple[Document, dict[str, int | None], int]:
     """Another copy of a real record's document: permission checked and audited
-    (``begin_reprint``), numbered (``重印 n``) and marked. Returns the document, the job's links
-    and n."""
+    (``begin_reprint``), numbered (``重印 n``) and marked. A notice is found by its own number
+    or by its dossier's (the latest). Returns the document, the job's links and n."""
     from models.errors import InvalidInput
     from models.services.printing import begin_reprint
     from tui.records import (
@@ -151,25 +153,33 @@ def _copy(session: Session, actor: Actor, campaign: Campaign, kind: str, number:
         find_dossier,
         find_notice,
         find_payment,
+        latest_notice,
         record_document,
     )
 
     links: dict[str, int | None]
     if kind in RECEIPT_KINDS:
-        p = find_payment(session, campaign, number)
+        if not receipt_code:
+            raise InvalidInput(_("“{kind}”需要收据号：--receipt 收据号").format(kind=kind),
+                               code="print.need_receipt")
+        p = find_payment(session, campaign, receipt_code)
         links = {"campaign_id": p.campaign_id, "payment_id": p.id}
         n = begin_reprint(session, actor, document=kind, preview=preview, **links)
-        doc = record_document(session, campaign, kind, receipt_code=number, reprint=n)
-    elif kind == "notice":
-        visit = find_notice(session, campaign, number)
+        doc = record_document(session, campaign, kind, receipt_code=receipt_code, reprint=n)
+    elif kind == "notice" and (notice_code or dossier_code):
+        visit = find_notice(session, campaign, notice_code) if notice_code else \
+            latest_notice(session, find_dossier(session, campaign, dossier_code or ""))
         links = {"campaign_id": visit.campaign_id, "dossier_id": visit.dossier_id}
         n = begin_reprint(session, actor, document=kind, preview=preview, **links)
-        doc = record_document(session, campaign, kind, notice_code=number, reprint=n)
-    elif kind in DOSSIER_KINDS:
-        d = find_dossier(session, campaign, number)
+        doc = record_document(session, campaign, kind, notice_code=visit.notice_code, reprint=n)
+    elif kind in DOSSIER_KINDS and kind != "notice":
+        if not dossier_code:
+            raise InvalidInput(_("“{kind}”需要受理编号：--dossier 受理编号").format(kind=kind),
+                               code="print.need_dossier")
+        d = find_dossier(session, campaign, dossier_code)
         links = {"campaign_id": d.campaign_id, "dossier_id": d.id}
         n = begin_reprint(session, actor, document=kind, preview=preview, **links)
-        doc = record_document(session, campaign, kind, dossier_code=number, reprint=n)
+        doc = record_document(session, campaign, kind, dossier_code=dossier_code, reprint=n)
     else:
         raise InvalidInput(_("“{kind}”不能重印").format(kind=kind), code="print.not_reprintable")
     return doc, links, n
@@ -178,10 +188,14 @@ def _copy(session: Session, actor: Actor, campaign: Campaign, kind: str, number:
 def reprint(session: Session, actor: Actor, printers: DeskPrinters, campaign: Campaign,
             kind: str, number: str) -> PrintJob:
     """Queue another copy of a printed document of ``campaign`` (``重印 n``), in the caller's
-    transaction; the caller sends it with ``send_job`` once committed."""
+    transaction; the caller sends it with ``send_job`` once committed. ``number`` is the
+    receipt's for a receipt, void or refund slip, the notice's for a notice, else the
+    dossier's."""
     from tui.records import RECEIPT_KINDS
 
-    doc, links, n = _copy(session, actor, campaign, kind, number)
+    numbers = ({"receipt_code": number} if kind in RECEIPT_KINDS else
+               {"notice_code": number} if kind == "notice" else {"dossier_code": number})
+    doc, links, n = _copy(session, actor, campaign, kind, **numbers)
     role = "receipt" if kind in RECEIPT_KINDS else "label"
     return queue_job(session, actor, document=doc.kind, payload=printers.render(doc, role),
                      printer=role, copy_no=n, **links)
@@ -190,8 +204,10 @@ def reprint(session: Session, actor: Actor, printers: DeskPrinters, campaign: Ca
 PREVIEW = "preview"  # the printer name of a copy made to the screen or a file
 
 
-def preview_copy(session: Session, actor: Actor, campaign: Campaign, kind: str, number: str,
-                 cfg: PrinterConfig, fmt: str) -> tuple[Document, PrintJob]:
+def preview_copy(session: Session, actor: Actor, campaign: Campaign, kind: str,
+                 cfg: PrinterConfig, fmt: str, *, receipt_code: str | None = None,
+                 dossier_code: str | None = None, notice_code: str | None = None
+                 ) -> tuple[Document, PrintJob]:
     """A copy of a real record for the screen or a file (``desk print preview --receipt …``):
     the same rules as a reprint — a cashier or lead for money papers, a clerk or lead for a
     dossier's, audited, numbered 重印 n and marked — and recorded as a print job to
@@ -199,7 +215,8 @@ def preview_copy(session: Session, actor: Actor, campaign: Campaign, kind: str, 
     that left the desk is a row and the next one takes the next number."""
     from models.services.printing import finish
 
-    doc, links, n = _copy(session, actor, campaign, kind, number, preview=fmt)
+    doc, links, n = _copy(session, actor, campaign, kind, receipt_code=receipt_code,
+                          dossier_code=dossier_code, notice_code=notice_code, preview=fmt)
     job = queue_job(session, actor, document=doc.kind, payload=render_bytes(doc, cfg),
                     printer=PREVIEW, copy_no=n, **links)
     assert job.id is not None

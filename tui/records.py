@@ -398,4 +398,5 @@ def tally_data(session: Session, campaign: Campaign, view: DayView, *,
         checks=tuple((m.label, Money(expected[m.value]), Money(int(counted["methods"][m.value])))
                      for m in PaymentMethod if m != PaymentMethod.cash) if counted else (),
         note=close.note if close is not None else "", lead=lead,
-        closed=close is not None and close.status == DayStatus.closed.value)
+        closed=close is not None and close.status == DayStatus.closed.value,
+        close_code=view.close_code)

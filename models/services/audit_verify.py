@@ -23,13 +23,22 @@ from models.money import Money
 from models.payment import Payment
 from models.permissions import Action, Actor, require
 from models.services.numbering import format_number
-from models.services.tally import _day_view, desk_label, find_close, rows_of_day, rows_seal
+from models.services.tally import (
+    CHARGE_RULE,
+    _day_view,
+    desk_label,
+    find_close,
+    format_code,
+    rows_of_day,
+    rows_seal,
+)
 from models.tally import DayClose
 from models.vocab import DayStatus, PaymentMethod
 
 _EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
 _PAYMENT = Payment.__table__  # type: ignore[attr-defined]
 _SEALING = ("payment.take", "payment.void", "payment.refund", "payment.sealed")
+CLOCK_SKEW = dt.timedelta(minutes=5)  # two desks' clocks may differ by this much
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,8 @@ class VerifyReport:
     problems: list[RowProblem] = field(default_factory=list)
     closed_days: int = 0  # closes checked against the figures sealed in their events
     day_problems: list[DayProblem] = field(default_factory=list)
+    # each close's code (day, desk, code): compare with the code on the day's filed Z report
+    close_codes: list[tuple[dt.date, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -138,7 +149,8 @@ def _as_date(value: object) -> dt.date | None:
         return None
 
 
-def verify_closed_days(session: Session) -> tuple[int, list[DayProblem]]:
+def verify_closed_days(session: Session
+                       ) -> tuple[int, list[DayProblem], list[tuple[dt.date, str, str]]]:
     """Every close against its audit event (chained, so its figures cannot be edited unseen):
     the close's row is still there, closed, with the figures the event sealed; the rows dated
     into the day add up to the figures sealed per method, count and receipt range, and are the
@@ -147,8 +159,9 @@ def verify_closed_days(session: Session) -> tuple[int, list[DayProblem]]:
     problems: list[DayProblem] = []
     campaigns: dict[int, Campaign | None] = {}
     seen: set[tuple[int, dt.date, str]] = set()
+    codes: list[tuple[dt.date, str, str]] = []
     events = session.connection().execute(
-        select(_EVENT.c.campaign_id, _EVENT.c.at, _EVENT.c.detail)
+        select(_EVENT.c.campaign_id, _EVENT.c.at, _EVENT.c.detail, _EVENT.c.hash)
         .where(_EVENT.c.action == str(Action.day_close), _EVENT.c.entity == "day_close")
         .order_by(_EVENT.c.id)).all()
     for e in events:
@@ -165,6 +178,7 @@ def verify_closed_days(session: Session) -> tuple[int, list[DayProblem]]:
         if campaign is None:
             continue
         seen.add((cid, day, desk))
+        codes.append((day, desk, format_code(str(e.hash or ""))))
 
         def problem(text: str, day: dt.date = day, desk: str = desk) -> None:
             problems.append(DayProblem(day, desk, text))
@@ -175,7 +189,10 @@ def verify_closed_days(session: Session) -> tuple[int, list[DayProblem]]:
                 at=e.at.astimezone(campaign.zone)))
         elif close.expected != sealed:
             problem(_("日结记录中的数字被改动，与日结时的审计记录不符"))
-        view = _day_view(session, campaign, day, desk)
+        # closes sealed before rule 2 counted a void at the desk that made it
+        rule = sealed.get("rule")
+        rule2 = isinstance(rule, int) and rule >= CHARGE_RULE
+        view = _day_view(session, campaign, day, desk, charge_to_original=rule2)
         now = view.expected()
         then = sealed.get("methods") or {}
         for method in PaymentMethod:
@@ -191,9 +208,10 @@ def verify_closed_days(session: Session) -> tuple[int, list[DayProblem]]:
                 was=_range(campaign, receipts.get("first"), receipts.get("last"),
                            receipts.get("count")),
                 now=view.receipts.range_text))
-        rows = rows_of_day(session, campaign, day, desk)
-        closed_at = e.at
-        late = [r for r in rows if r.created_at > closed_at]
+        rows = rows_of_day(session, campaign, day, desk, charge_to_original=rule2)
+        # a row's time is its desk's clock, the close's the closing desk's: a few minutes apart
+        # are two clocks, not a row written after the close
+        late = [r for r in rows if r.created_at > e.at + CLOCK_SKEW]
         if late:
             problem(_("收据 {receipts} 写于日结之后（{first:%Y-%m-%d %H:%M}），却记在这一天").format(
                 receipts="、".join(r.receipt_code for r in late[:10]),
@@ -206,7 +224,7 @@ def verify_closed_days(session: Session) -> tuple[int, list[DayProblem]]:
         if (close.campaign_id, close.business_date, close.desk) not in seen:
             problems.append(DayProblem(close.business_date, close.desk,
                                        _("已锁定的日结没有对应的审计记录（不是由本程序办理的？）")))
-    return len(events), problems
+    return len(events), problems, codes
 
 
 def _range(campaign: Campaign, first: object, last: object, count: object) -> str:
@@ -224,9 +242,9 @@ def verify(session: Session, actor: Actor) -> VerifyReport:
     conn = session.connection()
     chain = verify_chain(conn)
     count, problems = verify_payments(conn)
-    days, day_problems = verify_closed_days(session)
+    days, day_problems, codes = verify_closed_days(session)
     report = VerifyReport(chain=chain, payments=count, problems=problems, closed_days=days,
-                          day_problems=day_problems)
+                          day_problems=day_problems, close_codes=codes)
     first = chain.first_break
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
                  action=str(Action.audit_verify), entity="audit_event", desk=actor.desk,

@@ -52,7 +52,7 @@ from models.payment import Payment
 from models.permissions import FULL_ID_ROLES, Action, Actor, require
 from models.services.campaigns import fee_for
 from models.services.numbering import format_number
-from models.services.payments import QueueLine, cashier_queue, take_payment
+from models.services.payments import QueueLine, cashier_queue, live_clause, take_payment
 from models.tabular import read_table
 from models.types import utcnow
 from models.users import User
@@ -543,7 +543,8 @@ def statements(session: Session, campaign: Campaign) -> list[BankStatement]:
 
 
 def _live(payment: type[Payment] | Any = Payment) -> ColumnElement[bool]:
-    """SQL: this payment row is a payment and has not been voided."""
+    """SQL: this payment row is a payment and has not been voided (a bank line it was matched to
+    stays accounted for after a refund)."""
     void = aliased(Payment)
     return and_(col(payment.kind) == PaymentKind.payment.value,
                 ~exists().where(col(void.original_id) == col(payment.id),
@@ -609,14 +610,19 @@ def _index(session: Session, campaign: Campaign) -> _Index:
         if code:
             by_code[code.upper()] = rid
     by_reference: dict[str, tuple[int, str]] = {}
+    # a reference is used while its payment is not voided (a refund does not free it); a
+    # dossier is paid while its payment is live (a payment refunded in full pays for nothing)
     for did, receipt, method, reference in session.exec(
             select(Payment.dossier_id, Payment.receipt_code, Payment.method, Payment.reference)
             .where(Payment.campaign_id == cid, _live())).all():
+        if method == PaymentMethod.transfer.value and reference:
+            by_reference[reference] = (did, receipt)
+    for did, receipt in session.exec(
+            select(Payment.dossier_id, Payment.receipt_code)
+            .where(Payment.campaign_id == cid, live_clause())).all():
         rid = dossier_record.get(did)
         if rid is not None:
             people[rid].paid_receipt = receipt
-        if method == PaymentMethod.transfer.value and reference:
-            by_reference[reference] = (did, receipt)
     prefix = campaign.dossier_prefix.upper()
     return _Index(people=people, by_id=by_id, by_code=by_code, by_name=by_name,
                   name_lengths=sorted({len(k) for k in by_name if len(k) >= 2}, reverse=True),

@@ -23,6 +23,7 @@ from models.i18n import _
 from models.payment import Payment
 from models.permissions import Action, Actor, require
 from models.printjob import PrintJob
+from models.services.payments import dead_reason
 from models.types import utcnow
 from models.vocab import PrintJobStatus
 
@@ -148,6 +149,13 @@ def request_retry(session: Session, actor: Actor, job_id: int) -> PrintJob:
     if job.status != PrintJobStatus.failed.value:
         raise Conflict(_("只有打印失败的任务可以重试（当前：{label}）").format(label=PrintJobStatus(job.status).label),
                        code="print.not_failed")
+    if job.document == "receipt" and job.copy_no == 0 and job.payment_id is not None:
+        # the original of a receipt voided or refunded in full since would print as if it stood
+        payment = session.get(Payment, job.payment_id)
+        dead = dead_reason(session, payment) if payment is not None else ""
+        if payment is not None and dead:
+            raise Conflict(_("收据 {receipt_code} {dead}，不能再打印原件；如需凭证，请收费员或负责人“重印”（重印件上注明{dead}）").format(
+                receipt_code=payment.receipt_code, dead=dead), code="print.receipt_dead")
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
                  action=str(Action.print_retry),
                  entity="print_job", entity_id=job.id, campaign_id=job.campaign_id,

@@ -24,7 +24,8 @@ from models.online import OnlineRecord
 from models.payment import Payment
 from models.permissions import Action, Actor, require
 from models.services.campaigns import get_campaign
-from models.vocab import ONLINE_APPROVED, DossierStatus, PaymentKind
+from models.services.payments import live_clause
+from models.vocab import ONLINE_APPROVED, DossierStatus
 
 REFUSED_ACTION = "intake.refused"  # written by the counter when paper is refused outright
 
@@ -118,10 +119,9 @@ def build(session: Session, c: Campaign) -> Reconciliation:
                                           col(OnlineRecord.name_key))))
     dossiers = {d.online_record_id: d for d in session.exec(
         select(Dossier).where(Dossier.campaign_id == c.id))}
-    kinds: dict[int, list[str]] = defaultdict(list)
-    for dossier_id, kind in session.execute(sa_select(col(Payment.dossier_id), col(Payment.kind))
-                                            .where(col(Payment.campaign_id) == c.id)):
-        kinds[dossier_id].append(kind)
+    # paid while one of its payments stands (neither voided nor refunded in full)
+    paid_dossiers = set(session.scalars(sa_select(col(Payment.dossier_id)).where(
+        col(Payment.campaign_id) == c.id, live_clause())))
     changed: dict[int, list[OnlineChange]] = defaultdict(list)
     for ch in session.exec(select(OnlineChange).join(
             OnlineRecord, col(OnlineRecord.id) == col(OnlineChange.record_id))
@@ -147,10 +147,7 @@ def build(session: Session, c: Campaign) -> Reconciliation:
             continue
         code = d.dossier_code or ""
         g["accepted"] += 1
-        k = kinds.get(d.id or 0, [])
-        is_paid = PaymentKind.payment.value in k and not (
-            PaymentKind.void.value in k or PaymentKind.refund.value in k)
-        if is_paid:
+        if d.id in paid_dossiers:
             result.paid.append(_person(r, code))
             g["paid"] += 1
         else:

@@ -26,7 +26,8 @@ from models.idcard import clean_id_text, mask_id
 from models.names import display_name, key_of_display
 from models.online import OnlineRecord
 from models.payment import Payment
-from models.vocab import ONLINE_APPROVED, DossierStatus, PaymentKind
+from models.services.payments import live_clause
+from models.vocab import ONLINE_APPROVED, DossierStatus
 
 LIMIT = 50
 ID18 = re.compile(r"\d{17}[\dX]")  # a full ID number once cleaned
@@ -168,13 +169,9 @@ def hits(session: Session, records: list[OnlineRecord]) -> list[Hit]:
                         col(DossierVisit.outcome) == DossierStatus.returned.value)
                     .group_by(col(DossierVisit.dossier_id))):
                 returns[dossier_id] = n
-            paid_ids = set(session.scalars(sa_select(col(Payment.dossier_id)).where(
-                col(Payment.dossier_id).in_(dossier_ids),
-                col(Payment.kind) == PaymentKind.payment.value)))
-            voided = set(session.scalars(sa_select(col(Payment.dossier_id)).where(
-                col(Payment.dossier_id).in_(dossier_ids),
-                col(Payment.kind).in_([PaymentKind.void.value, PaymentKind.refund.value]))))
-            paid = {x for x in paid_ids if x not in voided}
+            # paid while one of its payments stands (neither voided nor refunded in full)
+            paid = set(session.scalars(sa_select(col(Payment.dossier_id)).where(
+                col(Payment.dossier_id).in_(dossier_ids), live_clause())))
     out = []
     for r in records:
         d = dossiers.get(r.id or 0)

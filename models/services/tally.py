@@ -19,6 +19,7 @@ locked day are voids or refunds dated on the next open day, pointing at the orig
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import unicodedata
@@ -186,6 +187,7 @@ class DayView:
     corrections: tuple[Correction, ...]
     receipts: Receipts
     closes: tuple[DayClose, ...]  # this day's closes (the office's and every desk's)
+    close_code: str = ""  # the confirmed close's code (format_code), printed on the Z report
 
     def expected(self) -> dict[str, int]:
         """What each method should hold at the end of the day (net fen), every method listed."""
@@ -205,6 +207,7 @@ class DayView:
 
 
 _PAY = Payment.__table__  # type: ignore[attr-defined]
+_EVENTS = audit.AuditEvent.__table__  # type: ignore[attr-defined]
 _VISIT = DossierVisit.__table__  # type: ignore[attr-defined]
 
 # the day's rows, grouped: served from ix_payment_day alone
@@ -271,7 +274,12 @@ def day_view(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *
              desk: str = OFFICE) -> DayView:
     """The figures of ``day`` for ``desk`` (``""``: the whole office). Read-only."""
     require(actor, Action.tally_view)
-    return _day_view(session, campaign, day, clean_desk(desk))
+    desk = clean_desk(desk)
+    view = _day_view(session, campaign, day, desk)
+    close = view.close_of()
+    if close is not None and close.status == DayStatus.closed.value:
+        view = dataclasses.replace(view, close_code=close_code(session, campaign, day, desk))
+    return view
 
 
 def _line(key: str, kind: str, figures: list[int], name: str = "") -> Line:
@@ -279,11 +287,18 @@ def _line(key: str, kind: str, figures: list[int], name: str = "") -> Line:
     return Line(key, kind, count, paid, voided, refunded, name)
 
 
-def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> DayView:
+CHARGE_RULE = 2  # kept with each close: how its figures were counted (see _day_view)
+
+
+def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
+              charge_to_original: bool = True) -> DayView:
     """The figures of a day. A payment counts for the cashier and desk that took it; a void or
     a refund comes off the figures of the cashier and desk that took the payment it corrects
     (that desk's drawer held the money; who voided is shown with the correction), whoever made
-    it and wherever. The receipt numbers are the slips each desk issued."""
+    it and wherever. The receipt numbers are the slips each desk issued.
+
+    ``charge_to_original=False`` counts a correction at the desk and for the person that made it,
+    as the desk did before rule 2 (issue 20): closes sealed then are checked by their rule."""
     conn = session.connection()
     cid = campaign.id or 0
     every_desk = list(conn.execute(_GROUPED, {"campaign": cid, "day": day}))  # a few groups
@@ -291,8 +306,10 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> 
     payments = [r for r in issued if r.kind == PaymentKind.payment.value]
     office_lo = min((int(r.lo) for r in every_desk), default=None)
     office_hi = max((int(r.hi) for r in every_desk), default=None)
+    charged_desk = "original_desk" if charge_to_original else "desk"
+    charged_cashier = "original_cashier_id" if charge_to_original else "cashier_id"
     corrections_rows = [c for c in conn.execute(_CORRECTIONS, {"campaign": cid, "day": day})
-                        if not desk or c.original_desk == desk]
+                        if not desk or getattr(c, charged_desk) == desk]
 
     names: dict[int, str] = {}
 
@@ -323,9 +340,9 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str) -> 
     for r in payments:
         count(r.kind, int(r.n), int(r.fen or 0), r.method, f"{r.track}·{r.level}",
               r.cashier_id, r.desk)
-    for c in corrections_rows:  # charged to the payment's cashier and desk
+    for c in corrections_rows:  # charged to the payment's cashier and desk (rule 2)
         count(c.kind, 1, int(c.amount_fen), c.method, f"{c.track}·{c.level}",
-              c.original_cashier_id, c.original_desk)
+              getattr(c, charged_cashier), getattr(c, charged_desk))
 
     def lines(d: dict[str, list[int]], kind: str, order: list[str] | None = None
               ) -> tuple[Line, ...]:
@@ -557,12 +574,35 @@ def _unconfirmed(session: Session, campaign: Campaign, day: dt.date, desk: str, 
     return row
 
 
+def _entity_id(day: dt.date, desk: str) -> str:
+    return f"{day.isoformat()} {desk or OFFICE_LABEL}"
+
+
 def _audit(session: Session, actor: Actor, action: Action, campaign: Campaign, day: dt.date,
            desk: str, now: dt.datetime, **detail: Any) -> None:
     audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action=str(action),
-                 entity="day_close", entity_id=f"{day.isoformat()} {desk or OFFICE_LABEL}",
+                 entity="day_close", entity_id=_entity_id(day, desk),
                  campaign_id=campaign.id, desk=actor.desk, at=now,
                  detail={"day": day.isoformat(), "desk": desk, **detail})
+
+
+def format_code(digest: str) -> str:
+    """A close's code as printed: its audit event's hash, the first 16 hex digits in fours."""
+    head = digest[:16]
+    return " ".join(head[i:i + 4] for i in range(0, len(head), 4))
+
+
+def close_code(session: Session, campaign: Campaign, day: dt.date, desk: str) -> str:
+    """The code of a confirmed close (``""`` when there is none): the hash of the audit event
+    that sealed it. It is printed on the day's Z report and listed by ``desk audit verify``: the
+    database alone can be re-hashed by whoever owns it, the paper filed that evening cannot."""
+    digest = session.connection().execute(
+        sa_select(_EVENTS.c.hash).where(
+            _EVENTS.c.action == str(Action.day_close), _EVENTS.c.entity == "day_close",
+            _EVENTS.c.campaign_id == campaign.id,
+            _EVENTS.c.entity_id == _entity_id(day, clean_desk(desk)))
+        .order_by(_EVENTS.c.id.desc()).limit(1)).scalar()
+    return format_code(str(digest)) if digest else ""
 
 
 def begin_close(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *,
@@ -610,7 +650,8 @@ class CountResult:
 def _expected_json(view: DayView) -> dict[str, Any]:
     return {"methods": view.expected(), "totals": view.totals(),
             "receipts": {"first": view.receipts.first, "last": view.receipts.last,
-                         "count": view.receipts.count, "gaps": list(view.receipts.missing)}}
+                         "count": view.receipts.count, "gaps": list(view.receipts.missing)},
+            "rule": CHARGE_RULE}
 
 
 _ROWS_OF_DAY = (
@@ -621,12 +662,13 @@ _ROWS_OF_DAY = (
     .order_by(_PAY.c.id))
 
 
-def rows_of_day(session: Session, campaign: Campaign, day: dt.date, desk: str) -> list[Any]:
+def rows_of_day(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
+                charge_to_original: bool = True) -> list[Any]:
     """The payment rows a close of ``desk`` (``""``: the office) answers for: dated into the
-    day and issued at the desk, or correcting a payment the desk took."""
+    day and issued at the desk, or (rule 2) correcting a payment the desk took."""
     return [r for r in session.connection().execute(
         _ROWS_OF_DAY, {"campaign": campaign.id, "day": day})
-        if not desk or r.desk == desk or r.original_desk == desk]
+        if not desk or r.desk == desk or (charge_to_original and r.original_desk == desk)]
 
 
 def rows_seal(rows: list[Any]) -> dict[str, Any]:
@@ -760,6 +802,8 @@ def _day_view_xlsx(path: Path, view: DayView) -> Path:
         ["退费（元）", Money(view.total.refunded_fen)], ["净额（元）", Money(view.total.net_fen)],
         ["收据号", view.receipts.range_text], ["断号检查", view.receipts.gap_text],
         ["日结状态", DayStatus(close.status).label if close else "未日结"]]
+    if view.close_code:
+        summary.append(["日结校验码", view.close_code])
     if close is not None and close.note:
         summary.append(["差额说明", close.note])
     counted: list[list[object]] = []

@@ -247,8 +247,10 @@ def add_user(
 
 
 def disable_user(session: Session, actor: Actor, username: str, *,
-                 now: dt.datetime | None = None) -> User:
-    """停用: the account can no longer log in anywhere; its history stays."""
+                 approval: Approval | None = None, now: dt.datetime | None = None) -> User:
+    """停用: the account can no longer log in anywhere; its history stays. A lead's needs
+    another lead's approval: one admin alone must not be able to bring the office down to one
+    lead (whose password the admin may reset alone)."""
     require(actor, Action.user_disable)
     _lock_office(session)
     user = _get(session, username)
@@ -259,10 +261,12 @@ def disable_user(session: Session, actor: Actor, username: str, *,
                        code="user.already_disabled")
     _keep_one(session, user, Role.admin)
     _keep_one(session, user, Role.lead)
+    approver = _approve(session, actor, approval, what=_("停用负责人账户"), target=user) \
+        if user.role == Role.lead.value else None
     user.active = False
     user.disabled_at = now or utcnow()
     session.add(user)
-    _record(session, actor, Action.user_disable, user, {"role": user.role})
+    _record(session, actor, Action.user_disable, user, {"role": user.role}, approver)
     return user
 
 
@@ -320,8 +324,11 @@ def set_role(session: Session, actor: Actor, username: str, role: Role | str, *,
     for kept in (Role.admin, Role.lead):
         if old is kept:
             _keep_one(session, user, kept)
-    approver = _approve(session, actor, approval, what=_("任命负责人"), target=user) \
-        if role is Role.lead else None
+    approver = None
+    if role is Role.lead:
+        approver = _approve(session, actor, approval, what=_("任命负责人"), target=user)
+    elif old is Role.lead:  # taking a lead's powers away takes two people too
+        approver = _approve(session, actor, approval, what=_("撤销负责人"), target=user)
     user.role = role.value
     session.add(user)
     _record(session, actor, Action.user_set_role, user, {"from": old.value, "to": role.value},

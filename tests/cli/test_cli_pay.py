@@ -194,3 +194,41 @@ def _second_campaign_with_the_same_prefixes(engine: Engine) -> str:
         accept_one(s, o, n=2, name="另一批次二号")  # ZJ21S00002 there
         assert first.dossier_prefix == c.dossier_prefix
         return c.code
+
+
+def test_two_runs_of_one_batch_at_once_say_paid_once(engine: Engine, db_url: str,
+                                                     tmp_path: Path,
+                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The other run pays the line between this run's look and its payment: this run reports
+    the receipt as paid before, not as taken by it."""
+    import pytest
+
+    import models.services.payments as payments
+
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite: one writer at a time from BEGIN, the runs cannot interleave")
+    cfg, _ = _office(engine, tmp_path)
+    batch = tmp_path / "到账.csv"
+    batch.write_text("ZJ21S00002,cash,\n", encoding="utf-8")
+    args = ["pay", "--batch", str(batch), "--user", "cashier", "--no-print", "--json",
+            "--config", str(cfg), "--db", db_url]
+    real = payments.take_payment
+    other_run: list[str] = []
+
+    def the_other_run_first(session, actor, campaign, dossier_id, **kw):  # type: ignore[no-untyped-def]
+        if not other_run:
+            with session_scope(engine) as s2:
+                from models.campaign import Campaign
+
+                c = s2.exec(select(Campaign)).one()
+                import datetime as dt
+
+                mine = {**kw, "now": kw["now"] - dt.timedelta(seconds=1)}  # its own moment
+                other_run.append(real(s2, actor, c, dossier_id, **mine).receipt_code)
+        return real(session, actor, campaign, dossier_id, **kw)
+
+    monkeypatch.setattr(payments, "take_payment", the_other_run_first)
+    r = runner.invoke(app, args, env=ENV)
+    assert r.exit_code == 0, r.output
+    [line] = json.loads(r.output)["paid"]
+    assert (line["receipt"], line["again"]) == (other_run[0], True)

@@ -142,3 +142,147 @@ def test_a_closes_figures_edited_in_its_row_are_found(engine: Engine) -> None:
         report = verify(s, LEAD)
     assert not report.ok
     assert "2021-09-27" in "\n".join(report.lines())
+
+
+def test_a_close_made_before_voids_were_charged_to_the_payments_desk_still_verifies(
+        engine: Engine) -> None:
+    """Closes sealed by the desk before this version counted a void at the desk that made it
+    (and another desk could void a closed desk's payment): verify reads them by that rule."""
+    from models import audit
+    from models.services.payments import void_payment
+    from models.services.tally import _day_view, _expected_json
+
+    with session_scope(engine) as s:
+        o = office(s)  # ZJ21F00001: 380 cash at 1号窗口
+        lead2 = o.actor(Role.lead, desk="2号窗口")
+        void_payment(s, lead2, o.campaign, "ZJ21F00001", reason="wrong_method", note="应为扫码",
+                     now=AT + dt.timedelta(hours=1))
+        for desk in ("1号窗口", "2号窗口"):
+            old = _day_view(s, o.campaign, DAY, desk, charge_to_original=False)
+            sealed = {k: v for k, v in _expected_json(old).items() if k != "rule"}
+            at = CLOSED + dt.timedelta(minutes=5 if desk == "2号窗口" else 0)
+            s.add(DayClose(campaign_id=o.campaign.id or 0, business_date=DAY, desk=desk,
+                           status="closed", expected=sealed, begun_by_id=o.lead.id or 0,
+                           closed_by_id=o.lead.id, closed_at=at))
+            s.flush()
+            audit.record(s, actor_id=o.lead.id, actor_name="lead", action="day.close",
+                         entity="day_close", entity_id=f"{DAY.isoformat()} {desk}",
+                         campaign_id=o.campaign.id, desk=desk, at=at,
+                         detail={"day": DAY.isoformat(), "desk": desk, "expected": sealed})
+        # and, as the old desk allowed, 2号窗口 voids nothing more but 1号窗口's close is older
+    with session_scope(engine, readonly=True) as s:
+        report = verify(s, LEAD)
+    assert report.ok, report.lines()
+    assert report.closed_days == 2
+
+
+def test_a_close_committed_while_verify_reads_is_no_false_alarm(engine: Engine) -> None:
+    """PostgreSQL: another desk confirms a close between verify's reading of the close events and
+    of the closes themselves. Verify reads one snapshot, so it sees neither or both."""
+    if engine.dialect.name != "postgresql":
+        import pytest
+
+        pytest.skip("SQLite: a transaction is one snapshot")
+    from sqlalchemy import event
+
+    from models.campaign import Campaign
+
+    _closed_day(engine)
+    with session_scope(engine) as s:
+        c = s.exec(select(Campaign)).one()
+        from models.users import User
+
+        u = s.exec(select(User).where(User.username == "lead")).one()
+        lead = Actor(user_id=u.id, username="lead", role=Role.lead, desk="1号窗口")
+    other_day = DAY + dt.timedelta(days=1)
+    done: list[bool] = []
+
+    def another_desk_closes(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if done or "FROM day_close" not in statement or "status" not in statement:
+            return
+        done.append(True)
+        with session_scope(engine) as s2:
+            at = CLOSED + dt.timedelta(days=1)
+            begin_close(s2, lead, c, other_day, desk="", now=at)
+            record_count(s2, lead, c, other_day, desk="", count=parse_count({}), now=at)
+            confirm_close(s2, lead, c, other_day, desk="", now=at)
+
+    with session_scope(engine, readonly=True, snapshot=True) as s:
+        conn = s.connection()
+        event.listen(conn, "before_cursor_execute", another_desk_closes)
+        report = verify(s, LEAD)
+    assert done, "the other desk's close ran between the reads"
+    assert report.ok, report.lines()
+
+
+def test_the_closes_code_on_paper_changes_when_an_insider_reseals_the_day(engine: Engine) -> None:
+    """An insider with the database owner's login can recompute every hash after changing a day
+    (the chain has no secret). The close's code — its audit event's hash, printed on the Z
+    report filed that evening — is what the database cannot recompute: verify lists each
+    close's code to be compared with the paper, and a resealed day's code differs."""
+    from models import audit
+    from models.audit import AuditEvent
+    from models.services.tally import close_code, day_view
+    from printers.tally import day_tally
+    from tui.records import tally_data
+
+    _closed_day(engine)
+    with session_scope(engine, readonly=True) as s:
+        from models.campaign import Campaign
+
+        c = s.exec(select(Campaign)).one()
+        code = close_code(s, c, DAY, "")
+        assert len(code.replace(" ", "")) == 16
+        view = day_view(s, LEAD, c, DAY)
+        paper = day_tally(tally_data(s, c, view))
+        printed = " ".join(getattr(b, "text", "") + str(getattr(b, "items", ""))
+                           for b in paper.blocks)
+        assert code in printed
+        report = verify(s, LEAD)
+    assert [(d, desk, k) for d, desk, k in report.close_codes] == [(DAY, "", code)]
+    # the insider's reseal: the close event's figures changed and every hash recomputed
+    _raw(engine, *("DROP TRIGGER audit_event_sealed", "DROP TRIGGER audit_event_no_delete")
+         if is_sqlite(engine) else ("ALTER TABLE audit_event DISABLE TRIGGER USER",))
+    try:
+        with session_scope(engine) as s:
+            e = s.exec(select(AuditEvent).where(AuditEvent.action == "day.close")).one()
+            detail = dict(e.detail)
+            detail["note"] = "改过"
+            e.detail = detail
+            s.add(e)
+            s.flush()
+            events = s.exec(select(AuditEvent).where(AuditEvent.chain_lane == e.chain_lane)
+                            .order_by(AuditEvent.chain_seq)).all()  # type: ignore[arg-type]
+            prev = audit.GENESIS
+            for ev in events:
+                ev.prev_hash = prev
+                ev.hash = audit.event_hash(prev, ev.chain_seq or 0, audit.content_of(ev))
+                prev = ev.hash
+                s.add(ev)
+    finally:
+        if is_sqlite(engine):
+            _raw(engine, "CREATE TRIGGER audit_event_sealed BEFORE UPDATE ON audit_event WHEN "
+                         "OLD.hash IS NOT NULL BEGIN SELECT RAISE(ABORT, 'sealed'); END",
+                 "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN "
+                 "SELECT RAISE(ABORT, 'sealed'); END")
+        else:
+            _raw(engine, "ALTER TABLE audit_event ENABLE TRIGGER USER")
+    with session_scope(engine, readonly=True) as s:
+        again = verify(s, LEAD)
+    assert again.chain.ok  # the chain alone cannot tell
+    assert again.close_codes[0][2] != code  # the paper can
+
+
+def test_verify_lists_the_closes_codes_to_compare_with_the_paper(engine: Engine,
+                                                                 db_url: str) -> None:
+    from models.services.tally import close_code
+
+    _closed_day(engine)
+    with session_scope(engine, readonly=True) as s:
+        from models.campaign import Campaign
+
+        code = close_code(s, s.exec(select(Campaign)).one(), DAY, "")
+    r = CliRunner().invoke(app, ["audit", "verify", "--codes", "--user", "lead", "--db", db_url],
+                           env={"DESK_PASSWORD": "secret-pw"})
+    assert r.exit_code == 0, r.output
+    assert f"2021-09-27  全办公室  {code}" in r.output

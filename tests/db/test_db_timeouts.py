@@ -198,3 +198,33 @@ def test_desk_pay_on_the_command_line_waits_seconds_then_says_so(
     assert r.exit_code == 1 and "另一窗口正在收费" in r.output, r.output
     r = CliRunner().invoke(app, args, env={"DESK_PASSWORD": "secret-pw"})
     assert r.exit_code == 0 and "ZJ21F00002" in r.output, r.output
+
+
+def test_an_upgrade_while_a_desk_holds_a_payment_row_waits_then_says_so(
+        engine: Engine, db_url: str, tmp_path: Path) -> None:
+    """``desk db upgrade`` while an older desk is still working: a sentence (close the desks
+    first), not a traceback; the database stays as it was."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL: several desks on one server")
+    from models import migrate
+
+    with session_scope(engine) as s:
+        office(s)
+    migrate.downgrade(engine, "0008")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("db_lock_timeout = 1\n", encoding="utf-8")
+    conn = engine.connect()
+    tx = conn.begin()
+    conn.execute(text("SELECT id FROM payment FOR UPDATE"))
+    try:
+        started = time.monotonic()
+        r = CliRunner().invoke(app, ["db", "upgrade", "--config", str(cfg), "--db", db_url])
+        waited = time.monotonic() - started
+    finally:
+        tx.rollback()
+        conn.close()
+    assert r.exit_code == 1, r.output
+    assert "请先关闭所有受理台" in r.output and "Traceback" not in r.output
+    assert waited < 30, waited
+    assert migrate.current_revision(engine) == "0008"
+    migrate.upgrade(engine)

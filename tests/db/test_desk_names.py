@@ -83,3 +83,20 @@ def test_a_close_begun_under_a_look_alike_name_is_the_desks_own(session) -> None
     lead = o.actor(Role.lead)
     row = begin_close(session, lead, o.campaign, DAY, desk="1号窗口\u200b", now=AT)
     assert row.desk == "1号窗口"
+
+
+def test_a_desk_with_the_longest_name_can_take_a_fee(session) -> None:  # type: ignore[no-untyped-def]
+    """The fee screen's confirmation key for a 40-character desk name fits the 64 a key may be
+    (desk + 24 hex digits was 65: every payment of such a desk was refused)."""
+    from tui.screens.fees import confirmation_key
+
+    desk = "收费窗口" * 10  # 40 characters, the most a config allows
+    key = confirmation_key(desk)
+    assert len(key) <= 64 and key != confirmation_key(desk)
+    o = office(session)
+    d = accepted(session, o, n=2)
+    from models.services.payments import take_payment
+
+    p = take_payment(session, o.actor(Role.cashier, desk=desk), o.campaign, d.id or 0,
+                     method="cash", idempotency_key=key, now=AT)
+    assert p.desk == desk and p.idempotency_key == key

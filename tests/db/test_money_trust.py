@@ -192,3 +192,53 @@ def test_cash_has_no_reference_place(session: Session) -> None:
     p = take_payment(session, o.actor(Role.cashier), o.campaign, d.id or 0,
                      method=PaymentMethod.cash, now=AT)
     assert p.reference == "" and p.reference_seq is None
+
+
+def test_a_dossier_refunded_in_full_is_not_already_paid_to_the_bank_matcher(
+        session: Session) -> None:
+    """Back in the cashier's queue, its new transfer is proposed for it, not set aside as a
+    second payment."""
+    import datetime as dt
+
+    from models.bank import BankLine
+    from models.services import bank
+
+    o = office(session)
+    refund_payment(session, o.actor(Role.lead), o.campaign, o.payment.receipt_code,
+                   amount=Money(o.payment.amount_fen), reason="withdrawn", note="退回",
+                   now=AT + dt.timedelta(minutes=1))
+    ix = bank._index(session, o.campaign)
+    assert ix.people[ix.dossier_record[o.dossier.id or 0]].paid_receipt == ""
+    line = BankLine(id=1, statement_id=1, campaign_id=o.campaign.id or 0, line_no=2,
+                    txn_date=dt.date(2021, 9, 28), amount_fen=o.payment.amount_fen,
+                    payer_name="阿依古丽", memo="评审费 ZJ21S00001", serial="S1")
+    assert bank._propose(line, ix).status != "already_paid"
+
+
+def test_search_and_reconcile_call_a_dossier_paid_exactly_while_a_payment_of_it_stands(
+        session: Session) -> None:
+    """Voided and paid again: paid. Refunded in part: paid. Refunded in full: not paid (it
+    was "unpaid" after any void or refund)."""
+    from models.online import OnlineRecord
+    from models.services.reconcile import build
+    from models.services.search import hits
+
+    o = office(session)
+    cashier, lead = o.actor(Role.cashier), o.actor(Role.lead)
+    a, b, c = (accepted(session, o, n=i, name=f"申请人{i}") for i in (1, 2, 3))
+    pa = take_payment(session, cashier, o.campaign, a.id or 0, method="cash", now=AT)
+    void_payment(session, lead, o.campaign, pa.receipt_code, reason="wrong_method", note="x",
+                 now=AT)
+    take_payment(session, cashier, o.campaign, a.id or 0, method="cash", now=AT)
+    pb = take_payment(session, cashier, o.campaign, b.id or 0, method="cash", now=AT)
+    refund_payment(session, lead, o.campaign, pb.receipt_code, amount=Money.yuan(80),
+                   reason="overpaid", note="多收", now=AT)
+    pc = take_payment(session, cashier, o.campaign, c.id or 0, method="cash", now=AT)
+    refund_payment(session, lead, o.campaign, pc.receipt_code, amount=Money.yuan(380),
+                   reason="withdrawn", note="撤回", now=AT)
+    records = [session.get(OnlineRecord, d.online_record_id) for d in (a, b, c)]
+    assert [h.paper_state for h in hits(session, records)] == ["paid", "paid", "accepted"]
+    result = build(session, o.campaign)
+    paid = {p.dossier_code for p in result.paid}
+    assert {a.dossier_code, b.dossier_code} <= paid and c.dossier_code not in paid
+    assert c.dossier_code in {p.dossier_code for p in result.accepted_unpaid}

@@ -307,7 +307,7 @@ def test_a_new_lead_needs_a_lead_s_approval(session: Session) -> None:
     [promoted] = _events(session, "user.set_role")
     assert promoted.detail == {"username": "cashier", "from": "cashier", "to": "lead",
                                "approver_id": user.id, "approver": "lead2"}
-    disable_user(session, a["admin"], "lead2")
+    disable_user(session, a["admin"], "lead2", approval=Approval("lead", "secret-pw"))
     session.commit()
     with pytest.raises(PermissionDenied):
         enable_user(session, a["admin"], "lead2")
@@ -392,17 +392,19 @@ def test_two_admins_cannot_remove_the_last_two_leads_at_once(engine) -> None:  #
         barrier = threading.Barrier(2)
         outcome: list[str] = []
 
-        def disable(actor: Actor, name: str, barrier: threading.Barrier = barrier,
-                    outcome: list[str] = outcome) -> None:
+        def disable(actor: Actor, name: str, approver: str,
+                    barrier: threading.Barrier = barrier, outcome: list[str] = outcome) -> None:
             barrier.wait()
             try:
                 with session_scope(engine) as s:
-                    disable_user(s, actor, name)
+                    disable_user(s, actor, name, approval=Approval(approver, "secret-pw"))
                 outcome.append("disabled")
             except Conflict as exc:
                 outcome.append(exc.code)
 
-        threads = [threading.Thread(target=disable, args=(actors[i], f"l{trial}{i + 1}"))
+        # each with the other lead's approval (removing a lead takes two people)
+        threads = [threading.Thread(target=disable, args=(actors[i], f"l{trial}{i + 1}",
+                                                          f"l{trial}{2 - i}"))
                    for i in (0, 1)]
         for t in threads:
             t.start()
@@ -413,3 +415,26 @@ def test_two_admins_cannot_remove_the_last_two_leads_at_once(engine) -> None:  #
             live = s.exec(select(User).where(User.role == "lead",
                                              col(User.active).is_(True))).all()
             assert len(live) == 1
+
+
+def test_one_admin_cannot_make_a_lead_of_nobody_by_removing_the_other_lead(
+        session: Session) -> None:
+    """The admin demoted (or disabled) the second lead alone, then reset the "only" lead's
+    password alone and logged in as the lead. Removing a lead takes another lead's approval."""
+    a = _office_users(session)
+    add_user(session, a["admin"], username="lead2", role=Role.lead, password="secret-pw",
+             approval=Approval("lead", "secret-pw"))
+    session.commit()
+    for remove in (lambda **k: set_role(session, a["admin"], "lead2", Role.cashier, **k),
+                   lambda **k: disable_user(session, a["admin"], "lead2", **k)):
+        with pytest.raises(PermissionDenied) as needs:
+            remove()
+        assert needs.value.code == "user.needs_approval"
+        session.rollback()
+    with pytest.raises(PermissionDenied):  # and not by the lead removed
+        set_role(session, a["admin"], "lead2", Role.cashier, approval=Approval("lead2", "secret-pw"))
+    session.rollback()
+    set_role(session, a["admin"], "lead2", Role.cashier, approval=Approval("lead", "secret-pw"))
+    session.commit()
+    [e] = [e for e in _events(session, "user.set_role") if e.detail["username"] == "lead2"]
+    assert e.detail["approver"] == "lead"

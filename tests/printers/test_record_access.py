@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.db import session_scope
+from models.dossier import Dossier
 from models.permissions import SYSTEM
 from models.printjob import PrintJob
 from models.services.campaigns import load_campaign, read_preset
@@ -162,3 +163,46 @@ def test_a_sample_preview_is_open_and_marked_as_a_sample() -> None:
     assert r.exit_code == 0 and "样张" in r.output
     r = runner.invoke(app, ["print", "preview", "label"])
     assert r.exit_code == 0 and "样张" in r.output
+
+
+def test_a_failed_receipt_job_of_a_voided_payment_is_not_retried_as_a_clean_original(
+        engine: Engine) -> None:
+    """The receipt failed to print (no paper); the payment was voided since; a retry would
+    print the original without 作废, for any role. It is refused, saying to reprint instead."""
+    import pytest
+
+    from models.errors import DomainError
+    from models.services.printing import claim, finish, request_retry
+    from tui.printing import queue_receipt
+
+    with session_scope(engine) as s:
+        o = office(s)
+        d = accepted(s, o, n=2)
+        p = take_payment(s, o.actor(Role.cashier), o.campaign, d.id or 0, method="cash", now=AT)
+        job_id = queue_receipt(s, o.actor(Role.cashier), PRINTERS, p)
+    with session_scope(engine) as s:
+        claim(s, job_id)
+    with session_scope(engine) as s:
+        finish(s, job_id, error="缺纸")
+        void_payment(s, o.actor(Role.lead), o.campaign, p.receipt_code, reason="wrong_method",
+                     note="应为扫码", now=AT)
+    with pytest.raises(DomainError) as dead, session_scope(engine) as s:
+        request_retry(s, o.actor(Role.clerk), job_id)
+    assert dead.value.code == "print.receipt_dead"
+    assert "作废" in dead.value.message and "重印" in dead.value.message
+
+
+def test_a_dossiers_latest_notice_is_previewed_by_the_dossiers_number(engine: Engine,
+                                                                       db_url: str) -> None:
+    """``desk print preview notice --dossier NO``: the dossier's latest correction notice."""
+    with session_scope(engine) as s:
+        o = office(s)  # 刘䶮's dossier was returned with ZJ21B00001, then came back and was taken
+        s.exec(update(Dossier).where(Dossier.id == o.returned.id).values(  # type: ignore[call-overload]
+            status="accepted", dossier_no=9, dossier_code="ZJ21S00009"))
+    r = runner.invoke(app, ["print", "preview", "notice", "--dossier", "ZJ21S00009",
+                            "--user", "clerk", "--db", db_url], env=ENV)
+    assert r.exit_code == 0, r.output
+    assert "ZJ21B00001" in r.output and "重印 1" in r.output
+    r = runner.invoke(app, ["print", "reprint", "notice", "ZJ21B00001", "--user", "clerk",
+                            "--db", db_url], env=ENV)
+    assert r.exit_code == 0 and "重印 2" in r.output, r.output

@@ -16,6 +16,7 @@ runs in a worker; every error is one Chinese line."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,13 @@ if TYPE_CHECKING:
     from tui.app import DeskApp
 
 METHODS = list(PaymentMethod)
+
+
+def confirmation_key(desk: str) -> str:
+    """The idempotency key of one opened fee (a double Enter or a retry sends it again): the
+    desk's name digested (a name may be 40 characters, the key at most 64) and a random part."""
+    return f"{hashlib.sha256(desk.encode()).hexdigest()[:8]}-{uuid.uuid4().hex}"
+
 class CashierScreen(WorkerGuard, Screen[None]):
     """收费台: the queue of accepted, unpaid dossiers; scan or pick to open one."""
 
@@ -283,7 +291,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.card = card
         self.dossier_id = card.dossier_id
         if fresh or not self.key:
-            self.key = f"{self.desk.config.desk}-{uuid.uuid4().hex[:24]}"
+            self.key = confirmation_key(self.desk.config.desk)
         self.query_one("#status-line", Static).update(
             Text.assemble(_("收费 · "), plain.name(card.name), f" · {self.desk.who()}"))
         person = Text()
@@ -474,6 +482,8 @@ class FeeScreen(WorkerGuard, Screen[None]):
             # tried again (its key makes it the same payment), then one sentence
             p, job_id = retrying(desk.engine, pay)
         except DomainError as exc:
+            if exc.code == "payment.key_dead":  # that confirmation's receipt is dead: a new one
+                self.key = ""
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
         preview = _preview(desk, job_id)  # the money is in: a rendering fault is a print fault

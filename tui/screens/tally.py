@@ -365,6 +365,8 @@ class DayScreen(WorkerGuard, Screen[None]):
         if close is not None and close.counted:
             lines.append(comparison(close.expected.get("methods", {}),
                                     close.counted.get("methods", {})))
+        if view.close_code:  # on the Z report too: desk audit verify --codes lists the same
+            lines.append(Text(plain.pair(_("日结校验码"), view.close_code), style="dim"))
         if not lines:
             lines.append(Text(_("未开始日结：F2 开始日结（该范围停止收费）→ F3 清点 → F9 确认"),
                               style="dim"))

@@ -228,7 +228,7 @@ class UsersScreen(WorkerGuard, Screen[None]):
                     done = _("已添加用户 {username}（{value}）").format(
                         username=user.username, value=Role(user.role).label)
                 elif change.kind == "disable":
-                    accounts.disable_user(session, actor, name)
+                    accounts.disable_user(session, actor, name, approval=approval)
                     done = _("已停用用户 {username}").format(username=name)
                 elif change.kind == "enable":
                     accounts.enable_user(session, actor, name, approval=approval)
