@@ -45,6 +45,9 @@ class Campaign(SQLModel, table=True):
     header_aliases: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
+    # The notice's further rules (issue 21), read through models.rules: who may bring the paper
+    # (delivery), how the fee is paid (fee_methods), who defends (defence) …
+    rules: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     preset_text: str = Field(default="", sa_type=Text)  # the TOML it was loaded from
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -58,12 +61,15 @@ class Campaign(SQLModel, table=True):
 
 
 class PaperWindow(SQLModel, table=True):
-    """纸质材料报送时间: [starts_at, ends_at], optionally for one series only (001)."""
+    """纸质材料报送时间: [starts_at, ends_at], optionally for one series only. ``kind`` is
+    ``paper`` (paper is taken in it) or ``declaration`` (网上申报截止, 001: shown on the card,
+    never opens the counter)."""
 
     __tablename__ = "paper_window"
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    kind: str = Field(default="paper", sa_type=String(16))  # WindowKind
     series: str | None = Field(default=None, sa_type=String(60))  # None: every series
     starts_at: dt.datetime = Field(sa_type=UTCDateTime)
     ends_at: dt.datetime = Field(sa_type=UTCDateTime)
@@ -114,6 +120,9 @@ class ChecklistItem(SQLModel, table=True):
     optional: bool = False  # counted when brought, never a deficiency when absent
     note: str = Field(default="", sa_type=Text)
     clause: str = Field(default="", sa_type=String(200))
+    # scope (person | unit), fill (handwritten | filled), parts (each a verdict), stamp_by,
+    # watermark_words, condition: read through models.rules.ItemRules
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class NumberSequence(SQLModel, table=True):

@@ -17,12 +17,15 @@ from typing import Any
 from models.errors import DomainError, PresetError
 from models.i18n import _
 from models.money import Money
+from models.rules import Bringer, WindowKind, same_series
 from models.text import strip_invisible
 from models.vocab import (
+    DECLARATION_LABEL,
     WINDOW_LABEL,
     Condition,
     ItemKind,
     Level,
+    PaymentMethod,
     Track,
     parse_level,
     parse_track,
@@ -35,6 +38,7 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 _MAX_LEN = {"title": 200, "committee": 200, "office": 200, "room": 100, "address": 300,
             "timezone": 64}
 _WINDOW_MAX_LEN = {"series": 60, "label": 100, "clause": 200}
+_RULE_TEXT_MAX = 300
 _CLAUSE_MAX = 200
 _NAME_MAX = 200
 _SERIES_MAX = 60
@@ -49,6 +53,7 @@ class WindowSpec:
     series: str | None
     label: str
     clause: str
+    kind: WindowKind = WindowKind.paper
 
 
 @dataclass(slots=True)
@@ -78,6 +83,7 @@ class ItemSpec:
     optional: bool
     note: str
     clause: str
+    details: dict[str, Any] = field(default_factory=dict)  # models.rules.ItemRules
 
 
 @dataclass(slots=True)
@@ -107,6 +113,7 @@ class CampaignSpec:
     windows: list[WindowSpec] = field(default_factory=list)
     fees: list[FeeSpec] = field(default_factory=list)
     checklist: list[ItemSpec] = field(default_factory=list)
+    rules: dict[str, Any] = field(default_factory=dict)  # models.rules: delivery, fee_payment …
     text: str = ""
 
 
@@ -161,15 +168,23 @@ _TOP_KEYS = {
     "code", "notice", "title", "committee", "office", "room", "address", "timezone", "year",
     "source", "tracks", "levels", "series", "individual_submission", "max_online_submissions",
     "defence_levels", "defence_exempt", "numbers", "contacts", "header_aliases", "windows",
-    "fees", "checklist",
+    "fees", "checklist", "delivery", "fee_payment", "defence", "submissions",
+    "paper_window_unstated",
 }
 _REQUIRED = ("code", "title", "committee", "office", "year", "tracks", "levels", "numbers")
-_WINDOW_KEYS = {"start", "end", "series", "label", "clause"}
+_WINDOW_KEYS = {"start", "end", "series", "label", "clause", "kind"}
+_DELIVERY_KEYS = {"by", "blocks", "clause", "text"}
+_FEE_PAYMENT_KEYS = {"methods", "clause", "text"}
+_SUBMISSION_KEYS = {"limit", "clause"}
+_DEFENCE_KEYS = {"rule", "levels", "when", "specialties", "counties", "verify", "mode", "text",
+                 "clause"}
+_DETAIL_KEYS = ("scope", "fill", "parts", "stamp_by", "watermark_words", "condition_text",
+                "waived", "when_any")
 _FEE_KEYS = {"track", "level", "yuan", "unknown", "clause"}
 _ITEM_KEYS = {
     "key", "name", "kind", "copies", "stamp", "endorsement", "handwritten", "watermark",
     "double_sided", "match_online", "tracks", "levels", "when", "unless", "optional", "note",
-    "clause",
+    "clause", *_DETAIL_KEYS,
 }
 
 
@@ -294,8 +309,19 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
         header_aliases={k: list(v) for k, v in aliases.items()}, text=text,
     )
     spec.windows = [_window(ctx, i, w, zone, spec) for i, w in enumerate(_tables(ctx, data, "windows"))]
-    if not spec.windows:
-        raise ctx.error(_("至少需要一个 [[windows]] 纸质材料报送时间"))
+    unstated = data.get("paper_window_unstated", False)
+    if not isinstance(unstated, bool):
+        raise ctx.error(_("“paper_window_unstated”应为 true 或 false"), key="paper_window_unstated")
+    has_paper = any(w.kind == WindowKind.paper for w in spec.windows)
+    if not has_paper and not unstated:
+        raise ctx.error(_("至少需要一个 [[windows]] 纸质材料报送时间；通知未载明的，写 "
+                          "paper_window_unstated = true（负责人开始受理前设定）"))
+    if has_paper and unstated:
+        raise ctx.error(_("已有纸质材料报送时间，不能再写 paper_window_unstated = true"),
+                        key="paper_window_unstated")
+    spec.rules = _rules(ctx, data, spec, enum_list)
+    if unstated:
+        spec.rules["paper_window_unstated"] = True
     spec.fees = [_fee(ctx, i, f, spec) for i, f in enumerate(_tables(ctx, data, "fees"))]
     seen_fees: set[tuple[Track, Level]] = set()
     for i, fee in enumerate(spec.fees):
@@ -394,15 +420,22 @@ def _window(ctx: _Ctx, i: int, raw: dict[str, Any], zone: zoneinfo.ZoneInfo,
     if end <= start:
         raise ctx.error(_("结束时间早于开始时间"), table="windows", index=i, key="end")
     series = raw.get("series")
-    if series is not None and (not isinstance(series, str) or (spec.series and series not in spec.series)):
+    if series is not None and (not isinstance(series, str) or (
+            spec.series and not any(same_series(series, x) for x in spec.series))):
         raise ctx.error(_("系列“{value}”不在本批次的 series 列表中").format(value=_shown(series)), table="windows", index=i,
                         key="series")
     for k, limit in _WINDOW_MAX_LEN.items():
         if len(str(raw.get(k) or "")) > limit:
             raise ctx.error(_("“{k}”最多 {limit} 个字").format(k=k, limit=limit), table="windows", index=i, key=k)
+    try:
+        kind = WindowKind(raw.get("kind", "paper"))
+    except ValueError:
+        raise ctx.error(_("“kind”应为 paper（纸质材料报送时间）或 declaration（网上申报时间）"),
+                        table="windows", index=i, key="kind") from None
+    default_label = WINDOW_LABEL if kind == WindowKind.paper else DECLARATION_LABEL
     return WindowSpec(
         starts_at=start, ends_at=end, series=series,
-        label=str(raw.get("label", WINDOW_LABEL)), clause=str(raw.get("clause", "")),
+        label=str(raw.get("label", default_label)), clause=str(raw.get("clause", "")), kind=kind,
     )
 
 
@@ -478,7 +511,9 @@ def _item(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec, enum_list:
     handwritten = raw.get("handwritten", "")
     if not isinstance(handwritten, str):
         raise ctx.error(_("handwritten 应为须手写的句子"), table=t, index=i, key="handwritten")
+    details = _details(ctx, i, raw)
     return ItemSpec(
+        details=details,
         key=key, name=name.strip(), kind=kind, copies=copies, needs_stamp=flags["stamp"],
         needs_endorsement=flags["endorsement"], handwritten=handwritten.strip(),
         watermark=flags["watermark"], double_sided=flags["double_sided"],
@@ -486,3 +521,156 @@ def _item(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec, enum_list:
         unless=unless, optional=flags["optional"], note=str(raw.get("note", "")),
         clause=str(raw.get("clause", "")),
     )
+
+
+def _text_list(ctx: _Ctx, raw: dict[str, Any], key: str, *, table: str, index: int | None,
+               ) -> list[str]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        raise ctx.error(_("“{key}”应为文字列表").format(key=key), table=table, index=index, key=key)
+    if any(len(x) > _RULE_TEXT_MAX for x in value):
+        raise ctx.error(_("“{key}”中每项最多 {limit} 个字").format(key=key, limit=_RULE_TEXT_MAX),
+                        table=table, index=index, key=key)
+    return [x.strip() for x in value]
+
+
+def _text(ctx: _Ctx, raw: dict[str, Any], key: str, *, table: str, index: int | None) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str):
+        raise ctx.error(_("“{key}”应为文字").format(key=key), table=table, index=index, key=key)
+    if len(value) > _RULE_TEXT_MAX:
+        raise ctx.error(_("“{key}”最多 {limit} 个字").format(key=key, limit=_RULE_TEXT_MAX),
+                        table=table, index=index, key=key)
+    return value.strip()
+
+
+def _enum_values(ctx: _Ctx, raw: dict[str, Any], key: str, enum: Any, *, table: str,
+                 index: int | None) -> list[str]:
+    out = []
+    for v in _text_list(ctx, raw, key, table=table, index=index):
+        try:
+            out.append(enum(v).value)
+        except ValueError:
+            raise ctx.error(_("“{key}”中的“{value}”应为 {allowed} 之一").format(
+                key=key, value=_shown(v), allowed="、".join(e.value for e in enum)),
+                table=table, index=index, key=key) from None
+    return out
+
+
+def _rules(ctx: _Ctx, data: dict[str, Any], spec: CampaignSpec, enum_list: Any) -> dict[str, Any]:
+    """[delivery], [fee_payment], [submissions] and [[defence]]: stored in Campaign.rules and read
+    through models.rules."""
+    rules: dict[str, Any] = {}
+    raw = data.get("delivery")
+    if raw is not None:
+        if not isinstance(raw, dict):
+            raise ctx.error(_("“delivery”应为表 [delivery]"), key="delivery")
+        _check_keys(ctx, "delivery", 0, raw, _DELIVERY_KEYS)
+        by = _enum_values(ctx, raw, "by", Bringer, table="delivery", index=None)
+        if not by:
+            raise ctx.error(_("[delivery] 的 by 不能为空（unit、authority、applicant）"),
+                            table="delivery", key="by")
+        blocks = raw.get("blocks", False)
+        if not isinstance(blocks, bool):
+            raise ctx.error(_("“blocks”应为 true 或 false"), table="delivery", key="blocks")
+        rules["delivery"] = {"by": by, "blocks": blocks,
+                             "clause": _text(ctx, raw, "clause", table="delivery", index=None),
+                             "text": _text(ctx, raw, "text", table="delivery", index=None)}
+    elif not spec.individual_submission:
+        rules["delivery"] = {"by": [Bringer.unit.value, Bringer.authority.value], "blocks": True,
+                             "clause": "", "text": ""}
+    raw = data.get("fee_payment")
+    if raw is not None:
+        if not isinstance(raw, dict):
+            raise ctx.error(_("“fee_payment”应为表 [fee_payment]"), key="fee_payment")
+        _check_keys(ctx, "fee_payment", 0, raw, _FEE_PAYMENT_KEYS)
+        methods = _enum_values(ctx, raw, "methods", PaymentMethod, table="fee_payment", index=None)
+        if not methods:
+            raise ctx.error(_("[fee_payment] 的 methods 不能为空（cash、transfer、card、qr）"),
+                            table="fee_payment", key="methods")
+        rules["fee_payment"] = {
+            "methods": methods, "clause": _text(ctx, raw, "clause", table="fee_payment", index=None),
+            "text": _text(ctx, raw, "text", table="fee_payment", index=None)}
+    raw = data.get("submissions")
+    if raw is not None:
+        if not isinstance(raw, dict):
+            raise ctx.error(_("“submissions”应为表 [submissions]"), key="submissions")
+        _check_keys(ctx, "submissions", 0, raw, _SUBMISSION_KEYS)
+        limit = raw.get("limit")
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)
+                                  or not 1 <= limit <= _MAX_SUBMISSIONS):
+            raise ctx.error(_("“limit”应为 1–{MAX_SUBMISSIONS} 的整数；通知未限定次数的，不写 limit").format(
+                MAX_SUBMISSIONS=_MAX_SUBMISSIONS), table="submissions", key="limit")
+        rules["submissions"] = {"limit": limit,
+                                "clause": _text(ctx, raw, "clause", table="submissions", index=None)}
+    if "defence" in data:
+        out = []
+        for i, r in enumerate(_tables(ctx, data, "defence")):
+            _check_keys(ctx, "defence", i, r, _DEFENCE_KEYS)
+            rule = r.get("rule")
+            if rule not in ("defend", "exempt"):
+                raise ctx.error(_("[[defence]] 的 rule 应为 defend（须答辩）或 exempt（免答辩）"),
+                                table="defence", index=i, key="rule")
+            verify = r.get("verify", False)
+            if not isinstance(verify, bool):
+                raise ctx.error(_("“verify”应为 true 或 false"), table="defence", index=i, key="verify")
+            levels = [lv.value for lv in enum_list("levels", parse_level, table="defence", index=i,
+                                                     source=r)]
+            entry = {"rule": rule, "levels": levels,
+                     "when": _enum_values(ctx, r, "when", Condition, table="defence", index=i),
+                     "specialties": _text_list(ctx, r, "specialties", table="defence", index=i),
+                     "counties": _text_list(ctx, r, "counties", table="defence", index=i),
+                     "verify": verify,
+                     **{k: _text(ctx, r, k, table="defence", index=i)
+                        for k in ("mode", "text", "clause")}}
+            if not entry["clause"]:
+                raise ctx.error(_("[[defence]] 须写明 clause（通知条款）"), table="defence", index=i)
+            out.append(entry)
+        rules["defence"] = out
+    return rules
+
+
+def _details(ctx: _Ctx, i: int, raw: dict[str, Any]) -> dict[str, Any]:
+    t = "checklist"
+    d: dict[str, Any] = {}
+    scope = raw.get("scope", "person")
+    if scope not in ("person", "unit"):
+        raise ctx.error(_("“scope”应为 person（每人一份）或 unit（每个单位一份）"), table=t, index=i,
+                        key="scope")
+    if scope != "person":
+        d["scope"] = scope
+    fill = raw.get("fill", "handwritten")
+    if fill not in ("handwritten", "filled"):
+        raise ctx.error(_("“fill”应为 handwritten（手写）或 filled（填写）"), table=t, index=i, key="fill")
+    if fill != "handwritten":
+        d["fill"] = fill
+    for key in ("parts", "stamp_by"):
+        if key in raw:
+            d[key] = _text_list(ctx, raw, key, table=t, index=i)
+    for key in ("watermark_words", "condition_text"):
+        if key in raw:
+            d[key] = _text(ctx, raw, key, table=t, index=i)
+    if "when_any" in raw:
+        d["when_any"] = _enum_values(ctx, raw, "when_any", Condition, table=t, index=i)
+    if d.get("watermark_words") and not raw.get("watermark"):
+        raise ctx.error(_("写了 watermark_words 须同时写 watermark = true"), table=t, index=i,
+                        key="watermark_words")
+    if "waived" in raw:
+        waived = raw["waived"]
+        if not isinstance(waived, dict):
+            raise ctx.error(_("“waived”应为表，如 waived = {{ private_firm = [\"主要领导签字\"] }}"),
+                            table=t, index=i, key="waived")
+        out = {}
+        for cond, parts in waived.items():
+            try:
+                Condition(cond)
+            except ValueError:
+                raise ctx.error(_("“waived”中未知的条件“{value}”").format(value=_shown(cond)),
+                                table=t, index=i, key="waived") from None
+            listed = _text_list(ctx, {"waived": parts}, "waived", table=t, index=i)
+            if any(p not in d.get("parts", []) for p in listed):
+                raise ctx.error(_("“waived”只能免去本项 parts 中列出的部分"), table=t, index=i,
+                                key="waived")
+            out[cond] = listed
+        d["waived"] = out
+    return d

@@ -56,6 +56,7 @@ class DossierVisit(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     note: str = Field(default="", sa_type=Text)
+    brought_by: str = Field(default="", sa_type=String(16))  # Bringer; "" before issue 21
     clerk_id: int = Field(foreign_key="desk_user.id")
     desk: str = Field(default="", sa_type=String(40))
     at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -76,4 +77,26 @@ class ItemVerdict(SQLModel, table=True):
     stamped_endorsed: bool | None = None  # 已盖章并签署“已审核，与原件相符”
     handwritten_ok: bool | None = None
     matches_online: bool | None = None
+    watermark_ok: bool | None = None  # 有水印 (001, 003)
+    parts: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     note: str = Field(default="", sa_type=Text)
+
+
+class UnitItemCheck(SQLModel, table=True):
+    """A unit's own item (001's 花名册, 003's 公示情况报告), checked once for the unit's batch;
+    every member's card shows the latest check of the unit."""
+
+    __tablename__ = "unit_item_check"
+    __table_args__ = (Index("ix_unit_item_check_unit", "campaign_id", "unit", "item_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    unit: str = Field(sa_type=String(200))
+    item_key: str = Field(sa_type=String(60))
+    present: bool = False
+    copies: int = 0
+    problems: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", sa_type=Text)
+    clerk_id: int = Field(foreign_key="desk_user.id")
+    desk: str = Field(default="", sa_type=String(40))
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from models.audit import AuditEvent
 from models.bank import BankLine, BankLineDismissal, BankMatch, BankStatement
 from models.campaign import Campaign, ChecklistItem, FeeRule, NumberSequence, PaperWindow
-from models.dossier import Dossier, DossierVisit, ItemVerdict
+from models.dossier import Dossier, DossierVisit, ItemVerdict, UnitItemCheck
 from models.imports import ImportBatch, OnlineChange
 from models.online import OnlineRecord
 from models.payment import Payment
@@ -36,6 +36,7 @@ __all__ = [
     "PaperWindow",
     "Payment",
     "PrintJob",
+    "UnitItemCheck",
     "User",
     "metadata",
 ]

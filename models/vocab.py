@@ -120,6 +120,10 @@ class Condition(StrEnum):
     county_or_below = "county_or_below"  # 县市及县市以下单位
     teacher = "teacher"  # 教师（普通话二级乙等）
     language_teacher = "language_teacher"  # 语文学科教师（普通话二级甲等）
+    directed = "directed"  # 申报“定向评价”（001 二（三）、三（二）3）
+    below_county = "below_county"  # 县级（不含）以下基层单位（002 六（一））
+    social_org = "social_org"  # 社会组织、自由职业（002 六（三））
+    transferred = "transferred"  # 任职期间工作单位变更（000 五、5）
 
     @property
     def label(self) -> str:
@@ -136,6 +140,10 @@ CONDITION_LABELS = {
     Condition.county_or_below: N_("县市及以下单位"),
     Condition.teacher: N_("教师"),
     Condition.language_teacher: N_("语文学科教师"),
+    Condition.directed: N_("申报“定向评价”"),
+    Condition.below_county: N_("县级（不含）以下基层单位"),
+    Condition.social_org: N_("社会组织、自由职业"),
+    Condition.transferred: N_("任职期间工作单位变更"),
 }
 
 
@@ -189,6 +197,7 @@ class PrintJobStatus(StrEnum):
 
 
 WINDOW_LABEL = N_("纸质材料报送时间")  # a window's label when its notice gives none
+DECLARATION_LABEL = N_("网上申报时间")  # a declaration window's label when its notice gives none
 ONLINE_APPROVED = N_("通过形式审核")  # the platform's word: matched as it is, shown through _()
 
 

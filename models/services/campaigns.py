@@ -20,13 +20,14 @@ from models.errors import (
     NotFound,
     PresetError,
 )
-from models.i18n import _
+from models.i18n import N_, _
 from models.money import Money
 from models.permissions import Action, Actor, require
 from models.presets import preset_files
+from models.rules import WindowKind, same_series
 from models.services.numbering import create_sequences
 from models.types import utcnow
-from models.vocab import Level, Track, parse_level, parse_track
+from models.vocab import WINDOW_LABEL, Level, Track, parse_level, parse_track
 
 
 def read_preset(name: str) -> tuple[str, str]:
@@ -95,6 +96,7 @@ def load_campaign(
         defence_exempt=spec.defence_exempt, dossier_prefix=spec.dossier_prefix,
         receipt_prefix=spec.receipt_prefix, notice_prefix=spec.notice_prefix,
         contacts=spec.contacts, header_aliases=spec.header_aliases, preset_text=text,
+        rules=spec.rules,
     )
     session.add(campaign)
     session.flush()
@@ -102,7 +104,8 @@ def load_campaign(
     cid = campaign.id
     for w in spec.windows:
         session.add(PaperWindow(campaign_id=cid, series=w.series, starts_at=w.starts_at,
-                                ends_at=w.ends_at, label=w.label, clause=w.clause))
+                                ends_at=w.ends_at, label=w.label, clause=w.clause,
+                                kind=w.kind.value))
     for f in spec.fees:
         session.add(FeeRule(campaign_id=cid, track=f.track.value, level=f.level.value,
                             amount_fen=f.amount.fen if f.amount else None, clause=f.clause))
@@ -114,7 +117,7 @@ def load_campaign(
             must_match_online=it.must_match_online, tracks=[t.value for t in it.tracks],
             levels=[lv.value for lv in it.levels], when=[c.value for c in it.when],
             unless=[c.value for c in it.unless], optional=it.optional, note=it.note,
-            clause=it.clause,
+            clause=it.clause, details=it.details,
         ))
     create_sequences(session, cid)
     session.flush()
@@ -278,32 +281,52 @@ class WindowStatus:
     open: bool
     window: PaperWindow | None  # the window that applies (open now, or the nearest)
     message: str
+    unset: bool = False  # no paper window applies at all: a lead sets one
+
+
+def _windows(session: Session, campaign: Campaign, kind: WindowKind) -> list[PaperWindow]:
+    return list(session.exec(
+        select(PaperWindow).where(PaperWindow.campaign_id == campaign.id,
+                                  PaperWindow.kind == kind.value)
+        .order_by(col(PaperWindow.starts_at), col(PaperWindow.id))
+    ))
+
+
+def window_text(campaign: Campaign, w: PaperWindow) -> str:
+    """``2021-09-25 至 2021-10-10``, or with hours when the window has them."""
+    zone = campaign.zone
+    a, b = w.starts_at.astimezone(zone), w.ends_at.astimezone(zone)
+    if a.time() == dt.time(0) and b.time() == dt.time(0):
+        last = (b - dt.timedelta(days=1)).date()
+        return _("{start:%Y-%m-%d} 至 {end:%Y-%m-%d}").format(start=a, end=last)
+    return _("{start:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}").format(start=a, end=b)
+
+
+UNSET_WINDOW_HINT = N_("请负责人设定纸质材料报送时间（受理台 F11，或命令 desk window set --start 日期 "
+                       "--end 日期 --reason 依据）")
 
 
 def window_status(
     session: Session, campaign: Campaign, *, series: str | None = None, at: dt.datetime | None = None
 ) -> WindowStatus:
     """Is the paper window open at ``at`` for ``series``? Series-specific windows win over
-    campaign-wide ones."""
+    campaign-wide ones; a series matches however it is spelt (工程系列 = 工程). Declaration
+    windows (网上申报时间) never open the counter. A campaign whose notice states no paper window
+    (001) is closed until a lead sets one, like an unstated fee."""
     at = at or utcnow()
     assert campaign.id is not None
-    windows = list(session.exec(
-        select(PaperWindow).where(PaperWindow.campaign_id == campaign.id)
-        .order_by(col(PaperWindow.starts_at))
-    ))
-    specific = [w for w in windows if series is not None and w.series == series]
+    windows = _windows(session, campaign, WindowKind.paper)
+    if not windows:
+        return WindowStatus(False, None, _("通知未载明纸质材料报送时间，暂不受理纸质材料：{hint}").format(
+            hint=_(UNSET_WINDOW_HINT)), unset=True)
+    specific = [w for w in windows if series and w.series and same_series(w.series, series)]
     candidates = specific or [w for w in windows if w.series is None]
     if not candidates:
-        return WindowStatus(False, None, _("本批次没有“{series}”系列的报送时间").format(
-            series=series or ""))
-    zone = campaign.zone
+        return WindowStatus(False, None, _("本批次没有“{series}”系列的纸质材料报送时间：{hint}").format(
+            series=series or "", hint=_(UNSET_WINDOW_HINT)), unset=True)
 
     def fmt(w: PaperWindow) -> str:
-        a, b = w.starts_at.astimezone(zone), w.ends_at.astimezone(zone)
-        if a.time() == dt.time(0) and b.time() == dt.time(0):
-            last = (b - dt.timedelta(days=1)).date()
-            return _("{start:%Y-%m-%d} 至 {end:%Y-%m-%d}").format(start=a, end=last)
-        return _("{start:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}").format(start=a, end=b)
+        return window_text(campaign, w)
 
     for w in candidates:
         if w.starts_at <= at < w.ends_at:
@@ -314,6 +337,53 @@ def window_status(
         w = future[0]
         return WindowStatus(False, w, _("{window}尚未开始：{when}").format(
             window=_(w.label), when=fmt(w)))
-    w = candidates[-1]
+    w = max(candidates, key=lambda x: x.ends_at)
     return WindowStatus(False, w, _("{window}已结束：{when}；逾期不予受理").format(
         window=_(w.label), when=fmt(w)))
+
+
+def declaration_window(session: Session, campaign: Campaign,
+                       series: str | None) -> PaperWindow | None:
+    """The online declaration window of ``series`` (001 三（五）1), or None when the notice
+    gives the series none (高级, 图书资料 … in 001)."""
+    windows = _windows(session, campaign, WindowKind.declaration)
+    specific = [w for w in windows if series and w.series and same_series(w.series, series)]
+    found = specific or [w for w in windows if w.series is None]
+    return found[0] if found else None
+
+
+def set_window(session: Session, actor: Actor, campaign: Campaign, *, starts_at: dt.datetime,
+               ends_at: dt.datetime, reason: str, series: str | None = None) -> PaperWindow:
+    """A lead sets the paper window the notice does not state (001), for every series or one;
+    with the basis (a later notice, the office's decision); audited. The notice's own windows
+    are never rewritten: a window set later is a row of its own."""
+    require(actor, Action.window_extend)
+    reason = " ".join(reason.split())
+    if len(reason) < 2:
+        raise InvalidInput(_("设定纸质材料报送时间须写明依据（如文件名称和文号、办公室决定）"),
+                           code="window.no_reason")
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise InvalidInput(_("时间须带时区"), code="window.naive")
+    if ends_at <= starts_at:
+        raise InvalidInput(_("结束时间须晚于开始时间"), code="window.order")
+    if ends_at - starts_at > dt.timedelta(days=366):
+        raise InvalidInput(_("纸质材料报送时间最长一年"), code="window.too_long")
+    if series is not None:
+        series = " ".join(series.split())
+        known = [x for x in campaign.series if same_series(x, series)]
+        if campaign.series and not known:
+            raise InvalidInput(_("本批次没有“{series}”系列（有：{known}）").format(
+                series=series[:30], known="、".join(campaign.series)), code="window.bad_series")
+        series = known[0] if known else series
+    window = PaperWindow(campaign_id=campaign.id or 0, series=series or None,
+                         starts_at=starts_at, ends_at=ends_at, label=WINDOW_LABEL,
+                         clause=f"负责人 {actor.username} 设定：{reason}"[:200],
+                         kind=WindowKind.paper.value)
+    session.add(window)
+    session.flush()
+    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                 action="window.set", entity="paper_window", entity_id=window.id,
+                 campaign_id=campaign.id, desk=actor.desk,
+                 detail={"start": starts_at.isoformat(), "end": ends_at.isoformat(),
+                         "series": series or "", "reason": reason})
+    return window
