@@ -32,6 +32,8 @@ class Action(StrEnum):
     intake_refuse = "intake.refused"  # what reconcile lists
     window_extend = "window.extend"
     payment_take = "payment.take"
+    # a method the notice does not allow (001 三（二）4: by bank only), with a reason
+    payment_method_override = "payment.method_override"
     payment_void = "payment.void"
     payment_refund = "payment.refund"
     bank_match = "bank.match"  # import statements, confirm or set aside their lines
@@ -67,6 +69,7 @@ ACTION_LABELS = {
     Action.intake_refuse: N_("登记拒收"),
     Action.window_extend: N_("延长纸质材料报送时间"),
     Action.payment_take: N_("收取评审费"),
+    Action.payment_method_override: N_("以通知规定以外的方式收费（须说明原因）"),
     Action.payment_void: N_("作废收据"),
     Action.payment_refund: N_("退费"),
     Action.bank_match: N_("银行流水对账"),
@@ -103,6 +106,7 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.intake_refuse: frozenset({Role.clerk, Role.lead}),
     Action.window_extend: frozenset({Role.lead}),
     Action.payment_take: frozenset({Role.cashier, Role.lead}),
+    Action.payment_method_override: frozenset({Role.lead}),
     Action.payment_void: frozenset({Role.lead}),  # money records: only the lead undoes them
     Action.payment_refund: frozenset({Role.lead}),
     Action.bank_match: frozenset({Role.cashier, Role.lead}),

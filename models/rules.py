@@ -106,12 +106,25 @@ class DefenceRule:
 
     @property
     def label(self) -> str:
-        """The exemption or requirement as the roster states it."""
+        """The exemption or requirement in a few words (the roster's column)."""
         if self.counties:
-            return f"在{'、'.join(self.counties)}工作"
-        if self.when and not self.text:
+            return f"{'、'.join(self.counties)}工作"
+        if self.when:
             return "、".join(CONDITION_LABELS[Condition(c)] for c in self.when)
         return self.text or "、".join(self.levels)
+
+    @property
+    def stated(self) -> str:
+        """The rule as the notice states it, with its clause (the roster's footer)."""
+        if self.text:
+            body = self.text
+        elif self.rule == "defend":
+            body = f"{'、'.join(self.levels)}须参加答辩" if self.levels else "须参加答辩"
+        else:
+            body = self.label
+        if self.counties and self.text:
+            body = f"{body}（{self.label}）"
+        return f"{body}（{self.clause}）" if self.clause else body
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +188,15 @@ def delivery(campaign: Any) -> Delivery:
     return Delivery(by=(Bringer.unit, Bringer.authority), blocks=True, clause="", text="")
 
 
+ANY_METHOD = FeePayment(methods=tuple(PaymentMethod), clause="", text="")
+
+
 def fee_payment(campaign: Any) -> FeePayment:
     raw = (campaign.rules or {}).get("fee_payment")
     if raw:
         return FeePayment(methods=tuple(PaymentMethod(x) for x in raw.get("methods", ())),
                           clause=str(raw.get("clause", "")), text=str(raw.get("text", "")))
-    return FeePayment(methods=tuple(PaymentMethod), clause="", text="")
+    return ANY_METHOD
 
 
 def submissions(campaign: Any) -> Submissions:

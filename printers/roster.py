@@ -90,9 +90,12 @@ def group_title(g: RosterGroup) -> str:
 
 def defence_notes(r: Roster) -> list[str]:
     """The roster's footer: who defends and the exemptions as the notice states them."""
-    if not r.defence_levels:
+    if not r.defence_rules and not r.defence_levels:
         return ["本批次不组织答辩。"]
-    out = [f"{'、'.join(r.defence_levels)}须参加答辩；其他级别不答辩。"]
+    if r.defence_rules:
+        out = ["答辩（以通知为准）：" + "；".join(r.defence_rules) + "；其他人员不答辩。"]
+    else:
+        out = [f"{'、'.join(r.defence_levels)}须参加答辩；其他级别不答辩。"]
     if r.exemptions:
         out.append("免于答辩范围（以通知为准）：")
         out += [f"{i}. {x}" for i, x in enumerate(r.exemptions, start=1)]

@@ -26,6 +26,7 @@ from models.i18n import _, pgettext
 from models.permissions import Actor
 from models.types import utcnow
 from models.vocab import Role
+from tui.keymap import bind
 
 if TYPE_CHECKING:
     from tui.printing import DeskPrinters
@@ -92,9 +93,9 @@ class DeskApp(WorkerGuard, App[None]):
     CSS_PATH = "styles/desk.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", pgettext("key", "退出"), id="quit", priority=True),
-        Binding("f1", "help", pgettext("key", "帮助"), id="help"),
+        bind("help", "help", pgettext("key", "帮助")),
         Binding("ctrl+p", "command_palette", pgettext("key", "命令"), show=False, id="palette"),
-        Binding("f8", "print_jobs", pgettext("key", "打印任务"), id="print_jobs"),
+        bind("print_jobs", "print_jobs", pgettext("key", "打印任务")),
         # Tab moves the focus the moment it arrives (a priority binding), not after the keys
         # before it were handed to the field: "name⇥password⏎" sent in one burst (a fast typist,
         # tmux send-keys) puts the password in the password field
@@ -200,7 +201,8 @@ class DeskApp(WorkerGuard, App[None]):
         for key in held:
             await App.on_event(self, key)
 
-    def open_card(self, *, record_id: int | None = None, query: str | None = None) -> None:
+    def open_card(self, *, record_id: int | None = None, query: str | None = None,
+                  bringer: str = "") -> None:
         """Show an applicant's card on top of the counter: modals are closed, an open card is
         closed with its unfinished checklist kept as a draft. A cashier's scan (and anyone's at
         the fee desk) opens the fee instead."""
@@ -217,7 +219,8 @@ class DeskApp(WorkerGuard, App[None]):
         if card is None:  # one card screen, composed once and reused: a scan only refills it
             card = self._card_screen = CardScreen()
             self.install_screen(card, "card")
-        card.open(record_id=record_id, query=query)  # the lookup starts before the switch
+        # the lookup starts before the switch; a unit's batch says who brought the paper (单位)
+        card.open(record_id=record_id, query=query, bringer=bringer)
         self._bring_up(card, keep=1)
 
     def open_fee(self, *, dossier_id: int | None = None, query: str | None = None) -> None:

@@ -401,6 +401,34 @@ def extend_window_cmd(
     out.print(_("已延长 {code} 的纸质材料报送时间至 {end:%Y-%m-%d %H:%M}{value}；原因：{value2}").format(code=code, end=end, value='（' + series + '）' if series else '', value2=' '.join(reason.split())))
 
 
+@campaign_app.command("set-window")
+@handle_errors
+def set_window_cmd(
+    code: Annotated[str, typer.Argument(help=_("评审批次代码"))],
+    start: Annotated[str, typer.Option("--start", help=_("开始：2023-10-09 或 2023-10-09 10:00"))],
+    end: Annotated[str, typer.Option("--end", help=_("结束：2023-10-20（当天结束）或 2023-10-20 18:00"))],
+    reason: Annotated[str, typer.Option("--reason", help=_("依据（必填，记入审计），如文件名称和文号"))],
+    series: Annotated[str | None, typer.Option("--series", help=_("只设定某一系列（默认全部系列）"))] = None,
+    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """设定纸质材料报送时间（负责人）：通知未载明时（如 001），设定后受理台才受理纸质材料。"""
+    from models.db import session_scope
+    from models.services.campaigns import get_campaign, set_window, window_text
+    from models.services.intake import parse_local_time
+
+    dctx = _context(config, db)
+    with session_scope(dctx.engine) as session:
+        actor = _acting(session, user, dctx.config.desk, "window.extend")
+        campaign = get_campaign(session, code)
+        w = set_window(session, actor, campaign,
+                       starts_at=parse_local_time(start, campaign, start=True),
+                       ends_at=parse_local_time(end, campaign), reason=reason, series=series)
+        shown = window_text(campaign, w)
+    out.print(_("已设定 {code} 的纸质材料报送时间：{when}{series}；依据：{reason}").format(
+        code=code, when=shown, series=f"（{series}）" if series else "",
+        reason=" ".join(reason.split())))
+
+
 def _register_subcommands() -> None:
     import tui.cli_users  # noqa: F401  (its commands join ``user_app``)
     from tui.cli_audit import audit_app

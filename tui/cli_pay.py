@@ -54,6 +54,9 @@ def pay_cmd(
         "--batch", help=_("批量收费文件：每行 受理编号, 收款方式, 流水号"))] = None,
     campaign: Annotated[str | None, typer.Option("--campaign", help=_("评审批次代码"))] = None,
     print_receipt: Annotated[bool, typer.Option("--print/--no-print", help=_("打印缴费凭证"))] = True,
+    override_reason: Annotated[str, typer.Option(
+        "--override-reason",
+        help=_("负责人：以通知规定以外的方式收费的原因（如 001 只收银行转账时改收现金），记入审计"))] = "",
     as_json: JsonOpt = False, user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """收取评审费（收费员、负责人）：分配收据号，记入审计，打印缴费凭证。"""
@@ -107,7 +110,7 @@ def pay_cmd(
             now = utcnow()
             p = take_payment(session, actor, c, d.id or 0, method=how, reference=ref,
                              tendered=given, fiscal_receipt_no=fiscal_no,
-                             idempotency_key=key, now=now)
+                             idempotency_key=key, now=now, override_reason=override_reason)
             # the payment its key made earlier (this file's earlier run, or a run going on at the
             # same time that committed first) comes back as it was: not taken now
             again = p.created_at != now

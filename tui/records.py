@@ -315,13 +315,15 @@ def notice_data(session: Session, visit: DossierVisit) -> NoticeData:
     assert dossier is not None
     c, rec = _parts(session, dossier)
     win = window_status(session, c, series=rec.series or None, at=visit.at)
+    # the window's end as the notice states it: a day (2021-10-10) or a time (2024-10-31 18:00);
+    # nothing the notice does not say (no "下班前")
     deadline = "纸质材料报送截止前"
     if win.window is not None:
         end = win.window.ends_at.astimezone(c.zone)
         if end.time() == dt.time(0):
-            deadline = f"{(end - dt.timedelta(days=1)):%Y-%m-%d} 下班前"
+            deadline = f"{(end - dt.timedelta(days=1)):%Y-%m-%d}（{win.window.label}截止）"
         else:
-            deadline = f"{end:%Y-%m-%d %H:%M} 前"
+            deadline = f"{end:%Y-%m-%d %H:%M}（{win.window.label}截止）"
     return NoticeData(
         office=office_of(c), notice_code=visit.notice_code or "", issued_at=visit.at,
         applicant=applicant_of(rec, dossier),

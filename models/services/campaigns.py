@@ -302,8 +302,8 @@ def window_text(campaign: Campaign, w: PaperWindow) -> str:
     return _("{start:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}").format(start=a, end=b)
 
 
-UNSET_WINDOW_HINT = N_("请负责人设定纸质材料报送时间（受理台 F11，或命令 desk window set --start 日期 "
-                       "--end 日期 --reason 依据）")
+UNSET_WINDOW_HINT = N_("请负责人设定纸质材料报送时间（受理台 F11，或命令 desk campaign set-window 批次代码 "
+                       "--start 日期 --end 日期 --reason 依据）")
 
 
 def window_status(

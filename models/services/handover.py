@@ -19,7 +19,6 @@ any payment, void or refund for them (migration 0006).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from models.idcard import mask_id
 from models.online import OnlineRecord
 from models.payment import Payment
 from models.permissions import POLICY, Action, Actor, require
+from models.rules import defence_rules
 from models.tally import Handover
 from models.types import utcnow
 from models.vocab import CONDITION_LABELS, Condition, DossierStatus, Level, PaymentKind
@@ -48,8 +48,6 @@ UNPAID = N_("未缴费")  # why a dossier is left out of the roster (data: shown
 REFUNDED = N_("评审费已全额退还")
 MUST = "须答辩"
 NOT_REQUIRED = "不答辩"
-# a county named in a free-text exemption: 且末县, 若羌县 (not 县级, 县城, 县市)
-_COUNTY = re.compile(r"[\u4e00-\u9fff]{1,6}?县(?![级城市])")
 _LEVEL_ORDER = {lv.value: i for i, lv in enumerate(Level)}
 
 
@@ -123,9 +121,10 @@ class Roster:
     generated_at: dt.datetime
     include_handed_over: bool
     defence_levels: tuple[str, ...]
-    exemptions: tuple[str, ...]  # the notice's exemptions as stated (labels, free text)
+    exemptions: tuple[str, ...]  # the notice's exemptions as stated, with their clauses
     groups: tuple[RosterGroup, ...]
     left_out: tuple[LeftOut, ...]
+    defence_rules: tuple[str, ...] = ()  # who defends, as the notice states it
 
     @property
     def lines(self) -> tuple[RosterLine, ...]:
@@ -152,33 +151,6 @@ class Roster:
         return sum(1 for x in self.lines if x.handover_no is None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Exemptions:
-    """A campaign's defence exemptions sorted by how the roster can decide them."""
-
-    conditions: tuple[Condition, ...]
-    counties: tuple[tuple[str, str], ...]  # (county, the exemption as stated)
-    undecidable: tuple[str, ...]
-
-    @classmethod
-    def of(cls, stated: Iterable[str]) -> _Exemptions:
-        conditions: list[Condition] = []
-        counties: list[tuple[str, str]] = []
-        undecidable: list[str] = []
-        for text in stated:
-            try:
-                conditions.append(Condition(text))
-                continue
-            except ValueError:
-                pass
-            names = [n.removeprefix("在") for n in _COUNTY.findall(text)]
-            if names:
-                counties.extend((n, text) for n in names)
-            else:
-                undecidable.append(text)
-        return cls(tuple(conditions), tuple(counties), tuple(undecidable))
-
-
 def exemption_label(text: str) -> str:
     """An exemption as the roster states it: a condition's label, free text as written. The
     roster's defence column is the committee's paperwork: in Chinese, whatever the screen speaks."""
@@ -189,18 +161,27 @@ def exemption_label(text: str) -> str:
 
 
 def defence_of(campaign: Campaign, level: str, conditions: Sequence[str], county: str = "",
-               unit: str = "") -> tuple[str, bool, str]:
-    """(defence, must defend, exemptions to verify) of one dossier."""
-    if level not in campaign.defence_levels:
+               unit: str = "", specialty: str = "") -> tuple[str, bool, str]:
+    """(defence, must defend, exemptions to verify) of one dossier, by the notice's rules
+    (``models.rules.defence_rules``): a ``defend`` rule that matches (level, conditions,
+    specialty: 001 三（二）3 定向评价 农艺/畜牧/兽医 正、副高) makes the dossier defend unless an
+    ``exempt`` rule matches (000 五、1 访惠聚; 002 六 …); exemptions the data cannot decide are
+    named for the lead to verify."""
+    rules = defence_rules(campaign)
+    defend = [r for r in rules if r.rule == "defend"
+              and r.matches(level, conditions, specialty, county, unit)]
+    if not defend:
         return NOT_REQUIRED, False, ""
-    ex = _Exemptions.of(campaign.defence_exempt)
-    for c in ex.conditions:
-        if c.value in conditions:
-            return f"免答辩（{CONDITION_LABELS[c]}）", False, ""
-    for name, _county in ex.counties:
-        if name in county or name in unit:
-            return f"免答辩（{name}工作）", False, ""
-    return MUST, True, "、".join(ex.undecidable)
+    for r in rules:
+        if r.rule == "exempt" and not r.verify and r.matches(level, conditions, specialty,
+                                                               county, unit):
+            if r.counties:
+                name = next(c for c in r.counties if c in county or c in unit)
+                return f"免答辩（{name}工作）", False, ""
+            return f"免答辩（{r.label}）", False, ""
+    verify = "、".join(r.label for r in rules if r.rule == "exempt" and r.verify)
+    mode = next((r.mode for r in defend if r.mode), "")
+    return (f"{MUST}（{mode}）" if mode else MUST), True, verify
 
 
 def _can_read(actor: Actor) -> None:
@@ -235,6 +216,7 @@ def roster(session: Session, actor: Actor, campaign: Campaign, *,
         .where(Dossier.campaign_id == campaign.id, col(Dossier.status).in_(statuses))
         .order_by(col(Dossier.dossier_no))
         .execution_options(populate_existing=True)).all()
+    rules = defence_rules(campaign)
     paid = _paid(session, campaign)
     handover_nos = dict(session.exec(select(Handover.id, Handover.handover_no).where(
         Handover.campaign_id == campaign.id)).all())
@@ -246,7 +228,8 @@ def roster(session: Session, actor: Actor, campaign: Campaign, *,
             left.append(LeftOut(d.dossier_code or "", rec.name, rec.unit, d.track, d.level,
                                 UNPAID if not receipt else REFUNDED))
             continue
-        defence, must, verify = defence_of(campaign, d.level, d.conditions, rec.county, rec.unit)
+        defence, must, verify = defence_of(campaign, d.level, d.conditions, rec.county, rec.unit,
+                                           rec.specialty)
         line = RosterLine(
             dossier_id=d.id or 0, dossier_no=d.dossier_no or 0,
             dossier_code=d.dossier_code or "", name=rec.name, id_masked=mask_id(rec.id_number),
@@ -276,8 +259,10 @@ def roster(session: Session, actor: Actor, campaign: Campaign, *,
         campaign_code=campaign.code, title=campaign.title, committee=campaign.committee,
         place=campaign.place, timezone=campaign.timezone, generated_at=now or utcnow(),
         include_handed_over=include_handed_over,
-        defence_levels=tuple(campaign.defence_levels),
-        exemptions=tuple(exemption_label(x) for x in campaign.defence_exempt),
+        defence_levels=tuple(sorted({lv for r in rules if r.rule == "defend" for lv in r.levels},
+                                    key=lambda lv: _LEVEL_ORDER.get(lv, 9))),
+        exemptions=tuple(r.stated for r in rules if r.rule == "exempt"),
+        defence_rules=tuple(r.stated for r in rules if r.rule == "defend"),
         groups=groups, left_out=tuple(left))
 
 

@@ -47,6 +47,7 @@ from models.money import Money
 from models.online import OnlineRecord
 from models.payment import Payment
 from models.permissions import Action, Actor, require
+from models.rules import ANY_METHOD, FeePayment, fee_payment
 from models.services.campaigns import Fee, fee_for
 from models.services.numbering import allocate, format_number
 from models.services.users import shown_name
@@ -232,14 +233,20 @@ class FeeCard:
     refunded: Money
     history: tuple[Payment, ...]  # every row of this dossier, oldest first
     names: dict[int, str]  # who made each row (user id → the name shown)
+    # how the notice says the fee is paid (001 三（二）4: by bank only)
+    method_rule: FeePayment = ANY_METHOD
+    day_problem: str = ""  # the desk's day is closed or closing: said when the card opens
 
     @property
     def payable(self) -> bool:
-        return self.fee is not None and self.paid is None and \
+        return self.fee is not None and self.paid is None and not self.day_problem and \
             self.status == DossierStatus.accepted.value
 
 
-def fee_card(session: Session, campaign: Campaign, dossier: Dossier) -> FeeCard:
+def fee_card(session: Session, campaign: Campaign, dossier: Dossier, *, desk: str | None = None,
+             now: dt.datetime | None = None) -> FeeCard:
+    """The fee of one dossier. With ``desk``: whether that desk may take fees today (its day
+    or the office's closed or being closed is said at once, not after the amount is typed)."""
     assert dossier.id is not None
     rec = session.get(OnlineRecord, dossier.online_record_id)
     assert rec is not None
@@ -252,13 +259,20 @@ def fee_card(session: Session, campaign: Campaign, dossier: Dossier) -> FeeCard:
     paid = live_payment(session, dossier.id)
     history = tuple(session.exec(select(Payment).where(Payment.dossier_id == dossier.id)
                                  .order_by(col(Payment.receipt_no))))
+    day_problem = ""
+    if desk is not None and paid is None:
+        try:
+            check_day_open(session, campaign, business_date(campaign, now or utcnow()), desk)
+        except PaymentRefused as exc:
+            day_problem = exc.message
     return FeeCard(
         dossier_id=dossier.id, dossier_code=dossier.dossier_code or "", status=dossier.status,
         name=rec.name, id_last4=rec.id_number[-4:], unit=rec.unit, track=dossier.track,
         level=dossier.level, fee=fee, fee_problem=problem, paid=paid,
         refunded=Money(refunded_fen(session, paid.id or 0)) if paid else Money(0),
         history=history,
-        names={uid: shown_name(session, uid) for uid in {p.cashier_id for p in history}})
+        names={uid: shown_name(session, uid) for uid in {p.cashier_id for p in history}},
+        method_rule=fee_payment(campaign), day_problem=day_problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,10 +399,13 @@ def take_payment(
     session: Session, actor: Actor, campaign: Campaign, dossier_id: int, *,
     method: PaymentMethod | str, reference: str = "", fiscal_receipt_no: str = "",
     tendered: Money | None = None, idempotency_key: str | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime | None = None, override_reason: str = "",
 ) -> Payment:
     """Take the review fee of an accepted dossier. Returns the payment (an earlier one when the
-    same ``idempotency_key`` already made it). The caller commits; nothing is half-written."""
+    same ``idempotency_key`` already made it). The caller commits; nothing is half-written.
+
+    A method the campaign's notice does not allow (001 三（二）4: by bank only) is refused with
+    its clause; a lead may take it anyway with ``override_reason`` (audited with the payment)."""
     require(actor, Action.payment_take)
     now = now or utcnow()
     method = method if isinstance(method, PaymentMethod) else parse_method(method)
@@ -416,6 +433,7 @@ def take_payment(
                     receipt_code=earlier.receipt_code, dead=dead),
                 code="payment.key_dead", receipt_code=earlier.receipt_code)
         return earlier  # the same confirmation again: the payment it made
+    override = check_method(actor, campaign, method, override_reason)
     if d.status != DossierStatus.accepted.value:
         refusal = {DossierStatus.returned.value: _("档案 {dossier_code} 已退回补正，尚未受理，不能收费"),
                    DossierStatus.handed_over.value: _("档案 {dossier_code} 已移交评委会，不能收费")
@@ -471,8 +489,31 @@ def take_payment(
                  detail={"dossier": d.dossier_code, "amount_fen": p.amount_fen,
                          "method": p.method, "reference": reference, "fiscal": fiscal,
                          "track": d.track, "level": d.level, "clause": row.clause,
-                         "row": sealed})
+                         "row": sealed, **override})
     return p
+
+
+def check_method(actor: Actor, campaign: Campaign, method: PaymentMethod,
+                 override_reason: str = "") -> dict[str, str]:
+    """Refuse a method the notice does not allow, unless a lead overrides it with a reason.
+    Returns what the payment's audit event records of an override (nothing without one)."""
+    rule = fee_payment(campaign)
+    if rule.allows(method):
+        return {}
+    allowed = "、".join(m.label for m in rule.methods)
+    reason = " ".join(override_reason.split())
+    if not reason:
+        raise PaymentRefused(
+            _("本批次通知（{clause}）规定评审费{text}：只收{allowed}，不收{method}。"
+              "确需改收{method}的，由负责人说明原因后办理").format(
+                clause=rule.clause, text=rule.text or _("按规定方式缴纳"), allowed=allowed,
+                method=method.label),
+            code="payment.method_not_allowed", clause=rule.clause)
+    require(actor, Action.payment_method_override)
+    if len(reason) > 200:
+        raise InvalidInput(_("原因过长（最多 200 个字）"), code="payment.override_reason_long")
+    return {"method_override": reason, "allowed": ",".join(m.value for m in rule.methods),
+            "override_clause": rule.clause}
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, and_, col, func, select
+from stdnum.cn import ric
 
 from models.campaign import Campaign
 from models.dossier import Dossier, DossierVisit
+from models.errors import InvalidInput
 from models.i18n import N_, _
-from models.idcard import clean_id_text, mask_id
+from models.idcard import ResidentId, clean_id_text, mask_id
 from models.names import display_name, key_of_display
 from models.online import OnlineRecord
 from models.payment import Payment
@@ -62,6 +64,52 @@ class SearchResult:
     how: str  # 身份证号 / 受理编号 / 收据号 / 告知单号 / 身份证后6位 / 拼音 / 姓名 / 单位 / 未识别
     hits: list[Hit]
     query: str
+    # a malformed ID (check digit, birth date): what is wrong, and ``hits`` are the listed people
+    # whose ID differs from it by one character or one swap (did you mean …), for the clerk to
+    # confirm against the card; never "not on the list"
+    problem: str = ""
+
+
+def id_problem(number: str) -> str:
+    """What is wrong with an 18-character ID as scanned or typed ("" if nothing), in words for
+    the counter: the check digit it should have (a misread digit, an X read as 8)."""
+    try:
+        ResidentId.parse(number)
+    except InvalidInput as exc:
+        if exc.code == "id.bad_check_digit":
+            return _("身份证号校验位不正确（最后一位应为 {expected}），请核对证件").format(
+                expected=ric.calc_check_digit(number))
+        if exc.code == "id.bad_birth_date":
+            return _("身份证号中的出生日期 {date} 不存在，请核对证件").format(date=number[6:14])
+        return exc.message
+    return ""
+
+
+def near_ids(session: Session, campaign: Campaign, number: str, limit: int = 10,
+             ) -> list[OnlineRecord]:
+    """Listed people whose ID differs from ``number`` by one character or by two neighbouring
+    characters swapped — the misreads and mistypes a check digit catches."""
+    variants: set[str] = set()
+    for i in range(18):
+        for ch in "0123456789X" if i == 17 else "0123456789":
+            if ch != number[i]:
+                variants.add(number[:i] + ch + number[i + 1:])
+    for i in range(17):
+        if number[i] != number[i + 1]:
+            variants.add(number[:i] + number[i + 1] + number[i] + number[i + 2:])
+    valid = sorted(v for v in variants if v[:17].isdigit() and _valid(v))
+    if not valid:
+        return []
+    return list(session.exec(select(OnlineRecord).where(
+        OnlineRecord.campaign_id == campaign.id, col(OnlineRecord.id_number).in_(valid))
+        .order_by(col(OnlineRecord.id_number)).limit(limit)))
+
+
+def _valid(number: str) -> bool:
+    try:
+        return ric.calc_check_digit(number) == number[17]
+    except (ValueError, KeyError):
+        return False
 
 
 def search(session: Session, campaign: Campaign, text: str, *, limit: int = LIMIT) -> SearchResult:
@@ -73,6 +121,10 @@ def search(session: Session, campaign: Campaign, text: str, *, limit: int = LIMI
     rec = OnlineRecord
     as_id = clean_id_text(q)
     if ID18.fullmatch(as_id):
+        problem = id_problem(as_id)
+        if problem:
+            return SearchResult(N_("身份证号"), hits(session, near_ids(session, campaign, as_id)),
+                                q, problem=problem)
         return _result(session, N_("身份证号"), q, select(rec).where(
             rec.campaign_id == cid, rec.id_number == as_id))
     upper = as_id

@@ -17,6 +17,7 @@ from models.services.campaigns import (
     new_from_preset,
     read_preset,
     set_fee,
+    set_window,
     window_status,
 )
 from models.vocab import Role
@@ -156,10 +157,18 @@ def test_window_status_for_a_date_only_window_covers_the_last_day(session: Sessi
 
 
 def test_window_status_per_series(session: Session) -> None:
+    # 001's dates are online declaration deadlines (三（五）1); the notice states no paper window,
+    # so every series waits for the lead's window, and a window set for 工程系列 opens 工程 only
     filename, text = read_preset("001")
     c = load_campaign(session, SYSTEM, text, filename=filename)
     session.commit()
     bj = dt.timezone(dt.timedelta(hours=8))
     at = dt.datetime(2023, 8, 22, 12, 0, tzinfo=bj)
-    assert window_status(session, c, series="艺术", at=at).open
-    assert not window_status(session, c, series="工程", at=at).open
+    for series in ("艺术", "工程", None):
+        status = window_status(session, c, series=series, at=at)
+        assert not status.open and status.unset and "desk campaign set-window" in status.message
+    lead = Actor(user_id=None, username="负责人", role=Role.lead, desk="1号窗口")
+    set_window(session, lead, c, starts_at=at - dt.timedelta(days=1),
+               ends_at=at + dt.timedelta(days=1), reason="地区人社局通知", series="工程系列")
+    assert window_status(session, c, series="工程", at=at).open
+    assert window_status(session, c, series="艺术", at=at).unset

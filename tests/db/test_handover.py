@@ -112,7 +112,9 @@ def test_roster_000_groups_defence_and_the_unpaid(session: Session) -> None:
     assert (first.id_masked, first.unit, first.track) == (
         "652801********0024", "巴音郭楞蒙古自治州红旗高级技工学校机电工程系", "评审")
     assert r.lines[1].county == "和静县"
-    assert r.defence_levels == ("中级",) and r.exemptions == ("参加“访惠聚”驻村等工作",)
+    # the exemption as 000 五、1 words it, with its clause
+    assert r.defence_levels == ("中级",) and r.exemptions == (
+        "参加“访惠聚”驻村、驻村管寺、南疆学前教育支教和内地服务管理工作以及担任深度贫困村第一书记等（五、1）",)
     assert all(x.verify == "" and x.handover_no is None for x in r.lines)  # 000: all decidable
 
 
@@ -160,23 +162,28 @@ def test_roster_002_counties_conditions_and_what_the_data_cannot_decide(
         session: Session) -> None:
     c, o = _culture(session)
     r = roster(session, o.actor(Role.lead), c)
-    verify = "须答辩（可申请免答辩：县级（不含）以下基层单位、社会组织、自由职业，请核实）"
+    # 002 六: the exemptions are counter conditions (县级（不含）以下, 非公经济组织, 社会组织和
+    # 自由职业) or the county; 六（二）: 初级 is exempt
     assert [(k, [(code, shown) for code, _, _, shown in lines]) for k, lines in _shape(r)] == [
         (("艺术", "表演", "中级"), [("WH21S00001", "免答辩（且末县工作）"),
                                    ("WH21S00002", "免答辩（若羌县工作）"),
                                    ("WH21S00003", "免答辩（民营企业）")]),
         (("艺术", "美术", "中级"), [("WH21S00006", FANGHUIJU)]),
-        (("群众文化", "群众文化", "初级"), [("WH21S00005", "不答辩")]),
-        (("群众文化", "群众文化", "中级"), [("WH21S00004", verify)]),
+        (("群众文化", "群众文化", "初级"), [("WH21S00005", "免答辩（初级专业技术职务任职资格人员）")]),
+        (("群众文化", "群众文化", "中级"), [("WH21S00004", "须答辩")]),
     ]
-    assert (r.total, r.must_defend, r.exempt, r.not_required) == (6, 1, 4, 1)
-    assert r.exemptions == ("参加“访惠聚”驻村等工作", "且末县、若羌县工作", "县级（不含）以下基层单位",
-                            "民营企业", "社会组织、自由职业")
+    assert (r.total, r.must_defend, r.exempt, r.not_required) == (6, 1, 5, 0)
+    assert r.exemptions == (
+        "参加“访惠聚”驻村、专项工作、南疆学前教育支教和内地服务管理工作以及担任深度贫困村第一书记等（六（一））",
+        "且末县、若羌县工作（六（一））", "在其他县级（不含）以下基层单位工作（六（一））",
+        "初级专业技术职务任职资格人员（六（二））", "非公经济组织（六（三））", "社会组织和自由职业（六（三））")
     assert r.left_out == ()
-    # the free text: a county in the unit or the county column; no county named, undecidable
+    # the free text: a county in the unit or the county column
     assert defence_of(c, "中级", [], county="若羌县") == ("免答辩（若羌县工作）", False, "")
     assert defence_of(c, "中级", ["county_or_below"])[1] is True  # 县市及以下 ≠ 县级（不含）以下
-    assert defence_of(c, "高级", []) == ("不答辩", False, "")
+    assert defence_of(c, "中级", ["below_county"])[1] is False
+    assert defence_of(c, "初级", []) == ("免答辩（初级专业技术职务任职资格人员）", False, "")
+    assert defence_of(c, "高级", [])[1] is True  # 六: everyone outside the exemptions defends
 
 
 def test_who_reads_the_roster(session: Session) -> None:

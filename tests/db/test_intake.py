@@ -170,12 +170,12 @@ def test_not_approved_and_not_listed_are_refused(session: Session, o: Office) ->
         accept(session, o.actor(Role.clerk), o.campaign, rec.id or 0,
                checks=all_complete(session, o.campaign, rec), now=IN_WINDOW)
     assert exc.value.code == "intake.not_approved" and "退回修改" in exc.value.message
-    card = load_card(session, o.actor(Role.clerk), o.campaign, id_number="652827198503019999",
+    card = load_card(session, o.actor(Role.clerk), o.campaign, id_number="652827198503019997",
                      now=IN_WINDOW)
     assert card.person is None and card.alerts[0].code == "not_listed"
-    assert "652827********9999" in card.alerts[0].message
+    assert "652827********9997" in card.alerts[0].message
     record_refusal(session, o.actor(Role.clerk), o.campaign, reason="not_listed",
-                   scanned="652827198503019999", note="本人到场")
+                   scanned="652827198503019997", note="本人到场")
     record_refusal(session, o.actor(Role.clerk), o.campaign, reason="not_approved",
                    record_id=rec.id)
     session.commit()

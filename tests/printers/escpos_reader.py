@@ -37,6 +37,20 @@ def rasters(data: bytes) -> list[Image.Image]:
         i += 8 + len(body)
 
 
+def without_rasters(data: bytes) -> bytes:
+    """The bytes with every ``GS v 0`` image's dots taken out (dots are any bytes, e.g. ESC @)."""
+    out = bytearray()
+    i = 0
+    while True:
+        j = data.find(b"\x1dv0", i)
+        if j < 0:
+            return bytes(out + data[i:])
+        x_bytes = data[j + 4] + 256 * data[j + 5]
+        rows = data[j + 6] + 256 * data[j + 7]
+        out += data[i:j + 8]
+        i = j + 8 + x_bytes * rows
+
+
 def stacked(images: list[Image.Image]) -> Image.Image:
     width = max(im.width for im in images)
     out = Image.new("1", (width, sum(im.height for im in images)), 1)

@@ -60,7 +60,8 @@ def test_notice_by_its_number_and_by_the_dossier(session: Session) -> None:
     assert "只交 1 份，应交 2" in text and "未签署“已审核，与原件相符”" in text
     assert "刘䶮" in text and "受理员小王" in text
     assert text.count("一次性告知单") == 2  # two copies
-    assert "补正期限：2021-10-10 下班前" in text  # the 000 window ends with 10 October
+    # the 000 window ends with 10 October, as the notice says it (no 下班前 it does not say)
+    assert "补正期限：2021-10-10（纸质材料报送时间截止）" in text
     assert o.returned.dossier_code is None
 
 

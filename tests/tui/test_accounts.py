@@ -1,6 +1,6 @@
 """Accounts at the desk (issue 20), driven with Pilot at 80×24 on the demo office: a disabled
 cashier cannot log in; a reset password sends the next login to a "new password" step before
-the home screen; anyone changes their own password with F9; the admin's 用户管理 (F10) disables,
+the home screen; anyone changes their own password with F11 (设定, tui/keymap.py); the admin's 用户管理 (Ctrl+U) disables,
 adds and, for a lead, asks another lead's approval."""
 
 from __future__ import annotations
@@ -94,14 +94,14 @@ async def test_esc_on_the_new_password_step_logs_out(engine: Engine) -> None:
         assert "尚未设置新密码" in _text(app.screen, "#login-error")
 
 
-async def test_anyone_changes_their_own_password_with_f9(engine: Engine) -> None:
+async def test_anyone_changes_their_own_password_with_f11(engine: Engine) -> None:
     app = _app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
         await _login(app, pilot, "clerk", "clerk123")
         assert isinstance(app.screen, HomeScreen)
-        assert "F9 改密码" in _text(app.screen, "#status-line")
-        await pilot.press("f9")
+        assert "F11 改密码" in _text(app.screen, "#status-line")
+        await pilot.press("f11")
         await _settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, PasswordScreen)
@@ -117,19 +117,19 @@ async def test_anyone_changes_their_own_password_with_f9(engine: Engine) -> None
         assert authenticate(s, "clerk", "clerk-new-pw").username == "clerk"
 
 
-async def test_every_home_screen_has_f9_and_the_admin_s_f10(engine: Engine) -> None:
+async def test_every_home_screen_has_f11_and_the_admin_s_ctrl_u(engine: Engine) -> None:
     app = _app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
         for user in ("lead", "admin", "cashier", "clerk"):
             await _login(app, pilot, user, f"{user}123")
             assert isinstance(app.screen, HomeScreen)
-            assert "F9 改密码" in _text(app.screen, "#status-line")
+            assert "F11 改密码" in _text(app.screen, "#status-line")
             keys = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
             assert "password" in keys
             assert ("users" in keys) == (user == "admin")
             if user == "admin":
-                _footer_shows(app.screen, "f10")
+                _footer_shows(app.screen, "^u")
             await pilot.press("ctrl+l")
             await _settle(app, pilot)
 
@@ -140,7 +140,7 @@ async def test_the_admin_disables_a_cashier_and_adds_a_lead_with_a_lead_s_approv
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
         await _login(app, pilot, "admin", "admin123")
-        await pilot.press("f10")
+        await pilot.press("ctrl+u")
         await _settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, UsersScreen)

@@ -1,4 +1,4 @@
-"""The fee desk's bank statement (F6) at 80×24 (issue 20, defect 13): a cashier never sees the
+"""The fee desk's bank statement (F3) at 80×24 (issue 20, defect 13): a cashier never sees the
 full ID number a payer wrote in a memo — not in the list, the line's detail or the confirmation
 — only 652801********1234; a lead sees it whole. The match by that ID number still works."""
 

@@ -136,7 +136,7 @@ async def test_transfer_needs_its_reference_and_bad_input_is_one_chinese_line(
         assert "金额" in _text(fee, "#fee-change")
         await _keys(pilot, "enter")
         assert _payments(engine) == [] and isinstance(app.screen, FeeScreen)
-        await _keys(pilot, "f2")  # 银行转账: the reference is asked for
+        await _keys(pilot, "f11")  # 银行转账: the reference is asked for
         assert app.focused is fee.query_one("#reference", Input)
         assert "银行流水号" in _text(fee, "#reference-label")
         await _keys(pilot, "f9")
@@ -169,14 +169,14 @@ async def test_lead_voids_reprints_and_refunds_with_the_trail(engine: Engine) ->
         scan(app, code)
         fee = await _fee(app, pilot)
         assert "已缴费" in _text(fee, "#fee-state") and fee.query_one("#fee-form").display is False
-        await _keys(pilot, "f12")
+        await _keys(pilot, "ctrl+r")
         done = await _done(app, pilot)
         assert "重印 1" in _text(done, "#status-line") and "重印 1" in _text(done, "#outcome-text")
         await _next(app, pilot)
         # refund part of it
         scan(app, code)
         await _fee(app, pilot)
-        await _keys(pilot, "f11")
+        await _keys(pilot, "f12")
         assert isinstance(app.screen, RefundScreen)
         await _keys(pilot, "1", "0", "0")  # replaces the amount offered (it is selected)
         await _keys(pilot, "enter", "down", "enter")  # 多收
@@ -251,7 +251,7 @@ async def test_a_clerk_has_no_fee_desk_and_a_cashier_cannot_void(engine: Engine)
         await _pay_cash(app, pilot, code)
         scan(app, code)
         fee = await _fee(app, pilot)
-        await _keys(pilot, "f10", "f11")
+        await _keys(pilot, "f10", "f12")
         assert app.screen is fee  # neither opens for a cashier
         assert not fee.check_action("void", ()) and not fee.check_action("refund", ())
         assert fee.check_action("reprint", ())  # a cashier may reprint (重印 n)
@@ -274,13 +274,13 @@ def _demo_queue(engine: Engine) -> list[tuple[str, str, int]]:
 
 
 async def open_statement(app: DeskApp, pilot, tmp_path, rows: list[list[str]]):  # type: ignore[no-untyped-def]
-    """From the fee desk: F6, the statement ``rows`` written as a GB18030 CSV and its path
+    """From the fee desk: F3, the statement ``rows`` written as a GB18030 CSV and its path
     pasted into the field, Enter. Returns the BankScreen."""
     from tui.screens.bank import BankScreen
 
     path = tmp_path / "流水.csv"
     path.write_bytes("\r\n".join(",".join(r) for r in rows).encode("gb18030"))
-    await _keys(pilot, "f6")
+    await _keys(pilot, "f3")
     assert await _until(pilot, lambda: isinstance(app.screen, BankScreen))
     bank = app.screen
     assert isinstance(bank, BankScreen)
@@ -324,7 +324,7 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(engine: Engin
         assert await _until(pilot, lambda: any(
             j.status == "sent" for j in _jobs_of(engine, p.id or 0)))
         table.move_cursor(row=2)
-        await _keys(pilot, "f3")
+        await _keys(pilot, "f10")
         assert isinstance(app.screen, DismissLineScreen)
         await _keys(pilot, "enter")
         for ch in "供应商货款":
@@ -332,7 +332,7 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(engine: Engin
         await _keys(pilot, "enter")
         assert await _until(pilot, lambda: sorted(p.status.value for p in bank.lines.values())
                             == ["confirmed", "dismissed", "partial"])
-        await _keys(pilot, "f7")  # the dossiers still unpaid: the one confirmed is not among them
+        await _keys(pilot, "f11")  # the dossiers still unpaid: the one confirmed is not among them
         assert await _until(pilot, lambda: table.row_count == 4)
         codes = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert code not in codes and code2 in codes

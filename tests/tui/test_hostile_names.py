@@ -171,7 +171,7 @@ async def test_cashier_queue_and_fee_card_with_a_hostile_name(engine: Engine) ->
 
 
 async def test_a_units_batch_shows_a_hostile_unit_and_name_as_text(engine: Engine) -> None:
-    """F6 at the counter: the unit list and the people of the unit are table cells, which
+    """Ctrl+B at the counter: the unit list and the people of the unit are table cells, which
     Textual reads as markup when they are strings."""
     from tui.screens.batch import UnitBatchScreen
 
@@ -179,7 +179,7 @@ async def test_a_units_batch_shows_a_hostile_unit_and_name_as_text(engine: Engin
     async with app.run_test(size=SIZE) as pilot:
         await _clerk_at_counter(app, pilot)
         _add_person(engine)
-        await _keys(pilot, "f6")
+        await _keys(pilot, "ctrl+b")
         screen = app.screen
         assert isinstance(screen, UnitBatchScreen)
         screen.query_one("#unit", Input).value = "[/]巴州"
@@ -221,8 +221,8 @@ async def test_the_leads_roster_lists_a_hostile_name_as_text(engine: Engine) -> 
 
 async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
         engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The fee desk's 银行流水 (F6): the payer and memo are whatever the bank's file says; the
-    still-unpaid list (F7) shows the hostile name."""
+    """The fee desk's 银行流水 (F3): the payer and memo are whatever the bank's file says; the
+    still-unpaid list (F11) shows the hostile name."""
     app = _app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
@@ -239,7 +239,7 @@ async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
         detail = _text(bank.query_one("#bank-detail", Static))
         assert "付款人 [/]某某[@click=app… · 摘要" in detail and "摘要 [bold]货款[/][2J" in detail
         _assert_renders(app)
-        await _keys(pilot, "f7")
+        await _keys(pilot, "f11")
         assert await _until(pilot, lambda: any(str(table.get_row_at(i)[1]).startswith("王五六[/]")
                                                 for i in range(table.row_count)))
         assert app.is_running and app.screen is bank

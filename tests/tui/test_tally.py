@@ -20,6 +20,7 @@ from tests.tui.test_print_jobs import _until
 from tui.app import DeskApp
 from tui.screens.home import HomeScreen
 from tui.screens.tally import CountScreen, DayScreen, NoteScreen
+from tui.screens.users import ConfirmDialog
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -55,7 +56,9 @@ async def _count(app: DeskApp, pilot, pieces: dict[int, str]) -> CountScreen:  #
     assert isinstance(screen, CountScreen)
     assert "尚未开始日结" in _text(screen, "#count-state")
     assert screen.query_one("#p-10000", Input).disabled  # nothing to type before the close
-    await _keys(pilot, "f2")
+    await _keys(pilot, "f6")  # begin: asked first (the desk then stops taking fees)
+    assert await _until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+    await _keys(pilot, "enter")
     assert await _until(pilot, lambda: screen.state == "closing")
     assert app.focused is screen.query_one("#p-10000", Input)
     for fen, n in pieces.items():
@@ -132,7 +135,9 @@ async def test_a_short_count_needs_a_note_before_the_lead_confirms(engine: Engin
                             and app.screen.day is not None)
         count = app.screen
         assert isinstance(count, CountScreen)
-        await _keys(pilot, "f2")
+        await _keys(pilot, "f6")
+        assert await _until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await _keys(pilot, "enter")
         assert await _until(pilot, lambda: count.state == "closing")
         count.query_one("#p-10000", Input).value = "3"
         count.query_one("#p-5000", Input).value = "1"

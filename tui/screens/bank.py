@@ -27,6 +27,7 @@ from models.errors import DomainError
 from models.i18n import _, pgettext
 from tui import plain
 from tui.app import WorkerGuard, desk_of
+from tui.keymap import bind
 
 if TYPE_CHECKING:
     from models.services.bank import Candidate, LineProposal
@@ -47,14 +48,14 @@ def _who(c: Candidate) -> str:
 
 
 class BankScreen(WorkerGuard, Screen[None]):
-    """The statement's lines and what the matcher proposes; F7 shows the still-unpaid."""
+    """The statement's lines and what the matcher proposes; F11 shows the still-unpaid."""
 
     AUTO_FOCUS = "#bank-file"
     BINDINGS = [
-        Binding("f2", "focus_file", pgettext("key", "导入流水"), id="bank.import"),
-        Binding("f3", "dismiss_line", pgettext("key", "非评审费"), id="bank.dismiss"),
-        Binding("f5", "reload", pgettext("key", "刷新"), id="bank.reload"),
-        Binding("f7", "toggle_unpaid", pgettext("key", "未缴费档案"), id="bank.unpaid"),
+        bind("bank.import", "focus_file", pgettext("key", "导入流水")),
+        bind("bank.dismiss", "dismiss_line", pgettext("key", "非评审费")),
+        bind("bank.reload", "reload", pgettext("key", "刷新")),
+        bind("bank.unpaid", "toggle_unpaid", pgettext("key", "未缴费档案")),
         Binding("escape", "back", pgettext("key", "返回"), id="bank.back"),
     ]
 
@@ -204,7 +205,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         if cursor and table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         summary = "；".join(f"{k} {v}" for k, v in counts.items()) or _("尚未导入银行流水")
-        head = _("未缴费档案 {count} 份（F7 回到流水）").format(count=len(unpaid)) if self.showing_unpaid else \
+        head = _("未缴费档案 {count} 份（F11 回到流水）").format(count=len(unpaid)) if self.showing_unpaid else \
             _("流水 {count} 笔：{summary}").format(count=len(lines), summary=summary)
         self.query_one("#bank-summary", Static).update(
             plain.message(f"{note}\n{head}" if note else head))
@@ -229,9 +230,9 @@ class BankScreen(WorkerGuard, Screen[None]):
             return
         how = {"proposed": _("Enter 确认匹配并打印缴费凭证"),
                "ambiguous": _("Enter 选择是哪一位（不会自动匹配）"),
-               "partial": _("金额与评审费不符：请与付款人核实后按收费台办理，或 F3 标为非评审费"),
+               "partial": _("金额与评审费不符：请与付款人核实后按收费台办理，或 F10 标为非评审费"),
                "not_accepted": _("纸质材料受理后再确认"),
-               "unmatched": _("找不到对应的人：核实后 F3 标为非评审费")}.get(p.status, "")
+               "unmatched": _("找不到对应的人：核实后 F10 标为非评审费")}.get(p.status, "")
         account = plain.plain(p.payer_account, 24)
         text = Text.assemble(_("流水号 "), plain.plain(p.serial, 30), _(" · 付款人 "),
                              plain.name(p.payer_name, 20), " " if account else "", account,

@@ -4,7 +4,7 @@ to a receipt afterwards (void, refund, reprint).
 - ``CashierScreen``: accepted dossiers not yet paid; a scan of the envelope label (or the ID
   card) or Enter on a line opens the fee.
 - ``FeeScreen``: who, what for, how much (with the capitals), what was paid and undone so far
-  (the trail); the method (F2 cycles: 现金, 银行转账, POS刷卡, 扫码), cash tendered with the change
+  (the trail); the method (F11 cycles the methods the notice allows: 现金, 银行转账, POS刷卡, 扫码), cash tendered with the change
   shown as it is typed, the reference the method needs, the fiscal receipt number; Enter or F9
   takes the fee. Each opened fee has one idempotency key: a double Enter, or a retry after an
   error, never makes a second payment.
@@ -37,6 +37,7 @@ from models.permissions import Action
 from models.vocab import PaymentKind, PaymentMethod
 from tui import plain
 from tui.app import Refocus, WorkerGuard, desk_of
+from tui.keymap import bind
 
 if TYPE_CHECKING:
     from models.services.payments import FeeCard, QueueLine
@@ -55,9 +56,9 @@ class CashierScreen(WorkerGuard, Screen[None]):
 
     AUTO_FOCUS = "#pay-search"
     BINDINGS = [
-        Binding("f4", "focus_search", pgettext("key", "查找"), id="fees.search"),
-        Binding("f5", "reload", pgettext("key", "刷新"), id="fees.reload"),
-        Binding("f6", "bank", pgettext("key", "银行流水"), id="fees.bank"),
+        bind("fees.search", "focus_search", pgettext("key", "查找")),
+        bind("fees.reload", "reload", pgettext("key", "刷新")),
+        bind("fees.bank", "bank", pgettext("key", "银行流水")),
         Binding("escape", "back", pgettext("key", "返回"), id="fees.back"),
     ]
 
@@ -161,14 +162,14 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", pgettext("key", "返回"), id="fee.back"),
-        Binding("f9", "take", pgettext("key", "确认收费"), id="fee.take", priority=True),
-        Binding("f2", "method(1)", pgettext("key", "收款方式"), id="fee.method", priority=True),
-        Binding("shift+f2", "method(-1)", pgettext("key", "上一种方式"), id="fee.method_back", show=False,
+        bind("fee.take", "take", pgettext("key", "确认收费"), priority=True),
+        bind("fee.method", "method(1)", pgettext("key", "收款方式"), priority=True),
+        bind("fee.method_back", "method(-1)", pgettext("key", "上一种方式"), show=False,
                 priority=True),
-        Binding("f10", "void", pgettext("key", "作废"), id="fee.void"),
-        Binding("f11", "refund", pgettext("key", "退费"), id="fee.refund"),
-        Binding("f12", "reprint", pgettext("key", "重印"), id="fee.reprint"),
-        Binding("f5", "reload", pgettext("key", "刷新"), id="fee.reload", show=False),
+        bind("fee.void", "void", pgettext("key", "作废")),
+        bind("fee.refund", "refund", pgettext("key", "退费")),
+        Binding("ctrl+r", "reprint", pgettext("key", "重印"), id="fee.reprint"),
+        bind("fee.reload", "reload", pgettext("key", "刷新"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -177,6 +178,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.query_text: str | None = None
         self.card: FeeCard | None = None
         self.method = PaymentMethod.cash
+        self.override = ""  # a lead's reason for a method the notice does not allow
         self.key = ""  # the idempotency key of this opened fee: one confirmation, one payment
         self.busy = False
         self.problem = ""  # why the last attempt was refused: stays shown until the next one
@@ -187,7 +189,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         acted on from here on, and the lookup starts at once, before the switch."""
         self.dossier_id, self.query_text = dossier_id, query
         self.card, self.key, self.problem, self.busy = None, "", "", False
-        self.method = PaymentMethod.cash
+        self.method, self.override = PaymentMethod.cash, ""
         self.generation += 1
         if self.is_mounted:
             for box in ("#tendered", "#reference", "#fiscal"):
@@ -225,6 +227,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
                 yield Static(_("流水号"), classes="fee-label", id="reference-label")
                 # a POS slip's or transfer's number may be scanned into it: not a dossier scan
                 yield Input(id="reference", compact=True, max_length=64, classes="takes-scans")
+                yield Static("", id="reference-hint")
             with Horizontal(classes="fee-row"):
                 yield Static(_("财政票据号"), classes="fee-label")
                 yield Input(placeholder=_("如开具财政票据，填写票据号（可不填）"), id="fiscal",
@@ -268,7 +271,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
                     # a NUL or a lone surrogate in what was typed reaches the database as it is
                     # in find_dossier (PostgreSQL refuses the one, every driver the other)
                     d = find_dossier(session, c, strip_invisible(query or ""))
-                card = fee_card(session, c, d)
+                card = fee_card(session, c, d, desk=desk.config.desk, now=desk.clock())
                 zone = c.zone
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message, gen)
@@ -287,7 +290,9 @@ class FeeScreen(WorkerGuard, Screen[None]):
             return  # another dossier was opened meanwhile
         fresh = self.card is None or self.card.dossier_id != card.dossier_id
         if fresh:
-            self.problem = ""
+            self.problem, self.override = "", ""
+            if not card.method_rule.allows(self.method):  # 001 三（二）4: by bank only
+                self.method = card.method_rule.methods[0]
         self.card = card
         self.dossier_id = card.dossier_id
         if fresh or not self.key:
@@ -316,8 +321,10 @@ class FeeScreen(WorkerGuard, Screen[None]):
             state.append(card.fee_problem, style="bold yellow")
         elif card.status != "accepted":
             state.append(_("档案未处于已受理状态，不能收费"), style="bold red")
+        elif card.day_problem:  # said when the card opens, not after the amount is typed
+            state.append(card.day_problem, style="bold red")
         elif not self.problem:
-            state.append(_("请收取评审费：F2 选择收款方式，Enter 或 F9 确认"))
+            state.append(_("请收取评审费：F11 选择收款方式，F9 确认"))
         if self.problem:  # why the last attempt was refused, until the next one
             state.append(("\n" if state else "") + self.problem, style="bold red")
         self.query_one("#fee-state", Static).update(state)
@@ -365,19 +372,45 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     # -- the form --
 
+    def _methods(self) -> list[PaymentMethod]:
+        """What F11 cycles through: the methods the notice allows; a lead, every method (one
+        the notice does not allow asks for the reason when the fee is taken)."""
+        rule = self.card.method_rule if self.card is not None else None
+        if rule is None or not rule.restricted or self._may_override():
+            return METHODS
+        return [m for m in METHODS if rule.allows(m)]
+
+    def _may_override(self) -> bool:
+        actor = self.desk.actor
+        return actor is not None and actor.can(Action.payment_method_override)
+
     def _paint_method(self) -> None:
         from models.services.payments import REFERENCE_LABELS
 
+        rule = self.card.method_rule if self.card is not None else None
         t = Text(_("收款方式  "))
-        for i, m in enumerate(METHODS, 1):
-            style = "bold reverse" if m is self.method else "dim"
+        for i, m in enumerate(self._methods(), 1):
+            allowed = rule is None or rule.allows(m)
+            style = ("bold reverse" if allowed else "bold reverse red") if m is self.method \
+                else ("dim" if allowed else "dim strike")
             t.append(f" {i} {m.label} ", style=style)
             t.append(" ")
-        t.append(_(" F2 切换"), style="dim")
+        if len(self._methods()) > 1:
+            t.append(_(" F11 切换"), style="dim")
+        if rule is not None and rule.restricted:
+            allowed_text = "、".join(m.label for m in rule.methods)
+            t.append("\n")
+            t.append(_("通知{clause}：{text}（只收{allowed}）").format(
+                clause=rule.clause, text=rule.text, allowed=allowed_text), style="bold")
+            if not rule.allows(self.method):
+                t.append("\n")
+                t.append(_("{method}不符合通知规定：F9 时须由负责人说明原因").format(
+                    method=self.method.label), style="bold red")
         self.query_one("#fee-methods", Static).update(t)
         cash = self.method is PaymentMethod.cash
         self.query_one("#row-tendered").display = cash
         self.query_one("#row-reference").display = not cash
+        self.query_one("#reference-hint", Static).update("")
         if not cash:
             label = _(REFERENCE_LABELS[self.method])
             self.query_one("#reference-label", Static).update(label)
@@ -390,7 +423,15 @@ class FeeScreen(WorkerGuard, Screen[None]):
     def action_method(self, step: int) -> None:
         if self.card is None or not self.card.payable or self.busy:
             return
-        self.method = METHODS[(METHODS.index(self.method) + step) % len(METHODS)]
+        methods = self._methods()
+        if len(methods) == 1:
+            rule = self.card.method_rule
+            self.notify(_("本批次评审费只收{method}（通知{clause}）").format(
+                method=methods[0].label, clause=rule.clause), timeout=6, markup=False)
+            return
+        at = methods.index(self.method) if self.method in methods else -1
+        self.method = methods[(at + step) % len(methods)]
+        self.override = ""
         self._paint_method()
         self._focus_first()
 
@@ -417,10 +458,23 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.action_take()
 
     @on(Input.Submitted, "#reference")
-    def _reference_given(self) -> None:
+    def _reference_given(self, event: Input.Submitted) -> None:
         # not a confirmation: a scanner's Enter after a number scanned into this field must
-        # not take the fee (it may be the next applicant's label); F9 or Enter below confirms
+        # not take the fee (it may be the next applicant's label); F9 or Enter below confirms.
+        # Empty, it stays: the serial must not land in the next box
+        if not event.value.strip():
+            from models.services.payments import REFERENCE_LABELS
+
+            label = _(REFERENCE_LABELS[self.method])
+            self.query_one("#reference-hint", Static).update(
+                Text(_("须填写{label}").format(label=label), style="bold red"))
+            return
         self.query_one("#fiscal", Input).focus()
+
+    @on(Input.Changed, "#reference")
+    def _reference_typed(self, event: Input.Changed) -> None:
+        if event.value.strip():
+            self.query_one("#reference-hint", Static).update("")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         actor = self.desk.actor
@@ -451,6 +505,25 @@ class FeeScreen(WorkerGuard, Screen[None]):
             self.notify(exc.message, severity="error", timeout=6, markup=False)
             self.query_one("#tendered", Input).focus()
             return
+        rule = self.card.method_rule
+        if not rule.allows(self.method) and not self.override:
+            if not self._may_override():
+                self.notify(_("本批次评审费只收{allowed}（通知{clause}）").format(
+                    allowed="、".join(m.label for m in rule.methods), clause=rule.clause),
+                    severity="error", timeout=8, markup=False)
+                return
+            from tui.screens.tally import NoteScreen
+
+            def reason_given(reason: str | None) -> None:
+                if reason:
+                    self.override = reason
+                    self.action_take()
+
+            self.app.push_screen(NoteScreen(
+                _("通知{clause}规定：{text}。改收{method}须说明原因（记入审计）").format(
+                    clause=rule.clause, text=rule.text, method=self.method.label),
+                required=True), callback=reason_given)
+            return
         self.busy = True
         self.problem = ""
         self.query_one("#fee-state", Static).update(_("正在收费……"))
@@ -468,12 +541,13 @@ class FeeScreen(WorkerGuard, Screen[None]):
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         assert self.card is not None
         actor, printers, dossier_id = desk.actor, desk.printers, self.card.dossier_id
+        override = self.override if not self.card.method_rule.allows(method) else ""
 
         def pay(session: Any) -> tuple[Any, int]:
             c = get_campaign(session, desk.campaign_code or "")
             p = take_payment(session, actor, c, dossier_id, method=method,
                              reference=reference, fiscal_receipt_no=fiscal, tendered=given,
-                             idempotency_key=key, now=desk.clock())
+                             idempotency_key=key, now=desk.clock(), override_reason=override)
             # the same confirmation again (a retry): its receipt job is already there
             return p, receipt_job_of(session, p) or queue_receipt(session, actor, printers, p)
 

@@ -18,6 +18,7 @@ from models.permissions import Action
 from models.vocab import Role
 from tui import plain
 from tui.app import WorkerGuard
+from tui.keymap import bind
 
 if TYPE_CHECKING:
     from tui.app import DeskApp
@@ -39,15 +40,15 @@ class HomeData:
 class HomeScreen(WorkerGuard, Screen[None]):
     BINDINGS = [
         Binding("ctrl+l", "log_out", pgettext("key", "注销/换人"), id="home.logout"),
-        Binding("f5", "refresh", pgettext("key", "刷新"), id="home.refresh"),
-        Binding("f4", "counter", pgettext("key", "受理台"), id="home.counter"),
-        Binding("f7", "fees", pgettext("key", "收费台"), id="home.fees"),
-        Binding("f6", "day_close", pgettext("key", "日结"), id="home.day"),
-        Binding("f2", "import_list", pgettext("key", "导入名单"), id="home.import"),
-        Binding("f3", "reconcile", pgettext("key", "纸质核对"), id="home.reconcile"),
-        Binding("f10", "users", pgettext("key", "用户管理"), id="home.users"),
-        # shown on the status line (the lead's footer is full): "F9 改密码"
-        Binding("f9", "password", pgettext("key", "改密码"), id="home.password", show=False),
+        bind("home.refresh", "refresh", pgettext("key", "刷新")),
+        bind("home.counter", "counter", pgettext("key", "受理台")),
+        bind("home.fees", "fees", pgettext("key", "收费台")),
+        bind("home.day", "day_close", pgettext("key", "日结")),
+        bind("home.import", "import_list", pgettext("key", "导入名单")),
+        bind("home.reconcile", "reconcile", pgettext("key", "纸质核对")),
+        Binding("ctrl+u", "users", pgettext("key", "用户管理"), id="home.users"),
+        # shown on the status line (the lead's footer is full): "F11 改密码"
+        bind("home.password", "password", pgettext("key", "改密码"), show=False),
     ]
 
     LEAD_ACTIONS = ("import_list", "reconcile")
@@ -116,7 +117,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
         assert actor is not None
         yield Static(
             _("{label} {username} · 窗口 {desk}").format(label=actor.role.label, username=actor.username, desk=self.desk.config.desk)
-            + " · " + _("F9 改密码"), id="status-line"
+            + " · " + _("F11 改密码"), id="status-line"
         )
         with VerticalScroll(id="home-body"):
             yield Static(_("正在读取……"), id="campaign", classes="panel")

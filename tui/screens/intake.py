@@ -23,7 +23,15 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, OptionList, SelectionList, Static
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Footer,
+    Input,
+    OptionList,
+    SelectionList,
+    Static,
+)
 from textual.widgets.option_list import Option
 
 from models.errors import DomainError
@@ -32,6 +40,7 @@ from models.permissions import Action
 from models.vocab import CONDITION_LABELS, Condition, ItemKind
 from tui import plain
 from tui.app import Refocus, WorkerGuard, desk_of
+from tui.keymap import bind
 from tui.screens.outcome import OutcomeScreen
 
 if TYPE_CHECKING:
@@ -49,8 +58,8 @@ class IntakeScreen(WorkerGuard, Screen[None]):
 
     AUTO_FOCUS = "#search"
     BINDINGS = [
-        Binding("f4", "focus_search", pgettext("key", "查找"), id="intake.search"),
-        Binding("f6", "unit_batch", pgettext("key", "单位批量"), id="intake.batch"),
+        bind("intake.search", "focus_search", pgettext("key", "查找")),
+        Binding("ctrl+b", "unit_batch", pgettext("key", "单位批量"), id="intake.batch"),
         Binding("escape", "back", pgettext("key", "返回"), id="intake.back"),
     ]
 
@@ -128,6 +137,14 @@ class IntakeScreen(WorkerGuard, Screen[None]):
             table.add_row(plain.name(h.name, 14), h.id_masked, plain.fee_kind(h.track, h.level), status,
                           h.paper, plain.plain(h.unit, 30), key=str(h.record_id))
         how = self.query_one("#search-how", Static)
+        if result.problem:  # a malformed ID: what is wrong, and who it may be (never a refusal)
+            text = Text(result.problem, style="bold red", end="")
+            if result.hits:
+                text.append(_("；是否为以下人员（请对照证件核对后 Enter 打开）"), style="")
+                table.focus()
+                table.move_cursor(row=0)
+            how.update(text)
+            return
         if not result.hits:
             how.update(Text(_("没有找到“{query}”（按{how}查找）").format(
                 query=plain.plain(result.query, 30).plain, how=_(result.how)), end=""))
@@ -162,16 +179,20 @@ class CardScreen(WorkerGuard, Screen[None]):
         Binding("o", "flip('original_checked')", pgettext("key", "原件"), id="card.original", show=False),
         Binding("s", "flip('stamped_endorsed')", pgettext("key", "盖章签署"), id="card.stamp", show=False),
         Binding("h", "flip('handwritten_ok')", pgettext("key", "手写"), id="card.handwritten", show=False),
+        Binding("w", "flip('watermark_ok')", pgettext("key", "水印"), id="card.watermark", show=False),
+        Binding("p", "parts", pgettext("key", "签字日期公章等"), id="card.parts", show=False),
+        Binding("b", "bringer", pgettext("key", "报送人"), id="card.bringer", show=False),
         Binding("m", "mismatch", pgettext("key", "评审表比对"), id="card.mismatch", show=False),
         Binding("x,delete,backspace", "verdict('clear')", pgettext("key", "清除"), id="card.clear", show=False),
-        Binding("f6", "conditions", pgettext("key", "条件"), id="card.conditions"),
-        Binding("f9", "accept", pgettext("key", "受理"), id="card.accept"),
-        Binding("f10", "return_paper", pgettext("key", "退回补正"), id="card.return"),
-        Binding("f11", "extend_window", pgettext("key", "延长受理时间"), id="card.extend"),
-        Binding("f12", "refuse", pgettext("key", "拒收登记"), id="card.refuse"),
-        Binding("f5", "reload", pgettext("key", "刷新"), id="card.reload", show=False),
+        Binding("c", "conditions", pgettext("key", "条件"), id="card.conditions"),
+        bind("card.accept", "accept", pgettext("key", "受理")),
+        bind("card.return", "return_paper", pgettext("key", "退回补正")),
+        bind("card.extend", "extend_window", pgettext("key", "受理时间")),
+        bind("card.refuse", "refuse", pgettext("key", "拒收登记")),
+        bind("card.reload", "reload", pgettext("key", "刷新"), show=False),
     ]
-    JUDGING = {"verdict", "copies", "flip", "mismatch", "conditions", "accept", "return_paper"}
+    JUDGING = {"verdict", "copies", "flip", "mismatch", "conditions", "accept", "return_paper",
+               "parts"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,17 +202,21 @@ class CardScreen(WorkerGuard, Screen[None]):
         self.items: list[ChecklistItem] = []
         self.checks: dict[str, ItemCheck] = {}
         self.conditions: set[str] = set()
+        self.bringer = ""  # who brought the paper (models.rules.Bringer), "" not recorded
+        self.default_bringer = ""  # set by the unit batch: 单位
         self.busy = False
         self.done = False  # accepted or returned: nothing to keep as a draft
         self.generation = 0  # which open() a lookup belongs to: a late answer is not shown
 
-    def open(self, *, record_id: int | None = None, query: str | None = None) -> None:
+    def open(self, *, record_id: int | None = None, query: str | None = None,
+             bringer: str = "") -> None:
         """Show another applicant on this (one, reused) card: the unfinished checklist of the one
         shown is kept as a draft, nothing of them stays on screen, and the lookup starts at
         once — before the screen is even switched to."""
         self._save_draft()
         self.record_id, self.query_text = record_id, query
         self.card, self.items, self.checks, self.conditions = None, [], {}, set()
+        self.bringer, self.default_bringer = "", bringer
         self.busy = self.done = False
         self.generation += 1
         if self.is_mounted:
@@ -225,8 +250,8 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#checklist", DataTable)
-        for label, width in ((_("材料"), 30), (_("份数"), 5), (_("原件"), 4), (_("盖章"), 4), (_("手写"), 4),
-                             (_("比对"), 4), (_("判定"), 10)):
+        for label, width in ((_("材料"), 26), (_("份数"), 5), (_("原件"), 4), (_("盖章"), 4), (_("手写"), 4),
+                             (_("水印"), 4), (_("比对"), 4), (_("判定"), 10)):
             table.add_column(label, width=width)
         self.query_one("#card-alerts", Static).display = False
         self.load()
@@ -268,6 +293,8 @@ class CardScreen(WorkerGuard, Screen[None]):
             and card.person is not None and self.card.person.record_id == card.person.record_id
         self.card = card
         p = card.person
+        if p is not None and not reloaded:
+            self.bringer = card.brought_by or self.default_bringer
         if p is not None:
             self.record_id = p.record_id
             self.conditions = set(card.conditions)
@@ -278,7 +305,24 @@ class CardScreen(WorkerGuard, Screen[None]):
         name = plain.name(p.name) if p else _("（不在名单）")
         self.query_one("#status-line", Static).update(
             Text.assemble(_("材料核对 · "), name, f" · {self.desk.who()}"))
-        self.query_one("#card-person", Static).update(self._person_text(card))
+        self._show_alerts()
+        self._refresh_items(keep=None if reloaded else 0)  # a new card starts at its first item
+        self.refresh_bindings()
+        self.query_one("#checklist", DataTable).focus()
+
+    def _show_alerts(self) -> None:
+        """The person (with who brought the paper) and the alerts, the bringer's one included:
+        re-drawn when the clerk records who brought it."""
+        from models.services.intake import delivery_alert
+
+        card = self.card
+        if card is None:
+            return
+        card.alerts = [a for a in card.alerts if a.code != "individual"]
+        alert = delivery_alert(card.delivery, self.bringer)
+        if alert is not None:
+            card.alerts.insert(0, alert)
+        self.query_one("#card-person", Static).update(self._person_text(card, self.bringer))
         alerts = self.query_one("#card-alerts", Static)
         if card.alerts:
             text = Text()
@@ -292,24 +336,42 @@ class CardScreen(WorkerGuard, Screen[None]):
             alerts.display = True
         else:
             alerts.display = False
-        self._refresh_items(keep=None if reloaded else 0)  # a new card starts at its first item
-        self.refresh_bindings()
-        self.query_one("#checklist", DataTable).focus()
 
     @staticmethod
-    def _person_text(card: Card) -> Text:
+    def _person_text(card: Card, bringer: str = "") -> Text:
         p = card.person
         t = Text()
         if p is None:
-            t.append(_("扫描/输入的身份证号不在本批次网上名单中"), style="bold")
+            if card.suggestions:
+                t.append(_("身份证号有误。是否为（请对照证件，在受理台 F4 查找后打开）："), style="bold")
+                for s in card.suggestions[:3]:
+                    t.append("\n  ")
+                    t.append(plain.name(s.name))
+                    t.append(f"  {s.id_shown}  {plain.one_line(s.unit)}")
+            elif any(a.code == "bad_id" for a in card.alerts):
+                t.append(_("身份证号有误，请核对证件后重新扫描或输入"), style="bold")
+            else:
+                t.append(_("扫描/输入的身份证号不在本批次网上名单中"), style="bold")
             return t
         line = plain.one_line  # imported text: one line, nothing invisible
         t.append(plain.name(p.name, style="bold"))
         t.append(_("  {id_shown}  {value}  电话 {value2}").format(id_shown=p.id_shown, value=line(p.sex), value2=line(p.phone) or '—'))
-        count = _("第 {submission_count} 次提交").format(submission_count=p.submission_count) if p.submission_count else _("提交次数不详")
+        count = card.submissions or _("提交次数不详")
         t.append(_("\n网上：{value}（{count}） · {value2} · {value3} · {track} {value4}").format(value=line(_(p.status)), count=count, value2=line(p.series), value3=line(p.specialty), track=_(p.track), value4=line(p.grade or _(p.level))))
+        if card.declaration:
+            t.append("\n" + card.declaration, style="dim")
         unit = line(p.unit) + (f"（{line(p.supervising_dept)}）" if p.supervising_dept else "")
         t.append(_("\n单位：") + unit)
+        rule = card.delivery
+        if rule is not None and (rule.blocks or rule.text):
+            from models.rules import Bringer
+
+            who = Bringer(bringer).label if bringer else _("未记录")
+            t.append(_("\n报送：{who}（b 切换） · 须由{by}报送（{clause}）").format(
+                who=who, by=rule.by_text, clause=rule.clause or _("通知")),
+                style="bold" if rule.blocks and not bringer else "")
+        for u in card.unit_checks:
+            t.append("\n" + u.text, style="" if u.ok else "yellow")
         if card.dossier_code:
             t.append(_("\n受理编号 {dossier_code}").format(dossier_code=card.dossier_code), style="bold")
         return t
@@ -333,10 +395,10 @@ class CardScreen(WorkerGuard, Screen[None]):
         self.checks = {k: v for k, v in self.checks.items() if any(i.key == k for i in self.items)}
         for item in self.items:
             table.add_row(*self._cells(item, self.checks.get(item.key)), key=item.key)
-        relevant = relevant_conditions(card.items, p.track, p.level)
+        relevant = relevant_conditions(card.items, p.track, p.level, card.extra_conditions)
         chosen = [CONDITION_LABELS[Condition(c)] for c in sorted(self.conditions)]
         self.query_one("#card-conditions", Static).update(
-            _("适用条件（F6）：{value}").format(value='、'.join(chosen) if chosen else _('无'))
+            _("适用条件（C）：{value}").format(value='、'.join(chosen) if chosen else _('无'))
             + ("" if relevant else _("（本类别没有可选条件）")))
         if self.items:
             table.move_cursor(row=min(max(row, 0), len(self.items) - 1))
@@ -373,7 +435,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         if c is None:
             verdict = Text(_("待核对"), style="yellow")
         else:
-            found = problems(item, c)
+            found = problems(item, c, self.conditions)
             if not found:
                 verdict = Text(_("合格") if present else _("未带(可选)"), style="green")
             else:
@@ -383,7 +445,7 @@ class CardScreen(WorkerGuard, Screen[None]):
                 mark("original_checked", item.kind == ItemKind.original_shown.value),
                 mark("stamped_endorsed", stamp_applies), mark("handwritten_ok",
                                                               bool(item.handwritten)),
-                match, verdict)
+                mark("watermark_ok", item.watermark), match, verdict)
 
     def _current(self) -> ChecklistItem | None:
         table = self.query_one("#checklist", DataTable)
@@ -394,33 +456,46 @@ class CardScreen(WorkerGuard, Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
 
-    KEYS_HINT = _("y/空格 齐全 n 缺 +/- 份数 o 原件 s 盖章签署 h 手写 m 评审表比对 x 清除")
+    KEYS_HINT = _("y/空格 齐全 n 缺 +/- 份数 o 原件 s 盖章签署 h 手写/填写 w 水印 p 签字日期公章等 m 评审表比对 x 清除")
 
     def _detail(self) -> None:
-        from models.services.intake import deficiencies, problems, unjudged
+        from models.rules import item_rules
+        from models.services.intake import deficiencies, item_parts, problems, unjudged
 
         item = self._current()
         text = Text()
         if item is not None:
-            parts = [item.name, ItemKind(item.kind).label, _("应交 {copies} 份").format(copies=item.copies)]
+            rules = item_rules(item.details)
+            parts = [item.name, ItemKind(item.kind).label]
+            if item.copies:
+                parts.append(_("应交 {copies} 份").format(copies=item.copies))
             if item.needs_stamp:
-                parts.append(_("须加盖公章"))
+                parts.append(_("须加盖{whose}").format(
+                    whose="和".join(rules.stamp_by) + _("的公章") if rules.stamp_by else _("公章")))
             if item.needs_endorsement:
                 parts.append(_("须签署“已审核，与原件相符”"))
             if item.double_sided:
                 parts.append(_("A4 正反面"))
+            if item.watermark:
+                parts.append(rules.watermark_words or _("有水印为有效"))
+            each = item_parts(item, self.conditions)
+            if each:
+                parts.append(_("须有：{parts}（p）").format(parts="、".join(each)))
+            if rules.condition_text:
+                parts.append(_("条件：{text}").format(text=rules.condition_text))
             text.append(" · ".join(parts))
             check = self.checks.get(item.key)
-            found = problems(item, check) if check is not None else []
+            found = problems(item, check, self.conditions) if check is not None else []
             if found:
                 text.append("\n" + "；".join(found), style="bold red")
             elif item.handwritten:
-                text.append(_("\n须手写：{handwritten}").format(handwritten=item.handwritten))
+                how = _("须填写") if rules.fill == "filled" else _("须手写")
+                text.append(_("\n{how}：{handwritten}").format(how=how, handwritten=item.handwritten))
             elif item.note:
                 text.append(f"\n{item.note}")
         if self.items:
             todo = len(unjudged(self.items, self.checks))
-            bad = len(deficiencies(self.items, self.checks))
+            bad = len(deficiencies(self.items, self.checks, self.conditions))
             text.append(_("\n共 {count} 项 · 待核对 {todo} · 不符合 {bad} 处 │ ").format(count=len(self.items), todo=todo, bad=bad))
             text.append(self.KEYS_HINT, style="dim")
         self.query_one("#card-detail", Static).update(text)
@@ -456,9 +531,14 @@ class CardScreen(WorkerGuard, Screen[None]):
             actor = self.desk.actor
             if actor is None or not actor.can(Action.intake_accept):
                 return False  # a cashier looks, but cannot judge (the service refuses too)
-            if action == "refuse":
-                return self.card is not None and not self.card.can_judge \
-                    and self.card.dossier_status is None
+            if action == "refuse":  # never for a malformed ID: it is a misread, not a refusal;
+                # nor for a window the notice does not state: the lead sets it (F11)
+                card = self.card
+                return card is not None and not card.can_judge \
+                    and card.dossier_status in (None, "returned") \
+                    and not any(a.code == "bad_id" for a in card.alerts) \
+                    and any(a.blocking and not (a.code == "window_closed" and card.window.unset)
+                            for a in card.alerts)
             if self.card is None or not self.card.can_judge:
                 return None  # shown greyed: the alert says why
         return True
@@ -496,15 +576,52 @@ class CardScreen(WorkerGuard, Screen[None]):
             return
         applies = {"original_checked": item.kind == ItemKind.original_shown.value,
                    "stamped_endorsed": item.needs_stamp or item.needs_endorsement,
-                   "handwritten_ok": bool(item.handwritten)}[attr]
+                   "handwritten_ok": bool(item.handwritten),
+                   "watermark_ok": item.watermark}[attr]
         if not applies:
             what = {"original_checked": _("出示原件"), "stamped_endorsed": _("盖章签署"),
-                    "handwritten_ok": _("手写内容")}[attr]
+                    "handwritten_ok": _("手写或填写内容"), "watermark_ok": _("水印")}[attr]
             self.notify(_("“{name}”不需要{what}").format(name=item.name, what=what), severity="warning", timeout=3, markup=False)
             return
         c = self._base(item)
         flipped: dict[str, bool] = {attr: not getattr(c, attr)}
         self._set(item, dataclasses.replace(c, **flipped), advance=False)  # type: ignore[arg-type]
+
+    def action_parts(self) -> None:
+        """Tick the parts that are there (主要领导签字、落款日期、公章 …): each its own verdict."""
+        from models.services.intake import item_parts
+
+        item = self._current()
+        if item is None:
+            return
+        each = item_parts(item, self.conditions)
+        if not each:
+            self.notify(_("“{name}”没有需要逐项核对的签字、日期或公章").format(name=item.name),
+                        severity="warning", timeout=3, markup=False)
+            return
+        c = self._base(item)
+
+        def chosen(present: list[str] | None) -> None:
+            if present is not None:
+                self._set(item, dataclasses.replace(c, missing_parts=tuple(
+                    p for p in each if p not in present)), advance=False)
+
+        self.app.push_screen(PickScreen(
+            _("{name}：勾选已有的部分（空格勾选，Enter 确定）").format(name=item.name),
+            [(p, p, p not in c.missing_parts) for p in each]), chosen)
+
+    def action_bringer(self) -> None:
+        """Who brought the paper: 单位 → 县市人社局·主管局 → 本人 → 单位 …"""
+        from models.rules import Bringer
+
+        if self.card is None or self.card.person is None:
+            return
+        order = [b.value for b in Bringer]
+        self.bringer = order[(order.index(self.bringer) + 1) % len(order)] \
+            if self.bringer in order else order[0]
+        self._show_alerts()
+        self._refresh_items()
+        self.refresh_bindings()
 
     def action_mismatch(self) -> None:
         from models.services.intake import FORM_FIELDS
@@ -533,7 +650,8 @@ class CardScreen(WorkerGuard, Screen[None]):
         card = self.card
         if card is None or card.person is None:
             return
-        relevant = relevant_conditions(card.items, card.person.track, card.person.level)
+        relevant = relevant_conditions(card.items, card.person.track, card.person.level,
+                                       card.extra_conditions)
         if not relevant:
             self.notify(_("本申报类别没有可选的适用条件"), timeout=3)
             return
@@ -567,7 +685,7 @@ class CardScreen(WorkerGuard, Screen[None]):
                         timeout=6, markup=False)
             self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
             return
-        found = deficiencies(self.items, self.checks)
+        found = deficiencies(self.items, self.checks, self.conditions)
         if found:
             self.notify(_("有 {count} 处不符合要求，不能受理：请按 F10 退回补正").format(count=len(found)),
                         severity="error", timeout=6)
@@ -586,7 +704,7 @@ class CardScreen(WorkerGuard, Screen[None]):
                         severity="error", timeout=6, markup=False)
             self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
             return
-        found = deficiencies(self.items, self.checks)
+        found = deficiencies(self.items, self.checks, self.conditions)
         if not found:
             self.notify(_("所有材料均符合要求，不需要退回：请按 F9 受理"), severity="warning",
                         timeout=5)
@@ -602,7 +720,11 @@ class CardScreen(WorkerGuard, Screen[None]):
     def action_refuse(self) -> None:
         if self.card is None:
             return
-        default = self.card.alerts[0].code if self.card.alerts else "other"
+        from models.services.intake import REFUSAL_REASONS
+
+        # the reason the desk already knows: the first blocking alert that is a refusal reason
+        default = next((a.code for a in self.card.alerts
+                        if a.blocking and a.code in REFUSAL_REASONS), "other")
 
         def chosen(result: tuple[str, str] | None) -> None:
             if result is not None:
@@ -620,18 +742,19 @@ class CardScreen(WorkerGuard, Screen[None]):
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         assert self.record_id is not None
-        checks, conds = dict(self.checks), sorted(self.conditions)
+        checks, conds, bringer = dict(self.checks), sorted(self.conditions), self.bringer
         try:
             with session_scope(desk.engine) as session:
                 c = get_campaign(session, desk.campaign_code or "")
                 if outcome == "accept":
                     d = accept(session, desk.actor, c, self.record_id, checks=checks,
-                               conditions=conds, now=desk.clock())
+                               conditions=conds, brought_by=bringer, now=desk.clock())
                     queued = queue_acceptance(session, desk.actor, desk.printers, d)
                     title = _("已受理：受理编号 {dossier_code}，请将材料装袋并贴标签；请申请人到收费窗口缴费").format(dossier_code=d.dossier_code)
                 else:
                     visit = return_dossier(session, desk.actor, c, self.record_id,
-                                           checks=checks, conditions=conds, now=desk.clock())
+                                           checks=checks, conditions=conds, brought_by=bringer,
+                                           now=desk.clock())
                     assert visit.id is not None
                     queued = queue_notice(session, desk.actor, desk.printers, visit.id)
                     title = _("已退回补正：一次性告知单 {notice_code}，共 {count} 处，请交申请人").format(notice_code=visit.notice_code, count=len(visit.deficiencies))
@@ -654,11 +777,45 @@ class CardScreen(WorkerGuard, Screen[None]):
         self.app.switch_screen(OutcomeScreen(title, queued))
 
     def action_extend_window(self) -> None:
+        if self.card is not None and self.card.window.unset:
+            series = self.card.person.series if self.card.person else ""
+
+            def chosen_set(result: tuple[str, str, str, bool] | None) -> None:
+                if result is not None:
+                    self.run_set_window(*result)
+
+            self.app.push_screen(SetWindowScreen(series), chosen_set)
+            return
+
         def chosen(result: tuple[str, str] | None) -> None:
             if result is not None:
                 self.run_extension(*result)
 
         self.app.push_screen(ExtendWindowScreen(), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
+    def run_set_window(self, start: str, end: str, reason: str, this_series: bool) -> None:
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign, set_window, window_text
+        from models.services.intake import parse_local_time
+
+        desk = self.desk
+        assert desk.engine is not None and desk.actor is not None and self.card is not None
+        series = self.card.person.series if this_series and self.card.person else None
+        try:
+            with session_scope(desk.engine) as session:
+                c = get_campaign(session, desk.campaign_code or "")
+                w = set_window(session, desk.actor, c,
+                               starts_at=parse_local_time(start, c, start=True),
+                               ends_at=parse_local_time(end, c), reason=reason,
+                               series=series or None)
+                shown = window_text(c, w)
+        except DomainError as exc:
+            self.app.call_from_thread(self._outcome_failed, exc.message)
+            return
+        self.app.call_from_thread(self.notify, _("已设定纸质材料报送时间：{when}").format(when=shown),
+                                  timeout=6)
+        self.app.call_from_thread(self.load)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
     def run_extension(self, until: str, reason: str) -> None:
@@ -794,6 +951,60 @@ class RefuseScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
             return
         key = options.get_option_at_index(index).id or "other"
         self.dismiss((key, self.query_one("#refuse-note", Input).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SetWindowScreen(WorkerGuard, ModalScreen[tuple[str, str, str, bool] | None]):
+    """A lead sets the paper window the notice does not state (001): from, to, the basis, and
+    for every series or only this card's (a box to tick); audited."""
+
+    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
+
+    def __init__(self, series: str) -> None:
+        super().__init__()
+        self.series = series
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("设定纸质材料报送时间（负责人）：通知未载明"), classes="dialog-title")
+            yield Input(placeholder=_("开始：2023-10-09 或 2023-10-09 10:00"), id="window-start")
+            yield Input(placeholder=_("结束：2023-10-20 或 2023-10-20 18:00"), id="window-end")
+            yield Input(placeholder=_("依据（必填，记入审计）：文件名称和文号或办公室决定"),
+                        id="window-reason", max_length=200)
+            box = Checkbox(_("只适用“{series}”系列（不勾选：全部系列）").format(series=self.series),
+                           id="window-this-series")
+            box.display = bool(self.series)
+            yield box
+            yield Static(_("Tab 切换 · 空格 勾选 · Enter 确定 · Esc 取消"), classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#window-start", Input).focus()
+
+    @on(Input.Submitted, "#window-start")
+    def _to_end(self) -> None:
+        self.query_one("#window-end", Input).focus()
+
+    @on(Input.Submitted, "#window-end")
+    def _to_reason(self) -> None:
+        self.query_one("#window-reason", Input).focus()
+
+    @on(Input.Submitted, "#window-reason")
+    def _done(self) -> None:
+        start = self.query_one("#window-start", Input).value.strip()
+        end = self.query_one("#window-end", Input).value.strip()
+        reason = self.query_one("#window-reason", Input).value.strip()
+        for wid, value in (("#window-start", start), ("#window-end", end)):
+            if not value:
+                self.query_one(wid, Input).focus()
+                self.notify(_("请填写开始和结束时间"), severity="error", timeout=4)
+                return
+        if not reason:
+            self.notify(_("请写明设定的依据"), severity="error", timeout=4)
+            return
+        this = bool(self.series) and self.query_one("#window-this-series", Checkbox).value
+        self.dismiss((start, end, reason, this))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -20,6 +20,7 @@ from models.errors import DomainError
 from models.i18n import _, pgettext
 from tui import plain
 from tui.app import WorkerGuard
+from tui.keymap import bind
 
 if TYPE_CHECKING:
     from models.services.online_import import ImportSummary, ReportPlace
@@ -158,7 +159,7 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         *(Binding(str(i), f"show('{key}')", label, id=f"rec.{key}")
           for i, (key, label) in enumerate(LISTS, start=1)),
         Binding("e", "export", pgettext("key", "导出"), id="rec.export"),
-        Binding("f5", "refresh", pgettext("key", "刷新"), id="rec.refresh"),
+        bind("rec.refresh", "refresh", pgettext("key", "刷新")),
         Binding("escape", "back", pgettext("key", "返回"), id="rec.back"),
     ]
 

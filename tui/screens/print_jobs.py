@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Static
 from models.i18n import _, pgettext
 from models.vocab import PrintJobStatus
 from tui.app import WorkerGuard
+from tui.keymap import bind
 
 if TYPE_CHECKING:
     from tui.app import DeskApp
@@ -42,7 +43,7 @@ class JobRow:
 class PrintJobsScreen(WorkerGuard, Screen[None]):
     BINDINGS = [
         Binding("r", "retry", pgettext("key", "重试"), id="jobs.retry"),
-        Binding("f5", "refresh", pgettext("key", "刷新"), id="jobs.refresh"),
+        bind("jobs.refresh", "refresh", pgettext("key", "刷新")),
         Binding("escape", "back", pgettext("key", "返回"), id="jobs.back"),
     ]
 

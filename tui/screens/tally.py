@@ -1,11 +1,11 @@
 """日结: the lead's day view (figures, charts, the close's state) and the blind cash count.
 
 DayScreen (lead, F6 on the home screen): ←/→ another day, D another desk (全办公室 first), 1 the
-day's figures, 2 the charts of the day and of the campaign so far; F2 begin the close, F3 count
+day's figures, 2 the charts of the day and of the campaign so far; F6 begin the close (after a confirmation naming what stops), F3 count
 the cash, F9 confirm (a difference asks for a note), F10 cancel a close that is not confirmed,
 P print the Z report, E export it (xlsx).
 
-CountScreen (a cashier's F6 for their own desk, or the lead's F3): F2 begins the close when it
+CountScreen (a cashier's F6 for their own desk, or the lead's F3): F6 begins the close (asked first) when it
 is not begun (the desk stops taking payments); then the pieces of each denomination and the
 other methods' totals are typed without the expected figures on screen (a blind count), F9
 records them, and only then the comparison is shown. Every figure comes from the services;
@@ -34,6 +34,7 @@ from models.money import Money
 from models.vocab import DENOMINATIONS, DayStatus, PaymentMethod, Role, denomination_label
 from tui import plain
 from tui.app import WorkerGuard, desk_of
+from tui.keymap import bind
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -87,13 +88,13 @@ class DayScreen(WorkerGuard, Screen[None]):
         Binding("3", "show('summary')", pgettext("key", "汇总"), id="day.summary", show=False),
         Binding("4", "show('roster')", pgettext("key", "移交"), id="day.roster", show=False),
         Binding("h", "hand_over", pgettext("key", "移交"), id="day.handover", show=False),
-        Binding("f2", "begin", pgettext("key", "开始"), id="day.begin"),
-        Binding("f3", "count", pgettext("key", "清点"), id="day.count"),
-        Binding("f9", "confirm", pgettext("key", "确认"), id="day.confirm"),
-        Binding("f10", "cancel_close", pgettext("key", "取消"), id="day.cancel"),
+        bind("day.begin", "begin", pgettext("key", "开始")),
+        bind("day.count", "count", pgettext("key", "清点")),
+        bind("day.confirm", "confirm", pgettext("key", "确认")),
+        bind("day.cancel", "cancel_close", pgettext("key", "取消")),
         Binding("p", "print_report", pgettext("key", "打印"), id="day.print", show=False),
         Binding("e", "export", pgettext("key", "导出"), id="day.export", show=False),
-        Binding("f5", "refresh", pgettext("key", "刷新"), id="day.refresh", show=False),
+        bind("day.refresh", "refresh", pgettext("key", "刷新"), show=False),
     ]
 
     pg_backup_noted: ClassVar[bool] = False  # on PostgreSQL the close says once who backs up
@@ -368,7 +369,7 @@ class DayScreen(WorkerGuard, Screen[None]):
         if view.close_code:  # on the Z report too: desk audit verify --codes lists the same
             lines.append(Text(plain.pair(_("日结校验码"), view.close_code), style="dim"))
         if not lines:
-            lines.append(Text(_("未开始日结：F2 开始日结（该范围停止收费）→ F3 清点 → F9 确认"),
+            lines.append(Text(_("未开始日结：F6 开始日结（该范围停止收费）→ F3 清点 → F9 确认"),
                               style="dim"))
         from rich.console import Group
 
@@ -402,8 +403,14 @@ class DayScreen(WorkerGuard, Screen[None]):
         return self.view
 
     def action_begin(self) -> None:
-        if (view := self._need_view()) is not None:
-            self.change("begin", view.day, view.desk)
+        if (view := self._need_view()) is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.change("begin", view.day, view.desk)
+
+        self.app.push_screen(begin_question(view.day, view.desk), callback=answered)
 
     def action_count(self) -> None:
         if (view := self._need_view()) is None:
@@ -419,7 +426,7 @@ class DayScreen(WorkerGuard, Screen[None]):
             return
         close = view.close_of()
         if close is None or close.status != DayStatus.counted.value:
-            self._problem(_("请先 F2 开始日结、F3 清点现金，再确认"))
+            self._problem(_("请先 F6 开始日结、F3 清点现金，再确认"))
             return
 
         def confirmed(note: str | None) -> None:
@@ -546,6 +553,17 @@ class DayScreen(WorkerGuard, Screen[None]):
             self.app.call_from_thread(self.desk.print_job, job_id)
 
 
+def begin_question(day: dt.date, desk: str) -> ModalScreen[bool]:
+    """F6 stops a desk's (or the office's) fees: asked first, naming what stops."""
+    from tui.screens.users import ConfirmDialog
+
+    scope = _("{desk} 窗口").format(desk=desk) if desk else _("全办公室各窗口")
+    return ConfirmDialog(
+        _("开始 {day:%Y-%m-%d} {scope}的日结？").format(day=day, scope=scope),
+        _("开始后{scope}停止收费：不能再收费、作废或退费，直到负责人确认日结（当日锁定）或取消日结。"
+          "Enter 开始，Esc 不开始").format(scope=scope))
+
+
 class NoteScreen(ModalScreen[str | None]):
     """A line of text for a confirmation: Enter to go on, Esc to step back."""
 
@@ -583,8 +601,8 @@ class CountScreen(WorkerGuard, Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", pgettext("key", "返回"), id="count.back"),
-        Binding("f2", "begin", pgettext("key", "开始日结"), id="count.begin"),
-        Binding("f9", "submit", pgettext("key", "提交清点"), id="count.submit"),
+        bind("count.begin", "begin", pgettext("key", "开始日结")),
+        bind("count.submit", "submit", pgettext("key", "提交清点")),
     ]
 
     def __init__(self, day: dt.date | None = None, desk: str | None = None) -> None:
@@ -672,7 +690,7 @@ class CountScreen(WorkerGuard, Screen[None]):
         self.query_one("#status-line", Static).update(Text(
             _("现金清点 · {day:%Y-%m-%d} · {value} · ").format(day=day, value=desk_label(desk))
             + (DayStatus(state).label if state else _("未开始日结"))))
-        note = {None: _("尚未开始日结：F2 开始日结（开始后停止收费），再清点现金。"),
+        note = {None: _("尚未开始日结：F6 开始日结（开始后停止收费），再清点现金。"),
                 DayStatus.closing.value: _("已停止收费。请逐项清点（盲点：应有金额在提交后显示），F9 提交。"),
                 DayStatus.counted.value: _("已清点过：可重新清点后 F9 再次提交（每次清点都记入审计）。"),
                 DayStatus.closed.value: _("当日已日结锁定，不能再清点。")}[state]
@@ -709,7 +727,12 @@ class CountScreen(WorkerGuard, Screen[None]):
     def action_begin(self) -> None:
         if self.busy or self.state is not None or self.day is None or self.desk_name is None:
             return
-        self.change("begin", {})
+
+        def answered(yes: bool | None) -> None:
+            if yes and not self.busy and self.state is None:
+                self.change("begin", {})
+
+        self.app.push_screen(begin_question(self.day, self.desk_name), callback=answered)
 
     def action_submit(self) -> None:
         if self.busy or self.state not in (DayStatus.closing.value, DayStatus.counted.value):

@@ -24,6 +24,7 @@ from models.services.users import Approval
 from models.vocab import Role
 from tui import plain
 from tui.app import WorkerGuard
+from tui.keymap import bind
 
 if TYPE_CHECKING:
     from models.services.users import UserRow
@@ -83,7 +84,7 @@ class UsersScreen(WorkerGuard, Screen[None]):
         Binding("e", "enable", pgettext("key", "启用"), id="users.enable", show=False),
         Binding("p", "reset", pgettext("key", "重置密码"), id="users.reset", show=False),
         Binding("r", "role", pgettext("key", "改角色"), id="users.role", show=False),
-        Binding("f5", "refresh", pgettext("key", "刷新"), id="users.refresh"),
+        bind("users.refresh", "refresh", pgettext("key", "刷新")),
         Binding("escape", "back", pgettext("key", "返回"), id="users.back"),
     ]
     DEFAULT_CSS = """
