@@ -54,6 +54,7 @@ class WindowSpec:
     label: str
     clause: str
     kind: WindowKind = WindowKind.paper
+    levels: list[str] = field(default_factory=list)  # only for these levels (empty: all)
 
 
 @dataclass(slots=True)
@@ -172,7 +173,7 @@ _TOP_KEYS = {
     "paper_window_unstated",
 }
 _REQUIRED = ("code", "title", "committee", "office", "year", "tracks", "levels", "numbers")
-_WINDOW_KEYS = {"start", "end", "series", "label", "clause", "kind"}
+_WINDOW_KEYS = {"start", "end", "series", "label", "clause", "kind", "levels"}
 _DELIVERY_KEYS = {"by", "blocks", "clause", "text"}
 _FEE_PAYMENT_KEYS = {"methods", "clause", "text"}
 _SUBMISSION_KEYS = {"limit", "clause"}
@@ -308,7 +309,8 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
         notice_prefix=prefixes["notice"], contacts=[dict(c) for c in contacts],
         header_aliases={k: list(v) for k, v in aliases.items()}, text=text,
     )
-    spec.windows = [_window(ctx, i, w, zone, spec) for i, w in enumerate(_tables(ctx, data, "windows"))]
+    spec.windows = [_window(ctx, i, w, zone, spec, enum_list)
+                    for i, w in enumerate(_tables(ctx, data, "windows"))]
     unstated = data.get("paper_window_unstated", False)
     if not isinstance(unstated, bool):
         raise ctx.error(_("“paper_window_unstated”应为 true 或 false"), key="paper_window_unstated")
@@ -408,7 +410,7 @@ def _to_utc(value: object, zone: zoneinfo.ZoneInfo, *, end: bool) -> dt.datetime
 
 
 def _window(ctx: _Ctx, i: int, raw: dict[str, Any], zone: zoneinfo.ZoneInfo,
-            spec: CampaignSpec) -> WindowSpec:
+            spec: CampaignSpec, enum_list: Any) -> WindowSpec:
     _check_keys(ctx, "windows", i, raw, _WINDOW_KEYS)
     start = _to_utc(raw.get("start"), zone, end=False)
     end = _to_utc(raw.get("end"), zone, end=True)
@@ -436,6 +438,9 @@ def _window(ctx: _Ctx, i: int, raw: dict[str, Any], zone: zoneinfo.ZoneInfo,
     return WindowSpec(
         starts_at=start, ends_at=end, series=series,
         label=str(raw.get("label", default_label)), clause=str(raw.get("clause", "")), kind=kind,
+        # 001 三（五）1: the dates by series are for 中、初级 only
+        levels=[lv.value for lv in enum_list("levels", parse_level, table="windows", index=i,
+                                             source=raw)],
     )
 
 

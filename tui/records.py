@@ -314,7 +314,7 @@ def notice_data(session: Session, visit: DossierVisit) -> NoticeData:
     dossier = session.get(Dossier, visit.dossier_id)
     assert dossier is not None
     c, rec = _parts(session, dossier)
-    win = window_status(session, c, series=rec.series or None, at=visit.at)
+    win = window_status(session, c, series=rec.series or None, at=visit.at, level=rec.level)
     # the window's end as the notice states it: a day (2021-10-10) or a time (2024-10-31 18:00);
     # nothing the notice does not say (no "下班前")
     deadline = "纸质材料报送截止前"

@@ -105,7 +105,7 @@ def load_campaign(
     for w in spec.windows:
         session.add(PaperWindow(campaign_id=cid, series=w.series, starts_at=w.starts_at,
                                 ends_at=w.ends_at, label=w.label, clause=w.clause,
-                                kind=w.kind.value))
+                                kind=w.kind.value, levels=list(w.levels)))
     for f in spec.fees:
         session.add(FeeRule(campaign_id=cid, track=f.track.value, level=f.level.value,
                             amount_fen=f.amount.fen if f.amount else None, clause=f.clause))
@@ -284,12 +284,15 @@ class WindowStatus:
     unset: bool = False  # no paper window applies at all: a lead sets one
 
 
-def _windows(session: Session, campaign: Campaign, kind: WindowKind) -> list[PaperWindow]:
-    return list(session.exec(
+def _windows(session: Session, campaign: Campaign, kind: WindowKind,
+             level: str | None = None) -> list[PaperWindow]:
+    """The windows of ``kind``; with ``level``, those for that level (a window naming levels —
+    001 三（五）1: 中、初级 — is not another level's)."""
+    rows = session.exec(
         select(PaperWindow).where(PaperWindow.campaign_id == campaign.id,
                                   PaperWindow.kind == kind.value)
-        .order_by(col(PaperWindow.starts_at), col(PaperWindow.id))
-    ))
+        .order_by(col(PaperWindow.starts_at), col(PaperWindow.id)))
+    return [w for w in rows if level is None or not w.levels or level in w.levels]
 
 
 def window_text(campaign: Campaign, w: PaperWindow) -> str:
@@ -307,7 +310,8 @@ UNSET_WINDOW_HINT = N_("请负责人设定纸质材料报送时间（受理台 F
 
 
 def window_status(
-    session: Session, campaign: Campaign, *, series: str | None = None, at: dt.datetime | None = None
+    session: Session, campaign: Campaign, *, series: str | None = None, at: dt.datetime | None = None,
+    level: str | None = None,
 ) -> WindowStatus:
     """Is the paper window open at ``at`` for ``series``? Series-specific windows win over
     campaign-wide ones; a series matches however it is spelt (工程系列 = 工程). Declaration
@@ -315,7 +319,7 @@ def window_status(
     (001) is closed until a lead sets one, like an unstated fee."""
     at = at or utcnow()
     assert campaign.id is not None
-    windows = _windows(session, campaign, WindowKind.paper)
+    windows = _windows(session, campaign, WindowKind.paper, level)
     if not windows:
         return WindowStatus(False, None, _("通知未载明纸质材料报送时间，暂不受理纸质材料：{hint}").format(
             hint=_(UNSET_WINDOW_HINT)), unset=True)
@@ -342,11 +346,11 @@ def window_status(
         window=_(w.label), when=fmt(w)))
 
 
-def declaration_window(session: Session, campaign: Campaign,
-                       series: str | None) -> PaperWindow | None:
-    """The online declaration window of ``series`` (001 三（五）1), or None when the notice
-    gives the series none (高级, 图书资料 … in 001)."""
-    windows = _windows(session, campaign, WindowKind.declaration)
+def declaration_window(session: Session, campaign: Campaign, series: str | None,
+                       level: str | None = None) -> PaperWindow | None:
+    """The online declaration window of ``series`` for ``level`` (001 三（五）1: 中、初级), or
+    None when the notice gives it none (高级, 图书资料 … in 001)."""
+    windows = _windows(session, campaign, WindowKind.declaration, level)
     specific = [w for w in windows if series and w.series and same_series(w.series, series)]
     found = specific or [w for w in windows if w.series is None]
     return found[0] if found else None

@@ -335,7 +335,8 @@ def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: 
                                                       OnlineRecord.id_number == number)).first()
     items = list(session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id)
                               .order_by(col(ChecklistItem.position))))
-    window = window_status(session, campaign, series=(rec.series or None) if rec else None, at=now)
+    window = window_status(session, campaign, series=(rec.series or None) if rec else None, at=now,
+                           level=rec.level if rec else None)
     card = Card(campaign_id=campaign.id, campaign_code=campaign.code,
                 person=person_of(rec, actor) if rec else None, scanned=scanned, window=window,
                 items=items, delivery=delivery(campaign),
@@ -354,7 +355,7 @@ def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: 
             "身份证号 {id_number} 不在本批次网上名单中：网上未通过形式审核的，纸质材料不予受理"
         ).format(id_number=shown), True))
         return card
-    decl = declaration_window(session, campaign, rec.series or None)
+    decl = declaration_window(session, campaign, rec.series or None, rec.level)
     if decl is not None:
         end = (decl.ends_at - dt.timedelta(seconds=1)).astimezone(campaign.zone)
         card.declaration = _("网上申报截止 {end}（{clause}）").format(
@@ -536,7 +537,7 @@ def _check_can_take(session: Session, campaign: Campaign, rec: OnlineRecord,
                     now: dt.datetime) -> Dossier | None:
     if rec.status != ONLINE_APPROVED:
         raise Refused(_("{name} 网上审核状态为“{status}”，不是“{ONLINE_APPROVED}”，纸质材料不予受理").format(name=rec.name, status=rec.status, ONLINE_APPROVED=ONLINE_APPROVED), code="intake.not_approved")
-    ws = window_status(session, campaign, series=rec.series or None, at=now)
+    ws = window_status(session, campaign, series=rec.series or None, at=now, level=rec.level)
     if not ws.open:
         raise Refused(_("{message}：纸质材料不予受理（负责人可延长受理时间）").format(message=ws.message),
                       code="intake.window_closed")

@@ -232,3 +232,39 @@ def test_two_runs_of_one_batch_at_once_say_paid_once(engine: Engine, db_url: str
     assert r.exit_code == 0, r.output
     [line] = json.loads(r.output)["paid"]
     assert (line["receipt"], line["again"]) == (other_run[0], True)
+
+
+def test_a_bank_only_campaign_refuses_cash_unless_a_lead_gives_the_reason(
+        engine: Engine, db_url: str, tmp_path: Path) -> None:
+    """001 三（二）4 以银行缴费支付的方式: the rule the 001 preset carries, on this office's campaign."""
+    from models.audit import AuditEvent
+    from models.campaign import Campaign
+    from models.campaign_spec import parse_campaign
+    from models.rules import fee_payment
+    from models.services.campaigns import read_preset
+
+    cfg, _ = _office(engine, tmp_path)
+    with session_scope(engine) as s:
+        c = s.exec(select(Campaign)).one()
+        rule = parse_campaign(read_preset("001")[1]).rules["fee_payment"]
+        c.rules = {**c.rules, "fee_payment": rule}
+        s.add(c)
+    with session_scope(engine, readonly=True) as s:
+        assert fee_payment(s.exec(select(Campaign)).one()).clause == "三（二）4"
+    base = ["pay", "ZJ21S00002", "--method", "cash", "--config", str(cfg), "--db", db_url,
+            "--no-print"]
+    r = runner.invoke(app, [*base, "--user", "cashier"], env=ENV)
+    assert r.exit_code == 1 and "三（二）4" in r.output and "只收银行转账" in r.output, r.output
+    r = runner.invoke(app, [*base, "--user", "cashier", "--override-reason", "银行卡冻结"], env=ENV)
+    assert r.exit_code == 1 and "收费员无权" in r.output, r.output
+    r = runner.invoke(app, [*base, "--user", "lead", "--override-reason", "银行卡冻结，主任同意"],
+                      env=ENV)
+    assert r.exit_code == 0 and "已收费" in r.output, r.output
+    with session_scope(engine, readonly=True) as s:
+        (p,) = s.exec(select(Payment)).all()[-1:]
+        event = s.exec(select(AuditEvent).where(AuditEvent.entity_id == p.receipt_code)).one()
+        assert p.method == "cash" and event.detail["method_override"] == "银行卡冻结，主任同意"
+    r = runner.invoke(app, ["pay", "ZJ21S00003", "--method", "transfer", "--reference",
+                            "BK20231010001", "--user", "cashier", "--no-print", "--config",
+                            str(cfg), "--db", db_url], env=ENV)
+    assert r.exit_code == 0, r.output

@@ -180,6 +180,9 @@ def test_001_has_declaration_deadlines_and_no_paper_window_until_a_lead_sets_one
                ends_at=T23 + dt.timedelta(days=5), reason="地区人社局通知")
     card = load_card(session, o.actor(Role.lead), c, record_id=lib.id, now=T23)
     assert card.can_judge and card.declaration == ""  # 高级、图书资料: no declaration date stated
+    # 三（五）1's dates are the 中、初级 ones: a 高级 engineer is not shown 工程's deadline
+    senior = _person(session, c, 5, series="工程", level="高级")
+    assert load_card(session, o.actor(Role.lead), c, record_id=senior.id, now=T23).declaration == ""
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "window.set")).all()
     assert [e.detail["series"] for e in events] == ["工程", ""]
 
@@ -297,7 +300,7 @@ def test_filled_sentences_and_each_part_of_the_unit_opinion(session: Session) ->
         0].startswith("未填写或填写不正确：“本人承诺")
 
 
-def test_002_political_appraisal_stays_for_private_firms_without_the_signatures(
+def test_002_political_appraisal_stays_for_private_firms_without_signatures_and_stamp(
         session: Session) -> None:
     w = _campaign(session, "002")
     items = b_items(session, w)
@@ -308,8 +311,10 @@ def test_002_political_appraisal_stays_for_private_firms_without_the_signatures(
         "单位主要领导签字", "派驻纪检组负责人签字"))
     assert problems(appraisal, missing, ["private_firm"]) == []
     assert problems(appraisal, missing) == ["缺少“单位主要领导签字”", "缺少“派驻纪检组负责人签字”"]
+    # "签字盖章（民营企业无此要求）": the parenthesis follows 签字盖章, so the stamp goes too
     stamp = dataclasses.replace(ItemCheck.complete(appraisal), missing_parts=("盖章",))
-    assert problems(appraisal, stamp, ["private_firm"]) == ["缺少“盖章”"]
+    assert problems(appraisal, stamp, ["private_firm"]) == []
+    assert problems(appraisal, stamp) == ["缺少“盖章”"]
     # 五（九）: county-level units and below, private firms likewise
     for conds in (["county_or_below"], ["private_firm"]):
         keys = [i.key for i in applicable_items(items, "评审", "中级", conds)]
@@ -432,3 +437,11 @@ def test_an_id_one_digit_off_gets_the_check_digit_message_and_a_suggestion(
     valid = first17 + make_check_digit(first17)
     card = card_for(session, o.actor(Role.clerk), c, valid, now=AT)
     assert [a.code for a in card.alerts] == ["not_listed"] and card.suggestions == []
+
+
+def test_000_exemption_form_names_the_county_bureaus_stamp(session: Session) -> None:
+    # 000 五、1: 由各县（市）人事（职称）部门审核盖章 — the deficiency names whose stamp is missing
+    c = _campaign(session, "000")
+    form = next(i for i in b_items(session, c) if i.key == "ce_exemption_form")
+    check = dataclasses.replace(ItemCheck.complete(form), stamped_endorsed=False)
+    assert problems(form, check) == ["未加盖县（市）人事（职称）部门的公章"]

@@ -29,6 +29,7 @@ from models.money import Money
 from models.online import build_online_record
 from models.payment import Payment
 from models.permissions import SYSTEM, Actor
+from models.rules import fee_payment
 from models.services.campaigns import load_campaign, read_preset, set_fee
 from models.services.payments import (
     PaymentRefused,
@@ -89,6 +90,8 @@ def test_the_fee_of_every_track_and_level_in_every_preset(session: Session, pres
     lead_user = add_user(session, SYSTEM, username="lead", role=Role.lead, password="secret-pw")
     lead = Actor(user_id=lead_user.id, username="lead", role=Role.lead)
     when = dt.datetime(2021, 9, 27, 4, tzinfo=dt.UTC)
+    # each notice's own way to pay (001 三（二）4: by bank only, with the transfer's serial)
+    method = fee_payment(c).methods[0]
     for i, fee in enumerate(spec["fees"]):
         [did] = _direct_dossiers(session, c, 1, track=fee["track"], level=fee["level"],
                                  start=100 + i)
@@ -102,7 +105,8 @@ def test_the_fee_of_every_track_and_level_in_every_preset(session: Session, pres
             expected = 300
         else:
             expected = fee["yuan"]
-        p = take_payment(session, cashier, c, did, method="cash", now=when)
+        reference = "" if method == PaymentMethod.cash else f"BK{2023100100 + i}"
+        p = take_payment(session, cashier, c, did, method=method, reference=reference, now=when)
         assert p.amount_fen == expected * 100, (preset.stem, fee)
     session.commit()
 

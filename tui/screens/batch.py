@@ -205,13 +205,15 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
 
 class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
     """The unit's own items (001 花名册 with its electronic copy, 003 公示情况报告): checked once
-    for the unit; every member's card shows the result. y 齐全 · n 未报送 · p 缺部分 · Esc 返回."""
+    for the unit; every member's card shows the result. y 齐全 · n 未报送 · p 缺部分 · s 未盖章 ·
+    Esc 返回."""
 
     BINDINGS = [
         Binding("escape", "close", pgettext("key", "返回")),
         Binding("y,space", "judge('complete')", pgettext("key", "齐全")),
         Binding("n", "judge('missing')", pgettext("key", "未报送")),
         Binding("p", "judge('parts')", pgettext("key", "缺部分")),
+        Binding("s", "judge('stamp')", pgettext("key", "未盖章")),
     ]
 
     def __init__(self, unit: str) -> None:
@@ -229,7 +231,8 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
             yield Static(Text.assemble(_("单位报送的材料 · "), plain.plain(self.unit, 40)),
                          classes="dialog-title")
             yield DataTable(id="unit-items", cursor_type="row", zebra_stripes=False)
-            yield Static(_("y 齐全 · n 未报送 · p 缺部分（如电子版） · Esc 返回"), classes="dialog-help",
+            yield Static(_("y 齐全 · n 未报送 · p 缺部分（如电子版） · s 未盖章 · Esc 返回"),
+                         classes="dialog-help",
                          id="unit-items-help")
 
     def on_mount(self) -> None:
@@ -289,6 +292,13 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
             self.record(item.key, ItemCheck.complete(item))
         elif how == "missing":
             self.record(item.key, ItemCheck.missing())
+        elif how == "stamp":
+            if not (item.needs_stamp or item.needs_endorsement):
+                self.notify(_("“{name}”不需要{what}").format(name=item.name, what=_("盖章签署")),
+                            timeout=4, markup=False)
+                return
+            self.record(item.key, dataclasses.replace(ItemCheck.complete(item),
+                                                      stamped_endorsed=False))
         else:
             parts = item_parts(item)
             if not parts:

@@ -24,6 +24,8 @@ def upgrade() -> None:
     op.add_column('campaign', sa.Column('rules', sa.JSON(), nullable=False, server_default='{}'))
     op.add_column('paper_window', sa.Column('kind', sa.String(length=16), nullable=False,
                                             server_default='paper'))
+    op.add_column('paper_window', sa.Column('levels', sa.JSON(), nullable=False,
+                                            server_default='[]'))
     op.add_column('checklist_item', sa.Column('details', sa.JSON(), nullable=False,
                                               server_default='{}'))
     op.add_column('item_verdict', sa.Column('watermark_ok', sa.Boolean(), nullable=True))
@@ -57,7 +59,7 @@ def downgrade() -> None:
     op.drop_table('unit_item_check')
     columns = (('dossier_visit', 'brought_by'), ('item_verdict', 'parts'),
                ('item_verdict', 'watermark_ok'), ('checklist_item', 'details'),
-               ('paper_window', 'kind'), ('campaign', 'rules'))
+               ('paper_window', 'kind'), ('paper_window', 'levels'), ('campaign', 'rules'))
     if op.get_bind().dialect.name == 'sqlite':
         # SQLite >= 3.35 drops a plain column in place. A batch copy would drop and recreate
         # campaign, which other tables' foreign keys refer to (refused with foreign keys on).
