@@ -557,11 +557,11 @@ def begin_question(day: dt.date, desk: str) -> ModalScreen[bool]:
     """F6 stops a desk's (or the office's) fees: asked first, naming what stops."""
     from tui.screens.users import ConfirmDialog
 
-    scope = _("{desk} 窗口").format(desk=desk) if desk else _("全办公室各窗口")
+    scope = _("本窗口（{desk}）").format(desk=desk) if desk else _("全办公室各窗口")
     return ConfirmDialog(
         _("开始 {day:%Y-%m-%d} {scope}的日结？").format(day=day, scope=scope),
-        _("开始后{scope}停止收费：不能再收费、作废或退费，直到负责人确认日结（当日锁定）或取消日结。"
-          "Enter 开始，Esc 不开始").format(scope=scope))
+        _("开始后{scope}停止收费：\n不能再收费、作废或退费，\n直到负责人确认日结（当日锁定）或取消日结。\n"
+          "Enter 开始 · Esc 不开始").format(scope=scope))
 
 
 class NoteScreen(ModalScreen[str | None]):
