@@ -9,16 +9,39 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+import models.services.users as _users
 from models import migrate
 from models.db import make_engine
 from printers.errors import FontMissing
 from printers.fonts import FontRef, find_cjk_font
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+# Cheap argon2 in this process's tests only: a demo office's four users cost ~0.6 s with the
+# production parameters, and a Pilot test seeds one each. The production parameters are the
+# strong ones (tests/unit/test_passwords.py::test_the_desk_hashes_with_strong_parameters, in a
+# fresh process); a desk started as a subprocess by a test uses those.
+_users._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+_users._DUMMY_HASH = _users._hasher.hash("committee-desk-dummy-password")
+
+BASE_PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+# pytest-xdist: each worker (gw0, gw1 …) has a database of its own, beside the one named
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_url(url: str, worker: str) -> str:
+    if not url or not worker:
+        return url
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    return u.set(database=f"{u.database}_{worker}").render_as_string(hide_password=False)
+
+
+PG_URL = _worker_url(BASE_PG_URL, WORKER)
 IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 
@@ -50,6 +73,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pg_engine() -> Iterator[Engine]:
     if not PG_URL:
         pytest.fail("TEST_DATABASE_URL is not set")
+    if PG_URL != BASE_PG_URL:
+        _create_worker_database()
     engine = make_engine(PG_URL)
     with engine.begin() as conn:  # a clean schema, then the migrations
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -57,6 +82,39 @@ def pg_engine() -> Iterator[Engine]:
     migrate.upgrade(engine)
     yield engine
     engine.dispose()
+    if PG_URL != BASE_PG_URL:
+        _drop_worker_database()
+
+
+def _admin() -> Engine:
+    return make_engine(BASE_PG_URL)
+
+
+def _worker_db() -> str:
+    from sqlalchemy.engine import make_url
+
+    name = make_url(PG_URL).database
+    assert name and name.replace("_", "").isalnum(), name
+    return name
+
+
+def _create_worker_database() -> None:
+    admin = _admin()
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{_worker_db()}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{_worker_db()}"'))
+    finally:
+        admin.dispose()
+
+
+def _drop_worker_database() -> None:
+    admin = _admin()
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{_worker_db()}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def _truncate_pg(engine: Engine) -> None:

@@ -490,6 +490,14 @@ def take_payment(
                          "method": p.method, "reference": reference, "fiscal": fiscal,
                          "track": d.track, "level": d.level, "clause": row.clause,
                          "row": sealed, **override})
+    if override:  # its own event as well: what a reconciliation of overrides lists
+        audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                     action=str(Action.payment_method_override), entity="payment",
+                     entity_id=p.receipt_code, campaign_id=campaign.id, desk=actor.desk, at=now,
+                     detail={"dossier": d.dossier_code, "method": p.method,
+                             "reason": override["method_override"],
+                             "allowed": override["allowed"],
+                             "clause": override["override_clause"]})
     return p
 
 

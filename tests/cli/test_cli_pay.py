@@ -262,7 +262,8 @@ def test_a_bank_only_campaign_refuses_cash_unless_a_lead_gives_the_reason(
     assert r.exit_code == 0 and "已收费" in r.output, r.output
     with session_scope(engine, readonly=True) as s:
         (p,) = s.exec(select(Payment)).all()[-1:]
-        event = s.exec(select(AuditEvent).where(AuditEvent.entity_id == p.receipt_code)).one()
+        event = s.exec(select(AuditEvent).where(AuditEvent.entity_id == p.receipt_code,
+                                             AuditEvent.action == "payment.take")).one()
         assert p.method == "cash" and event.detail["method_override"] == "银行卡冻结，主任同意"
     r = runner.invoke(app, ["pay", "ZJ21S00003", "--method", "transfer", "--reference",
                             "BK20231010001", "--user", "cashier", "--no-print", "--config",

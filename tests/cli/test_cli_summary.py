@@ -54,7 +54,9 @@ def test_summary_text_json_and_xlsx(engine: Engine, tmp_path: Path) -> None:
     assert lines[at:at + 3] == ["网上名单 5 人，通过形式审核 5 人",
                           "  已受理 2（40.0%）· 退回补正未再报送 1 · 未报送纸质材料 2",
                           "  已缴费 1 · 已受理未缴费 1 · 实收净额 380.00 元"]
-    assert all(cell_len(line) <= 80 for line in lines), max(lines, key=cell_len)
+    # every line fits 80 columns, but the exported file's path (as long as the directory's)
+    fitted = [line for line in lines if not line.startswith("已导出：")]
+    assert all(cell_len(line) <= 80 for line in fitted), max(fitted, key=cell_len)
     text = r.output
     for word in ("和硕县", "和硕县职业高中", "和静县第一中学", "小计", "按县市", "合计",
                  "按申报类型、级别", "评审·中级", "380.00", f"已导出：{xlsx}"):

@@ -16,7 +16,7 @@ from models.errors import InvalidInput
 from tests.cli.test_cli_printing import _write_config, chinese_text
 from tests.factories import office
 from tui.cli import app
-from tui.cli_tally import parse_pieces
+from tui.cli.tally import parse_pieces
 
 runner = CliRunner()
 ENV = {"DESK_PASSWORD": "secret-pw"}

@@ -218,9 +218,13 @@ def test_001_fee_desk_takes_bank_transfers_only_unless_a_lead_says_why(session: 
                      override_reason="申请人无法转账")
     p = take_payment(session, lead, c, d.id or 0, method="cash", now=T23,
                      override_reason="  申请人 银行卡被冻结，经主任同意  ")
-    event = session.exec(select(AuditEvent).where(AuditEvent.entity_id == p.receipt_code)).one()
+    event = session.exec(select(AuditEvent).where(AuditEvent.entity_id == p.receipt_code,
+                                             AuditEvent.action == "payment.take")).one()
     assert event.detail["method_override"] == "申请人 银行卡被冻结，经主任同意"
     assert event.detail["override_clause"] == "三（二）4" and event.detail["allowed"] == "transfer"
+    (override,) = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "payment.method_override")).all()  # its own event, for the lead's list
+    assert override.entity_id == p.receipt_code and override.detail["method"] == "cash"
     # the transfer itself needs nothing
     rec2 = _person(session, c, 41, series="工程", level="初级")
     d2 = accept(session, o.actor(Role.clerk), c, rec2.id or 0, checks=_checks(session, c, rec2),

@@ -110,6 +110,18 @@ def _pay(session: Session, actor: Actor) -> object:
     return take_payment(session, actor, o.campaign, d.id or 0, method="cash", now=AT)
 
 
+def _pay_another_way(session: Session, actor: Actor) -> object:
+    """Cash where the notice says by bank only (001 三（二）4), with the lead's reason."""
+    o = office(session)
+    d = accepted(session, o)
+    o.campaign.rules = {**o.campaign.rules, "fee_payment": {
+        "methods": ["transfer"], "clause": "三（二）4", "text": "以银行缴费支付的方式"}}
+    session.add(o.campaign)
+    session.flush()
+    return take_payment(session, actor, o.campaign, d.id or 0, method="cash", now=AT,
+                        override_reason="申请人银行卡冻结")
+
+
 def _void(session: Session, actor: Actor) -> object:
     o = office(session)
     return void_payment(session, actor, o.campaign, "ZJ21F00001", reason="wrong_method",
@@ -242,6 +254,7 @@ CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.intake_refuse: _refuse,
     Action.window_extend: _extend,
     Action.payment_take: _pay,
+    Action.payment_method_override: _pay_another_way,
     Action.payment_void: _void,
     Action.payment_refund: _refund,
     Action.bank_match: _bank_match,

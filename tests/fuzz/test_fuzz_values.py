@@ -10,14 +10,13 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import tui.cli  # noqa: F401  (tui.cli_tally is imported through tui.cli, as the CLI does)
 from models.errors import DomainError
 from models.money import MAX_YUAN
 from models.services.payments import _clean_fiscal, clean_reference, parse_method
 from models.services.tally import MAX_PIECES, parse_count
 from models.vocab import DENOMINATIONS, PaymentMethod
 from tests.fuzz.support import NASTY, assert_clear, hostile_text, tried
-from tui.cli_tally import parse_pieces
+from tui.cli.tally import parse_pieces
 
 _REFERENCE = re.compile(r"[0-9A-Za-z\-_/]{4,64}")
 _FISCAL = re.compile(r"[0-9A-Za-z\-]{4,40}")

@@ -187,7 +187,8 @@ async def test_001_fee_desk_offers_the_bank_only_and_a_lead_overrides_with_a_rea
         assert await _until(pilot, lambda: not isinstance(app.screen, (FeeScreen, NoteScreen)), 8)
     with session_scope(engine, readonly=True) as s:
         p = s.exec(select(Payment).where(Payment.method == "cash")).one()
-        event = s.exec(select(AuditEvent).where(AuditEvent.entity_id == p.receipt_code)).one()
+        event = s.exec(select(AuditEvent).where(AuditEvent.entity_id == p.receipt_code,
+                                             AuditEvent.action == "payment.take")).one()
         assert event.detail["method_override"] == "申请人银行卡冻结"
 
 

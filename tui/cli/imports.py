@@ -11,7 +11,18 @@ import typer
 from rich.markup import escape
 
 from models.i18n import _
-from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _context, err, handle_errors, out
+from tui.cli.common import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    UserOpt,
+    acting,
+    app,
+    err,
+    handle_errors,
+    open_context,
+    out,
+)
 
 import_app = typer.Typer(help=_("导入：网上通过形式审核名单"))
 
@@ -34,7 +45,7 @@ def import_online_cmd(
     from models.db import session_scope
     from models.services.online_import import import_online, save_report
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                         TimeElapsedColumn(), console=err, transient=True,
                         disable=not sys.stderr.isatty())
@@ -45,7 +56,7 @@ def import_online_cmd(
             progress.update(task, description=phase, completed=done, total=total)
 
         with session_scope(dctx.engine) as session:
-            actor = _acting(session, user, dctx.config.desk, "online.import")
+            actor = acting(session, user, dctx.config.desk, "online.import")
             summary = import_online(session, actor, campaign, file, dry_run=dry_run,
                                     progress=on_progress)
     # the rows are committed: whatever happens to the report, the summary is printed
@@ -116,9 +127,9 @@ def reconcile_cmd(
         from models.files import check_writable
 
         check_writable(export)
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "online.reconcile")
+        actor = acting(session, user, dctx.config.desk, "online.reconcile")
         r = reconcile(session, actor, campaign, export=export)
     if as_json:
         data = r.to_json()
@@ -150,3 +161,7 @@ def reconcile_cmd(
     out.print(table)
     if export:
         out.print(_("已导出：{export}").format(export=export))
+
+
+app.add_typer(import_app, name="import")
+app.command("reconcile")(reconcile_cmd)

@@ -17,7 +17,19 @@ import typer
 from rich.markup import escape
 
 from models.i18n import _
-from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _campaign, _context, err, out
+from tui.cli.common import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    UserOpt,
+    acting,
+    app,
+    campaign_of,
+    err,
+    handle_errors,
+    open_context,
+    out,
+)
 
 HEADER_WORDS = {"受理编号", "档案号", "dossier", "dossier_no", "收款方式", "方式", "method"}  # a file's header (data)
 
@@ -77,11 +89,11 @@ def pay_cmd(
     if batch is not None and (tendered or reference or fiscal or method):
         raise InvalidInput(_("批量收费时收款方式和流水号写在文件每一行中"), code="pay.batch_options")
     money = Money.parse(tendered) if tendered is not None else None
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     printers = DeskPrinters.from_config(dctx.config)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "payment.take")
-        code = _campaign(session, campaign, dctx.config.campaign).code
+        actor = acting(session, user, dctx.config.desk, "payment.take")
+        code = campaign_of(session, campaign, dctx.config.campaign).code
     todo: list[tuple[int, str, str, str, Money | None, str]]
     if batch is not None:
         todo = [(n, d, m, r, None, "") for n, d, m, r in _batch_lines(batch)]
@@ -167,3 +179,6 @@ def _has_job(session: Any, payment_id: int) -> bool:
 
     return session.exec(select(PrintJob.id).where(PrintJob.payment_id == payment_id)).first() \
         is not None
+
+
+app.command("pay")(handle_errors(pay_cmd))

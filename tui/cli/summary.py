@@ -18,16 +18,17 @@ from rich import box
 from rich.table import Table
 
 from models.i18n import _
-from tui.cli import (
+from tui.cli.common import (
     CampaignOpt,
     ConfigOpt,
     DbOpt,
     JsonOpt,
     UserOpt,
-    _acting,
-    _campaign,
-    _context,
+    acting,
+    app,
+    campaign_of,
     handle_errors,
+    open_context,
     out,
 )
 
@@ -140,10 +141,10 @@ def summary_cmd(
 
         check_writable(xlsx)  # before the summary is made (and its viewing audited)
     cutoff = parse_until(until) if until else None
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "tally.view")
-        c = _campaign(session, campaign, dctx.config.campaign)
+        actor = acting(session, user, dctx.config.desk, "tally.view")
+        c = campaign_of(session, campaign, dctx.config.campaign)
         s = campaign_summary(session, actor, c, until=cutoff)
     if xlsx is not None:
         summary_xlsx(xlsx, s)
@@ -155,3 +156,6 @@ def summary_cmd(
     render(s)
     if xlsx is not None:
         out.print(_("已导出：{xlsx}").format(xlsx=xlsx))
+
+
+app.command("summary")(summary_cmd)

@@ -25,7 +25,14 @@ from rich.table import Table
 
 from models.errors import DomainError
 from models.i18n import _
-from tui.cli import ConfigOpt, DbOpt, JsonOpt, handle_errors, out
+from tui.cli.common import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    app,
+    handle_errors,
+    out,
+)
 
 CLOCK_SKEW = dt.timedelta(minutes=2)  # more than this between the desk and the server: warn
 LOW_DISK = 500 * 1024 * 1024  # bytes free where the database and backups live
@@ -341,3 +348,5 @@ def doctor_cmd(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = Fa
     if failed:
         raise typer.Exit(1)
 
+
+app.command("doctor")(doctor_cmd)

@@ -20,17 +20,18 @@ import typer
 from rich.markup import escape
 
 from models.i18n import _
-from tui.cli import (
+from tui.cli.common import (
     CampaignOpt,
     ConfigOpt,
     DbOpt,
     JsonOpt,
     UserOpt,
-    _acting,
-    _campaign,
-    _context,
+    acting,
+    app,
+    campaign_of,
     err,
     handle_errors,
+    open_context,
     out,
 )
 
@@ -66,10 +67,10 @@ def _load(user: str | None, campaign: str | None, config: Path | None, db: str |
     from models.db import session_scope
     from models.services.handover import roster
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
-        actor = _acting(session, user, dctx.config.desk, ("tally.view", "dossier.handover"))
-        c = _campaign(session, campaign, dctx.config.campaign)
+        actor = acting(session, user, dctx.config.desk, ("tally.view", "dossier.handover"))
+        c = campaign_of(session, campaign, dctx.config.campaign)
         return roster(session, actor, c, include_handed_over=include_all, full_ids=full_ids)
 
 
@@ -200,10 +201,10 @@ def handover_cmd(
         what = _("{count} 份指定档案").format(count=len(dossier)) if dossier else _("全部已缴费、未移交的档案")
         if not typer.confirm(_("将{what}移交给 {receiver}，移交后不能再更改。确认移交？").format(what=what, receiver=receiver.strip())):
             raise typer.Abort()
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "dossier.handover")
-        c = _campaign(session, campaign, dctx.config.campaign)
+        actor = acting(session, user, dctx.config.desk, "dossier.handover")
+        c = campaign_of(session, campaign, dctx.config.campaign)
         h = hand_over(session, actor, c, receiver=receiver, dossier_codes=dossier or None,
                       note=note)
         data = _slip_data(session, c, h)
@@ -233,11 +234,11 @@ def handovers_cmd(
     from models.services.handover import handovers
     from models.services.users import shown_name
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
-        actor = _acting(session, user, dctx.config.desk, "dossier.handover")
+        actor = acting(session, user, dctx.config.desk, "dossier.handover")
         require(actor, Action.handover)
-        c = _campaign(session, campaign, dctx.config.campaign)
+        c = campaign_of(session, campaign, dctx.config.campaign)
         rows = [(h, shown_name(session, h.handed_by_id)) for h in handovers(session, c)]
     if as_json:
         sys.stdout.write(json.dumps([{
@@ -268,11 +269,11 @@ def slip_cmd(
     from printers.preview import render_text
     from printers.roster import handover_slip
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
-        actor = _acting(session, user, dctx.config.desk, "dossier.handover")
+        actor = acting(session, user, dctx.config.desk, "dossier.handover")
         require(actor, Action.handover)
-        c = _campaign(session, campaign, dctx.config.campaign)
+        c = campaign_of(session, campaign, dctx.config.campaign)
         found = [h for h in handovers(session, c) if h.handover_no == number]
         if not found:
             raise NotFound(_("本批次没有第 {number} 次移交").format(number=number), code="handover.not_found")
@@ -286,3 +287,6 @@ def slip_cmd(
         err.print(_("[red]移交单打印失败[/]：{problem}").format(problem=escape(problem)))
         raise typer.Exit(1)
     out.print(_("已打印第 {number} 次移交的移交单").format(number=number))
+
+
+app.add_typer(roster_app, name="roster")

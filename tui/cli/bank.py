@@ -17,17 +17,18 @@ import typer
 from rich.markup import escape
 
 from models.i18n import _
-from tui.cli import (
+from tui.cli.common import (
     CampaignOpt,
     ConfigOpt,
     DbOpt,
     JsonOpt,
     UserOpt,
-    _acting,
-    _campaign,
-    _context,
+    acting,
+    app,
+    campaign_of,
     err,
     handle_errors,
+    open_context,
     out,
 )
 
@@ -47,10 +48,10 @@ def import_cmd(
     from models.db import session_scope
     from models.services.bank import import_statement
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "bank.match")
-        c = _campaign(session, campaign, dctx.config.campaign)
+        actor = acting(session, user, dctx.config.desk, "bank.match")
+        c = campaign_of(session, campaign, dctx.config.campaign)
         summary = import_statement(session, actor, c, file)
     if as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -78,11 +79,11 @@ def list_cmd(
     from models.permissions import Action, require
     from models.services.bank import proposals, unpaid_dossiers
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
-        actor = _acting(session, user, dctx.config.desk, "bank.match")
+        actor = acting(session, user, dctx.config.desk, "bank.match")
         require(actor, Action.bank_match)  # memos carry names and ID numbers
-        c = _campaign(session, campaign, dctx.config.campaign)
+        c = campaign_of(session, campaign, dctx.config.campaign)
         lines = proposals(session, c, statement, viewer=actor)  # IDs in memos masked but for a lead
         unpaid = unpaid_dossiers(session, c)
     if unmatched:
@@ -117,3 +118,6 @@ def list_cmd(
     out.print(_("共 {count} 笔流水；已受理未缴费的档案 {count2} 份").format(count=len(lines), count2=len(unpaid))
               + ("：" + "、".join(f"{q.dossier_code} {q.name}" for q in unpaid[:30]) if unpaid
                  else ""))
+
+
+app.add_typer(bank_app, name="bank")

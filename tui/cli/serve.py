@@ -17,7 +17,14 @@ import typer
 
 from models.errors import InvalidInput
 from models.i18n import _, current
-from tui.cli import ConfigOpt, DbOpt, err, handle_errors, out
+from tui.cli.common import (
+    ConfigOpt,
+    DbOpt,
+    app,
+    err,
+    handle_errors,
+    out,
+)
 
 HostOpt = Annotated[str, typer.Option("--host", help=_("监听地址；默认只有本机能访问"))]
 PortOpt = Annotated[int, typer.Option("--port", help=_("端口"))]
@@ -64,3 +71,6 @@ def serve_cmd(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, demo: DemoOpt =
     except OSError as exc:
         raise InvalidInput(_("无法在 {host}:{port} 上启动网页受理台：{problem}（端口被占用？换一个 --port）").format(
             host=host, port=port, problem=exc.strerror or exc), code="serve.cannot_listen") from None
+
+
+app.command("serve")(serve_cmd)

@@ -17,18 +17,21 @@ import typer
 from rich.table import Table
 
 from models.i18n import _
-from tui.cli import (
+from tui.cli.common import (
     ConfigOpt,
     DbOpt,
     JsonOpt,
     UserOpt,
-    _acting,
-    _context,
-    _password,
+    acting,
+    app,
     handle_errors,
+    open_context,
     out,
-    user_app,
+    password_of,
 )
+
+user_app = typer.Typer(help=_("用户：添加、列出、停用、启用、重置密码、更改角色（管理员）；修改自己的密码（每个用户）"))
+app.add_typer(user_app, name="user")
 
 T = TypeVar("T")
 
@@ -55,7 +58,7 @@ def _approval(approver: str | None) -> Any:
 
     if approver is None:
         return None
-    return Approval(approver, _password(approver, "DESK_APPROVER_PASSWORD"))
+    return Approval(approver, password_of(approver, "DESK_APPROVER_PASSWORD"))
 
 
 def _approved(change: Callable[[], T]) -> T:
@@ -97,9 +100,9 @@ def user_add(
     from models.services.users import add_user
     from models.vocab import Role
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "user.add")
+        actor = acting(session, user, dctx.config.desk, "user.add")
         session.commit()  # keep the login audit even if the rest fails
         if actor is SYSTEM and role in set(Role) and role != Role.admin:
             raise InvalidInput(
@@ -122,9 +125,9 @@ def user_list(user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
     from models.services.users import list_users
     from tui.accounts import row_json, state, when
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "user.list")
+        actor = acting(session, user, dctx.config.desk, "user.list")
         rows = list_users(session, actor)
     if as_json:
         out.print_json(json.dumps({"users": [row_json(r) for r in rows]}, ensure_ascii=False))
@@ -142,9 +145,9 @@ def _change(user: str | None, config: Path | None, db: str | None, action: str,
     """Authenticate the admin, then make the change in the same transaction as its audit."""
     from models.db import session_scope
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, action)
+        actor = acting(session, user, dctx.config.desk, action)
         session.commit()  # keep the login audit even if the change is refused
         return _approved(lambda: change(session, actor))
 
@@ -220,9 +223,9 @@ def user_passwd(user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None
 
     if user is None:
         raise InvalidInput(_("请用 --user 指明要修改密码的用户（您自己的用户名）"), code="cli.no_user")
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        current = _password(user)
+        current = password_of(user)
         actor = authenticate(session, user, current, desk=dctx.config.desk)
         session.commit()  # the login's audit row, whatever follows
         new = _new_password(actor.username, _("{name} 的新密码："))

@@ -11,16 +11,17 @@ import typer
 from rich.markup import escape
 
 from models.i18n import _
-from tui.cli import (
+from tui.cli.common import (
     CampaignOpt,
     ConfigOpt,
     DbOpt,
     UserOpt,
-    _acting,
-    _campaign,
-    _context,
+    acting,
+    app,
+    campaign_of,
     err,
     handle_errors,
+    open_context,
     out,
 )
 
@@ -73,12 +74,12 @@ def preview(
         from tui.records import record_document
 
         action = REPRINTABLE.get(kind)
-        dctx = _context(config, db)
+        dctx = open_context(config, db)
         with session_scope(dctx.engine) as session:
-            actor = _acting(session, user, dctx.config.desk,
+            actor = acting(session, user, dctx.config.desk,
                             (str(action),) if action else ("receipt.reprint", "dossier.reprint"))
             session.commit()  # the login's audit stays even if the copy is refused
-            c = _campaign(session, campaign, dctx.config.campaign)
+            c = campaign_of(session, campaign, dctx.config.campaign)
             if action is None:  # its message says which kinds can be taken from a record
                 record_document(session, c, kind, receipt_code=receipt_no,
                                 dossier_code=dossier_no, notice_code=notice_no)
@@ -121,7 +122,7 @@ def jobs(
     from models.services.printing import list_jobs
     from models.vocab import PrintJobStatus
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
         rows = list_jobs(session, status=PrintJobStatus.failed if failed else None, limit=limit)
         table = Table(title=_("打印任务"))
@@ -144,9 +145,9 @@ def retry(
     from models.services.printing import request_retry
     from tui.printing import DeskPrinters, send_job
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "print.retry")
+        actor = acting(session, user, dctx.config.desk, "print.retry")
         request_retry(session, actor, job_id)
     job = send_job(dctx.engine, DeskPrinters.from_config(dctx.config), job_id)
     if job.status == "sent":
@@ -168,11 +169,11 @@ def reprint_cmd(
     from models.db import session_scope
     from tui.printing import DeskPrinters, reprint, send_job
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     printers = DeskPrinters.from_config(dctx.config)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, ("receipt.reprint", "dossier.reprint"))
-        c = _campaign(session, campaign, dctx.config.campaign)
+        actor = acting(session, user, dctx.config.desk, ("receipt.reprint", "dossier.reprint"))
+        c = campaign_of(session, campaign, dctx.config.campaign)
         job = reprint(session, actor, printers, c, kind, number)
         job_id, copy_no = job.id, job.copy_no
     assert job_id is not None
@@ -225,7 +226,7 @@ def printer_test(
     from printers.tally import test_page
     from tui.printing import DeskPrinters, queue_document, send_job
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     printers = DeskPrinters.from_config(dctx.config)
     p = printers.config(role)
     actor = Actor(user_id=None, username=f"os:{gp.getuser()}"[:60], role=Role.clerk,
@@ -240,3 +241,7 @@ def printer_test(
     else:
         err.print(_("[red]测试页打印失败[/]：{error}").format(error=escape(job.error)))
         raise typer.Exit(1)
+
+
+app.add_typer(print_app, name="print")
+app.add_typer(printer_app, name="printer")

@@ -14,7 +14,17 @@ from typing import Annotated
 import typer
 
 from models.i18n import _
-from tui.cli import ConfigOpt, DbOpt, JsonOpt, UserOpt, _acting, _context, handle_errors, out
+from tui.cli.common import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    UserOpt,
+    acting,
+    app,
+    handle_errors,
+    open_context,
+    out,
+)
 
 audit_app = typer.Typer(help=_("审计记录：核验哈希链和收费记录"), no_args_is_help=True)
 
@@ -31,10 +41,10 @@ def verify_cmd(as_json: JsonOpt = False,
     from models.db import session_scope
     from models.services.audit_verify import verify
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     started = time.perf_counter()
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "audit.verify")
+        actor = acting(session, user, dctx.config.desk, "audit.verify")
     # one snapshot: desks may be writing meanwhile (a payment and its event commit together)
     with session_scope(dctx.engine, readonly=True, snapshot=True) as session:
         report = verify(session, actor)
@@ -71,3 +81,6 @@ def verify_cmd(as_json: JsonOpt = False,
             out.print(_("请勿继续使用被改动的数据，报告负责人并保留数据库文件和备份"), style="bold red")
     if not report.ok:
         raise typer.Exit(1)
+
+
+app.add_typer(audit_app, name="audit")

@@ -17,7 +17,16 @@ import typer
 from rich.markup import escape
 
 from models.i18n import _
-from tui.cli import ConfigOpt, DbOpt, UserOpt, _acting, err, handle_errors, out
+from tui.cli.common import (
+    ConfigOpt,
+    DbOpt,
+    UserOpt,
+    acting,
+    app,
+    err,
+    handle_errors,
+    out,
+)
 
 ROW_LABELS = (("payment", _("缴费记录"), _("条")), ("dossier", _("材料"), _("份")), ("audit_event", _("审计记录"), _("条")))
 PG_PASSWORD_NOTE = _("命令中不含密码：请用 PGPASSWORD 环境变量或 ~/.pgpass（Windows 为 %APPDATA%\\postgresql\\pgpass.conf）提供；pg_dump、pg_restore 的大版本应与服务器一致。")
@@ -85,7 +94,7 @@ def backup_cmd(
         revision, head = migrate.current_revision(engine), migrate.head_revision()
         if revision == head:
             with session_scope(engine) as session:
-                actor = _acting(session, user, cfg.desk, "backup.write")
+                actor = acting(session, user, cfg.desk, "backup.write")
             snap = backup(engine, actor, file, force=force)
             note = ""
         else:  # an older schema (back it up before desk db upgrade): no audit table to write to
@@ -134,3 +143,7 @@ def restore_cmd(
                   + (f" --db sqlite:///{escape(str(target))}" if to is not None else ""))
     if to is not None:
         out.print(_("使用：desk --db sqlite:///{to}，或在配置文件中设 database_url").format(to=to))
+
+
+app.command("backup")(backup_cmd)
+app.command("restore")(restore_cmd)

@@ -26,17 +26,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from models.i18n import _
-from tui.cli import (
+from tui.cli.common import (
     CampaignOpt,
     ConfigOpt,
     DbOpt,
     JsonOpt,
     UserOpt,
-    _acting,
-    _campaign,
-    _context,
+    acting,
+    app,
+    campaign_of,
     err,
     handle_errors,
+    open_context,
     out,
 )
 
@@ -155,10 +156,10 @@ def show_cmd(date: DateOpt = None, desk: DeskOpt = None, campaign: CampaignOpt =
     from models.db import session_scope
     from models.services.tally import day_view
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "tally.view")
-        c = _campaign(session, campaign, dctx.config.campaign)
+        actor = acting(session, user, dctx.config.desk, "tally.view")
+        c = campaign_of(session, campaign, dctx.config.campaign)
         view = day_view(session, actor, c, parse_day(date, c), desk=desk or "")
     if as_json:
         out.print(json.dumps(view_json(view), ensure_ascii=False, indent=2))
@@ -174,10 +175,10 @@ def begin_cmd(date: DateOpt = None, desk: DeskOpt = None, campaign: CampaignOpt 
     from models.db import session_scope
     from models.services.tally import begin_close, desk_label
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "day.begin")
-        c = _campaign(session, campaign, dctx.config.campaign)
+        actor = acting(session, user, dctx.config.desk, "day.begin")
+        c = campaign_of(session, campaign, dctx.config.campaign)
         day, where = parse_day(date, c), _which_desk(actor, desk)
         begin_close(session, actor, c, day, desk=where)
     out.print(_("已开始 {day:%Y-%m-%d} {value}日结：停止收费，请清点现金").format(day=day, value=desk_label(where)))
@@ -192,10 +193,10 @@ def cancel_cmd(reason: Annotated[str, typer.Option("--reason", help=_("取消原
     from models.db import session_scope
     from models.services.tally import cancel_close, desk_label
 
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "day.cancel")
-        c = _campaign(session, campaign, dctx.config.campaign)
+        actor = acting(session, user, dctx.config.desk, "day.cancel")
+        c = campaign_of(session, campaign, dctx.config.campaign)
         day, where = parse_day(date, c), _which_desk(actor, desk)
         cancel_close(session, actor, c, day, desk=where, reason=reason)
     out.print(_("已取消 {day:%Y-%m-%d} {value}日结，恢复收费").format(day=day, value=desk_label(where)))
@@ -235,10 +236,10 @@ def close_cmd(
         check_writable(xlsx)  # refused before anything is recorded, not after the close
     count = parse_count(parse_pieces(cash) if cash.strip() != "0" else {},
                         {"card": card, "qr": qr, "transfer": transfer})
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, ("day.count", "day.close"))
-        c = _campaign(session, campaign, dctx.config.campaign)
+        actor = acting(session, user, dctx.config.desk, ("day.count", "day.close"))
+        c = campaign_of(session, campaign, dctx.config.campaign)
         code, day, where = c.code, parse_day(date, c), _which_desk(actor, desk)
         if find_close(session, c, day, where) is None:
             begin_close(session, actor, c, day, desk=where)
@@ -351,11 +352,14 @@ def _report_cmd(*, path: Path | None, print_report: bool, date: str | None, desk
 
     if path is not None:
         check_writable(path)
-    dctx = _context(config, db)
+    dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
-        actor = _acting(session, user, dctx.config.desk, "tally.view")
+        actor = acting(session, user, dctx.config.desk, "tally.view")
         require(actor, Action.tally_view)
-        c = _campaign(session, campaign, dctx.config.campaign)
+        c = campaign_of(session, campaign, dctx.config.campaign)
         code, day = c.code, parse_day(date, c)
     _z_report(dctx, user_actor=actor, code=code, day=day, desk=desk or "", xlsx=path,
               print_report=print_report)
+
+
+app.add_typer(tally_app, name="tally")
