@@ -9,7 +9,8 @@ works on a fresh machine with nothing but Python >= 3.11.
 ``test`` runs every database test on SQLite and on PostgreSQL: it uses TEST_DATABASE_URL if
 set, otherwise it creates a throw-away database on a PostgreSQL at 127.0.0.1:5432 (user
 postgres) and drops it afterwards. Without PostgreSQL it runs the SQLite half and says so;
-with CI=true it fails instead.
+with CI=true it fails instead. The tests run in parallel, one worker per CPU (``-n 0`` runs
+them in one process; any ``-n`` given is used).
 """
 
 from __future__ import annotations
@@ -97,6 +98,11 @@ def run_tests(extra: list[str]) -> int:
     else:
         say("no PostgreSQL found: running the SQLite half only "
             "(start PostgreSQL or set TEST_DATABASE_URL for the whole suite)")
+    # in parallel, one worker per CPU (pytest-xdist; each worker has a PostgreSQL database of its
+    # own, see tests/conftest.py), unless the command line says otherwise
+    if not any(a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) or a == "-p"
+               for a in extra):
+        extra = ["-n", "auto", *extra]
     try:
         return subprocess.run([venv_tool("python"), "-m", "pytest", *extra], cwd=ROOT,
                               env=env).returncode

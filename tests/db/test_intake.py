@@ -181,7 +181,7 @@ def test_not_approved_and_not_listed_are_refused(session: Session, o: Office) ->
     session.commit()
     refused = reconcile(session, o.actor(Role.lead), o.campaign.code).refused
     assert [(x["reason"], x["id_masked"]) for x in refused] == [
-        ("不在网上通过形式审核名单", "652827********9999"),
+        ("不在网上通过形式审核名单", "652827********9997"),
         ("网上未通过形式审核", "652827********" + rec.id_number[-4:])]
     assert refused[1]["name"] == "张伟" and refused[0]["by"] == "clerk"
 
