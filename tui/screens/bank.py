@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from models.errors import DomainError
 from models.i18n import _, pgettext
 from tui import plain
-from tui.app import WorkerGuard, desk_of
+from tui.base import WorkerGuard, desk_of
 from tui.keymap import bind
 
 if TYPE_CHECKING:

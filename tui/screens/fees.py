@@ -36,7 +36,7 @@ from models.money import Money
 from models.permissions import Action
 from models.vocab import PaymentKind, PaymentMethod
 from tui import plain
-from tui.app import Refocus, WorkerGuard, desk_of
+from tui.base import Refocus, WorkerGuard, desk_of
 from tui.keymap import bind
 
 if TYPE_CHECKING:

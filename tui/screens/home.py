@@ -17,7 +17,7 @@ from models.i18n import _, pgettext
 from models.permissions import Action
 from models.vocab import Role
 from tui import plain
-from tui.app import WorkerGuard
+from tui.base import WorkerGuard
 from tui.keymap import bind
 
 if TYPE_CHECKING:

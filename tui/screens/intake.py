@@ -39,7 +39,7 @@ from models.i18n import _, pgettext
 from models.permissions import Action
 from models.vocab import CONDITION_LABELS, Condition, ItemKind
 from tui import plain
-from tui.app import Refocus, WorkerGuard, desk_of
+from tui.base import Refocus, WorkerGuard, desk_of
 from tui.keymap import bind
 from tui.screens.outcome import OutcomeScreen
 

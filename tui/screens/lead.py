@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, P
 from models.errors import DomainError
 from models.i18n import _, pgettext
 from tui import plain
-from tui.app import WorkerGuard
+from tui.base import WorkerGuard
 from tui.keymap import bind
 
 if TYPE_CHECKING:

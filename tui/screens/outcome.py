@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 
 from models.i18n import _, pgettext
 from tui import plain
-from tui.app import WorkerGuard, desk_of
+from tui.base import WorkerGuard, desk_of
 
 if TYPE_CHECKING:
     from tui.printing import Queued

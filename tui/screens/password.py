@@ -18,7 +18,7 @@ from models.errors import AuthenticationFailed, DomainError
 from models.i18n import _, pgettext
 from models.permissions import Actor
 from tui import plain
-from tui.app import WorkerGuard
+from tui.base import WorkerGuard
 
 if TYPE_CHECKING:
     from tui.app import DeskApp

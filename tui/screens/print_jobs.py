@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from models.i18n import _, pgettext
 from models.vocab import PrintJobStatus
-from tui.app import WorkerGuard
+from tui.base import WorkerGuard
 from tui.keymap import bind
 
 if TYPE_CHECKING:

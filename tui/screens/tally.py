@@ -33,7 +33,7 @@ from models.i18n import _, pgettext
 from models.money import Money
 from models.vocab import DENOMINATIONS, DayStatus, PaymentMethod, Role, denomination_label
 from tui import plain
-from tui.app import WorkerGuard, desk_of
+from tui.base import WorkerGuard, desk_of
 from tui.keymap import bind
 
 if TYPE_CHECKING:
