@@ -34,10 +34,10 @@ from typing import Any
 
 import platformdirs
 
-from models.db import DbTimeouts
 from models.errors import InvalidInput
 from models.i18n import _
 from models.text import clean_desk_name
+from models.timeouts import DbTimeouts
 
 APP_NAME = "committee-desk"
 

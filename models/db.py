@@ -11,7 +11,6 @@ import contextlib
 import time
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,28 +22,13 @@ from sqlmodel import Session, create_engine
 
 from models.errors import DatabaseBusy, DatabaseUnavailable, DomainError
 from models.i18n import _
+from models.timeouts import DbTimeouts
 
 # SQLite: each attempt to take the writers' lock waits this long inside SQLite; a desk whose
 # BEGIN still finds the file busy tries again, backing off, for up to BUSY_RETRY_SECONDS in all,
 # then says so in Chinese (DatabaseBusy) instead of raising "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 2_000
 BUSY_RETRY_SECONDS = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class DbTimeouts:
-    """How long a desk waits on PostgreSQL before it says so (seconds; config keys
-    ``db_lock_timeout``, ``db_statement_timeout``, ``db_connect_timeout``,
-    ``db_idle_transaction_timeout``). One stuck desk must not stop every desk: a row another desk
-    holds is waited for ``lock`` seconds; a statement runs at most ``statement`` seconds; the
-    server is given ``connect`` seconds to answer; a desk that stops in the middle of a
-    transaction (frozen, its network gone) is cut off by the server after
-    ``idle_in_transaction`` seconds, which lets go of what it held."""
-
-    lock: float = 3
-    statement: float = 30
-    connect: float = 5
-    idle_in_transaction: float = 60
 
 
 _TIMEOUTS: weakref.WeakKeyDictionary[Engine, DbTimeouts] = weakref.WeakKeyDictionary()

@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -1260,6 +1261,52 @@ def _pty_ready(argv: list[str], env: dict[str, str], ready: bytes, timeout: floa
                        f"{buf[-300:]!r}")
 
 
+_BARE_TYPER = """import typer
+app = typer.Typer()
+@app.command()
+def hello(name: str = "x") -> None:
+    \"\"\"Say hello.\"\"\"
+@app.command()
+def bye() -> None:
+    \"\"\"Say bye.\"\"\"
+app()
+"""
+
+
+def bench_cli(quick: bool, workdir: Path) -> list[Figure]:
+    """``desk --version`` and ``desk --help`` from exec to exit, against ``python -c pass`` and a
+    bare two-command Typer app's ``--help``. Median of 10 (3 with --quick)."""
+    runs = 3 if quick else 10
+    env = dict(os.environ, DESK_DATA_DIR=str(workdir / "cli-data"),
+               DESK_CONFIG=str(workdir / "none.toml"), COLUMNS="80")
+    desk = str(Path(sys.executable).with_name("desk"))
+    bare = workdir / "bare_typer.py"
+    bare.write_text(_BARE_TYPER, encoding="utf-8")
+
+    def run(argv: list[str]) -> float:
+        t0 = time.perf_counter()
+        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=True)
+        return time.perf_counter() - t0
+
+    def median(argv: list[str]) -> float:
+        run(argv)  # warm the file cache
+        return statistics.median(run(argv) for _ in range(runs))
+
+    python = median([sys.executable, "-c", "pass"])
+    typer_help = median([sys.executable, str(bare), "--help"])
+    version = median([desk, "--version"])
+    helped = median([desk, "--help"])
+    return [
+        Figure(f"`desk --version` (median of {runs})", "≤ 0.15 s", f"{version:.3f}",
+               f"{python:.3f} python -c pass", f"{version / python:.1f}", "s",
+               ok=version <= 0.15),
+        Figure(f"`desk --help` (median of {runs})", "≤ 0.4 s", f"{helped:.3f}",
+               f"{typer_help:.3f} bare Typer app --help", f"{helped / typer_help:.1f}", "s",
+               ok=helped <= 0.4),
+    ]
+
+
 def bench_startup(quick: bool, workdir: Path) -> list[Figure]:
     """``desk --demo`` on a pseudo-terminal, from exec to the login screen answering a key (the
     demo database is created, migrated and seeded on the way), against a one-Input Textual app
@@ -1524,6 +1571,7 @@ BENCHES: dict[str, Callable[[bool, Path], list[Figure]]] = {
     "counter": bench_counter,
     "payments": bench_payments,
     "dayview": bench_dayview,
+    "cli": bench_cli,
     "startup": bench_startup,
     "memory": bench_memory,
     "keystrokes": bench_keystrokes,

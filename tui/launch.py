@@ -48,7 +48,13 @@ def choose_language(argv: list[str]) -> str:
 
 
 def main() -> None:
-    choose_language(sys.argv[1:])
+    argv = sys.argv[1:]
+    choose_language(argv)
+    if argv == ["--version"]:  # at once: no Typer, no SQLAlchemy (the bench times it)
+        from models.version import version_line
+
+        print(version_line())
+        return
     from tui.cli import app
 
     app()

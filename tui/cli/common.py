@@ -26,6 +26,9 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=True,
     rich_markup_mode="rich",
+    # a bug is one line and the crash log (handle_errors), never a Rich traceback on screen; and
+    # the help does not pay for importing Rich's traceback and pretty-printer
+    pretty_exceptions_enable=False,
 )
 
 out = Console(highlight=False, soft_wrap=True, markup=False)  # data may hold [brackets]
@@ -43,15 +46,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help=_("以 JSON 输出"))]
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help=_("评审批次代码"))]
 PrefixOpt = Annotated[str | None, typer.Option(
     "--prefix", help=_("本批次的编号前缀，如 ZJ25：受理编号 ZJ25S00001、收据号 ZJ25F00001、通知 ZJ25B00001（各批次不能相同）"))]
-
-
-def desk_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("committee-desk")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def handle_errors(fn: F) -> F:

@@ -14,7 +14,6 @@ from tui.cli.common import (
     ConfigOpt,
     DbOpt,
     app,
-    desk_version,
     err,
     handle_errors,
     out,
@@ -47,7 +46,9 @@ def main_callback(
     # already in it); it is declared here so that ``--lang`` is accepted and shown.
     del lang
     if version:
-        out.print(f"committee-desk {desk_version()}")
+        from models.version import version_line
+
+        out.print(version_line())
         raise typer.Exit()
     if ctx.invoked_subcommand is not None:
         # ``desk --db URL audit verify``: the options before the command hold for it (its own
