@@ -573,7 +573,7 @@ def _pay_desk(url: str, code: str, actor, dossiers: list[int], at, start, result
     from models.db import make_engine, session_scope
     from models.services.payments import take_payment
     from printers.config import parse_printers
-    from tui.printing import DeskPrinters, queue_receipt, render_receipt_job
+    from tui.work.printing import DeskPrinters, queue_receipt, render_receipt_job
 
     engine = make_engine(url)
     printers = DeskPrinters(parse_printers({}))

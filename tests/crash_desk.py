@@ -29,7 +29,7 @@ from models.services.payments import take_payment  # noqa: E402
 from models.vocab import DossierStatus, PaymentMethod, Role  # noqa: E402
 from printers.config import parse_printers  # noqa: E402
 from tests.factories import all_complete  # noqa: E402
-from tui.printing import (  # noqa: E402
+from tui.work.printing import (  # noqa: E402
     DeskPrinters,
     queue_acceptance,
     queue_receipt,

@@ -26,9 +26,9 @@ from tui.base import DemoInfo, Refocus, WorkerGuard, is_scan
 from tui.keymap import bind
 
 if TYPE_CHECKING:
-    from tui.printing import DeskPrinters
     from tui.screens.fees import FeeScreen
     from tui.screens.intake import CardScreen
+    from tui.work.printing import DeskPrinters
 
 
 class PreparingScreen(Screen[None]):
@@ -280,8 +280,8 @@ class DeskApp(WorkerGuard, App[None]):
         from models.db import session_scope
         from models.services.campaigns import list_campaigns
         from models.services.printing import recover_interrupted
-        from tui.context import open_database
-        from tui.printing import DeskPrinters
+        from tui.work.context import open_database
+        from tui.work.printing import DeskPrinters
 
         try:
             self.printers = DeskPrinters.from_config(self.config)
@@ -356,7 +356,7 @@ class DeskApp(WorkerGuard, App[None]):
               quiet: bool = False) -> None:
         from models.db import session_scope
         from models.services.printing import request_retry
-        from tui.printing import send_job
+        from tui.work.printing import send_job
 
         assert self.engine is not None and self.printers is not None
         outcome = ("failed", "")

@@ -41,7 +41,7 @@ class WorkerGuard:
         error = event.worker.error
         if event.state is not WorkerState.ERROR or error is None:
             return
-        from tui.crashlog import crash_message, log_crash
+        from tui.work.crashlog import crash_message, log_crash
 
         where = log_crash(error, f"worker {event.worker.name}")
         app = self if isinstance(self, App) else self.app  # type: ignore[attr-defined]

@@ -22,8 +22,8 @@ from models.tally import DayClose
 from tests.cli.test_cli_printing import _write_config
 from tests.db.test_backup import _office
 from tests.factories import office
-from tui.backups import PG_AUTO_NOTE
 from tui.cli import app
+from tui.work.backups import PG_AUTO_NOTE
 
 runner = CliRunner()
 ENV = {"DESK_PASSWORD": "secret-pw"}

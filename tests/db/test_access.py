@@ -28,7 +28,7 @@ from models.vocab import Role
 from tests.cli.test_cli_handover import _setup
 from tests.factories import AT, office
 from tui.cli import app
-from tui.crashlog import log_crash
+from tui.work.crashlog import log_crash
 
 FULL_ID = "652801198001010024"  # the factory's applicant
 _ID18 = re.compile(r"\d{17}[\dXx]")

@@ -224,7 +224,7 @@ def test_the_closes_code_on_paper_changes_when_an_insider_reseals_the_day(engine
     from models.audit import AuditEvent
     from models.services.tally import close_code, day_view
     from printers.tally import day_tally
-    from tui.records import tally_data
+    from tui.work.records import tally_data
 
     _closed_day(engine)
     with session_scope(engine, readonly=True) as s:

@@ -398,7 +398,7 @@ def test_the_card_counts_submissions_against_the_notices_limit(session: Session)
 
 
 def test_the_correction_notice_deadline_is_the_windows_end_as_stated(session: Session) -> None:
-    from tui.records import notice_data, office_of
+    from tui.work.records import notice_data, office_of
 
     o = office(session)
     b = _campaign(session, "003")

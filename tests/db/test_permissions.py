@@ -44,7 +44,7 @@ from models.services.users import (
 from models.vocab import Role
 from printers.config import parse_printers
 from tests.factories import AT, accepted, all_complete, applicant, office
-from tui.printing import DeskPrinters, reprint
+from tui.work.printing import DeskPrinters, reprint
 
 PRINTERS = DeskPrinters(parse_printers({}))
 

@@ -44,7 +44,7 @@ from printers.samples import sample_document
 from tests.conftest import IN_CI
 from tests.printers.test_jobs import CASHIER, _payment_with_job
 from tests.support import free_port, serving
-from tui.printing import DeskPrinters, queue_document, send_job
+from tui.work.printing import DeskPrinters, queue_document, send_job
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVICE = "front"

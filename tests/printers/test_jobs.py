@@ -26,7 +26,7 @@ from models.vocab import PrintJobStatus, Role
 from printers.config import parse_printers
 from printers.samples import sample_document
 from tests.printers.fake_printer import FakePrinter
-from tui.printing import DeskPrinters, queue_document, send_job
+from tui.work.printing import DeskPrinters, queue_document, send_job
 
 CASHIER = Actor(user_id=None, username="cashier", role=Role.cashier, desk="1号窗口")
 
@@ -155,7 +155,7 @@ def _taken_with_unrendered_job(engine: Engine, printers: DeskPrinters) -> tuple[
     """A payment taken by the fee desk's service, its receipt job saved unrendered with it."""
     from models.services.payments import take_payment
     from tests.factories import accepted, office
-    from tui.printing import queue_receipt
+    from tui.work.printing import queue_receipt
 
     with session_scope(engine) as s:
         o = office(s)
@@ -170,8 +170,8 @@ def test_receipt_job_is_saved_with_its_payment_and_rendered_once_after(engine: E
     from models.audit import AuditEvent
     from printers.preview import render_text
     from printers.receipts import receipt
-    from tui.printing import render_bytes, render_receipt_job
-    from tui.records import find_payment, receipt_data
+    from tui.work.printing import render_bytes, render_receipt_job
+    from tui.work.records import find_payment, receipt_data
 
     printers = _printers(_closed_port())
     code, job_id = _taken_with_unrendered_job(engine, printers)

@@ -27,8 +27,8 @@ from printers.preview import render_text
 from tests.factories import AT, Office, accepted, office
 from tests.printers.escpos_reader import text_segments
 from tui.cli import app
-from tui.printing import DeskPrinters, reprint
-from tui.records import record_document
+from tui.work.printing import DeskPrinters, reprint
+from tui.work.records import record_document
 
 runner = CliRunner()
 ENV = {"DESK_PASSWORD": "secret-pw"}
@@ -173,7 +173,7 @@ def test_a_failed_receipt_job_of_a_voided_payment_is_not_retried_as_a_clean_orig
 
     from models.errors import DomainError
     from models.services.printing import claim, finish, request_retry
-    from tui.printing import queue_receipt
+    from tui.work.printing import queue_receipt
 
     with session_scope(engine) as s:
         o = office(s)

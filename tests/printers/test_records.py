@@ -18,8 +18,8 @@ from printers.preview import render_text
 from tests.factories import office
 from tests.printers.escpos_reader import text_segments
 from tui.cli import app
-from tui.printing import DeskPrinters, reprint
-from tui.records import record_document
+from tui.work.printing import DeskPrinters, reprint
+from tui.work.records import record_document
 
 PRINTERS = DeskPrinters(parse_printers({"receipt": {"width": 58}, "label": {"width": 80}}))
 

@@ -166,7 +166,7 @@ def test_the_private_temp_folder_is_never_someone_elses(tmp_path: Path,
 @posix_only
 def test_the_error_log_is_0600_in_a_0700_folder_and_its_tmp_fallback_is_safe(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.crashlog import log_crash
+    from tui.work.crashlog import log_crash
 
     data = tmp_path / "data"
     monkeypatch.setenv("DESK_DATA_DIR", str(data))

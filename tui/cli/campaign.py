@@ -67,7 +67,7 @@ def campaign_show(
     """显示一个评审批次：受理地点、报送时间、收费标准、材料清单。"""
     from models.db import session_scope
     from models.errors import NotFound
-    from tui.campaign_view import CampaignView, campaign_summary, render_summary
+    from tui.work.campaign_view import CampaignView, campaign_summary, render_summary
 
     dctx = open_context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:

@@ -65,7 +65,7 @@ def handle_errors(fn: F) -> F:
             raise
         except Exception as exc:  # a bug or an outage: one line here, the details in the log
             where = _log_crash(exc)
-            from tui.crashlog import redact
+            from tui.work.crashlog import redact
 
             err.print(_("[bold red]程序出错[/]：{name__}：{value}\n详细信息已写入 {where}，请把该文件交给维护人员").format(name__=escape(type(exc).__name__), value=escape(redact(str(exc))[:200]), where=escape(str(where))))
             raise typer.Exit(2) from None
@@ -74,13 +74,13 @@ def handle_errors(fn: F) -> F:
 
 
 def _log_crash(exc: BaseException) -> Path:
-    from tui.crashlog import log_crash
+    from tui.work.crashlog import log_crash
 
     return log_crash(exc)
 
 
 def open_context(config: Path | None, db: str | None) -> Any:
-    from tui.context import load_context
+    from tui.work.context import load_context
 
     return load_context(config, db)
 

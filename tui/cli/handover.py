@@ -145,7 +145,7 @@ def _slip_data(session: Any, campaign: Any, h: Any) -> Any:
     from models.online import OnlineRecord
     from models.services.users import shown_name
     from printers.data import HandoverData
-    from tui.records import office_of
+    from tui.work.records import office_of
 
     names = dict(session.exec(
         select(Dossier.dossier_code, OnlineRecord.name)
@@ -164,7 +164,7 @@ def _print_slip(dctx: Any, actor: Any, campaign_id: int, data: Any) -> str | Non
     from models.db import session_scope
     from printers.errors import PrinterError
     from printers.roster import handover_slip
-    from tui.printing import DeskPrinters, queue_document, send_job
+    from tui.work.printing import DeskPrinters, queue_document, send_job
 
     printers = DeskPrinters.from_config(dctx.config)
     try:

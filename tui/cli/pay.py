@@ -78,7 +78,7 @@ def pay_cmd(
     from models.services.campaigns import get_campaign
     from models.services.payments import find_dossier, line_key, take_payment
     from models.types import utcnow
-    from tui.printing import DeskPrinters, queue_receipt, send_job
+    from tui.work.printing import DeskPrinters, queue_receipt, send_job
 
     if (dossier is None) == (batch is None):
         raise InvalidInput(_("请给出一个受理编号，或用 --batch 指定批量文件（二者选一）"),

@@ -55,7 +55,7 @@ def preview(
     from printers.fonts import find_cjk_font
     from printers.preview import render_png, render_text
     from printers.samples import KINDS, sample_document
-    from tui.printing import render_bytes
+    from tui.work.printing import render_bytes
 
     if kind not in KINDS:
         raise InvalidInput(_("未知的单据“{kind}”：可选 {KIND_HELP}").format(kind=kind, KIND_HELP=KIND_HELP), code="print.bad_kind")
@@ -70,8 +70,8 @@ def preview(
         # recorded in one transaction before anything is shown or written
         from models.db import session_scope
         from models.services.printing import REPRINTABLE
-        from tui.printing import preview_copy
-        from tui.records import record_document
+        from tui.work.printing import preview_copy
+        from tui.work.records import record_document
 
         action = REPRINTABLE.get(kind)
         dctx = open_context(config, db)
@@ -143,7 +143,7 @@ def retry(
     """重新发送一个打印失败的任务（同样的内容）。"""
     from models.db import session_scope
     from models.services.printing import request_retry
-    from tui.printing import DeskPrinters, send_job
+    from tui.work.printing import DeskPrinters, send_job
 
     dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
@@ -167,7 +167,7 @@ def reprint_cmd(
 ) -> None:
     """重印一份单据（印“重印 n”），记入审计。"""
     from models.db import session_scope
-    from tui.printing import DeskPrinters, reprint, send_job
+    from tui.work.printing import DeskPrinters, reprint, send_job
 
     dctx = open_context(config, db)
     printers = DeskPrinters.from_config(dctx.config)
@@ -190,7 +190,7 @@ def reprint_cmd(
 def printer_list(config: ConfigOpt = None) -> None:
     """列出本窗口配置的打印机。"""
     from models.config import load_config
-    from tui.printing import DeskPrinters
+    from tui.work.printing import DeskPrinters
 
     cfg = load_config(config)
     for name, p in DeskPrinters.from_config(cfg).configs.items():
@@ -224,7 +224,7 @@ def printer_test(
     from models.permissions import Actor
     from models.vocab import Role
     from printers.tally import test_page
-    from tui.printing import DeskPrinters, queue_document, send_job
+    from tui.work.printing import DeskPrinters, queue_document, send_job
 
     dctx = open_context(config, db)
     printers = DeskPrinters.from_config(dctx.config)

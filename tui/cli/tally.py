@@ -230,7 +230,7 @@ def close_cmd(
         parse_count,
         record_count,
     )
-    from tui.backups import backup_after_close
+    from tui.work.backups import backup_after_close
 
     if xlsx is not None:
         check_writable(xlsx)  # refused before anything is recorded, not after the close
@@ -288,8 +288,8 @@ def _z_report(dctx: Any, *, user_actor: Any, code: str, day: dt.date, desk: str,
     from models.services.campaigns import get_campaign
     from models.services.tally import day_view, day_view_xlsx
     from printers.tally import day_tally
-    from tui.printing import DeskPrinters, queue_document, send_job
-    from tui.records import tally_data
+    from tui.work.printing import DeskPrinters, queue_document, send_job
+    from tui.work.records import tally_data
 
     printers = DeskPrinters.from_config(dctx.config)
     job_id = None

@@ -123,7 +123,7 @@ def user_list(user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
     """列出用户（管理员）：角色、状态（在用、已停用、已锁定、须改密码）、最近登录。"""
     from models.db import session_scope
     from models.services.users import list_users
-    from tui.accounts import row_json, state, when
+    from tui.work.accounts import row_json, state, when
 
     dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:

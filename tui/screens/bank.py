@@ -271,7 +271,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.bank import confirm_line
         from models.services.campaigns import get_campaign
-        from tui.printing import queue_receipt, render_receipt_job
+        from tui.work.printing import queue_receipt, render_receipt_job
 
         desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None

@@ -535,7 +535,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         from models.db import retrying
         from models.services.campaigns import get_campaign
         from models.services.payments import take_payment
-        from tui.printing import queue_receipt, receipt_job_of
+        from tui.work.printing import queue_receipt, receipt_job_of
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
@@ -576,8 +576,8 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.load()  # e.g. another desk took it meanwhile: show what is true now
 
     def _done(self, title: str, kind: str, job_id: int, preview: str) -> None:
-        from tui.printing import Queued
         from tui.screens.outcome import OutcomeScreen
+        from tui.work.printing import Queued
 
         self.busy = False
         if self.app.screen is not self:  # the desk moved on (logged out): say it, print it
@@ -606,7 +606,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.campaigns import get_campaign
         from models.services.payments import void_payment
-        from tui.printing import queue_receipt
+        from tui.work.printing import queue_receipt
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
@@ -642,7 +642,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.campaigns import get_campaign
         from models.services.payments import refund_payment
-        from tui.printing import queue_receipt
+        from tui.work.printing import queue_receipt
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
@@ -672,8 +672,8 @@ class FeeScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from printers.document import layout
         from printers.preview import render_text
-        from tui.printing import reprint
-        from tui.records import record_document
+        from tui.work.printing import reprint
+        from tui.work.records import record_document
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
@@ -704,7 +704,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
 def _preview(desk: DeskApp, job_id: int) -> str:
     """The slip's bytes and preview, after the commit. A fault here (a font gone missing) does
     not undo what was recorded: the outcome says so and the job is printed or retried (F8)."""
-    from tui.printing import render_receipt_job
+    from tui.work.printing import render_receipt_job
 
     assert desk.engine is not None and desk.printers is not None
     try:

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from models.services.intake import Card, ItemCheck
     from models.services.search import Hit, SearchResult
     from tui.app import DeskApp
-    from tui.printing import Queued
+    from tui.work.printing import Queued
 
 YES, NO, UNJUDGED = "✓", "✗", "·"
 
@@ -737,7 +737,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         from models.db import session_scope
         from models.services.campaigns import get_campaign
         from models.services.intake import accept, return_dossier
-        from tui.printing import queue_acceptance, queue_notice
+        from tui.work.printing import queue_acceptance, queue_notice
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None

@@ -18,7 +18,7 @@ from tui import plain
 from tui.base import WorkerGuard, desk_of
 
 if TYPE_CHECKING:
-    from tui.printing import Queued
+    from tui.work.printing import Queued
 
 
 class OutcomeScreen(WorkerGuard, Screen[None]):

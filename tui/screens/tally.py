@@ -485,7 +485,7 @@ class DayScreen(WorkerGuard, Screen[None]):
                             campaign_id: int | None, day: dt.date) -> None:
         """The automatic backup of the confirmed day (in the worker's thread): its path, or the
         failure as a warning, in a notification; on PostgreSQL who backs up, once a session."""
-        from tui.backups import backup_after_close
+        from tui.work.backups import backup_after_close
 
         saved = backup_after_close(engine, self.desk.config, actor, campaign_code=code,
                                    campaign_id=campaign_id, day=day)
@@ -525,8 +525,8 @@ class DayScreen(WorkerGuard, Screen[None]):
         from models.services.campaigns import get_campaign
         from models.services.tally import day_view, day_view_xlsx
         from printers.tally import day_tally
-        from tui.printing import queue_document
-        from tui.records import tally_data
+        from tui.work.printing import queue_document
+        from tui.work.records import tally_data
 
         engine, actor, code = self.desk.working()
         try:

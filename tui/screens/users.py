@@ -136,7 +136,7 @@ class UsersScreen(WorkerGuard, Screen[None]):
         self.app.call_from_thread(self._show, rows, select)
 
     def _show(self, rows: list[UserRow], select: str | None) -> None:
-        from tui.accounts import state, when
+        from tui.work.accounts import state, when
 
         self.rows = rows
         table = self.query_one("#users", DataTable)

@@ -92,7 +92,7 @@ def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
 def _payment_document(session: Session, job: PrintJob) -> Document:
     """The receipt or void slip of an unrendered job, from its payment row."""
     from printers.receipts import receipt, refund_slip, void_slip
-    from tui.records import receipt_data, refund_data, void_data
+    from tui.work.records import receipt_data, refund_data, void_data
 
     p = session.get(Payment, job.payment_id)
     assert p is not None, "an unrendered job always belongs to a payment"
@@ -119,7 +119,7 @@ def render_receipt_job(engine: Engine, printers: DeskPrinters, job_id: int) -> s
     preview for the screen. Runs in the desk's worker, outside the receipt number's lock."""
     from printers.preview import render_text
     from printers.receipts import receipt
-    from tui.records import receipt_job
+    from tui.work.records import receipt_job
 
     with session_scope(engine) as session:
         row, data = receipt_job(session, job_id)
@@ -147,7 +147,7 @@ def _copy(session: Session, actor: Actor, campaign: Campaign, kind: str, *,
     or by its dossier's (the latest). Returns the document, the job's links and n."""
     from models.errors import InvalidInput
     from models.services.printing import begin_reprint
-    from tui.records import (
+    from tui.work.records import (
         DOSSIER_KINDS,
         RECEIPT_KINDS,
         find_dossier,
@@ -191,7 +191,7 @@ def reprint(session: Session, actor: Actor, printers: DeskPrinters, campaign: Ca
     transaction; the caller sends it with ``send_job`` once committed. ``number`` is the
     receipt's for a receipt, void or refund slip, the notice's for a notice, else the
     dossier's."""
-    from tui.records import RECEIPT_KINDS
+    from tui.work.records import RECEIPT_KINDS
 
     numbers = ({"receipt_code": number} if kind in RECEIPT_KINDS else
                {"notice_code": number} if kind == "notice" else {"dossier_code": number})
@@ -251,7 +251,7 @@ def queue_acceptance(session: Session, actor: Actor, printers: DeskPrinters,
     """The envelope label (label printer), the material-list slip and the acceptance slip
     (receipt printer), saved in the acceptance's transaction."""
     from printers.labels import acceptance_slip, envelope_label, materials_slip
-    from tui.records import dossier_data
+    from tui.work.records import dossier_data
 
     data = dossier_data(session, dossier)
     return _queue_all(session, actor, printers,
@@ -264,7 +264,7 @@ def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_i
     """The numbered correction notice (一次性告知单) of a return, on the receipt printer."""
     from models.dossier import DossierVisit
     from printers.notices import correction_notice
-    from tui.records import notice_data
+    from tui.work.records import notice_data
 
     visit = session.get(DossierVisit, visit_id)
     assert visit is not None
