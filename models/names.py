@@ -12,8 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-from pypinyin import lazy_pinyin
+from typing import Any
 
 from models.text import shorten, strip_invisible
 
@@ -83,6 +82,15 @@ _SURNAME_READINGS = {
 }
 
 
+def pinyin_of_text(text: str, **options: Any) -> list[str]:
+    """pypinyin's ``lazy_pinyin``, imported the first time it is needed: its dictionaries are
+    ~58 MB, which a desk that has not yet searched or imported does not hold."""
+    from pypinyin import lazy_pinyin  # here, on purpose: laziness is the point
+
+    syllables: list[str] = lazy_pinyin(text, **options)
+    return syllables
+
+
 @lru_cache(maxsize=1 << 16)
 def _reading(ch: str) -> str:
     """One character's pinyin without tones (pypinyin's most common reading); a character
@@ -90,7 +98,7 @@ def _reading(ch: str) -> str:
     def keep(chars: str) -> list[str]:
         return list(chars.lower())
 
-    syllables: list[str] = lazy_pinyin(ch, errors=keep)  # type: ignore[arg-type]
+    syllables: list[str] = pinyin_of_text(ch, errors=keep)
     return "".join(syllables)
 
 

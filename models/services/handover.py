@@ -23,7 +23,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
 from sqlalchemy import exists, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -34,6 +33,7 @@ from models.dossier import Dossier
 from models.errors import Conflict, InvalidInput, PermissionDenied
 from models.i18n import N_, _
 from models.idcard import mask_id
+from models.names import pinyin_of_text
 from models.online import OnlineRecord
 from models.payment import Payment
 from models.permissions import POLICY, Action, Actor, require
@@ -194,7 +194,7 @@ def _can_read(actor: Actor) -> None:
 
 
 def _sort_text(text: str) -> tuple[str, str]:
-    return "".join(lazy_pinyin(text)).lower(), text
+    return "".join(pinyin_of_text(text)).lower(), text
 
 
 def roster(session: Session, actor: Actor, campaign: Campaign, *,

@@ -51,3 +51,15 @@ def test_non_tui_commands_do_not_import_textual(tmp_path) -> None:  # type: igno
         print("textual" in sys.modules)
     """)
     assert out.strip() == "False"
+
+
+def test_pinyin_dictionaries_load_when_first_needed() -> None:
+    """pypinyin holds ~58 MB: a desk at its login screen has not searched or imported yet."""
+    out = _run("""
+        import sys
+        import tui.app, tui.cli, models.services.search, models.services.handover
+        before = "pypinyin" in sys.modules
+        from models.names import pinyin_keys
+        print(before, pinyin_keys("单芳").full)
+    """)
+    assert out.split() == ["False", "shanfang"]
