@@ -19,9 +19,8 @@ from textual.widgets import Static
 from models.config import DeskConfig
 from models.errors import DomainError
 from models.i18n import _, pgettext
-from models.permissions import Actor
+from models.permissions import Action, Actor
 from models.types import utcnow
-from models.vocab import Role
 from tui.base import DemoInfo, Refocus, WorkerGuard, is_scan
 from tui.keymap import bind
 
@@ -165,7 +164,9 @@ class DeskApp(WorkerGuard, App[None]):
 
         if self.actor is None:
             return
-        if query is not None and (self.actor.role is Role.cashier or any(
+        # someone who takes fees but judges no paper (a cashier): a scan is the fee's
+        fees_only = self.actor.can(Action.payment_take) and not self.actor.can(Action.intake_accept)
+        if query is not None and (fees_only or any(
                 isinstance(s, (CashierScreen, FeeScreen)) for s in self.screen_stack)):
             self.open_fee(query=query)
             return

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 class FakePrinter:
     status: dict[int, int] | None = None  # DLE EOT n -> reply byte; None: never answers
     read: bool = True  # False: accept but never read (to make a sender time out)
+    hold: float = 10.0  # not reading: how long a connection is held before it is closed
     received: bytearray = field(default_factory=bytearray)
     connections: int = 0
 
@@ -44,7 +45,7 @@ class FakePrinter:
             with conn:
                 conn.settimeout(0.2)
                 if not self.read:
-                    self.done.wait(10)
+                    self.done.wait(self.hold)
                     continue
                 idle = 0
                 while not self.done.is_set() and idle < 50:

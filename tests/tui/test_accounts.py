@@ -14,7 +14,8 @@ from models.db import session_scope
 from models.permissions import SYSTEM
 from models.services.users import authenticate, disable_user, reset_password
 from models.users import User
-from tests.tui.test_login_home import SIZE, _app, _login, _settle, _text
+from tests.pilot import SIZE, demo_app, login, settle
+from tests.tui.test_login_home import _text
 from tui.screens.home import HomeScreen
 from tui.screens.login import LoginScreen
 from tui.screens.password import PasswordScreen
@@ -42,87 +43,87 @@ async def _type(pilot, *text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_a_disabled_cashier_cannot_log_in_at_the_desk(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         with session_scope(engine) as s:
             disable_user(s, SYSTEM, "cashier")
-        await _login(app, pilot, "cashier", "cashier123")
+        await login(app, pilot, "cashier", "cashier123")
         assert isinstance(app.screen, LoginScreen) and app.actor is None
         assert _text(app.screen, "#login-error") == "用户名或密码不正确"  # as a wrong password
-        await _login(app, pilot, "clerk", "wrong")
+        await login(app, pilot, "clerk", "wrong")
         assert _text(app.screen, "#login-error") == "用户名或密码不正确"
 
 
 async def test_a_reset_password_must_be_replaced_before_the_home_screen(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         with session_scope(engine) as s:
             reset_password(s, SYSTEM, "cashier", password="temp-123")
-        await _login(app, pilot, "cashier", "temp-123")
+        await login(app, pilot, "cashier", "temp-123")
         screen = app.screen
         assert isinstance(screen, PasswordScreen) and app.actor is None
         assert not screen.query("#pw-current")  # the login just checked it
         _fits(screen)
         assert screen.focused is screen.query_one("#pw-new", Input)
         await _type(pilot, "new-cash-pw", "something-else")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "两次输入的密码不一致" in _text(screen, "#password-message")
         assert isinstance(app.screen, PasswordScreen)
         await _type(pilot, "new-cash-pw")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.actor is not None and not app.actor.must_change_password
         await pilot.press("ctrl+l")
-        await _settle(app, pilot)
-        await _login(app, pilot, "cashier", "new-cash-pw")  # straight home now
+        await settle(app, pilot)
+        await login(app, pilot, "cashier", "new-cash-pw")  # straight home now
         assert isinstance(app.screen, HomeScreen)
 
 
 async def test_esc_on_the_new_password_step_logs_out(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         with session_scope(engine) as s:
             reset_password(s, SYSTEM, "clerk", password="temp-123")
-        await _login(app, pilot, "clerk", "temp-123")
+        await login(app, pilot, "clerk", "temp-123")
         assert isinstance(app.screen, PasswordScreen)
         await pilot.press("escape")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen) and app.actor is None
         assert "尚未设置新密码" in _text(app.screen, "#login-error")
 
 
 async def test_anyone_changes_their_own_password_with_f11(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "clerk", "clerk123")
+        await settle(app, pilot)
+        await login(app, pilot, "clerk", "clerk123")
         assert isinstance(app.screen, HomeScreen)
         assert "F11 改密码" in _text(app.screen, "#status-line")
         await pilot.press("f11")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, PasswordScreen)
         _fits(screen)
         await _type(pilot, "not-mine", "clerk-new-pw", "clerk-new-pw")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "用户名或密码不正确" in _text(screen, "#password-message")
         assert screen.focused is screen.query_one("#pw-current", Input)
         await _type(pilot, "clerk123")  # the new ones are still typed in
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
     with session_scope(engine) as s:
         assert authenticate(s, "clerk", "clerk-new-pw").username == "clerk"
 
 
 async def test_every_home_screen_has_f11_and_the_admin_s_ctrl_u(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         for user in ("lead", "admin", "cashier", "clerk"):
-            await _login(app, pilot, user, f"{user}123")
+            await login(app, pilot, user, f"{user}123")
             assert isinstance(app.screen, HomeScreen)
             assert "F11 改密码" in _text(app.screen, "#status-line")
             keys = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
@@ -131,17 +132,17 @@ async def test_every_home_screen_has_f11_and_the_admin_s_ctrl_u(engine: Engine) 
             if user == "admin":
                 _footer_shows(app.screen, "^u")
             await pilot.press("ctrl+l")
-            await _settle(app, pilot)
+            await settle(app, pilot)
 
 
 async def test_the_admin_disables_a_cashier_and_adds_a_lead_with_a_lead_s_approval(
         engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "admin", "admin123")
+        await settle(app, pilot)
+        await login(app, pilot, "admin", "admin123")
         await pilot.press("ctrl+u")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, UsersScreen)
         _fits(screen)
@@ -153,21 +154,21 @@ async def test_the_admin_disables_a_cashier_and_adds_a_lead_with_a_lead_s_approv
         # the departed cashier: D on their line, Enter to confirm
         table.move_cursor(row=1)
         await pilot.press("d")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, UsersScreen)
         assert "已停用用户 cashier" in _text(screen, "#users-message")
         assert str(table.get_row_at(1)[3]) == "已停用"
         # disabling oneself is refused, in one sentence
         table.move_cursor(row=3)
         await pilot.press("d", "enter")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "不能停用自己的账户" in _text(screen, "#users-message")
         # a new lead: the service asks for a lead's approval, typed by that lead
         await pilot.press("a")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, AddUserDialog)
         _fits(dialog)
@@ -175,13 +176,13 @@ async def test_the_admin_disables_a_cashier_and_adds_a_lead_with_a_lead_s_approv
         dialog.query_one("#add-role", OptionList).highlighted = 2  # 负责人
         await pilot.press("enter")
         await _type(pilot, "lead-pw-1", "lead-pw-1")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         approve = app.screen
         assert isinstance(approve, ApproveDialog)
         _fits(approve)
         assert "另一位负责人核准" in str(approve.query_one(".dialog-title", Static).render())
         await _type(pilot, "lead", "lead123")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, UsersScreen)
         assert "已添加用户 zhao（负责人）" in _text(screen, "#users-message")
         assert table.row_count == 5

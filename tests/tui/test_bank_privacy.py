@@ -12,10 +12,16 @@ from models.db import session_scope
 from models.dossier import Dossier
 from models.idcard import mask_id
 from models.online import OnlineRecord
-from tests.tui.test_fees import _at_fee_desk, _demo_queue, _payments, open_statement
-from tests.tui.test_intake import _keys
-from tests.tui.test_login_home import SIZE, _app
-from tests.tui.test_print_jobs import _until
+from tests.pilot import (
+    SIZE,
+    all_payments,
+    at_fee_desk,
+    demo_app,
+    demo_queue,
+    open_statement,
+    press_keys,
+    wait_until,
+)
 
 
 def _id_of(engine: Engine, dossier_code: str) -> str:
@@ -35,13 +41,13 @@ def _shown(screen) -> str:  # type: ignore[no-untyped-def]
 
 
 async def _statement_with_an_id(app, pilot, engine: Engine, tmp_path, user: str):  # type: ignore[no-untyped-def]
-    await _at_fee_desk(app, pilot, user)
-    code, _name, fen = _demo_queue(engine)[0]
+    await at_fee_desk(app, pilot, user)
+    code, _name, fen = demo_queue(engine)[0]
     full = _id_of(engine, code)
     rows = [["交易日期", "收入金额", "对方户名", "附言", "交易流水号"],
             ["2026-11-20", f"{fen / 100:.2f}", "某某", f"评审费 {full}", "AB2026112000001"]]
     bank = await open_statement(app, pilot, tmp_path, rows)
-    assert await _until(pilot, lambda: len(bank.lines) == 1)
+    assert await wait_until(pilot, lambda: len(bank.lines) == 1)
     table = bank.query_one("#bank-lines", DataTable)
     table.focus()
     table.move_cursor(row=0)
@@ -52,23 +58,23 @@ async def _statement_with_an_id(app, pilot, engine: Engine, tmp_path, user: str)
 async def test_a_cashier_sees_the_memo_s_id_number_masked(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tui.screens.bank import ConfirmMatchScreen
 
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         bank, full = await _statement_with_an_id(app, pilot, engine, tmp_path, "cashier")
         [line] = bank.lines.values()
         assert line.status.value == "proposed" and line.evidence == "身份证号"
         shown = _shown(bank)
         assert full not in shown and mask_id(full) in shown, shown
-        await _keys(pilot, "enter")
+        await press_keys(pilot, "enter")
         assert isinstance(app.screen, ConfirmMatchScreen)
         shown = _shown(app.screen)
         assert full not in shown and mask_id(full) in shown, shown
-        await _keys(pilot, "enter")  # confirmed by the masked line all the same
-        assert await _until(pilot, lambda: len(_payments(engine)) == 1)
+        await press_keys(pilot, "enter")  # confirmed by the masked line all the same
+        assert await wait_until(pilot, lambda: len(all_payments(engine)) == 1)
 
 
 async def test_a_lead_sees_the_memo_whole(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         bank, full = await _statement_with_an_id(app, pilot, engine, tmp_path, "lead")
         assert full in _shown(bank)

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from models.db import is_sqlite, make_engine
 from tests.conftest import PG_URL
-from tests.tui.test_login_home import SIZE, _app, _login, _settle
+from tests.pilot import SIZE, demo_app, login, settle
 from tui.screens.home import HomeScreen
 from tui.screens.login import LoginScreen
 
@@ -35,24 +35,24 @@ def _allow_connections(allowed: bool) -> None:
 async def test_server_away_then_back(engine: Engine) -> None:
     if is_sqlite(engine):
         pytest.skip("PostgreSQL only")
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "lead", "lead123")
+        await settle(app, pilot)
+        await login(app, pilot, "lead", "lead123")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("ctrl+l")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
         _allow_connections(False)
         try:
-            await _login(app, pilot, "cashier", "cashier123")
+            await login(app, pilot, "cashier", "cashier123")
             assert isinstance(app.screen, LoginScreen)
             shown = str(app.screen.query_one("#login-error", Static).render())
             assert "无法连接数据库服务器" in shown and "恢复后重试即可" in shown
             await pilot.press("tab")  # the desk still answers keys
-            await _settle(app, pilot)
+            await settle(app, pilot)
         finally:
             _allow_connections(True)
-        await _login(app, pilot, "cashier", "cashier123")  # back: no restart of the desk
+        await login(app, pilot, "cashier", "cashier123")  # back: no restart of the desk
         assert isinstance(app.screen, HomeScreen) and app.actor is not None
         assert app.actor.username == "cashier"

@@ -27,10 +27,20 @@ from models.online import OnlineRecord
 from models.services.campaigns import read_preset
 from models.text import cells, strip_invisible
 from models.vocab import ONLINE_APPROVED
-from tests.tui.test_fees import _at_fee_desk, _fee, open_statement
-from tests.tui.test_intake import _card, _clerk_at_counter, _keys, scan
-from tests.tui.test_login_home import SIZE, _app, _login, _settle
-from tests.tui.test_print_jobs import _until
+from tests.pilot import (
+    SIZE,
+    at_fee_desk,
+    card_screen,
+    clerk_at_counter,
+    demo_app,
+    fee_screen,
+    login,
+    open_statement,
+    press_keys,
+    scan,
+    settle,
+    wait_until,
+)
 from tui.app import DeskApp
 from tui.plain import NAME_WIDTH
 from tui.screens.intake import CardScreen, IntakeScreen
@@ -94,25 +104,25 @@ def _text(widget: Static) -> str:
 
 
 async def test_clerk_finds_and_opens_a_hostile_name(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _clerk_at_counter(app, pilot)
+        await clerk_at_counter(app, pilot)
         name = _add_person(engine)
         screen = app.screen
         assert isinstance(screen, IntakeScreen)
         # by name: a row in the hits table, the name cut to its column, not parsed as markup
         await pilot.click("#search")
         screen.query_one("#search").value = "王五六"  # type: ignore[attr-defined]
-        await _keys(pilot, "enter")
+        await press_keys(pilot, "enter")
         table = screen.query_one("#hits", DataTable)
-        assert await _until(pilot, lambda: table.row_count == 1)
+        assert await wait_until(pilot, lambda: table.row_count == 1)
         cell = table.get_row_at(0)[0]
         assert str(cell) == fit_name(name, 14) == "王五六[/][@c…"
         lines = _assert_renders(app)
         assert any("王五六[/]" in line for line in lines)
         # by ID number: the card opens; the status line is one line with the name cut
         scan(app, ID)
-        card = await _card(app, pilot)
+        card = await card_screen(app, pilot)
         assert isinstance(card, CardScreen) and card.card is not None
         status = _text(card.query_one("#status-line", Static))
         assert "\n" not in status and cells(status) <= 80 and "王五六[/]" in status and "…" in status
@@ -128,22 +138,22 @@ async def test_clerk_finds_and_opens_a_hostile_name(engine: Engine) -> None:
                    for line in lines)
         assert name not in "".join(lines)  # never the whole thing
         # the app is still alive and answers keys
-        await _keys(pilot, "escape")
-        assert await _until(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        await press_keys(pilot, "escape")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, IntakeScreen))
 
 
 async def test_search_box_markup_and_controls_are_shown_as_typed(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _clerk_at_counter(app, pilot)
+        screen = await clerk_at_counter(app, pilot)
         box = screen.query_one("#search", Input)
         for typed in ("[/]", "[@click=app.quit]x", "\x1b[2J\u202e[bold]没有这个人\x00"):
             box.value = typed  # as a paste delivers it
             box.focus()
             await pilot.pause()
             assert box.value == strip_invisible(typed)  # the box dropped ESC, U+202E and NUL
-            await _keys(pilot, "enter")
-            assert await _until(pilot, lambda: _text(screen.query_one(
+            await press_keys(pilot, "enter")
+            assert await wait_until(pilot, lambda: _text(screen.query_one(
                 "#search-how", Static)).startswith("没有找到"))
             assert "[" in _text(screen.query_one("#search-how", Static))  # shown, not markup
             _assert_renders(app)
@@ -151,17 +161,17 @@ async def test_search_box_markup_and_controls_are_shown_as_typed(engine: Engine)
 
 
 async def test_cashier_queue_and_fee_card_with_a_hostile_name(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)  # the demo office is seeded
+        await settle(app, pilot)  # the demo office is seeded
         _add_person(engine, accepted=True)
-        screen = await _at_fee_desk(app, pilot)
+        screen = await at_fee_desk(app, pilot)
         queue = screen.query_one("#queue", DataTable)
-        assert await _until(pilot, lambda: any(
+        assert await wait_until(pilot, lambda: any(
             str(queue.get_row_at(i)[1]).startswith("王五六[/]") for i in range(queue.row_count)))
         _assert_renders(app)
         scan(app, "ZJ21S09001")
-        fee = await _fee(app, pilot)
+        fee = await fee_screen(app, pilot)
         status = _text(fee.query_one("#status-line", Static))
         assert "\n" not in status and "王五六[/]" in status and "…" in status
         person = _text(fee.query_one("#fee-person", Static)).splitlines()
@@ -175,16 +185,16 @@ async def test_a_units_batch_shows_a_hostile_unit_and_name_as_text(engine: Engin
     Textual reads as markup when they are strings."""
     from tui.screens.batch import UnitBatchScreen
 
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _clerk_at_counter(app, pilot)
+        await clerk_at_counter(app, pilot)
         _add_person(engine)
-        await _keys(pilot, "ctrl+b")
+        await press_keys(pilot, "ctrl+b")
         screen = app.screen
         assert isinstance(screen, UnitBatchScreen)
         screen.query_one("#unit", Input).value = "[/]巴州"
-        await _keys(pilot, "enter")
-        assert await _until(pilot, lambda: screen.roster is not None)
+        await press_keys(pilot, "enter")
+        assert await wait_until(pilot, lambda: screen.roster is not None)
         assert app.is_running and app.screen is screen
         table = screen.query_one("#batch-table", DataTable)
         cells_ = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
@@ -200,17 +210,17 @@ async def test_the_leads_roster_lists_a_hostile_name_as_text(engine: Engine) -> 
     (a Rich renderable, which reads strings as markup)."""
     from tui.screens.tally import DayScreen
 
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         _add_person(engine, accepted=True)
-        await _login(app, pilot, "lead", "lead123")
-        await _keys(pilot, "f6")
-        assert await _until(pilot, lambda: isinstance(app.screen, DayScreen))
+        await login(app, pilot, "lead", "lead123")
+        await press_keys(pilot, "f6")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, DayScreen))
         screen = app.screen
         await pilot.press("4")
-        assert await _until(pilot, lambda: getattr(screen, "roster", None) is not None)
-        await _settle(app, pilot)
+        assert await wait_until(pilot, lambda: getattr(screen, "roster", None) is not None)
+        await settle(app, pilot)
         assert app.is_running and app.screen is screen
         _assert_renders(app)
         console = Console(width=SIZE[0], file=io.StringIO(), record=True)
@@ -223,24 +233,24 @@ async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
         engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The fee desk's 银行流水 (F3): the payer and memo are whatever the bank's file says; the
     still-unpaid list (F11) shows the hostile name."""
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         _add_person(engine, accepted=True)
-        await _at_fee_desk(app, pilot)
+        await at_fee_desk(app, pilot)
         rows = [["交易日期", "收入金额", "对方户名", "摘要", "交易流水号"],
                 ["2026-11-21", "1000.00", "[/]某某[@click=app.quit]公司\u202e", "[bold]货款[/]\x1b[2J",
                  "AB2026112100003"]]
         bank = await open_statement(app, pilot, tmp_path, rows)
-        assert await _until(pilot, lambda: len(bank.lines) == 1)
-        await _settle(app, pilot)
+        assert await wait_until(pilot, lambda: len(bank.lines) == 1)
+        await settle(app, pilot)
         table = bank.query_one("#bank-lines", DataTable)
         assert str(table.get_row_at(0)[3]).startswith("[/]某某")
         detail = _text(bank.query_one("#bank-detail", Static))
         assert "付款人 [/]某某[@click=app… · 摘要" in detail and "摘要 [bold]货款[/][2J" in detail
         _assert_renders(app)
-        await _keys(pilot, "f11")
-        assert await _until(pilot, lambda: any(str(table.get_row_at(i)[1]).startswith("王五六[/]")
+        await press_keys(pilot, "f11")
+        assert await wait_until(pilot, lambda: any(str(table.get_row_at(i)[1]).startswith("王五六[/]")
                                                 for i in range(table.row_count)))
         assert app.is_running and app.screen is bank
         _assert_renders(app)

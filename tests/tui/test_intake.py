@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
-from textual import events
 from textual.widgets import DataTable, Input, Static
 
 from models.db import session_scope
@@ -16,11 +15,20 @@ from models.dossier import Dossier, DossierVisit
 from models.online import OnlineRecord
 from models.printjob import PrintJob
 from models.vocab import ONLINE_APPROVED
+from tests.pilot import (
+    SIZE,
+    card_screen,
+    clerk_at_counter,
+    demo_app,
+    leave_outcome,
+    login,
+    press_keys,
+    scan,
+    settle,
+    wait_until,
+)
 from tests.printers.escpos_reader import text_segments
-from tests.tui.test_login_home import SIZE, _app, _login, _settle
-from tests.tui.test_print_jobs import _until
 from tui.app import DeskApp
-from tui.screens.home import HomeScreen
 from tui.screens.intake import (
     CardScreen,
     ConfirmReturnScreen,
@@ -43,57 +51,23 @@ def _approved(engine: Engine, n: int = 0, **where: str) -> OnlineRecord:
         return list(s.exec(stmt))[n]
 
 
-def scan(app: DeskApp, text: str) -> None:
-    """A scanner's burst: every character and Enter queued at once, as a terminal delivers it."""
-    for ch in text:
-        app.post_message(events.Key(ch, ch))
-    app.post_message(events.Key("enter", "\r"))
 
 
-async def _card(app: DeskApp, pilot) -> CardScreen:  # type: ignore[no-untyped-def]
-    assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
-                        and app.screen.card is not None), type(app.screen)
-    await _settle(app, pilot)
-    screen = app.screen
-    assert isinstance(screen, CardScreen)
-    return screen
 
 
-async def _keys(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
-    """Keys typed by a person: each one after the scan gap, so none is held as a scan."""
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause(0.08)
 
 
-async def leave_outcome(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Enter on an outcome once it has settled (an Enter at once is taken as a bounce)."""
-    import time
-
-    screen = app.screen
-    assert isinstance(screen, OutcomeScreen)
-    assert await _until(pilot, lambda: screen.shown_at < float("inf"))  # on the screen
-    await pilot.pause(max(0.0, OutcomeScreen.SETTLE + 0.05 - (time.monotonic() - screen.shown_at)))
-    await _keys(pilot, "enter")
-    assert await _until(pilot, lambda: not isinstance(app.screen, OutcomeScreen))
 
 
-async def _clerk_at_counter(app: DeskApp, pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
-    await _settle(app, pilot)
-    await _login(app, pilot, "clerk", "clerk123")
-    assert isinstance(app.screen, HomeScreen)
-    await _keys(pilot, "f4")
-    assert isinstance(app.screen, IntakeScreen)
-    return app.screen
 
 
 async def _scan_first(app: DeskApp, pilot, engine: Engine,  # type: ignore[no-untyped-def]
                       ) -> tuple[OnlineRecord, CardScreen]:
     """The clerk at the counter scans the first unaccepted 评审 中级 applicant's ID."""
-    await _clerk_at_counter(app, pilot)
+    await clerk_at_counter(app, pilot)
     rec = _approved(engine, track="评审", level="中级")
     scan(app, rec.id_number)
-    return rec, await _card(app, pilot)
+    return rec, await card_screen(app, pilot)
 
 
 def _jobs(engine: Engine, dossier_id: int) -> list[PrintJob]:
@@ -103,7 +77,7 @@ def _jobs(engine: Engine, dossier_id: int) -> list[PrintJob]:
 
 
 async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         rec, card = await _scan_first(app, pilot, engine)
         assert card.card is not None and card.card.person is not None
@@ -112,13 +86,13 @@ async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> N
         assert rec.id_number not in person and rec.id_number[-4:] in person  # masked for a clerk
         table = card.query_one("#checklist", DataTable)
         assert table.row_count == len(card.items) >= 7
-        await _keys(pilot, "f9")  # nothing judged yet: refused with the first item named
-        assert await _until(pilot, lambda: card.items[0].name in "".join(
+        await press_keys(pilot, "f9")  # nothing judged yet: refused with the first item named
+        assert await wait_until(pilot, lambda: card.items[0].name in "".join(
             str(n.message) for n in app._notifications))
-        await _keys(pilot, *(["y"] * len(card.items)))
+        await press_keys(pilot, *(["y"] * len(card.items)))
         assert len(card.checks) == len(card.items)
-        await _keys(pilot, "f9")
-        assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
+        await press_keys(pilot, "f9")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
         outcome = app.screen
         assert isinstance(outcome, OutcomeScreen)
         assert f"已受理：受理编号 {NEXT}" in str(outcome.query_one("#status-line").render())
@@ -127,43 +101,43 @@ async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> N
         with session_scope(engine, readonly=True) as s:
             d = s.exec(select(Dossier).where(Dossier.online_record_id == rec.id)).one()
         assert d.status == "accepted" and d.dossier_code == NEXT
-        assert await _until(pilot, lambda: [j.status for j in _jobs(engine, d.id or 0)]
+        assert await wait_until(pilot, lambda: [j.status for j in _jobs(engine, d.id or 0)]
                             == ["sent"] * 3)
         jobs = _jobs(engine, d.id or 0)
         assert [(j.document, j.printer) for j in jobs] == [
             ("label", "label"), ("materials", "receipt"), ("acceptance", "receipt")]
         label = "".join(text_segments(jobs[0].payload, "gbk"))
         assert NEXT in label
-        assert await _until(pilot, lambda: "受理回执：已打印" in str(
+        assert await wait_until(pilot, lambda: "受理回执：已打印" in str(
             outcome.query_one("#outcome-jobs").render()))
-        await _keys(pilot, "tab")
+        await press_keys(pilot, "tab")
         assert "申报材料目录" in str(outcome.query_one("#outcome-text", Static).render())
         await leave_outcome(app, pilot)  # next applicant: back at the search box
         assert isinstance(app.screen, IntakeScreen)
         assert app.screen.focused is app.screen.query_one("#search", Input)
         # scanning the envelope's barcode opens the same person, marked as already accepted
         scan(app, "ZJ21S00001")
-        card = await _card(app, pilot)
+        card = await card_screen(app, pilot)
         assert card.card is not None and card.card.alerts[0].code == "already_accepted"
         assert card.query_one("#checklist", DataTable).row_count == 0
 
 
 async def test_return_with_two_deficiencies_prints_one_notice(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         _, card = await _scan_first(app, pilot, engine)
         # review form: one copy instead of two; then the rest complete except the diploma
-        await _keys(pilot, "minus", "down")
+        await press_keys(pilot, "minus", "down")
         assert card.checks["review_form"].copies == 1
         for item in card.items[1:]:
-            await _keys(pilot, "n" if item.key == "diploma" else "y")
-        await _keys(pilot, "f9")  # deficient: cannot be accepted
-        assert await _until(pilot, lambda: any("F10" in str(n.message)
+            await press_keys(pilot, "n" if item.key == "diploma" else "y")
+        await press_keys(pilot, "f9")  # deficient: cannot be accepted
+        assert await wait_until(pilot, lambda: any("F10" in str(n.message)
                                                for n in app._notifications))
-        await _keys(pilot, "f10")
-        assert await _until(pilot, lambda: isinstance(app.screen, ConfirmReturnScreen))
-        await _keys(pilot, "enter")
-        assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
+        await press_keys(pilot, "f10")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmReturnScreen))
+        await press_keys(pilot, "enter")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
         text = "".join(str(app.screen.query_one("#outcome-text", Static).render()).split())
         assert "ZJ21B00001" in text and "有以下2项问题" in text
         assert "1.专业技术职务任职资格评审表：只交1份，应交2份" in text
@@ -178,18 +152,18 @@ async def test_return_with_two_deficiencies_prints_one_notice(engine: Engine) ->
 async def test_scan_from_any_focused_widget(engine: Engine) -> None:
     """A burst opens the record from the search box (not typed into it), from a checklist (no
     verdict is set by its characters) and from a modal (closed, the draft kept)."""
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        intake = await _clerk_at_counter(app, pilot)
+        intake = await clerk_at_counter(app, pilot)
         first, second = _approved(engine, 0), _approved(engine, 1)
         assert intake.focused is intake.query_one("#search", Input)
         scan(app, first.id_number)
-        card = await _card(app, pilot)
+        card = await card_screen(app, pilot)
         assert intake.query_one("#search", Input).value == ""
-        await _keys(pilot, "y")  # one verdict, then a scan while the checklist has focus
+        await press_keys(pilot, "y")  # one verdict, then a scan while the checklist has focus
         assert len(card.checks) == 1
         scan(app, second.id_number)
-        assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
+        assert await wait_until(pilot, lambda: isinstance(app.screen, CardScreen)
                             and app.screen.card is not None
                             and app.screen.record_id == second.id)
         card2 = app.screen
@@ -197,27 +171,27 @@ async def test_scan_from_any_focused_widget(engine: Engine) -> None:
         assert card2.card is not None and card2.card.person is not None
         assert card2.card.person.record_id == second.id
         assert card2.items[0].must_match_online  # 000's checklist starts with the review form
-        await _keys(pilot, "m")  # the comparison dialog is open when the next scan comes
+        await press_keys(pilot, "m")  # the comparison dialog is open when the next scan comes
         assert isinstance(app.screen, PickScreen)
         scan(app, first.id_number)  # from the modal: back to the first, its verdict restored
-        assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
+        assert await wait_until(pilot, lambda: isinstance(app.screen, CardScreen)
                             and app.screen.card is not None
                             and app.screen.record_id == first.id)
-        await _settle(app, pilot)
+        await settle(app, pilot)
         back = app.screen
         assert isinstance(back, CardScreen) and len(back.checks) == 1
 
 
 async def test_typing_is_not_a_scan(engine: Engine) -> None:
     """A person typing an ID into the search box, key by key, gets an ordinary search."""
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        intake = await _clerk_at_counter(app, pilot)
+        intake = await clerk_at_counter(app, pilot)
         rec = _approved(engine, 0)
-        await _keys(pilot, *rec.id_number[-6:])
+        await press_keys(pilot, *rec.id_number[-6:])
         assert intake.query_one("#search", Input).value == rec.id_number[-6:]
-        await _keys(pilot, "enter")
-        assert await _until(pilot, lambda: intake.query_one("#hits", DataTable).row_count >= 1)
+        await press_keys(pilot, "enter")
+        assert await wait_until(pilot, lambda: intake.query_one("#hits", DataTable).row_count >= 1)
         assert isinstance(app.screen, IntakeScreen)
 
 
@@ -225,19 +199,19 @@ async def test_a_cashiers_scan_opens_the_fee_and_sends_unaccepted_paper_to_intak
         engine: Engine) -> None:
     from tui.screens.fees import FeeScreen
 
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "cashier", "cashier123")
+        await settle(app, pilot)
+        await login(app, pilot, "cashier", "cashier123")
         rec = _approved(engine, 0)
         scan(app, rec.id_number)
-        assert await _until(pilot, lambda: isinstance(app.screen, FeeScreen) and "尚未受理" in str(
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FeeScreen) and "尚未受理" in str(
             app.screen.query_one("#fee-person", Static).render()))
         fee = app.screen
         assert isinstance(fee, FeeScreen) and fee.card is None
         assert f"{rec.name} 的纸质材料尚未受理：请先到受理窗口" in str(
             fee.query_one("#fee-person", Static).render())
-        await _keys(pilot, "y", "f9")
+        await press_keys(pilot, "y", "f9")
         assert not fee.check_action("take", ())
         with session_scope(engine, readonly=True) as s:
             assert s.exec(select(Dossier).where(Dossier.online_record_id == rec.id)).first() is None
@@ -249,13 +223,13 @@ async def test_closed_window_blocks_the_clerk_and_a_lead_extends_it(engine: Engi
     from models.types import utcnow
 
     later = utcnow() + dt.timedelta(days=30)  # the demo window (today −7 … +14 days) is over
-    app = _app(engine)
+    app = demo_app(engine)
     app.clock = lambda: later
     async with app.run_test(size=SIZE) as pilot:
-        await _clerk_at_counter(app, pilot)
+        await clerk_at_counter(app, pilot)
         rec = _approved(engine, 0)
         scan(app, rec.id_number)
-        card = await _card(app, pilot)
+        card = await card_screen(app, pilot)
         # the window blocks (a warning such as the last submission allowed may stand beside it)
         assert card.card is not None and [a.code for a in card.card.alerts if a.blocking] == [
             "window_closed"]
@@ -263,18 +237,18 @@ async def test_closed_window_blocks_the_clerk_and_a_lead_extends_it(engine: Engi
         assert card.query_one("#checklist", DataTable).row_count == 0  # nothing to judge
         assert not card.check_action("extend_window", ())  # a clerk cannot extend
         app.log_out()
-        await _settle(app, pilot)
-        await _login(app, pilot, "lead", "lead123")
+        await settle(app, pilot)
+        await login(app, pilot, "lead", "lead123")
         scan(app, rec.id_number)
-        card = await _card(app, pilot)
+        card = await card_screen(app, pilot)
         assert card.check_action("extend_window", ())
-        await _keys(pilot, "f11")
+        await press_keys(pilot, "f11")
         until = (later + dt.timedelta(days=2)).astimezone(dt.timezone(dt.timedelta(hours=8)))
         app.screen.query_one("#extend-until", Input).value = f"{until:%Y-%m-%d}"
         app.screen.query_one("#extend-reason", Input).value = "和静县教育局统一报送，路上耽误"
         app.screen.query_one("#extend-until", Input).focus()
-        await _keys(pilot, "enter", "enter")
-        assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
+        await press_keys(pilot, "enter", "enter")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, CardScreen)
                             and app.screen.card is not None and app.screen.card.can_judge)
         assert app.screen.query_one("#checklist", DataTable).row_count > 0
 
@@ -284,15 +258,15 @@ async def test_a_units_batch_in_order(engine: Engine) -> None:
     list comes back with the counts updated and the cursor on the next one to see."""
     from tui.screens.batch import UnitBatchScreen
 
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _clerk_at_counter(app, pilot)
-        await _keys(pilot, "ctrl+b")
+        await clerk_at_counter(app, pilot)
+        await press_keys(pilot, "ctrl+b")
         screen = app.screen
         assert isinstance(screen, UnitBatchScreen)
         screen.query_one("#unit", Input).value = "轮台县"
-        await _keys(pilot, "enter")
-        assert await _until(pilot, lambda: screen.roster is not None)
+        await press_keys(pilot, "enter")
+        assert await wait_until(pilot, lambda: screen.roster is not None)
         roster = screen.roster
         assert roster is not None and roster.title == "轮台县职业技术学校"
         counts = roster.counts()
@@ -301,15 +275,15 @@ async def test_a_units_batch_in_order(engine: Engine) -> None:
         table = screen.query_one("#batch-table", DataTable)
         first = next(i for i, x in enumerate(roster.lines) if x.hit and x.hit.eligible)
         table.move_cursor(row=first)
-        await _keys(pilot, "enter")
-        card = await _card(app, pilot)
-        await _keys(pilot, *(["y"] * len(card.items)), "f9")
-        assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
+        await press_keys(pilot, "enter")
+        card = await card_screen(app, pilot)
+        await press_keys(pilot, *(["y"] * len(card.items)), "f9")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
         await leave_outcome(app, pilot)
-        assert await _until(pilot, lambda: app.screen is screen and screen.roster is not roster
+        assert await wait_until(pilot, lambda: app.screen is screen and screen.roster is not roster
                             and screen.roster is not None
                             and screen.roster.counts()["accepted"] == 1)
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert screen.roster is not None and screen.roster.lines[first].done
         assert table.cursor_row > first and not screen.roster.lines[table.cursor_row].done
         assert "已受理 1" in str(screen.query_one("#batch-counts", Static).render())
@@ -323,13 +297,13 @@ async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(engine: Engine
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("simulated bug")
 
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         rec, card = await _scan_first(app, pilot, engine)
-        await _keys(pilot, *(["y"] * len(card.items)))
+        await press_keys(pilot, *(["y"] * len(card.items)))
         monkeypatch.setattr(intake_service, "accept", broken)
-        await _keys(pilot, "f9")
-        assert await _until(pilot, lambda: any("程序内部错误（RuntimeError）" in str(n.message)
+        await press_keys(pilot, "f9")
+        assert await wait_until(pilot, lambda: any("程序内部错误（RuntimeError）" in str(n.message)
                                                for n in app._notifications))
         assert not card.busy and isinstance(app.screen, CardScreen)  # F9 can be pressed again
         log = data_dir() / "logs" / "desk-errors.log"
@@ -341,18 +315,18 @@ async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(engine: Engine
 async def test_a_late_answer_for_the_previous_scan_is_not_shown(engine: Engine) -> None:
     """The card screen is reused: an answer that arrives after the next scan (a slow query for
     the first person) must not paint the first person over the second."""
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         first, card = await _scan_first(app, pilot, engine)
         second = _approved(engine, 1)
         assert isinstance(card, CardScreen) and card.card is not None
         stale, stale_gen = card.card, card.generation
         scan(app, second.id_number)
-        assert await _until(pilot, lambda: card.card is not None
+        assert await wait_until(pilot, lambda: card.card is not None
                             and card.record_id == second.id)
         card._show(stale, stale_gen)  # the first lookup's answer, late
         card._failed("数据库连接中断", stale_gen)
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert card.card is not None and card.card.person is not None
         assert card.card.person.record_id == second.id
         person = str(card.query_one("#card-person", Static).render())
@@ -361,16 +335,16 @@ async def test_a_late_answer_for_the_previous_scan_is_not_shown(engine: Engine) 
 
 
 async def test_the_next_user_never_sees_the_previous_card(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         rec, card = await _scan_first(app, pilot, engine)
-        await _keys(pilot, "y")
+        await press_keys(pilot, "y")
         assert len(card.checks) == 1
         app.log_out("已注销")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert app._card_screen is None and not app.drafts
-        await _login(app, pilot, "lead", "lead123")
+        await login(app, pilot, "lead", "lead123")
         scan(app, rec.id_number)
-        fresh = await _card(app, pilot)
+        fresh = await card_screen(app, pilot)
         assert fresh is not card and fresh.checks == {}  # the clerk's verdict stayed theirs
         assert not card.is_attached  # removed from the app, not kept hidden

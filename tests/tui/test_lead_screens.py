@@ -13,9 +13,8 @@ from textual.widgets import DataTable, Input, Static
 from models.db import session_scope
 from models.idcard import make_check_digit
 from models.online import OnlineRecord
+from tests.pilot import SIZE, demo_app, login, settle, wait_until
 from tests.tui.test_lead_helpers import rows_csv
-from tests.tui.test_login_home import SIZE, _app, _login, _settle
-from tests.tui.test_print_jobs import _until
 from tui.screens.home import HomeScreen
 from tui.screens.lead import ImportScreen, ReconcileScreen
 
@@ -35,46 +34,46 @@ async def test_import_shows_every_row_accounted_for(engine: Engine, tmp_path: Pa
     path.write_bytes(("姓名,身份证号,工作单位,申报级别,申报类型,审核状态\r\n"
                       f"新人甲,{good + make_check_digit(good)},和静县职业技术学校,中级,评审,通过形式审核\r\n"
                       "新人乙,65280119850315,和静县职业技术学校,中级,评审,通过形式审核\r\n").encode("gbk"))
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "lead", "lead123")
+        await settle(app, pilot)
+        await login(app, pilot, "lead", "lead123")
         before = _records(engine)
         await pilot.press("f2")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ImportScreen)
         screen.query_one("#import-path", Input).value = str(path)
         screen.query_one("#import-path", Input).focus()
         await pilot.press("enter")
-        assert await _until(pilot, lambda: "导入完成" in _text(screen, "#import-summary"))
+        assert await wait_until(pilot, lambda: "导入完成" in _text(screen, "#import-summary"))
         summary = _text(screen, "#import-summary")
         assert "新增 1" in summary and "未导入 1" in summary
         assert "第 3 行 新人乙：身份证号“65280119850315”只有 14 位" in summary
         assert "报告：" in summary and list(tmp_path.glob("名单-未导入行-*.xlsx"))
         assert _records(engine) == before + 1
         await pilot.press("escape")
-        assert await _until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
 async def test_cancel_writes_nothing(engine: Engine, tmp_path: Path) -> None:
     path = rows_csv(tmp_path / "big.csv", 30_000)
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "lead", "lead123")
+        await settle(app, pilot)
+        await login(app, pilot, "lead", "lead123")
         before = _records(engine)
         await pilot.press("f2")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ImportScreen)
         screen.query_one("#import-path", Input).value = str(path)
         screen.query_one("#import-path", Input).focus()
         # keys as a person sends them, without waiting for the import (pilot.press would)
         app.post_message(events.Key("enter", None))
-        assert await _until(pilot, lambda: screen.running)
+        assert await wait_until(pilot, lambda: screen.running)
         app.post_message(events.Key("escape", None))  # change one's mind while it runs
-        assert await _until(pilot, lambda: not screen.running, timeout=30)
+        assert await wait_until(pilot, lambda: not screen.running, timeout=30)
         assert "导入已取消，没有写入任何内容" in _text(screen, "#import-summary")
         assert _records(engine) == before
         assert isinstance(app.screen, ImportScreen)  # Esc while running cancels, not leaves
@@ -82,15 +81,15 @@ async def test_cancel_writes_nothing(engine: Engine, tmp_path: Path) -> None:
 
 async def test_reconcile_lists_and_export(engine: Engine, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DESK_DATA_DIR", str(tmp_path))
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "lead", "lead123")
+        await settle(app, pilot)
+        await login(app, pilot, "lead", "lead123")
         await pilot.press("f3")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ReconcileScreen)
-        assert await _until(pilot, lambda: screen.result is not None)
+        assert await wait_until(pilot, lambda: screen.result is not None)
         table = screen.query_one("#rec-table", DataTable)
         counts = screen.result.counts()  # type: ignore[union-attr]
         assert table.row_count == counts["no_paper"] > 0
@@ -100,15 +99,15 @@ async def test_reconcile_lists_and_export(engine: Engine, tmp_path: Path, monkey
         assert table.row_count == counts["paid"]
         assert "已缴费" in _text(screen, "#status-line")
         await pilot.press("e")
-        assert await _until(pilot, lambda: bool(list((tmp_path / "exports").glob("*.xlsx"))))
+        assert await wait_until(pilot, lambda: bool(list((tmp_path / "exports").glob("*.xlsx"))))
         assert table.region.right <= SIZE[0]
 
 
 async def test_a_clerk_has_neither_screen(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "clerk", "clerk123")
+        await settle(app, pilot)
+        await login(app, pilot, "clerk", "clerk123")
         await pilot.press("f2", "f3")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -8,33 +8,10 @@ from sqlalchemy.engine import Engine
 from textual.widgets import Input, Static
 
 from models.config import DeskConfig
-from tui.app import DeskApp, make_app
+from tests.pilot import SIZE, demo_app, login, settle
+from tui.app import make_app
 from tui.screens.home import HomeScreen
 from tui.screens.login import LoginScreen
-
-SIZE = (80, 24)
-
-
-def _app(engine: Engine) -> DeskApp:
-    return make_app(DeskConfig(database_url="unused", desk="1号窗口"), engine=engine, demo=True)
-
-
-async def _settle(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            return
-
-
-async def _login(app: DeskApp, pilot, user: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    screen = app.screen
-    assert isinstance(screen, LoginScreen)
-    screen.query_one("#username", Input).value = user
-    screen.query_one("#password", Input).value = password
-    screen.query_one("#password", Input).focus()
-    await pilot.press("enter")
-    await _settle(app, pilot)
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -42,9 +19,9 @@ def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_demo_login_screen_is_chinese_and_shows_credentials(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, LoginScreen)
         assert "受理与收费台" in _text(screen, "#login-title")
@@ -59,10 +36,10 @@ async def test_demo_login_screen_is_chinese_and_shows_credentials(engine: Engine
 
 
 async def test_wrong_password_then_typing_login_as_lead(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "lead", "wrong")
+        await settle(app, pilot)
+        await login(app, pilot, "lead", "wrong")
         assert isinstance(app.screen, LoginScreen)
         assert "用户名或密码不正确" in _text(app.screen, "#login-error")
         assert app.screen.query_one("#password", Input).value == ""
@@ -70,7 +47,7 @@ async def test_wrong_password_then_typing_login_as_lead(engine: Engine) -> None:
         app.screen.query_one("#username", Input).value = ""
         app.screen.query_one("#username", Input).focus()
         await pilot.press(*"lead", "enter", *"lead123", "enter")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.actor is not None and app.actor.username == "lead"
         assert "负责人 lead" in _text(app.screen, "#status-line")
@@ -81,28 +58,28 @@ async def test_wrong_password_then_typing_login_as_lead(engine: Engine) -> None:
         fees = _text(app.screen, "#fees")
         assert "评审中级：380.00 元" in fees
         await pilot.press("ctrl+l")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen) and app.actor is None
 
 
 async def test_each_role_reaches_its_home(engine: Engine) -> None:
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         for user in ("clerk", "cashier", "lead", "admin"):
-            await _login(app, pilot, user, f"{user}123")
+            await login(app, pilot, user, f"{user}123")
             assert isinstance(app.screen, HomeScreen), user
             has_system = bool(app.screen.query("#system"))
             assert has_system == (user == "admin")
             await pilot.press("ctrl+l")
-            await _settle(app, pilot)
+            await settle(app, pilot)
 
 
 async def test_database_failure_is_shown_not_a_traceback() -> None:
     cfg = DeskConfig(database_url="postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
     app = make_app(cfg)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         text = str(app.screen.query_one("#preparing", Static).render())
         assert "无法连接数据库" in text
 
@@ -111,15 +88,15 @@ async def test_idle_desk_locks_and_another_user_takes_over(engine: Engine) -> No
     cfg = DeskConfig(database_url="unused", desk="1号窗口", idle_lock_minutes=10)
     app = make_app(cfg, engine=engine, demo=True)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "clerk", "clerk123")
+        await settle(app, pilot)
+        await login(app, pilot, "clerk", "clerk123")
         assert isinstance(app.screen, HomeScreen)
         assert app.lock_if_idle(now=app.last_activity + 9 * 60) is False
         assert app.lock_if_idle(now=app.last_activity + 10 * 60 + 0.5) is True  # float-safe
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen) and app.actor is None
         assert "屏幕已锁定" in _text(app.screen, "#login-error")
-        await _login(app, pilot, "cashier", "cashier123")
+        await login(app, pilot, "cashier", "cashier123")
         assert isinstance(app.screen, HomeScreen) and app.actor.username == "cashier"  # type: ignore[union-attr]
 
 
@@ -130,13 +107,13 @@ async def test_a_burst_of_keys_lands_in_the_right_fields(engine: Engine, between
     the password field at once, before the next keys are handed to a field."""
     from textual import events
 
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
         for key in [*"cashier", between, *"cashier123", "enter"]:
             app.post_message(events.Key(key, {"enter": "\r", "tab": "\t"}.get(key, key)))
-        await _settle(app, pilot)
-        await _settle(app, pilot)
+        await settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen), _text(app.screen, "#login-error")
         assert app.actor is not None and app.actor.username == "cashier"

@@ -30,9 +30,7 @@ from models.types import utcnow
 from models.users import User
 from models.vocab import Role
 from tests.factories import all_complete
-from tests.tui.test_intake import _card, _keys, scan
-from tests.tui.test_login_home import SIZE, _login, _settle
-from tests.tui.test_print_jobs import _until
+from tests.pilot import SIZE, card_screen, demo_app, login, press_keys, scan, settle, wait_until
 from tui.app import DeskApp, make_app
 from tui.screens.fees import FeeScreen
 from tui.screens.intake import IntakeScreen, RefuseScreen, SetWindowScreen
@@ -82,23 +80,23 @@ def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
 
 
 async def _at_counter(app: DeskApp, pilot, user: str) -> None:  # type: ignore[no-untyped-def]
-    await _settle(app, pilot)
-    await _login(app, pilot, user, f"{user}123")
-    await _keys(pilot, "f4")
+    await settle(app, pilot)
+    await login(app, pilot, user, f"{user}123")
+    await press_keys(pilot, "f4")
     assert isinstance(app.screen, IntakeScreen)
 
 
 async def _open_fee(app: DeskApp, pilot, user: str, code: str) -> FeeScreen:  # type: ignore[no-untyped-def]
     """Log in, the fee desk (F7), scan the envelope label: its fee card."""
-    await _settle(app, pilot)
-    await _login(app, pilot, user, f"{user}123")
-    await _keys(pilot, "f7")
+    await settle(app, pilot)
+    await login(app, pilot, user, f"{user}123")
+    await press_keys(pilot, "f7")
     scan(app, code)
-    assert await _until(pilot, lambda: isinstance(app.screen, FeeScreen)
+    assert await wait_until(pilot, lambda: isinstance(app.screen, FeeScreen)
                         and app.screen.card is not None)
     fee = app.screen
     assert isinstance(fee, FeeScreen)
-    await _settle(app, pilot)
+    await settle(app, pilot)
     return fee
 
 
@@ -109,14 +107,14 @@ async def test_001_unset_window_the_lead_sets_it_with_f11_then_the_watermark_is_
     async with app.run_test(size=SIZE) as pilot:
         await _at_counter(app, pilot, "lead")
         scan(app, ids[0])
-        card = await _card(app, pilot)
+        card = await card_screen(app, pilot)
         alerts = _text(card, "#card-alerts")
         assert "通知未载明纸质材料报送时间" in alerts and "F11" in alerts
         assert card.card is not None and not card.card.can_judge
-        await _keys(pilot, "f12")  # an unset window is not the applicant's fault: no refusal
+        await press_keys(pilot, "f12")  # an unset window is not the applicant's fault: no refusal
         assert not isinstance(app.screen, RefuseScreen)
-        await _keys(pilot, "f11")
-        assert await _until(pilot, lambda: isinstance(app.screen, SetWindowScreen))
+        await press_keys(pilot, "f11")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, SetWindowScreen))
         dialog = app.screen
         today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
         dialog.query_one("#window-start", Input).value = f"{today - dt.timedelta(days=1)}"
@@ -124,16 +122,16 @@ async def test_001_unset_window_the_lead_sets_it_with_f11_then_the_watermark_is_
         reason = dialog.query_one("#window-reason", Input)
         reason.value = "地区人社局电话通知"
         reason.focus()
-        await _keys(pilot, "enter")
-        assert await _until(pilot, lambda: card.card is not None and card.card.can_judge, 8)
+        await press_keys(pilot, "enter")
+        assert await wait_until(pilot, lambda: card.card is not None and card.card.can_judge, 8)
         with session_scope(engine, readonly=True) as s:
             assert s.exec(select(AuditEvent).where(AuditEvent.action == "window.set")).one()
         # the review form: two copies, its watermark judged on its own, worded as 三（一）3
         row = next(i for i, item in enumerate(card.items) if item.key == "review_form")
         card.query_one("#checklist").move_cursor(row=row)  # type: ignore[attr-defined]
-        await _keys(pilot, "y")
+        await press_keys(pilot, "y")
         card.query_one("#checklist").move_cursor(row=row)  # type: ignore[attr-defined]
-        await _keys(pilot, "w")
+        await press_keys(pilot, "w")
         detail = _text(card, "#card-detail")
         assert "无水印（有水印为有效）" in detail, detail
         assert card.checks["review_form"].watermark_ok is False
@@ -162,29 +160,29 @@ async def test_001_fee_desk_offers_the_bank_only_and_a_lead_overrides_with_a_rea
         assert "银行转账" in methods and "现金" not in methods, methods
         assert "通知三（二）4" in methods and "只收银行转账" in methods
         assert app.focused is fee.query_one("#reference", Input)  # the serial is asked for
-        await _keys(pilot, "f11")  # nothing else to choose: it says so
+        await press_keys(pilot, "f11")  # nothing else to choose: it says so
         assert fee.method.value == "transfer"
         # Enter on the empty serial stays, says what is needed; typing clears it
-        await _keys(pilot, "enter")
+        await press_keys(pilot, "enter")
         assert app.focused is fee.query_one("#reference", Input)
         assert "须填写银行流水号" in _text(fee, "#reference-hint")
-        await _keys(pilot, "B", "K", "1", "2", "3", "4")
+        await press_keys(pilot, "B", "K", "1", "2", "3", "4")
         assert _text(fee, "#reference-hint") == ""
     # a lead: every method offered, a method outside the notice asks for the reason
     app = _app(engine, code)
     async with app.run_test(size=SIZE) as pilot:
         fee = await _open_fee(app, pilot, "lead", dossiers[1])
         while fee.method.value != "cash":
-            await _keys(pilot, "f11")
+            await press_keys(pilot, "f11")
         assert "现金不符合通知规定" in _text(fee, "#fee-methods")
-        await _keys(pilot, "f9")
-        assert await _until(pilot, lambda: isinstance(app.screen, NoteScreen))
-        await _keys(pilot, "enter")  # a reason is required
+        await press_keys(pilot, "f9")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        await press_keys(pilot, "enter")  # a reason is required
         assert isinstance(app.screen, NoteScreen)
         for ch in "申请人银行卡冻结":
             await pilot.press(ch)
-        await _keys(pilot, "enter")
-        assert await _until(pilot, lambda: not isinstance(app.screen, (FeeScreen, NoteScreen)), 8)
+        await press_keys(pilot, "enter")
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, (FeeScreen, NoteScreen)), 8)
     with session_scope(engine, readonly=True) as s:
         p = s.exec(select(Payment).where(Payment.method == "cash")).one()
         event = s.exec(select(AuditEvent).where(AuditEvent.entity_id == p.receipt_code,
@@ -204,16 +202,16 @@ async def test_002_the_applicant_bringing_the_paper_is_blocked_and_f12_knows_why
     async with app.run_test(size=SIZE) as pilot:
         await _at_counter(app, pilot, "clerk")
         scan(app, ids[0])
-        card = await _card(app, pilot)
+        card = await card_screen(app, pilot)
         while card.bringer != "applicant":
-            await _keys(pilot, "b")
+            await press_keys(pilot, "b")
         alerts = _text(card, "#card-alerts")
         assert "个人报送材料一律不予受理" in alerts and "八（七）" in alerts, alerts
-        await _keys(pilot, "f9")  # not accepted
+        await press_keys(pilot, "f9")  # not accepted
         with session_scope(engine, readonly=True) as s:
             assert s.exec(select(Payment)).first() is None
-        await _keys(pilot, "f12")
-        assert await _until(pilot, lambda: isinstance(app.screen, RefuseScreen))
+        await press_keys(pilot, "f12")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, RefuseScreen))
         options = app.screen.query_one("#reasons", OptionList)
         highlighted = options.get_option_at_index(options.highlighted or 0)
         assert highlighted.id == "individual"
@@ -228,30 +226,29 @@ async def test_an_id_one_digit_off_gets_the_check_digit_message_and_the_suggesti
     async with app.run_test(size=SIZE) as pilot:
         await _at_counter(app, pilot, "clerk")
         scan(app, wrong)
-        await _settle(app, pilot)
+        await settle(app, pilot)
         await pilot.pause(0.3)
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "校验位不正确" in shown and "不予受理" not in shown, shown
         assert "申请人2" in shown  # the listed person one digit away, for the clerk to confirm
-        await _keys(pilot, "f12")
+        await press_keys(pilot, "f12")
         assert not isinstance(app.screen, RefuseScreen)
 
 
 async def test_f6_asks_before_the_desk_stops_and_a_closed_day_is_said_when_the_fee_opens(
         engine: Engine) -> None:
-    from tests.tui.test_login_home import _app as demo_app
 
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "cashier", "cashier123")
-        await _keys(pilot, "f6")  # the cashier's own count
-        await _settle(app, pilot)
-        await _keys(pilot, "f6")  # begin: asked first, naming what stops
-        assert await _until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(app, pilot)
+        await login(app, pilot, "cashier", "cashier123")
+        await press_keys(pilot, "f6")  # the cashier's own count
+        await settle(app, pilot)
+        await press_keys(pilot, "f6")  # begin: asked first, naming what stops
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         question = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "停止收费" in question and "1号窗口" in question
-        await _keys(pilot, "escape")
+        await press_keys(pilot, "escape")
         with session_scope(engine, readonly=True) as s:
             from models.tally import DayClose
 
@@ -265,9 +262,9 @@ async def test_f6_asks_before_the_desk_stops_and_a_closed_day_is_said_when_the_f
                     desk="1号窗口")
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "cashier", "cashier123")
-        await _keys(pilot, "f7")
+        await settle(app, pilot)
+        await login(app, pilot, "cashier", "cashier123")
+        await press_keys(pilot, "f7")
         with session_scope(engine, readonly=True) as s:
             from models.dossier import Dossier
 
@@ -275,9 +272,9 @@ async def test_f6_asks_before_the_desk_stops_and_a_closed_day_is_said_when_the_f
             assert first is not None
             code = first.dossier_code or ""
         scan(app, code)
-        assert await _until(pilot, lambda: isinstance(app.screen, FeeScreen)
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FeeScreen)
                             and app.screen.card is not None)
-        await _settle(app, pilot)
+        await settle(app, pilot)
         state = _text(app.screen, "#fee-state")
         assert "本窗口已开始" in state and "日结" in state, state
         assert not app.screen.query_one("#fee-form").display

@@ -16,8 +16,8 @@ from models.permissions import Actor
 from models.printjob import PrintJob
 from models.services.printing import claim, finish, queue_job
 from models.vocab import PrintJobStatus, Role
+from tests.pilot import SIZE, login, settle, wait_until
 from tests.printers.fake_printer import FakePrinter
-from tests.tui.test_login_home import SIZE, _login, _settle
 from tui.app import make_app
 from tui.screens.home import HomeScreen
 from tui.screens.print_jobs import PrintJobsScreen
@@ -39,13 +39,6 @@ def _failed_job(engine: Engine, payload: bytes = b"\x1b@test\n", *, sending: boo
     return job_id
 
 
-async def _until(pilot, condition, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-    """Wait (a loaded CI machine may be slow) until ``condition()``; False after ``timeout``."""
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return bool(condition())
 
 
 def _app(engine: Engine, port: int, timeout: float = 2):  # type: ignore[no-untyped-def]
@@ -66,10 +59,10 @@ async def test_failed_job_is_listed_with_its_reason_and_retried(engine: Engine) 
     with FakePrinter(status=None) as printer:
         app = _app(engine, printer.port)
         async with app.run_test(size=SIZE) as pilot:
-            await _settle(app, pilot)
-            await _login(app, pilot, "cashier", "cashier123")
+            await settle(app, pilot)
+            await login(app, pilot, "cashier", "cashier123")
             await pilot.press("f8")
-            await _settle(app, pilot)
+            await settle(app, pilot)
             screen = app.screen
             assert isinstance(screen, PrintJobsScreen)
             table = screen.query_one("#jobs", DataTable)
@@ -79,12 +72,12 @@ async def test_failed_job_is_listed_with_its_reason_and_retried(engine: Engine) 
             assert "连接被拒绝" in str(screen.query_one("#job-detail", Static).render())
             assert table.region.right <= SIZE[0]
             await pilot.press("r")
-            await _settle(app, pilot)
+            await settle(app, pilot)
             assert _status(engine, job_id).status == PrintJobStatus.sent
             assert "已打印" in str(table.get_row_at(0)[3])
             assert printer.received.endswith(b"\x1b@test\n")
             await pilot.press("r")  # a printed job is not sent twice
-            await _settle(app, pilot)
+            await settle(app, pilot)
             assert _status(engine, job_id).attempts == 2
             await pilot.press("escape")
             assert isinstance(app.screen, HomeScreen)
@@ -92,28 +85,30 @@ async def test_failed_job_is_listed_with_its_reason_and_retried(engine: Engine) 
 
 async def test_screen_answers_keys_while_a_printer_hangs(engine: Engine) -> None:
     job_id = _failed_job(engine, payload=bytes(8 * 1024 * 1024))
-    with FakePrinter(read=False) as printer:
-        app = _app(engine, printer.port, timeout=6)
+    # the printer's timeout outlasts the keys below even on a loaded machine (2 workers), and
+    # the printer holds the connection longer still: the send ends by the desk's timeout
+    with FakePrinter(read=False, hold=30) as printer:
+        app = _app(engine, printer.port, timeout=12)
         async with app.run_test(size=SIZE) as pilot:
-            await _settle(app, pilot)
-            await _login(app, pilot, "lead", "lead123")
+            await settle(app, pilot)
+            await login(app, pilot, "lead", "lead123")
             await pilot.press("f8")
-            await _settle(app, pilot)
+            await settle(app, pilot)
             await pilot.press("r")
-            assert await _until(pilot, lambda: any(
+            assert await wait_until(pilot, lambda: any(
                 w.group == "print" and w.is_running for w in app.workers)), "the retry started"
             printing = [w for w in app.workers if w.group == "print" and w.is_running]
             # the desk answers while the printer hangs: back home, and to the jobs again
             await pilot.press("escape")
-            assert await _until(pilot, lambda: isinstance(app.screen, HomeScreen))
+            assert await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
             await pilot.press("f8")
-            assert await _until(pilot, lambda: isinstance(app.screen, PrintJobsScreen))
+            assert await wait_until(pilot, lambda: isinstance(app.screen, PrintJobsScreen))
             assert any(w.is_running for w in printing), "still hanging on the printer meanwhile"
-            for _ in range(100):
+            for _ in range(300):  # until the timeout ends it (12 s), 30 s at most
                 if not any(w.is_running for w in printing):
                     break
                 await asyncio.sleep(0.1)
-            await _settle(app, pilot)
+            await settle(app, pilot)
             job = _status(engine, job_id)
             assert job.status == PrintJobStatus.failed and "超时" in job.error
 
@@ -122,7 +117,7 @@ async def test_job_left_sending_is_reported_at_login(engine: Engine) -> None:
     job_id = _failed_job(engine, sending=True)
     app = _app(engine, 9)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "clerk", "clerk123")
+        await settle(app, pilot)
+        await login(app, pilot, "clerk", "clerk123")
         assert _status(engine, job_id).status == PrintJobStatus.failed
         assert any("打印中途停止" in n.message for n in app._notifications)

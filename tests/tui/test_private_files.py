@@ -15,9 +15,7 @@ from sqlalchemy.engine import Engine
 from textual.widgets import Input, Static
 
 from models.idcard import make_check_digit
-from tests.tui.test_intake import _keys
-from tests.tui.test_login_home import SIZE, _app, _login, _settle
-from tests.tui.test_print_jobs import _until
+from tests.pilot import SIZE, demo_app, login, press_keys, settle, wait_until
 from tui.screens.lead import ImportScreen, ReconcileScreen
 from tui.screens.tally import DayScreen
 
@@ -60,18 +58,18 @@ async def test_an_import_from_a_read_only_folder_shows_the_summary_and_where_the
         return real(p, content, **kw)
 
     monkeypatch.setattr(models.files, "write_private", read_only)
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "lead", "lead123")
+        await settle(app, pilot)
+        await login(app, pilot, "lead", "lead123")
         await pilot.press("f2")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ImportScreen)
         screen.query_one("#import-path", Input).value = str(path)
         screen.query_one("#import-path", Input).focus()
         await pilot.press("enter")
-        assert await _until(pilot, lambda: "导入完成" in _text(screen, "#import-summary"))
+        assert await wait_until(pilot, lambda: "导入完成" in _text(screen, "#import-summary"))
         summary = _text(screen, "#import-summary")
         assert "新增 1" in summary and "未导入 1" in summary
         [report] = list((data / "reports").iterdir())
@@ -84,23 +82,23 @@ async def test_an_import_from_a_read_only_folder_shows_the_summary_and_where_the
 async def test_the_reconciliation_export_is_0600_and_a_blocked_folder_is_one_sentence(
         engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DESK_DATA_DIR", str(tmp_path / "data"))
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "lead", "lead123")
+        await settle(app, pilot)
+        await login(app, pilot, "lead", "lead123")
         await pilot.press("f3")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ReconcileScreen)
-        assert await _until(pilot, lambda: screen.result is not None)
+        assert await wait_until(pilot, lambda: screen.result is not None)
         await pilot.press("e")
         exports = tmp_path / "data" / "exports"
-        assert await _until(pilot, lambda: exports.is_dir() and bool(list(exports.glob("*.xlsx"))))
+        assert await wait_until(pilot, lambda: exports.is_dir() and bool(list(exports.glob("*.xlsx"))))
         [file] = list(exports.glob("*.xlsx"))
         assert _mode(file) == 0o600 and _mode(exports) == 0o700
         _blocked(tmp_path, monkeypatch)
         await pilot.press("e")
-        assert await _until(pilot, lambda: "无法写入" in _text(screen, "#rec-counts"))
+        assert await wait_until(pilot, lambda: "无法写入" in _text(screen, "#rec-counts"))
         assert "未保存" in _text(screen, "#rec-counts") and app.is_running
 
 
@@ -108,20 +106,20 @@ async def test_the_reconciliation_export_is_0600_and_a_blocked_folder_is_one_sen
 async def test_the_z_report_export_is_0600_and_a_blocked_folder_is_one_sentence(
         engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DESK_DATA_DIR", str(tmp_path / "data"))
-    app = _app(engine)
+    app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
-        await _login(app, pilot, "lead", "lead123")
-        await _keys(pilot, "f6")
-        assert await _until(pilot, lambda: isinstance(app.screen, DayScreen)
+        await settle(app, pilot)
+        await login(app, pilot, "lead", "lead123")
+        await press_keys(pilot, "f6")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, DayScreen)
                             and app.screen.view is not None)
         screen = app.screen
         await pilot.press("e")
         exports = tmp_path / "data" / "exports"
-        assert await _until(pilot, lambda: exports.is_dir() and bool(list(exports.glob("*.xlsx"))))
+        assert await wait_until(pilot, lambda: exports.is_dir() and bool(list(exports.glob("*.xlsx"))))
         [file] = list(exports.glob("*.xlsx"))
         assert _mode(file) == 0o600 and _mode(exports) == 0o700
         _blocked(tmp_path, monkeypatch)
         await pilot.press("e")
-        assert await _until(pilot, lambda: "无法写入" in _text(screen, "#day-problem"))
+        assert await wait_until(pilot, lambda: "无法写入" in _text(screen, "#day-problem"))
         assert app.is_running

@@ -18,8 +18,7 @@ from models.config import DeskConfig
 from models.db import make_engine, session_scope
 from models.services.intake import ItemCheck
 from tests.factories import AT, applicant, office
-from tests.tui.test_login_home import _login, _settle
-from tests.tui.test_print_jobs import _until
+from tests.pilot import login, settle, wait_until
 from tui.app import DeskApp, make_app
 from tui.screens.intake import CardScreen, OutcomeScreen
 
@@ -47,12 +46,12 @@ def _office_app(engine: Engine) -> DeskApp:
 
 
 async def _open(app: DeskApp, pilot, query: str) -> CardScreen:  # type: ignore[no-untyped-def]
-    await _settle(app, pilot)
-    await _login(app, pilot, "clerk", "secret-pw")
+    await settle(app, pilot)
+    await login(app, pilot, "clerk", "secret-pw")
     app.open_card(query=query)
-    assert await _until(pilot, lambda: isinstance(app.screen, CardScreen)
+    assert await wait_until(pilot, lambda: isinstance(app.screen, CardScreen)
                         and app.screen.card is not None)
-    await _settle(app, pilot)
+    await settle(app, pilot)
     card = app.screen
     assert isinstance(card, CardScreen)
     return card
@@ -77,7 +76,7 @@ def test_login(snap_compare, office_engine: Engine, size: tuple[int, int]) -> No
     app = _office_app(office_engine)
 
     async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
-        await _settle(app, pilot)
+        await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
@@ -118,8 +117,8 @@ def test_notice_preview(snap_compare, office_engine: Engine, size: tuple[int, in
         card.checks.update({i.key: ItemCheck.complete(i) for i in card.items
                             if i.key not in card.checks})
         card.run_outcome("return")
-        assert await _until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
-        assert await _until(pilot, lambda: "正在打印" not in str(
+        assert await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
+        assert await wait_until(pilot, lambda: "正在打印" not in str(
             app.screen.query_one("#outcome-jobs").render()))
         app.clear_notifications()
         await pilot.pause()

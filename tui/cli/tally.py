@@ -88,11 +88,11 @@ def parse_pieces(text: str) -> dict[int, int]:
 
 
 def _which_desk(actor: Any, desk: str | None) -> str:
-    from models.vocab import Role
+    from models.permissions import Action
 
     if desk is not None:
         return desk
-    return "" if actor.role == Role.lead else actor.desk
+    return "" if actor.can(Action.day_close) else actor.desk  # the lead: the whole office
 
 
 def view_json(view: Any) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from textual.widgets import Footer, Static
 from models.errors import DomainError
 from models.i18n import _, pgettext
 from models.permissions import Action
-from models.vocab import Role
 from tui import plain
 from tui.base import WorkerGuard
 from tui.keymap import bind
@@ -51,18 +50,20 @@ class HomeScreen(WorkerGuard, Screen[None]):
         bind("home.password", "password", pgettext("key", "改密码"), show=False),
     ]
 
-    LEAD_ACTIONS = ("import_list", "reconcile")
+    # what each key opens needs: the permission the screen's work takes (models.permissions)
+    NEEDS = {
+        "import_list": Action.online_import, "reconcile": Action.reconcile,
+        "counter": Action.intake_accept, "fees": Action.payment_take,
+        "day_close": Action.day_count, "users": Action.user_list,
+    }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         actor = self.desk.actor
-        if action in self.LEAD_ACTIONS:
-            return actor is not None and actor.role is Role.lead
-        if action == "counter":
-            return actor is not None and actor.role in (Role.clerk, Role.lead)
-        if action in ("fees", "day_close"):
-            return actor is not None and actor.role in (Role.cashier, Role.lead)
-        if action == "users":
-            return actor is not None and actor.can(Action.user_list)
+        if action == "import_list":  # the import screen is the lead's (it reconciles too)
+            return actor is not None and actor.can(Action.online_import) \
+                and actor.can(Action.reconcile)
+        if action in self.NEEDS:
+            return actor is not None and actor.can(self.NEEDS[action])
         return True
 
     def action_password(self) -> None:
@@ -93,7 +94,8 @@ class HomeScreen(WorkerGuard, Screen[None]):
 
         actor = self.desk.actor
         assert actor is not None
-        self.app.push_screen(DayScreen() if actor.role is Role.lead else CountScreen())
+        # the lead sees the day's figures (tally.view); a cashier counts their own desk's cash
+        self.app.push_screen(DayScreen() if actor.can(Action.tally_view) else CountScreen())
 
     def action_import_list(self) -> None:
         from tui.screens.lead import ImportScreen
@@ -123,7 +125,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
             yield Static(_("正在读取……"), id="campaign", classes="panel")
             yield Static("", id="figures", classes="panel")
             yield Static("", id="fees", classes="panel")
-            if actor.role is Role.admin:
+            if actor.can(Action.user_list):  # the accounts and the database: the admin's
                 yield Static("", id="system", classes="panel")
         yield Footer(compact=True)
 
@@ -201,10 +203,10 @@ class HomeScreen(WorkerGuard, Screen[None]):
             style = "[yellow]" if unknown else ""
             end = "[/]" if unknown else ""
             fee_lines.append("  " + plain.pair(plain.fee_kind(track, level), f"{style}{shown}{end}"))
-        if any(f[3] for f in data.fees) and actor.role in (Role.lead, Role.cashier):
+        if any(f[3] for f in data.fees) and actor.can(Action.payment_take):
             fee_lines.append(_("[yellow]未载明的收费标准须由负责人设定后才能收费（desk campaign set-fee）[/]"))
         self.query_one("#fees", Static).update("\n".join(fee_lines))
-        if actor.role is Role.admin:
+        if actor.can(Action.user_list):
             self.query_one("#system", Static).update(
                 _("[b]系统[/]\n数据库：{database}\n结构版本：{schema} · 用户 {users} 个").format(database=data.database, schema=data.schema, users=data.users)
             )

@@ -31,7 +31,8 @@ from textual_plotext import PlotextPlot
 from models.errors import DomainError
 from models.i18n import _, pgettext
 from models.money import Money
-from models.vocab import DENOMINATIONS, DayStatus, PaymentMethod, Role, denomination_label
+from models.permissions import Action
+from models.vocab import DENOMINATIONS, DayStatus, PaymentMethod, denomination_label
 from tui import plain
 from tui.base import WorkerGuard, desk_of
 from tui.keymap import bind
@@ -661,7 +662,7 @@ class CountScreen(WorkerGuard, Screen[None]):
         actor = self.desk.actor
         assert actor is not None
         desk = self.desk_name if self.desk_name is not None else (
-            "" if actor.role == Role.lead else actor.desk)
+            "" if actor.can(Action.day_close) else actor.desk)
         return self.day or today(c), desk
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count")
@@ -784,7 +785,7 @@ class CountScreen(WorkerGuard, Screen[None]):
             self.load()
             return
         diff = result.difference_fen
-        lead = self.desk.actor is not None and self.desk.actor.role == Role.lead
+        lead = self.desk.actor is not None and self.desk.actor.can(Action.day_close)
         from rich.console import Group
 
         self.query_one("#count-result", Static).update(Group(
