@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,9 @@ from tui.base import DemoInfo, Refocus, WorkerGuard, is_scan
 from tui.keymap import bind
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from models.campaign import Campaign
     from tui.screens.fees import FeeScreen
     from tui.screens.intake import CardScreen
     from tui.work.printing import DeskPrinters
@@ -224,6 +228,17 @@ class DeskApp(WorkerGuard, App[None]):
         if code is None:
             raise DomainError(_("尚未选定评审批次"), code="campaign.none")
         return engine, actor, code
+
+    @contextmanager
+    def campaign_session(self, *, readonly: bool = False) -> Iterator[tuple[Session, Campaign]]:
+        """A worker's session and the desk's campaign in it (one transaction; committed at the
+        end unless ``readonly``, rolled back on any error)."""
+        from models.db import session_scope
+        from models.services.campaigns import get_campaign
+
+        assert self.engine is not None, "the database is open before any screen works"
+        with session_scope(self.engine, readonly=readonly) as session:
+            yield session, get_campaign(session, self.campaign_code or "")
 
     def _screen_binds(self, key: str) -> bool:
         """Does the current screen bind ``key`` itself (e.g. Tab to cycle its previews)?"""

@@ -119,15 +119,12 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
     def run_import(self, path: Path) -> None:
-        from models.db import session_scope
         from models.services.bank import import_statement
-        from models.services.campaigns import get_campaign
 
         desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 s = import_statement(session, desk.actor, c, path)
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
@@ -156,15 +153,12 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank-load")
     def load(self, note: str = "") -> None:
-        from models.db import session_scope
         from models.services.bank import proposals, unpaid_dossiers
-        from models.services.campaigns import get_campaign
 
         desk = desk_of(self)
         assert desk.engine is not None
         try:
-            with session_scope(desk.engine, readonly=True) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session(readonly=True) as (session, c):
                 # an ID number in a memo is masked for everyone but a lead
                 lines = proposals(session, c, viewer=desk.actor)
                 unpaid = unpaid_dossiers(session, c, limit=500)
@@ -268,16 +262,13 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
     def run_confirm(self, line_id: int, dossier_id: int, key: str) -> None:
-        from models.db import session_scope
         from models.services.bank import confirm_line
-        from models.services.campaigns import get_campaign
         from tui.work.printing import queue_receipt, render_receipt_job
 
         desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 pay = confirm_line(session, desk.actor, c, line_id, dossier_id,
                                    idempotency_key=key, now=desk.clock())
                 job_id = queue_receipt(session, desk.actor, desk.printers, pay)
@@ -309,15 +300,12 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
     def run_dismiss(self, line_id: int, reason: str, note: str) -> None:
-        from models.db import session_scope
         from models.services.bank import dismiss_line
-        from models.services.campaigns import get_campaign
 
         desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 dismiss_line(session, desk.actor, c, line_id, reason=reason, note=note,
                              now=desk.clock())
         except DomainError as exc:

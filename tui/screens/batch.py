@@ -118,14 +118,11 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="batch")
     def load(self, kind: str, value: str, advance_from: int | None = None) -> None:
-        from models.db import session_scope
         from models.services.batch import roster_batch, unit_batch
-        from models.services.campaigns import get_campaign
 
         assert self.desk.engine is not None
         try:
-            with session_scope(self.desk.engine, readonly=True) as session:
-                c = get_campaign(session, self.desk.campaign_code or "")
+            with self.desk.campaign_session(readonly=True) as (session, c):
                 batch = unit_batch(session, c, value) if kind == "unit" \
                     else roster_batch(session, c, Path(value))
         except DomainError as exc:
@@ -243,14 +240,11 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unit-items")
     def load(self) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from models.services.intake import campaign_unit_items, unit_item_status
 
         assert self.desk.engine is not None
         try:
-            with session_scope(self.desk.engine, readonly=True) as session:
-                c = get_campaign(session, self.desk.campaign_code or "")
+            with self.desk.campaign_session(readonly=True) as (session, c):
                 items = campaign_unit_items(session, c)
                 status = unit_item_status(session, c, self.unit, items)
                 for i in items:
@@ -316,16 +310,13 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unit-items")
     def record(self, item_key: str, check: ItemCheck) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from models.services.intake import check_unit_item
 
         self.busy = True
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 check_unit_item(session, desk.actor, c, unit=self.unit, item_key=item_key,
                                 check=check, now=desk.clock())
         except DomainError as exc:

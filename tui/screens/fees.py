@@ -109,15 +109,13 @@ class CashierScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def load(self) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import fee_rules, get_campaign
+        from models.services.campaigns import fee_rules
         from models.services.payments import cashier_queue
 
         desk = desk_of(self)
         assert desk.engine is not None
         try:
-            with session_scope(desk.engine, readonly=True) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session(readonly=True) as (session, c):
                 lines = cashier_queue(session, c, limit=500)
                 fees = {(r.track, r.level): r.amount_fen for r in fee_rules(session, c.id or 0)}
         except DomainError as exc:
@@ -251,9 +249,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="fee")
     def load(self) -> None:
-        from models.db import session_scope
         from models.dossier import Dossier
-        from models.services.campaigns import get_campaign
         from models.services.payments import fee_card, find_dossier
         from models.text import strip_invisible
 
@@ -261,8 +257,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         assert desk.engine is not None
         gen, dossier_id, query = self.generation, self.dossier_id, self.query_text
         try:
-            with session_scope(desk.engine, readonly=True) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session(readonly=True) as (session, c):
                 if dossier_id is not None:
                     d = session.get(Dossier, dossier_id)
                     if d is None or d.campaign_id != c.id:
@@ -603,16 +598,13 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
     def run_void(self, receipt_code: str, reason: str, note: str) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from models.services.payments import void_payment
         from tui.work.printing import queue_receipt
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 v = void_payment(session, desk.actor, c, receipt_code, reason=reason, note=note,
                                  now=desk.clock())
                 job_id = queue_receipt(session, desk.actor, desk.printers, v)
@@ -639,16 +631,13 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
     def run_refund(self, receipt_code: str, amount: Money, reason: str, note: str) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from models.services.payments import refund_payment
         from tui.work.printing import queue_receipt
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 r = refund_payment(session, desk.actor, c, receipt_code, amount=amount,
                                    reason=reason, note=note, method=PaymentMethod.cash,
                                    now=desk.clock())
@@ -668,8 +657,6 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
     def run_reprint(self, receipt_code: str) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from printers.document import layout
         from printers.preview import render_text
         from tui.work.printing import reprint
@@ -678,8 +665,7 @@ class FeeScreen(WorkerGuard, Screen[None]):
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 job = reprint(session, desk.actor, desk.printers, c, "receipt", receipt_code)
                 doc = record_document(session, c, "receipt", receipt_code=receipt_code,
                                       reprint=job.copy_no)

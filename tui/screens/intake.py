@@ -112,15 +112,12 @@ class IntakeScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def run_search(self, text: str) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from models.services.search import search
 
         desk = desk_of(self)
         assert desk.engine is not None
         try:
-            with session_scope(desk.engine, readonly=True) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session(readonly=True) as (session, c):
                 result = search(session, c, text)
         except DomainError as exc:
             self.app.call_from_thread(self.query_one("#search-how", Static).update,
@@ -260,16 +257,13 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="card")
     def load(self) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from models.services.intake import card_for, load_card
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None
         gen, record_id, query = self.generation, self.record_id, self.query_text
         try:
-            with session_scope(desk.engine, readonly=True) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session(readonly=True) as (session, c):
                 if record_id is not None:
                     card = load_card(session, desk.actor, c, record_id=record_id,
                                      now=desk.clock())
@@ -734,8 +728,6 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
     def run_outcome(self, outcome: str) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from models.services.intake import accept, return_dossier
         from tui.work.printing import queue_acceptance, queue_notice
 
@@ -744,8 +736,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         assert self.record_id is not None
         checks, conds, bringer = dict(self.checks), sorted(self.conditions), self.bringer
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 if outcome == "accept":
                     d = accept(session, desk.actor, c, self.record_id, checks=checks,
                                conditions=conds, brought_by=bringer, now=desk.clock())
@@ -795,16 +786,14 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
     def run_set_window(self, start: str, end: str, reason: str, this_series: bool) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign, set_window, window_text
+        from models.services.campaigns import set_window, window_text
         from models.services.intake import parse_local_time
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and self.card is not None
         series = self.card.person.series if this_series and self.card.person else None
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 w = set_window(session, desk.actor, c,
                                starts_at=parse_local_time(start, c, start=True),
                                ends_at=parse_local_time(end, c), reason=reason,
@@ -819,15 +808,12 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
     def run_extension(self, until: str, reason: str) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from models.services.intake import extend_window, parse_local_time
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 w = extend_window(session, desk.actor, c, until=parse_local_time(until, c),
                                   reason=reason, now=desk.clock())
                 end = w.ends_at.astimezone(c.zone)
@@ -839,16 +825,13 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
     def run_refusal(self, reason: str, note: str) -> None:
-        from models.db import session_scope
-        from models.services.campaigns import get_campaign
         from models.services.intake import record_refusal
 
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None and self.card is not None
         person = self.card.person
         try:
-            with session_scope(desk.engine) as session:
-                c = get_campaign(session, desk.campaign_code or "")
+            with desk.campaign_session() as (session, c):
                 record_refusal(session, desk.actor, c, reason=reason, note=note,
                                record_id=person.record_id if person else None,
                                scanned=self.card.scanned)

@@ -11,12 +11,8 @@ from sqlalchemy.exc import OperationalError
 from models import migrate
 from models.config import DeskConfig, load_config
 from models.db import make_engine
-from models.errors import DomainError
+from models.errors import DatabaseUnavailable, DomainError
 from models.i18n import _
-
-
-class DatabaseUnavailable(DomainError):
-    code = "db.unavailable"
 
 
 class SchemaOutdated(DomainError):
