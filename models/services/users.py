@@ -218,7 +218,11 @@ def add_user(
     password: str,
     display_name: str = "",
     approval: Approval | None = None,
+    hasher: PasswordHasher | None = None,
 ) -> User:
+    """A new account. ``hasher``: the throw-away demo office's cheap one (its passwords are
+    printed on its login screen); every other account gets the strong parameters, and a demo
+    password is re-hashed with them at its first login."""
     require(actor, Action.user_add)
     role = _role(role)
     username = username.strip()
@@ -237,7 +241,7 @@ def add_user(
         username=username,
         display_name=display_name.strip() or username,
         role=role.value,
-        password_hash=_hasher.hash(password),
+        password_hash=(hasher or _hasher).hash(password),
         password_changed_at=utcnow(),
     )
     session.add(user)
