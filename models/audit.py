@@ -65,8 +65,9 @@ GENESIS = "0" * 64
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
-    __table_args__ = (UniqueConstraint("chain_lane", "chain_seq",
-                                       name="uq_audit_event_chain_lane_seq"),)
+    __table_args__ = (
+        UniqueConstraint("chain_lane", "chain_seq", name="uq_audit_event_chain_lane_seq"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
@@ -79,8 +80,9 @@ class AuditEvent(SQLModel, table=True):
     desk: str = Field(default="", sa_type=String(40))
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # the chain: given when the event is written
-    chain_lane: int = Field(default=0, sa_column=Column(SmallInteger, nullable=False,
-                                                        server_default="0"))
+    chain_lane: int = Field(
+        default=0, sa_column=Column(SmallInteger, nullable=False, server_default="0")
+    )
     chain_seq: int | None = Field(default=None, sa_type=BigInteger)
     prev_hash: str | None = Field(default=None, sa_type=String(64))
     hash: str | None = Field(default=None, sa_type=String(64))
@@ -88,8 +90,17 @@ class AuditEvent(SQLModel, table=True):
 
 _TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
 _INSERT = insert(_TABLE)
-CONTENT_COLUMNS = ("at", "actor_id", "actor_name", "action", "entity", "entity_id",
-                   "campaign_id", "desk", "detail")  # what an event's hash covers
+CONTENT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "entity",
+    "entity_id",
+    "campaign_id",
+    "desk",
+    "detail",
+)  # what an event's hash covers
 
 
 def record(
@@ -109,24 +120,42 @@ def record(
     plain INSERT, not an ORM object: it is on every state change's path, the payments' too."""
     session.flush()  # the change first (and its ids given), then its audit row
     conn = session.connection()
-    content = {"at": at or utcnow(), "actor_id": actor_id, "actor_name": actor_name,
-               "action": action, "entity": entity, "entity_id": str(entity_id),
-               "campaign_id": campaign_id, "desk": desk, "detail": detail or {}}
+    content = {
+        "at": at or utcnow(),
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "campaign_id": campaign_id,
+        "desk": desk,
+        "detail": detail or {},
+    }
     # hashed as the database will give it back: the detail as JSON does
     hashed = {**content, "detail": json.loads(json.dumps(content["detail"]))}
     if conn.dialect.name == "postgresql":
-        conn.execute(_PG_INSERT, {**content, "lane": connection_lane(conn), "genesis": GENESIS,
-                                  "canon": canonical(hashed)})
+        conn.execute(
+            _PG_INSERT,
+            {
+                **content,
+                "lane": connection_lane(conn),
+                "genesis": GENESIS,
+                "canon": canonical(hashed),
+            },
+        )
         return
     lane, seq, prev = _sqlite_end(session, conn)
     seq += 1
     digest = event_hash(prev, seq, hashed)
-    conn.execute(_INSERT, {**content, "chain_lane": lane, "chain_seq": seq, "prev_hash": prev,
-                           "hash": digest})
+    conn.execute(
+        _INSERT,
+        {**content, "chain_lane": lane, "chain_seq": seq, "prev_hash": prev, "hash": digest},
+    )
     session.info[_END] = (lane, seq, digest)
 
 
 # --- the chain ---------------------------------------------------------------------------------
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
@@ -140,8 +169,13 @@ def _plain(value: Any) -> Any:
 
 def canonical(values: Mapping[str, Any]) -> bytes:
     """The bytes a hash is taken of: sorted keys, no spaces, UTF-8, datetimes in UTC."""
-    return json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True,
-                      ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return json.dumps(
+        {k: _plain(v) for k, v in values.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    ).encode()
 
 
 def event_hash(prev_hash: str, seq: int, content: Mapping[str, Any]) -> str:
@@ -184,8 +218,9 @@ LANE_LOCK = 0x6465736B  # the lanes' advisory locks on PostgreSQL: (LANE_LOCK, l
 LANES = 32767  # smallint
 # The first free lane, taken without waiting: the filter runs row by row under the LIMIT, so the
 # scan stops at the first lock it gets.
-_TAKE_LANE = text("SELECT g FROM generate_series(0, :n - 1) AS g "
-                  "WHERE pg_try_advisory_lock(:key, g) LIMIT 1")
+_TAKE_LANE = text(
+    "SELECT g FROM generate_series(0, :n - 1) AS g WHERE pg_try_advisory_lock(:key, g) LIMIT 1"
+)
 
 
 def connection_lane(conn: Connection) -> int:
@@ -201,9 +236,12 @@ def connection_lane(conn: Connection) -> int:
     return lane
 
 
-_LAST = (select(_TABLE.c.chain_seq, _TABLE.c.hash)
-         .where(_TABLE.c.chain_lane == bindparam("lane"), _TABLE.c.chain_seq.is_not(None))
-         .order_by(_TABLE.c.chain_seq.desc()).limit(1))
+_LAST = (
+    select(_TABLE.c.chain_seq, _TABLE.c.hash)
+    .where(_TABLE.c.chain_lane == bindparam("lane"), _TABLE.c.chain_seq.is_not(None))
+    .order_by(_TABLE.c.chain_seq.desc())
+    .limit(1)
+)
 _END = "audit_chain_end"  # session.info key (SQLite): (lane, seq, hash) of this transaction's end
 
 
@@ -231,13 +269,30 @@ def _forget_after_rollback(session: OrmSession, _previous: Any) -> None:
 
 # --- migrations: one chain in id order ---------------------------------------------------------
 
+
 def single_chain_table() -> Any:
     """audit_event as migrations 0007 and 0008 (downgrade) see it: one chain, no lanes."""
-    return table("audit_event", column("id", Integer), column("at", UTCDateTime()),
-                 *(column(n) for n in ("actor_id", "actor_name", "action", "entity", "entity_id",
-                                       "campaign_id", "desk")),
-                 column("detail", JSON), column("chain_seq", BigInteger), column("prev_hash"),
-                 column("hash"))
+    return table(
+        "audit_event",
+        column("id", Integer),
+        column("at", UTCDateTime()),
+        *(
+            column(n)
+            for n in (
+                "actor_id",
+                "actor_name",
+                "action",
+                "entity",
+                "entity_id",
+                "campaign_id",
+                "desk",
+            )
+        ),
+        column("detail", JSON),
+        column("chain_seq", BigInteger),
+        column("prev_hash"),
+        column("hash"),
+    )
 
 
 def chain_in_id_order(conn: Connection, batch: int = 5000) -> None:
@@ -245,15 +300,23 @@ def chain_in_id_order(conn: Connection, batch: int = 5000) -> None:
     the events written before there was a chain, or the lanes made one chain again)."""
     event = single_chain_table()
     c = event.c
-    last_row = conn.execute(select(c.chain_seq, c.hash).where(c.chain_seq.is_not(None))
-                            .order_by(c.chain_seq.desc()).limit(1)).first()
-    seq, prev = ((int(last_row.chain_seq), str(last_row.hash)) if last_row is not None
-                 else (0, GENESIS))
+    last_row = conn.execute(
+        select(c.chain_seq, c.hash)
+        .where(c.chain_seq.is_not(None))
+        .order_by(c.chain_seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev = (
+        (int(last_row.chain_seq), str(last_row.hash)) if last_row is not None else (0, GENESIS)
+    )
     after = 0
     while True:
-        rows = conn.execute(select(c.id, *(c[n] for n in CONTENT_COLUMNS))
-                            .where(c.id > after, c.chain_seq.is_(None))
-                            .order_by(c.id).limit(batch)).all()
+        rows = conn.execute(
+            select(c.id, *(c[n] for n in CONTENT_COLUMNS))
+            .where(c.id > after, c.chain_seq.is_(None))
+            .order_by(c.id)
+            .limit(batch)
+        ).all()
         if not rows:
             return
         params = []
@@ -262,9 +325,14 @@ def chain_in_id_order(conn: Connection, batch: int = 5000) -> None:
             digest = event_hash(prev, seq, {n: getattr(row, n) for n in CONTENT_COLUMNS})
             params.append({"_id": row.id, "_seq": seq, "_prev": prev, "_hash": digest})
             prev = digest
-        conn.execute(update(event).where(c.id == bindparam("_id")).values(
-            chain_seq=bindparam("_seq"), prev_hash=bindparam("_prev"), hash=bindparam("_hash")),
-            params)
+        conn.execute(
+            update(event)
+            .where(c.id == bindparam("_id"))
+            .values(
+                chain_seq=bindparam("_seq"), prev_hash=bindparam("_prev"), hash=bindparam("_hash")
+            ),
+            params,
+        )
         after = int(rows[-1].id)
 
 
@@ -273,10 +341,30 @@ def chain_in_id_order(conn: Connection, batch: int = 5000) -> None:
 # The columns a seal covers, fixed: a column added to the table later does not change the
 # digest of the rows sealed before it; a seal says which version of the list it used ("v").
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {  # version 1 (migration 0007 seals with it)
-    "payment": ("id", "campaign_id", "receipt_no", "receipt_code", "kind", "dossier_id",
-                "original_id", "amount_fen", "track", "level", "method", "reference",
-                "fiscal_receipt_no", "tendered_fen", "reason", "note", "cashier_id", "desk",
-                "business_date", "attempt", "idempotency_key", "created_at"),
+    "payment": (
+        "id",
+        "campaign_id",
+        "receipt_no",
+        "receipt_code",
+        "kind",
+        "dossier_id",
+        "original_id",
+        "amount_fen",
+        "track",
+        "level",
+        "method",
+        "reference",
+        "fiscal_receipt_no",
+        "tendered_fen",
+        "reason",
+        "note",
+        "cashier_id",
+        "desk",
+        "business_date",
+        "attempt",
+        "idempotency_key",
+        "created_at",
+    ),
 }
 SEAL_VERSIONS: dict[tuple[str, int], tuple[str, ...]] = {
     ("payment", 1): SEALED_COLUMNS["payment"],
@@ -293,11 +381,16 @@ def row_digest(table: str, values: Mapping[str, Any], version: int = 1) -> str:
 def row_seal(table: str, values: Mapping[str, Any], version: int = 1) -> dict[str, Any]:
     """What an event's ``detail["row"]`` holds for the row it made: its table, id, the version
     of the sealed columns and the digest."""
-    return {"table": table, "id": values["id"], "v": version,
-            "sha256": row_digest(table, values, version)}
+    return {
+        "table": table,
+        "id": values["id"],
+        "v": version,
+        "sha256": row_digest(table, values, version),
+    }
 
 
 # --- verification ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Break:
@@ -319,8 +412,8 @@ class Break:
             where = _("第 {seq} 条").format(seq=self.seq)
         when = f"{self.at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC，" if self.at else ""
         return _("{where}（记录号 {event_id}，{when}{action}）：{problem}").format(
-            where=where, event_id=self.event_id, when=when, action=self.action,
-            problem=self.problem)
+            where=where, event_id=self.event_id, when=when, action=self.action, problem=self.problem
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,9 +434,13 @@ def _walk(conn: Connection, batch: int = 5000) -> Iterator[Any]:
     c = _TABLE.c
     while True:
         rows = conn.execute(
-            select(_TABLE).where(c.chain_seq.is_not(None),
-                                 tuple_(c.chain_lane, c.chain_seq) > tuple_(lane, after))
-            .order_by(c.chain_lane, c.chain_seq).limit(batch)).all()
+            select(_TABLE)
+            .where(
+                c.chain_seq.is_not(None), tuple_(c.chain_lane, c.chain_seq) > tuple_(lane, after)
+            )
+            .order_by(c.chain_lane, c.chain_seq)
+            .limit(batch)
+        ).all()
         if not rows:
             return
         yield from rows
@@ -361,8 +458,13 @@ def verify_chain(conn: Connection) -> ChainReport:
         seq = int(row.chain_seq)
         problem = ""
         if seq != expected:
-            problem = (_("前面缺少第 {first}–{last} 条：审计记录被删除").format(
-                first=expected, last=seq - 1) if seq > expected else _("序号重复"))
+            problem = (
+                _("前面缺少第 {first}–{last} 条：审计记录被删除").format(
+                    first=expected, last=seq - 1
+                )
+                if seq > expected
+                else _("序号重复")
+            )
         elif row.prev_hash != prev:
             problem = _("与前一条的链接不符：前一条被改动、删除或替换")
         elif row.hash != event_hash(prev, seq, content_of(row)):
@@ -371,11 +473,18 @@ def verify_chain(conn: Connection) -> ChainReport:
             first = Break(seq, int(row.id), row.at, row.action, problem, lane)
             break
         prev, expected = str(row.hash), seq + 1
-    unsealed = conn.execute(select(_TABLE.c.id, _TABLE.c.at, _TABLE.c.action)
-                            .where(_TABLE.c.chain_seq.is_(None)).order_by(_TABLE.c.id)).all()
+    unsealed = conn.execute(
+        select(_TABLE.c.id, _TABLE.c.at, _TABLE.c.action)
+        .where(_TABLE.c.chain_seq.is_(None))
+        .order_by(_TABLE.c.id)
+    ).all()
     if first is None and unsealed:
         u = unsealed[0]
-        first = Break(None, int(u.id), u.at, u.action,
-                      _("不在审计链中：该条记录不是由本程序写入的（手工插入？）"))
-    return ChainReport(events=count, first_break=first, unsealed=len(unsealed),
-                       lanes=max(lanes, 1))
+        first = Break(
+            None,
+            int(u.id),
+            u.at,
+            u.action,
+            _("不在审计链中：该条记录不是由本程序写入的（手工插入？）"),
+        )
+    return ChainReport(events=count, first_break=first, unsealed=len(unsealed), lanes=max(lanes, 1))

@@ -95,6 +95,7 @@ class PgCommands:
 
 # --- where the database is ---------------------------------------------------------------------
 
+
 def is_sqlite_url(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -128,6 +129,7 @@ def pg_commands(url: str, file: Path | str) -> PgCommands:
 
 # --- reading a database file -------------------------------------------------------------------
 
+
 def _open_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
@@ -139,9 +141,13 @@ def _integrity(conn: sqlite3.Connection) -> list[str]:
 
 
 def _tables(conn: sqlite3.Connection) -> list[str]:
-    return [str(r[0]) for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-        "ESCAPE '\\' ORDER BY name")]
+    return [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+            "ESCAPE '\\' ORDER BY name"
+        )
+    ]
 
 
 def _contents(conn: sqlite3.Connection) -> tuple[str | None, dict[str, int]]:
@@ -151,8 +157,11 @@ def _contents(conn: sqlite3.Connection) -> tuple[str | None, dict[str, int]]:
     if "alembic_version" in tables:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         revision = str(row[0]) if row else None
-    counts = {t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
-              for t in tables if t != "alembic_version"}
+    counts = {
+        t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
+        for t in tables
+        if t != "alembic_version"
+    }
     return revision, counts
 
 
@@ -210,8 +219,10 @@ def _settle(path: Path) -> tuple[str | None, dict[str, int]]:
     try:
         problems = _integrity(conn)
         if problems:
-            raise BackupFailed(_("备份副本未通过完整性检查：{value}").format(value='；'.join(problems[:3])),
-                               code="backup.integrity")
+            raise BackupFailed(
+                _("备份副本未通过完整性检查：{value}").format(value="；".join(problems[:3])),
+                code="backup.integrity",
+            )
         return _contents(conn)
     finally:
         conn.close()
@@ -224,11 +235,13 @@ def describe(path: Path) -> Snapshot:
         revision, counts = _contents(conn)
     finally:
         conn.close()
-    return Snapshot(path=path, bytes=path.stat().st_size, sha256=_sha256(path),
-                    revision=revision, counts=counts)
+    return Snapshot(
+        path=path, bytes=path.stat().st_size, sha256=_sha256(path), revision=revision, counts=counts
+    )
 
 
 # --- backup ------------------------------------------------------------------------------------
+
 
 def backup_sqlite(engine: Engine, target: Path, *, force: bool = False) -> Snapshot:
     """Copy the engine's SQLite database to ``target`` (see the module's docstring)."""
@@ -237,10 +250,17 @@ def backup_sqlite(engine: Engine, target: Path, *, force: bool = False) -> Snaps
         raise BackupFailed(_("PostgreSQL 数据库请用 pg_dump 备份"), code="backup.postgresql")
     target = Path(target)
     if target.is_dir():
-        raise BackupFailed(_("{target} 是一个文件夹：请给出备份文件的名称").format(target=target), code="backup.is_dir")
+        raise BackupFailed(
+            _("{target} 是一个文件夹：请给出备份文件的名称").format(target=target),
+            code="backup.is_dir",
+        )
     if target.exists() and not force:
-        raise BackupFailed(_("备份文件 {target} 已存在：请换一个文件名，或确认后加 --force 覆盖").format(target=target),
-                           code="backup.exists")
+        raise BackupFailed(
+            _("备份文件 {target} 已存在：请换一个文件名，或确认后加 --force 覆盖").format(
+                target=target
+            ),
+            code="backup.exists",
+        )
     source = sqlite_file(engine.url.render_as_string(hide_password=False))
     if source is not None and source.resolve() == target.resolve():
         raise BackupFailed(_("备份文件不能是数据库本身"), code="backup.same_file")
@@ -261,33 +281,64 @@ def backup_sqlite(engine: Engine, target: Path, *, force: bool = False) -> Snaps
             revision, counts = _settle(tmp)
             _fsync(tmp)
             if target.exists() and not force:  # written meanwhile by someone else
-                raise BackupFailed(_("备份文件 {target} 已存在").format(target=target), code="backup.exists")
+                raise BackupFailed(
+                    _("备份文件 {target} 已存在").format(target=target), code="backup.exists"
+                )
             os.replace(tmp, target)
         _fsync_dir(target.parent)
         size, digest = target.stat().st_size, _sha256(target)
     except sqlite3.Error as exc:
         raise BackupFailed(_("备份失败：{exc}").format(exc=exc), code="backup.sqlite") from exc
     except OSError as exc:
-        raise BackupFailed(_("备份失败：无法写入 {target}（{value}）").format(target=target, value=exc.strerror or exc),
-                           code="backup.io") from exc
-    return Snapshot(path=target, bytes=size, sha256=digest, revision=revision, counts=counts,
-                    seconds=time.perf_counter() - started)
+        raise BackupFailed(
+            _("备份失败：无法写入 {target}（{value}）").format(
+                target=target, value=exc.strerror or exc
+            ),
+            code="backup.io",
+        ) from exc
+    return Snapshot(
+        path=target,
+        bytes=size,
+        sha256=digest,
+        revision=revision,
+        counts=counts,
+        seconds=time.perf_counter() - started,
+    )
 
 
-def record_backup(engine: Engine, snap: Snapshot, *, actor: Actor, campaign_id: int | None = None,
-                  action: str = "backup.write", automatic: bool = False) -> None:
+def record_backup(
+    engine: Engine,
+    snap: Snapshot,
+    *,
+    actor: Actor,
+    campaign_id: int | None = None,
+    action: str = "backup.write",
+    automatic: bool = False,
+) -> None:
     """The backup's audit row, in its own transaction after the file is written (so the file
     does not hold it)."""
     from models import audit
     from models.db import session_scope
 
     with session_scope(engine) as session:
-        audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action=action,
-                     entity="backup", entity_id=snap.path.name[:60], campaign_id=campaign_id,
-                     desk=actor.desk, detail={
-                         "file": snap.path.name, "bytes": snap.bytes, "sha256": snap.sha256,
-                         "revision": snap.revision, "automatic": automatic,
-                         "rows": {t: snap.count(t) for t in MAIN_TABLES}})
+        audit.record(
+            session,
+            actor_id=actor.user_id,
+            actor_name=actor.username,
+            action=action,
+            entity="backup",
+            entity_id=snap.path.name[:60],
+            campaign_id=campaign_id,
+            desk=actor.desk,
+            detail={
+                "file": snap.path.name,
+                "bytes": snap.bytes,
+                "sha256": snap.sha256,
+                "revision": snap.revision,
+                "automatic": automatic,
+                "rows": {t: snap.count(t) for t in MAIN_TABLES},
+            },
+        )
 
 
 def backup(engine: Engine, actor: Actor, target: Path, *, force: bool = False) -> Snapshot:
@@ -300,6 +351,7 @@ def backup(engine: Engine, actor: Actor, target: Path, *, force: bool = False) -
 
 
 # --- the automatic backup at each day close ----------------------------------------------------
+
 
 def backup_directory(configured: str = "") -> Path:
     """``backup_dir`` from the configuration, else ``backups/`` in the data directory."""
@@ -348,9 +400,16 @@ def prune(directory: Path, keep: int, *, spare: Path | None = None) -> list[Path
     return old
 
 
-def auto_backup(engine: Engine, directory: Path, keep: int, label: str, *,
-                actor: Actor = SYSTEM, campaign_id: int | None = None,
-                now: dt.datetime | None = None) -> Path | None:
+def auto_backup(
+    engine: Engine,
+    directory: Path,
+    keep: int,
+    label: str,
+    *,
+    actor: Actor = SYSTEM,
+    campaign_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Path | None:
     """After a day close: a backup in ``directory`` named by time and ``label``, its audit row,
     and the older ones beyond ``keep`` deleted. None on PostgreSQL (the server's pg_dump backs
     it up). Raises BackupFailed with the reason; the close is committed before and stays."""
@@ -359,32 +418,59 @@ def auto_backup(engine: Engine, directory: Path, keep: int, label: str, *,
     try:
         private_dir(directory)
     except OSError as exc:
-        raise BackupFailed(_("无法创建备份文件夹 {directory}（{value}）").format(directory=directory, value=exc.strerror or exc),
-                           code="backup.io") from exc
+        raise BackupFailed(
+            _("无法创建备份文件夹 {directory}（{value}）").format(
+                directory=directory, value=exc.strerror or exc
+            ),
+            code="backup.io",
+        ) from exc
     snap = backup_sqlite(engine, _free(directory / auto_name(label, now)))
     try:
         record_backup(engine, snap, actor=actor, campaign_id=campaign_id, automatic=True)
     except (DomainError, SQLAlchemyError) as exc:  # the database busy or gone since the close
         reason = exc.message if isinstance(exc, DomainError) else str(exc).splitlines()[0]
-        raise BackupFailed(_("备份已写入 {path}，但未能写入审计记录：{reason}").format(path=snap.path, reason=reason),
-                           code="backup.audit") from exc
+        raise BackupFailed(
+            _("备份已写入 {path}，但未能写入审计记录：{reason}").format(
+                path=snap.path, reason=reason
+            ),
+            code="backup.audit",
+        ) from exc
     try:
         prune(directory, keep, spare=snap.path)
     except OSError as exc:
-        raise BackupFailed(_("备份已写入 {path}，但未能删除较早的自动备份（{value}）").format(path=snap.path, value=exc.strerror or exc),
-                           code="backup.prune") from exc
+        raise BackupFailed(
+            _("备份已写入 {path}，但未能删除较早的自动备份（{value}）").format(
+                path=snap.path, value=exc.strerror or exc
+            ),
+            code="backup.prune",
+        ) from exc
     return snap.path
 
 
-def day_close_backup(engine: Engine, *, backup_dir: str, keep: int, actor: Actor,
-                     campaign_code: str, campaign_id: int | None, day: dt.date) -> Path | None:
+def day_close_backup(
+    engine: Engine,
+    *,
+    backup_dir: str,
+    keep: int,
+    actor: Actor,
+    campaign_code: str,
+    campaign_id: int | None,
+    day: dt.date,
+) -> Path | None:
     """The automatic backup after the lead confirmed the close of ``day`` (the configuration's
     ``backup_dir`` and ``backup_keep``)."""
-    return auto_backup(engine, backup_directory(backup_dir), keep,
-                       f"{campaign_code}-{day:%Y%m%d}", actor=actor, campaign_id=campaign_id)
+    return auto_backup(
+        engine,
+        backup_directory(backup_dir),
+        keep,
+        f"{campaign_code}-{day:%Y%m%d}",
+        actor=actor,
+        campaign_id=campaign_id,
+    )
 
 
 # --- restore -----------------------------------------------------------------------------------
+
 
 def known_revisions() -> list[str]:
     """Every schema version this program's migrations know, newest first."""
@@ -392,8 +478,9 @@ def known_revisions() -> list[str]:
 
     from models import migrate
 
-    return [r.revision for r in ScriptDirectory.from_config(migrate.alembic_config())
-            .walk_revisions()]
+    return [
+        r.revision for r in ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()
+    ]
 
 
 def check_backup(path: Path) -> Snapshot:
@@ -405,26 +492,46 @@ def check_backup(path: Path) -> Snapshot:
     with path.open("rb") as f:
         magic = f.read(len(SQLITE_MAGIC))
     if magic != SQLITE_MAGIC:
-        raise BadBackup(_("{path} 不是 SQLite 数据库文件（PostgreSQL 的备份请用 pg_restore 恢复）").format(path=path),
-                        code="backup.not_sqlite")
+        raise BadBackup(
+            _("{path} 不是 SQLite 数据库文件（PostgreSQL 的备份请用 pg_restore 恢复）").format(
+                path=path
+            ),
+            code="backup.not_sqlite",
+        )
     try:
         conn = _open_readonly(path)
         try:
             problems = _integrity(conn)
             if problems:
-                raise BadBackup(_("备份文件 {path} 已损坏（完整性检查：{value}），请换一份备份").format(path=path, value='；'.join(problems[:3])), code="backup.corrupt")
+                raise BadBackup(
+                    _("备份文件 {path} 已损坏（完整性检查：{value}），请换一份备份").format(
+                        path=path, value="；".join(problems[:3])
+                    ),
+                    code="backup.corrupt",
+                )
             revision, counts = _contents(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BadBackup(_("无法读取备份文件 {path}：{exc}").format(path=path, exc=exc), code="backup.unreadable") from exc
+        raise BadBackup(
+            _("无法读取备份文件 {path}：{exc}").format(path=path, exc=exc), code="backup.unreadable"
+        ) from exc
     if revision is None:
-        raise BadBackup(_("{path} 不是受理台的数据库（没有数据库结构版本）").format(path=path), code="backup.foreign")
+        raise BadBackup(
+            _("{path} 不是受理台的数据库（没有数据库结构版本）").format(path=path),
+            code="backup.foreign",
+        )
     known = known_revisions()
     if revision not in known:
-        raise BadBackup(_("备份的数据库结构版本 {revision} 本程序不认识（本程序最新为 {known}）：请用备份时所用的或更新的程序恢复").format(revision=revision, known=known[0]), code="backup.unknown_revision")
-    return Snapshot(path=path, bytes=path.stat().st_size, sha256=_sha256(path),
-                    revision=revision, counts=counts)
+        raise BadBackup(
+            _(
+                "备份的数据库结构版本 {revision} 本程序不认识（本程序最新为 {known}）：请用备份时所用的或更新的程序恢复"
+            ).format(revision=revision, known=known[0]),
+            code="backup.unknown_revision",
+        )
+    return Snapshot(
+        path=path, bytes=path.stat().st_size, sha256=_sha256(path), revision=revision, counts=counts
+    )
 
 
 def occupied(path: Path) -> str | None:
@@ -450,7 +557,8 @@ def occupied(path: Path) -> str | None:
     users = counts.get("desk_user", 0)
     if users:
         return _("{path} 已有数据（用户 {users} 个，共 {rows} 行）").format(
-            path=path, users=users, rows=sum(full.values()))
+            path=path, users=users, rows=sum(full.values())
+        )
     return _("{path} 已有数据（共 {rows} 行）").format(path=path, rows=sum(full.values()))
 
 
@@ -476,7 +584,11 @@ def restore_sqlite(source: Path, target: Path) -> Restored:
     reason = occupied(target)
     if reason is not None:
         raise RestoreRefused(
-            _("不能恢复到 {target}：{reason}。只能恢复到新的空数据库：请先关闭使用该数据库的受理台，把它（连同同名的 -wal、-shm 文件）改名或移到别处保存，例如改名为 {name}.old，再重新执行；或用 --to 指定一个新文件").format(target=target, reason=reason, name=target.name), code="backup.target_in_use")
+            _(
+                "不能恢复到 {target}：{reason}。只能恢复到新的空数据库：请先关闭使用该数据库的受理台，把它（连同同名的 -wal、-shm 文件）改名或移到别处保存，例如改名为 {name}.old，再重新执行；或用 --to 指定一个新文件"
+            ).format(target=target, reason=reason, name=target.name),
+            code="backup.target_in_use",
+        )
     try:
         private_dir(target.parent)
         src = _open_readonly(source)
@@ -499,8 +611,10 @@ def restore_sqlite(source: Path, target: Path) -> Restored:
                     _settle(tmp)
                     _fsync(tmp)
                     if target.exists():
-                        raise RestoreRefused(_("{target} 在恢复期间被别人创建：请重新执行").format(target=target),
-                                             code="backup.target_in_use")
+                        raise RestoreRefused(
+                            _("{target} 在恢复期间被别人创建：请重新执行").format(target=target),
+                            code="backup.target_in_use",
+                        )
                     os.replace(tmp, target)
                 _fsync_dir(target.parent)
         finally:
@@ -508,8 +622,12 @@ def restore_sqlite(source: Path, target: Path) -> Restored:
     except sqlite3.Error as exc:
         raise BackupFailed(_("恢复失败：{exc}").format(exc=exc), code="backup.sqlite") from exc
     except OSError as exc:
-        raise BackupFailed(_("恢复失败：无法写入 {target}（{value}）").format(target=target, value=exc.strerror or exc),
-                           code="backup.io") from exc
+        raise BackupFailed(
+            _("恢复失败：无法写入 {target}（{value}）").format(
+                target=target, value=exc.strerror or exc
+            ),
+            code="backup.io",
+        ) from exc
     audited = checked.revision == migrate.head_revision()
     if audited:
         engine = make_engine(sqlite_url(target))
@@ -518,8 +636,9 @@ def restore_sqlite(source: Path, target: Path) -> Restored:
         finally:
             engine.dispose()
     now = describe(target)
-    return Restored(source=checked, target=now, audited=audited,
-                    seconds=time.perf_counter() - started)
+    return Restored(
+        source=checked, target=now, audited=audited, seconds=time.perf_counter() - started
+    )
 
 
 def record_restore(engine: Engine, source: Snapshot) -> None:
@@ -529,8 +648,18 @@ def record_restore(engine: Engine, source: Snapshot) -> None:
     from models.db import session_scope
 
     with session_scope(engine) as session:
-        audit.record(session, actor_id=None, actor_name=SYSTEM.username, action="backup.restore",
-                     entity="backup", entity_id=source.path.name[:60], detail={
-                         "file": source.path.name, "bytes": source.bytes,
-                         "sha256": source.sha256, "revision": source.revision,
-                         "rows": {t: source.count(t) for t in MAIN_TABLES}})
+        audit.record(
+            session,
+            actor_id=None,
+            actor_name=SYSTEM.username,
+            action="backup.restore",
+            entity="backup",
+            entity_id=source.path.name[:60],
+            detail={
+                "file": source.path.name,
+                "bytes": source.bytes,
+                "sha256": source.sha256,
+                "revision": source.revision,
+                "rows": {t: source.count(t) for t in MAIN_TABLES},
+            },
+        )

@@ -29,7 +29,9 @@ class BankStatement(SQLModel, table=True):
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
     filename: str = Field(sa_type=String(300))
     sha256: str = Field(sa_type=String(64))
-    account: str = Field(default="", sa_type=String(60))  # the office's account, if the file shows it
+    account: str = Field(
+        default="", sa_type=String(60)
+    )  # the office's account, if the file shows it
     imported_by: int = Field(foreign_key="desk_user.id")
     imported_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     line_count: int = 0  # lines stored (credits and debits)
@@ -93,7 +95,9 @@ class LineStatus(StrEnum):
 
     proposed = "proposed"  # one accepted, unpaid dossier with evidence and the right fee
     ambiguous = "ambiguous"  # several dossiers fit equally: the cashier chooses, never automatic
-    partial = "partial"  # identity evidence, but the amount is not the fee (part, or several people)
+    partial = (
+        "partial"  # identity evidence, but the amount is not the fee (part, or several people)
+    )
     not_accepted = "not_accepted"  # the person's paper dossier is not accepted (yet)
     already_paid = "already_paid"  # the dossier (or this serial) already has a live payment
     unmatched = "unmatched"  # nothing in the line points at anyone of this campaign

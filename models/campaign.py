@@ -72,8 +72,9 @@ class PaperWindow(SQLModel, table=True):
     kind: str = Field(default="paper", sa_type=String(16))  # WindowKind
     series: str | None = Field(default=None, sa_type=String(60))  # None: every series
     # only for these levels (001 三（五）1: 中、初级); empty: every level
-    levels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False,
-                                                                     server_default="[]"))
+    levels: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     starts_at: dt.datetime = Field(sa_type=UTCDateTime)
     ends_at: dt.datetime = Field(sa_type=UTCDateTime)
     label: str = Field(default=WINDOW_LABEL, sa_type=String(100))

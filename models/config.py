@@ -82,9 +82,12 @@ class DeskConfig:
 
     @property
     def timeouts(self) -> DbTimeouts:
-        return DbTimeouts(lock=self.db_lock_timeout, statement=self.db_statement_timeout,
-                          connect=self.db_connect_timeout,
-                          idle_in_transaction=self.db_idle_transaction_timeout)
+        return DbTimeouts(
+            lock=self.db_lock_timeout,
+            statement=self.db_statement_timeout,
+            connect=self.db_connect_timeout,
+            idle_in_transaction=self.db_idle_transaction_timeout,
+        )
 
 
 _TYPES: dict[str, type] = {
@@ -101,8 +104,12 @@ _TYPES: dict[str, type] = {
     "db_connect_timeout": int,
     "db_idle_transaction_timeout": int,
 }
-_SECONDS = {"db_lock_timeout": (1, 600), "db_statement_timeout": (1, 3600),
-            "db_connect_timeout": (1, 120), "db_idle_transaction_timeout": (5, 86400)}
+_SECONDS = {
+    "db_lock_timeout": (1, 600),
+    "db_statement_timeout": (1, 3600),
+    "db_connect_timeout": (1, 120),
+    "db_idle_transaction_timeout": (5, 86400),
+}
 
 
 def desk_name(text: str, path: Path | None = None) -> str:
@@ -111,11 +118,19 @@ def desk_name(text: str, path: Path | None = None) -> str:
     "D1"), one space between words, none at the ends. An empty result is refused."""
     name = clean_desk_name(text)
     if not name:
-        raise InvalidInput(_("配置文件 {path} 中的窗口名称“desk”不能为空（也不能只有空格或不可见字符）").format(
-            path=path or config_path()), code="config.bad_desk")
+        raise InvalidInput(
+            _("配置文件 {path} 中的窗口名称“desk”不能为空（也不能只有空格或不可见字符）").format(
+                path=path or config_path()
+            ),
+            code="config.bad_desk",
+        )
     if len(name) > 40:
-        raise InvalidInput(_("配置文件 {path} 中的窗口名称“desk”最多 40 个字符").format(
-            path=path or config_path()), code="config.bad_desk")
+        raise InvalidInput(
+            _("配置文件 {path} 中的窗口名称“desk”最多 40 个字符").format(
+                path=path or config_path()
+            ),
+            code="config.bad_desk",
+        )
     return name
 
 
@@ -126,26 +141,37 @@ def load_config(path: Path | None = None) -> DeskConfig:
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise InvalidInput(_("配置文件 {path} 格式错误：{exc}").format(path=path, exc=exc), code="config.invalid") from exc
+            raise InvalidInput(
+                _("配置文件 {path} 格式错误：{exc}").format(path=path, exc=exc),
+                code="config.invalid",
+            ) from exc
         except UnicodeDecodeError as exc:
             raise InvalidInput(
-                _("配置文件 {path} 不是 UTF-8 编码：请用记事本另存为 UTF-8").format(path=path), code="config.encoding"
+                _("配置文件 {path} 不是 UTF-8 编码：请用记事本另存为 UTF-8").format(path=path),
+                code="config.encoding",
             ) from exc
     known = {f.name for f in fields(DeskConfig)} - {"path"}
     for key, value in values.items():
         if key not in known:
             raise InvalidInput(
-                _("配置文件 {path} 中有未知的键“{key}”；可用的键：{value}").format(path=path, key=key, value='、'.join(sorted(known))),
+                _("配置文件 {path} 中有未知的键“{key}”；可用的键：{value}").format(
+                    path=path, key=key, value="、".join(sorted(known))
+                ),
                 code="config.unknown_key",
             )
         if not isinstance(value, _TYPES[key]) or isinstance(value, bool):
             raise InvalidInput(
-                _("配置文件 {path} 中“{key}”的值类型不对").format(path=path, key=key), code="config.bad_value"
+                _("配置文件 {path} 中“{key}”的值类型不对").format(path=path, key=key),
+                code="config.bad_value",
             )
         low, high = _SECONDS.get(key, (0, 0))
         if key in _SECONDS and isinstance(value, int) and not low <= value <= high:
-            raise InvalidInput(_("配置文件 {path} 中“{key}”应为 {low}–{high} 秒").format(
-                path=path, key=key, low=low, high=high), code="config.bad_value")
+            raise InvalidInput(
+                _("配置文件 {path} 中“{key}”应为 {low}–{high} 秒").format(
+                    path=path, key=key, low=low, high=high
+                ),
+                code="config.bad_value",
+            )
     if "desk" in values:
         values["desk"] = desk_name(values["desk"], path)
     cfg = DeskConfig(**values, path=path)

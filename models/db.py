@@ -50,8 +50,9 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def make_engine(url: str, *, echo: bool = False, timeouts: DbTimeouts | None = None,
-                **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, *, echo: bool = False, timeouts: DbTimeouts | None = None, **kwargs: Any
+) -> Engine:
     """An engine for ``url``. Its errors never quote a statement's parameters (ID numbers,
     password hashes): ``hide_parameters``, so the error log holds none. On PostgreSQL every
     connection carries ``timeouts`` (the defaults when none are given)."""
@@ -84,9 +85,14 @@ def make_engine(url: str, *, echo: bool = False, timeouts: DbTimeouts | None = N
     t = timeouts or DbTimeouts()
     args = dict(kwargs.pop("connect_args", {}))
     args.setdefault("connect_timeout", max(1, round(t.connect)))  # libpq: whole seconds
-    settings = " ".join(f"-c {name}={max(1, round(seconds * 1000))}" for name, seconds in (
-        ("lock_timeout", t.lock), ("statement_timeout", t.statement),
-        ("idle_in_transaction_session_timeout", t.idle_in_transaction)))
+    settings = " ".join(
+        f"-c {name}={max(1, round(seconds * 1000))}"
+        for name, seconds in (
+            ("lock_timeout", t.lock),
+            ("statement_timeout", t.statement),
+            ("idle_in_transaction_session_timeout", t.idle_in_transaction),
+        )
+    )
     given = args.get("options") or u.query.get("options")
     args["options"] = f"{given} {settings}" if isinstance(given, str) and given else settings
     engine = create_engine(url, echo=echo, connect_args=args, **kwargs)
@@ -110,8 +116,11 @@ def _install_sqlite_hooks(engine: Engine, *, memory: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         options = conn.get_execution_options()
-        begin_with_retry(conn, options.get("sqlite_begin", "IMMEDIATE"),
-                         options.get("busy_retry_seconds", BUSY_RETRY_SECONDS))
+        begin_with_retry(
+            conn,
+            options.get("sqlite_begin", "IMMEDIATE"),
+            options.get("busy_retry_seconds", BUSY_RETRY_SECONDS),
+        )
 
 
 def begin_with_retry(conn: Any, mode: str, limit: float) -> None:
@@ -129,7 +138,11 @@ def begin_with_retry(conn: Any, mode: str, limit: float) -> None:
             waited = time.monotonic() - started
             if waited >= limit:
                 raise DatabaseBusy(
-                    _("另一台工作站正在写入数据库，已等待 {waited:.0f} 秒仍未完成；本次操作未保存，请稍后再试（若一直如此，请检查是否有程序卡住）").format(waited=waited), code="db.busy") from None
+                    _(
+                        "另一台工作站正在写入数据库，已等待 {waited:.0f} 秒仍未完成；本次操作未保存，请稍后再试（若一直如此，请检查是否有程序卡住）"
+                    ).format(waited=waited),
+                    code="db.busy",
+                ) from None
             time.sleep(min(pause, max(0.0, limit - waited)))
             pause = min(pause * 2, 1.0)
 
@@ -144,8 +157,9 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 @contextlib.contextmanager
-def session_scope(engine: Engine, *, readonly: bool = False,
-                  snapshot: bool = False) -> Iterator[Session]:
+def session_scope(
+    engine: Engine, *, readonly: bool = False, snapshot: bool = False
+) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception, always close.
 
     ``readonly=True`` starts a deferred transaction on SQLite so long reads do not hold the
@@ -179,42 +193,82 @@ def _rollback_quietly(session: Session) -> None:
         session.rollback()
 
 
-def database_problem(exc: DBAPIError, engine: Engine, *, committing: bool = False
-                     ) -> DomainError | None:
+def database_problem(
+    exc: DBAPIError, engine: Engine, *, committing: bool = False
+) -> DomainError | None:
     """A fault of the database rather than of the program, as one Chinese sentence: the server
     went away (restarted, network cut) or could not be reached, or SQLite stayed busy. The
     engine reconnects by itself on the next use (pool_pre_ping; a lost connection invalidates
     the pool). None for anything else (a bug: the caller re-raises it)."""
     if _is_busy(exc):
-        return DatabaseBusy(_("另一台工作站正在写入数据库，本次操作未保存；请稍后再试"), code="db.busy")
+        return DatabaseBusy(
+            _("另一台工作站正在写入数据库，本次操作未保存；请稍后再试"), code="db.busy"
+        )
     state = getattr(exc.orig, "sqlstate", None)
     said = str(exc.orig).lower()
     if "database or disk is full" in said or state == "53100":  # SQLITE_FULL, disk_full
-        where = engine.url.database if engine.dialect.name == "sqlite" else \
-            _("数据库服务器 {host}").format(host=engine.url.host or "")
-        return DatabaseUnavailable(_("磁盘已满（{where}）：本次操作未保存，此前保存的记录不受影响；请清理磁盘空间（或请管理员处理）后再做一次").format(where=where), code="db.full")
-    if "readonly database" in said or state == "25006":  # SQLITE_READONLY, read_only_sql_transaction
-        where = engine.url.database if engine.dialect.name == "sqlite" else \
-            _("数据库服务器 {host}").format(host=engine.url.host or "")
-        return DatabaseUnavailable(_("数据库（{where}）只读，不能写入：本次操作未保存；请检查数据库文件和所在文件夹的权限（或服务器是否为只读备用库）").format(where=where), code="db.read_only")
+        where = (
+            engine.url.database
+            if engine.dialect.name == "sqlite"
+            else _("数据库服务器 {host}").format(host=engine.url.host or "")
+        )
+        return DatabaseUnavailable(
+            _(
+                "磁盘已满（{where}）：本次操作未保存，此前保存的记录不受影响；请清理磁盘空间（或请管理员处理）后再做一次"
+            ).format(where=where),
+            code="db.full",
+        )
+    if (
+        "readonly database" in said or state == "25006"
+    ):  # SQLITE_READONLY, read_only_sql_transaction
+        where = (
+            engine.url.database
+            if engine.dialect.name == "sqlite"
+            else _("数据库服务器 {host}").format(host=engine.url.host or "")
+        )
+        return DatabaseUnavailable(
+            _(
+                "数据库（{where}）只读，不能写入：本次操作未保存；请检查数据库文件和所在文件夹的权限（或服务器是否为只读备用库）"
+            ).format(where=where),
+            code="db.read_only",
+        )
     if state == "55P03":  # lock_not_available: another desk holds the row longer than lock_timeout
-        return DatabaseBusy(_waiting_for(exc.statement or "").format(
-            seconds=_seconds(timeouts_of(engine).lock)), code="db.lock_timeout")
+        return DatabaseBusy(
+            _waiting_for(exc.statement or "").format(seconds=_seconds(timeouts_of(engine).lock)),
+            code="db.lock_timeout",
+        )
     if state == "57014":  # query_canceled: statement_timeout
-        return DatabaseBusy(_("数据库在 {seconds} 秒内没有完成这次操作（服务器繁忙，或数据很多），本次操作未保存；请稍后重试，若一直如此，请检查数据库服务器").format(seconds=_seconds(timeouts_of(engine).statement)), code="db.statement_timeout")
+        return DatabaseBusy(
+            _(
+                "数据库在 {seconds} 秒内没有完成这次操作（服务器繁忙，或数据很多），本次操作未保存；请稍后重试，若一直如此，请检查数据库服务器"
+            ).format(seconds=_seconds(timeouts_of(engine).statement)),
+            code="db.statement_timeout",
+        )
     if not isinstance(exc, OperationalError) and not exc.connection_invalidated:
         return None
     where = engine.url.host or _("本机")
     if exc.connection_invalidated or _lost(exc):
         if committing:
             return DatabaseUnavailable(
-                _("提交时与数据库服务器（{where}）的连接中断，本次操作可能已保存，也可能未保存：请重新查询后再决定是否重做（已自动重新连接）").format(where=where), code="db.lost_at_commit")
+                _(
+                    "提交时与数据库服务器（{where}）的连接中断，本次操作可能已保存，也可能未保存：请重新查询后再决定是否重做（已自动重新连接）"
+                ).format(where=where),
+                code="db.lost_at_commit",
+            )
         return DatabaseUnavailable(
-            _("与数据库服务器（{where}）的连接中断（服务器重启或网络中断），本次操作未保存；已自动重新连接，请再做一次").format(where=where), code="db.lost")
+            _(
+                "与数据库服务器（{where}）的连接中断（服务器重启或网络中断），本次操作未保存；已自动重新连接，请再做一次"
+            ).format(where=where),
+            code="db.lost",
+        )
     if engine.dialect.name == "sqlite":
         return None
     return DatabaseUnavailable(
-        _("无法连接数据库服务器（{where}:{value}）：请检查服务器是否在运行、网络是否连通；恢复后重试即可，本次操作未保存").format(where=where, value=engine.url.port or 5432), code="db.unreachable")
+        _(
+            "无法连接数据库服务器（{where}:{value}）：请检查服务器是否在运行、网络是否连通；恢复后重试即可，本次操作未保存"
+        ).format(where=where, value=engine.url.port or 5432),
+        code="db.unreachable",
+    )
 
 
 def _seconds(value: float) -> str:
@@ -226,7 +280,9 @@ def _waiting_for(statement: str) -> str:
     ``{seconds}``."""
     text = statement.lower()
     if "number_sequence" in text:
-        return _("另一窗口正在收费或受理（编号正被占用），已等待 {seconds} 秒；本次操作未保存，请稍候重试")
+        return _(
+            "另一窗口正在收费或受理（编号正被占用），已等待 {seconds} 秒；本次操作未保存，请稍候重试"
+        )
     if "from dossier" in text or "update dossier" in text:
         return _("另一窗口正在办理这份档案，已等待 {seconds} 秒；本次操作未保存，请稍候重试")
     if "day_close" in text:
@@ -237,8 +293,9 @@ def _waiting_for(statement: str) -> str:
 T = TypeVar("T")
 
 
-def retrying(engine: Engine, work: Callable[[Session], T], *, attempts: int = 2,
-             pause: float = 0.5) -> T:
+def retrying(
+    engine: Engine, work: Callable[[Session], T], *, attempts: int = 2, pause: float = 0.5
+) -> T:
     """``work`` in a unit of work of its own; when another desk held what it needed for longer
     than the lock timeout, it is tried again (``attempts`` in all, pausing between). Safe for
     work that does nothing outside its transaction (the whole transaction was rolled back) and
@@ -256,7 +313,15 @@ def retrying(engine: Engine, work: Callable[[Session], T], *, attempts: int = 2,
 
 def _lost(exc: DBAPIError) -> bool:
     text = str(exc.orig).lower()
-    return any(words in text for words in (
-        "terminating connection", "server closed the connection", "connection already closed",
-        "consuming input failed", "the connection is lost", "connection is closed",
-        "ssl connection has been closed"))
+    return any(
+        words in text
+        for words in (
+            "terminating connection",
+            "server closed the connection",
+            "connection already closed",
+            "consuming input failed",
+            "the connection is lost",
+            "connection is closed",
+            "ssl connection has been closed",
+        )
+    )

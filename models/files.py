@@ -190,6 +190,7 @@ def private_temp_dir(name: str) -> Path:
 
 # --- one sentence for a file that cannot be written ---------------------------------------------
 
+
 def why_not_written(exc: OSError) -> str:
     """What went wrong, in the desk's words (the system's own text as the last resort)."""
     code = exc.errno
@@ -216,8 +217,10 @@ class CannotWrite(InvalidInput):
     code = "export.cannot_write"
 
     def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(_("无法写入“{path}”：{reason}；文件未保存").format(path=path, reason=reason),
-                         code="export.cannot_write")
+        super().__init__(
+            _("无法写入“{path}”：{reason}；文件未保存").format(path=path, reason=reason),
+            code="export.cannot_write",
+        )
         self.path = Path(path)
         self.reason = reason
 

@@ -32,10 +32,22 @@ R = TypeVar("R")
 DOMAIN = "desk"
 DEFAULT = "zh_CN"
 LANGUAGES: dict[str, str] = {"zh_CN": "简体中文", "en": "English"}
-_ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh-cn": "zh_CN", "zh_hans": "zh_CN",
-            "zh-hans": "zh_CN", "cn": "zh_CN", "chinese": "zh_CN", "中文": "zh_CN",
-            "en": "en", "en_us": "en", "en-us": "en", "en_gb": "en", "en-gb": "en",
-            "english": "en"}
+_ALIASES = {
+    "zh": "zh_CN",
+    "zh_cn": "zh_CN",
+    "zh-cn": "zh_CN",
+    "zh_hans": "zh_CN",
+    "zh-hans": "zh_CN",
+    "cn": "zh_CN",
+    "chinese": "zh_CN",
+    "中文": "zh_CN",
+    "en": "en",
+    "en_us": "en",
+    "en-us": "en",
+    "en_gb": "en",
+    "en-gb": "en",
+    "english": "en",
+}
 
 PAPER = "zh_CN"  # the office's paperwork is printed in Chinese, whatever the screen speaks
 _lang = DEFAULT
@@ -55,7 +67,8 @@ def normalise(lang: str) -> str:
         return _ALIASES[key]
     raise UnknownLanguage(
         f"不支持的界面语言“{lang}”；可用：{'、'.join(f'{k}（{v}）' for k, v in LANGUAGES.items())}"
-        f" / unknown language {lang!r}; available: {', '.join(LANGUAGES)}")
+        f" / unknown language {lang!r}; available: {', '.join(LANGUAGES)}"
+    )
 
 
 def locale_dir() -> str:

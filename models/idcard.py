@@ -56,15 +56,26 @@ class ResidentId:
             raise InvalidInput(_("身份证号位数过多，应为 18 位"), code="id.too_long")
         raw = "" if text is None else str(text)
         # the common case, a clean 18-character string, skips the cleaning
-        s = raw if (len(raw) == 18 and raw.isascii() and raw.isalnum() and raw[:17].isdigit()
-                    and not isinstance(text, float)) else clean_id_text(raw)
+        s = (
+            raw
+            if (
+                len(raw) == 18
+                and raw.isascii()
+                and raw.isalnum()
+                and raw[:17].isdigit()
+                and not isinstance(text, float)
+            )
+            else clean_id_text(raw)
+        )
         if s[17:] == "x":
             s = s.upper()
         if not s:
             raise InvalidInput(_("身份证号为空"), code="id.empty")
         if _FLOAT_LIKE.match(s) or isinstance(text, float):
             raise InvalidInput(
-                _("身份证号“{raw}”已被 Excel 转成数字（科学计数法），后几位已丢失，无法恢复：请在表格中把该列设为文本后重新导出").format(raw=shorten(raw, 40)),
+                _(
+                    "身份证号“{raw}”已被 Excel 转成数字（科学计数法），后几位已丢失，无法恢复：请在表格中把该列设为文本后重新导出"
+                ).format(raw=shorten(raw, 40)),
                 code="id.excel_float",
             )
         if len(s) == 15 and s.isdigit():
@@ -75,14 +86,22 @@ class ResidentId:
         if not _ID18.fullmatch(s):
             if len(s) < 18:
                 raise InvalidInput(
-                    _("身份证号“{s}”只有 {count} 位，应为 18 位").format(s=shorten(s, 40), count=len(s)), code="id.too_short"
+                    _("身份证号“{s}”只有 {count} 位，应为 18 位").format(
+                        s=shorten(s, 40), count=len(s)
+                    ),
+                    code="id.too_short",
                 )
             if len(s) > 18:
                 raise InvalidInput(
-                    _("身份证号“{s}”有 {count} 位，应为 18 位").format(s=shorten(s, 40), count=len(s)), code="id.too_long"
+                    _("身份证号“{s}”有 {count} 位，应为 18 位").format(
+                        s=shorten(s, 40), count=len(s)
+                    ),
+                    code="id.too_long",
                 )
             raise InvalidInput(
-                _("身份证号“{s}”含有非法字符：前 17 位应为数字，最后一位为数字或 X").format(s=shorten(s, 40)),
+                _("身份证号“{s}”含有非法字符：前 17 位应为数字，最后一位为数字或 X").format(
+                    s=shorten(s, 40)
+                ),
                 code="id.bad_chars",
             )
         try:
@@ -91,13 +110,18 @@ class ResidentId:
             born = None
         if born is None or born.year < 1900 or born > _today():
             raise InvalidInput(
-                _("身份证号“{s}”中的出生日期 {s2} 不存在，请核对").format(s=shorten(s, 40), s2=s[6:14]), code="id.bad_birth_date"
+                _("身份证号“{s}”中的出生日期 {s2} 不存在，请核对").format(
+                    s=shorten(s, 40), s2=s[6:14]
+                ),
+                code="id.bad_birth_date",
             )
         # format and birth date are checked above; the check character is stdnum's
         expected = ric.calc_check_digit(s)
         if s[17] != expected:
             raise InvalidInput(
-                _("身份证号“{s}”校验位不正确（最后一位应为 {expected}），请核对").format(s=shorten(s, 40), expected=expected),
+                _("身份证号“{s}”校验位不正确（最后一位应为 {expected}），请核对").format(
+                    s=shorten(s, 40), expected=expected
+                ),
                 code="id.bad_check_digit",
             )
         return cls(s)
@@ -136,13 +160,15 @@ def mask_id(number: str) -> str:
 _D = "0-9\uff10-\uff19"  # ASCII and full-width digits
 _SEP = "[ \u3000\u00a0-]*"  # what people put between groups of digits
 _ID_IN_TEXT = re.compile(
-    rf"(?<![{_D}])[{_D}](?:{_SEP}[{_D}]){{16}}{_SEP}[{_D}Xx\uff38\uff58](?![{_D}Xx\uff38\uff58])")
+    rf"(?<![{_D}])[{_D}](?:{_SEP}[{_D}]){{16}}{_SEP}[{_D}Xx\uff38\uff58](?![{_D}Xx\uff38\uff58])"
+)
 
 
 def mask_ids_in(text: str) -> str:
     """Every 18-character ID number written in ``text`` (a bank memo, a note: full-width,
     spaced or with a lower-case x, as the matcher reads them) masked as on the screen:
     652801********1234. A longer run of digits (a bank card's 19) is not an ID and is kept."""
+
     def masked(m: re.Match[str]) -> str:
         digits = "".join(ch for ch in unicodedata.normalize("NFKC", m.group(0)) if ch.isalnum())
         return mask_id(digits.upper())

@@ -22,7 +22,9 @@ class ImportBatch(SQLModel, table=True):
     sha256: str = Field(sa_type=String(64), index=True)
     counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # rejected lines: [{"line": 12, "code": "id.bad_check_digit", "reason": "…", "name": "…"}]
-    rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    rejected: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     actor_id: int | None = Field(default=None, foreign_key="desk_user.id")
     at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

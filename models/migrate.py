@@ -61,7 +61,12 @@ def _said(engine: Engine) -> Iterator[None]:
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == "55P03":
             seconds = timeouts_of(engine).lock * LOCK_WAIT_FACTOR
-            raise DatabaseBusy(_("有受理台正在使用数据库（等待 {seconds:g} 秒仍被占用），数据库未升级、保持原样：请先关闭所有受理台（包括网页版），再运行 desk db upgrade").format(seconds=seconds), code="db.upgrade_busy") from None
+            raise DatabaseBusy(
+                _(
+                    "有受理台正在使用数据库（等待 {seconds:g} 秒仍被占用），数据库未升级、保持原样：请先关闭所有受理台（包括网页版），再运行 desk db upgrade"
+                ).format(seconds=seconds),
+                code="db.upgrade_busy",
+            ) from None
         problem = database_problem(exc, engine)
         if problem is None:
             raise

@@ -49,7 +49,10 @@ class Money:
             raise InvalidInput(_("金额格式不正确"), code="money.invalid")
         if isinstance(text, int):
             if abs(text) > MAX_YUAN:  # not quoted: str() refuses an int of 4 300+ digits
-                raise InvalidInput(_("金额过大：超过 {MAX_YUAN} 元，请核对").format(MAX_YUAN=MAX_YUAN), code="money.too_large")
+                raise InvalidInput(
+                    _("金额过大：超过 {MAX_YUAN} 元，请核对").format(MAX_YUAN=MAX_YUAN),
+                    code="money.too_large",
+                )
             return cls.yuan(text)
         if isinstance(text, Decimal):
             text = format(text, "f")
@@ -61,16 +64,25 @@ class Money:
         m = _AMOUNT.fullmatch(cleaned)
         if m is None:
             raise InvalidInput(
-                _("金额“{raw}”格式不正确：请输入数字，最多两位小数，如 380 或 1520.50").format(raw=shorten(raw, 40)),
+                _("金额“{raw}”格式不正确：请输入数字，最多两位小数，如 380 或 1520.50").format(
+                    raw=shorten(raw, 40)
+                ),
                 code="money.invalid",
             )
         yuan = m["yuan"].lstrip("0") or "0"
         # the length first: int() refuses a string of 4 300+ digits
-        fen = (int(yuan) * 100 + int((m["frac"] or "").ljust(2, "0"))
-               if len(yuan) <= len(str(MAX_YUAN)) else None)
+        fen = (
+            int(yuan) * 100 + int((m["frac"] or "").ljust(2, "0"))
+            if len(yuan) <= len(str(MAX_YUAN))
+            else None
+        )
         if fen is None or fen > MAX_YUAN * 100:
-            raise InvalidInput(_("金额“{raw}”过大：超过 {MAX_YUAN} 元，请核对").format(raw=shorten(raw, 40), MAX_YUAN=MAX_YUAN),
-                               code="money.too_large")
+            raise InvalidInput(
+                _("金额“{raw}”过大：超过 {MAX_YUAN} 元，请核对").format(
+                    raw=shorten(raw, 40), MAX_YUAN=MAX_YUAN
+                ),
+                code="money.too_large",
+            )
         return cls(-fen if m["sign"] else fen)
 
     def to_decimal(self) -> Decimal:

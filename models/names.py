@@ -75,10 +75,34 @@ class PinyinKeys:
 # Surnames whose reading differs from the character's common one (单 shàn, not dān). pypinyin
 # reads a name as ordinary text; for the family name the surname reading is the right one.
 _SURNAME_READINGS = {
-    "单": "shan", "曾": "zeng", "解": "xie", "查": "zha", "仇": "qiu", "区": "ou", "朴": "piao",
-    "覃": "qin", "盖": "ge", "乐": "yue", "缪": "miao", "翟": "zhai", "秘": "bi", "召": "shao",
-    "员": "yun", "种": "chong", "重": "chong", "过": "guo", "宓": "mi", "隗": "wei", "冼": "xian",
-    "尉": "yu", "繁": "po", "蕃": "pi", "句": "gou", "沈": "shen", "华": "hua", "任": "ren",
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "查": "zha",
+    "仇": "qiu",
+    "区": "ou",
+    "朴": "piao",
+    "覃": "qin",
+    "盖": "ge",
+    "乐": "yue",
+    "缪": "miao",
+    "翟": "zhai",
+    "秘": "bi",
+    "召": "shao",
+    "员": "yun",
+    "种": "chong",
+    "重": "chong",
+    "过": "guo",
+    "宓": "mi",
+    "隗": "wei",
+    "冼": "xian",
+    "尉": "yu",
+    "繁": "po",
+    "蕃": "pi",
+    "句": "gou",
+    "沈": "shen",
+    "华": "hua",
+    "任": "ren",
 }
 
 
@@ -95,6 +119,7 @@ def pinyin_of_text(text: str, **options: Any) -> list[str]:
 def _reading(ch: str) -> str:
     """One character's pinyin without tones (pypinyin's most common reading); a character
     without a reading (Latin, digits) is kept, lower-cased."""
+
     def keep(chars: str) -> list[str]:
         return list(chars.lower())
 

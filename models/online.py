@@ -48,8 +48,15 @@ class OnlineRecord(SQLModel, table=True):
 
 
 def build_online_record(
-    *, campaign_id: int, id_number: str, name: str, level: str, track: str, status: str,
-    grade: str = "", **fields: Any,
+    *,
+    campaign_id: int,
+    id_number: str,
+    name: str,
+    level: str,
+    track: str,
+    status: str,
+    grade: str = "",
+    **fields: Any,
 ) -> OnlineRecord:
     """An OnlineRecord with its derived search keys (name key, pinyin, last 6, sex)."""
     from models.idcard import ResidentId
@@ -60,7 +67,16 @@ def build_online_record(
     keys = pinyin_keys(shown)
     fields.setdefault("sex", rid.sex.value)
     return OnlineRecord(
-        campaign_id=campaign_id, id_number=rid.number, id_last6=rid.last6, name=shown,
-        name_key=name_key(shown), pinyin_full=keys.full, pinyin_initials=keys.initials,
-        level=level, grade=grade or level, track=track, status=status, **fields,
+        campaign_id=campaign_id,
+        id_number=rid.number,
+        id_last6=rid.last6,
+        name=shown,
+        name_key=name_key(shown),
+        pinyin_full=keys.full,
+        pinyin_initials=keys.initials,
+        level=level,
+        grade=grade or level,
+        track=track,
+        status=status,
+        **fields,
     )

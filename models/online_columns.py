@@ -23,10 +23,21 @@ from models.vocab import ONLINE_APPROVED, parse_level, parse_track
 # canonical header → record field; the canonical names are what campaign presets use as keys of
 # [header_aliases]
 CANONICAL = {
-    "姓名": "name", "身份证号": "id_number", "性别": "sex", "工作单位": "unit",
-    "主管单位": "supervising_dept", "县市": "county", "系列": "series", "专业": "specialty",
-    "申报级别": "level", "资格名称": "grade", "申报类型": "track", "审核状态": "status",
-    "提交次数": "submission_count", "申报编号": "application_no", "联系电话": "phone",
+    "姓名": "name",
+    "身份证号": "id_number",
+    "性别": "sex",
+    "工作单位": "unit",
+    "主管单位": "supervising_dept",
+    "县市": "county",
+    "系列": "series",
+    "专业": "specialty",
+    "申报级别": "level",
+    "资格名称": "grade",
+    "申报类型": "track",
+    "审核状态": "status",
+    "提交次数": "submission_count",
+    "申报编号": "application_no",
+    "联系电话": "phone",
 }
 ALIASES: dict[str, tuple[str, ...]] = {
     "姓名": ("姓名", "申报人", "申报人姓名"),
@@ -82,8 +93,9 @@ class Columns:
     warnings: list[str] = field(default_factory=list)
 
 
-def find_columns(rows: list[list[object]], extra_aliases: dict[str, list[str]] | None = None,
-                 name: str = "") -> Columns:
+def find_columns(
+    rows: list[list[object]], extra_aliases: dict[str, list[str]] | None = None, name: str = ""
+) -> Columns:
     table = alias_table(extra_aliases)
     best: tuple[int, int, dict[str, int]] | None = None
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
@@ -96,12 +108,19 @@ def find_columns(rows: list[list[object]], extra_aliases: dict[str, list[str]] |
             best = (i, len(found), found)
     if best is None:
         raise InvalidInput(
-            _("在“{name}”前 {HEADER_SCAN_ROWS} 行中找不到表头：需要“姓名”和“身份证号”两列（也认“证件号码”“公民身份号码”等写法；本局另有写法的，请在评审批次文件的 [header_aliases] 中补充）").format(name=name, HEADER_SCAN_ROWS=HEADER_SCAN_ROWS), code="import.no_header")
+            _(
+                "在“{name}”前 {HEADER_SCAN_ROWS} 行中找不到表头：需要“姓名”和“身份证号”两列（也认“证件号码”“公民身份号码”等写法；本局另有写法的，请在评审批次文件的 [header_aliases] 中补充）"
+            ).format(name=name, HEADER_SCAN_ROWS=HEADER_SCAN_ROWS),
+            code="import.no_header",
+        )
     i, _score, found = best
     row = rows[i]
     headers = {f: str(row[j]).strip() for f, j in found.items()}
-    extra = {j: str(c).strip() for j, c in enumerate(row)
-             if j not in found.values() and str(c or "").strip()}
+    extra = {
+        j: str(c).strip()
+        for j, c in enumerate(row)
+        if j not in found.values() and str(c or "").strip()
+    }
     return Columns(header_line=i + 1, fields=found, headers=headers, extra=extra)
 
 
@@ -176,8 +195,15 @@ def is_total(row: list[object], cols: Columns) -> bool:
     return any(w in clean_text(c) for c in row for w in TOTAL_WORDS)
 
 
-def clean_row(row: list[object], line: int, cols: Columns, *, tracks: list[str],
-              levels: list[str], default_track: str) -> CleanRow:
+def clean_row(
+    row: list[object],
+    line: int,
+    cols: Columns,
+    *,
+    tracks: list[str],
+    levels: list[str],
+    default_track: str,
+) -> CleanRow:
     """One data row → record values, or RowError with the reason code and a Chinese reason."""
     index = cols.fields.get
     width = len(row)
@@ -197,7 +223,9 @@ def clean_row(row: list[object], line: int, cols: Columns, *, tracks: list[str],
     if not shown:
         raise RowError("name.empty", _("姓名为空（只有标点或不可见字符）"))
     if len(shown) > 60:
-        raise RowError("name.too_long", _("姓名有 {count} 个字符，超过 60 个，请核对").format(count=len(shown)))
+        raise RowError(
+            "name.too_long", _("姓名有 {count} 个字符，超过 60 个，请核对").format(count=len(shown))
+        )
     level_text = _cached_text(cell("level"))
     if not level_text:
         raise RowError("level.empty", _("申报级别为空"))
@@ -206,16 +234,24 @@ def clean_row(row: list[object], line: int, cols: Columns, *, tracks: list[str],
     except InvalidInput as exc:
         raise RowError(exc.code, exc.message) from None
     if level not in levels:
-        raise RowError("level.not_in_campaign", _("本批次不受理“{level}”（受理：{levels}）").format(
-            level=_(level), levels="、".join(_(x) for x in levels)))
+        raise RowError(
+            "level.not_in_campaign",
+            _("本批次不受理“{level}”（受理：{levels}）").format(
+                level=_(level), levels="、".join(_(x) for x in levels)
+            ),
+        )
     track_text = _cached_text(cell("track"))
     try:
         track = _track(track_text) if track_text else default_track
     except InvalidInput as exc:
         raise RowError(exc.code, exc.message) from None
     if track not in tracks:
-        raise RowError("track.not_in_campaign", _("本批次不受理“{track}”（受理：{tracks}）").format(
-            track=_(track), tracks="、".join(_(x) for x in tracks)))
+        raise RowError(
+            "track.not_in_campaign",
+            _("本批次不受理“{track}”（受理：{tracks}）").format(
+                track=_(track), tracks="、".join(_(x) for x in tracks)
+            ),
+        )
     status = _cached_cjk(cell("status")) if "status" in cols.fields else ONLINE_APPROVED
     if not status:
         raise RowError("status.empty", _("审核状态为空"))
@@ -224,22 +260,33 @@ def clean_row(row: list[object], line: int, cols: Columns, *, tracks: list[str],
     if count_text:
         # isdecimal, not isdigit: int() refuses ² and ፩; and a count is a small number
         if not count_text.isdecimal() or len(count_text) > 3:
-            raise RowError("count.bad", _("提交次数“{count}”不是 0–999 的整数").format(count=shorten(count_text, 20)))
+            raise RowError(
+                "count.bad",
+                _("提交次数“{count}”不是 0–999 的整数").format(count=shorten(count_text, 20)),
+            )
         submissions = int(count_text)
     unit = _cached_cjk(cell("unit"))
     dept = _cached_cjk(cell("supervising_dept"))
     key = key_of_display(shown)
     keys = pinyin_of_key(key)
     values: dict[str, Any] = {
-        "id_number": rid.number, "id_last6": rid.last6, "name": shown, "name_key": key,
-        "pinyin_full": keys.full, "pinyin_initials": keys.initials,
-        "sex": _sex(_cached_cjk(cell("sex")), rid.sex.value), "unit": unit[:200],
+        "id_number": rid.number,
+        "id_last6": rid.last6,
+        "name": shown,
+        "name_key": key,
+        "pinyin_full": keys.full,
+        "pinyin_initials": keys.initials,
+        "sex": _sex(_cached_cjk(cell("sex")), rid.sex.value),
+        "unit": unit[:200],
         "supervising_dept": dept[:200],
         "county": (_cached_cjk(cell("county")) or _county(unit, dept))[:60],
         "series": _cached_cjk(cell("series"))[:60],
         "specialty": _cached_cjk(cell("specialty"))[:100],
-        "level": level, "grade": (_cached_cjk(cell("grade")) or level_text)[:40], "track": track,
-        "status": status[:40], "submission_count": submissions,
+        "level": level,
+        "grade": (_cached_cjk(cell("grade")) or level_text)[:40],
+        "track": track,
+        "status": status[:40],
+        "submission_count": submissions,
         "application_no": clean_text(cell("application_no"))[:60],
         "phone": clean_text(cell("phone"))[:40],
         "extra": {h: x for j, h in cols.extra.items() if j < width and (x := _cached_text(row[j]))},
@@ -295,5 +342,20 @@ def _county(unit: str, dept: str) -> str:
 
 
 # the fields a re-import compares (derived keys follow the name)
-COMPARED = ("name", "sex", "unit", "supervising_dept", "county", "series", "specialty", "level",
-            "grade", "track", "status", "submission_count", "application_no", "phone", "extra")
+COMPARED = (
+    "name",
+    "sex",
+    "unit",
+    "supervising_dept",
+    "county",
+    "series",
+    "specialty",
+    "level",
+    "grade",
+    "track",
+    "status",
+    "submission_count",
+    "application_no",
+    "phone",
+    "extra",
+)

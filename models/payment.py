@@ -16,21 +16,50 @@ class Payment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("campaign_id", "receipt_no"),
         # one live payment per dossier: a new payment after a void has the next attempt number
-        Index("uq_payment_dossier_attempt", "dossier_id", "attempt", unique=True,
-              sqlite_where=text("kind = 'payment'"), postgresql_where=text("kind = 'payment'")),
+        Index(
+            "uq_payment_dossier_attempt",
+            "dossier_id",
+            "attempt",
+            unique=True,
+            sqlite_where=text("kind = 'payment'"),
+            postgresql_where=text("kind = 'payment'"),
+        ),
         # a live payment's reference (bank serial, POS or QR number) is used once: each payment
         # of a reference takes the next place (reference_seq = how many payments of it came
         # before); a second desk booking it at the same instant takes the same place and the
         # database refuses it. A void lets the next payment of the reference take the next place.
-        Index("uq_payment_reference_seq", "campaign_id", "method", "reference", "reference_seq",
-              unique=True, sqlite_where=text("kind = 'payment' AND reference <> ''"),
-              postgresql_where=text("kind = 'payment' AND reference <> ''")),
+        Index(
+            "uq_payment_reference_seq",
+            "campaign_id",
+            "method",
+            "reference",
+            "reference_seq",
+            unique=True,
+            sqlite_where=text("kind = 'payment' AND reference <> ''"),
+            postgresql_where=text("kind = 'payment' AND reference <> ''"),
+        ),
         # a payment is voided at most once
-        Index("uq_payment_one_void", "original_id", unique=True,
-              sqlite_where=text("kind = 'void'"), postgresql_where=text("kind = 'void'")),
+        Index(
+            "uq_payment_one_void",
+            "original_id",
+            unique=True,
+            sqlite_where=text("kind = 'void'"),
+            postgresql_where=text("kind = 'void'"),
+        ),
         # the day's tally reads only this index (no table rows): one range per business day
-        Index("ix_payment_day", "campaign_id", "business_date", "kind", "method", "desk",
-              "cashier_id", "track", "level", "amount_fen", "receipt_no"),
+        Index(
+            "ix_payment_day",
+            "campaign_id",
+            "business_date",
+            "kind",
+            "method",
+            "desk",
+            "cashier_id",
+            "track",
+            "level",
+            "amount_fen",
+            "receipt_no",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -87,8 +87,14 @@ ACTION_LABELS = {
 # Accounts are the admin's, and the admin's alone (docs/adr/0005-accounts.md); the admin takes,
 # voids and refunds no money and closes no day. Giving someone a lead's powers needs a lead's
 # approval as well (models.services.users).
-ACCOUNT_ACTIONS = (Action.user_add, Action.user_list, Action.user_disable, Action.user_enable,
-                   Action.user_reset, Action.user_set_role)
+ACCOUNT_ACTIONS = (
+    Action.user_add,
+    Action.user_list,
+    Action.user_disable,
+    Action.user_enable,
+    Action.user_reset,
+    Action.user_set_role,
+)
 
 POLICY: dict[Action, frozenset[Role]] = {
     **{action: frozenset({Role.admin}) for action in ACCOUNT_ACTIONS},
@@ -156,20 +162,27 @@ def roles_text(roles: frozenset[Role] | set[Role]) -> str:
     labels = [r.label for r in Role if r in roles]
     if len(labels) < 2:
         return "".join(labels)
-    return _("{roles}或{last}").format(roles=pgettext("list", "、").join(labels[:-1]),
-                                      last=labels[-1])
+    return _("{roles}或{last}").format(
+        roles=pgettext("list", "、").join(labels[:-1]), last=labels[-1]
+    )
 
 
 def require(actor: Actor, action: Action) -> None:
     if actor.must_change_password and action is not Action.password_change:
         raise PermissionDenied(
-            _("{username} 的密码已被重置：请先设置新密码，再做其他操作").format(username=actor.username),
-            code="auth.must_change_password", action=str(action), role=str(actor.role),
+            _("{username} 的密码已被重置：请先设置新密码，再做其他操作").format(
+                username=actor.username
+            ),
+            code="auth.must_change_password",
+            action=str(action),
+            role=str(actor.role),
         )
     if not actor.can(action):
         allowed = "、".join(r.label for r in sorted(POLICY[action]))
         raise PermissionDenied(
-            _("{label}无权{ACTION_LABELS}（需要：{allowed}）").format(label=actor.role.label, ACTION_LABELS=_(ACTION_LABELS[action]), allowed=allowed),
+            _("{label}无权{ACTION_LABELS}（需要：{allowed}）").format(
+                label=actor.role.label, ACTION_LABELS=_(ACTION_LABELS[action]), allowed=allowed
+            ),
             action=str(action),
             role=str(actor.role),
         )

@@ -11,7 +11,9 @@ from models.files import check_writable, save_private
 from models.money import Money
 
 
-def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> Path:
+def write_xlsx(
+    path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]
+) -> Path:
     """Write ``[(sheet name, headers, rows)]``. ``Money`` is written as a number of yuan shown
     with two decimals; every other cell that is not a number is written as text. The workbook
     is made in memory and written 0600 in one step (``models.files``). Raises InvalidInput with
@@ -20,8 +22,15 @@ def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[S
 
     check_writable(path)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = wb.add_format({"num_format": "@"})
     yuan = wb.add_format({"num_format": "#,##0.00"})

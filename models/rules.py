@@ -34,8 +34,11 @@ class Bringer(StrEnum):
         return _(BRINGER_LABELS[self])
 
 
-BRINGER_LABELS = {Bringer.unit: N_("单位"), Bringer.authority: N_("县市人社局·主管局"),
-                  Bringer.applicant: N_("本人")}
+BRINGER_LABELS = {
+    Bringer.unit: N_("单位"),
+    Bringer.authority: N_("县市人社局·主管局"),
+    Bringer.applicant: N_("本人"),
+}
 
 
 class WindowKind(StrEnum):
@@ -96,13 +99,21 @@ class DefenceRule:
     text: str = ""
     clause: str = ""
 
-    def matches(self, level: str, conditions: Iterable[str], specialty: str = "",
-                county: str = "", unit: str = "") -> bool:
+    def matches(
+        self,
+        level: str,
+        conditions: Iterable[str],
+        specialty: str = "",
+        county: str = "",
+        unit: str = "",
+    ) -> bool:
         conds = set(conditions)
-        return ((not self.levels or level in self.levels)
-                and all(c in conds for c in self.when)
-                and (not self.specialties or any(s in specialty for s in self.specialties))
-                and (not self.counties or any(c in county or c in unit for c in self.counties)))
+        return (
+            (not self.levels or level in self.levels)
+            and all(c in conds for c in self.when)
+            and (not self.specialties or any(s in specialty for s in self.specialties))
+            and (not self.counties or any(c in county or c in unit for c in self.counties))
+        )
 
     @property
     def label(self) -> str:
@@ -168,21 +179,26 @@ class ItemRules:
 def item_rules(details: Mapping[str, Any] | None) -> ItemRules:
     d = details or {}
     return ItemRules(
-        scope=str(d.get("scope", "person")), fill=str(d.get("fill", "handwritten")),
+        scope=str(d.get("scope", "person")),
+        fill=str(d.get("fill", "handwritten")),
         parts=tuple(str(x) for x in d.get("parts", ())),
         stamp_by=tuple(str(x) for x in d.get("stamp_by", ())),
         watermark_words=str(d.get("watermark_words", "")),
         condition_text=str(d.get("condition_text", "")),
         waived={str(k): tuple(str(x) for x in v) for k, v in (d.get("waived") or {}).items()},
-        when_any=tuple(str(x) for x in d.get("when_any", ())))
+        when_any=tuple(str(x) for x in d.get("when_any", ())),
+    )
 
 
 def delivery(campaign: Any) -> Delivery:
     raw = (campaign.rules or {}).get("delivery")
     if raw:
-        return Delivery(by=tuple(Bringer(x) for x in raw.get("by", ())),
-                        blocks=bool(raw.get("blocks", False)), clause=str(raw.get("clause", "")),
-                        text=str(raw.get("text", "")))
+        return Delivery(
+            by=tuple(Bringer(x) for x in raw.get("by", ())),
+            blocks=bool(raw.get("blocks", False)),
+            clause=str(raw.get("clause", "")),
+            text=str(raw.get("text", "")),
+        )
     if campaign.individual_submission:
         return Delivery(by=tuple(Bringer), blocks=False, clause="", text="")
     return Delivery(by=(Bringer.unit, Bringer.authority), blocks=True, clause="", text="")
@@ -194,8 +210,11 @@ ANY_METHOD = FeePayment(methods=tuple(PaymentMethod), clause="", text="")
 def fee_payment(campaign: Any) -> FeePayment:
     raw = (campaign.rules or {}).get("fee_payment")
     if raw:
-        return FeePayment(methods=tuple(PaymentMethod(x) for x in raw.get("methods", ())),
-                          clause=str(raw.get("clause", "")), text=str(raw.get("text", "")))
+        return FeePayment(
+            methods=tuple(PaymentMethod(x) for x in raw.get("methods", ())),
+            clause=str(raw.get("clause", "")),
+            text=str(raw.get("text", "")),
+        )
     return ANY_METHOD
 
 
@@ -210,14 +229,26 @@ def submissions(campaign: Any) -> Submissions:
 def defence_rules(campaign: Any) -> list[DefenceRule]:
     raw = (campaign.rules or {}).get("defence")
     if raw is not None:
-        return [DefenceRule(
-            rule=str(r["rule"]), levels=tuple(r.get("levels", ())), when=tuple(r.get("when", ())),
-            specialties=tuple(r.get("specialties", ())), counties=tuple(r.get("counties", ())),
-            verify=bool(r.get("verify", False)), mode=str(r.get("mode", "")),
-            text=str(r.get("text", "")), clause=str(r.get("clause", ""))) for r in raw]
+        return [
+            DefenceRule(
+                rule=str(r["rule"]),
+                levels=tuple(r.get("levels", ())),
+                when=tuple(r.get("when", ())),
+                specialties=tuple(r.get("specialties", ())),
+                counties=tuple(r.get("counties", ())),
+                verify=bool(r.get("verify", False)),
+                mode=str(r.get("mode", "")),
+                text=str(r.get("text", "")),
+                clause=str(r.get("clause", "")),
+            )
+            for r in raw
+        ]
     # a campaign loaded before issue 21: defence_levels defend, defence_exempt exempt
-    out = [DefenceRule(rule="defend", levels=tuple(campaign.defence_levels))] \
-        if campaign.defence_levels else []
+    out = (
+        [DefenceRule(rule="defend", levels=tuple(campaign.defence_levels))]
+        if campaign.defence_levels
+        else []
+    )
     for text in campaign.defence_exempt:
         try:
             out.append(DefenceRule(rule="exempt", when=(Condition(text).value,)))
@@ -225,8 +256,11 @@ def defence_rules(campaign: Any) -> list[DefenceRule]:
         except ValueError:
             pass
         counties = tuple(n.removeprefix("在") for n in _COUNTY.findall(text))
-        out.append(DefenceRule(rule="exempt", counties=counties, text=text) if counties
-                   else DefenceRule(rule="exempt", verify=True, text=text))
+        out.append(
+            DefenceRule(rule="exempt", counties=counties, text=text)
+            if counties
+            else DefenceRule(rule="exempt", verify=True, text=text)
+        )
     return out
 
 

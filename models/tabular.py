@@ -41,16 +41,23 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     if size == 0:
         raise InvalidInput(_("文件“{name}”是空的").format(name=path.name), code="import.empty")
     if size > MAX_BYTES:
-        raise InvalidInput(_("文件“{name}”有 {value} MB，超过 200 MB 上限").format(name=path.name, value=size // (1024 * 1024)),
-                           code="import.too_large")
+        raise InvalidInput(
+            _("文件“{name}”有 {value} MB，超过 200 MB 上限").format(
+                name=path.name, value=size // (1024 * 1024)
+            ),
+            code="import.too_large",
+        )
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, sheet)
     if suffix in TEXT_SUFFIXES:
         return _read_text(path, delimiter="\t" if suffix == ".tsv" else None)
     raise InvalidInput(
-        _("不支持的文件类型“{value}”：请用 .xlsx、.xls、.csv 或 .tsv").format(value=path.suffix or _("（无扩展名）")),
-        code="import.bad_type")
+        _("不支持的文件类型“{value}”：请用 .xlsx、.xls、.csv 或 .tsv").format(
+            value=path.suffix or _("（无扩展名）")
+        ),
+        code="import.bad_type",
+    )
 
 
 def _read_excel(path: Path, sheet: str | None) -> Table:
@@ -60,11 +67,15 @@ def _read_excel(path: Path, sheet: str | None) -> Table:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
         if sheet is not None and sheet not in names:
-            raise InvalidInput(_("“{name}”中没有名为“{sheet}”的工作表（有：{value}）").format(name=path.name, sheet=sheet, value='、'.join(names)),
-                               code="import.no_sheet")
+            raise InvalidInput(
+                _("“{name}”中没有名为“{sheet}”的工作表（有：{value}）").format(
+                    name=path.name, sheet=sheet, value="、".join(names)
+                ),
+                code="import.no_sheet",
+            )
         chosen = sheet
         rows: list[list[object]] = []
-        for name in ([sheet] if sheet else names):
+        for name in [sheet] if sheet else names:
             ws = wb.get_sheet_by_name(name)
             rows = [list(r) for r in ws.to_python(skip_empty_area=False)]
             if any(any(_filled(c) for c in r) for r in rows):
@@ -75,9 +86,15 @@ def _read_excel(path: Path, sheet: str | None) -> Table:
         raise
     except Exception as exc:  # calamine raises its own errors for every kind of broken file
         raise InvalidInput(
-            _("“{name}”不是有效的 Excel 文件（可能是改了扩展名的其他文件，或文件已损坏）：{name__}").format(name=path.name, name__=type(exc).__name__), code="import.bad_excel") from None
+            _(
+                "“{name}”不是有效的 Excel 文件（可能是改了扩展名的其他文件，或文件已损坏）：{name__}"
+            ).format(name=path.name, name__=type(exc).__name__),
+            code="import.bad_excel",
+        ) from None
     if not rows or chosen is None:
-        raise InvalidInput(_("“{name}”的工作表都是空的").format(name=path.name), code="import.empty")
+        raise InvalidInput(
+            _("“{name}”的工作表都是空的").format(name=path.name), code="import.empty"
+        )
     return Table(path=path, sheet=chosen, rows=rows)
 
 
@@ -85,7 +102,9 @@ def _filled(value: object) -> bool:
     return value is not None and str(value).strip() != ""
 
 
-def _fill_merged(rows: list[list[object]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+def _fill_merged(
+    rows: list[list[object]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> None:
     for (r0, c0), (r1, c1) in ranges:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
@@ -101,8 +120,12 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """The text and the encoding it was in: UTF-8 (BOM or not), else GB18030 (a superset of
     GBK and GB2312)."""
     if b"\x00" in data[:65536]:
-        raise InvalidInput(_("“{name}”不是文本文件（含有二进制内容）：请另存为 CSV 或 Excel 文件").format(name=name),
-                           code="import.binary")
+        raise InvalidInput(
+            _("“{name}”不是文本文件（含有二进制内容）：请另存为 CSV 或 Excel 文件").format(
+                name=name
+            ),
+            code="import.binary",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -116,8 +139,11 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            _("无法识别“{name}”的文字编码（第 {start} 字节附近）：请另存为 UTF-8 或 GBK 编码的 CSV").format(name=name, start=exc.start),
-            code="import.bad_encoding") from None
+            _(
+                "无法识别“{name}”的文字编码（第 {start} 字节附近）：请另存为 UTF-8 或 GBK 编码的 CSV"
+            ).format(name=name, start=exc.start),
+            code="import.bad_encoding",
+        ) from None
 
 
 def _read_text(path: Path, delimiter: str | None) -> Table:
@@ -129,8 +155,15 @@ def _read_text(path: Path, delimiter: str | None) -> Table:
     try:
         rows: list[list[object]] = [list(r) for r in reader]
     except csv.Error as exc:
-        why = (_("有超过 {limit} 个字符的单元格").format(limit=csv.field_size_limit())
-               if "field larger" in str(exc) else _("格式错误（{problem}）").format(problem=exc))
-        raise InvalidInput(_("“{name}”不是有效的 CSV 文件：第 {line_num} 行{why}").format(name=path.name, line_num=reader.line_num, why=why),
-                           code="import.bad_csv") from None
+        why = (
+            _("有超过 {limit} 个字符的单元格").format(limit=csv.field_size_limit())
+            if "field larger" in str(exc)
+            else _("格式错误（{problem}）").format(problem=exc)
+        )
+        raise InvalidInput(
+            _("“{name}”不是有效的 CSV 文件：第 {line_num} 行{why}").format(
+                name=path.name, line_num=reader.line_num, why=why
+            ),
+            code="import.bad_csv",
+        ) from None
     return Table(path=path, sheet=encoding, rows=rows)

@@ -56,7 +56,9 @@ def strip_invisible(text: str, *, newlines: bool = False) -> str:
             out.append(ch)
             continue
         cat = unicodedata.category(ch)
-        if cat == "Zs" or (ch == "\n" and newlines):  # ideographic and other spaces: the callers collapse them
+        if cat == "Zs" or (
+            ch == "\n" and newlines
+        ):  # ideographic and other spaces: the callers collapse them
             out.append(ch)
         elif ch.isspace() or cat in ("Zl", "Zp"):
             out.append(" ")

@@ -39,4 +39,5 @@ def version_line() -> str:
     from models.i18n import _
 
     return _("committee-desk {version}（数据库结构 {schema}）").format(
-        version=package_version(), schema=schema_head())
+        version=package_version(), schema=schema_head()
+    )

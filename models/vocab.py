@@ -20,8 +20,12 @@ class Role(StrEnum):
         return _(ROLE_LABELS[self])
 
 
-ROLE_LABELS = {Role.clerk: N_("受理员"), Role.cashier: N_("收费员"), Role.lead: N_("负责人"),
-               Role.admin: N_("管理员")}
+ROLE_LABELS = {
+    Role.clerk: N_("受理员"),
+    Role.cashier: N_("收费员"),
+    Role.lead: N_("负责人"),
+    Role.admin: N_("管理员"),
+}
 
 
 class Track(StrEnum):
@@ -75,7 +79,9 @@ def parse_level(text: str) -> Level:
         if head in _LEVEL_ALIASES:
             return _LEVEL_ALIASES[head]
     raise InvalidInput(
-        _("无法识别的级别“{text}”：应为 初级（员级/助理级）、中级 或 高级（副高级/正高级）").format(text=shorten(str(text), 30)),
+        _("无法识别的级别“{text}”：应为 初级（员级/助理级）、中级 或 高级（副高级/正高级）").format(
+            text=shorten(str(text), 30)
+        ),
         code="level.unknown",
     )
 
@@ -85,7 +91,10 @@ def parse_track(text: str) -> Track:
     if key in _TRACK_ALIASES:
         return _TRACK_ALIASES[key]
     raise InvalidInput(
-        _("无法识别的申报类型“{text}”：应为 评审、初次确定 或 授予").format(text=shorten(str(text), 30)), code="track.unknown"
+        _("无法识别的申报类型“{text}”：应为 评审、初次确定 或 授予").format(
+            text=shorten(str(text), 30)
+        ),
+        code="track.unknown",
     )
 
 
@@ -178,8 +187,12 @@ class PaymentMethod(StrEnum):
 
     @property
     def label(self) -> str:
-        label = {"cash": N_("现金"), "transfer": N_("银行转账"), "card": N_("POS刷卡"),
-                 "qr": N_("扫码支付")}[self]
+        label = {
+            "cash": N_("现金"),
+            "transfer": N_("银行转账"),
+            "card": N_("POS刷卡"),
+            "qr": N_("扫码支付"),
+        }[self]
         return _(label)
 
 
@@ -191,8 +204,12 @@ class PrintJobStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        label = {"queued": N_("待打印"), "sending": N_("正在打印"), "sent": N_("已打印"),
-                 "failed": N_("打印失败")}[self.value]
+        label = {
+            "queued": N_("待打印"),
+            "sending": N_("正在打印"),
+            "sent": N_("已打印"),
+            "failed": N_("打印失败"),
+        }[self.value]
         return _(label)
 
 
@@ -210,8 +227,11 @@ class DayStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        label = {"closing": N_("日结中（停止收费）"), "counted": N_("已清点，待负责人确认"),
-                 "closed": N_("已日结（锁定）")}[self.value]
+        label = {
+            "closing": N_("日结中（停止收费）"),
+            "counted": N_("已清点，待负责人确认"),
+            "closed": N_("已日结（锁定）"),
+        }[self.value]
         return _(label)
 
 
@@ -220,4 +240,6 @@ DENOMINATIONS: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
 
 
 def denomination_label(fen: int) -> str:
-    return (_("{n} 元") if fen >= 100 else _("{n} 角")).format(n=fen // 100 if fen >= 100 else fen // 10)
+    return (_("{n} 元") if fen >= 100 else _("{n} 角")).format(
+        n=fen // 100 if fen >= 100 else fen // 10
+    )

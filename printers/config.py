@@ -1,21 +1,21 @@
 """A desk's printers, from the ``[printers.NAME]`` tables of the config file.
 
-    [printers.receipt]            # the receipt printer; [printers.label] for envelope labels
-    connection = "network"        # preview | file | network | usb | serial | win32raw | cups
-    host = "192.168.1.50"         # network
-    port = 9100
-    width = 80                    # paper: 58 or 80 mm
-    encoding = "gbk"              # gbk | gb18030 | gb2312
-    barcode = "native"            # native (GS k) | raster
-    qr = "raster"                 # raster | native
-    image_mode = false            # true for printers without a Chinese font
-    font = ""                     # CJK font file for raster lines and image mode
-    timeout = 10                  # seconds
-    # file:     path = "/dev/usb/lp0"
-    # usb:      vendor = 0x0416, product = 0x5011, in_ep = 0x81, out_ep = 0x03
-    # serial:   device = "/dev/ttyUSB0", baudrate = 9600
-    # win32raw: name = "XP-80C"
-    # cups:     queue = "XP80"
+[printers.receipt]            # the receipt printer; [printers.label] for envelope labels
+connection = "network"        # preview | file | network | usb | serial | win32raw | cups
+host = "192.168.1.50"         # network
+port = 9100
+width = 80                    # paper: 58 or 80 mm
+encoding = "gbk"              # gbk | gb18030 | gb2312
+barcode = "native"            # native (GS k) | raster
+qr = "raster"                 # raster | native
+image_mode = false            # true for printers without a Chinese font
+font = ""                     # CJK font file for raster lines and image mode
+timeout = 10                  # seconds
+# file:     path = "/dev/usb/lp0"
+# usb:      vendor = 0x0416, product = 0x5011, in_ep = 0x81, out_ep = 0x03
+# serial:   device = "/dev/ttyUSB0", baudrate = 9600
+# win32raw: name = "XP-80C"
+# cups:     queue = "XP80"
 """
 
 from __future__ import annotations
@@ -38,8 +38,14 @@ _PER_CONNECTION = {
     "win32raw": {"name"},
     "cups": {"queue"},
 }
-_REQUIRED = {"file": ("path",), "network": ("host",), "usb": ("vendor", "product"),
-             "serial": ("device",), "win32raw": ("name",), "cups": ("queue",)}
+_REQUIRED = {
+    "file": ("path",),
+    "network": ("host",),
+    "usb": ("vendor", "product"),
+    "serial": ("device",),
+    "win32raw": ("name",),
+    "cups": ("queue",),
+}
 
 
 @dataclass(frozen=True)
@@ -59,15 +65,25 @@ class PrinterConfig:
         o = self.options
         where = {
             "preview": _("预览（不连接打印机）"),
-            "file": _("文件 {value}").format(value=o.get('path', '')),
-            "network": _("网络 {value}:{value2}").format(value=o.get('host', ''), value2=o.get('port', 9100)),
+            "file": _("文件 {value}").format(value=o.get("path", "")),
+            "network": _("网络 {value}:{value2}").format(
+                value=o.get("host", ""), value2=o.get("port", 9100)
+            ),
             "usb": f"USB {o.get('vendor', 0):04x}:{o.get('product', 0):04x}",
-            "serial": _("串口 {value} {value2} bps").format(value=o.get('device', ''), value2=o.get('baudrate', 9600)),
-            "win32raw": _("Windows 打印机 {value}").format(value=o.get('name', '')),
-            "cups": _("CUPS 队列 {value}").format(value=o.get('queue', '')),
+            "serial": _("串口 {value} {value2} bps").format(
+                value=o.get("device", ""), value2=o.get("baudrate", 9600)
+            ),
+            "win32raw": _("Windows 打印机 {value}").format(value=o.get("name", "")),
+            "cups": _("CUPS 队列 {value}").format(value=o.get("queue", "")),
         }[self.connection]
-        mode = _("图像模式") if self.image_mode else _("文字模式 {encoding}").format(encoding=self.encoding)
-        return _("{where}，{width}mm，{mode}，条码 {barcode}").format(where=where, width=self.width, mode=mode, barcode=self.barcode)
+        mode = (
+            _("图像模式")
+            if self.image_mode
+            else _("文字模式 {encoding}").format(encoding=self.encoding)
+        )
+        return _("{where}，{width}mm，{mode}，条码 {barcode}").format(
+            where=where, width=self.width, mode=mode, barcode=self.barcode
+        )
 
 
 def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> PrinterConfig:
@@ -79,11 +95,19 @@ def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> 
         raise bad(_("应为一个表"))
     connection = raw.get("connection", "preview")
     if connection not in CONNECTIONS:
-        raise bad(_("connection 应为 {value} 之一，而不是“{connection}”").format(value=' | '.join(CONNECTIONS), connection=connection))
+        raise bad(
+            _("connection 应为 {value} 之一，而不是“{connection}”").format(
+                value=" | ".join(CONNECTIONS), connection=connection
+            )
+        )
     allowed = _COMMON | _PER_CONNECTION[connection]
     for key in raw:
         if key not in allowed:
-            raise bad(_("未知的键“{key}”（{connection} 连接可用：{value}）").format(key=key, connection=connection, value='、'.join(sorted(allowed))))
+            raise bad(
+                _("未知的键“{key}”（{connection} 连接可用：{value}）").format(
+                    key=key, connection=connection, value="、".join(sorted(allowed))
+                )
+            )
     for key in _REQUIRED.get(connection, ()):
         if key not in raw:
             raise bad(_("{connection} 连接需要“{key}”").format(connection=connection, key=key))
@@ -114,9 +138,18 @@ def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> 
                 options[key] = _int(options[key], bad, key)
     if connection == "serial":
         options["baudrate"] = _int(options.get("baudrate", 9600), bad, "baudrate")
-    return PrinterConfig(name=name, connection=connection, width=width, encoding=encoding,
-                         barcode=barcode, qr=qr, image_mode=image_mode,
-                         font=str(raw.get("font", "")), timeout=float(timeout), options=options)
+    return PrinterConfig(
+        name=name,
+        connection=connection,
+        width=width,
+        encoding=encoding,
+        barcode=barcode,
+        qr=qr,
+        image_mode=image_mode,
+        font=str(raw.get("font", "")),
+        timeout=float(timeout),
+        options=options,
+    )
 
 
 def _int(value: object, bad: Any, key: str) -> int:

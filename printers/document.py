@@ -221,8 +221,10 @@ def _table(t: Table, width: int) -> list[Op]:
         cols = [wrap(cell, w) for cell, w in zip(row, widths, strict=True)]
         height = max(len(c) for c in cols)
         for i in range(height):
-            parts = [pad(c[i] if i < len(c) else "", w, a)
-                     for c, w, a in zip(cols, widths, aligns, strict=True)]
+            parts = [
+                pad(c[i] if i < len(c) else "", w, a)
+                for c, w, a in zip(cols, widths, aligns, strict=True)
+            ]
             out.append(Line(" ".join(parts).rstrip(), bold=bold))
 
     emit(t.headings, bold=True)

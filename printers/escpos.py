@@ -96,8 +96,11 @@ def render_escpos(lay: Layout, profile: PrinterProfile) -> bytes:
                     _native_barcode(p, data, height, hri, dots)
                 else:
                     module = best_module(data, dots)
-                    p.image(code128_image(data, module=module, height=height, paper_dots=dots),
-                            impl="bitImageRaster", center=False)
+                    p.image(
+                        code128_image(data, module=module, height=height, paper_dots=dots),
+                        impl="bitImageRaster",
+                        center=False,
+                    )
                     if hri:
                         _text_line(p, lay, Line(data, align="center"), profile, dots)
             case QrOp(data, module):
@@ -106,8 +109,11 @@ def render_escpos(lay: Layout, profile: PrinterProfile) -> bytes:
                     p.qr(data, native=True, size=module, center=False)
                     p._raw(ALIGN_LEFT)
                 else:
-                    p.image(qr_image(data, module=module, paper_dots=dots),
-                            impl="bitImageRaster", center=False)
+                    p.image(
+                        qr_image(data, module=module, paper_dots=dots),
+                        impl="bitImageRaster",
+                        center=False,
+                    )
             case FeedOp(n):
                 p._raw(ESC + b"d" + bytes([min(n, 255)]))
             case CutOp():
@@ -163,8 +169,9 @@ def _image_mode(p: Dummy, lay: Layout, profile: PrinterProfile) -> None:
     for op in lay.ops:
         if isinstance(op, CutOp):
             if strips:
-                p.image(stack(strips, dots), impl="bitImageRaster", fragment_height=256,
-                        center=False)
+                p.image(
+                    stack(strips, dots), impl="bitImageRaster", fragment_height=256, center=False
+                )
                 strips = []
             p.cut(mode="PART")
             continue

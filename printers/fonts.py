@@ -58,7 +58,9 @@ def find_cjk_font(configured: str | None = None) -> FontRef:
         if Path(path).exists():
             return FontRef(path, index)
     raise FontMissing(
-        _('找不到中文字体：打印预览、生僻字和图像模式需要一个中文 TrueType/OpenType 字体。请安装 Noto Sans CJK SC（Debian/Ubuntu：apt install fonts-noto-cjk）或文泉驿微米黑（fonts-wqy-microhei），或在配置文件 [printers.*] 中用 font = "字体文件路径" 指定'),
+        _(
+            '找不到中文字体：打印预览、生僻字和图像模式需要一个中文 TrueType/OpenType 字体。请安装 Noto Sans CJK SC（Debian/Ubuntu：apt install fonts-noto-cjk）或文泉驿微米黑（fonts-wqy-microhei），或在配置文件 [printers.*] 中用 font = "字体文件路径" 指定'
+        ),
     )
 
 
@@ -70,7 +72,11 @@ def _checked(spec: str, where: str) -> FontRef:
         ref = FontRef(path, int(index or 0))
         ref.load(24)
     except (OSError, ValueError) as exc:
-        raise FontMissing(_("{where}指定的字体文件 {path} 无法读取：{exc}").format(where=where, path=path, exc=exc)) from None
+        raise FontMissing(
+            _("{where}指定的字体文件 {path} 无法读取：{exc}").format(
+                where=where, path=path, exc=exc
+            )
+        ) from None
     return ref
 
 
@@ -79,8 +85,13 @@ def _fontconfig() -> FontRef | None:
     if exe is None:
         return None
     try:
-        out = subprocess.run([exe, "-f", "%{file}|%{index}", ":lang=zh-cn"], capture_output=True,
-                             text=True, timeout=5, check=False).stdout.strip()
+        out = subprocess.run(
+            [exe, "-f", "%{file}|%{index}", ":lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return None
     path, _bar, index = out.partition("|")

@@ -19,7 +19,10 @@ QUIET_MODULES = 10
 
 def code128_modules(data: str) -> str:
     if not data or not all(" " <= ch <= "~" for ch in data):
-        raise BarcodeTooWide(_("条码内容“{data}”只能是 ASCII 字母和数字").format(data=data), code="printer.barcode_data")
+        raise BarcodeTooWide(
+            _("条码内容“{data}”只能是 ASCII 字母和数字").format(data=data),
+            code="printer.barcode_data",
+        )
     pattern: str = barcode.get("code128", data).build()[0]
     return pattern
 
@@ -34,7 +37,9 @@ def best_module(data: str, paper_dots: int, preferred: int = 3) -> int:
         if code128_width(data, module) <= paper_dots:
             return module
     raise BarcodeTooWide(
-        _("编号“{data}”太长，条码在 {paper_dots} 点宽的纸上放不下：请缩短编号前缀").format(data=data, paper_dots=paper_dots),
+        _("编号“{data}”太长，条码在 {paper_dots} 点宽的纸上放不下：请缩短编号前缀").format(
+            data=data, paper_dots=paper_dots
+        ),
         code="printer.barcode_too_wide",
     )
 
@@ -44,7 +49,11 @@ def code128_image(data: str, *, module: int, height: int, paper_dots: int) -> Im
     pattern = code128_modules(data)
     width = (len(pattern) + 2 * QUIET_MODULES) * module
     if width > paper_dots:
-        raise BarcodeTooWide(_("编号“{data}”的条码宽 {width} 点，超出纸宽 {paper_dots} 点").format(data=data, width=width, paper_dots=paper_dots))
+        raise BarcodeTooWide(
+            _("编号“{data}”的条码宽 {width} 点，超出纸宽 {paper_dots} 点").format(
+                data=data, width=width, paper_dots=paper_dots
+            )
+        )
     img = Image.new("1", (paper_dots, height), 1)
     draw = ImageDraw.Draw(img)
     x0 = (paper_dots - width) // 2 + QUIET_MODULES * module
@@ -70,6 +79,8 @@ def qr_image(data: str, *, module: int, paper_dots: int) -> Image.Image:
     for y, row in enumerate(matrix):
         for x, dark in enumerate(row):
             if dark:
-                draw.rectangle([x0 + x * module, y * module, x0 + (x + 1) * module - 1,
-                                (y + 1) * module - 1], fill=0)
+                draw.rectangle(
+                    [x0 + x * module, y * module, x0 + (x + 1) * module - 1, (y + 1) * module - 1],
+                    fill=0,
+                )
     return img

@@ -15,8 +15,17 @@ from models.i18n import _
 from models.names import fit_name
 from models.text import cells, char_cells, visible
 
-__all__ = ["DOTS_PER_CELL", "PAPER_DOTS", "cells", "char_cells", "clean", "fit_name", "pad",
-           "paper_cells", "wrap"]
+__all__ = [
+    "DOTS_PER_CELL",
+    "PAPER_DOTS",
+    "cells",
+    "char_cells",
+    "clean",
+    "fit_name",
+    "pad",
+    "paper_cells",
+    "wrap",
+]
 
 DOTS_PER_CELL = 12
 PAPER_DOTS = {58: 384, 80: 576}
@@ -30,7 +39,9 @@ def paper_cells(width_mm: int) -> int:
     try:
         return PAPER_DOTS[width_mm] // DOTS_PER_CELL
     except KeyError:
-        raise ValueError(_("纸宽应为 58 或 80 毫米，而不是 {width_mm}").format(width_mm=width_mm)) from None
+        raise ValueError(
+            _("纸宽应为 58 或 80 毫米，而不是 {width_mm}").format(width_mm=width_mm)
+        ) from None
 
 
 def clean(text: str) -> str:

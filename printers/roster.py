@@ -31,17 +31,41 @@ if TYPE_CHECKING:
 SHEET = "移交花名册"
 BARCODE_DPI = 300
 # 0.254 mm modules are 3 dots at 300 dpi; 10 modules of quiet zone each side (Code128)
-_PNG_OPTIONS = {"module_width": 0.254, "module_height": 7.0, "quiet_zone": 2.54,
-                "write_text": False, "dpi": BARCODE_DPI}
-_SVG_OPTIONS = {"module_width": 0.25, "module_height": 8.0, "quiet_zone": 2.5,
-                "write_text": False, "compress": False}
+_PNG_OPTIONS = {
+    "module_width": 0.254,
+    "module_height": 7.0,
+    "quiet_zone": 2.54,
+    "write_text": False,
+    "dpi": BARCODE_DPI,
+}
+_SVG_OPTIONS = {
+    "module_width": 0.25,
+    "module_height": 8.0,
+    "quiet_zone": 2.5,
+    "write_text": False,
+    "compress": False,
+}
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("序号", 5), ("受理编号", 12), ("条码", 23), ("姓名", 12), ("身份证号", 20),
-    ("工作单位", 28), ("县市", 9), ("系列", 14), ("专业", 14), ("级别", 6), ("申报类型", 8),
-    ("收据号", 12), ("答辩", 22), ("核实事项", 30), ("移交批次", 8),
+    ("序号", 5),
+    ("受理编号", 12),
+    ("条码", 23),
+    ("姓名", 12),
+    ("身份证号", 20),
+    ("工作单位", 28),
+    ("县市", 9),
+    ("系列", 14),
+    ("专业", 14),
+    ("级别", 6),
+    ("申报类型", 8),
+    ("收据号", 12),
+    ("答辩", 22),
+    ("核实事项", 30),
+    ("移交批次", 8),
 )
 SIGNATURES = "移交人（签字）：＿＿＿＿＿＿＿＿    接收人（签字）：＿＿＿＿＿＿＿＿    日期：＿＿＿＿年＿＿月＿＿日"
-VERIFY_NOTE = "标“请核实”者：是否属于上列免于答辩情形，数据中无法判断，请在移交前核实（以通知为准）。"
+VERIFY_NOTE = (
+    "标“请核实”者：是否属于上列免于答辩情形，数据中无法判断，请在移交前核实（以通知为准）。"
+)
 
 
 # ---- barcodes -----------------------------------------------------------------------------
@@ -49,7 +73,8 @@ def barcode_png(code: str) -> bytes:
     """The Code128 of a dossier number as a 1-bit PNG (300 dpi, 3 dots per module)."""
     code128_modules(code)  # ASCII only: says so in Chinese
     img = barcode.get("code128", code, writer=ImageWriter(format="PNG", mode="1")).render(
-        dict(_PNG_OPTIONS))
+        dict(_PNG_OPTIONS)
+    )
     buf = io.BytesIO()
     img.save(buf, format="PNG", dpi=(BARCODE_DPI, BARCODE_DPI))
     return buf.getvalue()
@@ -66,8 +91,9 @@ def barcode_svg(code: str) -> str:
     barcode.get("code128", code, writer=SVGWriter()).write(buf, dict(_SVG_OPTIONS))
     svg = _COMMENT.sub("", _PROLOGUE.sub("", buf.getvalue().decode("utf-8"), count=1))
     svg = svg.replace('id="barcode_group"', 'class="bars"')
-    return svg.replace("<svg ", f'<svg class="barcode" role="img" aria-label="{html.escape(code)}" ',
-                       1).strip()
+    return svg.replace(
+        "<svg ", f'<svg class="barcode" role="img" aria-label="{html.escape(code)}" ', 1
+    ).strip()
 
 
 # ---- shared wording -----------------------------------------------------------------------
@@ -76,16 +102,20 @@ def _when(r: Roster) -> str:
 
 
 def summary_text(r: Roster) -> str:
-    text = (f"共 {r.total} 份，其中须答辩 {r.must_defend} 份、免答辩 {r.exempt} 份、"
-            f"不答辩 {r.not_required} 份")
+    text = (
+        f"共 {r.total} 份，其中须答辩 {r.must_defend} 份、免答辩 {r.exempt} 份、"
+        f"不答辩 {r.not_required} 份"
+    )
     if r.include_handed_over:
         text += f"；已移交 {r.total - r.to_hand_over} 份，待移交 {r.to_hand_over} 份"
     return text
 
 
 def group_title(g: RosterGroup) -> str:
-    return (f"系列：{g.series or '（未填）'}  专业：{g.specialty or '（未填）'}  级别：{g.level}"
-            f"  （{len(g.lines)} 份，须答辩 {g.must_defend} 份）")
+    return (
+        f"系列：{g.series or '（未填）'}  专业：{g.specialty or '（未填）'}  级别：{g.level}"
+        f"  （{len(g.lines)} 份，须答辩 {g.must_defend} 份）"
+    )
 
 
 def defence_notes(r: Roster) -> list[str]:
@@ -109,9 +139,23 @@ def _handover(x: RosterLine) -> str:
 
 
 def _cells(n: int, x: RosterLine) -> tuple[str, ...]:
-    return (str(n), x.dossier_code, "", x.name, x.id_shown, x.unit, x.county, x.series,
-            x.specialty, x.level, x.track, x.receipt_code, x.defence,
-            f"可申请免答辩：{x.verify}，请核实" if x.verify else "", _handover(x))
+    return (
+        str(n),
+        x.dossier_code,
+        "",
+        x.name,
+        x.id_shown,
+        x.unit,
+        x.county,
+        x.series,
+        x.specialty,
+        x.level,
+        x.track,
+        x.receipt_code,
+        x.defence,
+        f"可申请免答辩：{x.verify}，请核实" if x.verify else "",
+        _handover(x),
+    )
 
 
 # ---- xlsx ---------------------------------------------------------------------------------
@@ -123,8 +167,15 @@ def roster_xlsx(path: Path, r: Roster) -> Path:
 
     check_writable(path)
     buf = io.BytesIO()  # written 0600 in one step when whole (models.files)
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     f = _formats(wb)
     ws = wb.add_worksheet(SHEET)
     last = len(COLUMNS) - 1
@@ -144,9 +195,18 @@ def roster_xlsx(path: Path, r: Roster) -> Path:
             ws.set_row(row, 30)
             for c, value in enumerate(_cells(n, x)):
                 ws.write_string(row, c, value, f["must" if c == 12 and x.must_defend else "cell"])
-            ws.insert_image(row, 2, f"{x.dossier_code}.png", {
-                "image_data": io.BytesIO(barcode_png(x.dossier_code)), "x_offset": 4,
-                "y_offset": 3, "object_position": 1, "description": x.dossier_code})
+            ws.insert_image(
+                row,
+                2,
+                f"{x.dossier_code}.png",
+                {
+                    "image_data": io.BytesIO(barcode_png(x.dossier_code)),
+                    "x_offset": 4,
+                    "y_offset": 3,
+                    "object_position": 1,
+                    "description": x.dossier_code,
+                },
+            )
             row += 1
     if not r.groups:
         ws.merge_range(row, 0, row, last, "没有可移交的档案（已受理且已缴费）。", f["cell"])
@@ -154,12 +214,27 @@ def roster_xlsx(path: Path, r: Roster) -> Path:
     ws.merge_range(row, 0, row, last, f"合计：{summary_text(r)}", f["total"])
     row += 2
     if r.left_out:
-        ws.merge_range(row, 0, row, last, f"已受理但未列入本花名册（{len(r.left_out)} 份）：",
-                       f["bold"])
+        ws.merge_range(
+            row, 0, row, last, f"已受理但未列入本花名册（{len(r.left_out)} 份）：", f["bold"]
+        )
         row += 1
         for lo in r.left_out:
-            for c, value in enumerate(("", lo.dossier_code, "", lo.name, "", lo.unit, "", "",
-                                       "", lo.level, lo.track, lo.reason)):
+            for c, value in enumerate(
+                (
+                    "",
+                    lo.dossier_code,
+                    "",
+                    lo.name,
+                    "",
+                    lo.unit,
+                    "",
+                    "",
+                    "",
+                    lo.level,
+                    lo.track,
+                    lo.reason,
+                )
+            ):
                 ws.write_string(row, c, value, f["text"])
             row += 1
         row += 1
@@ -188,8 +263,15 @@ def _formats(wb: Any) -> dict[str, Any]:
         "must": wb.add_format({**text, "border": 1, "text_wrap": True, "bold": True}),
         "title": wb.add_format({"bold": True, "font_size": 14, "align": "center"}),
         "meta": wb.add_format({"align": "center"}),
-        "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
-                               "align": "center", "valign": "vcenter"}),
+        "head": wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        ),
         "group": wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1}),
         "total": wb.add_format({"bold": True, "top": 2}),
         "bold": wb.add_format({"bold": True}),
@@ -221,8 +303,20 @@ p.total { font-weight: bold; margin: 3mm 0; }
 ul.notes { margin: 1mm 0; padding-left: 2mm; list-style: none; }
 p.sign { margin-top: 14mm; white-space: pre; }
 """
-_HEAD = ("序号", "受理编号", "条码", "姓名", "身份证号", "工作单位", "县市", "申报类型", "级别",
-         "收据号", "答辩", "移交批次")
+_HEAD = (
+    "序号",
+    "受理编号",
+    "条码",
+    "姓名",
+    "身份证号",
+    "工作单位",
+    "县市",
+    "申报类型",
+    "级别",
+    "收据号",
+    "答辩",
+    "移交批次",
+)
 
 
 def _e(text: object) -> str:
@@ -230,22 +324,32 @@ def _e(text: object) -> str:
 
 
 def _row(n: int, x: RosterLine) -> str:
-    defence = _e(x.defence) + (f"<br><small>可申请免答辩：{_e(x.verify)}，请核实</small>"
-                               if x.verify else "")
+    defence = _e(x.defence) + (
+        f"<br><small>可申请免答辩：{_e(x.verify)}，请核实</small>" if x.verify else ""
+    )
     cells = (
-        f'<td>{n}</td>', f'<td class="code">{_e(x.dossier_code)}</td>',
-        f'<td>{barcode_svg(x.dossier_code)}</td>', f'<td>{_e(x.name)}</td>',
-        f'<td class="id">{_e(x.id_shown)}</td>', f'<td>{_e(x.unit)}</td>',
-        f'<td>{_e(x.county)}</td>', f'<td>{_e(x.track)}</td>', f'<td>{_e(x.level)}</td>',
+        f"<td>{n}</td>",
+        f'<td class="code">{_e(x.dossier_code)}</td>',
+        f"<td>{barcode_svg(x.dossier_code)}</td>",
+        f"<td>{_e(x.name)}</td>",
+        f'<td class="id">{_e(x.id_shown)}</td>',
+        f"<td>{_e(x.unit)}</td>",
+        f"<td>{_e(x.county)}</td>",
+        f"<td>{_e(x.track)}</td>",
+        f"<td>{_e(x.level)}</td>",
         f'<td class="code">{_e(x.receipt_code)}</td>',
         f'<td class="{"must" if x.must_defend else "free"}">{defence}</td>',
-        f'<td>{_e(_handover(x))}</td>')
+        f"<td>{_e(_handover(x))}</td>",
+    )
     return f'<tr data-dossier="{_e(x.dossier_code)}">{"".join(cells)}</tr>'
 
 
 def _sheet_head(r: Roster, subtitle: str) -> list[str]:
-    return [f"<h1>{_e(r.committee)}</h1>", f"<h2>{_e(r.title)} 移交花名册{_e(subtitle)}</h2>",
-            f'<p class="meta">生成时间 {_e(_when(r))}；{_e(summary_text(r))}</p>']
+    return [
+        f"<h1>{_e(r.committee)}</h1>",
+        f"<h2>{_e(r.title)} 移交花名册{_e(subtitle)}</h2>",
+        f'<p class="meta">生成时间 {_e(_when(r))}；{_e(summary_text(r))}</p>',
+    ]
 
 
 @on_paper
@@ -256,8 +360,11 @@ def roster_html(r: Roster) -> str:
     by_series: dict[str, list[RosterGroup]] = {}
     for g in r.groups:
         by_series.setdefault(g.series, []).append(g)
-    parts = ['<!DOCTYPE html>', '<html lang="zh-CN"><head><meta charset="utf-8">',
-             f"<title>{_e(r.title)} 移交花名册</title><style>{_CSS}</style></head><body>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>{_e(r.title)} 移交花名册</title><style>{_CSS}</style></head><body>",
+    ]
     n = 0
     for series, groups in by_series.items():
         count = sum(len(g.lines) for g in groups)
@@ -265,8 +372,11 @@ def roster_html(r: Roster) -> str:
         parts.append(f'<section class="sheet series" data-series="{_e(series)}">')
         parts += _sheet_head(r, f"（系列：{series or '未填'}）")
         for g in groups:
-            parts.append(f"<h3>{_e(group_title(g))}</h3><table><thead><tr>"
-                         + "".join(f"<th>{h}</th>" for h in _HEAD) + "</tr></thead><tbody>")
+            parts.append(
+                f"<h3>{_e(group_title(g))}</h3><table><thead><tr>"
+                + "".join(f"<th>{h}</th>" for h in _HEAD)
+                + "</tr></thead><tbody>"
+            )
             for x in g.lines:
                 n += 1
                 parts.append(_row(n, x))
@@ -279,16 +389,22 @@ def roster_html(r: Roster) -> str:
         parts.append("<p>没有可移交的档案（已受理且已缴费）。</p>")
     parts.append(f'<p class="total">合计：{_e(summary_text(r))}</p>')
     if r.left_out:
-        parts.append(f"<h3>已受理但未列入本花名册（{len(r.left_out)} 份）</h3><table><thead><tr>"
-                     "<th>受理编号</th><th>姓名</th><th>工作单位</th><th>申报类型</th>"
-                     "<th>级别</th><th>原因</th></tr></thead><tbody>")
-        parts += [f'<tr><td class="code">{_e(x.dossier_code)}</td><td>{_e(x.name)}</td>'
-                  f"<td>{_e(x.unit)}</td><td>{_e(x.track)}</td><td>{_e(x.level)}</td>"
-                  f"<td>{_e(x.reason)}</td></tr>" for x in r.left_out]
+        parts.append(
+            f"<h3>已受理但未列入本花名册（{len(r.left_out)} 份）</h3><table><thead><tr>"
+            "<th>受理编号</th><th>姓名</th><th>工作单位</th><th>申报类型</th>"
+            "<th>级别</th><th>原因</th></tr></thead><tbody>"
+        )
+        parts += [
+            f'<tr><td class="code">{_e(x.dossier_code)}</td><td>{_e(x.name)}</td>'
+            f"<td>{_e(x.unit)}</td><td>{_e(x.track)}</td><td>{_e(x.level)}</td>"
+            f"<td>{_e(x.reason)}</td></tr>"
+            for x in r.left_out
+        ]
         parts.append("</tbody></table>")
     notes = defence_notes(r)
-    parts.append('<h3>答辩</h3><ul class="notes">'
-                 + "".join(f"<li>{_e(x)}</li>" for x in notes) + "</ul>")
+    parts.append(
+        '<h3>答辩</h3><ul class="notes">' + "".join(f"<li>{_e(x)}</li>" for x in notes) + "</ul>"
+    )
     parts.append(f'<p class="sign">{_e(SIGNATURES)}</p></section></body></html>')
     return "\n".join(parts)
 
@@ -303,8 +419,12 @@ def write_roster_html(path: Path, r: Roster) -> Path:
 @on_paper
 def handover_slip(d: HandoverData) -> Document:
     doc = Document("handover")
-    doc.add(Text(d.office.committee, align="center"), Title("移交单"),
-            Text("纸质材料移交评审委员会", align="center", bold=True), Rule())
+    doc.add(
+        Text(d.office.committee, align="center"),
+        Title("移交单"),
+        Text("纸质材料移交评审委员会", align="center", bold=True),
+        Rule(),
+    )
     rows: Sequence[tuple[str, str]] = (
         ("移交批次", f"第 {d.handover_no} 次"),
         ("评审批次", d.campaign_title),
@@ -316,9 +436,23 @@ def handover_slip(d: HandoverData) -> Document:
         *((("说明", d.note),) if d.note else ()),
     )
     doc.add(Rows(tuple(rows)), Rule())
-    doc.add(Table(("序号", "受理编号", "姓名"),
-                  tuple((str(i), code, fit_name(name)) for i, (code, name) in enumerate(d.dossiers, 1)),
-                  widths=(2, 5, 5), aligns=("right", "left", "left")), Rule())
-    doc.add(Text("移交人签字：", bold=True), Feed(2), Text("接收人签字：", bold=True), Feed(2),
-            Rule(), Text("已移交的档案不再更改、收费或退费。", align="center"), Feed(1), Cut())
+    doc.add(
+        Table(
+            ("序号", "受理编号", "姓名"),
+            tuple((str(i), code, fit_name(name)) for i, (code, name) in enumerate(d.dossiers, 1)),
+            widths=(2, 5, 5),
+            aligns=("right", "left", "left"),
+        ),
+        Rule(),
+    )
+    doc.add(
+        Text("移交人签字：", bold=True),
+        Feed(2),
+        Text("接收人签字：", bold=True),
+        Feed(2),
+        Rule(),
+        Text("已移交的档案不再更改、收费或退费。", align="center"),
+        Feed(1),
+        Cut(),
+    )
     return doc

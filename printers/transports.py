@@ -158,8 +158,9 @@ def _explain(exc: BaseException, where: str) -> str:
         if isinstance(cause, PermissionError):
             return _("{where}：没有权限打开设备").format(where=where)
         if "No backend available" in str(cause):  # pyusb found no libusb
-            return _("{where}：本机没有 libusb（Linux：安装 libusb-1.0-0；Windows：改用 win32raw 连接）").format(
-                where=where)
+            return _(
+                "{where}：本机没有 libusb（Linux：安装 libusb-1.0-0；Windows：改用 win32raw 连接）"
+            ).format(where=where)
         cause = cause.__cause__ or cause.__context__
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return _("{where}：无法打印（{first}）").format(where=where, first=first)
@@ -174,24 +175,41 @@ def open_transport(config: PrinterConfig) -> Transport:
     if c == "preview":
         return PreviewTransport(config)
     if c == "file":
-        return EscposTransport(config, ep.File(devfile=str(Path(o["path"]))), _("文件 {o}").format(o=o['path']))
+        return EscposTransport(
+            config, ep.File(devfile=str(Path(o["path"]))), _("文件 {o}").format(o=o["path"])
+        )
     if c == "network":
-        return EscposTransport(config, ep.Network(host=o["host"], port=o["port"],
-                                                  timeout=config.timeout),
-                               _("网络打印机 {o}:{o2}").format(o=o['host'], o2=o['port']))
+        return EscposTransport(
+            config,
+            ep.Network(host=o["host"], port=o["port"], timeout=config.timeout),
+            _("网络打印机 {o}:{o2}").format(o=o["host"], o2=o["port"]),
+        )
     if c == "usb":
         kwargs = {k: o[k] for k in ("in_ep", "out_ep") if k in o}
-        return EscposTransport(config, ep.Usb(idVendor=o["vendor"], idProduct=o["product"],
-                                              timeout=int(config.timeout * 1000), **kwargs),
-                               _("USB 打印机 {o:04x}:{o2:04x}").format(o=o['vendor'], o2=o['product']))
+        return EscposTransport(
+            config,
+            ep.Usb(
+                idVendor=o["vendor"],
+                idProduct=o["product"],
+                timeout=int(config.timeout * 1000),
+                **kwargs,
+            ),
+            _("USB 打印机 {o:04x}:{o2:04x}").format(o=o["vendor"], o2=o["product"]),
+        )
     if c == "serial":
-        return EscposTransport(config, ep.Serial(devfile=o["device"], baudrate=o["baudrate"],
-                                                 timeout=config.timeout),
-                               _("串口打印机 {o}").format(o=o['device']))
+        return EscposTransport(
+            config,
+            ep.Serial(devfile=o["device"], baudrate=o["baudrate"], timeout=config.timeout),
+            _("串口打印机 {o}").format(o=o["device"]),
+        )
     if c == "win32raw":
-        return EscposTransport(config, ep.Win32Raw(printer_name=o["name"]),
-                               _("Windows 打印机 {o}").format(o=o['name']))
+        return EscposTransport(
+            config, ep.Win32Raw(printer_name=o["name"]), _("Windows 打印机 {o}").format(o=o["name"])
+        )
     if c == "cups":
-        return EscposTransport(config, ep.CupsPrinter(printer_name=o["queue"]),
-                               _("CUPS 打印机 {o}").format(o=o['queue']))
+        return EscposTransport(
+            config,
+            ep.CupsPrinter(printer_name=o["queue"]),
+            _("CUPS 打印机 {o}").format(o=o["queue"]),
+        )
     raise PrinterError(_("未知的打印机连接方式 {c}").format(c=c), code="printer.config")

@@ -35,9 +35,15 @@ def run(url: str, events: int) -> str:
     for b in range(events // 1000):
         with session_scope(engine) as s:
             for i in range(1000):
-                audit.record(s, actor_id=None, actor_name="bench", action="bench.write",
-                             entity="x", entity_id=f"{b}.{i}",
-                             detail={"n": i, "text": "已审核，与原件相符"})
+                audit.record(
+                    s,
+                    actor_id=None,
+                    actor_name="bench",
+                    action="bench.write",
+                    entity="x",
+                    entity_id=f"{b}.{i}",
+                    detail={"n": i, "text": "已审核，与原件相符"},
+                )
     write = time.perf_counter() - started
     started = time.perf_counter()
     for _ in range(200):
@@ -49,9 +55,11 @@ def run(url: str, events: int) -> str:
         report = verify_chain(conn)
     seconds = time.perf_counter() - started
     engine.dispose()
-    return (f"{engine.dialect.name:<10} write+seal {events / write:>7.0f} events/s | one-event "
-            f"commit {single * 1000:6.2f} ms | verify {report.events} events in "
-            f"{seconds:.2f} s ({report.events / seconds:.0f}/s) | chain ok: {report.ok}")
+    return (
+        f"{engine.dialect.name:<10} write+seal {events / write:>7.0f} events/s | one-event "
+        f"commit {single * 1000:6.2f} ms | verify {report.events} events in "
+        f"{seconds:.2f} s ({report.events / seconds:.0f}/s) | chain ok: {report.ok}"
+    )
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ works on a fresh machine with nothing but Python >= 3.11.
 
     python3 scripts/bootstrap.py demo    # set up, then start the demo desk (embedded SQLite)
     python3 scripts/bootstrap.py test    # set up, then run the whole test suite
-    python3 scripts/bootstrap.py lint    # ruff, mypy, import-linter (CI runs this too)
+    python3 scripts/bootstrap.py lint    # ruff check, ruff format --check, mypy, import-linter (CI too)
 
 ``test`` runs every database test on SQLite and on PostgreSQL: it uses TEST_DATABASE_URL if
 set, otherwise it creates a throw-away database on a PostgreSQL at 127.0.0.1:5432 (user
@@ -43,16 +43,19 @@ def find_uv() -> str:
     if not uv.exists():
         say("installing uv into .venv-bootstrap (once)")
         venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
-        subprocess.run([str(TOOLS / BIN / f"python{EXE}"), "-m", "pip", "install", "--quiet",
-                        "uv>=0.5"], check=True)
+        subprocess.run(
+            [str(TOOLS / BIN / f"python{EXE}"), "-m", "pip", "install", "--quiet", "uv>=0.5"],
+            check=True,
+        )
     return str(uv)
 
 
 def sync(uv: str) -> None:
     say("installing the locked dependencies into .venv (uv sync --frozen)")
     env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(VENV))
-    subprocess.run([uv, "sync", "--frozen", "--python", sys.executable], cwd=ROOT, env=env,
-                   check=True)
+    subprocess.run(
+        [uv, "sync", "--frozen", "--python", sys.executable], cwd=ROOT, env=env, check=True
+    )
 
 
 def venv_tool(name: str) -> str:
@@ -96,16 +99,20 @@ def run_tests(extra: list[str]) -> int:
         say("CI=true and no PostgreSQL at 127.0.0.1:5432 (nor TEST_DATABASE_URL): failing")
         return 1
     else:
-        say("no PostgreSQL found: running the SQLite half only "
-            "(start PostgreSQL or set TEST_DATABASE_URL for the whole suite)")
+        say(
+            "no PostgreSQL found: running the SQLite half only "
+            "(start PostgreSQL or set TEST_DATABASE_URL for the whole suite)"
+        )
     # in parallel, one worker per CPU (pytest-xdist; each worker has a PostgreSQL database of its
     # own, see tests/conftest.py), unless the command line says otherwise
-    if not any(a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) or a == "-p"
-               for a in extra):
+    if not any(
+        a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) or a == "-p" for a in extra
+    ):
         extra = ["-n", "auto", *extra]
     try:
-        return subprocess.run([venv_tool("python"), "-m", "pytest", *extra], cwd=ROOT,
-                              env=env).returncode
+        return subprocess.run(
+            [venv_tool("python"), "-m", "pytest", *extra], cwd=ROOT, env=env
+        ).returncode
     finally:
         if created:
             drop_database(created)
@@ -113,7 +120,12 @@ def run_tests(extra: list[str]) -> int:
 
 def run_lint() -> int:
     status = 0
-    for cmd in (["ruff", "check", "."], ["mypy"], ["lint-imports"]):
+    for cmd in (
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy"],
+        ["lint-imports"],
+    ):
         say("running " + " ".join(cmd))
         status |= subprocess.run([venv_tool(cmd[0]), *cmd[1:]], cwd=ROOT).returncode
     return status

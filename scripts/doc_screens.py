@@ -38,8 +38,11 @@ def fit_cjk(svg: str) -> str:
     cells. The web fonts it would fetch from a CDN are dropped (the docs are read offline)."""
     from rich.cells import cell_len
 
-    widths = [float(m[2]) / len(html.unescape(m[4])) for m in _RUN.finditer(svg)
-              if m[4] and html.unescape(m[4]).isascii()]
+    widths = [
+        float(m[2]) / len(html.unescape(m[4]))
+        for m in _RUN.finditer(svg)
+        if m[4] and html.unescape(m[4]).isascii()
+    ]
     cell = widths[0] if widths else 12.2
 
     def fix(m: re.Match[str]) -> str:
@@ -68,6 +71,7 @@ async def _shoot(out: Path) -> list[str]:
         app = make_app(DeskConfig(database_url="unused", desk="1号窗口"), engine=engine, demo=True)
 
         async with app.run_test(size=SIZE) as pilot:
+
             async def settle() -> None:
                 for _ in range(60):
                     await app.workers.wait_for_complete()
@@ -76,8 +80,9 @@ async def _shoot(out: Path) -> list[str]:
                         return
 
             def save(name: str) -> None:
-                (out / f"{name}.svg").write_text(fit_cjk(app.export_screenshot(title=name)),
-                                                 encoding="utf-8")
+                (out / f"{name}.svg").write_text(
+                    fit_cjk(app.export_screenshot(title=name)), encoding="utf-8"
+                )
                 made.append(name)
 
             async def leave_outcome() -> None:
@@ -155,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.lang is None:  # each language in a process of its own
         for lang in FOLDERS:
-            subprocess.run([sys.executable, __file__, "--lang", lang, "--out", str(args.out)],
-                           check=True)
+            subprocess.run(
+                [sys.executable, __file__, "--lang", lang, "--out", str(args.out)], check=True
+            )
         return 0
     from tui.launch import choose_language
 

@@ -20,27 +20,77 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("models", "tui", "printers")
-PAGES = {"zh_CN": ROOT / "docs" / "zh" / "troubleshooting.md",
-         "en": ROOT / "docs" / "en" / "troubleshooting.md"}
+PAGES = {
+    "zh_CN": ROOT / "docs" / "zh" / "troubleshooting.md",
+    "en": ROOT / "docs" / "en" / "troubleshooting.md",
+}
 BEGIN = "<!-- error codes: made by scripts/error_codes.py; do not edit by hand -->"
 END = "<!-- end of error codes -->"
 AREAS = {
-    "zh_CN": {"auth": "登录与权限", "backup": "备份与恢复", "bank": "银行流水", "batch": "单位批量受理", "campaign": "评审批次",
-              "cli": "命令行", "config": "配置文件", "day": "日结", "db": "数据库", "export": "导出",
-              "fee": "收费标准", "handover": "移交", "id": "身份证号", "import": "导入名单",
-              "intake": "受理", "level": "级别", "money": "金额", "number": "编号", "online": "网上名单",
-              "pay": "批量收费", "payment": "收费", "print": "打印任务", "printer": "打印机",
-              "roster": "花名册", "row": "导入的行", "serve": "网页受理台", "summary": "汇总",
-              "track": "申报类型", "user": "用户", "window": "报送时间"},
-    "en": {"auth": "Logging in and permissions", "backup": "Backup and restore", "bank": "Bank statements", "batch": "Unit batches",
-           "campaign": "Campaigns", "cli": "Command line", "config": "Config file",
-           "day": "Day close", "db": "Database", "export": "Exports", "fee": "Fees",
-           "handover": "Handover", "id": "ID numbers", "import": "Importing the list",
-           "intake": "Intake", "level": "Levels", "money": "Amounts", "number": "Numbers",
-           "online": "The online list", "pay": "Batch payments", "payment": "Fees taken",
-           "print": "Print jobs", "printer": "Printers", "roster": "Rosters",
-           "row": "Imported rows", "serve": "The browser desk", "summary": "Summary",
-           "track": "Tracks", "user": "Users", "window": "Intake windows"},
+    "zh_CN": {
+        "auth": "登录与权限",
+        "backup": "备份与恢复",
+        "bank": "银行流水",
+        "batch": "单位批量受理",
+        "campaign": "评审批次",
+        "cli": "命令行",
+        "config": "配置文件",
+        "day": "日结",
+        "db": "数据库",
+        "export": "导出",
+        "fee": "收费标准",
+        "handover": "移交",
+        "id": "身份证号",
+        "import": "导入名单",
+        "intake": "受理",
+        "level": "级别",
+        "money": "金额",
+        "number": "编号",
+        "online": "网上名单",
+        "pay": "批量收费",
+        "payment": "收费",
+        "print": "打印任务",
+        "printer": "打印机",
+        "roster": "花名册",
+        "row": "导入的行",
+        "serve": "网页受理台",
+        "summary": "汇总",
+        "track": "申报类型",
+        "user": "用户",
+        "window": "报送时间",
+    },
+    "en": {
+        "auth": "Logging in and permissions",
+        "backup": "Backup and restore",
+        "bank": "Bank statements",
+        "batch": "Unit batches",
+        "campaign": "Campaigns",
+        "cli": "Command line",
+        "config": "Config file",
+        "day": "Day close",
+        "db": "Database",
+        "export": "Exports",
+        "fee": "Fees",
+        "handover": "Handover",
+        "id": "ID numbers",
+        "import": "Importing the list",
+        "intake": "Intake",
+        "level": "Levels",
+        "money": "Amounts",
+        "number": "Numbers",
+        "online": "The online list",
+        "pay": "Batch payments",
+        "payment": "Fees taken",
+        "print": "Print jobs",
+        "printer": "Printers",
+        "roster": "Rosters",
+        "row": "Imported rows",
+        "serve": "The browser desk",
+        "summary": "Summary",
+        "track": "Tracks",
+        "user": "Users",
+        "window": "Intake windows",
+    },
 }
 HEADS = {"zh_CN": ("代码", "提示"), "en": ("Code", "The message")}
 RUNTIME = {"zh_CN": "（内容在出错时生成）", "en": "(made when it happens)"}
@@ -48,19 +98,30 @@ RUNTIME = {"zh_CN": "（内容在出错时生成）", "en": "(made when it happe
 
 def _msgid(node: ast.AST) -> str | None:
     """The message id of ``_("…")`` or ``_("…").format(…)``."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and node.func.attr == "format":
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
         return _msgid(node.func.value)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_" \
-            and node.args and isinstance(node.args[0], ast.Constant):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ):
         return str(node.args[0].value)
     return None
 
 
 def _trees() -> list[ast.AST]:
-    return [ast.parse(path.read_text(encoding="utf-8"))
-            for top in SOURCES for path in sorted((ROOT / top).rglob("*.py"))
-            if "migrations" not in path.parts]
+    return [
+        ast.parse(path.read_text(encoding="utf-8"))
+        for top in SOURCES
+        for path in sorted((ROOT / top).rglob("*.py"))
+        if "migrations" not in path.parts
+    ]
 
 
 def _class_codes(trees: list[ast.AST]) -> dict[str, str]:
@@ -70,10 +131,13 @@ def _class_codes(trees: list[ast.AST]) -> dict[str, str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 for stmt in node.body:
-                    if isinstance(stmt, ast.Assign) and any(
-                            isinstance(t, ast.Name) and t.id == "code" for t in stmt.targets) \
-                            and isinstance(stmt.value, ast.Constant) \
-                            and isinstance(stmt.value.value, str) and "." in stmt.value.value:
+                    if (
+                        isinstance(stmt, ast.Assign)
+                        and any(isinstance(t, ast.Name) and t.id == "code" for t in stmt.targets)
+                        and isinstance(stmt.value, ast.Constant)
+                        and isinstance(stmt.value.value, str)
+                        and "." in stmt.value.value
+                    ):
                         out[node.name] = stmt.value.value
     return out
 
@@ -88,9 +152,17 @@ def codes() -> dict[str, list[str]]:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            code = next((k.value.value for k in node.keywords
-                         if k.arg == "code" and isinstance(k.value, ast.Constant)
-                         and isinstance(k.value.value, str) and "." in k.value.value), None)
+            code = next(
+                (
+                    k.value.value
+                    for k in node.keywords
+                    if k.arg == "code"
+                    and isinstance(k.value, ast.Constant)
+                    and isinstance(k.value.value, str)
+                    and "." in k.value.value
+                ),
+                None,
+            )
             if code is None and isinstance(node.func, ast.Name):
                 code = by_class.get(node.func.id)
             if code is None:
@@ -113,8 +185,12 @@ def table(lang: str) -> str:
         by_area[code.split(".")[0]].append((code, messages))
     out = [BEGIN, ""]
     for area in sorted(by_area, key=lambda a: AREAS[lang].get(a, a)):
-        out += [f"### {AREAS[lang].get(area, area)} (`{area}.*`)", "",
-                f"| {HEADS[lang][0]} | {HEADS[lang][1]} |", "|---|---|"]
+        out += [
+            f"### {AREAS[lang].get(area, area)} (`{area}.*`)",
+            "",
+            f"| {HEADS[lang][0]} | {HEADS[lang][1]} |",
+            "|---|---|",
+        ]
         for code, messages in by_area[area]:
             shown = "<br>".join(_cell(translate.gettext(m)) for m in messages) or RUNTIME[lang]
             out.append(f"| `{code}` | {shown} |")

@@ -56,8 +56,12 @@ def template() -> Catalog:
     cat = Catalog(domain=DOMAIN, project="committee-desk", charset="utf-8")
     for top in SOURCES:
         for filename, lineno, message, comments, _context in extract_from_dir(
-                ROOT / top, method_map=[("**.py", "python")], keywords=KEYWORDS,
-                comment_tags=("i18n:",), strip_comment_tags=True):
+            ROOT / top,
+            method_map=[("**.py", "python")],
+            keywords=KEYWORDS,
+            comment_tags=("i18n:",),
+            strip_comment_tags=True,
+        ):
             rel = f"{top}/{filename}"
             if rel.startswith(SKIP):
                 continue
@@ -78,8 +82,15 @@ def _read(lang: str) -> Catalog:
 def _write_po(cat: Catalog, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
-    write_po(buf, cat, width=100, omit_header=False, sort_output=True, include_lineno=False,
-             ignore_obsolete=True)
+    write_po(
+        buf,
+        cat,
+        width=100,
+        omit_header=False,
+        sort_output=True,
+        include_lineno=False,
+        ignore_obsolete=True,
+    )
     path.write_bytes(buf.getvalue())
 
 
@@ -145,11 +156,15 @@ def problems() -> list[str]:
                 wanted = set().union(*(_fields(i) for i in ids))
                 for s in strings:
                     if _fields(s) != wanted:
-                        out.append(f"{lang}: “{shown}” has the fields {sorted(_fields(s))}, "
-                                   f"not {sorted(wanted)} ({where})")
+                        out.append(
+                            f"{lang}: “{shown}” has the fields {sorted(_fields(s))}, "
+                            f"not {sorted(wanted)} ({where})"
+                        )
         if mo_path(lang).exists() is False or mo_path(lang).read_bytes() != _mo_bytes(cat):
-            out.append(f"{lang}: {mo_path(lang).relative_to(ROOT)} is not compiled from its .po "
-                       "(python scripts/i18n.py compile)")
+            out.append(
+                f"{lang}: {mo_path(lang).relative_to(ROOT)} is not compiled from its .po "
+                "(python scripts/i18n.py compile)"
+            )
     return out
 
 

@@ -55,7 +55,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"database backends: {', '.join(BACKENDS)}" + (
-        "" if PG_URL else "  (set TEST_DATABASE_URL to add PostgreSQL)")
+        "" if PG_URL else "  (set TEST_DATABASE_URL to add PostgreSQL)"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,13 @@ from typing import Any
 
 # phases, shared with the parent so it knows where each kill landed
 IDLE, ACCEPTING, SENDING_LABELS, PAYING, SENDING_RECEIPT = range(5)
-PHASES = {IDLE: "between dossiers", ACCEPTING: "accept transaction",
-          SENDING_LABELS: "printing the label and slips", PAYING: "payment transaction",
-          SENDING_RECEIPT: "rendering and printing the receipt"}
+PHASES = {
+    IDLE: "between dossiers",
+    ACCEPTING: "accept transaction",
+    SENDING_LABELS: "printing the label and slips",
+    PAYING: "payment transaction",
+    SENDING_RECEIPT: "rendering and printing the receipt",
+}
 
 # imported here, in the forkserver, before any fork (nothing opened yet)
 from sqlmodel import col, select  # noqa: E402
@@ -40,13 +44,26 @@ from tui.work.printing import (  # noqa: E402
 
 
 def printers_for(spool: Path) -> DeskPrinters:
-    return DeskPrinters(parse_printers({
-        "receipt": {"connection": "file", "path": str(spool / "receipt.bin"), "width": 80},
-        "label": {"connection": "file", "path": str(spool / "label.bin"), "width": 80}}))
+    return DeskPrinters(
+        parse_printers(
+            {
+                "receipt": {"connection": "file", "path": str(spool / "receipt.bin"), "width": 80},
+                "label": {"connection": "file", "path": str(spool / "label.bin"), "width": 80},
+            }
+        )
+    )
 
 
-def run(url: str, campaign: str, clerk_id: int, cashier_id: int, now_iso: str, spool: str,
-        phase: Any, done: Any) -> None:
+def run(
+    url: str,
+    campaign: str,
+    clerk_id: int,
+    cashier_id: int,
+    now_iso: str,
+    spool: str,
+    phase: Any,
+    done: Any,
+) -> None:
     """``phase`` and ``done``: shared integers (``multiprocessing.Value``) the parent reads."""
     engine = make_engine(url)
     printers = printers_for(Path(spool))
@@ -58,13 +75,22 @@ def run(url: str, campaign: str, clerk_id: int, cashier_id: int, now_iso: str, s
         with session_scope(engine, readonly=True) as s:
             c = get_campaign(s, campaign)
             paid = select(Payment.dossier_id)
-            unpaid = s.exec(select(Dossier.id).where(
-                Dossier.campaign_id == c.id, Dossier.status == DossierStatus.accepted.value,
-                col(Dossier.id).not_in(paid)).limit(1)).first()
+            unpaid = s.exec(
+                select(Dossier.id)
+                .where(
+                    Dossier.campaign_id == c.id,
+                    Dossier.status == DossierStatus.accepted.value,
+                    col(Dossier.id).not_in(paid),
+                )
+                .limit(1)
+            ).first()
             taken = select(Dossier.online_record_id)
-            record = s.exec(select(OnlineRecord).where(
-                OnlineRecord.campaign_id == c.id,
-                col(OnlineRecord.id).not_in(taken)).order_by(col(OnlineRecord.id)).limit(1)).first()
+            record = s.exec(
+                select(OnlineRecord)
+                .where(OnlineRecord.campaign_id == c.id, col(OnlineRecord.id).not_in(taken))
+                .order_by(col(OnlineRecord.id))
+                .limit(1)
+            ).first()
         if unpaid is None:  # the counter: accept the next applicant's paper
             if record is None:
                 return
@@ -79,8 +105,15 @@ def run(url: str, campaign: str, clerk_id: int, cashier_id: int, now_iso: str, s
                 send_job(engine, printers, job_id)
         phase.value = PAYING  # the fee desk: cash, the receipt saved with the payment
         with session_scope(engine) as s:
-            p = take_payment(s, cashier, c, unpaid or 0, method=PaymentMethod.cash, now=now,
-                             idempotency_key=f"crash-{unpaid}")
+            p = take_payment(
+                s,
+                cashier,
+                c,
+                unpaid or 0,
+                method=PaymentMethod.cash,
+                now=now,
+                idempotency_key=f"crash-{unpaid}",
+            )
             job_id = receipt_job_of(s, p) or queue_receipt(s, cashier, printers, p)
         phase.value = SENDING_RECEIPT
         render_receipt_job(engine, printers, job_id)

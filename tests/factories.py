@@ -51,102 +51,229 @@ def preset_campaign(session: Session, code: str = "000") -> int:
 
 def office(session: Session) -> Office:
     users = {}
-    for role, name, shown in ((Role.clerk, "clerk", "受理员小王"), (Role.cashier, "cashier", "收费员小李"),
-                              (Role.lead, "lead", "负责人刘强")):
-        users[role] = add_user(session, SYSTEM, username=name, role=role, password="secret-pw",
-                               display_name=shown)
+    for role, name, shown in (
+        (Role.clerk, "clerk", "受理员小王"),
+        (Role.cashier, "cashier", "收费员小李"),
+        (Role.lead, "lead", "负责人刘强"),
+    ):
+        users[role] = add_user(
+            session, SYSTEM, username=name, role=role, password="secret-pw", display_name=shown
+        )
     filename, text = read_preset("000")
     c = load_campaign(session, SYSTEM, text, filename=filename)
     assert c.id is not None
     rec = build_online_record(
-        campaign_id=c.id, id_number="652801198001010024", name="阿依古丽·买买提", level="中级",
-        track="评审", status="通过形式审核", unit="巴音郭楞蒙古自治州红旗高级技工学校机电工程系",
-        series="中职、技工类院校教师", specialty="机电技术应用")
+        campaign_id=c.id,
+        id_number="652801198001010024",
+        name="阿依古丽·买买提",
+        level="中级",
+        track="评审",
+        status="通过形式审核",
+        unit="巴音郭楞蒙古自治州红旗高级技工学校机电工程系",
+        series="中职、技工类院校教师",
+        specialty="机电技术应用",
+    )
     rec2 = build_online_record(
-        campaign_id=c.id, id_number="11010519491231002X", name="刘䶮", level="初级", track="评审",
-        status="通过形式审核", unit="博湖县职业技术学校", series="中职、技工类院校教师",
-        specialty="计算机应用")
+        campaign_id=c.id,
+        id_number="11010519491231002X",
+        name="刘䶮",
+        level="初级",
+        track="评审",
+        status="通过形式审核",
+        unit="博湖县职业技术学校",
+        series="中职、技工类院校教师",
+        specialty="计算机应用",
+    )
     session.add_all([rec, rec2])
     session.flush()
-    d = Dossier(campaign_id=c.id, online_record_id=rec.id, status="accepted", track="评审",
-                level="中级", dossier_no=1, dossier_code="ZJ21S00001",
-                accepted_by_id=users[Role.clerk].id, accepted_at=AT)
-    r = Dossier(campaign_id=c.id, online_record_id=rec2.id, status="returned", track="评审",
-                level="初级")
+    d = Dossier(
+        campaign_id=c.id,
+        online_record_id=rec.id,
+        status="accepted",
+        track="评审",
+        level="中级",
+        dossier_no=1,
+        dossier_code="ZJ21S00001",
+        accepted_by_id=users[Role.clerk].id,
+        accepted_at=AT,
+    )
+    r = Dossier(
+        campaign_id=c.id, online_record_id=rec2.id, status="returned", track="评审", level="初级"
+    )
     session.add_all([d, r])
     session.flush()
-    visit = DossierVisit(campaign_id=c.id, dossier_id=d.id, outcome="accepted", clerk_id=users[Role.clerk].id,
-                         desk="1号窗口", at=AT)
-    notice = DossierVisit(campaign_id=c.id, dossier_id=r.id, outcome="returned", notice_no=1,
-                          notice_code="ZJ21B00001", clerk_id=users[Role.clerk].id, desk="2号窗口",
-                          at=AT, deficiencies=[
-                              {"item_key": "review_form", "item": "专业技术职务任职资格评审表",
-                               "problem": "只交 1 份，应交 2 份"},
-                              {"item_key": "diploma", "item": "学历证书复印件",
-                               "problem": "未签署“已审核，与原件相符”"}])
+    visit = DossierVisit(
+        campaign_id=c.id,
+        dossier_id=d.id,
+        outcome="accepted",
+        clerk_id=users[Role.clerk].id,
+        desk="1号窗口",
+        at=AT,
+    )
+    notice = DossierVisit(
+        campaign_id=c.id,
+        dossier_id=r.id,
+        outcome="returned",
+        notice_no=1,
+        notice_code="ZJ21B00001",
+        clerk_id=users[Role.clerk].id,
+        desk="2号窗口",
+        at=AT,
+        deficiencies=[
+            {
+                "item_key": "review_form",
+                "item": "专业技术职务任职资格评审表",
+                "problem": "只交 1 份，应交 2 份",
+            },
+            {
+                "item_key": "diploma",
+                "item": "学历证书复印件",
+                "problem": "未签署“已审核，与原件相符”",
+            },
+        ],
+    )
     session.add_all([visit, notice])
     session.flush()
-    session.add_all([
-        ItemVerdict(visit_id=visit.id, item_key="review_form", present=True, copies=2,
-                    handwritten_ok=True, matches_online=True),
-        ItemVerdict(visit_id=visit.id, item_key="diploma", present=True, copies=1,
-                    original_checked=True, stamped_endorsed=True),
-        ItemVerdict(visit_id=visit.id, item_key="award_certificates", present=False),
-    ])
-    p = Payment(campaign_id=c.id, receipt_no=1, receipt_code="ZJ21F00001", kind="payment",
-                dossier_id=d.id, amount_fen=38000, method="cash", tendered_fen=40000,
-                fiscal_receipt_no="65010221000123", cashier_id=users[Role.cashier].id,
-                desk="1号窗口", business_date=AT.date(), created_at=AT, track="评审",
-                level="中级")
+    session.add_all(
+        [
+            ItemVerdict(
+                visit_id=visit.id,
+                item_key="review_form",
+                present=True,
+                copies=2,
+                handwritten_ok=True,
+                matches_online=True,
+            ),
+            ItemVerdict(
+                visit_id=visit.id,
+                item_key="diploma",
+                present=True,
+                copies=1,
+                original_checked=True,
+                stamped_endorsed=True,
+            ),
+            ItemVerdict(visit_id=visit.id, item_key="award_certificates", present=False),
+        ]
+    )
+    p = Payment(
+        campaign_id=c.id,
+        receipt_no=1,
+        receipt_code="ZJ21F00001",
+        kind="payment",
+        dossier_id=d.id,
+        amount_fen=38000,
+        method="cash",
+        tendered_fen=40000,
+        fiscal_receipt_no="65010221000123",
+        cashier_id=users[Role.cashier].id,
+        desk="1号窗口",
+        business_date=AT.date(),
+        created_at=AT,
+        track="评审",
+        level="中级",
+    )
     session.add(p)
     # the rows above hold number 1 of each kind: the counter goes on from 2
-    session.execute(update(NumberSequence).where(col(NumberSequence.campaign_id) == c.id)
-                    .values(next_value=2))
+    session.execute(
+        update(NumberSequence).where(col(NumberSequence.campaign_id) == c.id).values(next_value=2)
+    )
     session.flush()
     # sealed as a payment made before the audit chain is (migration 0007): verify accepts it
-    audit.record(session, actor_id=None, actor_name="factory", action="payment.sealed",
-                 entity="payment", entity_id=p.receipt_code, campaign_id=c.id,
-                 detail={"row": audit.row_seal("payment", p.model_dump())})
-    return Office(campaign=c, clerk=users[Role.clerk], cashier=users[Role.cashier],
-                  lead=users[Role.lead], dossier=d, payment=p, returned=r,
-                  notice_code="ZJ21B00001")
+    audit.record(
+        session,
+        actor_id=None,
+        actor_name="factory",
+        action="payment.sealed",
+        entity="payment",
+        entity_id=p.receipt_code,
+        campaign_id=c.id,
+        detail={"row": audit.row_seal("payment", p.model_dump())},
+    )
+    return Office(
+        campaign=c,
+        clerk=users[Role.clerk],
+        cashier=users[Role.cashier],
+        lead=users[Role.lead],
+        dossier=d,
+        payment=p,
+        returned=r,
+        notice_code="ZJ21B00001",
+    )
 
 
-def applicant(session: Session, campaign: Campaign, *, n: int = 1, name: str = "张伟",
-              level: str = "中级", track: str = "评审", status: str = "通过形式审核",
-              unit: str = "和静县职业技术学校", specialty: str = "计算机应用",
-              series: str = "中职、技工类院校教师", county: str = "和静县") -> OnlineRecord:
+def applicant(
+    session: Session,
+    campaign: Campaign,
+    *,
+    n: int = 1,
+    name: str = "张伟",
+    level: str = "中级",
+    track: str = "评审",
+    status: str = "通过形式审核",
+    unit: str = "和静县职业技术学校",
+    specialty: str = "计算机应用",
+    series: str = "中职、技工类院校教师",
+    county: str = "和静县",
+) -> OnlineRecord:
     """One more online record with a valid ID number (652827 1985-03-01, sequence ``n``)."""
     from models.idcard import make_check_digit
 
     first17 = f"65282719850301{n:03d}"
     rec = build_online_record(
-        campaign_id=campaign.id or 0, id_number=first17 + make_check_digit(first17), name=name,
-        level=level, track=track, status=status, unit=unit, county=county, series=series,
-        specialty=specialty, submission_count=1, phone="13900000001")
+        campaign_id=campaign.id or 0,
+        id_number=first17 + make_check_digit(first17),
+        name=name,
+        level=level,
+        track=track,
+        status=status,
+        unit=unit,
+        county=county,
+        series=series,
+        specialty=specialty,
+        submission_count=1,
+        phone="13900000001",
+    )
     session.add(rec)
     session.flush()
     return rec
 
 
-def all_complete(session: Session, campaign: Campaign, rec: OnlineRecord,
-                 conditions: tuple[str, ...] = ()) -> dict[str, Any]:
+def all_complete(
+    session: Session, campaign: Campaign, rec: OnlineRecord, conditions: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Every applicable item present and right (the usual verdicts at the counter)."""
     from sqlmodel import select
 
     from models.campaign import ChecklistItem
     from models.services.intake import ItemCheck, applicable_items
 
-    items = session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id)).all()
-    return {i.key: ItemCheck.complete(i)
-            for i in applicable_items(list(items), rec.track, rec.level, conditions)}
+    items = session.exec(
+        select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id)
+    ).all()
+    return {
+        i.key: ItemCheck.complete(i)
+        for i in applicable_items(list(items), rec.track, rec.level, conditions)
+    }
 
 
-def accepted(session: Session, o: Office, *, n: int = 1, name: str = "张伟", level: str = "中级",
-             track: str = "评审") -> Dossier:
+def accepted(
+    session: Session,
+    o: Office,
+    *,
+    n: int = 1,
+    name: str = "张伟",
+    level: str = "中级",
+    track: str = "评审",
+) -> Dossier:
     """A dossier accepted at the counter by the office's clerk (through the intake service)."""
     from models.services.intake import accept
 
     rec = applicant(session, o.campaign, n=n, name=name, level=level, track=track)
-    return accept(session, o.actor(Role.clerk), o.campaign, rec.id or 0,
-                  checks=all_complete(session, o.campaign, rec), now=AT)
+    return accept(
+        session,
+        o.actor(Role.clerk),
+        o.campaign,
+        rec.id or 0,
+        checks=all_complete(session, o.campaign, rec),
+        now=AT,
+    )

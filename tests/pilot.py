@@ -30,8 +30,14 @@ def queued_codes(engine: Engine) -> list[str]:
     """The demo's accepted dossiers without a payment, in number order."""
     with session_scope(engine, readonly=True) as s:
         paid = select(Payment.dossier_id)
-        return [d.dossier_code or "" for d in s.exec(
-            select(Dossier).where(col(Dossier.id).not_in(paid)).order_by(col(Dossier.dossier_no)))]
+        return [
+            d.dossier_code or ""
+            for d in s.exec(
+                select(Dossier)
+                .where(col(Dossier.id).not_in(paid))
+                .order_by(col(Dossier.dossier_no))
+            )
+        ]
 
 
 def all_payments(engine: Engine) -> list[Payment]:
@@ -44,23 +50,35 @@ async def at_fee_desk(app: DeskApp, pilot, user: str = "cashier") -> CashierScre
     await login(app, pilot, user, f"{user}123")
     assert isinstance(app.screen, HomeScreen)
     await press_keys(pilot, "f7")
-    assert await wait_until(pilot, lambda: isinstance(app.screen, CashierScreen)
-                        and app.screen.query_one("#queue", DataTable).row_count > 0)
+    assert await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, CashierScreen)
+            and app.screen.query_one("#queue", DataTable).row_count > 0
+        ),
+    )
     assert isinstance(app.screen, CashierScreen)
     return app.screen
 
 
 async def fee_screen(app: DeskApp, pilot) -> FeeScreen:  # type: ignore[no-untyped-def]
-    assert await wait_until(pilot, lambda: isinstance(app.screen, FeeScreen)
-                        and app.screen.card is not None), type(app.screen)
+    assert await wait_until(
+        pilot, lambda: isinstance(app.screen, FeeScreen) and app.screen.card is not None
+    ), type(app.screen)
     await settle(app, pilot)
     assert isinstance(app.screen, FeeScreen)
     return app.screen
 
 
 async def outcome_done(app: DeskApp, pilot) -> OutcomeScreen:  # type: ignore[no-untyped-def]
-    assert await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen)
-                        and "正在打印" not in static_text(app.screen, "#outcome-jobs"), 8)
+    assert await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, OutcomeScreen)
+            and "正在打印" not in static_text(app.screen, "#outcome-jobs")
+        ),
+        8,
+    )
     assert isinstance(app.screen, OutcomeScreen)
     return app.screen
 
@@ -113,8 +131,9 @@ def scan(app: DeskApp, text: str) -> None:
 
 
 async def card_screen(app: DeskApp, pilot) -> CardScreen:  # type: ignore[no-untyped-def]
-    assert await wait_until(pilot, lambda: isinstance(app.screen, CardScreen)
-                        and app.screen.card is not None), type(app.screen)
+    assert await wait_until(
+        pilot, lambda: isinstance(app.screen, CardScreen) and app.screen.card is not None
+    ), type(app.screen)
     await settle(app, pilot)
     screen = app.screen
     assert isinstance(screen, CardScreen)

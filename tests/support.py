@@ -26,8 +26,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(proc: subprocess.Popen[Any], ready: Callable[[], bool], what: str,
-            output: Callable[[], str], timeout: float = 30) -> Iterator[None]:
+def serving(
+    proc: subprocess.Popen[Any],
+    ready: Callable[[], bool],
+    what: str,
+    output: Callable[[], str],
+    timeout: float = 30,
+) -> Iterator[None]:
     """Wait until ``ready()`` (the test fails with the process's ``output()`` when it exits or
     ``timeout`` passes first), then stop the process when the block ends."""
     try:

@@ -42,7 +42,8 @@ class PreparingScreen(Screen[None]):
 
     def show_error(self, message: str) -> None:
         self.query_one("#preparing", Static).update(
-            _("[b red]无法启动[/]\n\n{message}\n\n按 Ctrl+Q 退出").format(message=message))
+            _("[b red]无法启动[/]\n\n{message}\n\n按 Ctrl+Q 退出").format(message=message)
+        )
 
 
 class DeskApp(WorkerGuard, App[None]):
@@ -57,7 +58,9 @@ class DeskApp(WorkerGuard, App[None]):
         # before it were handed to the field: "name⇥password⏎" sent in one burst (a fast typist,
         # tmux send-keys) puts the password in the password field
         Binding("tab", "move_focus(1)", pgettext("key", "下一项"), show=False, priority=True),
-        Binding("shift+tab", "move_focus(-1)", pgettext("key", "上一项"), show=False, priority=True),
+        Binding(
+            "shift+tab", "move_focus(-1)", pgettext("key", "上一项"), show=False, priority=True
+        ),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
     # A scanner or ID-card reader "types" its code much faster than a person: characters at most
@@ -65,8 +68,9 @@ class DeskApp(WorkerGuard, App[None]):
     SCAN_GAP = 0.05
     SCAN_MIN = 8
 
-    def __init__(self, config: DeskConfig, *, engine: Engine | None = None,
-                 demo: bool = False) -> None:
+    def __init__(
+        self, config: DeskConfig, *, engine: Engine | None = None, demo: bool = False
+    ) -> None:
         super().__init__()
         self.config = config
         self.engine: Engine | None = engine
@@ -107,8 +111,12 @@ class DeskApp(WorkerGuard, App[None]):
             self.last_activity = time.monotonic()
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.key_time = event.time  # when the key was pressed, not when it is handled
-        if isinstance(event, events.Key) and not event.is_forwarded and self._scanning() \
-                and await self._scan_key(event):
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self._scanning()
+            and await self._scan_key(event)
+        ):
             return
         await super().on_event(event)
 
@@ -120,7 +128,8 @@ class DeskApp(WorkerGuard, App[None]):
         if self.focused is not None and self.focused.has_class("takes-scans"):
             return False  # a field that is filled by a scanner (a POS slip's reference)
         return self.actor is not None and not isinstance(
-            self.screen, (LoginScreen, PreparingScreen))
+            self.screen, (LoginScreen, PreparingScreen)
+        )
 
     async def _scan_key(self, event: events.Key) -> bool:
         """Hold code-like characters while they come faster than a person types; a held burst
@@ -158,8 +167,9 @@ class DeskApp(WorkerGuard, App[None]):
         for key in held:
             await App.on_event(self, key)
 
-    def open_card(self, *, record_id: int | None = None, query: str | None = None,
-                  bringer: str = "") -> None:
+    def open_card(
+        self, *, record_id: int | None = None, query: str | None = None, bringer: str = ""
+    ) -> None:
         """Show an applicant's card on top of the counter: modals are closed, an open card is
         closed with its unfinished checklist kept as a draft. A cashier's scan (and anyone's at
         the fee desk) opens the fee instead."""
@@ -170,8 +180,9 @@ class DeskApp(WorkerGuard, App[None]):
             return
         # someone who takes fees but judges no paper (a cashier): a scan is the fee's
         fees_only = self.actor.can(Action.payment_take) and not self.actor.can(Action.intake_accept)
-        if query is not None and (fees_only or any(
-                isinstance(s, (CashierScreen, FeeScreen)) for s in self.screen_stack)):
+        if query is not None and (
+            fees_only or any(isinstance(s, (CashierScreen, FeeScreen)) for s in self.screen_stack)
+        ):
             self.open_fee(query=query)
             return
         card = self._card_screen
@@ -205,8 +216,9 @@ class DeskApp(WorkerGuard, App[None]):
         below ``keep`` screens (the home screen, the desk's own list)."""
         from tui.screens.outcome import OutcomeScreen
 
-        while isinstance(self.screen, (ModalScreen, OutcomeScreen)) \
-                and len(self.screen_stack) > keep:
+        while (
+            isinstance(self.screen, (ModalScreen, OutcomeScreen)) and len(self.screen_stack) > keep
+        ):
             if isinstance(self.screen, ModalScreen):
                 self.screen.dismiss(None)
             else:
@@ -217,8 +229,11 @@ class DeskApp(WorkerGuard, App[None]):
     def who(self) -> str:
         """``收费员 cashier · 1号窗口``: who is at this desk, for the screens' status lines."""
         actor = self.actor
-        return f"{actor.role.label} {actor.username} · {self.config.desk}" if actor \
+        return (
+            f"{actor.role.label} {actor.username} · {self.config.desk}"
+            if actor
             else self.config.desk
+        )
 
     def working(self) -> tuple[Engine, Actor, str]:
         """What a screen's worker needs: the database, who acts, and the campaign. A desk with
@@ -274,8 +289,11 @@ class DeskApp(WorkerGuard, App[None]):
             if not active.enabled or not b.description or b.action in seen:
                 continue
             seen.add(b.action)
-            yield SystemCommand(f"{b.description}（{self.get_key_display(b)}）", b.action,
-                                partial(self._run_binding, b.action, active.node))
+            yield SystemCommand(
+                f"{b.description}（{self.get_key_display(b)}）",
+                b.action,
+                partial(self._run_binding, b.action, active.node),
+            )
         yield SystemCommand(_("快捷键说明（F1）"), _("显示/隐藏本屏幕的快捷键"), self.action_help)
         yield SystemCommand(_("退出（Ctrl+Q）"), _("退出程序"), self.action_quit)
 
@@ -288,7 +306,9 @@ class DeskApp(WorkerGuard, App[None]):
         if self.actor is None or now - self.last_activity < self.idle_limit:
             return False
         minutes = int(self.idle_limit // 60)
-        self.log_out(_("已空闲 {minutes} 分钟，屏幕已锁定：请重新登录（可换人登录）").format(minutes=minutes))
+        self.log_out(
+            _("已空闲 {minutes} 分钟，屏幕已锁定：请重新登录（可换人登录）").format(minutes=minutes)
+        )
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="db")
@@ -313,7 +333,8 @@ class DeskApp(WorkerGuard, App[None]):
                     if count_users(session) == 0:
                         seed_demo(session)
                 self.demo_info = DemoInfo(
-                    [(u.role.label, u.username, u.password) for u in DEMO_USERS])
+                    [(u.role.label, u.username, u.password) for u in DEMO_USERS]
+                )
             with session_scope(self.engine, readonly=True) as session:
                 campaigns = list_campaigns(session)
                 if self.campaign_code is None and campaigns:
@@ -340,7 +361,13 @@ class DeskApp(WorkerGuard, App[None]):
         self.refresh_bindings()
         self.switch_screen(HomeScreen())
         if self.recovered_jobs:
-            self.notify(_("上次程序在打印中途停止：{recovered_jobs} 个打印任务标为失败，请查看纸张后按 F8 决定是否重试").format(recovered_jobs=self.recovered_jobs), severity="warning", timeout=20)
+            self.notify(
+                _(
+                    "上次程序在打印中途停止：{recovered_jobs} 个打印任务标为失败，请查看纸张后按 F8 决定是否重试"
+                ).format(recovered_jobs=self.recovered_jobs),
+                severity="warning",
+                timeout=20,
+            )
             self.recovered_jobs = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -358,8 +385,9 @@ class DeskApp(WorkerGuard, App[None]):
             return
         self.push_screen(PrintJobsScreen())
 
-    def print_job(self, job_id: int, on_done: Callable[[], object] | None = None, *,
-                  quiet: bool = False) -> None:
+    def print_job(
+        self, job_id: int, on_done: Callable[[], object] | None = None, *, quiet: bool = False
+    ) -> None:
         """Send a saved job in a worker thread; the outcome is a notification (and the job row).
         ``quiet``: the calling screen shows success itself; a failure is still notified."""
         self._send(job_id, retry=False, on_done=on_done, quiet=quiet)
@@ -368,8 +396,9 @@ class DeskApp(WorkerGuard, App[None]):
         self._send(job_id, retry=True, on_done=on_done)
 
     @work(thread=True, exit_on_error=False, group="print")
-    def _send(self, job_id: int, *, retry: bool, on_done: Callable[[], object] | None,
-              quiet: bool = False) -> None:
+    def _send(
+        self, job_id: int, *, retry: bool, on_done: Callable[[], object] | None, quiet: bool = False
+    ) -> None:
         from models.db import session_scope
         from models.services.printing import request_retry
         from tui.work.printing import send_job
@@ -387,16 +416,23 @@ class DeskApp(WorkerGuard, App[None]):
             outcome = (job.status, job.error)
         except DomainError as exc:
             outcome = ("failed", exc.message)
-            self.call_from_thread(self.notify, exc.message, severity="error", timeout=8,
-                                  markup=False)
+            self.call_from_thread(
+                self.notify, exc.message, severity="error", timeout=8, markup=False
+            )
         else:
             if job.status == "sent":
                 if not quiet:
-                    self.call_from_thread(self.notify, _("打印任务 {job_id} 已打印").format(job_id=job_id))
+                    self.call_from_thread(
+                        self.notify, _("打印任务 {job_id} 已打印").format(job_id=job_id)
+                    )
             else:
                 self.call_from_thread(
-                    self.notify, _("打印失败：{error}\n按 F8 查看打印任务并重试").format(error=job.error),
-                    severity="error", timeout=15, markup=False)
+                    self.notify,
+                    _("打印失败：{error}\n按 F8 查看打印任务并重试").format(error=job.error),
+                    severity="error",
+                    timeout=15,
+                    markup=False,
+                )
         self.job_outcomes[job_id] = outcome
         if on_done is not None:
             self.call_from_thread(on_done)

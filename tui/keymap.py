@@ -40,24 +40,45 @@ class FunctionKey:
     uses: tuple[str, ...]  # binding ids
 
 
-KEYMAP: dict[str, FunctionKey] = {k.key: k for k in (
-    FunctionKey("f1", N_("帮助"), ("help",)),
-    FunctionKey("f2", N_("导入"), ("home.import", "bank.import")),
-    FunctionKey("f3", N_("核对"), ("home.reconcile", "fees.bank", "day.count")),
-    FunctionKey("f4", N_("查找"), ("home.counter", "intake.search", "fees.search", "batch.unit")),
-    FunctionKey("f5", N_("刷新"), ("home.refresh", "card.reload", "fees.reload",
-                               "fee.reload", "bank.reload", "batch.reload", "rec.refresh",
-                               "jobs.refresh", "users.refresh", "day.refresh")),
-    FunctionKey("f6", N_("日结"), ("home.day", "day.begin", "count.begin")),
-    FunctionKey("f7", N_("收费台"), ("home.fees",)),
-    FunctionKey("f8", N_("打印任务"), ("print_jobs",)),
-    FunctionKey("f9", N_("确认"), ("card.accept", "fee.take", "day.confirm", "count.submit")),
-    FunctionKey("f10", N_("退回/作废"), ("card.return", "fee.void", "day.cancel", "bank.dismiss")),
-    FunctionKey("f11", N_("设定/切换"), ("card.extend", "fee.method", "bank.unpaid",
-                                   "home.password")),
-    FunctionKey("shift+f11", N_("设定/切换"), ("fee.method_back",)),
-    FunctionKey("f12", N_("拒收/退费"), ("card.refuse", "fee.refund")),
-)}
+KEYMAP: dict[str, FunctionKey] = {
+    k.key: k
+    for k in (
+        FunctionKey("f1", N_("帮助"), ("help",)),
+        FunctionKey("f2", N_("导入"), ("home.import", "bank.import")),
+        FunctionKey("f3", N_("核对"), ("home.reconcile", "fees.bank", "day.count")),
+        FunctionKey(
+            "f4", N_("查找"), ("home.counter", "intake.search", "fees.search", "batch.unit")
+        ),
+        FunctionKey(
+            "f5",
+            N_("刷新"),
+            (
+                "home.refresh",
+                "card.reload",
+                "fees.reload",
+                "fee.reload",
+                "bank.reload",
+                "batch.reload",
+                "rec.refresh",
+                "jobs.refresh",
+                "users.refresh",
+                "day.refresh",
+            ),
+        ),
+        FunctionKey("f6", N_("日结"), ("home.day", "day.begin", "count.begin")),
+        FunctionKey("f7", N_("收费台"), ("home.fees",)),
+        FunctionKey("f8", N_("打印任务"), ("print_jobs",)),
+        FunctionKey("f9", N_("确认"), ("card.accept", "fee.take", "day.confirm", "count.submit")),
+        FunctionKey(
+            "f10", N_("退回/作废"), ("card.return", "fee.void", "day.cancel", "bank.dismiss")
+        ),
+        FunctionKey(
+            "f11", N_("设定/切换"), ("card.extend", "fee.method", "bank.unpaid", "home.password")
+        ),
+        FunctionKey("shift+f11", N_("设定/切换"), ("fee.method_back",)),
+        FunctionKey("f12", N_("拒收/退费"), ("card.refuse", "fee.refund")),
+    )
+}
 
 _KEY_OF = {use: k.key for k in KEYMAP.values() for use in k.uses}
 
@@ -71,8 +92,10 @@ def meaning(key: str) -> str:
     return _(KEYMAP[key].meaning)
 
 
-def bind(binding_id: str, action: str, description: str, *, show: bool = True,
-         priority: bool = False) -> Binding:
+def bind(
+    binding_id: str, action: str, description: str, *, show: bool = True, priority: bool = False
+) -> Binding:
     """The binding of ``binding_id`` on the key the keymap gives it."""
-    return Binding(key_of(binding_id), action, description, show=show, priority=priority,
-                   id=binding_id)
+    return Binding(
+        key_of(binding_id), action, description, show=show, priority=priority, id=binding_id
+    )

@@ -34,8 +34,11 @@ def pair(label: object, value: object) -> str:
 
 def short_level(level: str) -> str:
     """A level in a four-cell column: 中级, or "Int." in English."""
-    short = {"初级": pgettext("short", "初级"), "中级": pgettext("short", "中级"),
-             "高级": pgettext("short", "高级")}
+    short = {
+        "初级": pgettext("short", "初级"),
+        "中级": pgettext("short", "中级"),
+        "高级": pgettext("short", "高级"),
+    }
     return short.get(level, _(level))
 
 

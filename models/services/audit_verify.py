@@ -49,7 +49,8 @@ class RowProblem:
 
     def describe(self) -> str:
         return _("收据 {receipt_code}（记录号 {payment_id}）：{problem}").format(
-            receipt_code=self.receipt_code, payment_id=self.payment_id, problem=self.problem)
+            receipt_code=self.receipt_code, payment_id=self.payment_id, problem=self.problem
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,8 @@ class DayProblem:
 
     def describe(self) -> str:
         return _("营业日 {day:%Y-%m-%d} {desk}：{problem}").format(
-            day=self.day, desk=desk_label(self.desk), problem=self.problem)
+            day=self.day, desk=desk_label(self.desk), problem=self.problem
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,26 +84,45 @@ class VerifyReport:
     def lines(self) -> list[str]:
         out = []
         if self.chain.first_break is None:
-            out.append(_("审计链完整：{events} 条记录，逐条哈希相连，无断链").format(
-                events=self.chain.events))
+            out.append(
+                _("审计链完整：{events} 条记录，逐条哈希相连，无断链").format(
+                    events=self.chain.events
+                )
+            )
         else:
-            out.append(_("审计链在此处断开：{where}").format(where=self.chain.first_break.describe()))
-            out.append(_("（已检查 {events} 条；未入链的记录 {unsealed} 条）").format(
-                events=self.chain.events, unsealed=self.chain.unsealed))
+            out.append(
+                _("审计链在此处断开：{where}").format(where=self.chain.first_break.describe())
+            )
+            out.append(
+                _("（已检查 {events} 条；未入链的记录 {unsealed} 条）").format(
+                    events=self.chain.events, unsealed=self.chain.unsealed
+                )
+            )
         if not self.problems:
-            out.append(_("收费记录：{payments} 笔，均与其审计记录一致").format(payments=self.payments))
+            out.append(
+                _("收费记录：{payments} 笔，均与其审计记录一致").format(payments=self.payments)
+            )
         else:
-            out.append(_("收费记录：{payments} 笔，其中 {problems} 笔与审计记录不符：").format(
-                payments=self.payments, problems=len(self.problems)))
+            out.append(
+                _("收费记录：{payments} 笔，其中 {problems} 笔与审计记录不符：").format(
+                    payments=self.payments, problems=len(self.problems)
+                )
+            )
             out.extend("  " + p.describe() for p in self.problems[:20])
             if len(self.problems) > 20:
                 out.append(_("  ……另有 {count} 笔").format(count=len(self.problems) - 20))
         if not self.day_problems:
-            out.append(_("日结：{days} 个已锁定的营业日，收费记录均与日结时封存的数字一致").format(
-                days=self.closed_days))
+            out.append(
+                _("日结：{days} 个已锁定的营业日，收费记录均与日结时封存的数字一致").format(
+                    days=self.closed_days
+                )
+            )
         else:
-            out.append(_("日结：{days} 个已锁定的营业日，其中 {problems} 处与日结时封存的数字不符：").format(
-                days=self.closed_days, problems=len(self.day_problems)))
+            out.append(
+                _(
+                    "日结：{days} 个已锁定的营业日，其中 {problems} 处与日结时封存的数字不符："
+                ).format(days=self.closed_days, problems=len(self.day_problems))
+            )
             out.extend("  " + p.describe() for p in self.day_problems[:40])
             if len(self.day_problems) > 40:
                 out.append(_("  ……另有 {count} 处").format(count=len(self.day_problems) - 40))
@@ -111,29 +132,40 @@ class VerifyReport:
 def verify_payments(conn: Connection) -> tuple[int, list[RowProblem]]:
     """Every payment row against the digest its event sealed; events whose row is gone."""
     sealed: dict[int, tuple[str, int, dict[str, object]]] = {}
-    for e in conn.execute(select(_EVENT.c.detail).where(_EVENT.c.action.in_(_SEALING),
-                                                        _EVENT.c.entity == "payment")):
+    for e in conn.execute(
+        select(_EVENT.c.detail).where(_EVENT.c.action.in_(_SEALING), _EVENT.c.entity == "payment")
+    ):
         row = (e.detail or {}).get("row")
         if isinstance(row, dict) and row.get("table") == "payment":
             version = row.get("v", 1)
-            sealed[int(row["id"])] = (str(row.get("sha256", "")),
-                                      version if isinstance(version, int) else 0, e.detail)
+            sealed[int(row["id"])] = (
+                str(row.get("sha256", "")),
+                version if isinstance(version, int) else 0,
+                e.detail,
+            )
     problems: list[RowProblem] = []
     count = 0
     for p in conn.execute(select(_PAYMENT).order_by(_PAYMENT.c.id)).mappings():
         count += 1
         seal = sealed.pop(int(p["id"]), None)
         if seal is None:
-            problems.append(RowProblem(p["receipt_code"], int(p["id"]),
-                                       _("没有记录它的审计事件：不是由本程序收取的（手工插入？）")))
+            problems.append(
+                RowProblem(
+                    p["receipt_code"],
+                    int(p["id"]),
+                    _("没有记录它的审计事件：不是由本程序收取的（手工插入？）"),
+                )
+            )
             continue
         digest, version, detail = seal
-        if ("payment", version) not in SEAL_VERSIONS or \
-                digest != row_digest("payment", dict(p), version):
+        if ("payment", version) not in SEAL_VERSIONS or digest != row_digest(
+            "payment", dict(p), version
+        ):
             recorded = detail.get("amount_fen")
             if isinstance(recorded, int) and recorded != p["amount_fen"] and p["kind"] == "payment":
                 problem = _("写入后被改动：审计记录的金额为 {recorded} 元，现为 {now} 元").format(
-                    recorded=Money(recorded).figures(), now=Money(p["amount_fen"]).figures())
+                    recorded=Money(recorded).figures(), now=Money(p["amount_fen"]).figures()
+                )
             else:
                 problem = _("写入后被改动，与审计记录不符")
             problems.append(RowProblem(p["receipt_code"], int(p["id"]), problem))
@@ -149,8 +181,9 @@ def _as_date(value: object) -> dt.date | None:
         return None
 
 
-def verify_closed_days(session: Session
-                       ) -> tuple[int, list[DayProblem], list[tuple[dt.date, str, str]]]:
+def verify_closed_days(
+    session: Session,
+) -> tuple[int, list[DayProblem], list[tuple[dt.date, str, str]]]:
     """Every close against its audit event (chained, so its figures cannot be edited unseen):
     the close's row is still there, closed, with the figures the event sealed; the rows dated
     into the day add up to the figures sealed per method, count and receipt range, and are the
@@ -160,10 +193,15 @@ def verify_closed_days(session: Session
     campaigns: dict[int, Campaign | None] = {}
     seen: set[tuple[int, dt.date, str]] = set()
     codes: list[tuple[dt.date, str, str]] = []
-    events = session.connection().execute(
-        select(_EVENT.c.campaign_id, _EVENT.c.at, _EVENT.c.detail, _EVENT.c.hash)
-        .where(_EVENT.c.action == str(Action.day_close), _EVENT.c.entity == "day_close")
-        .order_by(_EVENT.c.id)).all()
+    events = (
+        session.connection()
+        .execute(
+            select(_EVENT.c.campaign_id, _EVENT.c.at, _EVENT.c.detail, _EVENT.c.hash)
+            .where(_EVENT.c.action == str(Action.day_close), _EVENT.c.entity == "day_close")
+            .order_by(_EVENT.c.id)
+        )
+        .all()
+    )
     for e in events:
         detail = e.detail or {}
         day = _as_date(detail.get("day"))
@@ -185,8 +223,11 @@ def verify_closed_days(session: Session
 
         close = find_close(session, campaign, day, desk)
         if close is None or close.status != DayStatus.closed.value:
-            problem(_("日结记录已不存在或不再是已锁定状态（审计记录中它已于 {at:%Y-%m-%d %H:%M} 锁定）").format(
-                at=e.at.astimezone(campaign.zone)))
+            problem(
+                _(
+                    "日结记录已不存在或不再是已锁定状态（审计记录中它已于 {at:%Y-%m-%d %H:%M} 锁定）"
+                ).format(at=e.at.astimezone(campaign.zone))
+            )
         elif close.expected != sealed:
             problem(_("日结记录中的数字被改动，与日结时的审计记录不符"))
         # closes sealed before rule 2 counted a void at the desk that made it
@@ -198,32 +239,55 @@ def verify_closed_days(session: Session
         for method in PaymentMethod:
             was, is_ = int(then.get(method.value, 0)), int(now.get(method.value, 0))
             if was != is_:
-                problem(_("{method}日结时为 {was} 元，现为 {now} 元（差 {diff} 元）").format(
-                    method=method.label, was=Money(was).figures(), now=Money(is_).figures(),
-                    diff=Money(is_ - was).figures()))
+                problem(
+                    _("{method}日结时为 {was} 元，现为 {now} 元（差 {diff} 元）").format(
+                        method=method.label,
+                        was=Money(was).figures(),
+                        now=Money(is_).figures(),
+                        diff=Money(is_ - was).figures(),
+                    )
+                )
         receipts = sealed.get("receipts") or {}
         if receipts and (receipts.get("first"), receipts.get("last"), receipts.get("count")) != (
-                view.receipts.first, view.receipts.last, view.receipts.count):
-            problem(_("收据号日结时为 {was}，现为 {now}").format(
-                was=_range(campaign, receipts.get("first"), receipts.get("last"),
-                           receipts.get("count")),
-                now=view.receipts.range_text))
+            view.receipts.first,
+            view.receipts.last,
+            view.receipts.count,
+        ):
+            problem(
+                _("收据号日结时为 {was}，现为 {now}").format(
+                    was=_range(
+                        campaign, receipts.get("first"), receipts.get("last"), receipts.get("count")
+                    ),
+                    now=view.receipts.range_text,
+                )
+            )
         rows = rows_of_day(session, campaign, day, desk, charge_to_original=rule2)
         # a row's time is its desk's clock, the close's the closing desk's: a few minutes apart
         # are two clocks, not a row written after the close
         late = [r for r in rows if r.created_at > e.at + CLOCK_SKEW]
         if late:
-            problem(_("收据 {receipts} 写于日结之后（{first:%Y-%m-%d %H:%M}），却记在这一天").format(
-                receipts="、".join(r.receipt_code for r in late[:10]),
-                first=min(r.created_at for r in late).astimezone(campaign.zone)))
+            problem(
+                _("收据 {receipts} 写于日结之后（{first:%Y-%m-%d %H:%M}），却记在这一天").format(
+                    receipts="、".join(r.receipt_code for r in late[:10]),
+                    first=min(r.created_at for r in late).astimezone(campaign.zone),
+                )
+            )
         sealed_rows = sealed.get("rows")
         if isinstance(sealed_rows, dict) and sealed_rows != rows_seal(rows):
-            problem(_("这一天的收费记录与日结时封存的不一致（日结时 {was} 笔，现为 {now} 笔）").format(
-                was=sealed_rows.get("count"), now=len(rows)))
+            problem(
+                _("这一天的收费记录与日结时封存的不一致（日结时 {was} 笔，现为 {now} 笔）").format(
+                    was=sealed_rows.get("count"), now=len(rows)
+                )
+            )
     for close in session.exec(sm_select(DayClose).where(DayClose.status == DayStatus.closed.value)):
         if (close.campaign_id, close.business_date, close.desk) not in seen:
-            problems.append(DayProblem(close.business_date, close.desk,
-                                       _("已锁定的日结没有对应的审计记录（不是由本程序办理的？）")))
+            problems.append(
+                DayProblem(
+                    close.business_date,
+                    close.desk,
+                    _("已锁定的日结没有对应的审计记录（不是由本程序办理的？）"),
+                )
+            )
     return len(events), problems, codes
 
 
@@ -232,7 +296,9 @@ def _range(campaign: Campaign, first: object, last: object, count: object) -> st
         return _("无")
     return _("{first}–{last}（{count} 张）").format(
         first=format_number(campaign.receipt_prefix, first),
-        last=format_number(campaign.receipt_prefix, last), count=count)
+        last=format_number(campaign.receipt_prefix, last),
+        count=count,
+    )
 
 
 def verify(session: Session, actor: Actor) -> VerifyReport:
@@ -243,13 +309,31 @@ def verify(session: Session, actor: Actor) -> VerifyReport:
     chain = verify_chain(conn)
     count, problems = verify_payments(conn)
     days, day_problems, codes = verify_closed_days(session)
-    report = VerifyReport(chain=chain, payments=count, problems=problems, closed_days=days,
-                          day_problems=day_problems, close_codes=codes)
+    report = VerifyReport(
+        chain=chain,
+        payments=count,
+        problems=problems,
+        closed_days=days,
+        day_problems=day_problems,
+        close_codes=codes,
+    )
     first = chain.first_break
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.audit_verify), entity="audit_event", desk=actor.desk,
-                 detail={"ok": report.ok, "events": chain.events, "unsealed": chain.unsealed,
-                         "first_break": first.event_id if first else None,
-                         "payments": count, "payment_problems": len(problems),
-                         "closed_days": days, "day_problems": len(day_problems)})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(Action.audit_verify),
+        entity="audit_event",
+        desk=actor.desk,
+        detail={
+            "ok": report.ok,
+            "events": chain.events,
+            "unsealed": chain.unsealed,
+            "first_break": first.event_id if first else None,
+            "payments": count,
+            "payment_problems": len(problems),
+            "closed_days": days,
+            "day_problems": len(day_problems),
+        },
+    )
     return report

@@ -61,28 +61,94 @@ from models.vocab import DossierStatus, PaymentKind, PaymentMethod
 HEADER_SCAN_ROWS = 20
 # field → headers as banks write them, best first (the first alias found in a row wins)
 HEADERS: dict[str, tuple[str, ...]] = {
-    "date": ("交易日期", "记账日期", "入账日期", "交易日", "日期", "交易时间", "记账时间",
-             "入账时间", "发生日期"),
+    "date": (
+        "交易日期",
+        "记账日期",
+        "入账日期",
+        "交易日",
+        "日期",
+        "交易时间",
+        "记账时间",
+        "入账时间",
+        "发生日期",
+    ),
     "credit": ("贷方金额", "收入金额", "贷方发生额", "存入金额", "收入", "贷方", "存入"),
     "debit": ("借方金额", "支出金额", "借方发生额", "取出金额", "支出", "借方", "取出"),
     "amount": ("交易金额", "金额", "发生额", "交易额"),
-    "direction": ("借贷标志", "收支方向", "借贷方向", "借贷标识", "收支标志", "借贷", "交易方向",
-                  "收/支", "收支", "方向"),
-    "payer_name": ("对方户名", "付款人名称", "对方名称", "付款人", "对方账户名称", "对方账户名",
-                   "付款方名称", "付款人户名", "付款方户名", "汇款人", "汇款人名称", "对方单位",
-                   "对手方户名", "对方户名称"),
-    "payer_account": ("对方账号", "付款账号", "对方账户", "付款人账号", "付款方账号", "对方账户账号",
-                      "汇款人账号", "对手方账号"),
-    "memo": ("摘要", "附言", "用途", "备注", "交易附言", "交易摘要", "汇款附言", "交易用途", "附加信息",
-             "备注信息", "摘要说明", "汇款用途"),
-    "serial": ("交易流水号", "银行流水号", "流水号", "凭证号", "交易参考号", "参考号", "交易序号",
-               "业务流水号", "凭证号码", "交易编号", "流水"),
+    "direction": (
+        "借贷标志",
+        "收支方向",
+        "借贷方向",
+        "借贷标识",
+        "收支标志",
+        "借贷",
+        "交易方向",
+        "收/支",
+        "收支",
+        "方向",
+    ),
+    "payer_name": (
+        "对方户名",
+        "付款人名称",
+        "对方名称",
+        "付款人",
+        "对方账户名称",
+        "对方账户名",
+        "付款方名称",
+        "付款人户名",
+        "付款方户名",
+        "汇款人",
+        "汇款人名称",
+        "对方单位",
+        "对手方户名",
+        "对方户名称",
+    ),
+    "payer_account": (
+        "对方账号",
+        "付款账号",
+        "对方账户",
+        "付款人账号",
+        "付款方账号",
+        "对方账户账号",
+        "汇款人账号",
+        "对手方账号",
+    ),
+    "memo": (
+        "摘要",
+        "附言",
+        "用途",
+        "备注",
+        "交易附言",
+        "交易摘要",
+        "汇款附言",
+        "交易用途",
+        "附加信息",
+        "备注信息",
+        "摘要说明",
+        "汇款用途",
+    ),
+    "serial": (
+        "交易流水号",
+        "银行流水号",
+        "流水号",
+        "凭证号",
+        "交易参考号",
+        "参考号",
+        "交易序号",
+        "业务流水号",
+        "凭证号码",
+        "交易编号",
+        "流水",
+    ),
 }
 _ALIAS: dict[str, tuple[str, int]] = {
-    norm_header(a): (f, rank) for f, names in HEADERS.items() for rank, a in enumerate(names)}
-NEEDED = N_("需要“交易日期”列（也认“记账日期”“日期”“交易时间”）和收入金额列：“贷方金额”"
-             "（也认“收入金额”“贷方发生额”“收入”），或“金额”加“借贷标志”（“收支方向”）；"
-             "另请保留“对方户名”“摘要/附言/用途”“流水号”列")
+    norm_header(a): (f, rank) for f, names in HEADERS.items() for rank, a in enumerate(names)
+}
+NEEDED = N_(
+    "需要“交易日期”列（也认“记账日期”“日期”“交易时间”）和收入金额列：“贷方金额”"
+    "（也认“收入金额”“贷方发生额”“收入”），或“金额”加“借贷标志”（“收支方向”）；"
+    "另请保留“对方户名”“摘要/附言/用途”“流水号”列"
+)
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "本页")
 _CREDIT_WORDS = {"贷", "贷方", "收", "收入", "存入", "入", "来账", "c", "cr", "credit", "+", "1"}
 _DEBIT_WORDS = {"借", "借方", "支", "支出", "取出", "出", "往账", "d", "dr", "debit", "-", "2"}
@@ -145,21 +211,35 @@ class StatementSummary:
     warnings: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {"lines": self.lines, "credits": self.credits, "debits": self.debits,
-                "skipped": len(self.skipped), "ignored": len(self.ignored),
-                "known": len(self.known), "credit_total_fen": self.credit_total.fen}
+        return {
+            "lines": self.lines,
+            "credits": self.credits,
+            "debits": self.debits,
+            "skipped": len(self.skipped),
+            "ignored": len(self.ignored),
+            "known": len(self.known),
+            "credit_total_fen": self.credit_total.fen,
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "statement_id": self.statement_id, "file": self.filename, "sha256": self.sha256,
-            "sheet": self.sheet, "header_line": self.header_line, "columns": self.columns,
-            "account": self.account, **self.counts(),
+            "statement_id": self.statement_id,
+            "file": self.filename,
+            "sha256": self.sha256,
+            "sheet": self.sheet,
+            "header_line": self.header_line,
+            "columns": self.columns,
+            "account": self.account,
+            **self.counts(),
             "credit_total": self.credit_total.figures(),
-            "skipped_lines": [{"line": s.line, "code": s.code, "reason": s.reason}
-                              for s in self.skipped],
+            "skipped_lines": [
+                {"line": s.line, "code": s.code, "reason": s.reason} for s in self.skipped
+            ],
             "ignored_lines": [{"line": n, "reason": why} for n, why in self.ignored],
-            "known_lines": [{"line": k.line, "serial": k.serial, "statement_id": k.statement_id}
-                            for k in self.known],
+            "known_lines": [
+                {"line": k.line, "serial": k.serial, "statement_id": k.statement_id}
+                for k in self.known
+            ],
             "warnings": self.warnings,
         }
 
@@ -237,12 +317,19 @@ def _find_header(rows: list[list[object]], filename: str) -> _Columns:
                 memo.append(j)
             if f not in found or rank < found[f][0]:
                 found[f] = (rank, j)
-        if "date" in found and ("credit" in found or "amount" in found) and (
-                best is None or len(found) > len(best[1])):
+        if (
+            "date" in found
+            and ("credit" in found or "amount" in found)
+            and (best is None or len(found) > len(best[1]))
+        ):
             best = (i, found, memo)
     if best is None:
-        raise InvalidInput(_("在“{filename}”前 {HEADER_SCAN_ROWS} 行中找不到银行流水的表头：{NEEDED}").format(filename=filename, HEADER_SCAN_ROWS=HEADER_SCAN_ROWS, NEEDED=_(NEEDED)),
-                           code="bank.no_header")
+        raise InvalidInput(
+            _("在“{filename}”前 {HEADER_SCAN_ROWS} 行中找不到银行流水的表头：{NEEDED}").format(
+                filename=filename, HEADER_SCAN_ROWS=HEADER_SCAN_ROWS, NEEDED=_(NEEDED)
+            ),
+            code="bank.no_header",
+        )
     i, found, memo = best
     fields = {f: j for f, (_score, j) in found.items()}
     headers = {f: str(rows[i][j]).strip() for f, j in fields.items() if f != "memo"}
@@ -260,7 +347,7 @@ def _find_account(rows: list[list[object]]) -> str:
             if m:
                 return re.sub(r"[\s\-]", "", m.group(1))[:60]
             if norm_header(text) in _ACCOUNT_LABELS:
-                rest = [c for c in cells[j + 1:] if c]
+                rest = [c for c in cells[j + 1 :] if c]
                 if rest and re.fullmatch(r"[0-9][0-9\s\-]{5,40}", rest[0]):
                     return re.sub(r"[\s\-]", "", rest[0])[:60]
     return ""
@@ -295,8 +382,10 @@ def parse_amount(value: object) -> int | None:
     try:
         return Money.parse(text).fen
     except InvalidInput:
-        raise _RowError("row.bad_amount",
-                        _("金额“{value}”无法识别（应为数字，最多两位小数）").format(value=clean_text(value))) from None
+        raise _RowError(
+            "row.bad_amount",
+            _("金额“{value}”无法识别（应为数字，最多两位小数）").format(value=clean_text(value)),
+        ) from None
 
 
 def parse_date(value: object) -> dt.date:
@@ -315,15 +404,21 @@ def parse_date(value: object) -> dt.date:
         elif 20000 <= number <= 80000:
             day = _EXCEL_EPOCH + dt.timedelta(days=number)
         else:
-            raise _RowError("row.bad_date", _("日期“{value}”无法识别").format(value=clean_text(value)))
+            raise _RowError(
+                "row.bad_date", _("日期“{value}”无法识别").format(value=clean_text(value))
+            )
     else:
         text = unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
         if not text:
             raise _RowError("row.no_date", _("没有交易日期"))
         m = _DATE.match(text) or _DATE8.match(text)
         if m is None:
-            raise _RowError("row.bad_date",
-                            _("日期“{text}”无法识别（应如 2021-07-12、2021/7/12 或 20210712）").format(text=text))
+            raise _RowError(
+                "row.bad_date",
+                _("日期“{text}”无法识别（应如 2021-07-12、2021/7/12 或 20210712）").format(
+                    text=text
+                ),
+            )
         day = _ymd(m.group(1), m.group(2), m.group(3), text)
     if not 2000 <= day.year <= 2100:
         raise _RowError("row.bad_date", _("日期“{day:%Y-%m-%d}”不在合理范围内").format(day=day))
@@ -343,7 +438,10 @@ def _direction(value: object) -> int:
         return 1
     if key in _DEBIT_WORDS or (key and key[0] == "借"):
         return -1
-    raise _RowError("row.bad_direction", _("借贷标志“{value}”无法识别（应为 借/贷 或 收/支）").format(value=clean_text(value)))
+    raise _RowError(
+        "row.bad_direction",
+        _("借贷标志“{value}”无法识别（应为 借/贷 或 收/支）").format(value=clean_text(value)),
+    )
 
 
 def _row_amount(row: list[object], cols: _Columns) -> int:
@@ -354,8 +452,12 @@ def _row_amount(row: list[object], cols: _Columns) -> int:
         if credit and debit:
             raise _RowError("row.both_amounts", _("同一行既有收入金额又有支出金额"))
         if credit and credit < 0:  # a reversal (冲正) written as a negative income: not a fee
-            raise _RowError("row.negative_credit",
-                            _("收入金额为负数（{credit} 元，可能是冲正）：未作为收入导入").format(credit=Money(credit)))
+            raise _RowError(
+                "row.negative_credit",
+                _("收入金额为负数（{credit} 元，可能是冲正）：未作为收入导入").format(
+                    credit=Money(credit)
+                ),
+            )
         if credit:
             return credit
         if debit:
@@ -370,8 +472,9 @@ def _row_amount(row: list[object], cols: _Columns) -> int:
     return amount  # a signed amount: negative is money out
 
 
-def _derived_serial(account: str, day: dt.date, fen: int, payer: str, payer_account: str,
-                    memo: str, occurrence: int) -> str:
+def _derived_serial(
+    account: str, day: dt.date, fen: int, payer: str, payer_account: str, memo: str, occurrence: int
+) -> str:
     text = f"{account}|{day.isoformat()}|{fen}|{payer}|{payer_account}|{memo}|{occurrence}"
     return "BK" + hashlib.sha256(text.encode()).hexdigest()[:30].upper()
 
@@ -401,8 +504,9 @@ def _is_total(row: list[object]) -> bool:
 # -- import -----------------------------------------------------------------------------------
 
 
-def import_statement(session: Session, actor: Actor, campaign: Campaign, path: Path
-                     ) -> StatementSummary:
+def import_statement(
+    session: Session, actor: Actor, campaign: Campaign, path: Path
+) -> StatementSummary:
     """Import a bank statement into the campaign. The caller commits; refused or failed, nothing
     is written."""
     require(actor, Action.bank_match)
@@ -411,19 +515,38 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
         raise InvalidInput(_("请以收费员或负责人身份登录后导入"), code="bank.no_user")
     table = read_table(path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    before = session.exec(select(BankStatement).where(
-        BankStatement.campaign_id == campaign.id, BankStatement.sha256 == sha)).first()
+    before = session.exec(
+        select(BankStatement).where(
+            BankStatement.campaign_id == campaign.id, BankStatement.sha256 == sha
+        )
+    ).first()
     if before is not None:
         who = session.get(User, before.imported_by)
         raise Conflict(
-            _("“{name}”已于 {imported_at:%Y-%m-%d %H:%M} 导入过（{value}，第 {id} 号流水）：同一文件不再重复导入").format(name=path.name, imported_at=before.imported_at.astimezone(campaign.zone), value=who.display_name or who.username if who else '', id=before.id), code="bank.already_imported", statement_id=before.id)
+            _(
+                "“{name}”已于 {imported_at:%Y-%m-%d %H:%M} 导入过（{value}，第 {id} 号流水）：同一文件不再重复导入"
+            ).format(
+                name=path.name,
+                imported_at=before.imported_at.astimezone(campaign.zone),
+                value=who.display_name or who.username if who else "",
+                id=before.id,
+            ),
+            code="bank.already_imported",
+            statement_id=before.id,
+        )
     rows = table.rows
     cols = _find_header(rows, path.name)
-    account = _find_account(rows[:cols.header_line - 1])
+    account = _find_account(rows[: cols.header_line - 1])
     now = utcnow()
-    summary = StatementSummary(statement_id=0, filename=path.name, sha256=sha, sheet=table.sheet,
-                               header_line=cols.header_line, columns=cols.headers,
-                               account=account)
+    summary = StatementSummary(
+        statement_id=0,
+        filename=path.name,
+        sha256=sha,
+        sheet=table.sheet,
+        header_line=cols.header_line,
+        columns=cols.headers,
+        account=account,
+    )
     if "payer_name" not in cols.fields:
         summary.warnings.append(_("表中没有“对方户名”列：只能按摘要/附言匹配"))
     if not cols.memo_cols:
@@ -469,36 +592,71 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
         memo = " ".join(parts)
         serial = clean_text(_cell(row, f.get("serial"))).replace(" ", "")
         if len(serial) > 100:
-            summary.skipped.append(SkippedLine(line, "row.bad_serial",
-                                               _("流水号过长（{count} 位，最多 100 位）").format(count=len(serial))))
+            summary.skipped.append(
+                SkippedLine(
+                    line,
+                    "row.bad_serial",
+                    _("流水号过长（{count} 位，最多 100 位）").format(count=len(serial)),
+                )
+            )
             continue
         if not serial:
             key = (day, fen, payer, payer_account, memo)
             occurrences[key] += 1
-            serial = _derived_serial(account, day, fen, payer, payer_account, memo,
-                                     occurrences[key])
+            serial = _derived_serial(
+                account, day, fen, payer, payer_account, memo, occurrences[key]
+            )
         if serial in seen:
-            summary.skipped.append(SkippedLine(
-                line, "row.duplicate_serial", _("流水号 {serial} 与第 {seen} 行相同，本行未导入").format(serial=serial, seen=seen[serial])))
+            summary.skipped.append(
+                SkippedLine(
+                    line,
+                    "row.duplicate_serial",
+                    _("流水号 {serial} 与第 {seen} 行相同，本行未导入").format(
+                        serial=serial, seen=seen[serial]
+                    ),
+                )
+            )
             continue
         seen[serial] = line
-        parsed.append({"line_no": line, "txn_date": day, "amount_fen": fen, "payer_name": payer,
-                       "payer_account": payer_account, "memo": memo, "serial": serial})
+        parsed.append(
+            {
+                "line_no": line,
+                "txn_date": day,
+                "amount_fen": fen,
+                "payer_name": payer,
+                "payer_account": payer_account,
+                "memo": memo,
+                "serial": serial,
+            }
+        )
     if data_rows == 0:
-        raise InvalidInput(_("“{name}”表头（第 {header_line} 行）下面没有流水行").format(name=path.name, header_line=cols.header_line),
-                           code="bank.no_rows")
+        raise InvalidInput(
+            _("“{name}”表头（第 {header_line} 行）下面没有流水行").format(
+                name=path.name, header_line=cols.header_line
+            ),
+            code="bank.no_rows",
+        )
     if not parsed:
-        first = "；".join(_("第 {line} 行：{reason}").format(line=s.line, reason=s.reason)
-                         for s in summary.skipped[:3])
-        raise InvalidInput(_("“{name}”中没有可以导入的流水行（{first}）").format(name=path.name, first=first),
-                           code="bank.no_valid_rows")
+        first = "；".join(
+            _("第 {line} 行：{reason}").format(line=s.line, reason=s.reason)
+            for s in summary.skipped[:3]
+        )
+        raise InvalidInput(
+            _("“{name}”中没有可以导入的流水行（{first}）").format(name=path.name, first=first),
+            code="bank.no_valid_rows",
+        )
 
     known: dict[str, int] = {}
     serials = [p["serial"] for p in parsed]
     for start in range(0, len(serials), 1000):
-        known.update(session.exec(select(BankLine.serial, BankLine.statement_id).where(
-            BankLine.campaign_id == campaign.id,
-            col(BankLine.serial).in_(serials[start:start + 1000]))).all())
+        known.update(
+            session.exec(
+                select(BankLine.serial, BankLine.statement_id).where(
+                    BankLine.campaign_id == campaign.id,
+                    col(BankLine.serial).in_(serials[start : start + 1000]),
+                )
+            ).all()
+        )
     new = []
     for p in parsed:
         if p["serial"] in known:
@@ -506,37 +664,66 @@ def import_statement(session: Session, actor: Actor, campaign: Campaign, path: P
         else:
             new.append(p)
     credits = [p for p in new if p["amount_fen"] > 0]
-    statement = BankStatement(campaign_id=campaign.id, filename=path.name[:300], sha256=sha,
-                              account=account, imported_by=actor.user_id, imported_at=now,
-                              line_count=len(new), credit_count=len(credits))
+    statement = BankStatement(
+        campaign_id=campaign.id,
+        filename=path.name[:300],
+        sha256=sha,
+        account=account,
+        imported_by=actor.user_id,
+        imported_at=now,
+        line_count=len(new),
+        credit_count=len(credits),
+    )
     try:  # another desk importing the same file or lines at this moment: the indexes refuse
         with session.begin_nested():
             session.add(statement)
             session.flush()
             if new:
-                session.execute(insert(BankLine), [
-                    {**p, "statement_id": statement.id, "campaign_id": campaign.id,
-                     "created_at": now} for p in new])
+                session.execute(
+                    insert(BankLine),
+                    [
+                        {
+                            **p,
+                            "statement_id": statement.id,
+                            "campaign_id": campaign.id,
+                            "created_at": now,
+                        }
+                        for p in new
+                    ],
+                )
     except IntegrityError:
-        raise Conflict(_("另一个窗口刚刚导入了同一文件或其中的流水：请刷新后重新导入"),
-                       code="bank.import_race") from None
+        raise Conflict(
+            _("另一个窗口刚刚导入了同一文件或其中的流水：请刷新后重新导入"), code="bank.import_race"
+        ) from None
     assert statement.id is not None
     summary.statement_id = statement.id
     summary.lines, summary.credits = len(new), len(credits)
     summary.debits = len(new) - len(credits)
     summary.credit_total = Money(sum(p["amount_fen"] for p in credits))
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action="bank.import",
-                 entity="bank_statement", entity_id=statement.id, campaign_id=campaign.id,
-                 desk=actor.desk, at=now,
-                 detail={"file": path.name, "sha256": sha, "account": account,
-                         **summary.counts()})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action="bank.import",
+        entity="bank_statement",
+        entity_id=statement.id,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        at=now,
+        detail={"file": path.name, "sha256": sha, "account": account, **summary.counts()},
+    )
     return summary
 
 
 def statements(session: Session, campaign: Campaign) -> list[BankStatement]:
     """The campaign's imported statements, newest first."""
-    return list(session.exec(select(BankStatement).where(
-        BankStatement.campaign_id == campaign.id).order_by(col(BankStatement.id).desc())))
+    return list(
+        session.exec(
+            select(BankStatement)
+            .where(BankStatement.campaign_id == campaign.id)
+            .order_by(col(BankStatement.id).desc())
+        )
+    )
 
 
 # -- matching ---------------------------------------------------------------------------------
@@ -546,9 +733,12 @@ def _live(payment: type[Payment] | Any = Payment) -> ColumnElement[bool]:
     """SQL: this payment row is a payment and has not been voided (a bank line it was matched to
     stays accounted for after a refund)."""
     void = aliased(Payment)
-    return and_(col(payment.kind) == PaymentKind.payment.value,
-                ~exists().where(col(void.original_id) == col(payment.id),
-                                col(void.kind) == PaymentKind.void.value))
+    return and_(
+        col(payment.kind) == PaymentKind.payment.value,
+        ~exists().where(
+            col(void.original_id) == col(payment.id), col(void.kind) == PaymentKind.void.value
+        ),
+    )
 
 
 @dataclass(slots=True)
@@ -582,15 +772,23 @@ class _Index:
 
 def _index(session: Session, campaign: Campaign) -> _Index:
     cid = campaign.id
-    fees = {(r.track, r.level): r.amount_fen for r in session.exec(
-        select(FeeRule).where(FeeRule.campaign_id == cid))}
+    fees = {
+        (r.track, r.level): r.amount_fen
+        for r in session.exec(select(FeeRule).where(FeeRule.campaign_id == cid))
+    }
     people: dict[int, _Person] = {}
     by_id: dict[str, int] = {}
     by_name: dict[str, list[int]] = {}
     for rid, number, name, key, track, level in session.execute(
-            sa_select(col(OnlineRecord.id), col(OnlineRecord.id_number), col(OnlineRecord.name),
-                      col(OnlineRecord.name_key), col(OnlineRecord.track),
-                      col(OnlineRecord.level)).where(col(OnlineRecord.campaign_id) == cid)):
+        sa_select(
+            col(OnlineRecord.id),
+            col(OnlineRecord.id_number),
+            col(OnlineRecord.name),
+            col(OnlineRecord.name_key),
+            col(OnlineRecord.track),
+            col(OnlineRecord.level),
+        ).where(col(OnlineRecord.campaign_id) == cid)
+    ):
         people[rid] = _Person(rid, name, number, track, level, fee_fen=fees.get((track, level)))
         by_id[number] = rid
         if key:
@@ -598,9 +796,15 @@ def _index(session: Session, campaign: Campaign) -> _Index:
     by_code: dict[str, int] = {}
     dossier_record: dict[int, int] = {}
     for did, rid, status, code, track, level in session.execute(
-            sa_select(col(Dossier.id), col(Dossier.online_record_id), col(Dossier.status),
-                      col(Dossier.dossier_code), col(Dossier.track), col(Dossier.level))
-            .where(col(Dossier.campaign_id) == cid)):
+        sa_select(
+            col(Dossier.id),
+            col(Dossier.online_record_id),
+            col(Dossier.status),
+            col(Dossier.dossier_code),
+            col(Dossier.track),
+            col(Dossier.level),
+        ).where(col(Dossier.campaign_id) == cid)
+    ):
         p = people.get(rid)
         if p is None:
             continue
@@ -613,21 +817,32 @@ def _index(session: Session, campaign: Campaign) -> _Index:
     # a reference is used while its payment is not voided (a refund does not free it); a
     # dossier is paid while its payment is live (a payment refunded in full pays for nothing)
     for did, receipt, method, reference in session.exec(
-            select(Payment.dossier_id, Payment.receipt_code, Payment.method, Payment.reference)
-            .where(Payment.campaign_id == cid, _live())).all():
+        select(Payment.dossier_id, Payment.receipt_code, Payment.method, Payment.reference).where(
+            Payment.campaign_id == cid, _live()
+        )
+    ).all():
         if method == PaymentMethod.transfer.value and reference:
             by_reference[reference] = (did, receipt)
     for did, receipt in session.exec(
-            select(Payment.dossier_id, Payment.receipt_code)
-            .where(Payment.campaign_id == cid, live_clause())).all():
+        select(Payment.dossier_id, Payment.receipt_code).where(
+            Payment.campaign_id == cid, live_clause()
+        )
+    ).all():
         rid = dossier_record.get(did)
         if rid is not None:
             people[rid].paid_receipt = receipt
     prefix = campaign.dossier_prefix.upper()
-    return _Index(people=people, by_id=by_id, by_code=by_code, by_name=by_name,
-                  name_lengths=sorted({len(k) for k in by_name if len(k) >= 2}, reverse=True),
-                  code_re=re.compile(re.escape(prefix) + r"[0-9]{1,8}"), prefix=prefix,
-                  by_reference=by_reference, dossier_record=dossier_record)
+    return _Index(
+        people=people,
+        by_id=by_id,
+        by_code=by_code,
+        by_name=by_name,
+        name_lengths=sorted({len(k) for k in by_name if len(k) >= 2}, reverse=True),
+        code_re=re.compile(re.escape(prefix) + r"[0-9]{1,8}"),
+        prefix=prefix,
+        by_reference=by_reference,
+        dossier_record=dossier_record,
+    )
 
 
 def _names_in(text: str, ix: _Index) -> set[int]:
@@ -660,7 +875,7 @@ def _evidence(line: BankLine, ix: _Index) -> dict[int, set[str]]:
         if rid is not None:
             found.setdefault(rid, set()).add(EVIDENCE_ID)
     for m in ix.code_re.finditer(text.replace(" ", "")):
-        digits = m.group(0)[len(ix.prefix):]
+        digits = m.group(0)[len(ix.prefix) :]
         rid = ix.by_code.get(format_number(ix.prefix, int(digits)))
         if rid is not None:
             found.setdefault(rid, set()).add(EVIDENCE_CODE)
@@ -674,11 +889,19 @@ def _evidence(line: BankLine, ix: _Index) -> dict[int, set[str]]:
 
 def _candidate(p: _Person, amount: int, kinds: Iterable[str]) -> Candidate:
     return Candidate(
-        record_id=p.record_id, dossier_id=p.dossier_id, dossier_code=p.dossier_code,
-        name=p.name, id_masked=mask_id(p.id_number), track=p.track, level=p.level,
-        dossier_status=p.status, fee=Money(p.fee_fen) if p.fee_fen is not None else None,
+        record_id=p.record_id,
+        dossier_id=p.dossier_id,
+        dossier_code=p.dossier_code,
+        name=p.name,
+        id_masked=mask_id(p.id_number),
+        track=p.track,
+        level=p.level,
+        dossier_status=p.status,
+        fee=Money(p.fee_fen) if p.fee_fen is not None else None,
         difference=Money(amount - p.fee_fen) if p.fee_fen is not None else None,
-        evidence=tuple(sorted(kinds, key=_STRENGTH.__getitem__)), paid_receipt=p.paid_receipt)
+        evidence=tuple(sorted(kinds, key=_STRENGTH.__getitem__)),
+        paid_receipt=p.paid_receipt,
+    )
 
 
 def _strongest(kinds: Iterable[str]) -> str:
@@ -689,72 +912,135 @@ def _propose(line: BankLine, ix: _Index) -> LineProposal:
     assert line.id is not None
     amount = line.amount_fen
     base: dict[str, Any] = {
-        "line_id": line.id, "statement_id": line.statement_id, "line_no": line.line_no,
-        "txn_date": line.txn_date, "amount": Money(amount), "payer_name": line.payer_name,
-        "payer_account": line.payer_account, "memo": line.memo, "serial": line.serial}
+        "line_id": line.id,
+        "statement_id": line.statement_id,
+        "line_no": line.line_no,
+        "txn_date": line.txn_date,
+        "amount": Money(amount),
+        "payer_name": line.payer_name,
+        "payer_account": line.payer_account,
+        "memo": line.memo,
+        "serial": line.serial,
+    }
     booked = ix.by_reference.get(bank_reference(line.serial))
     if booked is not None:  # recorded by hand at the desk with this serial
         did, receipt = booked
         p = ix.people[ix.dossier_record[did]]
-        return LineProposal(**base, status=LineStatus.already_paid, evidence="", weak=False,
-                            candidates=(_candidate(p, amount, ()),), dossier_id=did,
-                            note=_("该流水号已登记收费：收据 {receipt}（档案 {dossier_code}）").format(receipt=receipt, dossier_code=p.dossier_code),
-                            receipt_code=receipt)
+        return LineProposal(
+            **base,
+            status=LineStatus.already_paid,
+            evidence="",
+            weak=False,
+            candidates=(_candidate(p, amount, ()),),
+            dossier_id=did,
+            note=_("该流水号已登记收费：收据 {receipt}（档案 {dossier_code}）").format(
+                receipt=receipt, dossier_code=p.dossier_code
+            ),
+            receipt_code=receipt,
+        )
     found = _evidence(line, ix)
     if not found:
-        return LineProposal(**base, status=LineStatus.unmatched, evidence="", weak=False,
-                            candidates=(), dossier_id=None, note=_("摘要和付款人中没有本批次申报人的身份证号、受理编号或姓名"))
+        return LineProposal(
+            **base,
+            status=LineStatus.unmatched,
+            evidence="",
+            weak=False,
+            candidates=(),
+            dossier_id=None,
+            note=_("摘要和付款人中没有本批次申报人的身份证号、受理编号或姓名"),
+        )
     strong = {rid: k for rid, k in found.items() if k - {EVIDENCE_NAME}}
     chosen = strong or found
-    people = sorted((ix.people[rid] for rid in chosen),
-                    key=lambda p: (_strongest(chosen[p.record_id]), p.dossier_code, p.record_id))
+    people = sorted(
+        (ix.people[rid] for rid in chosen),
+        key=lambda p: (_strongest(chosen[p.record_id]), p.dossier_code, p.record_id),
+    )
     cands = tuple(_candidate(p, amount, chosen[p.record_id]) for p in people)
     evidence = _strongest(k for kinds in chosen.values() for k in kinds)
     weak = evidence == EVIDENCE_NAME
-    payable = [c for c in cands if c.dossier_status == DossierStatus.accepted.value
-               and not c.paid_receipt]
+    payable = [
+        c for c in cands if c.dossier_status == DossierStatus.accepted.value and not c.paid_receipt
+    ]
     fitting = [c for c in payable if c.fee is not None and c.fee.fen == amount]
     common: dict[str, Any] = {**base, "candidates": cands}
     if len(fitting) == 1:
         c = fitting[0]
-        return LineProposal(**common, status=LineStatus.proposed, evidence=_strongest(c.evidence),
-                            weak=_strongest(c.evidence) == EVIDENCE_NAME, dossier_id=c.dossier_id,
-                            note=_("仅姓名相符，请核对付款人")
-                            if _strongest(c.evidence) == EVIDENCE_NAME else "")
+        return LineProposal(
+            **common,
+            status=LineStatus.proposed,
+            evidence=_strongest(c.evidence),
+            weak=_strongest(c.evidence) == EVIDENCE_NAME,
+            dossier_id=c.dossier_id,
+            note=_("仅姓名相符，请核对付款人") if _strongest(c.evidence) == EVIDENCE_NAME else "",
+        )
     if len(fitting) > 1:
         who = "、".join(f"{c.name}（{c.dossier_code}）" for c in fitting)
-        return LineProposal(**common, status=LineStatus.ambiguous, evidence=evidence, weak=weak,
-                            dossier_id=None, note=_("{count} 份档案都相符：{who}，请人工选择").format(count=len(fitting), who=who))
+        return LineProposal(
+            **common,
+            status=LineStatus.ambiguous,
+            evidence=evidence,
+            weak=weak,
+            dossier_id=None,
+            note=_("{count} 份档案都相符：{who}，请人工选择").format(count=len(fitting), who=who),
+        )
     if payable:
         known = [c.fee.fen for c in payable if c.fee is not None]
         if len(payable) > 1 and len(known) == len(payable) and sum(known) == amount:
             note = _("金额等于 {count} 人评审费之和：一笔转账含多人，请人工处理").format(
-                count=len(payable))
+                count=len(payable)
+            )
         elif not known:
             note = _("评审费尚未设定：请负责人先设定收费标准")
         else:
-            diffs = "；".join(_("{name} 应缴 {fee}，差额 {difference}").format(
-                name=c.name, fee=c.fee, difference=c.difference) for c in payable
-                if c.fee is not None)
+            diffs = "；".join(
+                _("{name} 应缴 {fee}，差额 {difference}").format(
+                    name=c.name, fee=c.fee, difference=c.difference
+                )
+                for c in payable
+                if c.fee is not None
+            )
             note = _("金额与评审费不符（{differences}）：部分缴费或一笔多人，请人工处理").format(
-                differences=diffs)
-        return LineProposal(**common, status=LineStatus.partial, evidence=evidence, weak=weak,
-                            dossier_id=None, note=note)
+                differences=diffs
+            )
+        return LineProposal(
+            **common,
+            status=LineStatus.partial,
+            evidence=evidence,
+            weak=weak,
+            dossier_id=None,
+            note=note,
+        )
     waiting = [c for c in cands if not c.paid_receipt]
     if waiting:
         who = "、".join(c.name for c in waiting)
-        return LineProposal(**common, status=LineStatus.not_accepted, evidence=evidence,
-                            weak=weak, dossier_id=None,
-                            note=_("{who} 的纸质材料尚未受理：受理后再确认").format(who=who))
-    paid = "、".join(_("{name}（收据 {receipt}）").format(name=c.name, receipt=c.paid_receipt)
-                    for c in cands)
-    return LineProposal(**common, status=LineStatus.already_paid, evidence=evidence, weak=weak,
-                        dossier_id=cands[0].dossier_id if len(cands) == 1 else None,
-                        note=_("已缴费：{paid}；如重复转账请退回或剔除").format(paid=paid))
+        return LineProposal(
+            **common,
+            status=LineStatus.not_accepted,
+            evidence=evidence,
+            weak=weak,
+            dossier_id=None,
+            note=_("{who} 的纸质材料尚未受理：受理后再确认").format(who=who),
+        )
+    paid = "、".join(
+        _("{name}（收据 {receipt}）").format(name=c.name, receipt=c.paid_receipt) for c in cands
+    )
+    return LineProposal(
+        **common,
+        status=LineStatus.already_paid,
+        evidence=evidence,
+        weak=weak,
+        dossier_id=cands[0].dossier_id if len(cands) == 1 else None,
+        note=_("已缴费：{paid}；如重复转账请退回或剔除").format(paid=paid),
+    )
 
 
-def proposals(session: Session, campaign: Campaign, statement_id: int | None = None, *,
-              viewer: Actor | None = None) -> list[LineProposal]:
+def proposals(
+    session: Session,
+    campaign: Campaign,
+    statement_id: int | None = None,
+    *,
+    viewer: Actor | None = None,
+) -> list[LineProposal]:
     """Every credit line of the campaign (or of one statement) with what the matcher says, in
     statement and line order: confirmed and dismissed lines with their outcome, the others with
     their candidates. Reads only; a fixed number of queries whatever the number of lines.
@@ -771,61 +1057,112 @@ def proposals(session: Session, campaign: Campaign, statement_id: int | None = N
         return []
     matched: dict[int, tuple[int, str, int]] = {}  # line → live payment (id, receipt, dossier)
     for line_id, pid, receipt, did in session.exec(
-            select(BankMatch.line_id, Payment.id, Payment.receipt_code, Payment.dossier_id)
-            .join(Payment, col(Payment.id) == BankMatch.payment_id)
-            .join(BankLine, col(BankLine.id) == BankMatch.line_id)
-            .where(BankLine.campaign_id == cid, _live())).all():
+        select(BankMatch.line_id, Payment.id, Payment.receipt_code, Payment.dossier_id)
+        .join(Payment, col(Payment.id) == BankMatch.payment_id)
+        .join(BankLine, col(BankLine.id) == BankMatch.line_id)
+        .where(BankLine.campaign_id == cid, _live())
+    ).all():
         assert pid is not None
         matched[line_id] = (pid, receipt, did)
-    dismissed = {d.line_id: d for d in session.exec(
-        select(BankLineDismissal).join(BankLine, col(BankLine.id) == BankLineDismissal.line_id)
-        .where(BankLine.campaign_id == cid))}
+    dismissed = {
+        d.line_id: d
+        for d in session.exec(
+            select(BankLineDismissal)
+            .join(BankLine, col(BankLine.id) == BankLineDismissal.line_id)
+            .where(BankLine.campaign_id == cid)
+        )
+    }
     ix = _index(session, campaign)
     out: list[LineProposal] = []
     for line in lines:
         assert line.id is not None
         base: dict[str, Any] = {
-            "line_id": line.id, "statement_id": line.statement_id, "line_no": line.line_no,
-            "txn_date": line.txn_date, "amount": Money(line.amount_fen),
-            "payer_name": line.payer_name, "payer_account": line.payer_account,
-            "memo": line.memo, "serial": line.serial, "evidence": "", "weak": False}
+            "line_id": line.id,
+            "statement_id": line.statement_id,
+            "line_no": line.line_no,
+            "txn_date": line.txn_date,
+            "amount": Money(line.amount_fen),
+            "payer_name": line.payer_name,
+            "payer_account": line.payer_account,
+            "memo": line.memo,
+            "serial": line.serial,
+            "evidence": "",
+            "weak": False,
+        }
         if line.id in matched:
             pid, receipt, did = matched[line.id]
             rid = ix.dossier_record.get(did)
             cands = (_candidate(ix.people[rid], line.amount_fen, ()),) if rid is not None else ()
-            out.append(LineProposal(**base, status=LineStatus.confirmed, candidates=cands,
-                                    dossier_id=did, note="", payment_id=pid,
-                                    receipt_code=receipt))
+            out.append(
+                LineProposal(
+                    **base,
+                    status=LineStatus.confirmed,
+                    candidates=cands,
+                    dossier_id=did,
+                    note="",
+                    payment_id=pid,
+                    receipt_code=receipt,
+                )
+            )
         elif line.id in dismissed:
             d = dismissed[line.id]
-            out.append(LineProposal(**base, status=LineStatus.dismissed, candidates=(),
-                                    dossier_id=None, note=_(DISMISS_REASONS.get(d.reason, d.reason)),
-                                    dismissal_reason=d.reason, dismissal_note=d.note))
+            out.append(
+                LineProposal(
+                    **base,
+                    status=LineStatus.dismissed,
+                    candidates=(),
+                    dossier_id=None,
+                    note=_(DISMISS_REASONS.get(d.reason, d.reason)),
+                    dismissal_reason=d.reason,
+                    dismissal_note=d.note,
+                )
+            )
         else:
             out.append(_propose(line, ix))
     proposed = Counter(p.dossier_id for p in out if p.status == LineStatus.proposed)
     for i, p in enumerate(out):
         if p.status == LineStatus.proposed and proposed[p.dossier_id] > 1:
-            others = [str(q.line_no) for q in out if q.status == LineStatus.proposed
-                      and q.dossier_id == p.dossier_id and q.line_id != p.line_id]
+            others = [
+                str(q.line_no)
+                for q in out
+                if q.status == LineStatus.proposed
+                and q.dossier_id == p.dossier_id
+                and q.line_id != p.line_id
+            ]
             note = _("第 {lines} 行流水也指向该档案，可能重复转账").format(lines="、".join(others))
             out[i] = replace(p, note=f"{p.note}；{note}" if p.note else note)
     if viewer is not None and viewer.role in FULL_ID_ROLES:
         return out
-    return [replace(p, memo=mask_ids_in(p.memo), payer_name=mask_ids_in(p.payer_name),
-                    note=mask_ids_in(p.note), dismissal_note=mask_ids_in(p.dismissal_note))
-            for p in out]
+    return [
+        replace(
+            p,
+            memo=mask_ids_in(p.memo),
+            payer_name=mask_ids_in(p.payer_name),
+            note=mask_ids_in(p.note),
+            dismissal_note=mask_ids_in(p.dismissal_note),
+        )
+        for p in out
+    ]
 
 
-def unmatched_lines(session: Session, campaign: Campaign, statement_id: int | None = None, *,
-                    viewer: Actor | None = None) -> list[LineProposal]:
+def unmatched_lines(
+    session: Session,
+    campaign: Campaign,
+    statement_id: int | None = None,
+    *,
+    viewer: Actor | None = None,
+) -> list[LineProposal]:
     """Credit lines neither confirmed nor set aside (whatever the matcher proposes for them)."""
-    return [p for p in proposals(session, campaign, statement_id, viewer=viewer)
-            if p.status not in (LineStatus.confirmed, LineStatus.dismissed)]
+    return [
+        p
+        for p in proposals(session, campaign, statement_id, viewer=viewer)
+        if p.status not in (LineStatus.confirmed, LineStatus.dismissed)
+    ]
 
 
-def unpaid_dossiers(session: Session, campaign: Campaign, *, limit: int = 100_000
-                    ) -> list[QueueLine]:
+def unpaid_dossiers(
+    session: Session, campaign: Campaign, *, limit: int = 100_000
+) -> list[QueueLine]:
     """Accepted dossiers without a live payment (the cashier's queue)."""
     return cashier_queue(session, campaign, limit=limit)
 
@@ -843,31 +1180,48 @@ def _lock_line(session: Session, campaign: Campaign, line_id: int) -> BankLine:
 
 def _live_match(session: Session, line_id: int) -> tuple[int, Payment | None]:
     """How many matches the line has, and the payment of the one still live (if any)."""
-    rows = session.exec(select(BankMatch, Payment).join(
-        Payment, col(Payment.id) == BankMatch.payment_id).where(BankMatch.line_id == line_id)
-        .order_by(col(BankMatch.attempt))).all()
+    rows = session.exec(
+        select(BankMatch, Payment)
+        .join(Payment, col(Payment.id) == BankMatch.payment_id)
+        .where(BankMatch.line_id == line_id)
+        .order_by(col(BankMatch.attempt))
+    ).all()
     if not rows:
         return 0, None
-    voided = set(session.exec(select(Payment.original_id).where(
-        col(Payment.original_id).in_([p.id for _match, p in rows]),
-        Payment.kind == PaymentKind.void.value)).all())
+    voided = set(
+        session.exec(
+            select(Payment.original_id).where(
+                col(Payment.original_id).in_([p.id for _match, p in rows]),
+                Payment.kind == PaymentKind.void.value,
+            )
+        ).all()
+    )
     live = [p for _match, p in rows if p.id not in voided]
     return len(rows), (live[0] if live else None)
 
 
 def _dismissal(session: Session, line_id: int) -> BankLineDismissal | None:
-    return session.exec(select(BankLineDismissal).where(
-        BankLineDismissal.line_id == line_id)).first()
+    return session.exec(
+        select(BankLineDismissal).where(BankLineDismissal.line_id == line_id)
+    ).first()
 
 
 def _where(line: BankLine) -> str:
     return _("第 {statement} 号流水第 {line} 行（{serial}）").format(
-        statement=line.statement_id, line=line.line_no, serial=line.serial)
+        statement=line.statement_id, line=line.line_no, serial=line.serial
+    )
 
 
-def confirm_line(session: Session, actor: Actor, campaign: Campaign, line_id: int,
-                 dossier_id: int, *, idempotency_key: str | None = None,
-                 now: dt.datetime | None = None) -> Payment:
+def confirm_line(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    line_id: int,
+    dossier_id: int,
+    *,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> Payment:
     """The cashier confirms that a credit line paid a dossier's fee: a transfer payment with the
     line's serial as reference (``bank_reference``) and a ``BankMatch``. The amount must equal
     the fee; partial and multi-person transfers are handled by hand. The same idempotency key
@@ -880,51 +1234,117 @@ def confirm_line(session: Session, actor: Actor, campaign: Campaign, line_id: in
         key = (idempotency_key or "").strip()
         if key and paid.idempotency_key == key and paid.dossier_id == dossier_id:
             return paid  # the same confirmation again
-        raise Conflict(_("{value} 已确认为收据 {receipt_code}：不能重复确认").format(value=_where(line), receipt_code=paid.receipt_code),
-                       code="bank.already_matched", receipt_code=paid.receipt_code)
+        raise Conflict(
+            _("{value} 已确认为收据 {receipt_code}：不能重复确认").format(
+                value=_where(line), receipt_code=paid.receipt_code
+            ),
+            code="bank.already_matched",
+            receipt_code=paid.receipt_code,
+        )
     d = _dismissal(session, line_id)
     if d is not None:
-        raise Conflict(_("{value} 已剔除（{value2}）：不能再确认为评审费").format(value=_where(line), value2=_(DISMISS_REASONS.get(d.reason, d.reason))), code="bank.dismissed")
+        raise Conflict(
+            _("{value} 已剔除（{value2}）：不能再确认为评审费").format(
+                value=_where(line), value2=_(DISMISS_REASONS.get(d.reason, d.reason))
+            ),
+            code="bank.dismissed",
+        )
     if line.amount_fen <= 0:
-        raise InvalidInput(_("{value} 是支出（借方）流水，不是缴费").format(value=_where(line)), code="bank.debit")
+        raise InvalidInput(
+            _("{value} 是支出（借方）流水，不是缴费").format(value=_where(line)), code="bank.debit"
+        )
     dossier = session.get(Dossier, dossier_id)
     if dossier is None or dossier.campaign_id != campaign.id:
         raise NotFound(_("本批次没有这份档案"), code="bank.no_such_dossier")
     fee = fee_for(session, campaign.id or 0, dossier.track, dossier.level)
     if fee.amount.fen != line.amount_fen:
         raise InvalidInput(
-            _("流水金额 {amount_fen} 元与档案 {value} 的评审费 {amount} 元不符：部分缴费或一笔多人的转账请人工处理").format(amount_fen=Money(line.amount_fen), value=dossier.dossier_code or '', amount=fee.amount),
-            code="bank.amount_mismatch", amount_fen=line.amount_fen, fee_fen=fee.amount.fen)
+            _(
+                "流水金额 {amount_fen} 元与档案 {value} 的评审费 {amount} 元不符：部分缴费或一笔多人的转账请人工处理"
+            ).format(
+                amount_fen=Money(line.amount_fen),
+                value=dossier.dossier_code or "",
+                amount=fee.amount,
+            ),
+            code="bank.amount_mismatch",
+            amount_fen=line.amount_fen,
+            fee_fen=fee.amount.fen,
+        )
     reference = bank_reference(line.serial)
-    payment = take_payment(session, actor, campaign, dossier_id, method=PaymentMethod.transfer,
-                           reference=reference, idempotency_key=idempotency_key, now=now)
+    payment = take_payment(
+        session,
+        actor,
+        campaign,
+        dossier_id,
+        method=PaymentMethod.transfer,
+        reference=reference,
+        idempotency_key=idempotency_key,
+        now=now,
+    )
     if payment.reference != reference:  # the key had made another payment of this dossier
         raise Conflict(_("该确认码已用于另一笔收费"), code="bank.key_reused")
     if payment.amount_fen != line.amount_fen:  # the fee changed since it was compared above
-        raise Conflict(_("流水金额 {amount_fen} 元与实收评审费 {amount_fen2} 元不符：收费标准刚被修改，请刷新后再确认").format(amount_fen=Money(line.amount_fen), amount_fen2=Money(payment.amount_fen)),
-                       code="bank.amount_mismatch")
+        raise Conflict(
+            _(
+                "流水金额 {amount_fen} 元与实收评审费 {amount_fen2} 元不符：收费标准刚被修改，请刷新后再确认"
+            ).format(amount_fen=Money(line.amount_fen), amount_fen2=Money(payment.amount_fen)),
+            code="bank.amount_mismatch",
+        )
     assert actor.user_id is not None and payment.id is not None
-    session.add(BankMatch(line_id=line_id, attempt=attempts, payment_id=payment.id,
-                          confirmed_by=actor.user_id, confirmed_at=now))
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.bank_match), entity="bank_line", entity_id=line.serial,
-                 campaign_id=campaign.id, desk=actor.desk, at=now,
-                 detail={"statement": line.statement_id, "line_no": line.line_no,
-                         "dossier": dossier.dossier_code, "receipt": payment.receipt_code,
-                         "amount_fen": line.amount_fen, "reference": reference,
-                         "payer": line.payer_name, "attempt": attempts})
+    session.add(
+        BankMatch(
+            line_id=line_id,
+            attempt=attempts,
+            payment_id=payment.id,
+            confirmed_by=actor.user_id,
+            confirmed_at=now,
+        )
+    )
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(Action.bank_match),
+        entity="bank_line",
+        entity_id=line.serial,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        at=now,
+        detail={
+            "statement": line.statement_id,
+            "line_no": line.line_no,
+            "dossier": dossier.dossier_code,
+            "receipt": payment.receipt_code,
+            "amount_fen": line.amount_fen,
+            "reference": reference,
+            "payer": line.payer_name,
+            "attempt": attempts,
+        },
+    )
     return payment
 
 
-def dismiss_line(session: Session, actor: Actor, campaign: Campaign, line_id: int, *,
-                 reason: str, note: str, now: dt.datetime | None = None) -> BankLineDismissal:
+def dismiss_line(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    line_id: int,
+    *,
+    reason: str,
+    note: str,
+    now: dt.datetime | None = None,
+) -> BankLineDismissal:
     """Set a credit line aside as not a review fee (a reason from ``DISMISS_REASONS`` and a
     note): it no longer shows as unmatched. Final, like every decision on a line."""
     require(actor, Action.bank_match)
     now = now or utcnow()
     if reason not in DISMISS_REASONS:
-        raise InvalidInput(_("请选择剔除原因：{value}").format(value="、".join(_(r) for r in DISMISS_REASONS.values())),
-                           code="bank.dismiss_reason")
+        raise InvalidInput(
+            _("请选择剔除原因：{value}").format(
+                value="、".join(_(r) for r in DISMISS_REASONS.values())
+            ),
+            code="bank.dismiss_reason",
+        )
     note = (note or "").strip()
     if not note:
         raise InvalidInput(_("剔除须写明说明（经办情况）"), code="bank.note_required")
@@ -932,21 +1352,43 @@ def dismiss_line(session: Session, actor: Actor, campaign: Campaign, line_id: in
         raise InvalidInput(_("说明最多 500 字"), code="bank.note_too_long")
     line = _lock_line(session, campaign, line_id)
     if line.amount_fen <= 0:
-        raise InvalidInput(_("{value} 是支出（借方）流水，无需剔除").format(value=_where(line)), code="bank.debit")
+        raise InvalidInput(
+            _("{value} 是支出（借方）流水，无需剔除").format(value=_where(line)), code="bank.debit"
+        )
     _match, paid = _live_match(session, line_id)
     if paid is not None:
-        raise Conflict(_("{value} 已确认为收据 {receipt_code}：如需剔除请先由负责人作废收据").format(value=_where(line), receipt_code=paid.receipt_code),
-                       code="bank.already_matched")
+        raise Conflict(
+            _("{value} 已确认为收据 {receipt_code}：如需剔除请先由负责人作废收据").format(
+                value=_where(line), receipt_code=paid.receipt_code
+            ),
+            code="bank.already_matched",
+        )
     if _dismissal(session, line_id) is not None:
-        raise Conflict(_("{value} 已剔除").format(value=_where(line)), code="bank.already_dismissed")
+        raise Conflict(
+            _("{value} 已剔除").format(value=_where(line)), code="bank.already_dismissed"
+        )
     assert actor.user_id is not None
-    row = BankLineDismissal(line_id=line_id, reason=reason, note=note,
-                            dismissed_by=actor.user_id, dismissed_at=now)
+    row = BankLineDismissal(
+        line_id=line_id, reason=reason, note=note, dismissed_by=actor.user_id, dismissed_at=now
+    )
     session.add(row)
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action="bank.dismiss", entity="bank_line", entity_id=line.serial,
-                 campaign_id=campaign.id, desk=actor.desk, at=now,
-                 detail={"statement": line.statement_id, "line_no": line.line_no,
-                         "amount_fen": line.amount_fen, "payer": line.payer_name,
-                         "reason": reason, "note": note})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action="bank.dismiss",
+        entity="bank_line",
+        entity_id=line.serial,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        at=now,
+        detail={
+            "statement": line.statement_id,
+            "line_no": line.line_no,
+            "amount_fen": line.amount_fen,
+            "payer": line.payer_name,
+            "reason": reason,
+            "note": note,
+        },
+    )
     return row

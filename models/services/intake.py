@@ -46,9 +46,15 @@ from models.vocab import ONLINE_APPROVED, Condition, DossierStatus, ItemKind, Nu
 # The field names are kept as they are (a mismatch is stored and printed on the notice by its
 # Chinese name) and shown through _().
 FORM_FIELDS = (N_("姓名"), N_("级别"), N_("专业"), N_("申报类型"))
-SNAPSHOT_FIELDS = {"name": N_("姓名"), "status": N_("审核状态"), "series": N_("系列"),
-                   "specialty": N_("专业"), "level": N_("级别"), "track": N_("申报类型"),
-                   "unit": N_("工作单位")}
+SNAPSHOT_FIELDS = {
+    "name": N_("姓名"),
+    "status": N_("审核状态"),
+    "series": N_("系列"),
+    "specialty": N_("专业"),
+    "level": N_("级别"),
+    "track": N_("申报类型"),
+    "unit": N_("工作单位"),
+}
 REFUSAL_REASONS = {
     "not_listed": N_("不在网上通过形式审核名单"),
     "not_approved": N_("网上未通过形式审核"),
@@ -80,11 +86,14 @@ class ItemCheck:
     @classmethod
     def complete(cls, item: ChecklistItem) -> ItemCheck:
         """Everything present and right: the usual verdict, one key at the counter."""
-        return cls(present=True, copies=item.copies,
-                   original_checked=True if item.kind == ItemKind.original_shown.value else None,
-                   stamped_endorsed=True if item.needs_stamp or item.needs_endorsement else None,
-                   handwritten_ok=True if item.handwritten else None,
-                   watermark_ok=True if item.watermark else None)
+        return cls(
+            present=True,
+            copies=item.copies,
+            original_checked=True if item.kind == ItemKind.original_shown.value else None,
+            stamped_endorsed=True if item.needs_stamp or item.needs_endorsement else None,
+            handwritten_ok=True if item.handwritten else None,
+            watermark_ok=True if item.watermark else None,
+        )
 
     @classmethod
     def missing(cls) -> ItemCheck:
@@ -94,11 +103,13 @@ class ItemCheck:
 def applies(item: ChecklistItem, track: str, level: str, conditions: Iterable[str]) -> bool:
     conds = set(conditions)
     any_of = item_rules(item.details).when_any
-    return ((not item.tracks or track in item.tracks)
-            and (not item.levels or level in item.levels)
-            and all(c in conds for c in item.when)
-            and (not any_of or any(c in conds for c in any_of))
-            and not any(c in conds for c in item.unless))
+    return (
+        (not item.tracks or track in item.tracks)
+        and (not item.levels or level in item.levels)
+        and all(c in conds for c in item.when)
+        and (not any_of or any(c in conds for c in any_of))
+        and not any(c in conds for c in item.unless)
+    )
 
 
 def per_unit(item: ChecklistItem) -> bool:
@@ -106,23 +117,32 @@ def per_unit(item: ChecklistItem) -> bool:
     return item_rules(item.details).per_unit
 
 
-def applicable_items(items: Sequence[ChecklistItem], track: str, level: str,
-                     conditions: Iterable[str]) -> list[ChecklistItem]:
+def applicable_items(
+    items: Sequence[ChecklistItem], track: str, level: str, conditions: Iterable[str]
+) -> list[ChecklistItem]:
     """The items one applicant's paper is judged on (the unit's own items are not: they are
     checked once per unit, see ``check_unit_item``)."""
     conds = list(conditions)
-    return [i for i in sorted(items, key=lambda i: i.position)
-            if not per_unit(i) and applies(i, track, level, conds)]
+    return [
+        i
+        for i in sorted(items, key=lambda i: i.position)
+        if not per_unit(i) and applies(i, track, level, conds)
+    ]
 
 
 def unit_items(items: Sequence[ChecklistItem], track: str, level: str) -> list[ChecklistItem]:
-    return [i for i in sorted(items, key=lambda i: i.position)
-            if per_unit(i) and (not i.tracks or track in i.tracks)
-            and (not i.levels or level in i.levels)]
+    return [
+        i
+        for i in sorted(items, key=lambda i: i.position)
+        if per_unit(i)
+        and (not i.tracks or track in i.tracks)
+        and (not i.levels or level in i.levels)
+    ]
 
 
-def relevant_conditions(items: Sequence[ChecklistItem], track: str, level: str,
-                        extra: Iterable[Condition] = ()) -> list[Condition]:
+def relevant_conditions(
+    items: Sequence[ChecklistItem], track: str, level: str, extra: Iterable[Condition] = ()
+) -> list[Condition]:
     """The conditions that change this track and level's checklist, or (``extra``: the
     campaign's defence rules) who defends: the clerk asks about these."""
     found: list[Condition] = []
@@ -185,8 +205,9 @@ def problems(item: ChecklistItem, check: ItemCheck, conditions: Iterable[str] = 
     return out
 
 
-def deficiencies(items: Sequence[ChecklistItem], checks: Mapping[str, ItemCheck],
-                 conditions: Iterable[str] = ()) -> list[dict[str, str]]:
+def deficiencies(
+    items: Sequence[ChecklistItem], checks: Mapping[str, ItemCheck], conditions: Iterable[str] = ()
+) -> list[dict[str, str]]:
     """One entry per problem, in checklist order, as the notice prints them."""
     conds = list(conditions)
     out = []
@@ -199,7 +220,9 @@ def deficiencies(items: Sequence[ChecklistItem], checks: Mapping[str, ItemCheck]
     return out
 
 
-def unjudged(items: Sequence[ChecklistItem], checks: Mapping[str, ItemCheck]) -> list[ChecklistItem]:
+def unjudged(
+    items: Sequence[ChecklistItem], checks: Mapping[str, ItemCheck]
+) -> list[ChecklistItem]:
     return [i for i in items if i.key not in checks]
 
 
@@ -265,8 +288,9 @@ class UnitItemStatus:
             return _("{name}：单位尚未报送（按单位核对一次）").format(name=self.name)
         if self.ok:
             return _("{name}：单位已报送，合格").format(name=self.name)
-        return _("{name}：{problems}（单位补正）").format(name=self.name,
-                                                    problems="；".join(self.problems))
+        return _("{name}：{problems}（单位补正）").format(
+            name=self.name, problems="；".join(self.problems)
+        )
 
 
 @dataclass
@@ -303,23 +327,41 @@ class Card:
         return sum(1 for v in self.visits if v.outcome == DossierStatus.returned.value)
 
 
-
 def person_of(rec: OnlineRecord, actor: Actor) -> Person:
     return Person(
-        record_id=rec.id or 0, name=rec.name, id_number=rec.id_number,
+        record_id=rec.id or 0,
+        name=rec.name,
+        id_number=rec.id_number,
         id_shown=rec.id_number if actor.role in FULL_ID_ROLES else mask_id(rec.id_number),
-        sex=rec.sex, unit=rec.unit, supervising_dept=rec.supervising_dept, county=rec.county,
-        series=rec.series, specialty=rec.specialty, grade=rec.grade, level=rec.level,
-        track=rec.track, status=rec.status, submission_count=rec.submission_count,
-        application_no=rec.application_no, phone=rec.phone)
+        sex=rec.sex,
+        unit=rec.unit,
+        supervising_dept=rec.supervising_dept,
+        county=rec.county,
+        series=rec.series,
+        specialty=rec.specialty,
+        grade=rec.grade,
+        level=rec.level,
+        track=rec.track,
+        status=rec.status,
+        submission_count=rec.submission_count,
+        application_no=rec.application_no,
+        phone=rec.phone,
+    )
 
 
 def snapshot(rec: OnlineRecord) -> dict[str, str]:
     return {k: str(getattr(rec, k) or "") for k in SNAPSHOT_FIELDS}
 
 
-def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: int | None = None,
-              id_number: str | None = None, now: dt.datetime | None = None) -> Card:
+def load_card(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    *,
+    record_id: int | None = None,
+    id_number: str | None = None,
+    now: dt.datetime | None = None,
+) -> Card:
     """Everything the counter shows about one applicant, with the alerts that cannot be missed."""
     assert campaign.id is not None
     now = now or utcnow()
@@ -331,16 +373,35 @@ def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: 
             raise NotFound(_("网上名单中没有这条记录"), code="online.not_found")
     elif id_number is not None:
         number = clean_id_text(id_number)
-        rec = session.exec(select(OnlineRecord).where(OnlineRecord.campaign_id == campaign.id,
-                                                      OnlineRecord.id_number == number)).first()
-    items = list(session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id)
-                              .order_by(col(ChecklistItem.position))))
-    window = window_status(session, campaign, series=(rec.series or None) if rec else None, at=now,
-                           level=rec.level if rec else None)
-    card = Card(campaign_id=campaign.id, campaign_code=campaign.code,
-                person=person_of(rec, actor) if rec else None, scanned=scanned, window=window,
-                items=items, delivery=delivery(campaign),
-                extra_conditions=defence_conditions(campaign))
+        rec = session.exec(
+            select(OnlineRecord).where(
+                OnlineRecord.campaign_id == campaign.id, OnlineRecord.id_number == number
+            )
+        ).first()
+    items = list(
+        session.exec(
+            select(ChecklistItem)
+            .where(ChecklistItem.campaign_id == campaign.id)
+            .order_by(col(ChecklistItem.position))
+        )
+    )
+    window = window_status(
+        session,
+        campaign,
+        series=(rec.series or None) if rec else None,
+        at=now,
+        level=rec.level if rec else None,
+    )
+    card = Card(
+        campaign_id=campaign.id,
+        campaign_code=campaign.code,
+        person=person_of(rec, actor) if rec else None,
+        scanned=scanned,
+        window=window,
+        items=items,
+        delivery=delivery(campaign),
+        extra_conditions=defence_conditions(campaign),
+    )
     if rec is None:
         from models.services.search import ID18, id_problem, near_ids
 
@@ -351,79 +412,149 @@ def load_card(session: Session, actor: Actor, campaign: Campaign, *, record_id: 
             card.alerts.append(Alert("bad_id", problem, True))
             return card
         shown = mask_id(number) if scanned else ""
-        card.alerts.append(Alert("not_listed", _(
-            "身份证号 {id_number} 不在本批次网上名单中：网上未通过形式审核的，纸质材料不予受理"
-        ).format(id_number=shown), True))
+        card.alerts.append(
+            Alert(
+                "not_listed",
+                _(
+                    "身份证号 {id_number} 不在本批次网上名单中：网上未通过形式审核的，纸质材料不予受理"
+                ).format(id_number=shown),
+                True,
+            )
+        )
         return card
     decl = declaration_window(session, campaign, rec.series or None, rec.level)
     if decl is not None:
         end = (decl.ends_at - dt.timedelta(seconds=1)).astimezone(campaign.zone)
         card.declaration = _("网上申报截止 {end}（{clause}）").format(
-            end=f"{end:%Y-%m-%d}" if decl.ends_at.astimezone(campaign.zone).time() == dt.time(0)
+            end=f"{end:%Y-%m-%d}"
+            if decl.ends_at.astimezone(campaign.zone).time() == dt.time(0)
             else f"{decl.ends_at.astimezone(campaign.zone):%Y-%m-%d %H:%M}",
-            clause=decl.clause or _(decl.label))
+            clause=decl.clause or _(decl.label),
+        )
     limit = submissions(campaign)
     if rec.submission_count:
         if limit.limit:
             card.submissions = _("第 {n} 次提交，最多 {limit} 次").format(
-                n=rec.submission_count, limit=limit.limit)
+                n=rec.submission_count, limit=limit.limit
+            )
             if rec.submission_count >= limit.limit:
-                card.alerts.append(Alert("last_submission", _(
-                    "已是第 {n} 次提交（最多 {limit} 次，{clause}）：再退回后网上不能再提交，请逐项核对"
-                ).format(n=rec.submission_count, limit=limit.limit,
-                         clause=limit.clause or _("通知")), False))
+                card.alerts.append(
+                    Alert(
+                        "last_submission",
+                        _(
+                            "已是第 {n} 次提交（最多 {limit} 次，{clause}）：再退回后网上不能再提交，请逐项核对"
+                        ).format(
+                            n=rec.submission_count,
+                            limit=limit.limit,
+                            clause=limit.clause or _("通知"),
+                        ),
+                        False,
+                    )
+                )
         else:
             card.submissions = _("第 {n} 次提交").format(n=rec.submission_count)
     elif limit.limit:
         card.submissions = _("提交次数不详，最多 {limit} 次").format(limit=limit.limit)
-    card.unit_checks = unit_item_status(session, campaign, rec.unit,
-                                        unit_items(items, rec.track, rec.level))
+    card.unit_checks = unit_item_status(
+        session, campaign, rec.unit, unit_items(items, rec.track, rec.level)
+    )
     if not card.person or not card.person.approved:
-        card.alerts.append(Alert("not_approved", _(
-            "网上审核状态为“{status}”，不是“{approved}”：纸质材料不予受理"
-        ).format(status=_(rec.status), approved=_(ONLINE_APPROVED)), True))
-    d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
-                                           Dossier.online_record_id == rec.id)).first()
+        card.alerts.append(
+            Alert(
+                "not_approved",
+                _("网上审核状态为“{status}”，不是“{approved}”：纸质材料不予受理").format(
+                    status=_(rec.status), approved=_(ONLINE_APPROVED)
+                ),
+                True,
+            )
+        )
+    d = session.exec(
+        select(Dossier).where(
+            Dossier.campaign_id == campaign.id, Dossier.online_record_id == rec.id
+        )
+    ).first()
     if d is not None:
         card.dossier_id, card.dossier_status = d.id, d.status
         card.dossier_code, card.conditions = d.dossier_code or "", list(d.conditions)
         card.accepted_at = d.accepted_at
         card.accepted_by = shown_name(session, d.accepted_by_id)
-        for v in session.exec(select(DossierVisit).where(DossierVisit.dossier_id == d.id)
-                              .order_by(col(DossierVisit.at), col(DossierVisit.id))):
-            card.visits.append(Visit(at=v.at, outcome=v.outcome, notice_code=v.notice_code or "",
-                                     deficiencies=tuple(v.deficiencies),
-                                     clerk=shown_name(session, v.clerk_id), desk=v.desk))
+        for v in session.exec(
+            select(DossierVisit)
+            .where(DossierVisit.dossier_id == d.id)
+            .order_by(col(DossierVisit.at), col(DossierVisit.id))
+        ):
+            card.visits.append(
+                Visit(
+                    at=v.at,
+                    outcome=v.outcome,
+                    notice_code=v.notice_code or "",
+                    deficiencies=tuple(v.deficiencies),
+                    clerk=shown_name(session, v.clerk_id),
+                    desk=v.desk,
+                )
+            )
         if d.status in (DossierStatus.accepted.value, DossierStatus.handed_over.value):
-            at = d.accepted_at.astimezone(campaign.zone).strftime("%Y-%m-%d %H:%M") \
-                if d.accepted_at else ""
-            card.alerts.append(Alert("already_accepted", _(
-                "已受理：受理编号 {dossier_code}，{clerk} 于 {at} 受理"
-            ).format(dossier_code=d.dossier_code, clerk=card.accepted_by, at=at), True))
+            at = (
+                d.accepted_at.astimezone(campaign.zone).strftime("%Y-%m-%d %H:%M")
+                if d.accepted_at
+                else ""
+            )
+            card.alerts.append(
+                Alert(
+                    "already_accepted",
+                    _("已受理：受理编号 {dossier_code}，{clerk} 于 {at} 受理").format(
+                        dossier_code=d.dossier_code, clerk=card.accepted_by, at=at
+                    ),
+                    True,
+                )
+            )
             now_snap = snapshot(rec)
-            card.changed = {SNAPSHOT_FIELDS[k]: (str(d.online_snapshot.get(k, "")), v)
-                            for k, v in now_snap.items()
-                            if d.online_snapshot and str(d.online_snapshot.get(k, "")) != v}
+            card.changed = {
+                SNAPSHOT_FIELDS[k]: (str(d.online_snapshot.get(k, "")), v)
+                for k, v in now_snap.items()
+                if d.online_snapshot and str(d.online_snapshot.get(k, "")) != v
+            }
             if card.changed:
                 empty = _("（空）")
-                what = "；".join(f"{_(k)}：{a or empty} → {b or empty}"
-                                for k, (a, b) in card.changed.items())
-                card.alerts.append(Alert("changed_after_acceptance",
-                                         _("受理后网上信息有变化：{changes}").format(changes=what),
-                                         False))
+                what = "；".join(
+                    f"{_(k)}：{a or empty} → {b or empty}" for k, (a, b) in card.changed.items()
+                )
+                card.alerts.append(
+                    Alert(
+                        "changed_after_acceptance",
+                        _("受理后网上信息有变化：{changes}").format(changes=what),
+                        False,
+                    )
+                )
         elif card.returns:
             last = card.visits[-1]
-            card.alerts.append(Alert("returned_before", _(
-                "曾退回补正 {returns} 次（最近一次告知单 {notice_code}，{count} 项）"
-            ).format(returns=card.returns, notice_code=last.notice_code,
-                     count=len(last.deficiencies)), False))
+            card.alerts.append(
+                Alert(
+                    "returned_before",
+                    _("曾退回补正 {returns} 次（最近一次告知单 {notice_code}，{count} 项）").format(
+                        returns=card.returns,
+                        notice_code=last.notice_code,
+                        count=len(last.deficiencies),
+                    ),
+                    False,
+                )
+            )
     if not window.open:
-        card.alerts.append(Alert("window_closed", window.message if window.unset else _(
-            "{message}（负责人可延长受理时间）").format(message=window.message), True))
+        card.alerts.append(
+            Alert(
+                "window_closed",
+                window.message
+                if window.unset
+                else _("{message}（负责人可延长受理时间）").format(message=window.message),
+                True,
+            )
+        )
     if d is not None and d.status == DossierStatus.returned.value:
-        last_by = session.exec(select(DossierVisit.brought_by).where(
-            DossierVisit.dossier_id == d.id).order_by(col(DossierVisit.at).desc(),
-                                                       col(DossierVisit.id).desc())).first()
+        last_by = session.exec(
+            select(DossierVisit.brought_by)
+            .where(DossierVisit.dossier_id == d.id)
+            .order_by(col(DossierVisit.at).desc(), col(DossierVisit.id).desc())
+        ).first()
         card.brought_by = last_by or ""
     return card
 
@@ -436,58 +567,95 @@ def delivery_alert(rule: Delivery | None, brought_by: str) -> Alert | None:
     who = Bringer(brought_by)
     if rule.allows(who):
         return None
-    return Alert("individual", _("{who}报送：{text}（{clause}）；须由{by}报送").format(
-        who=who.label, text=rule.text or _("本批次不受理个人报送"), clause=rule.clause or _("通知"),
-        by=rule.by_text), True)
+    return Alert(
+        "individual",
+        _("{who}报送：{text}（{clause}）；须由{by}报送").format(
+            who=who.label,
+            text=rule.text or _("本批次不受理个人报送"),
+            clause=rule.clause or _("通知"),
+            by=rule.by_text,
+        ),
+        True,
+    )
 
 
 def _check_bringer(campaign: Campaign, brought_by: str) -> str:
     rule = delivery(campaign)
     if not brought_by:
         if rule.blocks:
-            raise InvalidInput(_("请先记录由谁报送（{by}）：{text}（{clause}）").format(
-                by=rule.by_text, text=rule.text or _("本批次须由单位统一报送"),
-                clause=rule.clause or _("通知")), code="intake.no_bringer")
+            raise InvalidInput(
+                _("请先记录由谁报送（{by}）：{text}（{clause}）").format(
+                    by=rule.by_text,
+                    text=rule.text or _("本批次须由单位统一报送"),
+                    clause=rule.clause or _("通知"),
+                ),
+                code="intake.no_bringer",
+            )
         return ""
     try:
         who = Bringer(brought_by)
     except ValueError:
-        raise InvalidInput(_("未知的报送人“{value}”").format(value=brought_by[:20]),
-                           code="intake.bad_bringer") from None
+        raise InvalidInput(
+            _("未知的报送人“{value}”").format(value=brought_by[:20]), code="intake.bad_bringer"
+        ) from None
     alert = delivery_alert(rule, who.value)
     if alert is not None:
         raise Refused(alert.message, code="intake.individual")
     return who.value
 
 
-def unit_item_status(session: Session, campaign: Campaign, unit: str,
-                     items: Sequence[ChecklistItem]) -> list[UnitItemStatus]:
+def unit_item_status(
+    session: Session, campaign: Campaign, unit: str, items: Sequence[ChecklistItem]
+) -> list[UnitItemStatus]:
     """The latest check of each of the unit's own items."""
     out = []
     for item in items:
-        row = session.exec(select(UnitItemCheck).where(
-            UnitItemCheck.campaign_id == campaign.id, UnitItemCheck.unit == unit,
-            UnitItemCheck.item_key == item.key)
-            .order_by(col(UnitItemCheck.at).desc(), col(UnitItemCheck.id).desc())).first()
+        row = session.exec(
+            select(UnitItemCheck)
+            .where(
+                UnitItemCheck.campaign_id == campaign.id,
+                UnitItemCheck.unit == unit,
+                UnitItemCheck.item_key == item.key,
+            )
+            .order_by(col(UnitItemCheck.at).desc(), col(UnitItemCheck.id).desc())
+        ).first()
         if row is None:
             out.append(UnitItemStatus(item.key, item.name, False, False, (), None, ""))
         else:
-            out.append(UnitItemStatus(item.key, item.name, True, not row.problems,
-                                      tuple(row.problems), row.at,
-                                      shown_name(session, row.clerk_id)))
+            out.append(
+                UnitItemStatus(
+                    item.key,
+                    item.name,
+                    True,
+                    not row.problems,
+                    tuple(row.problems),
+                    row.at,
+                    shown_name(session, row.clerk_id),
+                )
+            )
     return out
 
 
 def campaign_unit_items(session: Session, campaign: Campaign) -> list[ChecklistItem]:
     """The campaign's items a unit hands in once for all its people (001 花名册, 003 公示情况报告)."""
-    items = session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id)
-                         .order_by(col(ChecklistItem.position))).all()
+    items = session.exec(
+        select(ChecklistItem)
+        .where(ChecklistItem.campaign_id == campaign.id)
+        .order_by(col(ChecklistItem.position))
+    ).all()
     return [i for i in items if per_unit(i)]
 
 
-def check_unit_item(session: Session, actor: Actor, campaign: Campaign, *, unit: str,
-                    item_key: str, check: ItemCheck,
-                    now: dt.datetime | None = None) -> UnitItemCheck:
+def check_unit_item(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    *,
+    unit: str,
+    item_key: str,
+    check: ItemCheck,
+    now: dt.datetime | None = None,
+) -> UnitItemCheck:
     """Record the check of a unit's own item (001 花名册 with its electronic copy, 003 公示情况
     报告), once for the unit's batch; each member's card shows it. A later check replaces the
     earlier one on the cards (both stay in the table and the audit log)."""
@@ -497,28 +665,52 @@ def check_unit_item(session: Session, actor: Actor, campaign: Campaign, *, unit:
     unit = " ".join(unit.split())
     if not unit:
         raise InvalidInput(_("请先选择单位"), code="intake.no_unit")
-    item = session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == campaign.id,
-                                                    ChecklistItem.key == item_key)).first()
+    item = session.exec(
+        select(ChecklistItem).where(
+            ChecklistItem.campaign_id == campaign.id, ChecklistItem.key == item_key
+        )
+    ).first()
     if item is None or not per_unit(item):
-        raise InvalidInput(_("“{key}”不是按单位报送的材料").format(key=item_key[:60]),
-                           code="intake.not_unit_item")
-    if not session.exec(select(OnlineRecord.id).where(OnlineRecord.campaign_id == campaign.id,
-                                                      OnlineRecord.unit == unit)).first():
-        raise NotFound(_("网上名单中没有单位“{unit}”").format(unit=shorten(unit, 40)),
-                       code="intake.unit_not_found")
+        raise InvalidInput(
+            _("“{key}”不是按单位报送的材料").format(key=item_key[:60]), code="intake.not_unit_item"
+        )
+    if not session.exec(
+        select(OnlineRecord.id).where(
+            OnlineRecord.campaign_id == campaign.id, OnlineRecord.unit == unit
+        )
+    ).first():
+        raise NotFound(
+            _("网上名单中没有单位“{unit}”").format(unit=shorten(unit, 40)),
+            code="intake.unit_not_found",
+        )
     known = set(item_rules(item.details).parts)
     if any(p not in known for p in check.missing_parts):
         raise InvalidInput(_("“{key}”没有这一部分").format(key=item_key), code="intake.bad_part")
     found = problems(item, check)
-    row = UnitItemCheck(campaign_id=campaign.id or 0, unit=unit[:200], item_key=item.key,
-                        present=check.present, copies=check.copies, problems=found,
-                        clerk_id=actor.user_id, desk=actor.desk, at=now)
+    row = UnitItemCheck(
+        campaign_id=campaign.id or 0,
+        unit=unit[:200],
+        item_key=item.key,
+        present=check.present,
+        copies=check.copies,
+        problems=found,
+        clerk_id=actor.user_id,
+        desk=actor.desk,
+        at=now,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action="intake.unit_item", entity="unit_item_check", entity_id=row.id,
-                 campaign_id=campaign.id, desk=actor.desk,
-                 detail={"unit": unit, "item": item.key, "problems": found})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action="intake.unit_item",
+        entity="unit_item_check",
+        entity_id=row.id,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        detail={"unit": unit, "item": item.key, "problems": found},
+    )
     return row
 
 
@@ -526,29 +718,49 @@ def check_unit_item(session: Session, actor: Actor, campaign: Campaign, *, unit:
 
 
 def _lock_record(session: Session, campaign: Campaign, record_id: int) -> OnlineRecord:
-    rec = session.exec(select(OnlineRecord).where(OnlineRecord.id == record_id)
-                       .with_for_update()).first()
+    rec = session.exec(
+        select(OnlineRecord).where(OnlineRecord.id == record_id).with_for_update()
+    ).first()
     if rec is None or rec.campaign_id != campaign.id:
         raise NotFound(_("网上名单中没有这条记录"), code="online.not_found")
     return rec
 
 
-def _check_can_take(session: Session, campaign: Campaign, rec: OnlineRecord,
-                    now: dt.datetime) -> Dossier | None:
+def _check_can_take(
+    session: Session, campaign: Campaign, rec: OnlineRecord, now: dt.datetime
+) -> Dossier | None:
     if rec.status != ONLINE_APPROVED:
-        raise Refused(_("{name} 网上审核状态为“{status}”，不是“{ONLINE_APPROVED}”，纸质材料不予受理").format(name=rec.name, status=rec.status, ONLINE_APPROVED=ONLINE_APPROVED), code="intake.not_approved")
+        raise Refused(
+            _("{name} 网上审核状态为“{status}”，不是“{ONLINE_APPROVED}”，纸质材料不予受理").format(
+                name=rec.name, status=rec.status, ONLINE_APPROVED=ONLINE_APPROVED
+            ),
+            code="intake.not_approved",
+        )
     ws = window_status(session, campaign, series=rec.series or None, at=now, level=rec.level)
     if not ws.open:
-        raise Refused(_("{message}：纸质材料不予受理（负责人可延长受理时间）").format(message=ws.message),
-                      code="intake.window_closed")
-    d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
-                                           Dossier.online_record_id == rec.id)).first()
+        raise Refused(
+            _("{message}：纸质材料不予受理（负责人可延长受理时间）").format(message=ws.message),
+            code="intake.window_closed",
+        )
+    d = session.exec(
+        select(Dossier).where(
+            Dossier.campaign_id == campaign.id, Dossier.online_record_id == rec.id
+        )
+    ).first()
     if d is not None and d.status == DossierStatus.handed_over.value:
-        raise Conflict(_("{name} 的材料已移交评审委员会（受理编号 {dossier_code}），不能再受理或退回").format(name=rec.name, dossier_code=d.dossier_code),
-                       code="intake.handed_over")
+        raise Conflict(
+            _("{name} 的材料已移交评审委员会（受理编号 {dossier_code}），不能再受理或退回").format(
+                name=rec.name, dossier_code=d.dossier_code
+            ),
+            code="intake.handed_over",
+        )
     if d is not None and d.status != DossierStatus.returned.value:
-        raise Conflict(_("{name} 的材料已受理（受理编号 {dossier_code}），不能重复受理").format(name=rec.name, dossier_code=d.dossier_code),
-                       code="intake.already_accepted")
+        raise Conflict(
+            _("{name} 的材料已受理（受理编号 {dossier_code}），不能重复受理").format(
+                name=rec.name, dossier_code=d.dossier_code
+            ),
+            code="intake.already_accepted",
+        )
     return d
 
 
@@ -558,7 +770,9 @@ def _check_conditions(conditions: Iterable[str]) -> list[str]:
         try:
             out.append(Condition(c).value)
         except ValueError:
-            raise InvalidInput(_("未知的适用条件“{c}”").format(c=c), code="intake.bad_condition") from None
+            raise InvalidInput(
+                _("未知的适用条件“{c}”").format(c=c), code="intake.bad_condition"
+            ) from None
     return sorted(set(out))
 
 
@@ -566,34 +780,66 @@ def _judged(items: list[ChecklistItem], checks: Mapping[str, ItemCheck]) -> None
     missing = unjudged(items, checks)
     if missing:
         names = "、".join(i.name for i in missing[:3])
-        raise InvalidInput((_("还有 {count} 项未核对：{names}等") if len(missing) > 3
-                            else _("还有 {count} 项未核对：{names}")).format(
-            count=len(missing), names=names), code="intake.unjudged",
-                           items=[i.key for i in missing])
+        raise InvalidInput(
+            (
+                _("还有 {count} 项未核对：{names}等")
+                if len(missing) > 3
+                else _("还有 {count} 项未核对：{names}")
+            ).format(count=len(missing), names=names),
+            code="intake.unjudged",
+            items=[i.key for i in missing],
+        )
     for key, check in checks.items():
         if check.copies < 0 or check.copies > 99:
-            raise InvalidInput(_("份数应在 0–99 之间（{key}）").format(key=key), code="intake.bad_copies")
+            raise InvalidInput(
+                _("份数应在 0–99 之间（{key}）").format(key=key), code="intake.bad_copies"
+            )
         known = {p for i in items if i.key == key for p in item_rules(i.details).parts}
         if any(p not in known for p in check.missing_parts):
-            raise InvalidInput(_("“{key}”没有这一部分：{parts}").format(
-                key=key, parts="、".join(p for p in check.missing_parts if p not in known)[:60]),
-                code="intake.bad_part")
+            raise InvalidInput(
+                _("“{key}”没有这一部分：{parts}").format(
+                    key=key, parts="、".join(p for p in check.missing_parts if p not in known)[:60]
+                ),
+                code="intake.bad_part",
+            )
         bad = [m for m in check.mismatches if m not in FORM_FIELDS]
         if bad:
-            raise InvalidInput(_("评审表比对项只能是 {value}").format(value='、'.join(FORM_FIELDS)), code="intake.bad_field")
+            raise InvalidInput(
+                _("评审表比对项只能是 {value}").format(value="、".join(FORM_FIELDS)),
+                code="intake.bad_field",
+            )
 
 
-def _save_visit(session: Session, actor: Actor, dossier: Dossier, outcome: DossierStatus,
-                items: list[ChecklistItem], checks: Mapping[str, ItemCheck],
-                found: list[dict[str, str]], now: dt.datetime, *, notice_no: int | None = None,
-                notice_code: str | None = None, note: str = "",
-                brought_by: str = "") -> DossierVisit:
+def _save_visit(
+    session: Session,
+    actor: Actor,
+    dossier: Dossier,
+    outcome: DossierStatus,
+    items: list[ChecklistItem],
+    checks: Mapping[str, ItemCheck],
+    found: list[dict[str, str]],
+    now: dt.datetime,
+    *,
+    notice_no: int | None = None,
+    notice_code: str | None = None,
+    note: str = "",
+    brought_by: str = "",
+) -> DossierVisit:
     assert actor.user_id is not None, "the counter needs a logged-in user"
     assert dossier.id is not None
-    visit = DossierVisit(campaign_id=dossier.campaign_id, dossier_id=dossier.id,
-                         outcome=outcome.value, notice_no=notice_no,
-                         notice_code=notice_code, deficiencies=found, note=note[:500],
-                         brought_by=brought_by, clerk_id=actor.user_id, desk=actor.desk, at=now)
+    visit = DossierVisit(
+        campaign_id=dossier.campaign_id,
+        dossier_id=dossier.id,
+        outcome=outcome.value,
+        notice_no=notice_no,
+        notice_code=notice_code,
+        deficiencies=found,
+        note=note[:500],
+        brought_by=brought_by,
+        clerk_id=actor.user_id,
+        desk=actor.desk,
+        at=now,
+    )
     session.add(visit)
     session.flush()
     assert visit.id is not None
@@ -601,22 +847,38 @@ def _save_visit(session: Session, actor: Actor, dossier: Dossier, outcome: Dossi
     for item in items:
         c = checks[item.key]
         parts = item_parts(item, conds)
-        session.add(ItemVerdict(
-            visit_id=visit.id, item_key=item.key, present=c.present, copies=c.copies,
-            original_checked=c.original_checked, stamped_endorsed=c.stamped_endorsed,
-            handwritten_ok=c.handwritten_ok,
-            matches_online=(not c.mismatches) if item.must_match_online and c.present else None,
-            watermark_ok=c.watermark_ok if item.watermark and c.present else None,
-            parts={p: p not in c.missing_parts for p in parts} if parts and c.present else None,
-            note="、".join(c.mismatches)))
+        session.add(
+            ItemVerdict(
+                visit_id=visit.id,
+                item_key=item.key,
+                present=c.present,
+                copies=c.copies,
+                original_checked=c.original_checked,
+                stamped_endorsed=c.stamped_endorsed,
+                handwritten_ok=c.handwritten_ok,
+                matches_online=(not c.mismatches) if item.must_match_online and c.present else None,
+                watermark_ok=c.watermark_ok if item.watermark and c.present else None,
+                parts={p: p not in c.missing_parts for p in parts} if parts and c.present else None,
+                note="、".join(c.mismatches),
+            )
+        )
     return visit
 
 
-def _dossier(session: Session, campaign: Campaign, rec: OnlineRecord, existing: Dossier | None,
-             conditions: list[str]) -> Dossier:
-    d = existing or Dossier(campaign_id=campaign.id or 0, online_record_id=rec.id or 0,
-                            status=DossierStatus.returned.value, track=rec.track,
-                            level=rec.level)
+def _dossier(
+    session: Session,
+    campaign: Campaign,
+    rec: OnlineRecord,
+    existing: Dossier | None,
+    conditions: list[str],
+) -> Dossier:
+    d = existing or Dossier(
+        campaign_id=campaign.id or 0,
+        online_record_id=rec.id or 0,
+        status=DossierStatus.returned.value,
+        track=rec.track,
+        level=rec.level,
+    )
     d.track, d.level, d.conditions = rec.track, rec.level, conditions
     d.online_snapshot = snapshot(rec)
     session.add(d)
@@ -624,15 +886,21 @@ def _dossier(session: Session, campaign: Campaign, rec: OnlineRecord, existing: 
         with session.begin_nested():
             session.flush()
     except IntegrityError:  # another desk created it a moment ago (PostgreSQL)
-        raise Conflict(_("{name} 的材料正在另一个窗口办理，请刷新后再试").format(name=rec.name),
-                       code="intake.concurrent") from None
+        raise Conflict(
+            _("{name} 的材料正在另一个窗口办理，请刷新后再试").format(name=rec.name),
+            code="intake.concurrent",
+        ) from None
     return d
 
 
-def _judge(session: Session, campaign: Campaign, record_id: int,
-           checks: Mapping[str, ItemCheck], conditions: Iterable[str], now: dt.datetime,
-           ) -> tuple[OnlineRecord, Dossier | None, list[str], list[ChecklistItem],
-                      list[dict[str, str]]]:
+def _judge(
+    session: Session,
+    campaign: Campaign,
+    record_id: int,
+    checks: Mapping[str, ItemCheck],
+    conditions: Iterable[str],
+    now: dt.datetime,
+) -> tuple[OnlineRecord, Dossier | None, list[str], list[ChecklistItem], list[dict[str, str]]]:
     """The checks both outcomes share: the record locked, the paper takeable, every applicable
     item judged; returns the deficiencies found."""
     rec = _lock_record(session, campaign, record_id)
@@ -643,59 +911,119 @@ def _judge(session: Session, campaign: Campaign, record_id: int,
     return rec, existing, conds, items, deficiencies(items, checks, conds)
 
 
-def accept(session: Session, actor: Actor, campaign: Campaign, record_id: int, *,
-           checks: Mapping[str, ItemCheck], conditions: Iterable[str] = (),
-           brought_by: str = "", now: dt.datetime | None = None) -> Dossier:
+def accept(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    record_id: int,
+    *,
+    checks: Mapping[str, ItemCheck],
+    conditions: Iterable[str] = (),
+    brought_by: str = "",
+    now: dt.datetime | None = None,
+) -> Dossier:
     """Accept the paper: every applicable item judged and without a deficiency. Allocates the
     dossier no. (gapless) and puts the dossier in the cashier's queue (accepted, unpaid)."""
     require(actor, Action.intake_accept)
     now = now or utcnow()
     bringer = _check_bringer(campaign, brought_by)
-    rec, existing, conds, items, found = _judge(session, campaign, record_id, checks,
-                                                conditions, now)
+    rec, existing, conds, items, found = _judge(
+        session, campaign, record_id, checks, conditions, now
+    )
     if found:
-        raise InvalidInput(_("有 {count} 处不符合要求，不能受理：请退回补正（F10）").format(count=len(found)),
-                           code="intake.deficient", deficiencies=found)
+        raise InvalidInput(
+            _("有 {count} 处不符合要求，不能受理：请退回补正（F10）").format(count=len(found)),
+            code="intake.deficient",
+            deficiencies=found,
+        )
     d = _dossier(session, campaign, rec, existing, conds)
     n = allocate(session, campaign.id or 0, NumberKind.dossier)
     d.dossier_no, d.dossier_code = n, format_number(campaign.dossier_prefix, n)
     d.status, d.accepted_by_id, d.accepted_at = DossierStatus.accepted.value, actor.user_id, now
     session.add(d)
-    _save_visit(session, actor, d, DossierStatus.accepted, items, checks, [], now,
-                brought_by=bringer)
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action="intake.accept", entity="dossier", entity_id=d.dossier_code,
-                 campaign_id=campaign.id, desk=actor.desk,
-                 detail={"record_id": rec.id, "items": len(items), "conditions": conds,
-                         "returns_before": _returns(session, d), "brought_by": bringer})
+    _save_visit(
+        session, actor, d, DossierStatus.accepted, items, checks, [], now, brought_by=bringer
+    )
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action="intake.accept",
+        entity="dossier",
+        entity_id=d.dossier_code,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        detail={
+            "record_id": rec.id,
+            "items": len(items),
+            "conditions": conds,
+            "returns_before": _returns(session, d),
+            "brought_by": bringer,
+        },
+    )
     session.flush()
     return d
 
 
-def return_dossier(session: Session, actor: Actor, campaign: Campaign, record_id: int, *,
-                   checks: Mapping[str, ItemCheck], conditions: Iterable[str] = (),
-                   note: str = "", brought_by: str = "",
-                   now: dt.datetime | None = None) -> DossierVisit:
+def return_dossier(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    record_id: int,
+    *,
+    checks: Mapping[str, ItemCheck],
+    conditions: Iterable[str] = (),
+    note: str = "",
+    brought_by: str = "",
+    now: dt.datetime | None = None,
+) -> DossierVisit:
     """Return the paper with one numbered correction notice listing every deficiency. Refused
     until every applicable item has a verdict, so the notice is truly one-time (一次性告知)."""
     require(actor, Action.intake_return)
     now = now or utcnow()
     bringer = _check_bringer(campaign, brought_by)
-    rec, existing, conds, items, found = _judge(session, campaign, record_id, checks,
-                                                conditions, now)
+    rec, existing, conds, items, found = _judge(
+        session, campaign, record_id, checks, conditions, now
+    )
     if not found:
-        raise InvalidInput(_("所有项目均符合要求，没有需要补正的内容：请受理（F9）"),
-                           code="intake.nothing_to_return")
+        raise InvalidInput(
+            _("所有项目均符合要求，没有需要补正的内容：请受理（F9）"),
+            code="intake.nothing_to_return",
+        )
     d = _dossier(session, campaign, rec, existing, conds)
     n = allocate(session, campaign.id or 0, NumberKind.notice)
     code = format_number(campaign.notice_prefix, n)
-    visit = _save_visit(session, actor, d, DossierStatus.returned, items, checks, found, now,
-                        notice_no=n, notice_code=code, note=note, brought_by=bringer)
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action="intake.return", entity="dossier", entity_id=d.id,
-                 campaign_id=campaign.id, desk=actor.desk,
-                 detail={"record_id": rec.id, "notice": code, "deficiencies": len(found),
-                         "items": sorted({x["item_key"] for x in found}), "brought_by": bringer})
+    visit = _save_visit(
+        session,
+        actor,
+        d,
+        DossierStatus.returned,
+        items,
+        checks,
+        found,
+        now,
+        notice_no=n,
+        notice_code=code,
+        note=note,
+        brought_by=bringer,
+    )
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action="intake.return",
+        entity="dossier",
+        entity_id=d.id,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        detail={
+            "record_id": rec.id,
+            "notice": code,
+            "deficiencies": len(found),
+            "items": sorted({x["item_key"] for x in found}),
+            "brought_by": bringer,
+        },
+    )
     session.flush()
     return visit
 
@@ -705,18 +1033,33 @@ def _items(session: Session, campaign: Campaign) -> list[ChecklistItem]:
 
 
 def _returns(session: Session, d: Dossier) -> int:
-    return len(session.exec(select(DossierVisit.id).where(
-        DossierVisit.dossier_id == d.id,
-        DossierVisit.outcome == DossierStatus.returned.value)).all())
+    return len(
+        session.exec(
+            select(DossierVisit.id).where(
+                DossierVisit.dossier_id == d.id,
+                DossierVisit.outcome == DossierStatus.returned.value,
+            )
+        ).all()
+    )
 
 
-def record_refusal(session: Session, actor: Actor, campaign: Campaign, *, reason: str,
-                   scanned: str = "", record_id: int | None = None, note: str = "") -> None:
+def record_refusal(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    *,
+    reason: str,
+    scanned: str = "",
+    record_id: int | None = None,
+    note: str = "",
+) -> None:
     """Paper refused outright at the counter (登记拒收): only an audit row, which the lead's
     reconciliation lists (who, when, why)."""
     require(actor, Action.intake_refuse)
     if reason not in REFUSAL_REASONS:
-        raise InvalidInput(_("未知的拒收原因“{reason}”").format(reason=reason), code="intake.bad_reason")
+        raise InvalidInput(
+            _("未知的拒收原因“{reason}”").format(reason=reason), code="intake.bad_reason"
+        )
     name, shown = "", ""
     if record_id is not None:
         rec = session.get(OnlineRecord, record_id)
@@ -728,16 +1071,35 @@ def record_refusal(session: Session, actor: Actor, campaign: Campaign, *, reason
             shown = mask_id(ResidentId.parse(cleaned).number)
         except InvalidInput:
             shown = mask_id(cleaned[:18])
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action="intake.refused", entity="online_record", entity_id=record_id or "",
-                 campaign_id=campaign.id, desk=actor.desk,
-                 detail={"name": name, "id_masked": shown, "reason": REFUSAL_REASONS[reason],
-                         "reason_code": reason, "note": note.strip()[:200]})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action="intake.refused",
+        entity="online_record",
+        entity_id=record_id or "",
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        detail={
+            "name": name,
+            "id_masked": shown,
+            "reason": REFUSAL_REASONS[reason],
+            "reason_code": reason,
+            "note": note.strip()[:200],
+        },
+    )
 
 
-def extend_window(session: Session, actor: Actor, campaign: Campaign, *, until: dt.datetime,
-                  reason: str, series: str | None = None,
-                  now: dt.datetime | None = None) -> PaperWindow:
+def extend_window(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    *,
+    until: dt.datetime,
+    reason: str,
+    series: str | None = None,
+    now: dt.datetime | None = None,
+) -> PaperWindow:
     """A lead extends the paper window until ``until`` (aware), with a reason; audited. The
     extension is a window row of its own: the notice's window is never rewritten."""
     require(actor, Action.window_extend)
@@ -751,15 +1113,27 @@ def extend_window(session: Session, actor: Actor, campaign: Campaign, *, until: 
         raise InvalidInput(_("延长后的截止时间须晚于现在"), code="window.past")
     if until - now > dt.timedelta(days=31):
         raise InvalidInput(_("一次最多延长 31 天"), code="window.too_long")
-    window = PaperWindow(campaign_id=campaign.id or 0, series=series or None, starts_at=now,
-                         ends_at=until, label=_("延长受理时间"),
-                         clause=f"负责人 {actor.username} 延长：{reason}"[:200])
+    window = PaperWindow(
+        campaign_id=campaign.id or 0,
+        series=series or None,
+        starts_at=now,
+        ends_at=until,
+        label=_("延长受理时间"),
+        clause=f"负责人 {actor.username} 延长：{reason}"[:200],
+    )
     session.add(window)
     session.flush()
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action="window.extend", entity="paper_window", entity_id=window.id,
-                 campaign_id=campaign.id, desk=actor.desk,
-                 detail={"until": until.isoformat(), "series": series or "", "reason": reason})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action="window.extend",
+        entity="paper_window",
+        entity_id=window.id,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        detail={"until": until.isoformat(), "series": series or "", "reason": reason},
+    )
     return window
 
 
@@ -775,12 +1149,15 @@ def parse_local_time(text: str, campaign: Campaign, *, start: bool = False) -> d
         if whole_day and not start:
             t = t + dt.timedelta(days=1)  # until the end of that day
         return t.replace(tzinfo=campaign.zone).astimezone(dt.UTC)
-    raise InvalidInput(_("无法识别的时间“{text}”：请写成 2021-10-08 或 2021-10-08 18:00").format(text=text),
-                       code="window.bad_time")
+    raise InvalidInput(
+        _("无法识别的时间“{text}”：请写成 2021-10-08 或 2021-10-08 18:00").format(text=text),
+        code="window.bad_time",
+    )
 
 
-def card_for(session: Session, actor: Actor, campaign: Campaign, text: str,
-             now: dt.datetime | None = None) -> Card:
+def card_for(
+    session: Session, actor: Actor, campaign: Campaign, text: str, now: dt.datetime | None = None
+) -> Card:
     """The card for what was scanned or typed: an ID number (on the list or not), or a dossier,
     receipt or notice number, or anything else that finds exactly one person."""
     from models.services.search import ID18, search
@@ -792,5 +1169,11 @@ def card_for(session: Session, actor: Actor, campaign: Campaign, text: str,
     if len(found.hits) == 1:
         return load_card(session, actor, campaign, record_id=found.hits[0].record_id, now=now)
     if not found.hits:
-        raise NotFound(_("没有找到“{text}”（按{how}查找）").format(text=shorten(text, 40), how=found.how), code="intake.not_found")
-    raise NotFound(_("“{text}”找到不止一人：请在受理台查找后选择").format(text=shorten(text, 40)), code="intake.ambiguous")
+        raise NotFound(
+            _("没有找到“{text}”（按{how}查找）").format(text=shorten(text, 40), how=found.how),
+            code="intake.not_found",
+        )
+    raise NotFound(
+        _("“{text}”找到不止一人：请在受理台查找后选择").format(text=shorten(text, 40)),
+        code="intake.ambiguous",
+    )

@@ -18,18 +18,26 @@ from models.vocab import NumberKind
 
 
 def allocate(session: Session, campaign_id: int, kind: NumberKind) -> int:
-    new_next = session.connection().execute(
-        _ALLOCATE, {"p_campaign": campaign_id, "p_kind": kind.value}).scalar_one_or_none()
+    new_next = (
+        session.connection()
+        .execute(_ALLOCATE, {"p_campaign": campaign_id, "p_kind": kind.value})
+        .scalar_one_or_none()
+    )
     if new_next is None:
-        raise NotFound(_("评审批次没有 {value} 编号序列").format(value=kind.value), code="number.no_sequence")
+        raise NotFound(
+            _("评审批次没有 {value} 编号序列").format(value=kind.value), code="number.no_sequence"
+        )
     return int(new_next) - 1
 
 
 _SEQ = NumberSequence.__table__  # type: ignore[attr-defined]
 # built once: it runs for every receipt, dossier and notice number
-_ALLOCATE = (update(_SEQ).where(_SEQ.c.campaign_id == bindparam("p_campaign"),
-                                _SEQ.c.kind == bindparam("p_kind"))
-             .values(next_value=_SEQ.c.next_value + 1).returning(_SEQ.c.next_value))
+_ALLOCATE = (
+    update(_SEQ)
+    .where(_SEQ.c.campaign_id == bindparam("p_campaign"), _SEQ.c.kind == bindparam("p_kind"))
+    .values(next_value=_SEQ.c.next_value + 1)
+    .returning(_SEQ.c.next_value)
+)
 
 
 def format_number(prefix: str, n: int) -> str:

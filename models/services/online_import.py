@@ -95,21 +95,33 @@ class ImportSummary:
     imported_before: str = ""  # the same file (sha256) was imported at …
 
     def counts(self) -> dict[str, int]:
-        return {"data_rows": self.data_rows, "inserted": self.inserted, "updated": self.updated,
-                "unchanged": self.unchanged, "rejected": len(self.rejected),
-                "not_eligible": self.not_eligible, "ignored": len(self.ignored),
-                "flagged": len(self.flagged)}
+        return {
+            "data_rows": self.data_rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+            "not_eligible": self.not_eligible,
+            "ignored": len(self.ignored),
+            "flagged": len(self.flagged),
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "file": self.filename, "sha256": self.sha256, "sheet": self.sheet,
-            "header_line": self.header_line, "columns": self.columns,
-            "unused_columns": self.unused_columns, "dry_run": self.dry_run,
-            "batch_id": self.batch_id, **self.counts(),
+            "file": self.filename,
+            "sha256": self.sha256,
+            "sheet": self.sheet,
+            "header_line": self.header_line,
+            "columns": self.columns,
+            "unused_columns": self.unused_columns,
+            "dry_run": self.dry_run,
+            "batch_id": self.batch_id,
+            **self.counts(),
             "rejected_lines": [asdict(r) for r in self.rejected],
             "ignored_lines": [{"line": n, "reason": why} for n, why in self.ignored],
             "flagged_records": [asdict(f) for f in self.flagged],
-            "warnings": self.warnings, "imported_before": self.imported_before,
+            "warnings": self.warnings,
+            "imported_before": self.imported_before,
         }
 
 
@@ -118,8 +130,14 @@ def _values_tuple(values: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def import_online(
-    session: Session, actor: Actor, campaign_code: str, path: Path, *, dry_run: bool = False,
-    progress: Progress | None = None, cancel: threading.Event | None = None,
+    session: Session,
+    actor: Actor,
+    campaign_code: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> ImportSummary:
     require(actor, Action.online_import)
     # A large import allocates hundreds of thousands of long-lived objects; the cyclic garbage
@@ -127,16 +145,23 @@ def import_online(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import(session, actor, campaign_code, path, dry_run=dry_run, progress=progress,
-                       cancel=cancel)
+        return _import(
+            session, actor, campaign_code, path, dry_run=dry_run, progress=progress, cancel=cancel
+        )
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _import(
-    session: Session, actor: Actor, campaign_code: str, path: Path, *, dry_run: bool,
-    progress: Progress | None, cancel: threading.Event | None,
+    session: Session,
+    actor: Actor,
+    campaign_code: str,
+    path: Path,
+    *,
+    dry_run: bool,
+    progress: Progress | None,
+    cancel: threading.Event | None,
 ) -> ImportSummary:
     campaign = get_campaign(session, campaign_code)
     assert campaign.id is not None
@@ -152,35 +177,60 @@ def _import(
     sha = hashlib.sha256(data).hexdigest()
     cols = find_columns(table.rows, campaign.header_aliases, path.name)
     if "level" not in cols.fields:
-        raise InvalidInput(_("“{name}”第 {header_line} 行的表头中没有“申报级别”列（也认“级别”“申报资格”）").format(name=path.name, header_line=cols.header_line), code="import.no_level")
-    summary = ImportSummary(filename=path.name, sha256=sha, sheet=table.sheet,
-                            header_line=cols.header_line, columns=cols.headers,
-                            unused_columns=list(cols.extra.values()), dry_run=dry_run)
+        raise InvalidInput(
+            _("“{name}”第 {header_line} 行的表头中没有“申报级别”列（也认“级别”“申报资格”）").format(
+                name=path.name, header_line=cols.header_line
+            ),
+            code="import.no_level",
+        )
+    summary = ImportSummary(
+        filename=path.name,
+        sha256=sha,
+        sheet=table.sheet,
+        header_line=cols.header_line,
+        columns=cols.headers,
+        unused_columns=list(cols.extra.values()),
+        dry_run=dry_run,
+    )
     tracks, levels = list(campaign.tracks), list(campaign.levels)
     default_track = tracks[0] if len(tracks) == 1 else Track.review.value
     if "track" not in cols.fields:
-        summary.warnings.append(_("表中没有“申报类型”列：全部按“{track}”导入").format(
-            track=_(default_track)))
+        summary.warnings.append(
+            _("表中没有“申报类型”列：全部按“{track}”导入").format(track=_(default_track))
+        )
     if "status" not in cols.fields:
-        summary.warnings.append(_("表中没有“审核状态”列：全部视为“{status}”").format(
-            status=_(ONLINE_APPROVED)))
-    before = session.exec(select(ImportBatch).where(
-        ImportBatch.campaign_id == campaign.id, ImportBatch.sha256 == sha)
-        .order_by(col(ImportBatch.id).desc())).first()
+        summary.warnings.append(
+            _("表中没有“审核状态”列：全部视为“{status}”").format(status=_(ONLINE_APPROVED))
+        )
+    before = session.exec(
+        select(ImportBatch)
+        .where(ImportBatch.campaign_id == campaign.id, ImportBatch.sha256 == sha)
+        .order_by(col(ImportBatch.id).desc())
+    ).first()
     if before is not None:
         summary.imported_before = before.at.astimezone(campaign.zone).strftime("%Y-%m-%d %H:%M")
 
     # What the campaign already has, to compare each row with as soon as it is checked.
     existing: dict[str, tuple[int, tuple[Any, ...]]] = {}
     for rec_id, id_number, *values in session.execute(
-            sa_select(col(OnlineRecord.id), col(OnlineRecord.id_number),
-                      *[col(getattr(OnlineRecord, f)) for f in COMPARED])
-            .where(col(OnlineRecord.campaign_id) == campaign.id)):
+        sa_select(
+            col(OnlineRecord.id),
+            col(OnlineRecord.id_number),
+            *[col(getattr(OnlineRecord, f)) for f in COMPARED],
+        ).where(col(OnlineRecord.campaign_id) == campaign.id)
+    ):
         existing[id_number] = (rec_id, tuple(values))
-    accepted = {rid: code for rid, code in session.execute(
-        sa_select(col(Dossier.online_record_id), col(Dossier.dossier_code)).where(
-            col(Dossier.campaign_id) == campaign.id,
-            col(Dossier.status).in_([DossierStatus.accepted.value, DossierStatus.handed_over.value])))}
+    accepted = {
+        rid: code
+        for rid, code in session.execute(
+            sa_select(col(Dossier.online_record_id), col(Dossier.dossier_code)).where(
+                col(Dossier.campaign_id) == campaign.id,
+                col(Dossier.status).in_(
+                    [DossierStatus.accepted.value, DossierStatus.handed_over.value]
+                ),
+            )
+        )
+    }
     now = utcnow()
     updates: list[dict[str, Any]] = []
     changes: list[tuple[int, dict[str, Any]]] = []
@@ -210,21 +260,34 @@ def _import(
             continue
         summary.data_rows += 1
         try:
-            c = clean_row(row, line, cols, tracks=tracks, levels=levels,
-                          default_track=default_track)
+            c = clean_row(
+                row, line, cols, tracks=tracks, levels=levels, default_track=default_track
+            )
         except RowError as exc:
             j, k = cols.fields["name"], cols.fields["id_number"]
-            summary.rejected.append(Rejected(
-                line=line, code=exc.code, reason=exc.reason,
-                name=shorten(clean_text(row[j]), 60) if j < len(row) else "",
-                id_text=shorten(clean_text(row[k]), 40) if k < len(row) else ""))
+            summary.rejected.append(
+                Rejected(
+                    line=line,
+                    code=exc.code,
+                    reason=exc.reason,
+                    name=shorten(clean_text(row[j]), 60) if j < len(row) else "",
+                    id_text=shorten(clean_text(row[k]), 40) if k < len(row) else "",
+                )
+            )
             continue
         first = seen.get(c.id_number)
         if first is not None:
-            summary.rejected.append(Rejected(
-                line=line, code="row.duplicate",
-                reason=_("与第 {first} 行是同一人（身份证号相同），本行未导入").format(first=first),
-                name=str(c.values["name"]), id_text=c.id_number))
+            summary.rejected.append(
+                Rejected(
+                    line=line,
+                    code="row.duplicate",
+                    reason=_("与第 {first} 行是同一人（身份证号相同），本行未导入").format(
+                        first=first
+                    ),
+                    name=str(c.values["name"]),
+                    id_text=c.id_number,
+                )
+            )
             continue
         seen[c.id_number] = line
         v = c.values
@@ -243,20 +306,31 @@ def _import(
         if new_values == old_values:
             summary.unchanged += 1
             continue
-        diff = {f: [a, b] for f, a, b in zip(COMPARED, old_values, new_values, strict=True)
-                if a != b}
+        diff = {
+            f: [a, b] for f, a, b in zip(COMPARED, old_values, new_values, strict=True) if a != b
+        }
         updates.append({**v, "id": rec_id, "updated_at": now})
         changes.append((rec_id, diff))
         old_status = old_values[COMPARED.index("status")]
         if old_status == ONLINE_APPROVED and v["status"] != ONLINE_APPROVED and rec_id in accepted:
-            summary.flagged.append(Flagged(line=c.line, name=str(v["name"]),
-                                           id_masked=mask_id(c.id_number),
-                                           old_status=old_status, new_status=str(v["status"]),
-                                           dossier_code=accepted[rec_id] or ""))
+            summary.flagged.append(
+                Flagged(
+                    line=c.line,
+                    name=str(v["name"]),
+                    id_masked=mask_id(c.id_number),
+                    old_status=old_status,
+                    new_status=str(v["status"]),
+                    dossier_code=accepted[rec_id] or "",
+                )
+            )
     flush_inserts()
     if summary.data_rows == 0:
-        raise InvalidInput(_("“{name}”表头（第 {header_line} 行）下面没有数据行").format(name=path.name, header_line=cols.header_line),
-                           code="import.no_rows")
+        raise InvalidInput(
+            _("“{name}”表头（第 {header_line} 行）下面没有数据行").format(
+                name=path.name, header_line=cols.header_line
+            ),
+            code="import.no_rows",
+        )
     summary.updated = len(updates)
     report(_("检查并写入"), total, total)
     if dry_run:
@@ -264,9 +338,15 @@ def _import(
 
     # the rest, in this same transaction
     check_cancel()
-    batch = ImportBatch(campaign_id=campaign.id, filename=path.name[:300], sha256=sha,
-                        counts=summary.counts(), actor_id=actor.user_id, at=now,
-                        rejected=[asdict(r) for r in summary.rejected])
+    batch = ImportBatch(
+        campaign_id=campaign.id,
+        filename=path.name[:300],
+        sha256=sha,
+        counts=summary.counts(),
+        actor_id=actor.user_id,
+        at=now,
+        rejected=[asdict(r) for r in summary.rejected],
+    )
     session.add(batch)
     session.flush()
     assert batch.id is not None
@@ -274,21 +354,39 @@ def _import(
     for start in range(0, len(updates), CHUNK):
         check_cancel()
         report(_("更新已有记录"), start, len(updates))
-        session.execute(update(OnlineRecord), updates[start:start + CHUNK])
+        session.execute(update(OnlineRecord), updates[start : start + CHUNK])
     if changes:
-        session.execute(insert(OnlineChange), [
-            {"record_id": rid, "batch_id": batch.id, "changes": diff, "at": now}
-            for rid, diff in changes])
+        session.execute(
+            insert(OnlineChange),
+            [
+                {"record_id": rid, "batch_id": batch.id, "changes": diff, "at": now}
+                for rid, diff in changes
+            ],
+        )
     check_cancel()
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.online_import), entity="import_batch", entity_id=batch.id,
-                 campaign_id=campaign.id, desk=actor.desk,
-                 detail={"file": path.name, "sha256": sha, **summary.counts()})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(Action.online_import),
+        entity="import_batch",
+        entity_id=batch.id,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        detail={"file": path.name, "sha256": sha, **summary.counts()},
+    )
     for f in summary.flagged:
-        audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                     action="online.withdrawn_after_acceptance", entity="dossier",
-                     entity_id=f.dossier_code, campaign_id=campaign.id, desk=actor.desk,
-                     detail={"old": f.old_status, "new": f.new_status, "batch": batch.id})
+        audit.record(
+            session,
+            actor_id=actor.user_id,
+            actor_name=actor.username,
+            action="online.withdrawn_after_acceptance",
+            entity="dossier",
+            entity_id=f.dossier_code,
+            campaign_id=campaign.id,
+            desk=actor.desk,
+            detail={"old": f.old_status, "new": f.new_status, "batch": batch.id},
+        )
     report(_("完成"), 1, 1)
     return summary
 
@@ -312,8 +410,9 @@ def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         else:
             procs.append(c.type.bind_processor(dialect))
             marks.append(mark)
-    sql = (f"INSERT INTO {table.name} ({', '.join(c.name for c in cols)}) "
-           f"VALUES ({', '.join(marks)})")
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(c.name for c in cols)}) VALUES ({', '.join(marks)})"
+    )
     names = [c.name for c in cols]
     getter = itemgetter(*names)
     processed = [(i, p) for i, p in enumerate(procs) if p is not None]
@@ -341,13 +440,24 @@ def _json_text(value: Any) -> str:
 
 
 def last_batches(session: Session, campaign_id: int, limit: int = 10) -> list[ImportBatch]:
-    return list(session.exec(select(ImportBatch).where(ImportBatch.campaign_id == campaign_id)
-                             .order_by(col(ImportBatch.id).desc()).limit(limit)))
+    return list(
+        session.exec(
+            select(ImportBatch)
+            .where(ImportBatch.campaign_id == campaign_id)
+            .order_by(col(ImportBatch.id).desc())
+            .limit(limit)
+        )
+    )
 
 
 def changed_since(session: Session, record_id: int, since: dt.datetime) -> list[OnlineChange]:
-    return list(session.exec(select(OnlineChange).where(
-        OnlineChange.record_id == record_id, col(OnlineChange.at) > since)))
+    return list(
+        session.exec(
+            select(OnlineChange).where(
+                OnlineChange.record_id == record_id, col(OnlineChange.at) > since
+            )
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,8 +478,13 @@ def report_name(source: Path, now: dt.datetime | None = None) -> str:
     return _("{stem}-未导入行-{stamp}.xlsx").format(stem=source.stem, stamp=stamp)
 
 
-def save_report(summary: ImportSummary, source: Path, requested: Path | None = None, *,
-                now: dt.datetime | None = None) -> ReportPlace:
+def save_report(
+    summary: ImportSummary,
+    source: Path,
+    requested: Path | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> ReportPlace:
     """Write the report where it can be written: at ``requested`` (a folder: the usual name in
     it), else beside the list ``source``; when that place cannot be written (a read-only
     folder, a missing one), in the data folder's ``reports/`` (created 0700). Called after the
@@ -379,8 +494,13 @@ def save_report(summary: ImportSummary, source: Path, requested: Path | None = N
     from models.files import CannotWrite, cannot_write, private_dir
 
     name = report_name(source, now)
-    wanted = source.with_name(name) if requested is None else \
-        requested / name if requested.is_dir() else requested
+    wanted = (
+        source.with_name(name)
+        if requested is None
+        else requested / name
+        if requested.is_dir()
+        else requested
+    )
     try:
         return ReportPlace(write_report(summary, wanted), wanted)
     except CannotWrite as exc:
@@ -391,10 +511,16 @@ def save_report(summary: ImportSummary, source: Path, requested: Path | None = N
         path = write_report(summary, fallback)
     except (CannotWrite, OSError) as exc:
         second = exc if isinstance(exc, CannotWrite) else cannot_write(fallback, exc)
-        return ReportPlace(None, wanted, _("{wanted}：{reason}；{fallback}：{reason2}").format(
-            wanted=wanted, reason=first, fallback=fallback.parent, reason2=second.reason))
-    return ReportPlace(path, wanted, _("{wanted} 无法写入：{reason}").format(
-        wanted=wanted, reason=first))
+        return ReportPlace(
+            None,
+            wanted,
+            _("{wanted}：{reason}；{fallback}：{reason2}").format(
+                wanted=wanted, reason=first, fallback=fallback.parent, reason2=second.reason
+            ),
+        )
+    return ReportPlace(
+        path, wanted, _("{wanted} 无法写入：{reason}").format(wanted=wanted, reason=first)
+    )
 
 
 def write_report(summary: ImportSummary, path: Path) -> Path:
@@ -402,12 +528,33 @@ def write_report(summary: ImportSummary, path: Path) -> Path:
     holds the ID numbers as typed). Raises CannotWrite when the file cannot be written."""
     from models.reports import write_xlsx
 
-    return write_xlsx(path, [
-        (_("未导入的行"), (_("原文件行号"), _("原因"), _("原因代码"), _("姓名"), _("身份证号（原样）")),
-         [(r.line, r.reason, r.code, r.name, r.id_text) for r in summary.rejected]),
-        (_("未作为数据的行"), (_("原文件行号"), _("说明")), [(n, why) for n, why in summary.ignored]),
-        (_("已受理后网上撤回"), (_("原文件行号"), _("姓名"), _("身份证号"), _("原状态"), _("新状态"),
-                            _("受理编号")),
-         [(f.line, f.name, f.id_masked, f.old_status, f.new_status, f.dossier_code)
-          for f in summary.flagged]),
-    ])
+    return write_xlsx(
+        path,
+        [
+            (
+                _("未导入的行"),
+                (_("原文件行号"), _("原因"), _("原因代码"), _("姓名"), _("身份证号（原样）")),
+                [(r.line, r.reason, r.code, r.name, r.id_text) for r in summary.rejected],
+            ),
+            (
+                _("未作为数据的行"),
+                (_("原文件行号"), _("说明")),
+                [(n, why) for n, why in summary.ignored],
+            ),
+            (
+                _("已受理后网上撤回"),
+                (
+                    _("原文件行号"),
+                    _("姓名"),
+                    _("身份证号"),
+                    _("原状态"),
+                    _("新状态"),
+                    _("受理编号"),
+                ),
+                [
+                    (f.line, f.name, f.id_masked, f.old_status, f.new_status, f.dossier_code)
+                    for f in summary.flagged
+                ],
+            ),
+        ],
+    )

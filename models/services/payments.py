@@ -88,16 +88,33 @@ class PaymentRefused(Conflict):
 def parse_method(text: str) -> PaymentMethod:
     """``cash`` / ``现金`` / ``1`` … → the method, or a Chinese message listing the choices."""
     key = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    aliases = {"1": "cash", "现金": "cash", "2": "transfer", "银行转账": "transfer", "转账": "transfer",
-               "3": "card", "pos": "card", "刷卡": "card", "pos刷卡": "card",
-               "4": "qr", "扫码": "qr", "微信": "qr", "支付宝": "qr", "扫码支付": "qr"}
+    aliases = {
+        "1": "cash",
+        "现金": "cash",
+        "2": "transfer",
+        "银行转账": "transfer",
+        "转账": "transfer",
+        "3": "card",
+        "pos": "card",
+        "刷卡": "card",
+        "pos刷卡": "card",
+        "4": "qr",
+        "扫码": "qr",
+        "微信": "qr",
+        "支付宝": "qr",
+        "扫码支付": "qr",
+    }
     key = aliases.get(key, key)
     try:
         return PaymentMethod(key)
     except ValueError:
         choices = "、".join(f"{m.value}（{m.label}）" for m in PaymentMethod)
-        raise InvalidInput(_("收款方式“{text}”不正确，应为：{choices}").format(text=shorten(text, 20), choices=choices),
-                           code="payment.bad_method") from None
+        raise InvalidInput(
+            _("收款方式“{text}”不正确，应为：{choices}").format(
+                text=shorten(text, 20), choices=choices
+            ),
+            code="payment.bad_method",
+        ) from None
 
 
 def clean_reference(method: PaymentMethod, reference: str) -> str:
@@ -108,19 +125,27 @@ def clean_reference(method: PaymentMethod, reference: str) -> str:
         return ""
     label = _(REFERENCE_LABELS[method])
     if not ref:
-        raise InvalidInput(_("{method}须填写{reference}").format(method=method.label, reference=label),
-                           code="payment.reference_required")
+        raise InvalidInput(
+            _("{method}须填写{reference}").format(method=method.label, reference=label),
+            code="payment.reference_required",
+        )
     if not _REFERENCE.match(ref):
-        raise InvalidInput(_("{label}“{ref}”格式不正确：应为 4–64 位字母、数字或 - _ /").format(label=label, ref=shorten(ref, 40)),
-                           code="payment.bad_reference")
+        raise InvalidInput(
+            _("{label}“{ref}”格式不正确：应为 4–64 位字母、数字或 - _ /").format(
+                label=label, ref=shorten(ref, 40)
+            ),
+            code="payment.bad_reference",
+        )
     return ref
 
 
 def _clean_fiscal(text: str) -> str:
     no = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
     if no and not _FISCAL.match(no):
-        raise InvalidInput(_("财政票据号“{no}”格式不正确：应为 4–40 位字母或数字").format(no=shorten(no, 40)),
-                           code="payment.bad_fiscal_no")
+        raise InvalidInput(
+            _("财政票据号“{no}”格式不正确：应为 4–40 位字母或数字").format(no=shorten(no, 40)),
+            code="payment.bad_fiscal_no",
+        )
     return no
 
 
@@ -133,26 +158,42 @@ def check_day_open(session: Session, campaign: Campaign, day: dt.date, *desks: s
     """No payment, void or refund into a day one of ``desks`` has begun closing or the office
     has closed. A void or refund names two desks: where it is made, and the desk that took the
     payment it corrects (its figures change)."""
-    rows = session.exec(select(DayClose).where(
-        DayClose.campaign_id == campaign.id, DayClose.business_date == day,
-        col(DayClose.desk).in_([*desks, ""]))).all()
+    rows = session.exec(
+        select(DayClose).where(
+            DayClose.campaign_id == campaign.id,
+            DayClose.business_date == day,
+            col(DayClose.desk).in_([*desks, ""]),
+        )
+    ).all()
     own = desks[0] if desks else ""
     for r in sorted(rows, key=lambda r: r.status != DayStatus.closed.value):  # closed first
         if r.status == DayStatus.closed.value:
             if not r.desk:
-                closed = _("{day:%Y-%m-%d} 全办已日结，不能再收费、作废或退费；更正请在下一个营业日办理")
+                closed = _(
+                    "{day:%Y-%m-%d} 全办已日结，不能再收费、作废或退费；更正请在下一个营业日办理"
+                )
             elif r.desk == own:
-                closed = _("{day:%Y-%m-%d} 本窗口已日结，不能再收费、作废或退费；更正请在下一个营业日办理")
+                closed = _(
+                    "{day:%Y-%m-%d} 本窗口已日结，不能再收费、作废或退费；更正请在下一个营业日办理"
+                )
             else:
-                closed = _("{day:%Y-%m-%d} {desk}已日结：该窗口收取的款项不能再作废或退费；更正请在下一个营业日办理")
+                closed = _(
+                    "{day:%Y-%m-%d} {desk}已日结：该窗口收取的款项不能再作废或退费；更正请在下一个营业日办理"
+                )
             raise PaymentRefused(closed.format(day=day, desk=r.desk), code="day.closed")
         if r.status in (DayStatus.closing.value, DayStatus.counted.value):  # not yet confirmed
             if not r.desk:
-                closing = _("全办已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）")
+                closing = _(
+                    "全办已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）"
+                )
             elif r.desk == own:
-                closing = _("本窗口已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）")
+                closing = _(
+                    "本窗口已开始 {day:%Y-%m-%d} 日结，不能再收费（如需继续收费，请负责人取消日结）"
+                )
             else:
-                closing = _("{desk}已开始 {day:%Y-%m-%d} 日结：该窗口收取的款项暂不能作废或退费（如需办理，请负责人先取消该窗口的日结）")
+                closing = _(
+                    "{desk}已开始 {day:%Y-%m-%d} 日结：该窗口收取的款项暂不能作废或退费（如需办理，请负责人先取消该窗口的日结）"
+                )
             raise PaymentRefused(closing.format(day=day, desk=r.desk), code="day.closing")
 
 
@@ -161,12 +202,18 @@ def live_clause() -> ColumnElement[bool]:
     no longer pays for its dossier: the dossier is back in the cashier's queue)."""
     void = aliased(Payment)
     refund = aliased(Payment)
-    return and_(col(Payment.kind) == PaymentKind.payment.value,
-                ~exists().where(col(void.original_id) == col(Payment.id),
-                                col(void.kind) == PaymentKind.void.value),
-                col(Payment.amount_fen) > sa_select(func.coalesce(func.sum(refund.amount_fen), 0))
-                .where(col(refund.original_id) == col(Payment.id),
-                       col(refund.kind) == PaymentKind.refund.value).scalar_subquery())
+    return and_(
+        col(Payment.kind) == PaymentKind.payment.value,
+        ~exists().where(
+            col(void.original_id) == col(Payment.id), col(void.kind) == PaymentKind.void.value
+        ),
+        col(Payment.amount_fen)
+        > sa_select(func.coalesce(func.sum(refund.amount_fen), 0))
+        .where(
+            col(refund.original_id) == col(Payment.id), col(refund.kind) == PaymentKind.refund.value
+        )
+        .scalar_subquery(),
+    )
 
 
 def dead_reason(session: Session, payment: Payment) -> str:
@@ -182,12 +229,17 @@ def dead_reason(session: Session, payment: Payment) -> str:
 
 
 def live_payment(session: Session, dossier_id: int) -> Payment | None:
-    return session.exec(select(Payment).where(Payment.dossier_id == dossier_id, live_clause())).first()
+    return session.exec(
+        select(Payment).where(Payment.dossier_id == dossier_id, live_clause())
+    ).first()
 
 
 def refunded_fen(session: Session, payment_id: int) -> int:
-    total = session.exec(select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(
-        Payment.original_id == payment_id, Payment.kind == PaymentKind.refund.value)).one()
+    total = session.exec(
+        select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(
+            Payment.original_id == payment_id, Payment.kind == PaymentKind.refund.value
+        )
+    ).one()
     return int(total)
 
 
@@ -197,21 +249,32 @@ def find_dossier(session: Session, campaign: Campaign, text: str) -> Dossier:
     key = strip_invisible(unicodedata.normalize("NFKC", text or "")).strip().upper()
     if not key:
         raise InvalidInput(_("请扫描或输入受理编号"), code="payment.no_dossier")
-    d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
-                                           Dossier.dossier_code == key)).first()
+    d = session.exec(
+        select(Dossier).where(Dossier.campaign_id == campaign.id, Dossier.dossier_code == key)
+    ).first()
     if d is None and len(key) == 18:
-        rec = session.exec(select(OnlineRecord).where(
-            OnlineRecord.campaign_id == campaign.id,
-            OnlineRecord.id_number == clean_id_text(key))).first()
+        rec = session.exec(
+            select(OnlineRecord).where(
+                OnlineRecord.campaign_id == campaign.id,
+                OnlineRecord.id_number == clean_id_text(key),
+            )
+        ).first()
         if rec is not None:
-            d = session.exec(select(Dossier).where(Dossier.campaign_id == campaign.id,
-                                                   Dossier.online_record_id == rec.id)).first()
+            d = session.exec(
+                select(Dossier).where(
+                    Dossier.campaign_id == campaign.id, Dossier.online_record_id == rec.id
+                )
+            ).first()
             if d is None:
-                raise NotFound(_("{name} 的纸质材料尚未受理：请先到受理窗口").format(name=rec.name),
-                               code="payment.not_accepted")
+                raise NotFound(
+                    _("{name} 的纸质材料尚未受理：请先到受理窗口").format(name=rec.name),
+                    code="payment.not_accepted",
+                )
     if d is None:
-        raise NotFound(_("本批次没有受理编号为“{key}”的档案").format(key=shorten(key, 40)),
-                       code="payment.no_such_dossier")
+        raise NotFound(
+            _("本批次没有受理编号为“{key}”的档案").format(key=shorten(key, 40)),
+            code="payment.no_such_dossier",
+        )
     return d
 
 
@@ -239,12 +302,22 @@ class FeeCard:
 
     @property
     def payable(self) -> bool:
-        return self.fee is not None and self.paid is None and not self.day_problem and \
-            self.status == DossierStatus.accepted.value
+        return (
+            self.fee is not None
+            and self.paid is None
+            and not self.day_problem
+            and self.status == DossierStatus.accepted.value
+        )
 
 
-def fee_card(session: Session, campaign: Campaign, dossier: Dossier, *, desk: str | None = None,
-             now: dt.datetime | None = None) -> FeeCard:
+def fee_card(
+    session: Session,
+    campaign: Campaign,
+    dossier: Dossier,
+    *,
+    desk: str | None = None,
+    now: dt.datetime | None = None,
+) -> FeeCard:
     """The fee of one dossier. With ``desk``: whether that desk may take fees today (its day
     or the office's closed or being closed is said at once, not after the amount is typed)."""
     assert dossier.id is not None
@@ -257,8 +330,13 @@ def fee_card(session: Session, campaign: Campaign, dossier: Dossier, *, desk: st
     except DomainError as exc:
         problem = exc.message
     paid = live_payment(session, dossier.id)
-    history = tuple(session.exec(select(Payment).where(Payment.dossier_id == dossier.id)
-                                 .order_by(col(Payment.receipt_no))))
+    history = tuple(
+        session.exec(
+            select(Payment)
+            .where(Payment.dossier_id == dossier.id)
+            .order_by(col(Payment.receipt_no))
+        )
+    )
     day_problem = ""
     if desk is not None and paid is None:
         try:
@@ -266,13 +344,23 @@ def fee_card(session: Session, campaign: Campaign, dossier: Dossier, *, desk: st
         except PaymentRefused as exc:
             day_problem = exc.message
     return FeeCard(
-        dossier_id=dossier.id, dossier_code=dossier.dossier_code or "", status=dossier.status,
-        name=rec.name, id_last4=rec.id_number[-4:], unit=rec.unit, track=dossier.track,
-        level=dossier.level, fee=fee, fee_problem=problem, paid=paid,
+        dossier_id=dossier.id,
+        dossier_code=dossier.dossier_code or "",
+        status=dossier.status,
+        name=rec.name,
+        id_last4=rec.id_number[-4:],
+        unit=rec.unit,
+        track=dossier.track,
+        level=dossier.level,
+        fee=fee,
+        fee_problem=problem,
+        paid=paid,
         refunded=Money(refunded_fen(session, paid.id or 0)) if paid else Money(0),
         history=history,
         names={uid: shown_name(session, uid) for uid in {p.cashier_id for p in history}},
-        method_rule=fee_payment(campaign), day_problem=day_problem)
+        method_rule=fee_payment(campaign),
+        day_problem=day_problem,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,14 +378,20 @@ def cashier_queue(session: Session, campaign: Campaign, *, limit: int = 1000) ->
     """Accepted dossiers without a live payment, in dossier-number order (the cashier's queue)."""
     paid = select(Payment.dossier_id).where(live_clause())
     rows = session.exec(
-        select(Dossier, OnlineRecord).join(OnlineRecord,
-                                           col(OnlineRecord.id) == Dossier.online_record_id)
-        .where(Dossier.campaign_id == campaign.id,
-               Dossier.status == DossierStatus.accepted.value,
-               col(Dossier.id).not_in(paid))
-        .order_by(col(Dossier.dossier_no)).limit(limit)).all()
-    return [QueueLine(d.id or 0, d.dossier_code or "", r.name, d.track, d.level, r.unit,
-                      d.accepted_at) for d, r in rows]
+        select(Dossier, OnlineRecord)
+        .join(OnlineRecord, col(OnlineRecord.id) == Dossier.online_record_id)
+        .where(
+            Dossier.campaign_id == campaign.id,
+            Dossier.status == DossierStatus.accepted.value,
+            col(Dossier.id).not_in(paid),
+        )
+        .order_by(col(Dossier.dossier_no))
+        .limit(limit)
+    ).all()
+    return [
+        QueueLine(d.id or 0, d.dossier_code or "", r.name, d.track, d.level, r.unit, d.accepted_at)
+        for d, r in rows
+    ]
 
 
 def _lock_dossier(session: Session, campaign: Campaign, dossier_id: int) -> Dossier:
@@ -307,18 +401,31 @@ def _lock_dossier(session: Session, campaign: Campaign, dossier_id: int) -> Doss
     return d
 
 
-def _new_row(session: Session, campaign: Campaign, actor: Actor,
-             **values: object) -> tuple[Payment, dict[str, Any]]:
+def _new_row(
+    session: Session, campaign: Campaign, actor: Actor, **values: object
+) -> tuple[Payment, dict[str, Any]]:
     """Allocate the next receipt number and insert the row: both come last in the
     transaction, so the number's lock (held until commit) is held for the shortest time.
     Returns the row and its seal (``audit.row_seal``) for the audit event that records it."""
     assert actor.user_id is not None, "money is taken by a logged-in user"
     n = allocate(session, campaign.id or 0, NumberKind.receipt)
     row: dict[str, Any] = {c.name: None for c in _PAYMENT.columns if c.name != "id"}
-    row.update(campaign_id=campaign.id or 0, receipt_no=n,
-               receipt_code=format_number(campaign.receipt_prefix, n), cashier_id=actor.user_id,
-               desk=actor.desk, reference="", fiscal_receipt_no="", reason="", note="",
-               attempt=0, original_id=None, track="", level="", reference_seq=None)
+    row.update(
+        campaign_id=campaign.id or 0,
+        receipt_no=n,
+        receipt_code=format_number(campaign.receipt_prefix, n),
+        cashier_id=actor.user_id,
+        desk=actor.desk,
+        reference="",
+        fiscal_receipt_no="",
+        reason="",
+        note="",
+        attempt=0,
+        original_id=None,
+        track="",
+        level="",
+        reference_seq=None,
+    )
     row.update(values)
     pid = session.connection().execute(_INSERT_PAYMENT, row).scalar_one()
     p = Payment(id=pid, **row)
@@ -341,65 +448,123 @@ _DAY = DayClose.__table__  # type: ignore[attr-defined]
 
 
 def _count(kind: PaymentKind) -> ScalarSelect[int]:
-    return sa_select(func.count()).select_from(_PAYMENT).where(
-        _PAYMENT.c.dossier_id == _DOSSIER.c.id,
-        _PAYMENT.c.kind == kind.value).scalar_subquery()
+    return (
+        sa_select(func.count())
+        .select_from(_PAYMENT)
+        .where(_PAYMENT.c.dossier_id == _DOSSIER.c.id, _PAYMENT.c.kind == kind.value)
+        .scalar_subquery()
+    )
 
 
-_LOCK = (sa_select(_DOSSIER.c.campaign_id, _DOSSIER.c.status, _DOSSIER.c.track,
-                   _DOSSIER.c.level, _DOSSIER.c.dossier_code)
-         .where(_DOSSIER.c.id == bindparam("dossier")).with_for_update())
+_LOCK = (
+    sa_select(
+        _DOSSIER.c.campaign_id,
+        _DOSSIER.c.status,
+        _DOSSIER.c.track,
+        _DOSSIER.c.level,
+        _DOSSIER.c.dossier_code,
+    )
+    .where(_DOSSIER.c.id == bindparam("dossier"))
+    .with_for_update()
+)
 _REFUNDS = _PAYMENT.alias("refunds")
 _VOIDS = _PAYMENT.alias("voids")
 # the dossier's payments that still pay for it: neither voided nor refunded in full
-_LIVE = sa_select(func.count()).select_from(_PAYMENT).where(
-    _PAYMENT.c.dossier_id == _DOSSIER.c.id, _PAYMENT.c.kind == PaymentKind.payment.value,
-    ~exists().where(_VOIDS.c.original_id == _PAYMENT.c.id,
-                    _VOIDS.c.kind == PaymentKind.void.value),
-    _PAYMENT.c.amount_fen > sa_select(func.coalesce(func.sum(_REFUNDS.c.amount_fen), 0)).where(
-        _REFUNDS.c.original_id == _PAYMENT.c.id,
-        _REFUNDS.c.kind == PaymentKind.refund.value).scalar_subquery()).scalar_subquery()
+_LIVE = (
+    sa_select(func.count())
+    .select_from(_PAYMENT)
+    .where(
+        _PAYMENT.c.dossier_id == _DOSSIER.c.id,
+        _PAYMENT.c.kind == PaymentKind.payment.value,
+        ~exists().where(
+            _VOIDS.c.original_id == _PAYMENT.c.id, _VOIDS.c.kind == PaymentKind.void.value
+        ),
+        _PAYMENT.c.amount_fen
+        > sa_select(func.coalesce(func.sum(_REFUNDS.c.amount_fen), 0))
+        .where(_REFUNDS.c.original_id == _PAYMENT.c.id, _REFUNDS.c.kind == PaymentKind.refund.value)
+        .scalar_subquery(),
+    )
+    .scalar_subquery()
+)
 _CHECK = (
     sa_select(
-        _FEE.c.amount_fen, _FEE.c.clause,
-        _count(PaymentKind.payment).label("payments"), _LIVE.label("live"),
-        sa_select(_PAYMENT.c.id).where(_PAYMENT.c.idempotency_key == bindparam("key"))
-        .scalar_subquery().label("key_used"),
-        sa_select(func.count()).select_from(_DAY).where(
+        _FEE.c.amount_fen,
+        _FEE.c.clause,
+        _count(PaymentKind.payment).label("payments"),
+        _LIVE.label("live"),
+        sa_select(_PAYMENT.c.id)
+        .where(_PAYMENT.c.idempotency_key == bindparam("key"))
+        .scalar_subquery()
+        .label("key_used"),
+        sa_select(func.count())
+        .select_from(_DAY)
+        .where(
             _DAY.c.campaign_id == _DOSSIER.c.campaign_id,
             _DAY.c.business_date == bindparam("day"),
-            _DAY.c.desk.in_([bindparam("desk"), ""])).scalar_subquery().label("closing"))
-    .select_from(_DOSSIER.outerjoin(_FEE, and_(_FEE.c.campaign_id == _DOSSIER.c.campaign_id,
-                                               _FEE.c.track == _DOSSIER.c.track,
-                                               _FEE.c.level == _DOSSIER.c.level)))
+            _DAY.c.desk.in_([bindparam("desk"), ""]),
+        )
+        .scalar_subquery()
+        .label("closing"),
+    )
+    .select_from(
+        _DOSSIER.outerjoin(
+            _FEE,
+            and_(
+                _FEE.c.campaign_id == _DOSSIER.c.campaign_id,
+                _FEE.c.track == _DOSSIER.c.track,
+                _FEE.c.level == _DOSSIER.c.level,
+            ),
+        )
+    )
     .where(_DOSSIER.c.id == bindparam("dossier"))
 )
 _VOID = _PAYMENT.alias("void")
 _REF_PAYMENTS = and_(
-    _PAYMENT.c.campaign_id == bindparam("campaign"), _PAYMENT.c.method == bindparam("method"),
+    _PAYMENT.c.campaign_id == bindparam("campaign"),
+    _PAYMENT.c.method == bindparam("method"),
     _PAYMENT.c.reference == bindparam("reference"),
     # the partial index's condition word for word (literal, not bound): its range is read
-    text("payment.kind = 'payment' AND payment.reference <> ''"))
+    text("payment.kind = 'payment' AND payment.reference <> ''"),
+)
 # the payments of one reference, and how many of them are not voided (a refund does not free a
 # reference: the money did arrive by it)
 _REFERENCE_PAYMENTS = sa_select(
     func.count().label("payments"),
-    func.count().filter(~exists().where(_VOID.c.original_id == _PAYMENT.c.id,
-                                        _VOID.c.kind == PaymentKind.void.value)).label("live"),
+    func.count()
+    .filter(
+        ~exists().where(
+            _VOID.c.original_id == _PAYMENT.c.id, _VOID.c.kind == PaymentKind.void.value
+        )
+    )
+    .label("live"),
 ).where(_REF_PAYMENTS)
 
 
 def _reference_used(method: PaymentMethod, reference: str) -> PaymentRefused:
-    return PaymentRefused(_("{label} {reference} 已用于另一笔收费").format(
-        label=_(REFERENCE_LABELS[method]), reference=reference), code="payment.reference_used")
+    return PaymentRefused(
+        _("{label} {reference} 已用于另一笔收费").format(
+            label=_(REFERENCE_LABELS[method]), reference=reference
+        ),
+        code="payment.reference_used",
+    )
+
+
 _INSERT_PAYMENT = insert(_PAYMENT).returning(_PAYMENT.c.id)
 
 
 def take_payment(
-    session: Session, actor: Actor, campaign: Campaign, dossier_id: int, *,
-    method: PaymentMethod | str, reference: str = "", fiscal_receipt_no: str = "",
-    tendered: Money | None = None, idempotency_key: str | None = None,
-    now: dt.datetime | None = None, override_reason: str = "",
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    dossier_id: int,
+    *,
+    method: PaymentMethod | str,
+    reference: str = "",
+    fiscal_receipt_no: str = "",
+    tendered: Money | None = None,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    override_reason: str = "",
 ) -> Payment:
     """Take the review fee of an accepted dossier. Returns the payment (an earlier one when the
     same ``idempotency_key`` already made it). The caller commits; nothing is half-written.
@@ -420,7 +585,8 @@ def take_payment(
     if d is None or d.campaign_id != campaign.id:
         raise NotFound(_("本批次没有这份档案"), code="payment.no_such_dossier")
     row = conn.execute(
-        _CHECK, {"dossier": dossier_id, "key": key, "day": day, "desk": actor.desk}).one()
+        _CHECK, {"dossier": dossier_id, "key": key, "day": day, "desk": actor.desk}
+    ).one()
     if row.key_used is not None:
         earlier = session.get(Payment, row.key_used)
         assert earlier is not None
@@ -429,31 +595,48 @@ def take_payment(
         dead = dead_reason(session, earlier)
         if dead:  # never hand back a dead receipt as if it paid the fee
             raise PaymentRefused(
-                _("该确认码收取的收据 {receipt_code} {dead}，不再有效：如需重新收费，请重新确认").format(
-                    receipt_code=earlier.receipt_code, dead=dead),
-                code="payment.key_dead", receipt_code=earlier.receipt_code)
+                _(
+                    "该确认码收取的收据 {receipt_code} {dead}，不再有效：如需重新收费，请重新确认"
+                ).format(receipt_code=earlier.receipt_code, dead=dead),
+                code="payment.key_dead",
+                receipt_code=earlier.receipt_code,
+            )
         return earlier  # the same confirmation again: the payment it made
     override = check_method(actor, campaign, method, override_reason)
     if d.status != DossierStatus.accepted.value:
-        refusal = {DossierStatus.returned.value: _("档案 {dossier_code} 已退回补正，尚未受理，不能收费"),
-                   DossierStatus.handed_over.value: _("档案 {dossier_code} 已移交评委会，不能收费")
-                   }.get(d.status, _("档案 {dossier_code} 尚未受理，不能收费"))
-        raise PaymentRefused(refusal.format(dossier_code=d.dossier_code or ""),
-                             code="payment.not_accepted")
+        refusal = {
+            DossierStatus.returned.value: _("档案 {dossier_code} 已退回补正，尚未受理，不能收费"),
+            DossierStatus.handed_over.value: _("档案 {dossier_code} 已移交评委会，不能收费"),
+        }.get(d.status, _("档案 {dossier_code} 尚未受理，不能收费"))
+        raise PaymentRefused(
+            refusal.format(dossier_code=d.dossier_code or ""), code="payment.not_accepted"
+        )
     if row.live:
         paid = live_payment(session, dossier_id)
         assert paid is not None
         raise PaymentRefused(
-            _("档案 {dossier_code} 已于 {created_at:%m-%d %H:%M} 缴费，收据号 {receipt_code}：不能重复收费").format(dossier_code=d.dossier_code, created_at=paid.created_at.astimezone(campaign.zone), receipt_code=paid.receipt_code), code="payment.already_paid",
-            receipt_code=paid.receipt_code)
+            _(
+                "档案 {dossier_code} 已于 {created_at:%m-%d %H:%M} 缴费，收据号 {receipt_code}：不能重复收费"
+            ).format(
+                dossier_code=d.dossier_code,
+                created_at=paid.created_at.astimezone(campaign.zone),
+                receipt_code=paid.receipt_code,
+            ),
+            code="payment.already_paid",
+            receipt_code=paid.receipt_code,
+        )
     if row.amount_fen is None:  # no rule, or the notice does not state the fee: its message
         fee_for(session, campaign.id or 0, d.track, d.level)
         raise AssertionError("fee_for raises for a missing or unknown fee")
     amount = Money(row.amount_fen)
     if method == PaymentMethod.cash:
         if tendered is not None and tendered < amount:
-            raise InvalidInput(_("实收 {tendered} 元少于应收 {amount} 元").format(tendered=tendered, amount=amount),
-                               code="payment.short_tendered")
+            raise InvalidInput(
+                _("实收 {tendered} 元少于应收 {amount} 元").format(
+                    tendered=tendered, amount=amount
+                ),
+                code="payment.short_tendered",
+            )
     elif tendered is not None:
         raise InvalidInput(_("只有现金收款才记录实收金额"), code="payment.tendered_not_cash")
     # a transfer recorded on the wrong dossier and voided is recorded again on the right one;
@@ -461,21 +644,35 @@ def take_payment(
     # payment in one place (two desks booking it at the same instant: see uq_payment_reference_seq)
     reference_seq: int | None = None
     if reference:
-        ref = conn.execute(_REFERENCE_PAYMENTS, {"campaign": campaign.id, "method": method.value,
-                                        "reference": reference}).one()
+        ref = conn.execute(
+            _REFERENCE_PAYMENTS,
+            {"campaign": campaign.id, "method": method.value, "reference": reference},
+        ).one()
         if ref.live:
             raise _reference_used(method, reference)
         reference_seq = int(ref.payments)
     if row.closing:
         check_day_open(session, campaign, day, actor.desk)  # raises with the reason
     try:
-        p, sealed = _new_row(session, campaign, actor, kind=PaymentKind.payment.value,
-                             dossier_id=dossier_id, amount_fen=amount.fen, method=method.value,
-                             reference=reference, reference_seq=reference_seq,
-                             fiscal_receipt_no=fiscal,
-                             tendered_fen=tendered.fen if tendered is not None else None,
-                             business_date=day, idempotency_key=key, attempt=int(row.payments),
-                             track=d.track, level=d.level, created_at=now)
+        p, sealed = _new_row(
+            session,
+            campaign,
+            actor,
+            kind=PaymentKind.payment.value,
+            dossier_id=dossier_id,
+            amount_fen=amount.fen,
+            method=method.value,
+            reference=reference,
+            reference_seq=reference_seq,
+            fiscal_receipt_no=fiscal,
+            tendered_fen=tendered.fen if tendered is not None else None,
+            business_date=day,
+            idempotency_key=key,
+            attempt=int(row.payments),
+            track=d.track,
+            level=d.level,
+            created_at=now,
+        )
     except IntegrityError as exc:
         # another desk booked the reference after we looked and committed (or is committing):
         # the database kept it to one. The transaction is to be rolled back (the caller's
@@ -483,26 +680,54 @@ def take_payment(
         if "reference_seq" in str(exc.orig) or "uq_payment_reference_seq" in str(exc.orig):
             raise _reference_used(method, reference) from None
         raise
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.payment_take), entity="payment", entity_id=p.receipt_code,
-                 campaign_id=campaign.id, desk=actor.desk, at=now,
-                 detail={"dossier": d.dossier_code, "amount_fen": p.amount_fen,
-                         "method": p.method, "reference": reference, "fiscal": fiscal,
-                         "track": d.track, "level": d.level, "clause": row.clause,
-                         "row": sealed, **override})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(Action.payment_take),
+        entity="payment",
+        entity_id=p.receipt_code,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        at=now,
+        detail={
+            "dossier": d.dossier_code,
+            "amount_fen": p.amount_fen,
+            "method": p.method,
+            "reference": reference,
+            "fiscal": fiscal,
+            "track": d.track,
+            "level": d.level,
+            "clause": row.clause,
+            "row": sealed,
+            **override,
+        },
+    )
     if override:  # its own event as well: what a reconciliation of overrides lists
-        audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                     action=str(Action.payment_method_override), entity="payment",
-                     entity_id=p.receipt_code, campaign_id=campaign.id, desk=actor.desk, at=now,
-                     detail={"dossier": d.dossier_code, "method": p.method,
-                             "reason": override["method_override"],
-                             "allowed": override["allowed"],
-                             "clause": override["override_clause"]})
+        audit.record(
+            session,
+            actor_id=actor.user_id,
+            actor_name=actor.username,
+            action=str(Action.payment_method_override),
+            entity="payment",
+            entity_id=p.receipt_code,
+            campaign_id=campaign.id,
+            desk=actor.desk,
+            at=now,
+            detail={
+                "dossier": d.dossier_code,
+                "method": p.method,
+                "reason": override["method_override"],
+                "allowed": override["allowed"],
+                "clause": override["override_clause"],
+            },
+        )
     return p
 
 
-def check_method(actor: Actor, campaign: Campaign, method: PaymentMethod,
-                 override_reason: str = "") -> dict[str, str]:
+def check_method(
+    actor: Actor, campaign: Campaign, method: PaymentMethod, override_reason: str = ""
+) -> dict[str, str]:
     """Refuse a method the notice does not allow, unless a lead overrides it with a reason.
     Returns what the payment's audit event records of an override (nothing without one)."""
     rule = fee_payment(campaign)
@@ -512,16 +737,26 @@ def check_method(actor: Actor, campaign: Campaign, method: PaymentMethod,
     reason = " ".join(override_reason.split())
     if not reason:
         raise PaymentRefused(
-            _("本批次通知（{clause}）规定评审费{text}：只收{allowed}，不收{method}。"
-              "确需改收{method}的，由负责人说明原因后办理").format(
-                clause=rule.clause, text=rule.text or _("按规定方式缴纳"), allowed=allowed,
-                method=method.label),
-            code="payment.method_not_allowed", clause=rule.clause)
+            _(
+                "本批次通知（{clause}）规定评审费{text}：只收{allowed}，不收{method}。"
+                "确需改收{method}的，由负责人说明原因后办理"
+            ).format(
+                clause=rule.clause,
+                text=rule.text or _("按规定方式缴纳"),
+                allowed=allowed,
+                method=method.label,
+            ),
+            code="payment.method_not_allowed",
+            clause=rule.clause,
+        )
     require(actor, Action.payment_method_override)
     if len(reason) > 200:
         raise InvalidInput(_("原因过长（最多 200 个字）"), code="payment.override_reason_long")
-    return {"method_override": reason, "allowed": ",".join(m.value for m in rule.methods),
-            "override_clause": rule.clause}
+    return {
+        "method_override": reason,
+        "allowed": ",".join(m.value for m in rule.methods),
+        "override_clause": rule.clause,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,9 +776,11 @@ def line_key(session: Session, campaign: Campaign, dossier: Dossier, line: str) 
     is voided or refunded in full the generation moves on, the key is new and the line is paid
     again. The same dossier code in another campaign is another key."""
     assert dossier.id is not None
-    rows = session.exec(select(Payment).where(Payment.dossier_id == dossier.id,
-                                              Payment.kind == PaymentKind.payment.value)
-                        .order_by(col(Payment.attempt))).all()
+    rows = session.exec(
+        select(Payment)
+        .where(Payment.dossier_id == dossier.id, Payment.kind == PaymentKind.payment.value)
+        .order_by(col(Payment.attempt))
+    ).all()
     dead = [p for p in rows if dead_reason(session, p)]
 
     def key_of(generation: int) -> str:
@@ -561,44 +798,72 @@ def line_key(session: Session, campaign: Campaign, dossier: Dossier, line: str) 
 
 def _original(session: Session, campaign: Campaign, receipt_code: str) -> Payment:
     code = unicodedata.normalize("NFKC", receipt_code or "").strip().upper()
-    p = session.exec(select(Payment).where(Payment.campaign_id == campaign.id,
-                                           Payment.receipt_code == code)).first()
+    p = session.exec(
+        select(Payment).where(Payment.campaign_id == campaign.id, Payment.receipt_code == code)
+    ).first()
     if p is None:
-        raise NotFound(_("本批次没有收据号为“{code}”的缴费记录").format(code=code), code="payment.not_found")
+        raise NotFound(
+            _("本批次没有收据号为“{code}”的缴费记录").format(code=code), code="payment.not_found"
+        )
     if p.kind != PaymentKind.payment.value:
-        raise InvalidInput(_("{code} 是{label}记录，不是缴费收据").format(code=code, label=PaymentKind(p.kind).label),
-                           code="payment.not_a_payment")
+        raise InvalidInput(
+            _("{code} 是{label}记录，不是缴费收据").format(
+                code=code, label=PaymentKind(p.kind).label
+            ),
+            code="payment.not_a_payment",
+        )
     # lock the dossier: a void, a refund and a new payment of one dossier happen one at a time
     d = _lock_dossier(session, campaign, p.dossier_id)
     if d.status == DossierStatus.handed_over.value:
-        raise PaymentRefused(_("档案 {dossier_code} 已移交评审委员会，收费记录不能再作废或退费").format(dossier_code=d.dossier_code),
-                             code="payment.handed_over")
+        raise PaymentRefused(
+            _("档案 {dossier_code} 已移交评审委员会，收费记录不能再作废或退费").format(
+                dossier_code=d.dossier_code
+            ),
+            code="payment.handed_over",
+        )
     return p
 
 
 def _voided(session: Session, p: Payment) -> bool:
-    return session.exec(select(Payment.id).where(Payment.original_id == p.id,
-                                                 Payment.kind == PaymentKind.void.value)
-                        ).first() is not None
+    return (
+        session.exec(
+            select(Payment.id).where(
+                Payment.original_id == p.id, Payment.kind == PaymentKind.void.value
+            )
+        ).first()
+        is not None
+    )
 
 
 def _reason(reasons: dict[str, str], reason: str, note: str, kind: PaymentKind) -> tuple[str, str]:
     void = kind == PaymentKind.void
     if reason not in reasons:
         choose = _("请选择作废原因：{reasons}") if void else _("请选择退费原因：{reasons}")
-        raise InvalidInput(choose.format(reasons="、".join(_(r) for r in reasons.values())),
-                           code=f"payment.{kind.value}_reason")
+        raise InvalidInput(
+            choose.format(reasons="、".join(_(r) for r in reasons.values())),
+            code=f"payment.{kind.value}_reason",
+        )
     note = (note or "").strip()
     if not note:
-        raise InvalidInput(_("作废须写明说明（经办情况）") if void else _("退费须写明说明（经办情况）"),
-                           code="payment.note_required")
+        raise InvalidInput(
+            _("作废须写明说明（经办情况）") if void else _("退费须写明说明（经办情况）"),
+            code="payment.note_required",
+        )
     if len(note) > 500:
         raise InvalidInput(_("说明最多 500 字"), code="payment.note_too_long")
     return reason, note
 
 
-def void_payment(session: Session, actor: Actor, campaign: Campaign, receipt_code: str, *,
-                 reason: str, note: str, now: dt.datetime | None = None) -> Payment:
+def void_payment(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    receipt_code: str,
+    *,
+    reason: str,
+    note: str,
+    now: dt.datetime | None = None,
+) -> Payment:
     """A lead voids a receipt: a void row points at it; the original stays as it was and its
     number is never reused. The dossier goes back to the cashier's queue."""
     require(actor, Action.payment_void)
@@ -606,52 +871,128 @@ def void_payment(session: Session, actor: Actor, campaign: Campaign, receipt_cod
     reason, note = _reason(VOID_REASONS, reason, note, PaymentKind.void)
     p = _original(session, campaign, receipt_code)
     if _voided(session, p):
-        raise PaymentRefused(_("收据 {receipt_code} 已作废").format(receipt_code=p.receipt_code), code="payment.already_void")
+        raise PaymentRefused(
+            _("收据 {receipt_code} 已作废").format(receipt_code=p.receipt_code),
+            code="payment.already_void",
+        )
     if refunded_fen(session, p.id or 0):
-        raise PaymentRefused(_("收据 {receipt_code} 已有退费，不能再作废").format(receipt_code=p.receipt_code),
-                             code="payment.refunded")
+        raise PaymentRefused(
+            _("收据 {receipt_code} 已有退费，不能再作废").format(receipt_code=p.receipt_code),
+            code="payment.refunded",
+        )
     day = business_date(campaign, now)
     check_day_open(session, campaign, day, actor.desk, p.desk)
-    v, sealed = _new_row(session, campaign, actor, kind=PaymentKind.void.value, dossier_id=p.dossier_id,
-                 original_id=p.id, amount_fen=p.amount_fen, method=p.method, reason=reason,
-                 note=note, business_date=day, track=p.track, level=p.level, created_at=now)
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.payment_void), entity="payment", entity_id=p.receipt_code,
-                 campaign_id=campaign.id, desk=actor.desk,
-                 detail={"void_receipt": v.receipt_code, "amount_fen": p.amount_fen,
-                         "reason": reason, "note": note,
-                         "original_date": p.business_date.isoformat(), "row": sealed})
+    v, sealed = _new_row(
+        session,
+        campaign,
+        actor,
+        kind=PaymentKind.void.value,
+        dossier_id=p.dossier_id,
+        original_id=p.id,
+        amount_fen=p.amount_fen,
+        method=p.method,
+        reason=reason,
+        note=note,
+        business_date=day,
+        track=p.track,
+        level=p.level,
+        created_at=now,
+    )
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(Action.payment_void),
+        entity="payment",
+        entity_id=p.receipt_code,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        detail={
+            "void_receipt": v.receipt_code,
+            "amount_fen": p.amount_fen,
+            "reason": reason,
+            "note": note,
+            "original_date": p.business_date.isoformat(),
+            "row": sealed,
+        },
+    )
     return v
 
 
-def refund_payment(session: Session, actor: Actor, campaign: Campaign, receipt_code: str, *,
-                   amount: Money, reason: str, note: str, method: PaymentMethod | str | None = None,
-                   reference: str = "", now: dt.datetime | None = None) -> Payment:
+def refund_payment(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    receipt_code: str,
+    *,
+    amount: Money,
+    reason: str,
+    note: str,
+    method: PaymentMethod | str | None = None,
+    reference: str = "",
+    now: dt.datetime | None = None,
+) -> Payment:
     """A lead refunds part or all of a payment; refunds never exceed what was paid."""
     require(actor, Action.payment_refund)
     now = now or utcnow()
     reason, note = _reason(REFUND_REASONS, reason, note, PaymentKind.refund)
     p = _original(session, campaign, receipt_code)
     if _voided(session, p):
-        raise PaymentRefused(_("收据 {receipt_code} 已作废，不能退费").format(receipt_code=p.receipt_code), code="payment.already_void")
+        raise PaymentRefused(
+            _("收据 {receipt_code} 已作废，不能退费").format(receipt_code=p.receipt_code),
+            code="payment.already_void",
+        )
     if amount.fen <= 0:
         raise InvalidInput(_("退费金额应大于零"), code="payment.refund_not_positive")
     left = p.amount_fen - refunded_fen(session, p.id or 0)
     if amount.fen > left:
-        raise InvalidInput(_("退费 {amount} 元超过可退金额 {left} 元（实收 {amount_fen} 元）").format(amount=amount, left=Money(left), amount_fen=Money(p.amount_fen)), code="payment.refund_too_much")
-    m = PaymentMethod(p.method) if method is None else (
-        method if isinstance(method, PaymentMethod) else parse_method(method))
+        raise InvalidInput(
+            _("退费 {amount} 元超过可退金额 {left} 元（实收 {amount_fen} 元）").format(
+                amount=amount, left=Money(left), amount_fen=Money(p.amount_fen)
+            ),
+            code="payment.refund_too_much",
+        )
+    m = (
+        PaymentMethod(p.method)
+        if method is None
+        else (method if isinstance(method, PaymentMethod) else parse_method(method))
+    )
     ref = clean_reference(m, reference) if m != PaymentMethod.cash or reference else ""
     day = business_date(campaign, now)
     check_day_open(session, campaign, day, actor.desk, p.desk)
-    r, sealed = _new_row(session, campaign, actor, kind=PaymentKind.refund.value, dossier_id=p.dossier_id,
-                 original_id=p.id, amount_fen=amount.fen, method=m.value, reference=ref,
-                 reason=reason, note=note, business_date=day, track=p.track, level=p.level,
-                 created_at=now)
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.payment_refund), entity="payment", entity_id=p.receipt_code,
-                 campaign_id=campaign.id, desk=actor.desk,
-                 detail={"refund_receipt": r.receipt_code, "amount_fen": amount.fen,
-                         "left_fen": left - amount.fen, "reason": reason, "note": note,
-                         "row": sealed})
+    r, sealed = _new_row(
+        session,
+        campaign,
+        actor,
+        kind=PaymentKind.refund.value,
+        dossier_id=p.dossier_id,
+        original_id=p.id,
+        amount_fen=amount.fen,
+        method=m.value,
+        reference=ref,
+        reason=reason,
+        note=note,
+        business_date=day,
+        track=p.track,
+        level=p.level,
+        created_at=now,
+    )
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(Action.payment_refund),
+        entity="payment",
+        entity_id=p.receipt_code,
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        detail={
+            "refund_receipt": r.receipt_code,
+            "amount_fen": amount.fen,
+            "left_fen": left - amount.fen,
+            "reason": reason,
+            "note": note,
+            "row": sealed,
+        },
+    )
     return r

@@ -31,40 +31,93 @@ STALE_SENDING = dt.timedelta(minutes=2)
 
 
 def queue_job(
-    session: Session, actor: Actor, *, document: str, payload: bytes, printer: str,
-    campaign_id: int | None = None, payment_id: int | None = None,
-    dossier_id: int | None = None, copy_no: int = 0,
+    session: Session,
+    actor: Actor,
+    *,
+    document: str,
+    payload: bytes,
+    printer: str,
+    campaign_id: int | None = None,
+    payment_id: int | None = None,
+    dossier_id: int | None = None,
+    copy_no: int = 0,
 ) -> PrintJob:
     """Save a job in the caller's transaction. Audited with its hash, not its content."""
     job = PrintJob(
-        campaign_id=campaign_id, document=document, payment_id=payment_id,
-        dossier_id=dossier_id, printer=printer, desk=actor.desk, copy_no=copy_no,
-        status=PrintJobStatus.queued.value, payload=payload,
-        payload_sha256=hashlib.sha256(payload).hexdigest(), requested_by_id=actor.user_id,
+        campaign_id=campaign_id,
+        document=document,
+        payment_id=payment_id,
+        dossier_id=dossier_id,
+        printer=printer,
+        desk=actor.desk,
+        copy_no=copy_no,
+        status=PrintJobStatus.queued.value,
+        payload=payload,
+        payload_sha256=hashlib.sha256(payload).hexdigest(),
+        requested_by_id=actor.user_id,
     )
     session.add(job)
     session.flush()
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action="print.queue",
-                 entity="print_job", entity_id=job.id, campaign_id=campaign_id, desk=actor.desk,
-                 detail={"document": document, "printer": printer, "bytes": len(payload),
-                         "sha256": job.payload_sha256, "copy_no": copy_no})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action="print.queue",
+        entity="print_job",
+        entity_id=job.id,
+        campaign_id=campaign_id,
+        desk=actor.desk,
+        detail={
+            "document": document,
+            "printer": printer,
+            "bytes": len(payload),
+            "sha256": job.payload_sha256,
+            "copy_no": copy_no,
+        },
+    )
     return job
 
 
-def queue_unrendered(session: Session, actor: Actor, *, document: str, printer: str,
-                     campaign_id: int, payment_id: int) -> int:
+def queue_unrendered(
+    session: Session,
+    actor: Actor,
+    *,
+    document: str,
+    printer: str,
+    campaign_id: int,
+    payment_id: int,
+) -> int:
     """Save a receipt or void-slip job without its bytes, in the payment's transaction. The
     bytes are derived from the payment alone and rendered after the commit (``store_payload``,
     or at the latest when the job is sent), so rendering never holds the receipt number's lock.
     The payment's own audit event covers this transaction; the job's content is audited with
     its hash when it is rendered. Returns the job's id."""
     now = utcnow()
-    job_id = int(session.connection().execute(_INSERT_JOB, {
-        "campaign_id": campaign_id, "document": document, "payment_id": payment_id,
-        "dossier_id": None, "printer": printer, "desk": actor.desk, "copy_no": 0,
-        "status": PrintJobStatus.queued.value, "attempts": 0, "error": "", "payload": b"",
-        "payload_sha256": "", "last_attempt_at": None, "requested_by_id": actor.user_id,
-        "created_at": now, "updated_at": now}).scalar_one())
+    job_id = int(
+        session.connection()
+        .execute(
+            _INSERT_JOB,
+            {
+                "campaign_id": campaign_id,
+                "document": document,
+                "payment_id": payment_id,
+                "dossier_id": None,
+                "printer": printer,
+                "desk": actor.desk,
+                "copy_no": 0,
+                "status": PrintJobStatus.queued.value,
+                "attempts": 0,
+                "error": "",
+                "payload": b"",
+                "payload_sha256": "",
+                "last_attempt_at": None,
+                "requested_by_id": actor.user_id,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        .scalar_one()
+    )
     return job_id
 
 
@@ -88,24 +141,45 @@ def store_payload(session: Session, job: PrintJob | JobRef, payload: bytes) -> N
     """The bytes of a job saved unrendered, audited with their hash (as ``queue_job`` does for
     a job rendered when saved). Only once: a job's bytes never change after."""
     sha = hashlib.sha256(payload).hexdigest()
-    done = session.connection().execute(_STORE, {"p_id": job.id, "p_payload": payload,
-                                                 "p_sha": sha, "p_now": utcnow()}).rowcount
+    done = (
+        session.connection()
+        .execute(_STORE, {"p_id": job.id, "p_payload": payload, "p_sha": sha, "p_now": utcnow()})
+        .rowcount
+    )
     if done != 1:
         raise Conflict(_("该打印任务已有内容"), code="print.already_rendered")
     if isinstance(job, PrintJob):  # the caller's object shows what is now stored
         set_committed_value(job, "payload", payload)
         set_committed_value(job, "payload_sha256", sha)
-    audit.record(session, actor_id=job.requested_by_id, actor_name="printer",
-                 action="print.render", entity="print_job", entity_id=job.id,
-                 campaign_id=job.campaign_id, desk=job.desk,
-                 detail={"document": job.document, "printer": job.printer, "bytes": len(payload),
-                         "sha256": sha, "copy_no": job.copy_no})
+    audit.record(
+        session,
+        actor_id=job.requested_by_id,
+        actor_name="printer",
+        action="print.render",
+        entity="print_job",
+        entity_id=job.id,
+        campaign_id=job.campaign_id,
+        desk=job.desk,
+        detail={
+            "document": job.document,
+            "printer": job.printer,
+            "bytes": len(payload),
+            "sha256": sha,
+            "copy_no": job.copy_no,
+        },
+    )
 
 
 _JOB = PrintJob.__table__  # type: ignore[attr-defined]
-_STORE = (update(_JOB).where(_JOB.c.id == bindparam("p_id"), _JOB.c.payload_sha256 == "")
-          .values(payload=bindparam("p_payload"), payload_sha256=bindparam("p_sha"),
-                  updated_at=bindparam("p_now")))
+_STORE = (
+    update(_JOB)
+    .where(_JOB.c.id == bindparam("p_id"), _JOB.c.payload_sha256 == "")
+    .values(
+        payload=bindparam("p_payload"),
+        payload_sha256=bindparam("p_sha"),
+        updated_at=bindparam("p_now"),
+    )
+)
 
 
 def claim(session: Session, job_id: int, *, now: dt.datetime | None = None) -> PrintJob:
@@ -113,7 +187,9 @@ def claim(session: Session, job_id: int, *, now: dt.datetime | None = None) -> P
     twice at once) and return it with its payload."""
     job = session.exec(select(PrintJob).where(PrintJob.id == job_id).with_for_update()).first()
     if job is None:
-        raise NotFound(_("没有编号为 {job_id} 的打印任务").format(job_id=job_id), code="print.not_found")
+        raise NotFound(
+            _("没有编号为 {job_id} 的打印任务").format(job_id=job_id), code="print.not_found"
+        )
     if job.status == PrintJobStatus.sending.value:
         raise Conflict(_("该打印任务正在打印中"), code="print.busy")
     if job.status == PrintJobStatus.sent.value:
@@ -134,9 +210,17 @@ def finish(session: Session, job_id: int, *, error: str | None) -> PrintJob:
     job.updated_at = utcnow()
     session.add(job)
     if error:
-        audit.record(session, actor_id=None, actor_name="printer", action="print.failed",
-                     entity="print_job", entity_id=job.id, campaign_id=job.campaign_id,
-                     desk=job.desk, detail={"error": error, "attempts": job.attempts})
+        audit.record(
+            session,
+            actor_id=None,
+            actor_name="printer",
+            action="print.failed",
+            entity="print_job",
+            entity_id=job.id,
+            campaign_id=job.campaign_id,
+            desk=job.desk,
+            detail={"error": error, "attempts": job.attempts},
+        )
     return job
 
 
@@ -145,60 +229,107 @@ def request_retry(session: Session, actor: Actor, job_id: int) -> PrintJob:
     require(actor, Action.print_retry)
     job = session.get(PrintJob, job_id)
     if job is None:
-        raise NotFound(_("没有编号为 {job_id} 的打印任务").format(job_id=job_id), code="print.not_found")
+        raise NotFound(
+            _("没有编号为 {job_id} 的打印任务").format(job_id=job_id), code="print.not_found"
+        )
     if job.status != PrintJobStatus.failed.value:
-        raise Conflict(_("只有打印失败的任务可以重试（当前：{label}）").format(label=PrintJobStatus(job.status).label),
-                       code="print.not_failed")
+        raise Conflict(
+            _("只有打印失败的任务可以重试（当前：{label}）").format(
+                label=PrintJobStatus(job.status).label
+            ),
+            code="print.not_failed",
+        )
     if job.document == "receipt" and job.copy_no == 0 and job.payment_id is not None:
         # the original of a receipt voided or refunded in full since would print as if it stood
         payment = session.get(Payment, job.payment_id)
         dead = dead_reason(session, payment) if payment is not None else ""
         if payment is not None and dead:
-            raise Conflict(_("收据 {receipt_code} {dead}，不能再打印原件；如需凭证，请收费员或负责人“重印”（重印件上注明{dead}）").format(
-                receipt_code=payment.receipt_code, dead=dead), code="print.receipt_dead")
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.print_retry),
-                 entity="print_job", entity_id=job.id, campaign_id=job.campaign_id,
-                 desk=actor.desk, detail={"attempts": job.attempts})
+            raise Conflict(
+                _(
+                    "收据 {receipt_code} {dead}，不能再打印原件；如需凭证，请收费员或负责人“重印”（重印件上注明{dead}）"
+                ).format(receipt_code=payment.receipt_code, dead=dead),
+                code="print.receipt_dead",
+            )
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(Action.print_retry),
+        entity="print_job",
+        entity_id=job.id,
+        campaign_id=job.campaign_id,
+        desk=actor.desk,
+        detail={"attempts": job.attempts},
+    )
     return job
 
 
-REPRINTABLE = {"receipt": Action.receipt_reprint, "void": Action.receipt_reprint,
-               "refund": Action.receipt_reprint,
-               "label": Action.dossier_reprint, "materials": Action.dossier_reprint,
-               "acceptance": Action.dossier_reprint, "notice": Action.dossier_reprint}
+REPRINTABLE = {
+    "receipt": Action.receipt_reprint,
+    "void": Action.receipt_reprint,
+    "refund": Action.receipt_reprint,
+    "label": Action.dossier_reprint,
+    "materials": Action.dossier_reprint,
+    "acceptance": Action.dossier_reprint,
+    "notice": Action.dossier_reprint,
+}
 
 
-def begin_reprint(session: Session, actor: Actor, *, document: str, campaign_id: int | None,
-                  payment_id: int | None = None, dossier_id: int | None = None,
-                  preview: str = "") -> int:
+def begin_reprint(
+    session: Session,
+    actor: Actor,
+    *,
+    document: str,
+    campaign_id: int | None,
+    payment_id: int | None = None,
+    dossier_id: int | None = None,
+    preview: str = "",
+) -> int:
     """A person asks for another copy of a document already printed (or attempted). Returns n
     for ``重印 n``: one more than the copies made so far. The caller renders the copy and queues it
     with ``copy_no=n`` in the same transaction. ``preview`` (text, png, escpos) says the copy
     goes to the screen or a file rather than a printer: audited as such."""
     action = REPRINTABLE.get(document)
     if action is None:
-        raise InvalidInput(_("“{document}”不能重印").format(document=document), code="print.not_reprintable")
+        raise InvalidInput(
+            _("“{document}”不能重印").format(document=document), code="print.not_reprintable"
+        )
     require(actor, action)
     if (payment_id is None) == (dossier_id is None):
         raise InvalidInput(_("重印需要指明一笔缴费或一份档案"), code="print.reprint_target")
     stmt = select(PrintJob).where(PrintJob.document == document)
-    stmt = stmt.where(PrintJob.payment_id == payment_id) if payment_id is not None \
+    stmt = (
+        stmt.where(PrintJob.payment_id == payment_id)
+        if payment_id is not None
         else stmt.where(PrintJob.dossier_id == dossier_id)
+    )
     # lock the payment or dossier row: two desks reprinting at once get different numbers
     # (SQLite: the write transaction already serialises them)
-    parent = (select(Payment).where(Payment.id == payment_id) if payment_id is not None
-              else select(Dossier).where(Dossier.id == dossier_id))
+    parent = (
+        select(Payment).where(Payment.id == payment_id)
+        if payment_id is not None
+        else select(Dossier).where(Dossier.id == dossier_id)
+    )
     if session.exec(parent.with_for_update()).first() is None:
         raise NotFound(_("要重印的缴费或档案不存在"), code="print.reprint_target")
     earlier = session.exec(stmt).all()
     n = max((j.copy_no for j in earlier), default=0) + 1
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action=str(action),
-                 entity="payment" if payment_id is not None else "dossier",
-                 entity_id=payment_id if payment_id is not None else dossier_id,
-                 campaign_id=campaign_id, desk=actor.desk,
-                 detail={"document": document, "copy_no": n, "earlier_jobs": len(earlier),
-                         **({"preview": preview} if preview else {})})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(action),
+        entity="payment" if payment_id is not None else "dossier",
+        entity_id=payment_id if payment_id is not None else dossier_id,
+        campaign_id=campaign_id,
+        desk=actor.desk,
+        detail={
+            "document": document,
+            "copy_no": n,
+            "earlier_jobs": len(earlier),
+            **({"preview": preview} if preview else {}),
+        },
+    )
     return n
 
 
@@ -206,23 +337,38 @@ def recover_interrupted(session: Session, *, desk: str, now: dt.datetime | None 
     """Jobs this desk left ``sending`` (the program stopped mid-print) become ``failed`` so a
     person can check the paper and retry. Returns how many."""
     now = now or utcnow()
-    stale = session.exec(select(PrintJob).where(
-        PrintJob.desk == desk, PrintJob.status == PrintJobStatus.sending.value,
-        col(PrintJob.updated_at) < now - STALE_SENDING,
-    )).all()
+    stale = session.exec(
+        select(PrintJob).where(
+            PrintJob.desk == desk,
+            PrintJob.status == PrintJobStatus.sending.value,
+            col(PrintJob.updated_at) < now - STALE_SENDING,
+        )
+    ).all()
     for job in stale:
         job.status = PrintJobStatus.failed.value
         job.error = _("程序在打印中途停止，不知道打印机是否已打出：请查看后决定是否重试")
         job.updated_at = now
         session.add(job)
-        audit.record(session, actor_id=None, actor_name="printer", action="print.interrupted",
-                     entity="print_job", entity_id=job.id, campaign_id=job.campaign_id,
-                     desk=desk)
+        audit.record(
+            session,
+            actor_id=None,
+            actor_name="printer",
+            action="print.interrupted",
+            entity="print_job",
+            entity_id=job.id,
+            campaign_id=job.campaign_id,
+            desk=desk,
+        )
     return len(stale)
 
 
-def list_jobs(session: Session, *, status: PrintJobStatus | None = None, desk: str | None = None,
-              limit: int = 50) -> list[PrintJob]:
+def list_jobs(
+    session: Session,
+    *,
+    status: PrintJobStatus | None = None,
+    desk: str | None = None,
+    limit: int = 50,
+) -> list[PrintJob]:
     stmt = select(PrintJob).order_by(col(PrintJob.id).desc()).limit(limit)
     if desk is not None:
         stmt = stmt.where(PrintJob.desk == desk)

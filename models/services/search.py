@@ -78,31 +78,41 @@ def id_problem(number: str) -> str:
     except InvalidInput as exc:
         if exc.code == "id.bad_check_digit":
             return _("身份证号校验位不正确（最后一位应为 {expected}），请核对证件").format(
-                expected=ric.calc_check_digit(number))
+                expected=ric.calc_check_digit(number)
+            )
         if exc.code == "id.bad_birth_date":
             return _("身份证号中的出生日期 {date} 不存在，请核对证件").format(date=number[6:14])
         return exc.message
     return ""
 
 
-def near_ids(session: Session, campaign: Campaign, number: str, limit: int = 10,
-             ) -> list[OnlineRecord]:
+def near_ids(
+    session: Session,
+    campaign: Campaign,
+    number: str,
+    limit: int = 10,
+) -> list[OnlineRecord]:
     """Listed people whose ID differs from ``number`` by one character or by two neighbouring
     characters swapped — the misreads and mistypes a check digit catches."""
     variants: set[str] = set()
     for i in range(18):
         for ch in "0123456789X" if i == 17 else "0123456789":
             if ch != number[i]:
-                variants.add(number[:i] + ch + number[i + 1:])
+                variants.add(number[:i] + ch + number[i + 1 :])
     for i in range(17):
         if number[i] != number[i + 1]:
-            variants.add(number[:i] + number[i + 1] + number[i] + number[i + 2:])
+            variants.add(number[:i] + number[i + 1] + number[i] + number[i + 2 :])
     valid = sorted(v for v in variants if v[:17].isdigit() and _valid(v))
     if not valid:
         return []
-    return list(session.exec(select(OnlineRecord).where(
-        OnlineRecord.campaign_id == campaign.id, col(OnlineRecord.id_number).in_(valid))
-        .order_by(col(OnlineRecord.id_number)).limit(limit)))
+    return list(
+        session.exec(
+            select(OnlineRecord)
+            .where(OnlineRecord.campaign_id == campaign.id, col(OnlineRecord.id_number).in_(valid))
+            .order_by(col(OnlineRecord.id_number))
+            .limit(limit)
+        )
+    )
 
 
 def _valid(number: str) -> bool:
@@ -123,43 +133,73 @@ def search(session: Session, campaign: Campaign, text: str, *, limit: int = LIMI
     if ID18.fullmatch(as_id):
         problem = id_problem(as_id)
         if problem:
-            return SearchResult(N_("身份证号"), hits(session, near_ids(session, campaign, as_id)),
-                                q, problem=problem)
-        return _result(session, N_("身份证号"), q, select(rec).where(
-            rec.campaign_id == cid, rec.id_number == as_id))
+            return SearchResult(
+                N_("身份证号"),
+                hits(session, near_ids(session, campaign, as_id)),
+                q,
+                problem=problem,
+            )
+        return _result(
+            session,
+            N_("身份证号"),
+            q,
+            select(rec).where(rec.campaign_id == cid, rec.id_number == as_id),
+        )
     upper = as_id
     m = _NUMBER.fullmatch(upper)
     if m:
         prefix = m.group(1)
-        for how, pfx in ((N_("受理编号"), campaign.dossier_prefix),
-                         (N_("收据号"), campaign.receipt_prefix),
-                         (N_("告知单号"), campaign.notice_prefix)):
+        for how, pfx in (
+            (N_("受理编号"), campaign.dossier_prefix),
+            (N_("收据号"), campaign.receipt_prefix),
+            (N_("告知单号"), campaign.notice_prefix),
+        ):
             if prefix == pfx.upper():
                 return _result(session, how, q, _by_number(cid, how, upper), limit)
     if _LAST6.fullmatch(upper):
-        return _result(session, N_("身份证后6位"), q, select(rec).where(
-            rec.campaign_id == cid, rec.id_last6 == upper).limit(limit))
+        return _result(
+            session,
+            N_("身份证后6位"),
+            q,
+            select(rec).where(rec.campaign_id == cid, rec.id_last6 == upper).limit(limit),
+        )
     lower = q.lower().replace(" ", "")
     if _LATIN.fullmatch(lower):
         # initials first (zw → 张伟 before 张薇薇), then the full pinyin; each query walks its
         # index in order and stops at the limit
         by_pinyin: dict[int, OnlineRecord] = {}
         for column in (col(rec.pinyin_initials), col(rec.pinyin_full)):
-            for r in session.exec(select(rec).where(rec.campaign_id == cid, _prefix(column, lower))
-                                  .order_by(column).limit(limit)):
+            for r in session.exec(
+                select(rec)
+                .where(rec.campaign_id == cid, _prefix(column, lower))
+                .order_by(column)
+                .limit(limit)
+            ):
                 by_pinyin.setdefault(r.id or 0, r)
         return SearchResult(N_("拼音"), hits(session, list(by_pinyin.values())[:limit]), q)
     key = key_of_display(display_name(q))
     if key:
-        found = _result(session, N_("姓名"), q, select(rec).where(
-            rec.campaign_id == cid, _prefix(col(rec.name_key), key))
-            .order_by(func.length(rec.name_key), col(rec.name_key)).limit(limit))
+        found = _result(
+            session,
+            N_("姓名"),
+            q,
+            select(rec)
+            .where(rec.campaign_id == cid, _prefix(col(rec.name_key), key))
+            .order_by(func.length(rec.name_key), col(rec.name_key))
+            .limit(limit),
+        )
         if found.hits:
             return found
         words = display_name(q)
-        return _result(session, N_("单位"), q, select(rec).where(
-            rec.campaign_id == cid, col(rec.unit).contains(words, autoescape=True))
-            .order_by(col(rec.unit), col(rec.name_key)).limit(limit))
+        return _result(
+            session,
+            N_("单位"),
+            q,
+            select(rec)
+            .where(rec.campaign_id == cid, col(rec.unit).contains(words, autoescape=True))
+            .order_by(col(rec.unit), col(rec.name_key))
+            .limit(limit),
+        )
     return SearchResult(N_("未识别"), [], q)
 
 
@@ -187,15 +227,20 @@ def _by_number(cid: int, how: str, code: str):  # type: ignore[no-untyped-def]
     rec = OnlineRecord
     if how == "受理编号":
         ids = sa_select(col(Dossier.online_record_id)).where(
-            col(Dossier.campaign_id) == cid, col(Dossier.dossier_code) == code)
+            col(Dossier.campaign_id) == cid, col(Dossier.dossier_code) == code
+        )
     elif how == "收据号":
-        ids = sa_select(col(Dossier.online_record_id)).join(
-            Payment, col(Payment.dossier_id) == col(Dossier.id)).where(
-            col(Payment.campaign_id) == cid, col(Payment.receipt_code) == code)
+        ids = (
+            sa_select(col(Dossier.online_record_id))
+            .join(Payment, col(Payment.dossier_id) == col(Dossier.id))
+            .where(col(Payment.campaign_id) == cid, col(Payment.receipt_code) == code)
+        )
     else:
-        ids = sa_select(col(Dossier.online_record_id)).join(
-            DossierVisit, col(DossierVisit.dossier_id) == col(Dossier.id)).where(
-            col(Dossier.campaign_id) == cid, col(DossierVisit.notice_code) == code)
+        ids = (
+            sa_select(col(Dossier.online_record_id))
+            .join(DossierVisit, col(DossierVisit.dossier_id) == col(Dossier.id))
+            .where(col(Dossier.campaign_id) == cid, col(DossierVisit.notice_code) == code)
+        )
     return select(rec).where(col(rec.id).in_(ids))
 
 
@@ -216,14 +261,22 @@ def hits(session: Session, records: list[OnlineRecord]) -> list[Hit]:
         dossier_ids = [x.id for x in dossiers.values() if x.id is not None]
         if dossier_ids:
             for dossier_id, n in session.execute(
-                    sa_select(col(DossierVisit.dossier_id), func.count()).where(
-                        col(DossierVisit.dossier_id).in_(dossier_ids),
-                        col(DossierVisit.outcome) == DossierStatus.returned.value)
-                    .group_by(col(DossierVisit.dossier_id))):
+                sa_select(col(DossierVisit.dossier_id), func.count())
+                .where(
+                    col(DossierVisit.dossier_id).in_(dossier_ids),
+                    col(DossierVisit.outcome) == DossierStatus.returned.value,
+                )
+                .group_by(col(DossierVisit.dossier_id))
+            ):
                 returns[dossier_id] = n
             # paid while one of its payments stands (neither voided nor refunded in full)
-            paid = set(session.scalars(sa_select(col(Payment.dossier_id)).where(
-                col(Payment.dossier_id).in_(dossier_ids), live_clause())))
+            paid = set(
+                session.scalars(
+                    sa_select(col(Payment.dossier_id)).where(
+                        col(Payment.dossier_id).in_(dossier_ids), live_clause()
+                    )
+                )
+            )
     out = []
     for r in records:
         d = dossiers.get(r.id or 0)
@@ -232,13 +285,27 @@ def hits(session: Session, records: list[OnlineRecord]) -> list[Hit]:
         elif d.status == DossierStatus.handed_over.value:
             state, paper = "handed_over", _("已移交评委会")
         elif d.status == DossierStatus.accepted.value:
-            state, paper = ("paid", _("已缴费")) if d.id in paid else ("accepted", _("已受理，待缴费"))
+            state, paper = (
+                ("paid", _("已缴费")) if d.id in paid else ("accepted", _("已受理，待缴费"))
+            )
         else:
             state = "returned"
             paper = _("退回补正 {count} 次").format(count=returns.get(d.id or 0, 0))
-        out.append(Hit(record_id=r.id or 0, name=r.name, id_masked=mask_id(r.id_number),
-                       unit=r.unit, series=r.series, specialty=r.specialty, track=r.track,
-                       level=r.level, online_status=r.status, submission_count=r.submission_count,
-                       dossier_code=(d.dossier_code or "") if d else "", paper=paper,
-                       paper_state=state))
+        out.append(
+            Hit(
+                record_id=r.id or 0,
+                name=r.name,
+                id_masked=mask_id(r.id_number),
+                unit=r.unit,
+                series=r.series,
+                specialty=r.specialty,
+                track=r.track,
+                level=r.level,
+                online_status=r.status,
+                submission_count=r.submission_count,
+                dossier_code=(d.dossier_code or "") if d else "",
+                paper=paper,
+                paper_state=state,
+            )
+        )
     return out

@@ -97,8 +97,11 @@ class Figures:
         return self.accepted - self.paid
 
     def to_json(self) -> dict[str, Any]:
-        return {**{f.name: getattr(self, f.name) for f in fields(self)},
-                "fee_net": self.fee_net.figures(), "accepted_pct": self.accepted_pct}
+        return {
+            **{f.name: getattr(self, f.name) for f in fields(self)},
+            "fee_net": self.fee_net.figures(),
+            "accepted_pct": self.accepted_pct,
+        }
 
 
 def _sum(rows: list[Figures]) -> Figures:
@@ -145,15 +148,22 @@ class CampaignSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "campaign": self.campaign_code, "title": self.campaign_title,
+            "campaign": self.campaign_code,
+            "title": self.campaign_title,
             "until": self.until.isoformat() if self.until else None,
             "made_at": self.made_at.isoformat(timespec="seconds"),
             "total": self.total.to_json(),
-            "counties": [{"county": c.county, **c.figures.to_json(),
-                          "units": [{"unit": u.unit, **u.figures.to_json()} for u in c.units]}
-                         for c in self.counties],
-            "by_track_level": [{"track": g.track, "level": g.level, **g.figures.to_json()}
-                               for g in self.groups],
+            "counties": [
+                {
+                    "county": c.county,
+                    **c.figures.to_json(),
+                    "units": [{"unit": u.unit, **u.figures.to_json()} for u in c.units],
+                }
+                for c in self.counties
+            ],
+            "by_track_level": [
+                {"track": g.track, "level": g.level, **g.figures.to_json()} for g in self.groups
+            ],
         }
 
 
@@ -163,8 +173,9 @@ def _aware(campaign: Campaign, until: dt.datetime | None) -> dt.datetime | None:
     return until.replace(tzinfo=campaign.zone)
 
 
-def campaign_summary(session: Session, actor: Actor, campaign: Campaign | str, *,
-                     until: dt.datetime | None = None) -> CampaignSummary:
+def campaign_summary(
+    session: Session, actor: Actor, campaign: Campaign | str, *, until: dt.datetime | None = None
+) -> CampaignSummary:
     """The campaign's figures per county and unit, by track × level, and in total (see the
     module's docstring for what each figure counts). Lead only; recorded in the audit log."""
     require(actor, Action.tally_view)
@@ -172,13 +183,23 @@ def campaign_summary(session: Session, actor: Actor, campaign: Campaign | str, *
     assert c.id is not None
     until = _aware(c, until)
     result = build(session, c, until=until)
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
-                 action=str(Action.tally_view), entity="campaign", entity_id=c.id,
-                 campaign_id=c.id, desk=actor.desk,
-                 detail={"view": "campaign_summary",
-                         "until": until.isoformat() if until else None,
-                         "approved": result.total.approved, "accepted": result.total.accepted,
-                         "fee_net_fen": result.total.fee_net_fen})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(Action.tally_view),
+        entity="campaign",
+        entity_id=c.id,
+        campaign_id=c.id,
+        desk=actor.desk,
+        detail={
+            "view": "campaign_summary",
+            "until": until.isoformat() if until else None,
+            "approved": result.total.approved,
+            "accepted": result.total.accepted,
+            "fee_net_fen": result.total.fee_net_fen,
+        },
+    )
     return result
 
 
@@ -186,62 +207,95 @@ def _n(cond: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def _grouped(session: Session, c: Campaign, until: dt.datetime | None,
-             ) -> list[tuple[str, str, str, str, Figures]]:
+def _grouped(
+    session: Session,
+    c: Campaign,
+    until: dt.datetime | None,
+) -> list[tuple[str, str, str, str, Figures]]:
     """(county, unit, track, level, figures) per group, from one aggregate query."""
-    r, d, p, v = (OnlineRecord.__table__, Dossier.__table__,  # type: ignore[attr-defined]
-                  Payment.__table__, DossierVisit.__table__)  # type: ignore[attr-defined]
+    r, d, p, v = (
+        OnlineRecord.__table__,  # type: ignore[attr-defined]
+        Dossier.__table__,  # type: ignore[attr-defined]
+        Payment.__table__,  # type: ignore[attr-defined]
+        DossierVisit.__table__,  # type: ignore[attr-defined]
+    )
     # money per dossier: payments − voids − refunds; live = some of it still paid (each void
     # takes back one payment's amount, refunds never more than a payment's: the net is above
     # zero exactly while one payment is neither voided nor refunded in full)
     pay_filter = [p.c.campaign_id == c.id] + ([p.c.created_at <= until] if until else [])
-    pay = (select(p.c.dossier_id,
-                  func.sum(case((p.c.kind == PaymentKind.payment.value, 1), else_=0))
-                  .label("payments"),
-                  func.sum(case((p.c.kind == PaymentKind.void.value, 1), else_=0)).label("voids"),
-                  func.sum(case((p.c.kind == PaymentKind.payment.value, p.c.amount_fen),
-                                else_=-p.c.amount_fen)).label("net"))
-           .where(*pay_filter).group_by(p.c.dossier_id).subquery("pay"))
-    taken = (d.c.status.in_([DossierStatus.accepted.value, DossierStatus.handed_over.value]))
+    pay = (
+        select(
+            p.c.dossier_id,
+            func.sum(case((p.c.kind == PaymentKind.payment.value, 1), else_=0)).label("payments"),
+            func.sum(case((p.c.kind == PaymentKind.void.value, 1), else_=0)).label("voids"),
+            func.sum(
+                case((p.c.kind == PaymentKind.payment.value, p.c.amount_fen), else_=-p.c.amount_fen)
+            ).label("net"),
+        )
+        .where(*pay_filter)
+        .group_by(p.c.dossier_id)
+        .subquery("pay")
+    )
+    taken = d.c.status.in_([DossierStatus.accepted.value, DossierStatus.handed_over.value])
     handed = d.c.status == DossierStatus.handed_over.value
-    returned: ColumnElement[bool] = and_(d.c.id.isnot(None),
-                                         d.c.status == DossierStatus.returned.value)
-    src = r.outerjoin(d, and_(d.c.online_record_id == r.c.id, d.c.campaign_id == c.id)) \
-        .outerjoin(pay, pay.c.dossier_id == d.c.id)
+    returned: ColumnElement[bool] = and_(
+        d.c.id.isnot(None), d.c.status == DossierStatus.returned.value
+    )
+    src = r.outerjoin(d, and_(d.c.online_record_id == r.c.id, d.c.campaign_id == c.id)).outerjoin(
+        pay, pay.c.dossier_id == d.c.id
+    )
     if until is not None:
         # seen at the counter by then: a visit (the first one returned it, or accepted it)
-        seen = (select(v.c.dossier_id).where(v.c.at <= until).group_by(v.c.dossier_id)
-                .subquery("seen"))
+        seen = (
+            select(v.c.dossier_id).where(v.c.at <= until).group_by(v.c.dossier_id).subquery("seen")
+        )
         src = src.outerjoin(seen, seen.c.dossier_id == d.c.id)
         accepted_at = func.coalesce(d.c.accepted_at, d.c.created_at)
         taken = and_(taken, accepted_at <= until)
         handed = and_(handed, func.coalesce(d.c.handed_over_at, accepted_at) <= until)
-        returned = or_(seen.c.dossier_id.isnot(None),  # a row written without a visit: its time
-                       and_(returned, d.c.created_at <= until))
+        returned = or_(
+            seen.c.dossier_id.isnot(None),  # a row written without a visit: its time
+            and_(returned, d.c.created_at <= until),
+        )
     # one paper state per record: the first true branch wins, so the three add up exactly
     paper = case((taken, "A"), (returned, "R"), else_="N")
     approved = r.c.status == ONLINE_APPROVED
     live = func.coalesce(pay.c.net, 0) > 0
-    stmt = (select(r.c.county, r.c.unit, r.c.track, r.c.level,
-                   func.count().label("online"),
-                   _n(approved).label("approved"),
-                   _n(and_(approved, paper == "A")).label("accepted"),
-                   _n(and_(approved, paper == "R")).label("returned"),
-                   _n(and_(approved, paper == "N")).label("no_paper"),
-                   _n(and_(approved, paper == "A", live)).label("paid"),
-                   _n(and_(approved, paper == "A", handed)).label("handed_over"),
-                   _n(and_(or_(r.c.status.is_(None), r.c.status != ONLINE_APPROVED),
-                           paper != "N")).label("other_paper"),
-                   func.coalesce(func.sum(pay.c.net), 0).label("fee_net_fen"))
-            .select_from(src).where(r.c.campaign_id == c.id)
-            .group_by(r.c.county, r.c.unit, r.c.track, r.c.level))
+    stmt = (
+        select(
+            r.c.county,
+            r.c.unit,
+            r.c.track,
+            r.c.level,
+            func.count().label("online"),
+            _n(approved).label("approved"),
+            _n(and_(approved, paper == "A")).label("accepted"),
+            _n(and_(approved, paper == "R")).label("returned"),
+            _n(and_(approved, paper == "N")).label("no_paper"),
+            _n(and_(approved, paper == "A", live)).label("paid"),
+            _n(and_(approved, paper == "A", handed)).label("handed_over"),
+            _n(and_(or_(r.c.status.is_(None), r.c.status != ONLINE_APPROVED), paper != "N")).label(
+                "other_paper"
+            ),
+            func.coalesce(func.sum(pay.c.net), 0).label("fee_net_fen"),
+        )
+        .select_from(src)
+        .where(r.c.campaign_id == c.id)
+        .group_by(r.c.county, r.c.unit, r.c.track, r.c.level)
+    )
     out = []
     for row in session.connection().execute(stmt):
-        figs = Figures(online=int(row.online), approved=int(row.approved),
-                       accepted=int(row.accepted), returned=int(row.returned),
-                       no_paper=int(row.no_paper), paid=int(row.paid),
-                       handed_over=int(row.handed_over), other_paper=int(row.other_paper),
-                       fee_net_fen=int(row.fee_net_fen))
+        figs = Figures(
+            online=int(row.online),
+            approved=int(row.approved),
+            accepted=int(row.accepted),
+            returned=int(row.returned),
+            no_paper=int(row.no_paper),
+            paid=int(row.paid),
+            handed_over=int(row.handed_over),
+            other_paper=int(row.other_paper),
+            fee_net_fen=int(row.fee_net_fen),
+        )
         out.append((row.county or "", row.unit or "", row.track or "", row.level or "", figs))
     return out
 
@@ -255,8 +309,12 @@ _LEVELS = [lv.value for lv in Level]
 
 
 def _group_key(track: str, level: str) -> tuple[int, str, int, str]:
-    return (_TRACKS.index(track) if track in _TRACKS else len(_TRACKS), track,
-            _LEVELS.index(level) if level in _LEVELS else len(_LEVELS), level)
+    return (
+        _TRACKS.index(track) if track in _TRACKS else len(_TRACKS),
+        track,
+        _LEVELS.index(level) if level in _LEVELS else len(_LEVELS),
+        level,
+    )
 
 
 def build(session: Session, c: Campaign, *, until: dt.datetime | None = None) -> CampaignSummary:
@@ -268,26 +326,59 @@ def build(session: Session, c: Campaign, *, until: dt.datetime | None = None) ->
         by_unit.setdefault(key, []).append(figs)
         by_group.setdefault((track, level), []).append(figs)
     counties: dict[str, list[UnitRow]] = {}
-    for (county, unit) in sorted(by_unit, key=lambda k: (_place_key(k[0], NO_COUNTY),
-                                                         _place_key(k[1], NO_UNIT))):
+    for county, unit in sorted(
+        by_unit, key=lambda k: (_place_key(k[0], NO_COUNTY), _place_key(k[1], NO_UNIT))
+    ):
         counties.setdefault(county, []).append(UnitRow(county, unit, _sum(by_unit[(county, unit)])))
-    county_rows = tuple(CountyRow(county, _sum([u.figures for u in units]), tuple(units))
-                        for county, units in counties.items())
-    groups = tuple(GroupRow(track, level, _sum(figs)) for (track, level), figs in
-                   sorted(by_group.items(), key=lambda kv: _group_key(*kv[0])))
-    return CampaignSummary(campaign_code=c.code, campaign_title=c.title, until=until,
-                           made_at=utcnow(), counties=county_rows, groups=groups,
-                           total=_sum([x.figures for x in county_rows]))
+    county_rows = tuple(
+        CountyRow(county, _sum([u.figures for u in units]), tuple(units))
+        for county, units in counties.items()
+    )
+    groups = tuple(
+        GroupRow(track, level, _sum(figs))
+        for (track, level), figs in sorted(by_group.items(), key=lambda kv: _group_key(*kv[0]))
+    )
+    return CampaignSummary(
+        campaign_code=c.code,
+        campaign_title=c.title,
+        until=until,
+        made_at=utcnow(),
+        counties=county_rows,
+        groups=groups,
+        total=_sum([x.figures for x in county_rows]),
+    )
 
 
-HEADERS = ("网上名单", "通过形式审核", "已受理", "受理率%", "退回补正未再报送", "未报送纸质材料",
-           "已缴费", "已受理未缴费", "实收净额（元）", "已移交评委会", "非通过名单有材料")
+HEADERS = (
+    "网上名单",
+    "通过形式审核",
+    "已受理",
+    "受理率%",
+    "退回补正未再报送",
+    "未报送纸质材料",
+    "已缴费",
+    "已受理未缴费",
+    "实收净额（元）",
+    "已移交评委会",
+    "非通过名单有材料",
+)
 
 
 def _cells(f: Figures) -> tuple[object, ...]:
     pct = f.accepted_pct
-    return (f.online, f.approved, f.accepted, "" if pct is None else pct, f.returned, f.no_paper,
-            f.paid, f.unpaid, f.fee_net, f.handed_over, f.other_paper)
+    return (
+        f.online,
+        f.approved,
+        f.accepted,
+        "" if pct is None else pct,
+        f.returned,
+        f.no_paper,
+        f.paid,
+        f.unpaid,
+        f.fee_net,
+        f.handed_over,
+        f.other_paper,
+    )
 
 
 @on_paper
@@ -296,13 +387,29 @@ def summary_xlsx(path: Path, summary: CampaignSummary) -> Path:
     from models.reports import write_xlsx
 
     total = _cells(summary.total)
-    return write_xlsx(path, [
-        ("按县市", ("县市", *HEADERS),
-         [*[(c.county, *_cells(c.figures)) for c in summary.counties], (TOTAL, *total)]),
-        ("按单位", ("县市", "单位", *HEADERS),
-         [*[(u.county, u.unit, *_cells(u.figures)) for u in summary.units],
-          (TOTAL, "", *total)]),
-        ("按类型级别", ("申报类型", "级别", *HEADERS),
-         [*[(g.track, g.level, *_cells(g.figures)) for g in summary.groups],
-          (TOTAL, "", *total)]),
-    ])
+    return write_xlsx(
+        path,
+        [
+            (
+                "按县市",
+                ("县市", *HEADERS),
+                [*[(c.county, *_cells(c.figures)) for c in summary.counties], (TOTAL, *total)],
+            ),
+            (
+                "按单位",
+                ("县市", "单位", *HEADERS),
+                [
+                    *[(u.county, u.unit, *_cells(u.figures)) for u in summary.units],
+                    (TOTAL, "", *total),
+                ],
+            ),
+            (
+                "按类型级别",
+                ("申报类型", "级别", *HEADERS),
+                [
+                    *[(g.track, g.level, *_cells(g.figures)) for g in summary.groups],
+                    (TOTAL, "", *total),
+                ],
+            ),
+        ],
+    )

@@ -148,8 +148,9 @@ class Receipts:
     def range_text(self) -> str:
         if self.first is None or self.last is None:
             return _("无")
-        return _("{first}–{last}（{count} 张）").format(first=self.code(self.first),
-                                                     last=self.code(self.last), count=self.count)
+        return _("{first}–{last}（{count} 张）").format(
+            first=self.code(self.first), last=self.code(self.last), count=self.count
+        )
 
     @property
     def ok(self) -> bool:
@@ -164,10 +165,17 @@ class Receipts:
         parts = []
         if self.missing:
             shown = "、".join(self.code(n) for n in self.missing[:10])
-            parts.append((_("缺号 {numbers} 等 {count} 个") if len(self.missing) > 10
-                          else _("缺号 {numbers}")).format(numbers=shown, count=len(self.missing)))
+            parts.append(
+                (
+                    _("缺号 {numbers} 等 {count} 个")
+                    if len(self.missing) > 10
+                    else _("缺号 {numbers}")
+                ).format(numbers=shown, count=len(self.missing))
+            )
         if not self.follows_on and self.first is not None:
-            parts.append(_("{number} 不存在（与前一日不连续）").format(number=self.code(self.first - 1)))
+            parts.append(
+                _("{number} 不存在（与前一日不连续）").format(number=self.code(self.first - 1))
+            )
         return _("发现断号：{problems}").format(problems="；".join(parts))
 
 
@@ -200,10 +208,16 @@ class DayView:
 
     def totals(self) -> dict[str, Any]:
         """The figures kept with a closed day (the campaign chart reads them back)."""
-        return {"visits": self.visits, "accepted": self.accepted, "returned": self.returned,
-                "payments": self.total.count, "paid_fen": self.total.paid_fen,
-                "voided_fen": self.total.voided_fen, "refunded_fen": self.total.refunded_fen,
-                "net_fen": self.total.net_fen}
+        return {
+            "visits": self.visits,
+            "accepted": self.accepted,
+            "returned": self.returned,
+            "payments": self.total.count,
+            "paid_fen": self.total.paid_fen,
+            "voided_fen": self.total.voided_fen,
+            "refunded_fen": self.total.refunded_fen,
+            "net_fen": self.total.net_fen,
+        }
 
 
 _PAY = Payment.__table__  # type: ignore[attr-defined]
@@ -212,47 +226,81 @@ _VISIT = DossierVisit.__table__  # type: ignore[attr-defined]
 
 # the day's rows, grouped: served from ix_payment_day alone
 _GROUPED = (
-    sa_select(_PAY.c.kind, _PAY.c.method, _PAY.c.desk, _PAY.c.cashier_id, _PAY.c.track,
-              _PAY.c.level, func.count().label("n"), func.sum(_PAY.c.amount_fen).label("fen"),
-              func.min(_PAY.c.receipt_no).label("lo"), func.max(_PAY.c.receipt_no).label("hi"))
+    sa_select(
+        _PAY.c.kind,
+        _PAY.c.method,
+        _PAY.c.desk,
+        _PAY.c.cashier_id,
+        _PAY.c.track,
+        _PAY.c.level,
+        func.count().label("n"),
+        func.sum(_PAY.c.amount_fen).label("fen"),
+        func.min(_PAY.c.receipt_no).label("lo"),
+        func.max(_PAY.c.receipt_no).label("hi"),
+    )
     .where(_PAY.c.campaign_id == bindparam("campaign"), _PAY.c.business_date == bindparam("day"))
-    .group_by(_PAY.c.kind, _PAY.c.method, _PAY.c.desk, _PAY.c.cashier_id, _PAY.c.track,
-              _PAY.c.level)
+    .group_by(
+        _PAY.c.kind, _PAY.c.method, _PAY.c.desk, _PAY.c.cashier_id, _PAY.c.track, _PAY.c.level
+    )
 )
 _ORIGINAL = _PAY.alias("original")
 _CORRECTIONS = (
-    sa_select(_PAY.c.receipt_code, _PAY.c.kind, _PAY.c.amount_fen, _PAY.c.method, _PAY.c.reason,
-              _PAY.c.note, _PAY.c.cashier_id, _PAY.c.desk, _PAY.c.created_at, _PAY.c.track,
-              _PAY.c.level,
-              _ORIGINAL.c.receipt_code.label("original_code"),
-              _ORIGINAL.c.business_date.label("original_date"),
-              _ORIGINAL.c.cashier_id.label("original_cashier_id"),
-              _ORIGINAL.c.desk.label("original_desk"))
+    sa_select(
+        _PAY.c.receipt_code,
+        _PAY.c.kind,
+        _PAY.c.amount_fen,
+        _PAY.c.method,
+        _PAY.c.reason,
+        _PAY.c.note,
+        _PAY.c.cashier_id,
+        _PAY.c.desk,
+        _PAY.c.created_at,
+        _PAY.c.track,
+        _PAY.c.level,
+        _ORIGINAL.c.receipt_code.label("original_code"),
+        _ORIGINAL.c.business_date.label("original_date"),
+        _ORIGINAL.c.cashier_id.label("original_cashier_id"),
+        _ORIGINAL.c.desk.label("original_desk"),
+    )
     .join_from(_PAY, _ORIGINAL, _ORIGINAL.c.id == _PAY.c.original_id)
-    .where(_PAY.c.campaign_id == bindparam("campaign"), _PAY.c.business_date == bindparam("day"),
-           _PAY.c.kind.in_([PaymentKind.void.value, PaymentKind.refund.value]))
+    .where(
+        _PAY.c.campaign_id == bindparam("campaign"),
+        _PAY.c.business_date == bindparam("day"),
+        _PAY.c.kind.in_([PaymentKind.void.value, PaymentKind.refund.value]),
+    )
     # "+ 0": sort the day's few rows, not walk the campaign in (campaign_id, receipt_no) order
     .order_by(_PAY.c.receipt_no + 0)
 )
 # the day's visits: one range of ix_dossier_visit_day (campaign, at, outcome, desk)
 _VISITS = (
     sa_select(_VISIT.c.outcome, _VISIT.c.desk, func.count().label("n"))
-    .where(_VISIT.c.campaign_id == bindparam("campaign"),
-           _VISIT.c.at >= bindparam("start"), _VISIT.c.at < bindparam("end"))
+    .where(
+        _VISIT.c.campaign_id == bindparam("campaign"),
+        _VISIT.c.at >= bindparam("start"),
+        _VISIT.c.at < bindparam("end"),
+    )
     .group_by(_VISIT.c.outcome, _VISIT.c.desk)
 )
 # where the campaign's days begin: both are one end of an index
 _FIRST_PAYMENT_DAY = sa_select(func.min(_PAY.c.business_date)).where(
-    _PAY.c.campaign_id == bindparam("campaign"))
+    _PAY.c.campaign_id == bindparam("campaign")
+)
 _FIRST_VISIT = sa_select(func.min(_VISIT.c.at)).where(_VISIT.c.campaign_id == bindparam("campaign"))
-_IN_RANGE = sa_select(func.count()).select_from(_PAY).where(
-    _PAY.c.campaign_id == bindparam("campaign"),
-    _PAY.c.receipt_no.between(bindparam("lo"), bindparam("hi")))
+_IN_RANGE = (
+    sa_select(func.count())
+    .select_from(_PAY)
+    .where(
+        _PAY.c.campaign_id == bindparam("campaign"),
+        _PAY.c.receipt_no.between(bindparam("lo"), bindparam("hi")),
+    )
+)
 _NUMBERS = sa_select(_PAY.c.receipt_no).where(
     _PAY.c.campaign_id == bindparam("campaign"),
-    _PAY.c.receipt_no.between(bindparam("lo"), bindparam("hi")))
-_EXISTS = sa_select(_PAY.c.id).where(_PAY.c.campaign_id == bindparam("campaign"),
-                                     _PAY.c.receipt_no == bindparam("n"))
+    _PAY.c.receipt_no.between(bindparam("lo"), bindparam("hi")),
+)
+_EXISTS = sa_select(_PAY.c.id).where(
+    _PAY.c.campaign_id == bindparam("campaign"), _PAY.c.receipt_no == bindparam("n")
+)
 
 
 def day_bounds(campaign: Campaign, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -270,8 +318,9 @@ def clean_desk(desk: str | None) -> str:
     return clean_desk_name(desk or "")
 
 
-def day_view(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *,
-             desk: str = OFFICE) -> DayView:
+def day_view(
+    session: Session, actor: Actor, campaign: Campaign, day: dt.date, *, desk: str = OFFICE
+) -> DayView:
     """The figures of ``day`` for ``desk`` (``""``: the whole office). Read-only."""
     require(actor, Action.tally_view)
     desk = clean_desk(desk)
@@ -290,8 +339,14 @@ def _line(key: str, kind: str, figures: list[int], name: str = "") -> Line:
 CHARGE_RULE = 2  # kept with each close: how its figures were counted (see _day_view)
 
 
-def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
-              charge_to_original: bool = True) -> DayView:
+def _day_view(
+    session: Session,
+    campaign: Campaign,
+    day: dt.date,
+    desk: str,
+    *,
+    charge_to_original: bool = True,
+) -> DayView:
     """The figures of a day. A payment counts for the cashier and desk that took it; a void or
     a refund comes off the figures of the cashier and desk that took the payment it corrects
     (that desk's drawer held the money; who voided is shown with the correction), whoever made
@@ -308,8 +363,11 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
     office_hi = max((int(r.hi) for r in every_desk), default=None)
     charged_desk = "original_desk" if charge_to_original else "desk"
     charged_cashier = "original_cashier_id" if charge_to_original else "cashier_id"
-    corrections_rows = [c for c in conn.execute(_CORRECTIONS, {"campaign": cid, "day": day})
-                        if not desk or getattr(c, charged_desk) == desk]
+    corrections_rows = [
+        c
+        for c in conn.execute(_CORRECTIONS, {"campaign": cid, "day": day})
+        if not desk or getattr(c, charged_desk) == desk
+    ]
 
     names: dict[int, str] = {}
 
@@ -326,29 +384,53 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
     slot = {PaymentKind.payment.value: 1, PaymentKind.void.value: 2, PaymentKind.refund.value: 3}
     cashier_name: dict[str, str] = {}
 
-    def count(kind: str, n: int, fen: int, method: str, fee: str, cashier: int,
-              at_desk: str) -> None:
+    def count(
+        kind: str, n: int, fen: int, method: str, fee: str, cashier: int, at_desk: str
+    ) -> None:
         ck = f"{cashier}"
         cashier_name[ck] = who(cashier) or ck
         at = slot[kind]
-        for acc in (method_lines[method], fee_lines[fee], cashier_lines[ck],
-                    desk_lines[at_desk], total):
+        for acc in (
+            method_lines[method],
+            fee_lines[fee],
+            cashier_lines[ck],
+            desk_lines[at_desk],
+            total,
+        ):
             acc[at] += fen
             if at == 1:
                 acc[0] += n
 
     for r in payments:
-        count(r.kind, int(r.n), int(r.fen or 0), r.method, f"{r.track}·{r.level}",
-              r.cashier_id, r.desk)
+        count(
+            r.kind,
+            int(r.n),
+            int(r.fen or 0),
+            r.method,
+            f"{r.track}·{r.level}",
+            r.cashier_id,
+            r.desk,
+        )
     for c in corrections_rows:  # charged to the payment's cashier and desk (rule 2)
-        count(c.kind, 1, int(c.amount_fen), c.method, f"{c.track}·{c.level}",
-              getattr(c, charged_cashier), getattr(c, charged_desk))
+        count(
+            c.kind,
+            1,
+            int(c.amount_fen),
+            c.method,
+            f"{c.track}·{c.level}",
+            getattr(c, charged_cashier),
+            getattr(c, charged_desk),
+        )
 
-    def lines(d: dict[str, list[int]], kind: str, order: list[str] | None = None
-              ) -> tuple[Line, ...]:
+    def lines(
+        d: dict[str, list[int]], kind: str, order: list[str] | None = None
+    ) -> tuple[Line, ...]:
         keys = order if order is not None else sorted(d)
-        return tuple(_line(k, kind, d[k], cashier_name.get(k, "") if kind == "cashier" else "")
-                     for k in keys if k in d)
+        return tuple(
+            _line(k, kind, d[k], cashier_name.get(k, "") if kind == "cashier" else "")
+            for k in keys
+            if k in d
+        )
 
     method_order = [m.value for m in PaymentMethod]
     fee_order = sorted(fee_lines, key=lambda k: _fee_rank(campaign, k))
@@ -365,25 +447,46 @@ def _day_view(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
             returned += int(v.n)
 
     corrections = tuple(
-        Correction(code=c.receipt_code, kind=c.kind, original_code=c.original_code,
-                   original_date=_as_date(c.original_date), fen=int(c.amount_fen),
-                   method=c.method, reason=c.reason, note=c.note,
-                   who=who(c.cashier_id), desk=c.desk, at=c.created_at,
-                   charged_to=who(c.original_cashier_id), charged_desk=c.original_desk)
-        for c in corrections_rows)
+        Correction(
+            code=c.receipt_code,
+            kind=c.kind,
+            original_code=c.original_code,
+            original_date=_as_date(c.original_date),
+            fen=int(c.amount_fen),
+            method=c.method,
+            reason=c.reason,
+            note=c.note,
+            who=who(c.cashier_id),
+            desk=c.desk,
+            at=c.created_at,
+            charged_to=who(c.original_cashier_id),
+            charged_desk=c.original_desk,
+        )
+        for c in corrections_rows
+    )
 
     return DayView(
-        campaign_code=campaign.code, day=day, desk=desk, visits=visits, accepted=accepted,
-        returned=returned, total=_line("total", "total", total),
+        campaign_code=campaign.code,
+        day=day,
+        desk=desk,
+        visits=visits,
+        accepted=accepted,
+        returned=returned,
+        total=_line("total", "total", total),
         by_method=lines(method_lines, "method", method_order),
         by_fee=lines(fee_lines, "fee", fee_order),
         by_cashier=lines(cashier_lines, "cashier"),
         by_desk=lines(desk_lines, "desk"),
         corrections=corrections,
         receipts=_receipts(session, campaign, issued, office_lo, office_hi),
-        closes=tuple(session.exec(select(DayClose).where(
-            DayClose.campaign_id == cid, DayClose.business_date == day)
-            .order_by(col(DayClose.desk))).all()))
+        closes=tuple(
+            session.exec(
+                select(DayClose)
+                .where(DayClose.campaign_id == cid, DayClose.business_date == day)
+                .order_by(col(DayClose.desk))
+            ).all()
+        ),
+    )
 
 
 def _fee_rank(campaign: Campaign, key: str) -> tuple[int, int, str]:
@@ -392,6 +495,7 @@ def _fee_rank(campaign: Campaign, key: str) -> tuple[int, int, str]:
 
     def rank(xs: list[str], x: str) -> int:
         return xs.index(x) if x in xs else len(xs)
+
     return rank(campaign.tracks, track), rank(campaign.levels, level), key
 
 
@@ -403,8 +507,9 @@ def _as_date(value: object) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-def _receipts(session: Session, campaign: Campaign, rows: list[Any], lo: int | None,
-              hi: int | None) -> Receipts:
+def _receipts(
+    session: Session, campaign: Campaign, rows: list[Any], lo: int | None, hi: int | None
+) -> Receipts:
     """The day's numbers and the office-wide gap check over [lo, hi]: every number in it is a
     row (of this day or, near midnight, of the next), and ``lo − 1`` exists unless ``lo`` is 1."""
     count = sum(int(r.n) for r in rows)
@@ -419,10 +524,17 @@ def _receipts(session: Session, campaign: Campaign, rows: list[Any], lo: int | N
             have = {int(n) for n in conn.execute(_NUMBERS, params).scalars()}
             missing = tuple(n for n in range(lo, hi + 1) if n not in have)
         if lo > 1:
-            follows = conn.execute(_EXISTS, {"campaign": campaign.id, "n": lo - 1}).first() \
-                is not None
-    return Receipts(first=first, last=last, count=count, missing=missing, follows_on=follows,
-                    prefix=campaign.receipt_prefix)
+            follows = (
+                conn.execute(_EXISTS, {"campaign": campaign.id, "n": lo - 1}).first() is not None
+            )
+    return Receipts(
+        first=first,
+        last=last,
+        count=count,
+        missing=missing,
+        follows_on=follows,
+        prefix=campaign.receipt_prefix,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,8 +552,14 @@ class DayFigures:
     net_fen: int
 
 
-def campaign_days(session: Session, actor: Actor, campaign: Campaign, until: dt.date,
-                  *, first: dt.date | None = None) -> list[DayFigures]:
+def campaign_days(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    until: dt.date,
+    *,
+    first: dt.date | None = None,
+) -> list[DayFigures]:
     """One row per calendar day from the first day with any activity to ``until``. A day the
     office has closed is read from the figures kept with its close (it cannot change); an open
     day is counted from its rows."""
@@ -459,19 +577,35 @@ def campaign_days(session: Session, actor: Actor, campaign: Campaign, until: dt.
         if not known:
             return []
         start = min(known)
-    closed = {c.business_date: c for c in session.exec(select(DayClose).where(
-        DayClose.campaign_id == cid, DayClose.desk == OFFICE,
-        DayClose.status == DayStatus.closed.value,
-        col(DayClose.business_date).between(start, until)))}
+    closed = {
+        c.business_date: c
+        for c in session.exec(
+            select(DayClose).where(
+                DayClose.campaign_id == cid,
+                DayClose.desk == OFFICE,
+                DayClose.status == DayStatus.closed.value,
+                col(DayClose.business_date).between(start, until),
+            )
+        )
+    }
     out: list[DayFigures] = []
     day = start
     while day <= until:
         c = closed.get(day)
-        t = (c.expected.get("totals") if c is not None else None) or \
-            _day_view(session, campaign, day, OFFICE).totals()
-        out.append(DayFigures(day=day, closed=c is not None, visits=int(t["visits"]),
-                              accepted=int(t["accepted"]), returned=int(t["returned"]),
-                              payments=int(t["payments"]), net_fen=int(t["net_fen"])))
+        t = (c.expected.get("totals") if c is not None else None) or _day_view(
+            session, campaign, day, OFFICE
+        ).totals()
+        out.append(
+            DayFigures(
+                day=day,
+                closed=c is not None,
+                visits=int(t["visits"]),
+                accepted=int(t["accepted"]),
+                returned=int(t["returned"]),
+                payments=int(t["payments"]),
+                net_fen=int(t["net_fen"]),
+            )
+        )
         day += dt.timedelta(days=1)
     return out
 
@@ -500,54 +634,81 @@ class Count:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {"cash": {str(d): int(self.cash.get(d, 0)) for d in DENOMINATIONS},
-                "methods": self.by_method()}
+        return {
+            "cash": {str(d): int(self.cash.get(d, 0)) for d in DENOMINATIONS},
+            "methods": self.by_method(),
+        }
 
 
-def parse_count(cash: Mapping[int, int | str], others: Mapping[str, str | Money] | None = None,
-                ) -> Count:
+def parse_count(
+    cash: Mapping[int, int | str],
+    others: Mapping[str, str | Money] | None = None,
+) -> Count:
     """What the counter typed → a Count, or a Chinese message naming the bad field."""
     pieces: dict[int, int] = {}
     for d in DENOMINATIONS:
         raw = cash.get(d, 0)
         if isinstance(raw, int) and not 0 <= raw <= MAX_PIECES:  # before str(): 4 300+ digits
-            raise InvalidInput(_("{value}的张（枚）数应为 0–{MAX_PIECES}").format(value=denomination_label(d), MAX_PIECES=MAX_PIECES),
-                               code="day.bad_pieces")
+            raise InvalidInput(
+                _("{value}的张（枚）数应为 0–{MAX_PIECES}").format(
+                    value=denomination_label(d), MAX_PIECES=MAX_PIECES
+                ),
+                code="day.bad_pieces",
+            )
         text = unicodedata.normalize("NFKC", str(raw)).strip() or "0"
         # isdecimal, not isdigit: int() refuses ² and the Ethiopic ፩ that isdigit accepts
         if not text.isdecimal():
-            raise InvalidInput(_("{value}的张（枚）数“{raw}”不正确：请输入整数").format(value=denomination_label(d), raw=shorten(raw, 20)), code="day.bad_pieces")
+            raise InvalidInput(
+                _("{value}的张（枚）数“{raw}”不正确：请输入整数").format(
+                    value=denomination_label(d), raw=shorten(raw, 20)
+                ),
+                code="day.bad_pieces",
+            )
         if len(text.lstrip("0")) > len(str(MAX_PIECES)):  # before int(): it refuses 4 300+ digits
-            raise InvalidInput(_("{value} 张数过多，请核对").format(value=denomination_label(d)), code="day.bad_pieces")
+            raise InvalidInput(
+                _("{value} 张数过多，请核对").format(value=denomination_label(d)),
+                code="day.bad_pieces",
+            )
         n = int(text)
         if n > MAX_PIECES:
-            raise InvalidInput(_("{value} {n} 张过多，请核对").format(value=denomination_label(d), n=n), code="day.bad_pieces")
+            raise InvalidInput(
+                _("{value} {n} 张过多，请核对").format(value=denomination_label(d), n=n),
+                code="day.bad_pieces",
+            )
         pieces[d] = n
     unknown = set(cash) - set(DENOMINATIONS)
     if unknown:
         names = "、".join(sorted(shorten(x, 20) for x in unknown))
-        raise InvalidInput(_("没有面额 {names}（分）").format(names=names), code="day.bad_denomination")
+        raise InvalidInput(
+            _("没有面额 {names}（分）").format(names=names), code="day.bad_denomination"
+        )
     amounts: dict[str, Money] = {}
     for key, value in (others or {}).items():
         try:
             m = PaymentMethod(key)
         except ValueError:
-            raise InvalidInput(_("没有收款方式“{key}”").format(key=shorten(key, 20)),
-                               code="day.bad_method") from None
+            raise InvalidInput(
+                _("没有收款方式“{key}”").format(key=shorten(key, 20)), code="day.bad_method"
+            ) from None
         if m == PaymentMethod.cash:
             raise InvalidInput(_("现金按面额清点"), code="day.cash_by_denomination")
-        amount = value if isinstance(value, Money) else (
-            Money(0) if not str(value).strip() else Money.parse(str(value)))
+        amount = (
+            value
+            if isinstance(value, Money)
+            else (Money(0) if not str(value).strip() else Money.parse(str(value)))
+        )
         if amount.fen < 0:
             raise InvalidInput(_("{label}金额不能为负").format(label=m.label), code="day.negative")
         amounts[m.value] = amount
     return Count(cash=pieces, others=amounts)
 
 
-def find_close(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
-               lock: bool = False) -> DayClose | None:
-    stmt = select(DayClose).where(DayClose.campaign_id == campaign.id,
-                                  DayClose.business_date == day, DayClose.desk == desk)
+def find_close(
+    session: Session, campaign: Campaign, day: dt.date, desk: str, *, lock: bool = False
+) -> DayClose | None:
+    stmt = select(DayClose).where(
+        DayClose.campaign_id == campaign.id, DayClose.business_date == day, DayClose.desk == desk
+    )
     return session.exec(stmt.with_for_update() if lock else stmt).first()
 
 
@@ -556,19 +717,26 @@ def _check_desk(actor: Actor, desk: str) -> str:
     if desk == OFFICE and actor.role != Role.lead:
         raise DayRefused(_("全办公室日结须由负责人办理"), code="day.office_needs_lead")
     if actor.role != Role.lead and desk != actor.desk:
-        raise DayRefused(_("只能为本窗口（{value}）办理日结").format(value=actor.desk or _("未设窗口")),
-                         code="day.other_desk")
+        raise DayRefused(
+            _("只能为本窗口（{value}）办理日结").format(value=actor.desk or _("未设窗口")),
+            code="day.other_desk",
+        )
     return desk
 
 
-def _unconfirmed(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
-                 closed: str) -> DayClose:
+def _unconfirmed(
+    session: Session, campaign: Campaign, day: dt.date, desk: str, *, closed: str
+) -> DayClose:
     """The day's begun close, locked; refused when there is none or it is already confirmed
     (``closed``, a message with ``{day}`` and ``{desk}``, says what cannot be done then)."""
     row = find_close(session, campaign, day, desk, lock=True)
     if row is None:
-        raise NotFound(_("{day:%Y-%m-%d} {value}尚未开始日结（请先开始日结，停止收费后再清点）").format(day=day, value=desk_label(desk)),
-                       code="day.not_begun")
+        raise NotFound(
+            _("{day:%Y-%m-%d} {value}尚未开始日结（请先开始日结，停止收费后再清点）").format(
+                day=day, value=desk_label(desk)
+            ),
+            code="day.not_begun",
+        )
     if row.status == DayStatus.closed.value:
         raise DayRefused(closed.format(day=day, desk=desk_label(desk)), code="day.closed")
     return row
@@ -578,35 +746,67 @@ def _entity_id(day: dt.date, desk: str) -> str:
     return f"{day.isoformat()} {desk or OFFICE_LABEL}"
 
 
-def _audit(session: Session, actor: Actor, action: Action, campaign: Campaign, day: dt.date,
-           desk: str, now: dt.datetime, **detail: Any) -> None:
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action=str(action),
-                 entity="day_close", entity_id=_entity_id(day, desk),
-                 campaign_id=campaign.id, desk=actor.desk, at=now,
-                 detail={"day": day.isoformat(), "desk": desk, **detail})
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: Action,
+    campaign: Campaign,
+    day: dt.date,
+    desk: str,
+    now: dt.datetime,
+    **detail: Any,
+) -> None:
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=str(action),
+        entity="day_close",
+        entity_id=_entity_id(day, desk),
+        campaign_id=campaign.id,
+        desk=actor.desk,
+        at=now,
+        detail={"day": day.isoformat(), "desk": desk, **detail},
+    )
 
 
 def format_code(digest: str) -> str:
     """A close's code as printed: its audit event's hash, the first 16 hex digits in fours."""
     head = digest[:16]
-    return " ".join(head[i:i + 4] for i in range(0, len(head), 4))
+    return " ".join(head[i : i + 4] for i in range(0, len(head), 4))
 
 
 def close_code(session: Session, campaign: Campaign, day: dt.date, desk: str) -> str:
     """The code of a confirmed close (``""`` when there is none): the hash of the audit event
     that sealed it. It is printed on the day's Z report and listed by ``desk audit verify``: the
     database alone can be re-hashed by whoever owns it, the paper filed that evening cannot."""
-    digest = session.connection().execute(
-        sa_select(_EVENTS.c.hash).where(
-            _EVENTS.c.action == str(Action.day_close), _EVENTS.c.entity == "day_close",
-            _EVENTS.c.campaign_id == campaign.id,
-            _EVENTS.c.entity_id == _entity_id(day, clean_desk(desk)))
-        .order_by(_EVENTS.c.id.desc()).limit(1)).scalar()
+    digest = (
+        session.connection()
+        .execute(
+            sa_select(_EVENTS.c.hash)
+            .where(
+                _EVENTS.c.action == str(Action.day_close),
+                _EVENTS.c.entity == "day_close",
+                _EVENTS.c.campaign_id == campaign.id,
+                _EVENTS.c.entity_id == _entity_id(day, clean_desk(desk)),
+            )
+            .order_by(_EVENTS.c.id.desc())
+            .limit(1)
+        )
+        .scalar()
+    )
     return format_code(str(digest)) if digest else ""
 
 
-def begin_close(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *,
-                desk: str, now: dt.datetime | None = None) -> DayClose:
+def begin_close(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    day: dt.date,
+    *,
+    desk: str,
+    now: dt.datetime | None = None,
+) -> DayClose:
     """Begin the close: from now on the desk (office-wide: every desk) takes no payment, void or
     refund dated ``day``."""
     require(actor, Action.day_begin)
@@ -616,15 +816,24 @@ def begin_close(session: Session, actor: Actor, campaign: Campaign, day: dt.date
         raise InvalidInput(_("{day:%Y-%m-%d} 还未到，不能日结").format(day=day), code="day.future")
     existing = find_close(session, campaign, day, desk)
     if existing is not None:
-        raise DayRefused(_("{day:%Y-%m-%d} {desk}{status}").format(
-            day=day, desk=desk_label(desk), status=DayStatus(existing.status).label),
-            code="day.already_begun")
+        raise DayRefused(
+            _("{day:%Y-%m-%d} {desk}{status}").format(
+                day=day, desk=desk_label(desk), status=DayStatus(existing.status).label
+            ),
+            code="day.already_begun",
+        )
     office = find_close(session, campaign, day, OFFICE)
     if office is not None and office.status == DayStatus.closed.value:
         raise DayRefused(_("{day:%Y-%m-%d} 全办公室已日结").format(day=day), code="day.closed")
     assert actor.user_id is not None
-    row = DayClose(campaign_id=campaign.id or 0, business_date=day, desk=desk,
-                   status=DayStatus.closing.value, begun_by_id=actor.user_id, begun_at=now)
+    row = DayClose(
+        campaign_id=campaign.id or 0,
+        business_date=day,
+        desk=desk,
+        status=DayStatus.closing.value,
+        begun_by_id=actor.user_id,
+        begun_at=now,
+    )
     session.add(row)
     session.flush()
     _audit(session, actor, Action.day_begin, campaign, day, desk, now)
@@ -639,8 +848,11 @@ class CountResult:
 
     @property
     def differences(self) -> dict[str, int]:
-        return {m: self.counted[m] - self.expected[m] for m in self.expected
-                if self.counted[m] != self.expected[m]}
+        return {
+            m: self.counted[m] - self.expected[m]
+            for m in self.expected
+            if self.counted[m] != self.expected[m]
+        }
 
     @property
     def difference_fen(self) -> int:
@@ -648,27 +860,45 @@ class CountResult:
 
 
 def _expected_json(view: DayView) -> dict[str, Any]:
-    return {"methods": view.expected(), "totals": view.totals(),
-            "receipts": {"first": view.receipts.first, "last": view.receipts.last,
-                         "count": view.receipts.count, "gaps": list(view.receipts.missing)},
-            "rule": CHARGE_RULE}
+    return {
+        "methods": view.expected(),
+        "totals": view.totals(),
+        "receipts": {
+            "first": view.receipts.first,
+            "last": view.receipts.last,
+            "count": view.receipts.count,
+            "gaps": list(view.receipts.missing),
+        },
+        "rule": CHARGE_RULE,
+    }
 
 
 _ROWS_OF_DAY = (
-    sa_select(*(_PAY.c[name] for name in audit.SEAL_VERSIONS[("payment", 2)]),
-              _ORIGINAL.c.desk.label("original_desk"))
+    sa_select(
+        *(_PAY.c[name] for name in audit.SEAL_VERSIONS[("payment", 2)]),
+        _ORIGINAL.c.desk.label("original_desk"),
+    )
     .select_from(_PAY.outerjoin(_ORIGINAL, _ORIGINAL.c.id == _PAY.c.original_id))
     .where(_PAY.c.campaign_id == bindparam("campaign"), _PAY.c.business_date == bindparam("day"))
-    .order_by(_PAY.c.id))
+    .order_by(_PAY.c.id)
+)
 
 
-def rows_of_day(session: Session, campaign: Campaign, day: dt.date, desk: str, *,
-                charge_to_original: bool = True) -> list[Any]:
+def rows_of_day(
+    session: Session,
+    campaign: Campaign,
+    day: dt.date,
+    desk: str,
+    *,
+    charge_to_original: bool = True,
+) -> list[Any]:
     """The payment rows a close of ``desk`` (``""``: the office) answers for: dated into the
     day and issued at the desk, or (rule 2) correcting a payment the desk took."""
-    return [r for r in session.connection().execute(
-        _ROWS_OF_DAY, {"campaign": campaign.id, "day": day})
-        if not desk or r.desk == desk or (charge_to_original and r.original_desk == desk)]
+    return [
+        r
+        for r in session.connection().execute(_ROWS_OF_DAY, {"campaign": campaign.id, "day": day})
+        if not desk or r.desk == desk or (charge_to_original and r.original_desk == desk)
+    ]
 
 
 def rows_seal(rows: list[Any]) -> dict[str, Any]:
@@ -680,16 +910,26 @@ def rows_seal(rows: list[Any]) -> dict[str, Any]:
     return {"count": len(rows), "sha256": h.hexdigest(), "v": 2}
 
 
-def record_count(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *,
-                 desk: str, count: Count, note: str = "",
-                 now: dt.datetime | None = None) -> CountResult:
+def record_count(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    day: dt.date,
+    *,
+    desk: str,
+    count: Count,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> CountResult:
     """Record the blind count (again, if recounted: every count is audited) and compare it with
     what the day's rows say each method should hold."""
     require(actor, Action.day_count)
     now = now or utcnow()
     desk = _check_desk(actor, desk)
     note = _clean_note(note)
-    row = _unconfirmed(session, campaign, day, desk, closed=_("{day:%Y-%m-%d} {desk}已日结，不能再清点"))
+    row = _unconfirmed(
+        session, campaign, day, desk, closed=_("{day:%Y-%m-%d} {desk}已日结，不能再清点")
+    )
     view = _day_view(session, campaign, day, desk)
     result = CountResult(close=row, expected=view.expected(), counted=count.by_method())
     row.status = DayStatus.counted.value
@@ -699,13 +939,32 @@ def record_count(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
     row.note = note or row.note
     row.counted_by_id, row.counted_at = actor.user_id, now
     session.add(row)
-    _audit(session, actor, Action.day_count, campaign, day, desk, now, counted=row.counted,
-           expected=result.expected, differences=result.differences, note=note)
+    _audit(
+        session,
+        actor,
+        Action.day_count,
+        campaign,
+        day,
+        desk,
+        now,
+        counted=row.counted,
+        expected=result.expected,
+        differences=result.differences,
+        note=note,
+    )
     return result
 
 
-def confirm_close(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *,
-                  desk: str, note: str = "", now: dt.datetime | None = None) -> DayClose:
+def confirm_close(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    day: dt.date,
+    *,
+    desk: str,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> DayClose:
     """The lead confirms the counted close: a difference needs a note; the day is locked."""
     require(actor, Action.day_close)
     now = now or utcnow()
@@ -714,9 +973,14 @@ def confirm_close(session: Session, actor: Actor, campaign: Campaign, day: dt.da
     # Payments take the receipt counter's row lock until they commit: holding it here makes
     # every payment in flight commit first (and be counted below), and every later one see
     # this close when it inserts (the database then refuses it).
-    session.exec(select(NumberSequence).where(
-        NumberSequence.campaign_id == campaign.id,
-        NumberSequence.kind == NumberKind.receipt.value).with_for_update()).first()
+    session.exec(
+        select(NumberSequence)
+        .where(
+            NumberSequence.campaign_id == campaign.id,
+            NumberSequence.kind == NumberKind.receipt.value,
+        )
+        .with_for_update()
+    ).first()
     row = _unconfirmed(session, campaign, day, desk, closed=_("{day:%Y-%m-%d} {desk}已日结"))
     if row.status != DayStatus.counted.value:
         raise DayRefused(_("请先录入现金清点，再确认日结"), code="day.not_counted")
@@ -725,30 +989,60 @@ def confirm_close(session: Session, actor: Actor, campaign: Campaign, day: dt.da
         raise DayRefused(_("清点之后本日又有收费、作废或退费记录：请重新清点"), code="day.changed")
     note = note or row.note
     counted = row.counted.get("methods", {})
-    differences = CountResult(close=row, expected=view.expected(), counted={
-        m: int(counted.get(m, 0)) for m in view.expected()}).differences
+    differences = CountResult(
+        close=row,
+        expected=view.expected(),
+        counted={m: int(counted.get(m, 0)) for m in view.expected()},
+    ).differences
     if differences and not note:
-        shown = "；".join((_("{method}多 {amount} 元") if d > 0 else _("{method}少 {amount} 元"))
-                         .format(method=PaymentMethod(m).label, amount=Money(abs(d)).figures())
-                         for m, d in differences.items())
-        raise InvalidInput(_("清点与应有金额有差额（{shown}）：须填写差额说明").format(shown=shown),
-                           code="day.note_required", differences=differences)
+        shown = "；".join(
+            (_("{method}多 {amount} 元") if d > 0 else _("{method}少 {amount} 元")).format(
+                method=PaymentMethod(m).label, amount=Money(abs(d)).figures()
+            )
+            for m, d in differences.items()
+        )
+        raise InvalidInput(
+            _("清点与应有金额有差额（{shown}）：须填写差额说明").format(shown=shown),
+            code="day.note_required",
+            differences=differences,
+        )
     row.status = DayStatus.closed.value
     row.note = note
     # the figures and a seal of the rows the close answers for: in the audit event too, whose
     # hash is chained, so neither the rows nor the close's row can be changed unseen
-    row.expected = {**_expected_json(view),
-                    "rows": rows_seal(rows_of_day(session, campaign, day, desk))}
+    row.expected = {
+        **_expected_json(view),
+        "rows": rows_seal(rows_of_day(session, campaign, day, desk)),
+    }
     row.closed_by_id, row.closed_at = actor.user_id, now
     session.add(row)
-    _audit(session, actor, Action.day_close, campaign, day, desk, now, expected=row.expected,
-           counted=row.counted, difference_fen=row.difference_fen, note=note,
-           closed_at=now.isoformat())
+    _audit(
+        session,
+        actor,
+        Action.day_close,
+        campaign,
+        day,
+        desk,
+        now,
+        expected=row.expected,
+        counted=row.counted,
+        difference_fen=row.difference_fen,
+        note=note,
+        closed_at=now.isoformat(),
+    )
     return row
 
 
-def cancel_close(session: Session, actor: Actor, campaign: Campaign, day: dt.date, *,
-                 desk: str, reason: str, now: dt.datetime | None = None) -> None:
+def cancel_close(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    day: dt.date,
+    *,
+    desk: str,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> None:
     """Take back a close that is not confirmed: the desk takes payments again."""
     require(actor, Action.day_cancel)
     now = now or utcnow()
@@ -756,17 +1050,35 @@ def cancel_close(session: Session, actor: Actor, campaign: Campaign, day: dt.dat
     reason = _clean_note(reason)
     if not reason:
         raise InvalidInput(_("取消日结须写明原因"), code="day.reason_required")
-    row = _unconfirmed(session, campaign, day, desk,
-                       closed=_("{day:%Y-%m-%d} {desk}已日结锁定，不能取消；更正请在下一个营业日办理"))
-    _audit(session, actor, Action.day_cancel, campaign, day, desk, now, status=row.status,
-           counted=row.counted, difference_fen=row.difference_fen, reason=reason)
+    row = _unconfirmed(
+        session,
+        campaign,
+        day,
+        desk,
+        closed=_("{day:%Y-%m-%d} {desk}已日结锁定，不能取消；更正请在下一个营业日办理"),
+    )
+    _audit(
+        session,
+        actor,
+        Action.day_cancel,
+        campaign,
+        day,
+        desk,
+        now,
+        status=row.status,
+        counted=row.counted,
+        difference_fen=row.difference_fen,
+        reason=reason,
+    )
     session.delete(row)
 
 
 def _clean_note(note: str) -> str:
     text = " ".join((note or "").split())  # Chinese punctuation kept as typed
     if len(text) > NOTE_MAX:
-        raise InvalidInput(_("说明最多 {NOTE_MAX} 字").format(NOTE_MAX=NOTE_MAX), code="day.note_too_long")
+        raise InvalidInput(
+            _("说明最多 {NOTE_MAX} 字").format(NOTE_MAX=NOTE_MAX), code="day.note_too_long"
+        )
     return text
 
 
@@ -787,21 +1099,38 @@ def day_view_xlsx(path: Path, view: DayView) -> Path:
 
 def _day_view_xlsx(path: Path, view: DayView) -> Path:
     """The Z report as a workbook: 概况, the breakdowns, the corrections and the count."""
+
     def breakdown(lines: tuple[Line, ...]) -> list[list[object]]:
-        return [[ln.label, ln.count, Money(ln.paid_fen), Money(ln.voided_fen),
-                 Money(ln.refunded_fen), Money(ln.net_fen)] for ln in lines]
+        return [
+            [
+                ln.label,
+                ln.count,
+                Money(ln.paid_fen),
+                Money(ln.voided_fen),
+                Money(ln.refunded_fen),
+                Money(ln.net_fen),
+            ]
+            for ln in lines
+        ]
 
     heads = ["项目", "收费笔数", "收费金额（元）", "作废冲减（元）", "退费（元）", "净额（元）"]
     close = view.close_of()
     summary: list[list[object]] = [
-        ["评审批次", view.campaign_code], ["营业日", f"{view.day:%Y-%m-%d}"],
-        ["范围", desk_label(view.desk)], ["报送（次）", view.visits], ["受理（份）", view.accepted],
-        ["退回补正（份）", view.returned], ["收费笔数", view.total.count],
+        ["评审批次", view.campaign_code],
+        ["营业日", f"{view.day:%Y-%m-%d}"],
+        ["范围", desk_label(view.desk)],
+        ["报送（次）", view.visits],
+        ["受理（份）", view.accepted],
+        ["退回补正（份）", view.returned],
+        ["收费笔数", view.total.count],
         ["收费金额（元）", Money(view.total.paid_fen)],
         ["作废冲减（元）", Money(view.total.voided_fen)],
-        ["退费（元）", Money(view.total.refunded_fen)], ["净额（元）", Money(view.total.net_fen)],
-        ["收据号", view.receipts.range_text], ["断号检查", view.receipts.gap_text],
-        ["日结状态", DayStatus(close.status).label if close else "未日结"]]
+        ["退费（元）", Money(view.total.refunded_fen)],
+        ["净额（元）", Money(view.total.net_fen)],
+        ["收据号", view.receipts.range_text],
+        ["断号检查", view.receipts.gap_text],
+        ["日结状态", DayStatus(close.status).label if close else "未日结"],
+    ]
     if view.close_code:
         summary.append(["日结校验码", view.close_code])
     if close is not None and close.note:
@@ -813,25 +1142,61 @@ def _day_view_xlsx(path: Path, view: DayView) -> Path:
         expected = view.expected()
         for m in PaymentMethod:
             got = int(close.counted.get("methods", {}).get(m.value, 0))
-            counted.append([f"{m.label}：应有 {Money(expected[m.value]).figures()} 元，清点 {Money(got).figures()} 元",
-                            "", Money(got - expected[m.value])])
+            counted.append(
+                [
+                    f"{m.label}：应有 {Money(expected[m.value]).figures()} 元，清点 {Money(got).figures()} 元",
+                    "",
+                    Money(got - expected[m.value]),
+                ]
+            )
+
     def reason(c: Correction) -> str:
         reasons = VOID_REASONS if c.kind == PaymentKind.void.value else REFUND_REASONS
         return _(reasons[c.reason]) if c.reason in reasons else c.reason
 
-    corrections = [[c.code, PaymentKind(c.kind).label, c.original_code,
-                    f"{c.original_date:%Y-%m-%d}", Money(c.fen),
-                    PaymentMethod(c.method).label, reason(c), c.note, c.who, c.desk,
-                    c.charged_to, c.charged_desk]
-                   for c in view.corrections]
-    return write_xlsx(path, [
-        ("概况", ["项目", "内容"], summary),
-        ("按缴费方式", heads, breakdown(view.by_method)),
-        ("按申报类型与级别", heads, breakdown(view.by_fee)),
-        ("按收费员", heads, breakdown(view.by_cashier)),
-        ("按窗口", heads, breakdown(view.by_desk)),
-        ("作废与退费", ["单号", "类别", "原收据号", "原收费日期", "金额（元）", "方式", "原因",
-                       "说明", "经办人", "经办窗口", "原收款人", "原收款窗口"], corrections),
-        ("现金清点", ["项目", "张（枚）数", "金额/差额（元）"], counted),
-    ])
-
+    corrections = [
+        [
+            c.code,
+            PaymentKind(c.kind).label,
+            c.original_code,
+            f"{c.original_date:%Y-%m-%d}",
+            Money(c.fen),
+            PaymentMethod(c.method).label,
+            reason(c),
+            c.note,
+            c.who,
+            c.desk,
+            c.charged_to,
+            c.charged_desk,
+        ]
+        for c in view.corrections
+    ]
+    return write_xlsx(
+        path,
+        [
+            ("概况", ["项目", "内容"], summary),
+            ("按缴费方式", heads, breakdown(view.by_method)),
+            ("按申报类型与级别", heads, breakdown(view.by_fee)),
+            ("按收费员", heads, breakdown(view.by_cashier)),
+            ("按窗口", heads, breakdown(view.by_desk)),
+            (
+                "作废与退费",
+                [
+                    "单号",
+                    "类别",
+                    "原收据号",
+                    "原收费日期",
+                    "金额（元）",
+                    "方式",
+                    "原因",
+                    "说明",
+                    "经办人",
+                    "经办窗口",
+                    "原收款人",
+                    "原收款窗口",
+                ],
+                corrections,
+            ),
+            ("现金清点", ["项目", "张（枚）数", "金额/差额（元）"], counted),
+        ],
+    )

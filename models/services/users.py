@@ -101,7 +101,9 @@ def _role(role: Role | str) -> Role:
         return Role(role)
     except ValueError:
         raise InvalidInput(
-            _("未知的角色“{role}”：可选 clerk（受理员）、cashier（收费员）、lead（负责人）、admin（管理员）").format(role=role),
+            _(
+                "未知的角色“{role}”：可选 clerk（受理员）、cashier（收费员）、lead（负责人）、admin（管理员）"
+            ).format(role=role),
             code="user.bad_role",
         ) from None
 
@@ -109,7 +111,8 @@ def _role(role: Role | str) -> Role:
 def _check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            _("密码至少 {MIN_PASSWORD_LENGTH} 位").format(MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH), code="user.weak_password"
+            _("密码至少 {MIN_PASSWORD_LENGTH} 位").format(MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH),
+            code="user.weak_password",
         )
 
 
@@ -119,11 +122,13 @@ def _is_active(user: User) -> bool:
 
 def _get(session: Session, username: str) -> User:
     """The account changed, locked for the change (after ``_lock_office``)."""
-    user = session.exec(select(User).where(User.username == username.strip())
-                        .with_for_update()).first()
+    user = session.exec(
+        select(User).where(User.username == username.strip()).with_for_update()
+    ).first()
     if user is None:
-        raise NotFound(_("没有用户“{username}”").format(username=username.strip()),
-                       code="user.not_found")
+        raise NotFound(
+            _("没有用户“{username}”").format(username=username.strip()), code="user.not_found"
+        )
     return user
 
 
@@ -132,18 +137,26 @@ def _lock_office(session: Session) -> None:
     first and in one order, before the account changed: two admins changing accounts at once
     queue here instead of deadlocking, and each sees the other's change."""
     session.exec(
-        select(User.id).where(col(User.role).in_([Role.admin.value, Role.lead.value]),
-                              col(User.active).is_(True), col(User.disabled_at).is_(None))
-        .order_by(col(User.id)).with_for_update()).all()
+        select(User.id)
+        .where(
+            col(User.role).in_([Role.admin.value, Role.lead.value]),
+            col(User.active).is_(True),
+            col(User.disabled_at).is_(None),
+        )
+        .order_by(col(User.id))
+        .with_for_update()
+    ).all()
 
 
 def _active_ids(session: Session, role: Role) -> list[int]:
     """The active accounts of ``role``, locked (PostgreSQL) so that two admins cannot each
     remove one of the last two at the same moment."""
     rows = session.exec(
-        select(User.id).where(User.role == role.value, col(User.active).is_(True),
-                              col(User.disabled_at).is_(None))
-        .order_by(col(User.id)).with_for_update()).all()
+        select(User.id)
+        .where(User.role == role.value, col(User.active).is_(True), col(User.disabled_at).is_(None))
+        .order_by(col(User.id))
+        .with_for_update()
+    ).all()
     return [i for i in rows if i is not None]
 
 
@@ -151,14 +164,16 @@ def _keep_one(session: Session, user: User, role: Role) -> None:
     """Refuse to take the last active ``role`` (admin or lead) away from the office."""
     if user.role == role.value and _is_active(user) and _active_ids(session, role) == [user.id]:
         raise Conflict(
-            _("{username} 是最后一位在用的{role}：办公室须至少保留一位，请先添加或启用另一位{role}").format(
-                username=user.username, role=role.label),
+            _(
+                "{username} 是最后一位在用的{role}：办公室须至少保留一位，请先添加或启用另一位{role}"
+            ).format(username=user.username, role=role.label),
             code="user.last_of_role",
         )
 
 
-def _approve(session: Session, actor: Actor, approval: Approval | None, *, what: str,
-             target: User | None) -> User | None:
+def _approve(
+    session: Session, actor: Actor, approval: Approval | None, *, what: str, target: User | None
+) -> User | None:
     """The lead who approves a change that gives someone a lead's powers, checked like a login;
     None when no approval is needed (see the module's docstring)."""
     if actor.user_id is None:  # the system's first setup or the demo's seeding
@@ -168,31 +183,55 @@ def _approve(session: Session, actor: Actor, approval: Approval | None, *, what:
         return None
     if approval is None:
         raise PermissionDenied(
-            _("{what}须由另一位负责人核准（两人操作）：请一位负责人输入其用户名和密码").format(what=what),
+            _("{what}须由另一位负责人核准（两人操作）：请一位负责人输入其用户名和密码").format(
+                what=what
+            ),
             code=NEEDS_APPROVAL,
         )
-    approver = _check_credentials(session, approval.username, approval.password,
-                                  desk=actor.desk, now=utcnow(), purpose="approval")
+    approver = _check_credentials(
+        session,
+        approval.username,
+        approval.password,
+        desk=actor.desk,
+        now=utcnow(),
+        purpose="approval",
+    )
     if approver.role != Role.lead.value:
         raise PermissionDenied(_("核准人须为在用的负责人"), code="user.approver_not_lead")
     if approver.id == actor.user_id or (target is not None and approver.id == target.id):
-        raise PermissionDenied(_("核准人须是操作人和被操作账户以外的另一位负责人"),
-                               code="user.approver_same_person")
+        raise PermissionDenied(
+            _("核准人须是操作人和被操作账户以外的另一位负责人"), code="user.approver_same_person"
+        )
     if approver.must_change_password:
         raise PermissionDenied(
-            _("核准人 {username} 的密码已被重置：须先登录并设置新密码，才能核准").format(username=approver.username),
+            _("核准人 {username} 的密码已被重置：须先登录并设置新密码，才能核准").format(
+                username=approver.username
+            ),
             code="user.approver_must_change",
         )
     return approver
 
 
-def _record(session: Session, actor: Actor, action: Action, user: User,
-            detail: dict[str, object], approver: User | None = None) -> None:
+def _record(
+    session: Session,
+    actor: Actor,
+    action: Action,
+    user: User,
+    detail: dict[str, object],
+    approver: User | None = None,
+) -> None:
     if approver is not None:
         detail = {**detail, "approver_id": approver.id, "approver": approver.username}
-    audit.record(session, actor_id=actor.user_id, actor_name=actor.username, action=action.value,
-                 entity="user", entity_id=user.id, desk=actor.desk,
-                 detail={"username": user.username, **detail})
+    audit.record(
+        session,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        action=action.value,
+        entity="user",
+        entity_id=user.id,
+        desk=actor.desk,
+        detail={"username": user.username, **detail},
+    )
 
 
 def list_users(session: Session, actor: Actor, *, now: dt.datetime | None = None) -> list[UserRow]:
@@ -201,11 +240,20 @@ def list_users(session: Session, actor: Actor, *, now: dt.datetime | None = None
     rows = []
     for u in session.exec(select(User).order_by(col(User.id))):
         assert u.id is not None
-        rows.append(UserRow(
-            id=u.id, username=u.username, display_name=u.display_name, role=Role(u.role),
-            active=_is_active(u), locked=u.locked_until is not None and u.locked_until > now,
-            must_change_password=u.must_change_password, created_at=u.created_at,
-            last_login_at=u.last_login_at, disabled_at=u.disabled_at))
+        rows.append(
+            UserRow(
+                id=u.id,
+                username=u.username,
+                display_name=u.display_name,
+                role=Role(u.role),
+                active=_is_active(u),
+                locked=u.locked_until is not None and u.locked_until > now,
+                must_change_password=u.must_change_password,
+                created_at=u.created_at,
+                last_login_at=u.last_login_at,
+                disabled_at=u.disabled_at,
+            )
+        )
     return rows
 
 
@@ -235,8 +283,11 @@ def add_user(
         raise Conflict(_("用户名“{username}”已存在").format(username=username), code="user.exists")
     if role in (Role.admin, Role.lead):
         _lock_office(session)
-    approver = _approve(session, actor, approval, what=_("添加负责人"), target=None) \
-        if role is Role.lead else None
+    approver = (
+        _approve(session, actor, approval, what=_("添加负责人"), target=None)
+        if role is Role.lead
+        else None
+    )
     user = User(
         username=username,
         display_name=display_name.strip() or username,
@@ -250,8 +301,14 @@ def add_user(
     return user
 
 
-def disable_user(session: Session, actor: Actor, username: str, *,
-                 approval: Approval | None = None, now: dt.datetime | None = None) -> User:
+def disable_user(
+    session: Session,
+    actor: Actor,
+    username: str,
+    *,
+    approval: Approval | None = None,
+    now: dt.datetime | None = None,
+) -> User:
     """停用: the account can no longer log in anywhere; its history stays. A lead's needs
     another lead's approval: one admin alone must not be able to bring the office down to one
     lead (whose password the admin may reset alone)."""
@@ -261,12 +318,16 @@ def disable_user(session: Session, actor: Actor, username: str, *,
     if user.id == actor.user_id:
         raise InvalidInput(_("不能停用自己的账户"), code="user.disable_self")
     if not _is_active(user):
-        raise Conflict(_("用户 {username} 已停用").format(username=user.username),
-                       code="user.already_disabled")
+        raise Conflict(
+            _("用户 {username} 已停用").format(username=user.username), code="user.already_disabled"
+        )
     _keep_one(session, user, Role.admin)
     _keep_one(session, user, Role.lead)
-    approver = _approve(session, actor, approval, what=_("停用负责人账户"), target=user) \
-        if user.role == Role.lead.value else None
+    approver = (
+        _approve(session, actor, approval, what=_("停用负责人账户"), target=user)
+        if user.role == Role.lead.value
+        else None
+    )
     user.active = False
     user.disabled_at = now or utcnow()
     session.add(user)
@@ -274,17 +335,22 @@ def disable_user(session: Session, actor: Actor, username: str, *,
     return user
 
 
-def enable_user(session: Session, actor: Actor, username: str, *,
-                approval: Approval | None = None) -> User:
+def enable_user(
+    session: Session, actor: Actor, username: str, *, approval: Approval | None = None
+) -> User:
     """启用 a disabled account again (a lead's needs a lead's approval); its lockout is cleared."""
     require(actor, Action.user_enable)
     _lock_office(session)
     user = _get(session, username)
     if _is_active(user):
-        raise Conflict(_("用户 {username} 未停用").format(username=user.username),
-                       code="user.not_disabled")
-    approver = _approve(session, actor, approval, what=_("启用负责人账户"), target=user) \
-        if user.role == Role.lead.value else None
+        raise Conflict(
+            _("用户 {username} 未停用").format(username=user.username), code="user.not_disabled"
+        )
+    approver = (
+        _approve(session, actor, approval, what=_("启用负责人账户"), target=user)
+        if user.role == Role.lead.value
+        else None
+    )
     user.active = True
     user.disabled_at = None
     user.failed_attempts = 0
@@ -294,16 +360,25 @@ def enable_user(session: Session, actor: Actor, username: str, *,
     return user
 
 
-def reset_password(session: Session, actor: Actor, username: str, *, password: str,
-                   approval: Approval | None = None) -> User:
+def reset_password(
+    session: Session,
+    actor: Actor,
+    username: str,
+    *,
+    password: str,
+    approval: Approval | None = None,
+) -> User:
     """A temporary password the admin gives the user; their next login must choose a new one.
     The lockout is cleared. A lead's reset needs another lead's approval."""
     require(actor, Action.user_reset)
     _check_new_password(password)
     _lock_office(session)
     user = _get(session, username)
-    approver = _approve(session, actor, approval, what=_("重置负责人的密码"), target=user) \
-        if user.role == Role.lead.value else None
+    approver = (
+        _approve(session, actor, approval, what=_("重置负责人的密码"), target=user)
+        if user.role == Role.lead.value
+        else None
+    )
     user.password_hash = _hasher.hash(password)
     user.must_change_password = True
     user.failed_attempts = 0
@@ -313,8 +388,14 @@ def reset_password(session: Session, actor: Actor, username: str, *, password: s
     return user
 
 
-def set_role(session: Session, actor: Actor, username: str, role: Role | str, *,
-             approval: Approval | None = None) -> User:
+def set_role(
+    session: Session,
+    actor: Actor,
+    username: str,
+    role: Role | str,
+    *,
+    approval: Approval | None = None,
+) -> User:
     """Change an account's role. Making someone a lead needs a lead's approval; the last active
     admin and lead keep theirs."""
     require(actor, Action.user_set_role)
@@ -323,8 +404,10 @@ def set_role(session: Session, actor: Actor, username: str, role: Role | str, *,
     user = _get(session, username)
     old = Role(user.role)
     if old is role:
-        raise Conflict(_("用户 {username} 已是{role}").format(username=user.username, role=role.label),
-                       code="user.same_role")
+        raise Conflict(
+            _("用户 {username} 已是{role}").format(username=user.username, role=role.label),
+            code="user.same_role",
+        )
     for kept in (Role.admin, Role.lead):
         if old is kept:
             _keep_one(session, user, kept)
@@ -335,13 +418,15 @@ def set_role(session: Session, actor: Actor, username: str, role: Role | str, *,
         approver = _approve(session, actor, approval, what=_("撤销负责人"), target=user)
     user.role = role.value
     session.add(user)
-    _record(session, actor, Action.user_set_role, user, {"from": old.value, "to": role.value},
-            approver)
+    _record(
+        session, actor, Action.user_set_role, user, {"from": old.value, "to": role.value}, approver
+    )
     return user
 
 
-def change_own_password(session: Session, actor: Actor, *, current: str, new: str,
-                        now: dt.datetime | None = None) -> Actor:
+def change_own_password(
+    session: Session, actor: Actor, *, current: str, new: str, now: dt.datetime | None = None
+) -> Actor:
     """The logged-in user chooses a new password (after a reset, before anything else). The
     current one is checked as a login is (failures count towards the lockout). Returns the actor
     free to work."""
@@ -352,10 +437,12 @@ def change_own_password(session: Session, actor: Actor, *, current: str, new: st
         raise InvalidInput(_("系统账户没有密码"), code="user.system")
     user = session.get(User, actor.user_id)
     if user is None:
-        raise NotFound(_("没有用户“{username}”").format(username=actor.username),
-                       code="user.not_found")
-    _check_credentials(session, user.username, current, desk=actor.desk, now=now,
-                       purpose="password")
+        raise NotFound(
+            _("没有用户“{username}”").format(username=actor.username), code="user.not_found"
+        )
+    _check_credentials(
+        session, user.username, current, desk=actor.desk, now=now, purpose="password"
+    )
     if new == current:
         raise InvalidInput(_("新密码不能与原密码相同"), code="user.same_password")
     was_reset = user.must_change_password
@@ -367,8 +454,9 @@ def change_own_password(session: Session, actor: Actor, *, current: str, new: st
     return Actor(user_id=actor.user_id, username=actor.username, role=actor.role, desk=actor.desk)
 
 
-def _check_credentials(session: Session, username: str, password: str, *, desk: str,
-                       now: dt.datetime, purpose: str) -> User:
+def _check_credentials(
+    session: Session, username: str, password: str, *, desk: str, now: dt.datetime, purpose: str
+) -> User:
     """The user whose password this is. A failure is recorded and committed even though this
     raises; after ``MAX_FAILURES`` the account is locked for ``LOCKOUT``. A name that is no
     user is kept only as a keyed tag and its length."""
@@ -378,18 +466,34 @@ def _check_credentials(session: Session, username: str, password: str, *, desk: 
     if user is None or not _is_active(user):
         _verify(_DUMMY_HASH, password)
         if user is None:
-            audit.record(session, actor_id=None, actor_name="", action="login.failed",
-                         entity="user", entity_id="", desk=desk,
-                         detail={"reason": "unknown_user", **name_tag(name), **extra})
+            audit.record(
+                session,
+                actor_id=None,
+                actor_name="",
+                action="login.failed",
+                entity="user",
+                entity_id="",
+                desk=desk,
+                detail={"reason": "unknown_user", **name_tag(name), **extra},
+            )
         else:
-            audit.record(session, actor_id=user.id, actor_name=user.username,
-                         action="login.failed", entity="user", entity_id=user.id, desk=desk,
-                         detail={"reason": "disabled", **extra})
+            audit.record(
+                session,
+                actor_id=user.id,
+                actor_name=user.username,
+                action="login.failed",
+                entity="user",
+                entity_id=user.id,
+                desk=desk,
+                detail={"reason": "disabled", **extra},
+            )
         session.commit()
         raise _failed()
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() + 59) // 60)
-        raise AccountLocked(_("密码错误次数过多，账户已锁定，请 {minutes} 分钟后再试").format(minutes=minutes))
+        raise AccountLocked(
+            _("密码错误次数过多，账户已锁定，请 {minutes} 分钟后再试").format(minutes=minutes)
+        )
     if not _verify(user.password_hash, password):
         user.failed_attempts += 1
         detail: dict[str, object] = {"failures": user.failed_attempts, **extra}
@@ -400,14 +504,21 @@ def _check_credentials(session: Session, username: str, password: str, *, desk: 
             detail["locked_until"] = user.locked_until.isoformat()
         session.add(user)
         audit.record(
-            session, actor_id=user.id, actor_name=user.username,
+            session,
+            actor_id=user.id,
+            actor_name=user.username,
             action="login.locked" if locked else "login.failed",
-            entity="user", entity_id=user.id, desk=desk, detail=detail,
+            entity="user",
+            entity_id=user.id,
+            desk=desk,
+            detail=detail,
         )
         session.commit()
         if locked:
             raise AccountLocked(
-                _("密码连续错误 {MAX_FAILURES} 次，账户已锁定 {value} 分钟").format(MAX_FAILURES=MAX_FAILURES, value=int(LOCKOUT.total_seconds() // 60))
+                _("密码连续错误 {MAX_FAILURES} 次，账户已锁定 {value} 分钟").format(
+                    MAX_FAILURES=MAX_FAILURES, value=int(LOCKOUT.total_seconds() // 60)
+                )
             )
         raise _failed()
     if user.failed_attempts:
@@ -420,7 +531,12 @@ def _check_credentials(session: Session, username: str, password: str, *, desk: 
 
 
 def authenticate(
-    session: Session, username: str, password: str, *, desk: str = "", now: dt.datetime | None = None
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    desk: str = "",
+    now: dt.datetime | None = None,
 ) -> Actor:
     """Check a password: the actor, with ``must_change_password`` when the password was reset.
     Failures are counted and committed even though this raises: after ``MAX_FAILURES`` the
@@ -431,13 +547,23 @@ def authenticate(
     user.last_login_at = now
     session.add(user)
     audit.record(
-        session, actor_id=user.id, actor_name=user.username, action="login.ok",
-        entity="user", entity_id=user.id, desk=desk,
+        session,
+        actor_id=user.id,
+        actor_name=user.username,
+        action="login.ok",
+        entity="user",
+        entity_id=user.id,
+        desk=desk,
         detail={"must_change_password": True} if user.must_change_password else None,
     )
     assert user.id is not None
-    return Actor(user_id=user.id, username=user.username, role=Role(user.role), desk=desk,
-                 must_change_password=user.must_change_password)
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        desk=desk,
+        must_change_password=user.must_change_password,
+    )
 
 
 def _verify(password_hash: str, password: str) -> bool:

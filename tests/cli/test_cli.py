@@ -34,11 +34,31 @@ def test_first_setup_then_authenticated_changes(db_url: str) -> None:
     assert r.exit_code == 1
     assert "--user" in r.output
     # … and its password checked
-    r = desk(db_url, "user", "add", "wang", "--role", "clerk", "--user", "boss",
-             input="secret-pw\n", env={"DESK_PASSWORD": "wrong-pw"})
+    r = desk(
+        db_url,
+        "user",
+        "add",
+        "wang",
+        "--role",
+        "clerk",
+        "--user",
+        "boss",
+        input="secret-pw\n",
+        env={"DESK_PASSWORD": "wrong-pw"},
+    )
     assert r.exit_code == 1 and "用户名或密码不正确" in r.output
-    r = desk(db_url, "user", "add", "wang", "--role", "clerk", "--user", "boss",
-             input="secret-pw\n", env={"DESK_PASSWORD": "secret-pw"})
+    r = desk(
+        db_url,
+        "user",
+        "add",
+        "wang",
+        "--role",
+        "clerk",
+        "--user",
+        "boss",
+        input="secret-pw\n",
+        env={"DESK_PASSWORD": "secret-pw"},
+    )
     assert r.exit_code == 0, r.output
 
 
@@ -62,25 +82,64 @@ def test_show_a_preset_not_yet_loaded(db_url: str) -> None:
 
 
 def test_set_fee_by_lead_only(db_url: str) -> None:
-    assert desk(db_url, "user", "add", "admin", "--role", "admin", input="secret-pw\n").exit_code == 0
+    assert (
+        desk(db_url, "user", "add", "admin", "--role", "admin", input="secret-pw\n").exit_code == 0
+    )
     env = {"DESK_PASSWORD": "secret-pw"}
-    assert desk(db_url, "user", "add", "boss", "--role", "lead", "--user", "admin",
-                input="secret-pw\n", env=env).exit_code == 0
+    assert (
+        desk(
+            db_url,
+            "user",
+            "add",
+            "boss",
+            "--role",
+            "lead",
+            "--user",
+            "admin",
+            input="secret-pw\n",
+            env=env,
+        ).exit_code
+        == 0
+    )
     r = desk(db_url, "campaign", "new", "bohu", "--from", "003", "--user", "boss", env=env)
     assert r.exit_code == 0, r.output
-    r = desk(db_url, "campaign", "set-fee", "bohu", "初次确定", "初级", "100", "--reason",
-             "县人社局确认", "--user", "boss", env=env)
+    r = desk(
+        db_url,
+        "campaign",
+        "set-fee",
+        "bohu",
+        "初次确定",
+        "初级",
+        "100",
+        "--reason",
+        "县人社局确认",
+        "--user",
+        "boss",
+        env=env,
+    )
     assert r.exit_code == 0, r.output
     assert "壹佰元整" in r.output
-    r = desk(db_url, "campaign", "set-fee", "bohu", "初次确定", "初级", "1.234", "--reason",
-             "x", "--user", "boss", env=env)
+    r = desk(
+        db_url,
+        "campaign",
+        "set-fee",
+        "bohu",
+        "初次确定",
+        "初级",
+        "1.234",
+        "--reason",
+        "x",
+        "--user",
+        "boss",
+        env=env,
+    )
     assert r.exit_code == 1 and "金额" in r.output
 
 
 def test_malformed_campaign_file_names_file_and_line(db_url: str, tmp_path: Path) -> None:
     from models.services.campaigns import read_preset
 
-    text = read_preset("000")[1].replace('yuan = 220\n', 'yuan = "二百二"\n', 1)
+    text = read_preset("000")[1].replace("yuan = 220\n", 'yuan = "二百二"\n', 1)
     path = tmp_path / "next.toml"
     path.write_text(text, encoding="utf-8")
     line = next(i for i, s in enumerate(text.splitlines(), 1) if "二百二" in s)
@@ -92,8 +151,9 @@ def test_malformed_campaign_file_names_file_and_line(db_url: str, tmp_path: Path
 
 
 def test_unreachable_database_is_one_chinese_line() -> None:
-    r = runner.invoke(app, ["campaign", "list", "--db",
-                            "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"])
+    r = runner.invoke(
+        app, ["campaign", "list", "--db", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"]
+    )
     assert r.exit_code == 1
     assert "无法连接数据库" in r.output
     assert "Traceback" not in r.output
@@ -116,15 +176,35 @@ def test_commands_in_a_fresh_process(tmp_path: Path) -> None:
     env = {**os.environ, "DESK_PASSWORD": "pw-123456", "DESK_DATA_DIR": str(tmp_path)}
 
     def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-c", "from tui.cli import main; main()", *args,
-                               "--db", url], input=stdin, env=env, capture_output=True,
-                              text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-c", "from tui.cli import main; main()", *args, "--db", url],
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
-    for args, stdin in ((("user", "add", "boss", "--role", "admin"), "pw-123456\n"),
-                        (("user", "add", "li", "--role", "lead", "--user", "boss"), "pw-123456\n"),
-                        (("campaign", "new", "bz21", "--from", "000", "--user", "li"), ""),
-                        (("campaign", "set-fee", "bz21", "评审", "中级", "380", "--reason", "通知",
-                          "--user", "li"), "")):
+    for args, stdin in (
+        (("user", "add", "boss", "--role", "admin"), "pw-123456\n"),
+        (("user", "add", "li", "--role", "lead", "--user", "boss"), "pw-123456\n"),
+        (("campaign", "new", "bz21", "--from", "000", "--user", "li"), ""),
+        (
+            (
+                "campaign",
+                "set-fee",
+                "bz21",
+                "评审",
+                "中级",
+                "380",
+                "--reason",
+                "通知",
+                "--user",
+                "li",
+            ),
+            "",
+        ),
+    ):
         r = run(*args, stdin=stdin)
         assert r.returncode == 0, (args, r.stdout, r.stderr)
         assert "Traceback" not in r.stderr
@@ -185,18 +265,27 @@ def test_help_has_no_space_where_a_docstring_broke_a_chinese_line() -> None:
 
 # --- issue 20, defect 13: without --user, the command names the roles it needs ----------------
 
-@pytest.mark.parametrize("args,roles,not_named", [
-    (("pay", "ZJ21S00001", "--method", "cash"), "收费员或负责人", "管理员"),
-    (("campaign", "set-fee", "bz21", "评审", "中级", "380", "--reason", "通知"), "（负责人）",
-     "管理员"),
-    (("roster", "handover", "--receiver", "秘书", "--yes"), "（负责人）", "管理员"),
-    (("audit", "verify"), "负责人或管理员", "收费员"),
-    (("bank", "list"), "收费员或负责人", "管理员"),
-])
-def test_no_user_names_the_roles_the_command_needs(db_url: str, args: tuple[str, ...],
-                                                   roles: str, not_named: str) -> None:
-    assert desk(db_url, "user", "add", "boss", "--role", "admin",
-                input="secret-pw\n").exit_code == 0
+
+@pytest.mark.parametrize(
+    "args,roles,not_named",
+    [
+        (("pay", "ZJ21S00001", "--method", "cash"), "收费员或负责人", "管理员"),
+        (
+            ("campaign", "set-fee", "bz21", "评审", "中级", "380", "--reason", "通知"),
+            "（负责人）",
+            "管理员",
+        ),
+        (("roster", "handover", "--receiver", "秘书", "--yes"), "（负责人）", "管理员"),
+        (("audit", "verify"), "负责人或管理员", "收费员"),
+        (("bank", "list"), "收费员或负责人", "管理员"),
+    ],
+)
+def test_no_user_names_the_roles_the_command_needs(
+    db_url: str, args: tuple[str, ...], roles: str, not_named: str
+) -> None:
+    assert (
+        desk(db_url, "user", "add", "boss", "--role", "admin", input="secret-pw\n").exit_code == 0
+    )
     r = desk(db_url, *args)
     assert r.exit_code == 1, r.output
     flat = "".join(r.output.split())
@@ -206,6 +295,7 @@ def test_no_user_names_the_roles_the_command_needs(db_url: str, args: tuple[str,
 
 # --- issue 20, defect 7: accounts from the command line --------------------------------------
 
+
 def test_accounts_lifecycle_from_the_command_line(db_url: str) -> None:
     admin = {"DESK_PASSWORD": "admin-pw"}
     # an empty database: the first account is the admin, made without --user
@@ -213,20 +303,77 @@ def test_accounts_lifecycle_from_the_command_line(db_url: str) -> None:
     assert r.exit_code == 1 and "第一个用户须为管理员" in r.output
     assert desk(db_url, "user", "add", "boss", "--role", "admin", input="admin-pw\n").exit_code == 0
     # the office's first lead needs no approver; the second does, and gets one
-    r = desk(db_url, "user", "add", "liu", "--role", "lead", "--user", "boss", input="lead-pw\n",
-             env=admin)
+    r = desk(
+        db_url,
+        "user",
+        "add",
+        "liu",
+        "--role",
+        "lead",
+        "--user",
+        "boss",
+        input="lead-pw\n",
+        env=admin,
+    )
     assert r.exit_code == 0, r.output
-    r = desk(db_url, "user", "add", "zhao", "--role", "lead", "--user", "boss",
-             input="lead-pw\n", env=admin)
+    r = desk(
+        db_url,
+        "user",
+        "add",
+        "zhao",
+        "--role",
+        "lead",
+        "--user",
+        "boss",
+        input="lead-pw\n",
+        env=admin,
+    )
     assert r.exit_code == 1 and "--approver" in r.output and "(user.needs_approval)" in r.output
-    r = desk(db_url, "user", "add", "zhao", "--role", "lead", "--user", "boss", "--approver",
-             "liu", input="lead-pw\n", env={**admin, "DESK_APPROVER_PASSWORD": "wrong"})
+    r = desk(
+        db_url,
+        "user",
+        "add",
+        "zhao",
+        "--role",
+        "lead",
+        "--user",
+        "boss",
+        "--approver",
+        "liu",
+        input="lead-pw\n",
+        env={**admin, "DESK_APPROVER_PASSWORD": "wrong"},
+    )
     assert r.exit_code == 1 and "用户名或密码不正确" in r.output
-    r = desk(db_url, "user", "add", "zhao", "--role", "lead", "--user", "boss", "--approver",
-             "liu", input="lead-pw\n", env={**admin, "DESK_APPROVER_PASSWORD": "lead-pw"})
+    r = desk(
+        db_url,
+        "user",
+        "add",
+        "zhao",
+        "--role",
+        "lead",
+        "--user",
+        "boss",
+        "--approver",
+        "liu",
+        input="lead-pw\n",
+        env={**admin, "DESK_APPROVER_PASSWORD": "lead-pw"},
+    )
     assert r.exit_code == 0, r.output
-    assert desk(db_url, "user", "add", "li", "--role", "cashier", "--user", "boss",
-                input="cash-pw\n", env=admin).exit_code == 0
+    assert (
+        desk(
+            db_url,
+            "user",
+            "add",
+            "li",
+            "--role",
+            "cashier",
+            "--user",
+            "boss",
+            input="cash-pw\n",
+            env=admin,
+        ).exit_code
+        == 0
+    )
     # a lead manages no accounts
     r = desk(db_url, "user", "disable", "li", "--user", "liu", env={"DESK_PASSWORD": "lead-pw"})
     assert r.exit_code == 1 and "负责人无权停用用户" in r.output
@@ -235,8 +382,15 @@ def test_accounts_lifecycle_from_the_command_line(db_url: str) -> None:
     assert r.exit_code == 0 and "已停用用户 li" in r.output
     r = desk(db_url, "bank", "list", "--user", "li", env={"DESK_PASSWORD": "cash-pw"})
     assert r.exit_code == 1 and "用户名或密码不正确" in r.output  # as a wrong password says
-    r = desk(db_url, "user", "passwd", "--user", "li", input="new-cash-pw\n",
-             env={"DESK_PASSWORD": "cash-pw"})
+    r = desk(
+        db_url,
+        "user",
+        "passwd",
+        "--user",
+        "li",
+        input="new-cash-pw\n",
+        env={"DESK_PASSWORD": "cash-pw"},
+    )
     assert r.exit_code == 1 and "用户名或密码不正确" in r.output
     r = desk(db_url, "user", "disable", "boss", "--user", "boss", env=admin)
     assert r.exit_code == 1 and "不能停用自己" in r.output
@@ -247,23 +401,51 @@ def test_accounts_lifecycle_from_the_command_line(db_url: str) -> None:
     assert users["zhao"]["role"] == "lead" and users["boss"]["active"]
     # enabled again, with a reset: the next use must choose a new password first
     assert desk(db_url, "user", "enable", "li", "--user", "boss", env=admin).exit_code == 0
-    r = desk(db_url, "user", "reset-password", "li", "--user", "boss", input="temp-123\n",
-             env=admin)
+    r = desk(
+        db_url, "user", "reset-password", "li", "--user", "boss", input="temp-123\n", env=admin
+    )
     assert r.exit_code == 0, r.output
-    r = desk(db_url, "campaign", "new", "bz21", "--from", "000", "--user", "li",
-             env={"DESK_PASSWORD": "temp-123"})
+    r = desk(
+        db_url,
+        "campaign",
+        "new",
+        "bz21",
+        "--from",
+        "000",
+        "--user",
+        "li",
+        env={"DESK_PASSWORD": "temp-123"},
+    )
     assert r.exit_code == 1 and "deskuserpasswd--userli" in "".join(r.output.split()), r.output
     assert "(auth.must_change_password)" in "".join(r.output.split())
-    r = desk(db_url, "user", "passwd", "--user", "li", input="cash-pw-2\n",
-             env={"DESK_PASSWORD": "temp-123"})
+    r = desk(
+        db_url,
+        "user",
+        "passwd",
+        "--user",
+        "li",
+        input="cash-pw-2\n",
+        env={"DESK_PASSWORD": "temp-123"},
+    )
     assert r.exit_code == 0, r.output
     r = desk(db_url, "user", "list", "--user", "li", env={"DESK_PASSWORD": "cash-pw-2"})
     assert r.exit_code == 1 and "收费员无权查看用户列表" in r.output  # logged in, not allowed
     # promoting the cashier needs a lead's approval; the last lead cannot be demoted away …
     r = desk(db_url, "user", "set-role", "li", "--role", "lead", "--user", "boss", env=admin)
     assert r.exit_code == 1 and "--approver" in r.output
-    r = desk(db_url, "user", "set-role", "li", "--role", "lead", "--user", "boss", "--approver",
-             "zhao", env={**admin, "DESK_APPROVER_PASSWORD": "lead-pw"})
+    r = desk(
+        db_url,
+        "user",
+        "set-role",
+        "li",
+        "--role",
+        "lead",
+        "--user",
+        "boss",
+        "--approver",
+        "zhao",
+        env={**admin, "DESK_APPROVER_PASSWORD": "lead-pw"},
+    )
     assert r.exit_code == 0 and "已把 li 的角色改为负责人" in r.output
 
 

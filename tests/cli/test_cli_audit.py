@@ -27,8 +27,13 @@ def test_verify_passes_then_catches_a_hand_edited_payment(engine: Engine, db_url
     assert r.exit_code == 1 and "受理员无权核验审计记录" in r.output
 
     with engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER payment_no_update" if is_sqlite(engine)
-                          else "ALTER TABLE payment DISABLE TRIGGER payment_immutable"))
+        conn.execute(
+            text(
+                "DROP TRIGGER payment_no_update"
+                if is_sqlite(engine)
+                else "ALTER TABLE payment DISABLE TRIGGER payment_immutable"
+            )
+        )
         conn.execute(text("UPDATE payment SET method = 'card' WHERE receipt_code = 'ZJ21F00002'"))
     r = runner.invoke(app, ["audit", "verify", "--user", "lead", "--db", db_url], env=ENV)
     assert r.exit_code == 1
@@ -38,8 +43,7 @@ def test_verify_passes_then_catches_a_hand_edited_payment(engine: Engine, db_url
         for sql in _drop_audit_guard(engine):
             conn.execute(text(sql))
         conn.execute(text("UPDATE audit_event SET detail = '{}' WHERE chain_seq = 3"))
-    r = runner.invoke(app, ["audit", "verify", "--user", "lead", "--json", "--db", db_url],
-                      env=ENV)
+    r = runner.invoke(app, ["audit", "verify", "--user", "lead", "--json", "--db", db_url], env=ENV)
     assert r.exit_code == 1
     got = json.loads(r.output)
     assert got["ok"] is False and got["first_break"]["seq"] == 3

@@ -58,20 +58,20 @@ def test_backup_and_restore(engine: Engine, db_url: str, tmp_path: Path) -> None
         return
     r = runner.invoke(app, ["backup", str(file), "--db", db_url, *base], env=ENV)
     assert r.exit_code == 1 and "请用 --user 指明操作人" in r.output
-    r = runner.invoke(app, ["backup", str(file), "--user", "cashier", "--db", db_url, *base],
-                      env=ENV)
+    r = runner.invoke(
+        app, ["backup", str(file), "--user", "cashier", "--db", db_url, *base], env=ENV
+    )
     assert r.exit_code == 1 and "收费员无权备份数据库" in r.output and not file.exists()
-    r = runner.invoke(app, ["backup", str(file), "--user", "lead", "--db", db_url, *base],
-                      env=ENV)
+    r = runner.invoke(app, ["backup", str(file), "--user", "lead", "--db", db_url, *base], env=ENV)
     assert r.exit_code == 0, r.output
     assert f"已备份到 {file}" in r.output and "副本完整性检查通过" in r.output
     assert "缴费记录 1 条，材料 2 份，审计记录" in r.output and "用时" in r.output
     assert bk.describe(file).sha256 in r.output
-    r = runner.invoke(app, ["backup", str(file), "--user", "lead", "--db", db_url, *base],
-                      env=ENV)
+    r = runner.invoke(app, ["backup", str(file), "--user", "lead", "--db", db_url, *base], env=ENV)
     assert r.exit_code == 1 and "已存在" in r.output and "--force" in r.output
-    r = runner.invoke(app, ["backup", str(file), "--force", "--user", "lead", "--db", db_url,
-                            *base], env=ENV)
+    r = runner.invoke(
+        app, ["backup", str(file), "--force", "--user", "lead", "--db", db_url, *base], env=ENV
+    )
     assert r.exit_code == 0, r.output
 
     # restore: into a new file, then refused into one with data
@@ -82,7 +82,8 @@ def test_backup_and_restore(engine: Engine, db_url: str, tmp_path: Path) -> None
     assert "完整性检查通过" in r.output and "backup.restore" in r.output
     copy = sqlite3.connect(fresh)
     assert copy.execute("SELECT receipt_code, amount_fen FROM payment").fetchall() == [
-        ("ZJ21F00001", 38000)]
+        ("ZJ21F00001", 38000)
+    ]
     copy.close()
     r = runner.invoke(app, ["restore", str(file), "--to", str(fresh), *base])
     assert r.exit_code == 1 and "已有数据" in r.output and "改名" in r.output
@@ -94,8 +95,9 @@ def test_backup_and_restore(engine: Engine, db_url: str, tmp_path: Path) -> None
     r = runner.invoke(app, ["restore", str(file), "--config", str(cfg)])
     assert r.exit_code == 0, r.output
     assert bk.describe(target).count("payment") == 1
-    r = runner.invoke(app, ["restore", str(tmp_path / "nope.sqlite3"), "--to",
-                            str(tmp_path / "n.sqlite3"), *base])
+    r = runner.invoke(
+        app, ["restore", str(tmp_path / "nope.sqlite3"), "--to", str(tmp_path / "n.sqlite3"), *base]
+    )
     assert r.exit_code == 1 and "找不到备份文件" in r.output
 
 
@@ -113,8 +115,9 @@ def test_a_restored_backup_passes_audit_verify(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["restore", str(file), "--to", str(restored)])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["audit", "verify", "--user", "lead", "--db", sqlite_url(restored)],
-                      env=ENV)
+    r = runner.invoke(
+        app, ["audit", "verify", "--user", "lead", "--db", sqlite_url(restored)], env=ENV
+    )
     assert r.exit_code == 0, r.output
     assert "审计链完整" in r.output
 
@@ -124,20 +127,39 @@ DAYS = ("2021-09-27", "2021-09-28", "2021-09-29", "2021-09-30")
 
 def _close(base: list[str], db_url: str, day: str, *extra: str) -> str:
     cash = "100x3,50x1,20x1,10x1" if day == DAYS[0] else "0"  # the factory's 380 on the 27th
-    r = runner.invoke(app, ["tally", "close", "--user", "lead", "--cash", cash, "--no-print",
-                            "--date", day, "--db", db_url, *extra, *base], env=ENV)
+    r = runner.invoke(
+        app,
+        [
+            "tally",
+            "close",
+            "--user",
+            "lead",
+            "--cash",
+            cash,
+            "--no-print",
+            "--date",
+            day,
+            "--db",
+            db_url,
+            *extra,
+            *base,
+        ],
+        env=ENV,
+    )
     assert r.exit_code == 0, r.output
     return r.output
 
 
 def _closed(engine: Engine) -> list[str]:
     with session_scope(engine, readonly=True) as s:
-        return sorted(c.business_date.isoformat() for c in s.exec(select(DayClose))
-                      if c.status == "closed")
+        return sorted(
+            c.business_date.isoformat() for c in s.exec(select(DayClose)) if c.status == "closed"
+        )
 
 
-def test_each_close_backs_up_and_the_newest_n_are_kept(engine: Engine, db_url: str,
-                                                       tmp_path: Path) -> None:
+def test_each_close_backs_up_and_the_newest_n_are_kept(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
     folder = tmp_path / "备份"
     base = _setup(engine, tmp_path, f'backup_keep = 2\nbackup_dir = "{folder}"\n')
     outputs = [_close(base, db_url, day) for day in DAYS[:3]]
@@ -155,9 +177,12 @@ def test_each_close_backs_up_and_the_newest_n_are_kept(engine: Engine, db_url: s
     assert all(p.name.startswith("desk-") and "-bz-vocational-2021-" in p.name for p in kept)
     # the newest holds the four closed days; each backup is audited after it was written
     newest = sqlite3.connect(kept[-1])
-    assert newest.execute("SELECT count(*) FROM day_close WHERE status = 'closed'").fetchone() == (4,)
-    assert newest.execute("SELECT count(*) FROM audit_event WHERE action = 'backup.write'"
-                          ).fetchone() == (3,)
+    assert newest.execute("SELECT count(*) FROM day_close WHERE status = 'closed'").fetchone() == (
+        4,
+    )
+    assert newest.execute(
+        "SELECT count(*) FROM audit_event WHERE action = 'backup.write'"
+    ).fetchone() == (3,)
     newest.close()
     with session_scope(engine, readonly=True) as s:
         events = s.exec(select(AuditEvent).where(AuditEvent.action == "backup.write")).all()
@@ -165,8 +190,9 @@ def test_each_close_backs_up_and_the_newest_n_are_kept(engine: Engine, db_url: s
     assert events[-1].detail["file"] == kept[-1].name and events[-1].campaign_id is not None
 
 
-def test_a_backup_that_cannot_be_written_leaves_the_day_closed(engine: Engine, db_url: str,
-                                                               tmp_path: Path) -> None:
+def test_a_backup_that_cannot_be_written_leaves_the_day_closed(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the backup folder should be")  # root ignores chmod
     base = _setup(engine, tmp_path, f'backup_dir = "{blocked / "backups"}"\n')
@@ -180,6 +206,21 @@ def test_a_backup_that_cannot_be_written_leaves_the_day_closed(engine: Engine, d
     with session_scope(engine, readonly=True) as s:
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "backup.write")).all() == []
     # the day is locked all the same: the close of that day cannot be cancelled
-    r = runner.invoke(app, ["tally", "cancel", "--reason", "重来", "--user", "lead", "--date",
-                            DAYS[0], "--db", db_url, *base], env=ENV)
+    r = runner.invoke(
+        app,
+        [
+            "tally",
+            "cancel",
+            "--reason",
+            "重来",
+            "--user",
+            "lead",
+            "--date",
+            DAYS[0],
+            "--db",
+            db_url,
+            *base,
+        ],
+        env=ENV,
+    )
     assert r.exit_code == 1 and "已日结锁定" in r.output

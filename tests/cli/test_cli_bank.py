@@ -25,14 +25,19 @@ def test_bank_import_then_list(engine: Engine, db_url: str, tmp_path: Path) -> N
     cfg = tmp_path / "config.toml"
     cfg.write_text("", encoding="utf-8")
     path = tmp_path / "流水.csv"
-    path.write_bytes(("银行账户明细\n交易日期,贷方金额,对方户名,附言,流水号\n"
-                      "2021-09-27,380.00,张伟,评审费,TX0001\n"
-                      "2021-09-27,abc,某某,评审费,TX0002\n").encode("gb18030"))
+    path.write_bytes(
+        (
+            "银行账户明细\n交易日期,贷方金额,对方户名,附言,流水号\n"
+            "2021-09-27,380.00,张伟,评审费,TX0001\n"
+            "2021-09-27,abc,某某,评审费,TX0002\n"
+        ).encode("gb18030")
+    )
     base = ["--config", str(cfg), "--db", db_url]
     r = runner.invoke(app, ["bank", "import", str(path), "--user", "clerk", *base], env=ENV)
     assert r.exit_code == 1 and "受理员无权银行流水对账" in r.output
-    r = runner.invoke(app, ["bank", "import", str(path), "--user", "cashier", "--json", *base],
-                      env=ENV)
+    r = runner.invoke(
+        app, ["bank", "import", str(path), "--user", "cashier", "--json", *base], env=ENV
+    )
     assert r.exit_code == 0, r.output
     got = json.loads(r.output)
     assert (got["credits"], got["header_line"]) == (1, 2)
@@ -43,14 +48,16 @@ def test_bank_import_then_list(engine: Engine, db_url: str, tmp_path: Path) -> N
     assert r.exit_code == 0, r.output
     listed = json.loads(r.output)
     assert [(x["serial"], x["status"], x["evidence"]) for x in listed["lines"]] == [
-        ("TX0001", "proposed", "姓名")]
+        ("TX0001", "proposed", "姓名")
+    ]
     assert [u["dossier"] for u in listed["unpaid"]] == ["ZJ21S00002", "ZJ21S00003"]
     r = runner.invoke(app, ["bank", "list", "--user", "cashier", *base], env=ENV)
     assert r.exit_code == 0 and "建议匹配" in r.output and "ZJ21S00002" in r.output
 
 
-def test_bank_list_masks_id_numbers_in_memos_but_for_a_lead(engine: Engine, db_url: str,
-                                                            tmp_path: Path) -> None:
+def test_bank_list_masks_id_numbers_in_memos_but_for_a_lead(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
     """Issue 20 (defect 13): the memo's ID number, in text and in JSON, is 652801********0024
     for a cashier; a lead sees it whole."""
     with session_scope(engine) as s:
@@ -60,10 +67,13 @@ def test_bank_list_masks_id_numbers_in_memos_but_for_a_lead(engine: Engine, db_u
     cfg = tmp_path / "config.toml"
     cfg.write_text("", encoding="utf-8")
     path = tmp_path / "流水.csv"
-    path.write_bytes(("交易日期,贷方金额,对方户名,附言,流水号\n"
-                      f"2021-09-27,380.00,某某,评审费 {full},TX0001\n"
-                      "2021-09-27,380.00,某某,６５２８０１ １９８００１０１００２４,TX0002\n")
-                     .encode("gb18030"))
+    path.write_bytes(
+        (
+            "交易日期,贷方金额,对方户名,附言,流水号\n"
+            f"2021-09-27,380.00,某某,评审费 {full},TX0001\n"
+            "2021-09-27,380.00,某某,６５２８０１ １９８００１０１００２４,TX0002\n"
+        ).encode("gb18030")
+    )
     base = ["--config", str(cfg), "--db", db_url]
     r = runner.invoke(app, ["bank", "import", str(path), "--user", "cashier", *base], env=ENV)
     assert r.exit_code == 0, r.output

@@ -67,8 +67,11 @@ def _config(tmp_path: Path, text: str) -> Path:
 
 
 def _doctor(config: Path, url: str, tmp_path: Path) -> tuple[int, dict[str, object]]:
-    r = runner.invoke(app, ["doctor", "--config", str(config), "--db", url, "--json"],
-                      env={"DESK_DATA_DIR": str(tmp_path / "data")})
+    r = runner.invoke(
+        app,
+        ["doctor", "--config", str(config), "--db", url, "--json"],
+        env={"DESK_DATA_DIR": str(tmp_path / "data")},
+    )
     return r.exit_code, json.loads(r.stdout)
 
 
@@ -76,12 +79,15 @@ def _by_area(report: dict[str, object]) -> dict[str, dict[str, str]]:
     return {c["area"]: c for c in report["checks"]}  # type: ignore[attr-defined,index]
 
 
-def test_a_working_office_passes_and_a_silent_printer_fails(engine: Engine, tmp_path: Path,
-                                                            listening: int) -> None:
+def test_a_working_office_passes_and_a_silent_printer_fails(
+    engine: Engine, tmp_path: Path, listening: int
+) -> None:
     code = _office(engine)
     url = engine.url.render_as_string(hide_password=False)
     closed = free_port()  # nothing listens there
-    config = _config(tmp_path, f'''campaign = "{code}"
+    config = _config(
+        tmp_path,
+        f'''campaign = "{code}"
 [printers.receipt]
 connection = "network"
 host = "127.0.0.1"
@@ -91,11 +97,14 @@ connection = "network"
 host = "127.0.0.1"
 port = {closed}
 width = 58
-''')
+''',
+    )
     status, report = _doctor(config, url, tmp_path)
     checks = _by_area(report)
     assert checks["配置文件"]["status"] == "ok"
-    assert checks["数据库"]["status"] == "ok" and migrate.head_revision() in checks["数据库"]["found"]
+    assert (
+        checks["数据库"]["status"] == "ok" and migrate.head_revision() in checks["数据库"]["found"]
+    )
     assert checks["评审批次"]["status"] == "ok" and code in checks["评审批次"]["found"]
     assert checks["用户"]["found"] == "1 个"
     assert checks["时区"]["status"] == "ok" and "Asia/Shanghai" in checks["时区"]["found"]
@@ -110,16 +119,20 @@ width = 58
 
 
 def test_a_schema_behind_the_program_a_missing_font_and_a_wrong_config(
-        engine: Engine, tmp_path: Path) -> None:
+    engine: Engine, tmp_path: Path
+) -> None:
     _office(engine)
     url = engine.url.render_as_string(hide_password=False)
     migrate.downgrade(engine, "0007")
-    config = _config(tmp_path, f'''[printers.receipt]
+    config = _config(
+        tmp_path,
+        f'''[printers.receipt]
 connection = "file"
-path = "{tmp_path / 'lp0'}"
+path = "{tmp_path / "lp0"}"
 image_mode = true
-font = "{tmp_path / 'no-such-font.ttf'}"
-''')
+font = "{tmp_path / "no-such-font.ttf"}"
+''',
+    )
     status, report = _doctor(config, url, tmp_path)
     checks = _by_area(report)
     db = checks["数据库"]
@@ -140,9 +153,17 @@ font = "{tmp_path / 'no-such-font.ttf'}"
 
 
 def test_doctor_speaks_a_table_with_what_to_do(tmp_path: Path) -> None:
-    r = runner.invoke(app, ["doctor", "--config", str(tmp_path / "none.toml"), "--db",
-                            f"sqlite:///{tmp_path / 'new.sqlite3'}"],
-                      env={"DESK_DATA_DIR": str(tmp_path / "data")})
+    r = runner.invoke(
+        app,
+        [
+            "doctor",
+            "--config",
+            str(tmp_path / "none.toml"),
+            "--db",
+            f"sqlite:///{tmp_path / 'new.sqlite3'}",
+        ],
+        env={"DESK_DATA_DIR": str(tmp_path / "data")},
+    )
     assert r.exit_code == 0, r.output
     assert "受理台自检" in r.output and "要做的：" in r.output
     assert "第一次启动受理台（desk）或 desk db upgrade 时会创建" in r.output
@@ -170,7 +191,9 @@ def test_doctor_warns_when_others_can_read_the_database_or_its_folders(tmp_path:
     found = [c for c in report["checks"] if c["area"] == "文件权限"]  # type: ignore[attr-defined]
     text = "\n".join(f"{c['status']} {c['found']} {c['fix']}" for c in found)
     assert all(c["status"] == "warn" for c in found) and len(found) == 3, text
-    assert f"chmod 600 {db}" in text and f"chmod 700 {data}" in text and f"chmod 700 {backups}" in text
+    assert (
+        f"chmod 600 {db}" in text and f"chmod 700 {data}" in text and f"chmod 700 {backups}" in text
+    )
     assert "0644" in text and "0755" in text
     for path, mode in ((data, 0o700), (backups, 0o700), (db, 0o600)):
         os.chmod(path, mode)
@@ -183,9 +206,11 @@ def test_doctor_creates_no_database(tmp_path: Path) -> None:
     """The database file is created 0600 when an engine is made: doctor must still see that
     there is none yet, and leave none behind."""
     new = tmp_path / "none" / "new.sqlite3"
-    r = runner.invoke(app, ["doctor", "--config", str(tmp_path / "none.toml"), "--db",
-                            f"sqlite:///{new}", "--json"],
-                      env={"DESK_DATA_DIR": str(tmp_path / "data")})
+    r = runner.invoke(
+        app,
+        ["doctor", "--config", str(tmp_path / "none.toml"), "--db", f"sqlite:///{new}", "--json"],
+        env={"DESK_DATA_DIR": str(tmp_path / "data")},
+    )
     assert r.exit_code == 0, r.output
     # read as JSON: in the table a long temporary path wraps the cell's words across lines
     (database,) = [c for c in json.loads(r.output)["checks"] if c["area"] == "数据库"]

@@ -54,17 +54,21 @@ def _setup(engine: Engine, tmp_path: Path) -> tuple[list[str], str]:
 def _bad_places(tmp_path: Path, suffix: str = ".xlsx") -> dict[str, Path]:
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     (tmp_path / f"adir{suffix}").mkdir(exist_ok=True)
-    return {"missing": tmp_path / "missing" / f"out{suffix}",
-            "under a file": tmp_path / "afile" / f"out{suffix}",
-            "a folder": tmp_path / f"adir{suffix}"}
+    return {
+        "missing": tmp_path / "missing" / f"out{suffix}",
+        "under a file": tmp_path / "afile" / f"out{suffix}",
+        "a folder": tmp_path / f"adir{suffix}",
+    }
 
 
 def _one_sentence(r, place: Path) -> None:  # type: ignore[no-untyped-def]
     assert r.exit_code == 1, (r.exit_code, r.output)
     assert "无法写入" in r.output and "未保存" in r.output, r.output
     assert "Traceback" not in r.output and "程序出错" not in r.output, r.output
-    assert not (place.is_file() or (place.parent.is_dir() and any(
-        p.name.endswith(".part") for p in place.parent.iterdir())))
+    assert not (
+        place.is_file()
+        or (place.parent.is_dir() and any(p.name.endswith(".part") for p in place.parent.iterdir()))
+    )
 
 
 def test_exports_are_0600(engine: Engine, tmp_path: Path) -> None:
@@ -91,11 +95,13 @@ def test_an_export_that_cannot_be_written_is_one_sentence(engine: Engine, tmp_pa
     base, code = _setup(engine, tmp_path)
     html = _bad_places(tmp_path, ".html")
     for why, place in _bad_places(tmp_path).items():
-        for argv, target in ((["summary", "--xlsx", str(place)], place),
-                             (["tally", "export", str(place), "--date", DAY], place),
-                             (["roster", "export", str(place)], place),
-                             (["roster", "export", str(html[why])], html[why]),
-                             (["reconcile", "--campaign", code, "--export", str(place)], place)):
+        for argv, target in (
+            (["summary", "--xlsx", str(place)], place),
+            (["tally", "export", str(place), "--date", DAY], place),
+            (["roster", "export", str(place)], place),
+            (["roster", "export", str(html[why])], html[why]),
+            (["reconcile", "--campaign", code, "--export", str(place)], place),
+        ):
             r = runner.invoke(app, [*argv, "--user", "lead", *base], env=ENV)
             _one_sentence(r, target)
             if why == "missing":
@@ -103,17 +109,34 @@ def test_an_export_that_cannot_be_written_is_one_sentence(engine: Engine, tmp_pa
 
 
 def test_a_close_whose_z_report_cannot_be_written_is_refused_before_anything(
-        engine: Engine, tmp_path: Path) -> None:
+    engine: Engine, tmp_path: Path
+) -> None:
     """``desk tally close --xlsx`` into a missing folder: refused before the day is closed
     (nothing saved), not closed and then a crash."""
     base, _ = _setup(engine, tmp_path)
     place = tmp_path / "missing" / "z.xlsx"
-    r = runner.invoke(app, ["tally", "close", "--cash", "100x7,50x1,10x1", "--no-print",
-                            "--date", DAY, "--xlsx", str(place), "--user", "lead", *base],
-                      env=ENV)
+    r = runner.invoke(
+        app,
+        [
+            "tally",
+            "close",
+            "--cash",
+            "100x7,50x1,10x1",
+            "--no-print",
+            "--date",
+            DAY,
+            "--xlsx",
+            str(place),
+            "--user",
+            "lead",
+            *base,
+        ],
+        env=ENV,
+    )
     _one_sentence(r, place)
-    r = runner.invoke(app, ["tally", "show", "--json", "--date", DAY, "--user", "lead", *base],
-                      env=ENV)
+    r = runner.invoke(
+        app, ["tally", "show", "--json", "--date", DAY, "--user", "lead", *base], env=ENV
+    )
     assert r.exit_code == 0 and "已日结" not in r.output
 
 
@@ -124,8 +147,9 @@ def test_previews_with_out_are_0600_and_a_bad_place_is_one_sentence(tmp_path: Pa
         assert r.exit_code == 0, r.output
         assert out.is_file() and _private(out), oct(_mode(out))
         for place in _bad_places(tmp_path).values():
-            r = runner.invoke(app, ["print", "preview", "receipt", "--format", fmt,
-                                    "--out", str(place)])
+            r = runner.invoke(
+                app, ["print", "preview", "receipt", "--format", fmt, "--out", str(place)]
+            )
             _one_sentence(r, place)
 
 
@@ -135,16 +159,20 @@ def test_a_png_preview_is_0600_and_a_bad_place_is_one_sentence(tmp_path: Path, c
     assert r.exit_code == 0, r.output
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and _private(out)
     for place in _bad_places(tmp_path, ".png").values():
-        r = runner.invoke(app, ["print", "preview", "receipt", "--format", "png",
-                                "--out", str(place)])
+        r = runner.invoke(
+            app, ["print", "preview", "receipt", "--format", "png", "--out", str(place)]
+        )
         _one_sentence(r, place)
 
 
 # -- desk import online: the summary always, the report where it can be written -----------------
 
+
 def _import(db_url: str, path: Path, *extra: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["import", "online", str(path), "--campaign", "bz-vocational-2021",
-                               "--db", db_url, *extra])
+    return runner.invoke(
+        app,
+        ["import", "online", str(path), "--campaign", "bz-vocational-2021", "--db", db_url, *extra],
+    )
 
 
 @pytest.fixture
@@ -157,7 +185,8 @@ def campaign_db(engine: Engine, db_url: str) -> str:
 
 
 def test_a_report_that_cannot_go_where_asked_goes_to_the_data_folder(
-        campaign_db: str, tmp_path: Path) -> None:
+    campaign_db: str, tmp_path: Path
+) -> None:
     source = _quirky_xlsx(tmp_path / "other-bureau.xlsx")
     asked = tmp_path / "afile"
     asked.write_text("x", encoding="utf-8")
@@ -171,7 +200,8 @@ def test_a_report_that_cannot_go_where_asked_goes_to_the_data_folder(
 
 
 def test_a_read_only_input_folder_still_gets_the_summary_and_a_report(
-        campaign_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    campaign_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The input's folder cannot be written (simulated: root writes anywhere): the rows are
     imported, the summary is printed, the report goes to the data folder and the summary says
     so; --json says where too."""
@@ -202,20 +232,35 @@ def test_a_read_only_input_folder_still_gets_the_summary_and_a_report(
 
 
 def test_a_report_that_can_be_written_nowhere_still_gives_the_summary(
-        campaign_db: str, tmp_path: Path) -> None:
+    campaign_db: str, tmp_path: Path
+) -> None:
     source = _quirky_xlsx(tmp_path / "other-bureau.xlsx")
     blocked = tmp_path / "blocked"
     blocked.write_text("not a folder", encoding="utf-8")
-    r = runner.invoke(app, ["import", "online", str(source), "--campaign", "bz-vocational-2021",
-                            "--db", campaign_db, "--report", str(blocked / "r.xlsx")],
-                      env={"DESK_DATA_DIR": str(blocked / "data")})
+    r = runner.invoke(
+        app,
+        [
+            "import",
+            "online",
+            str(source),
+            "--campaign",
+            "bz-vocational-2021",
+            "--db",
+            campaign_db,
+            "--report",
+            str(blocked / "r.xlsx"),
+        ],
+        env={"DESK_DATA_DIR": str(blocked / "data")},
+    )
     assert r.exit_code == 1, r.output
     assert "导入完成" in r.output and "新增 3" in r.output
     assert "报告未能写入" in r.output and "Traceback" not in r.output
 
 
-@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0,
-                    reason="a read-only folder stops nobody when root (simulated above)")
+@pytest.mark.skipif(
+    os.name == "nt" or os.geteuid() == 0,
+    reason="a read-only folder stops nobody when root (simulated above)",
+)
 def test_a_really_read_only_input_folder(campaign_db: str, tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()

@@ -34,8 +34,9 @@ def test_preview_text_fits_58mm_and_says_what_a_receipt_says() -> None:
 
 def test_preview_png_barcode_scans(tmp_path: Path, cjk_font: FontRef) -> None:
     out = tmp_path / "label.png"
-    r = runner.invoke(app, ["print", "preview", "label", "--width", "58", "--format", "png",
-                            "--out", str(out)])
+    r = runner.invoke(
+        app, ["print", "preview", "label", "--width", "58", "--format", "png", "--out", str(out)]
+    )
     assert r.exit_code == 0, r.output
     assert f"已写入 {out}" in r.output
     img = Image.open(out)
@@ -46,20 +47,41 @@ def test_preview_png_barcode_scans(tmp_path: Path, cjk_font: FontRef) -> None:
 
 def test_preview_escpos_bytes_decode_back(tmp_path: Path) -> None:
     out = tmp_path / "r.bin"
-    r = runner.invoke(app, ["print", "preview", "receipt", "--format", "escpos", "--out", str(out),
-                            "--encoding", "gb18030"])
+    r = runner.invoke(
+        app,
+        [
+            "print",
+            "preview",
+            "receipt",
+            "--format",
+            "escpos",
+            "--out",
+            str(out),
+            "--encoding",
+            "gb18030",
+        ],
+    )
     assert r.exit_code == 0, r.output
     data = out.read_bytes()
     assert data.startswith(b"\x1b@")
     assert "叁佰捌拾元整" in chinese_text(data, "gb18030")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["print", "preview", "invoice"], "未知的单据“invoice”"),
-    (["print", "preview", "receipt", "--format", "pdf"], "--format 应为 text、png 或 escpos"),
-    (["print", "preview", "receipt", "--width", "76"], "[printers.preview]：width 应为 58 或 80"),
-    (["print", "preview", "receipt", "--encoding", "big5"], "encoding 应为 gbk、gb18030 或 gb2312"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["print", "preview", "invoice"], "未知的单据“invoice”"),
+        (["print", "preview", "receipt", "--format", "pdf"], "--format 应为 text、png 或 escpos"),
+        (
+            ["print", "preview", "receipt", "--width", "76"],
+            "[printers.preview]：width 应为 58 或 80",
+        ),
+        (
+            ["print", "preview", "receipt", "--encoding", "big5"],
+            "encoding 应为 gbk、gb18030 或 gb2312",
+        ),
+    ],
+)
 def test_preview_bad_options_get_a_chinese_line(args: list[str], message: str) -> None:
     r = runner.invoke(app, args)
     assert r.exit_code == 1
@@ -74,8 +96,9 @@ def _write_config(tmp_path: Path, body: str) -> Path:
 
 
 def test_printer_list_and_show_config(tmp_path: Path) -> None:
-    cfg = _write_config(tmp_path, '[printers.receipt]\nconnection = "network"\nhost = "10.0.0.9"\n'
-                                  'width = 58\n')
+    cfg = _write_config(
+        tmp_path, '[printers.receipt]\nconnection = "network"\nhost = "10.0.0.9"\nwidth = 58\n'
+    )
     r = runner.invoke(app, ["printer", "list", "--config", str(cfg)])
     assert r.exit_code == 0, r.output
     assert "receipt：" in r.output and "10.0.0.9:9100" in r.output
@@ -102,9 +125,12 @@ def _closed_port() -> int:
 def test_test_page_to_file_then_failed_job_retried(tmp_path: Path, db_url: str) -> None:
     spool = tmp_path / "lp0"
     spool.write_bytes(b"")
-    cfg = _write_config(tmp_path, f'[printers.receipt]\nconnection = "file"\npath = "{spool}"\n'
-                                  f'width = 58\n\n[printers.label]\nconnection = "network"\n'
-                                  f'host = "127.0.0.1"\nport = {_closed_port()}\ntimeout = 1\n')
+    cfg = _write_config(
+        tmp_path,
+        f'[printers.receipt]\nconnection = "file"\npath = "{spool}"\n'
+        f'width = 58\n\n[printers.label]\nconnection = "network"\n'
+        f'host = "127.0.0.1"\nport = {_closed_port()}\ntimeout = 1\n',
+    )
     r = runner.invoke(app, ["printer", "test", "receipt", "--config", str(cfg), "--db", db_url])
     assert r.exit_code == 0, r.output
     assert "测试页已发送" in r.output
@@ -121,21 +147,37 @@ def test_test_page_to_file_then_failed_job_retried(tmp_path: Path, db_url: str) 
     assert "已打印" in r.output and "打印失败" in r.output
 
     # the label printer comes back (now a file); the lead retries job 2
-    runner.invoke(app, ["user", "add", "boss", "--role", "admin", "--db", db_url], input="pw-123456\n")
-    runner.invoke(app, ["user", "add", "li", "--role", "lead", "--user", "boss", "--db", db_url],
-                  input="pw-123456\n", env={"DESK_PASSWORD": "pw-123456"})
+    runner.invoke(
+        app, ["user", "add", "boss", "--role", "admin", "--db", db_url], input="pw-123456\n"
+    )
+    runner.invoke(
+        app,
+        ["user", "add", "li", "--role", "lead", "--user", "boss", "--db", db_url],
+        input="pw-123456\n",
+        env={"DESK_PASSWORD": "pw-123456"},
+    )
     label_spool = tmp_path / "lp1"
-    cfg = _write_config(tmp_path, f'[printers.label]\nconnection = "file"\npath = "{label_spool}"\n')
-    r = runner.invoke(app, ["print", "retry", "2", "--user", "li", "--config", str(cfg), "--db", db_url],
-                      env={"DESK_PASSWORD": "pw-123456"})
+    cfg = _write_config(
+        tmp_path, f'[printers.label]\nconnection = "file"\npath = "{label_spool}"\n'
+    )
+    r = runner.invoke(
+        app,
+        ["print", "retry", "2", "--user", "li", "--config", str(cfg), "--db", db_url],
+        env={"DESK_PASSWORD": "pw-123456"},
+    )
     assert r.exit_code == 0, r.output
     assert "打印任务 2 已发送到打印机" in r.output
     assert "测试页" in chinese_text(label_spool.read_bytes(), "gbk")
 
 
 def test_retry_of_unknown_job_is_refused(tmp_path: Path, db_url: str) -> None:
-    runner.invoke(app, ["user", "add", "boss", "--role", "admin", "--db", db_url], input="pw-123456\n")
-    r = runner.invoke(app, ["print", "retry", "99", "--user", "boss", "--db", db_url],
-                      env={"DESK_PASSWORD": "pw-123456"})
+    runner.invoke(
+        app, ["user", "add", "boss", "--role", "admin", "--db", db_url], input="pw-123456\n"
+    )
+    r = runner.invoke(
+        app,
+        ["print", "retry", "99", "--user", "boss", "--db", db_url],
+        env={"DESK_PASSWORD": "pw-123456"},
+    )
     assert r.exit_code == 1
     assert "99" in r.output and "Traceback" not in r.output

@@ -28,8 +28,11 @@ def _setup(engine: Engine, tmp_path: Path) -> tuple[list[str], Path]:
         office(s)
     spool = tmp_path / "lp0"
     spool.write_bytes(b"")
-    cfg = _write_config(tmp_path, f'desk = "1号窗口"\n[printers.receipt]\nconnection = "file"\n'
-                                  f'path = "{spool}"\nwidth = 80\n')
+    cfg = _write_config(
+        tmp_path,
+        f'desk = "1号窗口"\n[printers.receipt]\nconnection = "file"\n'
+        f'path = "{spool}"\nwidth = 80\n',
+    )
     return ["--config", str(cfg)], spool
 
 
@@ -47,28 +50,66 @@ def test_show_then_close_with_a_difference(engine: Engine, db_url: str, tmp_path
     assert r.exit_code == 0 and "按缴费方式" in r.output and "无断号" in r.output
 
     # the cashier counts the desk's cash (blind); the lead must confirm
-    r = runner.invoke(app, ["tally", "close", "--user", "cashier", "--cash", "100x3,50x1,20x1",
-                            "--no-print", *base], env=ENV)
+    r = runner.invoke(
+        app,
+        ["tally", "close", "--user", "cashier", "--cash", "100x3,50x1,20x1", "--no-print", *base],
+        env=ENV,
+    )
     assert r.exit_code == 0, r.output
     assert "1号窗口现金已清点" in r.output and "-10.00" in r.output and "待负责人确认" in r.output
     # the lead confirms the desk: 10 yuan short, refused without a note, then with one
-    r = runner.invoke(app, ["tally", "close", "--user", "lead", "--desk", "1号窗口",
-                            "--cash", "100x3,50x1,20x1", "--no-print", *base], env=ENV)
+    r = runner.invoke(
+        app,
+        [
+            "tally",
+            "close",
+            "--user",
+            "lead",
+            "--desk",
+            "1号窗口",
+            "--cash",
+            "100x3,50x1,20x1",
+            "--no-print",
+            *base,
+        ],
+        env=ENV,
+    )
     assert r.exit_code == 1 and "须填写差额说明" in r.output and "现金少 10.00 元" in r.output
     xlsx = tmp_path / "z.xlsx"
-    r = runner.invoke(app, ["tally", "close", "--user", "lead", "--desk", "1号窗口",
-                            "--cash", "100元×3，50元×1，20元×1", "--note", "找零多找 10 元",
-                            "--xlsx", str(xlsx), *base], env=ENV)
+    r = runner.invoke(
+        app,
+        [
+            "tally",
+            "close",
+            "--user",
+            "lead",
+            "--desk",
+            "1号窗口",
+            "--cash",
+            "100元×3，50元×1，20元×1",
+            "--note",
+            "找零多找 10 元",
+            "--xlsx",
+            str(xlsx),
+            *base,
+        ],
+        env=ENV,
+    )
     assert r.exit_code == 0, r.output
     assert "已日结并锁定" in r.output and "日结报表已打印" in r.output
     printed = chinese_text(spool.read_bytes(), "gbk")
     assert "日结报表" in printed and "找零多找 10 元" in printed and "无断号" in printed
-    summary = {row[0]: row[1] for row in openpyxl.load_workbook(xlsx)["概况"].iter_rows(
-        min_row=2, values_only=True)}
+    summary = {
+        row[0]: row[1]
+        for row in openpyxl.load_workbook(xlsx)["概况"].iter_rows(min_row=2, values_only=True)
+    }
     assert summary["日结状态"] == "已日结（锁定）" and summary["净额（元）"] == 380
     # locked: a cancel is refused
-    r = runner.invoke(app, ["tally", "cancel", "--reason", "重来", "--desk", "1号窗口",
-                            "--user", "lead", *base], env=ENV)
+    r = runner.invoke(
+        app,
+        ["tally", "cancel", "--reason", "重来", "--desk", "1号窗口", "--user", "lead", *base],
+        env=ENV,
+    )
     assert r.exit_code == 1 and "已日结锁定" in r.output
 
 
@@ -79,14 +120,29 @@ def test_begin_cancel_and_export(engine: Engine, db_url: str, tmp_path: Path) ->
     assert r.exit_code == 0 and "全办公室日结" in r.output
     r = runner.invoke(app, ["tally", "begin", "--user", "lead", *base], env=ENV)
     assert r.exit_code == 1 and "日结中" in r.output
-    r = runner.invoke(app, ["tally", "cancel", "--reason", "还有人要缴费", "--user", "lead",
-                            *base], env=ENV)
+    r = runner.invoke(
+        app, ["tally", "cancel", "--reason", "还有人要缴费", "--user", "lead", *base], env=ENV
+    )
     assert r.exit_code == 0 and "恢复收费" in r.output
     out = tmp_path / "day.xlsx"
     r = runner.invoke(app, ["tally", "export", str(out), "--user", "lead", *base], env=ENV)
     assert r.exit_code == 0 and out.exists()
-    r = runner.invoke(app, ["tally", "show", "--user", "lead", "--date", "27/09/2021",
-                            "--db", db_url, base[0], base[1]], env=ENV)
+    r = runner.invoke(
+        app,
+        [
+            "tally",
+            "show",
+            "--user",
+            "lead",
+            "--date",
+            "27/09/2021",
+            "--db",
+            db_url,
+            base[0],
+            base[1],
+        ],
+        env=ENV,
+    )
     assert r.exit_code == 1 and "应为 YYYY-MM-DD" in r.output
 
 

@@ -64,15 +64,20 @@ def test_full_id_roster_is_the_leads_and_audited(engine: Engine, tmp_path: Path)
     full = tmp_path / "full.xlsx"
     r = runner.invoke(app, ["roster", "export", str(masked), "--user", "lead", *base], env=ENV)
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["roster", "export", str(full), "--full-id", "--user", "lead", *base],
-                      env=ENV)
+    r = runner.invoke(
+        app, ["roster", "export", str(full), "--full-id", "--user", "lead", *base], env=ENV
+    )
     assert r.exit_code == 0, r.output
     assert "含完整身份证号" in r.output
 
     def numbers(path: Path) -> set[str]:
         ws = openpyxl.load_workbook(path)["移交花名册"]
-        return {str(c) for row in ws.iter_rows(values_only=True) for c in row
-                if c and _ID18.fullmatch(str(c))}
+        return {
+            str(c)
+            for row in ws.iter_rows(values_only=True)
+            for c in row
+            if c and _ID18.fullmatch(str(c))
+        }
 
     assert numbers(masked) == set()
     assert FULL_ID in numbers(full)
@@ -95,8 +100,9 @@ def test_secrets_never_reach_the_logs(engine: Engine) -> None:
             pass
     # a database error quoting its statement: the parameters are not in its message
     with pytest.raises(DBAPIError) as exc, session_scope(engine) as s:
-        s.connection().execute(text("INSERT INTO online_record (id_number) VALUES (:n)"),
-                               {"n": FULL_ID})
+        s.connection().execute(
+            text("INSERT INTO online_record (id_number) VALUES (:n)"), {"n": FULL_ID}
+        )
     where = log_crash(exc.value, "test")  # PostgreSQL quotes the failing row: masked there
     assert where.is_relative_to(data_dir()) or where.exists()
     with session_scope(engine, readonly=True) as s:

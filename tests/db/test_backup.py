@@ -32,8 +32,16 @@ from tests.db.test_payments import _direct_dossiers
 from tests.factories import AT, accepted, office
 
 LEAD = Actor(user_id=None, username="lead", role=Role.lead, desk="1号窗口")
-TABLES_COMPARED = ("payment", "dossier", "dossier_visit", "online_record", "desk_user",
-                   "campaign", "number_sequence", "audit_event")
+TABLES_COMPARED = (
+    "payment",
+    "dossier",
+    "dossier_visit",
+    "online_record",
+    "desk_user",
+    "campaign",
+    "number_sequence",
+    "audit_event",
+)
 
 
 def _office(engine: Engine, dossiers: int = 3) -> list[int]:
@@ -90,8 +98,9 @@ def test_a_backup_taken_while_another_desk_pays_is_whole(engine: Engine, tmp_pat
         from models.campaign import Campaign
 
         campaign = s.exec(select(Campaign)).one()
-        cashier_id = s.exec(select(AuditEvent.actor_id).where(
-            AuditEvent.actor_name == "cashier")).first()
+        cashier_id = s.exec(
+            select(AuditEvent.actor_id).where(AuditEvent.actor_name == "cashier")
+        ).first()
     cashier = Actor(user_id=cashier_id, username="cashier", role=Role.cashier, desk="1号窗口")
     other = make_engine(engine.url.render_as_string(hide_password=False))  # another desk
     paid: list[str] = []
@@ -101,8 +110,9 @@ def test_a_backup_taken_while_another_desk_pays_is_whole(engine: Engine, tmp_pat
         try:
             for dossier_id in to_pay:
                 with session_scope(other) as s:
-                    code = take_payment(s, cashier, campaign, dossier_id,
-                                        method=PaymentMethod.cash, now=AT).receipt_code
+                    code = take_payment(
+                        s, cashier, campaign, dossier_id, method=PaymentMethod.cash, now=AT
+                    ).receipt_code
                 paid.append(code)  # committed
         except BaseException as exc:  # pragma: no cover - shown by the assertion below
             failures.append(exc)
@@ -131,11 +141,11 @@ def test_a_backup_taken_while_another_desk_pays_is_whole(engine: Engine, tmp_pat
         assert not Path(f"{snap.path}-wal").exists()  # one self-contained file
         got = _rows(snap.path, "payment")
         # a snapshot: the source's first rows, each payment whole, no receipt number skipped
-        assert got == payments[:len(got)]
+        assert got == payments[: len(got)]
         assert len(got) >= 2 + paid_before
         numbers = [r[2] for r in got]
         assert numbers == list(range(1, len(got) + 1))
-        assert _rows(snap.path, "audit_event") == events[:snap.count("audit_event")]
+        assert _rows(snap.path, "audit_event") == events[: snap.count("audit_event")]
         assert snap.count("payment") == len(got)
         during += len(got) < len(payments)
     assert during, "no backup overlapped the writer: the test proves nothing"
@@ -149,7 +159,8 @@ def test_a_backup_taken_while_another_desk_pays_is_whole(engine: Engine, tmp_pat
 
 
 def test_an_existing_file_is_not_overwritten_and_a_failed_backup_leaves_nothing(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
@@ -203,8 +214,9 @@ def test_only_a_lead_or_an_admin_backs_up_and_it_is_audited(engine: Engine, tmp_
 # -- restore ------------------------------------------------------------------------------------
 
 
-def test_restore_into_a_fresh_database_gives_back_the_same_rows(engine: Engine,
-                                                                tmp_path: Path) -> None:
+def test_restore_into_a_fresh_database_gives_back_the_same_rows(
+    engine: Engine, tmp_path: Path
+) -> None:
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
@@ -302,11 +314,13 @@ def test_a_damaged_foreign_or_too_new_backup_is_refused(engine: Engine, tmp_path
     broken = tmp_path / "broken.sqlite3"
     conn = sqlite3.connect(snap.path)
     page = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'online_record'").fetchone()[0]
+    root = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'online_record'"
+    ).fetchone()[0]
     conn.close()
     data = bytearray(snap.path.read_bytes())
     start = (root - 1) * page
-    data[start + 8: start + page - 8] = b"\xa5" * (page - 16)
+    data[start + 8 : start + page - 8] = b"\xa5" * (page - 16)
     broken.write_bytes(bytes(data))
     with pytest.raises(bk.BadBackup) as exc:
         bk.restore_sqlite(broken, target)
@@ -330,21 +344,48 @@ def test_the_automatic_backup_keeps_the_newest_n(engine: Engine, tmp_path: Path)
     made = []
     for i in range(5):
         now = start + dt.timedelta(days=i)
-        made.append(bk.auto_backup(engine, folder, 2, f"bz-vocational-2021-{now:%Y%m%d}",
-                                   actor=LEAD, campaign_id=None, now=now))
+        made.append(
+            bk.auto_backup(
+                engine,
+                folder,
+                2,
+                f"bz-vocational-2021-{now:%Y%m%d}",
+                actor=LEAD,
+                campaign_id=None,
+                now=now,
+            )
+        )
     assert made[0] is not None and made[0].name == (
-        "desk-20210927-183000-bz-vocational-2021-20210927.sqlite3")
+        "desk-20210927-183000-bz-vocational-2021-20210927.sqlite3"
+    )
     left = sorted(p.name for p in folder.iterdir())
-    assert left == sorted([made[3].name, made[4].name,  # type: ignore[union-attr]
-                           "desk-手工备份.sqlite3", "notes.txt"])
+    assert left == sorted(
+        [
+            made[3].name,
+            made[4].name,  # type: ignore[union-attr]
+            "desk-手工备份.sqlite3",
+            "notes.txt",
+        ]
+    )
     assert [p.name for p in bk.automatic_backups(folder)] == [made[3].name, made[4].name]  # type: ignore[union-attr]
     # two closes in the same second: the second file gets a suffix, the first is not replaced
-    same = bk.auto_backup(engine, folder, 0, "bz-vocational-2021-20211001", actor=LEAD, now=start
-                          + dt.timedelta(days=4))
-    assert same is not None and same.name.endswith("-2.sqlite3") and len(bk.automatic_backups(folder)) == 3
+    same = bk.auto_backup(
+        engine,
+        folder,
+        0,
+        "bz-vocational-2021-20211001",
+        actor=LEAD,
+        now=start + dt.timedelta(days=4),
+    )
+    assert (
+        same is not None
+        and same.name.endswith("-2.sqlite3")
+        and len(bk.automatic_backups(folder)) == 3
+    )
     with session_scope(engine, readonly=True) as s:
-        events = s.exec(select(AuditEvent).where(AuditEvent.action == "backup.write")
-                        .order_by(AuditEvent.id)).all()  # type: ignore[arg-type]
+        events = s.exec(
+            select(AuditEvent).where(AuditEvent.action == "backup.write").order_by(AuditEvent.id)
+        ).all()  # type: ignore[arg-type]
     assert len(events) == 6 and all(e.detail["automatic"] for e in events)
     newest = events[-1]
     assert newest.detail["file"] == same.name
@@ -368,15 +409,17 @@ def test_a_failed_automatic_backup_says_why(engine: Engine, tmp_path: Path) -> N
 
 
 def test_an_audit_row_that_cannot_be_written_is_said_and_the_file_kept(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
     _office(engine)
 
     def busy(*args: object, **kwargs: object) -> None:
-        raise OperationalError("INSERT INTO audit_event", {}, sqlite3.OperationalError(
-            "database is locked"))
+        raise OperationalError(
+            "INSERT INTO audit_event", {}, sqlite3.OperationalError("database is locked")
+        )
 
     monkeypatch.setattr(bk, "record_backup", busy)
     with pytest.raises(bk.BackupFailed) as exc:
@@ -394,15 +437,18 @@ def test_backup_directory_and_postgresql_commands() -> None:
     assert bk.backup_directory("/srv/desk-backups") == Path("/srv/desk-backups")
     cmd = bk.pg_commands("postgresql://desk:s3cret@10.0.0.5:5433/desk_2021", "备份 9月.dump")
     assert cmd.dump == "pg_dump -Fc -h 10.0.0.5 -p 5433 -U desk -d desk_2021 -f '备份 9月.dump'"
-    assert cmd.restore == ("pg_restore -h 10.0.0.5 -p 5433 -U desk -d desk_2021 --no-owner "
-                           "--exit-on-error '备份 9月.dump'")
+    assert cmd.restore == (
+        "pg_restore -h 10.0.0.5 -p 5433 -U desk -d desk_2021 --no-owner "
+        "--exit-on-error '备份 9月.dump'"
+    )
     assert cmd.create == "createdb -h 10.0.0.5 -p 5433 -U desk desk_2021"
     assert "s3cret" not in cmd.dump + cmd.restore + cmd.create
     local = bk.pg_commands("postgresql+psycopg:///desk?host=/var/run/postgresql", "d.dump")
     assert local.dump == "pg_dump -Fc -h /var/run/postgresql -p 5432 -d desk -f d.dump"
     assert bk.sqlite_file("sqlite://") is None and bk.sqlite_file("postgresql://x/y") is None
     assert bk.auto_name("批次 A/B", dt.datetime(2021, 9, 27, 8, 5, 1)) == (
-        "desk-20210927-080501-批次_A_B.sqlite3")
+        "desk-20210927-080501-批次_A_B.sqlite3"
+    )
 
 
 def test_system_actor_backs_up_a_first_run_database(tmp_path: Path) -> None:

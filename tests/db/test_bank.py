@@ -53,14 +53,28 @@ def _csv(path: Path, rows: list[list[str]], encoding: str = "gb18030") -> Path:
     return path
 
 
-TITLE = [["中国农业银行账户交易明细"], ["账号：6228 4800 1234 5678 901", "户名：巴州职称办"],
-         ["查询期间：2021-09-01 至 2021-09-30"]]
-HEADER = ["交易日期", "交易时间", "收入金额", "支出金额", "余额", "对方户名", "对方账号", "摘要",
-          "附言", "交易流水号"]
+TITLE = [
+    ["中国农业银行账户交易明细"],
+    ["账号：6228 4800 1234 5678 901", "户名：巴州职称办"],
+    ["查询期间：2021-09-01 至 2021-09-30"],
+]
+HEADER = [
+    "交易日期",
+    "交易时间",
+    "收入金额",
+    "支出金额",
+    "余额",
+    "对方户名",
+    "对方账号",
+    "摘要",
+    "附言",
+    "交易流水号",
+]
 
 
-def _line(date: str, credit: str, payer: str, memo: str, note: str, serial: str,
-          debit: str = "") -> list[str]:
+def _line(
+    date: str, credit: str, payer: str, memo: str, note: str, serial: str, debit: str = ""
+) -> list[str]:
     return [date, "10:20:30", credit, debit, "", payer, "6217000012345678", memo, note, serial]
 
 
@@ -81,23 +95,25 @@ def desk(session: Session) -> Office:
 
 
 def _statement(tmp_path: Path) -> Path:
-    rows = [*TITLE, HEADER,
-            _line("2021-09-27", "380.00", "和静县职业技术学校", "代缴评审费", _id(1), "A0001"),  # 5
-            _line("2021/9/27", "￥380.00", "某某", "ZJ21S00003 评审费", "", "A0002"),
-            _line("20210927", "220", "王某", "", "王芳职称评审费", "A0003"),
-            _line("2021-09-28", "380.00", "刘洋", "评审费", "", "A0004"),
-            _line("2021-09-28", "380.00", "和静县某单位", "阿依努尔•艾力 评审费", "", "A0005"),
-            _line("2021-09-28", "380.00", "某某", "马丽评审费", "", "A0006"),  # 10
-            _line("2021-09-28", "760.00", "和静县职业技术学校", "张伟、李娜评审费", "", "A0007"),
-            _line("2021-09-28", "110.00", "王某", "王芳评审费（部分）", "", "A0008"),
-            _line("2021-09-29", "380.00", "陈某", "陈静评审费", "", "A0009"),
-            _line("2021-09-29", "380.00", "买某", f"{OFFICE_ID} 评审费", "", "A0010"),
-            _line("2021-09-29", '"1,200.00"', "某公司", "货款", "", "A0011"),  # 15
-            _line("2021-09-29", "", "农行", "手续费", "", "A0012", debit="50.00"),
-            _line("2021-13-45", "380.00", "某某", "评审费", "", "A0013"),
-            _line("2021-09-30", "三百八", "某某", "评审费", "", "A0014"),
-            ["合计", "", "3,850.00", "50.00", "", "", "", "", "", ""],
-            ]
+    rows = [
+        *TITLE,
+        HEADER,
+        _line("2021-09-27", "380.00", "和静县职业技术学校", "代缴评审费", _id(1), "A0001"),  # 5
+        _line("2021/9/27", "￥380.00", "某某", "ZJ21S00003 评审费", "", "A0002"),
+        _line("20210927", "220", "王某", "", "王芳职称评审费", "A0003"),
+        _line("2021-09-28", "380.00", "刘洋", "评审费", "", "A0004"),
+        _line("2021-09-28", "380.00", "和静县某单位", "阿依努尔•艾力 评审费", "", "A0005"),
+        _line("2021-09-28", "380.00", "某某", "马丽评审费", "", "A0006"),  # 10
+        _line("2021-09-28", "760.00", "和静县职业技术学校", "张伟、李娜评审费", "", "A0007"),
+        _line("2021-09-28", "110.00", "王某", "王芳评审费（部分）", "", "A0008"),
+        _line("2021-09-29", "380.00", "陈某", "陈静评审费", "", "A0009"),
+        _line("2021-09-29", "380.00", "买某", f"{OFFICE_ID} 评审费", "", "A0010"),
+        _line("2021-09-29", '"1,200.00"', "某公司", "货款", "", "A0011"),  # 15
+        _line("2021-09-29", "", "农行", "手续费", "", "A0012", debit="50.00"),
+        _line("2021-13-45", "380.00", "某某", "评审费", "", "A0013"),
+        _line("2021-09-30", "三百八", "某某", "评审费", "", "A0014"),
+        ["合计", "", "3,850.00", "50.00", "", "", "", "", "", ""],
+    ]
     return _csv(tmp_path / "农行流水202109.csv", rows)
 
 
@@ -109,7 +125,8 @@ def _by_serial(result: list[LineProposal]) -> dict[str, LineProposal]:
 
 
 def test_gb18030_csv_with_title_rows_amounts_dates_and_bad_rows(
-        desk: Office, session: Session, tmp_path: Path) -> None:
+    desk: Office, session: Session, tmp_path: Path
+) -> None:
     cashier = desk.actor(Role.cashier)
     s = import_statement(session, cashier, desk.campaign, _statement(tmp_path))
     session.commit()
@@ -142,7 +159,9 @@ def test_xlsx_with_excel_dates_numbers_and_merged_title(session: Session, tmp_pa
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws.merge_range(0, 0, 0, 5, "中国工商银行 对公账户明细")
     ws.write_row(1, 0, ["账号", "0408 0000 1111 2222 333"])
-    ws.write_row(3, 0, ["记账日期", "凭证号", "对方户名", "用途", "借方发生额（元）", "贷方发生额（元）"])
+    ws.write_row(
+        3, 0, ["记账日期", "凭证号", "对方户名", "用途", "借方发生额（元）", "贷方发生额（元）"]
+    )
     ws.write_datetime(4, 0, dt.datetime(2021, 7, 12), day)
     ws.write_row(4, 1, ["9001", "张三", "评审费"])
     ws.write_number(4, 5, 380)
@@ -156,10 +175,15 @@ def test_xlsx_with_excel_dates_numbers_and_merged_title(session: Session, tmp_pa
     s = import_statement(session, o.actor(Role.lead), o.campaign, path)
     assert (s.sheet, s.header_line, s.account) == ("明细", 4, "0408000011112222333")
     assert s.skipped == [] and (s.credits, s.debits) == (2, 1)
-    got = [(r.line_no, r.txn_date, r.amount_fen, r.serial) for r in session.exec(
-        select(BankLine).order_by(col(BankLine.line_no)))]
-    assert got == [(5, dt.date(2021, 7, 12), 38000, "9001"), (6, dt.date(2021, 7, 12), 120050, "9002"),
-                   (7, dt.date(2021, 7, 13), -50, "9003")]
+    got = [
+        (r.line_no, r.txn_date, r.amount_fen, r.serial)
+        for r in session.exec(select(BankLine).order_by(col(BankLine.line_no)))
+    ]
+    assert got == [
+        (5, dt.date(2021, 7, 12), 38000, "9001"),
+        (6, dt.date(2021, 7, 12), 120050, "9002"),
+        (7, dt.date(2021, 7, 13), -50, "9003"),
+    ]
 
 
 def test_amount_with_direction_and_no_serial_column(session: Session, tmp_path: Path) -> None:
@@ -167,18 +191,31 @@ def test_amount_with_direction_and_no_serial_column(session: Session, tmp_path: 
     keep two serials, and a later statement that overlaps is told which lines it already has."""
     o = office(session)
     head = ["日期", "金额", "借贷标志", "付款人", "备注"]
-    first = _csv(tmp_path / "a.csv", [head, ["2021-09-27", "380", "贷", "张三", "评审费"],
-                                      ["2021-09-27", "380", "贷", "张三", "评审费"],
-                                      ["2021-09-27", "20", "借", "", "手续费"],
-                                      ["2021-09-27", "20", "出账", "", "?"]], encoding="utf-8")
+    first = _csv(
+        tmp_path / "a.csv",
+        [
+            head,
+            ["2021-09-27", "380", "贷", "张三", "评审费"],
+            ["2021-09-27", "380", "贷", "张三", "评审费"],
+            ["2021-09-27", "20", "借", "", "手续费"],
+            ["2021-09-27", "20", "出账", "", "?"],
+        ],
+        encoding="utf-8",
+    )
     s1 = import_statement(session, o.actor(Role.cashier), o.campaign, first)
     assert (s1.credits, s1.debits) == (2, 1)
     assert [(k.line, k.code) for k in s1.skipped] == [(5, "row.bad_direction")]
     assert any("流水号" in w for w in s1.warnings)
     serials = [r.serial for r in session.exec(select(BankLine).order_by(col(BankLine.line_no)))]
     assert len(set(serials)) == 3 and all(x.startswith("BK") for x in serials)
-    second = _csv(tmp_path / "b.csv", [head, ["2021-09-27", "380", "贷", "张三", "评审费"],
-                                       ["2021-09-28", "220", "贷", "李四", "评审费"]])
+    second = _csv(
+        tmp_path / "b.csv",
+        [
+            head,
+            ["2021-09-27", "380", "贷", "张三", "评审费"],
+            ["2021-09-28", "220", "贷", "李四", "评审费"],
+        ],
+    )
     s2 = import_statement(session, o.actor(Role.cashier), o.campaign, second)
     assert [(k.line, k.serial) for k in s2.known] == [(2, serials[0])]
     assert s2.lines == 1 and session.exec(select(BankLine)).all().__len__() == 4
@@ -206,15 +243,26 @@ def test_the_same_file_twice_is_refused(desk: Office, session: Session, tmp_path
 
 
 def test_parse_amount_and_date() -> None:
-    assert [parse_amount(v) for v in ("1,200.00", "￥400.00", "400", "+380.5", "380.00元",
-                                      380, 380.25, "", None, "-")] == \
-        [120000, 40000, 40000, 38050, 38000, 38000, 38025, None, None, None]
+    assert [
+        parse_amount(v)
+        for v in ("1,200.00", "￥400.00", "400", "+380.5", "380.00元", 380, 380.25, "", None, "-")
+    ] == [120000, 40000, 40000, 38050, 38000, 38000, 38025, None, None, None]
     for bad in ("380.123", "abc", "1e5"):
         with pytest.raises(_RowError):
             parse_amount(bad)
     want = dt.date(2021, 7, 12)
-    for v in ("2021-07-12", "2021/7/12", "20210712", "2021年7月12日", "2021-07-12 10:20:30",
-              "2021.07.12", dt.datetime(2021, 7, 12, 10), want, 20210712, 44389.0):
+    for v in (
+        "2021-07-12",
+        "2021/7/12",
+        "20210712",
+        "2021年7月12日",
+        "2021-07-12 10:20:30",
+        "2021.07.12",
+        dt.datetime(2021, 7, 12, 10),
+        want,
+        20210712,
+        44389.0,
+    ):
         assert parse_date(v) == want, v
     for bad in ("2021-02-30", "12/07/2021", "", "1899-01-01"):
         with pytest.raises(_RowError):
@@ -232,8 +280,9 @@ def test_bank_reference_fits_the_payment_reference_rule() -> None:
 # -- matching ---------------------------------------------------------------------------------
 
 
-def test_bank_matching_with_ambiguous_and_partial_lines(desk: Office, session: Session,
-                                                        tmp_path: Path) -> None:
+def test_bank_matching_with_ambiguous_and_partial_lines(
+    desk: Office, session: Session, tmp_path: Path
+) -> None:
     import_statement(session, desk.actor(Role.cashier), desk.campaign, _statement(tmp_path))
     session.commit()
     code = {d.dossier_code: d.id for d in session.exec(select(Dossier))}
@@ -258,12 +307,15 @@ def test_bank_matching_with_ambiguous_and_partial_lines(desk: Office, session: S
     two = got["A0007"]
     assert (two.status, two.dossier_id) == (LineStatus.partial, None)
     assert sorted((c.name, c.fee, c.difference) for c in two.candidates) == [
-        ("张伟", Money.yuan(380), Money.yuan(380)), ("李娜", Money.yuan(380), Money.yuan(380))]
+        ("张伟", Money.yuan(380), Money.yuan(380)),
+        ("李娜", Money.yuan(380), Money.yuan(380)),
+    ]
     assert "2 人评审费之和" in two.note
     half = got["A0008"]
     assert (half.status, half.dossier_id) == (LineStatus.partial, None)
-    assert [(c.dossier_code, c.difference) for c in half.candidates] == \
-        [("ZJ21S00004", Money.yuan(-110))]
+    assert [(c.dossier_code, c.difference) for c in half.candidates] == [
+        ("ZJ21S00004", Money.yuan(-110))
+    ]
     assert status("A0009")[0] == LineStatus.not_accepted
     assert got["A0009"].candidates[0].dossier_id is None
     assert status("A0010") == (LineStatus.already_paid, "身份证号", False, desk.dossier.id)
@@ -281,26 +333,33 @@ def test_bank_matching_with_ambiguous_and_partial_lines(desk: Office, session: S
 def test_a_name_inside_a_longer_name_is_not_evidence(session: Session, tmp_path: Path) -> None:
     o = office(session)
     accepted(session, o, n=1, name="张伟")
-    path = _csv(tmp_path / "s.csv", [HEADER, _line("2021-09-27", "380", "某某", "张伟明评审费",
-                                                   "", "B1")])
+    path = _csv(
+        tmp_path / "s.csv", [HEADER, _line("2021-09-27", "380", "某某", "张伟明评审费", "", "B1")]
+    )
     import_statement(session, o.actor(Role.cashier), o.campaign, path)
     [weak] = proposals(session, o.campaign)  # 张伟明 is not an applicant: 张伟, by name only
-    assert (weak.status, weak.weak, [c.name for c in weak.candidates]) == \
-        (LineStatus.proposed, True, ["张伟"])
+    assert (weak.status, weak.weak, [c.name for c in weak.candidates]) == (
+        LineStatus.proposed,
+        True,
+        ["张伟"],
+    )
     accepted(session, o, n=2, name="张伟明")
     [p] = proposals(session, o.campaign)
     assert (p.status, [c.name for c in p.candidates]) == (LineStatus.proposed, ["张伟明"])
 
 
-def test_matching_loads_the_campaign_once(desk: Office, session: Session, tmp_path: Path,
-                                          engine: Engine) -> None:
+def test_matching_loads_the_campaign_once(
+    desk: Office, session: Session, tmp_path: Path, engine: Engine
+) -> None:
     """A fixed number of queries, whatever the number of lines."""
     from sqlalchemy import event
 
-    rows = [HEADER] + [_line("2021-09-27", "380", "某某", f"申请人{i}评审费", "", f"C{i:04d}")
-                       for i in range(300)]
-    import_statement(session, desk.actor(Role.cashier), desk.campaign,
-                     _csv(tmp_path / "big.csv", rows))
+    rows = [HEADER] + [
+        _line("2021-09-27", "380", "某某", f"申请人{i}评审费", "", f"C{i:04d}") for i in range(300)
+    ]
+    import_statement(
+        session, desk.actor(Role.cashier), desk.campaign, _csv(tmp_path / "big.csv", rows)
+    )
     session.commit()
     count = 0
 
@@ -325,32 +384,58 @@ def _imported(desk: Office, session: Session, tmp_path: Path) -> dict[str, LineP
     return _by_serial(proposals(session, desk.campaign))
 
 
-def test_confirm_makes_one_transfer_payment_and_a_match(desk: Office, session: Session,
-                                                         tmp_path: Path) -> None:
+def test_confirm_makes_one_transfer_payment_and_a_match(
+    desk: Office, session: Session, tmp_path: Path
+) -> None:
     got = _imported(desk, session, tmp_path)
     cashier = desk.actor(Role.cashier)
     line = got["A0001"]
     assert line.dossier_id is not None
     assert line.dossier_id in {q.dossier_id for q in unpaid_dossiers(session, desk.campaign)}
-    p = confirm_line(session, cashier, desk.campaign, line.line_id, line.dossier_id,
-                     idempotency_key="bank-A0001", now=AT)
+    p = confirm_line(
+        session,
+        cashier,
+        desk.campaign,
+        line.line_id,
+        line.dossier_id,
+        idempotency_key="bank-A0001",
+        now=AT,
+    )
     session.commit()
-    assert (p.method, p.reference, p.amount_fen, p.dossier_id) == \
-        ("transfer", "A0001", 38000, line.dossier_id)
+    assert (p.method, p.reference, p.amount_fen, p.dossier_id) == (
+        "transfer",
+        "A0001",
+        38000,
+        line.dossier_id,
+    )
     m = session.exec(select(BankMatch)).one()
-    assert (m.line_id, m.payment_id, m.confirmed_by, m.attempt) == \
-        (line.line_id, p.id, desk.cashier.id, 0)
+    assert (m.line_id, m.payment_id, m.confirmed_by, m.attempt) == (
+        line.line_id,
+        p.id,
+        desk.cashier.id,
+        0,
+    )
     assert session.exec(select(Payment).where(Payment.dossier_id == line.dossier_id)).all() == [p]
     [ev] = session.exec(select(AuditEvent).where(AuditEvent.action == "bank.match")).all()
     assert ev.detail["receipt"] == p.receipt_code and ev.entity_id == "A0001"
     assert line.dossier_id not in {q.dossier_id for q in unpaid_dossiers(session, desk.campaign)}
     after = _by_serial(proposals(session, desk.campaign))["A0001"]
-    assert (after.status, after.payment_id, after.receipt_code) == \
-        (LineStatus.confirmed, p.id, p.receipt_code)
+    assert (after.status, after.payment_id, after.receipt_code) == (
+        LineStatus.confirmed,
+        p.id,
+        p.receipt_code,
+    )
     assert "A0001" not in {q.serial for q in unmatched_lines(session, desk.campaign)}
     # the same confirmation again (a double Enter): the same payment, nothing new
-    again = confirm_line(session, cashier, desk.campaign, line.line_id, line.dossier_id,
-                         idempotency_key="bank-A0001", now=AT)
+    again = confirm_line(
+        session,
+        cashier,
+        desk.campaign,
+        line.line_id,
+        line.dossier_id,
+        idempotency_key="bank-A0001",
+        now=AT,
+    )
     assert again.id == p.id
     # a second confirmation is refused, to this dossier or another
     for dossier_id in (line.dossier_id, got["A0002"].dossier_id or 0):
@@ -363,7 +448,8 @@ def test_confirm_makes_one_transfer_payment_and_a_match(desk: Office, session: S
 
 
 def test_confirm_refuses_a_different_amount_a_debit_and_a_clerk(
-        desk: Office, session: Session, tmp_path: Path) -> None:
+    desk: Office, session: Session, tmp_path: Path
+) -> None:
     got = _imported(desk, session, tmp_path)
     cashier = desk.actor(Role.cashier)
     code = {d.dossier_code: d.id or 0 for d in session.exec(select(Dossier))}
@@ -373,22 +459,30 @@ def test_confirm_refuses_a_different_amount_a_debit_and_a_clerk(
     assert exc.value.code == "bank.amount_mismatch"
     assert "110.00" in exc.value.message and "220.00" in exc.value.message
     with pytest.raises(InvalidInput) as two:  # 760 for one of two people
-        confirm_line(session, cashier, desk.campaign, got["A0007"].line_id, code["ZJ21S00002"],
-                     now=AT)
+        confirm_line(
+            session, cashier, desk.campaign, got["A0007"].line_id, code["ZJ21S00002"], now=AT
+        )
     assert two.value.code == "bank.amount_mismatch"
     debit = session.exec(select(BankLine).where(BankLine.serial == "A0012")).one()
     with pytest.raises(InvalidInput) as out:
         confirm_line(session, cashier, desk.campaign, debit.id or 0, code["ZJ21S00002"], now=AT)
     assert out.value.code == "bank.debit"
     with pytest.raises(PermissionDenied) as clerk:
-        confirm_line(session, desk.actor(Role.clerk), desk.campaign, got["A0001"].line_id,
-                     code["ZJ21S00002"], now=AT)
+        confirm_line(
+            session,
+            desk.actor(Role.clerk),
+            desk.campaign,
+            got["A0001"].line_id,
+            code["ZJ21S00002"],
+            now=AT,
+        )
     assert "受理员" in clerk.value.message
     with pytest.raises(NotFound):
         confirm_line(session, cashier, desk.campaign, 999_999, code["ZJ21S00002"], now=AT)
     with pytest.raises(Conflict) as paid:  # the office's dossier is paid already
-        confirm_line(session, cashier, desk.campaign, got["A0010"].line_id, desk.dossier.id or 0,
-                     now=AT)
+        confirm_line(
+            session, cashier, desk.campaign, got["A0010"].line_id, desk.dossier.id or 0, now=AT
+        )
     assert paid.value.code == "payment.already_paid"
     session.rollback()
     assert session.exec(select(BankMatch)).all() == []
@@ -400,67 +494,125 @@ def test_confirm_refuses_a_different_amount_a_debit_and_a_clerk(
     assert _by_serial(proposals(session, desk.campaign))["A0006"].status == LineStatus.confirmed
 
 
-def test_a_voided_match_opens_the_line_again(desk: Office, session: Session,
-                                             tmp_path: Path) -> None:
+def test_a_voided_match_opens_the_line_again(
+    desk: Office, session: Session, tmp_path: Path
+) -> None:
     got = _imported(desk, session, tmp_path)
     code = {d.dossier_code: d.id or 0 for d in session.exec(select(Dossier))}
     amb = got["A0006"]
-    wrong = confirm_line(session, desk.actor(Role.cashier), desk.campaign, amb.line_id,
-                         code["ZJ21S00005"], now=AT)
-    void_payment(session, desk.actor(Role.lead), desk.campaign, wrong.receipt_code,
-                 reason="wrong_dossier", note="收错人，应为另一位马丽", now=AT)
+    wrong = confirm_line(
+        session, desk.actor(Role.cashier), desk.campaign, amb.line_id, code["ZJ21S00005"], now=AT
+    )
+    void_payment(
+        session,
+        desk.actor(Role.lead),
+        desk.campaign,
+        wrong.receipt_code,
+        reason="wrong_dossier",
+        note="收错人，应为另一位马丽",
+        now=AT,
+    )
     session.commit()
     assert _by_serial(proposals(session, desk.campaign))["A0006"].status == LineStatus.ambiguous
-    right = confirm_line(session, desk.actor(Role.cashier), desk.campaign, amb.line_id,
-                         code["ZJ21S00006"], now=AT)
+    right = confirm_line(
+        session, desk.actor(Role.cashier), desk.campaign, amb.line_id, code["ZJ21S00006"], now=AT
+    )
     session.commit()
     assert right.reference == "A0006" and right.id != wrong.id
-    assert [m.attempt for m in session.exec(select(BankMatch).order_by(col(BankMatch.id)))] == [0, 1]
+    assert [m.attempt for m in session.exec(select(BankMatch).order_by(col(BankMatch.id)))] == [
+        0,
+        1,
+    ]
 
 
-def test_a_line_set_aside_is_no_longer_unmatched(desk: Office, session: Session,
-                                                 tmp_path: Path) -> None:
+def test_a_line_set_aside_is_no_longer_unmatched(
+    desk: Office, session: Session, tmp_path: Path
+) -> None:
     got = _imported(desk, session, tmp_path)
     other = got["A0011"]
     with pytest.raises(PermissionDenied):
-        dismiss_line(session, desk.actor(Role.clerk), desk.campaign, other.line_id,
-                     reason="not_fee", note="货款")
+        dismiss_line(
+            session,
+            desk.actor(Role.clerk),
+            desk.campaign,
+            other.line_id,
+            reason="not_fee",
+            note="货款",
+        )
     with pytest.raises(InvalidInput) as no_note:
-        dismiss_line(session, desk.actor(Role.cashier), desk.campaign, other.line_id,
-                     reason="not_fee", note=" ")
+        dismiss_line(
+            session,
+            desk.actor(Role.cashier),
+            desk.campaign,
+            other.line_id,
+            reason="not_fee",
+            note=" ",
+        )
     assert no_note.value.code == "bank.note_required"
-    dismiss_line(session, desk.actor(Role.cashier), desk.campaign, other.line_id,
-                 reason="not_fee", note="某公司货款，非评审费", now=AT)
+    dismiss_line(
+        session,
+        desk.actor(Role.cashier),
+        desk.campaign,
+        other.line_id,
+        reason="not_fee",
+        note="某公司货款，非评审费",
+        now=AT,
+    )
     session.commit()
     p = _by_serial(proposals(session, desk.campaign))["A0011"]
     assert (p.status, p.dismissal_reason) == (LineStatus.dismissed, "not_fee")
     assert other.line_id not in {q.line_id for q in unmatched_lines(session, desk.campaign)}
     with pytest.raises(Conflict) as again:
-        dismiss_line(session, desk.actor(Role.lead), desk.campaign, other.line_id,
-                     reason="other", note="再剔除")
+        dismiss_line(
+            session,
+            desk.actor(Role.lead),
+            desk.campaign,
+            other.line_id,
+            reason="other",
+            note="再剔除",
+        )
     assert again.value.code == "bank.already_dismissed"
     with pytest.raises(Conflict) as confirm:
-        confirm_line(session, desk.actor(Role.cashier), desk.campaign, other.line_id,
-                     desk.dossier.id or 0)
+        confirm_line(
+            session, desk.actor(Role.cashier), desk.campaign, other.line_id, desk.dossier.id or 0
+        )
     assert confirm.value.code == "bank.dismissed"
-    assert len(session.exec(select(AuditEvent).where(AuditEvent.action == "bank.dismiss")).all()) == 1
+    assert (
+        len(session.exec(select(AuditEvent).where(AuditEvent.action == "bank.dismiss")).all()) == 1
+    )
     assert len(session.exec(select(BankLineDismissal)).all()) == 1
 
 
-def test_a_serial_recorded_by_hand_is_already_paid(desk: Office, session: Session,
-                                                   tmp_path: Path) -> None:
+def test_a_serial_recorded_by_hand_is_already_paid(
+    desk: Office, session: Session, tmp_path: Path
+) -> None:
     """The cashier typed the bank serial at the desk before the statement came."""
     from models.services.payments import take_payment
 
     code = {d.dossier_code: d.id or 0 for d in session.exec(select(Dossier))}
-    take_payment(session, desk.actor(Role.cashier), desk.campaign, code["ZJ21S00002"],
-                 method="transfer", reference="A0001", now=AT)
+    take_payment(
+        session,
+        desk.actor(Role.cashier),
+        desk.campaign,
+        code["ZJ21S00002"],
+        method="transfer",
+        reference="A0001",
+        now=AT,
+    )
     got = _imported(desk, session, tmp_path)
-    assert (got["A0001"].status, got["A0001"].dossier_id) == \
-        (LineStatus.already_paid, code["ZJ21S00002"])
+    assert (got["A0001"].status, got["A0001"].dossier_id) == (
+        LineStatus.already_paid,
+        code["ZJ21S00002"],
+    )
     with pytest.raises(Conflict):
-        confirm_line(session, desk.actor(Role.cashier), desk.campaign, got["A0001"].line_id,
-                     code["ZJ21S00002"], now=AT)
+        confirm_line(
+            session,
+            desk.actor(Role.cashier),
+            desk.campaign,
+            got["A0001"].line_id,
+            code["ZJ21S00002"],
+            now=AT,
+        )
 
 
 def test_the_database_refuses_to_edit_or_delete_bank_rows(engine: Engine, tmp_path: Path) -> None:
@@ -468,8 +620,11 @@ def test_the_database_refuses_to_edit_or_delete_bank_rows(engine: Engine, tmp_pa
         o = office(s)
         accepted(s, o, n=1, name="张伟")
         import_statement(s, o.actor(Role.cashier), o.campaign, _statement(tmp_path))
-    for sql in ("UPDATE bank_line SET amount_fen = 1", "DELETE FROM bank_line",
-                "UPDATE bank_statement SET filename = 'x'"):
+    for sql in (
+        "UPDATE bank_line SET amount_fen = 1",
+        "DELETE FROM bank_line",
+        "UPDATE bank_statement SET filename = 'x'",
+    ):
         with pytest.raises(Exception, match="never edited or deleted"), engine.begin() as conn:
             conn.execute(text(sql))
     with session_scope(engine, readonly=True) as s:
@@ -512,12 +667,19 @@ def test_two_desks_confirming_one_line_make_one_payment(engine: Engine, tmp_path
         assert len(s.exec(select(Payment).where(Payment.dossier_id == d.id)).all()) == 1
 
 
-def test_a_negative_income_is_not_imported_as_a_fee(session: Session, desk: Office,
-                                                   tmp_path: Path) -> None:
+def test_a_negative_income_is_not_imported_as_a_fee(
+    session: Session, desk: Office, tmp_path: Path
+) -> None:
     """A reversal (冲正) written as −380.00 in the income column is reported, never income."""
-    path = _csv(tmp_path / "reversal.csv", [*TITLE, HEADER,
-                _line("2021-09-27", "380.00", "张伟", "评审费", "ZJ21S00002", "S1"),
-                _line("2021-09-28", "-380.00", "张伟", "冲正", "ZJ21S00002", "S2")])
+    path = _csv(
+        tmp_path / "reversal.csv",
+        [
+            *TITLE,
+            HEADER,
+            _line("2021-09-27", "380.00", "张伟", "评审费", "ZJ21S00002", "S1"),
+            _line("2021-09-28", "-380.00", "张伟", "冲正", "ZJ21S00002", "S2"),
+        ],
+    )
     s = import_statement(session, desk.actor(Role.cashier), desk.campaign, path)
     assert s.credits == 1 and [k.code for k in s.skipped] == ["row.negative_credit"]
     assert "冲正" in s.skipped[0].reason

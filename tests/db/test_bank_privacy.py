@@ -19,7 +19,10 @@ def _texts(p) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_a_cashier_sees_ids_in_a_memo_masked_and_a_lead_in_full(
-        session: Session, desk: Office, tmp_path: Path) -> None:  # noqa: F811
+    session: Session,
+    desk: Office,  # noqa: F811 (the fixture imported above)
+    tmp_path: Path,
+) -> None:
     import_statement(session, desk.actor(Role.cashier), desk.campaign, _statement(tmp_path))
     session.commit()
     full = {1: _id(1), 10: OFFICE_ID}
@@ -33,4 +36,6 @@ def test_a_cashier_sees_ids_in_a_memo_masked_and_a_lead_in_full(
         # the matcher read the real memo: still found by the ID number
         assert seen["A0001"].status == LineStatus.proposed and seen["A0001"].evidence == "身份证号"
     lead = _by_serial(proposals(session, desk.campaign, viewer=desk.actor(Role.lead)))
-    assert lead["A0001"].memo == f"代缴评审费 {_id(1)}" and lead["A0010"].memo == f"{OFFICE_ID} 评审费"
+    assert (
+        lead["A0001"].memo == f"代缴评审费 {_id(1)}" and lead["A0010"].memo == f"{OFFICE_ID} 评审费"
+    )

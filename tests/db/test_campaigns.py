@@ -24,19 +24,28 @@ from models.vocab import Role
 
 # DOMAIN.md "Fees per level": (preset, track, level) -> yuan, None = not stated (unknown)
 FEE_TABLE = {
-    ("000", "评审", "初级"): 220, ("000", "评审", "中级"): 380,
-    ("000", "初次确定", "初级"): 100, ("000", "初次确定", "中级"): 380,
+    ("000", "评审", "初级"): 220,
+    ("000", "评审", "中级"): 380,
+    ("000", "初次确定", "初级"): 100,
+    ("000", "初次确定", "中级"): 380,
     ("000", "授予", "中级"): 380,
-    ("002", "评审", "初级"): 220, ("002", "评审", "中级"): None,
-    ("002", "初次确定", "初级"): 100, ("002", "初次确定", "中级"): 380,
+    ("002", "评审", "初级"): 220,
+    ("002", "评审", "中级"): None,
+    ("002", "初次确定", "初级"): 100,
+    ("002", "初次确定", "中级"): 380,
     ("002", "授予", "中级"): 380,
-    ("001", "评审", "初级"): 200, ("001", "评审", "中级"): 300, ("001", "评审", "高级"): 400,
+    ("001", "评审", "初级"): 200,
+    ("001", "评审", "中级"): 300,
+    ("001", "评审", "高级"): 400,
     ("003", "初次确定", "初级"): None,
 }
 # "—" in the table: the notice's campaign does not take that track/level at all.
 NOT_APPLICABLE = [
-    ("000", "评审", "高级"), ("001", "初次确定", "初级"), ("001", "授予", "中级"),
-    ("003", "评审", "中级"), ("002", "评审", "高级"),
+    ("000", "评审", "高级"),
+    ("001", "初次确定", "初级"),
+    ("001", "授予", "中级"),
+    ("003", "评审", "中级"),
+    ("002", "评审", "高级"),
 ]
 
 
@@ -81,8 +90,15 @@ def test_grade_names_map_to_fee_levels(session: Session) -> None:
 def test_lead_sets_an_unknown_fee_and_it_is_audited(session: Session) -> None:
     ids = _load_all(session)
     lead = Actor(user_id=None, username="lead", role=Role.lead)
-    set_fee(session, lead, ids["003"], "初次确定", "初级", Money.yuan(100),
-            reason="博湖县人社局电话确认，2024-10-24")
+    set_fee(
+        session,
+        lead,
+        ids["003"],
+        "初次确定",
+        "初级",
+        Money.yuan(100),
+        reason="博湖县人社局电话确认，2024-10-24",
+    )
     session.commit()
     assert fee_for(session, ids["003"], "初次确定", "初级").amount == Money.yuan(100)
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "fee.set")).one()
@@ -129,8 +145,12 @@ def test_a_new_campaign_may_not_reuse_another_campaigns_number_prefixes(session:
     other = new_from_preset(session, SYSTEM, "bz-2025b", "000", prefix="BZ25")
     assert other.receipt_prefix == "BZ25F"
     with pytest.raises(Conflict):  # a file of its own with a prefix in use is refused too
-        load_campaign(session, SYSTEM, text.replace('code = "bz-vocational-2021"',
-                                                    'code = "copy-2021"'), filename=filename)
+        load_campaign(
+            session,
+            SYSTEM,
+            text.replace('code = "bz-vocational-2021"', 'code = "copy-2021"'),
+            filename=filename,
+        )
 
 
 def test_window_status_enforces_hours(session: Session) -> None:
@@ -168,7 +188,14 @@ def test_window_status_per_series(session: Session) -> None:
         status = window_status(session, c, series=series, at=at)
         assert not status.open and status.unset and "desk campaign set-window" in status.message
     lead = Actor(user_id=None, username="负责人", role=Role.lead, desk="1号窗口")
-    set_window(session, lead, c, starts_at=at - dt.timedelta(days=1),
-               ends_at=at + dt.timedelta(days=1), reason="地区人社局通知", series="工程系列")
+    set_window(
+        session,
+        lead,
+        c,
+        starts_at=at - dt.timedelta(days=1),
+        ends_at=at + dt.timedelta(days=1),
+        reason="地区人社局通知",
+        series="工程系列",
+    )
     assert window_status(session, c, series="工程", at=at).open
     assert window_status(session, c, series="艺术", at=at).unset

@@ -36,8 +36,15 @@ def _closed_day(engine: Engine) -> None:
         take_payment(s, o.actor(Role.cashier), o.campaign, d.id or 0, method="cash", now=AT)
         lead = o.actor(Role.lead)
         begin_close(s, lead, o.campaign, DAY, desk="", now=CLOSED)
-        record_count(s, lead, o.campaign, DAY, desk="", now=CLOSED,
-                     count=parse_count({10000: 7, 5000: 1, 1000: 1}))
+        record_count(
+            s,
+            lead,
+            o.campaign,
+            DAY,
+            desk="",
+            now=CLOSED,
+            count=parse_count({10000: 7, 5000: 1, 1000: 1}),
+        )
         confirm_close(s, lead, o.campaign, DAY, desk="", now=CLOSED)
 
 
@@ -45,17 +52,22 @@ def _guards(engine: Engine, on: bool) -> list[str]:
     """What an insider runs to switch the day close's and the payments' guards off (and on)."""
     if not is_sqlite(engine):
         verb = "ENABLE" if on else "DISABLE"
-        return [f"ALTER TABLE day_close {verb} TRIGGER USER", f"ALTER TABLE payment {verb} TRIGGER USER"]
+        return [
+            f"ALTER TABLE day_close {verb} TRIGGER USER",
+            f"ALTER TABLE payment {verb} TRIGGER USER",
+        ]
     if not on:
         return ["DROP TRIGGER day_close_no_update", "DROP TRIGGER payment_day_closed"]
-    return ["CREATE TRIGGER day_close_no_update BEFORE UPDATE ON day_close WHEN OLD.status = "
-            "'closed' BEGIN SELECT RAISE(ABORT, 'a closed day is never edited or deleted'); END",
-            "CREATE TRIGGER payment_day_closed BEFORE INSERT ON payment WHEN EXISTS (SELECT 1 "
-            "FROM day_close d WHERE d.campaign_id = NEW.campaign_id AND d.business_date = "
-            "NEW.business_date AND d.status = 'closed' AND (d.desk IN (NEW.desk, '') OR d.desk = "
-            "(SELECT o.desk FROM payment o WHERE o.id = NEW.original_id))) BEGIN SELECT "
-            "RAISE(ABORT, 'day closed: no payment, void or refund can be dated into a closed "
-            "day'); END"]
+    return [
+        "CREATE TRIGGER day_close_no_update BEFORE UPDATE ON day_close WHEN OLD.status = "
+        "'closed' BEGIN SELECT RAISE(ABORT, 'a closed day is never edited or deleted'); END",
+        "CREATE TRIGGER payment_day_closed BEFORE INSERT ON payment WHEN EXISTS (SELECT 1 "
+        "FROM day_close d WHERE d.campaign_id = NEW.campaign_id AND d.business_date = "
+        "NEW.business_date AND d.status = 'closed' AND (d.desk IN (NEW.desk, '') OR d.desk = "
+        "(SELECT o.desk FROM payment o WHERE o.id = NEW.original_id))) BEGIN SELECT "
+        "RAISE(ABORT, 'day closed: no payment, void or refund can be dated into a closed "
+        "day'); END",
+    ]
 
 
 def _raw(engine: Engine, *statements: str) -> None:
@@ -65,8 +77,11 @@ def _raw(engine: Engine, *statements: str) -> None:
 
 
 def _insider_refunds_into_the_closed_day(engine: Engine) -> str:
-    _raw(engine, *_guards(engine, on=False),
-         "UPDATE day_close SET business_date = '2000-01-01' WHERE business_date = '2021-09-27'")
+    _raw(
+        engine,
+        *_guards(engine, on=False),
+        "UPDATE day_close SET business_date = '2000-01-01' WHERE business_date = '2021-09-27'",
+    )
     try:
         with session_scope(engine) as s:
             from models.campaign import Campaign
@@ -75,11 +90,21 @@ def _insider_refunds_into_the_closed_day(engine: Engine) -> str:
             c = s.exec(select(Campaign)).one()
             u = s.exec(select(User).where(User.username == "lead")).one()
             lead = Actor(user_id=u.id, username="lead", role=Role.lead, desk="1号窗口")
-            r = refund_payment(s, lead, c, "ZJ21F00001", amount=Money.yuan(380),
-                               reason="withdrawn", note="撤回", now=CLOSED + dt.timedelta(hours=1))
+            r = refund_payment(
+                s,
+                lead,
+                c,
+                "ZJ21F00001",
+                amount=Money.yuan(380),
+                reason="withdrawn",
+                note="撤回",
+                now=CLOSED + dt.timedelta(hours=1),
+            )
             code = r.receipt_code
-        _raw(engine, "UPDATE day_close SET business_date = '2021-09-27' "
-                     "WHERE business_date = '2000-01-01'")
+        _raw(
+            engine,
+            "UPDATE day_close SET business_date = '2021-09-27' WHERE business_date = '2000-01-01'",
+        )
     finally:
         _raw(engine, *_guards(engine, on=True))
     return code
@@ -111,12 +136,18 @@ def test_money_refunded_into_a_closed_day_by_an_insider_is_found(engine: Engine)
 def test_verify_on_the_command_line_exits_1_naming_the_day(engine: Engine, db_url: str) -> None:
     _closed_day(engine)
     code = _insider_refunds_into_the_closed_day(engine)
-    r = CliRunner().invoke(app, ["audit", "verify", "--user", "lead", "--db", db_url],
-                           env={"DESK_PASSWORD": "secret-pw"})
+    r = CliRunner().invoke(
+        app,
+        ["audit", "verify", "--user", "lead", "--db", db_url],
+        env={"DESK_PASSWORD": "secret-pw"},
+    )
     assert r.exit_code == 1, r.output
     assert "2021-09-27" in r.output and code in r.output
-    r = CliRunner().invoke(app, ["audit", "verify", "--json", "--user", "lead", "--db", db_url],
-                           env={"DESK_PASSWORD": "secret-pw"})
+    r = CliRunner().invoke(
+        app,
+        ["audit", "verify", "--json", "--user", "lead", "--db", db_url],
+        env={"DESK_PASSWORD": "secret-pw"},
+    )
     import json
 
     got = json.loads(r.output)
@@ -145,7 +176,8 @@ def test_a_closes_figures_edited_in_its_row_are_found(engine: Engine) -> None:
 
 
 def test_a_close_made_before_voids_were_charged_to_the_payments_desk_still_verifies(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     """Closes sealed by the desk before this version counted a void at the desk that made it
     (and another desk could void a closed desk's payment): verify reads them by that rule."""
     from models import audit
@@ -155,20 +187,44 @@ def test_a_close_made_before_voids_were_charged_to_the_payments_desk_still_verif
     with session_scope(engine) as s:
         o = office(s)  # ZJ21F00001: 380 cash at 1号窗口
         lead2 = o.actor(Role.lead, desk="2号窗口")
-        void_payment(s, lead2, o.campaign, "ZJ21F00001", reason="wrong_method", note="应为扫码",
-                     now=AT + dt.timedelta(hours=1))
+        void_payment(
+            s,
+            lead2,
+            o.campaign,
+            "ZJ21F00001",
+            reason="wrong_method",
+            note="应为扫码",
+            now=AT + dt.timedelta(hours=1),
+        )
         for desk in ("1号窗口", "2号窗口"):
             old = _day_view(s, o.campaign, DAY, desk, charge_to_original=False)
             sealed = {k: v for k, v in _expected_json(old).items() if k != "rule"}
             at = CLOSED + dt.timedelta(minutes=5 if desk == "2号窗口" else 0)
-            s.add(DayClose(campaign_id=o.campaign.id or 0, business_date=DAY, desk=desk,
-                           status="closed", expected=sealed, begun_by_id=o.lead.id or 0,
-                           closed_by_id=o.lead.id, closed_at=at))
+            s.add(
+                DayClose(
+                    campaign_id=o.campaign.id or 0,
+                    business_date=DAY,
+                    desk=desk,
+                    status="closed",
+                    expected=sealed,
+                    begun_by_id=o.lead.id or 0,
+                    closed_by_id=o.lead.id,
+                    closed_at=at,
+                )
+            )
             s.flush()
-            audit.record(s, actor_id=o.lead.id, actor_name="lead", action="day.close",
-                         entity="day_close", entity_id=f"{DAY.isoformat()} {desk}",
-                         campaign_id=o.campaign.id, desk=desk, at=at,
-                         detail={"day": DAY.isoformat(), "desk": desk, "expected": sealed})
+            audit.record(
+                s,
+                actor_id=o.lead.id,
+                actor_name="lead",
+                action="day.close",
+                entity="day_close",
+                entity_id=f"{DAY.isoformat()} {desk}",
+                campaign_id=o.campaign.id,
+                desk=desk,
+                at=at,
+                detail={"day": DAY.isoformat(), "desk": desk, "expected": sealed},
+            )
         # and, as the old desk allowed, 2号窗口 voids nothing more but 1号窗口's close is older
     with session_scope(engine, readonly=True) as s:
         report = verify(s, LEAD)
@@ -235,14 +291,19 @@ def test_the_closes_code_on_paper_changes_when_an_insider_reseals_the_day(engine
         assert len(code.replace(" ", "")) == 16
         view = day_view(s, LEAD, c, DAY)
         paper = day_tally(tally_data(s, c, view))
-        printed = " ".join(getattr(b, "text", "") + str(getattr(b, "items", ""))
-                           for b in paper.blocks)
+        printed = " ".join(
+            getattr(b, "text", "") + str(getattr(b, "items", "")) for b in paper.blocks
+        )
         assert code in printed
         report = verify(s, LEAD)
     assert [(d, desk, k) for d, desk, k in report.close_codes] == [(DAY, "", code)]
     # the insider's reseal: the close event's figures changed and every hash recomputed
-    _raw(engine, *("DROP TRIGGER audit_event_sealed", "DROP TRIGGER audit_event_no_delete")
-         if is_sqlite(engine) else ("ALTER TABLE audit_event DISABLE TRIGGER USER",))
+    _raw(
+        engine,
+        *("DROP TRIGGER audit_event_sealed", "DROP TRIGGER audit_event_no_delete")
+        if is_sqlite(engine)
+        else ("ALTER TABLE audit_event DISABLE TRIGGER USER",),
+    )
     try:
         with session_scope(engine) as s:
             e = s.exec(select(AuditEvent).where(AuditEvent.action == "day.close")).one()
@@ -251,8 +312,11 @@ def test_the_closes_code_on_paper_changes_when_an_insider_reseals_the_day(engine
             e.detail = detail
             s.add(e)
             s.flush()
-            events = s.exec(select(AuditEvent).where(AuditEvent.chain_lane == e.chain_lane)
-                            .order_by(AuditEvent.chain_seq)).all()  # type: ignore[arg-type]
+            events = s.exec(
+                select(AuditEvent)
+                .where(AuditEvent.chain_lane == e.chain_lane)
+                .order_by(AuditEvent.chain_seq)
+            ).all()  # type: ignore[arg-type]
             prev = audit.GENESIS
             for ev in events:
                 ev.prev_hash = prev
@@ -261,10 +325,13 @@ def test_the_closes_code_on_paper_changes_when_an_insider_reseals_the_day(engine
                 s.add(ev)
     finally:
         if is_sqlite(engine):
-            _raw(engine, "CREATE TRIGGER audit_event_sealed BEFORE UPDATE ON audit_event WHEN "
-                         "OLD.hash IS NOT NULL BEGIN SELECT RAISE(ABORT, 'sealed'); END",
-                 "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN "
-                 "SELECT RAISE(ABORT, 'sealed'); END")
+            _raw(
+                engine,
+                "CREATE TRIGGER audit_event_sealed BEFORE UPDATE ON audit_event WHEN "
+                "OLD.hash IS NOT NULL BEGIN SELECT RAISE(ABORT, 'sealed'); END",
+                "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN "
+                "SELECT RAISE(ABORT, 'sealed'); END",
+            )
         else:
             _raw(engine, "ALTER TABLE audit_event ENABLE TRIGGER USER")
     with session_scope(engine, readonly=True) as s:
@@ -273,8 +340,9 @@ def test_the_closes_code_on_paper_changes_when_an_insider_reseals_the_day(engine
     assert again.close_codes[0][2] != code  # the paper can
 
 
-def test_verify_lists_the_closes_codes_to_compare_with_the_paper(engine: Engine,
-                                                                 db_url: str) -> None:
+def test_verify_lists_the_closes_codes_to_compare_with_the_paper(
+    engine: Engine, db_url: str
+) -> None:
     from models.services.tally import close_code
 
     _closed_day(engine)
@@ -282,7 +350,10 @@ def test_verify_lists_the_closes_codes_to_compare_with_the_paper(engine: Engine,
         from models.campaign import Campaign
 
         code = close_code(s, s.exec(select(Campaign)).one(), DAY, "")
-    r = CliRunner().invoke(app, ["audit", "verify", "--codes", "--user", "lead", "--db", db_url],
-                           env={"DESK_PASSWORD": "secret-pw"})
+    r = CliRunner().invoke(
+        app,
+        ["audit", "verify", "--codes", "--user", "lead", "--db", db_url],
+        env={"DESK_PASSWORD": "secret-pw"},
+    )
     assert r.exit_code == 0, r.output
     assert f"2021-09-27  全办公室  {code}" in r.output

@@ -51,29 +51,51 @@ def _check(engine: Engine, campaign_id: int) -> tuple[int, int]:
         P, D, J, N = (t.__table__ for t in (Payment, Dossier, PrintJob, NumberSequence))  # type: ignore[union-attr]
         receipts = list(conn.execute(select(P.c.receipt_no).order_by(P.c.receipt_no)).scalars())
         assert receipts == list(range(1, len(receipts) + 1)), "receipt numbers have a gap"
-        numbers = list(conn.execute(select(D.c.dossier_no).where(D.c.dossier_no.is_not(None))
-                                    .order_by(D.c.dossier_no)).scalars())
+        numbers = list(
+            conn.execute(
+                select(D.c.dossier_no).where(D.c.dossier_no.is_not(None)).order_by(D.c.dossier_no)
+            ).scalars()
+        )
         assert numbers == list(range(1, len(numbers) + 1)), "dossier numbers have a gap"
-        seq: dict[str, int] = dict(conn.execute(select(N.c.kind, N.c.next_value)
-                                .where(N.c.campaign_id == campaign_id)).all())
+        seq: dict[str, int] = dict(
+            conn.execute(
+                select(N.c.kind, N.c.next_value).where(N.c.campaign_id == campaign_id)
+            ).all()
+        )
         assert seq[NumberKind.receipt.value] == len(receipts) + 1
         assert seq[NumberKind.dossier.value] == len(numbers) + 1
         # every payment taken at the desk (not the factory's no. 1) has exactly one receipt job;
         # every such job has its payment (a foreign key)
-        jobs: dict[int, int] = dict(conn.execute(select(P.c.id, func.count(J.c.id)).select_from(
-            P.outerjoin(J, (J.c.payment_id == P.c.id) & (J.c.copy_no == 0)))
-            .where(P.c.receipt_no > 1).group_by(P.c.id)).all())
+        jobs: dict[int, int] = dict(
+            conn.execute(
+                select(P.c.id, func.count(J.c.id))
+                .select_from(P.outerjoin(J, (J.c.payment_id == P.c.id) & (J.c.copy_no == 0)))
+                .where(P.c.receipt_no > 1)
+                .group_by(P.c.id)
+            ).all()
+        )
         assert all(n == 1 for n in jobs.values()), "a payment without (or with two) receipt jobs"
-        twice = conn.execute(select(P.c.dossier_id).where(P.c.kind == "payment")
-                             .group_by(P.c.dossier_id).having(func.count() > 1)).all()
+        twice = conn.execute(
+            select(P.c.dossier_id)
+            .where(P.c.kind == "payment")
+            .group_by(P.c.dossier_id)
+            .having(func.count() > 1)
+        ).all()
         assert twice == [], "a dossier paid twice"
         # every acceptance at the counter saved its label and two slips (the factory's did not)
-        slips = conn.execute(select(D.c.id, func.count(J.c.id)).select_from(
-            D.outerjoin(J, J.c.dossier_id == D.c.id)).where(D.c.dossier_no > 1)
-            .group_by(D.c.id)).all()
+        slips = conn.execute(
+            select(D.c.id, func.count(J.c.id))
+            .select_from(D.outerjoin(J, J.c.dossier_id == D.c.id))
+            .where(D.c.dossier_no > 1)
+            .group_by(D.c.id)
+        ).all()
         assert all(n == 3 for _, n in slips), "an acceptance without its three print jobs"
-        assert conn.execute(select(func.count()).select_from(J)
-                            .where(J.c.status == "sending")).scalar_one() == 0
+        assert (
+            conn.execute(
+                select(func.count()).select_from(J).where(J.c.status == "sending")
+            ).scalar_one()
+            == 0
+        )
         chain = verify_chain(conn)
         assert chain.ok, chain.first_break and chain.first_break.describe()
         _, problems = verify_payments(conn)
@@ -97,8 +119,11 @@ def test_kill_the_desk_at_random_points(engine: Engine, tmp_path: Path) -> None:
     started = time.monotonic()
     for _ in range(KILLS):
         phase, done = ctx.Value("i", -1, lock=False), ctx.Value("i", 0, lock=False)
-        desk = ctx.Process(target=crash_desk.run, daemon=True, args=(
-            url, campaign, clerk_id, cashier_id, AT.isoformat(), str(tmp_path), phase, done))
+        desk = ctx.Process(
+            target=crash_desk.run,
+            daemon=True,
+            args=(url, campaign, clerk_id, cashier_id, AT.isoformat(), str(tmp_path), phase, done),
+        )
         desk.start()
         for _ in range(400):  # until it is at work (its engine open), then a random moment
             if phase.value >= 0:
@@ -114,9 +139,11 @@ def test_kill_the_desk_at_random_points(engine: Engine, tmp_path: Path) -> None:
         completed += int(done.value)
         payments, accepted = _check(engine, cid)
     seconds = time.monotonic() - started
-    print(f"\n[crash] {engine.dialect.name}: {KILLS} kills in {seconds:.1f} s; "
-          f"{payments} payments and {accepted} acceptances kept, {completed} full rounds "
-          f"finished; kills by phase: {dict(where)}")
+    print(
+        f"\n[crash] {engine.dialect.name}: {KILLS} kills in {seconds:.1f} s; "
+        f"{payments} payments and {accepted} acceptances kept, {completed} full rounds "
+        f"finished; kills by phase: {dict(where)}"
+    )
     assert payments >= 10 and accepted >= 10  # the desk did real work between kills
     in_flight = where["accept transaction"] + where["payment transaction"]
     assert in_flight >= KILLS // 10, f"too few kills inside a transaction: {dict(where)}"

@@ -35,9 +35,11 @@ def _hold_write_lock(path: Path, seconds: float, started: threading.Event) -> No
     """Another desk: takes the writers' lock on the file and keeps it for ``seconds``."""
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
-    other.execute("INSERT INTO desk_user (username, display_name, role, password_hash, active, "
-                  "failed_attempts, created_at) VALUES ('other', 'other', 'clerk', 'x', 1, 0, "
-                  "'2021-09-27 00:00:00')")
+    other.execute(
+        "INSERT INTO desk_user (username, display_name, role, password_hash, active, "
+        "failed_attempts, created_at) VALUES ('other', 'other', 'clerk', 'x', 1, 0, "
+        "'2021-09-27 00:00:00')"
+    )
     started.set()
     time.sleep(seconds)
     other.execute("COMMIT")
@@ -79,8 +81,11 @@ def test_sqlite_busy_waits_with_backoff_then_writes(engine: Engine) -> None:
 
 def test_sqlite_busy_too_long_is_one_chinese_sentence(engine: Engine) -> None:
     impatient = engine.execution_options(busy_retry_seconds=0.5)
-    with _another_desk_writing(engine, 3.0), pytest.raises(DatabaseBusy) as exc, \
-            session_scope(impatient) as s:
+    with (
+        _another_desk_writing(engine, 3.0),
+        pytest.raises(DatabaseBusy) as exc,
+        session_scope(impatient) as s,
+    ):
         add_user(s, SYSTEM, username="wang", role=Role.clerk, password="secret-pw")
     assert "另一台工作站正在写入数据库" in exc.value.message and "未保存" in exc.value.message
     with session_scope(engine, readonly=True) as s:
@@ -91,9 +96,12 @@ def test_sqlite_busy_too_long_is_one_chinese_sentence(engine: Engine) -> None:
 def _kill_connections(engine: Engine) -> int:
     """What a server restart does to its clients: every other backend of this database ends."""
     with make_engine(PG_URL).connect() as conn:
-        killed = conn.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
     return int(killed)
 
 
@@ -135,8 +143,10 @@ def test_an_unreachable_server_is_explained() -> None:
     assert "无法连接数据库服务器（127.0.0.1:1）" in exc.value.message
 
 
-@pytest.mark.skipif(os.environ.get("DESK_TEST_PG_RESTART") != "1",
-                    reason="restarts the PostgreSQL cluster: set DESK_TEST_PG_RESTART=1")
+@pytest.mark.skipif(
+    os.environ.get("DESK_TEST_PG_RESTART") != "1",
+    reason="restarts the PostgreSQL cluster: set DESK_TEST_PG_RESTART=1",
+)
 @needs_pg
 def test_a_real_server_restart(engine: Engine) -> None:
     """``DESK_TEST_PG_RESTART=1 pytest -k real_server_restart``: pg_ctlcluster restart between
@@ -145,8 +155,11 @@ def test_a_real_server_restart(engine: Engine) -> None:
         pytest.skip("PostgreSQL only")
 
     def restart() -> None:
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"],
+            check=True,
+            capture_output=True,
+        )
 
     with session_scope(engine) as s:
         add_user(s, SYSTEM, username="wang", role=Role.clerk, password="secret-pw")

@@ -46,8 +46,9 @@ def _receipt_counter_held(engine: Engine) -> Iterator[None]:
 
 
 def _desk(engine: Engine, **timeouts: float) -> Engine:
-    return make_engine(engine.url.render_as_string(hide_password=False),
-                       timeouts=DbTimeouts(**timeouts))
+    return make_engine(
+        engine.url.render_as_string(hide_password=False), timeouts=DbTimeouts(**timeouts)
+    )
 
 
 def _pay(desk: Engine, dossier_id: int, key: str) -> str:
@@ -58,14 +59,16 @@ def _pay(desk: Engine, dossier_id: int, key: str) -> str:
         c = s.exec(select(Campaign)).one()
         u = s.exec(select(User).where(User.username == "cashier")).one()
         actor = Actor(user_id=u.id, username="cashier", role=Role.cashier, desk="2号窗口")
-        return take_payment(s, actor, c, dossier_id, method="cash", idempotency_key=key,
-                            now=AT).receipt_code
+        return take_payment(
+            s, actor, c, dossier_id, method="cash", idempotency_key=key, now=AT
+        ).receipt_code
 
     return retrying(desk, pay)
 
 
 def test_a_desk_holding_the_receipt_counter_costs_another_desk_seconds_not_minutes(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL: several desks on one server")
     with session_scope(engine) as s:
@@ -87,8 +90,7 @@ def test_a_desk_holding_the_receipt_counter_costs_another_desk_seconds_not_minut
         desk.dispose()
 
 
-def test_a_desk_frozen_inside_a_transaction_is_cut_off_and_the_others_go_on(
-        engine: Engine) -> None:
+def test_a_desk_frozen_inside_a_transaction_is_cut_off_and_the_others_go_on(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL: several desks on one server")
     with session_scope(engine) as s:
@@ -99,8 +101,9 @@ def test_a_desk_frozen_inside_a_transaction_is_cut_off_and_the_others_go_on(
     try:
         conn = frozen.connect()
         conn.begin()
-        conn.execute(text("SELECT next_value FROM number_sequence WHERE kind = 'receipt' "
-                          "FOR UPDATE"))  # …and the desk hangs
+        conn.execute(
+            text("SELECT next_value FROM number_sequence WHERE kind = 'receipt' FOR UPDATE")
+        )  # …and the desk hangs
         started = time.monotonic()
         assert _pay(desk, d.id or 0, "desk2-0002") == "ZJ21F00002"
         assert time.monotonic() - started < 8
@@ -158,8 +161,9 @@ def test_a_server_that_accepts_and_never_answers_costs_seconds(engine: Engine) -
     if engine.dialect.name != "postgresql":
         pytest.skip("once")
     with _silent_server() as port:
-        desk = make_engine(f"postgresql://desk@127.0.0.1:{port}/desk",
-                           timeouts=DbTimeouts(connect=2))
+        desk = make_engine(
+            f"postgresql://desk@127.0.0.1:{port}/desk", timeouts=DbTimeouts(connect=2)
+        )
         started = time.monotonic()
         with pytest.raises(DatabaseUnavailable) as down, session_scope(desk) as s:
             s.connection().execute(text("SELECT 1"))
@@ -170,8 +174,11 @@ def test_a_server_that_accepts_and_never_answers_costs_seconds(engine: Engine) -
 
 def test_the_timeouts_are_settings(tmp_path: Path) -> None:
     cfg = tmp_path / "config.toml"
-    cfg.write_text("db_lock_timeout = 2\ndb_statement_timeout = 20\ndb_connect_timeout = 3\n"
-                   "db_idle_transaction_timeout = 45\n", encoding="utf-8")
+    cfg.write_text(
+        "db_lock_timeout = 2\ndb_statement_timeout = 20\ndb_connect_timeout = 3\n"
+        "db_idle_transaction_timeout = 45\n",
+        encoding="utf-8",
+    )
     t = load_config(cfg).timeouts
     assert (t.lock, t.statement, t.connect, t.idle_in_transaction) == (2, 20, 3, 45)
     cfg.write_text("db_lock_timeout = 0\n", encoding="utf-8")
@@ -181,7 +188,8 @@ def test_the_timeouts_are_settings(tmp_path: Path) -> None:
 
 
 def test_desk_pay_on_the_command_line_waits_seconds_then_says_so(
-        engine: Engine, db_url: str, tmp_path: Path) -> None:
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL: several desks on one server")
     with session_scope(engine) as s:
@@ -189,8 +197,19 @@ def test_desk_pay_on_the_command_line_waits_seconds_then_says_so(
         accepted(s, o, n=2)
     cfg = tmp_path / "config.toml"
     cfg.write_text('desk = "2号窗口"\ndb_lock_timeout = 1\n', encoding="utf-8")
-    args = ["pay", "ZJ21S00002", "--method", "cash", "--no-print", "--user", "cashier",
-            "--config", str(cfg), "--db", db_url]
+    args = [
+        "pay",
+        "ZJ21S00002",
+        "--method",
+        "cash",
+        "--no-print",
+        "--user",
+        "cashier",
+        "--config",
+        str(cfg),
+        "--db",
+        db_url,
+    ]
     with _receipt_counter_held(engine):
         started = time.monotonic()
         r = CliRunner().invoke(app, args, env={"DESK_PASSWORD": "secret-pw"})
@@ -201,7 +220,8 @@ def test_desk_pay_on_the_command_line_waits_seconds_then_says_so(
 
 
 def test_an_upgrade_while_a_desk_holds_a_payment_row_waits_then_says_so(
-        engine: Engine, db_url: str, tmp_path: Path) -> None:
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
     """``desk db upgrade`` while an older desk is still working: a sentence (close the desks
     first), not a traceback; the database stays as it was."""
     if engine.dialect.name != "postgresql":

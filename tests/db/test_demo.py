@@ -23,8 +23,12 @@ def test_demo_seed(session: Session) -> None:
     session.commit()
     batch = session.exec(select(ImportBatch)).one()  # the sample list, as a lead imports it
     assert batch.filename == DEMO_LIST.name
-    sample = {r.id_number for r in session.exec(
-        select(OnlineRecord).where(OnlineRecord.application_no.startswith("BZZZ")))}
+    sample = {
+        r.id_number
+        for r in session.exec(
+            select(OnlineRecord).where(OnlineRecord.application_no.startswith("BZZZ"))
+        )
+    }
     assert len(sample) == batch.counts["inserted"] > 250
     rows = [r for r in session.exec(select(OnlineRecord)) if r.id_number not in sample]
     assert len(rows) == 300
@@ -51,7 +55,8 @@ def test_an_id_from_the_sample_list_opens_at_the_demo_counter(session: Session) 
     header = sheet[0]
     first = next(r for r in sheet[1:] if r[header.index("审核状态")] == ONLINE_APPROVED)
     c = get_campaign(session, "bz-vocational-2021")
-    card = card_for(session, SYSTEM, c, str(first[header.index("身份证号")]),
-                    now=dt.datetime.now(dt.UTC))
+    card = card_for(
+        session, SYSTEM, c, str(first[header.index("身份证号")]), now=dt.datetime.now(dt.UTC)
+    )
     assert card.person is not None and card.person.name == first[header.index("姓名")]
     assert card.can_judge and card.items  # inside the demo window: the checklist is there

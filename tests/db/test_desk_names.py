@@ -27,9 +27,20 @@ from tui.cli import app
 DAY = dt.date(2021, 9, 27)
 
 
-@pytest.mark.parametrize(("typed", "kept"), [
-    ("D1\u200b", "D1"), ("\u200bD1", "D1"), (" D1 ", "D1"), ("Ｄ１", "D1"), ("D\u202e1", "D1"),
-    ("1号\u00a0窗口", "1号 窗口"), ("1号窗口", "1号窗口"), ("D1\x00", "D1"), ("D1\ufeff", "D1")])
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("D1\u200b", "D1"),
+        ("\u200bD1", "D1"),
+        (" D1 ", "D1"),
+        ("Ｄ１", "D1"),
+        ("D\u202e1", "D1"),
+        ("1号\u00a0窗口", "1号 窗口"),
+        ("1号窗口", "1号窗口"),
+        ("D1\x00", "D1"),
+        ("D1\ufeff", "D1"),
+    ],
+)
 def test_a_desk_name_is_kept_in_one_form(typed: str, kept: str) -> None:
     assert clean_desk_name(typed) == kept
     assert Actor(user_id=1, username="x", role=Role.cashier, desk=typed).desk == kept
@@ -45,20 +56,36 @@ def test_the_config_normalises_the_desk_and_refuses_an_empty_one(tmp_path: Path)
     assert empty.value.code == "config.bad_desk"
 
 
-def test_a_look_alike_desk_cannot_pay_into_a_closing_desks_day(engine: Engine, db_url: str,
-                                                               tmp_path: Path) -> None:
+def test_a_look_alike_desk_cannot_pay_into_a_closing_desks_day(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
     with session_scope(engine) as s:
         o = office(s)
         accepted(s, o, n=2)
         from models.services.tally import today
 
-        begin_close(s, o.actor(Role.cashier, desk="D1"), o.campaign, today(o.campaign),
-                    desk="D1")  # the command line pays now
+        begin_close(
+            s, o.actor(Role.cashier, desk="D1"), o.campaign, today(o.campaign), desk="D1"
+        )  # the command line pays now
     cfg = tmp_path / "config.toml"
     cfg.write_text('desk = "D1\\u200b"\n', encoding="utf-8")
-    r = CliRunner().invoke(app, ["pay", "ZJ21S00002", "--method", "cash", "--no-print",
-                                 "--user", "cashier", "--config", str(cfg), "--db", db_url],
-                           env={"DESK_PASSWORD": "secret-pw"})
+    r = CliRunner().invoke(
+        app,
+        [
+            "pay",
+            "ZJ21S00002",
+            "--method",
+            "cash",
+            "--no-print",
+            "--user",
+            "cashier",
+            "--config",
+            str(cfg),
+            "--db",
+            db_url,
+        ],
+        env={"DESK_PASSWORD": "secret-pw"},
+    )
     assert r.exit_code == 1 and "本窗口已开始" in r.output, r.output
 
 
@@ -68,14 +95,27 @@ def test_the_database_refuses_a_money_row_with_a_look_alike_desk(engine: Engine)
         row = {c: getattr(o.payment, c) for c in Payment.model_fields if c != "id"}
         lead_id = o.lead.id
         cid = o.campaign.id
-    row.update(receipt_no=50, receipt_code="ZJ21F00050", kind="void",
-               original_id=o.payment.id, desk="1号窗口\u200b", idempotency_key=None,
-               tendered_fen=None)
+    row.update(
+        receipt_no=50,
+        receipt_code="ZJ21F00050",
+        kind="void",
+        original_id=o.payment.id,
+        desk="1号窗口\u200b",
+        idempotency_key=None,
+        tendered_fen=None,
+    )
     with pytest.raises((IntegrityError, DBAPIError)), session_scope(engine) as s:
         s.connection().execute(Payment.__table__.insert(), row)  # type: ignore[attr-defined]
     with pytest.raises((IntegrityError, DBAPIError)), session_scope(engine) as s:
-        s.add(DayClose(campaign_id=cid or 0, business_date=DAY, desk=" D1",
-                       status="closing", begun_by_id=lead_id or 0))
+        s.add(
+            DayClose(
+                campaign_id=cid or 0,
+                business_date=DAY,
+                desk=" D1",
+                status="closing",
+                begun_by_id=lead_id or 0,
+            )
+        )
 
 
 def test_a_close_begun_under_a_look_alike_name_is_the_desks_own(session) -> None:  # type: ignore[no-untyped-def]
@@ -97,6 +137,13 @@ def test_a_desk_with_the_longest_name_can_take_a_fee(session) -> None:  # type: 
     d = accepted(session, o, n=2)
     from models.services.payments import take_payment
 
-    p = take_payment(session, o.actor(Role.cashier, desk=desk), o.campaign, d.id or 0,
-                     method="cash", idempotency_key=key, now=AT)
+    p = take_payment(
+        session,
+        o.actor(Role.cashier, desk=desk),
+        o.campaign,
+        d.id or 0,
+        method="cash",
+        idempotency_key=key,
+        now=AT,
+    )
     assert p.desk == desk and p.idempotency_key == key

@@ -24,6 +24,7 @@ from tui.cli import app
 def _every_sqlite_connection(pragma: str) -> Iterator[None]:
     """Every SQLite connection made meanwhile (the command line's too) runs ``pragma`` first:
     ``max_page_count`` makes the file full at its current size, ``query_only`` read-only."""
+
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         if "sqlite" in type(dbapi_conn).__module__:
             if pragma == "full":
@@ -54,8 +55,14 @@ def test_a_full_disk_is_one_sentence_and_nothing_half_saved(engine: Engine) -> N
         _fill(engine)
         with pytest.raises(DomainError) as full, session_scope(engine) as s:
             for i in range(200):  # more than the file has room for
-                add_user(s, SYSTEM, username=f"user{i}", role="clerk", password="secret-pw",
-                         display_name="x" * 50)
+                add_user(
+                    s,
+                    SYSTEM,
+                    username=f"user{i}",
+                    role="clerk",
+                    password="secret-pw",
+                    display_name="x" * 50,
+                )
         assert full.value.code == "db.full"
         assert full.value.message.startswith("磁盘已满") and "未保存" in full.value.message
     engine.dispose()
@@ -74,15 +81,17 @@ def test_a_read_only_database_says_so(engine: Engine) -> None:
     engine.dispose()
 
 
-def test_the_command_line_on_a_full_disk_exits_1_with_the_sentence(engine: Engine,
-                                                                    db_url: str) -> None:
+def test_the_command_line_on_a_full_disk_exits_1_with_the_sentence(
+    engine: Engine, db_url: str
+) -> None:
     _sqlite_only(engine)
     r = CliRunner().invoke(app, ["campaign", "new", "bz21", "--from", "000", "--db", db_url])
     assert r.exit_code == 0, r.output
     sample = Path(__file__).parents[1] / "data" / "online_approved_bz_vocational_2021.xlsx"
     with _every_sqlite_connection("full"):
         _fill(engine)
-        r = CliRunner().invoke(app, ["import", "online", str(sample), "--campaign", "bz21",
-                                     "--db", db_url])
+        r = CliRunner().invoke(
+            app, ["import", "online", str(sample), "--campaign", "bz21", "--db", db_url]
+        )
     assert r.exit_code == 1, r.output
     assert "磁盘已满" in r.output and "程序出错" not in r.output

@@ -54,13 +54,29 @@ def _count(session: Session, model: type) -> int:
 def test_shipped_samples_import_with_expected_counts(session: Session, campaign: int) -> None:
     s = import_online(session, LEAD, CODE, XLSX)
     session.commit()
-    assert s.counts() == {"data_rows": 300, "inserted": 300, "updated": 0, "unchanged": 0,
-                          "rejected": 0, "not_eligible": 51, "ignored": 0, "flagged": 0}
+    assert s.counts() == {
+        "data_rows": 300,
+        "inserted": 300,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "not_eligible": 51,
+        "ignored": 0,
+        "flagged": 0,
+    }
     assert s.header_line == 1 and s.unused_columns == ["序号", "审核通过时间"]
     assert _count(session, OnlineRecord) == 300
-    rec = session.exec(select(OnlineRecord).where(OnlineRecord.id_number == "652823198610018863")).one()
+    rec = session.exec(
+        select(OnlineRecord).where(OnlineRecord.id_number == "652823198610018863")
+    ).one()
     assert (rec.name, rec.level, rec.track, rec.grade, rec.submission_count, rec.phone) == (
-        "库尔班·帕提古丽", "中级", "评审", "讲师", 3, "19123306697")
+        "库尔班·帕提古丽",
+        "中级",
+        "评审",
+        "讲师",
+        3,
+        "19123306697",
+    )
     assert rec.county == "州直" and rec.pinyin_initials == "kebptgl"
     # the GB18030 CSV export of the same list: every record unchanged
     s = import_online(session, LEAD, CODE, CSV)
@@ -83,21 +99,60 @@ def _quirky_xlsx(path: Path) -> Path:
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Sheet1")
     ws.merge_range(0, 0, 0, 7, "2021年度中职教师职称评审 网上通过形式审核人员名单")
-    ws.write_row(1, 0, ["序号", "姓　名", "公民身份号码", "单位名称", "申报级别", "评审类型",
-                        "当前状态", "备注"])
+    ws.write_row(
+        1,
+        0,
+        ["序号", "姓　名", "公民身份号码", "单位名称", "申报级别", "评审类型", "当前状态", "备注"],
+    )
     rows: list[list[object]] = [
         [1, "阿依古丽•买买提", GOOD, "和静县 职业技术学校", "中级", "评审", "通过形式审核", "补交"],
-        [2, "张三", GOOD[:17] + str((int(GOOD[17]) + 1) % 10) if GOOD[17] != "X" else GOOD[:17] + "0",
-         "轮台县职业技术学校", "中级", "评审", "通过形式审核", ""],
+        [
+            2,
+            "张三",
+            GOOD[:17] + str((int(GOOD[17]) + 1) % 10) if GOOD[17] != "X" else GOOD[:17] + "0",
+            "轮台县职业技术学校",
+            "中级",
+            "评审",
+            "通过形式审核",
+            "",
+        ],
         [3, "李四", "65280119850315", "轮台县职业技术学校", "中级", "评审", "通过形式审核", ""],
-        [4, "王五", 6.54221199804186e+17, "轮台县职业技术学校", "初级", "评审", "通过形式审核", ""],
+        [4, "王五", 6.54221199804186e17, "轮台县职业技术学校", "初级", "评审", "通过形式审核", ""],
         [5, "赵六", "", "轮台县职业技术学校", "初级", "评审", "通过形式审核", ""],
-        [6, "钱七", _id("65282219880808123"), "轮台县职业技术学校", "特级", "评审", "通过形式审核", ""],
-        [7, "孙八", _id("65282219880808124"), "轮台县职业技术学校", "初级", "考核认定", "通过形式审核", ""],
+        [
+            6,
+            "钱七",
+            _id("65282219880808123"),
+            "轮台县职业技术学校",
+            "特级",
+            "评审",
+            "通过形式审核",
+            "",
+        ],
+        [
+            7,
+            "孙八",
+            _id("65282219880808124"),
+            "轮台县职业技术学校",
+            "初级",
+            "考核认定",
+            "通过形式审核",
+            "",
+        ],
         [8, "阿依古丽买买提", GOOD, "和静县职业技术学校", "中级", "评审", "通过形式审核", ""],
         [9, "周九", _id("65282219880808125"), "轮台县职业技术学校", "初级", "评审", "退回修改", ""],
-        [10, "吴　十", "'" + GOOD2[:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-         + GOOD2[-1].lower(), "博湖县职业技术学校", "助理级", "初次认定", "通过形式审核", ""],
+        [
+            10,
+            "吴　十",
+            "'"
+            + GOOD2[:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+            + GOOD2[-1].lower(),
+            "博湖县职业技术学校",
+            "助理级",
+            "初次认定",
+            "通过形式审核",
+            "",
+        ],
         [None, None, None, None, None, None, None, None],
         ["合计", "10 人", None, None, None, None, None, None],
     ]
@@ -113,14 +168,23 @@ def _quirky_xlsx(path: Path) -> Path:
     return path
 
 
-def test_every_bad_row_is_explained_with_its_line(session: Session, campaign: int, tmp_path: Path) -> None:
+def test_every_bad_row_is_explained_with_its_line(
+    session: Session, campaign: int, tmp_path: Path
+) -> None:
     s = import_online(session, LEAD, CODE, _quirky_xlsx(tmp_path / "other-bureau.xlsx"))
     session.commit()
     assert s.header_line == 2 and s.unused_columns == ["序号", "备注"]
     assert s.warnings == []
     got = {r.line: r.code for r in s.rejected}
-    assert got == {4: "id.bad_check_digit", 5: "id.too_short", 6: "id.excel_float",
-                   7: "id.empty", 8: "level.unknown", 9: "track.unknown", 10: "row.duplicate"}
+    assert got == {
+        4: "id.bad_check_digit",
+        5: "id.too_short",
+        6: "id.excel_float",
+        7: "id.empty",
+        8: "level.unknown",
+        9: "track.unknown",
+        10: "row.duplicate",
+    }
     reasons = {r.line: r.reason for r in s.rejected}
     assert "已被 Excel 转成数字" in reasons[6] and "后几位已丢失" in reasons[6]
     assert "与第 3 行是同一人" in reasons[10]
@@ -129,21 +193,34 @@ def test_every_bad_row_is_explained_with_its_line(session: Session, campaign: in
     first = session.exec(select(OnlineRecord).where(OnlineRecord.id_number == GOOD)).one()
     assert first.name == "阿依古丽·买买提" and first.unit == "和静县职业技术学校"
     assert first.county == "和静县" and first.extra == {"序号": "1", "备注": "补交"}
-    cleaned = session.exec(select(OnlineRecord).where(OnlineRecord.id_number == GOOD2.upper())).one()
-    assert (cleaned.name, cleaned.level, cleaned.grade, cleaned.track) == ("吴十", "初级", "助理级", "初次确定")
+    cleaned = session.exec(
+        select(OnlineRecord).where(OnlineRecord.id_number == GOOD2.upper())
+    ).one()
+    assert (cleaned.name, cleaned.level, cleaned.grade, cleaned.track) == (
+        "吴十",
+        "初级",
+        "助理级",
+        "初次确定",
+    )
     withdrawn = session.exec(select(OnlineRecord).where(OnlineRecord.name == "周九")).one()
     assert withdrawn.status == "退回修改"
 
 
-def test_gbk_csv_with_crlf_and_a_bom_less_utf8_tsv(session: Session, campaign: int, tmp_path: Path) -> None:
-    text = "姓名,身份证号,工作单位,申报级别,申报类型,审核状态\r\n" \
-           f"欧阳娜,{GOOD},库尔勒市职业技术学校,中级,评审,通过形式审核\r\n"
+def test_gbk_csv_with_crlf_and_a_bom_less_utf8_tsv(
+    session: Session, campaign: int, tmp_path: Path
+) -> None:
+    text = (
+        "姓名,身份证号,工作单位,申报级别,申报类型,审核状态\r\n"
+        f"欧阳娜,{GOOD},库尔勒市职业技术学校,中级,评审,通过形式审核\r\n"
+    )
     path = tmp_path / "gbk.csv"
     path.write_bytes(text.encode("gbk"))
     s = import_online(session, LEAD, CODE, path)
     assert s.sheet == "gb18030" and s.inserted == 1
     tsv = tmp_path / "list.tsv"
-    tsv.write_text(text.replace(",", "\t").replace(GOOD, GOOD2).replace("欧阳娜", "马丽"), encoding="utf-8")
+    tsv.write_text(
+        text.replace(",", "\t").replace(GOOD, GOOD2).replace("欧阳娜", "马丽"), encoding="utf-8"
+    )
     s = import_online(session, LEAD, CODE, tsv)
     session.commit()
     assert s.sheet == "utf-8" and s.inserted == 1
@@ -152,28 +229,45 @@ def test_gbk_csv_with_crlf_and_a_bom_less_utf8_tsv(session: Session, campaign: i
 
 
 def test_newer_export_updates_keeps_changes_and_flags_withdrawn_after_acceptance(
-        session: Session, campaign: int, tmp_path: Path) -> None:
+    session: Session, campaign: int, tmp_path: Path
+) -> None:
     header = "姓名,身份证号,工作单位,申报级别,申报类型,审核状态\n"
     first = tmp_path / "v1.csv"
-    first.write_text(header + f"甲,{GOOD},A校,中级,评审,通过形式审核\n"
-                     f"乙,{GOOD2},B校,中级,评审,通过形式审核\n", encoding="utf-8-sig")
+    first.write_text(
+        header + f"甲,{GOOD},A校,中级,评审,通过形式审核\n乙,{GOOD2},B校,中级,评审,通过形式审核\n",
+        encoding="utf-8-sig",
+    )
     import_online(session, LEAD, CODE, first)
     rec = session.exec(select(OnlineRecord).where(OnlineRecord.id_number == GOOD)).one()
-    session.add(Dossier(campaign_id=campaign, online_record_id=rec.id, status="accepted",
-                        track="评审", level="中级", dossier_no=1, dossier_code="ZJ21S00001"))
+    session.add(
+        Dossier(
+            campaign_id=campaign,
+            online_record_id=rec.id,
+            status="accepted",
+            track="评审",
+            level="中级",
+            dossier_no=1,
+            dossier_code="ZJ21S00001",
+        )
+    )
     session.commit()
     second = tmp_path / "v2.csv"
-    second.write_text(header + f"甲,{GOOD},A校,中级,评审,退回修改\n"
-                      f"乙,{GOOD2},B校二部,中级,评审,通过形式审核\n", encoding="utf-8-sig")
+    second.write_text(
+        header + f"甲,{GOOD},A校,中级,评审,退回修改\n乙,{GOOD2},B校二部,中级,评审,通过形式审核\n",
+        encoding="utf-8-sig",
+    )
     s = import_online(session, LEAD, CODE, second)
     session.commit()
     assert (s.updated, s.unchanged, s.inserted) == (2, 0, 0)
-    assert [(f.name, f.dossier_code, f.new_status) for f in s.flagged] == [("甲", "ZJ21S00001", "退回修改")]
+    assert [(f.name, f.dossier_code, f.new_status) for f in s.flagged] == [
+        ("甲", "ZJ21S00001", "退回修改")
+    ]
     changes = {c.record_id: c.changes for c in session.exec(select(OnlineChange))}
     assert changes[rec.id] == {"status": ["通过形式审核", "退回修改"]}
     assert {"unit": ["B校", "B校二部"]} in changes.values()
-    flagged = session.exec(select(AuditEvent).where(
-        AuditEvent.action == "online.withdrawn_after_acceptance")).all()
+    flagged = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "online.withdrawn_after_acceptance")
+    ).all()
     assert [e.entity_id for e in flagged] == ["ZJ21S00001"]
 
 
@@ -194,17 +288,32 @@ def test_dry_run_and_cancel_write_nothing(session: Session, campaign: int) -> No
     assert _count(session, OnlineRecord) == 0 and _count(session, ImportBatch) == 0
 
 
-@pytest.mark.parametrize(("name", "content", "code", "words"), [
-    ("random.xlsx", os.urandom(10 * 1024 * 1024), "import.bad_excel", "不是有效的 Excel 文件"),
-    ("random.csv", os.urandom(10 * 1024 * 1024), "import.binary", "不是文本文件"),
-    ("notes.xlsx", "这是一个文本文件，不是表格。\n".encode() * 10, "import.bad_excel", "改了扩展名"),
-    ("list.pdf", b"%PDF-1.4", "import.bad_type", "不支持的文件类型"),
-    ("empty.csv", b"", "import.empty", "是空的"),
-    ("noheader.csv", "甲,乙,丙\n1,2,3\n".encode(), "import.no_header", "找不到表头"),
-], ids=["random.xlsx", "random.csv", "notes.xlsx", "list.pdf", "empty.csv", "noheader.csv"])
+@pytest.mark.parametrize(
+    ("name", "content", "code", "words"),
+    [
+        ("random.xlsx", os.urandom(10 * 1024 * 1024), "import.bad_excel", "不是有效的 Excel 文件"),
+        ("random.csv", os.urandom(10 * 1024 * 1024), "import.binary", "不是文本文件"),
+        (
+            "notes.xlsx",
+            "这是一个文本文件，不是表格。\n".encode() * 10,
+            "import.bad_excel",
+            "改了扩展名",
+        ),
+        ("list.pdf", b"%PDF-1.4", "import.bad_type", "不支持的文件类型"),
+        ("empty.csv", b"", "import.empty", "是空的"),
+        ("noheader.csv", "甲,乙,丙\n1,2,3\n".encode(), "import.no_header", "找不到表头"),
+    ],
+    ids=["random.xlsx", "random.csv", "notes.xlsx", "list.pdf", "empty.csv", "noheader.csv"],
+)
 def test_files_that_are_not_lists_get_a_clear_error(
-        session: Session, campaign: int, tmp_path: Path, name: str, content: bytes, code: str,
-        words: str) -> None:
+    session: Session,
+    campaign: int,
+    tmp_path: Path,
+    name: str,
+    content: bytes,
+    code: str,
+    words: str,
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(InvalidInput) as exc:
@@ -219,12 +328,26 @@ def test_only_a_lead_or_admin_imports(session: Session, campaign: int) -> None:
             import_online(session, Actor(user_id=None, username="x", role=role), CODE, XLSX)
 
 
-def test_command_line_json_and_report(session: Session, campaign: int, db_url: str,
-                                      tmp_path: Path) -> None:
+def test_command_line_json_and_report(
+    session: Session, campaign: int, db_url: str, tmp_path: Path
+) -> None:
     path = _quirky_xlsx(tmp_path / "other-bureau.xlsx")
     report = tmp_path / "report.xlsx"
-    r = CliRunner().invoke(app, ["import", "online", str(path), "--campaign", CODE, "--json",
-                                 "--report", str(report), "--db", db_url])
+    r = CliRunner().invoke(
+        app,
+        [
+            "import",
+            "online",
+            str(path),
+            "--campaign",
+            CODE,
+            "--json",
+            "--report",
+            str(report),
+            "--db",
+            db_url,
+        ],
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert (data["inserted"], data["updated"], data["unchanged"], data["rejected"]) == (3, 0, 0, 7)
@@ -233,10 +356,13 @@ def test_command_line_json_and_report(session: Session, campaign: int, db_url: s
     sheet = CalamineWorkbook.from_path(str(report)).get_sheet_by_name("未导入的行").to_python()
     assert sheet[0][:3] == ["原文件行号", "原因", "原因代码"]
     assert [row[0] for row in sheet[1:]] == [4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]
-    r = CliRunner().invoke(app, ["import", "online", str(XLSX), "--campaign", CODE, "--dry-run",
-                                 "--db", db_url])
+    r = CliRunner().invoke(
+        app, ["import", "online", str(XLSX), "--campaign", CODE, "--dry-run", "--db", db_url]
+    )
     assert r.exit_code == 0, r.output
     assert "新增 300" in r.output and "未写入" in r.output
-    r = CliRunner().invoke(app, ["import", "online", str(tmp_path / "missing.xlsx"), "--campaign",
-                                 CODE, "--db", db_url])
+    r = CliRunner().invoke(
+        app,
+        ["import", "online", str(tmp_path / "missing.xlsx"), "--campaign", CODE, "--db", db_url],
+    )
     assert r.exit_code == 1 and "找不到文件" in r.output

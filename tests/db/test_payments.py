@@ -50,24 +50,49 @@ ROOT = Path(__file__).resolve().parents[2]
 PRESETS = sorted((ROOT / "models" / "presets").glob("*.toml"))
 
 
-def _direct_dossiers(session: Session, campaign: Campaign, n: int, *, track: str = "评审",
-                     level: str = "中级", start: int = 1000) -> list[int]:
+def _direct_dossiers(
+    session: Session,
+    campaign: Campaign,
+    n: int,
+    *,
+    track: str = "评审",
+    level: str = "中级",
+    start: int = 1000,
+) -> list[int]:
     """``n`` accepted dossiers written directly (the intake service is tested elsewhere)."""
     from models.idcard import make_check_digit
 
     recs = []
     for i in range(n):
         first17 = f"65282719{60 + i % 40:02d}0101{(start + i) % 1000:03d}"  # unique for n ≤ 1000
-        recs.append(build_online_record(
-            campaign_id=campaign.id or 0, id_number=first17 + make_check_digit(first17),
-            name=f"申请人{start + i}", level=level, track=track, status="通过形式审核",
-            unit="和静县职业技术学校", series="中职、技工类院校教师", specialty="计算机应用"))
+        recs.append(
+            build_online_record(
+                campaign_id=campaign.id or 0,
+                id_number=first17 + make_check_digit(first17),
+                name=f"申请人{start + i}",
+                level=level,
+                track=track,
+                status="通过形式审核",
+                unit="和静县职业技术学校",
+                series="中职、技工类院校教师",
+                specialty="计算机应用",
+            )
+        )
     session.add_all(recs)
     session.flush()
-    ds = [Dossier(campaign_id=campaign.id or 0, online_record_id=r.id or 0, status="accepted",
-                  track=track, level=level, dossier_no=start + i,
-                  dossier_code=f"{campaign.dossier_prefix}{start + i:05d}", accepted_at=AT)
-          for i, r in enumerate(recs)]
+    ds = [
+        Dossier(
+            campaign_id=campaign.id or 0,
+            online_record_id=r.id or 0,
+            status="accepted",
+            track=track,
+            level=level,
+            dossier_no=start + i,
+            dossier_code=f"{campaign.dossier_prefix}{start + i:05d}",
+            accepted_at=AT,
+        )
+        for i, r in enumerate(recs)
+    ]
     session.add_all(ds)
     session.flush()
     return [d.id or 0 for d in ds]
@@ -93,15 +118,23 @@ def test_the_fee_of_every_track_and_level_in_every_preset(session: Session, pres
     # each notice's own way to pay (001 三（二）4: by bank only, with the transfer's serial)
     method = fee_payment(c).methods[0]
     for i, fee in enumerate(spec["fees"]):
-        [did] = _direct_dossiers(session, c, 1, track=fee["track"], level=fee["level"],
-                                 start=100 + i)
+        [did] = _direct_dossiers(
+            session, c, 1, track=fee["track"], level=fee["level"], start=100 + i
+        )
         if fee.get("unknown"):
             with pytest.raises(FeeUnknown) as exc:
                 take_payment(session, cashier, c, did, method="cash", now=when)
             assert "请负责人先设定收费标准" in exc.value.message
             assert fee_card(session, c, session.get(Dossier, did)).fee is None  # type: ignore[arg-type]
-            set_fee(session, lead, c.id or 0, fee["track"], fee["level"], Money.yuan(300),
-                    reason="州人社局补充通知")
+            set_fee(
+                session,
+                lead,
+                c.id or 0,
+                fee["track"],
+                fee["level"],
+                Money.yuan(300),
+                reason="州人社局补充通知",
+            )
             expected = 300
         else:
             expected = fee["yuan"]
@@ -115,9 +148,16 @@ def test_the_notices_figures(session: Session) -> None:
     """The amounts the notices print: 000 380/220/100, 001 400/300/200."""
     from models.services.campaigns import fee_for
 
-    want = {"000": {("评审", "中级"): 380, ("评审", "初级"): 220, ("初次确定", "初级"): 100,
-                    ("初次确定", "中级"): 380, ("授予", "中级"): 380},
-            "001": {("评审", "高级"): 400, ("评审", "中级"): 300, ("评审", "初级"): 200}}
+    want = {
+        "000": {
+            ("评审", "中级"): 380,
+            ("评审", "初级"): 220,
+            ("初次确定", "初级"): 100,
+            ("初次确定", "中级"): 380,
+            ("授予", "中级"): 380,
+        },
+        "001": {("评审", "高级"): 400, ("评审", "中级"): 300, ("评审", "初级"): 200},
+    }
     for code, fees in want.items():
         filename, body = read_preset(code)
         c = load_campaign(session, SYSTEM, body, filename=filename)
@@ -133,8 +173,16 @@ def test_cash_payment_numbered_audited_and_out_of_the_queue(session: Session) ->
     d = accepted(session, o)
     cashier = o.actor(Role.cashier)
     assert [q.dossier_code for q in cashier_queue(session, o.campaign)] == [d.dossier_code]
-    p = take_payment(session, cashier, o.campaign, d.id or 0, method="现金",
-                     tendered=Money.yuan(400), fiscal_receipt_no="６５０１０２２１０００１２４", now=AT)
+    p = take_payment(
+        session,
+        cashier,
+        o.campaign,
+        d.id or 0,
+        method="现金",
+        tendered=Money.yuan(400),
+        fiscal_receipt_no="６５０１０２２１０００１２４",
+        now=AT,
+    )
     session.commit()
     assert (p.receipt_no, p.receipt_code, p.amount_fen) == (2, "ZJ21F00002", 38000)
     assert p.tendered_fen == 40000 and p.fiscal_receipt_no == "65010221000124"
@@ -145,23 +193,31 @@ def test_cash_payment_numbered_audited_and_out_of_the_queue(session: Session) ->
     assert find_dossier(session, o.campaign, d.dossier_code or "").id == d.id
 
 
-@pytest.mark.parametrize(("method", "kwargs", "code"), [
-    ("cheque", {}, "payment.bad_method"),
-    ("transfer", {}, "payment.reference_required"),
-    ("qr", {"reference": "含 空格 的!号"}, "payment.bad_reference"),
-    ("cash", {"reference": "123456"}, "payment.reference_not_needed"),
-    ("cash", {"tendered": Money.yuan(300)}, "payment.short_tendered"),
-    ("card", {"reference": "POS123456", "tendered": Money.yuan(400)},
-     "payment.tendered_not_cash"),
-    ("cash", {"fiscal_receipt_no": "票据？"}, "payment.bad_fiscal_no"),
-])
-def test_bad_input_gets_a_chinese_message(session: Session, method: str, kwargs: dict[str, object],
-                                          code: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "kwargs", "code"),
+    [
+        ("cheque", {}, "payment.bad_method"),
+        ("transfer", {}, "payment.reference_required"),
+        ("qr", {"reference": "含 空格 的!号"}, "payment.bad_reference"),
+        ("cash", {"reference": "123456"}, "payment.reference_not_needed"),
+        ("cash", {"tendered": Money.yuan(300)}, "payment.short_tendered"),
+        (
+            "card",
+            {"reference": "POS123456", "tendered": Money.yuan(400)},
+            "payment.tendered_not_cash",
+        ),
+        ("cash", {"fiscal_receipt_no": "票据？"}, "payment.bad_fiscal_no"),
+    ],
+)
+def test_bad_input_gets_a_chinese_message(
+    session: Session, method: str, kwargs: dict[str, object], code: str
+) -> None:
     o = office(session)
     d = accepted(session, o)
     with pytest.raises(DomainError) as exc:
-        take_payment(session, o.actor(Role.cashier), o.campaign, d.id or 0, method=method,
-                     now=AT, **kwargs)  # type: ignore[arg-type]
+        take_payment(
+            session, o.actor(Role.cashier), o.campaign, d.id or 0, method=method, now=AT, **kwargs
+        )  # type: ignore[arg-type]
     assert exc.value.code == code
     assert any("\u4e00" <= ch <= "\u9fff" for ch in exc.value.message)
 
@@ -178,26 +234,55 @@ def test_a_reference_is_used_once(session: Session) -> None:
     o = office(session)
     a, b = accepted(session, o, n=1), accepted(session, o, n=2)
     cashier = o.actor(Role.cashier)
-    take_payment(session, cashier, o.campaign, a.id or 0, method="transfer",
-                 reference="20210927-0001", now=AT)
+    take_payment(
+        session,
+        cashier,
+        o.campaign,
+        a.id or 0,
+        method="transfer",
+        reference="20210927-0001",
+        now=AT,
+    )
     with pytest.raises(PaymentRefused) as exc:
-        take_payment(session, cashier, o.campaign, b.id or 0, method="transfer",
-                     reference="20210927-0001", now=AT)
+        take_payment(
+            session,
+            cashier,
+            o.campaign,
+            b.id or 0,
+            method="transfer",
+            reference="20210927-0001",
+            now=AT,
+        )
     assert exc.value.code == "payment.reference_used"
     # it was the wrong dossier: the lead voids it and the same transfer is recorded on the right one
     first = session.exec(select(Payment).where(Payment.dossier_id == a.id)).one()
-    void_payment(session, o.actor(Role.lead), o.campaign, first.receipt_code,
-                 reason="wrong_dossier", note="流水记错档案", now=AT)
-    right = take_payment(session, cashier, o.campaign, b.id or 0, method="transfer",
-                         reference="20210927-0001", now=AT)
+    void_payment(
+        session,
+        o.actor(Role.lead),
+        o.campaign,
+        first.receipt_code,
+        reason="wrong_dossier",
+        note="流水记错档案",
+        now=AT,
+    )
+    right = take_payment(
+        session,
+        cashier,
+        o.campaign,
+        b.id or 0,
+        method="transfer",
+        reference="20210927-0001",
+        now=AT,
+    )
     assert right.reference == "20210927-0001"
 
 
 def test_returned_or_unknown_dossiers_cannot_be_paid(session: Session) -> None:
     o = office(session)
     with pytest.raises(PaymentRefused) as exc:
-        take_payment(session, o.actor(Role.cashier), o.campaign, o.returned.id or 0,
-                     method="cash", now=AT)
+        take_payment(
+            session, o.actor(Role.cashier), o.campaign, o.returned.id or 0, method="cash", now=AT
+        )
     assert exc.value.code == "payment.not_accepted" and "退回补正" in exc.value.message
     with pytest.raises(DomainError) as nf:
         find_dossier(session, o.campaign, "ZJ21S09999")
@@ -215,22 +300,42 @@ def test_idempotent_confirmation(session: Session) -> None:
     o = office(session)
     d, other = accepted(session, o, n=1), accepted(session, o, n=2)
     cashier = o.actor(Role.cashier)
-    first = take_payment(session, cashier, o.campaign, d.id or 0, method="cash",
-                         idempotency_key="desk1-7f3a", now=AT)
+    first = take_payment(
+        session, cashier, o.campaign, d.id or 0, method="cash", idempotency_key="desk1-7f3a", now=AT
+    )
     session.commit()
-    again = take_payment(session, cashier, o.campaign, d.id or 0, method="cash",
-                         idempotency_key="desk1-7f3a", now=AT)
+    again = take_payment(
+        session, cashier, o.campaign, d.id or 0, method="cash", idempotency_key="desk1-7f3a", now=AT
+    )
     session.commit()
     assert again.id == first.id
-    assert session.exec(select(func.count()).select_from(Payment)
-                        .where(Payment.dossier_id == d.id)).one() == 1
+    assert (
+        session.exec(
+            select(func.count()).select_from(Payment).where(Payment.dossier_id == d.id)
+        ).one()
+        == 1
+    )
     with pytest.raises(PaymentRefused) as paid:  # another confirmation: already paid
-        take_payment(session, cashier, o.campaign, d.id or 0, method="cash",
-                     idempotency_key="desk2-0001", now=AT)
+        take_payment(
+            session,
+            cashier,
+            o.campaign,
+            d.id or 0,
+            method="cash",
+            idempotency_key="desk2-0001",
+            now=AT,
+        )
     assert paid.value.code == "payment.already_paid" and first.receipt_code in paid.value.message
     with pytest.raises(PaymentRefused) as reused:
-        take_payment(session, cashier, o.campaign, other.id or 0, method="cash",
-                     idempotency_key="desk1-7f3a", now=AT)
+        take_payment(
+            session,
+            cashier,
+            o.campaign,
+            other.id or 0,
+            method="cash",
+            idempotency_key="desk1-7f3a",
+            now=AT,
+        )
     assert reused.value.code == "payment.key_reused"
 
 
@@ -239,25 +344,54 @@ def test_a_closed_or_closing_day_takes_no_payment(session: Session) -> None:
     d = accepted(session, o)
     cashier = o.actor(Role.cashier)
     day = dt.date(2021, 9, 27)
-    session.add(DayClose(campaign_id=o.campaign.id or 0, business_date=day, desk="1号窗口",
-                         status="closing", begun_by_id=o.lead.id or 0))
+    session.add(
+        DayClose(
+            campaign_id=o.campaign.id or 0,
+            business_date=day,
+            desk="1号窗口",
+            status="closing",
+            begun_by_id=o.lead.id or 0,
+        )
+    )
     session.flush()
     with pytest.raises(PaymentRefused) as closing:
         take_payment(session, cashier, o.campaign, d.id or 0, method="cash", now=AT)
     assert closing.value.code == "day.closing"
     # another desk still takes money that day
-    other = take_payment(session, o.actor(Role.cashier, desk="2号窗口"), o.campaign, d.id or 0,
-                         method="cash", now=AT)
-    session.add(DayClose(campaign_id=o.campaign.id or 0, business_date=day, desk="",
-                         status="closed", begun_by_id=o.lead.id or 0))
+    other = take_payment(
+        session, o.actor(Role.cashier, desk="2号窗口"), o.campaign, d.id or 0, method="cash", now=AT
+    )
+    session.add(
+        DayClose(
+            campaign_id=o.campaign.id or 0,
+            business_date=day,
+            desk="",
+            status="closed",
+            begun_by_id=o.lead.id or 0,
+        )
+    )
     session.flush()
     with pytest.raises(PaymentRefused) as closed:
-        void_payment(session, o.actor(Role.lead), o.campaign, other.receipt_code,
-                     reason="wrong_method", note="应为扫码", now=AT)
+        void_payment(
+            session,
+            o.actor(Role.lead),
+            o.campaign,
+            other.receipt_code,
+            reason="wrong_method",
+            note="应为扫码",
+            now=AT,
+        )
     assert closed.value.code == "day.closed"
     # the correction goes into the next open day, pointing at the original
-    v = void_payment(session, o.actor(Role.lead), o.campaign, other.receipt_code,
-                     reason="wrong_method", note="应为扫码", now=AT + dt.timedelta(days=1))
+    v = void_payment(
+        session,
+        o.actor(Role.lead),
+        o.campaign,
+        other.receipt_code,
+        reason="wrong_method",
+        note="应为扫码",
+        now=AT + dt.timedelta(days=1),
+    )
     assert v.business_date == day + dt.timedelta(days=1) and v.original_id == other.id
 
 
@@ -271,27 +405,44 @@ def test_void_then_pay_again_and_the_original_untouched(session: Session) -> Non
     with pytest.raises(InvalidInput):
         void_payment(session, lead, o.campaign, "ZJ21F00001", reason="no-such", note="x", now=AT)
     with pytest.raises(InvalidInput) as no_note:
-        void_payment(session, lead, o.campaign, "ZJ21F00001", reason="wrong_method", note=" ",
-                     now=AT)
+        void_payment(
+            session, lead, o.campaign, "ZJ21F00001", reason="wrong_method", note=" ", now=AT
+        )
     assert no_note.value.code == "payment.note_required"
-    v = void_payment(session, lead, o.campaign, "ZJ21F00001", reason="wrong_method",
-                     note="应为扫码，已重新收费", now=AT)
+    v = void_payment(
+        session,
+        lead,
+        o.campaign,
+        "ZJ21F00001",
+        reason="wrong_method",
+        note="应为扫码，已重新收费",
+        now=AT,
+    )
     session.commit()
     assert (v.kind, v.original_id, v.receipt_no, v.amount_fen) == ("void", o.payment.id, 2, 38000)
     with pytest.raises(PaymentRefused) as twice:
-        void_payment(session, lead, o.campaign, "ZJ21F00001", reason="duplicate", note="再作废",
-                     now=AT)
+        void_payment(
+            session, lead, o.campaign, "ZJ21F00001", reason="duplicate", note="再作废", now=AT
+        )
     assert twice.value.code == "payment.already_void"
     with pytest.raises(InvalidInput):  # a void slip is not a receipt
         void_payment(session, lead, o.campaign, v.receipt_code, reason="other", note="x", now=AT)
     assert [q.dossier_code for q in cashier_queue(session, o.campaign)] == ["ZJ21S00001"]
-    again = take_payment(session, o.actor(Role.cashier), o.campaign, o.dossier.id or 0,
-                         method="qr", reference="4200001234202109271234", now=AT)
+    again = take_payment(
+        session,
+        o.actor(Role.cashier),
+        o.campaign,
+        o.dossier.id or 0,
+        method="qr",
+        reference="4200001234202109271234",
+        now=AT,
+    )
     session.commit()
     assert (again.receipt_no, again.attempt) == (3, 1)
     session.expire_all()
-    assert session.exec(select(Payment).where(Payment.id == o.payment.id)).one().model_dump() \
-        == before
+    assert (
+        session.exec(select(Payment).where(Payment.id == o.payment.id)).one().model_dump() == before
+    )
     card = fee_card(session, o.campaign, o.dossier)
     assert card.paid is not None and card.paid.id == again.id
     assert [p.kind for p in card.history] == ["payment", "void", "payment"]
@@ -300,18 +451,50 @@ def test_void_then_pay_again_and_the_original_untouched(session: Session) -> Non
 def test_refunds_never_exceed_what_was_paid(session: Session) -> None:
     o = office(session)
     lead = o.actor(Role.lead)
-    r1 = refund_payment(session, lead, o.campaign, "ZJ21F00001", amount=Money.yuan(200),
-                        reason="overpaid", note="多收 200 元", now=AT)
+    r1 = refund_payment(
+        session,
+        lead,
+        o.campaign,
+        "ZJ21F00001",
+        amount=Money.yuan(200),
+        reason="overpaid",
+        note="多收 200 元",
+        now=AT,
+    )
     assert (r1.kind, r1.original_id, r1.method) == ("refund", o.payment.id, "cash")
     with pytest.raises(InvalidInput) as too_much:
-        refund_payment(session, lead, o.campaign, "ZJ21F00001", amount=Money.yuan(181),
-                       reason="withdrawn", note="撤回", now=AT)
+        refund_payment(
+            session,
+            lead,
+            o.campaign,
+            "ZJ21F00001",
+            amount=Money.yuan(181),
+            reason="withdrawn",
+            note="撤回",
+            now=AT,
+        )
     assert too_much.value.code == "payment.refund_too_much" and "180.00" in too_much.value.message
-    refund_payment(session, lead, o.campaign, "ZJ21F00001", amount=Money.yuan(180),
-                   reason="withdrawn", note="撤回", now=AT)
+    refund_payment(
+        session,
+        lead,
+        o.campaign,
+        "ZJ21F00001",
+        amount=Money.yuan(180),
+        reason="withdrawn",
+        note="撤回",
+        now=AT,
+    )
     with pytest.raises(InvalidInput):
-        refund_payment(session, lead, o.campaign, "ZJ21F00001", amount=Money(1),
-                       reason="withdrawn", note="撤回", now=AT)
+        refund_payment(
+            session,
+            lead,
+            o.campaign,
+            "ZJ21F00001",
+            amount=Money(1),
+            reason="withdrawn",
+            note="撤回",
+            now=AT,
+        )
     with pytest.raises(PaymentRefused) as void_after:
         void_payment(session, lead, o.campaign, "ZJ21F00001", reason="other", note="x", now=AT)
     assert void_after.value.code == "payment.refunded"
@@ -320,7 +503,10 @@ def test_refunds_never_exceed_what_was_paid(session: Session) -> None:
     # refunded in full: the payment no longer pays for the dossier, which can be paid again
     assert card.paid is None and card.payable
     assert [(p.kind, p.amount_fen) for p in card.history] == [
-        ("payment", 38000), ("refund", 20000), ("refund", 18000)]
+        ("payment", 38000),
+        ("refund", 20000),
+        ("refund", 18000),
+    ]
 
 
 def test_the_database_refuses_to_edit_or_delete_a_payment(engine: Engine) -> None:
@@ -358,15 +544,23 @@ def test_four_desks_at_once_gapless_and_never_twice(engine: Engine) -> None:
             try:
                 with session_scope(engine) as s:
                     c = s.exec(select(Campaign).where(Campaign.code == code)).one()
-                    p = take_payment(s, actor, c, did, method="cash", now=AT,
-                                     idempotency_key=f"{actor.desk}-{did}")
+                    p = take_payment(
+                        s,
+                        actor,
+                        c,
+                        did,
+                        method="cash",
+                        now=AT,
+                        idempotency_key=f"{actor.desk}-{did}",
+                    )
                     got = p.receipt_code
                 with lock:
                     outcomes["paid"].append(got)
             except PaymentRefused as exc:
                 with lock:
                     outcomes["refused" if exc.code == "payment.already_paid" else "other"].append(
-                        exc.code)
+                        exc.code
+                    )
             except Exception as exc:
                 with lock:
                     outcomes["other"].append(repr(exc))
@@ -379,13 +573,15 @@ def test_four_desks_at_once_gapless_and_never_twice(engine: Engine) -> None:
     assert outcomes["other"] == []
     assert len(outcomes["paid"]) == n and len(outcomes["refused"]) == n
     with session_scope(engine, readonly=True) as s:
-        rows = s.exec(select(Payment).where(Payment.kind == "payment")
-                      .order_by(col(Payment.receipt_no))).all()
+        rows = s.exec(
+            select(Payment).where(Payment.kind == "payment").order_by(col(Payment.receipt_no))
+        ).all()
         assert [p.receipt_no for p in rows] == list(range(1, n + 2))  # the office's No. 1 too
         assert len({p.dossier_id for p in rows}) == n + 1
         assert len({p.desk for p in rows}) >= 2  # the desks really worked side by side
-        seq = s.exec(select(NumberSequence).where(NumberSequence.kind == NumberKind.receipt.value)
-                     ).one()
+        seq = s.exec(
+            select(NumberSequence).where(NumberSequence.kind == NumberKind.receipt.value)
+        ).one()
         assert seq.next_value == n + 2
 
 
@@ -417,10 +613,19 @@ def test_a_process_killed_before_commit_leaves_no_half_payment_and_no_gap(engine
         o: Office = office(s)
         d = accepted(s, o)
         user, dossier = o.cashier.id, d.id
-    script = KILLED.format(root=str(ROOT), url=engine.url.render_as_string(hide_password=False),
-                           user=user, dossier=dossier)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    script = KILLED.format(
+        root=str(ROOT),
+        url=engine.url.render_as_string(hide_password=False),
+        user=user,
+        dossier=dossier,
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert proc.stdout.strip() == "2"  # it had taken number 2
     with session_scope(engine) as s:

@@ -63,8 +63,14 @@ def _campaign_code(session: Session) -> str:
 
 def _retry(session: Session, actor: Actor) -> object:
     o = office(session)
-    job = queue_job(session, SYSTEM, document="receipt", payload=b"x", printer="receipt",
-                    payment_id=o.payment.id)
+    job = queue_job(
+        session,
+        SYSTEM,
+        document="receipt",
+        payload=b"x",
+        printer="receipt",
+        payment_id=o.payment.id,
+    )
     assert job.id is not None
     claim(session, job.id)
     finish(session, job.id, error="打印机缺纸")
@@ -77,6 +83,7 @@ def _reprint(kind: str, number: str) -> Callable[[Session, Actor], object]:
         campaign = session.exec(select(Campaign)).first()
         assert campaign is not None
         return reprint(session, actor, PRINTERS, campaign, kind, number)
+
     return case
 
 
@@ -89,6 +96,7 @@ def _intake(outcome: str) -> Callable[[Session, Actor], object]:
             checks["diploma"] = ItemCheck.missing()
             return return_dossier(session, actor, o.campaign, rec.id or 0, checks=checks, now=AT)
         return accept(session, actor, o.campaign, rec.id or 0, checks=checks, now=AT)
+
     return case
 
 
@@ -100,8 +108,14 @@ def _refuse(session: Session, actor: Actor) -> object:
 
 def _extend(session: Session, actor: Actor) -> object:
     o = office(session)
-    return extend_window(session, actor, o.campaign, reason="单位统一报送，路上耽误",
-                         until=AT + dt.timedelta(days=20), now=AT + dt.timedelta(days=15))
+    return extend_window(
+        session,
+        actor,
+        o.campaign,
+        reason="单位统一报送，路上耽误",
+        until=AT + dt.timedelta(days=20),
+        now=AT + dt.timedelta(days=15),
+    )
 
 
 def _pay(session: Session, actor: Actor) -> object:
@@ -114,24 +128,46 @@ def _pay_another_way(session: Session, actor: Actor) -> object:
     """Cash where the notice says by bank only (001 三（二）4), with the lead's reason."""
     o = office(session)
     d = accepted(session, o)
-    o.campaign.rules = {**o.campaign.rules, "fee_payment": {
-        "methods": ["transfer"], "clause": "三（二）4", "text": "以银行缴费支付的方式"}}
+    o.campaign.rules = {
+        **o.campaign.rules,
+        "fee_payment": {
+            "methods": ["transfer"],
+            "clause": "三（二）4",
+            "text": "以银行缴费支付的方式",
+        },
+    }
     session.add(o.campaign)
     session.flush()
-    return take_payment(session, actor, o.campaign, d.id or 0, method="cash", now=AT,
-                        override_reason="申请人银行卡冻结")
+    return take_payment(
+        session,
+        actor,
+        o.campaign,
+        d.id or 0,
+        method="cash",
+        now=AT,
+        override_reason="申请人银行卡冻结",
+    )
 
 
 def _void(session: Session, actor: Actor) -> object:
     o = office(session)
-    return void_payment(session, actor, o.campaign, "ZJ21F00001", reason="wrong_method",
-                        note="应为扫码", now=AT)
+    return void_payment(
+        session, actor, o.campaign, "ZJ21F00001", reason="wrong_method", note="应为扫码", now=AT
+    )
 
 
 def _refund(session: Session, actor: Actor) -> object:
     o = office(session)
-    return refund_payment(session, actor, o.campaign, "ZJ21F00001", amount=Money.yuan(380),
-                          reason="withdrawn", note="本人书面申请撤回", now=AT)
+    return refund_payment(
+        session,
+        actor,
+        o.campaign,
+        "ZJ21F00001",
+        amount=Money.yuan(380),
+        reason="withdrawn",
+        note="本人书面申请撤回",
+        now=AT,
+    )
 
 
 def _bank_match(session: Session, actor: Actor) -> object:
@@ -142,9 +178,12 @@ def _bank_match(session: Session, actor: Actor) -> object:
     assert rec is not None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "流水.csv"
-        path.write_bytes(("交易日期,贷方金额,对方户名,附言,流水号\n"
-                          f"2021-09-27,380.00,{rec.name},{rec.id_number} 评审费,TX0001\n"
-                          ).encode("gb18030"))
+        path.write_bytes(
+            (
+                "交易日期,贷方金额,对方户名,附言,流水号\n"
+                f"2021-09-27,380.00,{rec.name},{rec.id_number} 评审费,TX0001\n"
+            ).encode("gb18030")
+        )
         import_statement(session, o.actor(Role.lead), o.campaign, path)
     [line] = proposals(session, o.campaign)
     return confirm_line(session, actor, o.campaign, line.line_id, d.id or 0, now=AT)
@@ -221,33 +260,40 @@ def _day(step: str) -> Callable[[Session, Actor], object]:
         if step == "cancel":
             cancel_close(session, me, o.campaign, day, desk=desk, reason="重新清点", now=later)
             return None
-        record_count(session, o.actor(Role.lead), o.campaign, day, desk=desk, count=count,
-                     now=later)
+        record_count(
+            session, o.actor(Role.lead), o.campaign, day, desk=desk, count=count, now=later
+        )
         return confirm_close(session, me, o.campaign, day, desk=desk, now=later)
+
     return case
 
 
 CASES: dict[Action, Callable[[Session, Actor], object]] = {
     Action.user_add: lambda s, a: add_user(
-        s, a, username="newclerk", role=Role.clerk, password="secret-pw"),
+        s, a, username="newclerk", role=Role.clerk, password="secret-pw"
+    ),
     Action.user_list: lambda s, a: list_users(s, a),
     Action.user_disable: lambda s, a: disable_user(s, a, _target(s)),
     Action.user_enable: lambda s, a: enable_user(s, a, _target(s, disabled=True)),
     Action.user_reset: lambda s, a: reset_password(s, a, _target(s), password="temp-123"),
     Action.user_set_role: lambda s, a: set_role(s, a, _target(s), Role.cashier),
     Action.password_change: lambda s, a: change_own_password(
-        s, a, current="secret-pw", new="new-secret-pw"),
-    Action.campaign_load: lambda s, a: load_campaign(
-        s, a, read_preset("000")[1], filename="000"),
+        s, a, current="secret-pw", new="new-secret-pw"
+    ),
+    Action.campaign_load: lambda s, a: load_campaign(s, a, read_preset("000")[1], filename="000"),
     Action.campaign_new: lambda s, a: new_from_preset(s, a, "bz-2025", "000", prefix="BZ25"),
     Action.fee_set: lambda s, a: set_fee(
-        s, a, _campaign(s), "初次确定", "初级", Money.yuan(100), reason="文件"),
+        s, a, _campaign(s), "初次确定", "初级", Money.yuan(100), reason="文件"
+    ),
     Action.print_retry: _retry,
     Action.receipt_reprint: _reprint("receipt", "ZJ21F00001"),
     Action.dossier_reprint: _reprint("notice", "ZJ21B00001"),
     Action.online_import: lambda s, a: import_online(
-        s, a, _campaign_code(s), Path(__file__).resolve().parents[1] / "data"
-        / "online_approved_bz_vocational_2021.xlsx"),
+        s,
+        a,
+        _campaign_code(s),
+        Path(__file__).resolve().parents[1] / "data" / "online_approved_bz_vocational_2021.xlsx",
+    ),
     Action.reconcile: lambda s, a: reconcile(s, a, _campaign_code(s)),
     Action.intake_accept: _intake("accept"),
     Action.intake_return: _intake("return"),
@@ -290,8 +336,9 @@ def test_matrix(session: Session, action: Action, role: Role) -> None:
             return
         session.commit()
         mine = session.exec(
-            select(AuditEvent).where(AuditEvent.actor_id == user.id,
-                                     AuditEvent.action == action.value)
+            select(AuditEvent).where(
+                AuditEvent.actor_id == user.id, AuditEvent.action == action.value
+            )
         ).all()
         assert len(mine) == 1, f"{role} {action}: one audit row in the same transaction"
     else:
@@ -313,11 +360,24 @@ def test_accounts_are_the_admins_and_the_admin_touches_no_money() -> None:
     """Separation of duties (issue 20, docs/adr/0005-accounts.md): only the admin manages
     accounts; the admin takes, voids and refunds no money, matches no bank line and closes no
     day. Everyone may change their own password."""
-    for action in (Action.user_add, Action.user_list, Action.user_disable, Action.user_enable,
-                   Action.user_reset, Action.user_set_role):
+    for action in (
+        Action.user_add,
+        Action.user_list,
+        Action.user_disable,
+        Action.user_enable,
+        Action.user_reset,
+        Action.user_set_role,
+    ):
         assert POLICY[action] == {Role.admin}, action
-    for action in (Action.payment_take, Action.payment_void, Action.payment_refund,
-                   Action.bank_match, Action.day_begin, Action.day_count, Action.day_close,
-                   Action.day_cancel):
+    for action in (
+        Action.payment_take,
+        Action.payment_void,
+        Action.payment_refund,
+        Action.bank_match,
+        Action.day_begin,
+        Action.day_count,
+        Action.day_close,
+        Action.day_cancel,
+    ):
         assert Role.admin not in POLICY[action], action
     assert POLICY[Action.password_change] == set(Role)

@@ -28,19 +28,42 @@ def lead(session: Session) -> Actor:
     o = office(session)  # 阿依古丽·买买提 accepted and paid; 刘䶮 returned
     c = o.campaign
     assert c.id is not None
-    session.add_all([
-        build_online_record(campaign_id=c.id, id_number="110105194912310038", name="张伟",
-                            level="中级", track="评审", status="通过形式审核",
-                            unit="和静县职业技术学校", county="和静县", phone="13900000001"),
-        build_online_record(campaign_id=c.id, id_number="110105195001010020", name="张薇薇",
-                            level="初级", track="评审", status="退回修改",
-                            unit="和静县职业技术学校", county="和静县"),
-    ])
+    session.add_all(
+        [
+            build_online_record(
+                campaign_id=c.id,
+                id_number="110105194912310038",
+                name="张伟",
+                level="中级",
+                track="评审",
+                status="通过形式审核",
+                unit="和静县职业技术学校",
+                county="和静县",
+                phone="13900000001",
+            ),
+            build_online_record(
+                campaign_id=c.id,
+                id_number="110105195001010020",
+                name="张薇薇",
+                level="初级",
+                track="评审",
+                status="退回修改",
+                unit="和静县职业技术学校",
+                county="和静县",
+            ),
+        ]
+    )
     batch = ImportBatch(campaign_id=c.id, filename="v2.xlsx", sha256="0" * 64)
     session.add(batch)
     session.flush()
-    session.add(OnlineChange(record_id=o.dossier.online_record_id, batch_id=batch.id,
-                             changes={"unit": ["甲", "乙"]}, at=AT + dt.timedelta(days=1)))
+    session.add(
+        OnlineChange(
+            record_id=o.dossier.online_record_id,
+            batch_id=batch.id,
+            changes={"unit": ["甲", "乙"]},
+            at=AT + dt.timedelta(days=1),
+        )
+    )
     session.commit()
     return o.actor(Role.lead)
 
@@ -48,9 +71,16 @@ def lead(session: Session) -> Actor:
 def test_groups_and_counts(session: Session, lead: Actor) -> None:
     r = reconcile(session, lead, "bz-vocational-2021")
     session.commit()
-    assert r.counts() == {"online_total": 4, "online_approved": 3, "no_paper": 1, "returned": 1,
-                          "accepted_unpaid": 0, "paid": 1, "changed_after_acceptance": 1,
-                          "refused": 0}
+    assert r.counts() == {
+        "online_total": 4,
+        "online_approved": 3,
+        "no_paper": 1,
+        "returned": 1,
+        "accepted_unpaid": 0,
+        "paid": 1,
+        "changed_after_acceptance": 1,
+        "refused": 0,
+    }
     assert [p.name for p in r.no_paper] == ["张伟"]  # 张薇薇 is not approved: not chased
     assert r.no_paper_by_place() == {"和静县": {"和静县职业技术学校": r.no_paper}}
     assert r.changed_after_acceptance[0].note == "unit"
@@ -79,17 +109,35 @@ def test_only_a_lead(session: Session, lead: Actor) -> None:
 
 def test_command_line(session: Session, lead: Actor, db_url: str) -> None:
     env = {"DESK_PASSWORD": "secret-pw"}
-    r = CliRunner().invoke(app, ["reconcile", "-c", "bz-vocational-2021", "--json", "--user", "lead",
-                                 "--db", db_url], env=env)
+    r = CliRunner().invoke(
+        app,
+        ["reconcile", "-c", "bz-vocational-2021", "--json", "--user", "lead", "--db", db_url],
+        env=env,
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert data["no_paper_by_county"] == {"和静县": {"和静县职业技术学校": ["张伟"]}}
-    r = CliRunner().invoke(app, ["reconcile", "-c", "bz-vocational-2021", "--user", "lead",
-                                 "--db", db_url], env=env)
+    r = CliRunner().invoke(
+        app, ["reconcile", "-c", "bz-vocational-2021", "--user", "lead", "--db", db_url], env=env
+    )
     assert r.exit_code == 0 and "张伟  13900000001" in r.output
-    r = CliRunner().invoke(app, ["reconcile", "-c", "bz-vocational-2021", "--user", "clerk",
-                                 "--db", db_url], env=env)
+    r = CliRunner().invoke(
+        app, ["reconcile", "-c", "bz-vocational-2021", "--user", "clerk", "--db", db_url], env=env
+    )
     assert r.exit_code == 1 and "无权" in r.output
-    r = CliRunner().invoke(app, ["reconcile", "-c", "bz-vocational-2021", "--user", "lead",
-                                 "--export", "x.csv", "--db", db_url], env=env)
+    r = CliRunner().invoke(
+        app,
+        [
+            "reconcile",
+            "-c",
+            "bz-vocational-2021",
+            "--user",
+            "lead",
+            "--export",
+            "x.csv",
+            "--db",
+            db_url,
+        ],
+        env=env,
+    )
     assert r.exit_code == 1 and ".xlsx" in r.output

@@ -38,10 +38,20 @@ OFFICE_MECH = "巴音郭楞蒙古自治州红旗高级技工学校机电工程�
 OFFICE_BOHU = "博湖县职业技术学校"
 
 
-def F(online: int, approved: int, accepted: int, returned: int, no_paper: int, paid: int,
-      handed_over: int, other_paper: int, fee_net_fen: int) -> Figures:
-    return Figures(online, approved, accepted, returned, no_paper, paid, handed_over,
-                   other_paper, fee_net_fen)
+def F(
+    online: int,
+    approved: int,
+    accepted: int,
+    returned: int,
+    no_paper: int,
+    paid: int,
+    handed_over: int,
+    other_paper: int,
+    fee_net_fen: int,
+) -> Figures:
+    return Figures(
+        online, approved, accepted, returned, no_paper, paid, handed_over, other_paper, fee_net_fen
+    )
 
 
 def build_office(session: Session) -> Office:
@@ -59,10 +69,12 @@ def build_office(session: Session) -> Office:
     clerk, cashier, lead = (o.actor(r) for r in (Role.clerk, Role.cashier, Role.lead))
     c = o.campaign
 
-    def rec(n: int, unit: str, county: str, level: str = "中级",
-            status: str = "通过形式审核") -> OnlineRecord:
-        return applicant(session, c, n=n, name=f"申请人{n}", unit=unit, county=county,
-                         level=level, status=status)
+    def rec(
+        n: int, unit: str, county: str, level: str = "中级", status: str = "通过形式审核"
+    ) -> OnlineRecord:
+        return applicant(
+            session, c, n=n, name=f"申请人{n}", unit=unit, county=county, level=level, status=status
+        )
 
     def take(r: OnlineRecord, at: dt.datetime) -> Dossier:
         return accept(session, clerk, c, r.id or 0, checks=all_complete(session, c, r), now=at)
@@ -74,11 +86,20 @@ def build_office(session: Session) -> Office:
     rec(3, JX_VOC, JX)
     rec(4, JX_VOC, JX, status="退回修改")
     pay(take(a1, T1), T1)
-    void_payment(session, lead, c, pay(take(a2, T1), T1), reason="wrong_amount",
-                 note="收错金额", now=T2)
+    void_payment(
+        session, lead, c, pay(take(a2, T1), T1), reason="wrong_amount", note="收错金额", now=T2
+    )
     b1, b2 = rec(5, JX_MID, JX), rec(6, JX_MID, JX)
-    refund_payment(session, lead, c, pay(take(b1, T1), T1), amount=Money.yuan(100),
-                   reason="overpaid", note="多收", now=T3)
+    refund_payment(
+        session,
+        lead,
+        c,
+        pay(take(b1, T1), T1),
+        amount=Money.yuan(100),
+        reason="overpaid",
+        note="多收",
+        now=T3,
+    )
     checks = all_complete(session, c, b2)
     checks["diploma"] = ItemCheck.missing()
     return_dossier(session, clerk, c, b2.id or 0, checks=checks, now=T1)
@@ -171,9 +192,12 @@ def test_until_gives_the_figures_as_they_stood(session: Session) -> None:
     # a naive instant is read in the campaign's time zone: AT is 11:32 there
     local = AT.astimezone(o.campaign.zone).replace(tzinfo=None)
     assert campaign_summary(session, lead, o.campaign, until=local).total == F(
-        11, 9, 1, 1, 7, 1, 0, 0, 38000)
-    assert campaign_summary(session, lead, o.campaign, until=T5 + HOUR).total == \
-        campaign_summary(session, lead, o.campaign).total
+        11, 9, 1, 1, 7, 1, 0, 0, 38000
+    )
+    assert (
+        campaign_summary(session, lead, o.campaign, until=T5 + HOUR).total
+        == campaign_summary(session, lead, o.campaign).total
+    )
 
 
 def test_the_bare_office_by_campaign_code(session: Session) -> None:
@@ -210,16 +234,31 @@ def test_json_and_workbook(session: Session, tmp_path: Path) -> None:
     assert data["total"]["accepted_pct"] == 77.8
     assert [c["county"] for c in data["counties"]] == [JS, JX, NO_COUNTY]
     assert [u["unit"] for u in data["counties"][0]["units"]] == [JS_VOC, NO_UNIT]
-    assert data["by_track_level"][0] == {"track": "评审", "level": "初级",
-                                         **dataclasses.asdict(F(3, 3, 2, 1, 0, 0, 0, 0, 0)),
-                                         "fee_net": "0.00", "accepted_pct": 66.7}
+    assert data["by_track_level"][0] == {
+        "track": "评审",
+        "level": "初级",
+        **dataclasses.asdict(F(3, 3, 2, 1, 0, 0, 0, 0, 0)),
+        "fee_net": "0.00",
+        "accepted_pct": 66.7,
+    }
     path = summary_xlsx(tmp_path / "汇总.xlsx", s)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["按县市", "按单位", "按类型级别"]
     rows = [list(r) for r in wb["按县市"].iter_rows(values_only=True)]
-    assert rows[0] == ["县市", "网上名单", "通过形式审核", "已受理", "受理率%", "退回补正未再报送",
-                       "未报送纸质材料", "已缴费", "已受理未缴费", "实收净额（元）", "已移交评委会",
-                       "非通过名单有材料"]
+    assert rows[0] == [
+        "县市",
+        "网上名单",
+        "通过形式审核",
+        "已受理",
+        "受理率%",
+        "退回补正未再报送",
+        "未报送纸质材料",
+        "已缴费",
+        "已受理未缴费",
+        "实收净额（元）",
+        "已移交评委会",
+        "非通过名单有材料",
+    ]
     assert rows[1:] == [
         [JS, 3, 2, 2, 100, 0, 0, 1, 1, 760, 1, 1],
         [JX, 6, 5, 4, 80, 0, 1, 3, 1, 1040, 0, 0],

@@ -111,6 +111,7 @@ def test_passwords_never_reach_the_audit_log(session: Session) -> None:
 # --- issue 20, defect 8: a failed login keeps no unknown name in clear, and says the same thing
 # whether the user exists or not --------------------------------------------------------------
 
+
 def test_a_password_typed_as_the_user_name_is_not_kept(session: Session) -> None:
     _add(session)
     typed = "Mima-2024!wang"  # the password, typed into the user-name field
@@ -160,8 +161,11 @@ def test_a_wrong_password_says_the_same_as_an_unknown_user(session: Session) -> 
     assert wrong.value.code == unknown.value.code
 
 
-def test_a_login_never_fails_because_the_key_cannot_be_made(session: Session, tmp_path,  # type: ignore[no-untyped-def]
-                                                            monkeypatch) -> None:
+def test_a_login_never_fails_because_the_key_cannot_be_made(
+    session: Session,
+    tmp_path,  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("x")
     monkeypatch.setenv("DESK_DATA_DIR", str(blocked / "data"))
@@ -175,11 +179,16 @@ def test_a_login_never_fails_because_the_key_cannot_be_made(session: Session, tm
 
 # --- issue 20, defect 7: the accounts' lifecycle ------------------------------------------------
 
+
 def _office_users(session: Session) -> dict[str, Actor]:
     """An admin, a lead, a cashier and a clerk (made by the system's first setup)."""
     actors = {}
-    for name, role in (("admin", Role.admin), ("lead", Role.lead), ("cashier", Role.cashier),
-                       ("clerk", Role.clerk)):
+    for name, role in (
+        ("admin", Role.admin),
+        ("lead", Role.lead),
+        ("cashier", Role.cashier),
+        ("clerk", Role.clerk),
+    ):
         u = add_user(session, SYSTEM, username=name, role=role, password="secret-pw")
         assert u.id is not None
         actors[name] = Actor(user_id=u.id, username=name, role=role, desk="1号窗口")
@@ -193,12 +202,16 @@ def _user(session: Session, name: str) -> User:
 
 
 def _events(session: Session, action: str) -> list[AuditEvent]:
-    return list(session.exec(select(AuditEvent).where(AuditEvent.action == action)
-                             .order_by(col(AuditEvent.id))))
+    return list(
+        session.exec(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))
+        )
+    )
 
 
 def test_a_disabled_cashier_cannot_log_in_and_hears_what_a_wrong_password_hears(
-        session: Session) -> None:
+    session: Session,
+) -> None:
     a = _office_users(session)
     at = dt.datetime(2024, 10, 24, 3, 0, tzinfo=dt.UTC)
     disable_user(session, a["admin"], "cashier", now=at)
@@ -227,7 +240,10 @@ def test_nobody_disables_themselves_nor_the_last_admin_or_lead(session: Session)
     assert me.value.code == "user.disable_self"
     with pytest.raises(Conflict) as last_lead:
         disable_user(session, a["admin"], "lead")
-    assert last_lead.value.code == "user.last_of_role" and "最后一位在用的负责人" in last_lead.value.message
+    assert (
+        last_lead.value.code == "user.last_of_role"
+        and "最后一位在用的负责人" in last_lead.value.message
+    )
     with pytest.raises(Conflict):
         set_role(session, a["admin"], "lead", Role.clerk)
     with pytest.raises(Conflict) as last_admin:
@@ -284,16 +300,34 @@ def test_a_new_lead_needs_a_lead_s_approval(session: Session) -> None:
     assert needs.value.code == "user.needs_approval"
     session.rollback()
     with pytest.raises(AuthenticationFailed):  # the approver's password is checked, and counted
-        add_user(session, a["admin"], username="lead2", role=Role.lead, password="secret-pw",
-                 approval=Approval("lead", "wrong-pw"))
+        add_user(
+            session,
+            a["admin"],
+            username="lead2",
+            role=Role.lead,
+            password="secret-pw",
+            approval=Approval("lead", "wrong-pw"),
+        )
     assert _user(session, "lead").failed_attempts == 1
     with pytest.raises(PermissionDenied) as not_lead:
-        add_user(session, a["admin"], username="lead2", role=Role.lead, password="secret-pw",
-                 approval=Approval("cashier", "secret-pw"))
+        add_user(
+            session,
+            a["admin"],
+            username="lead2",
+            role=Role.lead,
+            password="secret-pw",
+            approval=Approval("cashier", "secret-pw"),
+        )
     assert not_lead.value.code == "user.approver_not_lead"
     session.rollback()
-    user = add_user(session, a["admin"], username="lead2", role=Role.lead, password="secret-pw",
-                    approval=Approval("lead", "secret-pw"))
+    user = add_user(
+        session,
+        a["admin"],
+        username="lead2",
+        role=Role.lead,
+        password="secret-pw",
+        approval=Approval("lead", "secret-pw"),
+    )
     session.commit()
     [e] = [e for e in _events(session, "user.add") if e.detail["username"] == "lead2"]
     assert e.actor_id == a["admin"].user_id and e.detail["approver"] == "lead"
@@ -305,8 +339,13 @@ def test_a_new_lead_needs_a_lead_s_approval(session: Session) -> None:
     set_role(session, a["admin"], "cashier", Role.lead, approval=Approval("lead2", "secret-pw"))
     session.commit()
     [promoted] = _events(session, "user.set_role")
-    assert promoted.detail == {"username": "cashier", "from": "cashier", "to": "lead",
-                               "approver_id": user.id, "approver": "lead2"}
+    assert promoted.detail == {
+        "username": "cashier",
+        "from": "cashier",
+        "to": "lead",
+        "approver_id": user.id,
+        "approver": "lead2",
+    }
     disable_user(session, a["admin"], "lead2", approval=Approval("lead", "secret-pw"))
     session.commit()
     with pytest.raises(PermissionDenied):
@@ -316,33 +355,51 @@ def test_a_new_lead_needs_a_lead_s_approval(session: Session) -> None:
     session.commit()
 
 
-def test_a_lead_s_reset_needs_another_lead_but_the_only_lead_s_does_not(
-        session: Session) -> None:
+def test_a_lead_s_reset_needs_another_lead_but_the_only_lead_s_does_not(session: Session) -> None:
     a = _office_users(session)
     reset_password(session, a["admin"], "lead", password="temp-123")  # the office's only lead
     session.commit()
-    change_own_password(session, authenticate(session, "lead", "temp-123"), current="temp-123",
-                        new="lead-own-pw")
+    change_own_password(
+        session, authenticate(session, "lead", "temp-123"), current="temp-123", new="lead-own-pw"
+    )
     session.commit()
-    add_user(session, a["admin"], username="lead2", role=Role.lead, password="secret-pw",
-             approval=Approval("lead", "lead-own-pw"))
+    add_user(
+        session,
+        a["admin"],
+        username="lead2",
+        role=Role.lead,
+        password="secret-pw",
+        approval=Approval("lead", "lead-own-pw"),
+    )
     session.commit()
     with pytest.raises(PermissionDenied) as needs:
         reset_password(session, a["admin"], "lead2", password="temp-456")
     assert needs.value.code == "user.needs_approval"
     session.rollback()
     with pytest.raises(PermissionDenied) as self_approved:  # not by the lead reset
-        reset_password(session, a["admin"], "lead2", password="temp-456",
-                       approval=Approval("lead2", "secret-pw"))
+        reset_password(
+            session,
+            a["admin"],
+            "lead2",
+            password="temp-456",
+            approval=Approval("lead2", "secret-pw"),
+        )
     assert self_approved.value.code == "user.approver_same_person"
     session.rollback()
-    reset_password(session, a["admin"], "lead2", password="temp-456",
-                   approval=Approval("lead", "lead-own-pw"))
+    reset_password(
+        session, a["admin"], "lead2", password="temp-456", approval=Approval("lead", "lead-own-pw")
+    )
     session.commit()
     # a lead whose password was reset approves nothing until they chose a new one
     with pytest.raises(PermissionDenied) as temp:
-        add_user(session, a["admin"], username="lead3", role=Role.lead, password="secret-pw",
-                 approval=Approval("lead2", "temp-456"))
+        add_user(
+            session,
+            a["admin"],
+            username="lead3",
+            role=Role.lead,
+            password="secret-pw",
+            approval=Approval("lead2", "temp-456"),
+        )
     assert temp.value.code == "user.approver_must_change"
 
 
@@ -378,22 +435,33 @@ def test_two_admins_cannot_remove_the_last_two_leads_at_once(engine) -> None:  #
 
     for trial in range(5):
         with session_scope(engine) as s:
-            admins = [add_user(s, SYSTEM, username=f"a{trial}{i}", role=Role.admin,
-                               password="secret-pw") for i in (1, 2)]
+            admins = [
+                add_user(s, SYSTEM, username=f"a{trial}{i}", role=Role.admin, password="secret-pw")
+                for i in (1, 2)
+            ]
             for i in (1, 2):
                 add_user(s, SYSTEM, username=f"l{trial}{i}", role=Role.lead, password="secret-pw")
             actors = [Actor(user_id=a.id, username=a.username, role=Role.admin) for a in admins]
         if trial:  # the earlier trials' leads: one of them stays, so disable the other first
             with session_scope(engine) as s:
-                for name in [u.username for u in s.exec(select(User).where(
-                        User.role == "lead", col(User.active).is_(True)))]:
+                for name in [
+                    u.username
+                    for u in s.exec(
+                        select(User).where(User.role == "lead", col(User.active).is_(True))
+                    )
+                ]:
                     if not name.startswith(f"l{trial}"):
                         disable_user(s, SYSTEM, name)
         barrier = threading.Barrier(2)
         outcome: list[str] = []
 
-        def disable(actor: Actor, name: str, approver: str,
-                    barrier: threading.Barrier = barrier, outcome: list[str] = outcome) -> None:
+        def disable(
+            actor: Actor,
+            name: str,
+            approver: str,
+            barrier: threading.Barrier = barrier,
+            outcome: list[str] = outcome,
+        ) -> None:
             barrier.wait()
             try:
                 with session_scope(engine) as s:
@@ -403,36 +471,49 @@ def test_two_admins_cannot_remove_the_last_two_leads_at_once(engine) -> None:  #
                 outcome.append(exc.code)
 
         # each with the other lead's approval (removing a lead takes two people)
-        threads = [threading.Thread(target=disable, args=(actors[i], f"l{trial}{i + 1}",
-                                                          f"l{trial}{2 - i}"))
-                   for i in (0, 1)]
+        threads = [
+            threading.Thread(
+                target=disable, args=(actors[i], f"l{trial}{i + 1}", f"l{trial}{2 - i}")
+            )
+            for i in (0, 1)
+        ]
         for t in threads:
             t.start()
         for t in threads:
             t.join(60)
         assert sorted(outcome) == ["disabled", "user.last_of_role"], (trial, outcome)
         with session_scope(engine, readonly=True) as s:
-            live = s.exec(select(User).where(User.role == "lead",
-                                             col(User.active).is_(True))).all()
+            live = s.exec(select(User).where(User.role == "lead", col(User.active).is_(True))).all()
             assert len(live) == 1
 
 
 def test_one_admin_cannot_make_a_lead_of_nobody_by_removing_the_other_lead(
-        session: Session) -> None:
+    session: Session,
+) -> None:
     """The admin demoted (or disabled) the second lead alone, then reset the "only" lead's
     password alone and logged in as the lead. Removing a lead takes another lead's approval."""
     a = _office_users(session)
-    add_user(session, a["admin"], username="lead2", role=Role.lead, password="secret-pw",
-             approval=Approval("lead", "secret-pw"))
+    add_user(
+        session,
+        a["admin"],
+        username="lead2",
+        role=Role.lead,
+        password="secret-pw",
+        approval=Approval("lead", "secret-pw"),
+    )
     session.commit()
-    for remove in (lambda **k: set_role(session, a["admin"], "lead2", Role.cashier, **k),
-                   lambda **k: disable_user(session, a["admin"], "lead2", **k)):
+    for remove in (
+        lambda **k: set_role(session, a["admin"], "lead2", Role.cashier, **k),
+        lambda **k: disable_user(session, a["admin"], "lead2", **k),
+    ):
         with pytest.raises(PermissionDenied) as needs:
             remove()
         assert needs.value.code == "user.needs_approval"
         session.rollback()
     with pytest.raises(PermissionDenied):  # and not by the lead removed
-        set_role(session, a["admin"], "lead2", Role.cashier, approval=Approval("lead2", "secret-pw"))
+        set_role(
+            session, a["admin"], "lead2", Role.cashier, approval=Approval("lead2", "secret-pw")
+        )
     session.rollback()
     set_role(session, a["admin"], "lead2", Role.cashier, approval=Approval("lead", "secret-pw"))
     session.commit()

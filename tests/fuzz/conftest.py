@@ -22,5 +22,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     tr.write_line(f"{'total':<{width}}  {sum(TRIED.values()):>6}")
     out = os.environ.get("FUZZ_REPORT")
     if out:
-        Path(out).write_text(json.dumps(dict(sorted(TRIED.items())), indent=1) + "\n",
-                             encoding="utf-8")
+        Path(out).write_text(
+            json.dumps(dict(sorted(TRIED.items())), indent=1) + "\n", encoding="utf-8"
+        )

@@ -43,8 +43,9 @@ XLSX_BYTES = XLSX.read_bytes()
 def fuzz(n: int) -> settings:
     """``n`` examples per database; no deadline (PostgreSQL's latency varies), the database
     fixtures serve every example."""
-    return settings(max_examples=n, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+    return settings(
+        max_examples=n, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
 
 
 _SEQ = itertools.count()
@@ -104,17 +105,21 @@ def _csv(rows: list[list[str]], *, bom: bool = False, pad: bool = False) -> byte
 @given(data=st.binary(max_size=3000), suffix=st.sampled_from([".csv", ".tsv", ".txt"]))
 @example(data=b"\xff\xfe" + "姓名,身份证号".encode("utf-16-le"), suffix=".csv")
 @example(data=b"\x00" * 10, suffix=".csv")
-def test_random_bytes(session: Session, campaign: int, tmp_path: Path, data: bytes,
-                      suffix: str) -> None:
+def test_random_bytes(
+    session: Session, campaign: int, tmp_path: Path, data: bytes, suffix: str
+) -> None:
     tried(f"import.random_bytes[{session.get_bind().dialect.name}]")
     _import(session, _write(tmp_path, suffix, data))
 
 
 @fuzz(30)
-@given(cut=st.integers(min_value=1, max_value=len(SAMPLE_BYTES)),
-       nul=st.one_of(st.none(), st.integers(min_value=0, max_value=len(SAMPLE_BYTES))))
-def test_truncated_csv_and_embedded_nul(session: Session, campaign: int, tmp_path: Path,
-                                        cut: int, nul: int | None) -> None:
+@given(
+    cut=st.integers(min_value=1, max_value=len(SAMPLE_BYTES)),
+    nul=st.one_of(st.none(), st.integers(min_value=0, max_value=len(SAMPLE_BYTES))),
+)
+def test_truncated_csv_and_embedded_nul(
+    session: Session, campaign: int, tmp_path: Path, cut: int, nul: int | None
+) -> None:
     tried(f"import.truncated_csv[{session.get_bind().dialect.name}]")
     data = SAMPLE_BYTES[:cut]
     if nul is not None:
@@ -122,16 +127,30 @@ def test_truncated_csv_and_embedded_nul(session: Session, campaign: int, tmp_pat
     _import(session, _write(tmp_path, ".csv", data))
 
 
-_ENCODINGS = st.sampled_from(["utf-16", "utf-16-le", "utf-32", "big5", "shift_jis", "euc-kr",
-                              "cp1252", "mojibake", "utf-8-sig", "gbk", "utf-7"])
+_ENCODINGS = st.sampled_from(
+    [
+        "utf-16",
+        "utf-16-le",
+        "utf-32",
+        "big5",
+        "shift_jis",
+        "euc-kr",
+        "cp1252",
+        "mojibake",
+        "utf-8-sig",
+        "gbk",
+        "utf-7",
+    ]
+)
 
 
 @fuzz(25)
 @given(encoding=_ENCODINGS, rows=st.integers(min_value=0, max_value=20))
-def test_wrong_encodings(session: Session, campaign: int, tmp_path: Path, encoding: str,
-                         rows: int) -> None:
+def test_wrong_encodings(
+    session: Session, campaign: int, tmp_path: Path, encoding: str, rows: int
+) -> None:
     tried(f"import.wrong_encoding[{session.get_bind().dialect.name}]")
-    text = "\r\n".join(",".join(r) for r in SAMPLE_ROWS[:rows + 1])
+    text = "\r\n".join(",".join(r) for r in SAMPLE_ROWS[: rows + 1])
     if encoding == "mojibake":  # GB18030 read as Latin-1 and saved as UTF-8
         data = text.encode("gb18030").decode("latin-1").encode("utf-8")
     else:
@@ -140,23 +159,29 @@ def test_wrong_encodings(session: Session, campaign: int, tmp_path: Path, encodi
 
 
 # ---- rows and cells -------------------------------------------------------------------------
-_HEADER_EDITS = st.lists(st.tuples(
-    st.integers(min_value=0, max_value=len(HEADER) - 1),
-    st.sampled_from(["drop", "hostile", "nasty", "star", "bracket", "swap", "blank", "dup"]),
-    hostile_text(12)), min_size=1, max_size=4)
+_HEADER_EDITS = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=len(HEADER) - 1),
+        st.sampled_from(["drop", "hostile", "nasty", "star", "bracket", "swap", "blank", "dup"]),
+        hostile_text(12),
+    ),
+    min_size=1,
+    max_size=4,
+)
 
 
 @fuzz(40)
 @given(edits=_HEADER_EDITS, bom=st.booleans())
-def test_mutated_headers(session: Session, campaign: int, tmp_path: Path,
-                         edits: list[tuple[int, str, str]], bom: bool) -> None:
+def test_mutated_headers(
+    session: Session, campaign: int, tmp_path: Path, edits: list[tuple[int, str, str]], bom: bool
+) -> None:
     tried(f"import.mutated_header[{session.get_bind().dialect.name}]")
     rows = [list(HEADER), *(list(r) for r in ROWS)]
     for j, how, text in edits:
         j = min(j, len(rows[0]) - 1)
         if how == "drop":
             for r in rows:
-                del r[j:j + 1]
+                del r[j : j + 1]
         elif how == "hostile":
             rows[0][j] = text
         elif how == "nasty":
@@ -176,24 +201,58 @@ def test_mutated_headers(session: Session, campaign: int, tmp_path: Path,
 
 _CELL_VALUES = st.one_of(
     hostile_text(30),
-    st.sampled_from(["", " ", "\x00", "男性", "X" * 5, "9" * 12, "99999999999", "1e300", "-1", "²",
-                     "፩", "3.0", "中级（讲师）", "正高级", "初次确定", "撤回", "合计", "=1+1",
-                     "@SUM(A1)", "通过形式审核\x00", "'652801198705060017", "6.52801198705060E+17"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "男性",
+            "X" * 5,
+            "9" * 12,
+            "99999999999",
+            "1e300",
+            "-1",
+            "²",
+            "፩",
+            "3.0",
+            "中级（讲师）",
+            "正高级",
+            "初次确定",
+            "撤回",
+            "合计",
+            "=1+1",
+            "@SUM(A1)",
+            "通过形式审核\x00",
+            "'652801198705060017",
+            "6.52801198705060E+17",
+        ]
+    ),
     st.integers(min_value=1000, max_value=6000).map(lambda n: "长" * n),  # a huge cell
 )
 
 
 @fuzz(60)
-@given(cells=st.lists(st.tuples(st.integers(0, len(ROWS) - 1), st.integers(0, len(HEADER) - 1),
-                                _CELL_VALUES), min_size=1, max_size=8),
-       pad=st.booleans(), extra_rows=st.lists(st.lists(hostile_text(10), max_size=20), max_size=3))
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(0, len(ROWS) - 1), st.integers(0, len(HEADER) - 1), _CELL_VALUES),
+        min_size=1,
+        max_size=8,
+    ),
+    pad=st.booleans(),
+    extra_rows=st.lists(st.lists(hostile_text(10), max_size=20), max_size=3),
+)
 @example(cells=[(0, 3, "男性男性男性")], pad=False, extra_rows=[])  # 性别 longer than its column
 @example(cells=[(0, 13, "99999999999")], pad=False, extra_rows=[])  # 提交次数 past 32 bits
 @example(cells=[(0, 13, "፩")], pad=False, extra_rows=[])  # isdigit() but not int()
 @example(cells=[(0, 5, "巴州\x00技工学校")], pad=True, extra_rows=[])  # NUL past the first 64 KB
-def test_hostile_and_huge_cells(session: Session, campaign: int, tmp_path: Path,
-                                cells: list[tuple[int, int, str]], pad: bool,
-                                extra_rows: list[list[str]]) -> None:
+def test_hostile_and_huge_cells(
+    session: Session,
+    campaign: int,
+    tmp_path: Path,
+    cells: list[tuple[int, int, str]],
+    pad: bool,
+    extra_rows: list[list[str]],
+) -> None:
     tried(f"import.hostile_cells[{session.get_bind().dialect.name}]")
     rows = [list(HEADER), *(list(r) for r in ROWS), *extra_rows]
     for i, j, value in cells:
@@ -201,8 +260,9 @@ def test_hostile_and_huge_cells(session: Session, campaign: int, tmp_path: Path,
     _import(session, _write(tmp_path, ".csv", _csv(rows, pad=pad)))
 
 
-def test_a_cell_past_the_csv_field_limit_names_its_line(session: Session, campaign: int,
-                                                        tmp_path: Path) -> None:
+def test_a_cell_past_the_csv_field_limit_names_its_line(
+    session: Session, campaign: int, tmp_path: Path
+) -> None:
     rows = [list(HEADER), *(list(r) for r in ROWS)]
     rows[3][5] = "单" * 140_000
     path = _write(tmp_path, ".csv", _csv(rows))
@@ -214,18 +274,22 @@ def test_a_cell_past_the_csv_field_limit_names_its_line(session: Session, campai
 
 # ---- workbooks ------------------------------------------------------------------------------
 @fuzz(30)
-@given(how=st.sampled_from(["random", "truncated", "zip", "flipped"]), data=st.binary(max_size=2000),
-       cut=st.integers(min_value=1, max_value=len(XLSX_BYTES) - 1),
-       suffix=st.sampled_from([".xlsx", ".xlsx", ".xls", ".ods", ".xlsm"]))
-def test_broken_workbooks(session: Session, campaign: int, tmp_path: Path, how: str, data: bytes,
-                          cut: int, suffix: str) -> None:
+@given(
+    how=st.sampled_from(["random", "truncated", "zip", "flipped"]),
+    data=st.binary(max_size=2000),
+    cut=st.integers(min_value=1, max_value=len(XLSX_BYTES) - 1),
+    suffix=st.sampled_from([".xlsx", ".xlsx", ".xls", ".ods", ".xlsm"]),
+)
+def test_broken_workbooks(
+    session: Session, campaign: int, tmp_path: Path, how: str, data: bytes, cut: int, suffix: str
+) -> None:
     tried(f"import.broken_xlsx[{session.get_bind().dialect.name}]")
     if how == "random":
         body = data
     elif how == "truncated":
         body = XLSX_BYTES[:cut]
     elif how == "flipped":  # one byte changed inside the real workbook
-        body = XLSX_BYTES[:cut] + bytes([XLSX_BYTES[cut] ^ 0xFF]) + XLSX_BYTES[cut + 1:]
+        body = XLSX_BYTES[:cut] + bytes([XLSX_BYTES[cut] ^ 0xFF]) + XLSX_BYTES[cut + 1 :]
     else:  # a zip that is not a workbook (or one with its sheet replaced by the bytes)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
@@ -237,27 +301,43 @@ def test_broken_workbooks(session: Session, campaign: int, tmp_path: Path, how: 
 
 
 _XLSX_VALUES = st.one_of(
-    hostile_text(20), st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
-    st.integers(min_value=-(2**53), max_value=2**53), st.sampled_from([1e300, 6.52801198705060e17, 3.0]),
-    st.dates(), st.integers(min_value=300, max_value=3000).map(lambda n: "长" * n),
+    hostile_text(20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.sampled_from([1e300, 6.52801198705060e17, 3.0]),
+    st.dates(),
+    st.integers(min_value=300, max_value=3000).map(lambda n: "长" * n),
 )
 
 
 @fuzz(40)
-@given(cells=st.lists(st.tuples(st.integers(0, len(ROWS) - 1), st.integers(0, len(HEADER) - 1),
-                                _XLSX_VALUES), min_size=1, max_size=6),
-       merge=st.booleans())
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(0, len(ROWS) - 1), st.integers(0, len(HEADER) - 1), _XLSX_VALUES),
+        min_size=1,
+        max_size=6,
+    ),
+    merge=st.booleans(),
+)
 @example(cells=[(0, 13, 1e10)], merge=False)  # 提交次数 as a number past 32 bits
-def test_workbooks_with_hostile_cells(session: Session, campaign: int, tmp_path: Path,
-                                      cells: list[tuple[int, int, object]], merge: bool) -> None:
+def test_workbooks_with_hostile_cells(
+    session: Session,
+    campaign: int,
+    tmp_path: Path,
+    cells: list[tuple[int, int, object]],
+    merge: bool,
+) -> None:
     tried(f"import.hostile_xlsx[{session.get_bind().dialect.name}]")
     rows: list[list[object]] = [[*HEADER]]
     rows += [[*r] for r in ROWS]
     for i, j, value in cells:
         rows[1 + i][j] = value
     path = tmp_path / f"名单-{next(_SEQ)}.xlsx"
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     ws = wb.add_worksheet("网审通过")
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     for r, row in enumerate(rows):

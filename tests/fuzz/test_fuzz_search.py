@@ -31,16 +31,41 @@ def desk(session: Session) -> Office:
     o = office(session)
     c = o.campaign
     assert c.id is not None
-    session.add_all([
-        build_online_record(campaign_id=c.id, id_number="110105194912310038", name="张伟",
-                            level="中级", track="评审", status="通过形式审核", unit="库尔勒市第一中学"),
-        build_online_record(campaign_id=c.id, id_number="11010519500101104X", name="单雄",
-                            level="初级", track="评审", status="通过形式审核", unit="和静县职业技术学校"),
-        OnlineRecord(campaign_id=c.id, id_number=HOSTILE_ID, id_last6=HOSTILE_ID[-6:],
-                     name=HOSTILE_NAME.replace("\x00", ""), name_key="王五六阿阿阿",
-                     pinyin_full="wangwuliu", pinyin_initials="wwl", level="中级", track="评审",
-                     status="通过形式审核", unit="[bold]单位\u202e"),
-    ])
+    session.add_all(
+        [
+            build_online_record(
+                campaign_id=c.id,
+                id_number="110105194912310038",
+                name="张伟",
+                level="中级",
+                track="评审",
+                status="通过形式审核",
+                unit="库尔勒市第一中学",
+            ),
+            build_online_record(
+                campaign_id=c.id,
+                id_number="11010519500101104X",
+                name="单雄",
+                level="初级",
+                track="评审",
+                status="通过形式审核",
+                unit="和静县职业技术学校",
+            ),
+            OnlineRecord(
+                campaign_id=c.id,
+                id_number=HOSTILE_ID,
+                id_last6=HOSTILE_ID[-6:],
+                name=HOSTILE_NAME.replace("\x00", ""),
+                name_key="王五六阿阿阿",
+                pinyin_full="wangwuliu",
+                pinyin_initials="wwl",
+                level="中级",
+                track="评审",
+                status="通过形式审核",
+                unit="[bold]单位\u202e",
+            ),
+        ]
+    )
     session.commit()
     return o
 
@@ -50,16 +75,38 @@ def campaign(desk: Office) -> Campaign:
     return desk.campaign
 
 
-_WORDS = st.sampled_from(["张", "张伟", "zw", "zhang", "wang", "王五", "单位", "ZJ21S", "ZJ21S00001",
-                          "ZJ21F00001", "ZJ21B00001", "01104x", HOSTILE_ID, HOSTILE_ID[-6:],
-                          "阿依古丽", "库尔勒", "652801", "[/]", "王\u202e五"])
+_WORDS = st.sampled_from(
+    [
+        "张",
+        "张伟",
+        "zw",
+        "zhang",
+        "wang",
+        "王五",
+        "单位",
+        "ZJ21S",
+        "ZJ21S00001",
+        "ZJ21F00001",
+        "ZJ21B00001",
+        "01104x",
+        HOSTILE_ID,
+        HOSTILE_ID[-6:],
+        "阿依古丽",
+        "库尔勒",
+        "652801",
+        "[/]",
+        "王\u202e五",
+    ]
+)
 _QUERIES = st.one_of(
     hostile_text(40),
     st.lists(st.one_of(_WORDS, st.sampled_from(NASTY)), max_size=6).map("".join),
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=_QUERIES)
 @example(text="\U0010ffff")  # the name range's upper bound was chr(0x110000): ValueError
 @example(text="王\U0010ffff")
@@ -69,8 +116,9 @@ _QUERIES = st.one_of(
 @example(text="\x00")
 @example(text="ZJ21S00001\x00")
 @example(text="65280119900101001\ud800")
-def test_any_query_finds_people_or_gives_a_domain_error(session: Session, desk: Office,
-                                                        text: str) -> None:
+def test_any_query_finds_people_or_gives_a_domain_error(
+    session: Session, desk: Office, text: str
+) -> None:
     tried(f"search.any_query[{session.get_bind().dialect.name}]")
     try:
         result = search(session, desk.campaign, text)
@@ -96,8 +144,9 @@ def test_any_query_finds_people_or_gives_a_domain_error(session: Session, desk: 
         assert dossier.campaign_id == desk.campaign.id
 
 
-def test_the_hostile_name_is_found_by_its_id_and_its_name(session: Session,
-                                                          campaign: Campaign) -> None:
+def test_the_hostile_name_is_found_by_its_id_and_its_name(
+    session: Session, campaign: Campaign
+) -> None:
     by_id = search(session, campaign, HOSTILE_ID)
     assert by_id.how == "身份证号" and [h.record_id for h in by_id.hits]
     by_name = search(session, campaign, "王五")

@@ -68,19 +68,24 @@ def test_payment_method_is_known_or_refused(text: str) -> None:
 
 # ---- counted cash -----------------------------------------------------------------------------
 _PIECES = st.one_of(
-    st.integers(min_value=-5, max_value=MAX_PIECES + 5), st.integers(),
+    st.integers(min_value=-5, max_value=MAX_PIECES + 5),
+    st.integers(),
     st.integers(min_value=10**4300, max_value=10**4400),  # str() refuses them
-    hostile_text(12), st.sampled_from(["３", " 1 ", "፩", "²", "9" * 5000, "", "1e3", "0x10"]),
+    hostile_text(12),
+    st.sampled_from(["３", " 1 ", "፩", "²", "9" * 5000, "", "1e3", "0x10"]),
 )
 
 
 @settings(max_examples=300)
 @given(
-    st.dictionaries(st.one_of(st.sampled_from(DENOMINATIONS), st.integers(-10, 20_000)), _PIECES,
-                    max_size=10),
-    st.dictionaries(st.one_of(st.sampled_from([m.value for m in PaymentMethod]), hostile_text(8)),
-                    st.one_of(hostile_text(16), st.sampled_from(["9" * 5000, "380", "-1", ""])),
-                    max_size=4),
+    st.dictionaries(
+        st.one_of(st.sampled_from(DENOMINATIONS), st.integers(-10, 20_000)), _PIECES, max_size=10
+    ),
+    st.dictionaries(
+        st.one_of(st.sampled_from([m.value for m in PaymentMethod]), hostile_text(8)),
+        st.one_of(hostile_text(16), st.sampled_from(["9" * 5000, "380", "-1", ""])),
+        max_size=4,
+    ),
 )
 @example({10000: "፩"}, {})  # isdigit() but not int(): ValueError
 @example({10000: "9" * 5000}, {})  # int() refuses 4 300+ digits: ValueError
@@ -101,15 +106,39 @@ def test_counted_cash_is_a_count_or_a_clear_error(cash: dict, others: dict) -> N
 
 _PIECE_TEXT = st.lists(
     st.tuples(
-        st.one_of(st.sampled_from(["100", "50", "20", "10", "5", "1", "0.5", "0.1", "5角", "1元",
-                                   "2", "0.05", "９" * 400, "9" * 400, "100.000"]),
-                  hostile_text(6)),
+        st.one_of(
+            st.sampled_from(
+                [
+                    "100",
+                    "50",
+                    "20",
+                    "10",
+                    "5",
+                    "1",
+                    "0.5",
+                    "0.1",
+                    "5角",
+                    "1元",
+                    "2",
+                    "0.05",
+                    "９" * 400,
+                    "9" * 400,
+                    "100.000",
+                ]
+            ),
+            hostile_text(6),
+        ),
         st.sampled_from(["x", "×", "*", "＊", ":", "：", "X", ""]),
-        st.one_of(st.integers(0, 10**7).map(str), st.sampled_from(["9" * 5000, "٣", "-1", ""]),
-                  hostile_text(4)),
+        st.one_of(
+            st.integers(0, 10**7).map(str),
+            st.sampled_from(["9" * 5000, "٣", "-1", ""]),
+            hostile_text(4),
+        ),
     ).map("".join),
     max_size=6,
-).flatmap(lambda parts: st.sampled_from([",", "，", ";", " ", "、"]).map(lambda sep: sep.join(parts)))
+).flatmap(
+    lambda parts: st.sampled_from([",", "，", ";", " ", "、"]).map(lambda sep: sep.join(parts))
+)
 
 
 @settings(max_examples=300)

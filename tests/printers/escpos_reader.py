@@ -17,7 +17,7 @@ def text_segments(data: bytes, encoding: str) -> list[str]:
             return out
         end = data.find(FS_OFF, start)
         assert end > start, "FS & without FS ."
-        out.append(data[start + 2:end].decode(encoding))
+        out.append(data[start + 2 : end].decode(encoding))
         i = end + 2
 
 
@@ -31,7 +31,7 @@ def rasters(data: bytes) -> list[Image.Image]:
             return images
         x_bytes = data[i + 4] + 256 * data[i + 5]
         rows = data[i + 6] + 256 * data[i + 7]
-        body = data[i + 8:i + 8 + x_bytes * rows]
+        body = data[i + 8 : i + 8 + x_bytes * rows]
         img = Image.frombytes("1", (x_bytes * 8, rows), bytes(b ^ 0xFF for b in body))
         images.append(img)
         i += 8 + len(body)
@@ -47,7 +47,7 @@ def without_rasters(data: bytes) -> bytes:
             return bytes(out + data[i:])
         x_bytes = data[j + 4] + 256 * data[j + 5]
         rows = data[j + 6] + 256 * data[j + 7]
-        out += data[i:j + 8]
+        out += data[i : j + 8]
         i = j + 8 + x_bytes * rows
 
 

@@ -91,14 +91,23 @@ def test_headings_use_gs_not_esc() -> None:
 
 
 def _scan(img: Image.Image) -> list[str]:
-    return [r.text for r in zxingcpp.read_barcodes(img.convert("L"))
-            if r.format == zxingcpp.BarcodeFormat.Code128]
+    return [
+        r.text
+        for r in zxingcpp.read_barcodes(img.convert("L"))
+        if r.format == zxingcpp.BarcodeFormat.Code128
+    ]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize(("kind", "number"), [("receipt", "ZJ21F00042"), ("label", "ZJ21S00057"),
-                                              ("acceptance", "ZJ21S00057"),
-                                              ("notice", "ZJ21B00008")])
+@pytest.mark.parametrize(
+    ("kind", "number"),
+    [
+        ("receipt", "ZJ21F00042"),
+        ("label", "ZJ21S00057"),
+        ("acceptance", "ZJ21S00057"),
+        ("notice", "ZJ21B00008"),
+    ],
+)
 def test_barcode_scans_from_png_and_from_raster_bytes(kind: str, number: str, width: int) -> None:
     lay = layout(sample_document(kind, width), width)
     assert number in _scan(render_png(lay, FONT))
@@ -129,9 +138,21 @@ def test_text_preview_fits_the_paper(kind: str, width: int) -> None:
 
 def test_receipt_preview_says_what_a_receipt_must() -> None:
     text = render_text(layout(sample_document("receipt", 80), 80))
-    for must in ("评审费缴费凭证", "ZJ21F00042", "阿依古丽·买买提", "652801********0023",
-                 "评审 中级", "￥380.00", "人民币叁佰捌拾元整", "现金", "找零", "65010221000123",
-                 "收费员小李", "1号窗口", "2021-09-27 11:32"):
+    for must in (
+        "评审费缴费凭证",
+        "ZJ21F00042",
+        "阿依古丽·买买提",
+        "652801********0023",
+        "评审 中级",
+        "￥380.00",
+        "人民币叁佰捌拾元整",
+        "现金",
+        "找零",
+        "65010221000123",
+        "收费员小李",
+        "1号窗口",
+        "2021-09-27 11:32",
+    ):
         assert must in text, must
 
 

@@ -51,8 +51,11 @@ DEVICE = "front"
 
 
 def _emupos_bin() -> str | None:
-    candidates = [os.environ.get("EMUPOS_BIN", ""), str(ROOT / ".venv-emupos" / "bin" / "emupos"),
-                  shutil.which("emupos") or ""]
+    candidates = [
+        os.environ.get("EMUPOS_BIN", ""),
+        str(ROOT / ".venv-emupos" / "bin" / "emupos"),
+        shutil.which("emupos") or "",
+    ]
     return next((c for c in candidates if c and Path(c).exists()), None)
 
 
@@ -76,7 +79,9 @@ class Emupos:
             if len(found) > before:
                 return str(found[0]["id"])  # newest first
             time.sleep(0.05)
-        raise AssertionError(f"emupos completed no receipt in {timeout} s; log:\n{self.log.read_text()}")
+        raise AssertionError(
+            f"emupos completed no receipt in {timeout} s; log:\n{self.log.read_text()}"
+        )
 
     def text(self, receipt_id: str) -> str:
         with urllib.request.urlopen(self._url(f"/receipts/{receipt_id}/text"), timeout=5) as r:
@@ -87,17 +92,34 @@ class Emupos:
             return Image.open(BytesIO(r.read()))
 
     def fault(self, name: str, active: bool) -> None:
-        req = urllib.request.Request(self._url(f"/faults/{name}"), method="PUT" if active else "DELETE")
+        req = urllib.request.Request(
+            self._url(f"/faults/{name}"), method="PUT" if active else "DELETE"
+        )
         with urllib.request.urlopen(req, timeout=5) as r:
             assert r.status == 204
 
     def printers(self) -> DeskPrinters:
-        return DeskPrinters(parse_printers({
-            "receipt": {"connection": "network", "host": "127.0.0.1", "port": self.port,
-                        "width": 80, "timeout": 5},
-            "label": {"connection": "network", "host": "127.0.0.1", "port": self.port,
-                      "width": 80, "timeout": 5, "image_mode": True},
-        }))
+        return DeskPrinters(
+            parse_printers(
+                {
+                    "receipt": {
+                        "connection": "network",
+                        "host": "127.0.0.1",
+                        "port": self.port,
+                        "width": 80,
+                        "timeout": 5,
+                    },
+                    "label": {
+                        "connection": "network",
+                        "host": "127.0.0.1",
+                        "port": self.port,
+                        "width": 80,
+                        "timeout": 5,
+                        "image_mode": True,
+                    },
+                }
+            )
+        )
 
 
 @pytest.fixture(scope="module")
@@ -120,12 +142,18 @@ def emupos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emupos]:
         "    connections:\n"
         f"      - tcp: {{ port: {tcp_port} }}\n"
         "    job_idle_timeout_ms: 500\n"
-        "    receipts_dir: ./receipts\n", encoding="utf-8")
+        "    receipts_dir: ./receipts\n",
+        encoding="utf-8",
+    )
     log = work / "emupos.log"
     with log.open("w") as log_file:
-        proc = subprocess.Popen([exe, "run", "--config", "emupos.yaml"], cwd=work,
-                                stdout=log_file, stderr=subprocess.STDOUT,
-                                env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
+        proc = subprocess.Popen(
+            [exe, "run", "--config", "emupos.yaml"],
+            cwd=work,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+        )
     api = f"http://127.0.0.1:{api_port}"
 
     def healthy() -> bool:
@@ -155,7 +183,9 @@ def test_receipt_over_tcp_reads_back_and_its_barcode_scans(emupos: Emupos, engin
     receipt_id = emupos.wait_for_receipt(before)
 
     printed = [line.strip() for line in _gbk_back(emupos.text(receipt_id)).splitlines()]
-    expected = [op.text.strip() for op in layout(doc, 80).ops if isinstance(op, Line) and op.text.strip()]
+    expected = [
+        op.text.strip() for op in layout(doc, 80).ops if isinstance(op, Line) and op.text.strip()
+    ]
     assert len(expected) > 15
     # every text line of the layout was printed, in order (barcodes and cuts are not text)
     at = 0
@@ -166,8 +196,11 @@ def test_receipt_over_tcp_reads_back_and_its_barcode_scans(emupos: Emupos, engin
     assert "金额：      ￥380.00" in lines
     assert "大写：      人民币叁佰捌拾元整" in lines
 
-    codes = [b.text for b in zxingcpp.read_barcodes(emupos.image(receipt_id).convert("L"))
-             if b.format == zxingcpp.BarcodeFormat.Code128]
+    codes = [
+        b.text
+        for b in zxingcpp.read_barcodes(emupos.image(receipt_id).convert("L"))
+        if b.format == zxingcpp.BarcodeFormat.Code128
+    ]
     assert codes == ["ZJ21F00042"]
 
 
@@ -185,18 +218,21 @@ def test_image_mode_label_is_our_preview_pixel_for_pixel(emupos: Emupos, cjk_fon
     ours = ours.point(lambda v: 255 if v > 127 else 0)
     height = min(paper.height, ours.height)
     assert height > 300
-    diff = ImageChops.difference(paper.crop((0, 0, paper.width, height)),
-                                 ours.crop((0, 0, ours.width, height)))
+    diff = ImageChops.difference(
+        paper.crop((0, 0, paper.width, height)), ours.crop((0, 0, ours.width, height))
+    )
     assert diff.getbbox() is None, "emupos printed something other than our preview"
     codes = [b.text for b in zxingcpp.read_barcodes(paper)]
     assert codes == ["ZJ21S00057"]
 
 
-@pytest.mark.parametrize(("fault", "reason"), [("paper-out", "打印机缺纸"),
-                                               ("cover-open", "打印机上盖打开"),
-                                               ("offline", "打印机离线")])
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [("paper-out", "打印机缺纸"), ("cover-open", "打印机上盖打开"), ("offline", "打印机离线")],
+)
 def test_fault_fails_the_job_keeps_the_payment_and_retry_prints(
-        emupos: Emupos, engine: Engine, fault: str, reason: str) -> None:
+    emupos: Emupos, engine: Engine, fault: str, reason: str
+) -> None:
     printers = emupos.printers()
     payment_id, job_id = _payment_with_job(engine, printers)
     before = len(emupos.receipts())

@@ -64,9 +64,17 @@ def _with(name: str) -> dict[str, Callable[[], Document]]:
         "materials": lambda: materials_slip(sample_dossier(a)),
         "acceptance": lambda: acceptance_slip(sample_dossier(a)),
         "notice": lambda: correction_notice(dataclasses.replace(sample_notice(), applicant=a)),
-        "handover": lambda: handover_slip(HandoverData(
-            office=OFFICE, campaign_title="2021年度评审", handover_no=1, receiver="评委会王老师",
-            handed_by="负责人刘强", handed_at=AT, dossiers=(("ZJ21S00057", name),))),
+        "handover": lambda: handover_slip(
+            HandoverData(
+                office=OFFICE,
+                campaign_title="2021年度评审",
+                handover_no=1,
+                receiver="评委会王老师",
+                handed_by="负责人刘强",
+                handed_at=AT,
+                dossiers=(("ZJ21S00057", name),),
+            )
+        ),
     }
 
 
@@ -124,14 +132,18 @@ def test_what_the_paper_shows() -> None:
     assert fit_name(NAMES["cjk_1000"]) == "阿" * 29 + "…"
     text = render_text(layout(_with(NAMES["rtl_override"])["receipt"](), 58))
     assert "姓名：王五六" in text.replace(" ", "")
-    data = render_escpos(layout(_with(NAMES["rtl_override"])["receipt"](), 58),
-                         PrinterProfile(width_mm=58, font=FONT))
+    data = render_escpos(
+        layout(_with(NAMES["rtl_override"])["receipt"](), 58),
+        PrinterProfile(width_mm=58, font=FONT),
+    )
     assert any("王五六" in s for s in text_segments(data, "gbk"))
     label = render_text(layout(_with(NAMES["cjk_1000"])["label"](), 58))
     assert label.count("阿") == 29 and "…" in label  # two lines of double size, not 63
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=hostile_text(300))
 @example(name="\U000111f5\u0301" * 50)  # unassigned and combining: raster, no stacking
 @example(name="0000K\U00010000")  # its raster's dots hold the bytes of ESC @

@@ -32,9 +32,19 @@ CASHIER = Actor(user_id=None, username="cashier", role=Role.cashier, desk="1号�
 
 
 def _printers(port: int, timeout: float = 2) -> DeskPrinters:
-    return DeskPrinters(parse_printers({"receipt": {
-        "connection": "network", "host": "127.0.0.1", "port": port, "timeout": timeout,
-        "width": 58}}))
+    return DeskPrinters(
+        parse_printers(
+            {
+                "receipt": {
+                    "connection": "network",
+                    "host": "127.0.0.1",
+                    "port": port,
+                    "timeout": timeout,
+                    "width": 58,
+                }
+            }
+        )
+    )
 
 
 def _closed_port() -> int:
@@ -51,21 +61,49 @@ def _payment_with_job(engine: Engine, printers: DeskPrinters) -> tuple[int, int]
         user = add_user(s, SYSTEM, username="cashier", role=Role.cashier, password="secret-pw")
         filename, text = read_preset("000")
         c = load_campaign(s, SYSTEM, text, filename=filename)
-        rec = build_online_record(campaign_id=c.id, id_number="11010519491231002X", name="张三",
-                                  level="中级", track="评审", status="通过形式审核")
+        rec = build_online_record(
+            campaign_id=c.id,
+            id_number="11010519491231002X",
+            name="张三",
+            level="中级",
+            track="评审",
+            status="通过形式审核",
+        )
         s.add(rec)
         s.flush()
-        d = Dossier(campaign_id=c.id, online_record_id=rec.id, status="accepted", track="评审",
-                    level="中级", dossier_no=1, dossier_code="ZJ21S00001")
+        d = Dossier(
+            campaign_id=c.id,
+            online_record_id=rec.id,
+            status="accepted",
+            track="评审",
+            level="中级",
+            dossier_no=1,
+            dossier_code="ZJ21S00001",
+        )
         s.add(d)
         s.flush()
-        p = Payment(campaign_id=c.id, receipt_no=1, receipt_code="ZJ21F00001", kind="payment",
-                    dossier_id=d.id, amount_fen=38000, method="cash", cashier_id=user.id,
-                    business_date=dt.date(2021, 9, 27))
+        p = Payment(
+            campaign_id=c.id,
+            receipt_no=1,
+            receipt_code="ZJ21F00001",
+            kind="payment",
+            dossier_id=d.id,
+            amount_fen=38000,
+            method="cash",
+            cashier_id=user.id,
+            business_date=dt.date(2021, 9, 27),
+        )
         s.add(p)
         s.flush()
-        job = queue_document(s, CASHIER, printers, sample_document("receipt", 58), "receipt",
-                             campaign_id=c.id, payment_id=p.id)
+        job = queue_document(
+            s,
+            CASHIER,
+            printers,
+            sample_document("receipt", 58),
+            "receipt",
+            campaign_id=c.id,
+            payment_id=p.id,
+        )
         assert p.id is not None and job.id is not None
         return p.id, job.id
 
@@ -160,8 +198,14 @@ def _taken_with_unrendered_job(engine: Engine, printers: DeskPrinters) -> tuple[
     with session_scope(engine) as s:
         o = office(s)
         d = accepted(s, o, n=1)
-        p = take_payment(s, o.actor(Role.cashier), o.campaign, d.id or 0, method="cash",
-                         now=dt.datetime(2021, 9, 27, 3, 0, tzinfo=dt.UTC))
+        p = take_payment(
+            s,
+            o.actor(Role.cashier),
+            o.campaign,
+            d.id or 0,
+            method="cash",
+            now=dt.datetime(2021, 9, 27, 3, 0, tzinfo=dt.UTC),
+        )
         job_id = queue_receipt(s, o.actor(Role.cashier), printers, p)
         return p.receipt_code, job_id
 

@@ -32,10 +32,23 @@ def _text(session: Session, kind: str, width: int = 80, **numbers: str) -> str:
 def test_receipt_from_a_payment(session: Session) -> None:
     office(session)
     text = _text(session, "receipt", receipt_code="zj21f00001")  # scanned in lower case
-    for expected in ("评审费缴费凭证", "ZJ21F00001", "ZJ21S00001", "2021-09-27 11:32",
-                     "阿依古丽·买买提", "652801********0024", "人民币叁佰捌拾元整", "现金",
-                     "￥400.00", "￥20.00", "65010221000123", "收费员小李", "1号窗口",
-                     "巴州红旗高级技工学校综合办529办公室", "刘强"):
+    for expected in (
+        "评审费缴费凭证",
+        "ZJ21F00001",
+        "ZJ21S00001",
+        "2021-09-27 11:32",
+        "阿依古丽·买买提",
+        "652801********0024",
+        "人民币叁佰捌拾元整",
+        "现金",
+        "￥400.00",
+        "￥20.00",
+        "65010221000123",
+        "收费员小李",
+        "1号窗口",
+        "巴州红旗高级技工学校综合办529办公室",
+        "刘强",
+    ):
         assert expected in text, expected
     assert "重印" not in text
     assert "652801198001010024" not in text  # never the full ID on paper
@@ -65,16 +78,20 @@ def test_notice_by_its_number_and_by_the_dossier(session: Session) -> None:
     assert o.returned.dossier_code is None
 
 
-@pytest.mark.parametrize(("kind", "numbers", "error", "words"), [
-    ("receipt", {"receipt_code": "ZJ21F09999"}, NotFound, "没有收据号为“ZJ21F09999”"),
-    ("label", {"dossier_code": "ZJ21S09999"}, NotFound, "没有受理编号为“ZJ21S09999”"),
-    ("notice", {"notice_code": "ZJ21B00077"}, NotFound, "没有编号为“ZJ21B00077”的一次性告知单"),
-    ("void", {"receipt_code": "ZJ21F00001"}, InvalidInput, "未作废"),
-    ("receipt", {}, InvalidInput, "需要收据号"),
-    ("tally", {"receipt_code": "ZJ21F00001"}, InvalidInput, "不能按记录打印"),
-])
-def test_bad_numbers_are_explained(session: Session, kind: str, numbers: dict[str, str],
-                                   error: type[Exception], words: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "numbers", "error", "words"),
+    [
+        ("receipt", {"receipt_code": "ZJ21F09999"}, NotFound, "没有收据号为“ZJ21F09999”"),
+        ("label", {"dossier_code": "ZJ21S09999"}, NotFound, "没有受理编号为“ZJ21S09999”"),
+        ("notice", {"notice_code": "ZJ21B00077"}, NotFound, "没有编号为“ZJ21B00077”的一次性告知单"),
+        ("void", {"receipt_code": "ZJ21F00001"}, InvalidInput, "未作废"),
+        ("receipt", {}, InvalidInput, "需要收据号"),
+        ("tally", {"receipt_code": "ZJ21F00001"}, InvalidInput, "不能按记录打印"),
+    ],
+)
+def test_bad_numbers_are_explained(
+    session: Session, kind: str, numbers: dict[str, str], error: type[Exception], words: str
+) -> None:
     o = office(session)
     with pytest.raises(error) as exc:
         record_document(session, o.campaign, kind, **numbers)
@@ -108,12 +125,30 @@ def test_preview_command_on_a_real_receipt(session: Session, db_url: str) -> Non
     office(session)
     session.commit()
     env = {"DESK_PASSWORD": "secret-pw"}
-    r = CliRunner().invoke(app, ["print", "preview", "receipt", "--receipt", "ZJ21F00001",
-                                 "--width", "58", "--user", "cashier", "--db", db_url], env=env)
+    r = CliRunner().invoke(
+        app,
+        [
+            "print",
+            "preview",
+            "receipt",
+            "--receipt",
+            "ZJ21F00001",
+            "--width",
+            "58",
+            "--user",
+            "cashier",
+            "--db",
+            db_url,
+        ],
+        env=env,
+    )
     assert r.exit_code == 0, r.output
     assert "ZJ21F00001" in r.output and "阿依古丽·买买提" in r.output
-    r = CliRunner().invoke(app, ["print", "preview", "label", "--dossier", "ZJ21S00404",
-                                 "--user", "clerk", "--db", db_url], env=env)
+    r = CliRunner().invoke(
+        app,
+        ["print", "preview", "label", "--dossier", "ZJ21S00404", "--user", "clerk", "--db", db_url],
+        env=env,
+    )
     assert r.exit_code == 1 and "没有受理编号为“ZJ21S00404”" in r.output, r.output
 
 
@@ -121,10 +156,16 @@ def test_reprint_command_needs_a_cashier(session: Session, db_url: str) -> None:
     office(session)
     session.commit()
     env = {"DESK_PASSWORD": "secret-pw"}
-    r = CliRunner().invoke(app, ["print", "reprint", "receipt", "ZJ21F00001", "--user", "clerk",
-                                 "--db", db_url], env=env)
+    r = CliRunner().invoke(
+        app,
+        ["print", "reprint", "receipt", "ZJ21F00001", "--user", "clerk", "--db", db_url],
+        env=env,
+    )
     assert r.exit_code == 1 and "无权重印缴费凭证" in r.output
-    r = CliRunner().invoke(app, ["print", "reprint", "receipt", "ZJ21F00001", "--user", "cashier",
-                                 "--db", db_url], env=env)
+    r = CliRunner().invoke(
+        app,
+        ["print", "reprint", "receipt", "ZJ21F00001", "--user", "cashier", "--db", db_url],
+        env=env,
+    )
     assert r.exit_code == 0, r.output
     assert "已重印（重印 1）" in r.output

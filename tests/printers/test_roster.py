@@ -30,38 +30,85 @@ AT = dt.datetime(2021, 10, 12, 2, 0, tzinfo=dt.UTC)
 VERIFY = "县级（不含）以下基层单位、社会组织、自由职业"
 
 
-def _line(no: int, name: str, level: str, defence: str, *, specialty: str = "表演",
-          series: str = "艺术", must: bool = False, verify: str = "",
-          handover_no: int | None = None) -> RosterLine:
+def _line(
+    no: int,
+    name: str,
+    level: str,
+    defence: str,
+    *,
+    specialty: str = "表演",
+    series: str = "艺术",
+    must: bool = False,
+    verify: str = "",
+    handover_no: int | None = None,
+) -> RosterLine:
     return RosterLine(
-        dossier_id=no, dossier_no=no, dossier_code=f"WH21S{no:05d}", name=name,
-        id_masked="652828********0018", unit="且末县文化馆" if no == 1 else "库尔勒市文化馆",
-        county="且末县" if no == 1 else "库尔勒市", series=series, specialty=specialty,
-        track="初次确定", level=level, receipt_code=f"WH21F{no:05d}", defence=defence,
-        must_defend=must, verify=verify, handover_no=handover_no)
+        dossier_id=no,
+        dossier_no=no,
+        dossier_code=f"WH21S{no:05d}",
+        name=name,
+        id_masked="652828********0018",
+        unit="且末县文化馆" if no == 1 else "库尔勒市文化馆",
+        county="且末县" if no == 1 else "库尔勒市",
+        series=series,
+        specialty=specialty,
+        track="初次确定",
+        level=level,
+        receipt_code=f"WH21F{no:05d}",
+        defence=defence,
+        must_defend=must,
+        verify=verify,
+        handover_no=handover_no,
+    )
 
 
 def _roster() -> Roster:
-    g1 = RosterGroup("艺术", "表演", "中级", (
-        _line(1, "阿依古丽·买买提", "中级", "免答辩（且末县工作）"),
-        _line(3, "刘䶮", "中级", "须答辩", must=True, verify=VERIFY)))
-    g2 = RosterGroup("群众文化", "群众文化", "初级", (
-        _line(5, "张伟", "初级", "不答辩", series="群众文化", specialty="群众文化",
-              handover_no=1),))
+    g1 = RosterGroup(
+        "艺术",
+        "表演",
+        "中级",
+        (
+            _line(1, "阿依古丽·买买提", "中级", "免答辩（且末县工作）"),
+            _line(3, "刘䶮", "中级", "须答辩", must=True, verify=VERIFY),
+        ),
+    )
+    g2 = RosterGroup(
+        "群众文化",
+        "群众文化",
+        "初级",
+        (
+            _line(
+                5, "张伟", "初级", "不答辩", series="群众文化", specialty="群众文化", handover_no=1
+            ),
+        ),
+    )
     return Roster(
-        campaign_code="bz-culture-2021", title="2021年度自治州文化系列专业技术人员职称评审",
-        committee="自治州文化系列专业评审委员会", place="州文化体育广播电视和旅游局3楼317室",
-        timezone="Asia/Shanghai", generated_at=AT, include_handed_over=True,
+        campaign_code="bz-culture-2021",
+        title="2021年度自治州文化系列专业技术人员职称评审",
+        committee="自治州文化系列专业评审委员会",
+        place="州文化体育广播电视和旅游局3楼317室",
+        timezone="Asia/Shanghai",
+        generated_at=AT,
+        include_handed_over=True,
         defence_levels=("中级",),
-        exemptions=("参加“访惠聚”驻村等工作", "且末县、若羌县工作", "县级（不含）以下基层单位",
-                    "民营企业", "社会组织、自由职业"),
+        exemptions=(
+            "参加“访惠聚”驻村等工作",
+            "且末县、若羌县工作",
+            "县级（不含）以下基层单位",
+            "民营企业",
+            "社会组织、自由职业",
+        ),
         groups=(g1, g2),
-        left_out=(LeftOut("WH21S00002", "王芳", "库尔勒市文化馆", "初次确定", "中级", "未缴费"),))
+        left_out=(LeftOut("WH21S00002", "王芳", "库尔勒市文化馆", "初次确定", "中级", "未缴费"),),
+    )
 
 
 def _scan(img: Image.Image) -> list[str]:
-    return [r.text for r in zxingcpp.read_barcodes(img.convert("L"))
-            if r.format == zxingcpp.BarcodeFormat.Code128]
+    return [
+        r.text
+        for r in zxingcpp.read_barcodes(img.convert("L"))
+        if r.format == zxingcpp.BarcodeFormat.Code128
+    ]
 
 
 def test_barcode_png_scans() -> None:
@@ -83,11 +130,14 @@ def test_xlsx_reads_back(tmp_path: Path) -> None:
     col = {h: i for i, h in enumerate(head)}
     assert rows[5][0] == "系列：艺术  专业：表演  级别：中级  （2 份，须答辩 1 份）"
     lines = [r for r in rows if str(r[col["受理编号"]]).startswith("WH21S") and r[0]]
-    assert [(r[col["序号"]], r[col["受理编号"]], r[col["姓名"]], r[col["答辩"]],
-             r[col["移交批次"]]) for r in lines] == [
+    assert [
+        (r[col["序号"]], r[col["受理编号"]], r[col["姓名"]], r[col["答辩"]], r[col["移交批次"]])
+        for r in lines
+    ] == [
         ("1", "WH21S00001", "阿依古丽·买买提", "免答辩（且末县工作）", ""),
         ("2", "WH21S00003", "刘䶮", "须答辩", ""),
-        ("3", "WH21S00005", "张伟", "不答辩", "第 1 次")]
+        ("3", "WH21S00005", "张伟", "不答辩", "第 1 次"),
+    ]
     assert lines[1][col["核实事项"]] == f"可申请免答辩：{VERIFY}，请核实"
     assert lines[0][col["身份证号"]] == "652828********0018"
     assert lines[0][col["收据号"]] == "WH21F00001"
@@ -117,8 +167,7 @@ def test_xlsx_reads_back(tmp_path: Path) -> None:
 
 def test_xlsx_of_an_empty_roster(tmp_path: Path) -> None:
     r = _roster()
-    empty = Roster(**{**{f: getattr(r, f) for f in Roster.__slots__}, "groups": (),
-                      "left_out": ()})
+    empty = Roster(**{**{f: getattr(r, f) for f in Roster.__slots__}, "groups": (), "left_out": ()})
     wb = openpyxl.load_workbook(roster_xlsx(tmp_path / "r.xlsx", empty))
     flat = [v for row in wb.active.iter_rows(values_only=True) for v in row if v]
     assert "没有可移交的档案（已受理且已缴费）。" in flat
@@ -131,7 +180,10 @@ def test_html_one_svg_per_dossier_page_per_series() -> None:
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
     assert len(svgs) == 3
     assert [re.search(r'aria-label="([^"]+)"', s).group(1) for s in svgs] == [  # type: ignore[union-attr]
-        "WH21S00001", "WH21S00003", "WH21S00005"]
+        "WH21S00001",
+        "WH21S00003",
+        "WH21S00005",
+    ]
     assert "<?xml" not in page and 'id="barcode_group"' not in page
     assert page.count('<section class="sheet series"') == 2  # 艺术, 群众文化
     assert "section.sheet + section.sheet { break-before: page;" in page
@@ -146,10 +198,17 @@ def test_html_one_svg_per_dossier_page_per_series() -> None:
 def test_html_escapes_what_it_is_given() -> None:
     r = _roster()
     g = r.groups[0]
-    bad = RosterLine(**{**{f: getattr(g.lines[0], f) for f in RosterLine.__slots__},
-                        "unit": "<b>某</b>&单位"})
-    page = roster_html(Roster(**{**{f: getattr(r, f) for f in Roster.__slots__},
-                                 "groups": (RosterGroup(g.series, g.specialty, g.level, (bad,)),)}))
+    bad = RosterLine(
+        **{**{f: getattr(g.lines[0], f) for f in RosterLine.__slots__}, "unit": "<b>某</b>&单位"}
+    )
+    page = roster_html(
+        Roster(
+            **{
+                **{f: getattr(r, f) for f in Roster.__slots__},
+                "groups": (RosterGroup(g.series, g.specialty, g.level, (bad,)),),
+            }
+        )
+    )
     assert "&lt;b&gt;某&lt;/b&gt;&amp;单位" in page and "<b>某</b>" not in page
 
 
@@ -160,23 +219,44 @@ def test_html_barcode_decodes(tmp_path: Path) -> None:
     src = tmp_path / "bar.svg"
     src.write_text(svg, encoding="utf-8")
     png = tmp_path / "bar.png"
-    subprocess.run(["rsvg-convert", "-d", "300", "-p", "300", "-b", "white", "-o", str(png),
-                    str(src)], check=True)
+    subprocess.run(
+        ["rsvg-convert", "-d", "300", "-p", "300", "-b", "white", "-o", str(png), str(src)],
+        check=True,
+    )
     assert _scan(Image.open(png)) == ["WH21S00001"]
 
 
 def test_handover_slip() -> None:
     d = HandoverData(
-        office=Office(committee="巴州中职、技工类院校教师系列中、初级评审委员会",
-                      place="巴州红旗高级技工学校综合办529办公室", contacts="刘强 0996-2701308"),
-        campaign_title="2021年巴州中职、技工类院校教师系列职称评审", handover_no=2,
-        receiver="评审委员会秘书 王敏", handed_by="负责人刘强", handed_at=AT,
-        dossiers=(("ZJ21S00001", "阿依古丽·买买提"), ("ZJ21S00006", "孙丽")), note="第二批",
-        desk="1号窗口")
+        office=Office(
+            committee="巴州中职、技工类院校教师系列中、初级评审委员会",
+            place="巴州红旗高级技工学校综合办529办公室",
+            contacts="刘强 0996-2701308",
+        ),
+        campaign_title="2021年巴州中职、技工类院校教师系列职称评审",
+        handover_no=2,
+        receiver="评审委员会秘书 王敏",
+        handed_by="负责人刘强",
+        handed_at=AT,
+        dossiers=(("ZJ21S00001", "阿依古丽·买买提"), ("ZJ21S00006", "孙丽")),
+        note="第二批",
+        desk="1号窗口",
+    )
     for width in (58, 80):
         text = render_text(layout(handover_slip(d), width))
-        for want in ("移交单", "第 2 次", "2 份", "评审委员会秘书 王敏", "负责人刘强",
-                     "2021-10-12 10:00", "ZJ21S00001", "ZJ21S00006", "孙丽", "第二批",
-                     "移交人签字", "接收人签字"):
+        for want in (
+            "移交单",
+            "第 2 次",
+            "2 份",
+            "评审委员会秘书 王敏",
+            "负责人刘强",
+            "2021-10-12 10:00",
+            "ZJ21S00001",
+            "ZJ21S00006",
+            "孙丽",
+            "第二批",
+            "移交人签字",
+            "接收人签字",
+        ):
             assert want in text, (width, want)
     assert handover_slip(d).kind == "handover"

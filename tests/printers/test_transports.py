@@ -19,8 +19,12 @@ COVER_OPEN = {1: 0x1E, 2: 0x12 | 0x04, 4: 0x12}
 
 
 def _net(port: int, timeout: float = 3) -> object:
-    return open_transport(parse_printer("receipt", {
-        "connection": "network", "host": "127.0.0.1", "port": port, "timeout": timeout}))
+    return open_transport(
+        parse_printer(
+            "receipt",
+            {"connection": "network", "host": "127.0.0.1", "port": port, "timeout": timeout},
+        )
+    )
 
 
 def _wait_for(predicate, seconds: float = 5) -> None:  # type: ignore[no-untyped-def]
@@ -83,8 +87,9 @@ def test_file_transport_writes_the_bytes(tmp_path) -> None:  # type: ignore[no-u
 
 
 def test_missing_device_file_is_explained(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    t = open_transport(parse_printer("receipt", {"connection": "file",
-                                                  "path": str(tmp_path / "no" / "lp0")}))
+    t = open_transport(
+        parse_printer("receipt", {"connection": "file", "path": str(tmp_path / "no" / "lp0")})
+    )
     with pytest.raises(PrinterError) as exc:
         t.send(b"x")
     assert "设备不存在" in exc.value.message or "无法打印" in exc.value.message
@@ -96,15 +101,18 @@ def test_preview_is_the_default() -> None:
     assert isinstance(open_transport(printers["receipt"]), PreviewTransport)
 
 
-@pytest.mark.parametrize(("raw", "words"), [
-    ({"connection": "bluetooth"}, "connection 应为"),
-    ({"connection": "network"}, "需要“host”"),
-    ({"connection": "network", "host": "x", "port": 70000}, "port"),
-    ({"width": 76}, "58 或 80"),
-    ({"encoding": "utf8"}, "gbk"),
-    ({"connection": "usb", "vendor": "0xZZ", "product": 1}, "整数"),
-    ({"connection": "file", "path": "/dev/usb/lp0", "host": "x"}, "未知的键“host”"),
-])
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ({"connection": "bluetooth"}, "connection 应为"),
+        ({"connection": "network"}, "需要“host”"),
+        ({"connection": "network", "host": "x", "port": 70000}, "port"),
+        ({"width": 76}, "58 或 80"),
+        ({"encoding": "utf8"}, "gbk"),
+        ({"connection": "usb", "vendor": "0xZZ", "product": 1}, "整数"),
+        ({"connection": "file", "path": "/dev/usb/lp0", "host": "x"}, "未知的键“host”"),
+    ],
+)
 def test_bad_printer_config(raw: dict[str, object], words: str) -> None:
     with pytest.raises(PrinterError) as exc:
         parse_printer("receipt", raw)

@@ -19,8 +19,11 @@ def _words(screen) -> dict[str, object]:  # type: ignore[no-untyped-def]
     from textual.widgets import Static
 
     return {
-        "keys": [b.binding.description for b in screen.active_bindings.values()
-                 if b.binding.show and b.binding.description],
+        "keys": [
+            b.binding.description
+            for b in screen.active_bindings.values()
+            if b.binding.show and b.binding.description
+        ],
         "texts": [str(w.render()) for w in screen.query(Static)],
     }
 

@@ -136,7 +136,8 @@ async def test_every_home_screen_has_f11_and_the_admin_s_ctrl_u(engine: Engine) 
 
 
 async def test_the_admin_disables_a_cashier_and_adds_a_lead_with_a_lead_s_approval(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -189,7 +190,10 @@ async def test_the_admin_disables_a_cashier_and_adds_a_lead_with_a_lead_s_approv
     with session_scope(engine) as s:
         zhao = s.exec(select(User).where(User.username == "zhao")).one()
         assert zhao.role == "lead" and zhao.display_name == "负责人赵"
-        [added] = [e for e in s.exec(select(AuditEvent).where(AuditEvent.action == "user.add"))
-                   if e.detail["username"] == "zhao"]
+        [added] = [
+            e
+            for e in s.exec(select(AuditEvent).where(AuditEvent.action == "user.add"))
+            if e.detail["username"] == "zhao"
+        ]
         assert added.actor_name == "admin" and added.detail["approver"] == "lead"
         assert s.exec(select(User).where(User.username == "cashier")).one().disabled_at

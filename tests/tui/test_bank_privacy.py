@@ -44,8 +44,10 @@ async def _statement_with_an_id(app, pilot, engine: Engine, tmp_path, user: str)
     await at_fee_desk(app, pilot, user)
     code, _name, fen = demo_queue(engine)[0]
     full = _id_of(engine, code)
-    rows = [["交易日期", "收入金额", "对方户名", "附言", "交易流水号"],
-            ["2026-11-20", f"{fen / 100:.2f}", "某某", f"评审费 {full}", "AB2026112000001"]]
+    rows = [
+        ["交易日期", "收入金额", "对方户名", "附言", "交易流水号"],
+        ["2026-11-20", f"{fen / 100:.2f}", "某某", f"评审费 {full}", "AB2026112000001"],
+    ]
     bank = await open_statement(app, pilot, tmp_path, rows)
     assert await wait_until(pilot, lambda: len(bank.lines) == 1)
     table = bank.query_one("#bank-lines", DataTable)

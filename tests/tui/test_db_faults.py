@@ -22,12 +22,20 @@ def _allow_connections(allowed: bool) -> None:
     admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
     try:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'ALTER DATABASE "{url.database}" '
-                              f"WITH ALLOW_CONNECTIONS {'true' if allowed else 'false'}"))
+            conn.execute(
+                text(
+                    f'ALTER DATABASE "{url.database}" '
+                    f"WITH ALLOW_CONNECTIONS {'true' if allowed else 'false'}"
+                )
+            )
             if not allowed:
-                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                  "WHERE datname = :db AND pid <> pg_backend_pid()"),
-                             {"db": url.database})
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :db AND pid <> pg_backend_pid()"
+                    ),
+                    {"db": url.database},
+                )
     finally:
         admin.dispose()
 

@@ -15,8 +15,13 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _run(lang: str) -> dict[str, dict[str, list[str]]]:
-    got = subprocess.run([sys.executable, "-m", "tests.tui.english_desk", lang], cwd=ROOT,
-                         capture_output=True, text=True, timeout=240)
+    got = subprocess.run(
+        [sys.executable, "-m", "tests.tui.english_desk", lang],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert got.returncode == 0, got.stderr[-3000:]
     return json.loads(got.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 

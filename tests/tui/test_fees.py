@@ -39,11 +39,7 @@ def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
     return str(screen.query_one(selector, Static).render())
 
 
-
-
 _next = leave_outcome
-
-
 
 
 async def test_cashier_scans_a_label_takes_cash_and_sees_the_receipt(engine: Engine) -> None:
@@ -75,8 +71,13 @@ async def test_cashier_scans_a_label_takes_cash_and_sees_the_receipt(engine: Eng
         # everything fits 80×24: the preview's box ends above the footer
         assert done.query_one("#outcome-preview").region.bottom <= SIZE[1] - 1
         await _next(app, pilot)  # the next one: back to the queue, one fewer
-        assert await wait_until(pilot, lambda: isinstance(app.screen, CashierScreen)
-                            and "待缴费 4 份" in _text(app.screen, "#queue-title"))
+        assert await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CashierScreen)
+                and "待缴费 4 份" in _text(app.screen, "#queue-title")
+            ),
+        )
         assert app.focused is app.screen.query_one("#pay-search", Input)
 
 
@@ -94,7 +95,8 @@ async def test_a_double_enter_takes_one_payment(engine: Engine) -> None:
 
 
 async def test_transfer_needs_its_reference_and_bad_input_is_one_chinese_line(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await at_fee_desk(app, pilot)
@@ -226,12 +228,9 @@ async def test_a_clerk_has_no_fee_desk_and_a_cashier_cannot_void(engine: Engine)
         assert [x.kind for x in all_payments(engine)] == ["payment"]
 
 
-
-
-
-
-async def test_cashier_imports_a_statement_and_confirms_each_match(engine: Engine,
-                                                                    tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_cashier_imports_a_statement_and_confirms_each_match(
+    engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     """A GB18030 statement: a transfer naming a dossier number with its fee (proposed, confirmed
     with Enter → a transfer payment with the bank's serial, receipt printed), one for half a fee
     (never confirmable here), and one pointing at nobody (set aside with a reason and a note)."""
@@ -241,10 +240,13 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(engine: Engin
     async with app.run_test(size=SIZE) as pilot:
         await at_fee_desk(app, pilot)
         (code, name, fen), (code2, name2, fen2) = demo_queue(engine)[:2]
-        rows = [["中国农业银行账户交易明细"], ["交易日期", "收入金额", "对方户名", "摘要", "交易流水号"],
-                ["2026-11-20", f"{fen / 100:.2f}", name, f"评审费 {code}", "AB2026112000001"],
-                ["2026-11-20", f"{fen2 / 200:.2f}", name2, f"{code2} 评审费", "AB2026112000002"],
-                ["2026-11-21", "1000.00", "某某公司", "货款", "AB2026112100003"]]
+        rows = [
+            ["中国农业银行账户交易明细"],
+            ["交易日期", "收入金额", "对方户名", "摘要", "交易流水号"],
+            ["2026-11-20", f"{fen / 100:.2f}", name, f"评审费 {code}", "AB2026112000001"],
+            ["2026-11-20", f"{fen2 / 200:.2f}", name2, f"{code2} 评审费", "AB2026112000002"],
+            ["2026-11-21", "1000.00", "某某公司", "货款", "AB2026112100003"],
+        ]
         bank = await open_statement(app, pilot, tmp_path, rows)
         assert await wait_until(pilot, lambda: len(bank.lines) == 3), _text(bank, "#bank-summary")
         statuses = [p.status.value for p in sorted(bank.lines.values(), key=lambda p: p.line_no)]
@@ -258,12 +260,17 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(engine: Engin
         await press_keys(pilot, "enter")
         assert isinstance(app.screen, ConfirmMatchScreen)
         await press_keys(pilot, "enter")
-        assert await wait_until(pilot, lambda: len(all_payments(engine)) == 1
-                            and "已确认银行转账" in _text(bank, "#bank-summary"))
+        assert await wait_until(
+            pilot,
+            lambda: (
+                len(all_payments(engine)) == 1 and "已确认银行转账" in _text(bank, "#bank-summary")
+            ),
+        )
         (p,) = all_payments(engine)
         assert p.method == "transfer" and p.reference == "AB2026112000001" and p.amount_fen == fen
-        assert await wait_until(pilot, lambda: any(
-            j.status == "sent" for j in _jobs_of(engine, p.id or 0)))
+        assert await wait_until(
+            pilot, lambda: any(j.status == "sent" for j in _jobs_of(engine, p.id or 0))
+        )
         table.move_cursor(row=2)
         await press_keys(pilot, "f10")
         assert isinstance(app.screen, DismissLineScreen)
@@ -271,9 +278,16 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(engine: Engin
         for ch in "供应商货款":
             await pilot.press(ch)
         await press_keys(pilot, "enter")
-        assert await wait_until(pilot, lambda: sorted(p.status.value for p in bank.lines.values())
-                            == ["confirmed", "dismissed", "partial"])
-        await press_keys(pilot, "f11")  # the dossiers still unpaid: the one confirmed is not among them
+        assert await wait_until(
+            pilot,
+            lambda: (
+                sorted(p.status.value for p in bank.lines.values())
+                == ["confirmed", "dismissed", "partial"]
+            ),
+        )
+        await press_keys(
+            pilot, "f11"
+        )  # the dossiers still unpaid: the one confirmed is not among them
         assert await wait_until(pilot, lambda: table.row_count == 4)
         codes = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert code not in codes and code2 in codes

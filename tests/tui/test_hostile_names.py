@@ -68,24 +68,51 @@ def _add_person(engine: Engine, *, accepted: bool = False) -> str:
     with session_scope(engine) as s:
         c = s.exec(select(Campaign).where(Campaign.code == code)).one()
         assert c.id is not None
-        rec = OnlineRecord(campaign_id=c.id, id_number=ID, id_last6=ID[-6:], name=name,
-                           name_key=key, pinyin_full=keys.full[:400], pinyin_initials=keys.initials[:200],
-                           sex="男", unit="[/]巴州\x1b[2J红旗高级技工学校\u202e" + "长" * 150,
-                           level="中级", track="评审", status=ONLINE_APPROVED,
-                           series="中职、技工类院校教师", specialty="[bold]机电")
+        rec = OnlineRecord(
+            campaign_id=c.id,
+            id_number=ID,
+            id_last6=ID[-6:],
+            name=name,
+            name_key=key,
+            pinyin_full=keys.full[:400],
+            pinyin_initials=keys.initials[:200],
+            sex="男",
+            unit="[/]巴州\x1b[2J红旗高级技工学校\u202e" + "长" * 150,
+            level="中级",
+            track="评审",
+            status=ONLINE_APPROVED,
+            series="中职、技工类院校教师",
+            specialty="[bold]机电",
+        )
         s.add(rec)
         s.flush()
         assert rec.id is not None
         if accepted:
-            s.add(Dossier(campaign_id=c.id, online_record_id=rec.id, status="accepted",
-                          track="评审", level="中级", dossier_no=9001, dossier_code="ZJ21S09001"))
+            s.add(
+                Dossier(
+                    campaign_id=c.id,
+                    online_record_id=rec.id,
+                    status="accepted",
+                    track="评审",
+                    level="中级",
+                    dossier_no=9001,
+                    dossier_code="ZJ21S09001",
+                )
+            )
     return name
 
 
 def _screen_lines(app: DeskApp) -> list[str]:
     """The screen as the terminal gets it (what ``export_screenshot`` renders), line by line."""
-    console = Console(width=SIZE[0], height=SIZE[1], file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False)
+    console = Console(
+        width=SIZE[0],
+        height=SIZE[1],
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text(styles=False).splitlines()
 
@@ -125,7 +152,9 @@ async def test_clerk_finds_and_opens_a_hostile_name(engine: Engine) -> None:
         card = await card_screen(app, pilot)
         assert isinstance(card, CardScreen) and card.card is not None
         status = _text(card.query_one("#status-line", Static))
-        assert "\n" not in status and cells(status) <= 80 and "王五六[/]" in status and "…" in status
+        assert (
+            "\n" not in status and cells(status) <= 80 and "王五六[/]" in status and "…" in status
+        )
         person = _text(card.query_one("#card-person", Static)).splitlines()
         shown = fit_name(name, NAME_WIDTH)
         assert shown == "王五六[/][@click=app.quit]x[/][31m ·…"  # in order, as text, cut
@@ -134,8 +163,10 @@ async def test_clerk_finds_and_opens_a_hostile_name(engine: Engine) -> None:
         checklist = card.query_one("#checklist", DataTable)
         assert checklist.region.height >= 5 and checklist.region.bottom <= SIZE[1]  # still room
         lines = _assert_renders(app)
-        assert any(line.startswith(" 材料核对 · 王五六[/]") or "材料核对 · 王五六[/]" in line
-                   for line in lines)
+        assert any(
+            line.startswith(" 材料核对 · 王五六[/]") or "材料核对 · 王五六[/]" in line
+            for line in lines
+        )
         assert name not in "".join(lines)  # never the whole thing
         # the app is still alive and answers keys
         await press_keys(pilot, "escape")
@@ -153,8 +184,9 @@ async def test_search_box_markup_and_controls_are_shown_as_typed(engine: Engine)
             await pilot.pause()
             assert box.value == strip_invisible(typed)  # the box dropped ESC, U+202E and NUL
             await press_keys(pilot, "enter")
-            assert await wait_until(pilot, lambda: _text(screen.query_one(
-                "#search-how", Static)).startswith("没有找到"))
+            assert await wait_until(
+                pilot, lambda: _text(screen.query_one("#search-how", Static)).startswith("没有找到")
+            )
             assert "[" in _text(screen.query_one("#search-how", Static))  # shown, not markup
             _assert_renders(app)
         assert app.is_running and isinstance(app.screen, IntakeScreen)
@@ -167,8 +199,12 @@ async def test_cashier_queue_and_fee_card_with_a_hostile_name(engine: Engine) ->
         _add_person(engine, accepted=True)
         screen = await at_fee_desk(app, pilot)
         queue = screen.query_one("#queue", DataTable)
-        assert await wait_until(pilot, lambda: any(
-            str(queue.get_row_at(i)[1]).startswith("王五六[/]") for i in range(queue.row_count)))
+        assert await wait_until(
+            pilot,
+            lambda: any(
+                str(queue.get_row_at(i)[1]).startswith("王五六[/]") for i in range(queue.row_count)
+            ),
+        )
         _assert_renders(app)
         scan(app, "ZJ21S09001")
         fee = await fee_screen(app, pilot)
@@ -230,7 +266,8 @@ async def test_the_leads_roster_lists_a_hostile_name_as_text(engine: Engine) -> 
 
 
 async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
-        engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     """The fee desk's 银行流水 (F3): the payer and memo are whatever the bank's file says; the
     still-unpaid list (F11) shows the hostile name."""
     app = demo_app(engine)
@@ -238,9 +275,16 @@ async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
         await settle(app, pilot)
         _add_person(engine, accepted=True)
         await at_fee_desk(app, pilot)
-        rows = [["交易日期", "收入金额", "对方户名", "摘要", "交易流水号"],
-                ["2026-11-21", "1000.00", "[/]某某[@click=app.quit]公司\u202e", "[bold]货款[/]\x1b[2J",
-                 "AB2026112100003"]]
+        rows = [
+            ["交易日期", "收入金额", "对方户名", "摘要", "交易流水号"],
+            [
+                "2026-11-21",
+                "1000.00",
+                "[/]某某[@click=app.quit]公司\u202e",
+                "[bold]货款[/]\x1b[2J",
+                "AB2026112100003",
+            ],
+        ]
         bank = await open_statement(app, pilot, tmp_path, rows)
         assert await wait_until(pilot, lambda: len(bank.lines) == 1)
         await settle(app, pilot)
@@ -250,7 +294,11 @@ async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
         assert "付款人 [/]某某[@click=app… · 摘要" in detail and "摘要 [bold]货款[/][2J" in detail
         _assert_renders(app)
         await press_keys(pilot, "f11")
-        assert await wait_until(pilot, lambda: any(str(table.get_row_at(i)[1]).startswith("王五六[/]")
-                                                for i in range(table.row_count)))
+        assert await wait_until(
+            pilot,
+            lambda: any(
+                str(table.get_row_at(i)[1]).startswith("王五六[/]") for i in range(table.row_count)
+            ),
+        )
         assert app.is_running and app.screen is bank
         _assert_renders(app)

@@ -51,18 +51,11 @@ def _approved(engine: Engine, n: int = 0, **where: str) -> OnlineRecord:
         return list(s.exec(stmt))[n]
 
 
-
-
-
-
-
-
-
-
-
-
-async def _scan_first(app: DeskApp, pilot, engine: Engine,  # type: ignore[no-untyped-def]
-                      ) -> tuple[OnlineRecord, CardScreen]:
+async def _scan_first(
+    app: DeskApp,
+    pilot,
+    engine: Engine,  # type: ignore[no-untyped-def]
+) -> tuple[OnlineRecord, CardScreen]:
     """The clerk at the counter scans the first unaccepted 评审 中级 applicant's ID."""
     await clerk_at_counter(app, pilot)
     rec = _approved(engine, track="评审", level="中级")
@@ -72,8 +65,11 @@ async def _scan_first(app: DeskApp, pilot, engine: Engine,  # type: ignore[no-un
 
 def _jobs(engine: Engine, dossier_id: int) -> list[PrintJob]:
     with session_scope(engine, readonly=True) as s:
-        return list(s.exec(select(PrintJob).where(PrintJob.dossier_id == dossier_id)
-                           .order_by(col(PrintJob.id))))
+        return list(
+            s.exec(
+                select(PrintJob).where(PrintJob.dossier_id == dossier_id).order_by(col(PrintJob.id))
+            )
+        )
 
 
 async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> None:
@@ -87,8 +83,9 @@ async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> N
         table = card.query_one("#checklist", DataTable)
         assert table.row_count == len(card.items) >= 7
         await press_keys(pilot, "f9")  # nothing judged yet: refused with the first item named
-        assert await wait_until(pilot, lambda: card.items[0].name in "".join(
-            str(n.message) for n in app._notifications))
+        assert await wait_until(
+            pilot, lambda: card.items[0].name in "".join(str(n.message) for n in app._notifications)
+        )
         await press_keys(pilot, *(["y"] * len(card.items)))
         assert len(card.checks) == len(card.items)
         await press_keys(pilot, "f9")
@@ -101,15 +98,20 @@ async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> N
         with session_scope(engine, readonly=True) as s:
             d = s.exec(select(Dossier).where(Dossier.online_record_id == rec.id)).one()
         assert d.status == "accepted" and d.dossier_code == NEXT
-        assert await wait_until(pilot, lambda: [j.status for j in _jobs(engine, d.id or 0)]
-                            == ["sent"] * 3)
+        assert await wait_until(
+            pilot, lambda: [j.status for j in _jobs(engine, d.id or 0)] == ["sent"] * 3
+        )
         jobs = _jobs(engine, d.id or 0)
         assert [(j.document, j.printer) for j in jobs] == [
-            ("label", "label"), ("materials", "receipt"), ("acceptance", "receipt")]
+            ("label", "label"),
+            ("materials", "receipt"),
+            ("acceptance", "receipt"),
+        ]
         label = "".join(text_segments(jobs[0].payload, "gbk"))
         assert NEXT in label
-        assert await wait_until(pilot, lambda: "受理回执：已打印" in str(
-            outcome.query_one("#outcome-jobs").render()))
+        assert await wait_until(
+            pilot, lambda: "受理回执：已打印" in str(outcome.query_one("#outcome-jobs").render())
+        )
         await press_keys(pilot, "tab")
         assert "申报材料目录" in str(outcome.query_one("#outcome-text", Static).render())
         await leave_outcome(app, pilot)  # next applicant: back at the search box
@@ -132,8 +134,9 @@ async def test_return_with_two_deficiencies_prints_one_notice(engine: Engine) ->
         for item in card.items[1:]:
             await press_keys(pilot, "n" if item.key == "diploma" else "y")
         await press_keys(pilot, "f9")  # deficient: cannot be accepted
-        assert await wait_until(pilot, lambda: any("F10" in str(n.message)
-                                               for n in app._notifications))
+        assert await wait_until(
+            pilot, lambda: any("F10" in str(n.message) for n in app._notifications)
+        )
         await press_keys(pilot, "f10")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmReturnScreen))
         await press_keys(pilot, "enter")
@@ -163,9 +166,14 @@ async def test_scan_from_any_focused_widget(engine: Engine) -> None:
         await press_keys(pilot, "y")  # one verdict, then a scan while the checklist has focus
         assert len(card.checks) == 1
         scan(app, second.id_number)
-        assert await wait_until(pilot, lambda: isinstance(app.screen, CardScreen)
-                            and app.screen.card is not None
-                            and app.screen.record_id == second.id)
+        assert await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CardScreen)
+                and app.screen.card is not None
+                and app.screen.record_id == second.id
+            ),
+        )
         card2 = app.screen
         assert isinstance(card2, CardScreen) and card2.checks == {}
         assert card2.card is not None and card2.card.person is not None
@@ -174,9 +182,14 @@ async def test_scan_from_any_focused_widget(engine: Engine) -> None:
         await press_keys(pilot, "m")  # the comparison dialog is open when the next scan comes
         assert isinstance(app.screen, PickScreen)
         scan(app, first.id_number)  # from the modal: back to the first, its verdict restored
-        assert await wait_until(pilot, lambda: isinstance(app.screen, CardScreen)
-                            and app.screen.card is not None
-                            and app.screen.record_id == first.id)
+        assert await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CardScreen)
+                and app.screen.card is not None
+                and app.screen.record_id == first.id
+            ),
+        )
         await settle(app, pilot)
         back = app.screen
         assert isinstance(back, CardScreen) and len(back.checks) == 1
@@ -196,7 +209,8 @@ async def test_typing_is_not_a_scan(engine: Engine) -> None:
 
 
 async def test_a_cashiers_scan_opens_the_fee_and_sends_unaccepted_paper_to_intake(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     from tui.screens.fees import FeeScreen
 
     app = demo_app(engine)
@@ -205,12 +219,18 @@ async def test_a_cashiers_scan_opens_the_fee_and_sends_unaccepted_paper_to_intak
         await login(app, pilot, "cashier", "cashier123")
         rec = _approved(engine, 0)
         scan(app, rec.id_number)
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FeeScreen) and "尚未受理" in str(
-            app.screen.query_one("#fee-person", Static).render()))
+        assert await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, FeeScreen)
+                and "尚未受理" in str(app.screen.query_one("#fee-person", Static).render())
+            ),
+        )
         fee = app.screen
         assert isinstance(fee, FeeScreen) and fee.card is None
         assert f"{rec.name} 的纸质材料尚未受理：请先到受理窗口" in str(
-            fee.query_one("#fee-person", Static).render())
+            fee.query_one("#fee-person", Static).render()
+        )
         await press_keys(pilot, "y", "f9")
         assert not fee.check_action("take", ())
         with session_scope(engine, readonly=True) as s:
@@ -232,7 +252,8 @@ async def test_closed_window_blocks_the_clerk_and_a_lead_extends_it(engine: Engi
         card = await card_screen(app, pilot)
         # the window blocks (a warning such as the last submission allowed may stand beside it)
         assert card.card is not None and [a.code for a in card.card.alerts if a.blocking] == [
-            "window_closed"]
+            "window_closed"
+        ]
         assert "逾期不予受理" in str(card.query_one("#card-alerts", Static).render())
         assert card.query_one("#checklist", DataTable).row_count == 0  # nothing to judge
         assert not card.check_action("extend_window", ())  # a clerk cannot extend
@@ -248,8 +269,14 @@ async def test_closed_window_blocks_the_clerk_and_a_lead_extends_it(engine: Engi
         app.screen.query_one("#extend-reason", Input).value = "和静县教育局统一报送，路上耽误"
         app.screen.query_one("#extend-until", Input).focus()
         await press_keys(pilot, "enter", "enter")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, CardScreen)
-                            and app.screen.card is not None and app.screen.card.can_judge)
+        assert await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CardScreen)
+                and app.screen.card is not None
+                and app.screen.card.can_judge
+            ),
+        )
         assert app.screen.query_one("#checklist", DataTable).row_count > 0
 
 
@@ -280,17 +307,26 @@ async def test_a_units_batch_in_order(engine: Engine) -> None:
         await press_keys(pilot, *(["y"] * len(card.items)), "f9")
         assert await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
         await leave_outcome(app, pilot)
-        assert await wait_until(pilot, lambda: app.screen is screen and screen.roster is not roster
-                            and screen.roster is not None
-                            and screen.roster.counts()["accepted"] == 1)
+        assert await wait_until(
+            pilot,
+            lambda: (
+                app.screen is screen
+                and screen.roster is not roster
+                and screen.roster is not None
+                and screen.roster.counts()["accepted"] == 1
+            ),
+        )
         await settle(app, pilot)
         assert screen.roster is not None and screen.roster.lines[first].done
         assert table.cursor_row > first and not screen.roster.lines[table.cursor_row].done
         assert "已受理 1" in str(screen.query_one("#batch-counts", Static).render())
 
 
-async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(engine: Engine, monkeypatch,  # type: ignore[no-untyped-def]
-                                                                   tmp_path) -> None:
+async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(
+    engine: Engine,
+    monkeypatch,  # type: ignore[no-untyped-def]
+    tmp_path,
+) -> None:
     import models.services.intake as intake_service
     from models.config import data_dir
 
@@ -303,8 +339,12 @@ async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(engine: Engine
         await press_keys(pilot, *(["y"] * len(card.items)))
         monkeypatch.setattr(intake_service, "accept", broken)
         await press_keys(pilot, "f9")
-        assert await wait_until(pilot, lambda: any("程序内部错误（RuntimeError）" in str(n.message)
-                                               for n in app._notifications))
+        assert await wait_until(
+            pilot,
+            lambda: any(
+                "程序内部错误（RuntimeError）" in str(n.message) for n in app._notifications
+            ),
+        )
         assert not card.busy and isinstance(app.screen, CardScreen)  # F9 can be pressed again
         log = data_dir() / "logs" / "desk-errors.log"
         assert "simulated bug" in log.read_text(encoding="utf-8")
@@ -322,8 +362,9 @@ async def test_a_late_answer_for_the_previous_scan_is_not_shown(engine: Engine) 
         assert isinstance(card, CardScreen) and card.card is not None
         stale, stale_gen = card.card, card.generation
         scan(app, second.id_number)
-        assert await wait_until(pilot, lambda: card.card is not None
-                            and card.record_id == second.id)
+        assert await wait_until(
+            pilot, lambda: card.card is not None and card.record_id == second.id
+        )
         card._show(stale, stale_gen)  # the first lookup's answer, late
         card._failed("数据库连接中断", stale_gen)
         await settle(app, pilot)

@@ -31,9 +31,13 @@ def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
 async def test_import_shows_every_row_accounted_for(engine: Engine, tmp_path: Path) -> None:
     good = "65280119850315123"
     path = tmp_path / "名单.csv"
-    path.write_bytes(("姓名,身份证号,工作单位,申报级别,申报类型,审核状态\r\n"
-                      f"新人甲,{good + make_check_digit(good)},和静县职业技术学校,中级,评审,通过形式审核\r\n"
-                      "新人乙,65280119850315,和静县职业技术学校,中级,评审,通过形式审核\r\n").encode("gbk"))
+    path.write_bytes(
+        (
+            "姓名,身份证号,工作单位,申报级别,申报类型,审核状态\r\n"
+            f"新人甲,{good + make_check_digit(good)},和静县职业技术学校,中级,评审,通过形式审核\r\n"
+            "新人乙,65280119850315,和静县职业技术学校,中级,评审,通过形式审核\r\n"
+        ).encode("gbk")
+    )
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)

@@ -27,8 +27,12 @@ async def test_demo_login_screen_is_chinese_and_shows_credentials(engine: Engine
         assert "受理与收费台" in _text(screen, "#login-title")
         assert "529办公室" in _text(screen, "#login-office")
         demo = _text(screen, "#demo-users")
-        for role, user in (("受理员", "clerk"), ("收费员", "cashier"), ("负责人", "lead"),
-                           ("管理员", "admin")):
+        for role, user in (
+            ("受理员", "clerk"),
+            ("收费员", "cashier"),
+            ("负责人", "lead"),
+            ("管理员", "admin"),
+        ):
             assert f"{role}：{user} / {user}123" in demo
         # everything fits 80×24: the demo box ends above the footer
         box = screen.query_one("#demo-users").region

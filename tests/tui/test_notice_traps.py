@@ -43,13 +43,27 @@ def _actor(session: Session, username: str) -> Actor:
     return Actor(user_id=u.id, username=u.username, role=Role(u.role), desk="1号窗口")
 
 
-def _record(session: Session, c: Campaign, n: int, *, series: str = "工程", level: str = "初级",
-            unit: str = "塔城市住建局") -> OnlineRecord:
+def _record(
+    session: Session,
+    c: Campaign,
+    n: int,
+    *,
+    series: str = "工程",
+    level: str = "初级",
+    unit: str = "塔城市住建局",
+) -> OnlineRecord:
     first17 = f"65420119900101{n:03d}"
     rec = build_online_record(
-        campaign_id=c.id or 0, id_number=first17 + make_check_digit(first17), name=f"申请人{n}",
-        level=level, track="评审", status="通过形式审核", unit=unit, series=series,
-        submission_count=1)
+        campaign_id=c.id or 0,
+        id_number=first17 + make_check_digit(first17),
+        name=f"申请人{n}",
+        level=level,
+        track="评审",
+        status="通过形式审核",
+        unit=unit,
+        series=series,
+        submission_count=1,
+    )
     session.add(rec)
     session.flush()
     return rec
@@ -71,8 +85,11 @@ def _office_with(engine: Engine, preset: str) -> tuple[str, list[str]]:
 
 
 def _app(engine: Engine, campaign: str) -> DeskApp:
-    return make_app(DeskConfig(database_url="unused", desk="1号窗口", campaign=campaign),
-                    engine=engine, demo=True)
+    return make_app(
+        DeskConfig(database_url="unused", desk="1号窗口", campaign=campaign),
+        engine=engine,
+        demo=True,
+    )
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -92,8 +109,9 @@ async def _open_fee(app: DeskApp, pilot, user: str, code: str) -> FeeScreen:  # 
     await login(app, pilot, user, f"{user}123")
     await press_keys(pilot, "f7")
     scan(app, code)
-    assert await wait_until(pilot, lambda: isinstance(app.screen, FeeScreen)
-                        and app.screen.card is not None)
+    assert await wait_until(
+        pilot, lambda: isinstance(app.screen, FeeScreen) and app.screen.card is not None
+    )
     fee = app.screen
     assert isinstance(fee, FeeScreen)
     await settle(app, pilot)
@@ -101,7 +119,8 @@ async def _open_fee(app: DeskApp, pilot, user: str, code: str) -> FeeScreen:  # 
 
 
 async def test_001_unset_window_the_lead_sets_it_with_f11_then_the_watermark_is_a_verdict(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     code, ids = _office_with(engine, "001")
     app = _app(engine, code)
     async with app.run_test(size=SIZE) as pilot:
@@ -138,20 +157,35 @@ async def test_001_unset_window_the_lead_sets_it_with_f11_then_the_watermark_is_
 
 
 async def test_001_fee_desk_offers_the_bank_only_and_a_lead_overrides_with_a_reason(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     code, ids = _office_with(engine, "001")
     with session_scope(engine) as session:
         c = session.exec(select(Campaign).where(Campaign.code == code)).one()
         lead, clerk = _actor(session, "lead"), _actor(session, "clerk")
         now = utcnow()
-        set_window(session, lead, c, starts_at=now - dt.timedelta(days=1),
-                   ends_at=now + dt.timedelta(days=5), reason="地区人社局电话通知")
+        set_window(
+            session,
+            lead,
+            c,
+            starts_at=now - dt.timedelta(days=1),
+            ends_at=now + dt.timedelta(days=5),
+            reason="地区人社局电话通知",
+        )
         dossiers = []
         for id_number in ids[:2]:
-            rec = session.exec(select(OnlineRecord).where(
-                OnlineRecord.id_number == id_number)).one()
-            d = accept(session, clerk, c, rec.id or 0, checks=all_complete(session, c, rec),
-                       brought_by="unit", now=now)
+            rec = session.exec(
+                select(OnlineRecord).where(OnlineRecord.id_number == id_number)
+            ).one()
+            d = accept(
+                session,
+                clerk,
+                c,
+                rec.id or 0,
+                checks=all_complete(session, c, rec),
+                brought_by="unit",
+                now=now,
+            )
             dossiers.append(d.dossier_code or "")
     app = _app(engine, code)
     async with app.run_test(size=SIZE) as pilot:
@@ -182,22 +216,34 @@ async def test_001_fee_desk_offers_the_bank_only_and_a_lead_overrides_with_a_rea
         for ch in "申请人银行卡冻结":
             await pilot.press(ch)
         await press_keys(pilot, "enter")
-        assert await wait_until(pilot, lambda: not isinstance(app.screen, (FeeScreen, NoteScreen)), 8)
+        assert await wait_until(
+            pilot, lambda: not isinstance(app.screen, (FeeScreen, NoteScreen)), 8
+        )
     with session_scope(engine, readonly=True) as s:
         p = s.exec(select(Payment).where(Payment.method == "cash")).one()
-        event = s.exec(select(AuditEvent).where(AuditEvent.entity_id == p.receipt_code,
-                                             AuditEvent.action == "payment.take")).one()
+        event = s.exec(
+            select(AuditEvent).where(
+                AuditEvent.entity_id == p.receipt_code, AuditEvent.action == "payment.take"
+            )
+        ).one()
         assert event.detail["method_override"] == "申请人银行卡冻结"
 
 
 async def test_002_the_applicant_bringing_the_paper_is_blocked_and_f12_knows_why(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     code, ids = _office_with(engine, "002")
     with session_scope(engine) as session:
         c = session.exec(select(Campaign).where(Campaign.code == code)).one()
         now = utcnow()
-        set_window(session, _actor(session, "lead"), c, starts_at=now - dt.timedelta(days=1),
-                   ends_at=now + dt.timedelta(days=5), reason="测试：窗口覆盖今天")
+        set_window(
+            session,
+            _actor(session, "lead"),
+            c,
+            starts_at=now - dt.timedelta(days=1),
+            ends_at=now + dt.timedelta(days=5),
+            reason="测试：窗口覆盖今天",
+        )
     app = _app(engine, code)
     async with app.run_test(size=SIZE) as pilot:
         await _at_counter(app, pilot, "clerk")
@@ -218,7 +264,8 @@ async def test_002_the_applicant_bringing_the_paper_is_blocked_and_f12_knows_why
 
 
 async def test_an_id_one_digit_off_gets_the_check_digit_message_and_the_suggestion(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     code, ids = _office_with(engine, "000")
     listed = ids[1]
     wrong = listed[:10] + str((int(listed[10]) + 1) % 10) + listed[11:]  # one digit misread
@@ -236,7 +283,8 @@ async def test_an_id_one_digit_off_gets_the_check_digit_message_and_the_suggesti
 
 
 async def test_f6_asks_before_the_desk_stops_and_a_closed_day_is_said_when_the_fee_opens(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
 
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
@@ -258,8 +306,9 @@ async def test_f6_asks_before_the_desk_stops_and_a_closed_day_is_said_when_the_f
         assert c is not None
         from models.services.payments import business_date
 
-        begin_close(session, _actor(session, "cashier"), c, business_date(c, utcnow()),
-                    desk="1号窗口")
+        begin_close(
+            session, _actor(session, "cashier"), c, business_date(c, utcnow()), desk="1号窗口"
+        )
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -272,8 +321,9 @@ async def test_f6_asks_before_the_desk_stops_and_a_closed_day_is_said_when_the_f
             assert first is not None
             code = first.dossier_code or ""
         scan(app, code)
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FeeScreen)
-                            and app.screen.card is not None)
+        assert await wait_until(
+            pilot, lambda: isinstance(app.screen, FeeScreen) and app.screen.card is not None
+        )
         await settle(app, pilot)
         state = _text(app.screen, "#fee-state")
         assert "本窗口已开始" in state and "日结" in state, state

@@ -33,17 +33,27 @@ def _failed_job(engine: Engine, payload: bytes = b"\x1b@test\n", *, sending: boo
         assert job.id is not None
         job_id = job.id
     with session_scope(engine) as s:
-        claim(s, job_id, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10) if sending else None)
+        claim(
+            s, job_id, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10) if sending else None
+        )
         if not sending:
             finish(s, job_id, error="192.168.1.50:9100：连接被拒绝（打印机未开机或端口不对）")
     return job_id
 
 
-
-
 def _app(engine: Engine, port: int, timeout: float = 2):  # type: ignore[no-untyped-def]
-    cfg = DeskConfig(database_url="unused", desk=DESK, printers={"receipt": {
-        "connection": "network", "host": "127.0.0.1", "port": port, "timeout": timeout}})
+    cfg = DeskConfig(
+        database_url="unused",
+        desk=DESK,
+        printers={
+            "receipt": {
+                "connection": "network",
+                "host": "127.0.0.1",
+                "port": port,
+                "timeout": timeout,
+            }
+        },
+    )
     return make_app(cfg, engine=engine, demo=True)
 
 
@@ -95,8 +105,9 @@ async def test_screen_answers_keys_while_a_printer_hangs(engine: Engine) -> None
             await pilot.press("f8")
             await settle(app, pilot)
             await pilot.press("r")
-            assert await wait_until(pilot, lambda: any(
-                w.group == "print" and w.is_running for w in app.workers)), "the retry started"
+            assert await wait_until(
+                pilot, lambda: any(w.group == "print" and w.is_running for w in app.workers)
+            ), "the retry started"
             printing = [w for w in app.workers if w.group == "print" and w.is_running]
             # the desk answers while the printer hangs: back home, and to the jobs again
             await pilot.press("escape")

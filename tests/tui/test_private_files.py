@@ -38,7 +38,8 @@ def _blocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @posix_only
 async def test_an_import_from_a_read_only_folder_shows_the_summary_and_where_the_report_went(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import models.files
 
     data = tmp_path / "data"
@@ -47,9 +48,13 @@ async def test_an_import_from_a_read_only_folder_shows_the_summary_and_where_the
     folder.mkdir()
     good = "65280119850315123"
     path = folder / "名单.csv"
-    path.write_bytes(("姓名,身份证号,工作单位,申报级别,申报类型,审核状态\r\n"
-                      f"新人甲,{good + make_check_digit(good)},和静县职业技术学校,中级,评审,通过形式审核\r\n"
-                      "新人乙,65280119850315,和静县职业技术学校,中级,评审,通过形式审核\r\n").encode("gbk"))
+    path.write_bytes(
+        (
+            "姓名,身份证号,工作单位,申报级别,申报类型,审核状态\r\n"
+            f"新人甲,{good + make_check_digit(good)},和静县职业技术学校,中级,评审,通过形式审核\r\n"
+            "新人乙,65280119850315,和静县职业技术学校,中级,评审,通过形式审核\r\n"
+        ).encode("gbk")
+    )
     real = models.files.write_private
 
     def read_only(p: Path, content: bytes | str, **kw: str) -> Path:
@@ -80,7 +85,8 @@ async def test_an_import_from_a_read_only_folder_shows_the_summary_and_where_the
 
 @posix_only
 async def test_the_reconciliation_export_is_0600_and_a_blocked_folder_is_one_sentence(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DESK_DATA_DIR", str(tmp_path / "data"))
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
@@ -93,7 +99,9 @@ async def test_the_reconciliation_export_is_0600_and_a_blocked_folder_is_one_sen
         assert await wait_until(pilot, lambda: screen.result is not None)
         await pilot.press("e")
         exports = tmp_path / "data" / "exports"
-        assert await wait_until(pilot, lambda: exports.is_dir() and bool(list(exports.glob("*.xlsx"))))
+        assert await wait_until(
+            pilot, lambda: exports.is_dir() and bool(list(exports.glob("*.xlsx")))
+        )
         [file] = list(exports.glob("*.xlsx"))
         assert _mode(file) == 0o600 and _mode(exports) == 0o700
         _blocked(tmp_path, monkeypatch)
@@ -104,19 +112,23 @@ async def test_the_reconciliation_export_is_0600_and_a_blocked_folder_is_one_sen
 
 @posix_only
 async def test_the_z_report_export_is_0600_and_a_blocked_folder_is_one_sentence(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DESK_DATA_DIR", str(tmp_path / "data"))
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await login(app, pilot, "lead", "lead123")
         await press_keys(pilot, "f6")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, DayScreen)
-                            and app.screen.view is not None)
+        assert await wait_until(
+            pilot, lambda: isinstance(app.screen, DayScreen) and app.screen.view is not None
+        )
         screen = app.screen
         await pilot.press("e")
         exports = tmp_path / "data" / "exports"
-        assert await wait_until(pilot, lambda: exports.is_dir() and bool(list(exports.glob("*.xlsx"))))
+        assert await wait_until(
+            pilot, lambda: exports.is_dir() and bool(list(exports.glob("*.xlsx")))
+        )
         [file] = list(exports.glob("*.xlsx"))
         assert _mode(file) == 0o600 and _mode(exports) == 0o700
         _blocked(tmp_path, monkeypatch)

@@ -26,9 +26,15 @@ ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>])")
 # as the environment's machine notes say: no background networking, no GPU, a fresh profile
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _chromium() -> str:
@@ -43,20 +49,27 @@ def _chromium() -> str:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "DESK_CONFIG": str(tmp_path / "none.toml"),
-           "DESK_DATA_DIR": str(tmp_path / "data")}
+    env = {
+        **os.environ,
+        "DESK_CONFIG": str(tmp_path / "none.toml"),
+        "DESK_DATA_DIR": str(tmp_path / "data"),
+    }
     env.pop("DESK_LANG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "tui.launch", "serve", "--demo", "--port",
-                             str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.launch", "serve", "--demo", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}/"
 
     def answers() -> bool:
         with urllib.request.urlopen(url, timeout=2) as r:
             return bool(r.status == 200)
 
-    with serving(proc, answers, "desk serve",
-                 lambda: proc.stdout.read() if proc.stdout else ""):
+    with serving(proc, answers, "desk serve", lambda: proc.stdout.read() if proc.stdout else ""):
         yield url
 
 
@@ -75,8 +88,12 @@ def test_the_demo_clerk_logs_in_in_a_browser_and_reaches_the_home_screen(served:
             page = browser.new_page(viewport={"width": 1100, "height": 700})
 
             def on_websocket(ws) -> None:  # type: ignore[no-untyped-def]
-                ws.on("framereceived", lambda payload: frames.append(
-                    payload if isinstance(payload, bytes) else payload.encode()))
+                ws.on(
+                    "framereceived",
+                    lambda payload: frames.append(
+                        payload if isinstance(payload, bytes) else payload.encode()
+                    ),
+                )
 
             page.on("websocket", on_websocket)
             page.goto(served)
@@ -85,7 +102,9 @@ def test_the_demo_clerk_logs_in_in_a_browser_and_reaches_the_home_screen(served:
                 deadline = time.monotonic() + timeout
                 while not found(screen()):
                     if time.monotonic() > deadline:
-                        raise AssertionError(f"{what} never appeared; the page drew: {screen()[-1500:]}")
+                        raise AssertionError(
+                            f"{what} never appeared; the page drew: {screen()[-1500:]}"
+                        )
                     page.wait_for_timeout(200)
 
             until(lambda s: "演示账户" in s and "clerk123" in s, "the login screen")
@@ -96,7 +115,9 @@ def test_the_demo_clerk_logs_in_in_a_browser_and_reaches_the_home_screen(served:
             page.keyboard.type("clerk123", delay=50)
             page.keyboard.press("Enter")
             # the clerk's home screen: the campaign, its figures, and the counter's key
-            until(lambda s: all(w in s[before:] for w in ("受理员", "本批次概况", "受理台")),
-                  "the clerk's home screen")
+            until(
+                lambda s: all(w in s[before:] for w in ("受理员", "本批次概况", "受理台")),
+                "the clerk's home screen",
+            )
         finally:
             browser.close()

@@ -33,8 +33,13 @@ def office_engine(tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
     engine = make_engine(f"sqlite:///{path}")
     with session_scope(engine) as s:
         o = office(s)
-        applicant(s, o.campaign, name=LONG_NAME, specialty="汽车运用与维修",
-                  unit="巴音郭楞蒙古自治州红旗高级技工学校汽车工程系")
+        applicant(
+            s,
+            o.campaign,
+            name=LONG_NAME,
+            specialty="汽车运用与维修",
+            unit="巴音郭楞蒙古自治州红旗高级技工学校汽车工程系",
+        )
     yield engine
     engine.dispose()
 
@@ -49,8 +54,9 @@ async def _open(app: DeskApp, pilot, query: str) -> CardScreen:  # type: ignore[
     await settle(app, pilot)
     await login(app, pilot, "clerk", "secret-pw")
     app.open_card(query=query)
-    assert await wait_until(pilot, lambda: isinstance(app.screen, CardScreen)
-                        and app.screen.card is not None)
+    assert await wait_until(
+        pilot, lambda: isinstance(app.screen, CardScreen) and app.screen.card is not None
+    )
     await settle(app, pilot)
     card = app.screen
     assert isinstance(card, CardScreen)
@@ -62,11 +68,13 @@ def _judge_some(card: CardScreen) -> None:
     proof complete, the pledge missing its handwritten sentence."""
     items = {i.key: i for i in card.items}
     card.checks = {
-        "review_form": dataclasses.replace(ItemCheck.complete(items["review_form"]), copies=1,
-                                           mismatches=("级别",)),
+        "review_form": dataclasses.replace(
+            ItemCheck.complete(items["review_form"]), copies=1, mismatches=("级别",)
+        ),
         "publicity_result": ItemCheck.complete(items["publicity_result"]),
         "authenticity_pledge": dataclasses.replace(
-            ItemCheck.complete(items["authenticity_pledge"]), handwritten_ok=False),
+            ItemCheck.complete(items["authenticity_pledge"]), handwritten_ok=False
+        ),
     }
     card._refresh_items(keep=2)
 
@@ -82,8 +90,11 @@ def test_login(snap_compare, office_engine: Engine, size: tuple[int, int]) -> No
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_card_and_checklist_uyghur_name(snap_compare, office_engine: Engine,  # type: ignore[no-untyped-def]
-                                        size: tuple[int, int]) -> None:
+def test_card_and_checklist_uyghur_name(
+    snap_compare,
+    office_engine: Engine,  # type: ignore[no-untyped-def]
+    size: tuple[int, int],
+) -> None:
     app = _office_app(office_engine)
 
     async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -114,12 +125,14 @@ def test_notice_preview(snap_compare, office_engine: Engine, size: tuple[int, in
         card = await _open(app, pilot, "迪丽娜尔")
         card.checks = {i.key: ItemCheck.complete(i) for i in card.items}
         _judge_some(card)
-        card.checks.update({i.key: ItemCheck.complete(i) for i in card.items
-                            if i.key not in card.checks})
+        card.checks.update(
+            {i.key: ItemCheck.complete(i) for i in card.items if i.key not in card.checks}
+        )
         card.run_outcome("return")
         assert await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen))
-        assert await wait_until(pilot, lambda: "正在打印" not in str(
-            app.screen.query_one("#outcome-jobs").render()))
+        assert await wait_until(
+            pilot, lambda: "正在打印" not in str(app.screen.query_one("#outcome-jobs").render())
+        )
         app.clear_notifications()
         await pilot.pause()
 

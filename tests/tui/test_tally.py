@@ -59,8 +59,9 @@ async def _home(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
 
 async def _count(app: DeskApp, pilot, pieces: dict[int, str]) -> CountScreen:  # type: ignore[no-untyped-def]
     await press_keys(pilot, "f6")
-    assert await wait_until(pilot, lambda: isinstance(app.screen, CountScreen)
-                        and app.screen.day is not None)
+    assert await wait_until(
+        pilot, lambda: isinstance(app.screen, CountScreen) and app.screen.day is not None
+    )
     screen = app.screen
     assert isinstance(screen, CountScreen)
     assert "尚未开始日结" in _text(screen, "#count-state")
@@ -75,8 +76,9 @@ async def _count(app: DeskApp, pilot, pieces: dict[int, str]) -> CountScreen:  #
     await pilot.pause()
     assert "应有" not in _text(screen, "#count-result")  # blind until recorded
     await press_keys(pilot, "f9")
-    assert await wait_until(pilot, lambda: "清点已记录" in _text(screen, "#count-result")), \
-        _text(screen, "#count-problem")
+    assert await wait_until(pilot, lambda: "清点已记录" in _text(screen, "#count-result")), _text(
+        screen, "#count-problem"
+    )
     return screen
 
 
@@ -91,25 +93,33 @@ async def test_cashier_counts_blind_and_the_lead_locks_the_day(engine: Engine) -
         assert "清点现金合计 380.00 元" in _text(count, "#count-cash")
         result = _text(count, "#count-result")
         assert "无差额" in result and "请负责人确认日结" in result
-        assert await wait_until(pilot, lambda: "已清点，待负责人确认" in _text(count, "#status-line"))
+        assert await wait_until(
+            pilot, lambda: "已清点，待负责人确认" in _text(count, "#status-line")
+        )
         (close,) = _closes(engine)
         assert (close.desk, close.status, close.counted["methods"]["cash"]) == (
-            "1号窗口", "counted", 38000)
+            "1号窗口",
+            "counted",
+            38000,
+        )
         # the fee desk of a desk that is closing takes no money
         await _home(app, pilot)
         await press_keys(pilot, "f7")
         scan(app, codes[1])
         fee = await fee_screen(app, pilot)
         await press_keys(pilot, "enter")
-        assert await wait_until(pilot, lambda: "日结" in _text(fee, "#fee-state")), _text(fee, "#fee-state")
+        assert await wait_until(pilot, lambda: "日结" in _text(fee, "#fee-state")), _text(
+            fee, "#fee-state"
+        )
 
         await _home(app, pilot)
         await press_keys(pilot, "ctrl+l")
         await settle(app, pilot)
         await login(app, pilot, "lead", "lead123")
         await press_keys(pilot, "f6")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, DayScreen)
-                            and app.screen.view is not None)
+        assert await wait_until(
+            pilot, lambda: isinstance(app.screen, DayScreen) and app.screen.view is not None
+        )
         day = app.screen
         assert isinstance(day, DayScreen)
         assert "无断号" in _text(day, "#day-head") and "净额 380.00 元" in _text(day, "#day-head")
@@ -122,7 +132,9 @@ async def test_cashier_counts_blind_and_the_lead_locks_the_day(engine: Engine) -
         assert await wait_until(pilot, lambda: "已日结（锁定）" in _text(day, "#status-line"))
         assert [c.status for c in _closes(engine)] == ["closed"]
         if is_sqlite(engine):  # the confirmed day backed up by the same worker, after the commit
-            assert await wait_until(pilot, lambda: len(automatic_backups(data_dir() / "backups")) == 1)
+            assert await wait_until(
+                pilot, lambda: len(automatic_backups(data_dir() / "backups")) == 1
+            )
         await press_keys(pilot, "2")  # the charts draw
         await pilot.pause()
         assert day.query_one("#chart-day").region.height > 3
@@ -135,13 +147,15 @@ async def test_a_short_count_needs_a_note_before_the_lead_confirms(engine: Engin
         await pay_cash(app, pilot, queued_codes(engine)[0])
         await _home(app, pilot)
         await press_keys(pilot, "f6")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, DayScreen)
-                            and app.screen.view is not None)
+        assert await wait_until(
+            pilot, lambda: isinstance(app.screen, DayScreen) and app.screen.view is not None
+        )
         day = app.screen
         assert isinstance(day, DayScreen)
         await press_keys(pilot, "f3")  # the office-wide count
-        assert await wait_until(pilot, lambda: isinstance(app.screen, CountScreen)
-                            and app.screen.day is not None)
+        assert await wait_until(
+            pilot, lambda: isinstance(app.screen, CountScreen) and app.screen.day is not None
+        )
         count = app.screen
         assert isinstance(count, CountScreen)
         await press_keys(pilot, "f6")

@@ -114,7 +114,12 @@ def test_window_end_before_start() -> None:
 
 
 def test_missing_required_key() -> None:
-    err = _error(BASE.replace('committee = "巴州中职、技工类院校教师系列中、初级专业技术人员职务任职资格评审委员会"\n', ""))
+    err = _error(
+        BASE.replace(
+            'committee = "巴州中职、技工类院校教师系列中、初级专业技术人员职务任职资格评审委员会"\n',
+            "",
+        )
+    )
     assert "committee" in err.message
 
 

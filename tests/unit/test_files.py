@@ -26,8 +26,11 @@ def _bad_places(tmp_path: Path) -> dict[str, Path]:
     file, a path that is a folder."""
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     (tmp_path / "adir").mkdir(exist_ok=True)
-    return {"missing": tmp_path / "missing" / "out.xlsx", "under a file": tmp_path / "afile" / "out.xlsx",
-            "a folder": tmp_path / "adir"}
+    return {
+        "missing": tmp_path / "missing" / "out.xlsx",
+        "under a file": tmp_path / "afile" / "out.xlsx",
+        "a folder": tmp_path / "adir",
+    }
 
 
 @posix_only
@@ -136,8 +139,9 @@ def test_append_private_is_0600_and_never_follows_a_symlink(tmp_path: Path) -> N
 
 
 @posix_only
-def test_the_private_temp_folder_is_never_someone_elses(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_private_temp_folder_is_never_someone_elses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from models.files import private_temp_dir
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
@@ -165,7 +169,8 @@ def test_the_private_temp_folder_is_never_someone_elses(tmp_path: Path,
 
 @posix_only
 def test_the_error_log_is_0600_in_a_0700_folder_and_its_tmp_fallback_is_safe(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tui.work.crashlog import log_crash
 
     data = tmp_path / "data"
@@ -244,6 +249,10 @@ def test_a_backup_is_0600_in_folders_made_0700(tmp_path: Path, sqlite_template: 
     assert auto is not None
     for file in (snap.path, auto):
         assert _mode(file) == 0o600, file
-    for folder in (tmp_path / "new", tmp_path / "new" / "sub", tmp_path / "auto",
-                   tmp_path / "auto" / "backups"):
+    for folder in (
+        tmp_path / "new",
+        tmp_path / "new" / "sub",
+        tmp_path / "auto",
+        tmp_path / "auto" / "backups",
+    ):
         assert _mode(folder) == 0o700, folder

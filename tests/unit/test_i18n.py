@@ -27,11 +27,20 @@ ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
 GETTEXT = {"_", "N_", "pgettext"}
 SCANNED = ("models", "tui", "printers")
-NOT_SCANNED = ("models/migrations/", "models/presets/", "models/demo_data/", "models/locale/",
-               # the office's paperwork, printed in Chinese whatever the screen speaks (ADR 0004)
-               "printers/receipts.py", "printers/labels.py", "printers/notices.py",
-               "printers/tally.py", "printers/roster.py", "printers/samples.py",
-               "printers/preview.py")
+NOT_SCANNED = (
+    "models/migrations/",
+    "models/presets/",
+    "models/demo_data/",
+    "models/locale/",
+    # the office's paperwork, printed in Chinese whatever the screen speaks (ADR 0004)
+    "printers/receipts.py",
+    "printers/labels.py",
+    "printers/notices.py",
+    "printers/tally.py",
+    "printers/roster.py",
+    "printers/samples.py",
+    "printers/preview.py",
+)
 
 
 def _script() -> object:
@@ -57,8 +66,11 @@ def _docstrings(tree: ast.AST) -> set[int]:
 def _in_gettext(tree: ast.AST) -> set[int]:
     ids = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in GETTEXT:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in GETTEXT
+        ):
             for sub in ast.walk(node):
                 ids.add(id(sub))
     return ids
@@ -76,8 +88,11 @@ def chinese_literals() -> Iterator[tuple[str, int, str]]:
             for node in ast.walk(tree):
                 if id(node) in skip:
                     continue
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                        and CJK.search(node.value):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and CJK.search(node.value)
+                ):
                     yield rel, node.lineno, node.value
 
 
@@ -86,7 +101,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
 
 def _data_list() -> set[tuple[str, str]]:
     out = set()
-    for line in (ROOT / "tests" / "unit" / "i18n_data.txt").read_text(encoding="utf-8").splitlines():
+    for line in (
+        (ROOT / "tests" / "unit" / "i18n_data.txt").read_text(encoding="utf-8").splitlines()
+    ):
         if line.strip() and not line.startswith("#"):
             rel, text = line.split("\t", 1)
             out.add((rel, re.sub(r"\\(.)", lambda m: _ESCAPES[m[1]], text)))
@@ -95,10 +112,11 @@ def _data_list() -> set[tuple[str, str]]:
 
 def test_every_chinese_string_is_a_message_or_listed_data() -> None:
     data = _data_list()
-    loose = [(rel, line, text) for rel, line, text in chinese_literals()
-             if (rel, text) not in data]
-    assert loose == [], "Chinese text outside _() (wrap it, or list it in i18n_data.txt):\n" + \
-        "\n".join(f"{rel}:{line}: {text!r}" for rel, line, text in loose[:40])
+    loose = [(rel, line, text) for rel, line, text in chinese_literals() if (rel, text) not in data]
+    assert loose == [], (
+        "Chinese text outside _() (wrap it, or list it in i18n_data.txt):\n"
+        + "\n".join(f"{rel}:{line}: {text!r}" for rel, line, text in loose[:40])
+    )
 
 
 def test_no_message_is_written_inside_an_f_string() -> None:
@@ -109,10 +127,15 @@ def test_no_message_is_written_inside_an_f_string() -> None:
         for path in sorted((ROOT / top).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.FormattedValue):
-                    hidden += [f"{path.relative_to(ROOT)}:{sub.lineno}" for sub in ast.walk(node)
-                               if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
-                               and sub.func.id in GETTEXT and sub.args
-                               and isinstance(sub.args[0], ast.Constant)]
+                    hidden += [
+                        f"{path.relative_to(ROOT)}:{sub.lineno}"
+                        for sub in ast.walk(node)
+                        if isinstance(sub, ast.Call)
+                        and isinstance(sub.func, ast.Name)
+                        and sub.func.id in GETTEXT
+                        and sub.args
+                        and isinstance(sub.args[0], ast.Constant)
+                    ]
     assert hidden == []
 
 
@@ -122,9 +145,10 @@ def test_the_data_list_names_only_strings_that_exist() -> None:
     assert stale == [], f"in i18n_data.txt but no longer in the source: {stale[:10]}"
 
 
-@pytest.mark.parametrize("given,expected", [("zh", "zh_CN"), ("zh-CN", "zh_CN"),
-                                            ("zh_CN.UTF-8", "zh_CN"), ("en_US", "en"),
-                                            ("EN", "en")])
+@pytest.mark.parametrize(
+    "given,expected",
+    [("zh", "zh_CN"), ("zh-CN", "zh_CN"), ("zh_CN.UTF-8", "zh_CN"), ("en_US", "en"), ("EN", "en")],
+)
 def test_language_names(given: str, expected: str) -> None:
     assert i18n.normalise(given) == expected
 
@@ -137,10 +161,14 @@ def test_an_unknown_language_is_refused_in_both() -> None:
 def _desk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
-    return subprocess.run([sys.executable, "-m", "tui.launch", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "DESK_CONFIG": "/nonexistent/desk.toml",
-                               **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "tui.launch", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "DESK_CONFIG": "/nonexistent/desk.toml", **(env or {})},
+    )
 
 
 def test_desk_speaks_english_when_asked() -> None:

@@ -169,8 +169,17 @@ def test_a_mutated_number_is_either_the_same_person_or_a_clear_error(case: tuple
 
 
 @settings(max_examples=200)
-@given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.binary(max_size=30),
-                 st.decimals(allow_nan=True), st.lists(st.integers(), max_size=3)))
+@given(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.binary(max_size=30),
+        st.decimals(allow_nan=True),
+        st.lists(st.integers(), max_size=3),
+    )
+)
 @example(10**5000)  # str() of it raised ValueError
 @example(652801198705060017)
 def test_what_a_spreadsheet_cell_may_hold_is_parsed_or_refused(value: object) -> None:
@@ -188,6 +197,11 @@ def test_every_id_number_in_a_text_is_masked() -> None:
     assert mask_ids_in("６５２８０１１９８７０５０６００１７") == "652801********0017"
     assert mask_ids_in("6528 0119 8705 0600 17 王芳") == "652801********0017 王芳"
     assert mask_ids_in(f"{VALID2}/{VALID}") == "652801********0017/110105********002X"
-    for kept in ("6228480012345678901", "6228 4800 1234 5678 901", "ZJ21S00003 评审费",
-                 "12345678901234567", ""):
+    for kept in (
+        "6228480012345678901",
+        "6228 4800 1234 5678 901",
+        "ZJ21S00003 评审费",
+        "12345678901234567",
+        "",
+    ):
         assert mask_ids_in(kept) == kept

@@ -10,8 +10,13 @@ def _run(code: str, env_extra: dict[str, str] | None = None) -> str:
     import os
 
     env = dict(os.environ, **(env_extra or {}))
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                          text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 

@@ -26,14 +26,21 @@ def _bindings() -> list[tuple[str, Binding]]:
     classes: list[type[DOMNode]] = [DeskApp]
     for mod in pkgutil.iter_modules(tui.screens.__path__):
         module = importlib.import_module(f"tui.screens.{mod.name}")
-        classes += [c for _, c in inspect.getmembers(module, inspect.isclass)
-                    if issubclass(c, DOMNode) and c.__module__ == module.__name__]
+        classes += [
+            c
+            for _, c in inspect.getmembers(module, inspect.isclass)
+            if issubclass(c, DOMNode) and c.__module__ == module.__name__
+        ]
     for cls in classes:
         for b in cls.__dict__.get("BINDINGS", []):
             if isinstance(b, Binding):
                 for key in b.key.split(","):
-                    found.append((f"{cls.__module__}.{cls.__name__}", Binding(
-                        key.strip(), b.action, b.description, show=b.show, id=b.id)))
+                    found.append(
+                        (
+                            f"{cls.__module__}.{cls.__name__}",
+                            Binding(key.strip(), b.action, b.description, show=b.show, id=b.id),
+                        )
+                    )
     return found
 
 

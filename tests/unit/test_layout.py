@@ -37,7 +37,10 @@ def test_wrap_keeps_punctuation_off_the_line_start() -> None:
 
 def test_wrap_breaks_ascii_at_spaces_and_splits_long_words() -> None:
     assert wrap("Bayingol Mongol Autonomous Prefecture", 16) == [
-        "Bayingol Mongol", "Autonomous", "Prefecture"]
+        "Bayingol Mongol",
+        "Autonomous",
+        "Prefecture",
+    ]
     assert wrap("X" * 40, 16) == ["X" * 16, "X" * 16, "X" * 8]
 
 

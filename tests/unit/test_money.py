@@ -120,8 +120,14 @@ def test_number_like_text_is_an_amount_or_a_clear_error(text: str) -> None:
 
 
 @settings(max_examples=200)
-@given(st.one_of(st.integers(), st.integers(min_value=-(10**5000), max_value=10**5000),
-                 st.decimals(allow_nan=True, allow_infinity=True), st.booleans()))
+@given(
+    st.one_of(
+        st.integers(),
+        st.integers(min_value=-(10**5000), max_value=10**5000),
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.booleans(),
+    )
+)
 def test_ints_and_decimals_are_amounts_or_clear_errors(value: object) -> None:
     tried("money.int_decimal")
     _parsed(value)

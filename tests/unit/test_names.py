@@ -94,8 +94,11 @@ def test_fit_name_is_one_visible_line_within_the_width(text: str, width: int) ->
     assert _nothing_hidden(shown) and "\n" not in shown
     assert not any(unicodedata.combining(ch) for ch in shown)
     full = one_line(text)
-    assert shown == full or (shown == "" and width < cells("…")) or (
-        shown.endswith("…") and full.startswith(shown[:-1].rstrip()))
+    assert (
+        shown == full
+        or (shown == "" and width < cells("…"))
+        or (shown.endswith("…") and full.startswith(shown[:-1].rstrip()))
+    )
     assert fit_name(shown, width) == shown  # a second pass changes nothing
 
 

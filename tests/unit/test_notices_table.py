@@ -103,8 +103,11 @@ def rows(lines: list[str]) -> list[list[str]]:
 
 
 def headers(lines: list[str]) -> list[list[str]]:
-    return [_cells(line) for line in lines
-            if line.lstrip().startswith("|") and _cells(line)[:1] == ["Clause"]]
+    return [
+        _cells(line)
+        for line in lines
+        if line.lstrip().startswith("|") and _cells(line)[:1] == ["Clause"]
+    ]
 
 
 def cites(first_cell: str, ref: str) -> bool:
@@ -143,8 +146,13 @@ def test_the_reference_is_read_as_the_presets_write_it() -> None:
 def test_every_notice_has_its_section_with_the_table() -> None:
     found = sections()
     assert [n for n in NOTICES if n not in found] == [], "missing sections in docs/notices.md"
-    bad = [n for n in NOTICES if not headers(found[n]) or not rows(found[n])
-           or any(h != COLUMNS for h in headers(found[n]))]
+    bad = [
+        n
+        for n in NOTICES
+        if not headers(found[n])
+        or not rows(found[n])
+        or any(h != COLUMNS for h in headers(found[n]))
+    ]
     assert bad == [], f"sections without a table of exactly the columns {COLUMNS}"
     short = [f"{n}: {row[:1]}" for n in NOTICES for row in rows(found[n]) if len(row) != 5]
     assert short == [], "rows without five cells"
@@ -157,10 +165,14 @@ def test_every_clause_a_preset_cites_has_its_row() -> None:
     missing = []
     for notice in NOTICES[:4]:
         firsts = [row[0] for row in rows(found.get(notice, []))]
-        missing += [f"{notice} {ref}" for ref in preset_references(notice)
-                    if not any(cites(cell, ref) for cell in firsts)]
-    assert missing == [], "clauses the presets cite without a row in docs/notices.md: " + \
-        ", ".join(missing)
+        missing += [
+            f"{notice} {ref}"
+            for ref in preset_references(notice)
+            if not any(cites(cell, ref) for cell in firsts)
+        ]
+    assert missing == [], "clauses the presets cite without a row in docs/notices.md: " + ", ".join(
+        missing
+    )
 
 
 def test_every_test_the_table_names_exists() -> None:
@@ -171,10 +183,14 @@ def test_every_test_the_table_names_exists() -> None:
             if len(row) != 5:
                 continue
             cell = row[4]
-            missing += [f"{notice} {row[0][:12]}: {name}" for name in TEST_NAME.findall(cell)
-                        if name not in everywhere]
-            missing += [f"{notice} {row[0][:12]}: {path}::{name}"
-                        for path, name in TEST_IN_FILE.findall(cell)
-                        if name not in by_file.get(path, set())]
-    assert missing == [], "tests named in docs/notices.md that do not exist: " + \
-        ", ".join(missing)
+            missing += [
+                f"{notice} {row[0][:12]}: {name}"
+                for name in TEST_NAME.findall(cell)
+                if name not in everywhere
+            ]
+            missing += [
+                f"{notice} {row[0][:12]}: {path}::{name}"
+                for path, name in TEST_IN_FILE.findall(cell)
+                if name not in by_file.get(path, set())
+            ]
+    assert missing == [], "tests named in docs/notices.md that do not exist: " + ", ".join(missing)

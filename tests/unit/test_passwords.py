@@ -18,8 +18,9 @@ def test_the_desk_hashes_with_strong_parameters() -> None:
         "h = u._hasher\n"
         "print(json.dumps([h.time_cost, h.memory_cost, h.parallelism, h.hash('x'), u._DUMMY_HASH]))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     time_cost, memory_cost, parallelism, new, dummy = json.loads(out.stdout)
     # argon2-cffi's RFC 9106 low-memory profile: 3 passes over 64 MiB
     assert time_cost >= 3 and memory_cost >= 65536 and parallelism >= 1
@@ -49,8 +50,9 @@ with session_scope(engine) as s:
     after = s.exec(select(User).where(User.username == "clerk")).one().password_hash
 print(json.dumps([before, after]))
 """
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     before, after = json.loads(out.stdout.splitlines()[-1])
     assert before.startswith("$argon2id$v=19$m=1024,t=1,"), before
     assert after.startswith("$argon2id$v=19$m=65536,t=3,"), after

@@ -18,12 +18,20 @@ def test_the_schema_head_is_alembics() -> None:
 
 
 def test_desk_version_imports_no_database_and_no_typer() -> None:
-    code = ("import sys; sys.argv = ['desk', '--version']\n"
-            "from tui.launch import main; main()\n"
-            "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'typer', 'textual', 'alembic')"
-            " if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True, env={"DESK_LANG": "zh_CN", "PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys; sys.argv = ['desk', '--version']\n"
+        "from tui.launch import main; main()\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'typer', 'textual', 'alembic')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"DESK_LANG": "zh_CN", "PATH": "/usr/bin:/bin"},
+    )
     first, loaded = out.stdout.splitlines()
     assert first == f"committee-desk {package_version()}（数据库结构 {schema_head()}）"
     assert loaded == "[]"

@@ -31,10 +31,16 @@ audit_app = typer.Typer(help=_("审计记录：核验哈希链和收费记录"),
 
 @audit_app.command("verify")
 @handle_errors
-def verify_cmd(as_json: JsonOpt = False,
-               codes: Annotated[bool, typer.Option(
-                   "--codes", help=_("列出每个已锁定营业日的日结校验码，与存档的日结报表核对"))] = False,
-               user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
+def verify_cmd(
+    as_json: JsonOpt = False,
+    codes: Annotated[
+        bool,
+        typer.Option("--codes", help=_("列出每个已锁定营业日的日结校验码，与存档的日结报表核对")),
+    ] = False,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
     """核验审计记录：逐条检查哈希链（每条记录含前一条的哈希），把每笔收费记录与收取时的审计
     记录比对，并把每个已日结的营业日与日结时封存的数字比对。全部相符退出码为 0；否则列出第一处断链、
     不符的收据和有变动的营业日，退出码为 1。"""
@@ -51,34 +57,66 @@ def verify_cmd(as_json: JsonOpt = False,
     seconds = time.perf_counter() - started
     if as_json:
         brk = report.chain.first_break
-        sys.stdout.write(json.dumps({
-            "ok": report.ok, "events": report.chain.events, "lanes": report.chain.lanes,
-            "unsealed": report.chain.unsealed,
-            "first_break": None if brk is None else {
-                "lane": brk.lane, "seq": brk.seq, "event_id": brk.event_id, "action": brk.action,
-                "problem": brk.problem, "text": brk.describe()},
-            "payments": report.payments,
-            "payment_problems": [{"receipt": p.receipt_code, "payment_id": p.payment_id,
-                                  "problem": p.problem} for p in report.problems],
-            "closed_days": report.closed_days,
-            "day_problems": [{"day": p.day.isoformat(), "desk": p.desk, "problem": p.problem}
-                             for p in report.day_problems],
-            "close_codes": [{"day": d.isoformat(), "desk": k, "code": code}
-                            for d, k, code in report.close_codes],
-            "seconds": round(seconds, 3)}, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "events": report.chain.events,
+                    "lanes": report.chain.lanes,
+                    "unsealed": report.chain.unsealed,
+                    "first_break": None
+                    if brk is None
+                    else {
+                        "lane": brk.lane,
+                        "seq": brk.seq,
+                        "event_id": brk.event_id,
+                        "action": brk.action,
+                        "problem": brk.problem,
+                        "text": brk.describe(),
+                    },
+                    "payments": report.payments,
+                    "payment_problems": [
+                        {
+                            "receipt": p.receipt_code,
+                            "payment_id": p.payment_id,
+                            "problem": p.problem,
+                        }
+                        for p in report.problems
+                    ],
+                    "closed_days": report.closed_days,
+                    "day_problems": [
+                        {"day": p.day.isoformat(), "desk": p.desk, "problem": p.problem}
+                        for p in report.day_problems
+                    ],
+                    "close_codes": [
+                        {"day": d.isoformat(), "desk": k, "code": code}
+                        for d, k, code in report.close_codes
+                    ],
+                    "seconds": round(seconds, 3),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     else:
         for line in report.lines():
             out.print(line, markup=False, highlight=False)
         if codes:
             from models.services.tally import desk_label
 
-            out.print(_("日结校验码（应与当日存档的日结报表上所印的一致；不一致说明数据库被重新计算过）："))
+            out.print(
+                _(
+                    "日结校验码（应与当日存档的日结报表上所印的一致；不一致说明数据库被重新计算过）："
+                )
+            )
             for d, k, code in report.close_codes:
-                out.print(f"  {d:%Y-%m-%d}  {desk_label(k)}  {code}", markup=False,
-                          highlight=False)
+                out.print(f"  {d:%Y-%m-%d}  {desk_label(k)}  {code}", markup=False, highlight=False)
         out.print(_("用时 {seconds:.2f} 秒").format(seconds=seconds), style="dim")
         if not report.ok:
-            out.print(_("请勿继续使用被改动的数据，报告负责人并保留数据库文件和备份"), style="bold red")
+            out.print(
+                _("请勿继续使用被改动的数据，报告负责人并保留数据库文件和备份"), style="bold red"
+            )
     if not report.ok:
         raise typer.Exit(1)
 

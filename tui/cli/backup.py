@@ -28,8 +28,14 @@ from tui.cli.common import (
     out,
 )
 
-ROW_LABELS = (("payment", _("缴费记录"), _("条")), ("dossier", _("材料"), _("份")), ("audit_event", _("审计记录"), _("条")))
-PG_PASSWORD_NOTE = _("命令中不含密码：请用 PGPASSWORD 环境变量或 ~/.pgpass（Windows 为 %APPDATA%\\postgresql\\pgpass.conf）提供；pg_dump、pg_restore 的大版本应与服务器一致。")
+ROW_LABELS = (
+    ("payment", _("缴费记录"), _("条")),
+    ("dossier", _("材料"), _("份")),
+    ("audit_event", _("审计记录"), _("条")),
+)
+PG_PASSWORD_NOTE = _(
+    "命令中不含密码：请用 PGPASSWORD 环境变量或 ~/.pgpass（Windows 为 %APPDATA%\\postgresql\\pgpass.conf）提供；pg_dump、pg_restore 的大版本应与服务器一致。"
+)
 
 
 def size_text(n: int) -> str:
@@ -43,16 +49,24 @@ def size_text(n: int) -> str:
 
 def rows_text(snap: Any) -> str:
     main = "，".join(f"{label} {snap.count(t):,} {unit}" for t, label, unit in ROW_LABELS)
-    return _("{main}；共 {count} 张表 {rows:,} 行").format(main=main, count=len(snap.counts), rows=snap.rows)
+    return _("{main}；共 {count} 张表 {rows:,} 行").format(
+        main=main, count=len(snap.counts), rows=snap.rows
+    )
 
 
 def _explain_pg_backup(url: str, file: Path) -> None:
     from models.backup import pg_commands
 
     cmd = pg_commands(url, file)
-    out.print(_("数据库 {database} 在 PostgreSQL 服务器上：desk backup 只备份单机版的 SQLite 数据库。请在能连接数据库服务器的电脑上用 PostgreSQL 自带的 pg_dump 备份（各受理台不必停止工作）：").format(database=cmd.database))
+    out.print(
+        _(
+            "数据库 {database} 在 PostgreSQL 服务器上：desk backup 只备份单机版的 SQLite 数据库。请在能连接数据库服务器的电脑上用 PostgreSQL 自带的 pg_dump 备份（各受理台不必停止工作）："
+        ).format(database=cmd.database)
+    )
     out.print(f"  {cmd.dump}")
-    out.print(_("恢复时须恢复到新建的空数据库（服务器上已有同名数据库时，先把旧库改名或换一个库名）："))
+    out.print(
+        _("恢复时须恢复到新建的空数据库（服务器上已有同名数据库时，先把旧库改名或换一个库名）：")
+    )
     out.print(f"  {cmd.create}")
     out.print(f"  {cmd.restore}")
     out.print(PG_PASSWORD_NOTE)
@@ -62,7 +76,11 @@ def _explain_pg_restore(url: str, file: Path) -> None:
     from models.backup import pg_commands
 
     cmd = pg_commands(url, file)
-    out.print(_("恢复目标是 PostgreSQL 数据库 {database}：desk restore 只恢复 SQLite 备份到 SQLite 数据库（SQLite 的备份不能直接恢复到 PostgreSQL；要恢复到单机文件请加 --to 文件路径）。PostgreSQL 的备份（pg_dump -Fc 生成）请用 pg_restore 恢复到新建的空数据库：").format(database=cmd.database))
+    out.print(
+        _(
+            "恢复目标是 PostgreSQL 数据库 {database}：desk restore 只恢复 SQLite 备份到 SQLite 数据库（SQLite 的备份不能直接恢复到 PostgreSQL；要恢复到单机文件请加 --to 文件路径）。PostgreSQL 的备份（pg_dump -Fc 生成）请用 pg_restore 恢复到新建的空数据库："
+        ).format(database=cmd.database)
+    )
     out.print(f"  {cmd.create}")
     out.print(f"  {cmd.restore}")
     out.print(PG_PASSWORD_NOTE)
@@ -72,7 +90,9 @@ def _explain_pg_restore(url: str, file: Path) -> None:
 def backup_cmd(
     file: Annotated[Path, typer.Argument(help=_("备份文件（如 D:/备份/desk-20210927.sqlite3）"))],
     force: Annotated[bool, typer.Option("--force", help=_("文件已存在时覆盖"))] = False,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """备份数据库（负责人、管理员）：单机 SQLite 用在线备份写到 FILE，受理台不必停止工作；写完检查副本完整性。PostgreSQL 给出 pg_dump 的用法（退出码 2）。"""
     from models import migrate
@@ -87,8 +107,12 @@ def backup_cmd(
         raise typer.Exit(2)
     source = sqlite_file(url)
     if source is None or not source.is_file():
-        raise BackupFailed(_("数据库文件 {value} 不存在：没有可备份的数据").format(value=source or _("（内存数据库）")),
-                           code="backup.no_database")
+        raise BackupFailed(
+            _("数据库文件 {value} 不存在：没有可备份的数据").format(
+                value=source or _("（内存数据库）")
+            ),
+            code="backup.no_database",
+        )
     engine = make_engine(url)
     try:
         revision, head = migrate.current_revision(engine), migrate.head_revision()
@@ -99,11 +123,17 @@ def backup_cmd(
             note = ""
         else:  # an older schema (back it up before desk db upgrade): no audit table to write to
             snap = backup_sqlite(engine, file, force=force)
-            note = _("数据库结构版本为 {value}，程序需要 {head}：本次备份未写审计记录；恢复后请运行 desk db upgrade").format(value=revision or _('（空库）'), head=head)
+            note = _(
+                "数据库结构版本为 {value}，程序需要 {head}：本次备份未写审计记录；恢复后请运行 desk db upgrade"
+            ).format(value=revision or _("（空库）"), head=head)
     finally:
         engine.dispose()
     out.print(_("已备份到 {path}").format(path=snap.path))
-    out.print(_("  大小 {value}，用时 {seconds:.2f} 秒，副本完整性检查通过（数据库结构版本 {revision}）").format(value=size_text(snap.bytes), seconds=snap.seconds, revision=snap.revision))
+    out.print(
+        _(
+            "  大小 {value}，用时 {seconds:.2f} 秒，副本完整性检查通过（数据库结构版本 {revision}）"
+        ).format(value=size_text(snap.bytes), seconds=snap.seconds, revision=snap.revision)
+    )
     out.print(f"  {rows_text(snap)}")
     out.print(f"  SHA-256 {snap.sha256}")
     if note:
@@ -112,10 +142,15 @@ def backup_cmd(
 
 @handle_errors
 def restore_cmd(
-    file: Annotated[Path, typer.Argument(help=_("desk backup 或日结自动备份生成的 SQLite 备份文件"))],
-    to: Annotated[Path | None, typer.Option(
-        "--to", help=_("恢复到这个新文件（默认：配置的数据库，须不存在或为空库）"))] = None,
-    config: ConfigOpt = None, db: DbOpt = None,
+    file: Annotated[
+        Path, typer.Argument(help=_("desk backup 或日结自动备份生成的 SQLite 备份文件"))
+    ],
+    to: Annotated[
+        Path | None,
+        typer.Option("--to", help=_("恢复到这个新文件（默认：配置的数据库，须不存在或为空库）")),
+    ] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """从备份恢复到新的空数据库：先检查备份（SQLite 文件、完整性、结构版本），再用在线备份复制。已有数据的数据库不会被覆盖。"""
     from models import migrate
@@ -129,18 +164,32 @@ def restore_cmd(
         raise typer.Exit(2)
     target = to if to is not None else sqlite_file(url)
     if target is None:
-        raise RestoreRefused(_("配置的是内存数据库：请用 --to 指定恢复到的文件"), code="backup.no_target")
+        raise RestoreRefused(
+            _("配置的是内存数据库：请用 --to 指定恢复到的文件"), code="backup.no_target"
+        )
     done = restore_sqlite(file, target)
     src = done.source
-    out.print(_("已从 {path} 恢复到 {path2}（用时 {seconds:.2f} 秒）").format(path=src.path, path2=done.target.path, seconds=done.seconds))
-    out.print(_("  备份：大小 {value}，SHA-256 {sha256}").format(value=size_text(src.bytes), sha256=src.sha256))
+    out.print(
+        _("已从 {path} 恢复到 {path2}（用时 {seconds:.2f} 秒）").format(
+            path=src.path, path2=done.target.path, seconds=done.seconds
+        )
+    )
+    out.print(
+        _("  备份：大小 {value}，SHA-256 {sha256}").format(
+            value=size_text(src.bytes), sha256=src.sha256
+        )
+    )
     out.print(_("  恢复的数据：{value}").format(value=rows_text(src)))
     out.print(_("  数据库结构版本 {revision}，完整性检查通过").format(revision=src.revision))
     if done.audited:
         out.print(_("  已在恢复后的数据库中写入一条审计记录（backup.restore）"))
     else:
-        err.print(_("[yellow]注意[/]：备份的数据库结构版本 {revision} 早于程序所需的 {value}：使用前请运行 desk db upgrade").format(revision=escape(str(src.revision)), value=escape(str(migrate.head_revision())))
-                  + (f" --db sqlite:///{escape(str(target))}" if to is not None else ""))
+        err.print(
+            _(
+                "[yellow]注意[/]：备份的数据库结构版本 {revision} 早于程序所需的 {value}：使用前请运行 desk db upgrade"
+            ).format(revision=escape(str(src.revision)), value=escape(str(migrate.head_revision())))
+            + (f" --db sqlite:///{escape(str(target))}" if to is not None else "")
+        )
     if to is not None:
         out.print(_("使用：desk --db sqlite:///{to}，或在配置文件中设 database_url").format(to=to))
 

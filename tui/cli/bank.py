@@ -40,9 +40,14 @@ REASONS_SHOWN = 20
 @bank_app.command("import")
 @handle_errors
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help=_("银行导出的流水：.xlsx .xls .csv（UTF-8 或 GBK/GB18030）"))],
-    campaign: CampaignOpt = None, as_json: JsonOpt = False,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    file: Annotated[
+        Path, typer.Argument(help=_("银行导出的流水：.xlsx .xls .csv（UTF-8 或 GBK/GB18030）"))
+    ],
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """导入银行流水（收费员、负责人）：同一文件只导入一次，已导入过的流水行不重复保存。"""
     from models.db import session_scope
@@ -56,23 +61,51 @@ def import_cmd(
     if as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
-    out.print(_("已导入 {filename}（第 {statement_id} 号流水，表头在第 {header_line} 行{value}）：").format(filename=summary.filename, statement_id=summary.statement_id, header_line=summary.header_line, value=_("，账号 ") + summary.account if summary.account else ''))
-    out.print(_("  收入 {credits} 笔，合计 {value} 元；支出 {debits} 笔；此前已导入 {count} 笔；未导入 {count2} 行").format(credits=summary.credits, value=summary.credit_total.grouped(), debits=summary.debits, count=len(summary.known), count2=len(summary.skipped)))
+    out.print(
+        _(
+            "已导入 {filename}（第 {statement_id} 号流水，表头在第 {header_line} 行{value}）："
+        ).format(
+            filename=summary.filename,
+            statement_id=summary.statement_id,
+            header_line=summary.header_line,
+            value=_("，账号 ") + summary.account if summary.account else "",
+        )
+    )
+    out.print(
+        _(
+            "  收入 {credits} 笔，合计 {value} 元；支出 {debits} 笔；此前已导入 {count} 笔；未导入 {count2} 行"
+        ).format(
+            credits=summary.credits,
+            value=summary.credit_total.grouped(),
+            debits=summary.debits,
+            count=len(summary.known),
+            count2=len(summary.skipped),
+        )
+    )
     for w in summary.warnings:
         err.print(_("[yellow]提示[/]：{w}").format(w=escape(w)))
     for s in summary.skipped[:REASONS_SHOWN]:
         err.print(_("  第 {line} 行：{reason}").format(line=s.line, reason=escape(s.reason)))
     if len(summary.skipped) > REASONS_SHOWN:
-        err.print(_("  …… 另有 {value} 行未导入（用 --json 查看全部）").format(value=len(summary.skipped) - REASONS_SHOWN))
+        err.print(
+            _("  …… 另有 {value} 行未导入（用 --json 查看全部）").format(
+                value=len(summary.skipped) - REASONS_SHOWN
+            )
+        )
 
 
 @bank_app.command("list")
 @handle_errors
 def list_cmd(
     statement: Annotated[int | None, typer.Option("--statement", help=_("只看第 N 号流水"))] = None,
-    unmatched: Annotated[bool, typer.Option("--unmatched", help=_("只列未确认、未剔除的流水"))] = False,
-    campaign: CampaignOpt = None, as_json: JsonOpt = False,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    unmatched: Annotated[
+        bool, typer.Option("--unmatched", help=_("只列未确认、未剔除的流水"))
+    ] = False,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """列出银行流水的匹配建议（收费员、负责人），以及已受理未缴费的档案。"""
     from models.db import session_scope
@@ -90,34 +123,68 @@ def list_cmd(
         lines = [p for p in lines if p.status.value not in ("confirmed", "dismissed")]
     if as_json:
         data = {
-            "lines": [{
-                "line_id": p.line_id, "statement_id": p.statement_id, "line_no": p.line_no,
-                "date": p.txn_date.isoformat(), "amount": p.amount.figures(),
-                "payer": p.payer_name, "memo": p.memo, "serial": p.serial,
-                "status": p.status.value, "evidence": p.evidence, "weak": p.weak,
-                "dossier_id": p.dossier_id, "receipt": p.receipt_code, "note": p.note,
-                "candidates": [{
-                    "dossier_id": k.dossier_id, "dossier": k.dossier_code, "name": k.name,
-                    "id": k.id_masked, "fee": k.fee.figures() if k.fee else None,
-                    "difference": k.difference.figures() if k.difference else None,
-                    "evidence": list(k.evidence), "paid_receipt": k.paid_receipt,
-                } for k in p.candidates]} for p in lines],
-            "unpaid": [{"dossier_id": q.dossier_id, "dossier": q.dossier_code, "name": q.name,
-                        "track": q.track, "level": q.level, "unit": q.unit} for q in unpaid],
+            "lines": [
+                {
+                    "line_id": p.line_id,
+                    "statement_id": p.statement_id,
+                    "line_no": p.line_no,
+                    "date": p.txn_date.isoformat(),
+                    "amount": p.amount.figures(),
+                    "payer": p.payer_name,
+                    "memo": p.memo,
+                    "serial": p.serial,
+                    "status": p.status.value,
+                    "evidence": p.evidence,
+                    "weak": p.weak,
+                    "dossier_id": p.dossier_id,
+                    "receipt": p.receipt_code,
+                    "note": p.note,
+                    "candidates": [
+                        {
+                            "dossier_id": k.dossier_id,
+                            "dossier": k.dossier_code,
+                            "name": k.name,
+                            "id": k.id_masked,
+                            "fee": k.fee.figures() if k.fee else None,
+                            "difference": k.difference.figures() if k.difference else None,
+                            "evidence": list(k.evidence),
+                            "paid_receipt": k.paid_receipt,
+                        }
+                        for k in p.candidates
+                    ],
+                }
+                for p in lines
+            ],
+            "unpaid": [
+                {
+                    "dossier_id": q.dossier_id,
+                    "dossier": q.dossier_code,
+                    "name": q.name,
+                    "track": q.track,
+                    "level": q.level,
+                    "unit": q.unit,
+                }
+                for q in unpaid
+            ],
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     for p in lines:
         not_yet = _("未受理")
         who = "、".join(f"{k.name}（{k.dossier_code or not_yet}）" for k in p.candidates)
-        out.print(f"{p.statement_id}-{p.line_no:<4} {p.txn_date:%m-%d} {p.amount.grouped():>10} "
-                  f"{p.payer_name} | {p.memo} | {p.status.label}"
-                  f"{'（' + _(p.evidence) + '）' if p.evidence else ''}"
-                  f"{' → ' + who if who else ''}{' ' + p.receipt_code if p.receipt_code else ''}"
-                  f"{'；' + p.note if p.note else ''}")
-    out.print(_("共 {count} 笔流水；已受理未缴费的档案 {count2} 份").format(count=len(lines), count2=len(unpaid))
-              + ("：" + "、".join(f"{q.dossier_code} {q.name}" for q in unpaid[:30]) if unpaid
-                 else ""))
+        out.print(
+            f"{p.statement_id}-{p.line_no:<4} {p.txn_date:%m-%d} {p.amount.grouped():>10} "
+            f"{p.payer_name} | {p.memo} | {p.status.label}"
+            f"{'（' + _(p.evidence) + '）' if p.evidence else ''}"
+            f"{' → ' + who if who else ''}{' ' + p.receipt_code if p.receipt_code else ''}"
+            f"{'；' + p.note if p.note else ''}"
+        )
+    out.print(
+        _("共 {count} 笔流水；已受理未缴费的档案 {count2} 份").format(
+            count=len(lines), count2=len(unpaid)
+        )
+        + ("：" + "、".join(f"{q.dossier_code} {q.name}" for q in unpaid[:30]) if unpaid else "")
+    )
 
 
 app.add_typer(bank_app, name="bank")

@@ -40,10 +40,17 @@ def campaign_list(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt =
         rows = [(c.code, c.year, c.title, c.place) for c in list_campaigns(session)]
     presets = [p.name.removesuffix(".toml") for p in preset_files()]
     if as_json:
-        out.print_json(json.dumps({
-            "campaigns": [{"code": r[0], "year": r[1], "title": r[2], "place": r[3]} for r in rows],
-            "presets": presets,
-        }, ensure_ascii=False))
+        out.print_json(
+            json.dumps(
+                {
+                    "campaigns": [
+                        {"code": r[0], "year": r[1], "title": r[2], "place": r[3]} for r in rows
+                    ],
+                    "presets": presets,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     table = Table(title=_("评审批次"), show_lines=False)
     for col in (_("代码"), _("年度"), _("名称"), _("受理地点")):
@@ -62,7 +69,9 @@ def campaign_list(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt =
 @handle_errors
 def campaign_show(
     code: Annotated[str, typer.Argument(help=_("评审批次代码，或预设名（如 000）"))],
-    config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """显示一个评审批次：受理地点、报送时间、收费标准、材料清单。"""
     from models.db import session_scope
@@ -80,8 +89,10 @@ def campaign_show(
             try:
                 filename, text = read_preset(code)
             except NotFound:
-                raise NotFound(_("数据库中没有评审批次“{code}”，也没有同名预设").format(code=code),
-                               code="campaign.not_found") from None
+                raise NotFound(
+                    _("数据库中没有评审批次“{code}”，也没有同名预设").format(code=code),
+                    code="campaign.not_found",
+                ) from None
             summary = CampaignView.from_spec(parse_campaign(text, filename))
     if as_json:
         out.print_json(json.dumps(summary.to_json(), ensure_ascii=False))
@@ -94,7 +105,9 @@ def campaign_show(
 def campaign_load(
     file: Annotated[Path, typer.Argument(help=_("评审批次文件（TOML，UTF-8）"))],
     prefix: PrefixOpt = None,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """从文件载入一个评审批次（负责人或管理员）。"""
     from models.db import session_scope
@@ -105,16 +118,22 @@ def campaign_load(
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "campaign.load")
         campaign = load_campaign(session, actor, text, filename=str(file), prefix=prefix)
-        out.print(_("已载入评审批次 {code}：{title}").format(code=campaign.code, title=campaign.title))
+        out.print(
+            _("已载入评审批次 {code}：{title}").format(code=campaign.code, title=campaign.title)
+        )
 
 
 @campaign_app.command("new")
 @handle_errors
 def campaign_new(
     code: Annotated[str, typer.Argument(help=_("新批次代码，如 bz-vocational-2025"))],
-    preset: Annotated[str, typer.Option("--from", help=_("预设名或编号（000–003），或 TOML 文件路径"))],
+    preset: Annotated[
+        str, typer.Option("--from", help=_("预设名或编号（000–003），或 TOML 文件路径"))
+    ],
     prefix: PrefixOpt = None,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """从预设或文件新建评审批次（负责人或管理员）。"""
     from models.db import session_scope
@@ -124,7 +143,9 @@ def campaign_new(
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "campaign.new")
         campaign = new_from_preset(session, actor, code, preset, prefix=prefix)
-        out.print(_("已新建评审批次 {code}：{title}").format(code=campaign.code, title=campaign.title))
+        out.print(
+            _("已新建评审批次 {code}：{title}").format(code=campaign.code, title=campaign.title)
+        )
 
 
 @campaign_app.command("set-fee")
@@ -135,7 +156,9 @@ def campaign_set_fee(
     level: Annotated[str, typer.Argument(help=_("级别：初级 | 中级 | 高级"))],
     amount: Annotated[str, typer.Argument(help=_("金额（元），如 380 或 380.50"))],
     reason: Annotated[str, typer.Option("--reason", help=_("设定依据，如文件名称和文号"))],
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """设定（或更正）收费标准（负责人）。"""
     from models.db import session_scope
@@ -150,17 +173,31 @@ def campaign_set_fee(
         campaign = get_campaign(session, code)
         assert campaign.id is not None
         rule = set_fee(session, actor, campaign.id, track, level, money, reason=reason)
-        out.print(_("已设定 {code} {track}{level} 评审费 {money} 元（{money_capitals}）").format(code=campaign.code, track=rule.track, level=rule.level, money=money.figures(), money_capitals=money.capitals()))
+        out.print(
+            _("已设定 {code} {track}{level} 评审费 {money} 元（{money_capitals}）").format(
+                code=campaign.code,
+                track=rule.track,
+                level=rule.level,
+                money=money.figures(),
+                money_capitals=money.capitals(),
+            )
+        )
 
 
 @campaign_app.command("extend-window")
 @handle_errors
 def extend_window_cmd(
     code: Annotated[str, typer.Argument(help=_("评审批次代码"))],
-    until: Annotated[str, typer.Option("--until", help=_("延长至：2021-10-12（当天下班）或 2021-10-12 18:00"))],
+    until: Annotated[
+        str, typer.Option("--until", help=_("延长至：2021-10-12（当天下班）或 2021-10-12 18:00"))
+    ],
     reason: Annotated[str, typer.Option("--reason", help=_("原因（必填，记入审计）"))],
-    series: Annotated[str | None, typer.Option("--series", help=_("只延长某一系列（默认全部系列）"))] = None,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    series: Annotated[
+        str | None, typer.Option("--series", help=_("只延长某一系列（默认全部系列）"))
+    ] = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """延长纸质材料报送时间（负责人）：逾期者可在延长期内受理；原通知的时间不改。"""
     from models.db import session_scope
@@ -171,10 +208,23 @@ def extend_window_cmd(
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "window.extend")
         campaign = get_campaign(session, code)
-        w = extend_window(session, actor, campaign, until=parse_local_time(until, campaign),
-                          reason=reason, series=series)
+        w = extend_window(
+            session,
+            actor,
+            campaign,
+            until=parse_local_time(until, campaign),
+            reason=reason,
+            series=series,
+        )
         end = w.ends_at.astimezone(campaign.zone)
-    out.print(_("已延长 {code} 的纸质材料报送时间至 {end:%Y-%m-%d %H:%M}{value}；原因：{value2}").format(code=code, end=end, value='（' + series + '）' if series else '', value2=' '.join(reason.split())))
+    out.print(
+        _("已延长 {code} 的纸质材料报送时间至 {end:%Y-%m-%d %H:%M}{value}；原因：{value2}").format(
+            code=code,
+            end=end,
+            value="（" + series + "）" if series else "",
+            value2=" ".join(reason.split()),
+        )
+    )
 
 
 @campaign_app.command("set-window")
@@ -182,10 +232,18 @@ def extend_window_cmd(
 def set_window_cmd(
     code: Annotated[str, typer.Argument(help=_("评审批次代码"))],
     start: Annotated[str, typer.Option("--start", help=_("开始：2023-10-09 或 2023-10-09 10:00"))],
-    end: Annotated[str, typer.Option("--end", help=_("结束：2023-10-20（当天结束）或 2023-10-20 18:00"))],
-    reason: Annotated[str, typer.Option("--reason", help=_("依据（必填，记入审计），如文件名称和文号"))],
-    series: Annotated[str | None, typer.Option("--series", help=_("只设定某一系列（默认全部系列）"))] = None,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    end: Annotated[
+        str, typer.Option("--end", help=_("结束：2023-10-20（当天结束）或 2023-10-20 18:00"))
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help=_("依据（必填，记入审计），如文件名称和文号"))
+    ],
+    series: Annotated[
+        str | None, typer.Option("--series", help=_("只设定某一系列（默认全部系列）"))
+    ] = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """设定纸质材料报送时间（负责人）：通知未载明时（如 001），设定后受理台才受理纸质材料。"""
     from models.db import session_scope
@@ -196,10 +254,21 @@ def set_window_cmd(
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "window.extend")
         campaign = get_campaign(session, code)
-        w = set_window(session, actor, campaign,
-                       starts_at=parse_local_time(start, campaign, start=True),
-                       ends_at=parse_local_time(end, campaign), reason=reason, series=series)
+        w = set_window(
+            session,
+            actor,
+            campaign,
+            starts_at=parse_local_time(start, campaign, start=True),
+            ends_at=parse_local_time(end, campaign),
+            reason=reason,
+            series=series,
+        )
         shown = window_text(campaign, w)
-    out.print(_("已设定 {code} 的纸质材料报送时间：{when}{series}；依据：{reason}").format(
-        code=code, when=shown, series=f"（{series}）" if series else "",
-        reason=" ".join(reason.split())))
+    out.print(
+        _("已设定 {code} 的纸质材料报送时间：{when}{series}；依据：{reason}").format(
+            code=code,
+            when=shown,
+            series=f"（{series}）" if series else "",
+            reason=" ".join(reason.split()),
+        )
+    )

@@ -36,16 +36,27 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help=_("配置文件路径（默认在用户配置目录）"), envvar="DESK_CONFIG")
+    Path | None,
+    typer.Option("--config", help=_("配置文件路径（默认在用户配置目录）"), envvar="DESK_CONFIG"),
 ]
-DbOpt = Annotated[str | None, typer.Option("--db", help=_("数据库 URL（覆盖配置文件和 DESK_DATABASE_URL）"))]
+DbOpt = Annotated[
+    str | None, typer.Option("--db", help=_("数据库 URL（覆盖配置文件和 DESK_DATABASE_URL）"))
+]
 UserOpt = Annotated[
-    str | None, typer.Option("--user", "-u", help=_("操作人用户名；密码从 DESK_PASSWORD 或提示输入"))
+    str | None,
+    typer.Option("--user", "-u", help=_("操作人用户名；密码从 DESK_PASSWORD 或提示输入")),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help=_("以 JSON 输出"))]
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help=_("评审批次代码"))]
-PrefixOpt = Annotated[str | None, typer.Option(
-    "--prefix", help=_("本批次的编号前缀，如 ZJ25：受理编号 ZJ25S00001、收据号 ZJ25F00001、通知 ZJ25B00001（各批次不能相同）"))]
+PrefixOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prefix",
+        help=_(
+            "本批次的编号前缀，如 ZJ25：受理编号 ZJ25S00001、收据号 ZJ25F00001、通知 ZJ25B00001（各批次不能相同）"
+        ),
+    ),
+]
 
 
 def handle_errors(fn: F) -> F:
@@ -56,7 +67,11 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except DomainError as exc:
-            err.print(_("[bold red]错误[/]：{message}  [dim]({code})[/]").format(message=escape(exc.message), code=exc.code))
+            err.print(
+                _("[bold red]错误[/]：{message}  [dim]({code})[/]").format(
+                    message=escape(exc.message), code=exc.code
+                )
+            )
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print(_("已取消"))
@@ -67,7 +82,15 @@ def handle_errors(fn: F) -> F:
             where = _log_crash(exc)
             from tui.work.crashlog import redact
 
-            err.print(_("[bold red]程序出错[/]：{name__}：{value}\n详细信息已写入 {where}，请把该文件交给维护人员").format(name__=escape(type(exc).__name__), value=escape(redact(str(exc))[:200]), where=escape(str(where))))
+            err.print(
+                _(
+                    "[bold red]程序出错[/]：{name__}：{value}\n详细信息已写入 {where}，请把该文件交给维护人员"
+                ).format(
+                    name__=escape(type(exc).__name__),
+                    value=escape(redact(str(exc))[:200]),
+                    where=escape(str(where)),
+                )
+            )
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -102,14 +125,18 @@ def acting(session: Any, user: str | None, desk: str, needs: Any = None) -> Any:
         roles = frozenset().union(*(POLICY[Action(a)] for a in actions))
         if not roles:
             raise InvalidInput(_("请用 --user 指明操作人"), code="cli.no_user")
-        raise InvalidInput(_("请用 --user 指明操作人（{roles}）").format(roles=roles_text(roles)),
-                           code="cli.no_user")
+        raise InvalidInput(
+            _("请用 --user 指明操作人（{roles}）").format(roles=roles_text(roles)),
+            code="cli.no_user",
+        )
     actor = authenticate(session, user, password_of(user), desk=desk)
     if actor.must_change_password:
         raise PermissionDenied(
-            _("{user} 的密码已被重置，须先设置新密码：请运行 desk user passwd --user {user}").format(
-                user=actor.username),
-            code="auth.must_change_password")
+            _(
+                "{user} 的密码已被重置，须先设置新密码：请运行 desk user passwd --user {user}"
+            ).format(user=actor.username),
+            code="auth.must_change_password",
+        )
     return actor
 
 
@@ -120,8 +147,10 @@ def password_of(user: str, env: str = "DESK_PASSWORD") -> str:
     password = os.environ.get(env)
     if password is None:
         if not sys.stdin.isatty():
-            raise InvalidInput(_("请在 {env} 环境变量中提供 {user} 的密码").format(env=env, user=user),
-                               code="cli.no_password")
+            raise InvalidInput(
+                _("请在 {env} 环境变量中提供 {user} 的密码").format(env=env, user=user),
+                code="cli.no_password",
+            )
         password = getpass.getpass(_("{user} 的密码：").format(user=user))
     return password
 

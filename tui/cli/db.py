@@ -34,7 +34,11 @@ def db_upgrade(config: ConfigOpt = None, db: DbOpt = None) -> None:
     if before == after:
         out.print(_("数据库 {shown} 已是最新版本 {after}").format(shown=shown, after=after))
     else:
-        out.print(_("数据库 {shown} 已从 {value} 升级到 {after}").format(shown=shown, value=before or _("空库"), after=after))
+        out.print(
+            _("数据库 {shown} 已从 {value} 升级到 {after}").format(
+                shown=shown, value=before or _("空库"), after=after
+            )
+        )
 
 
 @db_app.command("current")
@@ -48,4 +52,8 @@ def db_current(config: ConfigOpt = None, db: DbOpt = None) -> None:
     cfg = load_config(config)
     engine = make_engine(db or cfg.database_url, timeouts=cfg.timeouts)
     out.print(_("数据库：{value}").format(value=engine.url.render_as_string(hide_password=True)))
-    out.print(_("当前版本：{value}；程序需要：{value2}").format(value=migrate.current_revision(engine) or _("（空库）"), value2=migrate.head_revision()))
+    out.print(
+        _("当前版本：{value}；程序需要：{value2}").format(
+            value=migrate.current_revision(engine) or _("（空库）"), value2=migrate.head_revision()
+        )
+    )

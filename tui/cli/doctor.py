@@ -70,9 +70,15 @@ def run_checks(config_path: Path | None = None, db: str | None = None) -> list[C
         cfg = load_config(config_path)
     except DomainError as exc:
         return [_fail(area, exc.message, _("改正配置文件后再运行 desk doctor"))]
-    checks = [_ok(area, str(path)) if path.exists() else
-              _warn(area, _("{path} 不存在：全部用默认值").format(path=path),
-                    _("多台受理台或网络打印机须写配置文件，见 docs/zh/setup.md"))]
+    checks = [
+        _ok(area, str(path))
+        if path.exists()
+        else _warn(
+            area,
+            _("{path} 不存在：全部用默认值").format(path=path),
+            _("多台受理台或网络打印机须写配置文件，见 docs/zh/setup.md"),
+        )
+    ]
     if db:
         cfg.database_url = db
     checks += _database(cfg)
@@ -82,8 +88,11 @@ def run_checks(config_path: Path | None = None, db: str | None = None) -> list[C
     try:  # read once: the printers' checks and the font's both need them
         printers = parse_printers(cfg.printers, str(cfg.path or _("配置文件")))
     except PrinterError as exc:
-        checks.append(_fail(_("打印机"), exc.message,
-                            _("改正配置文件的 [printers.*]，见 docs/zh/printers.md")))
+        checks.append(
+            _fail(
+                _("打印机"), exc.message, _("改正配置文件的 [printers.*]，见 docs/zh/printers.md")
+            )
+        )
         printers = {}
     else:
         checks += list(_printers(printers))
@@ -109,9 +118,15 @@ def _database(cfg: Any) -> list[Check]:
     if file is not None and not file.exists():  # before an engine: making one creates the file
         from sqlalchemy.engine import make_url
 
-        return [_warn(area, _("{url}：文件还不存在").format(
-            url=make_url(cfg.database_url).render_as_string(hide_password=True)),
-                      _("第一次启动受理台（desk）或 desk db upgrade 时会创建"))]
+        return [
+            _warn(
+                area,
+                _("{url}：文件还不存在").format(
+                    url=make_url(cfg.database_url).render_as_string(hide_password=True)
+                ),
+                _("第一次启动受理台（desk）或 desk db upgrade 时会创建"),
+            )
+        ]
     engine = make_engine(cfg.database_url, timeouts=cfg.timeouts)
     shown = engine.url.render_as_string(hide_password=True)
     sqlite = engine.dialect.name == "sqlite"
@@ -119,20 +134,34 @@ def _database(cfg: Any) -> list[Check]:
     try:
         current, head = migrate.current_revision(engine), migrate.head_revision()
         if current == head:
-            out.append(_ok(area, _("{url}，结构版本 {revision}").format(url=shown, revision=current)))
+            out.append(
+                _ok(area, _("{url}，结构版本 {revision}").format(url=shown, revision=current))
+            )
         else:
-            out.append(_fail(area, _("{url}：结构版本 {current}，程序需要 {head}").format(
-                url=shown, current=current or _("（空库）"), head=head),
-                _("运行 desk db upgrade（先停止其他受理台）")))
+            out.append(
+                _fail(
+                    area,
+                    _("{url}：结构版本 {current}，程序需要 {head}").format(
+                        url=shown, current=current or _("（空库）"), head=head
+                    ),
+                    _("运行 desk db upgrade（先停止其他受理台）"),
+                )
+            )
             return out
         with session_scope(engine, readonly=True) as session:
             conn = session.connection()
             if sqlite:
                 result = conn.execute(text("PRAGMA quick_check")).scalar()
                 whole = _("数据库完整性")
-                out.append(_ok(whole, _("SQLite 快速检查通过")) if result == "ok" else
-                           _fail(whole, _("SQLite 快速检查：{result}").format(result=result),
-                                 _("从最近的备份恢复（desk restore），见 docs/zh/backup.md")))
+                out.append(
+                    _ok(whole, _("SQLite 快速检查通过"))
+                    if result == "ok"
+                    else _fail(
+                        whole,
+                        _("SQLite 快速检查：{result}").format(result=result),
+                        _("从最近的备份恢复（desk restore），见 docs/zh/backup.md"),
+                    )
+                )
             else:
                 out.append(_clock(conn.execute(text("SELECT now()")).scalar()))
             campaigns = list_campaigns(session)
@@ -143,21 +172,50 @@ def _database(cfg: Any) -> list[Check]:
                     out.append(_ok(_("评审批次"), f"{c.code}：{c.title}"))
                     out.append(_zone(c.timezone))
                 except DomainError as exc:
-                    out.append(_fail(_("评审批次"), exc.message,
-                                     _("改正配置文件的 campaign，或 desk campaign new")))
+                    out.append(
+                        _fail(
+                            _("评审批次"),
+                            exc.message,
+                            _("改正配置文件的 campaign，或 desk campaign new"),
+                        )
+                    )
             elif len(campaigns) == 1:
                 out.append(_ok(_("评审批次"), f"{campaigns[0].code}：{campaigns[0].title}"))
                 out.append(_zone(campaigns[0].timezone))
             else:
-                out.append(_warn(_("评审批次"), _("数据库中有 {count} 个评审批次，配置文件未指定").format(
-                    count=len(campaigns)), _("新建：desk campaign new 代码 --from 000；多个时在配置文件写 campaign")))
-            out.append(_ok(_("用户"), _("{count} 个").format(count=users)) if users else
-                       _warn(_("用户"), _("还没有用户"), _("desk user add 名字 --role admin（先建管理员，再由管理员添加负责人）")))
+                out.append(
+                    _warn(
+                        _("评审批次"),
+                        _("数据库中有 {count} 个评审批次，配置文件未指定").format(
+                            count=len(campaigns)
+                        ),
+                        _("新建：desk campaign new 代码 --from 000；多个时在配置文件写 campaign"),
+                    )
+                )
+            out.append(
+                _ok(_("用户"), _("{count} 个").format(count=users))
+                if users
+                else _warn(
+                    _("用户"),
+                    _("还没有用户"),
+                    _("desk user add 名字 --role admin（先建管理员，再由管理员添加负责人）"),
+                )
+            )
     except (DBAPIError, DomainError) as exc:
-        reason = exc.message if isinstance(exc, DomainError) else \
-            str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        out.append(_fail(area, _("{url}：{reason}").format(url=shown, reason=reason),
-                         _("检查数据库服务器是否在运行、地址和密码是否正确，见 docs/zh/multi-desk.md")))
+        reason = (
+            exc.message
+            if isinstance(exc, DomainError)
+            else str(exc.orig).strip().splitlines()[0]
+            if exc.orig
+            else str(exc)
+        )
+        out.append(
+            _fail(
+                area,
+                _("{url}：{reason}").format(url=shown, reason=reason),
+                _("检查数据库服务器是否在运行、地址和密码是否正确，见 docs/zh/multi-desk.md"),
+            )
+        )
     finally:
         engine.dispose()
     return out
@@ -168,9 +226,14 @@ def _clock(server_now: Any) -> Check:
     skew = abs(here - server_now)
     area = _("时钟")
     if skew > CLOCK_SKEW:
-        return _warn(area, _("本机与数据库服务器相差 {seconds:.0f} 秒").format(seconds=skew.total_seconds()),
-                     _("校准本机时间（Windows：设置 → 时间和语言 → 立即同步）"))
-    return _ok(area, _("本机与数据库服务器相差 {seconds:.1f} 秒").format(seconds=skew.total_seconds()))
+        return _warn(
+            area,
+            _("本机与数据库服务器相差 {seconds:.0f} 秒").format(seconds=skew.total_seconds()),
+            _("校准本机时间（Windows：设置 → 时间和语言 → 立即同步）"),
+        )
+    return _ok(
+        area, _("本机与数据库服务器相差 {seconds:.1f} 秒").format(seconds=skew.total_seconds())
+    )
 
 
 def _zone(name: str) -> Check:
@@ -180,11 +243,18 @@ def _zone(name: str) -> Check:
     try:
         zone = zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return _fail(area, _("评审批次的时区“{zone}”不存在").format(zone=name),
-                     _("重新安装受理台（tzdata 随程序安装）"))
+        return _fail(
+            area,
+            _("评审批次的时区“{zone}”不存在").format(zone=name),
+            _("重新安装受理台（tzdata 随程序安装）"),
+        )
     now = dt.datetime.now(zone)
-    return _ok(area, _("{zone}：现在 {now:%Y-%m-%d %H:%M}（UTC{offset}）").format(
-        zone=name, now=now, offset=now.strftime("%z")))
+    return _ok(
+        area,
+        _("{zone}：现在 {now:%Y-%m-%d %H:%M}（UTC{offset}）").format(
+            zone=name, now=now, offset=now.strftime("%z")
+        ),
+    )
 
 
 def _printers(configs: dict[str, Any]) -> Iterator[Check]:
@@ -196,26 +266,42 @@ def _printers(configs: dict[str, Any]) -> Iterator[Check]:
         p = configs.get(role)
         area = _("打印机 {role}").format(role=role)
         if p is None or p.connection == "preview":
-            yield _warn(area, _("预览（不连接打印机）"),
-                        _("在配置文件中设 [printers.{role}]，见 docs/zh/printers.md").format(role=role))
+            yield _warn(
+                area,
+                _("预览（不连接打印机）"),
+                _("在配置文件中设 [printers.{role}]，见 docs/zh/printers.md").format(role=role),
+            )
             continue
         try:
             "评审费缴费凭证".encode(p.encoding)
         except (LookupError, UnicodeError):
-            yield _fail(area, _("编码 {encoding} 不可用").format(encoding=p.encoding),
-                        _("encoding 用 gbk 或 gb18030"))
+            yield _fail(
+                area,
+                _("编码 {encoding} 不可用").format(encoding=p.encoding),
+                _("encoding 用 gbk 或 gb18030"),
+            )
             continue
         if p.connection == "file":
             where = Path(p.options["path"])
-            writable = os.access(where, os.W_OK) if where.exists() else \
-                os.access(where.parent, os.W_OK)
-            yield _ok(area, p.describe()) if writable else \
-                _fail(area, _("{where}：不能写入").format(where=p.describe()),
-                      _("检查设备路径和权限（Linux：把用户加入 lp 组）"))
+            writable = (
+                os.access(where, os.W_OK) if where.exists() else os.access(where.parent, os.W_OK)
+            )
+            yield (
+                _ok(area, p.describe())
+                if writable
+                else _fail(
+                    area,
+                    _("{where}：不能写入").format(where=p.describe()),
+                    _("检查设备路径和权限（Linux：把用户加入 lp 组）"),
+                )
+            )
             continue
         if p.connection == "win32raw" and sys.platform != "win32":
-            yield _fail(area, _("{where}：win32raw 只能在 Windows 上使用").format(where=p.describe()),
-                        _("在 Windows 上用 win32raw；其他系统用 network、usb 或 cups"))
+            yield _fail(
+                area,
+                _("{where}：win32raw 只能在 Windows 上使用").format(where=p.describe()),
+                _("在 Windows 上用 win32raw；其他系统用 network、usb 或 cups"),
+            )
             continue
         try:
             status = open_transport(dataclasses.replace(p, timeout=PRINTER_TIMEOUT)).status()
@@ -223,15 +309,23 @@ def _printers(configs: dict[str, Any]) -> Iterator[Check]:
             yield _fail(area, exc.message, _("开机、接线、核对地址后重试；见 docs/zh/printers.md"))
             continue
         except Exception as exc:  # a driver library missing (pyusb, pywin32, pycups) and the like
-            yield _fail(area, _("{where}：{problem}").format(where=p.describe(), problem=exc),
-                        _("见 docs/zh/printers.md 的“连接方式”"))
+            yield _fail(
+                area,
+                _("{where}：{problem}").format(where=p.describe(), problem=exc),
+                _("见 docs/zh/printers.md 的“连接方式”"),
+            )
             continue
         problem = status.problem() if status else None
         if problem:
-            yield _warn(area, _("{where}：{problem}").format(where=p.describe(), problem=problem),
-                        _("处理打印机后重试（desk printer test {role}）").format(role=role))
+            yield _warn(
+                area,
+                _("{where}：{problem}").format(where=p.describe(), problem=problem),
+                _("处理打印机后重试（desk printer test {role}）").format(role=role),
+            )
         else:
-            yield _ok(area, p.describe() + (_("，应答正常") if status else _("，已连通（不回报状态）")))
+            yield _ok(
+                area, p.describe() + (_("，应答正常") if status else _("，已连通（不回报状态）"))
+            )
 
 
 def _font(printers: dict[str, Any]) -> Check:
@@ -246,7 +340,9 @@ def _font(printers: dict[str, Any]) -> Check:
     except PrinterError as exc:
         needs = _("图像模式打印必需") if image_mode else _("打印预览和生僻字需要")
         make = _fail if image_mode else _warn
-        return make(area, f"{exc.message}（{needs}）", _("安装 fonts-noto-cjk，或在 [printers.*] 中设 font"))
+        return make(
+            area, f"{exc.message}（{needs}）", _("安装 fonts-noto-cjk，或在 [printers.*] 中设 font")
+        )
     return _ok(area, font.path)
 
 
@@ -256,17 +352,26 @@ def _storage(cfg: Any) -> list[Check]:
     out = []
     if cfg.database_is_sqlite:
         where = Path(cfg.backup_dir) if cfg.backup_dir else data_dir() / "backups"
-        probe = where if where.exists() else next(
-            (p for p in where.parents if p.exists()), Path.cwd())
+        probe = (
+            where if where.exists() else next((p for p in where.parents if p.exists()), Path.cwd())
+        )
         area = _("备份")
         if not os.access(probe, os.W_OK):
-            out.append(_fail(area, _("{where}：不能写入").format(where=where),
-                             _("在配置文件中把 backup_dir 设为可写的文件夹")))
+            out.append(
+                _fail(
+                    area,
+                    _("{where}：不能写入").format(where=where),
+                    _("在配置文件中把 backup_dir 设为可写的文件夹"),
+                )
+            )
         else:
             free = shutil.disk_usage(probe).free
-            found = _("{where}，剩余 {free:.1f} GB").format(where=where, free=free / 1024 ** 3)
-            out.append(_warn(area, found, _("清理磁盘，或把 backup_dir 设到别的磁盘"))
-                       if free < LOW_DISK else _ok(area, found))
+            found = _("{where}，剩余 {free:.1f} GB").format(where=where, free=free / 1024**3)
+            out.append(
+                _warn(area, found, _("清理磁盘，或把 backup_dir 设到别的磁盘"))
+                if free < LOW_DISK
+                else _ok(area, found)
+            )
     return out
 
 
@@ -286,12 +391,23 @@ def _privacy(cfg: Any) -> list[Check]:
     folders = [data_dir()]
     if database is not None:
         folders = [database.parent, *folders, backup_directory(cfg.backup_dir)]
-        files = [p for p in (database, Path(f"{database}-wal"), Path(f"{database}-shm"))
-                 if others_can_use(p)]
+        files = [
+            p
+            for p in (database, Path(f"{database}-wal"), Path(f"{database}-shm"))
+            if others_can_use(p)
+        ]
         if files:
-            out.append(_warn(area, _("数据库文件 {path} 其他用户可以读取（权限 {mode}）").format(
-                path=database, mode=mode_text(files[0])),
-                _("运行 chmod 600 {paths}（只让本用户读写）").format(paths=" ".join(str(p) for p in files))))
+            out.append(
+                _warn(
+                    area,
+                    _("数据库文件 {path} 其他用户可以读取（权限 {mode}）").format(
+                        path=database, mode=mode_text(files[0])
+                    ),
+                    _("运行 chmod 600 {paths}（只让本用户读写）").format(
+                        paths=" ".join(str(p) for p in files)
+                    ),
+                )
+            )
     seen: set[Path] = set()
     for folder in folders:
         key = folder.resolve()
@@ -299,8 +415,15 @@ def _privacy(cfg: Any) -> list[Check]:
             continue
         seen.add(key)
         if others_can_use(folder):
-            out.append(_warn(area, _("文件夹 {path} 其他用户可以查看（权限 {mode}）").format(
-                path=folder, mode=mode_text(folder)), _("运行 chmod 700 {path}（只让本用户打开）").format(path=folder)))
+            out.append(
+                _warn(
+                    area,
+                    _("文件夹 {path} 其他用户可以查看（权限 {mode}）").format(
+                        path=folder, mode=mode_text(folder)
+                    ),
+                    _("运行 chmod 700 {path}（只让本用户打开）").format(path=folder),
+                )
+            )
     return out or [_ok(area, _("数据库和数据文件夹仅本用户可以读取"))]
 
 
@@ -313,12 +436,19 @@ def _language(cfg: Any) -> Check:
         i18n.catalog(lang)
     except (i18n.UnknownLanguage, OSError) as exc:
         return _fail(area, str(exc), _("配置文件 language 用 zh_CN 或 en"))
-    return _ok(area, _("配置：{configured}；本次运行：{current}").format(
-        configured=i18n.LANGUAGES[lang], current=i18n.LANGUAGES[i18n.current()]))
+    return _ok(
+        area,
+        _("配置：{configured}；本次运行：{current}").format(
+            configured=i18n.LANGUAGES[lang], current=i18n.LANGUAGES[i18n.current()]
+        ),
+    )
 
 
-_MARKS: dict[str, tuple[str, str]] = {"ok": ("✓", "green"), "warn": ("!", "yellow"),
-                                      "fail": ("✗", "bold red")}
+_MARKS: dict[str, tuple[str, str]] = {
+    "ok": ("✓", "green"),
+    "warn": ("!", "yellow"),
+    "fail": ("✗", "bold red"),
+}
 
 
 @handle_errors
@@ -329,8 +459,14 @@ def doctor_cmd(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = Fa
     checks = run_checks(config, db)
     failed = any(c.status == "fail" for c in checks)
     if as_json:
-        sys.stdout.write(json.dumps({"ok": not failed, "checks": [dataclasses.asdict(c) for c in checks]},
-                                    ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {"ok": not failed, "checks": [dataclasses.asdict(c) for c in checks]},
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     else:
         table = Table(title=_("受理台自检"), show_lines=False, title_justify="left")
         for head in ("", _("项目"), _("情况")):

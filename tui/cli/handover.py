@@ -35,35 +35,75 @@ from tui.cli.common import (
     out,
 )
 
-roster_app = typer.Typer(help=_("移交花名册：按系列、专业、级别列出已受理已缴费的档案，导出，向评审委员会移交"))
+roster_app = typer.Typer(
+    help=_("移交花名册：按系列、专业、级别列出已受理已缴费的档案，导出，向评审委员会移交")
+)
 
 AllOpt = Annotated[bool, typer.Option("--all", help=_("连同已移交的档案（注明第几次移交）"))]
 
 
 def roster_json(r: Any) -> dict[str, Any]:
     return {
-        "campaign": r.campaign_code, "title": r.title, "generated_at": r.generated_at.isoformat(),
-        "include_handed_over": r.include_handed_over, "total": r.total,
-        "must_defend": r.must_defend, "exempt": r.exempt, "not_required": r.not_required,
-        "to_hand_over": r.to_hand_over, "defence_levels": list(r.defence_levels),
+        "campaign": r.campaign_code,
+        "title": r.title,
+        "generated_at": r.generated_at.isoformat(),
+        "include_handed_over": r.include_handed_over,
+        "total": r.total,
+        "must_defend": r.must_defend,
+        "exempt": r.exempt,
+        "not_required": r.not_required,
+        "to_hand_over": r.to_hand_over,
+        "defence_levels": list(r.defence_levels),
         "exemptions": list(r.exemptions),
-        "groups": [{
-            "series": g.series, "specialty": g.specialty, "level": g.level,
-            "count": len(g.lines), "must_defend": g.must_defend,
-            "lines": [{
-                "dossier": x.dossier_code, "name": x.name, "id": x.id_masked, "unit": x.unit,
-                "county": x.county, "track": x.track, "level": x.level,
-                "receipt": x.receipt_code, "defence": x.defence, "must_defend": x.must_defend,
-                "verify": x.verify, "handover_no": x.handover_no} for x in g.lines],
-        } for g in r.groups],
-        "left_out": [{"dossier": x.dossier_code, "name": x.name, "unit": x.unit,
-                      "track": x.track, "level": x.level, "reason": x.reason}
-                     for x in r.left_out],
+        "groups": [
+            {
+                "series": g.series,
+                "specialty": g.specialty,
+                "level": g.level,
+                "count": len(g.lines),
+                "must_defend": g.must_defend,
+                "lines": [
+                    {
+                        "dossier": x.dossier_code,
+                        "name": x.name,
+                        "id": x.id_masked,
+                        "unit": x.unit,
+                        "county": x.county,
+                        "track": x.track,
+                        "level": x.level,
+                        "receipt": x.receipt_code,
+                        "defence": x.defence,
+                        "must_defend": x.must_defend,
+                        "verify": x.verify,
+                        "handover_no": x.handover_no,
+                    }
+                    for x in g.lines
+                ],
+            }
+            for g in r.groups
+        ],
+        "left_out": [
+            {
+                "dossier": x.dossier_code,
+                "name": x.name,
+                "unit": x.unit,
+                "track": x.track,
+                "level": x.level,
+                "reason": x.reason,
+            }
+            for x in r.left_out
+        ],
     }
 
 
-def _load(user: str | None, campaign: str | None, config: Path | None, db: str | None,
-          include_all: bool, full_ids: bool = False) -> Any:
+def _load(
+    user: str | None,
+    campaign: str | None,
+    config: Path | None,
+    db: str | None,
+    include_all: bool,
+    full_ids: bool = False,
+) -> Any:
     from models.db import session_scope
     from models.services.handover import roster
 
@@ -77,8 +117,12 @@ def _load(user: str | None, campaign: str | None, config: Path | None, db: str |
 @roster_app.command("show")
 @handle_errors
 def show_cmd(
-    include_all: AllOpt = False, campaign: CampaignOpt = None, as_json: JsonOpt = False,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    include_all: AllOpt = False,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """显示移交花名册（负责人）：已受理且已缴费的档案，按系列、专业、级别分组，注明是否答辩。"""
     from printers.roster import defence_notes, group_title, summary_text
@@ -87,21 +131,33 @@ def show_cmd(
     if as_json:
         sys.stdout.write(json.dumps(roster_json(r), ensure_ascii=False, indent=2) + "\n")
         return
-    out.print(_("{title} 移交花名册（{value}）").format(title=r.title, value=_("全部") if include_all else _("待移交")))
+    out.print(
+        _("{title} 移交花名册（{value}）").format(
+            title=r.title, value=_("全部") if include_all else _("待移交")
+        )
+    )
     n = 0
     for g in r.groups:
         out.print(f"【{group_title(g)}】")
         for x in g.lines:
             n += 1
-            done = _("  已第 {handover_no} 次移交").format(handover_no=x.handover_no) if x.handover_no else ""
-            out.print(f"  {n:>3} {x.dossier_code} {x.name} {x.id_masked} {x.unit} "
-                      f"{_(x.track)}{_(x.level)} {x.receipt_code} {x.defence_text}{done}")
+            done = (
+                _("  已第 {handover_no} 次移交").format(handover_no=x.handover_no)
+                if x.handover_no
+                else ""
+            )
+            out.print(
+                f"  {n:>3} {x.dossier_code} {x.name} {x.id_masked} {x.unit} "
+                f"{_(x.track)}{_(x.level)} {x.receipt_code} {x.defence_text}{done}"
+            )
     if not r.groups:
         out.print(_("没有可移交的档案（已受理且已缴费）。"))
     out.print(_("合计：{value}").format(value=summary_text(r)))
     if r.left_out:
-        out.print(_("已受理但未列入（{count} 份）：").format(count=len(r.left_out))
-                  + "；".join(f"{x.dossier_code} {x.name} {x.reason}" for x in r.left_out))
+        out.print(
+            _("已受理但未列入（{count} 份）：").format(count=len(r.left_out))
+            + "；".join(f"{x.dossier_code} {x.name} {x.reason}" for x in r.left_out)
+        )
     for line in defence_notes(r):
         out.print(line)
 
@@ -110,10 +166,15 @@ def show_cmd(
 @handle_errors
 def export_cmd(
     file: Annotated[Path, typer.Argument(help=_("导出文件：.xlsx（表格）或 .html（A4 打印页）"))],
-    include_all: AllOpt = False, campaign: CampaignOpt = None,
-    full_ids: Annotated[bool, typer.Option(
-        "--full-id", help=_("身份证号完整列出（交评委会的名册；仅负责人，记入审计）"))] = False,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    include_all: AllOpt = False,
+    campaign: CampaignOpt = None,
+    full_ids: Annotated[
+        bool,
+        typer.Option("--full-id", help=_("身份证号完整列出（交评委会的名册；仅负责人，记入审计）")),
+    ] = False,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """导出移交花名册（负责人）：xlsx 表格或可打印的 A4 网页，每份档案附受理编号条码。身份证号
     默认只显示前 6 位和后 4 位；--full-id 完整列出，每次导出记入审计。"""
@@ -122,7 +183,10 @@ def export_cmd(
 
     suffix = file.suffix.lower()
     if suffix not in (".xlsx", ".html", ".htm"):
-        raise InvalidInput(_("“{name}”：只能导出为 .xlsx 或 .html 文件").format(name=file.name), code="roster.bad_format")
+        raise InvalidInput(
+            _("“{name}”：只能导出为 .xlsx 或 .html 文件").format(name=file.name),
+            code="roster.bad_format",
+        )
     from models.files import check_writable
 
     check_writable(file)  # before the roster is read (and a full-ID export audited)
@@ -135,7 +199,11 @@ def export_cmd(
     if full_ids:
         out.print(_("此名册含完整身份证号：请妥善保管，交接后勿留存副本（本次导出已记入审计）"))
     if r.left_out:
-        out.print(_("另有 {count} 份已受理的档案未列入（未缴费等），见文件末尾").format(count=len(r.left_out)))
+        out.print(
+            _("另有 {count} 份已受理的档案未列入（未缴费等），见文件末尾").format(
+                count=len(r.left_out)
+            )
+        )
 
 
 def _slip_data(session: Any, campaign: Any, h: Any) -> Any:
@@ -147,16 +215,25 @@ def _slip_data(session: Any, campaign: Any, h: Any) -> Any:
     from printers.data import HandoverData
     from tui.work.records import office_of
 
-    names = dict(session.exec(
-        select(Dossier.dossier_code, OnlineRecord.name)
-        .join(OnlineRecord, col(OnlineRecord.id) == Dossier.online_record_id)
-        .where(Dossier.campaign_id == campaign.id,
-               col(Dossier.dossier_code).in_(h.dossier_codes))).all())
+    names = dict(
+        session.exec(
+            select(Dossier.dossier_code, OnlineRecord.name)
+            .join(OnlineRecord, col(OnlineRecord.id) == Dossier.online_record_id)
+            .where(
+                Dossier.campaign_id == campaign.id, col(Dossier.dossier_code).in_(h.dossier_codes)
+            )
+        ).all()
+    )
     return HandoverData(
-        office=office_of(campaign), campaign_title=campaign.title, handover_no=h.handover_no,
-        receiver=h.receiver, handed_by=shown_name(session, h.handed_by_id),
-        handed_at=h.handed_at, dossiers=tuple((c, names.get(c, "")) for c in h.dossier_codes),
-        note=h.note)
+        office=office_of(campaign),
+        campaign_title=campaign.title,
+        handover_no=h.handover_no,
+        receiver=h.receiver,
+        handed_by=shown_name(session, h.handed_by_id),
+        handed_at=h.handed_at,
+        dossiers=tuple((c, names.get(c, "")) for c in h.dossier_codes),
+        note=h.note,
+    )
 
 
 def _print_slip(dctx: Any, actor: Any, campaign_id: int, data: Any) -> str | None:
@@ -169,8 +246,9 @@ def _print_slip(dctx: Any, actor: Any, campaign_id: int, data: Any) -> str | Non
     printers = DeskPrinters.from_config(dctx.config)
     try:
         with session_scope(dctx.engine) as session:
-            job = queue_document(session, actor, printers, handover_slip(data), "receipt",
-                                 campaign_id=campaign_id)
+            job = queue_document(
+                session, actor, printers, handover_slip(data), "receipt", campaign_id=campaign_id
+            )
             job_id = job.id or 0
     except PrinterError as exc:
         return exc.message
@@ -182,13 +260,24 @@ def _print_slip(dctx: Any, actor: Any, campaign_id: int, data: Any) -> str | Non
 @handle_errors
 def handover_cmd(
     receiver: Annotated[str, typer.Option("--receiver", help=_("接收人：评审委员会签收人的姓名"))],
-    dossier: Annotated[list[str] | None, typer.Option(
-        "--dossier", "-d", help=_("只移交这些受理编号（可重复）；不给则移交全部已缴费、未移交的档案"))] = None,
+    dossier: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--dossier",
+            "-d",
+            help=_("只移交这些受理编号（可重复）；不给则移交全部已缴费、未移交的档案"),
+        ),
+    ] = None,
     note: Annotated[str, typer.Option("--note", help=_("说明（记入移交记录）"))] = "",
-    yes: Annotated[bool, typer.Option("--yes", "-y", help=_("确认移交（移交后档案不能再更改）"))] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help=_("确认移交（移交后档案不能再更改）"))
+    ] = False,
     print_slip: Annotated[bool, typer.Option("--print/--no-print", help=_("打印移交单"))] = True,
-    campaign: CampaignOpt = None, as_json: JsonOpt = False,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """向评审委员会移交档案（负责人）：记录移交人、接收人、时间和份数，打印移交单；移交后档案只读。"""
     from models.db import session_scope
@@ -198,35 +287,67 @@ def handover_cmd(
     if not yes:  # asked before the transaction: nobody waits on the database meanwhile
         if not sys.stdin.isatty():
             raise InvalidInput(_("移交后档案不能再更改：请加 --yes 确认移交"), code="cli.confirm")
-        what = _("{count} 份指定档案").format(count=len(dossier)) if dossier else _("全部已缴费、未移交的档案")
-        if not typer.confirm(_("将{what}移交给 {receiver}，移交后不能再更改。确认移交？").format(what=what, receiver=receiver.strip())):
+        what = (
+            _("{count} 份指定档案").format(count=len(dossier))
+            if dossier
+            else _("全部已缴费、未移交的档案")
+        )
+        if not typer.confirm(
+            _("将{what}移交给 {receiver}，移交后不能再更改。确认移交？").format(
+                what=what, receiver=receiver.strip()
+            )
+        ):
             raise typer.Abort()
     dctx = open_context(config, db)
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "dossier.handover")
         c = campaign_of(session, campaign, dctx.config.campaign)
-        h = hand_over(session, actor, c, receiver=receiver, dossier_codes=dossier or None,
-                      note=note)
+        h = hand_over(
+            session, actor, c, receiver=receiver, dossier_codes=dossier or None, note=note
+        )
         data = _slip_data(session, c, h)
         campaign_id = c.id
     problem = _print_slip(dctx, actor, campaign_id, data) if print_slip else None
     if as_json:
-        sys.stdout.write(json.dumps({
-            "handover_no": h.handover_no, "receiver": h.receiver, "count": h.dossier_count,
-            "dossiers": h.dossier_codes, "handed_at": h.handed_at.isoformat(), "note": h.note,
-            "print_error": problem}, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "handover_no": h.handover_no,
+                    "receiver": h.receiver,
+                    "count": h.dossier_count,
+                    "dossiers": h.dossier_codes,
+                    "handed_at": h.handed_at.isoformat(),
+                    "note": h.note,
+                    "print_error": problem,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     else:
-        out.print(_("已完成第 {handover_no} 次移交：{dossier_count} 份，接收人 {receiver}").format(handover_no=h.handover_no, dossier_count=h.dossier_count, receiver=h.receiver))
+        out.print(
+            _("已完成第 {handover_no} 次移交：{dossier_count} 份，接收人 {receiver}").format(
+                handover_no=h.handover_no, dossier_count=h.dossier_count, receiver=h.receiver
+            )
+        )
         out.print(_("受理编号：") + "、".join(h.dossier_codes))
     if problem:
-        err.print(_("[red]移交单打印失败[/]：{problem}；移交已记录，可用 desk roster slip {handover_no} 重新打印").format(problem=escape(problem), handover_no=h.handover_no))
+        err.print(
+            _(
+                "[red]移交单打印失败[/]：{problem}；移交已记录，可用 desk roster slip {handover_no} 重新打印"
+            ).format(problem=escape(problem), handover_no=h.handover_no)
+        )
 
 
 @roster_app.command("handovers")
 @handle_errors
 def handovers_cmd(
-    campaign: CampaignOpt = None, as_json: JsonOpt = False,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """列出本批次的移交记录（负责人）：第几次、时间、移交人、接收人、份数。"""
     from models.db import session_scope
@@ -241,24 +362,57 @@ def handovers_cmd(
         c = campaign_of(session, campaign, dctx.config.campaign)
         rows = [(h, shown_name(session, h.handed_by_id)) for h in handovers(session, c)]
     if as_json:
-        sys.stdout.write(json.dumps([{
-            "handover_no": h.handover_no, "handed_at": h.handed_at.isoformat(),
-            "handed_by": who, "receiver": h.receiver, "count": h.dossier_count,
-            "dossiers": h.dossier_codes, "note": h.note} for h, who in rows],
-            ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [
+                    {
+                        "handover_no": h.handover_no,
+                        "handed_at": h.handed_at.isoformat(),
+                        "handed_by": who,
+                        "receiver": h.receiver,
+                        "count": h.dossier_count,
+                        "dossiers": h.dossier_codes,
+                        "note": h.note,
+                    }
+                    for h, who in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
         return
     for h, who in rows:
-        out.print(_("第 {handover_no} 次  {handed_at:%Y-%m-%d %H:%M}  移交人 {who}  接收人 {receiver}  {dossier_count} 份{value}").format(handover_no=h.handover_no, handed_at=h.handed_at.astimezone(c.zone), who=who, receiver=h.receiver, dossier_count=h.dossier_count, value='  ' + h.note if h.note else ''))
-    out.print(_("共 {count} 次移交，{value} 份").format(count=len(rows), value=sum(h.dossier_count for h, _names in rows)))
+        out.print(
+            _(
+                "第 {handover_no} 次  {handed_at:%Y-%m-%d %H:%M}  移交人 {who}  接收人 {receiver}  {dossier_count} 份{value}"
+            ).format(
+                handover_no=h.handover_no,
+                handed_at=h.handed_at.astimezone(c.zone),
+                who=who,
+                receiver=h.receiver,
+                dossier_count=h.dossier_count,
+                value="  " + h.note if h.note else "",
+            )
+        )
+    out.print(
+        _("共 {count} 次移交，{value} 份").format(
+            count=len(rows), value=sum(h.dossier_count for h, _names in rows)
+        )
+    )
 
 
 @roster_app.command("slip")
 @handle_errors
 def slip_cmd(
     number: Annotated[int, typer.Argument(help=_("第几次移交"))],
-    preview: Annotated[bool, typer.Option("--preview", help=_("只显示移交单的文字预览，不打印"))] = False,
+    preview: Annotated[
+        bool, typer.Option("--preview", help=_("只显示移交单的文字预览，不打印"))
+    ] = False,
     campaign: CampaignOpt = None,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """重新打印某次移交的移交单（负责人）。"""
     from models.db import session_scope
@@ -276,7 +430,9 @@ def slip_cmd(
         c = campaign_of(session, campaign, dctx.config.campaign)
         found = [h for h in handovers(session, c) if h.handover_no == number]
         if not found:
-            raise NotFound(_("本批次没有第 {number} 次移交").format(number=number), code="handover.not_found")
+            raise NotFound(
+                _("本批次没有第 {number} 次移交").format(number=number), code="handover.not_found"
+            )
         data = _slip_data(session, c, found[0])
         campaign_id = c.id
     if preview:

@@ -28,7 +28,9 @@ from tui.cli.common import (
 print_app = typer.Typer(help=_("打印：预览单据，查看和重试打印任务"))
 printer_app = typer.Typer(help=_("打印机：列出、测试、查看配置"))
 
-KIND_HELP = _("receipt 缴费凭证 | void 作废单 | label 档案袋标签 | materials 材料目录 | acceptance 受理回执 | notice 一次性告知单 | tally 日结报表 | test 测试页")
+KIND_HELP = _(
+    "receipt 缴费凭证 | void 作废单 | label 档案袋标签 | materials 材料目录 | acceptance 受理回执 | notice 一次性告知单 | tally 日结报表 | test 测试页"
+)
 
 
 @print_app.command("preview")
@@ -37,15 +39,25 @@ def preview(
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     width: Annotated[int, typer.Option("--width", help=_("纸宽 58 或 80（毫米）"))] = 80,
     fmt: Annotated[str, typer.Option("--format", help="text | png | escpos")] = "text",
-    out_file: Annotated[Path | None, typer.Option("--out", help=_("输出文件（png/escpos 必填）"))] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help=_("输出文件（png/escpos 必填）"))
+    ] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="gbk | gb18030 | gb2312")] = "gbk",
     barcode: Annotated[str, typer.Option("--barcode", help="native | raster")] = "native",
     image_mode: Annotated[bool, typer.Option("--image-mode", help=_("整张按图像打印"))] = False,
-    receipt_no: Annotated[str | None, typer.Option("--receipt", help=_("按收据号取真实记录"))] = None,
-    dossier_no: Annotated[str | None, typer.Option("--dossier", help=_("按受理编号取真实记录"))] = None,
-    notice_no: Annotated[str | None, typer.Option("--notice", help=_("按告知单号取真实记录"))] = None,
-    campaign: CampaignOpt = None, user: UserOpt = None,
-    config: ConfigOpt = None, db: DbOpt = None,
+    receipt_no: Annotated[
+        str | None, typer.Option("--receipt", help=_("按收据号取真实记录"))
+    ] = None,
+    dossier_no: Annotated[
+        str | None, typer.Option("--dossier", help=_("按受理编号取真实记录"))
+    ] = None,
+    notice_no: Annotated[
+        str | None, typer.Option("--notice", help=_("按告知单号取真实记录"))
+    ] = None,
+    campaign: CampaignOpt = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """预览一种单据（文字、PNG 或 ESC/POS 字节）：示例数据（印“样张”），或 --receipt/--dossier/--notice 的真实记录（须登录；作为重印记入审计，印“重印 n”）。"""
     from models.errors import InvalidInput
@@ -58,13 +70,19 @@ def preview(
     from tui.work.printing import render_bytes
 
     if kind not in KINDS:
-        raise InvalidInput(_("未知的单据“{kind}”：可选 {KIND_HELP}").format(kind=kind, KIND_HELP=KIND_HELP), code="print.bad_kind")
+        raise InvalidInput(
+            _("未知的单据“{kind}”：可选 {KIND_HELP}").format(kind=kind, KIND_HELP=KIND_HELP),
+            code="print.bad_kind",
+        )
     if fmt not in ("text", "png", "escpos"):
         raise InvalidInput(_("--format 应为 text、png 或 escpos"), code="print.bad_format")
     if out_file is not None:
         check_writable(out_file)  # before a record is looked up
-    cfg = parse_printer("preview", {"width": width, "encoding": encoding, "barcode": barcode,
-                                    "image_mode": image_mode}, _("命令行"))
+    cfg = parse_printer(
+        "preview",
+        {"width": width, "encoding": encoding, "barcode": barcode, "image_mode": image_mode},
+        _("命令行"),
+    )
     if receipt_no or dossier_no or notice_no:
         # a real record: a copy like a reprint (login, permission, audit, 重印 n), made and
         # recorded in one transaction before anything is shown or written
@@ -76,15 +94,34 @@ def preview(
         action = REPRINTABLE.get(kind)
         dctx = open_context(config, db)
         with session_scope(dctx.engine) as session:
-            actor = acting(session, user, dctx.config.desk,
-                            (str(action),) if action else ("receipt.reprint", "dossier.reprint"))
+            actor = acting(
+                session,
+                user,
+                dctx.config.desk,
+                (str(action),) if action else ("receipt.reprint", "dossier.reprint"),
+            )
             session.commit()  # the login's audit stays even if the copy is refused
             c = campaign_of(session, campaign, dctx.config.campaign)
             if action is None:  # its message says which kinds can be taken from a record
-                record_document(session, c, kind, receipt_code=receipt_no,
-                                dossier_code=dossier_no, notice_code=notice_no)
-            doc, _job = preview_copy(session, actor, c, kind, cfg, fmt, receipt_code=receipt_no,
-                                     dossier_code=dossier_no, notice_code=notice_no)
+                record_document(
+                    session,
+                    c,
+                    kind,
+                    receipt_code=receipt_no,
+                    dossier_code=dossier_no,
+                    notice_code=notice_no,
+                )
+            doc, _job = preview_copy(
+                session,
+                actor,
+                c,
+                kind,
+                cfg,
+                fmt,
+                receipt_code=receipt_no,
+                dossier_code=dossier_no,
+                notice_code=notice_no,
+            )
     else:
         doc = marked(sample_document(kind, width, encoding), "样张")
     if fmt == "text":
@@ -113,7 +150,8 @@ def preview(
 def jobs(
     failed: Annotated[bool, typer.Option("--failed", help=_("只看打印失败的"))] = False,
     limit: Annotated[int, typer.Option("--limit")] = 30,
-    config: ConfigOpt = None, db: DbOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """列出最近的打印任务。"""
     from rich.table import Table
@@ -126,11 +164,26 @@ def jobs(
     with session_scope(dctx.engine, readonly=True) as session:
         rows = list_jobs(session, status=PrintJobStatus.failed if failed else None, limit=limit)
         table = Table(title=_("打印任务"))
-        for heading in (_("编号"), _("单据"), _("打印机"), _("窗口"), _("状态"), _("次数"), _("原因")):
+        for heading in (
+            _("编号"),
+            _("单据"),
+            _("打印机"),
+            _("窗口"),
+            _("状态"),
+            _("次数"),
+            _("原因"),
+        ):
             table.add_column(heading, overflow="fold")
         for j in rows:
-            table.add_row(str(j.id), j.document, j.printer, j.desk,
-                          PrintJobStatus(j.status).label, str(j.attempts), j.error)
+            table.add_row(
+                str(j.id),
+                j.document,
+                j.printer,
+                j.desk,
+                PrintJobStatus(j.status).label,
+                str(j.attempts),
+                j.error,
+            )
     out.print(table if rows else _("没有打印任务。"))
 
 
@@ -138,7 +191,9 @@ def jobs(
 @handle_errors
 def retry(
     job_id: Annotated[int, typer.Argument(help=_("打印任务编号（desk print jobs）"))],
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """重新发送一个打印失败的任务（同样的内容）。"""
     from models.db import session_scope
@@ -153,17 +208,25 @@ def retry(
     if job.status == "sent":
         out.print(_("打印任务 {job_id} 已发送到打印机").format(job_id=job_id))
     else:
-        err.print(_("[red]打印任务 {job_id} 仍然失败[/]：{error}").format(job_id=job_id, error=escape(job.error)))
+        err.print(
+            _("[red]打印任务 {job_id} 仍然失败[/]：{error}").format(
+                job_id=job_id, error=escape(job.error)
+            )
+        )
         raise typer.Exit(1)
 
 
 @print_app.command("reprint")
 @handle_errors
 def reprint_cmd(
-    kind: Annotated[str, typer.Argument(help="receipt | void | label | materials | acceptance | notice")],
+    kind: Annotated[
+        str, typer.Argument(help="receipt | void | label | materials | acceptance | notice")
+    ],
     number: Annotated[str, typer.Argument(help=_("收据号、受理编号或告知单号"))],
     campaign: CampaignOpt = None,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """重印一份单据（印“重印 n”），记入审计。"""
     from models.db import session_scope
@@ -179,9 +242,15 @@ def reprint_cmd(
     assert job_id is not None
     job = send_job(dctx.engine, printers, job_id)
     if job.status == "sent":
-        out.print(_("已重印（重印 {copy_no}），打印任务 {job_id}").format(copy_no=copy_no, job_id=job_id))
+        out.print(
+            _("已重印（重印 {copy_no}），打印任务 {job_id}").format(copy_no=copy_no, job_id=job_id)
+        )
     else:
-        err.print(_("[red]重印已记录（打印任务 {job_id}），但打印失败[/]：{error}；可用 desk print retry {job_id} 重试").format(job_id=job_id, error=escape(job.error)))
+        err.print(
+            _(
+                "[red]重印已记录（打印任务 {job_id}），但打印失败[/]：{error}；可用 desk print retry {job_id} 重试"
+            ).format(job_id=job_id, error=escape(job.error))
+        )
         raise typer.Exit(1)
 
 
@@ -205,8 +274,17 @@ def printer_show_config(config: ConfigOpt = None) -> None:
     from models.config import config_path, load_config
 
     cfg = load_config(config)
-    out.print(_("配置文件：{value}（{value2}）").format(value=cfg.path or config_path(), value2=_("存在") if (cfg.path and cfg.path.exists()) else _("不存在，全部用默认值")))
-    out.print(_("当前打印机设置：{value}").format(value=cfg.printers or _("（未设置：receipt 和 label 都是预览）")))
+    out.print(
+        _("配置文件：{value}（{value2}）").format(
+            value=cfg.path or config_path(),
+            value2=_("存在") if (cfg.path and cfg.path.exists()) else _("不存在，全部用默认值"),
+        )
+    )
+    out.print(
+        _("当前打印机设置：{value}").format(
+            value=cfg.printers or _("（未设置：receipt 和 label 都是预览）")
+        )
+    )
     out.print(_("写法示例："))
     out.print(pc.__doc__ or "", markup=False, highlight=False)
 
@@ -215,7 +293,8 @@ def printer_show_config(config: ConfigOpt = None) -> None:
 @handle_errors
 def printer_test(
     role: Annotated[str, typer.Argument(help="receipt | label")] = "receipt",
-    config: ConfigOpt = None, db: DbOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """打印测试页（宽度、编码、条码、二维码），记录为打印任务。"""
     import getpass as gp
@@ -229,8 +308,9 @@ def printer_test(
     dctx = open_context(config, db)
     printers = DeskPrinters.from_config(dctx.config)
     p = printers.config(role)
-    actor = Actor(user_id=None, username=f"os:{gp.getuser()}"[:60], role=Role.clerk,
-                  desk=dctx.config.desk)
+    actor = Actor(
+        user_id=None, username=f"os:{gp.getuser()}"[:60], role=Role.clerk, desk=dctx.config.desk
+    )
     with session_scope(dctx.engine) as session:
         job = queue_document(session, actor, printers, test_page(p.width, p.encoding, role), role)
         job_id = job.id

@@ -33,13 +33,22 @@ def _defaults_for(command: Any, given: dict[str, Any]) -> dict[str, Any]:
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
-    demo: Annotated[bool, typer.Option("--demo", help=_("在临时演示数据库上启动（预设 000，演示用户）"))] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help=_("在临时演示数据库上启动（预设 000，演示用户）"))
+    ] = False,
     version: Annotated[bool, typer.Option("--version", help=_("显示版本号"))] = False,
     config: ConfigOpt = None,
     db: DbOpt = None,
-    lang: Annotated[str | None, typer.Option(
-        "--lang", help=_("界面语言：zh_CN（简体中文，默认）或 en（English）；也可用 DESK_LANG 或配置文件的 language"),
-        envvar="DESK_LANG")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help=_(
+                "界面语言：zh_CN（简体中文，默认）或 en（English）；也可用 DESK_LANG 或配置文件的 language"
+            ),
+            envvar="DESK_LANG",
+        ),
+    ] = None,
 ) -> None:
     """不带子命令时启动受理台界面（Textual）。"""
     # ``lang`` was applied by ``tui.launch`` before this module was imported (the help above is

@@ -53,8 +53,13 @@ def _loopback(host: str) -> bool:
 
 
 @handle_errors
-def serve_cmd(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, demo: DemoOpt = False,
-              config: ConfigOpt = None, db: DbOpt = None) -> None:
+def serve_cmd(
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8000,
+    demo: DemoOpt = False,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
     """在浏览器中使用受理台（textual-serve）：每个浏览器页面运行一个受理台，同样须先登录。按 Ctrl+C 停止。"""
     from textual_serve.server import Server
 
@@ -64,13 +69,21 @@ def serve_cmd(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, demo: DemoOpt =
     server = Server(command, host=host, port=port, title=_("职称评审 纸质材料受理与收费台"))
     out.print(_("受理台网页：{url}（按 Ctrl+C 停止）").format(url=server.public_url))
     if not _loopback(host):
-        err.print(_("[yellow]注意[/]：网页不加密（HTTP），密码以明文经过网络：只在办公室内网使用，"
-                    "或在前面加一层 HTTPS 反向代理"))
+        err.print(
+            _(
+                "[yellow]注意[/]：网页不加密（HTTP），密码以明文经过网络：只在办公室内网使用，"
+                "或在前面加一层 HTTPS 反向代理"
+            )
+        )
     try:
         server.serve()
     except OSError as exc:
-        raise InvalidInput(_("无法在 {host}:{port} 上启动网页受理台：{problem}（端口被占用？换一个 --port）").format(
-            host=host, port=port, problem=exc.strerror or exc), code="serve.cannot_listen") from None
+        raise InvalidInput(
+            _(
+                "无法在 {host}:{port} 上启动网页受理台：{problem}（端口被占用？换一个 --port）"
+            ).format(host=host, port=port, problem=exc.strerror or exc),
+            code="serve.cannot_listen",
+        ) from None
 
 
 app.command("serve")(serve_cmd)

@@ -35,7 +35,16 @@ from tui.cli.common import (
 if TYPE_CHECKING:
     from models.services.summary import CampaignSummary, Figures
 
-HEADS = (_("通过"), _("受理"), _("受理率"), _("退回"), _("未报送"), _("已缴费"), _("实收（元）"), _("移交"))
+HEADS = (
+    _("通过"),
+    _("受理"),
+    _("受理率"),
+    _("退回"),
+    _("未报送"),
+    _("已缴费"),
+    _("实收（元）"),
+    _("移交"),
+)
 _UNTIL = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
 
 
@@ -53,8 +62,10 @@ def parse_until(text: str) -> dt.datetime:
             return dt.datetime(int(y), int(mo), int(d), 23, 59, 59, 999999)
         return dt.datetime(int(y), int(mo), int(d), int(h), int(mi))
     except ValueError:
-        raise InvalidInput(_("截止时间“{text}”格式不正确：应为 2021-09-30 或 2021-09-30 17:30").format(text=text),
-                           code="summary.bad_until") from None
+        raise InvalidInput(
+            _("截止时间“{text}”格式不正确：应为 2021-09-30 或 2021-09-30 17:30").format(text=text),
+            code="summary.bad_until",
+        ) from None
 
 
 def _pct(f: Figures) -> str:
@@ -63,14 +74,29 @@ def _pct(f: Figures) -> str:
 
 
 def _cells(f: Figures) -> list[str]:
-    return [str(f.approved), str(f.accepted), _pct(f), str(f.returned), str(f.no_paper),
-            str(f.paid), f.fee_net.grouped(), str(f.handed_over)]
+    return [
+        str(f.approved),
+        str(f.accepted),
+        _pct(f),
+        str(f.returned),
+        str(f.no_paper),
+        str(f.paid),
+        f.fee_net.grouped(),
+        str(f.handed_over),
+    ]
 
 
 def _table(title: str, first: str) -> Table:
     """Compact: no vertical rules, two spaces between columns, so nine columns fit 80."""
-    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1),
-              pad_edge=False, collapse_padding=True, show_edge=False)
+    t = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+        collapse_padding=True,
+        show_edge=False,
+    )
     t.add_column(first, overflow="fold", min_width=10)
     for h in HEADS:
         t.add_column(h, justify="right", no_wrap=True)
@@ -87,14 +113,34 @@ def _total_row(t: Table, name: str, f: Figures) -> None:
 def render(s: CampaignSummary) -> None:
     when = s.until.strftime("%Y-%m-%d %H:%M") if s.until else _("现在")
     out.print(s.campaign_title, soft_wrap=False)  # a long title is wrapped at 80
-    out.print(_("评审汇总（{campaign_code}），截至{when}").format(campaign_code=s.campaign_code, when=when))
+    out.print(
+        _("评审汇总（{campaign_code}），截至{when}").format(
+            campaign_code=s.campaign_code, when=when
+        )
+    )
     t = s.total
-    out.print(_("网上名单 {online} 人，通过形式审核 {approved} 人").format(online=t.online, approved=t.approved))
-    out.print(_("  已受理 {accepted}（{value}）· 退回补正未再报送 {returned} · 未报送纸质材料 {no_paper}").format(accepted=t.accepted, value=_pct(t), returned=t.returned, no_paper=t.no_paper))
-    out.print(_("  已缴费 {paid} · 已受理未缴费 {unpaid} · 实收净额 {value} 元").format(paid=t.paid, unpaid=t.unpaid, value=t.fee_net.grouped()))
+    out.print(
+        _("网上名单 {online} 人，通过形式审核 {approved} 人").format(
+            online=t.online, approved=t.approved
+        )
+    )
+    out.print(
+        _(
+            "  已受理 {accepted}（{value}）· 退回补正未再报送 {returned} · 未报送纸质材料 {no_paper}"
+        ).format(accepted=t.accepted, value=_pct(t), returned=t.returned, no_paper=t.no_paper)
+    )
+    out.print(
+        _("  已缴费 {paid} · 已受理未缴费 {unpaid} · 实收净额 {value} 元").format(
+            paid=t.paid, unpaid=t.unpaid, value=t.fee_net.grouped()
+        )
+    )
     out.print(_("  已移交评委会 {handed_over}").format(handed_over=t.handed_over))
     if t.other_paper:
-        out.print(_("注意：另有 {other_paper} 人网上状态不是“通过形式审核”但有纸质材料，").format(other_paper=t.other_paper))
+        out.print(
+            _("注意：另有 {other_paper} 人网上状态不是“通过形式审核”但有纸质材料，").format(
+                other_paper=t.other_paper
+            )
+        )
         out.print(_("  不计入上面各数（实收净额含其费用），请用 desk reconcile 核实"))
     for c in s.counties:
         table = _table(c.county, _("单位"))
@@ -121,12 +167,19 @@ def render(s: CampaignSummary) -> None:
 @handle_errors
 def summary_cmd(
     campaign: CampaignOpt = None,
-    until: Annotated[str | None, typer.Option(
-        "--until", help=_("截止时间：2021-09-30（含当天）或 2021-09-30 17:30；默认到现在"))] = None,
-    xlsx: Annotated[Path | None, typer.Option(
-        "--xlsx", help=_("导出 xlsx：按县市、按单位、按类型级别三张表"))] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", help=_("截止时间：2021-09-30（含当天）或 2021-09-30 17:30；默认到现在")
+        ),
+    ] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help=_("导出 xlsx：按县市、按单位、按类型级别三张表"))
+    ] = None,
     as_json: JsonOpt = False,
-    user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None,
+    user: UserOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """评审汇总（负责人）：按县市、单位和申报类型级别，对照网上通过形式审核人数统计已受理、
     退回补正、未报送、已缴费、实收净额和已移交；只有人数和金额，不列姓名。每次查看记入审计。"""
@@ -135,7 +188,9 @@ def summary_cmd(
     from models.services.summary import campaign_summary, summary_xlsx
 
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
-        raise InvalidInput(_("--xlsx 应为 .xlsx 文件（Excel、WPS 均可打开）"), code="export.bad_type")
+        raise InvalidInput(
+            _("--xlsx 应为 .xlsx 文件（Excel、WPS 均可打开）"), code="export.bad_type"
+        )
     if xlsx is not None:
         from models.files import check_writable
 

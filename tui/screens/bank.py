@@ -33,9 +33,16 @@ if TYPE_CHECKING:
     from models.services.bank import Candidate, LineProposal
     from models.services.payments import QueueLine
 
-STYLES = {"proposed": "bold green", "ambiguous": "bold yellow", "partial": "yellow",
-          "not_accepted": "yellow", "already_paid": "dim", "unmatched": "red",
-          "confirmed": "green", "dismissed": "dim"}
+STYLES = {
+    "proposed": "bold green",
+    "ambiguous": "bold yellow",
+    "partial": "yellow",
+    "not_accepted": "yellow",
+    "already_paid": "dim",
+    "unmatched": "red",
+    "confirmed": "green",
+    "dismissed": "dim",
+}
 CONFIRMABLE = ("proposed", "ambiguous")
 
 
@@ -66,9 +73,12 @@ class BankScreen(WorkerGuard, Screen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield Static(_("银行流水对账 · {value}").format(value=desk_of(self).who()), id="status-line")
-        yield Input(placeholder=_("银行流水文件路径（xlsx/csv，GB18030 亦可），Enter 导入"),
-                    id="bank-file")
+        yield Static(
+            _("银行流水对账 · {value}").format(value=desk_of(self).who()), id="status-line"
+        )
+        yield Input(
+            placeholder=_("银行流水文件路径（xlsx/csv，GB18030 亦可），Enter 导入"), id="bank-file"
+        )
         yield Static(_("正在读取……"), id="bank-summary")
         yield DataTable(id="bank-lines", cursor_type="row", zebra_stripes=True)
         yield Static("", id="bank-detail")
@@ -82,11 +92,22 @@ class BankScreen(WorkerGuard, Screen[None]):
         table = self.query_one("#bank-lines", DataTable)
         table.clear(columns=True)
         if self.showing_unpaid:
-            for label, width in ((_("受理编号"), 11), (_("姓名"), 16), (_("申报"), 12), (_("工作单位"), 30)):
+            for label, width in (
+                (_("受理编号"), 11),
+                (_("姓名"), 16),
+                (_("申报"), 12),
+                (_("工作单位"), 30),
+            ):
                 table.add_column(label, width=width)
         else:
-            for label, width in ((_("行"), 4), (_("日期"), 5), (_("金额"), 9), (_("付款人"), 12),
-                                 (_("状态"), 10), (_("建议/说明"), 26)):
+            for label, width in (
+                (_("行"), 4),
+                (_("日期"), 5),
+                (_("金额"), 9),
+                (_("付款人"), 12),
+                (_("状态"), 10),
+                (_("建议/说明"), 26),
+            ):
                 table.add_column(label, width=width)
 
     def action_focus_file(self) -> None:
@@ -129,10 +150,24 @@ class BankScreen(WorkerGuard, Screen[None]):
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
-        skipped = _("，{count} 行无法读取（第 {line} 行：{reason}……）").format(count=len(s.skipped), line=s.skipped[0].line, reason=s.skipped[0].reason) \
-            if s.skipped else ""
+        skipped = (
+            _("，{count} 行无法读取（第 {line} 行：{reason}……）").format(
+                count=len(s.skipped), line=s.skipped[0].line, reason=s.skipped[0].reason
+            )
+            if s.skipped
+            else ""
+        )
         known = _("，{count} 行此前已导入").format(count=len(s.known)) if s.known else ""
-        msg = _("已导入 {filename}：{lines} 行，收入 {credits} 笔共 {credit_total} 元{known}{skipped}").format(filename=s.filename, lines=s.lines, credits=s.credits, credit_total=s.credit_total.figures(), known=known, skipped=skipped)
+        msg = _(
+            "已导入 {filename}：{lines} 行，收入 {credits} 笔共 {credit_total} 元{known}{skipped}"
+        ).format(
+            filename=s.filename,
+            lines=s.lines,
+            credits=s.credits,
+            credit_total=s.credit_total.figures(),
+            known=known,
+            skipped=skipped,
+        )
         self.app.call_from_thread(self._imported, msg)
 
     def _imported(self, message: str) -> None:
@@ -177,32 +212,53 @@ class BankScreen(WorkerGuard, Screen[None]):
             counts[p.status.label] = counts.get(p.status.label, 0) + 1
         if self.showing_unpaid:
             for q in unpaid:
-                table.add_row(q.dossier_code, plain.name(q.name, 16), plain.fee_kind(q.track, q.level),
-                              plain.plain(q.unit, 30), key=f"d{q.dossier_id}")
+                table.add_row(
+                    q.dossier_code,
+                    plain.name(q.name, 16),
+                    plain.fee_kind(q.track, q.level),
+                    plain.plain(q.unit, 30),
+                    key=f"d{q.dossier_id}",
+                )
         else:
             for p in lines:
                 if p.status in ("confirmed",) and p.receipt_code:
                     hint = _("收据号 {receipt_code}").format(receipt_code=p.receipt_code)
                 elif p.candidates and p.status in ("proposed", "already_paid", "partial"):
                     c = p.candidates[0]
-                    diff = _(" 差{difference}").format(difference=c.difference.figures()) if c.difference else ""
-                    hint = f"{_who(c)}（{_(p.evidence) or '、'.join(_(e) for e in c.evidence)}）{diff}"
+                    diff = (
+                        _(" 差{difference}").format(difference=c.difference.figures())
+                        if c.difference
+                        else ""
+                    )
+                    hint = (
+                        f"{_who(c)}（{_(p.evidence) or '、'.join(_(e) for e in c.evidence)}）{diff}"
+                    )
                 elif p.candidates:
                     hint = _("{count} 人相符：").format(count=len(p.candidates)) + "；".join(
-                        f"{c.dossier_code} {c.name}" for c in p.candidates[:3])
+                        f"{c.dossier_code} {c.name}" for c in p.candidates[:3]
+                    )
                 else:
                     hint = p.note or p.memo
-                table.add_row(str(p.line_no), f"{p.txn_date:%m-%d}", p.amount.figures(),
-                              plain.name(p.payer_name, 12),
-                              Text(p.status.label, style=STYLES.get(p.status, "")),
-                              plain.plain(hint, 26), key=str(p.line_id))
+                table.add_row(
+                    str(p.line_no),
+                    f"{p.txn_date:%m-%d}",
+                    p.amount.figures(),
+                    plain.name(p.payer_name, 12),
+                    Text(p.status.label, style=STYLES.get(p.status, "")),
+                    plain.plain(hint, 26),
+                    key=str(p.line_id),
+                )
         if cursor and table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         summary = "；".join(f"{k} {v}" for k, v in counts.items()) or _("尚未导入银行流水")
-        head = _("未缴费档案 {count} 份（F11 回到流水）").format(count=len(unpaid)) if self.showing_unpaid else \
-            _("流水 {count} 笔：{summary}").format(count=len(lines), summary=summary)
+        head = (
+            _("未缴费档案 {count} 份（F11 回到流水）").format(count=len(unpaid))
+            if self.showing_unpaid
+            else _("流水 {count} 笔：{summary}").format(count=len(lines), summary=summary)
+        )
         self.query_one("#bank-summary", Static).update(
-            plain.message(f"{note}\n{head}" if note else head))
+            plain.message(f"{note}\n{head}" if note else head)
+        )
         self._detail()
 
     @on(DataTable.RowHighlighted, "#bank-lines")
@@ -222,15 +278,24 @@ class BankScreen(WorkerGuard, Screen[None]):
         if p is None:
             out.update("")
             return
-        how = {"proposed": _("Enter 确认匹配并打印缴费凭证"),
-               "ambiguous": _("Enter 选择是哪一位（不会自动匹配）"),
-               "partial": _("金额与评审费不符：请与付款人核实后按收费台办理，或 F10 标为非评审费"),
-               "not_accepted": _("纸质材料受理后再确认"),
-               "unmatched": _("找不到对应的人：核实后 F10 标为非评审费")}.get(p.status, "")
+        how = {
+            "proposed": _("Enter 确认匹配并打印缴费凭证"),
+            "ambiguous": _("Enter 选择是哪一位（不会自动匹配）"),
+            "partial": _("金额与评审费不符：请与付款人核实后按收费台办理，或 F10 标为非评审费"),
+            "not_accepted": _("纸质材料受理后再确认"),
+            "unmatched": _("找不到对应的人：核实后 F10 标为非评审费"),
+        }.get(p.status, "")
         account = plain.plain(p.payer_account, 24)
-        text = Text.assemble(_("流水号 "), plain.plain(p.serial, 30), _(" · 付款人 "),
-                             plain.name(p.payer_name, 20), " " if account else "", account,
-                             _(" · 摘要 "), plain.plain(p.memo, 40))
+        text = Text.assemble(
+            _("流水号 "),
+            plain.plain(p.serial, 30),
+            _(" · 付款人 "),
+            plain.name(p.payer_name, 20),
+            " " if account else "",
+            account,
+            _(" · 摘要 "),
+            plain.plain(p.memo, 40),
+        )
         if p.note:
             text.append("\n")
             text.append(plain.message(p.note, style="yellow"))
@@ -245,14 +310,18 @@ class BankScreen(WorkerGuard, Screen[None]):
             return
         if p.status == "proposed" and p.dossier_id is not None:
             c = p.candidates[0]
-            self.app.push_screen(ConfirmMatchScreen(p, [c]),
-                                 lambda chosen: self._chosen(p, chosen))
+            self.app.push_screen(ConfirmMatchScreen(p, [c]), lambda chosen: self._chosen(p, chosen))
         elif p.status == "ambiguous":
             fits = [c for c in p.candidates if c.dossier_id is not None]
-            self.app.push_screen(ConfirmMatchScreen(p, fits),
-                                 lambda chosen: self._chosen(p, chosen))
+            self.app.push_screen(
+                ConfirmMatchScreen(p, fits), lambda chosen: self._chosen(p, chosen)
+            )
         else:
-            self.notify(_("{label}：不能在此确认").format(label=p.status.label), severity="warning", timeout=4)
+            self.notify(
+                _("{label}：不能在此确认").format(label=p.status.label),
+                severity="warning",
+                timeout=4,
+            )
 
     def _chosen(self, p: LineProposal, dossier_id: int | None) -> None:
         if dossier_id is None:
@@ -269,8 +338,15 @@ class BankScreen(WorkerGuard, Screen[None]):
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
             with desk.campaign_session() as (session, c):
-                pay = confirm_line(session, desk.actor, c, line_id, dossier_id,
-                                   idempotency_key=key, now=desk.clock())
+                pay = confirm_line(
+                    session,
+                    desk.actor,
+                    c,
+                    line_id,
+                    dossier_id,
+                    idempotency_key=key,
+                    now=desk.clock(),
+                )
                 job_id = queue_receipt(session, desk.actor, desk.printers, pay)
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
@@ -284,7 +360,11 @@ class BankScreen(WorkerGuard, Screen[None]):
     def _confirmed(self, receipt_code: str, job_id: int) -> None:
         self.busy = False
         desk_of(self).print_job(job_id)
-        self.load(_("已确认银行转账，收据号 {receipt_code}，缴费凭证正在打印").format(receipt_code=receipt_code))
+        self.load(
+            _("已确认银行转账，收据号 {receipt_code}，缴费凭证正在打印").format(
+                receipt_code=receipt_code
+            )
+        )
 
     def action_dismiss_line(self) -> None:
         p = self._current()
@@ -306,8 +386,9 @@ class BankScreen(WorkerGuard, Screen[None]):
         assert desk.engine is not None and desk.actor is not None
         try:
             with desk.campaign_session() as (session, c):
-                dismiss_line(session, desk.actor, c, line_id, reason=reason, note=note,
-                             now=desk.clock())
+                dismiss_line(
+                    session, desk.actor, c, line_id, reason=reason, note=note, now=desk.clock()
+                )
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
@@ -332,16 +413,37 @@ class ConfirmMatchScreen(WorkerGuard, ModalScreen[int | None]):
         p = self.line
         several = len(self.candidates) > 1
         with Vertical(classes="dialog"):
-            yield Static(Text.assemble(
-                _("第 {line_no} 行 {txn_date:%Y-%m-%d} 收入 {amount} 元 · ").format(line_no=p.line_no, txn_date=p.txn_date, amount=p.amount.figures()),
-                plain.name(p.payer_name)), classes="dialog-title")
-            yield Static(Text.assemble(_("摘要："), plain.plain(p.memo, 60), _("\n流水号："),
-                                       plain.plain(p.serial, 40)), classes="dialog-body")
-            yield Static(_("多人相符：请核实后选择是哪一位") if several else _("确认这笔转账是下面这位的评审费："),
-                         classes="dialog-help")
-            yield OptionList(*[Option(plain.plain(f"{_who(c)}（{'、'.join(_(e) for e in c.evidence)}）"),
-                                      id=str(c.dossier_id)) for c in self.candidates],
-                             id="match-candidates")
+            yield Static(
+                Text.assemble(
+                    _("第 {line_no} 行 {txn_date:%Y-%m-%d} 收入 {amount} 元 · ").format(
+                        line_no=p.line_no, txn_date=p.txn_date, amount=p.amount.figures()
+                    ),
+                    plain.name(p.payer_name),
+                ),
+                classes="dialog-title",
+            )
+            yield Static(
+                Text.assemble(
+                    _("摘要："), plain.plain(p.memo, 60), _("\n流水号："), plain.plain(p.serial, 40)
+                ),
+                classes="dialog-body",
+            )
+            yield Static(
+                _("多人相符：请核实后选择是哪一位")
+                if several
+                else _("确认这笔转账是下面这位的评审费："),
+                classes="dialog-help",
+            )
+            yield OptionList(
+                *[
+                    Option(
+                        plain.plain(f"{_who(c)}（{'、'.join(_(e) for e in c.evidence)}）"),
+                        id=str(c.dossier_id),
+                    )
+                    for c in self.candidates
+                ],
+                id="match-candidates",
+            )
             yield Static(_("↑↓ 选择 · Enter 确认并打印缴费凭证 · Esc 取消"), classes="dialog-help")
 
     def on_mount(self) -> None:
@@ -373,12 +475,20 @@ class DismissLineScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
 
         p = self.line
         with Vertical(classes="dialog"):
-            yield Static(_("第 {line_no} 行 {amount} 元 {payer_name}：不是评审费").format(line_no=p.line_no, amount=p.amount.figures(), payer_name=p.payer_name),
-                         classes="dialog-title")
-            yield OptionList(*[Option(_(text), id=key) for key, text in DISMISS_REASONS.items()],
-                             id="dismiss-reasons")
+            yield Static(
+                _("第 {line_no} 行 {amount} 元 {payer_name}：不是评审费").format(
+                    line_no=p.line_no, amount=p.amount.figures(), payer_name=p.payer_name
+                ),
+                classes="dialog-title",
+            )
+            yield OptionList(
+                *[Option(_(text), id=key) for key, text in DISMISS_REASONS.items()],
+                id="dismiss-reasons",
+            )
             yield Input(placeholder=_("说明（必填，记入审计）"), id="dismiss-note", max_length=500)
-            yield Static(_("↑↓ 选原因 · Enter 到说明 · Enter 确定 · Esc 取消"), classes="dialog-help")
+            yield Static(
+                _("↑↓ 选原因 · Enter 到说明 · Enter 确定 · Esc 取消"), classes="dialog-help"
+            )
 
     def on_mount(self) -> None:
         options = self.query_one("#dismiss-reasons", OptionList)

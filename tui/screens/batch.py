@@ -53,7 +53,9 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(_("单位批量受理"), id="status-line")
-        yield Input(placeholder=_("单位名称（部分即可），或单位花名册文件路径（.xlsx .csv）"), id="unit")
+        yield Input(
+            placeholder=_("单位名称（部分即可），或单位花名册文件路径（.xlsx .csv）"), id="unit"
+        )
         yield Static(_("输入单位名称后按 Enter；花名册需有“姓名”“身份证号”两列"), id="batch-counts")
         yield DataTable(id="batch-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
@@ -91,8 +93,9 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         assert self.desk.engine is not None
         try:
             with session_scope(self.desk.engine, readonly=True) as session:
-                units = find_units(session, get_campaign(session, self.desk.campaign_code or ""),
-                                   text)
+                units = find_units(
+                    session, get_campaign(session, self.desk.campaign_code or ""), text
+                )
         except DomainError as exc:
             self.app.call_from_thread(self._say, plain.message(exc.message, style="bold red"))
             return
@@ -110,8 +113,15 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         for unit, n in units:
             table.add_row(plain.plain(unit, 56), str(n))
         if not units:
-            self._say(Text(_("网上名单中没有单位名称含“{unit}”的人员").format(
-                unit=plain.plain(text, 30).plain), style="bold red", end=""))
+            self._say(
+                Text(
+                    _("网上名单中没有单位名称含“{unit}”的人员").format(
+                        unit=plain.plain(text, 30).plain
+                    ),
+                    style="bold red",
+                    end="",
+                )
+            )
             return
         self._say(_("找到 {count} 个单位：↑↓ 选择，Enter 打开").format(count=len(units)))
         table.focus()
@@ -123,43 +133,76 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         assert self.desk.engine is not None
         try:
             with self.desk.campaign_session(readonly=True) as (session, c):
-                batch = unit_batch(session, c, value) if kind == "unit" \
+                batch = (
+                    unit_batch(session, c, value)
+                    if kind == "unit"
                     else roster_batch(session, c, Path(value))
+                )
         except DomainError as exc:
             self.app.call_from_thread(self._say, plain.message(exc.message, style="bold red"))
             return
         self.app.call_from_thread(self._show_batch, (kind, value), batch, advance_from)
 
-    def _show_batch(self, source: tuple[str, str], batch: Batch,
-                    advance_from: int | None) -> None:
+    def _show_batch(self, source: tuple[str, str], batch: Batch, advance_from: int | None) -> None:
         before = self.roster
         self.mode, self.roster, self.source = "people", batch, source
         table = self.query_one("#batch-table", DataTable)
         keep = table.cursor_row if advance_from is None else advance_from
         table.clear(columns=True)
-        for label, width in ((_("序"), 3), (_("姓名"), 14), (_("身份证号"), 18), (_("网上状态"), 12),
-                             (_("纸质材料"), 14), (_("备注"), 24)):
+        for label, width in (
+            (_("序"), 3),
+            (_("姓名"), 14),
+            (_("身份证号"), 18),
+            (_("网上状态"), 12),
+            (_("纸质材料"), 14),
+            (_("备注"), 24),
+        ):
             table.add_column(label, width=width)
         for i, x in enumerate(batch.lines, start=1):
             h = x.hit
-            online = Text(_("不在名单"), style="bold red") if h is None else \
-                Text(h.online_status, style="" if h.eligible else "bold red")
+            online = (
+                Text(_("不在名单"), style="bold red")
+                if h is None
+                else Text(h.online_status, style="" if h.eligible else "bold red")
+            )
             paper = "" if h is None else h.paper
-            table.add_row(str(x.line or i), plain.name(x.name, 14), plain.plain(x.id_masked, 18),
-                          online, Text(paper, style="green" if x.done else ""),
-                          plain.plain(x.problem, 24))
+            table.add_row(
+                str(x.line or i),
+                plain.name(x.name, 14),
+                plain.plain(x.id_masked, 18),
+                online,
+                Text(paper, style="green" if x.done else ""),
+                plain.plain(x.problem, 24),
+            )
         c = batch.counts()
         self.query_one("#status-line", Static).update(
-            Text.assemble(_("单位批量受理 · "), plain.plain(batch.title, 60)))
-        self._say(_("共 {c} 人：已受理 {c2} · 退回补正 {c3} · 未报送 {c4} · 网上未通过 {c5} · 不在名单 {c6}\u3000Enter 打开").format(c=c['total'], c2=c['accepted'], c3=c['returned'], c4=c['missing'], c5=c['not_approved'], c6=c['not_listed']))
+            Text.assemble(_("单位批量受理 · "), plain.plain(batch.title, 60))
+        )
+        self._say(
+            _(
+                "共 {c} 人：已受理 {c2} · 退回补正 {c3} · 未报送 {c4} · 网上未通过 {c5} · 不在名单 {c6}\u3000Enter 打开"
+            ).format(
+                c=c["total"],
+                c2=c["accepted"],
+                c3=c["returned"],
+                c4=c["missing"],
+                c5=c["not_approved"],
+                c6=c["not_listed"],
+            )
+        )
         if batch.lines:
             row = min(max(keep, 0), len(batch.lines) - 1)
-            just_done = (advance_from is not None and before is not None
-                         and row < len(before.lines) and not before.lines[row].done
-                         and batch.lines[row].done)
+            just_done = (
+                advance_from is not None
+                and before is not None
+                and row < len(before.lines)
+                and not before.lines[row].done
+                and batch.lines[row].done
+            )
             if just_done:  # after an outcome: the next one still to be seen
-                row = next((i for i in range(row, len(batch.lines))
-                            if not batch.lines[i].done), row)
+                row = next(
+                    (i for i in range(row, len(batch.lines)) if not batch.lines[i].done), row
+                )
             table.move_cursor(row=row)
         table.focus()
 
@@ -174,8 +217,14 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
             return
         line = self.roster.lines[row]
         if line.hit is None:
-            self.notify(_("{value} 不在网上通过名单中：纸质材料不予受理").format(value=plain.one_line(line.name)),
-                        severity="warning", timeout=5, markup=False)
+            self.notify(
+                _("{value} 不在网上通过名单中：纸质材料不予受理").format(
+                    value=plain.one_line(line.name)
+                ),
+                severity="warning",
+                timeout=5,
+                markup=False,
+            )
             return
         # the unit brings its people's paper (002 八（七）: units only): the card says 单位
         self.desk.open_card(record_id=line.hit.record_id, bringer="unit")
@@ -187,8 +236,12 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
 
     def action_unit_items(self) -> None:
         if self.source is None or self.source[0] != "unit":
-            self.notify(_("请先按单位名称打开该单位，再核对单位报送的材料（如花名册）"), severity="warning",
-                        timeout=5, markup=False)
+            self.notify(
+                _("请先按单位名称打开该单位，再核对单位报送的材料（如花名册）"),
+                severity="warning",
+                timeout=5,
+                markup=False,
+            )
             return
         self.app.push_screen(UnitItemsScreen(self.source[1]))
 
@@ -196,8 +249,9 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         """Back from a card: reload; if that person has just been dealt with, move on to the
         next one still to be seen."""
         if self.source is not None:
-            self.load(*self.source, advance_from=self.query_one("#batch-table",
-                                                                DataTable).cursor_row)
+            self.load(
+                *self.source, advance_from=self.query_one("#batch-table", DataTable).cursor_row
+            )
 
 
 class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
@@ -225,12 +279,16 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text.assemble(_("单位报送的材料 · "), plain.plain(self.unit, 40)),
-                         classes="dialog-title")
+            yield Static(
+                Text.assemble(_("单位报送的材料 · "), plain.plain(self.unit, 40)),
+                classes="dialog-title",
+            )
             yield DataTable(id="unit-items", cursor_type="row", zebra_stripes=False)
-            yield Static(_("y 齐全 · n 未报送 · p 缺部分（如电子版） · s 未盖章 · Esc 返回"),
-                         classes="dialog-help",
-                         id="unit-items-help")
+            yield Static(
+                _("y 齐全 · n 未报送 · p 缺部分（如电子版） · s 未盖章 · Esc 返回"),
+                classes="dialog-help",
+                id="unit-items-help",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one("#unit-items", DataTable)
@@ -265,13 +323,18 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
         row = table.cursor_row
         table.clear()
         for item, st in zip(items, status, strict=True):
-            result = Text(_("尚未核对"), style="yellow") if not st.checked else \
-                Text(_("合格"), style="green") if st.ok else \
-                Text("；".join(st.problems), style="bold red")
+            result = (
+                Text(_("尚未核对"), style="yellow")
+                if not st.checked
+                else Text(_("合格"), style="green")
+                if st.ok
+                else Text("；".join(st.problems), style="bold red")
+            )
             table.add_row(plain.plain(item.name, 30), result)
         if not items:
             self.query_one("#unit-items-help", Static).update(
-                _("本批次通知没有按单位报送一次的材料。Esc 返回"))
+                _("本批次通知没有按单位报送一次的材料。Esc 返回")
+            )
         table.move_cursor(row=max(0, min(row, len(items) - 1)))
         table.focus()
 
@@ -288,11 +351,15 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
             self.record(item.key, ItemCheck.missing())
         elif how == "stamp":
             if not (item.needs_stamp or item.needs_endorsement):
-                self.notify(_("“{name}”不需要{what}").format(name=item.name, what=_("盖章签署")),
-                            timeout=4, markup=False)
+                self.notify(
+                    _("“{name}”不需要{what}").format(name=item.name, what=_("盖章签署")),
+                    timeout=4,
+                    markup=False,
+                )
                 return
-            self.record(item.key, dataclasses.replace(ItemCheck.complete(item),
-                                                      stamped_endorsed=False))
+            self.record(
+                item.key, dataclasses.replace(ItemCheck.complete(item), stamped_endorsed=False)
+            )
         else:
             parts = item_parts(item)
             if not parts:
@@ -302,11 +369,14 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
 
             def picked(missing: list[str] | None) -> None:
                 if missing is not None:
-                    self.record(item.key, dataclasses.replace(ItemCheck.complete(item),
-                                                              missing_parts=tuple(missing)))
+                    self.record(
+                        item.key,
+                        dataclasses.replace(ItemCheck.complete(item), missing_parts=tuple(missing)),
+                    )
 
-            self.app.push_screen(PickScreen(_("勾选缺少的部分"),
-                                            [(p, p, False) for p in parts]), callback=picked)
+            self.app.push_screen(
+                PickScreen(_("勾选缺少的部分"), [(p, p, False) for p in parts]), callback=picked
+            )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unit-items")
     def record(self, item_key: str, check: ItemCheck) -> None:
@@ -317,8 +387,15 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
         assert desk.engine is not None and desk.actor is not None
         try:
             with desk.campaign_session() as (session, c):
-                check_unit_item(session, desk.actor, c, unit=self.unit, item_key=item_key,
-                                check=check, now=desk.clock())
+                check_unit_item(
+                    session,
+                    desk.actor,
+                    c,
+                    unit=self.unit,
+                    item_key=item_key,
+                    check=check,
+                    now=desk.clock(),
+                )
         except DomainError as exc:
             self.app.call_from_thread(self._say, exc.message)
             return

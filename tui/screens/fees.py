@@ -51,6 +51,7 @@ def confirmation_key(desk: str) -> str:
     desk's name digested (a name may be 40 characters, the key at most 64) and a random part."""
     return f"{hashlib.sha256(desk.encode()).hexdigest()[:8]}-{uuid.uuid4().hex}"
 
+
 class CashierScreen(WorkerGuard, Screen[None]):
     """收费台: the queue of accepted, unpaid dossiers; scan or pick to open one."""
 
@@ -71,8 +72,13 @@ class CashierScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#queue", DataTable)
-        for label, width in ((_("受理编号"), 11), (_("姓名"), 16), (_("申报"), 12), (_("应收"), 8),
-                             (_("工作单位"), 22)):
+        for label, width in (
+            (_("受理编号"), 11),
+            (_("姓名"), 16),
+            (_("申报"), 12),
+            (_("应收"), 8),
+            (_("工作单位"), 22),
+        ):
             table.add_column(label, width=width)
         self.load()
 
@@ -119,8 +125,9 @@ class CashierScreen(WorkerGuard, Screen[None]):
                 lines = cashier_queue(session, c, limit=500)
                 fees = {(r.track, r.level): r.amount_fen for r in fee_rules(session, c.id or 0)}
         except DomainError as exc:
-            self.app.call_from_thread(self.query_one("#queue-title", Static).update,
-                                      Text(exc.message, style="bold red"))
+            self.app.call_from_thread(
+                self.query_one("#queue-title", Static).update, Text(exc.message, style="bold red")
+            )
             return
         self.app.call_from_thread(self._show, lines, fees)
 
@@ -129,13 +136,20 @@ class CashierScreen(WorkerGuard, Screen[None]):
         table.clear()
         for q in lines:
             fen = fees.get((q.track, q.level))
-            table.add_row(q.dossier_code, plain.name(q.name, 14), plain.fee_kind(q.track, q.level),
-                          Money(fen).figures() if fen is not None else Text(_("未定"), style="yellow"),
-                          plain.plain(q.unit, 30), key=str(q.dossier_id))
+            table.add_row(
+                q.dossier_code,
+                plain.name(q.name, 14),
+                plain.fee_kind(q.track, q.level),
+                Money(fen).figures() if fen is not None else Text(_("未定"), style="yellow"),
+                plain.plain(q.unit, 30),
+                key=str(q.dossier_id),
+            )
         more = _("（只列前 500 份）") if len(lines) >= 500 else ""
         self.query_one("#queue-title", Static).update(
-            _("待缴费 {count} 份{more}：↑↓ 选择，Enter 收费").format(count=len(lines), more=more) if lines
-            else _("没有待缴费的档案：受理后的档案会出现在这里"))
+            _("待缴费 {count} 份{more}：↑↓ 选择，Enter 收费").format(count=len(lines), more=more)
+            if lines
+            else _("没有待缴费的档案：受理后的档案会出现在这里")
+        )
 
     @on(Input.Changed, "#pay-search")
     def _scrub(self, event: Input.Changed) -> None:
@@ -162,8 +176,13 @@ class FeeScreen(WorkerGuard, Screen[None]):
         Binding("escape", "back", pgettext("key", "返回"), id="fee.back"),
         bind("fee.take", "take", pgettext("key", "确认收费"), priority=True),
         bind("fee.method", "method(1)", pgettext("key", "收款方式"), priority=True),
-        bind("fee.method_back", "method(-1)", pgettext("key", "上一种方式"), show=False,
-                priority=True),
+        bind(
+            "fee.method_back",
+            "method(-1)",
+            pgettext("key", "上一种方式"),
+            show=False,
+            priority=True,
+        ),
         bind("fee.void", "void", pgettext("key", "作废")),
         bind("fee.refund", "refund", pgettext("key", "退费")),
         Binding("ctrl+r", "reprint", pgettext("key", "重印"), id="fee.reprint"),
@@ -218,8 +237,9 @@ class FeeScreen(WorkerGuard, Screen[None]):
             yield Static("", id="fee-methods")
             with Horizontal(classes="fee-row", id="row-tendered"):
                 yield Static(_("实收（元）"), classes="fee-label")
-                yield Input(placeholder=_("可不填，填则找零"), id="tendered", compact=True,
-                            max_length=12)
+                yield Input(
+                    placeholder=_("可不填，填则找零"), id="tendered", compact=True, max_length=12
+                )
                 yield Static("", id="fee-change")
             with Horizontal(classes="fee-row", id="row-reference"):
                 yield Static(_("流水号"), classes="fee-label", id="reference-label")
@@ -228,8 +248,12 @@ class FeeScreen(WorkerGuard, Screen[None]):
                 yield Static("", id="reference-hint")
             with Horizontal(classes="fee-row"):
                 yield Static(_("财政票据号"), classes="fee-label")
-                yield Input(placeholder=_("如开具财政票据，填写票据号（可不填）"), id="fiscal",
-                            compact=True, max_length=40)
+                yield Input(
+                    placeholder=_("如开具财政票据，填写票据号（可不填）"),
+                    id="fiscal",
+                    compact=True,
+                    max_length=40,
+                )
         yield Static("", id="fee-trail-title")
         # no cell padding, one space in each width instead: the trail's 7 columns fit 80
         yield DataTable(id="fee-trail", cursor_type="row", zebra_stripes=False, cell_padding=0)
@@ -237,8 +261,15 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#fee-trail", DataTable)
-        for label, width in ((_("收据号"), 12), (_("类别"), 5), (_("金额"), 8), (_("方式"), 9),
-                             (_("时间"), 12), (_("经办"), 11), (_("说明"), 20)):
+        for label, width in (
+            (_("收据号"), 12),
+            (_("类别"), 5),
+            (_("金额"), 8),
+            (_("方式"), 9),
+            (_("时间"), 12),
+            (_("经办"), 11),
+            (_("说明"), 20),
+        ):
             table.add_column(label, width=width)
         self.query_one("#fee-form").display = False
         self._paint_method()
@@ -293,7 +324,8 @@ class FeeScreen(WorkerGuard, Screen[None]):
         if fresh or not self.key:
             self.key = confirmation_key(self.desk.config.desk)
         self.query_one("#status-line", Static).update(
-            Text.assemble(_("收费 · "), plain.name(card.name), f" · {self.desk.who()}"))
+            Text.assemble(_("收费 · "), plain.name(card.name), f" · {self.desk.who()}")
+        )
         person = Text()
         person.append(plain.name(card.name, style="bold"))
         person.append(_("  身份证 …{id_last4}  受理编号 ").format(id_last4=card.id_last4))
@@ -309,9 +341,19 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.query_one("#fee-amount", Static).update(amount)
         state = Text()
         if card.paid is not None:
-            refunded = _("，已退 {refunded} 元").format(refunded=card.refunded.figures()) if card.refunded else ""
-            state.append(_("已缴费：收据号 {receipt_code}，{created_at:%m-%d %H:%M}{refunded}").format(receipt_code=card.paid.receipt_code, created_at=card.paid.created_at.astimezone(zone), refunded=refunded),
-                         style="bold green")
+            refunded = (
+                _("，已退 {refunded} 元").format(refunded=card.refunded.figures())
+                if card.refunded
+                else ""
+            )
+            state.append(
+                _("已缴费：收据号 {receipt_code}，{created_at:%m-%d %H:%M}{refunded}").format(
+                    receipt_code=card.paid.receipt_code,
+                    created_at=card.paid.created_at.astimezone(zone),
+                    refunded=refunded,
+                ),
+                style="bold green",
+            )
         elif card.fee_problem:
             state.append(card.fee_problem, style="bold yellow")
         elif card.status != "accepted":
@@ -347,8 +389,10 @@ class FeeScreen(WorkerGuard, Screen[None]):
             if p.kind == PaymentKind.payment.value:
                 v = voided.get(p.id)
                 if v is not None:
-                    note = Text(_("已作废（{receipt_code}）").format(receipt_code=v.receipt_code),
-                                style="bold red")
+                    note = Text(
+                        _("已作废（{receipt_code}）").format(receipt_code=v.receipt_code),
+                        style="bold red",
+                    )
                 elif refunded.get(p.id, 0) >= p.amount_fen:
                     note = Text(_("已全额退费"), style="bold red")
                 else:
@@ -358,12 +402,21 @@ class FeeScreen(WorkerGuard, Screen[None]):
             else:
                 note = plain.pair(_(REFUND_REASONS.get(p.reason, p.reason)), p.note)
             kind = PaymentKind(p.kind).label
-            table.add_row(p.receipt_code, kind, Money(p.amount_fen).figures(),
-                          PaymentMethod(p.method).label,
-                          f"{p.created_at.astimezone(zone):%m-%d %H:%M}",
-                          card.names.get(p.cashier_id, ""), note, key=p.receipt_code)
+            table.add_row(
+                p.receipt_code,
+                kind,
+                Money(p.amount_fen).figures(),
+                PaymentMethod(p.method).label,
+                f"{p.created_at.astimezone(zone):%m-%d %H:%M}",
+                card.names.get(p.cashier_id, ""),
+                note,
+                key=p.receipt_code,
+            )
         self.query_one("#fee-trail-title", Static).update(
-            _("收费记录 {count} 条").format(count=len(card.history)) if card.history else _("尚无收费记录"))
+            _("收费记录 {count} 条").format(count=len(card.history))
+            if card.history
+            else _("尚无收费记录")
+        )
 
     # -- the form --
 
@@ -386,8 +439,11 @@ class FeeScreen(WorkerGuard, Screen[None]):
         t = Text(_("收款方式  "))
         for i, m in enumerate(self._methods(), 1):
             allowed = rule is None or rule.allows(m)
-            style = ("bold reverse" if allowed else "bold reverse red") if m is self.method \
+            style = (
+                ("bold reverse" if allowed else "bold reverse red")
+                if m is self.method
                 else ("dim" if allowed else "dim strike")
+            )
             t.append(f" {i} {m.label} ", style=style)
             t.append(" ")
         if len(self._methods()) > 1:
@@ -395,12 +451,20 @@ class FeeScreen(WorkerGuard, Screen[None]):
         if rule is not None and rule.restricted:
             allowed_text = "、".join(m.label for m in rule.methods)
             t.append("\n")
-            t.append(_("通知{clause}：{text}（只收{allowed}）").format(
-                clause=rule.clause, text=rule.text, allowed=allowed_text), style="bold")
+            t.append(
+                _("通知{clause}：{text}（只收{allowed}）").format(
+                    clause=rule.clause, text=rule.text, allowed=allowed_text
+                ),
+                style="bold",
+            )
             if not rule.allows(self.method):
                 t.append("\n")
-                t.append(_("{method}不符合通知规定：F9 时须由负责人说明原因").format(
-                    method=self.method.label), style="bold red")
+                t.append(
+                    _("{method}不符合通知规定：F9 时须由负责人说明原因").format(
+                        method=self.method.label
+                    ),
+                    style="bold red",
+                )
         self.query_one("#fee-methods", Static).update(t)
         cash = self.method is PaymentMethod.cash
         self.query_one("#row-tendered").display = cash
@@ -412,8 +476,9 @@ class FeeScreen(WorkerGuard, Screen[None]):
             self.query_one("#reference", Input).placeholder = _("必填：{label}").format(label=label)
 
     def _focus_first(self) -> None:
-        self.query_one("#tendered" if self.method is PaymentMethod.cash else "#reference",
-                       Input).focus()
+        self.query_one(
+            "#tendered" if self.method is PaymentMethod.cash else "#reference", Input
+        ).focus()
 
     def action_method(self, step: int) -> None:
         if self.card is None or not self.card.payable or self.busy:
@@ -421,8 +486,13 @@ class FeeScreen(WorkerGuard, Screen[None]):
         methods = self._methods()
         if len(methods) == 1:
             rule = self.card.method_rule
-            self.notify(_("本批次评审费只收{method}（通知{clause}）").format(
-                method=methods[0].label, clause=rule.clause), timeout=6, markup=False)
+            self.notify(
+                _("本批次评审费只收{method}（通知{clause}）").format(
+                    method=methods[0].label, clause=rule.clause
+                ),
+                timeout=6,
+                markup=False,
+            )
             return
         at = methods.index(self.method) if self.method in methods else -1
         self.method = methods[(at + step) % len(methods)]
@@ -444,9 +514,13 @@ class FeeScreen(WorkerGuard, Screen[None]):
             return
         due = self.card.fee.amount
         if given < due:
-            out.update(Text(_("少 {value} 元").format(value=(due - given).figures()), style="bold red"))
+            out.update(
+                Text(_("少 {value} 元").format(value=(due - given).figures()), style="bold red")
+            )
         else:
-            out.update(Text(_("找零 {value} 元").format(value=(given - due).figures()), style="bold"))
+            out.update(
+                Text(_("找零 {value} 元").format(value=(given - due).figures()), style="bold")
+            )
 
     @on(Input.Submitted, "#tendered, #fiscal")
     def _submitted(self) -> None:
@@ -462,7 +536,8 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
             label = _(REFERENCE_LABELS[self.method])
             self.query_one("#reference-hint", Static).update(
-                Text(_("须填写{label}").format(label=label), style="bold red"))
+                Text(_("须填写{label}").format(label=label), style="bold red")
+            )
             return
         self.query_one("#fiscal", Input).focus()
 
@@ -477,11 +552,19 @@ class FeeScreen(WorkerGuard, Screen[None]):
         if action in ("take", "method", "method_back"):
             return card is not None and card.payable
         if action in ("void", "refund"):
-            return actor is not None and card is not None and card.paid is not None and \
-                actor.can(Action.payment_void if action == "void" else Action.payment_refund)
+            return (
+                actor is not None
+                and card is not None
+                and card.paid is not None
+                and actor.can(Action.payment_void if action == "void" else Action.payment_refund)
+            )
         if action == "reprint":
-            return actor is not None and card is not None and card.paid is not None and \
-                actor.can(Action.receipt_reprint)
+            return (
+                actor is not None
+                and card is not None
+                and card.paid is not None
+                and actor.can(Action.receipt_reprint)
+            )
         return True
 
     # -- taking the fee --
@@ -489,10 +572,16 @@ class FeeScreen(WorkerGuard, Screen[None]):
     def action_take(self) -> None:
         if self.busy or self.card is None or not self.card.payable:
             return
-        tendered = self.query_one("#tendered", Input).value.strip() \
-            if self.method is PaymentMethod.cash else ""
-        reference = self.query_one("#reference", Input).value.strip() \
-            if self.method is not PaymentMethod.cash else ""
+        tendered = (
+            self.query_one("#tendered", Input).value.strip()
+            if self.method is PaymentMethod.cash
+            else ""
+        )
+        reference = (
+            self.query_one("#reference", Input).value.strip()
+            if self.method is not PaymentMethod.cash
+            else ""
+        )
         fiscal = self.query_one("#fiscal", Input).value.strip()
         try:
             given = Money.parse(tendered) if tendered else None
@@ -503,9 +592,14 @@ class FeeScreen(WorkerGuard, Screen[None]):
         rule = self.card.method_rule
         if not rule.allows(self.method) and not self.override:
             if not self._may_override():
-                self.notify(_("本批次评审费只收{allowed}（通知{clause}）").format(
-                    allowed="、".join(m.label for m in rule.methods), clause=rule.clause),
-                    severity="error", timeout=8, markup=False)
+                self.notify(
+                    _("本批次评审费只收{allowed}（通知{clause}）").format(
+                        allowed="、".join(m.label for m in rule.methods), clause=rule.clause
+                    ),
+                    severity="error",
+                    timeout=8,
+                    markup=False,
+                )
                 return
             from tui.screens.tally import NoteScreen
 
@@ -514,10 +608,15 @@ class FeeScreen(WorkerGuard, Screen[None]):
                     self.override = reason
                     self.action_take()
 
-            self.app.push_screen(NoteScreen(
-                _("通知{clause}规定：{text}。改收{method}须说明原因（记入审计）").format(
-                    clause=rule.clause, text=rule.text, method=self.method.label),
-                required=True), callback=reason_given)
+            self.app.push_screen(
+                NoteScreen(
+                    _("通知{clause}规定：{text}。改收{method}须说明原因（记入审计）").format(
+                        clause=rule.clause, text=rule.text, method=self.method.label
+                    ),
+                    required=True,
+                ),
+                callback=reason_given,
+            )
             return
         self.busy = True
         self.problem = ""
@@ -525,8 +624,9 @@ class FeeScreen(WorkerGuard, Screen[None]):
         self.run_payment(self.method, given, reference, fiscal, self.key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
-    def run_payment(self, method: PaymentMethod, given: Money | None, reference: str,
-                    fiscal: str, key: str) -> None:
+    def run_payment(
+        self, method: PaymentMethod, given: Money | None, reference: str, fiscal: str, key: str
+    ) -> None:
         from models.db import retrying
         from models.services.campaigns import get_campaign
         from models.services.payments import take_payment
@@ -540,9 +640,19 @@ class FeeScreen(WorkerGuard, Screen[None]):
 
         def pay(session: Any) -> tuple[Any, int]:
             c = get_campaign(session, desk.campaign_code or "")
-            p = take_payment(session, actor, c, dossier_id, method=method,
-                             reference=reference, fiscal_receipt_no=fiscal, tendered=given,
-                             idempotency_key=key, now=desk.clock(), override_reason=override)
+            p = take_payment(
+                session,
+                actor,
+                c,
+                dossier_id,
+                method=method,
+                reference=reference,
+                fiscal_receipt_no=fiscal,
+                tendered=given,
+                idempotency_key=key,
+                now=desk.clock(),
+                override_reason=override,
+            )
             # the same confirmation again (a retry): its receipt job is already there
             return p, receipt_job_of(session, p) or queue_receipt(session, actor, printers, p)
 
@@ -556,8 +666,17 @@ class FeeScreen(WorkerGuard, Screen[None]):
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
         preview = _preview(desk, job_id)  # the money is in: a rendering fault is a print fault
-        change = _("，找零 {value} 元").format(value=(given - Money(p.amount_fen)).figures()) if given is not None else ""
-        title = _("已收费 {value} 元（{value2}），收据号 {receipt_code}{change}").format(value=Money(p.amount_fen).figures(), value2=Money(p.amount_fen).capitals(), receipt_code=p.receipt_code, change=change)
+        change = (
+            _("，找零 {value} 元").format(value=(given - Money(p.amount_fen)).figures())
+            if given is not None
+            else ""
+        )
+        title = _("已收费 {value} 元（{value2}），收据号 {receipt_code}{change}").format(
+            value=Money(p.amount_fen).figures(),
+            value2=Money(p.amount_fen).capitals(),
+            receipt_code=p.receipt_code,
+            change=change,
+        )
         self.app.call_from_thread(self._done, title, "receipt", job_id, preview)
 
     def worker_failed(self, name: str) -> None:
@@ -605,14 +724,17 @@ class FeeScreen(WorkerGuard, Screen[None]):
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
             with desk.campaign_session() as (session, c):
-                v = void_payment(session, desk.actor, c, receipt_code, reason=reason, note=note,
-                                 now=desk.clock())
+                v = void_payment(
+                    session, desk.actor, c, receipt_code, reason=reason, note=note, now=desk.clock()
+                )
                 job_id = queue_receipt(session, desk.actor, desk.printers, v)
         except DomainError as exc:
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
         preview = _preview(desk, job_id)
-        title = _("已作废收据 {receipt_code}（作废单 {receipt_code2}）：原收据号不再使用，档案回到待缴费").format(receipt_code=receipt_code, receipt_code2=v.receipt_code)
+        title = _(
+            "已作废收据 {receipt_code}（作废单 {receipt_code2}）：原收据号不再使用，档案回到待缴费"
+        ).format(receipt_code=receipt_code, receipt_code2=v.receipt_code)
         self.app.call_from_thread(self._done, title, "void", job_id, preview)
 
     def action_refund(self) -> None:
@@ -638,15 +760,25 @@ class FeeScreen(WorkerGuard, Screen[None]):
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
             with desk.campaign_session() as (session, c):
-                r = refund_payment(session, desk.actor, c, receipt_code, amount=amount,
-                                   reason=reason, note=note, method=PaymentMethod.cash,
-                                   now=desk.clock())
+                r = refund_payment(
+                    session,
+                    desk.actor,
+                    c,
+                    receipt_code,
+                    amount=amount,
+                    reason=reason,
+                    note=note,
+                    method=PaymentMethod.cash,
+                    now=desk.clock(),
+                )
                 job_id = queue_receipt(session, desk.actor, desk.printers, r)
         except DomainError as exc:
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
         preview = _preview(desk, job_id)
-        title = _("已退费 {amount} 元（{amount_capitals}），退费单 {receipt_code}").format(amount=amount.figures(), amount_capitals=amount.capitals(), receipt_code=r.receipt_code)
+        title = _("已退费 {amount} 元（{amount_capitals}），退费单 {receipt_code}").format(
+            amount=amount.figures(), amount_capitals=amount.capitals(), receipt_code=r.receipt_code
+        )
         self.app.call_from_thread(self._done, title, "refund", job_id, preview)
 
     def action_reprint(self) -> None:
@@ -667,15 +799,21 @@ class FeeScreen(WorkerGuard, Screen[None]):
         try:
             with desk.campaign_session() as (session, c):
                 job = reprint(session, desk.actor, desk.printers, c, "receipt", receipt_code)
-                doc = record_document(session, c, "receipt", receipt_code=receipt_code,
-                                      reprint=job.copy_no)
+                doc = record_document(
+                    session, c, "receipt", receipt_code=receipt_code, reprint=job.copy_no
+                )
                 preview = render_text(layout(doc, desk.printers.config("receipt").width))
                 job_id, n = job.id or 0, job.copy_no
         except DomainError as exc:
             self.app.call_from_thread(self._pay_failed, exc.message)
             return
-        self.app.call_from_thread(self._done, _("重印缴费凭证 {receipt_code}（重印 {n}）").format(receipt_code=receipt_code, n=n),
-                                  "receipt", job_id, preview)
+        self.app.call_from_thread(
+            self._done,
+            _("重印缴费凭证 {receipt_code}（重印 {n}）").format(receipt_code=receipt_code, n=n),
+            "receipt",
+            job_id,
+            preview,
+        )
 
     def action_reload(self) -> None:
         self.load()
@@ -696,7 +834,9 @@ def _preview(desk: DeskApp, job_id: int) -> str:
     try:
         return render_receipt_job(desk.engine, desk.printers, job_id)
     except DomainError as exc:
-        return _("（已记录，但未能生成预览：{message}；打印任务 {job_id} 可按 F8 重试）").format(message=exc.message, job_id=job_id)
+        return _("（已记录，但未能生成预览：{message}；打印任务 {job_id} 可按 F8 重试）").format(
+            message=exc.message, job_id=job_id
+        )
 
 
 # ---- modals -----------------------------------------------------------------------------------
@@ -716,11 +856,20 @@ class VoidScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
         from models.services.payments import VOID_REASONS
 
         with Vertical(classes="dialog"):
-            yield Static(_("作废收据 {receipt_code}（{amount} 元）：原收据号作废后不再使用").format(receipt_code=self.receipt_code, amount=self.amount.figures()), classes="dialog-title")
-            yield OptionList(*[Option(_(text), id=key) for key, text in VOID_REASONS.items()],
-                             id="void-reasons")
-            yield Input(placeholder=_("说明（必填，记入审计并打印在作废单上）"), id="void-note",
-                        max_length=500)
+            yield Static(
+                _("作废收据 {receipt_code}（{amount} 元）：原收据号作废后不再使用").format(
+                    receipt_code=self.receipt_code, amount=self.amount.figures()
+                ),
+                classes="dialog-title",
+            )
+            yield OptionList(
+                *[Option(_(text), id=key) for key, text in VOID_REASONS.items()], id="void-reasons"
+            )
+            yield Input(
+                placeholder=_("说明（必填，记入审计并打印在作废单上）"),
+                id="void-note",
+                max_length=500,
+            )
             yield Static(_("↑↓ 选原因 · Tab 到说明 · Enter 作废 · Esc 取消"), classes="dialog-help")
 
     def on_mount(self) -> None:
@@ -763,15 +912,26 @@ class RefundScreen(WorkerGuard, ModalScreen[tuple[Money, str, str] | None]):
         from models.services.payments import REFUND_REASONS
 
         with Vertical(classes="dialog"):
-            yield Static(_("退费：收据 {receipt_code}，最多可退 {left} 元（现金退还）").format(receipt_code=self.receipt_code, left=self.left.figures()),
-                         classes="dialog-title")
+            yield Static(
+                _("退费：收据 {receipt_code}，最多可退 {left} 元（现金退还）").format(
+                    receipt_code=self.receipt_code, left=self.left.figures()
+                ),
+                classes="dialog-title",
+            )
             yield Input(value=self.left.figures(), id="refund-amount", max_length=12)
-            yield OptionList(*[Option(_(text), id=key) for key, text in REFUND_REASONS.items()],
-                             id="refund-reasons")
-            yield Input(placeholder=_("说明（必填，记入审计并打印在退费单上）"), id="refund-note",
-                        max_length=500)
-            yield Static(_("金额 → Enter → ↑↓ 选原因 → Enter → 说明 → Enter 退费 · Esc 取消"),
-                         classes="dialog-help")
+            yield OptionList(
+                *[Option(_(text), id=key) for key, text in REFUND_REASONS.items()],
+                id="refund-reasons",
+            )
+            yield Input(
+                placeholder=_("说明（必填，记入审计并打印在退费单上）"),
+                id="refund-note",
+                max_length=500,
+            )
+            yield Static(
+                _("金额 → Enter → ↑↓ 选原因 → Enter → 说明 → Enter 退费 · Esc 取消"),
+                classes="dialog-help",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#refund-reasons", OptionList).highlighted = 0
@@ -796,8 +956,11 @@ class RefundScreen(WorkerGuard, ModalScreen[tuple[Money, str, str] | None]):
             self.query_one("#refund-amount", Input).focus()
             return
         if amount.fen <= 0 or amount > self.left:
-            self.notify(_("退费金额应在 0.01 至 {left} 元之间").format(left=self.left.figures()), severity="error",
-                        timeout=5)
+            self.notify(
+                _("退费金额应在 0.01 至 {left} 元之间").format(left=self.left.figures()),
+                severity="error",
+                timeout=5,
+            )
             self.query_one("#refund-amount", Input).focus()
             return
         options = self.query_one("#refund-reasons", OptionList)

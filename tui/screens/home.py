@@ -20,6 +20,7 @@ from tui.base import WorkerGuard
 from tui.keymap import bind
 
 if TYPE_CHECKING:
+    from models.services.overview import CampaignCounts
     from tui.app import DeskApp
 
 
@@ -29,7 +30,7 @@ class HomeData:
     place: str
     window: str
     window_open: bool
-    counts: object
+    counts: CampaignCounts
     fees: list[tuple[str, str, str, bool]]  # track, level, shown, unknown
     users: int
     schema: str
@@ -52,16 +53,22 @@ class HomeScreen(WorkerGuard, Screen[None]):
 
     # what each key opens needs: the permission the screen's work takes (models.permissions)
     NEEDS = {
-        "import_list": Action.online_import, "reconcile": Action.reconcile,
-        "counter": Action.intake_accept, "fees": Action.payment_take,
-        "day_close": Action.day_count, "users": Action.user_list,
+        "import_list": Action.online_import,
+        "reconcile": Action.reconcile,
+        "counter": Action.intake_accept,
+        "fees": Action.payment_take,
+        "day_close": Action.day_count,
+        "users": Action.user_list,
     }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         actor = self.desk.actor
         if action == "import_list":  # the import screen is the lead's (it reconciles too)
-            return actor is not None and actor.can(Action.online_import) \
+            return (
+                actor is not None
+                and actor.can(Action.online_import)
                 and actor.can(Action.reconcile)
+            )
         if action in self.NEEDS:
             return actor is not None and actor.can(self.NEEDS[action])
         return True
@@ -118,8 +125,12 @@ class HomeScreen(WorkerGuard, Screen[None]):
         actor = self.desk.actor
         assert actor is not None
         yield Static(
-            _("{label} {username} · 窗口 {desk}").format(label=actor.role.label, username=actor.username, desk=self.desk.config.desk)
-            + " · " + _("F11 改密码"), id="status-line"
+            _("{label} {username} · 窗口 {desk}").format(
+                label=actor.role.label, username=actor.username, desk=self.desk.config.desk
+            )
+            + " · "
+            + _("F11 改密码"),
+            id="status-line",
         )
         with VerticalScroll(id="home-body"):
             yield Static(_("正在读取……"), id="campaign", classes="panel")
@@ -160,16 +171,25 @@ class HomeScreen(WorkerGuard, Screen[None]):
                     assert c.id is not None
                     ws = window_status(session, c)
                     fees = [
-                        (r.track, r.level,
-                         _("未载明（暂不收费）") if r.amount_fen is None
-                         else _("{value} 元").format(value=Money(r.amount_fen).figures()),
-                         r.amount_fen is None)
+                        (
+                            r.track,
+                            r.level,
+                            _("未载明（暂不收费）")
+                            if r.amount_fen is None
+                            else _("{value} 元").format(value=Money(r.amount_fen).figures()),
+                            r.amount_fen is None,
+                        )
                         for r in fee_rules(session, c.id)
                     ]
                     data = HomeData(
-                        campaign_title=c.title, place=c.address or c.place, window=ws.message,
-                        window_open=ws.open, counts=campaign_counts(session, c), fees=fees,
-                        users=users, schema=migrate.current_revision(engine) or "",
+                        campaign_title=c.title,
+                        place=c.address or c.place,
+                        window=ws.message,
+                        window_open=ws.open,
+                        counts=campaign_counts(session, c),
+                        fees=fees,
+                        users=users,
+                        schema=migrate.current_revision(engine) or "",
                         database=engine.url.render_as_string(hide_password=True),
                     )
         except DomainError as exc:
@@ -190,23 +210,39 @@ class HomeScreen(WorkerGuard, Screen[None]):
             return
         mark = "[green]●[/]" if data.window_open else "[b red]●[/]"
         self.query_one("#campaign", Static).update(
-            _("[b]{campaign_title}[/]\n受理地点：{place}\n{mark} {window}").format(campaign_title=data.campaign_title, place=data.place, mark=mark, window=data.window)
+            _("[b]{campaign_title}[/]\n受理地点：{place}\n{mark} {window}").format(
+                campaign_title=data.campaign_title, place=data.place, mark=mark, window=data.window
+            )
         )
         c = data.counts
-        lines = [_("[b]本批次概况[/]"),
-                 _("网上通过形式审核 {online_approved} 人（名单共 {online_total} 人）").format(online_approved=c.online_approved, online_total=c.online_total),  # type: ignore[attr-defined]
-                 _("纸质材料已受理 {accepted} 份 · 退回补正 {returned} 份").format(accepted=c.accepted, returned=c.returned),  # type: ignore[attr-defined]
-                 _("已缴费 {paid} 份 · 待缴费 {awaiting_payment} 份").format(paid=c.paid, awaiting_payment=c.awaiting_payment)]  # type: ignore[attr-defined]
+        lines = [
+            _("[b]本批次概况[/]"),
+            _("网上通过形式审核 {online_approved} 人（名单共 {online_total} 人）").format(
+                online_approved=c.online_approved, online_total=c.online_total
+            ),
+            _("纸质材料已受理 {accepted} 份 · 退回补正 {returned} 份").format(
+                accepted=c.accepted, returned=c.returned
+            ),
+            _("已缴费 {paid} 份 · 待缴费 {awaiting_payment} 份").format(
+                paid=c.paid, awaiting_payment=c.awaiting_payment
+            ),
+        ]
         self.query_one("#figures", Static).update("\n".join(lines))
         fee_lines = [_("[b]评审费[/]")]
         for track, level, shown, unknown in data.fees:
             style = "[yellow]" if unknown else ""
             end = "[/]" if unknown else ""
-            fee_lines.append("  " + plain.pair(plain.fee_kind(track, level), f"{style}{shown}{end}"))
+            fee_lines.append(
+                "  " + plain.pair(plain.fee_kind(track, level), f"{style}{shown}{end}")
+            )
         if any(f[3] for f in data.fees) and actor.can(Action.payment_take):
-            fee_lines.append(_("[yellow]未载明的收费标准须由负责人设定后才能收费（desk campaign set-fee）[/]"))
+            fee_lines.append(
+                _("[yellow]未载明的收费标准须由负责人设定后才能收费（desk campaign set-fee）[/]")
+            )
         self.query_one("#fees", Static).update("\n".join(fee_lines))
         if actor.can(Action.user_list):
             self.query_one("#system", Static).update(
-                _("[b]系统[/]\n数据库：{database}\n结构版本：{schema} · 用户 {users} 个").format(database=data.database, schema=data.schema, users=data.users)
+                _("[b]系统[/]\n数据库：{database}\n结构版本：{schema} · 用户 {users} 个").format(
+                    database=data.database, schema=data.schema, users=data.users
+                )
             )

@@ -65,16 +65,24 @@ class IntakeScreen(WorkerGuard, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(_("受理台 · {value}").format(value=desk_of(self).who()), id="status-line")
-        yield Input(placeholder=_("扫描或输入：身份证号 / 后6位 / 受理编号 / 姓名 / 拼音 / 单位"),
-                    id="search")
+        yield Input(
+            placeholder=_("扫描或输入：身份证号 / 后6位 / 受理编号 / 姓名 / 拼音 / 单位"),
+            id="search",
+        )
         yield Static(_("扫描身份证或档案袋条码即可打开；输入后按 Enter 查找"), id="search-how")
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#hits", DataTable)
-        for label, width in ((_("姓名"), 14), (_("身份证号"), 18), (_("申报"), 12), (_("网上状态"), 12),
-                             (_("纸质材料"), 14), (_("工作单位"), 30)):
+        for label, width in (
+            (_("姓名"), 14),
+            (_("身份证号"), 18),
+            (_("申报"), 12),
+            (_("网上状态"), 12),
+            (_("纸质材料"), 14),
+            (_("工作单位"), 30),
+        ):
             table.add_column(label, width=width)
         self.hits: list[Hit] = []
 
@@ -120,8 +128,9 @@ class IntakeScreen(WorkerGuard, Screen[None]):
             with desk.campaign_session(readonly=True) as (session, c):
                 result = search(session, c, text)
         except DomainError as exc:
-            self.app.call_from_thread(self.query_one("#search-how", Static).update,
-                                      plain.message(exc.message))
+            self.app.call_from_thread(
+                self.query_one("#search-how", Static).update, plain.message(exc.message)
+            )
             return
         self.app.call_from_thread(self._show, result)
 
@@ -131,8 +140,15 @@ class IntakeScreen(WorkerGuard, Screen[None]):
         table.clear()
         for h in result.hits:
             status = plain.plain(h.online_status, 12, style="" if h.eligible else "bold red")
-            table.add_row(plain.name(h.name, 14), h.id_masked, plain.fee_kind(h.track, h.level), status,
-                          h.paper, plain.plain(h.unit, 30), key=str(h.record_id))
+            table.add_row(
+                plain.name(h.name, 14),
+                h.id_masked,
+                plain.fee_kind(h.track, h.level),
+                status,
+                h.paper,
+                plain.plain(h.unit, 30),
+                key=str(h.record_id),
+            )
         how = self.query_one("#search-how", Static)
         if result.problem:  # a malformed ID: what is wrong, and who it may be (never a refusal)
             text = Text(result.problem, style="bold red", end="")
@@ -143,12 +159,20 @@ class IntakeScreen(WorkerGuard, Screen[None]):
             how.update(text)
             return
         if not result.hits:
-            how.update(Text(_("没有找到“{query}”（按{how}查找）").format(
-                query=plain.plain(result.query, 30).plain, how=_(result.how)), end=""))
+            how.update(
+                Text(
+                    _("没有找到“{query}”（按{how}查找）").format(
+                        query=plain.plain(result.query, 30).plain, how=_(result.how)
+                    ),
+                    end="",
+                )
+            )
             return
-        how.update(_("按{how}找到 {count} 人").format(how=_(result.how), count=len(result.hits))
-                   + (_("（只显示前 50 人，请输入更多内容）") if len(result.hits) >= 50 else "")
-                   + _("：↑↓ 选择，Enter 打开"))
+        how.update(
+            _("按{how}找到 {count} 人").format(how=_(result.how), count=len(result.hits))
+            + (_("（只显示前 50 人，请输入更多内容）") if len(result.hits) >= 50 else "")
+            + _("：↑↓ 选择，Enter 打开")
+        )
         if len(result.hits) == 1 and result.how in ("身份证号", "受理编号", "收据号", "告知单号"):
             desk_of(self).open_card(record_id=result.hits[0].record_id)
             return
@@ -169,18 +193,48 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", pgettext("key", "返回"), id="card.back"),
-        Binding("y,space", "verdict('complete')", pgettext("key", "齐全"), id="card.complete", show=False),
+        Binding(
+            "y,space",
+            "verdict('complete')",
+            pgettext("key", "齐全"),
+            id="card.complete",
+            show=False,
+        ),
         Binding("n", "verdict('missing')", pgettext("key", "缺"), id="card.missing", show=False),
-        Binding("plus,equals_sign", "copies(1)", pgettext("key", "份数+"), id="card.more", show=False),
+        Binding(
+            "plus,equals_sign", "copies(1)", pgettext("key", "份数+"), id="card.more", show=False
+        ),
         Binding("minus", "copies(-1)", pgettext("key", "份数-"), id="card.fewer", show=False),
-        Binding("o", "flip('original_checked')", pgettext("key", "原件"), id="card.original", show=False),
-        Binding("s", "flip('stamped_endorsed')", pgettext("key", "盖章签署"), id="card.stamp", show=False),
-        Binding("h", "flip('handwritten_ok')", pgettext("key", "手写"), id="card.handwritten", show=False),
-        Binding("w", "flip('watermark_ok')", pgettext("key", "水印"), id="card.watermark", show=False),
+        Binding(
+            "o", "flip('original_checked')", pgettext("key", "原件"), id="card.original", show=False
+        ),
+        Binding(
+            "s",
+            "flip('stamped_endorsed')",
+            pgettext("key", "盖章签署"),
+            id="card.stamp",
+            show=False,
+        ),
+        Binding(
+            "h",
+            "flip('handwritten_ok')",
+            pgettext("key", "手写"),
+            id="card.handwritten",
+            show=False,
+        ),
+        Binding(
+            "w", "flip('watermark_ok')", pgettext("key", "水印"), id="card.watermark", show=False
+        ),
         Binding("p", "parts", pgettext("key", "签字日期公章等"), id="card.parts", show=False),
         Binding("b", "bringer", pgettext("key", "报送人"), id="card.bringer", show=False),
         Binding("m", "mismatch", pgettext("key", "评审表比对"), id="card.mismatch", show=False),
-        Binding("x,delete,backspace", "verdict('clear')", pgettext("key", "清除"), id="card.clear", show=False),
+        Binding(
+            "x,delete,backspace",
+            "verdict('clear')",
+            pgettext("key", "清除"),
+            id="card.clear",
+            show=False,
+        ),
         Binding("c", "conditions", pgettext("key", "条件"), id="card.conditions"),
         bind("card.accept", "accept", pgettext("key", "受理")),
         bind("card.return", "return_paper", pgettext("key", "退回补正")),
@@ -188,8 +242,16 @@ class CardScreen(WorkerGuard, Screen[None]):
         bind("card.refuse", "refuse", pgettext("key", "拒收登记")),
         bind("card.reload", "reload", pgettext("key", "刷新"), show=False),
     ]
-    JUDGING = {"verdict", "copies", "flip", "mismatch", "conditions", "accept", "return_paper",
-               "parts"}
+    JUDGING = {
+        "verdict",
+        "copies",
+        "flip",
+        "mismatch",
+        "conditions",
+        "accept",
+        "return_paper",
+        "parts",
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -205,8 +267,9 @@ class CardScreen(WorkerGuard, Screen[None]):
         self.done = False  # accepted or returned: nothing to keep as a draft
         self.generation = 0  # which open() a lookup belongs to: a late answer is not shown
 
-    def open(self, *, record_id: int | None = None, query: str | None = None,
-             bringer: str = "") -> None:
+    def open(
+        self, *, record_id: int | None = None, query: str | None = None, bringer: str = ""
+    ) -> None:
         """Show another applicant on this (one, reused) card: the unfinished checklist of the one
         shown is kept as a draft, nothing of them stays on screen, and the lookup starts at
         once — before the screen is even switched to."""
@@ -247,8 +310,16 @@ class CardScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#checklist", DataTable)
-        for label, width in ((_("材料"), 26), (_("份数"), 5), (_("原件"), 4), (_("盖章"), 4), (_("手写"), 4),
-                             (_("水印"), 4), (_("比对"), 4), (_("判定"), 10)):
+        for label, width in (
+            (_("材料"), 26),
+            (_("份数"), 5),
+            (_("原件"), 4),
+            (_("盖章"), 4),
+            (_("手写"), 4),
+            (_("水印"), 4),
+            (_("比对"), 4),
+            (_("判定"), 10),
+        ):
             table.add_column(label, width=width)
         self.query_one("#card-alerts", Static).display = False
         self.load()
@@ -265,8 +336,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         try:
             with desk.campaign_session(readonly=True) as (session, c):
                 if record_id is not None:
-                    card = load_card(session, desk.actor, c, record_id=record_id,
-                                     now=desk.clock())
+                    card = load_card(session, desk.actor, c, record_id=record_id, now=desk.clock())
                 else:
                     card = card_for(session, desk.actor, c, query or "", now=desk.clock())
         except DomainError as exc:
@@ -283,8 +353,12 @@ class CardScreen(WorkerGuard, Screen[None]):
     def _show(self, card: Card, gen: int | None = None) -> None:
         if gen is not None and gen != self.generation:
             return  # another applicant was opened meanwhile
-        reloaded = self.card is not None and self.card.person is not None \
-            and card.person is not None and self.card.person.record_id == card.person.record_id
+        reloaded = (
+            self.card is not None
+            and self.card.person is not None
+            and card.person is not None
+            and self.card.person.record_id == card.person.record_id
+        )
         self.card = card
         p = card.person
         if p is not None and not reloaded:
@@ -298,7 +372,8 @@ class CardScreen(WorkerGuard, Screen[None]):
                 self.notify(_("已恢复上次未完成的核对"), timeout=4)
         name = plain.name(p.name) if p else _("（不在名单）")
         self.query_one("#status-line", Static).update(
-            Text.assemble(_("材料核对 · "), name, f" · {self.desk.who()}"))
+            Text.assemble(_("材料核对 · "), name, f" · {self.desk.who()}")
+        )
         self._show_alerts()
         self._refresh_items(keep=None if reloaded else 0)  # a new card starts at its first item
         self.refresh_bindings()
@@ -337,7 +412,9 @@ class CardScreen(WorkerGuard, Screen[None]):
         t = Text()
         if p is None:
             if card.suggestions:
-                t.append(_("身份证号有误。是否为（请对照证件，在受理台 F4 查找后打开）："), style="bold")
+                t.append(
+                    _("身份证号有误。是否为（请对照证件，在受理台 F4 查找后打开）："), style="bold"
+                )
                 for s in card.suggestions[:3]:
                     t.append("\n  ")
                     t.append(plain.name(s.name))
@@ -349,9 +426,22 @@ class CardScreen(WorkerGuard, Screen[None]):
             return t
         line = plain.one_line  # imported text: one line, nothing invisible
         t.append(plain.name(p.name, style="bold"))
-        t.append(_("  {id_shown}  {value}  电话 {value2}").format(id_shown=p.id_shown, value=line(p.sex), value2=line(p.phone) or '—'))
+        t.append(
+            _("  {id_shown}  {value}  电话 {value2}").format(
+                id_shown=p.id_shown, value=line(p.sex), value2=line(p.phone) or "—"
+            )
+        )
         count = card.submissions or _("提交次数不详")
-        t.append(_("\n网上：{value}（{count}） · {value2} · {value3} · {track} {value4}").format(value=line(_(p.status)), count=count, value2=line(p.series), value3=line(p.specialty), track=_(p.track), value4=line(p.grade or _(p.level))))
+        t.append(
+            _("\n网上：{value}（{count}） · {value2} · {value3} · {track} {value4}").format(
+                value=line(_(p.status)),
+                count=count,
+                value2=line(p.series),
+                value3=line(p.specialty),
+                track=_(p.track),
+                value4=line(p.grade or _(p.level)),
+            )
+        )
         if card.declaration:
             t.append("\n" + card.declaration, style="dim")
         unit = line(p.unit) + (f"（{line(p.supervising_dept)}）" if p.supervising_dept else "")
@@ -361,13 +451,18 @@ class CardScreen(WorkerGuard, Screen[None]):
             from models.rules import Bringer
 
             who = Bringer(bringer).label if bringer else _("未记录")
-            t.append(_("\n报送：{who}（b 切换） · 须由{by}报送（{clause}）").format(
-                who=who, by=rule.by_text, clause=rule.clause or _("通知")),
-                style="bold" if rule.blocks and not bringer else "")
+            t.append(
+                _("\n报送：{who}（b 切换） · 须由{by}报送（{clause}）").format(
+                    who=who, by=rule.by_text, clause=rule.clause or _("通知")
+                ),
+                style="bold" if rule.blocks and not bringer else "",
+            )
         for u in card.unit_checks:
             t.append("\n" + u.text, style="" if u.ok else "yellow")
         if card.dossier_code:
-            t.append(_("\n受理编号 {dossier_code}").format(dossier_code=card.dossier_code), style="bold")
+            t.append(
+                _("\n受理编号 {dossier_code}").format(dossier_code=card.dossier_code), style="bold"
+            )
         return t
 
     # -- the checklist --
@@ -392,8 +487,9 @@ class CardScreen(WorkerGuard, Screen[None]):
         relevant = relevant_conditions(card.items, p.track, p.level, card.extra_conditions)
         chosen = [CONDITION_LABELS[Condition(c)] for c in sorted(self.conditions)]
         self.query_one("#card-conditions", Static).update(
-            _("适用条件（C）：{value}").format(value='、'.join(chosen) if chosen else _('无'))
-            + ("" if relevant else _("（本类别没有可选条件）")))
+            _("适用条件（C）：{value}").format(value="、".join(chosen) if chosen else _("无"))
+            + ("" if relevant else _("（本类别没有可选条件）"))
+        )
         if self.items:
             table.move_cursor(row=min(max(row, 0), len(self.items) - 1))
         self._detail()
@@ -414,8 +510,9 @@ class CardScreen(WorkerGuard, Screen[None]):
         if c is None:
             copies = Text(f"-/{item.copies}", style="dim")
         elif c.present:
-            copies = Text(f"{c.copies}/{item.copies}",
-                          style="bold red" if c.copies < item.copies else "")
+            copies = Text(
+                f"{c.copies}/{item.copies}", style="bold red" if c.copies < item.copies else ""
+            )
         else:
             copies = Text(_("缺"), style="dim" if item.optional else "bold red")
         present = c.present if c else False
@@ -424,8 +521,9 @@ class CardScreen(WorkerGuard, Screen[None]):
         def mark(attr: str, applies: bool) -> Text:
             return self._mark(getattr(c, attr) if c and present else None, applies and present)
 
-        match = self._mark((not c.mismatches) if c and present else None,
-                           item.must_match_online and present)
+        match = self._mark(
+            (not c.mismatches) if c and present else None, item.must_match_online and present
+        )
         if c is None:
             verdict = Text(_("待核对"), style="yellow")
         else:
@@ -433,13 +531,22 @@ class CardScreen(WorkerGuard, Screen[None]):
             if not found:
                 verdict = Text(_("合格") if present else _("未带(可选)"), style="green")
             else:
-                verdict = Text(_("{NO} 缺").format(NO=NO) if not present else _("{NO} {count} 处").format(NO=NO, count=len(found)),
-                               style="bold red")
-        return (plain.plain(name), copies,
-                mark("original_checked", item.kind == ItemKind.original_shown.value),
-                mark("stamped_endorsed", stamp_applies), mark("handwritten_ok",
-                                                              bool(item.handwritten)),
-                mark("watermark_ok", item.watermark), match, verdict)
+                verdict = Text(
+                    _("{NO} 缺").format(NO=NO)
+                    if not present
+                    else _("{NO} {count} 处").format(NO=NO, count=len(found)),
+                    style="bold red",
+                )
+        return (
+            plain.plain(name),
+            copies,
+            mark("original_checked", item.kind == ItemKind.original_shown.value),
+            mark("stamped_endorsed", stamp_applies),
+            mark("handwritten_ok", bool(item.handwritten)),
+            mark("watermark_ok", item.watermark),
+            match,
+            verdict,
+        )
 
     def _current(self) -> ChecklistItem | None:
         table = self.query_one("#checklist", DataTable)
@@ -450,7 +557,9 @@ class CardScreen(WorkerGuard, Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
 
-    KEYS_HINT = _("y/空格 齐全 n 缺 +/- 份数 o 原件 s 盖章签署 h 手写/填写 w 水印 p 签字日期公章等 m 评审表比对 x 清除")
+    KEYS_HINT = _(
+        "y/空格 齐全 n 缺 +/- 份数 o 原件 s 盖章签署 h 手写/填写 w 水印 p 签字日期公章等 m 评审表比对 x 清除"
+    )
 
     def _detail(self) -> None:
         from models.rules import item_rules
@@ -464,8 +573,13 @@ class CardScreen(WorkerGuard, Screen[None]):
             if item.copies:
                 parts.append(_("应交 {copies} 份").format(copies=item.copies))
             if item.needs_stamp:
-                parts.append(_("须加盖{whose}").format(
-                    whose="和".join(rules.stamp_by) + _("的公章") if rules.stamp_by else _("公章")))
+                parts.append(
+                    _("须加盖{whose}").format(
+                        whose="和".join(rules.stamp_by) + _("的公章")
+                        if rules.stamp_by
+                        else _("公章")
+                    )
+                )
             if item.needs_endorsement:
                 parts.append(_("须签署“已审核，与原件相符”"))
             if item.double_sided:
@@ -484,13 +598,19 @@ class CardScreen(WorkerGuard, Screen[None]):
                 text.append("\n" + "；".join(found), style="bold red")
             elif item.handwritten:
                 how = _("须填写") if rules.fill == "filled" else _("须手写")
-                text.append(_("\n{how}：{handwritten}").format(how=how, handwritten=item.handwritten))
+                text.append(
+                    _("\n{how}：{handwritten}").format(how=how, handwritten=item.handwritten)
+                )
             elif item.note:
                 text.append(f"\n{item.note}")
         if self.items:
             todo = len(unjudged(self.items, self.checks))
             bad = len(deficiencies(self.items, self.checks, self.conditions))
-            text.append(_("\n共 {count} 项 · 待核对 {todo} · 不符合 {bad} 处 │ ").format(count=len(self.items), todo=todo, bad=bad))
+            text.append(
+                _("\n共 {count} 项 · 待核对 {todo} · 不符合 {bad} 处 │ ").format(
+                    count=len(self.items), todo=todo, bad=bad
+                )
+            )
             text.append(self.KEYS_HINT, style="dim")
         self.query_one("#card-detail", Static).update(text)
 
@@ -519,8 +639,12 @@ class CardScreen(WorkerGuard, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "extend_window":  # a lead, at a card the closed window blocks
             actor = self.desk.actor
-            return actor is not None and actor.can(Action.window_extend) and \
-                self.card is not None and any(a.code == "window_closed" for a in self.card.alerts)
+            return (
+                actor is not None
+                and actor.can(Action.window_extend)
+                and self.card is not None
+                and any(a.code == "window_closed" for a in self.card.alerts)
+            )
         if action in self.JUDGING or action == "refuse":
             actor = self.desk.actor
             if actor is None or not actor.can(Action.intake_accept):
@@ -528,11 +652,16 @@ class CardScreen(WorkerGuard, Screen[None]):
             if action == "refuse":  # never for a malformed ID: it is a misread, not a refusal;
                 # nor for a window the notice does not state: the lead sets it (F11)
                 card = self.card
-                return card is not None and not card.can_judge \
-                    and card.dossier_status in (None, "returned") \
-                    and not any(a.code == "bad_id" for a in card.alerts) \
-                    and any(a.blocking and not (a.code == "window_closed" and card.window.unset)
-                            for a in card.alerts)
+                return (
+                    card is not None
+                    and not card.can_judge
+                    and card.dossier_status in (None, "returned")
+                    and not any(a.code == "bad_id" for a in card.alerts)
+                    and any(
+                        a.blocking and not (a.code == "window_closed" and card.window.unset)
+                        for a in card.alerts
+                    )
+                )
             if self.card is None or not self.card.can_judge:
                 return None  # shown greyed: the alert says why
         return True
@@ -561,21 +690,33 @@ class CardScreen(WorkerGuard, Screen[None]):
         if item is None:
             return
         c = self._base(item)
-        self._set(item, dataclasses.replace(c, copies=max(0, min(99, c.copies + delta))),
-                  advance=False)
+        self._set(
+            item, dataclasses.replace(c, copies=max(0, min(99, c.copies + delta))), advance=False
+        )
 
     def action_flip(self, attr: str) -> None:
         item = self._current()
         if item is None:
             return
-        applies = {"original_checked": item.kind == ItemKind.original_shown.value,
-                   "stamped_endorsed": item.needs_stamp or item.needs_endorsement,
-                   "handwritten_ok": bool(item.handwritten),
-                   "watermark_ok": item.watermark}[attr]
+        applies = {
+            "original_checked": item.kind == ItemKind.original_shown.value,
+            "stamped_endorsed": item.needs_stamp or item.needs_endorsement,
+            "handwritten_ok": bool(item.handwritten),
+            "watermark_ok": item.watermark,
+        }[attr]
         if not applies:
-            what = {"original_checked": _("出示原件"), "stamped_endorsed": _("盖章签署"),
-                    "handwritten_ok": _("手写或填写内容"), "watermark_ok": _("水印")}[attr]
-            self.notify(_("“{name}”不需要{what}").format(name=item.name, what=what), severity="warning", timeout=3, markup=False)
+            what = {
+                "original_checked": _("出示原件"),
+                "stamped_endorsed": _("盖章签署"),
+                "handwritten_ok": _("手写或填写内容"),
+                "watermark_ok": _("水印"),
+            }[attr]
+            self.notify(
+                _("“{name}”不需要{what}").format(name=item.name, what=what),
+                severity="warning",
+                timeout=3,
+                markup=False,
+            )
             return
         c = self._base(item)
         flipped: dict[str, bool] = {attr: not getattr(c, attr)}
@@ -590,19 +731,32 @@ class CardScreen(WorkerGuard, Screen[None]):
             return
         each = item_parts(item, self.conditions)
         if not each:
-            self.notify(_("“{name}”没有需要逐项核对的签字、日期或公章").format(name=item.name),
-                        severity="warning", timeout=3, markup=False)
+            self.notify(
+                _("“{name}”没有需要逐项核对的签字、日期或公章").format(name=item.name),
+                severity="warning",
+                timeout=3,
+                markup=False,
+            )
             return
         c = self._base(item)
 
         def chosen(present: list[str] | None) -> None:
             if present is not None:
-                self._set(item, dataclasses.replace(c, missing_parts=tuple(
-                    p for p in each if p not in present)), advance=False)
+                self._set(
+                    item,
+                    dataclasses.replace(
+                        c, missing_parts=tuple(p for p in each if p not in present)
+                    ),
+                    advance=False,
+                )
 
-        self.app.push_screen(PickScreen(
-            _("{name}：勾选已有的部分（空格勾选，Enter 确定）").format(name=item.name),
-            [(p, p, p not in c.missing_parts) for p in each]), chosen)
+        self.app.push_screen(
+            PickScreen(
+                _("{name}：勾选已有的部分（空格勾选，Enter 确定）").format(name=item.name),
+                [(p, p, p not in c.missing_parts) for p in each],
+            ),
+            chosen,
+        )
 
     def action_bringer(self) -> None:
         """Who brought the paper: 单位 → 县市人社局·主管局 → 本人 → 单位 …"""
@@ -611,8 +765,11 @@ class CardScreen(WorkerGuard, Screen[None]):
         if self.card is None or self.card.person is None:
             return
         order = [b.value for b in Bringer]
-        self.bringer = order[(order.index(self.bringer) + 1) % len(order)] \
-            if self.bringer in order else order[0]
+        self.bringer = (
+            order[(order.index(self.bringer) + 1) % len(order)]
+            if self.bringer in order
+            else order[0]
+        )
         self._show_alerts()
         self._refresh_items()
         self.refresh_bindings()
@@ -624,19 +781,30 @@ class CardScreen(WorkerGuard, Screen[None]):
         if item is None:
             return
         if not item.must_match_online:
-            self.notify(_("“{name}”不需要与网上申报比对").format(name=item.name), severity="warning", timeout=3,
-                        markup=False)
+            self.notify(
+                _("“{name}”不需要与网上申报比对").format(name=item.name),
+                severity="warning",
+                timeout=3,
+                markup=False,
+            )
             return
         c = self._base(item)
 
         def chosen(fields: list[str] | None) -> None:
             if fields is not None:
-                self._set(item, dataclasses.replace(c, mismatches=tuple(
-                    f for f in FORM_FIELDS if f in fields)), advance=False)
+                self._set(
+                    item,
+                    dataclasses.replace(c, mismatches=tuple(f for f in FORM_FIELDS if f in fields)),
+                    advance=False,
+                )
 
-        self.app.push_screen(PickScreen(
-            _("{name}：与网上申报不一致的内容（空格勾选，Enter 确定）").format(name=item.name),
-            [(_(f), f, f in c.mismatches) for f in FORM_FIELDS]), chosen)
+        self.app.push_screen(
+            PickScreen(
+                _("{name}：与网上申报不一致的内容（空格勾选，Enter 确定）").format(name=item.name),
+                [(_(f), f, f in c.mismatches) for f in FORM_FIELDS],
+            ),
+            chosen,
+        )
 
     def action_conditions(self) -> None:
         from models.services.intake import relevant_conditions
@@ -644,8 +812,9 @@ class CardScreen(WorkerGuard, Screen[None]):
         card = self.card
         if card is None or card.person is None:
             return
-        relevant = relevant_conditions(card.items, card.person.track, card.person.level,
-                                       card.extra_conditions)
+        relevant = relevant_conditions(
+            card.items, card.person.track, card.person.level, card.extra_conditions
+        )
         if not relevant:
             self.notify(_("本申报类别没有可选的适用条件"), timeout=3)
             return
@@ -656,9 +825,13 @@ class CardScreen(WorkerGuard, Screen[None]):
                 self._save_draft()
                 self._refresh_items(keep=0)
 
-        self.app.push_screen(PickScreen(
-            _("适用条件（空格勾选，Enter 确定）：决定哪些材料需要提交"),
-            [(c.label, c.value, c.value in self.conditions) for c in relevant]), chosen)
+        self.app.push_screen(
+            PickScreen(
+                _("适用条件（空格勾选，Enter 确定）：决定哪些材料需要提交"),
+                [(c.label, c.value, c.value in self.conditions) for c in relevant],
+            ),
+            chosen,
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -675,14 +848,21 @@ class CardScreen(WorkerGuard, Screen[None]):
             return
         todo = unjudged(self.items, self.checks)
         if todo:
-            self.notify(_("还有 {count} 项未核对：{name}……").format(count=len(todo), name=todo[0].name), severity="error",
-                        timeout=6, markup=False)
+            self.notify(
+                _("还有 {count} 项未核对：{name}……").format(count=len(todo), name=todo[0].name),
+                severity="error",
+                timeout=6,
+                markup=False,
+            )
             self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
             return
         found = deficiencies(self.items, self.checks, self.conditions)
         if found:
-            self.notify(_("有 {count} 处不符合要求，不能受理：请按 F10 退回补正").format(count=len(found)),
-                        severity="error", timeout=6)
+            self.notify(
+                _("有 {count} 处不符合要求，不能受理：请按 F10 退回补正").format(count=len(found)),
+                severity="error",
+                timeout=6,
+            )
             return
         self.busy = True
         self.run_outcome("accept")
@@ -694,14 +874,21 @@ class CardScreen(WorkerGuard, Screen[None]):
             return
         todo = unjudged(self.items, self.checks)
         if todo:
-            self.notify(_("一次性告知须核对全部材料：还有 {count} 项未核对（{name}……）").format(count=len(todo), name=todo[0].name),
-                        severity="error", timeout=6, markup=False)
+            self.notify(
+                _("一次性告知须核对全部材料：还有 {count} 项未核对（{name}……）").format(
+                    count=len(todo), name=todo[0].name
+                ),
+                severity="error",
+                timeout=6,
+                markup=False,
+            )
             self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(todo[0]))
             return
         found = deficiencies(self.items, self.checks, self.conditions)
         if not found:
-            self.notify(_("所有材料均符合要求，不需要退回：请按 F9 受理"), severity="warning",
-                        timeout=5)
+            self.notify(
+                _("所有材料均符合要求，不需要退回：请按 F9 受理"), severity="warning", timeout=5
+            )
             return
 
         def confirmed(ok: bool | None) -> None:
@@ -717,8 +904,9 @@ class CardScreen(WorkerGuard, Screen[None]):
         from models.services.intake import REFUSAL_REASONS
 
         # the reason the desk already knows: the first blocking alert that is a refusal reason
-        default = next((a.code for a in self.card.alerts
-                        if a.blocking and a.code in REFUSAL_REASONS), "other")
+        default = next(
+            (a.code for a in self.card.alerts if a.blocking and a.code in REFUSAL_REASONS), "other"
+        )
 
         def chosen(result: tuple[str, str] | None) -> None:
             if result is not None:
@@ -738,17 +926,36 @@ class CardScreen(WorkerGuard, Screen[None]):
         try:
             with desk.campaign_session() as (session, c):
                 if outcome == "accept":
-                    d = accept(session, desk.actor, c, self.record_id, checks=checks,
-                               conditions=conds, brought_by=bringer, now=desk.clock())
+                    d = accept(
+                        session,
+                        desk.actor,
+                        c,
+                        self.record_id,
+                        checks=checks,
+                        conditions=conds,
+                        brought_by=bringer,
+                        now=desk.clock(),
+                    )
                     queued = queue_acceptance(session, desk.actor, desk.printers, d)
-                    title = _("已受理：受理编号 {dossier_code}，请将材料装袋并贴标签；请申请人到收费窗口缴费").format(dossier_code=d.dossier_code)
+                    title = _(
+                        "已受理：受理编号 {dossier_code}，请将材料装袋并贴标签；请申请人到收费窗口缴费"
+                    ).format(dossier_code=d.dossier_code)
                 else:
-                    visit = return_dossier(session, desk.actor, c, self.record_id,
-                                           checks=checks, conditions=conds, brought_by=bringer,
-                                           now=desk.clock())
+                    visit = return_dossier(
+                        session,
+                        desk.actor,
+                        c,
+                        self.record_id,
+                        checks=checks,
+                        conditions=conds,
+                        brought_by=bringer,
+                        now=desk.clock(),
+                    )
                     assert visit.id is not None
                     queued = queue_notice(session, desk.actor, desk.printers, visit.id)
-                    title = _("已退回补正：一次性告知单 {notice_code}，共 {count} 处，请交申请人").format(notice_code=visit.notice_code, count=len(visit.deficiencies))
+                    title = _(
+                        "已退回补正：一次性告知单 {notice_code}，共 {count} 处，请交申请人"
+                    ).format(notice_code=visit.notice_code, count=len(visit.deficiencies))
         except DomainError as exc:
             self.app.call_from_thread(self._outcome_failed, exc.message)
             return
@@ -794,16 +1001,22 @@ class CardScreen(WorkerGuard, Screen[None]):
         series = self.card.person.series if this_series and self.card.person else None
         try:
             with desk.campaign_session() as (session, c):
-                w = set_window(session, desk.actor, c,
-                               starts_at=parse_local_time(start, c, start=True),
-                               ends_at=parse_local_time(end, c), reason=reason,
-                               series=series or None)
+                w = set_window(
+                    session,
+                    desk.actor,
+                    c,
+                    starts_at=parse_local_time(start, c, start=True),
+                    ends_at=parse_local_time(end, c),
+                    reason=reason,
+                    series=series or None,
+                )
                 shown = window_text(c, w)
         except DomainError as exc:
             self.app.call_from_thread(self._outcome_failed, exc.message)
             return
-        self.app.call_from_thread(self.notify, _("已设定纸质材料报送时间：{when}").format(when=shown),
-                                  timeout=6)
+        self.app.call_from_thread(
+            self.notify, _("已设定纸质材料报送时间：{when}").format(when=shown), timeout=6
+        )
         self.app.call_from_thread(self.load)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
@@ -814,13 +1027,21 @@ class CardScreen(WorkerGuard, Screen[None]):
         assert desk.engine is not None and desk.actor is not None
         try:
             with desk.campaign_session() as (session, c):
-                w = extend_window(session, desk.actor, c, until=parse_local_time(until, c),
-                                  reason=reason, now=desk.clock())
+                w = extend_window(
+                    session,
+                    desk.actor,
+                    c,
+                    until=parse_local_time(until, c),
+                    reason=reason,
+                    now=desk.clock(),
+                )
                 end = w.ends_at.astimezone(c.zone)
         except DomainError as exc:
             self.app.call_from_thread(self._outcome_failed, exc.message)
             return
-        self.app.call_from_thread(self.notify, _("已延长受理时间至 {end:%Y-%m-%d %H:%M}").format(end=end), timeout=6)
+        self.app.call_from_thread(
+            self.notify, _("已延长受理时间至 {end:%Y-%m-%d %H:%M}").format(end=end), timeout=6
+        )
         self.app.call_from_thread(self.load)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outcome")
@@ -832,13 +1053,21 @@ class CardScreen(WorkerGuard, Screen[None]):
         person = self.card.person
         try:
             with desk.campaign_session() as (session, c):
-                record_refusal(session, desk.actor, c, reason=reason, note=note,
-                               record_id=person.record_id if person else None,
-                               scanned=self.card.scanned)
+                record_refusal(
+                    session,
+                    desk.actor,
+                    c,
+                    reason=reason,
+                    note=note,
+                    record_id=person.record_id if person else None,
+                    scanned=self.card.scanned,
+                )
         except DomainError as exc:
             self.app.call_from_thread(self._outcome_failed, exc.message)
             return
-        self.app.call_from_thread(self.notify, _("已登记拒收（负责人可在纸质核对中查看）"), timeout=5)
+        self.app.call_from_thread(
+            self.notify, _("已登记拒收（负责人可在纸质核对中查看）"), timeout=5
+        )
 
     def on_screen_suspend(self) -> None:
         self._save_draft()
@@ -850,8 +1079,10 @@ class CardScreen(WorkerGuard, Screen[None]):
 class PickScreen(WorkerGuard, ModalScreen[list[str] | None]):
     """Tick some of a few choices: space toggles, Enter confirms, Esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消")), Binding("enter", "confirm", pgettext("key", "确定"),
-                                                            priority=True)]
+    BINDINGS = [
+        Binding("escape", "cancel", pgettext("key", "取消")),
+        Binding("enter", "confirm", pgettext("key", "确定"), priority=True),
+    ]
 
     def __init__(self, title: str, choices: list[tuple[str, str, bool]]) -> None:
         super().__init__()
@@ -874,8 +1105,10 @@ class PickScreen(WorkerGuard, ModalScreen[list[str] | None]):
 class ConfirmReturnScreen(WorkerGuard, ModalScreen[bool]):
     """The deficiencies the notice will list; Enter prints it, Esc goes back to the checklist."""
 
-    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消")), Binding("enter", "confirm", pgettext("key", "打印告知单"),
-                                                            priority=True)]
+    BINDINGS = [
+        Binding("escape", "cancel", pgettext("key", "取消")),
+        Binding("enter", "confirm", pgettext("key", "打印告知单"), priority=True),
+    ]
 
     def __init__(self, name: str, found: list[dict[str, str]]) -> None:
         super().__init__()
@@ -885,12 +1118,20 @@ class ConfirmReturnScreen(WorkerGuard, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         lines = [f"{i}. {d['item']}：{d['problem']}" for i, d in enumerate(self.found, start=1)]
         with Vertical(classes="dialog"):
-            yield Static(Text.assemble(_("退回补正："), plain.name(self.person_name),
-                                       _(" 共 {count} 处").format(count=len(self.found))), classes="dialog-title")
+            yield Static(
+                Text.assemble(
+                    _("退回补正："),
+                    plain.name(self.person_name),
+                    _(" 共 {count} 处").format(count=len(self.found)),
+                ),
+                classes="dialog-title",
+            )
             with VerticalScroll(classes="dialog-body"):
                 yield Static(Text("\n".join(lines)))
-            yield Static(_("一次性告知：以上内容将打印在同一张告知单上。Enter 打印并退回 · Esc 返回核对"),
-                         classes="dialog-help")
+            yield Static(
+                _("一次性告知：以上内容将打印在同一张告知单上。Enter 打印并退回 · Esc 返回核对"),
+                classes="dialog-help",
+            )
 
     def action_confirm(self) -> None:
         self.dismiss(True)
@@ -912,9 +1153,12 @@ class RefuseScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
         from models.services.intake import REFUSAL_REASONS
 
         with Vertical(classes="dialog"):
-            yield Static(_("登记拒收：选择原因（↑↓），Tab 到备注，Enter 登记"), classes="dialog-title")
-            yield OptionList(*[Option(_(text), id=key) for key, text in REFUSAL_REASONS.items()],
-                             id="reasons")
+            yield Static(
+                _("登记拒收：选择原因（↑↓），Tab 到备注，Enter 登记"), classes="dialog-title"
+            )
+            yield OptionList(
+                *[Option(_(text), id=key) for key, text in REFUSAL_REASONS.items()], id="reasons"
+            )
             yield Input(placeholder=_("备注（可不填）"), id="refuse-note", max_length=200)
 
     def on_mount(self) -> None:
@@ -954,10 +1198,15 @@ class SetWindowScreen(WorkerGuard, ModalScreen[tuple[str, str, str, bool] | None
             yield Static(_("设定纸质材料报送时间（负责人）：通知未载明"), classes="dialog-title")
             yield Input(placeholder=_("开始：2023-10-09 或 2023-10-09 10:00"), id="window-start")
             yield Input(placeholder=_("结束：2023-10-20 或 2023-10-20 18:00"), id="window-end")
-            yield Input(placeholder=_("依据（必填，记入审计）：文件名称和文号或办公室决定"),
-                        id="window-reason", max_length=200)
-            box = Checkbox(_("只适用“{series}”系列（不勾选：全部系列）").format(series=self.series),
-                           id="window-this-series")
+            yield Input(
+                placeholder=_("依据（必填，记入审计）：文件名称和文号或办公室决定"),
+                id="window-reason",
+                max_length=200,
+            )
+            box = Checkbox(
+                _("只适用“{series}”系列（不勾选：全部系列）").format(series=self.series),
+                id="window-this-series",
+            )
             box.display = bool(self.series)
             yield box
             yield Static(_("Tab 切换 · 空格 勾选 · Enter 确定 · Esc 取消"), classes="dialog-help")

@@ -43,8 +43,12 @@ class ImportScreen(WorkerGuard, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static(_("导入网上通过形式审核名单 · 评审批次 {value}").format(value=self.desk.campaign_code or _("（未选）")),
-                     id="status-line")
+        yield Static(
+            _("导入网上通过形式审核名单 · 评审批次 {value}").format(
+                value=self.desk.campaign_code or _("（未选）")
+            ),
+            id="status-line",
+        )
         with Horizontal(classes="field"):
             yield Label(_("文件"), classes="field-label")
             yield Input(placeholder=_("名单文件路径：.xlsx .xls .csv .tsv"), id="import-path")
@@ -84,7 +88,11 @@ class ImportScreen(WorkerGuard, Screen[None]):
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)
-        self._say(_("{phase} {done}/{total}（Esc 取消）").format(phase=phase, done=done, total=total) if total > 1 else phase)
+        self._say(
+            _("{phase} {done}/{total}（Esc 取消）").format(phase=phase, done=done, total=total)
+            if total > 1
+            else phase
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, path: Path, dry_run: bool) -> None:
@@ -95,14 +103,23 @@ class ImportScreen(WorkerGuard, Screen[None]):
             engine, actor, code = self.desk.working()
             with session_scope(engine) as session:
                 summary = import_online(
-                    session, actor, code, path, dry_run=dry_run, cancel=self.cancel,
-                    progress=lambda p, d, t: self.app.call_from_thread(self._progress, p, d, t))
+                    session,
+                    actor,
+                    code,
+                    path,
+                    dry_run=dry_run,
+                    cancel=self.cancel,
+                    progress=lambda p, d, t: self.app.call_from_thread(self._progress, p, d, t),
+                )
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
         # committed: the summary is shown whatever happens to the report (it says where it went)
-        report = save_report(summary, path) \
-            if summary.rejected or summary.ignored or summary.flagged else None
+        report = (
+            save_report(summary, path)
+            if summary.rejected or summary.ignored or summary.flagged
+            else None
+        )
         self.app.call_from_thread(self._done, summary, report)
 
     def _finish(self) -> None:
@@ -118,26 +135,57 @@ class ImportScreen(WorkerGuard, Screen[None]):
     def _done(self, s: ImportSummary, report: ReportPlace | None) -> None:
         self._finish()
         c = s.counts()
-        lines = [_("{value}：{filename}，表头第 {header_line} 行，数据 {c} 行").format(value=_('检查完毕（未写入）') if s.dry_run else _('导入完成'), filename=s.filename, header_line=s.header_line, c=c['data_rows']),
-                 _("新增 {c} · 更新 {c2} · 未变 {c3} · 未导入 {c4} · 非数据行 {c5}").format(c=c['inserted'], c2=c['updated'], c3=c['unchanged'], c4=c['rejected'], c5=c['ignored']),
-                 _("审核状态不是“通过形式审核”的 {c} 人：不能报送纸质材料").format(c=c['not_eligible'])]
+        lines = [
+            _("{value}：{filename}，表头第 {header_line} 行，数据 {c} 行").format(
+                value=_("检查完毕（未写入）") if s.dry_run else _("导入完成"),
+                filename=s.filename,
+                header_line=s.header_line,
+                c=c["data_rows"],
+            ),
+            _("新增 {c} · 更新 {c2} · 未变 {c3} · 未导入 {c4} · 非数据行 {c5}").format(
+                c=c["inserted"],
+                c2=c["updated"],
+                c3=c["unchanged"],
+                c4=c["rejected"],
+                c5=c["ignored"],
+            ),
+            _("审核状态不是“通过形式审核”的 {c} 人：不能报送纸质材料").format(c=c["not_eligible"]),
+        ]
         lines += [_("注意：{w}").format(w=w) for w in s.warnings]
         if s.imported_before:
-            lines.append(_("注意：同一文件已于 {imported_before} 导入过").format(imported_before=s.imported_before))
-        lines += [_("！{name}（{dossier_code}）已受理，网上状态变为“{new_status}”").format(name=f.name, dossier_code=f.dossier_code, new_status=f.new_status)
-                  for f in s.flagged]
-        lines += [_("第 {line} 行 {name}：{reason}").format(line=r.line, name=r.name, reason=r.reason) for r in s.rejected[:50]]
+            lines.append(
+                _("注意：同一文件已于 {imported_before} 导入过").format(
+                    imported_before=s.imported_before
+                )
+            )
+        lines += [
+            _("！{name}（{dossier_code}）已受理，网上状态变为“{new_status}”").format(
+                name=f.name, dossier_code=f.dossier_code, new_status=f.new_status
+            )
+            for f in s.flagged
+        ]
+        lines += [
+            _("第 {line} 行 {name}：{reason}").format(line=r.line, name=r.name, reason=r.reason)
+            for r in s.rejected[:50]
+        ]
         if len(s.rejected) > 50:
             lines.append(_("……共 {count} 行未导入，见报告").format(count=len(s.rejected)))
         if report is not None and report.path is not None:
             lines.append(_("报告：{report}").format(report=report.path))
             if report.moved:
-                lines.append(_("（{problem}，报告已改写到受理台数据文件夹）").format(problem=report.problem))
+                lines.append(
+                    _("（{problem}，报告已改写到受理台数据文件夹）").format(problem=report.problem)
+                )
         self._say(_("完成"))
         text = Text("\n".join(lines))
         if report is not None and report.path is None:
-            text.append("\n" + _("未导入行的报告未能写入（{problem}）：导入结果以上面的汇总为准").format(
-                problem=report.problem), style="bold red")
+            text.append(
+                "\n"
+                + _("未导入行的报告未能写入（{problem}）：导入结果以上面的汇总为准").format(
+                    problem=report.problem
+                ),
+                style="bold red",
+            )
         self.query_one("#import-summary", Static).update(text)
 
     def action_back_or_cancel(self) -> None:
@@ -148,16 +196,23 @@ class ImportScreen(WorkerGuard, Screen[None]):
         self.app.pop_screen()
 
 
-LISTS = (("no_paper", _("未报送")), ("returned", _("退回补正")), ("accepted_unpaid", _("未缴费")),
-         ("paid", _("已缴费")), ("changed_after_acceptance", _("受理后有变化")))
+LISTS = (
+    ("no_paper", _("未报送")),
+    ("returned", _("退回补正")),
+    ("accepted_unpaid", _("未缴费")),
+    ("paid", _("已缴费")),
+    ("changed_after_acceptance", _("受理后有变化")),
+)
 
 
 class ReconcileScreen(WorkerGuard, Screen[None]):
     """纸质与网上核对."""
 
     BINDINGS = [
-        *(Binding(str(i), f"show('{key}')", label, id=f"rec.{key}")
-          for i, (key, label) in enumerate(LISTS, start=1)),
+        *(
+            Binding(str(i), f"show('{key}')", label, id=f"rec.{key}")
+            for i, (key, label) in enumerate(LISTS, start=1)
+        ),
         Binding("e", "export", pgettext("key", "导出"), id="rec.export"),
         bind("rec.refresh", "refresh", pgettext("key", "刷新")),
         Binding("escape", "back", pgettext("key", "返回"), id="rec.back"),
@@ -180,8 +235,14 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#rec-table", DataTable)
-        for label, width in ((_("县市"), 6), (_("单位"), 18), (_("姓名"), 18), (_("级别"), 4), (_("电话"), 11),
-                             (_("编号/说明"), 10)):
+        for label, width in (
+            (_("县市"), 6),
+            (_("单位"), 18),
+            (_("姓名"), 18),
+            (_("级别"), 4),
+            (_("电话"), 11),
+            (_("编号/说明"), 10),
+        ):
             table.add_column(label, width=width)
         self.load()
 
@@ -215,9 +276,24 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
     def _show(self, r: Reconciliation, export: Path | None) -> None:
         self.result = r
         c = r.counts()
-        self.query_one("#status-line", Static).update(Text(_("纸质与网上核对 · {campaign_title}").format(campaign_title=r.campaign_title)))
-        self.query_one("#rec-counts", Static).update(Text(
-            _("网上 {c} 人，通过形式审核 {c2} · 1 未报送 {c3} · 2 退回 {c4} · 3 未缴费 {c5} · 4 已缴费 {c6} · 5 受理后有变化 {c7}").format(c=c['online_total'], c2=c['online_approved'], c3=c['no_paper'], c4=c['returned'], c5=c['accepted_unpaid'], c6=c['paid'], c7=c['changed_after_acceptance'])))
+        self.query_one("#status-line", Static).update(
+            Text(_("纸质与网上核对 · {campaign_title}").format(campaign_title=r.campaign_title))
+        )
+        self.query_one("#rec-counts", Static).update(
+            Text(
+                _(
+                    "网上 {c} 人，通过形式审核 {c2} · 1 未报送 {c3} · 2 退回 {c4} · 3 未缴费 {c5} · 4 已缴费 {c6} · 5 受理后有变化 {c7}"
+                ).format(
+                    c=c["online_total"],
+                    c2=c["online_approved"],
+                    c3=c["no_paper"],
+                    c4=c["returned"],
+                    c5=c["accepted_unpaid"],
+                    c6=c["paid"],
+                    c7=c["changed_after_acceptance"],
+                )
+            )
+        )
         self.action_show(self.showing)
         if export is not None:
             self.notify(_("已导出：{export}").format(export=export), markup=False, timeout=15)
@@ -230,15 +306,32 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         table = self.query_one("#rec-table", DataTable)
         table.clear()
         for p in people:
-            table.add_row(plain.plain(p.county), plain.plain(p.unit), plain.name(p.name), plain.short_level(p.level),
-                          plain.plain(p.phone), plain.plain(p.note or p.dossier_code))
+            table.add_row(
+                plain.plain(p.county),
+                plain.plain(p.unit),
+                plain.name(p.name),
+                plain.short_level(p.level),
+                plain.plain(p.phone),
+                plain.plain(p.note or p.dossier_code),
+            )
         label = dict(LISTS)[key]
         self.query_one("#status-line", Static).update(
-            Text(_("纸质与网上核对 · {label} {count} 人 · 数字键切换，E 导出").format(label=label, count=len(people))))
+            Text(
+                _("纸质与网上核对 · {label} {count} 人 · 数字键切换，E 导出").format(
+                    label=label, count=len(people)
+                )
+            )
+        )
 
     def action_export(self) -> None:
         from models.config import data_dir
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = data_dir() / "exports" / _("纸质与网上核对-{campaign_code}-{stamp}.xlsx").format(campaign_code=self.desk.campaign_code, stamp=stamp)
+        path = (
+            data_dir()
+            / "exports"
+            / _("纸质与网上核对-{campaign_code}-{stamp}.xlsx").format(
+                campaign_code=self.desk.campaign_code, stamp=stamp
+            )
+        )
         self.load(export=path)  # the folder is made there, off this thread

@@ -52,7 +52,9 @@ class LoginScreen(WorkerGuard, Screen[None]):
             info = self.desk.demo_info
             if info is not None:
                 lines = [_("[b]演示账户[/b]（临时数据库，退出即删除）")]
-                lines += ["  " + plain.pair(role, f"{user} / {pw}") for role, user, pw in info.users]
+                lines += [
+                    "  " + plain.pair(role, f"{user} / {pw}") for role, user, pw in info.users
+                ]
                 yield Static("\n".join(lines), id="demo-users")
         yield Footer(compact=True)
 

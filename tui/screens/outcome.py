@@ -28,7 +28,9 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
     the counter gets to see the change, the number and what printed."""
 
     BINDINGS = [
-        Binding("enter,escape", "next", pgettext("key", "下一位"), id="outcome.next", priority=True),
+        Binding(
+            "enter,escape", "next", pgettext("key", "下一位"), id="outcome.next", priority=True
+        ),
         Binding("tab", "cycle", pgettext("key", "切换预览"), id="outcome.cycle"),
     ]
 
@@ -58,25 +60,39 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
         for job_id in self.queued.job_ids:
             desk.print_job(job_id, on_done=partial(self._job_done, job_id), quiet=True)
 
-    NAMES = {"label": _("档案袋标签"), "materials": _("材料目录"), "acceptance": _("受理回执"),
-             "notice": _("一次性告知单"), "receipt": _("缴费凭证"), "void": _("作废单"), "refund": _("退费单")}
+    NAMES = {
+        "label": _("档案袋标签"),
+        "materials": _("材料目录"),
+        "acceptance": _("受理回执"),
+        "notice": _("一次性告知单"),
+        "receipt": _("缴费凭证"),
+        "void": _("作废单"),
+        "refund": _("退费单"),
+    }
 
     def _job_done(self, job_id: int) -> None:
         status, error = desk_of(self).job_outcomes.pop(job_id, ("failed", ""))
-        self.status[job_id] = _("已打印") if status == "sent" else _("打印失败：{error}（F8 重试）").format(error=error)
+        self.status[job_id] = (
+            _("已打印")
+            if status == "sent"
+            else _("打印失败：{error}（F8 重试）").format(error=error)
+        )
         if self.is_attached:
             self._paint()
 
     def _paint(self) -> None:
         parts = []
-        for (kind, job_id) in zip(self.kinds, self.queued.job_ids, strict=False):
+        for kind, job_id in zip(self.kinds, self.queued.job_ids, strict=False):
             parts.append(plain.pair(self.NAMES.get(kind, kind), self.status[job_id]))
         self.query_one("#outcome-jobs", Static).update(Text("  ".join(parts)))
         kind = self.kinds[self.showing]
         self.query_one("#outcome-kind", Static).update(
-            _("【{value}预览】").format(value=self.NAMES.get(kind, kind)) + (_(" Tab 切换") if len(self.kinds) > 1 else ""))
+            _("【{value}预览】").format(value=self.NAMES.get(kind, kind))
+            + (_(" Tab 切换") if len(self.kinds) > 1 else "")
+        )
         self.query_one("#outcome-text", Static).update(
-            Text(self.queued.previews[kind], no_wrap=True, overflow="crop"))
+            Text(self.queued.previews[kind], no_wrap=True, overflow="crop")
+        )
 
     def action_cycle(self) -> None:
         self.showing = (self.showing + 1) % len(self.kinds)

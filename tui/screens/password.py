@@ -51,13 +51,18 @@ class PasswordScreen(WorkerGuard, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static(_("修改密码 · {role} {username}").format(role=self.actor.role.label,
-                                                          username=self.actor.username),
-                     id="status-line")
+        yield Static(
+            _("修改密码 · {role} {username}").format(
+                role=self.actor.role.label, username=self.actor.username
+            ),
+            id="status-line",
+        )
         with Vertical(id="password-box"):
             if self.forced:
-                yield Static(_("您的密码已由管理员重置：请先设置自己的新密码，再开始工作"),
-                             id="password-title")
+                yield Static(
+                    _("您的密码已由管理员重置：请先设置自己的新密码，再开始工作"),
+                    id="password-title",
+                )
             else:
                 yield Static(_("修改自己的密码"), id="password-title")
                 with Horizontal(classes="field"):
@@ -70,8 +75,12 @@ class PasswordScreen(WorkerGuard, Screen[None]):
                 yield Label(_("再输一次"), classes="field-label")
                 yield self._field("pw-again")
             yield Static("", id="password-message")
-            yield Static(_("Enter 下一项 / 保存 · Esc 退出登录") if self.forced
-                         else _("Enter 下一项 / 保存 · Esc 取消"), id="password-help")
+            yield Static(
+                _("Enter 下一项 / 保存 · Esc 退出登录")
+                if self.forced
+                else _("Enter 下一项 / 保存 · Esc 取消"),
+                id="password-help",
+            )
         yield Footer(compact=True)
 
     @staticmethod
@@ -86,8 +95,11 @@ class PasswordScreen(WorkerGuard, Screen[None]):
 
     def _idle_check(self) -> None:
         if time.monotonic() - self.desk.last_activity >= self.desk.idle_limit:
-            self.desk.log_out(_("已空闲 {minutes} 分钟，屏幕已锁定：请重新登录（可换人登录）").format(
-                minutes=int(self.desk.idle_limit // 60)))
+            self.desk.log_out(
+                _("已空闲 {minutes} 分钟，屏幕已锁定：请重新登录（可换人登录）").format(
+                    minutes=int(self.desk.idle_limit // 60)
+                )
+            )
 
     def _say(self, message: str) -> None:
         self.query_one("#password-message", Static).update(plain.message(message))
@@ -96,20 +108,24 @@ class PasswordScreen(WorkerGuard, Screen[None]):
     def _next(self, event: Input.Submitted) -> None:
         """Enter saves once every field is typed in (a field cleared after a refusal filled
         again), else goes to the next empty field."""
-        fields = [self.query_one(f"#{i}", Input) for i in ("pw-current", "pw-new", "pw-again")
-                  if self.query(f"#{i}")]
+        fields = [
+            self.query_one(f"#{i}", Input)
+            for i in ("pw-current", "pw-new", "pw-again")
+            if self.query(f"#{i}")
+        ]
         empty = [f for f in fields if not f.value]
         if not empty:
             self._save()
             return
-        after = fields[fields.index(event.input) + 1:] if event.input in fields else []
+        after = fields[fields.index(event.input) + 1 :] if event.input in fields else []
         (next((f for f in after if not f.value), None) or empty[0]).focus()
 
     def _save(self) -> None:
         if self.busy:
             return
-        current = self.current if self.current is not None \
-            else self.query_one("#pw-current", Input).value
+        current = (
+            self.current if self.current is not None else self.query_one("#pw-current", Input).value
+        )
         new = self.query_one("#pw-new", Input).value
         again = self.query_one("#pw-again", Input).value
         if not current:
@@ -155,7 +171,7 @@ class PasswordScreen(WorkerGuard, Screen[None]):
             return
         self._say(message)
         field = "#pw-current" if wrong_current else "#pw-new"
-        for f in ([field] if wrong_current else ["#pw-new", "#pw-again"]):
+        for f in [field] if wrong_current else ["#pw-new", "#pw-again"]:
             self.query_one(f, Input).value = ""
         self.query_one(field, Input).focus()
 

@@ -23,8 +23,14 @@ if TYPE_CHECKING:
     from tui.app import DeskApp
 
 DOCUMENT_LABELS = {
-    "receipt": _("缴费凭证"), "void": _("作废单"), "label": _("档案袋标签"), "materials": _("材料目录"),
-    "acceptance": _("受理回执"), "notice": _("告知单"), "tally": _("日结报表"), "test": _("测试页"),
+    "receipt": _("缴费凭证"),
+    "void": _("作废单"),
+    "label": _("档案袋标签"),
+    "materials": _("材料目录"),
+    "acceptance": _("受理回执"),
+    "notice": _("告知单"),
+    "tally": _("日结报表"),
+    "test": _("测试页"),
 }
 
 
@@ -63,9 +69,15 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#jobs", DataTable)
-        for key, label, width in (("id", _("编号"), 5), ("doc", _("单据"), 12), ("printer", _("打印机"), 8),
-                                  ("status", _("状态"), 9), ("n", _("次数"), 4), ("at", _("时间"), 11),
-                                  ("error", _("原因"), 20)):
+        for key, label, width in (
+            ("id", _("编号"), 5),
+            ("doc", _("单据"), 12),
+            ("printer", _("打印机"), 8),
+            ("status", _("状态"), 9),
+            ("n", _("次数"), 4),
+            ("at", _("时间"), 11),
+            ("error", _("原因"), 20),
+        ):
             table.add_column(label, key=key, width=width)
         self.load()
 
@@ -87,10 +99,16 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
         zone = zoneinfo.ZoneInfo("Asia/Shanghai")
         with session_scope(engine, readonly=True) as session:
             rows = [
-                JobRow(id=j.id or 0, document=j.document, copy_no=j.copy_no, printer=j.printer,
-                       status=PrintJobStatus(j.status), attempts=j.attempts,
-                       at=(j.last_attempt_at or j.created_at).astimezone(zone).strftime("%m-%d %H:%M"),
-                       error=j.error)
+                JobRow(
+                    id=j.id or 0,
+                    document=j.document,
+                    copy_no=j.copy_no,
+                    printer=j.printer,
+                    status=PrintJobStatus(j.status),
+                    attempts=j.attempts,
+                    at=(j.last_attempt_at or j.created_at).astimezone(zone).strftime("%m-%d %H:%M"),
+                    error=j.error,
+                )
                 for j in list_jobs(session, desk=self.desk.config.desk, limit=50)
             ]
         self.app.call_from_thread(self._show, rows)
@@ -109,8 +127,16 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
                 status = f"[b red]{status}[/]"
             elif r.status is PrintJobStatus.sent:
                 status = f"[green]{status}[/]"
-            table.add_row(str(r.id), doc, r.printer, status, str(r.attempts), r.at,
-                          Text(r.error), key=str(r.id))
+            table.add_row(
+                str(r.id),
+                doc,
+                r.printer,
+                status,
+                str(r.attempts),
+                r.at,
+                Text(r.error),
+                key=str(r.id),
+            )
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
         else:
@@ -125,16 +151,25 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = self._selected()
         if row is not None:
-            self.query_one("#job-detail", Static).update(Text(
-                _("任务 {id}：{label}").format(id=row.id, label=row.status.label) + (f" — {row.error}" if row.error else "")))
+            self.query_one("#job-detail", Static).update(
+                Text(
+                    _("任务 {id}：{label}").format(id=row.id, label=row.status.label)
+                    + (f" — {row.error}" if row.error else "")
+                )
+            )
 
     def action_retry(self) -> None:
         row = self._selected()
         if row is None:
             return
         if row.status is not PrintJobStatus.failed:
-            self.notify(_("任务 {id} {label}，只有打印失败的任务可以重试").format(id=row.id, label=row.status.label),
-                        severity="warning", markup=False)
+            self.notify(
+                _("任务 {id} {label}，只有打印失败的任务可以重试").format(
+                    id=row.id, label=row.status.label
+                ),
+                severity="warning",
+                markup=False,
+            )
             return
         self.notify(_("正在重新打印任务 {id}……").format(id=row.id))
         self.desk.retry_print(row.id, on_done=self.load)

@@ -50,29 +50,57 @@ def _money(fen: int) -> str:
 
 
 def breakdown(title: str, lines: Any, total: Any = None) -> Table:
-    t = Table(title=title, title_justify="left", title_style="bold", box=None, pad_edge=False,
-              padding=(0, 1), expand=False)
-    for i, (head, width) in enumerate(((_("项目"), 16), (_("笔数"), 5), (_("收费"), 11),
-                                       (_("作废"), 9), (_("退费"), 9), (_("净额"), 11))):
-        t.add_column(head, justify="left" if i == 0 else "right", width=width,
-                     no_wrap=True, overflow="ellipsis")
+    t = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=None,
+        pad_edge=False,
+        padding=(0, 1),
+        expand=False,
+    )
+    for i, (head, width) in enumerate(
+        (
+            (_("项目"), 16),
+            (_("笔数"), 5),
+            (_("收费"), 11),
+            (_("作废"), 9),
+            (_("退费"), 9),
+            (_("净额"), 11),
+        )
+    ):
+        t.add_column(
+            head,
+            justify="left" if i == 0 else "right",
+            width=width,
+            no_wrap=True,
+            overflow="ellipsis",
+        )
     for x in (*lines, *([total] if total is not None and lines else [])):
-        t.add_row(plain.plain(x.label), str(x.count), _money(x.paid_fen), _money(x.voided_fen),
-                  _money(x.refunded_fen), _money(x.net_fen),
-                  style="bold" if x is total else None)
+        t.add_row(
+            plain.plain(x.label),
+            str(x.count),
+            _money(x.paid_fen),
+            _money(x.voided_fen),
+            _money(x.refunded_fen),
+            _money(x.net_fen),
+            style="bold" if x is total else None,
+        )
     return t
 
 
 def comparison(expected: dict[str, int], counted: dict[str, int]) -> Table:
     t = Table(box=None, pad_edge=False, padding=(0, 1))
-    for i, (head, width) in enumerate(((_("方式"), 10), (_("应有"), 12), (_("清点"), 12),
-                                       (_("差额"), 12))):
+    for i, (head, width) in enumerate(
+        ((_("方式"), 10), (_("应有"), 12), (_("清点"), 12), (_("差额"), 12))
+    ):
         t.add_column(head, justify="left" if i == 0 else "right", width=width)
     for m in PaymentMethod:
         e, c = expected.get(m.value, 0), counted.get(m.value, 0)
         diff = c - e
-        t.add_row(m.label, _money(e), _money(c),
-                  Text(_money(diff), style="bold red" if diff else "green"))
+        t.add_row(
+            m.label, _money(e), _money(c), Text(_money(diff), style="bold red" if diff else "green")
+        )
     return t
 
 
@@ -129,8 +157,9 @@ class DayScreen(WorkerGuard, Screen[None]):
             with VerticalScroll(id="roster"):
                 yield Static("", id="roster-table")
         yield Static("", id="day-problem")
-        yield Static(_("←→ 换日 · D 窗口 · 1 报表 2 图表 3 汇总 4 移交 · P 打印 E 导出 · F5"),
-                     id="day-keys")
+        yield Static(
+            _("←→ 换日 · D 窗口 · 1 报表 2 图表 3 汇总 4 移交 · P 打印 E 导出 · F5"), id="day-keys"
+        )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -175,27 +204,78 @@ class DayScreen(WorkerGuard, Screen[None]):
 
     def _show_roster(self, r: Any, export: Path | None) -> None:
         self.roster = r
-        head = Text(_("移交花名册：可移交 {to_hand_over} 份（共 {total} 份，须答辩 {must_defend} 人）· 未缴费等未列入 {count} 份 · H 移交评审委员会 · E 导出花名册").format(to_hand_over=r.to_hand_over, total=r.total, must_defend=r.must_defend, count=len(r.left_out)), style="bold")
+        head = Text(
+            _(
+                "移交花名册：可移交 {to_hand_over} 份（共 {total} 份，须答辩 {must_defend} 人）· 未缴费等未列入 {count} 份 · H 移交评审委员会 · E 导出花名册"
+            ).format(
+                to_hand_over=r.to_hand_over,
+                total=r.total,
+                must_defend=r.must_defend,
+                count=len(r.left_out),
+            ),
+            style="bold",
+        )
         tables: list[Any] = []
         for g in r.groups:
-            t = Table(title=plain.plain(_("{series} · {specialty} · {level}（{count} 人，须答辩 {must_defend} 人）").format(series=g.series, specialty=g.specialty, level=g.level, count=len(g.lines), must_defend=g.must_defend)), title_justify="left", title_style="bold",
-                      box=None, pad_edge=False, padding=(0, 1))
-            for name, width in ((_("受理编号"), 10), (_("姓名"), 10), (_("单位"), 18), (_("级别"), 4),
-                                (_("答辩"), 18), (_("移交"), 5)):
+            t = Table(
+                title=plain.plain(
+                    _(
+                        "{series} · {specialty} · {level}（{count} 人，须答辩 {must_defend} 人）"
+                    ).format(
+                        series=g.series,
+                        specialty=g.specialty,
+                        level=g.level,
+                        count=len(g.lines),
+                        must_defend=g.must_defend,
+                    )
+                ),
+                title_justify="left",
+                title_style="bold",
+                box=None,
+                pad_edge=False,
+                padding=(0, 1),
+            )
+            for name, width in (
+                (_("受理编号"), 10),
+                (_("姓名"), 10),
+                (_("单位"), 18),
+                (_("级别"), 4),
+                (_("答辩"), 18),
+                (_("移交"), 5),
+            ):
                 t.add_column(name, width=width, no_wrap=True, overflow="ellipsis")
             for x in g.lines:
-                t.add_row(x.dossier_code, plain.name(x.name, 10), plain.plain(x.unit),
-                          plain.short_level(x.level), plain.plain(x.defence_text),
-                          _("第{handover_no}批").format(handover_no=x.handover_no) if x.handover_no else "")
+                t.add_row(
+                    x.dossier_code,
+                    plain.name(x.name, 10),
+                    plain.plain(x.unit),
+                    plain.short_level(x.level),
+                    plain.plain(x.defence_text),
+                    _("第{handover_no}批").format(handover_no=x.handover_no)
+                    if x.handover_no
+                    else "",
+                )
             tables.append(t)
         from rich.console import Group
 
-        left = [Text.assemble(_("未列入：{dossier_code} ").format(dossier_code=x.dossier_code), plain.name(x.name),
-                              f"（{x.reason}）", style="yellow") for x in r.left_out[:20]]
+        left = [
+            Text.assemble(
+                _("未列入：{dossier_code} ").format(dossier_code=x.dossier_code),
+                plain.name(x.name),
+                f"（{x.reason}）",
+                style="yellow",
+            )
+            for x in r.left_out[:20]
+        ]
         self.query_one("#roster-table", Static).update(Group(head, *tables, *left))
         if export is not None:
-            self.notify(_("已导出：{export} 及 {name}（可打印）").format(export=export, name=export.with_suffix('.html').name),
-                        markup=False, timeout=15)
+            self.notify(
+                _("已导出：{export} 及 {name}（可打印）").format(
+                    export=export, name=export.with_suffix(".html").name
+                ),
+                markup=False,
+                timeout=15,
+            )
 
     def action_hand_over(self) -> None:
         current = self.query_one("#day-switcher", ContentSwitcher).current
@@ -209,8 +289,15 @@ class DayScreen(WorkerGuard, Screen[None]):
             if receiver:
                 self.hand_over(receiver)
 
-        self.app.push_screen(NoteScreen(
-            _("移交 {to_hand_over} 份档案给评审委员会：移交后这些档案只读，不能再作废或退费。请输入接收人姓名").format(to_hand_over=self.roster.to_hand_over), required=True), callback=given)
+        self.app.push_screen(
+            NoteScreen(
+                _(
+                    "移交 {to_hand_over} 份档案给评审委员会：移交后这些档案只读，不能再作废或退费。请输入接收人姓名"
+                ).format(to_hand_over=self.roster.to_hand_over),
+                required=True,
+            ),
+            callback=given,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="day-change")
     def hand_over(self, receiver: str) -> None:
@@ -223,7 +310,9 @@ class DayScreen(WorkerGuard, Screen[None]):
         try:
             with session_scope(engine) as session:
                 h = hand_over(session, actor, get_campaign(session, code), receiver=receiver)
-                done = _("已移交第 {handover_no} 批 {dossier_count} 份，接收人 {receiver}").format(handover_no=h.handover_no, dossier_count=h.dossier_count, receiver=h.receiver)
+                done = _("已移交第 {handover_no} 批 {dossier_count} 份，接收人 {receiver}").format(
+                    handover_no=h.handover_no, dossier_count=h.dossier_count, receiver=h.receiver
+                )
         except DomainError as exc:
             self.app.call_from_thread(self._problem, exc.message)
             return
@@ -248,19 +337,50 @@ class DayScreen(WorkerGuard, Screen[None]):
         self.app.call_from_thread(self._show_summary, summary)
 
     def _show_summary(self, summary: Any) -> None:
-        t = Table(title=plain.plain(_("本批次汇总（与网上通过形式审核名单核对）· {campaign_title}").format(campaign_title=summary.campaign_title)),
-                  title_justify="left", title_style="bold", box=None, pad_edge=False,
-                  padding=(0, 1))
-        for i, (head, width) in enumerate(((_("县市 / 单位"), 22), (_("通过"), 5), (_("受理"), 5),
-                                           (_("退回"), 4), (_("未报送"), 6), (_("已缴费"), 6),
-                                           (_("移交"), 4), (_("净收费"), 10))):
-            t.add_column(head, width=width, no_wrap=True, overflow="ellipsis",
-                         justify="left" if i == 0 else "right")
+        t = Table(
+            title=plain.plain(
+                _("本批次汇总（与网上通过形式审核名单核对）· {campaign_title}").format(
+                    campaign_title=summary.campaign_title
+                )
+            ),
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            pad_edge=False,
+            padding=(0, 1),
+        )
+        for i, (head, width) in enumerate(
+            (
+                (_("县市 / 单位"), 22),
+                (_("通过"), 5),
+                (_("受理"), 5),
+                (_("退回"), 4),
+                (_("未报送"), 6),
+                (_("已缴费"), 6),
+                (_("移交"), 4),
+                (_("净收费"), 10),
+            )
+        ):
+            t.add_column(
+                head,
+                width=width,
+                no_wrap=True,
+                overflow="ellipsis",
+                justify="left" if i == 0 else "right",
+            )
 
         def row(label: str, f: Any, style: str | None = None) -> None:
-            t.add_row(plain.plain(label), str(f.approved), str(f.accepted), str(f.returned), str(f.no_paper),
-                      str(f.paid), str(f.handed_over), Money(f.fee_net_fen).grouped(),
-                      style=style)
+            t.add_row(
+                plain.plain(label),
+                str(f.approved),
+                str(f.accepted),
+                str(f.returned),
+                str(f.no_paper),
+                str(f.paid),
+                str(f.handed_over),
+                Money(f.fee_net_fen).grouped(),
+                style=style,
+            )
 
         for county in summary.counties:
             row(county.county, county.figures, "bold")
@@ -311,41 +431,81 @@ class DayScreen(WorkerGuard, Screen[None]):
             self.known_desks.add(self.desk.actor.desk)
         close = view.close_of()
         office = view.close_of("")
-        state = DayStatus(close.status).label if close else (
-            _("全办公室") + DayStatus(office.status).label if office else _("未日结"))
-        self.query_one("#status-line", Static).update(Text(
-            _("日结 · {day:%Y-%m-%d} · {value} · {state}").format(day=view.day, value=desk_label(view.desk), state=state)))
+        state = (
+            DayStatus(close.status).label
+            if close
+            else (_("全办公室") + DayStatus(office.status).label if office else _("未日结"))
+        )
+        self.query_one("#status-line", Static).update(
+            Text(
+                _("日结 · {day:%Y-%m-%d} · {value} · {state}").format(
+                    day=view.day, value=desk_label(view.desk), state=state
+                )
+            )
+        )
         self.query_one("#day-problem", Static).update("")
         r = view.receipts
         gap_style = "green" if r.ok else "bold red"
         head = Text.assemble(
-            _("报送 {visits} 次 · 受理 {accepted} 份 · 退回补正 {returned} 份\n").format(visits=view.visits, accepted=view.accepted, returned=view.returned),
-            _("收费 {count} 笔 {value} 元 · 净额 ").format(count=view.total.count, value=_money(view.total.paid_fen)),
-            (_("{value} 元").format(value=_money(view.total.net_fen)), "bold"), "\n",
-            _("收据号 {range_text} · ").format(range_text=r.range_text), (r.gap_text, gap_style))
+            _("报送 {visits} 次 · 受理 {accepted} 份 · 退回补正 {returned} 份\n").format(
+                visits=view.visits, accepted=view.accepted, returned=view.returned
+            ),
+            _("收费 {count} 笔 {value} 元 · 净额 ").format(
+                count=view.total.count, value=_money(view.total.paid_fen)
+            ),
+            (_("{value} 元").format(value=_money(view.total.net_fen)), "bold"),
+            "\n",
+            _("收据号 {range_text} · ").format(range_text=r.range_text),
+            (r.gap_text, gap_style),
+        )
         self.query_one("#day-head", Static).update(head)
-        tables: list[Any] = [breakdown(_("按缴费方式"), view.by_method, view.total),
-                             breakdown(_("按申报类型与级别"), view.by_fee),
-                             breakdown(_("按收费员"), view.by_cashier)]
+        tables: list[Any] = [
+            breakdown(_("按缴费方式"), view.by_method, view.total),
+            breakdown(_("按申报类型与级别"), view.by_fee),
+            breakdown(_("按收费员"), view.by_cashier),
+        ]
         if not view.desk:
             tables.append(breakdown(_("按窗口"), view.by_desk))
         if view.corrections:
-            t = Table(title=_("作废与退费"), title_justify="left", title_style="bold", box=None,
-                      pad_edge=False, padding=(0, 1))
+            t = Table(
+                title=_("作废与退费"),
+                title_justify="left",
+                title_style="bold",
+                box=None,
+                pad_edge=False,
+                padding=(0, 1),
+            )
             from models.services.payments import REFUND_REASONS, VOID_REASONS
 
-            for i, (head_, width) in enumerate(((_("单号"), 10), (_("原收据"), 10),
-                                                (_("原日期"), 5), (_("金额"), 9),
-                                                (_("经办"), 8), (_("原收款"), 8),
-                                                (_("原因/说明"), 14))):
-                t.add_column(head_, width=width, no_wrap=True, overflow="ellipsis",
-                             justify="right" if i == 3 else "left")
+            for i, (head_, width) in enumerate(
+                (
+                    (_("单号"), 10),
+                    (_("原收据"), 10),
+                    (_("原日期"), 5),
+                    (_("金额"), 9),
+                    (_("经办"), 8),
+                    (_("原收款"), 8),
+                    (_("原因/说明"), 14),
+                )
+            ):
+                t.add_column(
+                    head_,
+                    width=width,
+                    no_wrap=True,
+                    overflow="ellipsis",
+                    justify="right" if i == 3 else "left",
+                )
             for c in view.corrections:
                 reasons = VOID_REASONS if c.kind == "void" else REFUND_REASONS
-                t.add_row(c.code, c.original_code, f"{c.original_date:%m-%d}",
-                          ("-" if c.kind == "void" else _("退")) + Money(c.fen).figures(),
-                          plain.plain(c.who), plain.plain(c.charged_to),
-                          plain.plain(f"{_(reasons.get(c.reason, c.reason))} {c.note}"))
+                t.add_row(
+                    c.code,
+                    c.original_code,
+                    f"{c.original_date:%m-%d}",
+                    ("-" if c.kind == "void" else _("退")) + Money(c.fen).figures(),
+                    plain.plain(c.who),
+                    plain.plain(c.charged_to),
+                    plain.plain(f"{_(reasons.get(c.reason, c.reason))} {c.note}"),
+                )
             tables.append(t)
         from rich.console import Group
 
@@ -358,20 +518,29 @@ class DayScreen(WorkerGuard, Screen[None]):
 
         lines: list[Any] = []
         for c in view.closes:
-            lines.append(Text(plain.pair(desk_label(c.desk), DayStatus(c.status).label)
-                              + (_("，差额 {value} 元").format(value=Money(c.difference_fen).figures())
-                                 if c.difference_fen else "")
-                              + (_("，说明：{note}").format(note=c.note) if c.note else ""),
-                              style="green" if c.status == DayStatus.closed.value else "yellow"))
+            lines.append(
+                Text(
+                    plain.pair(desk_label(c.desk), DayStatus(c.status).label)
+                    + (
+                        _("，差额 {value} 元").format(value=Money(c.difference_fen).figures())
+                        if c.difference_fen
+                        else ""
+                    )
+                    + (_("，说明：{note}").format(note=c.note) if c.note else ""),
+                    style="green" if c.status == DayStatus.closed.value else "yellow",
+                )
+            )
         close = view.close_of()
         if close is not None and close.counted:
-            lines.append(comparison(close.expected.get("methods", {}),
-                                    close.counted.get("methods", {})))
+            lines.append(
+                comparison(close.expected.get("methods", {}), close.counted.get("methods", {}))
+            )
         if view.close_code:  # on the Z report too: desk audit verify --codes lists the same
             lines.append(Text(plain.pair(_("日结校验码"), view.close_code), style="dim"))
         if not lines:
-            lines.append(Text(_("未开始日结：F6 开始日结（该范围停止收费）→ F3 清点 → F9 确认"),
-                              style="dim"))
+            lines.append(
+                Text(_("未开始日结：F6 开始日结（该范围停止收费）→ F3 清点 → F9 确认"), style="dim")
+            )
         from rich.console import Group
 
         self.query_one("#day-close", Static).update(Group(Text(_("日结"), style="bold"), *lines))
@@ -435,10 +604,21 @@ class DayScreen(WorkerGuard, Screen[None]):
                 self.change("confirm", view.day, view.desk, note)
 
         diff = close.difference_fen
-        self.app.push_screen(NoteScreen(
-            _("确认 {day:%Y-%m-%d} 日结：确认后当日锁定，不能再收费、作废或退费。").format(day=view.day)
-            + (_("差额 {value} 元，须填写说明。").format(value=Money(diff).figures()) if diff else ""),
-            required=bool(diff) and not close.note, value=close.note), callback=confirmed)
+        self.app.push_screen(
+            NoteScreen(
+                _("确认 {day:%Y-%m-%d} 日结：确认后当日锁定，不能再收费、作废或退费。").format(
+                    day=view.day
+                )
+                + (
+                    _("差额 {value} 元，须填写说明。").format(value=Money(diff).figures())
+                    if diff
+                    else ""
+                ),
+                required=bool(diff) and not close.note,
+                value=close.note,
+            ),
+            callback=confirmed,
+        )
 
     def action_cancel_close(self) -> None:
         if (view := self._need_view()) is None:
@@ -448,8 +628,10 @@ class DayScreen(WorkerGuard, Screen[None]):
             if reason is not None:
                 self.change("cancel", view.day, view.desk, reason)
 
-        self.app.push_screen(NoteScreen(_("取消尚未确认的日结（该范围恢复收费）：请写明原因"),
-                                        required=True), callback=cancelled)
+        self.app.push_screen(
+            NoteScreen(_("取消尚未确认的日结（该范围恢复收费）：请写明原因"), required=True),
+            callback=cancelled,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="day-change")
     def change(self, what: str, day: dt.date, desk: str, note: str = "") -> None:
@@ -475,28 +657,37 @@ class DayScreen(WorkerGuard, Screen[None]):
             return
         finally:
             self.busy = False
-        done = {"begin": _("已开始日结：停止收费"), "confirm": _("已确认日结，当日已锁定"),
-                "cancel": _("已取消日结，恢复收费")}[what]
+        done = {
+            "begin": _("已开始日结：停止收费"),
+            "confirm": _("已确认日结，当日已锁定"),
+            "cancel": _("已取消日结，恢复收费"),
+        }[what]
         self.app.call_from_thread(self.notify, done, timeout=6)
         self.app.call_from_thread(self.load)
         if what == "confirm":  # committed above: whatever the backup does, the day stays closed
             self._backup_after_close(engine, actor, code, campaign_id, day)
 
-    def _backup_after_close(self, engine: Engine, actor: Actor, code: str,
-                            campaign_id: int | None, day: dt.date) -> None:
+    def _backup_after_close(
+        self, engine: Engine, actor: Actor, code: str, campaign_id: int | None, day: dt.date
+    ) -> None:
         """The automatic backup of the confirmed day (in the worker's thread): its path, or the
         failure as a warning, in a notification; on PostgreSQL who backs up, once a session."""
         from tui.work.backups import backup_after_close
 
-        saved = backup_after_close(engine, self.desk.config, actor, campaign_code=code,
-                                   campaign_id=campaign_id, day=day)
+        saved = backup_after_close(
+            engine, self.desk.config, actor, campaign_code=code, campaign_id=campaign_id, day=day
+        )
         if saved.path is None and saved.ok:
             if DayScreen.pg_backup_noted:
                 return
             DayScreen.pg_backup_noted = True
-        self.app.call_from_thread(self.notify, saved.text, markup=False,
-                                  severity="information" if saved.ok else "warning",
-                                  timeout=8 if saved.ok else 20)
+        self.app.call_from_thread(
+            self.notify,
+            saved.text,
+            markup=False,
+            severity="information" if saved.ok else "warning",
+            timeout=8 if saved.ok else 20,
+        )
 
     def worker_failed(self, name: str) -> None:
         self.busy = False
@@ -512,12 +703,26 @@ class DayScreen(WorkerGuard, Screen[None]):
 
         if self.query_one("#day-switcher", ContentSwitcher).current == "roster":
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            path = data_dir() / "exports" / _("移交花名册-{campaign_code}-{stamp}.xlsx").format(campaign_code=self.desk.campaign_code, stamp=stamp)
+            path = (
+                data_dir()
+                / "exports"
+                / _("移交花名册-{campaign_code}-{stamp}.xlsx").format(
+                    campaign_code=self.desk.campaign_code, stamp=stamp
+                )
+            )
             self.load_roster(export=path)  # the folder is made there, off this thread
             return
         if (view := self._need_view()) is None:
             return
-        path = data_dir() / "exports" / _("日结报表-{campaign_code}-{day:%Y%m%d}-{value}.xlsx").format(campaign_code=self.desk.campaign_code, day=view.day, value=view.desk or _('全办公室'))
+        path = (
+            data_dir()
+            / "exports"
+            / _("日结报表-{campaign_code}-{day:%Y%m%d}-{value}.xlsx").format(
+                campaign_code=self.desk.campaign_code,
+                day=view.day,
+                value=view.desk or _("全办公室"),
+            )
+        )
         self.report(view.day, view.desk, path)  # the folder is made there, off this thread
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="day-report")
@@ -542,14 +747,21 @@ class DayScreen(WorkerGuard, Screen[None]):
                     job_id = None
                 else:
                     assert self.desk.printers is not None
-                    job_id = queue_document(session, actor, self.desk.printers,
-                                            day_tally(tally_data(session, c, view)), "receipt",
-                                            campaign_id=c.id).id
+                    job_id = queue_document(
+                        session,
+                        actor,
+                        self.desk.printers,
+                        day_tally(tally_data(session, c, view)),
+                        "receipt",
+                        campaign_id=c.id,
+                    ).id
         except DomainError as exc:
             self.app.call_from_thread(self._problem, exc.message)
             return
         if path is not None:
-            self.app.call_from_thread(self.notify, _("已导出：{path}").format(path=path), markup=False, timeout=15)
+            self.app.call_from_thread(
+                self.notify, _("已导出：{path}").format(path=path), markup=False, timeout=15
+            )
         elif job_id is not None:
             self.app.call_from_thread(self.desk.print_job, job_id)
 
@@ -561,8 +773,11 @@ def begin_question(day: dt.date, desk: str) -> ModalScreen[bool]:
     scope = _("本窗口（{desk}）").format(desk=desk) if desk else _("全办公室各窗口")
     return ConfirmDialog(
         _("开始 {day:%Y-%m-%d} {scope}的日结？").format(day=day, scope=scope),
-        _("开始后{scope}停止收费：\n不能再收费、作废或退费，\n直到负责人确认日结（当日锁定）或取消日结。\n"
-          "Enter 开始 · Esc 不开始").format(scope=scope))
+        _(
+            "开始后{scope}停止收费：\n不能再收费、作废或退费，\n直到负责人确认日结（当日锁定）或取消日结。\n"
+            "Enter 开始 · Esc 不开始"
+        ).format(scope=scope),
+    )
 
 
 class NoteScreen(ModalScreen[str | None]):
@@ -577,9 +792,12 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Input(value=self.value, placeholder=_("说明") + (_("（必填）") if self.required else
-                                                             _("（可不填）")),
-                        id="note", max_length=500)
+            yield Input(
+                value=self.value,
+                placeholder=_("说明") + (_("（必填）") if self.required else _("（可不填）")),
+                id="note",
+                max_length=500,
+            )
             yield Static(_("Enter 确定 · Esc 取消"), classes="dialog-help")
 
     def on_mount(self) -> None:
@@ -631,11 +849,18 @@ class CountScreen(WorkerGuard, Screen[None]):
             with Horizontal(classes="count-others"):
                 for m in (PaymentMethod.card, PaymentMethod.qr, PaymentMethod.transfer):
                     yield Static(f"{m.label}", classes="count-label")
-                    yield Input(placeholder="0.00", id=f"m-{m.value}", max_length=12,
-                                classes="count-amount takes-scans")
-            yield Input(placeholder=_("差额说明（有差额时负责人确认前须填写）"), id="count-note",
-                        classes="takes-scans",
-                        max_length=500)
+                    yield Input(
+                        placeholder="0.00",
+                        id=f"m-{m.value}",
+                        max_length=12,
+                        classes="count-amount takes-scans",
+                    )
+            yield Input(
+                placeholder=_("差额说明（有差额时负责人确认前须填写）"),
+                id="count-note",
+                classes="takes-scans",
+                max_length=500,
+            )
             yield Static("", id="count-result")
         yield Static("", id="count-problem")
         yield Footer(compact=True)
@@ -643,8 +868,13 @@ class CountScreen(WorkerGuard, Screen[None]):
     def _piece(self, fen: int) -> ComposeResult:
         with Horizontal(classes="count-row"):
             yield Static(denomination_label(fen), classes="count-label")
-            yield Input(placeholder="0", id=f"p-{fen}", max_length=6, classes="count-pieces takes-scans",
-                        restrict=r"[0-9０-９]*")
+            yield Input(
+                placeholder="0",
+                id=f"p-{fen}",
+                max_length=6,
+                classes="count-pieces takes-scans",
+                restrict=r"[0-9０-９]*",
+            )
 
     def on_mount(self) -> None:
         self.load()
@@ -661,8 +891,11 @@ class CountScreen(WorkerGuard, Screen[None]):
 
         actor = self.desk.actor
         assert actor is not None
-        desk = self.desk_name if self.desk_name is not None else (
-            "" if actor.can(Action.day_close) else actor.desk)
+        desk = (
+            self.desk_name
+            if self.desk_name is not None
+            else ("" if actor.can(Action.day_close) else actor.desk)
+        )
         return self.day or today(c), desk
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count")
@@ -688,13 +921,22 @@ class CountScreen(WorkerGuard, Screen[None]):
 
         self.day, self.desk_name, self.state = day, desk, state
         self.refresh_bindings()
-        self.query_one("#status-line", Static).update(Text(
-            _("现金清点 · {day:%Y-%m-%d} · {value} · ").format(day=day, value=desk_label(desk))
-            + (DayStatus(state).label if state else _("未开始日结"))))
-        note = {None: _("尚未开始日结：F6 开始日结（开始后停止收费），再清点现金。"),
-                DayStatus.closing.value: _("已停止收费。请逐项清点（盲点：应有金额在提交后显示），F9 提交。"),
-                DayStatus.counted.value: _("已清点过：可重新清点后 F9 再次提交（每次清点都记入审计）。"),
-                DayStatus.closed.value: _("当日已日结锁定，不能再清点。")}[state]
+        self.query_one("#status-line", Static).update(
+            Text(
+                _("现金清点 · {day:%Y-%m-%d} · {value} · ").format(day=day, value=desk_label(desk))
+                + (DayStatus(state).label if state else _("未开始日结"))
+            )
+        )
+        note = {
+            None: _("尚未开始日结：F6 开始日结（开始后停止收费），再清点现金。"),
+            DayStatus.closing.value: _(
+                "已停止收费。请逐项清点（盲点：应有金额在提交后显示），F9 提交。"
+            ),
+            DayStatus.counted.value: _(
+                "已清点过：可重新清点后 F9 再次提交（每次清点都记入审计）。"
+            ),
+            DayStatus.closed.value: _("当日已日结锁定，不能再清点。"),
+        }[state]
         self.query_one("#count-state", Static).update(note)
         open_ = state in (DayStatus.closing.value, DayStatus.counted.value)
         for box in self.query(Input):
@@ -715,8 +957,11 @@ class CountScreen(WorkerGuard, Screen[None]):
         except DomainError as exc:
             self.query_one("#count-cash", Static).update(Text(exc.message, style="red"))
             return
-        self.query_one("#count-cash", Static).update(Text.assemble(
-            _("清点现金合计 "), (_("{value} 元").format(value=Money(cash).grouped()), "bold")))
+        self.query_one("#count-cash", Static).update(
+            Text.assemble(
+                _("清点现金合计 "), (_("{value} 元").format(value=Money(cash).grouped()), "bold")
+            )
+        )
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -741,14 +986,17 @@ class CountScreen(WorkerGuard, Screen[None]):
         from models.services.tally import parse_count
 
         try:
-            count = parse_count(self._pieces(), {
-                m.value: self.query_one(f"#m-{m.value}", Input).value
-                for m in (PaymentMethod.card, PaymentMethod.qr, PaymentMethod.transfer)})
+            count = parse_count(
+                self._pieces(),
+                {
+                    m.value: self.query_one(f"#m-{m.value}", Input).value
+                    for m in (PaymentMethod.card, PaymentMethod.qr, PaymentMethod.transfer)
+                },
+            )
         except DomainError as exc:
             self._problem(exc.message)
             return
-        self.change("count", {"count": count,
-                              "note": self.query_one("#count-note", Input).value})
+        self.change("count", {"count": count, "note": self.query_one("#count-note", Input).value})
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count-change")
     def change(self, what: str, args: dict[str, Any]) -> None:
@@ -766,8 +1014,7 @@ class CountScreen(WorkerGuard, Screen[None]):
                 if what == "begin":
                     begin_close(session, actor, c, self.day, desk=self.desk_name)
                 else:
-                    result = record_count(session, actor, c, self.day, desk=self.desk_name,
-                                          **args)
+                    result = record_count(session, actor, c, self.day, desk=self.desk_name, **args)
         except DomainError as exc:
             self.app.call_from_thread(self._problem, exc.message)
             return
@@ -788,12 +1035,21 @@ class CountScreen(WorkerGuard, Screen[None]):
         lead = self.desk.actor is not None and self.desk.actor.can(Action.day_close)
         from rich.console import Group
 
-        self.query_one("#count-result", Static).update(Group(
-            Text(_("清点已记录。应有与清点："), style="bold"),
-            comparison(result.expected, result.counted),
-            Text((_("有差额：负责人确认前须填写差额说明。") if diff or result.differences
-                  else _("无差额。")) + (_("回到日结页按 F9 确认。") if lead else _("请负责人确认日结。")),
-                 style="bold red" if result.differences else "green")))
+        self.query_one("#count-result", Static).update(
+            Group(
+                Text(_("清点已记录。应有与清点："), style="bold"),
+                comparison(result.expected, result.counted),
+                Text(
+                    (
+                        _("有差额：负责人确认前须填写差额说明。")
+                        if diff or result.differences
+                        else _("无差额。")
+                    )
+                    + (_("回到日结页按 F9 确认。") if lead else _("请负责人确认日结。")),
+                    style="bold red" if result.differences else "green",
+                ),
+            )
+        )
         self.load()  # the status line says it is counted
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

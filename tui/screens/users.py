@@ -111,9 +111,13 @@ class UsersScreen(WorkerGuard, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#users", DataTable)
-        for key, label, width in (("name", _("用户名"), 12), ("shown", _("显示名"), 12),
-                                  ("role", _("角色"), 8), ("state", _("状态"), 12),
-                                  ("last", _("最近登录"), 16)):
+        for key, label, width in (
+            ("name", _("用户名"), 12),
+            ("shown", _("显示名"), 12),
+            ("role", _("角色"), 8),
+            ("state", _("状态"), 12),
+            ("last", _("最近登录"), 16),
+        ):
             table.add_column(label, key=key, width=width)
         table.focus()
         self.load()
@@ -143,8 +147,14 @@ class UsersScreen(WorkerGuard, Screen[None]):
         at = table.cursor_row
         table.clear()
         for r in rows:
-            table.add_row(plain.plain(r.username), plain.plain(r.display_name), r.role.label,
-                          state(r), when(r.last_login_at), key=r.username)
+            table.add_row(
+                plain.plain(r.username),
+                plain.plain(r.display_name),
+                r.role.label,
+                state(r),
+                when(r.last_login_at),
+                key=r.username,
+            )
         names = [r.username for r in rows]
         if select in names:
             at = names.index(select)
@@ -160,7 +170,8 @@ class UsersScreen(WorkerGuard, Screen[None]):
 
     def _say(self, message: str, error: bool = False) -> None:
         self.query_one("#users-message", Static).update(
-            plain.message(message, style="b red" if error else ""))
+            plain.message(message, style="b red" if error else "")
+        )
 
     # -- the admin's keys --
 
@@ -182,10 +193,15 @@ class UsersScreen(WorkerGuard, Screen[None]):
             if yes:
                 self._run(Change("disable", row.username))
 
-        self.app.push_screen(ConfirmDialog(
-            _("停用用户 {username}（{role}）？停用后不能在任何地方登录，记录保留。").format(
-                username=row.username, role=row.role.label),
-            _("Enter 停用 · Esc 取消")), callback=confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                _("停用用户 {username}（{role}）？停用后不能在任何地方登录，记录保留。").format(
+                    username=row.username, role=row.role.label
+                ),
+                _("Enter 停用 · Esc 取消"),
+            ),
+            callback=confirmed,
+        )
 
     def action_enable(self) -> None:
         row = self._selected()
@@ -223,11 +239,17 @@ class UsersScreen(WorkerGuard, Screen[None]):
             with session_scope(engine) as session:
                 if change.kind == "add":
                     user = accounts.add_user(
-                        session, actor, username=name, role=change.role,
-                        password=change.password, display_name=change.display_name,
-                        approval=approval)
+                        session,
+                        actor,
+                        username=name,
+                        role=change.role,
+                        password=change.password,
+                        display_name=change.display_name,
+                        approval=approval,
+                    )
                     done = _("已添加用户 {username}（{value}）").format(
-                        username=user.username, value=Role(user.role).label)
+                        username=user.username, value=Role(user.role).label
+                    )
                 elif change.kind == "disable":
                     accounts.disable_user(session, actor, name, approval=approval)
                     done = _("已停用用户 {username}").format(username=name)
@@ -235,14 +257,17 @@ class UsersScreen(WorkerGuard, Screen[None]):
                     accounts.enable_user(session, actor, name, approval=approval)
                     done = _("已启用用户 {username}").format(username=name)
                 elif change.kind == "reset":
-                    accounts.reset_password(session, actor, name, password=change.password,
-                                            approval=approval)
-                    done = _("已重置 {username} 的密码：请把临时密码交给本人，其下次登录须设置新密码").format(
-                        username=name)
+                    accounts.reset_password(
+                        session, actor, name, password=change.password, approval=approval
+                    )
+                    done = _(
+                        "已重置 {username} 的密码：请把临时密码交给本人，其下次登录须设置新密码"
+                    ).format(username=name)
                 else:
                     user = accounts.set_role(session, actor, name, change.role, approval=approval)
                     done = _("已把 {username} 的角色改为{value}").format(
-                        username=name, value=Role(user.role).label)
+                        username=name, value=Role(user.role).label
+                    )
         except DomainError as exc:
             if exc.code == accounts.NEEDS_APPROVAL and approval is None:
                 self.app.call_from_thread(self._ask_approval, change, exc.message)
@@ -363,8 +388,15 @@ class AddUserDialog(_Form[Change]):
         if password is None:
             return
         role = roles.get_option_at_index(roles.highlighted).id or Role.clerk.value
-        self.dismiss(Change("add", name, role=role, password=password,
-                            display_name=self._value("add-shown").strip()))
+        self.dismiss(
+            Change(
+                "add",
+                name,
+                role=role,
+                password=password,
+                display_name=self._value("add-shown").strip(),
+            )
+        )
 
 
 class ResetPasswordDialog(_Form[Change]):
@@ -376,8 +408,14 @@ class ResetPasswordDialog(_Form[Change]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog user-form"):
-            yield Static(Text(_("重置 {username} 的密码：设一个临时密码交给本人，其下次登录须设置新密码").format(
-                username=self.username)), classes="dialog-title")
+            yield Static(
+                Text(
+                    _(
+                        "重置 {username} 的密码：设一个临时密码交给本人，其下次登录须设置新密码"
+                    ).format(username=self.username)
+                ),
+                classes="dialog-title",
+            )
             yield _row(_("临时密码"), _field("reset-pw", password=True, max_length=128))
             yield _row(_("再输一次"), _field("reset-again", password=True, max_length=128))
             yield Static("", classes="form-message")
@@ -402,8 +440,14 @@ class RoleDialog(_Form[Change]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog user-form"):
-            yield Static(Text(_("更改 {username} 的角色（现为{role}）").format(
-                username=self.username, role=self.role.label)), classes="dialog-title")
+            yield Static(
+                Text(
+                    _("更改 {username} 的角色（现为{role}）").format(
+                        username=self.username, role=self.role.label
+                    )
+                ),
+                classes="dialog-title",
+            )
             yield _roles("role-pick")
             yield Static("", classes="form-message")
             yield Static(_("↑↓ 选角色 · Enter 确定 · Esc 取消"), classes="dialog-help")
@@ -433,8 +477,9 @@ class ApproveDialog(_Form[Approval]):
             yield _row(_("负责人用户名"), _field("approver-name", max_length=30))
             yield _row(_("负责人密码"), _field("approver-pw", password=True, max_length=128))
             yield Static("", classes="form-message")
-            yield Static(_("由核准的负责人本人输入 · Enter 下一项 / 核准 · Esc 取消"),
-                         classes="dialog-help")
+            yield Static(
+                _("由核准的负责人本人输入 · Enter 下一项 / 核准 · Esc 取消"), classes="dialog-help"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#approver-name", Input).focus()
@@ -455,8 +500,10 @@ class ApproveDialog(_Form[Approval]):
 class ConfirmDialog(WorkerGuard, ModalScreen[bool]):
     """A yes or no: Enter confirms, Esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消")),
-                Binding("enter", "confirm", pgettext("key", "确定"), priority=True)]
+    BINDINGS = [
+        Binding("escape", "cancel", pgettext("key", "取消")),
+        Binding("enter", "confirm", pgettext("key", "确定"), priority=True),
+    ]
 
     def __init__(self, question: str, help_text: str) -> None:
         super().__init__()

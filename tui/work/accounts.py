@@ -28,9 +28,14 @@ def when(at: dt.datetime | None) -> str:
 
 
 def row_json(row: UserRow) -> dict[str, object]:
-    return {"username": row.username, "display_name": row.display_name, "role": row.role.value,
-            "active": row.active, "locked": row.locked,
-            "must_change_password": row.must_change_password,
-            "created_at": row.created_at.isoformat(),
-            "last_login_at": row.last_login_at.isoformat() if row.last_login_at else None,
-            "disabled_at": row.disabled_at.isoformat() if row.disabled_at else None}
+    return {
+        "username": row.username,
+        "display_name": row.display_name,
+        "role": row.role.value,
+        "active": row.active,
+        "locked": row.locked,
+        "must_change_password": row.must_change_password,
+        "created_at": row.created_at.isoformat(),
+        "last_login_at": row.last_login_at.isoformat() if row.last_login_at else None,
+        "disabled_at": row.disabled_at.isoformat() if row.disabled_at else None,
+    }

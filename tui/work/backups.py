@@ -26,21 +26,43 @@ class CloseBackup:
     text: str  # the line to show
 
     def as_json(self) -> dict[str, object]:
-        return {"ok": self.ok, "path": str(self.path) if self.path else None,
-                **({} if self.ok else {"error": self.text})}
+        return {
+            "ok": self.ok,
+            "path": str(self.path) if self.path else None,
+            **({} if self.ok else {"error": self.text}),
+        }
 
 
-def backup_after_close(engine: Engine, config: DeskConfig, actor: Actor, *, campaign_code: str,
-                       campaign_id: int | None, day: dt.date) -> CloseBackup:
+def backup_after_close(
+    engine: Engine,
+    config: DeskConfig,
+    actor: Actor,
+    *,
+    campaign_code: str,
+    campaign_id: int | None,
+    day: dt.date,
+) -> CloseBackup:
     """Call after the confirmation has committed."""
     from models.backup import day_close_backup
 
     try:
-        path = day_close_backup(engine, backup_dir=config.backup_dir, keep=config.backup_keep,
-                                actor=actor, campaign_code=campaign_code,
-                                campaign_id=campaign_id, day=day)
+        path = day_close_backup(
+            engine,
+            backup_dir=config.backup_dir,
+            keep=config.backup_keep,
+            actor=actor,
+            campaign_code=campaign_code,
+            campaign_id=campaign_id,
+            day=day,
+        )
     except DomainError as exc:
-        return CloseBackup(False, None, _("警告：日结已确认并锁定，但自动备份失败：{message}；请检查备份文件夹（配置项 backup_dir）后用 desk backup 手工备份").format(message=exc.message))
+        return CloseBackup(
+            False,
+            None,
+            _(
+                "警告：日结已确认并锁定，但自动备份失败：{message}；请检查备份文件夹（配置项 backup_dir）后用 desk backup 手工备份"
+            ).format(message=exc.message),
+        )
     if path is None:
         return CloseBackup(True, None, PG_AUTO_NOTE)
     return CloseBackup(True, path, _("已自动备份数据库：{path}").format(path=path))

@@ -36,13 +36,17 @@ def open_database(config: DeskConfig, *, auto_create: bool = True) -> Engine:
             migrate.upgrade(engine)
         elif current != head and current is not None:
             raise SchemaOutdated(
-                _("数据库结构版本为 {current}，程序需要 {head}：请先运行 desk db upgrade").format(current=current, head=head),
+                _("数据库结构版本为 {current}，程序需要 {head}：请先运行 desk db upgrade").format(
+                    current=current, head=head
+                ),
             )
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(
-            _("无法连接数据库 {value}：{reason}").format(value=engine.url.render_as_string(hide_password=True), reason=reason)
+            _("无法连接数据库 {value}：{reason}").format(
+                value=engine.url.render_as_string(hide_password=True), reason=reason
+            )
         ) from exc
     return engine
 

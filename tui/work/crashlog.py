@@ -40,8 +40,14 @@ def log_crash(exc: BaseException, context: str = "") -> Path:
         except OSError as error:
             problem = error
     # nowhere to write (a full disk, say): the person at the desk still gets one sentence
-    return Path(_("（错误日志无法写入：{reason}）").format(reason=getattr(problem, "strerror", None) or problem))
+    return Path(
+        _("（错误日志无法写入：{reason}）").format(
+            reason=getattr(problem, "strerror", None) or problem
+        )
+    )
 
 
 def crash_message(exc: BaseException, where: Path) -> str:
-    return _("程序内部错误（{name}），本次操作未完成、未保存；详细信息已写入 {where}，请交给维护人员").format(name=type(exc).__name__, where=where)
+    return _(
+        "程序内部错误（{name}），本次操作未完成、未保存；详细信息已写入 {where}，请交给维护人员"
+    ).format(name=type(exc).__name__, where=where)

@@ -44,7 +44,9 @@ class DeskPrinters:
 
     def config(self, role: str) -> PrinterConfig:
         if role not in self.configs:
-            raise PrinterError(_("没有配置名为“{role}”的打印机").format(role=role), code="printer.unknown")
+            raise PrinterError(
+                _("没有配置名为“{role}”的打印机").format(role=role), code="printer.unknown"
+            )
         return self.configs[role]
 
     def render(self, doc: Document, role: str) -> bytes:
@@ -53,23 +55,42 @@ class DeskPrinters:
 
 def profile_for(cfg: PrinterConfig) -> PrinterProfile:
     font = find_cjk_font(cfg.font) if cfg.font else None
-    return PrinterProfile(width_mm=cfg.width, encoding=cfg.encoding,
-                          barcode=cfg.barcode,  # type: ignore[arg-type]
-                          qr=cfg.qr,  # type: ignore[arg-type]
-                          image_mode=cfg.image_mode, font=font)
+    return PrinterProfile(
+        width_mm=cfg.width,
+        encoding=cfg.encoding,
+        barcode=cfg.barcode,  # type: ignore[arg-type]
+        qr=cfg.qr,  # type: ignore[arg-type]
+        image_mode=cfg.image_mode,
+        font=font,
+    )
 
 
 def render_bytes(doc: Document, cfg: PrinterConfig) -> bytes:
     return render_escpos(layout(doc, cfg.width), profile_for(cfg))
 
 
-def queue_document(session: Session, actor: Actor, printers: DeskPrinters, doc: Document,
-                   role: str, *, campaign_id: int | None = None, payment_id: int | None = None,
-                   dossier_id: int | None = None) -> PrintJob:
+def queue_document(
+    session: Session,
+    actor: Actor,
+    printers: DeskPrinters,
+    doc: Document,
+    role: str,
+    *,
+    campaign_id: int | None = None,
+    payment_id: int | None = None,
+    dossier_id: int | None = None,
+) -> PrintJob:
     """Render and save the job in the caller's transaction (the payment's or acceptance's)."""
-    return queue_job(session, actor, document=doc.kind, payload=printers.render(doc, role),
-                     printer=role, campaign_id=campaign_id, payment_id=payment_id,
-                     dossier_id=dossier_id)
+    return queue_job(
+        session,
+        actor,
+        document=doc.kind,
+        payload=printers.render(doc, role),
+        printer=role,
+        campaign_id=campaign_id,
+        payment_id=payment_id,
+        dossier_id=dossier_id,
+    )
 
 
 def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
@@ -132,16 +153,33 @@ def render_receipt_job(engine: Engine, printers: DeskPrinters, job_id: int) -> s
         cfg = printers.config(row.printer)
         laid = layout(doc, cfg.width)
         if not row.payload_sha256:
-            store_payload(session, JobRef(row.id, row.document, row.printer, row.copy_no,
-                                          row.campaign_id, row.job_desk, row.requested_by_id),
-                          render_escpos(laid, profile_for(cfg)))
+            store_payload(
+                session,
+                JobRef(
+                    row.id,
+                    row.document,
+                    row.printer,
+                    row.copy_no,
+                    row.campaign_id,
+                    row.job_desk,
+                    row.requested_by_id,
+                ),
+                render_escpos(laid, profile_for(cfg)),
+            )
         return render_text(laid)
 
 
-def _copy(session: Session, actor: Actor, campaign: Campaign, kind: str, *,
-          receipt_code: str | None = None, dossier_code: str | None = None,
-          notice_code: str | None = None, preview: str = ""
-          ) -> tuple[Document, dict[str, int | None], int]:
+def _copy(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    kind: str,
+    *,
+    receipt_code: str | None = None,
+    dossier_code: str | None = None,
+    notice_code: str | None = None,
+    preview: str = "",
+) -> tuple[Document, dict[str, int | None], int]:
     """Another copy of a real record's document: permission checked and audited
     (``begin_reprint``), numbered (``重印 n``) and marked. A notice is found by its own number
     or by its dossier's (the latest). Returns the document, the job's links and n."""
@@ -160,22 +198,29 @@ def _copy(session: Session, actor: Actor, campaign: Campaign, kind: str, *,
     links: dict[str, int | None]
     if kind in RECEIPT_KINDS:
         if not receipt_code:
-            raise InvalidInput(_("“{kind}”需要收据号：--receipt 收据号").format(kind=kind),
-                               code="print.need_receipt")
+            raise InvalidInput(
+                _("“{kind}”需要收据号：--receipt 收据号").format(kind=kind),
+                code="print.need_receipt",
+            )
         p = find_payment(session, campaign, receipt_code)
         links = {"campaign_id": p.campaign_id, "payment_id": p.id}
         n = begin_reprint(session, actor, document=kind, preview=preview, **links)
         doc = record_document(session, campaign, kind, receipt_code=receipt_code, reprint=n)
     elif kind == "notice" and (notice_code or dossier_code):
-        visit = find_notice(session, campaign, notice_code) if notice_code else \
-            latest_notice(session, find_dossier(session, campaign, dossier_code or ""))
+        visit = (
+            find_notice(session, campaign, notice_code)
+            if notice_code
+            else latest_notice(session, find_dossier(session, campaign, dossier_code or ""))
+        )
         links = {"campaign_id": visit.campaign_id, "dossier_id": visit.dossier_id}
         n = begin_reprint(session, actor, document=kind, preview=preview, **links)
         doc = record_document(session, campaign, kind, notice_code=visit.notice_code, reprint=n)
     elif kind in DOSSIER_KINDS and kind != "notice":
         if not dossier_code:
-            raise InvalidInput(_("“{kind}”需要受理编号：--dossier 受理编号").format(kind=kind),
-                               code="print.need_dossier")
+            raise InvalidInput(
+                _("“{kind}”需要受理编号：--dossier 受理编号").format(kind=kind),
+                code="print.need_dossier",
+            )
         d = find_dossier(session, campaign, dossier_code)
         links = {"campaign_id": d.campaign_id, "dossier_id": d.id}
         n = begin_reprint(session, actor, document=kind, preview=preview, **links)
@@ -185,29 +230,55 @@ def _copy(session: Session, actor: Actor, campaign: Campaign, kind: str, *,
     return doc, links, n
 
 
-def reprint(session: Session, actor: Actor, printers: DeskPrinters, campaign: Campaign,
-            kind: str, number: str) -> PrintJob:
+def reprint(
+    session: Session,
+    actor: Actor,
+    printers: DeskPrinters,
+    campaign: Campaign,
+    kind: str,
+    number: str,
+) -> PrintJob:
     """Queue another copy of a printed document of ``campaign`` (``重印 n``), in the caller's
     transaction; the caller sends it with ``send_job`` once committed. ``number`` is the
     receipt's for a receipt, void or refund slip, the notice's for a notice, else the
     dossier's."""
     from tui.work.records import RECEIPT_KINDS
 
-    numbers = ({"receipt_code": number} if kind in RECEIPT_KINDS else
-               {"notice_code": number} if kind == "notice" else {"dossier_code": number})
+    numbers = (
+        {"receipt_code": number}
+        if kind in RECEIPT_KINDS
+        else {"notice_code": number}
+        if kind == "notice"
+        else {"dossier_code": number}
+    )
     doc, links, n = _copy(session, actor, campaign, kind, **numbers)
     role = "receipt" if kind in RECEIPT_KINDS else "label"
-    return queue_job(session, actor, document=doc.kind, payload=printers.render(doc, role),
-                     printer=role, copy_no=n, **links)
+    return queue_job(
+        session,
+        actor,
+        document=doc.kind,
+        payload=printers.render(doc, role),
+        printer=role,
+        copy_no=n,
+        **links,
+    )
 
 
 PREVIEW = "preview"  # the printer name of a copy made to the screen or a file
 
 
-def preview_copy(session: Session, actor: Actor, campaign: Campaign, kind: str,
-                 cfg: PrinterConfig, fmt: str, *, receipt_code: str | None = None,
-                 dossier_code: str | None = None, notice_code: str | None = None
-                 ) -> tuple[Document, PrintJob]:
+def preview_copy(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    kind: str,
+    cfg: PrinterConfig,
+    fmt: str,
+    *,
+    receipt_code: str | None = None,
+    dossier_code: str | None = None,
+    notice_code: str | None = None,
+) -> tuple[Document, PrintJob]:
     """A copy of a real record for the screen or a file (``desk print preview --receipt …``):
     the same rules as a reprint — a cashier or lead for money papers, a clerk or lead for a
     dossier's, audited, numbered 重印 n and marked — and recorded as a print job to
@@ -215,10 +286,25 @@ def preview_copy(session: Session, actor: Actor, campaign: Campaign, kind: str,
     that left the desk is a row and the next one takes the next number."""
     from models.services.printing import finish
 
-    doc, links, n = _copy(session, actor, campaign, kind, receipt_code=receipt_code,
-                          dossier_code=dossier_code, notice_code=notice_code, preview=fmt)
-    job = queue_job(session, actor, document=doc.kind, payload=render_bytes(doc, cfg),
-                    printer=PREVIEW, copy_no=n, **links)
+    doc, links, n = _copy(
+        session,
+        actor,
+        campaign,
+        kind,
+        receipt_code=receipt_code,
+        dossier_code=dossier_code,
+        notice_code=notice_code,
+        preview=fmt,
+    )
+    job = queue_job(
+        session,
+        actor,
+        document=doc.kind,
+        payload=render_bytes(doc, cfg),
+        printer=PREVIEW,
+        copy_no=n,
+        **links,
+    )
     assert job.id is not None
     return doc, finish(session, job.id, error=None)
 
@@ -231,33 +317,49 @@ class Queued:
     previews: dict[str, str]  # document kind → plain-text preview at its printer's width
 
 
-def _queue_all(session: Session, actor: Actor, printers: DeskPrinters,
-               docs: list[tuple[Document, str]], *, campaign_id: int,
-               dossier_id: int | None) -> Queued:
+def _queue_all(
+    session: Session,
+    actor: Actor,
+    printers: DeskPrinters,
+    docs: list[tuple[Document, str]],
+    *,
+    campaign_id: int,
+    dossier_id: int | None,
+) -> Queued:
     from printers.preview import render_text
 
     out = Queued([], {})
     for doc, role in docs:
-        job = queue_document(session, actor, printers, doc, role, campaign_id=campaign_id,
-                             dossier_id=dossier_id)
+        job = queue_document(
+            session, actor, printers, doc, role, campaign_id=campaign_id, dossier_id=dossier_id
+        )
         assert job.id is not None
         out.job_ids.append(job.id)
         out.previews[doc.kind] = render_text(layout(doc, printers.config(role).width))
     return out
 
 
-def queue_acceptance(session: Session, actor: Actor, printers: DeskPrinters,
-                     dossier: Dossier) -> Queued:
+def queue_acceptance(
+    session: Session, actor: Actor, printers: DeskPrinters, dossier: Dossier
+) -> Queued:
     """The envelope label (label printer), the material-list slip and the acceptance slip
     (receipt printer), saved in the acceptance's transaction."""
     from printers.labels import acceptance_slip, envelope_label, materials_slip
     from tui.work.records import dossier_data
 
     data = dossier_data(session, dossier)
-    return _queue_all(session, actor, printers,
-                      [(envelope_label(data), "label"), (materials_slip(data), "receipt"),
-                       (acceptance_slip(data), "receipt")],
-                      campaign_id=dossier.campaign_id, dossier_id=dossier.id)
+    return _queue_all(
+        session,
+        actor,
+        printers,
+        [
+            (envelope_label(data), "label"),
+            (materials_slip(data), "receipt"),
+            (acceptance_slip(data), "receipt"),
+        ],
+        campaign_id=dossier.campaign_id,
+        dossier_id=dossier.id,
+    )
 
 
 def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_id: int) -> Queued:
@@ -270,20 +372,25 @@ def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_i
     assert visit is not None
     dossier = session.get(Dossier, visit.dossier_id)
     assert dossier is not None
-    return _queue_all(session, actor, printers, [(correction_notice(notice_data(session, visit)),
-                                                  "receipt")],
-                      campaign_id=dossier.campaign_id, dossier_id=dossier.id)
+    return _queue_all(
+        session,
+        actor,
+        printers,
+        [(correction_notice(notice_data(session, visit)), "receipt")],
+        campaign_id=dossier.campaign_id,
+        dossier_id=dossier.id,
+    )
 
 
 def receipt_job_of(session: Session, payment: Payment) -> int | None:
     """The original (not a reprint) job of a payment's receipt or slip, if it was saved."""
-    job_id = session.exec(select(PrintJob.id).where(PrintJob.payment_id == payment.id,
-                                                    PrintJob.copy_no == 0)).first()
+    job_id = session.exec(
+        select(PrintJob.id).where(PrintJob.payment_id == payment.id, PrintJob.copy_no == 0)
+    ).first()
     return int(job_id) if job_id is not None else None
 
 
-def queue_receipt(session: Session, actor: Actor, printers: DeskPrinters,
-                  payment: Payment) -> int:
+def queue_receipt(session: Session, actor: Actor, printers: DeskPrinters, payment: Payment) -> int:
     """The payment's receipt (缴费凭证), a void's or a refund's slip, on the receipt printer: the
     job is saved in the payment's transaction (a receipt job never exists without its payment,
     and a payment never without its job), its bytes are rendered after the commit
@@ -291,6 +398,11 @@ def queue_receipt(session: Session, actor: Actor, printers: DeskPrinters,
     profile_for(printers.config("receipt"))  # no receipt printer, or its font gone: said before
     # the money is taken
     document = {"payment": "receipt", "void": "void", "refund": "refund"}[payment.kind]
-    return queue_unrendered(session, actor, document=document,
-                            printer="receipt", campaign_id=payment.campaign_id,
-                            payment_id=payment.id or 0)
+    return queue_unrendered(
+        session,
+        actor,
+        document=document,
+        printer="receipt",
+        campaign_id=payment.campaign_id,
+        payment_id=payment.id or 0,
+    )

@@ -87,42 +87,73 @@ def office_of(c: _OfficeLike) -> Office:
 
 
 def applicant_of(rec: _PersonLike, dossier: _LevelLike) -> Applicant:
-    return Applicant(name=rec.name, id_masked=mask_id(rec.id_number), unit=rec.unit,
-                     series=rec.series, specialty=rec.specialty, track=dossier.track,
-                     level=dossier.level)
+    return Applicant(
+        name=rec.name,
+        id_masked=mask_id(rec.id_number),
+        unit=rec.unit,
+        series=rec.series,
+        specialty=rec.specialty,
+        track=dossier.track,
+        level=dossier.level,
+    )
 
 
-
-def _find(session: Session, campaign: Campaign, column: Any, number: str, missing: str,
-          code: str) -> Any:
+def _find(
+    session: Session, campaign: Campaign, column: Any, number: str, missing: str, code: str
+) -> Any:
     """The row of ``campaign`` whose number is ``number`` (typed or scanned: spaces and case do
     not matter); ``missing`` (a message with ``{number}`` and ``{campaign}``) when there is none.
     Numbers are unique within a campaign only: two campaigns from one preset may share the
     prefixes, so a number is never looked up without its campaign."""
     cls = column.class_
-    row = session.exec(select(cls).where(cls.campaign_id == campaign.id,
-                                         column == number.strip().upper())).first()
+    row = session.exec(
+        select(cls).where(cls.campaign_id == campaign.id, column == number.strip().upper())
+    ).first()
     if row is None:
         raise NotFound(missing.format(number=number.strip(), campaign=campaign.code), code=code)
     return row
 
 
 def find_payment(session: Session, campaign: Campaign, receipt_code: str) -> Payment:
-    return cast(Payment, _find(session, campaign, Payment.receipt_code, receipt_code,
-                               _("评审批次 {campaign} 中没有收据号为“{number}”的缴费记录"),
-                               "payment.not_found"))
+    return cast(
+        Payment,
+        _find(
+            session,
+            campaign,
+            Payment.receipt_code,
+            receipt_code,
+            _("评审批次 {campaign} 中没有收据号为“{number}”的缴费记录"),
+            "payment.not_found",
+        ),
+    )
 
 
 def find_dossier(session: Session, campaign: Campaign, dossier_code: str) -> Dossier:
-    return cast(Dossier, _find(session, campaign, Dossier.dossier_code, dossier_code,
-                               _("评审批次 {campaign} 中没有受理编号为“{number}”的档案"),
-                               "dossier.not_found"))
+    return cast(
+        Dossier,
+        _find(
+            session,
+            campaign,
+            Dossier.dossier_code,
+            dossier_code,
+            _("评审批次 {campaign} 中没有受理编号为“{number}”的档案"),
+            "dossier.not_found",
+        ),
+    )
 
 
 def find_notice(session: Session, campaign: Campaign, notice_code: str) -> DossierVisit:
-    return cast(DossierVisit, _find(session, campaign, DossierVisit.notice_code, notice_code,
-                                    _("评审批次 {campaign} 中没有编号为“{number}”的一次性告知单"),
-                                    "notice.not_found"))
+    return cast(
+        DossierVisit,
+        _find(
+            session,
+            campaign,
+            DossierVisit.notice_code,
+            notice_code,
+            _("评审批次 {campaign} 中没有编号为“{number}”的一次性告知单"),
+            "notice.not_found",
+        ),
+    )
 
 
 def _parts(session: Session, dossier: Dossier) -> tuple[Campaign, OnlineRecord]:
@@ -137,43 +168,94 @@ _R, _C, _U = OnlineRecord.__table__, Campaign.__table__, User.__table__  # type:
 # Everything a receipt shows, in one row of plain columns (no ORM objects): a receipt is
 # rendered for every payment, right after it, and for every reprint.
 _RECEIPT_COLUMNS = (
-    _P.c.receipt_code, _P.c.created_at, _P.c.amount_fen, _P.c.method, _P.c.reference,
-    _P.c.fiscal_receipt_no, _P.c.tendered_fen, _P.c.desk, _D.c.dossier_code, _D.c.track,
-    _D.c.level, _R.c.name, _R.c.id_number, _R.c.unit, _R.c.series, _R.c.specialty,
-    _C.c.committee, (_C.c.office + _C.c.room).label("place"), _C.c.contacts, _C.c.timezone,
-    _U.c.display_name, _U.c.username)
-_RECEIPT_FROM = (_P.join(_D, _D.c.id == _P.c.dossier_id)
-                 .join(_R, _R.c.id == _D.c.online_record_id)
-                 .join(_C, _C.c.id == _D.c.campaign_id).join(_U, _U.c.id == _P.c.cashier_id))
-_RECEIPT = sa_select(*_RECEIPT_COLUMNS).select_from(_RECEIPT_FROM) \
-    .where(_P.c.id == bindparam("payment"))
+    _P.c.receipt_code,
+    _P.c.created_at,
+    _P.c.amount_fen,
+    _P.c.method,
+    _P.c.reference,
+    _P.c.fiscal_receipt_no,
+    _P.c.tendered_fen,
+    _P.c.desk,
+    _D.c.dossier_code,
+    _D.c.track,
+    _D.c.level,
+    _R.c.name,
+    _R.c.id_number,
+    _R.c.unit,
+    _R.c.series,
+    _R.c.specialty,
+    _C.c.committee,
+    (_C.c.office + _C.c.room).label("place"),
+    _C.c.contacts,
+    _C.c.timezone,
+    _U.c.display_name,
+    _U.c.username,
+)
+_RECEIPT_FROM = (
+    _P.join(_D, _D.c.id == _P.c.dossier_id)
+    .join(_R, _R.c.id == _D.c.online_record_id)
+    .join(_C, _C.c.id == _D.c.campaign_id)
+    .join(_U, _U.c.id == _P.c.cashier_id)
+)
+_RECEIPT = (
+    sa_select(*_RECEIPT_COLUMNS).select_from(_RECEIPT_FROM).where(_P.c.id == bindparam("payment"))
+)
 _CORRECTED = _P.alias("corrected")
 # what became of a payment since: voided, and how much of it was refunded (a copy says so)
 _SINCE = sa_select(
-    sa_select(_CORRECTED.c.id).where(_CORRECTED.c.original_id == bindparam("payment"),
-                                     _CORRECTED.c.kind == PaymentKind.void.value)
-    .limit(1).scalar_subquery().label("void_id"),
+    sa_select(_CORRECTED.c.id)
+    .where(
+        _CORRECTED.c.original_id == bindparam("payment"),
+        _CORRECTED.c.kind == PaymentKind.void.value,
+    )
+    .limit(1)
+    .scalar_subquery()
+    .label("void_id"),
     sa_select(func.coalesce(func.sum(_CORRECTED.c.amount_fen), 0))
-    .where(_CORRECTED.c.original_id == bindparam("payment"),
-           _CORRECTED.c.kind == PaymentKind.refund.value).scalar_subquery().label("refunded"))
+    .where(
+        _CORRECTED.c.original_id == bindparam("payment"),
+        _CORRECTED.c.kind == PaymentKind.refund.value,
+    )
+    .scalar_subquery()
+    .label("refunded"),
+)
 # a receipt job (locked: its bytes are stored once) with its receipt's row
 _RECEIPT_JOB = (
-    sa_select(_J.c.id, _J.c.document, _J.c.printer, _J.c.payload_sha256, _J.c.requested_by_id,
-              _J.c.campaign_id, _J.c.copy_no, _J.c.desk.label("job_desk"), *_RECEIPT_COLUMNS)
+    sa_select(
+        _J.c.id,
+        _J.c.document,
+        _J.c.printer,
+        _J.c.payload_sha256,
+        _J.c.requested_by_id,
+        _J.c.campaign_id,
+        _J.c.copy_no,
+        _J.c.desk.label("job_desk"),
+        *_RECEIPT_COLUMNS,
+    )
     .select_from(_J.join(_RECEIPT_FROM, _P.c.id == _J.c.payment_id))
-    .where(_J.c.id == bindparam("job")).with_for_update(of=_J))
+    .where(_J.c.id == bindparam("job"))
+    .with_for_update(of=_J)
+)
 
 
 @on_paper
 def _receipt_of(row: Any, reprint: int = 0, status: str = "") -> ReceiptData:
     return ReceiptData(
-        office=office_of(row), receipt_code=row.receipt_code, dossier_code=row.dossier_code or "",
-        issued_at=row.created_at, applicant=applicant_of(row, row),
-        amount=Money(row.amount_fen), method=PaymentMethod(row.method).label,
-        reference=row.reference, fiscal_receipt_no=row.fiscal_receipt_no,
+        office=office_of(row),
+        receipt_code=row.receipt_code,
+        dossier_code=row.dossier_code or "",
+        issued_at=row.created_at,
+        applicant=applicant_of(row, row),
+        amount=Money(row.amount_fen),
+        method=PaymentMethod(row.method).label,
+        reference=row.reference,
+        fiscal_receipt_no=row.fiscal_receipt_no,
         tendered=Money(row.tendered_fen) if row.tendered_fen is not None else None,
-        cashier=row.display_name or row.username, desk=row.desk, reprint=reprint,
-        status=status)
+        cashier=row.display_name or row.username,
+        desk=row.desk,
+        reprint=reprint,
+        status=status,
+    )
 
 
 @on_paper
@@ -181,7 +263,12 @@ def receipt_data(session: Session, payment: Payment, *, reprint: int = 0) -> Rec
     """A payment's receipt. A copy (``reprint`` n > 0) says what became of the payment since:
     作废 (voided), 已全额退费 or 已退费 x 元 (refunded)."""
     if payment.kind != PaymentKind.payment.value:
-        raise InvalidInput(_("{receipt_code} 不是缴费记录，没有缴费凭证").format(receipt_code=payment.receipt_code), code="print.not_a_payment")
+        raise InvalidInput(
+            _("{receipt_code} 不是缴费记录，没有缴费凭证").format(
+                receipt_code=payment.receipt_code
+            ),
+            code="print.not_a_payment",
+        )
     conn = session.connection()
     status = ""
     if reprint:
@@ -200,7 +287,9 @@ def receipt_job(session: Session, job_id: int) -> tuple[Any, ReceiptData | None]
     job)."""
     row = session.connection().execute(_RECEIPT_JOB, {"job": job_id}).first()
     if row is None:
-        raise NotFound(_("没有编号为 {job_id} 的缴费打印任务").format(job_id=job_id), code="print.not_found")
+        raise NotFound(
+            _("没有编号为 {job_id} 的缴费打印任务").format(job_id=job_id), code="print.not_found"
+        )
     return row, _receipt_of(row) if row.document == "receipt" else None
 
 
@@ -209,19 +298,31 @@ def void_data(session: Session, original: Payment) -> VoidData:
     """The void slip of a voided payment (the void row points at ``original``)."""
     from models.services.payments import VOID_REASONS
 
-    void = session.exec(select(Payment).where(Payment.original_id == original.id,
-                                              Payment.kind == PaymentKind.void.value)).first()
+    void = session.exec(
+        select(Payment).where(
+            Payment.original_id == original.id, Payment.kind == PaymentKind.void.value
+        )
+    ).first()
     if void is None:
-        raise InvalidInput(_("收据 {receipt_code} 未作废").format(receipt_code=original.receipt_code), code="print.not_voided")
+        raise InvalidInput(
+            _("收据 {receipt_code} 未作废").format(receipt_code=original.receipt_code),
+            code="print.not_voided",
+        )
     dossier = session.get(Dossier, original.dossier_id)
     assert dossier is not None
     c, rec = _parts(session, dossier)
     return VoidData(
-        office=office_of(c), receipt_code=original.receipt_code,
-        dossier_code=dossier.dossier_code or "", voided_at=void.created_at,
-        applicant=applicant_of(rec, dossier), amount=Money(original.amount_fen),
-        reason=VOID_REASONS.get(void.reason, void.reason), note=void.note,
-        lead=shown_name(session, void.cashier_id), desk=void.desk, void_code=void.receipt_code,
+        office=office_of(c),
+        receipt_code=original.receipt_code,
+        dossier_code=dossier.dossier_code or "",
+        voided_at=void.created_at,
+        applicant=applicant_of(rec, dossier),
+        amount=Money(original.amount_fen),
+        reason=VOID_REASONS.get(void.reason, void.reason),
+        note=void.note,
+        lead=shown_name(session, void.cashier_id),
+        desk=void.desk,
+        void_code=void.receipt_code,
     )
 
 
@@ -231,29 +332,48 @@ def refund_data(session: Session, refund: Payment) -> RefundData:
     from models.services.payments import REFUND_REASONS
 
     if refund.kind != PaymentKind.refund.value:
-        raise InvalidInput(_("{receipt_code} 不是退费记录").format(receipt_code=refund.receipt_code), code="print.not_a_refund")
+        raise InvalidInput(
+            _("{receipt_code} 不是退费记录").format(receipt_code=refund.receipt_code),
+            code="print.not_a_refund",
+        )
     original = session.get(Payment, refund.original_id)
     dossier = session.get(Dossier, refund.dossier_id)
     assert original is not None and dossier is not None
     c, rec = _parts(session, dossier)
-    refunded = session.exec(select(Payment.amount_fen).where(
-        Payment.original_id == original.id, Payment.kind == PaymentKind.refund.value,
-        col(Payment.receipt_no) <= refund.receipt_no)).all()
+    refunded = session.exec(
+        select(Payment.amount_fen).where(
+            Payment.original_id == original.id,
+            Payment.kind == PaymentKind.refund.value,
+            col(Payment.receipt_no) <= refund.receipt_no,
+        )
+    ).all()
     return RefundData(
-        office=office_of(c), refund_code=refund.receipt_code, receipt_code=original.receipt_code,
-        dossier_code=dossier.dossier_code or "", refunded_at=refund.created_at,
-        applicant=applicant_of(rec, dossier), paid=Money(original.amount_fen),
-        amount=Money(refund.amount_fen), left=Money(original.amount_fen - sum(refunded)),
-        method=PaymentMethod(refund.method).label, reference=refund.reference,
-        reason=REFUND_REASONS.get(refund.reason, refund.reason), note=refund.note,
-        lead=shown_name(session, refund.cashier_id), desk=refund.desk)
+        office=office_of(c),
+        refund_code=refund.receipt_code,
+        receipt_code=original.receipt_code,
+        dossier_code=dossier.dossier_code or "",
+        refunded_at=refund.created_at,
+        applicant=applicant_of(rec, dossier),
+        paid=Money(original.amount_fen),
+        amount=Money(refund.amount_fen),
+        left=Money(original.amount_fen - sum(refunded)),
+        method=PaymentMethod(refund.method).label,
+        reference=refund.reference,
+        reason=REFUND_REASONS.get(refund.reason, refund.reason),
+        note=refund.note,
+        lead=shown_name(session, refund.cashier_id),
+        desk=refund.desk,
+    )
 
 
 def _visits(session: Session, dossier: Dossier, outcome: DossierStatus) -> list[DossierVisit]:
-    return list(session.exec(
-        select(DossierVisit).where(DossierVisit.dossier_id == dossier.id,
-                                   DossierVisit.outcome == outcome.value)
-        .order_by(col(DossierVisit.at).desc(), col(DossierVisit.id).desc())))
+    return list(
+        session.exec(
+            select(DossierVisit)
+            .where(DossierVisit.dossier_id == dossier.id, DossierVisit.outcome == outcome.value)
+            .order_by(col(DossierVisit.at).desc(), col(DossierVisit.id).desc())
+        )
+    )
 
 
 def _remark(item: ChecklistItem, v: ItemVerdict) -> str:
@@ -279,10 +399,14 @@ def dossier_data(session: Session, dossier: Dossier) -> DossierData:
     materials: list[MaterialLine] = []
     returned: list[str] = []
     if visit is not None:
-        items = {i.key: i for i in session.exec(
-            select(ChecklistItem).where(ChecklistItem.campaign_id == c.id))}
+        items = {
+            i.key: i
+            for i in session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == c.id))
+        }
         verdicts = session.exec(select(ItemVerdict).where(ItemVerdict.visit_id == visit.id)).all()
-        for v in sorted(verdicts, key=lambda v: items[v.item_key].position if v.item_key in items else 0):
+        for v in sorted(
+            verdicts, key=lambda v: items[v.item_key].position if v.item_key in items else 0
+        ):
             item = items.get(v.item_key)
             if item is None or not v.present:
                 continue
@@ -295,10 +419,16 @@ def dossier_data(session: Session, dossier: Dossier) -> DossierData:
         fee = None
     accepted_at = dossier.accepted_at or (visit.at if visit else dossier.created_at)
     return DossierData(
-        office=office_of(c), dossier_code=dossier.dossier_code, accepted_at=accepted_at,
-        applicant=applicant_of(rec, dossier), clerk=shown_name(session, dossier.accepted_by_id),
-        materials=tuple(materials), originals_returned=tuple(returned), fee=fee,
-        pay_at=f"{c.place}收费窗口", desk=visit.desk if visit else "",
+        office=office_of(c),
+        dossier_code=dossier.dossier_code,
+        accepted_at=accepted_at,
+        applicant=applicant_of(rec, dossier),
+        clerk=shown_name(session, dossier.accepted_by_id),
+        materials=tuple(materials),
+        originals_returned=tuple(returned),
+        fee=fee,
+        pay_at=f"{c.place}收费窗口",
+        desk=visit.desk if visit else "",
     )
 
 
@@ -325,55 +455,100 @@ def notice_data(session: Session, visit: DossierVisit) -> NoticeData:
         else:
             deadline = f"{end:%Y-%m-%d %H:%M}（{win.window.label}截止）"
     return NoticeData(
-        office=office_of(c), notice_code=visit.notice_code or "", issued_at=visit.at,
+        office=office_of(c),
+        notice_code=visit.notice_code or "",
+        issued_at=visit.at,
         applicant=applicant_of(rec, dossier),
-        deficiencies=tuple(Deficiency(str(x.get("item", "")), str(x.get("problem", "")))
-                           for x in visit.deficiencies),
-        deadline=deadline, clerk=shown_name(session, visit.clerk_id), desk=visit.desk,
+        deficiencies=tuple(
+            Deficiency(str(x.get("item", "")), str(x.get("problem", "")))
+            for x in visit.deficiencies
+        ),
+        deadline=deadline,
+        clerk=shown_name(session, visit.clerk_id),
+        desk=visit.desk,
     )
 
 
 @on_paper
-def record_document(session: Session, campaign: Campaign, kind: str, *,
-                    receipt_code: str | None = None, dossier_code: str | None = None,
-                    notice_code: str | None = None, reprint: int = 0) -> Document:
+def record_document(
+    session: Session,
+    campaign: Campaign,
+    kind: str,
+    *,
+    receipt_code: str | None = None,
+    dossier_code: str | None = None,
+    notice_code: str | None = None,
+    reprint: int = 0,
+) -> Document:
     """The document of ``kind`` for a real receipt, dossier or notice number of ``campaign``.
     ``reprint`` n > 0 marks it as a copy (重印 n)."""
-    doc = _record_document(session, campaign, kind, receipt_code=receipt_code,
-                           dossier_code=dossier_code, notice_code=notice_code, reprint=reprint)
+    doc = _record_document(
+        session,
+        campaign,
+        kind,
+        receipt_code=receipt_code,
+        dossier_code=dossier_code,
+        notice_code=notice_code,
+        reprint=reprint,
+    )
     if reprint and kind != "receipt":  # the receipt prints its own 重印 n
         doc = marked(doc, f"重印 {reprint}")
     return doc
 
 
-def _record_document(session: Session, campaign: Campaign, kind: str, *,
-                     receipt_code: str | None, dossier_code: str | None,
-                     notice_code: str | None, reprint: int) -> Document:
+def _record_document(
+    session: Session,
+    campaign: Campaign,
+    kind: str,
+    *,
+    receipt_code: str | None,
+    dossier_code: str | None,
+    notice_code: str | None,
+    reprint: int,
+) -> Document:
     if kind in RECEIPT_KINDS:
         if not receipt_code:
-            raise InvalidInput(_("“{kind}”需要收据号：--receipt 收据号").format(kind=kind), code="print.need_receipt")
+            raise InvalidInput(
+                _("“{kind}”需要收据号：--receipt 收据号").format(kind=kind),
+                code="print.need_receipt",
+            )
         p = find_payment(session, campaign, receipt_code)
         if kind == "refund":  # by the refund's own number
             return refund_slip(refund_data(session, p))
-        return receipt(receipt_data(session, p, reprint=reprint)) if kind == "receipt" \
+        return (
+            receipt(receipt_data(session, p, reprint=reprint))
+            if kind == "receipt"
             else void_slip(void_data(session, p))
+        )
     if kind == "notice" and notice_code:
         return correction_notice(notice_data(session, find_notice(session, campaign, notice_code)))
     if kind in DOSSIER_KINDS:
         if not dossier_code:
-            raise InvalidInput(_("“{kind}”需要受理编号：--dossier 受理编号").format(kind=kind), code="print.need_dossier")
+            raise InvalidInput(
+                _("“{kind}”需要受理编号：--dossier 受理编号").format(kind=kind),
+                code="print.need_dossier",
+            )
         d = find_dossier(session, campaign, dossier_code)
         if kind == "notice":
             return correction_notice(notice_data(session, latest_notice(session, d)))
         data = dossier_data(session, d)
-        return {"label": envelope_label, "materials": materials_slip,
-                "acceptance": acceptance_slip}[kind](data)
-    raise InvalidInput(_("“{kind}”不能按记录打印（可按记录打印：receipt void label materials acceptance notice）").format(kind=kind), code="print.bad_kind")
+        return {
+            "label": envelope_label,
+            "materials": materials_slip,
+            "acceptance": acceptance_slip,
+        }[kind](data)
+    raise InvalidInput(
+        _(
+            "“{kind}”不能按记录打印（可按记录打印：receipt void label materials acceptance notice）"
+        ).format(kind=kind),
+        code="print.bad_kind",
+    )
 
 
 @on_paper
-def tally_data(session: Session, campaign: Campaign, view: DayView, *,
-               printed_at: dt.datetime | None = None) -> TallyData:
+def tally_data(
+    session: Session, campaign: Campaign, view: DayView, *, printed_at: dt.datetime | None = None
+) -> TallyData:
     """The Z report of a day view, with its close's count when there is one."""
     close = view.close_of()
     counted = close.counted if close is not None and close.counted else None
@@ -382,23 +557,44 @@ def tally_data(session: Session, campaign: Campaign, view: DayView, *,
     def lines(xs: tuple[Line, ...]) -> tuple[TallyLine, ...]:
         return tuple(TallyLine(x.label, x.count, Money(x.net_fen)) for x in xs)
 
-    voids = tuple(TallyLine(f"{PaymentKind(c.kind).label}←{c.original_code}"
-                            + ("" if c.original_date == view.day else f"（{c.original_date:%m-%d}）"),
-                            1, Money(c.fen)) for c in view.corrections)
+    voids = tuple(
+        TallyLine(
+            f"{PaymentKind(c.kind).label}←{c.original_code}"
+            + ("" if c.original_date == view.day else f"（{c.original_date:%m-%d}）"),
+            1,
+            Money(c.fen),
+        )
+        for c in view.corrections
+    )
     lead = shown_name(session, close.closed_by_id) if close is not None else ""
     return TallyData(
-        office=office_of(campaign), business_date=view.day, desk=view.desk,
-        printed_at=printed_at or utcnow(), visits=view.visits,
-        dossiers_accepted=view.accepted, dossiers_returned=view.returned,
-        by_method=lines(view.by_method), by_fee=lines(view.by_fee),
-        by_cashier=lines(view.by_cashier), voids=voids,
-        receipt_range=view.receipts.range_text, gaps=view.receipts.gap_text,
+        office=office_of(campaign),
+        business_date=view.day,
+        desk=view.desk,
+        printed_at=printed_at or utcnow(),
+        visits=view.visits,
+        dossiers_accepted=view.accepted,
+        dossiers_returned=view.returned,
+        by_method=lines(view.by_method),
+        by_fee=lines(view.by_fee),
+        by_cashier=lines(view.by_cashier),
+        voids=voids,
+        receipt_range=view.receipts.range_text,
+        gaps=view.receipts.gap_text,
         cash_expected=Money(expected[PaymentMethod.cash.value]),
         cash_counted=Money(int(counted["methods"]["cash"])) if counted else None,
         pieces=tuple((denomination_label(d), n) for d, n in counted_cash(close).items() if n)
-        if counted and close is not None else (),
-        checks=tuple((m.label, Money(expected[m.value]), Money(int(counted["methods"][m.value])))
-                     for m in PaymentMethod if m != PaymentMethod.cash) if counted else (),
-        note=close.note if close is not None else "", lead=lead,
+        if counted and close is not None
+        else (),
+        checks=tuple(
+            (m.label, Money(expected[m.value]), Money(int(counted["methods"][m.value])))
+            for m in PaymentMethod
+            if m != PaymentMethod.cash
+        )
+        if counted
+        else (),
+        note=close.note if close is not None else "",
+        lead=lead,
         closed=close is not None and close.status == DayStatus.closed.value,
-        close_code=view.close_code)
+        close_code=view.close_code,
+    )
