@@ -316,7 +316,7 @@ class CardScreen(WorkerGuard, Screen[None]):
             (_("原件"), 4),
             (_("盖章"), 4),
             (_("手写"), 4),
-            (_("水印"), 4),
+            (pgettext("column", "水印"), 4),
             (_("比对"), 4),
             (_("判定"), 10),
         ):
