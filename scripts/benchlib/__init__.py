@@ -1,0 +1,1 @@
+"""The bench's figures, one module each, and their harness (``scripts/bench.py`` runs them)."""
