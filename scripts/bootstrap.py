@@ -105,9 +105,7 @@ def run_tests(extra: list[str]) -> int:
         )
     # in parallel, one worker per CPU (pytest-xdist; each worker has a PostgreSQL database of its
     # own, see tests/conftest.py), unless the command line says otherwise
-    if not any(
-        a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) or a == "-p" for a in extra
-    ):
+    if not any(a.startswith(("-n", "--numprocesses", "--dist")) for a in extra):
         extra = ["-n", "auto", *extra]
     try:
         return subprocess.run(

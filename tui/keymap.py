@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from models.i18n import N_, _
+from models.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +86,6 @@ _KEY_OF = {use: k.key for k in KEYMAP.values() for use in k.uses}
 def key_of(binding_id: str) -> str:
     """The F-key of a binding id (KeyError: the id is not in the keymap)."""
     return _KEY_OF[binding_id]
-
-
-def meaning(key: str) -> str:
-    return _(KEYMAP[key].meaning)
 
 
 def bind(

@@ -36,6 +36,7 @@ from models.vocab import DENOMINATIONS, DayStatus, PaymentMethod, denomination_l
 from tui import plain
 from tui.base import WorkerGuard, desk_of
 from tui.keymap import bind
+from tui.screens.users import ConfirmDialog
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -768,8 +769,6 @@ class DayScreen(WorkerGuard, Screen[None]):
 
 def begin_question(day: dt.date, desk: str) -> ModalScreen[bool]:
     """F6 stops a desk's (or the office's) fees: asked first, naming what stops."""
-    from tui.screens.users import ConfirmDialog
-
     scope = _("本窗口（{desk}）").format(desk=desk) if desk else _("全办公室各窗口")
     return ConfirmDialog(
         _("开始 {day:%Y-%m-%d} {scope}的日结？").format(day=day, scope=scope),
