@@ -14,10 +14,12 @@ The messages are the strings given to ``_()``, ``N_()`` and ``pgettext()`` in ``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import re
 import string
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +35,7 @@ DOMAIN = "desk"
 LANGS = ("zh_CN", "en")
 SOURCES = ("models", "tui", "printers")
 KEYWORDS = {"_": None, "N_": None, "pgettext": ((1, "c"), 2)}
+VAGUE_FIELD = re.compile(r"value\d*|arg\d*|x\d*|\d+|")  # {value2}, {0}, {}: unreadable
 SKIP = ("models/migrations", "models/presets", "models/demo_data", "models/locale")
 
 
@@ -100,20 +103,93 @@ def _mo_bytes(cat: Catalog) -> bytes:
     return buf.getvalue()
 
 
+def _shape(text: str) -> tuple[str, list[str]] | None:
+    """A message with its fields unnamed, and the fields' names in order (None: not a format)."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return None
+    shape, names = [], []
+    for literal, name, spec, conversion in parts:
+        shape.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            names.append(name)
+            shape.append("{" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+    return "".join(shape), names
+
+
+def _carry_renamed(cat: Catalog) -> int:
+    """Give a new message the translation of an obsolete one that differs only in its fields' names.
+
+    Renaming ``{value}`` to ``{receipt}`` in the source must not lose the English: the old
+    translation is taken over with its fields renamed the same way.
+    """
+    old_by_shape: dict[tuple[str | None, str], tuple[list[str], str]] = {}
+    for old in cat.obsolete.values():
+        if not isinstance(old.id, str) or not isinstance(old.string, str) or not old.string:
+            continue
+        shaped = _shape(old.id)
+        if shaped is not None and shaped[1]:
+            old_by_shape[(old.context, shaped[0])] = (shaped[1], old.string)
+    carried = 0
+    for msg in cat:
+        if not msg.id or not isinstance(msg.id, str) or msg.string:
+            continue
+        shaped = _shape(msg.id)
+        if shaped is None or (msg.context, shaped[0]) not in old_by_shape:
+            continue
+        old_names, translation = old_by_shape[(msg.context, shaped[0])]
+        rename = dict(zip(old_names, shaped[1], strict=True))
+        if any(rename.get(o, n) != n for o, n in zip(old_names, shaped[1], strict=True)):
+            continue  # one old field became two different ones: leave it to a translator
+        msg.string = re.sub(
+            r"(?<!\{)\{(\w+)([!:}])",
+            lambda m: "{" + rename.get(m.group(1), m.group(1)) + m.group(2),
+            translation,
+        )
+        carried += 1
+    return carried
+
+
 def update() -> None:
-    for lang in LANGS:
-        cat = _read(lang)
-        cat.update(template(), no_fuzzy_matching=True)  # its own: update shares the messages
-        if lang == "zh_CN":
-            for msg in cat:
-                if msg.id and not msg.string:
-                    msg.string = msg.id
-        cat.fuzzy = False  # the header: a fuzzy one is left out of the .mo, and its charset too
-        cat.last_translator = "committee-desk"
-        cat.language_team = {"zh_CN": "简体中文", "en": "English"}[lang]
-        _write_po(cat, po_path(lang))
-        missing = sum(1 for m in cat if m.id and not m.string)
-        print(f"{lang}: {len(cat)} messages, {missing} untranslated")
+    with _locked():
+        for lang in LANGS:
+            _update(lang)
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[None]:
+    """One update at a time: two people (or two helpers) running it at once would lose one's work."""
+    with (LOCALE_DIR / ".update.lock").open("w") as lock:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no lock; run it once at a time
+            yield
+            return
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _update(lang: str) -> None:
+    cat = _read(lang)
+    cat.update(template(), no_fuzzy_matching=True)  # its own: update shares the messages
+    if lang == "en":
+        carried = _carry_renamed(cat)
+        if carried:
+            print(f"{lang}: {carried} translations kept across renamed fields")
+    if lang == "zh_CN":
+        for msg in cat:
+            if msg.id and not msg.string:
+                msg.string = msg.id
+    cat.fuzzy = False  # the header: a fuzzy one is left out of the .mo, and its charset too
+    cat.last_translator = "committee-desk"
+    cat.language_team = {"zh_CN": "简体中文", "en": "English"}[lang]
+    _write_po(cat, po_path(lang))
+    missing = sum(1 for m in cat if m.id and not m.string)
+    print(f"{lang}: {len(cat)} messages, {missing} untranslated")
 
 
 def compile_all() -> None:
@@ -154,6 +230,12 @@ def problems() -> list[str]:
             else:
                 ids = msg.id if isinstance(msg.id, tuple) else (msg.id,)
                 wanted = set().union(*(_fields(i) for i in ids))
+                vague = sorted(f for f in wanted if VAGUE_FIELD.fullmatch(f))
+                if vague and lang == LANGS[0]:
+                    out.append(
+                        f"“{shown}” names a field {vague}: name it for what it holds, "
+                        f"so a translator can read it ({where})"
+                    )
                 for s in strings:
                     if _fields(s) != wanted:
                         out.append(
