@@ -74,7 +74,7 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            _("银行流水对账 · {value}").format(value=desk_of(self).who()), id="status-line"
+            _("银行流水对账 · {who}").format(who=desk_of(self).who()), id="status-line"
         )
         yield Input(
             placeholder=_("银行流水文件路径（xlsx/csv，GB18030 亦可），Enter 导入"), id="bank-file"

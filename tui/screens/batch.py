@@ -218,8 +218,8 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         line = self.roster.lines[row]
         if line.hit is None:
             self.notify(
-                _("{value} 不在网上通过名单中：纸质材料不予受理").format(
-                    value=plain.one_line(line.name)
+                _("{name} 不在网上通过名单中：纸质材料不予受理").format(
+                    name=plain.one_line(line.name)
                 ),
                 severity="warning",
                 timeout=5,

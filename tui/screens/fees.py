@@ -64,7 +64,7 @@ class CashierScreen(WorkerGuard, Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(_("收费台 · {value}").format(value=desk_of(self).who()), id="status-line")
+        yield Static(_("收费台 · {who}").format(who=desk_of(self).who()), id="status-line")
         yield Input(placeholder=_("扫描档案袋条码，或输入受理编号 / 身份证号"), id="pay-search")
         yield Static(_("待缴费：正在读取……"), id="queue-title")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
@@ -515,11 +515,11 @@ class FeeScreen(WorkerGuard, Screen[None]):
         due = self.card.fee.amount
         if given < due:
             out.update(
-                Text(_("少 {value} 元").format(value=(due - given).figures()), style="bold red")
+                Text(_("少 {amount} 元").format(amount=(due - given).figures()), style="bold red")
             )
         else:
             out.update(
-                Text(_("找零 {value} 元").format(value=(given - due).figures()), style="bold")
+                Text(_("找零 {amount} 元").format(amount=(given - due).figures()), style="bold")
             )
 
     @on(Input.Submitted, "#tendered, #fiscal")
@@ -667,13 +667,13 @@ class FeeScreen(WorkerGuard, Screen[None]):
             return
         preview = _preview(desk, job_id)  # the money is in: a rendering fault is a print fault
         change = (
-            _("，找零 {value} 元").format(value=(given - Money(p.amount_fen)).figures())
+            _("，找零 {amount} 元").format(amount=(given - Money(p.amount_fen)).figures())
             if given is not None
             else ""
         )
-        title = _("已收费 {value} 元（{value2}），收据号 {receipt_code}{change}").format(
-            value=Money(p.amount_fen).figures(),
-            value2=Money(p.amount_fen).capitals(),
+        title = _("已收费 {amount} 元（{amount_in_words}），收据号 {receipt_code}{change}").format(
+            amount=Money(p.amount_fen).figures(),
+            amount_in_words=Money(p.amount_fen).capitals(),
             receipt_code=p.receipt_code,
             change=change,
         )

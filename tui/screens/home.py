@@ -176,7 +176,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
                             r.level,
                             _("未载明（暂不收费）")
                             if r.amount_fen is None
-                            else _("{value} 元").format(value=Money(r.amount_fen).figures()),
+                            else _("{amount} 元").format(amount=Money(r.amount_fen).figures()),
                             r.amount_fen is None,
                         )
                         for r in fee_rules(session, c.id)

@@ -64,7 +64,7 @@ class IntakeScreen(WorkerGuard, Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(_("受理台 · {value}").format(value=desk_of(self).who()), id="status-line")
+        yield Static(_("受理台 · {who}").format(who=desk_of(self).who()), id="status-line")
         yield Input(
             placeholder=_("扫描或输入：身份证号 / 后6位 / 受理编号 / 姓名 / 拼音 / 单位"),
             id="search",
@@ -427,19 +427,19 @@ class CardScreen(WorkerGuard, Screen[None]):
         line = plain.one_line  # imported text: one line, nothing invisible
         t.append(plain.name(p.name, style="bold"))
         t.append(
-            _("  {id_shown}  {value}  电话 {value2}").format(
-                id_shown=p.id_shown, value=line(p.sex), value2=line(p.phone) or "—"
+            _("  {id_shown}  {sex}  电话 {phone}").format(
+                id_shown=p.id_shown, sex=line(p.sex), phone=line(p.phone) or "—"
             )
         )
         count = card.submissions or _("提交次数不详")
         t.append(
-            _("\n网上：{value}（{count}） · {value2} · {value3} · {track} {value4}").format(
-                value=line(_(p.status)),
+            _("\n网上：{status}（{count}） · {series} · {specialty} · {track} {grade}").format(
+                status=line(_(p.status)),
                 count=count,
-                value2=line(p.series),
-                value3=line(p.specialty),
+                series=line(p.series),
+                specialty=line(p.specialty),
                 track=_(p.track),
-                value4=line(p.grade or _(p.level)),
+                grade=line(p.grade or _(p.level)),
             )
         )
         if card.declaration:
@@ -487,7 +487,7 @@ class CardScreen(WorkerGuard, Screen[None]):
         relevant = relevant_conditions(card.items, p.track, p.level, card.extra_conditions)
         chosen = [CONDITION_LABELS[Condition(c)] for c in sorted(self.conditions)]
         self.query_one("#card-conditions", Static).update(
-            _("适用条件（C）：{value}").format(value="、".join(chosen) if chosen else _("无"))
+            _("适用条件（C）：{conditions}").format(conditions="、".join(chosen) if chosen else _("无"))
             + ("" if relevant else _("（本类别没有可选条件）"))
         )
         if self.items:

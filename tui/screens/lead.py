@@ -44,8 +44,8 @@ class ImportScreen(WorkerGuard, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            _("导入网上通过形式审核名单 · 评审批次 {value}").format(
-                value=self.desk.campaign_code or _("（未选）")
+            _("导入网上通过形式审核名单 · 评审批次 {campaign_code}").format(
+                campaign_code=self.desk.campaign_code or _("（未选）")
             ),
             id="status-line",
         )
@@ -136,8 +136,8 @@ class ImportScreen(WorkerGuard, Screen[None]):
         self._finish()
         c = s.counts()
         lines = [
-            _("{value}：{filename}，表头第 {header_line} 行，数据 {c} 行").format(
-                value=_("检查完毕（未写入）") if s.dry_run else _("导入完成"),
+            _("{outcome}：{filename}，表头第 {header_line} 行，数据 {c} 行").format(
+                outcome=_("检查完毕（未写入）") if s.dry_run else _("导入完成"),
                 filename=s.filename,
                 header_line=s.header_line,
                 c=c["data_rows"],

@@ -87,7 +87,7 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
         self.query_one("#outcome-jobs", Static).update(Text("  ".join(parts)))
         kind = self.kinds[self.showing]
         self.query_one("#outcome-kind", Static).update(
-            _("【{value}预览】").format(value=self.NAMES.get(kind, kind))
+            _("【{kind}预览】").format(kind=self.NAMES.get(kind, kind))
             + (_(" Tab 切换") if len(self.kinds) > 1 else "")
         )
         self.query_one("#outcome-text", Static).update(

@@ -439,8 +439,8 @@ class DayScreen(WorkerGuard, Screen[None]):
         )
         self.query_one("#status-line", Static).update(
             Text(
-                _("日结 · {day:%Y-%m-%d} · {value} · {state}").format(
-                    day=view.day, value=desk_label(view.desk), state=state
+                _("日结 · {day:%Y-%m-%d} · {desk} · {state}").format(
+                    day=view.day, desk=desk_label(view.desk), state=state
                 )
             )
         )
@@ -451,10 +451,10 @@ class DayScreen(WorkerGuard, Screen[None]):
             _("报送 {visits} 次 · 受理 {accepted} 份 · 退回补正 {returned} 份\n").format(
                 visits=view.visits, accepted=view.accepted, returned=view.returned
             ),
-            _("收费 {count} 笔 {value} 元 · 净额 ").format(
-                count=view.total.count, value=_money(view.total.paid_fen)
+            _("收费 {count} 笔 {amount} 元 · 净额 ").format(
+                count=view.total.count, amount=_money(view.total.paid_fen)
             ),
-            (_("{value} 元").format(value=_money(view.total.net_fen)), "bold"),
+            (_("{amount} 元").format(amount=_money(view.total.net_fen)), "bold"),
             "\n",
             _("收据号 {range_text} · ").format(range_text=r.range_text),
             (r.gap_text, gap_style),
@@ -523,7 +523,7 @@ class DayScreen(WorkerGuard, Screen[None]):
                 Text(
                     plain.pair(desk_label(c.desk), DayStatus(c.status).label)
                     + (
-                        _("，差额 {value} 元").format(value=Money(c.difference_fen).figures())
+                        _("，差额 {amount} 元").format(amount=Money(c.difference_fen).figures())
                         if c.difference_fen
                         else ""
                     )
@@ -611,7 +611,7 @@ class DayScreen(WorkerGuard, Screen[None]):
                     day=view.day
                 )
                 + (
-                    _("差额 {value} 元，须填写说明。").format(value=Money(diff).figures())
+                    _("差额 {amount} 元，须填写说明。").format(amount=Money(diff).figures())
                     if diff
                     else ""
                 ),
@@ -718,10 +718,10 @@ class DayScreen(WorkerGuard, Screen[None]):
         path = (
             data_dir()
             / "exports"
-            / _("日结报表-{campaign_code}-{day:%Y%m%d}-{value}.xlsx").format(
+            / _("日结报表-{campaign_code}-{day:%Y%m%d}-{desk}.xlsx").format(
                 campaign_code=self.desk.campaign_code,
                 day=view.day,
-                value=view.desk or _("全办公室"),
+                desk=view.desk or _("全办公室"),
             )
         )
         self.report(view.day, view.desk, path)  # the folder is made there, off this thread
@@ -922,7 +922,7 @@ class CountScreen(WorkerGuard, Screen[None]):
         self.refresh_bindings()
         self.query_one("#status-line", Static).update(
             Text(
-                _("现金清点 · {day:%Y-%m-%d} · {value} · ").format(day=day, value=desk_label(desk))
+                _("现金清点 · {day:%Y-%m-%d} · {desk} · ").format(day=day, desk=desk_label(desk))
                 + (DayStatus(state).label if state else _("未开始日结"))
             )
         )
@@ -958,7 +958,7 @@ class CountScreen(WorkerGuard, Screen[None]):
             return
         self.query_one("#count-cash", Static).update(
             Text.assemble(
-                _("清点现金合计 "), (_("{value} 元").format(value=Money(cash).grouped()), "bold")
+                _("清点现金合计 "), (_("{amount} 元").format(amount=Money(cash).grouped()), "bold")
             )
         )
 

@@ -247,8 +247,8 @@ class UsersScreen(WorkerGuard, Screen[None]):
                         display_name=change.display_name,
                         approval=approval,
                     )
-                    done = _("已添加用户 {username}（{value}）").format(
-                        username=user.username, value=Role(user.role).label
+                    done = _("已添加用户 {username}（{role}）").format(
+                        username=user.username, role=Role(user.role).label
                     )
                 elif change.kind == "disable":
                     accounts.disable_user(session, actor, name, approval=approval)
@@ -265,8 +265,8 @@ class UsersScreen(WorkerGuard, Screen[None]):
                     ).format(username=name)
                 else:
                     user = accounts.set_role(session, actor, name, change.role, approval=approval)
-                    done = _("已把 {username} 的角色改为{value}").format(
-                        username=name, value=Role(user.role).label
+                    done = _("已把 {username} 的角色改为{role}").format(
+                        username=name, role=Role(user.role).label
                     )
         except DomainError as exc:
             if exc.code == accounts.NEEDS_APPROVAL and approval is None:
