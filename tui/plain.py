@@ -29,7 +29,7 @@ def plain(value: object, width: int | None = None, style: str = "") -> Text:
 
 def pair(label: object, value: object) -> str:
     """``label：value`` with the language's colon (Chinese full width, English ": ")."""
-    return _("{label}：{value}").format(label=label, value=value)
+    return _("{label}：{text}").format(label=label, text=value)
 
 
 def short_level(level: str) -> str:

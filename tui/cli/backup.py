@@ -108,8 +108,8 @@ def backup_cmd(
     source = sqlite_file(url)
     if source is None or not source.is_file():
         raise BackupFailed(
-            _("数据库文件 {value} 不存在：没有可备份的数据").format(
-                value=source or _("（内存数据库）")
+            _("数据库文件 {path} 不存在：没有可备份的数据").format(
+                path=source or _("（内存数据库）")
             ),
             code="backup.no_database",
         )
@@ -124,15 +124,15 @@ def backup_cmd(
         else:  # an older schema (back it up before desk db upgrade): no audit table to write to
             snap = backup_sqlite(engine, file, force=force)
             note = _(
-                "数据库结构版本为 {value}，程序需要 {head}：本次备份未写审计记录；恢复后请运行 desk db upgrade"
-            ).format(value=revision or _("（空库）"), head=head)
+                "数据库结构版本为 {revision}，程序需要 {head}：本次备份未写审计记录；恢复后请运行 desk db upgrade"
+            ).format(revision=revision or _("（空库）"), head=head)
     finally:
         engine.dispose()
     out.print(_("已备份到 {path}").format(path=snap.path))
     out.print(
         _(
-            "  大小 {value}，用时 {seconds:.2f} 秒，副本完整性检查通过（数据库结构版本 {revision}）"
-        ).format(value=size_text(snap.bytes), seconds=snap.seconds, revision=snap.revision)
+            "  大小 {size}，用时 {seconds:.2f} 秒，副本完整性检查通过（数据库结构版本 {revision}）"
+        ).format(size=size_text(snap.bytes), seconds=snap.seconds, revision=snap.revision)
     )
     out.print(f"  {rows_text(snap)}")
     out.print(f"  SHA-256 {snap.sha256}")
@@ -175,19 +175,19 @@ def restore_cmd(
         )
     )
     out.print(
-        _("  备份：大小 {value}，SHA-256 {sha256}").format(
-            value=size_text(src.bytes), sha256=src.sha256
+        _("  备份：大小 {size}，SHA-256 {sha256}").format(
+            size=size_text(src.bytes), sha256=src.sha256
         )
     )
-    out.print(_("  恢复的数据：{value}").format(value=rows_text(src)))
+    out.print(_("  恢复的数据：{rows}").format(rows=rows_text(src)))
     out.print(_("  数据库结构版本 {revision}，完整性检查通过").format(revision=src.revision))
     if done.audited:
         out.print(_("  已在恢复后的数据库中写入一条审计记录（backup.restore）"))
     else:
         err.print(
             _(
-                "[yellow]注意[/]：备份的数据库结构版本 {revision} 早于程序所需的 {value}：使用前请运行 desk db upgrade"
-            ).format(revision=escape(str(src.revision)), value=escape(str(migrate.head_revision())))
+                "[yellow]注意[/]：备份的数据库结构版本 {revision} 早于程序所需的 {head}：使用前请运行 desk db upgrade"
+            ).format(revision=escape(str(src.revision)), head=escape(str(migrate.head_revision())))
             + (f" --db sqlite:///{escape(str(target))}" if to is not None else "")
         )
     if to is not None:

@@ -63,20 +63,20 @@ def import_cmd(
         return
     out.print(
         _(
-            "已导入 {filename}（第 {statement_id} 号流水，表头在第 {header_line} 行{value}）："
+            "已导入 {filename}（第 {statement_id} 号流水，表头在第 {header_line} 行{account}）："
         ).format(
             filename=summary.filename,
             statement_id=summary.statement_id,
             header_line=summary.header_line,
-            value=_("，账号 ") + summary.account if summary.account else "",
+            account=_("，账号 ") + summary.account if summary.account else "",
         )
     )
     out.print(
         _(
-            "  收入 {credits} 笔，合计 {value} 元；支出 {debits} 笔；此前已导入 {count} 笔；未导入 {count2} 行"
+            "  收入 {credits} 笔，合计 {credit_total} 元；支出 {debits} 笔；此前已导入 {count} 笔；未导入 {count2} 行"
         ).format(
             credits=summary.credits,
-            value=summary.credit_total.grouped(),
+            credit_total=summary.credit_total.grouped(),
             debits=summary.debits,
             count=len(summary.known),
             count2=len(summary.skipped),
@@ -88,8 +88,8 @@ def import_cmd(
         err.print(_("  第 {line} 行：{reason}").format(line=s.line, reason=escape(s.reason)))
     if len(summary.skipped) > REASONS_SHOWN:
         err.print(
-            _("  …… 另有 {value} 行未导入（用 --json 查看全部）").format(
-                value=len(summary.skipped) - REASONS_SHOWN
+            _("  …… 另有 {more} 行未导入（用 --json 查看全部）").format(
+                more=len(summary.skipped) - REASONS_SHOWN
             )
         )
 

@@ -218,11 +218,11 @@ def extend_window_cmd(
         )
         end = w.ends_at.astimezone(campaign.zone)
     out.print(
-        _("已延长 {code} 的纸质材料报送时间至 {end:%Y-%m-%d %H:%M}{value}；原因：{value2}").format(
+        _("已延长 {code} 的纸质材料报送时间至 {end:%Y-%m-%d %H:%M}{series}；原因：{reason}").format(
             code=code,
             end=end,
-            value="（" + series + "）" if series else "",
-            value2=" ".join(reason.split()),
+            series="（" + series + "）" if series else "",
+            reason=" ".join(reason.split()),
         )
     )
 

@@ -84,10 +84,10 @@ def handle_errors(fn: F) -> F:
 
             err.print(
                 _(
-                    "[bold red]程序出错[/]：{name__}：{value}\n详细信息已写入 {where}，请把该文件交给维护人员"
+                    "[bold red]程序出错[/]：{error}：{message}\n详细信息已写入 {where}，请把该文件交给维护人员"
                 ).format(
-                    name__=escape(type(exc).__name__),
-                    value=escape(redact(str(exc))[:200]),
+                    error=escape(type(exc).__name__),
+                    message=escape(redact(str(exc))[:200]),
                     where=escape(str(where)),
                 )
             )

@@ -35,8 +35,8 @@ def db_upgrade(config: ConfigOpt = None, db: DbOpt = None) -> None:
         out.print(_("数据库 {shown} 已是最新版本 {after}").format(shown=shown, after=after))
     else:
         out.print(
-            _("数据库 {shown} 已从 {value} 升级到 {after}").format(
-                shown=shown, value=before or _("空库"), after=after
+            _("数据库 {shown} 已从 {before} 升级到 {after}").format(
+                shown=shown, before=before or _("空库"), after=after
             )
         )
 
@@ -51,9 +51,9 @@ def db_current(config: ConfigOpt = None, db: DbOpt = None) -> None:
 
     cfg = load_config(config)
     engine = make_engine(db or cfg.database_url, timeouts=cfg.timeouts)
-    out.print(_("数据库：{value}").format(value=engine.url.render_as_string(hide_password=True)))
+    out.print(_("数据库：{url}").format(url=engine.url.render_as_string(hide_password=True)))
     out.print(
-        _("当前版本：{value}；程序需要：{value2}").format(
-            value=migrate.current_revision(engine) or _("（空库）"), value2=migrate.head_revision()
+        _("当前版本：{current}；程序需要：{head}").format(
+            current=migrate.current_revision(engine) or _("（空库）"), head=migrate.head_revision()
         )
     )

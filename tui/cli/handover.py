@@ -132,8 +132,8 @@ def show_cmd(
         sys.stdout.write(json.dumps(roster_json(r), ensure_ascii=False, indent=2) + "\n")
         return
     out.print(
-        _("{title} 移交花名册（{value}）").format(
-            title=r.title, value=_("全部") if include_all else _("待移交")
+        _("{title} 移交花名册（{scope}）").format(
+            title=r.title, scope=_("全部") if include_all else _("待移交")
         )
     )
     n = 0
@@ -152,7 +152,7 @@ def show_cmd(
             )
     if not r.groups:
         out.print(_("没有可移交的档案（已受理且已缴费）。"))
-    out.print(_("合计：{value}").format(value=summary_text(r)))
+    out.print(_("合计：{summary}").format(summary=summary_text(r)))
     if r.left_out:
         out.print(
             _("已受理但未列入（{count} 份）：").format(count=len(r.left_out))
@@ -195,7 +195,7 @@ def export_cmd(
         roster_xlsx(file, r)
     else:
         write_roster_html(file, r)
-    out.print(_("已导出移交花名册 {file}：{value}").format(file=file, value=summary_text(r)))
+    out.print(_("已导出移交花名册 {file}：{summary}").format(file=file, summary=summary_text(r)))
     if full_ids:
         out.print(_("此名册含完整身份证号：请妥善保管，交接后勿留存副本（本次导出已记入审计）"))
     if r.left_out:
@@ -385,19 +385,19 @@ def handovers_cmd(
     for h, who in rows:
         out.print(
             _(
-                "第 {handover_no} 次  {handed_at:%Y-%m-%d %H:%M}  移交人 {who}  接收人 {receiver}  {dossier_count} 份{value}"
+                "第 {handover_no} 次  {handed_at:%Y-%m-%d %H:%M}  移交人 {who}  接收人 {receiver}  {dossier_count} 份{note}"
             ).format(
                 handover_no=h.handover_no,
                 handed_at=h.handed_at.astimezone(c.zone),
                 who=who,
                 receiver=h.receiver,
                 dossier_count=h.dossier_count,
-                value="  " + h.note if h.note else "",
+                note="  " + h.note if h.note else "",
             )
         )
     out.print(
-        _("共 {count} 次移交，{value} 份").format(
-            count=len(rows), value=sum(h.dossier_count for h, _names in rows)
+        _("共 {count} 次移交，{dossiers} 份").format(
+            count=len(rows), dossiers=sum(h.dossier_count for h, _names in rows)
         )
     )
 

@@ -113,7 +113,7 @@ def import_online_cmd(
             )
         )
     if summary.unused_columns:
-        out.print(_("  未使用的列：{value}").format(value="、".join(summary.unused_columns)))
+        out.print(_("  未使用的列：{columns}").format(columns="、".join(summary.unused_columns)))
     for f in summary.flagged:
         out.print(
             _(

@@ -275,14 +275,14 @@ def printer_show_config(config: ConfigOpt = None) -> None:
 
     cfg = load_config(config)
     out.print(
-        _("配置文件：{value}（{value2}）").format(
-            value=cfg.path or config_path(),
-            value2=_("存在") if (cfg.path and cfg.path.exists()) else _("不存在，全部用默认值"),
+        _("配置文件：{path}（{state}）").format(
+            path=cfg.path or config_path(),
+            state=_("存在") if (cfg.path and cfg.path.exists()) else _("不存在，全部用默认值"),
         )
     )
     out.print(
-        _("当前打印机设置：{value}").format(
-            value=cfg.printers or _("（未设置：receipt 和 label 都是预览）")
+        _("当前打印机设置：{printers}").format(
+            printers=cfg.printers or _("（未设置：receipt 和 label 都是预览）")
         )
     )
     out.print(_("写法示例："))

@@ -126,12 +126,12 @@ def render(s: CampaignSummary) -> None:
     )
     out.print(
         _(
-            "  已受理 {accepted}（{value}）· 退回补正未再报送 {returned} · 未报送纸质材料 {no_paper}"
-        ).format(accepted=t.accepted, value=_pct(t), returned=t.returned, no_paper=t.no_paper)
+            "  已受理 {accepted}（{share}）· 退回补正未再报送 {returned} · 未报送纸质材料 {no_paper}"
+        ).format(accepted=t.accepted, share=_pct(t), returned=t.returned, no_paper=t.no_paper)
     )
     out.print(
-        _("  已缴费 {paid} · 已受理未缴费 {unpaid} · 实收净额 {value} 元").format(
-            paid=t.paid, unpaid=t.unpaid, value=t.fee_net.grouped()
+        _("  已缴费 {paid} · 已受理未缴费 {unpaid} · 实收净额 {fee_net} 元").format(
+            paid=t.paid, unpaid=t.unpaid, fee_net=t.fee_net.grouped()
         )
     )
     out.print(_("  已移交评委会 {handed_over}").format(handed_over=t.handed_over))

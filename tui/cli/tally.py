@@ -93,8 +93,8 @@ def parse_pieces(text: str) -> dict[int, int]:
         fen = Decimal(value) * (10 if unit == "角" else 100) if len(value) <= 12 else Decimal(-1)
         if fen not in DENOMINATIONS:
             raise InvalidInput(
-                _("没有 {value}{value2} 面额：可用 100、50、20、10、5、1 元和 5、1 角").format(
-                    value=shorten(value, 12), value2=unit or _("元")
+                _("没有 {figure}{unit} 面额：可用 100、50、20、10、5、1 元和 5、1 角").format(
+                    figure=shorten(value, 12), unit=unit or _("元")
                 ),
                 code="cli.bad_denomination",
             )
@@ -180,10 +180,10 @@ def print_view(view: Any) -> None:
 
     out.print(
         _(
-            "[b]{day:%Y-%m-%d} {value} 日结报表[/]  报送 {visits} 次，受理 {accepted} 份，退回补正 {returned} 份"
+            "[b]{day:%Y-%m-%d} {desk} 日结报表[/]  报送 {visits} 次，受理 {accepted} 份，退回补正 {returned} 份"
         ).format(
             day=view.day,
-            value=escape(desk_label(view.desk)),
+            desk=escape(desk_label(view.desk)),
             visits=view.visits,
             accepted=view.accepted,
             returned=view.returned,
@@ -219,12 +219,12 @@ def print_view(view: Any) -> None:
             else _("（原收费日 {original_date:%Y-%m-%d}）").format(original_date=c.original_date)
         )
         out.print(
-            _("{value} {code} ← {original_code}{when} {value2} 元 {reason} {note}").format(
-                value=_("作废") if c.kind == "void" else _("退费"),
+            _("{kind} {code} ← {original_code}{when} {amount} 元 {reason} {note}").format(
+                kind=_("作废") if c.kind == "void" else _("退费"),
                 code=c.code,
                 original_code=c.original_code,
                 when=when,
-                value2=Money(c.fen).figures(),
+                amount=Money(c.fen).figures(),
                 reason=escape(c.reason),
                 note=escape(c.note),
             )
@@ -236,11 +236,11 @@ def print_view(view: Any) -> None:
     )
     for c in view.closes:
         out.print(
-            _("日结：{value} {label}").format(
-                value=escape(desk_label(c.desk)), label=DayStatus(c.status).label
+            _("日结：{desk} {label}").format(
+                desk=escape(desk_label(c.desk)), label=DayStatus(c.status).label
             )
             + (
-                _("，差额 {value} 元").format(value=Money(c.difference_fen).figures())
+                _("，差额 {difference} 元").format(difference=Money(c.difference_fen).figures())
                 if c.difference_fen
                 else ""
             )
@@ -295,8 +295,8 @@ def begin_cmd(
         day, where = parse_day(date, c), _which_desk(actor, desk)
         begin_close(session, actor, c, day, desk=where)
     out.print(
-        _("已开始 {day:%Y-%m-%d} {value}日结：停止收费，请清点现金").format(
-            day=day, value=desk_label(where)
+        _("已开始 {day:%Y-%m-%d} {desk}日结：停止收费，请清点现金").format(
+            day=day, desk=desk_label(where)
         )
     )
 
@@ -323,7 +323,7 @@ def cancel_cmd(
         day, where = parse_day(date, c), _which_desk(actor, desk)
         cancel_close(session, actor, c, day, desk=where, reason=reason)
     out.print(
-        _("已取消 {day:%Y-%m-%d} {value}日结，恢复收费").format(day=day, value=desk_label(where))
+        _("已取消 {day:%Y-%m-%d} {desk}日结，恢复收费").format(day=day, desk=desk_label(where))
     )
 
 
@@ -382,9 +382,7 @@ def close_cmd(
         result = record_count(session, actor, c, day, desk=where, count=count, note=note)
         differences = result.differences
     shown = "；".join(
-        _("{m} {value}{value2} 元").format(
-            m=m, value="+" if d > 0 else "", value2=Money(d).figures()
-        )
+        _("{m} {sign}{amount} 元").format(m=m, sign="+" if d > 0 else "", amount=Money(d).figures())
         for m, d in differences.items()
     ) or _("无差额")
     report: dict[str, Any] = {
@@ -399,8 +397,8 @@ def close_cmd(
         _say(
             as_json,
             report,
-            _("{day:%Y-%m-%d} {value}现金已清点（{shown}），待负责人确认日结").format(
-                day=day, value=desk_label(where), shown=shown
+            _("{day:%Y-%m-%d} {desk}现金已清点（{shown}），待负责人确认日结").format(
+                day=day, desk=desk_label(where), shown=shown
             ),
         )
         return
@@ -425,8 +423,8 @@ def close_cmd(
     _say(
         as_json,
         report,
-        _("{day:%Y-%m-%d} {value}已日结并锁定（{shown}）").format(
-            day=day, value=desk_label(where), shown=shown
+        _("{day:%Y-%m-%d} {desk}已日结并锁定（{shown}）").format(
+            day=day, desk=desk_label(where), shown=shown
         ),
     )
     if not as_json:

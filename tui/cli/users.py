@@ -139,8 +139,8 @@ def user_add(
             )
         )
         out.print(
-            _("已添加用户 {username}（{value}）").format(
-                username=created.username, value=_role_label(created.role)
+            _("已添加用户 {username}（{role}）").format(
+                username=created.username, role=_role_label(created.role)
             )
         )
 
@@ -281,8 +281,8 @@ def user_set_role(
         lambda session, actor: set_role(session, actor, name, role, approval=approval),
     )
     out.print(
-        _("已把 {username} 的角色改为{value}").format(
-            username=changed.username, value=_role_label(changed.role)
+        _("已把 {username} 的角色改为{role}").format(
+            username=changed.username, role=_role_label(changed.role)
         )
     )
 

@@ -40,7 +40,7 @@ class FeeRow:
         return (
             _("未载明（暂不收费）")
             if self.fen is None
-            else _("{value} 元").format(value=Money(self.fen).figures())
+            else _("{amount} 元").format(amount=Money(self.fen).figures())
         )
 
 

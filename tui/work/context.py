@@ -44,8 +44,8 @@ def open_database(config: DeskConfig, *, auto_create: bool = True) -> Engine:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(
-            _("无法连接数据库 {value}：{reason}").format(
-                value=engine.url.render_as_string(hide_password=True), reason=reason
+            _("无法连接数据库 {url}：{reason}").format(
+                url=engine.url.render_as_string(hide_password=True), reason=reason
             )
         ) from exc
     return engine
