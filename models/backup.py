@@ -220,7 +220,7 @@ def _settle(path: Path) -> tuple[str | None, dict[str, int]]:
         problems = _integrity(conn)
         if problems:
             raise BackupFailed(
-                _("备份副本未通过完整性检查：{value}").format(value="；".join(problems[:3])),
+                _("备份副本未通过完整性检查：{problems}").format(problems="；".join(problems[:3])),
                 code="backup.integrity",
             )
         return _contents(conn)
@@ -291,8 +291,8 @@ def backup_sqlite(engine: Engine, target: Path, *, force: bool = False) -> Snaps
         raise BackupFailed(_("备份失败：{exc}").format(exc=exc), code="backup.sqlite") from exc
     except OSError as exc:
         raise BackupFailed(
-            _("备份失败：无法写入 {target}（{value}）").format(
-                target=target, value=exc.strerror or exc
+            _("备份失败：无法写入 {target}（{reason}）").format(
+                target=target, reason=exc.strerror or exc
             ),
             code="backup.io",
         ) from exc
@@ -419,8 +419,8 @@ def auto_backup(
         private_dir(directory)
     except OSError as exc:
         raise BackupFailed(
-            _("无法创建备份文件夹 {directory}（{value}）").format(
-                directory=directory, value=exc.strerror or exc
+            _("无法创建备份文件夹 {directory}（{reason}）").format(
+                directory=directory, reason=exc.strerror or exc
             ),
             code="backup.io",
         ) from exc
@@ -439,8 +439,8 @@ def auto_backup(
         prune(directory, keep, spare=snap.path)
     except OSError as exc:
         raise BackupFailed(
-            _("备份已写入 {path}，但未能删除较早的自动备份（{value}）").format(
-                path=snap.path, value=exc.strerror or exc
+            _("备份已写入 {path}，但未能删除较早的自动备份（{reason}）").format(
+                path=snap.path, reason=exc.strerror or exc
             ),
             code="backup.prune",
         ) from exc
@@ -504,8 +504,8 @@ def check_backup(path: Path) -> Snapshot:
             problems = _integrity(conn)
             if problems:
                 raise BadBackup(
-                    _("备份文件 {path} 已损坏（完整性检查：{value}），请换一份备份").format(
-                        path=path, value="；".join(problems[:3])
+                    _("备份文件 {path} 已损坏（完整性检查：{problems}），请换一份备份").format(
+                        path=path, problems="；".join(problems[:3])
                     ),
                     code="backup.corrupt",
                 )
@@ -623,8 +623,8 @@ def restore_sqlite(source: Path, target: Path) -> Restored:
         raise BackupFailed(_("恢复失败：{exc}").format(exc=exc), code="backup.sqlite") from exc
     except OSError as exc:
         raise BackupFailed(
-            _("恢复失败：无法写入 {target}（{value}）").format(
-                target=target, value=exc.strerror or exc
+            _("恢复失败：无法写入 {target}（{reason}）").format(
+                target=target, reason=exc.strerror or exc
             ),
             code="backup.io",
         ) from exc

@@ -275,7 +275,7 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
 
     for key in data:
         if key not in _TOP_KEYS:
-            raise ctx.error(_("未知的键“{value}”").format(value=_shown(key)), key=key)
+            raise ctx.error(_("未知的键“{key}”").format(key=_shown(key)), key=key)
     _check_texts(ctx, data)
     for key in _REQUIRED:
         if key not in data:
@@ -304,7 +304,7 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
     try:
         zone = zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Asia": a directory
-        raise ctx.error(_("未知的时区“{value}”").format(value=_shown(tz)), key="timezone") from None
+        raise ctx.error(_("未知的时区“{timezone}”").format(timezone=_shown(tz)), key="timezone") from None
     year = data["year"]
     if not isinstance(year, int) or not _FIRST_YEAR <= year <= _LAST_YEAR:
         raise ctx.error(_("“year”应为年份，如 2021"), key="year")
@@ -331,7 +331,7 @@ def parse_campaign(text: str, filename: str = "<text>") -> CampaignSpec:
                 msg = (
                     exc.message
                     if isinstance(exc, DomainError)
-                    else _("无效的值“{value}”").format(value=_shown(v))
+                    else _("无效的值“{given}”").format(given=_shown(v))
                 )
                 raise ctx.error(msg, table=table, index=index, key=key) from None
         return out
@@ -518,7 +518,7 @@ def _check_texts(ctx: _Ctx, data: dict[str, Any]) -> None:
             for k, v in value.items():
                 if _bad_text(k):
                     raise ctx.error(
-                        _("键“{value}”{value2}").format(value=_shown(k), value2=_bad_text(k)),
+                        _("键“{key}”{problem}").format(key=_shown(k), problem=_bad_text(k)),
                         table=table,
                         index=index,
                     )
@@ -584,7 +584,7 @@ def _window(
         or (spec.series and not any(same_series(series, x) for x in spec.series))
     ):
         raise ctx.error(
-            _("系列“{value}”不在本批次的 series 列表中").format(value=_shown(series)),
+            _("系列“{series}”不在本批次的 series 列表中").format(series=_shown(series)),
             table="windows",
             index=i,
             key="series",
@@ -698,7 +698,7 @@ def _item(ctx: _Ctx, i: int, raw: dict[str, Any], spec: CampaignSpec, enum_list:
         kind = ItemKind(raw.get("kind", ""))
     except ValueError:
         raise ctx.error(
-            _("材料类型 kind 应为 {value} 之一").format(value="、".join(k.value for k in ItemKind)),
+            _("材料类型 kind 应为 {allowed} 之一").format(allowed="、".join(k.value for k in ItemKind)),
             table=t,
             index=i,
             key="kind",
@@ -794,8 +794,8 @@ def _enum_values(
             out.append(enum(v).value)
         except ValueError:
             raise ctx.error(
-                _("“{key}”中的“{value}”应为 {allowed} 之一").format(
-                    key=key, value=_shown(v), allowed="、".join(e.value for e in enum)
+                _("“{key}”中的“{given}”应为 {allowed} 之一").format(
+                    key=key, given=_shown(v), allowed="、".join(e.value for e in enum)
                 ),
                 table=table,
                 index=index,
@@ -967,7 +967,7 @@ def _details(ctx: _Ctx, i: int, raw: dict[str, Any]) -> dict[str, Any]:
                 Condition(cond)
             except ValueError:
                 raise ctx.error(
-                    _("“waived”中未知的条件“{value}”").format(value=_shown(cond)),
+                    _("“waived”中未知的条件“{condition}”").format(condition=_shown(cond)),
                     table=t,
                     index=i,
                     key="waived",

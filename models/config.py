@@ -154,8 +154,8 @@ def load_config(path: Path | None = None) -> DeskConfig:
     for key, value in values.items():
         if key not in known:
             raise InvalidInput(
-                _("配置文件 {path} 中有未知的键“{key}”；可用的键：{value}").format(
-                    path=path, key=key, value="、".join(sorted(known))
+                _("配置文件 {path} 中有未知的键“{key}”；可用的键：{known}").format(
+                    path=path, key=key, known="、".join(sorted(known))
                 ),
                 code="config.unknown_key",
             )

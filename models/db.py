@@ -265,8 +265,8 @@ def database_problem(
         return None
     return DatabaseUnavailable(
         _(
-            "无法连接数据库服务器（{where}:{value}）：请检查服务器是否在运行、网络是否连通；恢复后重试即可，本次操作未保存"
-        ).format(where=where, value=engine.url.port or 5432),
+            "无法连接数据库服务器（{where}:{port}）：请检查服务器是否在运行、网络是否连通；恢复后重试即可，本次操作未保存"
+        ).format(where=where, port=engine.url.port or 5432),
         code="db.unreachable",
     )
 

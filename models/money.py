@@ -11,8 +11,6 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import cn2an
-
 from models.errors import InvalidInput
 from models.i18n import _
 from models.text import shorten
@@ -102,6 +100,8 @@ class Money:
 
     def capitals(self) -> str:
         """Chinese financial capitals: 叁佰捌拾元整. Negative amounts are prefixed 负."""
+        import cn2an  # lazily: 0.1 s of import, wanted only by a receipt's capitals
+
         try:
             text = cn2an.an2cn(self.figures().lstrip("-"), "rmb")
         except (ValueError, InvalidOperation) as exc:  # cn2an rejects amounts beyond its range

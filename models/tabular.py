@@ -42,8 +42,8 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
         raise InvalidInput(_("文件“{name}”是空的").format(name=path.name), code="import.empty")
     if size > MAX_BYTES:
         raise InvalidInput(
-            _("文件“{name}”有 {value} MB，超过 200 MB 上限").format(
-                name=path.name, value=size // (1024 * 1024)
+            _("文件“{name}”有 {megabytes} MB，超过 200 MB 上限").format(
+                name=path.name, megabytes=size // (1024 * 1024)
             ),
             code="import.too_large",
         )
@@ -53,8 +53,8 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     if suffix in TEXT_SUFFIXES:
         return _read_text(path, delimiter="\t" if suffix == ".tsv" else None)
     raise InvalidInput(
-        _("不支持的文件类型“{value}”：请用 .xlsx、.xls、.csv 或 .tsv").format(
-            value=path.suffix or _("（无扩展名）")
+        _("不支持的文件类型“{suffix}”：请用 .xlsx、.xls、.csv 或 .tsv").format(
+            suffix=path.suffix or _("（无扩展名）")
         ),
         code="import.bad_type",
     )
@@ -68,8 +68,8 @@ def _read_excel(path: Path, sheet: str | None) -> Table:
         names = list(wb.sheet_names)
         if sheet is not None and sheet not in names:
             raise InvalidInput(
-                _("“{name}”中没有名为“{sheet}”的工作表（有：{value}）").format(
-                    name=path.name, sheet=sheet, value="、".join(names)
+                _("“{name}”中没有名为“{sheet}”的工作表（有：{sheets}）").format(
+                    name=path.name, sheet=sheet, sheets="、".join(names)
                 ),
                 code="import.no_sheet",
             )

@@ -65,16 +65,16 @@ class PrinterConfig:
         o = self.options
         where = {
             "preview": _("预览（不连接打印机）"),
-            "file": _("文件 {value}").format(value=o.get("path", "")),
-            "network": _("网络 {value}:{value2}").format(
-                value=o.get("host", ""), value2=o.get("port", 9100)
+            "file": _("文件 {path}").format(path=o.get("path", "")),
+            "network": _("网络 {host}:{port}").format(
+                host=o.get("host", ""), port=o.get("port", 9100)
             ),
             "usb": f"USB {o.get('vendor', 0):04x}:{o.get('product', 0):04x}",
-            "serial": _("串口 {value} {value2} bps").format(
-                value=o.get("device", ""), value2=o.get("baudrate", 9600)
+            "serial": _("串口 {device} {baudrate} bps").format(
+                device=o.get("device", ""), baudrate=o.get("baudrate", 9600)
             ),
-            "win32raw": _("Windows 打印机 {value}").format(value=o.get("name", "")),
-            "cups": _("CUPS 队列 {value}").format(value=o.get("queue", "")),
+            "win32raw": _("Windows 打印机 {name}").format(name=o.get("name", "")),
+            "cups": _("CUPS 队列 {queue}").format(queue=o.get("queue", "")),
         }[self.connection]
         mode = (
             _("图像模式")
@@ -96,16 +96,16 @@ def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> 
     connection = raw.get("connection", "preview")
     if connection not in CONNECTIONS:
         raise bad(
-            _("connection 应为 {value} 之一，而不是“{connection}”").format(
-                value=" | ".join(CONNECTIONS), connection=connection
+            _("connection 应为 {allowed} 之一，而不是“{connection}”").format(
+                allowed=" | ".join(CONNECTIONS), connection=connection
             )
         )
     allowed = _COMMON | _PER_CONNECTION[connection]
     for key in raw:
         if key not in allowed:
             raise bad(
-                _("未知的键“{key}”（{connection} 连接可用：{value}）").format(
-                    key=key, connection=connection, value="、".join(sorted(allowed))
+                _("未知的键“{key}”（{connection} 连接可用：{allowed}）").format(
+                    key=key, connection=connection, allowed="、".join(sorted(allowed))
                 )
             )
     for key in _REQUIRED.get(connection, ()):

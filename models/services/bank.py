@@ -369,7 +369,7 @@ def parse_amount(value: object) -> int | None:
     if not _filled(value):
         return None
     if isinstance(value, bool):
-        raise _RowError("row.bad_amount", _("金额“{value}”无法识别").format(value=value))
+        raise _RowError("row.bad_amount", _("金额“{amount}”无法识别").format(amount=value))
     if isinstance(value, int):
         return value * 100
     if isinstance(value, float):
@@ -384,7 +384,7 @@ def parse_amount(value: object) -> int | None:
     except InvalidInput:
         raise _RowError(
             "row.bad_amount",
-            _("金额“{value}”无法识别（应为数字，最多两位小数）").format(value=clean_text(value)),
+            _("金额“{amount}”无法识别（应为数字，最多两位小数）").format(amount=clean_text(value)),
         ) from None
 
 
@@ -405,7 +405,7 @@ def parse_date(value: object) -> dt.date:
             day = _EXCEL_EPOCH + dt.timedelta(days=number)
         else:
             raise _RowError(
-                "row.bad_date", _("日期“{value}”无法识别").format(value=clean_text(value))
+                "row.bad_date", _("日期“{date}”无法识别").format(date=clean_text(value))
             )
     else:
         text = unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
@@ -440,7 +440,7 @@ def _direction(value: object) -> int:
         return -1
     raise _RowError(
         "row.bad_direction",
-        _("借贷标志“{value}”无法识别（应为 借/贷 或 收/支）").format(value=clean_text(value)),
+        _("借贷标志“{flag}”无法识别（应为 借/贷 或 收/支）").format(flag=clean_text(value)),
     )
 
 
@@ -524,11 +524,11 @@ def import_statement(
         who = session.get(User, before.imported_by)
         raise Conflict(
             _(
-                "“{name}”已于 {imported_at:%Y-%m-%d %H:%M} 导入过（{value}，第 {id} 号流水）：同一文件不再重复导入"
+                "“{name}”已于 {imported_at:%Y-%m-%d %H:%M} 导入过（{user}，第 {id} 号流水）：同一文件不再重复导入"
             ).format(
                 name=path.name,
                 imported_at=before.imported_at.astimezone(campaign.zone),
-                value=who.display_name or who.username if who else "",
+                user=who.display_name or who.username if who else "",
                 id=before.id,
             ),
             code="bank.already_imported",
@@ -1235,8 +1235,8 @@ def confirm_line(
         if key and paid.idempotency_key == key and paid.dossier_id == dossier_id:
             return paid  # the same confirmation again
         raise Conflict(
-            _("{value} 已确认为收据 {receipt_code}：不能重复确认").format(
-                value=_where(line), receipt_code=paid.receipt_code
+            _("{line} 已确认为收据 {receipt_code}：不能重复确认").format(
+                line=_where(line), receipt_code=paid.receipt_code
             ),
             code="bank.already_matched",
             receipt_code=paid.receipt_code,
@@ -1244,14 +1244,14 @@ def confirm_line(
     d = _dismissal(session, line_id)
     if d is not None:
         raise Conflict(
-            _("{value} 已剔除（{value2}）：不能再确认为评审费").format(
-                value=_where(line), value2=_(DISMISS_REASONS.get(d.reason, d.reason))
+            _("{line} 已剔除（{reason}）：不能再确认为评审费").format(
+                line=_where(line), reason=_(DISMISS_REASONS.get(d.reason, d.reason))
             ),
             code="bank.dismissed",
         )
     if line.amount_fen <= 0:
         raise InvalidInput(
-            _("{value} 是支出（借方）流水，不是缴费").format(value=_where(line)), code="bank.debit"
+            _("{line} 是支出（借方）流水，不是缴费").format(line=_where(line)), code="bank.debit"
         )
     dossier = session.get(Dossier, dossier_id)
     if dossier is None or dossier.campaign_id != campaign.id:
@@ -1260,10 +1260,10 @@ def confirm_line(
     if fee.amount.fen != line.amount_fen:
         raise InvalidInput(
             _(
-                "流水金额 {amount_fen} 元与档案 {value} 的评审费 {amount} 元不符：部分缴费或一笔多人的转账请人工处理"
+                "流水金额 {amount_fen} 元与档案 {dossier} 的评审费 {amount} 元不符：部分缴费或一笔多人的转账请人工处理"
             ).format(
                 amount_fen=Money(line.amount_fen),
-                value=dossier.dossier_code or "",
+                dossier=dossier.dossier_code or "",
                 amount=fee.amount,
             ),
             code="bank.amount_mismatch",
@@ -1340,8 +1340,8 @@ def dismiss_line(
     now = now or utcnow()
     if reason not in DISMISS_REASONS:
         raise InvalidInput(
-            _("请选择剔除原因：{value}").format(
-                value="、".join(_(r) for r in DISMISS_REASONS.values())
+            _("请选择剔除原因：{reasons}").format(
+                reasons="、".join(_(r) for r in DISMISS_REASONS.values())
             ),
             code="bank.dismiss_reason",
         )
@@ -1353,19 +1353,19 @@ def dismiss_line(
     line = _lock_line(session, campaign, line_id)
     if line.amount_fen <= 0:
         raise InvalidInput(
-            _("{value} 是支出（借方）流水，无需剔除").format(value=_where(line)), code="bank.debit"
+            _("{line} 是支出（借方）流水，无需剔除").format(line=_where(line)), code="bank.debit"
         )
     _match, paid = _live_match(session, line_id)
     if paid is not None:
         raise Conflict(
-            _("{value} 已确认为收据 {receipt_code}：如需剔除请先由负责人作废收据").format(
-                value=_where(line), receipt_code=paid.receipt_code
+            _("{line} 已确认为收据 {receipt_code}：如需剔除请先由负责人作废收据").format(
+                line=_where(line), receipt_code=paid.receipt_code
             ),
             code="bank.already_matched",
         )
     if _dismissal(session, line_id) is not None:
         raise Conflict(
-            _("{value} 已剔除").format(value=_where(line)), code="bank.already_dismissed"
+            _("{line} 已剔除").format(line=_where(line)), code="bank.already_dismissed"
         )
     assert actor.user_id is not None
     row = BankLineDismissal(

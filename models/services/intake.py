@@ -596,7 +596,7 @@ def _check_bringer(campaign: Campaign, brought_by: str) -> str:
         who = Bringer(brought_by)
     except ValueError:
         raise InvalidInput(
-            _("未知的报送人“{value}”").format(value=brought_by[:20]), code="intake.bad_bringer"
+            _("未知的报送人“{bringer}”").format(bringer=brought_by[:20]), code="intake.bad_bringer"
         ) from None
     alert = delivery_alert(rule, who.value)
     if alert is not None:
@@ -805,7 +805,7 @@ def _judged(items: list[ChecklistItem], checks: Mapping[str, ItemCheck]) -> None
         bad = [m for m in check.mismatches if m not in FORM_FIELDS]
         if bad:
             raise InvalidInput(
-                _("评审表比对项只能是 {value}").format(value="、".join(FORM_FIELDS)),
+                _("评审表比对项只能是 {fields}").format(fields="、".join(FORM_FIELDS)),
                 code="intake.bad_field",
             )
 

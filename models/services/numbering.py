@@ -25,7 +25,7 @@ def allocate(session: Session, campaign_id: int, kind: NumberKind) -> int:
     )
     if new_next is None:
         raise NotFound(
-            _("评审批次没有 {value} 编号序列").format(value=kind.value), code="number.no_sequence"
+            _("评审批次没有 {kind} 编号序列").format(kind=kind.value), code="number.no_sequence"
         )
     return int(new_next) - 1
 

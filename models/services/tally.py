@@ -650,8 +650,8 @@ def parse_count(
         raw = cash.get(d, 0)
         if isinstance(raw, int) and not 0 <= raw <= MAX_PIECES:  # before str(): 4 300+ digits
             raise InvalidInput(
-                _("{value}的张（枚）数应为 0–{MAX_PIECES}").format(
-                    value=denomination_label(d), MAX_PIECES=MAX_PIECES
+                _("{denomination}的张（枚）数应为 0–{MAX_PIECES}").format(
+                    denomination=denomination_label(d), MAX_PIECES=MAX_PIECES
                 ),
                 code="day.bad_pieces",
             )
@@ -659,20 +659,20 @@ def parse_count(
         # isdecimal, not isdigit: int() refuses ² and the Ethiopic ፩ that isdigit accepts
         if not text.isdecimal():
             raise InvalidInput(
-                _("{value}的张（枚）数“{raw}”不正确：请输入整数").format(
-                    value=denomination_label(d), raw=shorten(raw, 20)
+                _("{denomination}的张（枚）数“{raw}”不正确：请输入整数").format(
+                    denomination=denomination_label(d), raw=shorten(raw, 20)
                 ),
                 code="day.bad_pieces",
             )
         if len(text.lstrip("0")) > len(str(MAX_PIECES)):  # before int(): it refuses 4 300+ digits
             raise InvalidInput(
-                _("{value} 张数过多，请核对").format(value=denomination_label(d)),
+                _("{denomination} 张数过多，请核对").format(denomination=denomination_label(d)),
                 code="day.bad_pieces",
             )
         n = int(text)
         if n > MAX_PIECES:
             raise InvalidInput(
-                _("{value} {n} 张过多，请核对").format(value=denomination_label(d), n=n),
+                _("{denomination} {n} 张过多，请核对").format(denomination=denomination_label(d), n=n),
                 code="day.bad_pieces",
             )
         pieces[d] = n
@@ -718,7 +718,7 @@ def _check_desk(actor: Actor, desk: str) -> str:
         raise DayRefused(_("全办公室日结须由负责人办理"), code="day.office_needs_lead")
     if actor.role != Role.lead and desk != actor.desk:
         raise DayRefused(
-            _("只能为本窗口（{value}）办理日结").format(value=actor.desk or _("未设窗口")),
+            _("只能为本窗口（{desk}）办理日结").format(desk=actor.desk or _("未设窗口")),
             code="day.other_desk",
         )
     return desk
@@ -732,8 +732,8 @@ def _unconfirmed(
     row = find_close(session, campaign, day, desk, lock=True)
     if row is None:
         raise NotFound(
-            _("{day:%Y-%m-%d} {value}尚未开始日结（请先开始日结，停止收费后再清点）").format(
-                day=day, value=desk_label(desk)
+            _("{day:%Y-%m-%d} {desk}尚未开始日结（请先开始日结，停止收费后再清点）").format(
+                day=day, desk=desk_label(desk)
             ),
             code="day.not_begun",
         )
