@@ -221,7 +221,9 @@ def bench_existing(quick: bool, workdir: Path) -> list[Figure]:
         minimal = workdir / "minimal_app.py"
         minimal.write_text(_MINIMAL_APP, encoding="utf-8")
         ours = [_pty_ready([desk, "--db", url], env, "用户名".encode()) for _ in range(runs)]
-        base = [_pty_ready([sys.executable, str(minimal)], env, "演示".encode()) for _ in range(runs)]
+        base = [
+            _pty_ready([sys.executable, str(minimal)], env, "演示".encode()) for _ in range(runs)
+        ]
         med = statistics.median(t for _, t in ours)
         bmed = statistics.median(t for _, t in base)
         figures.append(
