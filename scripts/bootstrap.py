@@ -113,6 +113,13 @@ def run_tests(extra: list[str]) -> int:
     # own, see tests/conftest.py), unless the command line says otherwise
     if not any(a.startswith(("-n", "--numprocesses", "--dist")) for a in extra):
         extra = ["-n", "auto", *extra]
+    # The desk's own modules compiled once: the suite starts the desk in hundreds of
+    # subprocesses, and where PYTHONDONTWRITEBYTECODE is set each would compile them again.
+    subprocess.run(
+        [venv_tool("python"), "-m", "compileall", "-q", "-j", "0", "models", "printers", "tui"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         return subprocess.run(
             [venv_tool("python"), "-m", "pytest", *extra], cwd=ROOT, env=env
