@@ -1,5 +1,6 @@
-"""What several tests need around other processes and scripts: a free port, a server process
-waited for and stopped, a script of ``scripts/`` loaded as a module."""
+"""What several tests need around other processes, scripts and files: a free port, a server
+process waited for and stopped, a script of ``scripts/`` loaded as a module, a config file
+written, the SQL that lifts the audit table's guard."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
+
+from models.db import is_sqlite
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,3 +66,18 @@ def load_script(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def drop_audit_guard(engine: Engine) -> tuple[str, ...]:
+    """The SQL that lifts the audit table's guard (a test then edits an event as an attacker
+    would)."""
+    if is_sqlite(engine):
+        return ("DROP TRIGGER audit_event_sealed", "DROP TRIGGER audit_event_no_delete")
+    return ("ALTER TABLE audit_event DISABLE TRIGGER audit_event_sealed",)
+
+
+def write_config(tmp_path: Path, body: str) -> Path:
+    """``body`` as the desk's ``config.toml`` in ``tmp_path``."""
+    path = tmp_path / "config.toml"
+    path.write_text(body, encoding="utf-8")
+    return path

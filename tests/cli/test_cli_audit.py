@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from models.db import is_sqlite, session_scope
-from tests.db.test_audit_chain import _drop_audit_guard, _office_with_money
+from tests.factories import office_with_money
+from tests.support import drop_audit_guard
 from tui.cli import app
 
 runner = CliRunner()
@@ -18,7 +19,7 @@ ENV = {"DESK_PASSWORD": "secret-pw"}
 
 
 def test_verify_passes_then_catches_a_hand_edited_payment(engine: Engine, db_url: str) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     r = runner.invoke(app, ["audit", "verify", "--user", "lead", "--db", db_url], env=ENV)
     assert r.exit_code == 0, r.output
     assert "审计链完整" in r.output and "收费记录：5 笔，均与其审计记录一致" in r.output
@@ -40,7 +41,7 @@ def test_verify_passes_then_catches_a_hand_edited_payment(engine: Engine, db_url
     assert "收据 ZJ21F00002" in r.output and "写入后被改动，与审计记录不符" in r.output
 
     with engine.begin() as conn:
-        for sql in _drop_audit_guard(engine):
+        for sql in drop_audit_guard(engine):
             conn.execute(text(sql))
         conn.execute(text("UPDATE audit_event SET detail = '{}' WHERE chain_seq = 3"))
     r = runner.invoke(app, ["audit", "verify", "--user", "lead", "--json", "--db", db_url], env=ENV)
@@ -56,7 +57,7 @@ def test_verify_passes_then_catches_a_hand_edited_payment(engine: Engine, db_url
 def test_options_before_the_command_hold_for_it(engine: Engine, db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """``desk --db URL audit verify`` reads URL (it once read the configured database, where
     the lead did not exist); ``--demo`` is refused with a command."""
-    _office_with_money(engine)
+    office_with_money(engine)
     env = {**ENV, "DESK_DATA_DIR": str(tmp_path), "DESK_DATABASE_URL": "", "DESK_CONFIG": ""}
     r = runner.invoke(app, ["--db", db_url, "audit", "verify", "--user", "lead"], env=env)
     assert r.exit_code == 0, r.output

@@ -19,9 +19,8 @@ from models import migrate
 from models.audit import AuditEvent
 from models.db import is_sqlite, make_engine, session_scope, sqlite_url
 from models.tally import DayClose
-from tests.cli.test_cli_printing import _write_config
-from tests.db.test_backup import _office
-from tests.factories import office
+from tests.factories import office, office_with_payable
+from tests.support import write_config
 from tui.cli import app
 from tui.work.backups import PG_AUTO_NOTE
 
@@ -32,7 +31,7 @@ ENV = {"DESK_PASSWORD": "secret-pw"}
 def _setup(engine: Engine, tmp_path: Path, extra: str = "") -> list[str]:
     with session_scope(engine) as s:
         office(s)
-    cfg = _write_config(tmp_path, f'desk = "1号窗口"\n{extra}')
+    cfg = write_config(tmp_path, f'desk = "1号窗口"\n{extra}')
     return ["--config", str(cfg)]
 
 
@@ -91,7 +90,7 @@ def test_backup_and_restore(engine: Engine, db_url: str, tmp_path: Path) -> None
     assert r.exit_code == 1 and "已有数据（用户 3 个" in r.output
     # into the configured database when it does not exist yet
     target = tmp_path / "new-office" / "desk.sqlite3"
-    cfg = _write_config(tmp_path, f'database_url = "{sqlite_url(target)}"\n')
+    cfg = write_config(tmp_path, f'database_url = "{sqlite_url(target)}"\n')
     r = runner.invoke(app, ["restore", str(file), "--config", str(cfg)])
     assert r.exit_code == 0, r.output
     assert bk.describe(target).count("payment") == 1
@@ -107,7 +106,7 @@ def test_a_restored_backup_passes_audit_verify(tmp_path: Path) -> None:
     live = tmp_path / "desk.sqlite3"
     engine = make_engine(sqlite_url(live))
     migrate.upgrade(engine)
-    _office(engine, dossiers=2)
+    office_with_payable(engine, dossiers=2)
     engine.dispose()
     db = ["--db", sqlite_url(live)]
     file, restored = tmp_path / "b.sqlite3", tmp_path / "restored.sqlite3"

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from models.db import session_scope
 from models.services.payments import take_payment
 from models.vocab import Role
-from tests.db.test_online_import import _quirky_xlsx
 from tests.factories import AT, accepted, office
+from tests.files import quirky_xlsx
 from tui.cli import app
 
 runner = CliRunner()
@@ -187,7 +187,7 @@ def campaign_db(engine: Engine, db_url: str) -> str:
 def test_a_report_that_cannot_go_where_asked_goes_to_the_data_folder(
     campaign_db: str, tmp_path: Path
 ) -> None:
-    source = _quirky_xlsx(tmp_path / "other-bureau.xlsx")
+    source = quirky_xlsx(tmp_path / "other-bureau.xlsx")
     asked = tmp_path / "afile"
     asked.write_text("x", encoding="utf-8")
     r = _import(campaign_db, source, "--report", str(asked / "report.xlsx"))
@@ -209,7 +209,7 @@ def test_a_read_only_input_folder_still_gets_the_summary_and_a_report(
 
     folder = tmp_path / "ro"
     folder.mkdir()
-    source = _quirky_xlsx(folder / "other-bureau.xlsx")
+    source = quirky_xlsx(folder / "other-bureau.xlsx")
     real = models.files.write_private
 
     def read_only(path: Path, data: bytes | str, **kw: str) -> Path:
@@ -234,7 +234,7 @@ def test_a_read_only_input_folder_still_gets_the_summary_and_a_report(
 def test_a_report_that_can_be_written_nowhere_still_gives_the_summary(
     campaign_db: str, tmp_path: Path
 ) -> None:
-    source = _quirky_xlsx(tmp_path / "other-bureau.xlsx")
+    source = quirky_xlsx(tmp_path / "other-bureau.xlsx")
     blocked = tmp_path / "blocked"
     blocked.write_text("not a folder", encoding="utf-8")
     r = runner.invoke(
@@ -264,7 +264,7 @@ def test_a_report_that_can_be_written_nowhere_still_gives_the_summary(
 def test_a_really_read_only_input_folder(campaign_db: str, tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
-    source = _quirky_xlsx(folder / "other-bureau.xlsx")
+    source = quirky_xlsx(folder / "other-bureau.xlsx")
     os.chmod(folder, 0o555)
     try:
         r = _import(campaign_db, source)

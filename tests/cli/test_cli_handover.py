@@ -14,32 +14,15 @@ from typer.testing import CliRunner
 from models.db import session_scope
 from models.dossier import Dossier
 from models.printjob import PrintJob
-from models.services.payments import take_payment
-from models.vocab import Role
-from tests.factories import AT, accepted, office
+from tests.factories import roster_office
 from tui.cli import app
 
 runner = CliRunner()
 ENV = {"DESK_PASSWORD": "secret-pw"}
 
 
-def _setup(engine: Engine, tmp_path: Path) -> list[str]:
-    with session_scope(engine) as s:
-        o = office(s)  # ZJ21S00001 中级, paid
-        d2 = accepted(s, o, n=1, name="张伟", level="初级")  # ZJ21S00002, paid below
-        accepted(s, o, n=2, name="李娜")  # ZJ21S00003, unpaid
-        take_payment(s, o.actor(Role.cashier), o.campaign, d2.id or 0, method="cash", now=AT)
-    cfg = tmp_path / "config.toml"
-    cfg.write_text("", encoding="utf-8")
-    return ["--config", str(cfg), "--db", db_url_of(engine)]
-
-
-def db_url_of(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
-
-
 def test_roster_show_and_export(engine: Engine, tmp_path: Path) -> None:
-    base = _setup(engine, tmp_path)
+    base = roster_office(engine, tmp_path)
     r = runner.invoke(app, ["roster", "show", "--user", "cashier", *base], env=ENV)
     assert r.exit_code == 1 and "收费员无权查看移交花名册" in r.output
     r = runner.invoke(app, ["roster", "show", "--user", "lead", "--json", *base], env=ENV)
@@ -81,7 +64,7 @@ def test_roster_show_and_export(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_roster_handover(engine: Engine, tmp_path: Path) -> None:
-    base = _setup(engine, tmp_path)
+    base = roster_office(engine, tmp_path)
     cmd = ["roster", "handover", "--receiver", "评审委员会秘书 王敏"]
     r = runner.invoke(app, [*cmd, "--user", "lead", *base], env=ENV)
     assert r.exit_code == 1 and "请加 --yes 确认移交" in r.output

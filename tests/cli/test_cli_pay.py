@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from models.db import session_scope
 from models.payment import Payment
-from tests.cli.test_cli_printing import _write_config, chinese_text
 from tests.factories import accepted, office
+from tests.printers.escpos_reader import chinese_text
+from tests.support import write_config
 from tui.cli import app
 
 runner = CliRunner()
@@ -27,7 +28,7 @@ def _office(engine: Engine, tmp_path: Path) -> tuple[Path, Path]:
             accepted(s, o, n=n, name=f"申请人{n}")  # ZJ21S00002 … ZJ21S00004
     spool = tmp_path / "lp0"
     spool.write_bytes(b"")
-    cfg = _write_config(
+    cfg = write_config(
         tmp_path, f'[printers.receipt]\nconnection = "file"\npath = "{spool}"\nwidth = 58\n'
     )
     return cfg, spool

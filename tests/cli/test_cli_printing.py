@@ -13,14 +13,11 @@ from typer.testing import CliRunner
 from printers.fonts import FontRef
 from printers.layout import cells
 from printers.preview import MARGIN
-from tests.printers.escpos_reader import text_segments
+from tests.printers.escpos_reader import chinese_text
+from tests.support import write_config
 from tui.cli import app
 
 runner = CliRunner()
-
-
-def chinese_text(data: bytes, encoding: str) -> str:
-    return "".join(text_segments(data, encoding))
 
 
 def test_preview_text_fits_58mm_and_says_what_a_receipt_says() -> None:
@@ -89,14 +86,8 @@ def test_preview_bad_options_get_a_chinese_line(args: list[str], message: str) -
     assert "Traceback" not in r.output
 
 
-def _write_config(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
-
-
 def test_printer_list_and_show_config(tmp_path: Path) -> None:
-    cfg = _write_config(
+    cfg = write_config(
         tmp_path, '[printers.receipt]\nconnection = "network"\nhost = "10.0.0.9"\nwidth = 58\n'
     )
     r = runner.invoke(app, ["printer", "list", "--config", str(cfg)])
@@ -110,7 +101,7 @@ def test_printer_list_and_show_config(tmp_path: Path) -> None:
 
 
 def test_printer_list_names_a_bad_setting(tmp_path: Path) -> None:
-    cfg = _write_config(tmp_path, '[printers.receipt]\nconnection = "bluetooth"\n')
+    cfg = write_config(tmp_path, '[printers.receipt]\nconnection = "bluetooth"\n')
     r = runner.invoke(app, ["printer", "list", "--config", str(cfg)])
     assert r.exit_code == 1
     assert "bluetooth" in r.output and "Traceback" not in r.output
@@ -125,7 +116,7 @@ def _closed_port() -> int:
 def test_test_page_to_file_then_failed_job_retried(tmp_path: Path, db_url: str) -> None:
     spool = tmp_path / "lp0"
     spool.write_bytes(b"")
-    cfg = _write_config(
+    cfg = write_config(
         tmp_path,
         f'[printers.receipt]\nconnection = "file"\npath = "{spool}"\n'
         f'width = 58\n\n[printers.label]\nconnection = "network"\n'
@@ -157,9 +148,7 @@ def test_test_page_to_file_then_failed_job_retried(tmp_path: Path, db_url: str) 
         env={"DESK_PASSWORD": "pw-123456"},
     )
     label_spool = tmp_path / "lp1"
-    cfg = _write_config(
-        tmp_path, f'[printers.label]\nconnection = "file"\npath = "{label_spool}"\n'
-    )
+    cfg = write_config(tmp_path, f'[printers.label]\nconnection = "file"\npath = "{label_spool}"\n')
     r = runner.invoke(
         app,
         ["print", "retry", "2", "--user", "li", "--config", str(cfg), "--db", db_url],

@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 from models.db import session_scope
 from models.errors import InvalidInput
-from tests.cli.test_cli_printing import _write_config, chinese_text
 from tests.factories import office
+from tests.printers.escpos_reader import chinese_text
+from tests.support import write_config
 from tui.cli import app
 from tui.cli.tally import parse_pieces
 
@@ -28,7 +29,7 @@ def _setup(engine: Engine, tmp_path: Path) -> tuple[list[str], Path]:
         office(s)
     spool = tmp_path / "lp0"
     spool.write_bytes(b"")
-    cfg = _write_config(
+    cfg = write_config(
         tmp_path,
         f'desk = "1号窗口"\n[printers.receipt]\nconnection = "file"\n'
         f'path = "{spool}"\nwidth = 80\n',

@@ -25,8 +25,7 @@ from models.services.handover import roster
 from models.services.intake import load_card
 from models.services.users import authenticate
 from models.vocab import Role
-from tests.cli.test_cli_handover import _setup
-from tests.factories import AT, office
+from tests.factories import AT, office, roster_office
 from tui.cli import app
 from tui.work.crashlog import log_crash
 
@@ -54,7 +53,7 @@ def test_the_card_shows_the_full_number_to_the_lead_only(engine: Engine) -> None
 
 
 def test_full_id_roster_is_the_leads_and_audited(engine: Engine, tmp_path: Path) -> None:
-    base = _setup(engine, tmp_path)
+    base = roster_office(engine, tmp_path)
     with session_scope(engine) as s:
         c = get_campaign(s, "bz-vocational-2021")
         for role in (Role.admin, Role.clerk, Role.cashier):  # none of them reads the roster

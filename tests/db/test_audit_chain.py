@@ -15,45 +15,13 @@ from sqlmodel import Session, col, select
 from models import audit, migrate
 from models.audit import AuditEvent
 from models.db import is_sqlite, session_scope
-from models.money import Money
 from models.permissions import Actor
 from models.services.audit_verify import VerifyReport, verify
-from models.services.payments import refund_payment, take_payment, void_payment
-from models.vocab import PaymentMethod, Role
-from tests.factories import AT, accepted, office
+from models.vocab import Role
+from tests.factories import office_with_money
+from tests.support import drop_audit_guard
 
 LEAD = Actor(user_id=None, username="auditor", role=Role.lead)
-
-
-def _office_with_money(engine: Engine) -> None:
-    with session_scope(engine) as s:
-        o = office(s)
-        cashier, lead = o.actor(Role.cashier), o.actor(Role.lead)
-        d2 = accepted(s, o, n=2)
-        d3 = accepted(s, o, n=3, level="初级")
-        take_payment(s, cashier, o.campaign, d2.id or 0, method=PaymentMethod.cash, now=AT)
-        p3 = take_payment(
-            s,
-            cashier,
-            o.campaign,
-            d3.id or 0,
-            method=PaymentMethod.qr,
-            reference="4200001234202109270001",
-            now=AT,
-        )
-        refund_payment(
-            s,
-            lead,
-            o.campaign,
-            "ZJ21F00001",
-            amount=Money.yuan(80),
-            reason="overpaid",
-            note="按初级收取",
-            now=AT,
-        )
-        void_payment(
-            s, lead, o.campaign, p3.receipt_code, reason="wrong_dossier", note="收错档案", now=AT
-        )
 
 
 def _verify(engine: Engine) -> VerifyReport:
@@ -75,12 +43,6 @@ def _drop_payment_guard(engine: Engine) -> str:
     )
 
 
-def _drop_audit_guard(engine: Engine) -> tuple[str, ...]:
-    if is_sqlite(engine):
-        return ("DROP TRIGGER audit_event_sealed", "DROP TRIGGER audit_event_no_delete")
-    return ("ALTER TABLE audit_event DISABLE TRIGGER audit_event_sealed",)
-
-
 def _lanes(engine: Engine) -> dict[int, list[AuditEvent]]:
     """The events, lane by lane, each lane in its order."""
     with session_scope(engine, readonly=True) as s:
@@ -98,7 +60,7 @@ def _office_lane(engine: Engine) -> list[AuditEvent]:
 
 
 def test_a_working_day_verifies(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     report = _verify(engine)
     assert report.ok, report.lines()
     assert report.payments == 5  # the office's, two taken, a refund and a void
@@ -115,7 +77,7 @@ def test_a_working_day_verifies(engine: Engine) -> None:
 
 
 def test_a_hand_edited_payment_is_caught(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     _raw(
         engine,
         _drop_payment_guard(engine),
@@ -130,7 +92,7 @@ def test_a_hand_edited_payment_is_caught(engine: Engine) -> None:
 
 
 def test_a_payment_deleted_or_inserted_by_hand_is_caught(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     stmts = [
         "DROP TRIGGER payment_no_delete"
         if is_sqlite(engine)
@@ -165,7 +127,7 @@ def test_a_payment_deleted_or_inserted_by_hand_is_caught(engine: Engine) -> None
 
 
 def test_the_database_refuses_to_change_or_delete_a_sealed_event(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     second = _office_lane(engine)[1].id
     for sql in (
         f"UPDATE audit_event SET actor_name = 'x' WHERE id = {second}",
@@ -176,12 +138,12 @@ def test_the_database_refuses_to_change_or_delete_a_sealed_event(engine: Engine)
 
 
 def test_an_edited_event_is_named_as_the_first_broken_link(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     with session_scope(engine, readonly=True) as s:
         target = s.exec(select(AuditEvent).where(AuditEvent.action == "payment.refund")).one()
     _raw(
         engine,
-        *_drop_audit_guard(engine),
+        *drop_audit_guard(engine),
         f"UPDATE audit_event SET actor_name = 'someone' WHERE id = {target.id}",
     )
     brk = _verify(engine).chain.first_break
@@ -192,7 +154,7 @@ def test_an_edited_event_is_named_as_the_first_broken_link(engine: Engine) -> No
 def test_a_rehashed_edit_breaks_the_next_link_and_a_deleted_event_leaves_a_gap(
     engine: Engine,
 ) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     events = _office_lane(engine)
     third = events[2]
     forged = audit.event_hash(
@@ -217,7 +179,7 @@ def test_a_rehashed_edit_breaks_the_next_link_and_a_deleted_event_leaves_a_gap(
     )
     _raw(
         engine,
-        *_drop_audit_guard(engine),
+        *drop_audit_guard(engine),
         f"UPDATE audit_event SET actor_name = 'forger', hash = '{forged}' WHERE id = {third.id}",
     )
     brk = _verify(engine).chain.first_break
@@ -229,7 +191,7 @@ def test_a_rehashed_edit_breaks_the_next_link_and_a_deleted_event_leaves_a_gap(
 
 
 def test_an_event_inserted_by_hand_is_not_in_the_chain(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     _raw(
         engine,
         "INSERT INTO audit_event (at, actor_name, action, entity, entity_id, desk, "
@@ -241,7 +203,7 @@ def test_an_event_inserted_by_hand_is_not_in_the_chain(engine: Engine) -> None:
 
 
 def test_a_rolled_back_transaction_leaves_nothing_to_seal(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     with Session(engine) as s:
         audit.record(s, actor_id=None, actor_name="x", action="test.rolled_back", entity="x")
         s.rollback()
@@ -253,7 +215,7 @@ def test_a_rolled_back_transaction_leaves_nothing_to_seal(engine: Engine) -> Non
 
 def test_desks_writing_at_once_keep_one_chain(engine: Engine) -> None:
     """Four desks commit events at the same time: every event gets its own place, no forks."""
-    _office_with_money(engine)
+    office_with_money(engine)
     errors: list[BaseException] = []
 
     def desk(n: int) -> None:
@@ -286,7 +248,7 @@ def test_desks_writing_at_once_keep_one_chain(engine: Engine) -> None:
 
 
 def test_migration_chains_the_events_and_seals_the_payments_made_before_it(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     migrate.downgrade(engine, "0006")  # back to before the chain: events unsealed, no seals
     with engine.connect() as conn:
         assert "chain_seq" not in {c["name"] for c in inspect(conn).get_columns("audit_event")}
@@ -308,7 +270,7 @@ def test_two_desks_writing_at_once_write_to_lanes_of_their_own(engine: Engine) -
     waits for the other, and both lanes verify (SQLite: the second desk waits for the first)."""
     if is_sqlite(engine):
         pytest.skip("SQLite has one writer at a time: one lane")
-    _office_with_money(engine)
+    office_with_money(engine)
     with Session(engine) as first, Session(engine) as second:
         audit.record(first, actor_id=None, actor_name="desk1", action="test.first", entity="x")
         audit.record(second, actor_id=None, actor_name="desk2", action="test.second", entity="x")
@@ -328,7 +290,7 @@ def test_two_desks_writing_at_once_write_to_lanes_of_their_own(engine: Engine) -
     action, lane = next((a, n) for a, n in lane_of.items() if n != 0)
     _raw(
         engine,
-        *_drop_audit_guard(engine),
+        *drop_audit_guard(engine),
         f"UPDATE audit_event SET actor_name = 'someone' WHERE action = '{action}'",
     )
     brk = _verify(engine).chain.first_break
@@ -336,7 +298,7 @@ def test_two_desks_writing_at_once_write_to_lanes_of_their_own(engine: Engine) -
 
 
 def test_an_event_in_a_savepoint_rolled_back_leaves_no_gap(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     with session_scope(engine) as s:
         audit.record(s, actor_id=None, actor_name="x", action="test.before", entity="x")
         savepoint = s.begin_nested()
@@ -370,7 +332,7 @@ def test_the_server_hashes_an_event_as_verify_does(engine: Engine) -> None:
 
 
 def test_downgrading_makes_the_lanes_one_chain_again(engine: Engine) -> None:
-    _office_with_money(engine)
+    office_with_money(engine)
     if not is_sqlite(engine):  # events in two lanes
         with Session(engine) as first, Session(engine) as second:
             audit.record(first, actor_id=None, actor_name="desk1", action="test.a", entity="x")

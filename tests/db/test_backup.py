@@ -28,8 +28,7 @@ from models.permissions import SYSTEM, Actor
 from models.services.campaigns import load_campaign, read_preset
 from models.services.payments import take_payment
 from models.vocab import PaymentMethod, Role
-from tests.db.test_payments import _direct_dossiers
-from tests.factories import AT, accepted, office
+from tests.factories import AT, office_with_payable
 
 LEAD = Actor(user_id=None, username="lead", role=Role.lead, desk="1号窗口")
 TABLES_COMPARED = (
@@ -42,18 +41,6 @@ TABLES_COMPARED = (
     "number_sequence",
     "audit_event",
 )
-
-
-def _office(engine: Engine, dossiers: int = 3) -> list[int]:
-    """The factory's office, ``dossiers`` more accepted (one through the intake service) and
-    paid but for the ones returned (their ids): they are for a writer to pay."""
-    with session_scope(engine) as s:
-        o = office(s)
-        cashier = o.actor(Role.cashier)
-        d = accepted(s, o, n=2)
-        take_payment(s, cashier, o.campaign, d.id or 0, method=PaymentMethod.cash, now=AT)
-        ids = _direct_dossiers(s, o.campaign, dossiers)
-    return ids
 
 
 def _rows(path: Path, table: str) -> list[tuple[object, ...]]:
@@ -93,7 +80,7 @@ def test_a_backup_taken_while_another_desk_pays_is_whole(engine: Engine, tmp_pat
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
-    to_pay = _office(engine, dossiers=60)
+    to_pay = office_with_payable(engine, dossiers=60)
     with session_scope(engine, readonly=True) as s:
         from models.campaign import Campaign
 
@@ -164,7 +151,7 @@ def test_an_existing_file_is_not_overwritten_and_a_failed_backup_leaves_nothing(
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
-    _office(engine)
+    office_with_payable(engine)
     target = tmp_path / "out" / "copy.sqlite3"
     first = bk.backup_sqlite(engine, target)
     with pytest.raises(bk.BackupFailed) as exc:
@@ -196,7 +183,7 @@ def test_only_a_lead_or_an_admin_backs_up_and_it_is_audited(engine: Engine, tmp_
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
-    _office(engine)
+    office_with_payable(engine)
     cashier = Actor(user_id=None, username="cashier", role=Role.cashier, desk="1号窗口")
     with pytest.raises(PermissionDenied, match="收费员无权备份数据库"):
         bk.backup(engine, cashier, tmp_path / "c.sqlite3")
@@ -220,7 +207,7 @@ def test_restore_into_a_fresh_database_gives_back_the_same_rows(
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
-    _office(engine)
+    office_with_payable(engine)
     snap = bk.backup_sqlite(engine, tmp_path / "b.sqlite3")
     done = bk.restore_sqlite(snap.path, tmp_path / "new" / "desk.sqlite3")
     assert done.audited and done.source.sha256 == snap.sha256
@@ -257,7 +244,7 @@ def test_restore_is_refused_into_a_database_with_data(engine: Engine, tmp_path: 
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
-    _office(engine)
+    office_with_payable(engine)
     snap = bk.backup_sqlite(engine, tmp_path / "b.sqlite3")
     source = _source(engine)
     before = bk.describe(source)
@@ -285,7 +272,7 @@ def test_a_damaged_foreign_or_too_new_backup_is_refused(engine: Engine, tmp_path
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
-    _office(engine, dossiers=200)
+    office_with_payable(engine, dossiers=200)
     snap = bk.backup_sqlite(engine, tmp_path / "b.sqlite3")
     target = tmp_path / "t.sqlite3"
 
@@ -335,7 +322,7 @@ def test_the_automatic_backup_keeps_the_newest_n(engine: Engine, tmp_path: Path)
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
-    _office(engine)
+    office_with_payable(engine)
     folder = tmp_path / "backups"
     folder.mkdir()
     (folder / "desk-手工备份.sqlite3").write_bytes(b"kept: not an automatic backup")
@@ -399,7 +386,7 @@ def test_a_failed_automatic_backup_says_why(engine: Engine, tmp_path: Path) -> N
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
-    _office(engine)
+    office_with_payable(engine)
     (tmp_path / "file").write_text("a file where the folder should be")
     with pytest.raises(bk.BackupFailed) as exc:
         bk.auto_backup(engine, tmp_path / "file" / "backups", 3, "x", actor=LEAD)
@@ -414,7 +401,7 @@ def test_an_audit_row_that_cannot_be_written_is_said_and_the_file_kept(
     if not is_sqlite(engine):
         _postgresql_has_no_file_backup(engine, tmp_path)
         return
-    _office(engine)
+    office_with_payable(engine)
 
     def busy(*args: object, **kwargs: object) -> None:
         raise OperationalError(

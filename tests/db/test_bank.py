@@ -19,7 +19,6 @@ from models.bank import BankLine, BankLineDismissal, BankMatch, BankStatement, L
 from models.db import session_scope
 from models.dossier import Dossier
 from models.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from models.idcard import make_check_digit
 from models.money import Money
 from models.payment import Payment
 from models.permissions import Actor
@@ -38,87 +37,22 @@ from models.services.bank import (
 )
 from models.services.payments import void_payment
 from models.vocab import Role
-from tests.factories import AT, Office, accepted, applicant, office
-
-OFFICE_ID = "652801198001010024"  # 阿依古丽·买买提, ZJ21S00001, paid in the office fixture
-
-
-def _id(n: int) -> str:
-    first17 = f"65282719850301{n:03d}"  # what tests.factories.applicant gives applicant n
-    return first17 + make_check_digit(first17)
-
-
-def _csv(path: Path, rows: list[list[str]], encoding: str = "gb18030") -> Path:
-    path.write_bytes("\r\n".join(",".join(r) for r in rows).encode(encoding))
-    return path
-
-
-TITLE = [
-    ["中国农业银行账户交易明细"],
-    ["账号：6228 4800 1234 5678 901", "户名：巴州职称办"],
-    ["查询期间：2021-09-01 至 2021-09-30"],
-]
-HEADER = [
-    "交易日期",
-    "交易时间",
-    "收入金额",
-    "支出金额",
-    "余额",
-    "对方户名",
-    "对方账号",
-    "摘要",
-    "附言",
-    "交易流水号",
-]
-
-
-def _line(
-    date: str, credit: str, payer: str, memo: str, note: str, serial: str, debit: str = ""
-) -> list[str]:
-    return [date, "10:20:30", credit, debit, "", payer, "6217000012345678", memo, note, serial]
+from tests.bank import (
+    HEADER,
+    TITLE,
+    bank_office,
+    bank_statement,
+    by_serial,
+    statement_csv,
+    statement_line,
+)
+from tests.factories import AT, Office, accepted, applicant_id, office
 
 
 @pytest.fixture
 def desk(session: Session) -> Office:
-    """The office plus the applicants the statement below talks about."""
-    o = office(session)
-    accepted(session, o, n=1, name="张伟")  # ZJ21S00002
-    accepted(session, o, n=2, name="李娜")  # ZJ21S00003
-    accepted(session, o, n=3, name="王芳", level="初级")  # ZJ21S00004, 220 yuan
-    accepted(session, o, n=4, name="马丽")  # ZJ21S00005
-    accepted(session, o, n=5, name="马丽")  # ZJ21S00006: the same name, the same fee
-    accepted(session, o, n=6, name="阿依努尔·艾力")  # ZJ21S00007
-    applicant(session, o.campaign, n=7, name="陈静")  # online only: paper not accepted
-    accepted(session, o, n=8, name="刘洋")  # ZJ21S00008
-    session.commit()
-    return o
-
-
-def _statement(tmp_path: Path) -> Path:
-    rows = [
-        *TITLE,
-        HEADER,
-        _line("2021-09-27", "380.00", "和静县职业技术学校", "代缴评审费", _id(1), "A0001"),  # 5
-        _line("2021/9/27", "￥380.00", "某某", "ZJ21S00003 评审费", "", "A0002"),
-        _line("20210927", "220", "王某", "", "王芳职称评审费", "A0003"),
-        _line("2021-09-28", "380.00", "刘洋", "评审费", "", "A0004"),
-        _line("2021-09-28", "380.00", "和静县某单位", "阿依努尔•艾力 评审费", "", "A0005"),
-        _line("2021-09-28", "380.00", "某某", "马丽评审费", "", "A0006"),  # 10
-        _line("2021-09-28", "760.00", "和静县职业技术学校", "张伟、李娜评审费", "", "A0007"),
-        _line("2021-09-28", "110.00", "王某", "王芳评审费（部分）", "", "A0008"),
-        _line("2021-09-29", "380.00", "陈某", "陈静评审费", "", "A0009"),
-        _line("2021-09-29", "380.00", "买某", f"{OFFICE_ID} 评审费", "", "A0010"),
-        _line("2021-09-29", '"1,200.00"', "某公司", "货款", "", "A0011"),  # 15
-        _line("2021-09-29", "", "农行", "手续费", "", "A0012", debit="50.00"),
-        _line("2021-13-45", "380.00", "某某", "评审费", "", "A0013"),
-        _line("2021-09-30", "三百八", "某某", "评审费", "", "A0014"),
-        ["合计", "", "3,850.00", "50.00", "", "", "", "", "", ""],
-    ]
-    return _csv(tmp_path / "农行流水202109.csv", rows)
-
-
-def _by_serial(result: list[LineProposal]) -> dict[str, LineProposal]:
-    return {p.serial: p for p in result}
+    """The office plus the applicants the statement talks about."""
+    return bank_office(session)
 
 
 # -- reading the file -------------------------------------------------------------------------
@@ -128,7 +62,7 @@ def test_gb18030_csv_with_title_rows_amounts_dates_and_bad_rows(
     desk: Office, session: Session, tmp_path: Path
 ) -> None:
     cashier = desk.actor(Role.cashier)
-    s = import_statement(session, cashier, desk.campaign, _statement(tmp_path))
+    s = import_statement(session, cashier, desk.campaign, bank_statement(tmp_path))
     session.commit()
     assert s.sheet == "gb18030" and s.header_line == 4
     assert s.account == "6228480012345678901"
@@ -143,7 +77,7 @@ def test_gb18030_csv_with_title_rows_amounts_dates_and_bad_rows(
     assert (rows["A0002"].txn_date, rows["A0002"].amount_fen) == (dt.date(2021, 9, 27), 38000)
     assert (rows["A0003"].txn_date, rows["A0003"].amount_fen) == (dt.date(2021, 9, 27), 22000)
     assert rows["A0011"].amount_fen == 120000 and rows["A0012"].amount_fen == -5000
-    assert rows["A0001"].memo == f"代缴评审费 {_id(1)}" and rows["A0001"].line_no == 5
+    assert rows["A0001"].memo == f"代缴评审费 {applicant_id(1)}" and rows["A0001"].line_no == 5
     assert rows["A0001"].payer_account == "6217000012345678"
     st = session.exec(select(BankStatement)).one()
     assert (st.line_count, st.credit_count, st.imported_by) == (12, 11, desk.cashier.id)
@@ -191,7 +125,7 @@ def test_amount_with_direction_and_no_serial_column(session: Session, tmp_path: 
     keep two serials, and a later statement that overlaps is told which lines it already has."""
     o = office(session)
     head = ["日期", "金额", "借贷标志", "付款人", "备注"]
-    first = _csv(
+    first = statement_csv(
         tmp_path / "a.csv",
         [
             head,
@@ -208,7 +142,7 @@ def test_amount_with_direction_and_no_serial_column(session: Session, tmp_path: 
     assert any("流水号" in w for w in s1.warnings)
     serials = [r.serial for r in session.exec(select(BankLine).order_by(col(BankLine.line_no)))]
     assert len(set(serials)) == 3 and all(x.startswith("BK") for x in serials)
-    second = _csv(
+    second = statement_csv(
         tmp_path / "b.csv",
         [
             head,
@@ -223,7 +157,9 @@ def test_amount_with_direction_and_no_serial_column(session: Session, tmp_path: 
 
 def test_a_file_without_a_recognisable_header_is_refused(session: Session, tmp_path: Path) -> None:
     o = office(session)
-    path = _csv(tmp_path / "名单.csv", [["姓名", "身份证号", "金额说明"], ["张三", _id(1), "380"]])
+    path = statement_csv(
+        tmp_path / "名单.csv", [["姓名", "身份证号", "金额说明"], ["张三", applicant_id(1), "380"]]
+    )
     with pytest.raises(InvalidInput) as exc:
         import_statement(session, o.actor(Role.cashier), o.campaign, path)
     assert exc.value.code == "bank.no_header"
@@ -232,7 +168,7 @@ def test_a_file_without_a_recognisable_header_is_refused(session: Session, tmp_p
 
 
 def test_the_same_file_twice_is_refused(desk: Office, session: Session, tmp_path: Path) -> None:
-    path = _statement(tmp_path)
+    path = bank_statement(tmp_path)
     import_statement(session, desk.actor(Role.cashier), desk.campaign, path)
     session.commit()
     with pytest.raises(Conflict) as exc:
@@ -283,10 +219,10 @@ def test_bank_reference_fits_the_payment_reference_rule() -> None:
 def test_bank_matching_with_ambiguous_and_partial_lines(
     desk: Office, session: Session, tmp_path: Path
 ) -> None:
-    import_statement(session, desk.actor(Role.cashier), desk.campaign, _statement(tmp_path))
+    import_statement(session, desk.actor(Role.cashier), desk.campaign, bank_statement(tmp_path))
     session.commit()
     code = {d.dossier_code: d.id for d in session.exec(select(Dossier))}
-    got = _by_serial(proposals(session, desk.campaign))
+    got = by_serial(proposals(session, desk.campaign))
     assert "A0012" not in got  # a debit is never a fee
     assert len(got) == 11
 
@@ -327,14 +263,15 @@ def test_bank_matching_with_ambiguous_and_partial_lines(
     st = session.exec(select(BankStatement)).one()
     assert len(proposals(session, desk.campaign, statement_id=st.id)) == 11
     assert proposals(session, desk.campaign, statement_id=(st.id or 0) + 1) == []
-    assert got["A0001"].candidates[0].id_masked == "652827********" + _id(1)[-4:]
+    assert got["A0001"].candidates[0].id_masked == "652827********" + applicant_id(1)[-4:]
 
 
 def test_a_name_inside_a_longer_name_is_not_evidence(session: Session, tmp_path: Path) -> None:
     o = office(session)
     accepted(session, o, n=1, name="张伟")
-    path = _csv(
-        tmp_path / "s.csv", [HEADER, _line("2021-09-27", "380", "某某", "张伟明评审费", "", "B1")]
+    path = statement_csv(
+        tmp_path / "s.csv",
+        [HEADER, statement_line("2021-09-27", "380", "某某", "张伟明评审费", "", "B1")],
     )
     import_statement(session, o.actor(Role.cashier), o.campaign, path)
     [weak] = proposals(session, o.campaign)  # 张伟明 is not an applicant: 张伟, by name only
@@ -355,10 +292,11 @@ def test_matching_loads_the_campaign_once(
     from sqlalchemy import event
 
     rows = [HEADER] + [
-        _line("2021-09-27", "380", "某某", f"申请人{i}评审费", "", f"C{i:04d}") for i in range(300)
+        statement_line("2021-09-27", "380", "某某", f"申请人{i}评审费", "", f"C{i:04d}")
+        for i in range(300)
     ]
     import_statement(
-        session, desk.actor(Role.cashier), desk.campaign, _csv(tmp_path / "big.csv", rows)
+        session, desk.actor(Role.cashier), desk.campaign, statement_csv(tmp_path / "big.csv", rows)
     )
     session.commit()
     count = 0
@@ -379,9 +317,9 @@ def test_matching_loads_the_campaign_once(
 
 
 def _imported(desk: Office, session: Session, tmp_path: Path) -> dict[str, LineProposal]:
-    import_statement(session, desk.actor(Role.cashier), desk.campaign, _statement(tmp_path))
+    import_statement(session, desk.actor(Role.cashier), desk.campaign, bank_statement(tmp_path))
     session.commit()
-    return _by_serial(proposals(session, desk.campaign))
+    return by_serial(proposals(session, desk.campaign))
 
 
 def test_confirm_makes_one_transfer_payment_and_a_match(
@@ -419,7 +357,7 @@ def test_confirm_makes_one_transfer_payment_and_a_match(
     [ev] = session.exec(select(AuditEvent).where(AuditEvent.action == "bank.match")).all()
     assert ev.detail["receipt"] == p.receipt_code and ev.entity_id == "A0001"
     assert line.dossier_id not in {q.dossier_id for q in unpaid_dossiers(session, desk.campaign)}
-    after = _by_serial(proposals(session, desk.campaign))["A0001"]
+    after = by_serial(proposals(session, desk.campaign))["A0001"]
     assert (after.status, after.payment_id, after.receipt_code) == (
         LineStatus.confirmed,
         p.id,
@@ -491,7 +429,7 @@ def test_confirm_refuses_a_different_amount_a_debit_and_a_clerk(
     amb = got["A0006"]
     p = confirm_line(session, cashier, desk.campaign, amb.line_id, code["ZJ21S00006"], now=AT)
     assert p.dossier_id == code["ZJ21S00006"]
-    assert _by_serial(proposals(session, desk.campaign))["A0006"].status == LineStatus.confirmed
+    assert by_serial(proposals(session, desk.campaign))["A0006"].status == LineStatus.confirmed
 
 
 def test_a_voided_match_opens_the_line_again(
@@ -513,7 +451,7 @@ def test_a_voided_match_opens_the_line_again(
         now=AT,
     )
     session.commit()
-    assert _by_serial(proposals(session, desk.campaign))["A0006"].status == LineStatus.ambiguous
+    assert by_serial(proposals(session, desk.campaign))["A0006"].status == LineStatus.ambiguous
     right = confirm_line(
         session, desk.actor(Role.cashier), desk.campaign, amb.line_id, code["ZJ21S00006"], now=AT
     )
@@ -559,7 +497,7 @@ def test_a_line_set_aside_is_no_longer_unmatched(
         now=AT,
     )
     session.commit()
-    p = _by_serial(proposals(session, desk.campaign))["A0011"]
+    p = by_serial(proposals(session, desk.campaign))["A0011"]
     assert (p.status, p.dismissal_reason) == (LineStatus.dismissed, "not_fee")
     assert other.line_id not in {q.line_id for q in unmatched_lines(session, desk.campaign)}
     with pytest.raises(Conflict) as again:
@@ -619,7 +557,7 @@ def test_the_database_refuses_to_edit_or_delete_bank_rows(engine: Engine, tmp_pa
     with session_scope(engine) as s:
         o = office(s)
         accepted(s, o, n=1, name="张伟")
-        import_statement(s, o.actor(Role.cashier), o.campaign, _statement(tmp_path))
+        import_statement(s, o.actor(Role.cashier), o.campaign, bank_statement(tmp_path))
     for sql in (
         "UPDATE bank_line SET amount_fen = 1",
         "DELETE FROM bank_line",
@@ -639,9 +577,9 @@ def test_two_desks_confirming_one_line_make_one_payment(engine: Engine, tmp_path
     with session_scope(engine) as s:
         o = office(s)
         d = accepted(s, o, n=1, name="张伟")
-        import_statement(s, o.actor(Role.cashier), o.campaign, _statement(tmp_path))
+        import_statement(s, o.actor(Role.cashier), o.campaign, bank_statement(tmp_path))
     with session_scope(engine, readonly=True) as s:
-        line = _by_serial(proposals(s, s.exec(select(Campaign)).one()))["A0001"]
+        line = by_serial(proposals(s, s.exec(select(Campaign)).one()))["A0001"]
     desks = [o.actor(Role.cashier, "1号窗口"), o.actor(Role.lead, "2号窗口")]
     start = threading.Barrier(2)
     results: list[str] = []
@@ -671,13 +609,13 @@ def test_a_negative_income_is_not_imported_as_a_fee(
     session: Session, desk: Office, tmp_path: Path
 ) -> None:
     """A reversal (冲正) written as −380.00 in the income column is reported, never income."""
-    path = _csv(
+    path = statement_csv(
         tmp_path / "reversal.csv",
         [
             *TITLE,
             HEADER,
-            _line("2021-09-27", "380.00", "张伟", "评审费", "ZJ21S00002", "S1"),
-            _line("2021-09-28", "-380.00", "张伟", "冲正", "ZJ21S00002", "S2"),
+            statement_line("2021-09-27", "380.00", "张伟", "评审费", "ZJ21S00002", "S1"),
+            statement_line("2021-09-28", "-380.00", "张伟", "冲正", "ZJ21S00002", "S2"),
         ],
     )
     s = import_statement(session, desk.actor(Role.cashier), desk.campaign, path)

@@ -32,8 +32,7 @@ from models.services.payments import (
     void_payment,
 )
 from models.vocab import PaymentMethod, Role
-from tests.db.test_payments import _cashier, _direct_dossiers
-from tests.factories import AT, accepted, office
+from tests.factories import AT, accepted, add_cashier, direct_dossiers, office
 
 
 def _race(
@@ -96,8 +95,8 @@ def test_two_desks_booking_one_reference_at_the_same_instant_book_it_once(engine
     trials = 250 if engine.dialect.name == "postgresql" else 40
     with session_scope(engine) as s:
         o = office(s)
-        dossiers = _direct_dossiers(s, o.campaign, 2 * trials)
-        desks = [_cashier(s, "cashier1", "1号窗口"), _cashier(s, "cashier2", "2号窗口")]
+        dossiers = direct_dossiers(s, o.campaign, 2 * trials)
+        desks = [add_cashier(s, "cashier1", "1号窗口"), add_cashier(s, "cashier2", "2号窗口")]
         code = o.campaign.code
     outcome = _race(engine, trials, dossiers, code, desks, "transfer")
     assert outcome == Counter({"paid + payment.reference_used": trials}), outcome

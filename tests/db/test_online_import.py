@@ -10,7 +10,6 @@ import threading
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from python_calamine import CalamineWorkbook
 from sqlmodel import Session, col, func, select
 from typer.testing import CliRunner
@@ -18,13 +17,13 @@ from typer.testing import CliRunner
 from models.audit import AuditEvent
 from models.dossier import Dossier
 from models.errors import InvalidInput, PermissionDenied
-from models.idcard import make_check_digit
 from models.imports import ImportBatch, OnlineChange
 from models.online import OnlineRecord
 from models.permissions import Actor
 from models.services.online_import import ImportCancelled, import_online
 from models.vocab import Role
-from tests.factories import preset_campaign
+from tests.factories import id_of, preset_campaign
+from tests.files import GOOD, GOOD2, quirky_xlsx
 from tui.cli import app
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -32,14 +31,6 @@ XLSX = DATA / "online_approved_bz_vocational_2021.xlsx"
 CSV = DATA / "online_approved_bz_vocational_2021_gb18030.csv"
 LEAD = Actor(user_id=None, username="lead", role=Role.lead, desk="1号窗口")
 CODE = "bz-vocational-2021"
-
-
-def _id(first17: str) -> str:
-    return first17 + make_check_digit(first17)
-
-
-GOOD = _id("65280119850315123")
-GOOD2 = _id("65282219900101234")
 
 
 @pytest.fixture
@@ -93,85 +84,10 @@ def test_shipped_samples_import_with_expected_counts(session: Session, campaign:
     assert [e.detail["sha256"] for e in events] == [b.sha256 for b in batches]
 
 
-def _quirky_xlsx(path: Path) -> Path:
-    """Another bureau's export: a merged title row, headers written their own way, an extra
-    column, and every kind of bad row."""
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet("Sheet1")
-    ws.merge_range(0, 0, 0, 7, "2021年度中职教师职称评审 网上通过形式审核人员名单")
-    ws.write_row(
-        1,
-        0,
-        ["序号", "姓　名", "公民身份号码", "单位名称", "申报级别", "评审类型", "当前状态", "备注"],
-    )
-    rows: list[list[object]] = [
-        [1, "阿依古丽•买买提", GOOD, "和静县 职业技术学校", "中级", "评审", "通过形式审核", "补交"],
-        [
-            2,
-            "张三",
-            GOOD[:17] + str((int(GOOD[17]) + 1) % 10) if GOOD[17] != "X" else GOOD[:17] + "0",
-            "轮台县职业技术学校",
-            "中级",
-            "评审",
-            "通过形式审核",
-            "",
-        ],
-        [3, "李四", "65280119850315", "轮台县职业技术学校", "中级", "评审", "通过形式审核", ""],
-        [4, "王五", 6.54221199804186e17, "轮台县职业技术学校", "初级", "评审", "通过形式审核", ""],
-        [5, "赵六", "", "轮台县职业技术学校", "初级", "评审", "通过形式审核", ""],
-        [
-            6,
-            "钱七",
-            _id("65282219880808123"),
-            "轮台县职业技术学校",
-            "特级",
-            "评审",
-            "通过形式审核",
-            "",
-        ],
-        [
-            7,
-            "孙八",
-            _id("65282219880808124"),
-            "轮台县职业技术学校",
-            "初级",
-            "考核认定",
-            "通过形式审核",
-            "",
-        ],
-        [8, "阿依古丽买买提", GOOD, "和静县职业技术学校", "中级", "评审", "通过形式审核", ""],
-        [9, "周九", _id("65282219880808125"), "轮台县职业技术学校", "初级", "评审", "退回修改", ""],
-        [
-            10,
-            "吴　十",
-            "'"
-            + GOOD2[:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-            + GOOD2[-1].lower(),
-            "博湖县职业技术学校",
-            "助理级",
-            "初次认定",
-            "通过形式审核",
-            "",
-        ],
-        [None, None, None, None, None, None, None, None],
-        ["合计", "10 人", None, None, None, None, None, None],
-    ]
-    for i, row in enumerate(rows, start=2):
-        for j, v in enumerate(row):
-            if v is None:
-                continue
-            if isinstance(v, float | int):
-                ws.write_number(i, j, v)
-            else:
-                ws.write_string(i, j, str(v))
-    wb.close()
-    return path
-
-
 def test_every_bad_row_is_explained_with_its_line(
     session: Session, campaign: int, tmp_path: Path
 ) -> None:
-    s = import_online(session, LEAD, CODE, _quirky_xlsx(tmp_path / "other-bureau.xlsx"))
+    s = import_online(session, LEAD, CODE, quirky_xlsx(tmp_path / "other-bureau.xlsx"))
     session.commit()
     assert s.header_line == 2 and s.unused_columns == ["序号", "备注"]
     assert s.warnings == []
@@ -242,7 +158,7 @@ def test_newer_export_updates_keeps_changes_and_flags_withdrawn_after_acceptance
     session.add(
         Dossier(
             campaign_id=campaign,
-            online_record_id=rec.id,
+            online_record_id=id_of(rec),
             status="accepted",
             track="评审",
             level="中级",
@@ -331,7 +247,7 @@ def test_only_a_lead_or_admin_imports(session: Session, campaign: int) -> None:
 def test_command_line_json_and_report(
     session: Session, campaign: int, db_url: str, tmp_path: Path
 ) -> None:
-    path = _quirky_xlsx(tmp_path / "other-bureau.xlsx")
+    path = quirky_xlsx(tmp_path / "other-bureau.xlsx")
     report = tmp_path / "report.xlsx"
     r = CliRunner().invoke(
         app,

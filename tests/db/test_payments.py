@@ -26,7 +26,6 @@ from models.db import session_scope
 from models.dossier import Dossier
 from models.errors import DomainError, FeeUnknown, InvalidInput
 from models.money import Money
-from models.online import build_online_record
 from models.payment import Payment
 from models.permissions import SYSTEM, Actor
 from models.rules import fee_payment
@@ -44,63 +43,18 @@ from models.services.payments import (
 from models.services.users import add_user
 from models.tally import DayClose
 from models.vocab import NumberKind, PaymentMethod, Role
-from tests.factories import AT, Office, accepted, applicant, office
+from tests.factories import (
+    AT,
+    Office,
+    accepted,
+    add_cashier,
+    applicant,
+    direct_dossiers,
+    office,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PRESETS = sorted((ROOT / "models" / "presets").glob("*.toml"))
-
-
-def _direct_dossiers(
-    session: Session,
-    campaign: Campaign,
-    n: int,
-    *,
-    track: str = "评审",
-    level: str = "中级",
-    start: int = 1000,
-) -> list[int]:
-    """``n`` accepted dossiers written directly (the intake service is tested elsewhere)."""
-    from models.idcard import make_check_digit
-
-    recs = []
-    for i in range(n):
-        first17 = f"65282719{60 + i % 40:02d}0101{(start + i) % 1000:03d}"  # unique for n ≤ 1000
-        recs.append(
-            build_online_record(
-                campaign_id=campaign.id or 0,
-                id_number=first17 + make_check_digit(first17),
-                name=f"申请人{start + i}",
-                level=level,
-                track=track,
-                status="通过形式审核",
-                unit="和静县职业技术学校",
-                series="中职、技工类院校教师",
-                specialty="计算机应用",
-            )
-        )
-    session.add_all(recs)
-    session.flush()
-    ds = [
-        Dossier(
-            campaign_id=campaign.id or 0,
-            online_record_id=r.id or 0,
-            status="accepted",
-            track=track,
-            level=level,
-            dossier_no=start + i,
-            dossier_code=f"{campaign.dossier_prefix}{start + i:05d}",
-            accepted_at=AT,
-        )
-        for i, r in enumerate(recs)
-    ]
-    session.add_all(ds)
-    session.flush()
-    return [d.id or 0 for d in ds]
-
-
-def _cashier(session: Session, name: str = "cashier", desk: str = "1号窗口") -> Actor:
-    u = add_user(session, SYSTEM, username=name, role=Role.cashier, password="secret-pw")
-    return Actor(user_id=u.id, username=name, role=Role.cashier, desk=desk)
 
 
 # -- fees ---------------------------------------------------------------------------------------
@@ -111,14 +65,14 @@ def test_the_fee_of_every_track_and_level_in_every_preset(session: Session, pres
     spec = tomllib.loads(preset.read_text(encoding="utf-8"))
     filename, body = read_preset(preset.stem.split("-")[0])
     c = load_campaign(session, SYSTEM, body, filename=filename)
-    cashier = _cashier(session)
+    cashier = add_cashier(session)
     lead_user = add_user(session, SYSTEM, username="lead", role=Role.lead, password="secret-pw")
     lead = Actor(user_id=lead_user.id, username="lead", role=Role.lead)
     when = dt.datetime(2021, 9, 27, 4, tzinfo=dt.UTC)
     # each notice's own way to pay (001 三（二）4: by bank only, with the transfer's serial)
     method = fee_payment(c).methods[0]
     for i, fee in enumerate(spec["fees"]):
-        [did] = _direct_dossiers(
+        [did] = direct_dossiers(
             session, c, 1, track=fee["track"], level=fee["level"], start=100 + i
         )
         if fee.get("unknown"):
@@ -529,8 +483,8 @@ def test_four_desks_at_once_gapless_and_never_twice(engine: Engine) -> None:
     n = 1000 if engine.dialect.name == "postgresql" else 200
     with session_scope(engine) as s:
         o = office(s)
-        ids = _direct_dossiers(s, o.campaign, n)
-        desks = [_cashier(s, f"cashier{i}", f"{i}号窗口") for i in range(1, 5)]
+        ids = direct_dossiers(s, o.campaign, n)
+        desks = [add_cashier(s, f"cashier{i}", f"{i}号窗口") for i in range(1, 5)]
         code = o.campaign.code
     outcomes: dict[str, list[str]] = {"paid": [], "refused": [], "other": []}
     lock = threading.Lock()

@@ -19,7 +19,7 @@ from models.online import build_online_record
 from models.permissions import Actor
 from models.services.reconcile import reconcile
 from models.vocab import Role
-from tests.factories import AT, office
+from tests.factories import AT, id_of, office
 from tui.cli import app
 
 
@@ -59,7 +59,7 @@ def lead(session: Session) -> Actor:
     session.add(
         OnlineChange(
             record_id=o.dossier.online_record_id,
-            batch_id=batch.id,
+            batch_id=id_of(batch),
             changes={"unit": ["甲", "乙"]},
             at=AT + dt.timedelta(days=1),
         )

@@ -9,7 +9,7 @@ FS_ON, FS_OFF = b"\x1c&", b"\x1c."
 
 
 def text_segments(data: bytes, encoding: str) -> list[str]:
-    out = []
+    out: list[str] = []
     i = 0
     while True:
         start = data.find(FS_ON, i)
@@ -21,9 +21,14 @@ def text_segments(data: bytes, encoding: str) -> list[str]:
         i = end + 2
 
 
+def chinese_text(data: bytes, encoding: str) -> str:
+    """The Chinese-mode text segments run together."""
+    return "".join(text_segments(data, encoding))
+
+
 def rasters(data: bytes) -> list[Image.Image]:
     """Every ``GS v 0`` image in order (white background, black dots)."""
-    images = []
+    images: list[Image.Image] = []
     i = 0
     while True:
         i = data.find(b"\x1dv0", i)

@@ -42,7 +42,7 @@ from printers.fonts import FontRef
 from printers.preview import MARGIN, render_png
 from printers.samples import sample_document
 from tests.conftest import IN_CI
-from tests.printers.test_jobs import CASHIER, _payment_with_job
+from tests.printers.support import CASHIER, payment_with_job
 from tests.support import free_port, serving
 from tui.work.printing import DeskPrinters, queue_document, send_job
 
@@ -171,7 +171,7 @@ def _gbk_back(dump: str) -> str:
 
 def test_receipt_over_tcp_reads_back_and_its_barcode_scans(emupos: Emupos, engine: Engine) -> None:
     printers = emupos.printers()
-    payment_id, job_id = _payment_with_job(engine, printers)
+    payment_id, job_id = payment_with_job(engine, printers)
     doc = sample_document("receipt", 80)
     with session_scope(engine) as s:  # the sample job is 58 mm; print the 80 mm receipt
         job = queue_document(s, CASHIER, printers, doc, "receipt", payment_id=payment_id)
@@ -234,7 +234,7 @@ def test_fault_fails_the_job_keeps_the_payment_and_retry_prints(
     emupos: Emupos, engine: Engine, fault: str, reason: str
 ) -> None:
     printers = emupos.printers()
-    payment_id, job_id = _payment_with_job(engine, printers)
+    payment_id, job_id = payment_with_job(engine, printers)
     before = len(emupos.receipts())
     emupos.fault(fault, True)
     try:

@@ -13,22 +13,15 @@ from sqlmodel import select
 
 from models.campaign import Campaign
 from models.db import session_scope
-from models.dossier import Dossier
 from models.errors import Conflict
-from models.online import build_online_record
 from models.payment import Payment
-from models.permissions import SYSTEM, Actor
 from models.printjob import PrintJob
-from models.services.campaigns import load_campaign, read_preset
 from models.services.printing import claim, recover_interrupted, request_retry
-from models.services.users import add_user
 from models.vocab import PrintJobStatus, Role
 from printers.config import parse_printers
-from printers.samples import sample_document
 from tests.printers.fake_printer import FakePrinter
-from tui.work.printing import DeskPrinters, queue_document, send_job
-
-CASHIER = Actor(user_id=None, username="cashier", role=Role.cashier, desk="1号窗口")
+from tests.printers.support import CASHIER, payment_with_job
+from tui.work.printing import DeskPrinters, send_job
 
 
 def _printers(port: int, timeout: float = 2) -> DeskPrinters:
@@ -55,59 +48,6 @@ def _closed_port() -> int:
     return port
 
 
-def _payment_with_job(engine: Engine, printers: DeskPrinters) -> tuple[int, int]:
-    """A payment and its receipt job, saved in one transaction as the cashier's screen will."""
-    with session_scope(engine) as s:
-        user = add_user(s, SYSTEM, username="cashier", role=Role.cashier, password="secret-pw")
-        filename, text = read_preset("000")
-        c = load_campaign(s, SYSTEM, text, filename=filename)
-        rec = build_online_record(
-            campaign_id=c.id,
-            id_number="11010519491231002X",
-            name="张三",
-            level="中级",
-            track="评审",
-            status="通过形式审核",
-        )
-        s.add(rec)
-        s.flush()
-        d = Dossier(
-            campaign_id=c.id,
-            online_record_id=rec.id,
-            status="accepted",
-            track="评审",
-            level="中级",
-            dossier_no=1,
-            dossier_code="ZJ21S00001",
-        )
-        s.add(d)
-        s.flush()
-        p = Payment(
-            campaign_id=c.id,
-            receipt_no=1,
-            receipt_code="ZJ21F00001",
-            kind="payment",
-            dossier_id=d.id,
-            amount_fen=38000,
-            method="cash",
-            cashier_id=user.id,
-            business_date=dt.date(2021, 9, 27),
-        )
-        s.add(p)
-        s.flush()
-        job = queue_document(
-            s,
-            CASHIER,
-            printers,
-            sample_document("receipt", 58),
-            "receipt",
-            campaign_id=c.id,
-            payment_id=p.id,
-        )
-        assert p.id is not None and job.id is not None
-        return p.id, job.id
-
-
 def _wait_received(printer: FakePrinter, payload: bytes) -> None:
     import time
 
@@ -121,7 +61,7 @@ def _wait_received(printer: FakePrinter, payload: bytes) -> None:
 def test_job_is_sent_to_the_printer(engine: Engine) -> None:
     with FakePrinter(status={1: 0x16, 2: 0x12, 4: 0x12}) as printer:
         printers = _printers(printer.port)
-        _, job_id = _payment_with_job(engine, printers)
+        _, job_id = payment_with_job(engine, printers)
         job = send_job(engine, printers, job_id)
         assert job.status == PrintJobStatus.sent
         assert job.attempts == 1
@@ -135,7 +75,7 @@ def test_job_is_sent_to_the_printer(engine: Engine) -> None:
 def test_closed_port_fails_the_job_not_the_payment_and_retry_works(engine: Engine) -> None:
     port = _closed_port()
     printers = _printers(port)
-    payment_id, job_id = _payment_with_job(engine, printers)
+    payment_id, job_id = payment_with_job(engine, printers)
     job = send_job(engine, printers, job_id)
     assert job.status == PrintJobStatus.failed
     assert "连接被拒绝" in job.error
@@ -153,7 +93,7 @@ def test_timeout_fails_the_job(engine: Engine) -> None:
     with FakePrinter(read=False) as printer:
         printers = _printers(printer.port, timeout=1)
         # a payload far larger than the socket buffers, so the send blocks and times out
-        payment_id, job_id = _payment_with_job(engine, printers)
+        payment_id, job_id = payment_with_job(engine, printers)
         with session_scope(engine) as s:
             job = s.get(PrintJob, job_id)
             assert job is not None
@@ -167,7 +107,7 @@ def test_timeout_fails_the_job(engine: Engine) -> None:
 
 def test_a_sent_or_sending_job_cannot_be_claimed_again(engine: Engine) -> None:
     printers = _printers(_closed_port())
-    _, job_id = _payment_with_job(engine, printers)
+    _, job_id = payment_with_job(engine, printers)
     with session_scope(engine) as s:
         claim(s, job_id)
     with pytest.raises(Conflict), session_scope(engine) as s:
@@ -178,7 +118,7 @@ def test_a_sent_or_sending_job_cannot_be_claimed_again(engine: Engine) -> None:
 
 def test_interrupted_job_is_recovered_as_failed(engine: Engine) -> None:
     printers = _printers(_closed_port())
-    _, job_id = _payment_with_job(engine, printers)
+    _, job_id = payment_with_job(engine, printers)
     with session_scope(engine) as s:
         claim(s, job_id)  # the desk dies here
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
