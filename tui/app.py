@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
 from textual import _time, events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from tui.base import DemoInfo, Refocus, WorkerGuard, is_scan
 from tui.keymap import bind
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
     from models.campaign import Campaign

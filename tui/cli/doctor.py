@@ -104,121 +104,93 @@ def run_checks(config_path: Path | None = None, db: str | None = None) -> list[C
 
 
 def _database(cfg: Any) -> list[Check]:
-    from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
-
-    from models import migrate
-    from models.backup import sqlite_file
-    from models.db import make_engine, session_scope
-    from models.services.campaigns import get_campaign, list_campaigns
-    from models.services.users import count_users
+    from models.health import probe
 
     area = _("数据库")
-    file = sqlite_file(cfg.database_url)
-    if file is not None and not file.exists():  # before an engine: making one creates the file
-        from sqlalchemy.engine import make_url
-
+    health = probe(cfg)
+    shown = health.shown
+    if health.missing_file:
         return [
             _warn(
                 area,
-                _("{url}：文件还不存在").format(
-                    url=make_url(cfg.database_url).render_as_string(hide_password=True)
-                ),
+                _("{url}：文件还不存在").format(url=shown),
                 _("第一次启动受理台（desk）或 desk db upgrade 时会创建"),
             )
         ]
-    engine = make_engine(cfg.database_url, timeouts=cfg.timeouts)
-    shown = engine.url.render_as_string(hide_password=True)
-    sqlite = engine.dialect.name == "sqlite"
     out: list[Check] = []
-    try:
-        current, head = migrate.current_revision(engine), migrate.head_revision()
-        if current == head:
+    if health.head is not None:
+        if health.schema_ok:
             out.append(
-                _ok(area, _("{url}，结构版本 {revision}").format(url=shown, revision=current))
+                _ok(
+                    area, _("{url}，结构版本 {revision}").format(url=shown, revision=health.current)
+                )
             )
         else:
             out.append(
                 _fail(
                     area,
                     _("{url}：结构版本 {current}，程序需要 {head}").format(
-                        url=shown, current=current or _("（空库）"), head=head
+                        url=shown, current=health.current or _("（空库）"), head=health.head
                     ),
                     _("运行 desk db upgrade（先停止其他受理台）"),
                 )
             )
             return out
-        with session_scope(engine, readonly=True) as session:
-            conn = session.connection()
-            if sqlite:
-                result = conn.execute(text("PRAGMA quick_check")).scalar()
-                whole = _("数据库完整性")
-                out.append(
-                    _ok(whole, _("SQLite 快速检查通过"))
-                    if result == "ok"
-                    else _fail(
-                        whole,
-                        _("SQLite 快速检查：{result}").format(result=result),
-                        _("从最近的备份恢复（desk restore），见 docs/zh/backup.md"),
-                    )
-                )
-            else:
-                out.append(_clock(conn.execute(text("SELECT now()")).scalar()))
-            campaigns = list_campaigns(session)
-            users = count_users(session)
-            if cfg.campaign:
-                try:
-                    c = get_campaign(session, cfg.campaign)
-                    out.append(_ok(_("评审批次"), f"{c.code}：{c.title}"))
-                    out.append(_zone(c.timezone))
-                except DomainError as exc:
-                    out.append(
-                        _fail(
-                            _("评审批次"),
-                            exc.message,
-                            _("改正配置文件的 campaign，或 desk campaign new"),
-                        )
-                    )
-            elif len(campaigns) == 1:
-                out.append(_ok(_("评审批次"), f"{campaigns[0].code}：{campaigns[0].title}"))
-                out.append(_zone(campaigns[0].timezone))
-            else:
-                out.append(
-                    _warn(
-                        _("评审批次"),
-                        _("数据库中有 {count} 个评审批次，配置文件未指定").format(
-                            count=len(campaigns)
-                        ),
-                        _("新建：desk campaign new 代码 --from 000；多个时在配置文件写 campaign"),
-                    )
-                )
-            out.append(
-                _ok(_("用户"), _("{count} 个").format(count=users))
-                if users
-                else _warn(
-                    _("用户"),
-                    _("还没有用户"),
-                    _("desk user add 名字 --role admin（先建管理员，再由管理员添加负责人）"),
-                )
+    if health.quick_check is not None:
+        whole = _("数据库完整性")
+        out.append(
+            _ok(whole, _("SQLite 快速检查通过"))
+            if health.quick_check == "ok"
+            else _fail(
+                whole,
+                _("SQLite 快速检查：{result}").format(result=health.quick_check),
+                _("从最近的备份恢复（desk restore），见 docs/zh/backup.md"),
             )
-    except (DBAPIError, DomainError) as exc:
-        reason = (
-            exc.message
-            if isinstance(exc, DomainError)
-            else str(exc.orig).strip().splitlines()[0]
-            if exc.orig
-            else str(exc)
         )
+    if health.server_now is not None:
+        out.append(_clock(health.server_now))
+    if health.counted:
+        out += _campaign(cfg, health)
+        out.append(
+            _ok(_("用户"), _("{count} 个").format(count=health.users))
+            if health.users
+            else _warn(
+                _("用户"),
+                _("还没有用户"),
+                _("desk user add 名字 --role admin（先建管理员，再由管理员添加负责人）"),
+            )
+        )
+    if health.error is not None:
         out.append(
             _fail(
                 area,
-                _("{url}：{reason}").format(url=shown, reason=reason),
+                _("{url}：{reason}").format(url=shown, reason=health.error),
                 _("检查数据库服务器是否在运行、地址和密码是否正确，见 docs/zh/multi-desk.md"),
             )
         )
-    finally:
-        engine.dispose()
     return out
+
+
+def _campaign(cfg: Any, health: Any) -> list[Check]:
+    """The campaign the desk works on: the configured one, or the only one in the database."""
+    area = _("评审批次")
+    if cfg.campaign:
+        if health.chosen is None:
+            return [
+                _fail(area, health.chosen_error, _("改正配置文件的 campaign，或 desk campaign new"))
+            ]
+        c = health.chosen
+        return [_ok(area, f"{c.code}：{c.title}"), _zone(c.timezone)]
+    if len(health.campaigns) == 1:
+        c = health.campaigns[0]
+        return [_ok(area, f"{c.code}：{c.title}"), _zone(c.timezone)]
+    return [
+        _warn(
+            area,
+            _("数据库中有 {count} 个评审批次，配置文件未指定").format(count=len(health.campaigns)),
+            _("新建：desk campaign new 代码 --from 000；多个时在配置文件写 campaign"),
+        )
+    ]
 
 
 def _clock(server_now: Any) -> Check:

@@ -206,24 +206,13 @@ def export_cmd(
         )
 
 
-def _slip_data(session: Any, campaign: Any, h: Any) -> Any:
-    from sqlmodel import col, select
-
-    from models.dossier import Dossier
-    from models.online import OnlineRecord
+def _slip_data(session: Any, actor: Any, campaign: Any, h: Any) -> Any:
+    from models.services.documents import handover_names
     from models.services.users import shown_name
     from printers.data import HandoverData
     from tui.work.records import office_of
 
-    names = dict(
-        session.exec(
-            select(Dossier.dossier_code, OnlineRecord.name)
-            .join(OnlineRecord, col(OnlineRecord.id) == Dossier.online_record_id)
-            .where(
-                Dossier.campaign_id == campaign.id, col(Dossier.dossier_code).in_(h.dossier_codes)
-            )
-        ).all()
-    )
+    names = handover_names(session, actor, campaign, list(h.dossier_codes))
     return HandoverData(
         office=office_of(campaign),
         campaign_title=campaign.title,
@@ -305,7 +294,7 @@ def handover_cmd(
         h = hand_over(
             session, actor, c, receiver=receiver, dossier_codes=dossier or None, note=note
         )
-        data = _slip_data(session, c, h)
+        data = _slip_data(session, actor, c, h)
         campaign_id = c.id
     problem = _print_slip(dctx, actor, campaign_id, data) if print_slip else None
     if as_json:
@@ -433,7 +422,7 @@ def slip_cmd(
             raise NotFound(
                 _("本批次没有第 {number} 次移交").format(number=number), code="handover.not_found"
             )
-        data = _slip_data(session, c, found[0])
+        data = _slip_data(session, actor, c, found[0])
         campaign_id = c.id
     if preview:
         out.print(render_text(layout(handover_slip(data), 80)))

@@ -262,14 +262,9 @@ def pay_cmd(
 
 
 def _has_job(session: Any, payment_id: int) -> bool:
-    from sqlmodel import select
+    from models.services.documents import has_print_job
 
-    from models.printjob import PrintJob
-
-    return (
-        session.exec(select(PrintJob.id).where(PrintJob.payment_id == payment_id)).first()
-        is not None
-    )
+    return has_print_job(session, payment_id)
 
 
 app.command("pay")(handle_errors(pay_cmd))

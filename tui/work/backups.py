@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from models.config import DeskConfig
 from models.errors import DomainError
 from models.i18n import _
 from models.permissions import Actor
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 PG_AUTO_NOTE = _("数据库为 PostgreSQL：备份由数据库服务器负责（pg_dump），受理台不做自动备份")
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import Session, col, select
 
-from models.campaign import ChecklistItem, PaperWindow
 from models.campaign_spec import CampaignSpec
 from models.i18n import _
 from models.money import Money
+from models.services.campaign_parts import checklist_in_order, windows_in_order
 from models.services.campaigns import fee_rules, get_campaign
 from models.vocab import Condition, ItemKind
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass
@@ -132,20 +134,12 @@ def campaign_summary(session: Session, code: str) -> CampaignView:
             "notice": c.notice_prefix,
         },
     )
-    windows = session.exec(
-        select(PaperWindow)
-        .where(PaperWindow.campaign_id == c.id)
-        .order_by(col(PaperWindow.starts_at))
-    )
+    windows = windows_in_order(session, c.id)
     view.windows = [
         _window_row(w.label, w.starts_at, w.ends_at, w.series, w.clause, c.zone) for w in windows
     ]
     view.fees = [FeeRow(r.track, r.level, r.amount_fen, r.clause) for r in fee_rules(session, c.id)]
-    items = session.exec(
-        select(ChecklistItem)
-        .where(ChecklistItem.campaign_id == c.id)
-        .order_by(col(ChecklistItem.position))
-    )
+    items = checklist_in_order(session, c.id)
     view.items = [
         _item_row(
             i.name,

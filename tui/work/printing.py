@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING
 
 from models.campaign import Campaign
 from models.config import DeskConfig
@@ -17,6 +15,16 @@ from models.i18n import _
 from models.payment import Payment
 from models.permissions import Actor
 from models.printjob import PrintJob
+from models.services.documents import (
+    dossier_by_id,
+    find_dossier,
+    find_notice,
+    find_payment,
+    job_by_id,
+    payment_by_id,
+    receipt_job_id,
+    visit_by_id,
+)
 from models.services.printing import (
     JobRef,
     claim,
@@ -31,6 +39,10 @@ from printers.errors import PrinterError
 from printers.escpos import PrinterProfile, render_escpos
 from printers.fonts import find_cjk_font
 from printers.transports import Transport, open_transport
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 
 @dataclass
@@ -115,14 +127,11 @@ def _payment_document(session: Session, job: PrintJob) -> Document:
     from printers.receipts import receipt, refund_slip, void_slip
     from tui.work.records import receipt_data, refund_data, void_data
 
-    p = session.get(Payment, job.payment_id)
-    assert p is not None, "an unrendered job always belongs to a payment"
+    p = payment_by_id(session, job.payment_id)  # an unrendered job always belongs to a payment
     if job.document == "refund":
         return refund_slip(refund_data(session, p))
     if job.document == "void":
-        original = session.get(Payment, p.original_id)
-        assert original is not None
-        return void_slip(void_data(session, original))
+        return void_slip(void_data(session, payment_by_id(session, p.original_id)))
     return receipt(receipt_data(session, p))
 
 
@@ -147,9 +156,7 @@ def render_receipt_job(engine: Engine, printers: DeskPrinters, job_id: int) -> s
         if data is not None:
             doc = receipt(data)
         else:  # a void slip
-            job = session.get(PrintJob, job_id)
-            assert job is not None
-            doc = _payment_document(session, job)
+            doc = _payment_document(session, job_by_id(session, job_id))
         cfg = printers.config(row.printer)
         laid = layout(doc, cfg.width)
         if not row.payload_sha256:
@@ -185,15 +192,7 @@ def _copy(
     or by its dossier's (the latest). Returns the document, the job's links and n."""
     from models.errors import InvalidInput
     from models.services.printing import begin_reprint
-    from tui.work.records import (
-        DOSSIER_KINDS,
-        RECEIPT_KINDS,
-        find_dossier,
-        find_notice,
-        find_payment,
-        latest_notice,
-        record_document,
-    )
+    from tui.work.records import DOSSIER_KINDS, RECEIPT_KINDS, latest_notice, record_document
 
     links: dict[str, int | None]
     if kind in RECEIPT_KINDS:
@@ -364,14 +363,11 @@ def queue_acceptance(
 
 def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_id: int) -> Queued:
     """The numbered correction notice (一次性告知单) of a return, on the receipt printer."""
-    from models.dossier import DossierVisit
     from printers.notices import correction_notice
     from tui.work.records import notice_data
 
-    visit = session.get(DossierVisit, visit_id)
-    assert visit is not None
-    dossier = session.get(Dossier, visit.dossier_id)
-    assert dossier is not None
+    visit = visit_by_id(session, visit_id)
+    dossier = dossier_by_id(session, visit.dossier_id)
     return _queue_all(
         session,
         actor,
@@ -384,10 +380,7 @@ def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_i
 
 def receipt_job_of(session: Session, payment: Payment) -> int | None:
     """The original (not a reprint) job of a payment's receipt or slip, if it was saved."""
-    job_id = session.exec(
-        select(PrintJob.id).where(PrintJob.payment_id == payment.id, PrintJob.copy_no == 0)
-    ).first()
-    return int(job_id) if job_id is not None else None
+    return receipt_job_id(session, payment.id)
 
 
 def queue_receipt(session: Session, actor: Actor, printers: DeskPrinters, payment: Payment) -> int:

@@ -7,26 +7,35 @@ Used for printing at the counter, for reprints (``重印 n``) and by ``desk prin
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Protocol, cast
-
-from sqlalchemy import bindparam, func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any, Protocol
 
 from models.campaign import Campaign, ChecklistItem
 from models.dossier import Dossier, DossierVisit, ItemVerdict
-from models.errors import DomainError, InvalidInput, NotFound
+from models.errors import DomainError, InvalidInput
 from models.i18n import _, on_paper
 from models.idcard import mask_id
 from models.money import Money
-from models.online import OnlineRecord
 from models.payment import Payment
-from models.printjob import PrintJob
 from models.services.campaigns import fee_for, window_status
+from models.services.documents import (
+    checklist_of,
+    dossier_by_id,
+    dossier_parts,
+    find_dossier,
+    find_notice,
+    find_payment,
+    payment_by_id,
+    receipt_job_row,
+    receipt_row,
+    refunded_through,
+    since,
+    verdicts_of,
+    visits_of,
+    void_of,
+)
 from models.services.tally import DayView, Line, counted_cash
 from models.services.users import shown_name
 from models.types import utcnow
-from models.users import User
 from models.vocab import (
     DayStatus,
     DossierStatus,
@@ -52,6 +61,9 @@ from printers.document import Document, marked
 from printers.labels import acceptance_slip, envelope_label, materials_slip
 from printers.notices import correction_notice
 from printers.receipts import receipt, refund_slip, void_slip
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 RECEIPT_KINDS = ("receipt", "void", "refund")
 DOSSIER_KINDS = ("label", "materials", "acceptance", "notice")
@@ -98,146 +110,6 @@ def applicant_of(rec: _PersonLike, dossier: _LevelLike) -> Applicant:
     )
 
 
-def _find(
-    session: Session, campaign: Campaign, column: Any, number: str, missing: str, code: str
-) -> Any:
-    """The row of ``campaign`` whose number is ``number`` (typed or scanned: spaces and case do
-    not matter); ``missing`` (a message with ``{number}`` and ``{campaign}``) when there is none.
-    Numbers are unique within a campaign only: two campaigns from one preset may share the
-    prefixes, so a number is never looked up without its campaign."""
-    cls = column.class_
-    row = session.exec(
-        select(cls).where(cls.campaign_id == campaign.id, column == number.strip().upper())
-    ).first()
-    if row is None:
-        raise NotFound(missing.format(number=number.strip(), campaign=campaign.code), code=code)
-    return row
-
-
-def find_payment(session: Session, campaign: Campaign, receipt_code: str) -> Payment:
-    return cast(
-        Payment,
-        _find(
-            session,
-            campaign,
-            Payment.receipt_code,
-            receipt_code,
-            _("评审批次 {campaign} 中没有收据号为“{number}”的缴费记录"),
-            "payment.not_found",
-        ),
-    )
-
-
-def find_dossier(session: Session, campaign: Campaign, dossier_code: str) -> Dossier:
-    return cast(
-        Dossier,
-        _find(
-            session,
-            campaign,
-            Dossier.dossier_code,
-            dossier_code,
-            _("评审批次 {campaign} 中没有受理编号为“{number}”的档案"),
-            "dossier.not_found",
-        ),
-    )
-
-
-def find_notice(session: Session, campaign: Campaign, notice_code: str) -> DossierVisit:
-    return cast(
-        DossierVisit,
-        _find(
-            session,
-            campaign,
-            DossierVisit.notice_code,
-            notice_code,
-            _("评审批次 {campaign} 中没有编号为“{number}”的一次性告知单"),
-            "notice.not_found",
-        ),
-    )
-
-
-def _parts(session: Session, dossier: Dossier) -> tuple[Campaign, OnlineRecord]:
-    c = session.get(Campaign, dossier.campaign_id)
-    rec = session.get(OnlineRecord, dossier.online_record_id)
-    assert c is not None and rec is not None  # foreign keys
-    return c, rec
-
-
-_J, _P, _D = PrintJob.__table__, Payment.__table__, Dossier.__table__  # type: ignore[attr-defined]
-_R, _C, _U = OnlineRecord.__table__, Campaign.__table__, User.__table__  # type: ignore[attr-defined]
-# Everything a receipt shows, in one row of plain columns (no ORM objects): a receipt is
-# rendered for every payment, right after it, and for every reprint.
-_RECEIPT_COLUMNS = (
-    _P.c.receipt_code,
-    _P.c.created_at,
-    _P.c.amount_fen,
-    _P.c.method,
-    _P.c.reference,
-    _P.c.fiscal_receipt_no,
-    _P.c.tendered_fen,
-    _P.c.desk,
-    _D.c.dossier_code,
-    _D.c.track,
-    _D.c.level,
-    _R.c.name,
-    _R.c.id_number,
-    _R.c.unit,
-    _R.c.series,
-    _R.c.specialty,
-    _C.c.committee,
-    (_C.c.office + _C.c.room).label("place"),
-    _C.c.contacts,
-    _C.c.timezone,
-    _U.c.display_name,
-    _U.c.username,
-)
-_RECEIPT_FROM = (
-    _P.join(_D, _D.c.id == _P.c.dossier_id)
-    .join(_R, _R.c.id == _D.c.online_record_id)
-    .join(_C, _C.c.id == _D.c.campaign_id)
-    .join(_U, _U.c.id == _P.c.cashier_id)
-)
-_RECEIPT = (
-    sa_select(*_RECEIPT_COLUMNS).select_from(_RECEIPT_FROM).where(_P.c.id == bindparam("payment"))
-)
-_CORRECTED = _P.alias("corrected")
-# what became of a payment since: voided, and how much of it was refunded (a copy says so)
-_SINCE = sa_select(
-    sa_select(_CORRECTED.c.id)
-    .where(
-        _CORRECTED.c.original_id == bindparam("payment"),
-        _CORRECTED.c.kind == PaymentKind.void.value,
-    )
-    .limit(1)
-    .scalar_subquery()
-    .label("void_id"),
-    sa_select(func.coalesce(func.sum(_CORRECTED.c.amount_fen), 0))
-    .where(
-        _CORRECTED.c.original_id == bindparam("payment"),
-        _CORRECTED.c.kind == PaymentKind.refund.value,
-    )
-    .scalar_subquery()
-    .label("refunded"),
-)
-# a receipt job (locked: its bytes are stored once) with its receipt's row
-_RECEIPT_JOB = (
-    sa_select(
-        _J.c.id,
-        _J.c.document,
-        _J.c.printer,
-        _J.c.payload_sha256,
-        _J.c.requested_by_id,
-        _J.c.campaign_id,
-        _J.c.copy_no,
-        _J.c.desk.label("job_desk"),
-        *_RECEIPT_COLUMNS,
-    )
-    .select_from(_J.join(_RECEIPT_FROM, _P.c.id == _J.c.payment_id))
-    .where(_J.c.id == bindparam("job"))
-    .with_for_update(of=_J)
-)
-
-
 @on_paper
 def _receipt_of(row: Any, reprint: int = 0, status: str = "") -> ReceiptData:
     return ReceiptData(
@@ -269,27 +141,22 @@ def receipt_data(session: Session, payment: Payment, *, reprint: int = 0) -> Rec
             ),
             code="print.not_a_payment",
         )
-    conn = session.connection()
     status = ""
     if reprint:
-        since = conn.execute(_SINCE, {"payment": payment.id}).one()
-        if since.void_id is not None:
+        void_id, refunded = since(session, payment.id)
+        if void_id is not None:
             status = "作废"
-        elif int(since.refunded) >= payment.amount_fen:
+        elif refunded >= payment.amount_fen:
             status = "已全额退费"
-        elif int(since.refunded):
-            status = f"已退费 {Money(int(since.refunded)).figures()} 元"
-    return _receipt_of(conn.execute(_RECEIPT, {"payment": payment.id}).one(), reprint, status)
+        elif refunded:
+            status = f"已退费 {Money(refunded).figures()} 元"
+    return _receipt_of(receipt_row(session, payment.id), reprint, status)
 
 
 def receipt_job(session: Session, job_id: int) -> tuple[Any, ReceiptData | None]:
     """A receipt job's row (locked) and its receipt's data (None for a void or refund slip's
     job)."""
-    row = session.connection().execute(_RECEIPT_JOB, {"job": job_id}).first()
-    if row is None:
-        raise NotFound(
-            _("没有编号为 {job_id} 的缴费打印任务").format(job_id=job_id), code="print.not_found"
-        )
+    row = receipt_job_row(session, job_id)
     return row, _receipt_of(row) if row.document == "receipt" else None
 
 
@@ -298,19 +165,14 @@ def void_data(session: Session, original: Payment) -> VoidData:
     """The void slip of a voided payment (the void row points at ``original``)."""
     from models.services.payments import VOID_REASONS
 
-    void = session.exec(
-        select(Payment).where(
-            Payment.original_id == original.id, Payment.kind == PaymentKind.void.value
-        )
-    ).first()
+    void = void_of(session, original)
     if void is None:
         raise InvalidInput(
             _("收据 {receipt_code} 未作废").format(receipt_code=original.receipt_code),
             code="print.not_voided",
         )
-    dossier = session.get(Dossier, original.dossier_id)
-    assert dossier is not None
-    c, rec = _parts(session, dossier)
+    dossier = dossier_by_id(session, original.dossier_id)
+    c, rec = dossier_parts(session, dossier)
     return VoidData(
         office=office_of(c),
         receipt_code=original.receipt_code,
@@ -336,17 +198,10 @@ def refund_data(session: Session, refund: Payment) -> RefundData:
             _("{receipt_code} 不是退费记录").format(receipt_code=refund.receipt_code),
             code="print.not_a_refund",
         )
-    original = session.get(Payment, refund.original_id)
-    dossier = session.get(Dossier, refund.dossier_id)
-    assert original is not None and dossier is not None
-    c, rec = _parts(session, dossier)
-    refunded = session.exec(
-        select(Payment.amount_fen).where(
-            Payment.original_id == original.id,
-            Payment.kind == PaymentKind.refund.value,
-            col(Payment.receipt_no) <= refund.receipt_no,
-        )
-    ).all()
+    original = payment_by_id(session, refund.original_id)
+    dossier = dossier_by_id(session, refund.dossier_id)
+    c, rec = dossier_parts(session, dossier)
+    refunded = refunded_through(session, original, refund)
     return RefundData(
         office=office_of(c),
         refund_code=refund.receipt_code,
@@ -356,23 +211,13 @@ def refund_data(session: Session, refund: Payment) -> RefundData:
         applicant=applicant_of(rec, dossier),
         paid=Money(original.amount_fen),
         amount=Money(refund.amount_fen),
-        left=Money(original.amount_fen - sum(refunded)),
+        left=Money(original.amount_fen - refunded),
         method=PaymentMethod(refund.method).label,
         reference=refund.reference,
         reason=REFUND_REASONS.get(refund.reason, refund.reason),
         note=refund.note,
         lead=shown_name(session, refund.cashier_id),
         desk=refund.desk,
-    )
-
-
-def _visits(session: Session, dossier: Dossier, outcome: DossierStatus) -> list[DossierVisit]:
-    return list(
-        session.exec(
-            select(DossierVisit)
-            .where(DossierVisit.dossier_id == dossier.id, DossierVisit.outcome == outcome.value)
-            .order_by(col(DossierVisit.at).desc(), col(DossierVisit.id).desc())
-        )
     )
 
 
@@ -393,17 +238,14 @@ def _remark(item: ChecklistItem, v: ItemVerdict) -> str:
 def dossier_data(session: Session, dossier: Dossier) -> DossierData:
     if dossier.status == DossierStatus.returned.value or dossier.dossier_code is None:
         raise InvalidInput(_("该档案尚未受理，没有档案袋标签和受理回执"), code="print.not_accepted")
-    c, rec = _parts(session, dossier)
-    visits = _visits(session, dossier, DossierStatus.accepted)
+    c, rec = dossier_parts(session, dossier)
+    visits = visits_of(session, dossier, DossierStatus.accepted)
     visit = visits[0] if visits else None
     materials: list[MaterialLine] = []
     returned: list[str] = []
     if visit is not None:
-        items = {
-            i.key: i
-            for i in session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == c.id))
-        }
-        verdicts = session.exec(select(ItemVerdict).where(ItemVerdict.visit_id == visit.id)).all()
+        items = checklist_of(session, c.id)
+        verdicts = verdicts_of(session, visit.id)
         for v in sorted(
             verdicts, key=lambda v: items[v.item_key].position if v.item_key in items else 0
         ):
@@ -433,7 +275,7 @@ def dossier_data(session: Session, dossier: Dossier) -> DossierData:
 
 
 def latest_notice(session: Session, dossier: Dossier) -> DossierVisit:
-    visits = _visits(session, dossier, DossierStatus.returned)
+    visits = visits_of(session, dossier, DossierStatus.returned)
     if not visits or not visits[0].notice_code:
         raise InvalidInput(_("该档案没有一次性告知单（未曾退回补正）"), code="print.no_notice")
     return visits[0]
@@ -441,9 +283,8 @@ def latest_notice(session: Session, dossier: Dossier) -> DossierVisit:
 
 @on_paper
 def notice_data(session: Session, visit: DossierVisit) -> NoticeData:
-    dossier = session.get(Dossier, visit.dossier_id)
-    assert dossier is not None
-    c, rec = _parts(session, dossier)
+    dossier = dossier_by_id(session, visit.dossier_id)
+    c, rec = dossier_parts(session, dossier)
     win = window_status(session, c, series=rec.series or None, at=visit.at, level=rec.level)
     # the window's end as the notice states it: a day (2021-10-10) or a time (2024-10-31 18:00);
     # nothing the notice does not say (no "下班前")
