@@ -22,6 +22,8 @@ from sqlmodel import select
 from models import backup as bk
 from models import migrate
 from models.audit import AuditEvent
+from models.backup import auto as bk_auto
+from models.backup import make as bk_make
 from models.db import is_sqlite, make_engine, session_scope, sqlite_url
 from models.errors import PermissionDenied
 from models.permissions import SYSTEM, Actor
@@ -168,7 +170,7 @@ def test_an_existing_file_is_not_overwritten_and_a_failed_backup_leaves_nothing(
         dest.execute("CREATE TABLE half (x)")
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(bk, "_copy", broken)
+    monkeypatch.setattr(bk_make, "_copy", broken)  # where backup_sqlite finds it
     with pytest.raises(bk.BackupFailed, match="备份失败：disk I/O error"):
         bk.backup_sqlite(engine, tmp_path / "out" / "half.sqlite3")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["copy.sqlite3"]
@@ -408,7 +410,7 @@ def test_an_audit_row_that_cannot_be_written_is_said_and_the_file_kept(
             "INSERT INTO audit_event", {}, sqlite3.OperationalError("database is locked")
         )
 
-    monkeypatch.setattr(bk, "record_backup", busy)
+    monkeypatch.setattr(bk_auto, "record_backup", busy)  # where auto_backup finds it
     with pytest.raises(bk.BackupFailed) as exc:
         bk.auto_backup(engine, tmp_path / "b", 3, "x", actor=LEAD)
     (kept,) = bk.automatic_backups(tmp_path / "b")
