@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-import models.services.users as _users
+import models.services.users.hashing as _users  # where the services find the hasher
 from models import migrate
 from models.db import make_engine
 from printers.errors import FontMissing
