@@ -1,10 +1,4 @@
-"""Import the platform's online-approved list into a campaign.
-
-Every row of the file is accounted for: inserted, updated (what changed is kept), unchanged,
-rejected with a reason code and a Chinese reason, or ignored as not data (blank, title, 合计).
-A status other than 通过形式审核 is imported but not eligible for paper. The whole import is one
-transaction: cancelled or failed, nothing is half-written. Each import is an audited batch
-(file name, sha256, counts)."""
+"""Importing the online registrations: read the file, check each row, insert the batch in chunks."""
 
 from __future__ import annotations
 
@@ -14,7 +8,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -25,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.dossier import Dossier
-from models.errors import DomainError, InvalidInput
+from models.errors import InvalidInput
 from models.i18n import _
 from models.idcard import mask_id
 from models.imports import ImportBatch, OnlineChange
@@ -41,88 +35,18 @@ from models.online_columns import (
 )
 from models.permissions import Action, Actor, require
 from models.services.campaigns import get_campaign
+from models.services.online_import.records import (
+    CHUNK,
+    Flagged,
+    ImportCancelled,
+    ImportSummary,
+    Progress,
+    Rejected,
+)
 from models.tabular import read_table
 from models.text import shorten
 from models.types import utcnow
 from models.vocab import ONLINE_APPROVED, DossierStatus, Track
-
-Progress = Callable[[str, int, int], None]  # phase label, done, total
-CHUNK = 2000
-
-
-class ImportCancelled(DomainError):
-    code = "import.cancelled"
-
-
-@dataclass
-class Rejected:
-    line: int
-    code: str
-    reason: str
-    name: str = ""
-    id_text: str = ""
-
-
-@dataclass
-class Flagged:
-    line: int
-    name: str
-    id_masked: str
-    old_status: str
-    new_status: str
-    dossier_code: str
-
-
-@dataclass
-class ImportSummary:
-    filename: str
-    sha256: str
-    sheet: str
-    header_line: int
-    columns: dict[str, str]  # field → header as written
-    unused_columns: list[str]
-    data_rows: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    not_eligible: int = 0  # imported, status ≠ 通过形式审核
-    rejected: list[Rejected] = field(default_factory=list)
-    ignored: list[tuple[int, str]] = field(default_factory=list)  # (line, why): blank, 合计 …
-    flagged: list[Flagged] = field(default_factory=list)  # withdrawn online after acceptance
-    warnings: list[str] = field(default_factory=list)
-    dry_run: bool = False
-    batch_id: int | None = None
-    imported_before: str = ""  # the same file (sha256) was imported at …
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "data_rows": self.data_rows,
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": len(self.rejected),
-            "not_eligible": self.not_eligible,
-            "ignored": len(self.ignored),
-            "flagged": len(self.flagged),
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.filename,
-            "sha256": self.sha256,
-            "sheet": self.sheet,
-            "header_line": self.header_line,
-            "columns": self.columns,
-            "unused_columns": self.unused_columns,
-            "dry_run": self.dry_run,
-            "batch_id": self.batch_id,
-            **self.counts(),
-            "rejected_lines": [asdict(r) for r in self.rejected],
-            "ignored_lines": [{"line": n, "reason": why} for n, why in self.ignored],
-            "flagged_records": [asdict(f) for f in self.flagged],
-            "warnings": self.warnings,
-            "imported_before": self.imported_before,
-        }
 
 
 def _values_tuple(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -437,124 +361,3 @@ def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
 
 def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def last_batches(session: Session, campaign_id: int, limit: int = 10) -> list[ImportBatch]:
-    return list(
-        session.exec(
-            select(ImportBatch)
-            .where(ImportBatch.campaign_id == campaign_id)
-            .order_by(col(ImportBatch.id).desc())
-            .limit(limit)
-        )
-    )
-
-
-def changed_since(session: Session, record_id: int, since: dt.datetime) -> list[OnlineChange]:
-    return list(
-        session.exec(
-            select(OnlineChange).where(
-                OnlineChange.record_id == record_id, col(OnlineChange.at) > since
-            )
-        )
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class ReportPlace:
-    """Where the report of the rows not imported went."""
-
-    path: Path | None  # the file written; None: it could be written nowhere
-    wanted: Path  # where it was to go: --report, or beside the list
-    problem: str = ""  # why it is not there, one sentence ("" when it is)
-
-    @property
-    def moved(self) -> bool:
-        return self.path is not None and self.path != self.wanted
-
-
-def report_name(source: Path, now: dt.datetime | None = None) -> str:
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return _("{stem}-未导入行-{stamp}.xlsx").format(stem=source.stem, stamp=stamp)
-
-
-def save_report(
-    summary: ImportSummary,
-    source: Path,
-    requested: Path | None = None,
-    *,
-    now: dt.datetime | None = None,
-) -> ReportPlace:
-    """Write the report where it can be written: at ``requested`` (a folder: the usual name in
-    it), else beside the list ``source``; when that place cannot be written (a read-only
-    folder, a missing one), in the data folder's ``reports/`` (created 0700). Called after the
-    import is committed: it never raises for a place that cannot be written, it says where the
-    report went and why not where it was to go."""
-    from models.config import data_dir
-    from models.files import CannotWrite, cannot_write, private_dir
-
-    name = report_name(source, now)
-    wanted = (
-        source.with_name(name)
-        if requested is None
-        else requested / name
-        if requested.is_dir()
-        else requested
-    )
-    try:
-        return ReportPlace(write_report(summary, wanted), wanted)
-    except CannotWrite as exc:
-        first = exc.reason
-    fallback = data_dir() / "reports" / name
-    try:
-        private_dir(fallback.parent)
-        path = write_report(summary, fallback)
-    except (CannotWrite, OSError) as exc:
-        second = exc if isinstance(exc, CannotWrite) else cannot_write(fallback, exc)
-        return ReportPlace(
-            None,
-            wanted,
-            _("{wanted}：{reason}；{fallback}：{reason2}").format(
-                wanted=wanted, reason=first, fallback=fallback.parent, reason2=second.reason
-            ),
-        )
-    return ReportPlace(
-        path, wanted, _("{wanted} 无法写入：{reason}").format(wanted=wanted, reason=first)
-    )
-
-
-def write_report(summary: ImportSummary, path: Path) -> Path:
-    """The rows that were not imported, with their line numbers and reasons (xlsx, 0600: it
-    holds the ID numbers as typed). Raises CannotWrite when the file cannot be written."""
-    from models.reports import write_xlsx
-
-    return write_xlsx(
-        path,
-        [
-            (
-                _("未导入的行"),
-                (_("原文件行号"), _("原因"), _("原因代码"), _("姓名"), _("身份证号（原样）")),
-                [(r.line, r.reason, r.code, r.name, r.id_text) for r in summary.rejected],
-            ),
-            (
-                _("未作为数据的行"),
-                (_("原文件行号"), _("说明")),
-                [(n, why) for n, why in summary.ignored],
-            ),
-            (
-                _("已受理后网上撤回"),
-                (
-                    _("原文件行号"),
-                    _("姓名"),
-                    _("身份证号"),
-                    _("原状态"),
-                    _("新状态"),
-                    _("受理编号"),
-                ),
-                [
-                    (f.line, f.name, f.id_masked, f.old_status, f.new_status, f.dossier_code)
-                    for f in summary.flagged
-                ],
-            ),
-        ],
-    )

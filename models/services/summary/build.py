@@ -1,50 +1,8 @@
-"""The campaign summary (汇总): paper and fees to date against the online-approved list, per
-county and per unit within the county, with the totals and by track × level.
-
-Counts and money only — no names, no ID numbers, no phones (those are in the reconciliation,
-``models.services.reconcile``). It is still the lead's (``Action.tally_view``) and each reading
-is recorded in the audit log, like the other tally views.
-
-What each figure means, for one online record (one applicant of the campaign's list):
-
-* ``online``: every record of the online list, whatever its status.
-* ``approved``: records whose online status is 通过形式审核 (``ONLINE_APPROVED``).
-* The paper state of a record is exactly one of: *accepted* (its dossier is accepted or handed
-  over), *returned* (its dossier was returned with a correction notice and has not been accepted
-  since: 退回补正未再报送) or *none* (no dossier). So for the approved records
-  ``accepted + returned + no_paper == approved``, in every row and in the totals.
-* ``paid``: approved and accepted, with a live payment (a payment row no void points at; a
-  partial or full refund does not make it unpaid — the cashier's queue counts it the same way).
-  ``paid <= accepted``; ``accepted - paid`` is what the fee desk still has to take.
-* ``handed_over``: approved records whose dossier was handed to the committee (⊆ accepted).
-* ``other_paper``: records *not* approved online (their status changed after the counter took
-  the paper — the online import flags these — or the paper was taken under another status) that
-  have a dossier accepted or returned. They are outside the identity above and outside every
-  other count, and are shown on their own so that the lead checks them.
-* ``fee_net_fen``: the money of every dossier of the row's records, in fen: payments − voids −
-  refunds. It includes ``other_paper`` records' money, so the campaign total ties out with the
-  tally (every payment, void and refund row of the campaign up to ``until``).
-
-Rows group records by the online record's county and unit (``""`` is shown as （未填县市） and
-（未填单位）) and its track and level. Totals are the sums of the rows; each county's figures are
-the sums of its units.
-
-``until`` (an instant; a naive one is read in the campaign's time zone) gives the figures as
-they stood then: a dossier counts as accepted from ``accepted_at``, as returned from its first
-visit at the counter, as handed over from ``handed_over_at`` (a missing time falls back to the
-acceptance or the row's creation); a payment, void or refund counts from its ``created_at``.
-The online list itself is the one last imported (it has no history).
-
-Everything is computed by one aggregate query grouped by county, unit, track and level, so it
-stays fast on a campaign of 200 000 records; Python only adds up the groups.
-"""
+"""Building the campaign summary from the dossiers and payments."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session
@@ -52,119 +10,22 @@ from sqlmodel import Session
 from models import audit
 from models.campaign import Campaign
 from models.dossier import Dossier, DossierVisit
-from models.i18n import N_, on_paper
-from models.money import Money
 from models.online import OnlineRecord
 from models.payment import Payment
 from models.permissions import Action, Actor, require
 from models.services.campaigns import get_campaign
+from models.services.summary.records import (
+    NO_COUNTY,
+    NO_UNIT,
+    CampaignSummary,
+    CountyRow,
+    Figures,
+    GroupRow,
+    UnitRow,
+    _sum,
+)
 from models.types import utcnow
 from models.vocab import ONLINE_APPROVED, DossierStatus, Level, PaymentKind, Track
-
-NO_COUNTY = N_("（未填县市）")  # row names (data: shown through _())
-NO_UNIT = N_("（未填单位）")
-TOTAL = N_("合计")
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """The figures of one row (a unit, a county, a track × level, or the whole campaign)."""
-
-    online: int = 0
-    approved: int = 0
-    accepted: int = 0
-    returned: int = 0
-    no_paper: int = 0
-    paid: int = 0
-    handed_over: int = 0
-    other_paper: int = 0
-    fee_net_fen: int = 0
-
-    def __add__(self, other: Figures) -> Figures:
-        return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
-
-    @property
-    def fee_net(self) -> Money:
-        return Money(self.fee_net_fen)
-
-    @property
-    def accepted_pct(self) -> float | None:
-        """Accepted as a percentage of approved (one decimal); None when nobody is approved."""
-        return round(100 * self.accepted / self.approved, 1) if self.approved else None
-
-    @property
-    def unpaid(self) -> int:
-        return self.accepted - self.paid
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **{f.name: getattr(self, f.name) for f in fields(self)},
-            "fee_net": self.fee_net.figures(),
-            "accepted_pct": self.accepted_pct,
-        }
-
-
-def _sum(rows: list[Figures]) -> Figures:
-    total = Figures()
-    for r in rows:
-        total = total + r
-    return total
-
-
-@dataclass(frozen=True, slots=True)
-class UnitRow:
-    county: str  # as shown: （未填县市） for an empty one
-    unit: str  # as shown: （未填单位） for an empty one
-    figures: Figures
-
-
-@dataclass(frozen=True, slots=True)
-class CountyRow:
-    county: str
-    figures: Figures  # the sum of its units
-    units: tuple[UnitRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class GroupRow:
-    track: str
-    level: str
-    figures: Figures
-
-
-@dataclass(frozen=True, slots=True)
-class CampaignSummary:
-    campaign_code: str
-    campaign_title: str
-    until: dt.datetime | None  # None: everything to now
-    made_at: dt.datetime
-    counties: tuple[CountyRow, ...]
-    groups: tuple[GroupRow, ...]  # by track × level
-    total: Figures = field(default_factory=Figures)
-
-    @property
-    def units(self) -> tuple[UnitRow, ...]:
-        return tuple(u for c in self.counties for u in c.units)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "campaign": self.campaign_code,
-            "title": self.campaign_title,
-            "until": self.until.isoformat() if self.until else None,
-            "made_at": self.made_at.isoformat(timespec="seconds"),
-            "total": self.total.to_json(),
-            "counties": [
-                {
-                    "county": c.county,
-                    **c.figures.to_json(),
-                    "units": [{"unit": u.unit, **u.figures.to_json()} for u in c.units],
-                }
-                for c in self.counties
-            ],
-            "by_track_level": [
-                {"track": g.track, "level": g.level, **g.figures.to_json()} for g in self.groups
-            ],
-        }
 
 
 def _aware(campaign: Campaign, until: dt.datetime | None) -> dt.datetime | None:
@@ -346,70 +207,4 @@ def build(session: Session, c: Campaign, *, until: dt.datetime | None = None) ->
         counties=county_rows,
         groups=groups,
         total=_sum([x.figures for x in county_rows]),
-    )
-
-
-HEADERS = (
-    "网上名单",
-    "通过形式审核",
-    "已受理",
-    "受理率%",
-    "退回补正未再报送",
-    "未报送纸质材料",
-    "已缴费",
-    "已受理未缴费",
-    "实收净额（元）",
-    "已移交评委会",
-    "非通过名单有材料",
-)
-
-
-def _cells(f: Figures) -> tuple[object, ...]:
-    pct = f.accepted_pct
-    return (
-        f.online,
-        f.approved,
-        f.accepted,
-        "" if pct is None else pct,
-        f.returned,
-        f.no_paper,
-        f.paid,
-        f.unpaid,
-        f.fee_net,
-        f.handed_over,
-        f.other_paper,
-    )
-
-
-@on_paper
-def summary_xlsx(path: Path, summary: CampaignSummary) -> Path:
-    """The summary as a workbook: 按县市, 按单位, 按类型级别, each ending with a 合计 row."""
-    from models.reports import write_xlsx
-
-    total = _cells(summary.total)
-    return write_xlsx(
-        path,
-        [
-            (
-                "按县市",
-                ("县市", *HEADERS),
-                [*[(c.county, *_cells(c.figures)) for c in summary.counties], (TOTAL, *total)],
-            ),
-            (
-                "按单位",
-                ("县市", "单位", *HEADERS),
-                [
-                    *[(u.county, u.unit, *_cells(u.figures)) for u in summary.units],
-                    (TOTAL, "", *total),
-                ],
-            ),
-            (
-                "按类型级别",
-                ("申报类型", "级别", *HEADERS),
-                [
-                    *[(g.track, g.level, *_cells(g.figures)) for g in summary.groups],
-                    (TOTAL, "", *total),
-                ],
-            ),
-        ],
     )
