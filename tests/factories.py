@@ -43,19 +43,25 @@ def id_of(row: _Row) -> int:
 
 
 @dataclass
-class Office:
+class Staff:
+    """A campaign and the office's three people: enough to accept and pay dossiers."""
+
     campaign: Campaign
     clerk: User
     cashier: User
     lead: User
-    dossier: Dossier  # accepted, ZJ21S00001
-    payment: Payment  # ZJ21F00001, 380 yuan cash, tendered 400
-    returned: Dossier  # returned with notice ZJ21B00001
-    notice_code: str
 
     def actor(self, role: Role, desk: str = "1号窗口") -> Actor:
         user = {Role.clerk: self.clerk, Role.cashier: self.cashier, Role.lead: self.lead}[role]
         return Actor(user_id=user.id, username=user.username, role=role, desk=desk)
+
+
+@dataclass
+class Office(Staff):
+    dossier: Dossier  # accepted, ZJ21S00001
+    payment: Payment  # ZJ21F00001, 380 yuan cash, tendered 400
+    returned: Dossier  # returned with notice ZJ21B00001
+    notice_code: str
 
 
 def preset_campaign(session: Session, code: str = "000") -> int:
@@ -283,7 +289,7 @@ def all_complete(
 
 def accepted(
     session: Session,
-    o: Office,
+    o: Staff,
     *,
     n: int = 1,
     name: str = "张伟",

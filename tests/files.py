@@ -101,3 +101,13 @@ def quirky_xlsx(path: Path) -> Path:
                 ws.write_string(i, j, str(v))
     wb.close()
     return path
+
+
+def rows_csv(path: Path, n: int) -> Path:
+    """A plain CSV online list of ``n`` approved applicants (人0, 人1 …), each a valid ID."""
+    lines = ["姓名,身份证号,工作单位,申报级别,申报类型,审核状态"]
+    for i in range(n):
+        first17 = f"6528011970{(i // 28) % 12 + 1:02d}{i % 28 + 1:02d}{i % 1000:03d}"
+        lines.append(f"人{i},{with_check_digit(first17)},和静县职业技术学校,中级,评审,通过形式审核")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tui.cli import app
 
 runner = CliRunner()
 
 
-def desk(db_url: str, *args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def desk(
+    db_url: str, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> Result:
     """Subcommand options come after the subcommand: ``desk campaign list --db URL``."""
     return runner.invoke(app, [*args, "--db", db_url], input=input, env=env)
 
@@ -210,7 +213,9 @@ def test_commands_in_a_fresh_process(tmp_path: Path) -> None:
         assert "Traceback" not in r.stderr
 
 
-def test_a_lead_extends_the_window_from_the_command_line(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_lead_extends_the_window_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Only with a reason, only a lead; the extension shows as an open window."""
     from models.db import make_engine, session_scope
     from models.services.campaigns import get_campaign, window_status
@@ -238,7 +243,7 @@ def test_a_lead_extends_the_window_from_the_command_line(tmp_path, monkeypatch) 
         assert window_status(s, get_campaign(s, "bz-vocational-2021")).open
 
 
-def _commands(command, path: list[str]):  # type: ignore[no-untyped-def]
+def _commands(command: object, path: list[str]) -> Iterator[list[str]]:
     subs = getattr(command, "commands", None)
     if isinstance(subs, dict):
         for name, sub in subs.items():

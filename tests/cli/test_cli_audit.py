@@ -4,6 +4,7 @@ and the receipt edited by hand; clerks may not run it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -50,11 +51,17 @@ def test_verify_passes_then_catches_a_hand_edited_payment(engine: Engine, db_url
     assert got["ok"] is False and got["first_break"]["seq"] == 3
     assert "写入后被改动" in got["first_break"]["text"]
     with session_scope(engine, readonly=True) as s:  # each run was recorded, with its outcome
-        runs = s.exec(text("SELECT count(*) FROM audit_event WHERE action = 'audit.verify'")).one()  # type: ignore[call-overload]
+        runs = (
+            s.connection()
+            .execute(text("SELECT count(*) FROM audit_event WHERE action = 'audit.verify'"))
+            .one()
+        )
     assert runs[0] == 3
 
 
-def test_options_before_the_command_hold_for_it(engine: Engine, db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_options_before_the_command_hold_for_it(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
     """``desk --db URL audit verify`` reads URL (it once read the configured database, where
     the lead did not exist); ``--demo`` is refused with a command."""
     office_with_money(engine)

@@ -9,6 +9,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -25,6 +26,20 @@ from tests.support import free_port
 from tui.cli import app
 
 runner = CliRunner()
+
+
+class Check(TypedDict):
+    """One line of ``desk doctor --json``."""
+
+    area: str
+    status: str
+    found: str
+    fix: str
+
+
+class Report(TypedDict):
+    ok: bool
+    checks: list[Check]
 
 
 @pytest.fixture
@@ -66,7 +81,7 @@ def _config(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def _doctor(config: Path, url: str, tmp_path: Path) -> tuple[int, dict[str, object]]:
+def _doctor(config: Path, url: str, tmp_path: Path) -> tuple[int, Report]:
     r = runner.invoke(
         app,
         ["doctor", "--config", str(config), "--db", url, "--json"],
@@ -75,8 +90,8 @@ def _doctor(config: Path, url: str, tmp_path: Path) -> tuple[int, dict[str, obje
     return r.exit_code, json.loads(r.stdout)
 
 
-def _by_area(report: dict[str, object]) -> dict[str, dict[str, str]]:
-    return {c["area"]: c for c in report["checks"]}  # type: ignore[attr-defined,index]
+def _by_area(report: Report) -> dict[str, Check]:
+    return {c["area"]: c for c in report["checks"]}
 
 
 def test_a_working_office_passes_and_a_silent_printer_fails(
@@ -102,9 +117,9 @@ width = 58
     status, report = _doctor(config, url, tmp_path)
     checks = _by_area(report)
     assert checks["配置文件"]["status"] == "ok"
-    assert (
-        checks["数据库"]["status"] == "ok" and migrate.head_revision() in checks["数据库"]["found"]
-    )
+    head = migrate.head_revision()
+    assert head is not None
+    assert checks["数据库"]["status"] == "ok" and head in checks["数据库"]["found"]
     assert checks["评审批次"]["status"] == "ok" and code in checks["评审批次"]["found"]
     assert checks["用户"]["found"] == "1 个"
     assert checks["时区"]["status"] == "ok" and "Asia/Shanghai" in checks["时区"]["found"]
@@ -148,7 +163,7 @@ font = "{tmp_path / "no-such-font.ttf"}"
     assert _by_area(report)["界面语言"]["status"] == "fail" and status == 1
     broken = _config(tmp_path, "campaign = \n")
     status, report = _doctor(broken, url, tmp_path)
-    [only] = report["checks"]  # type: ignore[misc]
+    [only] = report["checks"]
     assert only["status"] == "fail" and "格式错误" in only["found"] and status == 1
 
 
@@ -188,7 +203,7 @@ def test_doctor_warns_when_others_can_read_the_database_or_its_folders(tmp_path:
     config = _config(tmp_path, f'backup_dir = "{backups}"\n')
     status, report = _doctor(config, f"sqlite:///{db}", tmp_path)
     assert status == 0  # a warning, not a failure
-    found = [c for c in report["checks"] if c["area"] == "文件权限"]  # type: ignore[attr-defined]
+    found = [c for c in report["checks"] if c["area"] == "文件权限"]
     text = "\n".join(f"{c['status']} {c['found']} {c['fix']}" for c in found)
     assert all(c["status"] == "warn" for c in found) and len(found) == 3, text
     assert (
@@ -198,7 +213,7 @@ def test_doctor_warns_when_others_can_read_the_database_or_its_folders(tmp_path:
     for path, mode in ((data, 0o700), (backups, 0o700), (db, 0o600)):
         os.chmod(path, mode)
     status, report = _doctor(config, f"sqlite:///{db}", tmp_path)
-    checks = [c for c in report["checks"] if c["area"] == "文件权限"]  # type: ignore[attr-defined]
+    checks = [c for c in report["checks"] if c["area"] == "文件权限"]
     assert [c["status"] for c in checks] == ["ok"], checks
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from models.db import session_scope
 from models.services.payments import take_payment
 from models.vocab import Role
+from printers.fonts import FontRef
 from tests.factories import AT, accepted, office
 from tests.files import quirky_xlsx
 from tui.cli import app
@@ -61,7 +62,7 @@ def _bad_places(tmp_path: Path, suffix: str = ".xlsx") -> dict[str, Path]:
     }
 
 
-def _one_sentence(r, place: Path) -> None:  # type: ignore[no-untyped-def]
+def _one_sentence(r: Result, place: Path) -> None:
     assert r.exit_code == 1, (r.exit_code, r.output)
     assert "无法写入" in r.output and "未保存" in r.output, r.output
     assert "Traceback" not in r.output and "程序出错" not in r.output, r.output
@@ -153,7 +154,9 @@ def test_previews_with_out_are_0600_and_a_bad_place_is_one_sentence(tmp_path: Pa
             _one_sentence(r, place)
 
 
-def test_a_png_preview_is_0600_and_a_bad_place_is_one_sentence(tmp_path: Path, cjk_font) -> None:  # type: ignore[no-untyped-def]
+def test_a_png_preview_is_0600_and_a_bad_place_is_one_sentence(
+    tmp_path: Path, cjk_font: FontRef
+) -> None:
     out = tmp_path / "r.png"
     r = runner.invoke(app, ["print", "preview", "receipt", "--format", "png", "--out", str(out)])
     assert r.exit_code == 0, r.output
@@ -168,7 +171,7 @@ def test_a_png_preview_is_0600_and_a_bad_place_is_one_sentence(tmp_path: Path, c
 # -- desk import online: the summary always, the report where it can be written -----------------
 
 
-def _import(db_url: str, path: Path, *extra: str):  # type: ignore[no-untyped-def]
+def _import(db_url: str, path: Path, *extra: str) -> Result:
     return runner.invoke(
         app,
         ["import", "online", str(path), "--campaign", "bz-vocational-2021", "--db", db_url, *extra],

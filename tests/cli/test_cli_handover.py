@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from models.db import session_scope
@@ -89,11 +89,7 @@ def test_roster_handover(engine: Engine, tmp_path: Path) -> None:
         assert [
             d.status
             for d in s.exec(
-                select(Dossier).where(
-                    Dossier.dossier_code.in_(  # type: ignore[union-attr]
-                        ["ZJ21S00001", "ZJ21S00002"]
-                    )
-                )
+                select(Dossier).where(col(Dossier.dossier_code).in_(["ZJ21S00001", "ZJ21S00002"]))
             )
         ] == ["handed_over"] * 2
         [job] = s.exec(select(PrintJob).where(PrintJob.document == "handover")).all()

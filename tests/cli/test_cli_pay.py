@@ -3,16 +3,26 @@ receipt printed; a batch run again pays nothing twice."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
+import models.services.payments as payments
+from models.campaign import Campaign
 from models.db import session_scope
 from models.payment import Payment
-from tests.factories import accepted, office
+from models.permissions import SYSTEM, Actor
+from models.services.campaigns import load_campaign, read_preset
+from models.users import User
+from models.vocab import Role
+from tests.factories import Staff, accepted, office
 from tests.printers.escpos_reader import chinese_text
 from tests.support import write_config
 from tui.cli import app
@@ -241,11 +251,7 @@ def test_the_same_batch_in_another_campaign_with_the_same_prefixes_is_paid_there
     assert len(set(paid)) == 2
 
 
-def _lead(s):  # type: ignore[no-untyped-def]
-    from models.permissions import Actor
-    from models.users import User
-    from models.vocab import Role
-
+def _lead(s: Session) -> Actor:
     u = s.exec(select(User).where(User.username == "lead")).one()
     return Actor(user_id=u.id, username="lead", role=Role.lead, desk="1号窗口")
 
@@ -253,13 +259,6 @@ def _lead(s):  # type: ignore[no-untyped-def]
 def _second_campaign_with_the_same_prefixes(engine: Engine) -> str:
     """A second campaign with 000's prefixes (as an office made before the prefixes had to be
     unique): its own dossier ZJ21S00002, accepted."""
-    from sqlalchemy import update
-
-    from models.campaign import Campaign
-    from models.permissions import SYSTEM
-    from models.services.campaigns import load_campaign, read_preset
-    from tests.factories import Office
-    from tests.factories import accepted as accept_one
 
     with session_scope(engine) as s:
         filename, text = read_preset("000")
@@ -267,44 +266,31 @@ def _second_campaign_with_the_same_prefixes(engine: Engine) -> str:
         for kind in "SFB":
             text = text.replace(f'"ZJ21{kind}"', f'"QQ21{kind}"')
         c = load_campaign(s, SYSTEM, text, filename=filename)
-        s.exec(
+        s.execute(
             update(Campaign)
-            .where(Campaign.id == c.id)
-            .values(  # type: ignore[call-overload]
-                dossier_prefix="ZJ21S", receipt_prefix="ZJ21F", notice_prefix="ZJ21B"
-            )
+            .where(col(Campaign.id) == c.id)
+            .values(dossier_prefix="ZJ21S", receipt_prefix="ZJ21F", notice_prefix="ZJ21B")
         )
         s.refresh(c)
         first = s.exec(select(Campaign).where(Campaign.code == "bz-vocational-2021")).one()
-        from models.users import User
-        from models.vocab import Role
-
         users = {u.role: u for u in s.exec(select(User)).all()}
-        o = Office(
+        o = Staff(
             campaign=c,
             clerk=users[Role.clerk.value],
             cashier=users[Role.cashier.value],
             lead=users[Role.lead.value],
-            dossier=None,
-            payment=None,  # type: ignore[arg-type]
-            returned=None,
-            notice_code="",
-        )  # type: ignore[arg-type]
-        accept_one(s, o, n=1, name="另一批次一号")  # ZJ21S00001 there
-        accept_one(s, o, n=2, name="另一批次二号")  # ZJ21S00002 there
+        )
+        accepted(s, o, n=1, name="另一批次一号")  # ZJ21S00001 there
+        accepted(s, o, n=2, name="另一批次二号")  # ZJ21S00002 there
         assert first.dossier_prefix == c.dossier_prefix
         return c.code
 
 
 def test_two_runs_of_one_batch_at_once_say_paid_once(
-    engine: Engine, db_url: str, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The other run pays the line between this run's look and its payment: this run reports
     the receipt as paid before, not as taken by it."""
-    import pytest
-
-    import models.services.payments as payments
-
     if engine.dialect.name == "sqlite":
         pytest.skip("SQLite: one writer at a time from BEGIN, the runs cannot interleave")
     cfg, _ = _office(engine, tmp_path)
@@ -326,14 +312,12 @@ def test_two_runs_of_one_batch_at_once_say_paid_once(
     real = payments.take_payment
     other_run: list[str] = []
 
-    def the_other_run_first(session, actor, campaign, dossier_id, **kw):  # type: ignore[no-untyped-def]
+    def the_other_run_first(
+        session: Session, actor: Actor, campaign: Campaign, dossier_id: int, **kw: Any
+    ) -> Payment:
         if not other_run:
             with session_scope(engine) as s2:
-                from models.campaign import Campaign
-
                 c = s2.exec(select(Campaign)).one()
-                import datetime as dt
-
                 mine = {**kw, "now": kw["now"] - dt.timedelta(seconds=1)}  # its own moment
                 other_run.append(real(s2, actor, c, dossier_id, **mine).receipt_code)
         return real(session, actor, campaign, dossier_id, **kw)

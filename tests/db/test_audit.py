@@ -3,7 +3,7 @@ leaves neither the change nor its audit row."""
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models.audit import AuditEvent
 from models.campaign import Campaign
@@ -21,7 +21,7 @@ def test_change_and_audit_commit_together(engine: Engine) -> None:
         filename, text = read_preset("000")
         load_campaign(s, SYSTEM, text, filename=filename)
     with session_scope(engine, readonly=True) as s:
-        events = s.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+        events = s.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all()
         assert [e.action for e in events] == ["user.add", "campaign.load"]
         assert events[0].detail == {"username": "wang", "role": "clerk"}
         assert events[1].entity_id == "bz-vocational-2021"

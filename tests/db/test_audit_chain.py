@@ -107,12 +107,16 @@ def test_a_payment_deleted_or_inserted_by_hand_is_caught(engine: Engine) -> None
         stmts.insert(1, "DROP TRIGGER payment_no_update")
     _raw(engine, *stmts)
     with session_scope(engine) as s:
-        o_id = s.exec(
-            text(
-                "SELECT campaign_id, dossier_id, cashier_id FROM payment "  # type: ignore[call-overload]
-                "WHERE receipt_code = 'ZJ21F00002'"
+        o_id = (
+            s.connection()
+            .execute(
+                text(
+                    "SELECT campaign_id, dossier_id, cashier_id FROM payment "
+                    "WHERE receipt_code = 'ZJ21F00002'"
+                )
             )
-        ).one()
+            .one()
+        )
     _raw(
         engine,
         "INSERT INTO payment (id, campaign_id, receipt_no, receipt_code, kind, dossier_id, "

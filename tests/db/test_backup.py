@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models import backup as bk
 from models import migrate
@@ -223,7 +223,7 @@ def test_restore_into_a_fresh_database_gives_back_the_same_rows(
     events = _rows(restored, "audit_event")
     assert events[:-1] == _rows(snap.path, "audit_event")
     with session_scope(make_engine(sqlite_url(restored)), readonly=True) as s:
-        last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()  # type: ignore[union-attr]
+        last = s.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
     assert last is not None and last.action == "backup.restore"
     assert last.detail["sha256"] == snap.sha256 and last.chain_seq is not None
     assert done.target.count("audit_event") == snap.count("audit_event") + 1
@@ -348,15 +348,16 @@ def test_the_automatic_backup_keeps_the_newest_n(engine: Engine, tmp_path: Path)
         "desk-20210927-183000-bz-vocational-2021-20210927.sqlite3"
     )
     left = sorted(p.name for p in folder.iterdir())
+    assert made[3] is not None and made[4] is not None
     assert left == sorted(
         [
             made[3].name,
-            made[4].name,  # type: ignore[union-attr]
+            made[4].name,
             "desk-手工备份.sqlite3",
             "notes.txt",
         ]
     )
-    assert [p.name for p in bk.automatic_backups(folder)] == [made[3].name, made[4].name]  # type: ignore[union-attr]
+    assert [p.name for p in bk.automatic_backups(folder)] == [made[3].name, made[4].name]
     # two closes in the same second: the second file gets a suffix, the first is not replaced
     same = bk.auto_backup(
         engine,
@@ -373,8 +374,10 @@ def test_the_automatic_backup_keeps_the_newest_n(engine: Engine, tmp_path: Path)
     )
     with session_scope(engine, readonly=True) as s:
         events = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "backup.write").order_by(AuditEvent.id)
-        ).all()  # type: ignore[arg-type]
+            select(AuditEvent)
+            .where(AuditEvent.action == "backup.write")
+            .order_by(col(AuditEvent.id))
+        ).all()
     assert len(events) == 6 and all(e.detail["automatic"] for e in events)
     newest = events[-1]
     assert newest.detail["file"] == same.name

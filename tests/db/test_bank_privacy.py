@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from models.bank import LineStatus
-from models.services.bank import import_statement, proposals
+from models.services.bank import LineProposal, import_statement, proposals
 from models.vocab import Role
 from tests.bank import OFFICE_ID, bank_office, bank_statement, by_serial
 from tests.factories import Office, applicant_id
@@ -22,7 +22,7 @@ def desk(session: Session) -> Office:
     return bank_office(session)
 
 
-def _texts(p) -> str:  # type: ignore[no-untyped-def]
+def _texts(p: LineProposal) -> str:
     return " ".join((p.memo, p.payer_name, p.note, p.dismissal_note))
 
 

@@ -20,7 +20,7 @@ import signal
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from models.audit import verify_chain
@@ -48,7 +48,7 @@ def _check(engine: Engine, campaign_id: int) -> tuple[int, int]:
         if is_sqlite(engine):
             assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
             assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
-        P, D, J, N = (t.__table__ for t in (Payment, Dossier, PrintJob, NumberSequence))  # type: ignore[union-attr]
+        P, D, J, N = (inspect(t).local_table for t in (Payment, Dossier, PrintJob, NumberSequence))
         receipts = list(conn.execute(select(P.c.receipt_no).order_by(P.c.receipt_no)).scalars())
         assert receipts == list(range(1, len(receipts) + 1)), "receipt numbers have a gap"
         numbers = list(

@@ -16,14 +16,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import select
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from models.campaign import Campaign
 from models.config import load_config
-from models.db import DbTimeouts, make_engine, retrying, session_scope
+from models.db import make_engine, retrying, session_scope
 from models.errors import DatabaseBusy, DatabaseUnavailable, DomainError
+from models.permissions import Actor
 from models.services.payments import take_payment
+from models.timeouts import DbTimeouts
+from models.users import User
 from models.vocab import Role
 from tests.conftest import PG_URL
 from tests.factories import AT, accepted, office
@@ -52,10 +55,7 @@ def _desk(engine: Engine, **timeouts: float) -> Engine:
 
 
 def _pay(desk: Engine, dossier_id: int, key: str) -> str:
-    def pay(s):  # type: ignore[no-untyped-def]
-        from models.permissions import Actor
-        from models.users import User
-
+    def pay(s: Session) -> str:
         c = s.exec(select(Campaign)).one()
         u = s.exec(select(User).where(User.username == "cashier")).one()
         actor = Actor(user_id=u.id, username="cashier", role=Role.cashier, desk="2号窗口")

@@ -8,8 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import Session
 from typer.testing import CliRunner
 
 from models.config import load_config
@@ -105,7 +107,7 @@ def test_the_database_refuses_a_money_row_with_a_look_alike_desk(engine: Engine)
         tendered_fen=None,
     )
     with pytest.raises((IntegrityError, DBAPIError)), session_scope(engine) as s:
-        s.connection().execute(Payment.__table__.insert(), row)  # type: ignore[attr-defined]
+        s.connection().execute(insert(Payment), row)
     with pytest.raises((IntegrityError, DBAPIError)), session_scope(engine) as s:
         s.add(
             DayClose(
@@ -118,14 +120,14 @@ def test_the_database_refuses_a_money_row_with_a_look_alike_desk(engine: Engine)
         )
 
 
-def test_a_close_begun_under_a_look_alike_name_is_the_desks_own(session) -> None:  # type: ignore[no-untyped-def]
+def test_a_close_begun_under_a_look_alike_name_is_the_desks_own(session: Session) -> None:
     o = office(session)
     lead = o.actor(Role.lead)
     row = begin_close(session, lead, o.campaign, DAY, desk="1号窗口\u200b", now=AT)
     assert row.desk == "1号窗口"
 
 
-def test_a_desk_with_the_longest_name_can_take_a_fee(session) -> None:  # type: ignore[no-untyped-def]
+def test_a_desk_with_the_longest_name_can_take_a_fee(session: Session) -> None:
     """The fee screen's confirmation key for a 40-character desk name fits the 64 a key may be
     (desk + 24 hex digits was 65: every payment of such a desk was refused)."""
     from tui.screens.fees import confirmation_key

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.audit import AuditEvent
 from models.campaign import Campaign
@@ -22,7 +22,7 @@ from models.dossier import Dossier
 from models.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from models.money import Money
 from models.online import build_online_record
-from models.permissions import SYSTEM
+from models.permissions import SYSTEM, Actor
 from models.services.campaigns import load_campaign, read_preset
 from models.services.handover import (
     HandoverRefused,
@@ -463,12 +463,12 @@ def test_two_leads_at_once_hand_each_dossier_over_once(engine: Engine) -> None:
     results: list[str] = []
     lock = threading.Lock()
 
-    def run(actor: object, codes: list[str] | None, gate: threading.Barrier) -> None:
+    def run(actor: Actor, codes: list[str] | None, gate: threading.Barrier) -> None:
         gate.wait()
         try:
             with session_scope(engine) as s:
                 c = s.exec(select(Campaign).where(Campaign.code == code)).one()
-                h = hand_over(s, actor, c, receiver="王敏", dossier_codes=codes)  # type: ignore[arg-type]
+                h = hand_over(s, actor, c, receiver="王敏", dossier_codes=codes)
                 got = f"handover {len(h.dossier_codes)}"
         except DomainError as exc:
             got = exc.code
@@ -492,7 +492,7 @@ def test_two_leads_at_once_hand_each_dossier_over_once(engine: Engine) -> None:
     assert sorted(results[:2]) == ["handover 4", "handover.nothing"]
     assert sorted(results[2:]) == ["handover 1", "handover.already_handed_over"]
     with session_scope(engine, readonly=True) as s:
-        hs = s.exec(select(Handover).order_by(Handover.handover_no)).all()  # type: ignore[arg-type]
+        hs = s.exec(select(Handover).order_by(col(Handover.handover_no))).all()
         assert [h.handover_no for h in hs] == [1, 2]
         codes_all = [c for h in hs for c in h.dossier_codes]
         assert len(codes_all) == len(set(codes_all)) == 5

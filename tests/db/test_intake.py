@@ -240,11 +240,11 @@ def test_window_is_enforced_and_a_lead_extends_it_with_a_reason(
         extend_window(
             session, o.actor(Role.clerk), o.campaign, until=until, reason="堵车", now=AFTER_WINDOW
         )
-    with pytest.raises(InvalidInput) as exc:
+    with pytest.raises(InvalidInput) as invalid:
         extend_window(
             session, o.actor(Role.lead), o.campaign, until=until, reason=" ", now=AFTER_WINDOW
         )
-    assert exc.value.code == "window.no_reason"
+    assert invalid.value.code == "window.no_reason"
     w = extend_window(
         session,
         o.actor(Role.lead),

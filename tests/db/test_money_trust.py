@@ -23,6 +23,7 @@ from models.db import session_scope
 from models.errors import DomainError
 from models.money import Money
 from models.payment import Payment
+from models.permissions import Actor
 from models.services.payments import (
     PaymentRefused,
     cashier_queue,
@@ -40,7 +41,7 @@ def _race(
     trials: int,
     dossiers: list[int],
     code: str,
-    desks: list,  # type: ignore[type-arg]
+    desks: list[Actor],
     method: str,
 ) -> Counter[str]:
     """``trials`` times, two desks book the same reference on two dossiers at the same instant
@@ -131,7 +132,7 @@ def test_the_database_itself_refuses_a_second_live_payment_of_a_reference(engine
         row = {c: getattr(p, c) for c in Payment.model_fields if c != "id"}
     row.update(dossier_id=b.id, receipt_no=99, receipt_code="ZJ21F00099", idempotency_key=None)
     with pytest.raises(IntegrityError), session_scope(engine) as s:
-        s.connection().execute(insert(Payment.__table__), row)  # type: ignore[attr-defined]
+        s.connection().execute(insert(Payment), row)
 
 
 def test_a_void_frees_the_reference_for_the_right_dossier(session: Session) -> None:
@@ -223,7 +224,8 @@ def test_a_fully_refunded_payment_is_dead_and_the_dossier_can_be_paid_again(
     assert fee_card(session, o.campaign, d).paid is None
     again = take_payment(session, cashier, o.campaign, d.id or 0, method="cash", now=AT)
     assert again.attempt == 1
-    assert fee_card(session, o.campaign, d).paid.id == again.id  # type: ignore[union-attr]
+    paid = fee_card(session, o.campaign, d).paid
+    assert paid is not None and paid.id == again.id
 
 
 def test_a_confirmation_whose_payment_was_voided_is_not_reported_as_paid(session: Session) -> None:
@@ -377,7 +379,7 @@ def test_search_and_reconcile_call_a_dossier_paid_exactly_while_a_payment_of_it_
         note="撤回",
         now=AT,
     )
-    records = [session.get(OnlineRecord, d.online_record_id) for d in (a, b, c)]
+    records = [session.get_one(OnlineRecord, d.online_record_id) for d in (a, b, c)]
     assert [h.paper_state for h in hits(session, records)] == ["paid", "paid", "accepted"]
     result = build(session, o.campaign)
     paid = {p.dossier_code for p in result.paid}

@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models.audit import AuditEvent
-from models.campaign import Campaign
+from models.campaign import Campaign, ChecklistItem
 from models.dossier import ItemVerdict
 from models.errors import InvalidInput, PermissionDenied
 from models.idcard import make_check_digit
@@ -136,9 +136,7 @@ def test_a_review_form_without_its_watermark_is_a_deficiency_worded_as_the_notic
     ]
 
 
-def b_items(session: Session, c: Campaign) -> list:  # type: ignore[type-arg]
-    from models.campaign import ChecklistItem
-
+def b_items(session: Session, c: Campaign) -> list[ChecklistItem]:
     return list(session.exec(select(ChecklistItem).where(ChecklistItem.campaign_id == c.id)))
 
 

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from models.db import session_scope
@@ -81,7 +82,9 @@ def test_contention_no_duplicates_no_gaps(engine: Engine) -> None:
     threads, per = (8, 200) if engine.dialect.name == "postgresql" else (4, 50)
     if engine.dialect.name == "postgresql":
         engine = engine.execution_options()  # same pool; pool_size must allow 8 at once
-        engine.pool._pool.maxsize = max(engine.pool.size(), threads)  # type: ignore[attr-defined]
+        pool = engine.pool
+        assert isinstance(pool, QueuePool)
+        pool._pool.maxsize = max(pool.size(), threads)  # SQLAlchemy's own queue: no setter
     got = _contend(engine, cid, threads, per)
     assert len(got) == threads * per
     assert sorted(got) == list(range(1, threads * per + 1))

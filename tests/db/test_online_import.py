@@ -179,7 +179,7 @@ def test_newer_export_updates_keeps_changes_and_flags_withdrawn_after_acceptance
         ("甲", "ZJ21S00001", "退回修改")
     ]
     changes = {c.record_id: c.changes for c in session.exec(select(OnlineChange))}
-    assert changes[rec.id] == {"status": ["通过形式审核", "退回修改"]}
+    assert changes[id_of(rec)] == {"status": ["通过形式审核", "退回修改"]}
     assert {"unit": ["B校", "B校二部"]} in changes.values()
     flagged = session.exec(
         select(AuditEvent).where(AuditEvent.action == "online.withdrawn_after_acceptance")

@@ -14,6 +14,7 @@ import sys
 import threading
 import tomllib
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from sqlalchemy import text
@@ -79,7 +80,7 @@ def test_the_fee_of_every_track_and_level_in_every_preset(session: Session, pres
             with pytest.raises(FeeUnknown) as exc:
                 take_payment(session, cashier, c, did, method="cash", now=when)
             assert "请负责人先设定收费标准" in exc.value.message
-            assert fee_card(session, c, session.get(Dossier, did)).fee is None  # type: ignore[arg-type]
+            assert fee_card(session, c, session.get_one(Dossier, did)).fee is None
             set_fee(
                 session,
                 lead,
@@ -147,6 +148,14 @@ def test_cash_payment_numbered_audited_and_out_of_the_queue(session: Session) ->
     assert find_dossier(session, o.campaign, d.dossier_code or "").id == d.id
 
 
+class PaymentExtras(TypedDict, total=False):
+    """The optional details of a payment, as a test gives them."""
+
+    reference: str
+    tendered: Money
+    fiscal_receipt_no: str
+
+
 @pytest.mark.parametrize(
     ("method", "kwargs", "code"),
     [
@@ -164,14 +173,14 @@ def test_cash_payment_numbered_audited_and_out_of_the_queue(session: Session) ->
     ],
 )
 def test_bad_input_gets_a_chinese_message(
-    session: Session, method: str, kwargs: dict[str, object], code: str
+    session: Session, method: str, kwargs: PaymentExtras, code: str
 ) -> None:
     o = office(session)
     d = accepted(session, o)
     with pytest.raises(DomainError) as exc:
         take_payment(
             session, o.actor(Role.cashier), o.campaign, d.id or 0, method=method, now=AT, **kwargs
-        )  # type: ignore[arg-type]
+        )
     assert exc.value.code == code
     assert any("\u4e00" <= ch <= "\u9fff" for ch in exc.value.message)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from models.audit import AuditEvent
@@ -218,7 +219,8 @@ def _backup(session: Session, actor: Actor) -> object:
     if engine.dialect.name != "sqlite":  # on PostgreSQL `desk backup` explains pg_dump
         require(actor, Action.backup)
         return SQLITE_ONLY
-    return backup(engine, actor, Path(tempfile.mkdtemp()) / "backup.sqlite3")  # type: ignore[arg-type]
+    assert isinstance(engine, Engine)
+    return backup(engine, actor, Path(tempfile.mkdtemp()) / "backup.sqlite3")
 
 
 def _full_id_roster(session: Session, actor: Actor) -> object:

@@ -97,7 +97,7 @@ def test_export_reads_back(session: Session, lead: Actor, tmp_path: Path) -> Non
     chase = wb.get_sheet_by_name("未报送纸质材料").to_python()
     assert chase[1][:4] == ["和静县", "和静县职业技术学校", "张伟", "110105********0038"]
     assert chase[1][8] == "13900000001"  # a text cell, not 1.39E+10
-    summary = dict(wb.get_sheet_by_name("概况").to_python()[1:])
+    summary = {name: value for name, value in wb.get_sheet_by_name("概况").to_python()[1:]}
     assert summary["已缴费"] == 1 and summary["通过但未报送纸质材料"] == 1
 
 

@@ -9,10 +9,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import insert, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.audit import AuditEvent
 from models.db import session_scope
@@ -21,6 +21,7 @@ from models.money import Money
 from models.payment import Payment
 from models.services.payments import PaymentRefused, refund_payment, take_payment, void_payment
 from models.services.tally import (
+    Count,
     DayView,
     begin_close,
     campaign_days,
@@ -177,7 +178,7 @@ def test_the_gap_check_finds_a_missing_number(session: Session) -> None:
     assert not v.receipts.ok and "缺号 ZJ21F00007" in v.receipts.gap_text
 
 
-def _count(cash_fen: int, **others: str) -> object:
+def _count(cash_fen: int, **others: str) -> Count:
     """Pieces for ``cash_fen`` (hundreds, then one of each smaller note as needed)."""
     pieces: dict[int, int] = {}
     left = cash_fen
@@ -222,7 +223,7 @@ def test_a_void_comes_off_the_cashier_and_desk_that_took_the_money(session: Sess
     begin_close(session, cashier, o.campaign, DAY, desk="1号窗口", now=LATER)
     result = record_count(
         session, cashier, o.campaign, DAY, desk="1号窗口", count=_count(38000), now=LATER
-    )  # type: ignore[arg-type]
+    )
     assert result.differences == {}
 
 
@@ -292,7 +293,7 @@ def test_the_database_refuses_a_void_dated_into_the_closed_day_of_the_payments_d
         "created_at": LATER,
     }
     with pytest.raises((IntegrityError, DBAPIError)), session_scope(engine) as s:
-        s.connection().execute(Payment.__table__.insert(), row)  # type: ignore[attr-defined]
+        s.connection().execute(insert(Payment), row)
 
 
 def test_desk_close_blind_count_lock_and_next_day_correction(session: Session) -> None:
@@ -306,7 +307,7 @@ def test_desk_close_blind_count_lock_and_next_day_correction(session: Session) -
     # the count is blind: it is recorded first, then compared
     result = record_count(
         session, cashier, o.campaign, DAY, desk="1号窗口", count=_count(38000), now=LATER
-    )  # type: ignore[arg-type]
+    )
     assert result.differences == {} and result.expected["cash"] == 38000
     with pytest.raises(PermissionDenied):
         confirm_close(session, cashier, o.campaign, DAY, desk="1号窗口", now=LATER)
@@ -356,9 +357,9 @@ def test_desk_close_blind_count_lock_and_next_day_correction(session: Session) -
         session.exec(
             select(AuditEvent.action)
             .where(AuditEvent.entity == "day_close")
-            .order_by(AuditEvent.id)
+            .order_by(col(AuditEvent.id))
         )
-    )  # type: ignore[arg-type]
+    )
     assert actions == ["day.begin", "day.count", "day.close"]
 
 
@@ -373,7 +374,7 @@ def test_a_difference_without_a_note_is_refused(session: Session) -> None:
         o.campaign,
         DAY,
         desk="",
-        count=_count(29000, card="100", qr="380"),  # type: ignore[arg-type]
+        count=_count(29000, card="100", qr="380"),
         now=LATER,
     )
     assert result.differences == {"cash": -1000} and result.difference_fen == -1000
@@ -416,11 +417,11 @@ def test_who_may_begin_and_what_a_count_accepts(session: Session) -> None:
         )
     assert future.value.code == "day.future"
     with pytest.raises(DomainError) as not_begun:
-        record_count(session, cashier, o.campaign, DAY, desk="1号窗口", count=_count(0), now=LATER)  # type: ignore[arg-type]
+        record_count(session, cashier, o.campaign, DAY, desk="1号窗口", count=_count(0), now=LATER)
     assert not_begun.value.code == "day.not_begun"
     for bad in ({10000: "三"}, {10000: "-1"}, {10000: "1.5"}, {10000: 100001}, {3: 1}):
         with pytest.raises(InvalidInput):
-            parse_count(bad)  # type: ignore[arg-type]
+            parse_count(bad)
     with pytest.raises(InvalidInput):
         parse_count({}, {"card": "12.345"})
     assert parse_count({10000: "３", 50: " 1 "}).cash_fen == 30050  # full-width digits
@@ -449,7 +450,7 @@ def test_a_count_overtaken_by_new_rows_must_be_redone(session: Session) -> None:
         desk="",
         count=_count(30000, card="100", qr="380"),
         now=LATER,
-    )  # type: ignore[arg-type]
+    )
     p = session.exec(select(Payment).where(Payment.receipt_code == "ZJ21F00001")).one()
     session.add(
         Payment(
@@ -480,7 +481,7 @@ def test_the_database_refuses_money_in_a_closed_day_and_edits_of_the_close(engin
         begin_close(s, lead, o.campaign, DAY, desk="", now=LATER)
         record_count(
             s, lead, o.campaign, DAY, desk="", count=_count(30000, card="100", qr="380"), now=LATER
-        )  # type: ignore[arg-type]
+        )
         confirm_close(s, lead, o.campaign, DAY, desk="", now=LATER)
         p = s.exec(select(Payment).where(Payment.receipt_code == "ZJ21F00001")).one()
         values = {
@@ -532,7 +533,7 @@ def test_the_campaign_days_read_a_closed_day_from_its_close(session: Session) ->
         desk="",
         count=_count(30000, card="100", qr="380"),
         now=LATER,
-    )  # type: ignore[arg-type]
+    )
     confirm_close(session, lead, o.campaign, DAY, desk="", now=LATER)
     days = campaign_days(session, lead, o.campaign, DAY + dt.timedelta(days=2))
     assert [(d.day, d.closed, d.payments, d.net_fen, d.accepted) for d in days] == [
@@ -557,7 +558,7 @@ def test_the_z_report_workbook_reads_back(session: Session, tmp_path: Path) -> N
         count=_count(29000, card="100", qr="380"),
         note="少 10 元，已赔付",
         now=LATER,
-    )  # type: ignore[arg-type]
+    )
     confirm_close(session, lead, o.campaign, DAY, desk="", now=LATER)
     view = day_view(session, lead, o.campaign, DAY)
     path = day_view_xlsx(tmp_path / "z.xlsx", view)

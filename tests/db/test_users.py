@@ -1,6 +1,9 @@
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from models.audit import AuditEvent
@@ -64,12 +67,12 @@ def test_five_failures_lock_for_five_minutes(session: Session) -> None:
     actor = authenticate(session, "wang", "secret-pw", now=t0 + LOCKOUT)
     assert actor.username == "wang"
     session.commit()
-    actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
+    actions = [e.action for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.id)))]
     assert actions.count("login.failed") == MAX_FAILURES - 1
     assert "login.locked" in actions and actions[-1] == "login.ok"
 
 
-def test_failures_are_kept_even_though_the_call_raises(engine) -> None:  # type: ignore[no-untyped-def]
+def test_failures_are_kept_even_though_the_call_raises(engine: Engine) -> None:
     from models.db import session_scope
 
     with session_scope(engine) as s:
@@ -163,8 +166,8 @@ def test_a_wrong_password_says_the_same_as_an_unknown_user(session: Session) -> 
 
 def test_a_login_never_fails_because_the_key_cannot_be_made(
     session: Session,
-    tmp_path,  # type: ignore[no-untyped-def]
-    monkeypatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("x")
@@ -426,7 +429,7 @@ def test_the_list_shows_each_account_s_state(session: Session) -> None:
         list_users(session, a["lead"])
 
 
-def test_two_admins_cannot_remove_the_last_two_leads_at_once(engine) -> None:  # type: ignore[no-untyped-def]
+def test_two_admins_cannot_remove_the_last_two_leads_at_once(engine: Engine) -> None:
     """Each admin disables one of the office's two leads at the same moment (real connections,
     both databases): one is disabled, the other refused — never both, never a deadlock."""
     import threading
@@ -502,10 +505,11 @@ def test_one_admin_cannot_make_a_lead_of_nobody_by_removing_the_other_lead(
         approval=Approval("lead", "secret-pw"),
     )
     session.commit()
-    for remove in (
-        lambda **k: set_role(session, a["admin"], "lead2", Role.cashier, **k),
-        lambda **k: disable_user(session, a["admin"], "lead2", **k),
-    ):
+    removals: tuple[Callable[[], object], ...] = (
+        lambda: set_role(session, a["admin"], "lead2", Role.cashier),
+        lambda: disable_user(session, a["admin"], "lead2"),
+    )
+    for remove in removals:
         with pytest.raises(PermissionDenied) as needs:
             remove()
         assert needs.value.code == "user.needs_approval"

@@ -6,6 +6,7 @@ DomainError; nothing else ever escapes."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -92,7 +93,9 @@ _PIECES = st.one_of(
 @example({}, {"bogus": "1"})  # PaymentMethod("bogus"): ValueError
 @example({10000: 1, "x": 1}, {})  # sorted() of mixed keys: TypeError
 @example({10000: 10**5000, 10**5000: 1}, {})  # str() of them: ValueError
-def test_counted_cash_is_a_count_or_a_clear_error(cash: dict, others: dict) -> None:  # type: ignore[type-arg]
+def test_counted_cash_is_a_count_or_a_clear_error(
+    cash: dict[Any, Any], others: dict[Any, Any]
+) -> None:
     tried("tally.parse_count")
     try:
         count = parse_count(cash, others)

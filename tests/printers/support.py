@@ -1,9 +1,10 @@
-"""What the print-job tests share: the cashier who prints, and a payment with its receipt job
-saved as the cashier's screen saves them."""
+"""What the printing tests share: the cashier who prints, a payment with its receipt job saved as
+the cashier's screen saves them, the numbers a record is printed by."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from sqlalchemy.engine import Engine
 
@@ -18,6 +19,15 @@ from models.vocab import Role
 from printers.samples import sample_document
 from tests.factories import id_of
 from tui.work.printing import DeskPrinters, queue_document
+
+
+class Numbers(TypedDict, total=False):
+    """What ``record_document`` finds a record by."""
+
+    receipt_code: str
+    dossier_code: str
+    notice_code: str
+
 
 CASHIER = Actor(user_id=None, username="cashier", role=Role.cashier, desk="1号窗口")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import zxingcpp
@@ -29,8 +30,16 @@ def _font(cjk_font: FontRef) -> None:
 FONT: FontRef
 
 
-def _profile(width: int, **kw: object) -> PrinterProfile:
-    return PrinterProfile(width_mm=width, font=FONT, **kw)  # type: ignore[arg-type]
+def _profile(
+    width: int,
+    *,
+    encoding: str = "gbk",
+    barcode: Literal["raster", "native"] = "native",
+    image_mode: bool = False,
+) -> PrinterProfile:
+    return PrinterProfile(
+        width_mm=width, font=FONT, encoding=encoding, barcode=barcode, image_mode=image_mode
+    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -171,7 +171,7 @@ def _gbk_back(dump: str) -> str:
 
 def test_receipt_over_tcp_reads_back_and_its_barcode_scans(emupos: Emupos, engine: Engine) -> None:
     printers = emupos.printers()
-    payment_id, job_id = payment_with_job(engine, printers)
+    payment_id, _ = payment_with_job(engine, printers)
     doc = sample_document("receipt", 80)
     with session_scope(engine) as s:  # the sample job is 58 mm; print the 80 mm receipt
         job = queue_document(s, CASHIER, printers, doc, "receipt", payment_id=payment_id)

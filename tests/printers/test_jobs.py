@@ -43,7 +43,7 @@ def _printers(port: int, timeout: float = 2) -> DeskPrinters:
 def _closed_port() -> int:
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
+    port = int(s.getsockname()[1])
     s.close()
     return port
 
@@ -152,10 +152,11 @@ def _taken_with_unrendered_job(engine: Engine, printers: DeskPrinters) -> tuple[
 
 def test_receipt_job_is_saved_with_its_payment_and_rendered_once_after(engine: Engine) -> None:
     from models.audit import AuditEvent
+    from models.services.documents import find_payment
     from printers.preview import render_text
     from printers.receipts import receipt
     from tui.work.printing import render_bytes, render_receipt_job
-    from tui.work.records import find_payment, receipt_data
+    from tui.work.records import receipt_data
 
     printers = _printers(_closed_port())
     code, job_id = _taken_with_unrendered_job(engine, printers)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from models.audit import AuditEvent
@@ -24,8 +24,9 @@ from models.vocab import Role
 from printers.config import parse_printers
 from printers.document import layout
 from printers.preview import render_text
-from tests.factories import AT, Office, accepted, office
+from tests.factories import AT, Staff, accepted, office
 from tests.printers.escpos_reader import text_segments
+from tests.printers.support import Numbers
 from tui.cli import app
 from tui.work.printing import DeskPrinters, reprint
 from tui.work.records import record_document
@@ -46,25 +47,19 @@ def _two_campaigns(engine: Engine) -> None:
         for kind in "SFB":
             text = text.replace(f'"ZJ21{kind}"', f'"QQ21{kind}"')
         c = load_campaign(s, SYSTEM, text, filename=filename)
-        s.exec(
+        s.execute(
             update(Campaign)
-            .where(Campaign.id == c.id)
-            .values(  # type: ignore[call-overload]
-                dossier_prefix="ZJ21S", receipt_prefix="ZJ21F", notice_prefix="ZJ21B"
-            )
+            .where(col(Campaign.id) == c.id)
+            .values(dossier_prefix="ZJ21S", receipt_prefix="ZJ21F", notice_prefix="ZJ21B")
         )
         s.refresh(c)
         users = {u.role: u for u in s.exec(select(User)).all()}
-        there = Office(
+        there = Staff(
             campaign=c,
             clerk=users["clerk"],
             cashier=users["cashier"],
             lead=users["lead"],
-            dossier=None,
-            payment=None,  # type: ignore[arg-type]
-            returned=None,
-            notice_code="",
-        )  # type: ignore[arg-type]
+        )
         d = accepted(s, there, n=7, name="另一批次一号")
         assert d.dossier_code == "ZJ21S00001"
         p = take_payment(s, there.actor(Role.cashier), c, d.id or 0, method="cash", now=AT)
@@ -80,10 +75,11 @@ def test_numbers_are_looked_up_in_their_own_campaign(engine: Engine) -> None:
             (first, "阿依古丽·买买提", "另一批次一号"),
             (other, "另一批次一号", "阿依古丽·买买提"),
         ):
-            for kind, number in (
+            numbers: list[tuple[str, Numbers]] = [
                 ("receipt", {"receipt_code": "ZJ21F00001"}),
                 ("label", {"dossier_code": "ZJ21S00001"}),
-            ):
+            ]
+            for kind, number in numbers:
                 text = render_text(layout(record_document(s, campaign, kind, **number), 80))
                 assert name in text and gone not in text, (campaign.code, kind)
         u = s.exec(select(User).where(User.username == "cashier")).one()
@@ -189,7 +185,7 @@ def test_a_real_receipts_preview_is_a_numbered_audited_copy(
             ("lead", 2, "escpos"),
             ("cashier", 3, "text"),
         ]
-        jobs = s.exec(select(PrintJob).order_by(PrintJob.id)).all()  # type: ignore[arg-type]
+        jobs = s.exec(select(PrintJob).order_by(col(PrintJob.id))).all()
         assert [(j.printer, j.copy_no, j.status) for j in jobs if j.copy_no] == [
             ("preview", 1, "sent"),
             ("preview", 2, "sent"),
@@ -262,12 +258,10 @@ def test_a_dossiers_latest_notice_is_previewed_by_the_dossiers_number(
     """``desk print preview notice --dossier NO``: the dossier's latest correction notice."""
     with session_scope(engine) as s:
         o = office(s)  # 刘䶮's dossier was returned with ZJ21B00001, then came back and was taken
-        s.exec(
+        s.execute(
             update(Dossier)
-            .where(Dossier.id == o.returned.id)
-            .values(  # type: ignore[call-overload]
-                status="accepted", dossier_no=9, dossier_code="ZJ21S00009"
-            )
+            .where(col(Dossier.id) == o.returned.id)
+            .values(status="accepted", dossier_no=9, dossier_code="ZJ21S00009")
         )
     r = runner.invoke(
         app,

@@ -3,13 +3,15 @@ command on a real receipt."""
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from models.audit import AuditEvent
 from models.campaign import Campaign
-from models.errors import InvalidInput, NotFound, PermissionDenied
+from models.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from models.printjob import PrintJob
 from models.vocab import Role
 from printers.config import parse_printers
@@ -17,6 +19,7 @@ from printers.document import layout
 from printers.preview import render_text
 from tests.factories import office
 from tests.printers.escpos_reader import text_segments
+from tests.printers.support import Numbers
 from tui.cli import app
 from tui.work.printing import DeskPrinters, reprint
 from tui.work.records import record_document
@@ -24,7 +27,7 @@ from tui.work.records import record_document
 PRINTERS = DeskPrinters(parse_printers({"receipt": {"width": 58}, "label": {"width": 80}}))
 
 
-def _text(session: Session, kind: str, width: int = 80, **numbers: str) -> str:
+def _text(session: Session, kind: str, width: int = 80, **numbers: Unpack[Numbers]) -> str:
     campaign = session.exec(select(Campaign)).one()
     return render_text(layout(record_document(session, campaign, kind, **numbers), width))
 
@@ -90,12 +93,12 @@ def test_notice_by_its_number_and_by_the_dossier(session: Session) -> None:
     ],
 )
 def test_bad_numbers_are_explained(
-    session: Session, kind: str, numbers: dict[str, str], error: type[Exception], words: str
+    session: Session, kind: str, numbers: Numbers, error: type[DomainError], words: str
 ) -> None:
     o = office(session)
     with pytest.raises(error) as exc:
         record_document(session, o.campaign, kind, **numbers)
-    assert words in exc.value.message  # type: ignore[attr-defined]
+    assert words in exc.value.message
 
 
 def test_reprints_are_numbered_audited_and_permission_checked(session: Session) -> None:

@@ -30,6 +30,13 @@ AT = dt.datetime(2021, 10, 12, 2, 0, tzinfo=dt.UTC)
 VERIFY = "县级（不含）以下基层单位、社会组织、自由职业"
 
 
+def _found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """The first match of ``pattern``, which must be there."""
+    m = re.search(pattern, text, flags)
+    assert m is not None, pattern
+    return m
+
+
 def _line(
     no: int,
     name: str,
@@ -179,7 +186,7 @@ def test_html_one_svg_per_dossier_page_per_series() -> None:
     assert page.startswith("<!DOCTYPE html>") and "@page { size: A4 landscape" in page
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
     assert len(svgs) == 3
-    assert [re.search(r'aria-label="([^"]+)"', s).group(1) for s in svgs] == [  # type: ignore[union-attr]
+    assert [_found(r'aria-label="([^"]+)"', s).group(1) for s in svgs] == [
         "WH21S00001",
         "WH21S00003",
         "WH21S00005",
@@ -215,7 +222,7 @@ def test_html_escapes_what_it_is_given() -> None:
 @pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="rsvg-convert not installed")
 def test_html_barcode_decodes(tmp_path: Path) -> None:
     page = roster_html(_roster())
-    svg = re.search(r"<svg\b.*?</svg>", page, re.S).group(0)  # type: ignore[union-attr]
+    svg = _found(r"<svg\b.*?</svg>", page, re.S).group(0)
     src = tmp_path / "bar.svg"
     src.write_text(svg, encoding="utf-8")
     png = tmp_path / "bar.png"

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from printers.config import parse_printer, parse_printers
 from printers.errors import PrinterError
-from printers.transports import PreviewTransport, open_transport
+from printers.transports import PreviewTransport, Transport, open_transport
 from tests.printers.fake_printer import FakePrinter
 
 OK = {1: 0x16, 2: 0x12, 4: 0x12}  # online, cover closed, paper present
@@ -18,7 +20,7 @@ PAPER_OUT = {1: 0x16, 2: 0x12 | 0x20, 4: 0x12 | 0x60}
 COVER_OPEN = {1: 0x1E, 2: 0x12 | 0x04, 4: 0x12}
 
 
-def _net(port: int, timeout: float = 3) -> object:
+def _net(port: int, timeout: float = 3) -> Transport:
     return open_transport(
         parse_printer(
             "receipt",
@@ -27,7 +29,7 @@ def _net(port: int, timeout: float = 3) -> object:
     )
 
 
-def _wait_for(predicate, seconds: float = 5) -> None:  # type: ignore[no-untyped-def]
+def _wait_for(predicate: Callable[[], bool], seconds: float = 5) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end and not predicate():
         time.sleep(0.02)
@@ -37,8 +39,9 @@ def test_network_printer_receives_the_job() -> None:
     payload = b"\x1b@\x1c&\xca\xd5\xbe\xdd\x1c.\n"
     with FakePrinter(status=OK) as printer:
         t = _net(printer.port)
-        assert t.status().problem() is None  # type: ignore[attr-defined]
-        t.send(payload)  # type: ignore[attr-defined]
+        status = t.status()
+        assert status is not None and status.problem() is None
+        t.send(payload)
         _wait_for(lambda: printer.received.endswith(payload))
         assert printer.received.endswith(payload)
 
@@ -46,7 +49,7 @@ def test_network_printer_receives_the_job() -> None:
 def test_a_printer_that_ignores_status_queries_still_prints() -> None:
     with FakePrinter(status=None) as printer:
         started = time.monotonic()
-        _net(printer.port).send(b"hello\n")  # type: ignore[attr-defined]
+        _net(printer.port).send(b"hello\n")
         _wait_for(lambda: printer.received.endswith(b"hello\n"))
         assert printer.received.endswith(b"hello\n")
         assert time.monotonic() - started < 3  # one short status wait, not three long ones
@@ -56,7 +59,7 @@ def test_a_printer_that_ignores_status_queries_still_prints() -> None:
 def test_status_faults_refuse_the_job(status: dict[int, int], words: str) -> None:
     with FakePrinter(status=status) as printer:
         with pytest.raises(PrinterError) as exc:
-            _net(printer.port).send(b"receipt\n")  # type: ignore[attr-defined]
+            _net(printer.port).send(b"receipt\n")
         assert words in exc.value.message
         assert b"receipt" not in printer.received
 
@@ -67,7 +70,7 @@ def test_closed_port_is_refused_in_chinese() -> None:
     port = s.getsockname()[1]
     s.close()  # nothing listens there now
     with pytest.raises(PrinterError) as exc:
-        _net(port).send(b"x")  # type: ignore[attr-defined]
+        _net(port).send(b"x")
     assert "连接被拒绝" in exc.value.message
     assert exc.value.code == "printer.offline"
 
@@ -75,18 +78,18 @@ def test_closed_port_is_refused_in_chinese() -> None:
 def test_a_printer_that_stops_reading_times_out() -> None:
     with FakePrinter(read=False) as printer:
         with pytest.raises(PrinterError) as exc:
-            _net(printer.port, timeout=1).send(b"x" * (8 * 1024 * 1024))  # type: ignore[attr-defined]
+            _net(printer.port, timeout=1).send(b"x" * (8 * 1024 * 1024))
         assert "超时" in exc.value.message
 
 
-def test_file_transport_writes_the_bytes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_file_transport_writes_the_bytes(tmp_path: Path) -> None:
     path = tmp_path / "lp0"
     t = open_transport(parse_printer("receipt", {"connection": "file", "path": str(path)}))
     t.send(b"\x1b@abc")
     assert path.read_bytes() == b"\x1b@abc"
 
 
-def test_missing_device_file_is_explained(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_device_file_is_explained(tmp_path: Path) -> None:
     t = open_transport(
         parse_printer("receipt", {"connection": "file", "path": str(tmp_path / "no" / "lp0")})
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import ModuleType
 
 from tests.support import load_script
 
@@ -14,7 +15,7 @@ DOCS = ROOT / "docs"
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
-def _script():  # type: ignore[no-untyped-def]
+def _script() -> ModuleType:
     return load_script("error_codes")
 
 

@@ -4,6 +4,7 @@ commands of ``desk`` never import Textual."""
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 
 def _run(code: str, env_extra: dict[str, str] | None = None) -> str:
@@ -44,7 +45,7 @@ def test_printers_import_no_textual() -> None:
     assert out.strip() == "[]"
 
 
-def test_non_tui_commands_do_not_import_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_non_tui_commands_do_not_import_textual(tmp_path: Path) -> None:
     out = _run(f"""
         import sys
         from typer.testing import CliRunner
