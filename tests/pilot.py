@@ -14,10 +14,10 @@ from models.db import session_scope
 from models.dossier import Dossier
 from models.payment import Payment
 from tui.app import DeskApp, make_app
+from tui.screens.accounts.login import LoginScreen
 from tui.screens.fees import CashierScreen, FeeScreen
 from tui.screens.home import HomeScreen
 from tui.screens.intake import CardScreen, IntakeScreen
-from tui.screens.login import LoginScreen
 from tui.screens.outcome import OutcomeScreen
 
 
@@ -110,7 +110,7 @@ def demo_queue(engine: Engine) -> list[tuple[str, str, int]]:
 async def open_statement(app: DeskApp, pilot, tmp_path, rows: list[list[str]]):  # type: ignore[no-untyped-def]
     """From the fee desk: F3, the statement ``rows`` written as a GB18030 CSV and its path
     pasted into the field, Enter. Returns the BankScreen."""
-    from tui.screens.bank import BankScreen
+    from tui.screens.fees.bank import BankScreen
 
     path = tmp_path / "流水.csv"
     path.write_bytes("\r\n".join(",".join(r) for r in rows).encode("gb18030"))

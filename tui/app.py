@@ -123,7 +123,7 @@ class DeskApp(WorkerGuard, App[None]):
     # -- scan anywhere --
 
     def _scanning(self) -> bool:
-        from tui.screens.login import LoginScreen
+        from tui.screens.accounts.login import LoginScreen
 
         if self.focused is not None and self.focused.has_class("takes-scans"):
             return False  # a field that is filled by a scanner (a POS slip's reference)
@@ -350,7 +350,7 @@ class DeskApp(WorkerGuard, App[None]):
             screen.show_error(message)
 
     def _database_ready(self) -> None:
-        from tui.screens.login import LoginScreen
+        from tui.screens.accounts.login import LoginScreen
 
         self.switch_screen(LoginScreen())
 
@@ -438,7 +438,7 @@ class DeskApp(WorkerGuard, App[None]):
             self.call_from_thread(on_done)
 
     def log_out(self, message: str = "") -> None:
-        from tui.screens.login import LoginScreen
+        from tui.screens.accounts.login import LoginScreen
 
         self.actor = None
         self._held.clear()

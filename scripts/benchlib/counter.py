@@ -35,7 +35,8 @@ def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
     from models.vocab import Role
     from tui.app import make_app
     from tui.screens.fees import FeeScreen
-    from tui.screens.intake import CardScreen, OutcomeScreen
+    from tui.screens.intake import CardScreen
+    from tui.screens.outcome import OutcomeScreen
 
     n = 10_000 if quick else 200_000
     scans, accepts = (15, 5) if quick else (300, 40)

@@ -16,10 +16,12 @@ from models.services.users import authenticate, disable_user, reset_password
 from models.users import User
 from tests.pilot import SIZE, demo_app, login, settle
 from tests.tui.test_login_home import _text
+from tui.screens.accounts.forms import AddUserDialog, ApproveDialog
+from tui.screens.accounts.login import LoginScreen
+from tui.screens.accounts.password import PasswordScreen
+from tui.screens.accounts.users import UsersScreen
 from tui.screens.home import HomeScreen
-from tui.screens.login import LoginScreen
-from tui.screens.password import PasswordScreen
-from tui.screens.users import AddUserDialog, ApproveDialog, ConfirmDialog, UsersScreen
+from tui.widgets.dialogs import ConfirmDialog
 
 
 def _fits(screen) -> None:  # type: ignore[no-untyped-def]

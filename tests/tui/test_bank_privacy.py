@@ -58,7 +58,7 @@ async def _statement_with_an_id(app, pilot, engine: Engine, tmp_path, user: str)
 
 
 async def test_a_cashier_sees_the_memo_s_id_number_masked(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tui.screens.bank import ConfirmMatchScreen
+    from tui.screens.fees.bank_match import ConfirmMatchScreen
 
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:

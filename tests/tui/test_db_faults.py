@@ -11,8 +11,8 @@ from textual.widgets import Static
 from models.db import is_sqlite, make_engine
 from tests.conftest import PG_URL
 from tests.pilot import SIZE, demo_app, login, settle
+from tui.screens.accounts.login import LoginScreen
 from tui.screens.home import HomeScreen
-from tui.screens.login import LoginScreen
 
 
 def _allow_connections(allowed: bool) -> None:

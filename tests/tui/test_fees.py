@@ -30,9 +30,11 @@ from tests.pilot import (
     settle,
     wait_until,
 )
-from tui.screens.fees import CashierScreen, FeeScreen, RefundScreen, VoidScreen
+from tui.screens.fees import CashierScreen, FeeScreen
+from tui.screens.fees.refund import RefundScreen
 from tui.screens.home import HomeScreen
 from tui.screens.outcome import OutcomeScreen
+from tui.widgets.reason_note import ReasonNoteDialog
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -161,10 +163,10 @@ async def test_lead_voids_reprints_and_refunds_with_the_trail(engine: Engine) ->
         scan(app, code)
         fee = await fee_screen(app, pilot)
         await press_keys(pilot, "f10")
-        assert isinstance(app.screen, VoidScreen)
+        assert isinstance(app.screen, ReasonNoteDialog)
         await press_keys(pilot, "enter")  # the first reason
         await press_keys(pilot, "enter")  # no note yet: refused
-        assert isinstance(app.screen, VoidScreen)
+        assert isinstance(app.screen, ReasonNoteDialog)
         for ch in "录错":
             await pilot.press(ch)
         await press_keys(pilot, "enter")
@@ -234,7 +236,8 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(
     """A GB18030 statement: a transfer naming a dossier number with its fee (proposed, confirmed
     with Enter → a transfer payment with the bank's serial, receipt printed), one for half a fee
     (never confirmable here), and one pointing at nobody (set aside with a reason and a note)."""
-    from tui.screens.bank import BankScreen, ConfirmMatchScreen, DismissLineScreen
+    from tui.screens.fees.bank import BankScreen
+    from tui.screens.fees.bank_match import ConfirmMatchScreen
 
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
@@ -273,7 +276,7 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(
         )
         table.move_cursor(row=2)
         await press_keys(pilot, "f10")
-        assert isinstance(app.screen, DismissLineScreen)
+        assert isinstance(app.screen, ReasonNoteDialog)
         await press_keys(pilot, "enter")
         for ch in "供应商货款":
             await pilot.press(ch)

@@ -219,7 +219,7 @@ async def test_cashier_queue_and_fee_card_with_a_hostile_name(engine: Engine) ->
 async def test_a_units_batch_shows_a_hostile_unit_and_name_as_text(engine: Engine) -> None:
     """Ctrl+B at the counter: the unit list and the people of the unit are table cells, which
     Textual reads as markup when they are strings."""
-    from tui.screens.batch import UnitBatchScreen
+    from tui.screens.intake.batch import UnitBatchScreen
 
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:

@@ -29,13 +29,10 @@ from tests.pilot import (
 )
 from tests.printers.escpos_reader import text_segments
 from tui.app import DeskApp
-from tui.screens.intake import (
-    CardScreen,
-    ConfirmReturnScreen,
-    IntakeScreen,
-    OutcomeScreen,
-    PickScreen,
-)
+from tui.screens.intake import CardScreen, IntakeScreen
+from tui.screens.intake.return_notice import ConfirmReturnScreen
+from tui.screens.outcome import OutcomeScreen
+from tui.widgets.dialogs import PickDialog
 
 NEXT = f"ZJ21S{DEMO_ACCEPTED + 1:05d}"  # the demo clerk accepted a few: the counter's next number
 
@@ -180,7 +177,7 @@ async def test_scan_from_any_focused_widget(engine: Engine) -> None:
         assert card2.card.person.record_id == second.id
         assert card2.items[0].must_match_online  # 000's checklist starts with the review form
         await press_keys(pilot, "m")  # the comparison dialog is open when the next scan comes
-        assert isinstance(app.screen, PickScreen)
+        assert isinstance(app.screen, PickDialog)
         scan(app, first.id_number)  # from the modal: back to the first, its verdict restored
         assert await wait_until(
             pilot,
@@ -283,7 +280,7 @@ async def test_closed_window_blocks_the_clerk_and_a_lead_extends_it(engine: Engi
 async def test_a_units_batch_in_order(engine: Engine) -> None:
     """Ctrl+B at the counter: pick the unit, open the first person still missing, accept, and the
     list comes back with the counts updated and the cursor on the next one to see."""
-    from tui.screens.batch import UnitBatchScreen
+    from tui.screens.intake.batch import UnitBatchScreen
 
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
@@ -327,7 +324,7 @@ async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(
     monkeypatch,  # type: ignore[no-untyped-def]
     tmp_path,
 ) -> None:
-    import models.services.intake as intake_service
+    import tui.screens.intake.card as card_module
     from models.config import data_dir
 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -337,7 +334,7 @@ async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(
     async with app.run_test(size=SIZE) as pilot:
         rec, card = await _scan_first(app, pilot, engine)
         await press_keys(pilot, *(["y"] * len(card.items)))
-        monkeypatch.setattr(intake_service, "accept", broken)
+        monkeypatch.setattr(card_module, "accept", broken)  # the service, where the card calls it
         await press_keys(pilot, "f9")
         assert await wait_until(
             pilot,

@@ -10,8 +10,8 @@ from textual.widgets import Input, Static
 from models.config import DeskConfig
 from tests.pilot import SIZE, demo_app, login, settle
 from tui.app import make_app
+from tui.screens.accounts.login import LoginScreen
 from tui.screens.home import HomeScreen
-from tui.screens.login import LoginScreen
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]

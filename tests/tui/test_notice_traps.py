@@ -33,9 +33,10 @@ from tests.factories import all_complete
 from tests.pilot import SIZE, card_screen, demo_app, login, press_keys, scan, settle, wait_until
 from tui.app import DeskApp, make_app
 from tui.screens.fees import FeeScreen
-from tui.screens.intake import IntakeScreen, RefuseScreen, SetWindowScreen
-from tui.screens.tally import NoteScreen
-from tui.screens.users import ConfirmDialog
+from tui.screens.intake import IntakeScreen
+from tui.screens.intake.window import SetWindowScreen
+from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.reason_note import ReasonNoteDialog
 
 
 def _actor(session: Session, username: str) -> Actor:
@@ -131,7 +132,7 @@ async def test_001_unset_window_the_lead_sets_it_with_f11_then_the_watermark_is_
         assert "通知未载明纸质材料报送时间" in alerts and "F11" in alerts
         assert card.card is not None and not card.card.can_judge
         await press_keys(pilot, "f12")  # an unset window is not the applicant's fault: no refusal
-        assert not isinstance(app.screen, RefuseScreen)
+        assert not isinstance(app.screen, ReasonNoteDialog)
         await press_keys(pilot, "f11")
         assert await wait_until(pilot, lambda: isinstance(app.screen, SetWindowScreen))
         dialog = app.screen
@@ -210,14 +211,14 @@ async def test_001_fee_desk_offers_the_bank_only_and_a_lead_overrides_with_a_rea
             await press_keys(pilot, "f11")
         assert "现金不符合通知规定" in _text(fee, "#fee-methods")
         await press_keys(pilot, "f9")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ReasonNoteDialog))
         await press_keys(pilot, "enter")  # a reason is required
-        assert isinstance(app.screen, NoteScreen)
+        assert isinstance(app.screen, ReasonNoteDialog)
         for ch in "申请人银行卡冻结":
             await pilot.press(ch)
         await press_keys(pilot, "enter")
         assert await wait_until(
-            pilot, lambda: not isinstance(app.screen, (FeeScreen, NoteScreen)), 8
+            pilot, lambda: not isinstance(app.screen, (FeeScreen, ReasonNoteDialog)), 8
         )
     with session_scope(engine, readonly=True) as s:
         p = s.exec(select(Payment).where(Payment.method == "cash")).one()
@@ -257,7 +258,7 @@ async def test_002_the_applicant_bringing_the_paper_is_blocked_and_f12_knows_why
         with session_scope(engine, readonly=True) as s:
             assert s.exec(select(Payment)).first() is None
         await press_keys(pilot, "f12")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, RefuseScreen))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ReasonNoteDialog))
         options = app.screen.query_one("#reasons", OptionList)
         highlighted = options.get_option_at_index(options.highlighted or 0)
         assert highlighted.id == "individual"
@@ -279,7 +280,7 @@ async def test_an_id_one_digit_off_gets_the_check_digit_message_and_the_suggesti
         assert "校验位不正确" in shown and "不予受理" not in shown, shown
         assert "申请人2" in shown  # the listed person one digit away, for the clerk to confirm
         await press_keys(pilot, "f12")
-        assert not isinstance(app.screen, RefuseScreen)
+        assert not isinstance(app.screen, ReasonNoteDialog)
 
 
 async def test_f6_asks_before_the_desk_stops_and_a_closed_day_is_said_when_the_fee_opens(

@@ -20,7 +20,8 @@ from models.services.intake import ItemCheck
 from tests.factories import AT, applicant, office
 from tests.pilot import login, settle, wait_until
 from tui.app import DeskApp, make_app
-from tui.screens.intake import CardScreen, OutcomeScreen
+from tui.screens.intake import CardScreen
+from tui.screens.outcome import OutcomeScreen
 
 SIZES = [(80, 24), (120, 36)]
 LONG_NAME = "迪丽娜尔·阿不都热依木·买买提明"

@@ -28,8 +28,9 @@ from tests.pilot import (
 )
 from tui.app import DeskApp
 from tui.screens.home import HomeScreen
-from tui.screens.tally import CountScreen, DayScreen, NoteScreen
-from tui.screens.users import ConfirmDialog
+from tui.screens.tally import CountScreen, DayScreen
+from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.reason_note import ReasonNoteDialog
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -127,7 +128,7 @@ async def test_cashier_counts_blind_and_the_lead_locks_the_day(engine: Engine) -
         await press_keys(pilot, "d")  # the desk
         assert await wait_until(pilot, lambda: day.view is not None and day.view.desk == "1号窗口")
         await press_keys(pilot, "f9")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ReasonNoteDialog))
         await press_keys(pilot, "enter")
         assert await wait_until(pilot, lambda: "已日结（锁定）" in _text(day, "#status-line"))
         assert [c.status for c in _closes(engine)] == ["closed"]
@@ -172,9 +173,9 @@ async def test_a_short_count_needs_a_note_before_the_lead_confirms(engine: Engin
         assert await wait_until(pilot, lambda: app.screen is day)
         assert await wait_until(pilot, lambda: "已清点" in _text(day, "#status-line"))
         await press_keys(pilot, "f9")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ReasonNoteDialog))
         await press_keys(pilot, "enter")  # no note: refused on the spot
-        assert isinstance(app.screen, NoteScreen)
+        assert isinstance(app.screen, ReasonNoteDialog)
         app.screen.query_one("#note", Input).value = "找零多找 10 元，收费员已补齐"
         await press_keys(pilot, "enter")
         assert await wait_until(pilot, lambda: "已日结（锁定）" in _text(day, "#status-line"))

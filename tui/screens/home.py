@@ -74,30 +74,30 @@ class HomeScreen(WorkerGuard, Screen[None]):
         return True
 
     def action_password(self) -> None:
-        from tui.screens.password import PasswordScreen
+        from tui.screens.accounts.password import PasswordScreen  # lazily: loaded when first opened
 
         actor = self.desk.actor
         if actor is not None:
             self.app.push_screen(PasswordScreen(actor))
 
     def action_users(self) -> None:
-        from tui.screens.users import UsersScreen
+        from tui.screens.accounts.users import UsersScreen  # lazily: loaded when first opened
 
         self.app.push_screen(UsersScreen())
 
     def action_counter(self) -> None:
-        from tui.screens.intake import IntakeScreen
+        from tui.screens.intake import IntakeScreen  # lazily: loaded when first opened
 
         self.app.push_screen(IntakeScreen())
 
     def action_fees(self) -> None:
-        from tui.screens.fees import CashierScreen
+        from tui.screens.fees import CashierScreen  # lazily: loaded when first opened
 
         self.app.push_screen(CashierScreen())
 
     def action_day_close(self) -> None:
         """日结: the lead's day view; a cashier counts the cash of their own desk."""
-        from tui.screens.tally import CountScreen, DayScreen
+        from tui.screens.tally import CountScreen, DayScreen  # lazily: loaded when first opened
 
         actor = self.desk.actor
         assert actor is not None
@@ -105,7 +105,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
         self.app.push_screen(DayScreen() if actor.can(Action.tally_view) else CountScreen())
 
     def action_import_list(self) -> None:
-        from tui.screens.lead import ImportScreen
+        from tui.screens.lead import ImportScreen  # lazily: loaded when first opened
 
         def reload(_result: None) -> None:
             self.load()
@@ -113,7 +113,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
         self.app.push_screen(ImportScreen(), callback=reload)
 
     def action_reconcile(self) -> None:
-        from tui.screens.lead import ReconcileScreen
+        from tui.screens.lead import ReconcileScreen  # lazily: loaded when first opened
 
         self.app.push_screen(ReconcileScreen())
 

@@ -17,6 +17,7 @@ from models.i18n import _, pgettext
 from models.permissions import Actor
 from tui import plain
 from tui.base import WorkerGuard
+from tui.screens.accounts.password import PasswordScreen
 
 if TYPE_CHECKING:
     from tui.app import DeskApp
@@ -138,8 +139,6 @@ class LoginScreen(WorkerGuard, Screen[None]):
 
     def _succeeded(self, actor: Actor, password: str) -> None:
         if actor.must_change_password:  # a reset password: a new one before anything else
-            from tui.screens.password import PasswordScreen
-
             self.app.switch_screen(PasswordScreen(actor, current=password))
             return
         self.desk.logged_in(actor)

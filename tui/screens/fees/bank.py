@@ -18,10 +18,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
@@ -30,8 +28,11 @@ from tui.base import WorkerGuard, desk_of
 from tui.keymap import bind
 
 if TYPE_CHECKING:
-    from models.services.bank import Candidate, LineProposal
+    from models.services.bank import LineProposal
     from models.services.payments import QueueLine
+from models.services.bank import DISMISS_REASONS
+from tui.screens.fees.bank_match import ConfirmMatchScreen, who
+from tui.widgets.reason_note import ReasonNote, ReasonNoteDialog
 
 STYLES = {
     "proposed": "bold green",
@@ -44,14 +45,6 @@ STYLES = {
     "dismissed": "dim",
 }
 CONFIRMABLE = ("proposed", "ambiguous")
-
-
-def _who(c: Candidate) -> str:
-    """One line for a candidate, to be shown as plain text (``tui.plain``): the name is the
-    online list's, a bank line's payer and memo are whatever the statement said."""
-    fee = _(" 应收{fee}").format(fee=c.fee.figures()) if c.fee is not None else ""
-    code = c.dossier_code or _("未受理")
-    return f"{code} {plain.one_line(c.name)} {plain.fee_kind(c.track, c.level)}{fee}"
 
 
 class BankScreen(WorkerGuard, Screen[None]):
@@ -73,9 +66,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            _("银行流水对账 · {who}").format(who=desk_of(self).who()), id="status-line"
-        )
+        yield Static(_("银行流水对账 · {who}").format(who=desk_of(self).who()), id="status-line")
         yield Input(
             placeholder=_("银行流水文件路径（xlsx/csv，GB18030 亦可），Enter 导入"), id="bank-file"
         )
@@ -191,12 +182,12 @@ class BankScreen(WorkerGuard, Screen[None]):
         from models.services.bank import proposals, unpaid_dossiers
 
         desk = desk_of(self)
-        assert desk.engine is not None
+        assert desk.engine is not None and desk.actor is not None
         try:
             with desk.campaign_session(readonly=True) as (session, c):
                 # an ID number in a memo is masked for everyone but a lead
-                lines = proposals(session, c, viewer=desk.actor)
-                unpaid = unpaid_dossiers(session, c, limit=500)
+                lines = proposals(session, desk.actor, c)
+                unpaid = unpaid_dossiers(session, desk.actor, c, limit=500)
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
@@ -231,7 +222,7 @@ class BankScreen(WorkerGuard, Screen[None]):
                         else ""
                     )
                     hint = (
-                        f"{_who(c)}（{_(p.evidence) or '、'.join(_(e) for e in c.evidence)}）{diff}"
+                        f"{who(c)}（{_(p.evidence) or '、'.join(_(e) for e in c.evidence)}）{diff}"
                     )
                 elif p.candidates:
                     hint = _("{count} 人相符：").format(count=len(p.candidates)) + "；".join(
@@ -371,12 +362,12 @@ class BankScreen(WorkerGuard, Screen[None]):
         if p is None or self.busy or p.status in ("confirmed", "dismissed"):
             return
 
-        def chosen(result: tuple[str, str] | None) -> None:
+        def chosen(result: ReasonNote | None) -> None:
             if result is not None:
                 self.busy = True
-                self.run_dismiss(p.line_id, *result)
+                self.run_dismiss(p.line_id, result.reason, result.note)
 
-        self.app.push_screen(DismissLineScreen(p), chosen)
+        self.app.push_screen(dismiss_dialog(p), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
     def run_dismiss(self, line_id: int, reason: str, note: str) -> None:
@@ -399,117 +390,14 @@ class BankScreen(WorkerGuard, Screen[None]):
         self.load(_("已标为非评审费（记入审计）"))
 
 
-class ConfirmMatchScreen(WorkerGuard, ModalScreen[int | None]):
-    """The line and who it pays for; with several candidates, the cashier picks one."""
-
-    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
-
-    def __init__(self, line: LineProposal, candidates: list[Candidate]) -> None:
-        super().__init__()
-        self.line = line
-        self.candidates = candidates
-
-    def compose(self) -> ComposeResult:
-        p = self.line
-        several = len(self.candidates) > 1
-        with Vertical(classes="dialog"):
-            yield Static(
-                Text.assemble(
-                    _("第 {line_no} 行 {txn_date:%Y-%m-%d} 收入 {amount} 元 · ").format(
-                        line_no=p.line_no, txn_date=p.txn_date, amount=p.amount.figures()
-                    ),
-                    plain.name(p.payer_name),
-                ),
-                classes="dialog-title",
-            )
-            yield Static(
-                Text.assemble(
-                    _("摘要："), plain.plain(p.memo, 60), _("\n流水号："), plain.plain(p.serial, 40)
-                ),
-                classes="dialog-body",
-            )
-            yield Static(
-                _("多人相符：请核实后选择是哪一位")
-                if several
-                else _("确认这笔转账是下面这位的评审费："),
-                classes="dialog-help",
-            )
-            yield OptionList(
-                *[
-                    Option(
-                        plain.plain(f"{_who(c)}（{'、'.join(_(e) for e in c.evidence)}）"),
-                        id=str(c.dossier_id),
-                    )
-                    for c in self.candidates
-                ],
-                id="match-candidates",
-            )
-            yield Static(_("↑↓ 选择 · Enter 确认并打印缴费凭证 · Esc 取消"), classes="dialog-help")
-
-    def on_mount(self) -> None:
-        options = self.query_one("#match-candidates", OptionList)
-        # one candidate: Enter confirms it; several: nobody is chosen until the cashier moves
-        # to one (a bounced Enter picks no one)
-        options.highlighted = 0 if len(self.candidates) == 1 else None
-        options.focus()
-
-    @on(OptionList.OptionSelected, "#match-candidates")
-    def _done(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id or 0) or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class DismissLineScreen(WorkerGuard, ModalScreen[tuple[str, str] | None]):
-    """Set a line aside as not a review fee: a reason from the list and a note."""
-
-    BINDINGS = [Binding("escape", "cancel", pgettext("key", "取消"))]
-
-    def __init__(self, line: LineProposal) -> None:
-        super().__init__()
-        self.line = line
-
-    def compose(self) -> ComposeResult:
-        from models.services.bank import DISMISS_REASONS
-
-        p = self.line
-        with Vertical(classes="dialog"):
-            yield Static(
-                _("第 {line_no} 行 {amount} 元 {payer_name}：不是评审费").format(
-                    line_no=p.line_no, amount=p.amount.figures(), payer_name=p.payer_name
-                ),
-                classes="dialog-title",
-            )
-            yield OptionList(
-                *[Option(_(text), id=key) for key, text in DISMISS_REASONS.items()],
-                id="dismiss-reasons",
-            )
-            yield Input(placeholder=_("说明（必填，记入审计）"), id="dismiss-note", max_length=500)
-            yield Static(
-                _("↑↓ 选原因 · Enter 到说明 · Enter 确定 · Esc 取消"), classes="dialog-help"
-            )
-
-    def on_mount(self) -> None:
-        options = self.query_one("#dismiss-reasons", OptionList)
-        options.highlighted = 0
-        options.focus()
-
-    @on(OptionList.OptionSelected, "#dismiss-reasons")
-    def _to_note(self) -> None:
-        self.query_one("#dismiss-note", Input).focus()
-
-    @on(Input.Submitted, "#dismiss-note")
-    def _done(self) -> None:
-        options = self.query_one("#dismiss-reasons", OptionList)
-        note = self.query_one("#dismiss-note", Input).value.strip()
-        if options.highlighted is None:
-            options.focus()
-            return
-        if not note:
-            self.notify(_("请写明说明"), severity="error", timeout=4)
-            return
-        self.dismiss((options.get_option_at_index(options.highlighted).id or "other", note))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+def dismiss_dialog(line: LineProposal) -> ReasonNoteDialog:
+    """Set a line aside as not a review fee: a reason from the list and a note (required)."""
+    return ReasonNoteDialog(
+        _("第 {line_no} 行 {amount} 元 {payer_name}：不是评审费").format(
+            line_no=line.line_no, amount=line.amount.figures(), payer_name=line.payer_name
+        ),
+        reasons=DISMISS_REASONS,
+        placeholder=_("说明（必填，记入审计）"),
+        note_required=_("请写明说明"),
+        help_text=_("↑↓ 选原因 · Enter 到说明 · Enter 确定 · Esc 取消"),
+    )
