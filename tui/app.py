@@ -21,8 +21,10 @@ from models.errors import DomainError
 from models.i18n import _, pgettext
 from models.permissions import Action, Actor
 from models.types import utcnow
-from tui.base import DemoInfo, Refocus, WorkerGuard, is_scan
+from tui.base import DemoInfo, Refocus, WorkerGuard
 from tui.keymap import bind
+from tui.print_sender import PrintSender
+from tui.scanner import ScanAnywhere
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -46,7 +48,7 @@ class PreparingScreen(Screen[None]):
         )
 
 
-class DeskApp(WorkerGuard, App[None]):
+class DeskApp(ScanAnywhere, PrintSender, WorkerGuard, App[None]):
     TITLE = _("职称评审 纸质材料受理与收费台")
     CSS_PATH = "styles/desk.tcss"
     BINDINGS = [
@@ -63,10 +65,6 @@ class DeskApp(WorkerGuard, App[None]):
         ),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    # A scanner or ID-card reader "types" its code much faster than a person: characters at most
-    # SCAN_GAP apart, then Enter. Such a burst opens the record, whatever has focus.
-    SCAN_GAP = 0.05
-    SCAN_MIN = 8
 
     def __init__(
         self, config: DeskConfig, *, engine: Engine | None = None, demo: bool = False
@@ -130,42 +128,6 @@ class DeskApp(WorkerGuard, App[None]):
         return self.actor is not None and not isinstance(
             self.screen, (LoginScreen, PreparingScreen)
         )
-
-    async def _scan_key(self, event: events.Key) -> bool:
-        """Hold code-like characters while they come faster than a person types; a held burst
-        ended by Enter that reads as an ID or a number is a scan. Anything else is replayed, in
-        order, exactly as typed. Returns True when the key was taken."""
-        now = time.monotonic()
-        ch = event.character
-        if ch is not None and len(ch) == 1 and ch.isascii() and ch.isalnum():
-            if self._held and now - self._held_at > self.scan_gap:
-                await self._release()
-            self._held.append(event)
-            self._held_at = now
-            if self._held_timer is not None:
-                self._held_timer.stop()
-            self._held_timer = self.set_timer(self.scan_gap, self._release, name="scan-gap")
-            return True
-        if event.key == "enter" and self._held and now - self._held_at <= self.scan_gap:
-            text = "".join(e.character or "" for e in self._held)
-            if is_scan(text, self.SCAN_MIN):
-                self._held.clear()
-                if self._held_timer is not None:
-                    self._held_timer.stop()
-                self.open_card(query=text)
-                return True
-        await self._release()
-        return False
-
-    async def _release(self) -> None:
-        held, self._held = self._held, []
-        if self._held_timer is not None:
-            self._held_timer.stop()
-            self._held_timer = None
-        if not self.is_running or not self._screen_stack:
-            return  # the app is closing: nothing left to type into
-        for key in held:
-            await App.on_event(self, key)
 
     def open_card(
         self, *, record_id: int | None = None, query: str | None = None, bringer: str = ""
@@ -384,58 +346,6 @@ class DeskApp(WorkerGuard, App[None]):
         if self.actor is None or isinstance(self.screen, PrintJobsScreen):
             return
         self.push_screen(PrintJobsScreen())
-
-    def print_job(
-        self, job_id: int, on_done: Callable[[], object] | None = None, *, quiet: bool = False
-    ) -> None:
-        """Send a saved job in a worker thread; the outcome is a notification (and the job row).
-        ``quiet``: the calling screen shows success itself; a failure is still notified."""
-        self._send(job_id, retry=False, on_done=on_done, quiet=quiet)
-
-    def retry_print(self, job_id: int, on_done: Callable[[], object] | None = None) -> None:
-        self._send(job_id, retry=True, on_done=on_done)
-
-    @work(thread=True, exit_on_error=False, group="print")
-    def _send(
-        self, job_id: int, *, retry: bool, on_done: Callable[[], object] | None, quiet: bool = False
-    ) -> None:
-        from models.db import session_scope
-        from models.services.printing import request_retry
-        from tui.work.printing import send_job
-
-        assert self.engine is not None and self.printers is not None
-        outcome = ("failed", "")
-        try:
-            if retry:
-                actor = self.actor
-                if actor is None:
-                    return
-                with session_scope(self.engine) as session:
-                    request_retry(session, actor, job_id)
-            job = send_job(self.engine, self.printers, job_id)
-            outcome = (job.status, job.error)
-        except DomainError as exc:
-            outcome = ("failed", exc.message)
-            self.call_from_thread(
-                self.notify, exc.message, severity="error", timeout=8, markup=False
-            )
-        else:
-            if job.status == "sent":
-                if not quiet:
-                    self.call_from_thread(
-                        self.notify, _("打印任务 {job_id} 已打印").format(job_id=job_id)
-                    )
-            else:
-                self.call_from_thread(
-                    self.notify,
-                    _("打印失败：{error}\n按 F8 查看打印任务并重试").format(error=job.error),
-                    severity="error",
-                    timeout=15,
-                    markup=False,
-                )
-        self.job_outcomes[job_id] = outcome
-        if on_done is not None:
-            self.call_from_thread(on_done)
 
     def log_out(self, message: str = "") -> None:
         from tui.screens.accounts.login import LoginScreen

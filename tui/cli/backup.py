@@ -17,16 +17,7 @@ import typer
 from rich.markup import escape
 
 from models.i18n import _
-from tui.cli.common import (
-    ConfigOpt,
-    DbOpt,
-    UserOpt,
-    acting,
-    app,
-    err,
-    handle_errors,
-    out,
-)
+from tui.cli.common import ConfigOpt, DbOpt, UserOpt, acting, app, err, handle_errors, out
 
 ROW_LABELS = (
     ("payment", _("缴费记录"), _("条")),

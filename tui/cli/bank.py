@@ -109,16 +109,14 @@ def list_cmd(
 ) -> None:
     """列出银行流水的匹配建议（收费员、负责人），以及已受理未缴费的档案。"""
     from models.db import session_scope
-    from models.permissions import Action, require
     from models.services.bank import proposals, unpaid_dossiers
 
     dctx = open_context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
         actor = acting(session, user, dctx.config.desk, "bank.match")
-        require(actor, Action.bank_match)  # memos carry names and ID numbers
         c = campaign_of(session, campaign, dctx.config.campaign)
-        lines = proposals(session, c, statement, viewer=actor)  # IDs in memos masked but for a lead
-        unpaid = unpaid_dossiers(session, c)
+        lines = proposals(session, actor, c, statement)  # IDs in memos masked but for a lead
+        unpaid = unpaid_dossiers(session, actor, c)
     if unmatched:
         lines = [p for p in lines if p.status.value not in ("confirmed", "dismissed")]
     if as_json:

@@ -5,13 +5,7 @@ from __future__ import annotations
 import typer
 
 from models.i18n import _
-from tui.cli.common import (
-    ConfigOpt,
-    DbOpt,
-    app,
-    handle_errors,
-    out,
-)
+from tui.cli.common import ConfigOpt, DbOpt, app, handle_errors, out
 
 db_app = typer.Typer(help=_("数据库：升级结构、查看版本"))
 app.add_typer(db_app, name="db")

@@ -34,66 +34,13 @@ from tui.cli.common import (
     open_context,
     out,
 )
+from tui.cli.handover_json import roster_json
 
 roster_app = typer.Typer(
     help=_("移交花名册：按系列、专业、级别列出已受理已缴费的档案，导出，向评审委员会移交")
 )
 
 AllOpt = Annotated[bool, typer.Option("--all", help=_("连同已移交的档案（注明第几次移交）"))]
-
-
-def roster_json(r: Any) -> dict[str, Any]:
-    return {
-        "campaign": r.campaign_code,
-        "title": r.title,
-        "generated_at": r.generated_at.isoformat(),
-        "include_handed_over": r.include_handed_over,
-        "total": r.total,
-        "must_defend": r.must_defend,
-        "exempt": r.exempt,
-        "not_required": r.not_required,
-        "to_hand_over": r.to_hand_over,
-        "defence_levels": list(r.defence_levels),
-        "exemptions": list(r.exemptions),
-        "groups": [
-            {
-                "series": g.series,
-                "specialty": g.specialty,
-                "level": g.level,
-                "count": len(g.lines),
-                "must_defend": g.must_defend,
-                "lines": [
-                    {
-                        "dossier": x.dossier_code,
-                        "name": x.name,
-                        "id": x.id_masked,
-                        "unit": x.unit,
-                        "county": x.county,
-                        "track": x.track,
-                        "level": x.level,
-                        "receipt": x.receipt_code,
-                        "defence": x.defence,
-                        "must_defend": x.must_defend,
-                        "verify": x.verify,
-                        "handover_no": x.handover_no,
-                    }
-                    for x in g.lines
-                ],
-            }
-            for g in r.groups
-        ],
-        "left_out": [
-            {
-                "dossier": x.dossier_code,
-                "name": x.name,
-                "unit": x.unit,
-                "track": x.track,
-                "level": x.level,
-                "reason": x.reason,
-            }
-            for x in r.left_out
-        ],
-    }
 
 
 def _load(
@@ -206,25 +153,6 @@ def export_cmd(
         )
 
 
-def _slip_data(session: Any, actor: Any, campaign: Any, h: Any) -> Any:
-    from models.services.documents import handover_names
-    from models.services.users import shown_name
-    from printers.data import HandoverData
-    from tui.work.records import office_of
-
-    names = handover_names(session, actor, campaign, list(h.dossier_codes))
-    return HandoverData(
-        office=office_of(campaign),
-        campaign_title=campaign.title,
-        handover_no=h.handover_no,
-        receiver=h.receiver,
-        handed_by=shown_name(session, h.handed_by_id),
-        handed_at=h.handed_at,
-        dossiers=tuple((c, names.get(c, "")) for c in h.dossier_codes),
-        note=h.note,
-    )
-
-
 def _print_slip(dctx: Any, actor: Any, campaign_id: int, data: Any) -> str | None:
     """Queue and send the handover slip; returns why it did not print, or None."""
     from models.db import session_scope
@@ -272,6 +200,7 @@ def handover_cmd(
     from models.db import session_scope
     from models.errors import InvalidInput
     from models.services.handover import hand_over
+    from tui.work.dossier_papers import handover_slip_data
 
     if not yes:  # asked before the transaction: nobody waits on the database meanwhile
         if not sys.stdin.isatty():
@@ -294,7 +223,7 @@ def handover_cmd(
         h = hand_over(
             session, actor, c, receiver=receiver, dossier_codes=dossier or None, note=note
         )
-        data = _slip_data(session, actor, c, h)
+        data = handover_slip_data(session, actor, c, h)
         campaign_id = c.id
     problem = _print_slip(dctx, actor, campaign_id, data) if print_slip else None
     if as_json:
@@ -340,16 +269,14 @@ def handovers_cmd(
 ) -> None:
     """列出本批次的移交记录（负责人）：第几次、时间、移交人、接收人、份数。"""
     from models.db import session_scope
-    from models.permissions import Action, require
     from models.services.handover import handovers
     from models.services.users import shown_name
 
     dctx = open_context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
         actor = acting(session, user, dctx.config.desk, "dossier.handover")
-        require(actor, Action.handover)
         c = campaign_of(session, campaign, dctx.config.campaign)
-        rows = [(h, shown_name(session, h.handed_by_id)) for h in handovers(session, c)]
+        rows = [(h, shown_name(session, h.handed_by_id)) for h in handovers(session, actor, c)]
     if as_json:
         sys.stdout.write(
             json.dumps(
@@ -406,23 +333,22 @@ def slip_cmd(
     """重新打印某次移交的移交单（负责人）。"""
     from models.db import session_scope
     from models.errors import NotFound
-    from models.permissions import Action, require
     from models.services.handover import handovers
     from printers.document import layout
     from printers.preview import render_text
     from printers.roster import handover_slip
+    from tui.work.dossier_papers import handover_slip_data
 
     dctx = open_context(config, db)
     with session_scope(dctx.engine, readonly=True) as session:
         actor = acting(session, user, dctx.config.desk, "dossier.handover")
-        require(actor, Action.handover)
         c = campaign_of(session, campaign, dctx.config.campaign)
-        found = [h for h in handovers(session, c) if h.handover_no == number]
+        found = [h for h in handovers(session, actor, c) if h.handover_no == number]
         if not found:
             raise NotFound(
                 _("本批次没有第 {number} 次移交").format(number=number), code="handover.not_found"
             )
-        data = _slip_data(session, actor, c, found[0])
+        data = handover_slip_data(session, actor, c, found[0])
         campaign_id = c.id
     if preview:
         out.print(render_text(layout(handover_slip(data), 80)))

@@ -10,14 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from models.i18n import _
-from tui.cli.common import (
-    ConfigOpt,
-    DbOpt,
-    app,
-    err,
-    handle_errors,
-    out,
-)
+from tui.cli.common import ConfigOpt, DbOpt, app, err, handle_errors, out
 
 
 def _defaults_for(command: Any, given: dict[str, Any]) -> dict[str, Any]:

@@ -17,14 +17,7 @@ import typer
 
 from models.errors import InvalidInput
 from models.i18n import _, current
-from tui.cli.common import (
-    ConfigOpt,
-    DbOpt,
-    app,
-    err,
-    handle_errors,
-    out,
-)
+from tui.cli.common import ConfigOpt, DbOpt, app, err, handle_errors, out
 
 HostOpt = Annotated[str, typer.Option("--host", help=_("监听地址；默认只有本机能访问"))]
 PortOpt = Annotated[int, typer.Option("--port", help=_("端口"))]

@@ -23,7 +23,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from models.i18n import _
 from tui.cli.common import (
@@ -40,6 +39,8 @@ from tui.cli.common import (
     open_context,
     out,
 )
+from tui.cli.tally_report import z_report
+from tui.cli.tally_text import print_view, view_json
 
 tally_app = typer.Typer(
     help=_("日结：当日报表、开始日结、现金清点、负责人确认、日结报表（Z 报表）")
@@ -113,139 +114,6 @@ def _which_desk(actor: Any, desk: str | None) -> str:
     if desk is not None:
         return desk
     return "" if actor.can(Action.day_close) else actor.desk  # the lead: the whole office
-
-
-def view_json(view: Any) -> dict[str, Any]:
-    def lines(xs: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "key": x.key,
-                "label": x.label,
-                "count": x.count,
-                "paid_fen": x.paid_fen,
-                "voided_fen": x.voided_fen,
-                "refunded_fen": x.refunded_fen,
-                "net_fen": x.net_fen,
-            }
-            for x in xs
-        ]
-
-    return {
-        "campaign": view.campaign_code,
-        "date": view.day.isoformat(),
-        "desk": view.desk,
-        "visits": view.visits,
-        "accepted": view.accepted,
-        "returned": view.returned,
-        "total": lines([view.total])[0],
-        "by_method": lines(view.by_method),
-        "by_fee": lines(view.by_fee),
-        "by_cashier": lines(view.by_cashier),
-        "by_desk": lines(view.by_desk),
-        "expected_fen": view.expected(),
-        "corrections": [
-            {
-                "code": c.code,
-                "kind": c.kind,
-                "original": c.original_code,
-                "original_date": c.original_date.isoformat(),
-                "fen": c.fen,
-                "method": c.method,
-                "reason": c.reason,
-                "note": c.note,
-                "who": c.who,
-                "desk": c.desk,
-            }
-            for c in view.corrections
-        ],
-        "receipts": {
-            "first": view.receipts.first,
-            "last": view.receipts.last,
-            "count": view.receipts.count,
-            "missing": list(view.receipts.missing),
-            "follows_on": view.receipts.follows_on,
-            "check": view.receipts.gap_text,
-        },
-        "closes": [
-            {"desk": c.desk, "status": c.status, "difference_fen": c.difference_fen, "note": c.note}
-            for c in view.closes
-        ],
-    }
-
-
-def print_view(view: Any) -> None:
-    from models.money import Money
-    from models.services.tally import desk_label
-    from models.vocab import DayStatus
-
-    out.print(
-        _(
-            "[b]{day:%Y-%m-%d} {desk} 日结报表[/]  报送 {visits} 次，受理 {accepted} 份，退回补正 {returned} 份"
-        ).format(
-            day=view.day,
-            desk=escape(desk_label(view.desk)),
-            visits=view.visits,
-            accepted=view.accepted,
-            returned=view.returned,
-        )
-    )
-    for title, lines in (
-        (_("按缴费方式"), view.by_method),
-        (_("按申报类型与级别"), view.by_fee),
-        (_("按收费员"), view.by_cashier),
-        (_("按窗口"), view.by_desk),
-    ):
-        if not lines:
-            continue
-        t = Table(title=title, title_justify="left", pad_edge=False)
-        for i, head in enumerate(
-            (_("项目"), _("笔数"), _("收费"), _("作废"), _("退费"), _("净额"))
-        ):
-            t.add_column(head, justify="left" if i == 0 else "right")
-        for x in (*lines, view.total):
-            t.add_row(
-                escape(x.label),
-                str(x.count),
-                Money(x.paid_fen).grouped(),
-                Money(x.voided_fen).grouped(),
-                Money(x.refunded_fen).grouped(),
-                Money(x.net_fen).grouped(),
-            )
-        out.print(t)
-    for c in view.corrections:
-        when = (
-            ""
-            if c.original_date == view.day
-            else _("（原收费日 {original_date:%Y-%m-%d}）").format(original_date=c.original_date)
-        )
-        out.print(
-            _("{kind} {code} ← {original_code}{when} {amount} 元 {reason} {note}").format(
-                kind=_("作废") if c.kind == "void" else _("退费"),
-                code=c.code,
-                original_code=c.original_code,
-                when=when,
-                amount=Money(c.fen).figures(),
-                reason=escape(c.reason),
-                note=escape(c.note),
-            )
-        )
-    out.print(
-        _("收据号：{range_text}；断号检查：{gap_text}").format(
-            range_text=view.receipts.range_text, gap_text=view.receipts.gap_text
-        )
-    )
-    for c in view.closes:
-        out.print(
-            _("日结：{desk} {label}").format(
-                desk=escape(desk_label(c.desk)), label=DayStatus(c.status).label
-            )
-            + (
-                _("，差额 {difference} 元").format(difference=Money(c.difference_fen).figures())
-                if c.difference_fen
-                else ""
-            )
-            + (_("，说明：{note}").format(note=escape(c.note)) if c.note else "")
-        )
 
 
 @tally_app.command("show")
@@ -429,7 +297,7 @@ def close_cmd(
     )
     if not as_json:
         (out if saved.ok else err).print(saved.text, markup=False)
-    _z_report(
+    z_report(
         dctx,
         user_actor=actor,
         code=code,
@@ -446,71 +314,6 @@ def _say(as_json: bool, report: dict[str, Any], text: str) -> None:
         out.print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         out.print(text)
-
-
-def _z_report(
-    dctx: Any,
-    *,
-    user_actor: Any,
-    code: str,
-    day: dt.date,
-    desk: str,
-    xlsx: Path | None,
-    print_report: bool,
-    quiet: bool = False,
-) -> None:
-    """Write the Z report's workbook and/or print it on the receipt printer."""
-    from models.db import session_scope
-    from models.errors import DomainError
-    from models.services.campaigns import get_campaign
-    from models.services.tally import day_view, day_view_xlsx
-    from printers.tally import day_tally
-    from tui.work.printing import DeskPrinters, queue_document, send_job
-    from tui.work.records import tally_data
-
-    printers = DeskPrinters.from_config(dctx.config)
-    job_id = None
-    unsaved = ""  # why the workbook could not be written: said last, the print goes on
-    with session_scope(dctx.engine) as session:
-        c = get_campaign(session, code)
-        view = day_view(session, user_actor, c, day, desk=desk)
-        if xlsx is not None:
-            try:
-                day_view_xlsx(xlsx, view)
-            except DomainError as exc:
-                if not print_report:
-                    raise
-                unsaved = exc.message
-            else:
-                if not quiet:
-                    out.print(_("已导出日结报表：{xlsx}").format(xlsx=xlsx))
-        if print_report:
-            job = queue_document(
-                session,
-                user_actor,
-                printers,
-                day_tally(tally_data(session, c, view)),
-                "receipt",
-                campaign_id=c.id,
-            )
-            job_id = job.id
-    if job_id is not None:
-        job = send_job(dctx.engine, printers, job_id)
-        if job.status != "sent":
-            err.print(
-                _("[red]日结报表打印失败[/]：{error}；可用 desk print jobs 查看并重试").format(
-                    error=escape(job.error)
-                )
-            )
-        elif not quiet:
-            out.print(_("日结报表已打印"))
-    if unsaved:
-        err.print(
-            _("[red]日结报表未能导出[/]：{message}；可用 desk tally export 重新导出").format(
-                message=escape(unsaved)
-            )
-        )
-        raise typer.Exit(1)
 
 
 @tally_app.command("export")
@@ -583,7 +386,7 @@ def _report_cmd(
         require(actor, Action.tally_view)
         c = campaign_of(session, campaign, dctx.config.campaign)
         code, day = c.code, parse_day(date, c)
-    _z_report(
+    z_report(
         dctx,
         user_actor=actor,
         code=code,

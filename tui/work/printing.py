@@ -1,16 +1,16 @@
 """Printing for the desk: documents → this desk's printer's bytes → a saved job → sent off the
-UI thread, with the outcome recorded. Used by the CLI and the Textual app."""
+UI thread, with the outcome recorded. Used by the CLI and the Textual app. This desk's printers
+(``DeskPrinters``: the config, the bytes) are ``tui.work.desk_printers``, named here too."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from models.campaign import Campaign
-from models.config import DeskConfig
 from models.db import session_scope
 from models.dossier import Dossier
+from models.errors import InvalidInput
 from models.i18n import _
 from models.payment import Payment
 from models.permissions import Actor
@@ -27,58 +27,40 @@ from models.services.documents import (
 )
 from models.services.printing import (
     JobRef,
+    begin_reprint,
     claim,
     finish,
     queue_job,
     queue_unrendered,
     store_payload,
 )
-from printers.config import PrinterConfig, parse_printers
+from printers.config import PrinterConfig
 from printers.document import Document, Layout, layout
 from printers.errors import PrinterError
-from printers.escpos import PrinterProfile, render_escpos
-from printers.fonts import find_cjk_font
-from printers.transports import Transport, open_transport
+from printers.escpos import render_escpos
+from printers.labels import acceptance_slip, envelope_label, materials_slip
+from printers.notices import correction_notice
+from printers.preview import render_text
+from printers.receipts import receipt, refund_slip, void_slip
+from tui.work.desk_printers import DeskPrinters as DeskPrinters  # named here too (the callers')
+from tui.work.desk_printers import profile_for
+from tui.work.desk_printers import render_bytes as render_bytes
+from tui.work.records import (
+    DOSSIER_KINDS,
+    RECEIPT_KINDS,
+    dossier_data,
+    latest_notice,
+    notice_data,
+    receipt_data,
+    receipt_job,
+    record_document,
+    refund_data,
+    void_data,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
-
-
-@dataclass
-class DeskPrinters:
-    configs: dict[str, PrinterConfig]
-    factory: Callable[[PrinterConfig], Transport] = open_transport
-
-    @classmethod
-    def from_config(cls, config: DeskConfig) -> DeskPrinters:
-        return cls(parse_printers(config.printers, str(config.path or _("配置文件"))))
-
-    def config(self, role: str) -> PrinterConfig:
-        if role not in self.configs:
-            raise PrinterError(
-                _("没有配置名为“{role}”的打印机").format(role=role), code="printer.unknown"
-            )
-        return self.configs[role]
-
-    def render(self, doc: Document, role: str) -> bytes:
-        return render_bytes(doc, self.config(role))
-
-
-def profile_for(cfg: PrinterConfig) -> PrinterProfile:
-    font = find_cjk_font(cfg.font) if cfg.font else None
-    return PrinterProfile(
-        width_mm=cfg.width,
-        encoding=cfg.encoding,
-        barcode=cfg.barcode,  # type: ignore[arg-type]
-        qr=cfg.qr,  # type: ignore[arg-type]
-        image_mode=cfg.image_mode,
-        font=font,
-    )
-
-
-def render_bytes(doc: Document, cfg: PrinterConfig) -> bytes:
-    return render_escpos(layout(doc, cfg.width), profile_for(cfg))
 
 
 def queue_document(
@@ -124,8 +106,6 @@ def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
 
 def _payment_document(session: Session, job: PrintJob) -> Document:
     """The receipt or void slip of an unrendered job, from its payment row."""
-    from printers.receipts import receipt, refund_slip, void_slip
-    from tui.work.records import receipt_data, refund_data, void_data
 
     p = payment_by_id(session, job.payment_id)  # an unrendered job always belongs to a payment
     if job.document == "refund":
@@ -147,9 +127,6 @@ def _render_stored(session: Session, printers: DeskPrinters, job: PrintJob) -> L
 def render_receipt_job(engine: Engine, printers: DeskPrinters, job_id: int) -> str:
     """After the payment's commit: render its receipt job's bytes (once) and return the text
     preview for the screen. Runs in the desk's worker, outside the receipt number's lock."""
-    from printers.preview import render_text
-    from printers.receipts import receipt
-    from tui.work.records import receipt_job
 
     with session_scope(engine) as session:
         row, data = receipt_job(session, job_id)
@@ -190,9 +167,6 @@ def _copy(
     """Another copy of a real record's document: permission checked and audited
     (``begin_reprint``), numbered (``重印 n``) and marked. A notice is found by its own number
     or by its dossier's (the latest). Returns the document, the job's links and n."""
-    from models.errors import InvalidInput
-    from models.services.printing import begin_reprint
-    from tui.work.records import DOSSIER_KINDS, RECEIPT_KINDS, latest_notice, record_document
 
     links: dict[str, int | None]
     if kind in RECEIPT_KINDS:
@@ -241,7 +215,6 @@ def reprint(
     transaction; the caller sends it with ``send_job`` once committed. ``number`` is the
     receipt's for a receipt, void or refund slip, the notice's for a notice, else the
     dossier's."""
-    from tui.work.records import RECEIPT_KINDS
 
     numbers = (
         {"receipt_code": number}
@@ -283,7 +256,6 @@ def preview_copy(
     dossier's, audited, numbered 重印 n and marked — and recorded as a print job to
     ``preview`` (already made: status sent) with the ESC/POS bytes of the copy, so every copy
     that left the desk is a row and the next one takes the next number."""
-    from models.services.printing import finish
 
     doc, links, n = _copy(
         session,
@@ -325,7 +297,6 @@ def _queue_all(
     campaign_id: int,
     dossier_id: int | None,
 ) -> Queued:
-    from printers.preview import render_text
 
     out = Queued([], {})
     for doc, role in docs:
@@ -343,8 +314,6 @@ def queue_acceptance(
 ) -> Queued:
     """The envelope label (label printer), the material-list slip and the acceptance slip
     (receipt printer), saved in the acceptance's transaction."""
-    from printers.labels import acceptance_slip, envelope_label, materials_slip
-    from tui.work.records import dossier_data
 
     data = dossier_data(session, dossier)
     return _queue_all(
@@ -363,8 +332,6 @@ def queue_acceptance(
 
 def queue_notice(session: Session, actor: Actor, printers: DeskPrinters, visit_id: int) -> Queued:
     """The numbered correction notice (一次性告知单) of a return, on the receipt printer."""
-    from printers.notices import correction_notice
-    from tui.work.records import notice_data
 
     visit = visit_by_id(session, visit_id)
     dossier = dossier_by_id(session, visit.dossier_id)
