@@ -222,7 +222,7 @@ def test_bank_matching_with_ambiguous_and_partial_lines(
     import_statement(session, desk.actor(Role.cashier), desk.campaign, bank_statement(tmp_path))
     session.commit()
     code = {d.dossier_code: d.id for d in session.exec(select(Dossier))}
-    got = by_serial(proposals(session, desk.campaign))
+    got = by_serial(proposals(session, desk.actor(Role.cashier), desk.campaign))
     assert "A0012" not in got  # a debit is never a fee
     assert len(got) == 11
 
@@ -258,11 +258,16 @@ def test_bank_matching_with_ambiguous_and_partial_lines(
     assert got["A0010"].candidates[0].paid_receipt == "ZJ21F00001"
     assert status("A0011") == (LineStatus.unmatched, "", False, None)
     assert got["A0011"].amount == Money.yuan(1200)
-    assert len(unmatched_lines(session, desk.campaign)) == 11
+    assert len(unmatched_lines(session, desk.actor(Role.cashier), desk.campaign)) == 11
     # one statement only, and the ID is never shown in full
     st = session.exec(select(BankStatement)).one()
-    assert len(proposals(session, desk.campaign, statement_id=st.id)) == 11
-    assert proposals(session, desk.campaign, statement_id=(st.id or 0) + 1) == []
+    assert (
+        len(proposals(session, desk.actor(Role.cashier), desk.campaign, statement_id=st.id)) == 11
+    )
+    assert (
+        proposals(session, desk.actor(Role.cashier), desk.campaign, statement_id=(st.id or 0) + 1)
+        == []
+    )
     assert got["A0001"].candidates[0].id_masked == "652827********" + applicant_id(1)[-4:]
 
 
@@ -274,14 +279,15 @@ def test_a_name_inside_a_longer_name_is_not_evidence(session: Session, tmp_path:
         [HEADER, statement_line("2021-09-27", "380", "某某", "张伟明评审费", "", "B1")],
     )
     import_statement(session, o.actor(Role.cashier), o.campaign, path)
-    [weak] = proposals(session, o.campaign)  # 张伟明 is not an applicant: 张伟, by name only
+    # 张伟明 is not an applicant: 张伟, by name only
+    [weak] = proposals(session, o.actor(Role.cashier), o.campaign)
     assert (weak.status, weak.weak, [c.name for c in weak.candidates]) == (
         LineStatus.proposed,
         True,
         ["张伟"],
     )
     accepted(session, o, n=2, name="张伟明")
-    [p] = proposals(session, o.campaign)
+    [p] = proposals(session, o.actor(Role.cashier), o.campaign)
     assert (p.status, [c.name for c in p.candidates]) == (LineStatus.proposed, ["张伟明"])
 
 
@@ -307,7 +313,7 @@ def test_matching_loads_the_campaign_once(
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        assert len(proposals(session, desk.campaign)) == 300
+        assert len(proposals(session, desk.actor(Role.cashier), desk.campaign)) == 300
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     assert count <= 10
@@ -319,7 +325,7 @@ def test_matching_loads_the_campaign_once(
 def _imported(desk: Office, session: Session, tmp_path: Path) -> dict[str, LineProposal]:
     import_statement(session, desk.actor(Role.cashier), desk.campaign, bank_statement(tmp_path))
     session.commit()
-    return by_serial(proposals(session, desk.campaign))
+    return by_serial(proposals(session, desk.actor(Role.cashier), desk.campaign))
 
 
 def test_confirm_makes_one_transfer_payment_and_a_match(
@@ -329,7 +335,9 @@ def test_confirm_makes_one_transfer_payment_and_a_match(
     cashier = desk.actor(Role.cashier)
     line = got["A0001"]
     assert line.dossier_id is not None
-    assert line.dossier_id in {q.dossier_id for q in unpaid_dossiers(session, desk.campaign)}
+    assert line.dossier_id in {
+        q.dossier_id for q in unpaid_dossiers(session, desk.actor(Role.cashier), desk.campaign)
+    }
     p = confirm_line(
         session,
         cashier,
@@ -356,14 +364,18 @@ def test_confirm_makes_one_transfer_payment_and_a_match(
     assert session.exec(select(Payment).where(Payment.dossier_id == line.dossier_id)).all() == [p]
     [ev] = session.exec(select(AuditEvent).where(AuditEvent.action == "bank.match")).all()
     assert ev.detail["receipt"] == p.receipt_code and ev.entity_id == "A0001"
-    assert line.dossier_id not in {q.dossier_id for q in unpaid_dossiers(session, desk.campaign)}
-    after = by_serial(proposals(session, desk.campaign))["A0001"]
+    assert line.dossier_id not in {
+        q.dossier_id for q in unpaid_dossiers(session, desk.actor(Role.cashier), desk.campaign)
+    }
+    after = by_serial(proposals(session, desk.actor(Role.cashier), desk.campaign))["A0001"]
     assert (after.status, after.payment_id, after.receipt_code) == (
         LineStatus.confirmed,
         p.id,
         p.receipt_code,
     )
-    assert "A0001" not in {q.serial for q in unmatched_lines(session, desk.campaign)}
+    assert "A0001" not in {
+        q.serial for q in unmatched_lines(session, desk.actor(Role.cashier), desk.campaign)
+    }
     # the same confirmation again (a double Enter): the same payment, nothing new
     again = confirm_line(
         session,
@@ -429,7 +441,10 @@ def test_confirm_refuses_a_different_amount_a_debit_and_a_clerk(
     amb = got["A0006"]
     p = confirm_line(session, cashier, desk.campaign, amb.line_id, code["ZJ21S00006"], now=AT)
     assert p.dossier_id == code["ZJ21S00006"]
-    assert by_serial(proposals(session, desk.campaign))["A0006"].status == LineStatus.confirmed
+    assert (
+        by_serial(proposals(session, desk.actor(Role.cashier), desk.campaign))["A0006"].status
+        == LineStatus.confirmed
+    )
 
 
 def test_a_voided_match_opens_the_line_again(
@@ -451,7 +466,10 @@ def test_a_voided_match_opens_the_line_again(
         now=AT,
     )
     session.commit()
-    assert by_serial(proposals(session, desk.campaign))["A0006"].status == LineStatus.ambiguous
+    assert (
+        by_serial(proposals(session, desk.actor(Role.cashier), desk.campaign))["A0006"].status
+        == LineStatus.ambiguous
+    )
     right = confirm_line(
         session, desk.actor(Role.cashier), desk.campaign, amb.line_id, code["ZJ21S00006"], now=AT
     )
@@ -497,9 +515,11 @@ def test_a_line_set_aside_is_no_longer_unmatched(
         now=AT,
     )
     session.commit()
-    p = by_serial(proposals(session, desk.campaign))["A0011"]
+    p = by_serial(proposals(session, desk.actor(Role.cashier), desk.campaign))["A0011"]
     assert (p.status, p.dismissal_reason) == (LineStatus.dismissed, "not_fee")
-    assert other.line_id not in {q.line_id for q in unmatched_lines(session, desk.campaign)}
+    assert other.line_id not in {
+        q.line_id for q in unmatched_lines(session, desk.actor(Role.cashier), desk.campaign)
+    }
     with pytest.raises(Conflict) as again:
         dismiss_line(
             session,
@@ -579,7 +599,9 @@ def test_two_desks_confirming_one_line_make_one_payment(engine: Engine, tmp_path
         d = accepted(s, o, n=1, name="张伟")
         import_statement(s, o.actor(Role.cashier), o.campaign, bank_statement(tmp_path))
     with session_scope(engine, readonly=True) as s:
-        line = by_serial(proposals(s, s.exec(select(Campaign)).one()))["A0001"]
+        line = by_serial(proposals(s, o.actor(Role.cashier), s.exec(select(Campaign)).one()))[
+            "A0001"
+        ]
     desks = [o.actor(Role.cashier, "1号窗口"), o.actor(Role.lead, "2号窗口")]
     start = threading.Barrier(2)
     results: list[str] = []

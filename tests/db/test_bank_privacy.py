@@ -34,8 +34,8 @@ def test_a_cashier_sees_ids_in_a_memo_masked_and_a_lead_in_full(
     import_statement(session, desk.actor(Role.cashier), desk.campaign, bank_statement(tmp_path))
     session.commit()
     full = {1: applicant_id(1), 10: OFFICE_ID}
-    for viewer in (desk.actor(Role.cashier), desk.actor(Role.clerk), None):
-        seen = by_serial(proposals(session, desk.campaign, viewer=viewer))
+    for viewer in (desk.actor(Role.cashier),):  # a clerk may not read the lines at all
+        seen = by_serial(proposals(session, viewer, desk.campaign))
         shown = " ".join(_texts(p) for p in seen.values())
         for number in full.values():
             assert number not in shown, viewer
@@ -45,7 +45,7 @@ def test_a_cashier_sees_ids_in_a_memo_masked_and_a_lead_in_full(
         assert seen["A0010"].memo == "652801********0024 评审费"
         # the matcher read the real memo: still found by the ID number
         assert seen["A0001"].status == LineStatus.proposed and seen["A0001"].evidence == "身份证号"
-    lead = by_serial(proposals(session, desk.campaign, viewer=desk.actor(Role.lead)))
+    lead = by_serial(proposals(session, desk.actor(Role.lead), desk.campaign))
     assert (
         lead["A0001"].memo == f"代缴评审费 {applicant_id(1)}"
         and lead["A0010"].memo == f"{OFFICE_ID} 评审费"

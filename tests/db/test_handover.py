@@ -410,7 +410,7 @@ def test_hand_over_then_read_only_and_never_twice(session: Session) -> None:
     )
     session.commit()
     assert (h2.handover_no, h2.dossier_codes, h2.dossier_count) == (2, ["ZJ21S00004"], 1)
-    assert [x.handover_no for x in handovers(session, o.campaign)] == [1, 2]
+    assert [x.handover_no for x in handovers(session, lead, o.campaign)] == [1, 2]
     everything = roster(session, lead, o.campaign, include_handed_over=True)
     assert [(x.dossier_code, x.handover_no) for x in everything.lines] == [
         ("ZJ21S00001", 1),

@@ -220,11 +220,11 @@ def test_a_fully_refunded_payment_is_dead_and_the_dossier_can_be_paid_again(
         note="全部退还",
         now=AT,
     )
-    assert d.dossier_code in [q.dossier_code for q in cashier_queue(session, o.campaign)]
-    assert fee_card(session, o.campaign, d).paid is None
+    assert d.dossier_code in [q.dossier_code for q in cashier_queue(session, cashier, o.campaign)]
+    assert fee_card(session, cashier, o.campaign, d).paid is None
     again = take_payment(session, cashier, o.campaign, d.id or 0, method="cash", now=AT)
     assert again.attempt == 1
-    paid = fee_card(session, o.campaign, d).paid
+    paid = fee_card(session, cashier, o.campaign, d).paid
     assert paid is not None and paid.id == again.id
 
 

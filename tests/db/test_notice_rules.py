@@ -281,7 +281,7 @@ def test_001_fee_desk_takes_bank_transfers_only_unless_a_lead_says_why(session: 
         now=T23,
     )
     cashier, lead = o.actor(Role.cashier), o.actor(Role.lead)
-    card = fee_card(session, c, d, desk=cashier.desk, now=T23)
+    card = fee_card(session, cashier, c, d, desk=cashier.desk, now=T23)
     assert card.method_rule.methods == (PaymentMethod.transfer,) and card.payable
     for method in ("cash", "card", "qr"):
         with pytest.raises(PaymentRefused) as exc:
@@ -343,11 +343,11 @@ def test_the_fee_card_says_a_closed_day_when_it_opens(session: Session) -> None:
     o = office(session)
     d = accepted(session, o, n=9, name="赵敏")
     cashier = o.actor(Role.cashier)
-    assert fee_card(session, o.campaign, d, desk=cashier.desk, now=AT).payable
+    assert fee_card(session, cashier, o.campaign, d, desk=cashier.desk, now=AT).payable
     begin_close(
         session, cashier, o.campaign, business_date(o.campaign, AT), desk=cashier.desk, now=AT
     )
-    card = fee_card(session, o.campaign, d, desk=cashier.desk, now=AT)
+    card = fee_card(session, cashier, o.campaign, d, desk=cashier.desk, now=AT)
     assert not card.payable and "本窗口已开始" in card.day_problem and "日结" in card.day_problem
 
 

@@ -80,7 +80,7 @@ def test_the_fee_of_every_track_and_level_in_every_preset(session: Session, pres
             with pytest.raises(FeeUnknown) as exc:
                 take_payment(session, cashier, c, did, method="cash", now=when)
             assert "请负责人先设定收费标准" in exc.value.message
-            assert fee_card(session, c, session.get_one(Dossier, did)).fee is None
+            assert fee_card(session, cashier, c, session.get_one(Dossier, did)).fee is None
             set_fee(
                 session,
                 lead,
@@ -127,7 +127,9 @@ def test_cash_payment_numbered_audited_and_out_of_the_queue(session: Session) ->
     o = office(session)
     d = accepted(session, o)
     cashier = o.actor(Role.cashier)
-    assert [q.dossier_code for q in cashier_queue(session, o.campaign)] == [d.dossier_code]
+    assert [q.dossier_code for q in cashier_queue(session, o.actor(Role.cashier), o.campaign)] == [
+        d.dossier_code
+    ]
     p = take_payment(
         session,
         cashier,
@@ -142,7 +144,7 @@ def test_cash_payment_numbered_audited_and_out_of_the_queue(session: Session) ->
     assert (p.receipt_no, p.receipt_code, p.amount_fen) == (2, "ZJ21F00002", 38000)
     assert p.tendered_fen == 40000 and p.fiscal_receipt_no == "65010221000124"
     assert p.business_date == dt.date(2021, 9, 27) and p.desk == "1号窗口"
-    assert cashier_queue(session, o.campaign) == []
+    assert cashier_queue(session, o.actor(Role.cashier), o.campaign) == []
     ev = session.exec(select(AuditEvent).where(AuditEvent.action == "payment.take")).one()
     assert ev.entity_id == "ZJ21F00002" and ev.detail["amount_fen"] == 38000
     assert find_dossier(session, o.campaign, d.dossier_code or "").id == d.id
@@ -251,7 +253,10 @@ def test_returned_or_unknown_dossiers_cannot_be_paid(session: Session) -> None:
         find_dossier(session, o.campaign, "ZJ21S09999")
     assert nf.value.code == "payment.no_such_dossier"
     returned = find_dossier(session, o.campaign, "11010519491231002x")  # by ID, lower-case x
-    assert returned.id == o.returned.id and not fee_card(session, o.campaign, returned).payable
+    assert (
+        returned.id == o.returned.id
+        and not fee_card(session, o.actor(Role.cashier), o.campaign, returned).payable
+    )
     rec = applicant(session, o.campaign, n=7)  # on the list, paper never accepted
     with pytest.raises(DomainError) as na:
         find_dossier(session, o.campaign, rec.id_number)
@@ -390,7 +395,9 @@ def test_void_then_pay_again_and_the_original_untouched(session: Session) -> Non
     assert twice.value.code == "payment.already_void"
     with pytest.raises(InvalidInput):  # a void slip is not a receipt
         void_payment(session, lead, o.campaign, v.receipt_code, reason="other", note="x", now=AT)
-    assert [q.dossier_code for q in cashier_queue(session, o.campaign)] == ["ZJ21S00001"]
+    assert [q.dossier_code for q in cashier_queue(session, o.actor(Role.cashier), o.campaign)] == [
+        "ZJ21S00001"
+    ]
     again = take_payment(
         session,
         o.actor(Role.cashier),
@@ -406,7 +413,7 @@ def test_void_then_pay_again_and_the_original_untouched(session: Session) -> Non
     assert (
         session.exec(select(Payment).where(Payment.id == o.payment.id)).one().model_dump() == before
     )
-    card = fee_card(session, o.campaign, o.dossier)
+    card = fee_card(session, o.actor(Role.cashier), o.campaign, o.dossier)
     assert card.paid is not None and card.paid.id == again.id
     assert [p.kind for p in card.history] == ["payment", "void", "payment"]
 
@@ -462,7 +469,7 @@ def test_refunds_never_exceed_what_was_paid(session: Session) -> None:
         void_payment(session, lead, o.campaign, "ZJ21F00001", reason="other", note="x", now=AT)
     assert void_after.value.code == "payment.refunded"
     session.commit()
-    card = fee_card(session, o.campaign, o.dossier)
+    card = fee_card(session, o.actor(Role.cashier), o.campaign, o.dossier)
     # refunded in full: the payment no longer pays for the dossier, which can be paid again
     assert card.paid is None and card.payable
     assert [(p.kind, p.amount_fen) for p in card.history] == [

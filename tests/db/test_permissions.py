@@ -186,7 +186,7 @@ def _bank_match(session: Session, actor: Actor) -> object:
             ).encode("gb18030")
         )
         import_statement(session, o.actor(Role.lead), o.campaign, path)
-    [line] = proposals(session, o.campaign)
+    [line] = proposals(session, o.actor(Role.lead), o.campaign)
     return confirm_line(session, actor, o.campaign, line.line_id, d.id or 0, now=AT)
 
 

@@ -251,8 +251,9 @@ def import_statement(
     return summary
 
 
-def statements(session: Session, campaign: Campaign) -> list[BankStatement]:
-    """The campaign's imported statements, newest first."""
+def statements(session: Session, actor: Actor, campaign: Campaign) -> list[BankStatement]:
+    """The campaign's imported statements, newest first. Needs ``bank.match``."""
+    require(actor, Action.bank_match)
     return list(
         session.exec(
             select(BankStatement)

@@ -14,26 +14,24 @@ from models.i18n import _
 from models.idcard import mask_ids_in
 from models.money import Money
 from models.payment import Payment
-from models.permissions import FULL_ID_ROLES, Actor
+from models.permissions import FULL_ID_ROLES, Action, Actor, require
 from models.services.bank.match import _candidate, _index, _live, _propose
 from models.services.bank.records import DISMISS_REASONS, LineProposal
 from models.services.payments import QueueLine, cashier_queue
 
 
 def proposals(
-    session: Session,
-    campaign: Campaign,
-    statement_id: int | None = None,
-    *,
-    viewer: Actor | None = None,
+    session: Session, actor: Actor, campaign: Campaign, statement_id: int | None = None
 ) -> list[LineProposal]:
     """Every credit line of the campaign (or of one statement) with what the matcher says, in
     statement and line order: confirmed and dismissed lines with their outcome, the others with
     their candidates. Reads only; a fixed number of queries whatever the number of lines.
 
-    The lines are as ``viewer`` may see them: an ID number a payer wrote in the memo (or in a
-    name or note) is masked (652801********1234) unless the viewer is a lead
-    (``FULL_ID_ROLES``); with no viewer, masked. The matching reads the real memo."""
+    Needs ``bank.match`` (memos carry names and ID numbers). The lines are as ``actor`` may see
+    them: an ID number a payer wrote in the memo (or in a name or note) is masked
+    (652801********1234) unless the actor is a lead (``FULL_ID_ROLES``). The matching reads the
+    real memo."""
+    require(actor, Action.bank_match)
     cid = campaign.id
     q = select(BankLine).where(BankLine.campaign_id == cid, col(BankLine.amount_fen) > 0)
     if statement_id is not None:
@@ -117,7 +115,7 @@ def proposals(
             ]
             note = _("第 {lines} 行流水也指向该档案，可能重复转账").format(lines="、".join(others))
             out[i] = replace(p, note=f"{p.note}；{note}" if p.note else note)
-    if viewer is not None and viewer.role in FULL_ID_ROLES:
+    if actor.role in FULL_ID_ROLES:
         return out
     return [
         replace(
@@ -132,22 +130,19 @@ def proposals(
 
 
 def unmatched_lines(
-    session: Session,
-    campaign: Campaign,
-    statement_id: int | None = None,
-    *,
-    viewer: Actor | None = None,
+    session: Session, actor: Actor, campaign: Campaign, statement_id: int | None = None
 ) -> list[LineProposal]:
     """Credit lines neither confirmed nor set aside (whatever the matcher proposes for them)."""
     return [
         p
-        for p in proposals(session, campaign, statement_id, viewer=viewer)
+        for p in proposals(session, actor, campaign, statement_id)
         if p.status not in (LineStatus.confirmed, LineStatus.dismissed)
     ]
 
 
 def unpaid_dossiers(
-    session: Session, campaign: Campaign, *, limit: int = 100_000
+    session: Session, actor: Actor, campaign: Campaign, *, limit: int = 100_000
 ) -> list[QueueLine]:
-    """Accepted dossiers without a live payment (the cashier's queue)."""
-    return cashier_queue(session, campaign, limit=limit)
+    """Accepted dossiers without a live payment (the cashier's queue). Needs ``bank.match``."""
+    require(actor, Action.bank_match)
+    return cashier_queue(session, actor, campaign, limit=limit)

@@ -185,8 +185,9 @@ def hand_over(
     return h
 
 
-def handovers(session: Session, campaign: Campaign) -> list[Handover]:
-    """The campaign's handovers, first to last."""
+def handovers(session: Session, actor: Actor, campaign: Campaign) -> list[Handover]:
+    """The campaign's handovers, first to last. Needs ``dossier.handover``."""
+    require(actor, Action.handover)
     return list(
         session.exec(
             select(Handover)

@@ -16,6 +16,7 @@ from models.idcard import clean_id_text
 from models.money import Money
 from models.online import OnlineRecord
 from models.payment import Payment
+from models.permissions import Action, Actor, require
 from models.rules import ANY_METHOD, FeePayment, fee_payment
 from models.services.campaigns import Fee, fee_for
 from models.services.payments.live import check_day_open, live_clause, live_payment, refunded_fen
@@ -95,6 +96,7 @@ class FeeCard:
 
 def fee_card(
     session: Session,
+    actor: Actor,
     campaign: Campaign,
     dossier: Dossier,
     *,
@@ -102,7 +104,9 @@ def fee_card(
     now: dt.datetime | None = None,
 ) -> FeeCard:
     """The fee of one dossier. With ``desk``: whether that desk may take fees today (its day
-    or the office's closed or being closed is said at once, not after the amount is typed)."""
+    or the office's closed or being closed is said at once, not after the amount is typed).
+    Needs ``payment.take``."""
+    require(actor, Action.payment_take)
     assert dossier.id is not None
     rec = session.get(OnlineRecord, dossier.online_record_id)
     assert rec is not None
@@ -157,8 +161,12 @@ class QueueLine:
     accepted_at: dt.datetime | None
 
 
-def cashier_queue(session: Session, campaign: Campaign, *, limit: int = 1000) -> list[QueueLine]:
-    """Accepted dossiers without a live payment, in dossier-number order (the cashier's queue)."""
+def cashier_queue(
+    session: Session, actor: Actor, campaign: Campaign, *, limit: int = 1000
+) -> list[QueueLine]:
+    """Accepted dossiers without a live payment, in dossier-number order (the cashier's queue).
+    Needs ``payment.take``."""
+    require(actor, Action.payment_take)
     paid = select(Payment.dossier_id).where(live_clause())
     rows = session.exec(
         select(Dossier, OnlineRecord)

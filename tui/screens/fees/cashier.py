@@ -92,7 +92,7 @@ class CashierScreen(WorkerGuard, Screen[None]):
         assert desk.engine is not None and desk.actor is not None
         try:
             with desk.campaign_session(readonly=True) as (session, c):
-                lines = cashier_queue(session, c, limit=500)
+                lines = cashier_queue(session, desk.actor, c, limit=500)
                 fees = {(r.track, r.level): r.amount_fen for r in fee_rules(session, c.id or 0)}
         except DomainError as exc:
             self.app.call_from_thread(self.search_list.say, Text(exc.message, style="bold red"))

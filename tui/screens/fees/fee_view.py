@@ -137,7 +137,7 @@ class FeeView(WorkerGuard, Screen[None]):
                 d = dossier_for_fee(
                     session, desk.actor, c, dossier_id=dossier_id, query=query or ""
                 )
-                card = fee_card(session, c, d, desk=desk.config.desk, now=desk.clock())
+                card = fee_card(session, desk.actor, c, d, desk=desk.config.desk, now=desk.clock())
                 zone = c.zone
         except DomainError as exc:
             self.app.call_from_thread(self._failed, exc.message, gen)

@@ -1,0 +1,59 @@
+"""Every reading service checks its reader's permission itself (issue 22): the command line and
+the screens no longer check roles before they read. A reader without the permission is refused
+by the service, on both databases; one with it reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlmodel import Session
+
+from models.errors import PermissionDenied
+from models.permissions import POLICY, Action, Actor
+from models.services.bank import proposals, statements, unmatched_lines, unpaid_dossiers
+from models.services.handover import handovers
+from models.services.payments import cashier_queue, fee_card
+from models.vocab import Role
+from tests.factories import accepted, office
+
+Read = Callable[[Session, Actor], object]
+
+
+def _fee_card(session: Session, actor: Actor) -> object:
+    o = office(session)
+    return fee_card(session, actor, o.campaign, accepted(session, o))
+
+
+def _on_office(read: Callable[..., object]) -> Read:
+    def run(session: Session, actor: Actor) -> object:
+        return read(session, actor, office(session).campaign)
+
+    return run
+
+
+READS: dict[str, tuple[Action, Read]] = {
+    "bank.proposals": (Action.bank_match, _on_office(proposals)),
+    "bank.unmatched_lines": (Action.bank_match, _on_office(unmatched_lines)),
+    "bank.unpaid_dossiers": (Action.bank_match, _on_office(unpaid_dossiers)),
+    "bank.statements": (Action.bank_match, _on_office(statements)),
+    "payments.cashier_queue": (Action.payment_take, _on_office(cashier_queue)),
+    "payments.fee_card": (Action.payment_take, _fee_card),
+    "handover.handovers": (Action.handover, _on_office(handovers)),
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("name", list(READS))
+def test_a_reader_without_the_permission_is_refused_by_the_service(
+    session: Session, name: str, role: Role
+) -> None:
+    action, read = READS[name]
+    actor = Actor(user_id=None, username=f"reader-{role.value}", role=role, desk="1号窗口")
+    if role in POLICY[action]:
+        read(session, actor)
+        return
+    with pytest.raises(PermissionDenied) as exc:
+        read(session, actor)
+    assert exc.value.detail["action"] == str(action)
+    assert role.label in exc.value.message
