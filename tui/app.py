@@ -1,4 +1,9 @@
-"""The Textual app. ``make_app`` is the factory: tests inject a config and an engine."""
+"""The Textual app. ``make_app`` is the factory: tests inject a config and an engine.
+
+Scanning anywhere is ``tui.scanner`` and sending print jobs ``tui.print_sender``, mixed into
+``DeskApp``. The database, the services and the screens are imported inside the methods that
+first need them, on purpose: the first frame (``正在打开数据库……``) must not wait for SQLAlchemy,
+and a screen's module loads when the screen is first shown."""
 
 from __future__ import annotations
 

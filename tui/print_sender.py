@@ -1,6 +1,7 @@
 """Sending the desk's print jobs from the app: a saved job sent in a worker thread (a retry
 asked for first), its outcome a notification and ``job_outcomes``. A part of the desk app
-(``DeskApp`` mixes it in)."""
+(``DeskApp`` mixes it in). The database and the printing are imported in the worker that
+sends, as in the app: the first frame does not wait for them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The checks of ``desk doctor`` that need no device: the result type (``Check``), the
 database (through ``models.health``), the campaign and its time zone, the server's clock, the
-language. Registers no command (``tui.cli.doctor`` does); never imports Textual."""
+language. Registers no command (``tui.cli.doctor`` does); never imports Textual. What a check
+needs is imported inside it, as in every command module: ``desk --help`` pays for none."""
 
 from __future__ import annotations
 

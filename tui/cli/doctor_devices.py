@@ -1,7 +1,8 @@
 """The checks of ``desk doctor`` of this machine's devices and folders: each printer (its
 settings, whether it answers, its encoding), the Chinese font, where the database and backups
 live and the room left there, who else can read them. Registers no command
-(``tui.cli.doctor`` does); never imports Textual."""
+(``tui.cli.doctor`` does); never imports Textual. What a check needs is imported inside it:
+``desk --help`` pays for none."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The day view as ``desk tally show`` gives it: JSON (``--json``) or the text tables. Registers
-no command (``tui.cli.tally`` does); never imports Textual."""
+no command (``tui.cli.tally`` does); never imports Textual. The services are imported inside
+``print_view``: ``desk --help`` pays for none."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from models.services.documents import (
     since,
     void_of,
 )
+from models.services.payments import REFUND_REASONS, VOID_REASONS
 from models.services.tally import DayView, Line, counted_cash
 from models.services.users import shown_name
 from models.types import utcnow
@@ -86,8 +87,6 @@ def receipt_job(session: Session, job_id: int) -> tuple[Any, ReceiptData | None]
 @on_paper
 def void_data(session: Session, original: Payment) -> VoidData:
     """The void slip of a voided payment (the void row points at ``original``)."""
-    from models.services.payments import VOID_REASONS
-
     void = void_of(session, original)
     if void is None:
         raise InvalidInput(
@@ -114,8 +113,6 @@ def void_data(session: Session, original: Payment) -> VoidData:
 @on_paper
 def refund_data(session: Session, refund: Payment) -> RefundData:
     """The refund slip of one refund row (it points at the receipt refunded)."""
-    from models.services.payments import REFUND_REASONS
-
     if refund.kind != PaymentKind.refund.value:
         raise InvalidInput(
             _("{receipt_code} 不是退费记录").format(receipt_code=refund.receipt_code),
