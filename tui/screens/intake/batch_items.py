@@ -72,11 +72,11 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
     def load(self) -> None:
         from models.services.intake import campaign_unit_items, unit_item_status
 
-        assert self.desk.engine is not None
+        assert self.desk.engine is not None and self.desk.actor is not None
         try:
             with self.desk.campaign_session(readonly=True) as (session, c):
-                items = campaign_unit_items(session, c)
-                status = unit_item_status(session, c, self.unit, items)
+                items = campaign_unit_items(session, self.desk.actor, c)
+                status = unit_item_status(session, self.desk.actor, c, self.unit, items)
                 for i in items:
                     session.expunge(i)
         except DomainError as exc:
