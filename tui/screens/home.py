@@ -151,6 +151,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home")
     def load(self) -> None:
+        # lazily, in this worker's thread: the menu draws at login before the services load
         from models import migrate
         from models.db import session_scope
         from models.money import Money

@@ -4,6 +4,7 @@ the screen answers keys while a printer hangs."""
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from models.db import session_scope
 from models.i18n import _, pgettext
+from models.services.printing import list_jobs
 from models.vocab import PrintJobStatus
 from tui.base import WorkerGuard
 from tui.keymap import bind
@@ -89,11 +92,6 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="jobs")
     def load(self) -> None:
-        import zoneinfo
-
-        from models.db import session_scope
-        from models.services.printing import list_jobs
-
         engine = self.desk.engine
         assert engine is not None
         zone = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -70,6 +70,8 @@ class LoginScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login-office")
     def load_office(self) -> None:
+        # lazily, in this worker's thread: the desk starts on this screen, which answers a key
+        # before the database layer and the services are loaded
         from models.db import session_scope
         from models.services.campaigns import get_campaign
 
@@ -114,6 +116,7 @@ class LoginScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def authenticate(self, username: str, password: str) -> None:
+        # lazily, in this worker's thread (see load_office)
         from models.db import session_scope
         from models.services.users import authenticate
 

@@ -14,9 +14,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
+from models.db import session_scope
 from models.errors import AuthenticationFailed, DomainError
 from models.i18n import _, pgettext
 from models.permissions import Actor
+from models.services.users import change_own_password
 from tui import plain
 from tui.base import WorkerGuard
 
@@ -147,9 +149,6 @@ class PasswordScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="password")
     def change(self, current: str, new: str) -> None:
-        from models.db import session_scope
-        from models.services.users import change_own_password
-
         engine = self.desk.engine
         assert engine is not None
         try:

@@ -14,9 +14,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from models.db import session_scope
 from models.errors import DomainError
 from models.i18n import _, pgettext
-from models.services.users import Approval
+from models.services import users as accounts
+from models.services.users import Approval, list_users
 from models.vocab import Role
 from tui import plain
 from tui.base import WorkerGuard
@@ -29,6 +31,7 @@ from tui.screens.accounts.forms import (
     RoleDialog,
 )
 from tui.widgets.dialogs import ConfirmDialog
+from tui.work.accounts import state, when
 
 if TYPE_CHECKING:
     from models.services.users import UserRow
@@ -87,9 +90,6 @@ class UsersScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="users")
     def load(self, select: str | None = None) -> None:
-        from models.db import session_scope
-        from models.services.users import list_users
-
         engine, actor = self.desk.engine, self.desk.actor
         assert engine is not None and actor is not None
         try:
@@ -101,8 +101,6 @@ class UsersScreen(WorkerGuard, Screen[None]):
         self.app.call_from_thread(self._show, rows, select)
 
     def _show(self, rows: list[UserRow], select: str | None) -> None:
-        from tui.work.accounts import state, when
-
         self.rows = rows
         table = self.query_one("#users", DataTable)
         at = table.cursor_row
@@ -190,9 +188,6 @@ class UsersScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="users-change")
     def apply(self, change: Change, approval: Approval | None) -> None:
-        from models.db import session_scope
-        from models.services import users as accounts
-
         engine, actor = self.desk.engine, self.desk.actor
         assert engine is not None and actor is not None
         name = change.username

@@ -23,9 +23,17 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
+from models.services.bank import (
+    confirm_line,
+    dismiss_line,
+    import_statement,
+    proposals,
+    unpaid_dossiers,
+)
 from tui import plain
 from tui.base import WorkerGuard, desk_of
 from tui.keymap import bind
+from tui.work.printing import queue_receipt, render_receipt_job
 
 if TYPE_CHECKING:
     from models.services.bank import LineProposal
@@ -131,8 +139,6 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
     def run_import(self, path: Path) -> None:
-        from models.services.bank import import_statement
-
         desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None
         try:
@@ -179,8 +185,6 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank-load")
     def load(self, note: str = "") -> None:
-        from models.services.bank import proposals, unpaid_dossiers
-
         desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None
         try:
@@ -322,9 +326,6 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
     def run_confirm(self, line_id: int, dossier_id: int, key: str) -> None:
-        from models.services.bank import confirm_line
-        from tui.work.printing import queue_receipt, render_receipt_job
-
         desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None and desk.printers is not None
         try:
@@ -371,8 +372,6 @@ class BankScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bank")
     def run_dismiss(self, line_id: int, reason: str, note: str) -> None:
-        from models.services.bank import dismiss_line
-
         desk = desk_of(self)
         assert desk.engine is not None and desk.actor is not None
         try:

@@ -14,8 +14,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from models.db import session_scope
 from models.errors import DomainError
 from models.i18n import _, pgettext
+from models.services.batch import find_units, roster_batch, unit_batch
+from models.services.campaigns import get_campaign
 from tui import plain
 from tui.base import WorkerGuard
 from tui.keymap import bind
@@ -83,10 +86,6 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="batch")
     def find_units(self, text: str) -> None:
-        from models.db import session_scope
-        from models.services.batch import find_units
-        from models.services.campaigns import get_campaign
-
         assert self.desk.engine is not None
         try:
             with session_scope(self.desk.engine, readonly=True) as session:
@@ -125,8 +124,6 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="batch")
     def load(self, kind: str, value: str, advance_from: int | None = None) -> None:
-        from models.services.batch import roster_batch, unit_batch
-
         assert self.desk.engine is not None
         try:
             with self.desk.campaign_session(readonly=True) as (session, c):

@@ -16,6 +16,13 @@ from textual.widgets import DataTable, Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
+from models.services.intake import (
+    ItemCheck,
+    campaign_unit_items,
+    check_unit_item,
+    item_parts,
+    unit_item_status,
+)
 from tui import plain
 from tui.base import WorkerGuard
 
@@ -70,13 +77,11 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unit-items")
     def load(self) -> None:
-        from models.services.intake import campaign_unit_items, unit_item_status
-
-        assert self.desk.engine is not None and self.desk.actor is not None
+        assert self.desk.engine is not None
         try:
             with self.desk.campaign_session(readonly=True) as (session, c):
-                items = campaign_unit_items(session, self.desk.actor, c)
-                status = unit_item_status(session, self.desk.actor, c, self.unit, items)
+                items = campaign_unit_items(session, c)
+                status = unit_item_status(session, c, self.unit, items)
                 for i in items:
                     session.expunge(i)
         except DomainError as exc:
@@ -111,8 +116,6 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
         table.focus()
 
     def action_judge(self, how: str) -> None:
-        from models.services.intake import ItemCheck, item_parts
-
         row = self.query_one("#unit-items", DataTable).cursor_row
         if self.busy or not 0 <= row < len(self.items):
             return
@@ -151,8 +154,6 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unit-items")
     def record(self, item_key: str, check: ItemCheck) -> None:
-        from models.services.intake import check_unit_item
-
         self.busy = True
         desk = self.desk
         assert desk.engine is not None and desk.actor is not None

@@ -15,8 +15,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Static
 
+from models.db import session_scope
 from models.errors import DomainError
 from models.i18n import _, pgettext
+from models.services.online_import import import_online, save_report
 from tui.base import WorkerGuard
 
 if TYPE_CHECKING:
@@ -92,9 +94,6 @@ class ImportScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, path: Path, dry_run: bool) -> None:
-        from models.db import session_scope
-        from models.services.online_import import import_online, save_report
-
         try:
             engine, actor, code = self.desk.working()
             with session_scope(engine) as session:

@@ -14,8 +14,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from models.config import data_dir
+from models.db import session_scope
 from models.errors import DomainError
+from models.files import folder_for
 from models.i18n import _, pgettext
+from models.services.reconcile import reconcile
 from tui import plain
 from tui.base import WorkerGuard
 from tui.keymap import bind
@@ -83,13 +87,8 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile")
     def load(self, export: Path | None = None) -> None:
-        from models.db import session_scope
-        from models.services.reconcile import reconcile
-
         try:
             if export is not None:
-                from models.files import folder_for
-
                 folder_for(export.parent)  # the data folder's exports/, 0700
             engine, actor, code = self.desk.working()
             with session_scope(engine) as session:
@@ -153,8 +152,6 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         )
 
     def action_export(self) -> None:
-        from models.config import data_dir
-
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = (
             data_dir()

@@ -25,6 +25,7 @@ from textual.widgets import ContentSwitcher
 from models.config import data_dir
 from models.db import session_scope
 from models.errors import DomainError
+from models.files import folder_for
 from models.i18n import _, pgettext
 from models.money import Money
 from models.services.campaigns import get_campaign
@@ -271,8 +272,6 @@ class DayScreen(DayBase):
                 c = get_campaign(session, code)
                 view = day_view(session, actor, c, day, desk=desk)
                 if path is not None:
-                    from models.files import folder_for
-
                     folder_for(path.parent)  # the data folder's exports/, 0700
                     day_view_xlsx(path, view)
                     job_id = None

@@ -19,6 +19,7 @@ from textual_plotext import PlotextPlot
 
 from models.db import session_scope
 from models.errors import DomainError
+from models.files import folder_for
 from models.i18n import _
 from models.services.campaigns import get_campaign
 from models.services.handover import roster
@@ -101,7 +102,7 @@ class DayBase(WorkerGuard, Screen[None]):
             with session_scope(engine) as session:
                 r = roster(session, actor, get_campaign(session, code), include_handed_over=True)
             if export is not None:
-                from models.files import folder_for
+                # lazily: the roster's workbook writer, only for an export
                 from printers.roster import roster_xlsx, write_roster_html
 
                 folder_for(export.parent)  # the data folder's exports/, 0700
