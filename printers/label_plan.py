@@ -146,9 +146,7 @@ class _NoFit(Exception):
         self.text = text
 
 
-def _attempt(
-    d: DossierData, stock: LabelStock, font: FontRef, *, compact: bool
-) -> LabelPlan:
+def _attempt(d: DossierData, stock: LabelStock, font: FontRef, *, compact: bool) -> LabelPlan:
     a = d.applicant
     margin = stock.dots(stock.margin_mm * (0.75 if compact else 1))
     left, room = margin, stock.width_dots - 2 * margin
