@@ -4,26 +4,52 @@ screens, the demo's queue of dossiers awaiting payment."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from textual import events
+from textual.dom import DOMNode
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from models.config import DeskConfig
 from models.db import session_scope
 from models.dossier import Dossier
+from models.online import OnlineRecord
 from models.payment import Payment
+from models.services.campaigns import fee_for
 from tui.app import DeskApp, make_app
 from tui.screens.accounts.login import LoginScreen
 from tui.screens.fees import CashierScreen, FeeScreen
+from tui.screens.fees.bank import BankScreen
 from tui.screens.home import HomeScreen
 from tui.screens.intake import CardScreen, IntakeScreen
 from tui.screens.outcome import OutcomeScreen
 
+DeskPilot = Pilot[None]
+"""What ``DeskApp.run_test()`` gives a test."""
 
-def static_text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
+
+def static_text(screen: DOMNode, selector: str) -> str:
     """What a Static shows, as text."""
     return str(screen.query_one(selector, Static).render())
+
+
+def signed_in(app: DeskApp) -> str | None:
+    """Who is logged in at the desk (a call, so a test's earlier ``app.actor is None`` does
+    not stay narrowed across a login)."""
+    return app.actor.username if app.actor is not None else None
+
+
+def screen_of(app: DeskApp) -> Screen[Any]:
+    """The screen on top now (a call, so an earlier ``isinstance(app.screen, …)`` does not stay
+    narrowed across key presses)."""
+    return app.screen
 
 
 def queued_codes(engine: Engine) -> list[str]:
@@ -45,7 +71,7 @@ def all_payments(engine: Engine) -> list[Payment]:
         return list(s.exec(select(Payment).order_by(col(Payment.receipt_no))))
 
 
-async def at_fee_desk(app: DeskApp, pilot, user: str = "cashier") -> CashierScreen:  # type: ignore[no-untyped-def]
+async def at_fee_desk(app: DeskApp, pilot: DeskPilot, user: str = "cashier") -> CashierScreen:
     await settle(app, pilot)
     await login(app, pilot, user, f"{user}123")
     assert isinstance(app.screen, HomeScreen)
@@ -61,7 +87,7 @@ async def at_fee_desk(app: DeskApp, pilot, user: str = "cashier") -> CashierScre
     return app.screen
 
 
-async def fee_screen(app: DeskApp, pilot) -> FeeScreen:  # type: ignore[no-untyped-def]
+async def fee_screen(app: DeskApp, pilot: DeskPilot) -> FeeScreen:
     assert await wait_until(
         pilot, lambda: isinstance(app.screen, FeeScreen) and app.screen.card is not None
     ), type(app.screen)
@@ -70,7 +96,7 @@ async def fee_screen(app: DeskApp, pilot) -> FeeScreen:  # type: ignore[no-untyp
     return app.screen
 
 
-async def outcome_done(app: DeskApp, pilot) -> OutcomeScreen:  # type: ignore[no-untyped-def]
+async def outcome_done(app: DeskApp, pilot: DeskPilot) -> OutcomeScreen:
     assert await wait_until(
         pilot,
         lambda: (
@@ -83,7 +109,7 @@ async def outcome_done(app: DeskApp, pilot) -> OutcomeScreen:  # type: ignore[no
     return app.screen
 
 
-async def pay_cash(app: DeskApp, pilot, code: str) -> None:  # type: ignore[no-untyped-def]
+async def pay_cash(app: DeskApp, pilot: DeskPilot, code: str) -> None:
     """Scan the label, Enter (cash, nothing tendered), then Enter on the outcome."""
     scan(app, code)
     await fee_screen(app, pilot)
@@ -94,9 +120,6 @@ async def pay_cash(app: DeskApp, pilot, code: str) -> None:  # type: ignore[no-u
 
 def demo_queue(engine: Engine) -> list[tuple[str, str, int]]:
     """(dossier code, name, fee in fen) of the demo's unpaid dossiers."""
-    from models.online import OnlineRecord
-    from models.services.campaigns import fee_for
-
     with session_scope(engine, readonly=True) as s:
         out = []
         for code in queued_codes(engine):
@@ -107,11 +130,11 @@ def demo_queue(engine: Engine) -> list[tuple[str, str, int]]:
         return out
 
 
-async def open_statement(app: DeskApp, pilot, tmp_path, rows: list[list[str]]):  # type: ignore[no-untyped-def]
+async def open_statement(
+    app: DeskApp, pilot: DeskPilot, tmp_path: Path, rows: list[list[str]]
+) -> BankScreen:
     """From the fee desk: F3, the statement ``rows`` written as a GB18030 CSV and its path
     pasted into the field, Enter. Returns the BankScreen."""
-    from tui.screens.fees.bank import BankScreen
-
     path = tmp_path / "流水.csv"
     path.write_bytes("\r\n".join(",".join(r) for r in rows).encode("gb18030"))
     await press_keys(pilot, "f3")
@@ -130,7 +153,7 @@ def scan(app: DeskApp, text: str) -> None:
     app.post_message(events.Key("enter", "\r"))
 
 
-async def card_screen(app: DeskApp, pilot) -> CardScreen:  # type: ignore[no-untyped-def]
+async def card_screen(app: DeskApp, pilot: DeskPilot) -> CardScreen:
     assert await wait_until(
         pilot, lambda: isinstance(app.screen, CardScreen) and app.screen.card is not None
     ), type(app.screen)
@@ -140,17 +163,15 @@ async def card_screen(app: DeskApp, pilot) -> CardScreen:  # type: ignore[no-unt
     return screen
 
 
-async def press_keys(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
+async def press_keys(pilot: DeskPilot, *keys: str) -> None:
     """Keys typed by a person: each one after the scan gap, so none is held as a scan."""
     for key in keys:
         await pilot.press(key)
         await pilot.pause(0.08)
 
 
-async def leave_outcome(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def leave_outcome(app: DeskApp, pilot: DeskPilot) -> None:
     """Enter on an outcome once it has settled (an Enter at once is taken as a bounce)."""
-    import time
-
     screen = app.screen
     assert isinstance(screen, OutcomeScreen)
     assert await wait_until(pilot, lambda: screen.shown_at < float("inf"))  # on the screen
@@ -159,7 +180,7 @@ async def leave_outcome(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped
     assert await wait_until(pilot, lambda: not isinstance(app.screen, OutcomeScreen))
 
 
-async def clerk_at_counter(app: DeskApp, pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
+async def clerk_at_counter(app: DeskApp, pilot: DeskPilot) -> IntakeScreen:
     await settle(app, pilot)
     await login(app, pilot, "clerk", "clerk123")
     assert isinstance(app.screen, HomeScreen)
@@ -168,7 +189,9 @@ async def clerk_at_counter(app: DeskApp, pilot) -> IntakeScreen:  # type: ignore
     return app.screen
 
 
-async def wait_until(pilot, condition, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+async def wait_until(
+    pilot: DeskPilot, condition: Callable[[], object], timeout: float = 5.0
+) -> bool:
     """Wait (a loaded CI machine may be slow) until ``condition()``; False after ``timeout``."""
     for _ in range(int(timeout / 0.05)):
         if condition():
@@ -184,7 +207,7 @@ def demo_app(engine: Engine) -> DeskApp:
     return make_app(DeskConfig(database_url="unused", desk="1号窗口"), engine=engine, demo=True)
 
 
-async def settle(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(app: DeskApp, pilot: DeskPilot) -> None:
     for _ in range(50):
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -192,7 +215,7 @@ async def settle(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
             return
 
 
-async def login(app: DeskApp, pilot, user: str, password: str) -> None:  # type: ignore[no-untyped-def]
+async def login(app: DeskApp, pilot: DeskPilot, user: str, password: str) -> None:
     screen = app.screen
     assert isinstance(screen, LoginScreen)
     screen.query_one("#username", Input).value = user

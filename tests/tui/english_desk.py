@@ -13,9 +13,14 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the desk's modules are imported after the language is chosen
+    from textual.pilot import Pilot
+    from textual.screen import Screen
 
 
-def _words(screen) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _words(screen: Screen[Any]) -> dict[str, object]:
     from textual.widgets import Static
 
     return {
@@ -44,14 +49,14 @@ async def _run(db: Path) -> dict[str, object]:
     app = make_app(DeskConfig(database_url="unused", desk="Desk 1"), engine=engine, demo=True)
     out: dict[str, object] = {}
 
-    async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def settle(pilot: Pilot[None]) -> None:
         for _ in range(50):
             await app.workers.wait_for_complete()
             await pilot.pause()
             if not any(w.is_running for w in app.workers):
                 return
 
-    async def login(pilot, user: str) -> None:  # type: ignore[no-untyped-def]
+    async def login(pilot: Pilot[None], user: str) -> None:
         app.screen.query_one("#username", Input).value = user
         app.screen.query_one("#password", Input).value = f"{user}123"
         app.screen.query_one("#password", Input).focus()

@@ -5,17 +5,20 @@ adds and, for a lead, asks another lead's approval."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.engine import Engine
 from sqlmodel import select
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets._footer import FooterKey  # not exported by textual.widgets
 
 from models.audit import AuditEvent
 from models.db import session_scope
 from models.permissions import SYSTEM
 from models.services.users import authenticate, disable_user, reset_password
 from models.users import User
-from tests.pilot import SIZE, demo_app, login, settle
-from tests.tui.test_login_home import _text
+from tests.pilot import SIZE, DeskPilot, demo_app, login, settle, static_text
 from tui.screens.accounts.forms import AddUserDialog, ApproveDialog
 from tui.screens.accounts.login import LoginScreen
 from tui.screens.accounts.password import PasswordScreen
@@ -24,22 +27,22 @@ from tui.screens.home import HomeScreen
 from tui.widgets.dialogs import ConfirmDialog
 
 
-def _fits(screen) -> None:  # type: ignore[no-untyped-def]
+def _fits(screen: Screen[Any]) -> None:
     """Every widget shown lies inside 80×24."""
     for w in screen.query("*"):
         if w.display and w.region.area:
             assert w.region.right <= SIZE[0] and w.region.bottom <= SIZE[1], (w, w.region)
 
 
-def _footer_shows(screen, *keys: str) -> None:  # type: ignore[no-untyped-def]
+def _footer_shows(screen: Screen[Any], *keys: str) -> None:
     """These keys are in the footer, whole, left of the command palette's ^p."""
-    shown = {k.key_display: k.region for k in screen.query_one(Footer).query("FooterKey")}
+    shown = {k.key_display: k.region for k in screen.query_one(Footer).query(FooterKey)}
     palette = shown.pop("^p")
     for key in keys:
         assert key in shown and shown[key].right <= palette.x, (key, shown)
 
 
-async def _type(pilot, *text: str) -> None:  # type: ignore[no-untyped-def]
+async def _type(pilot: DeskPilot, *text: str) -> None:
     for t in text:
         await pilot.press(*t, "enter")
 
@@ -52,9 +55,11 @@ async def test_a_disabled_cashier_cannot_log_in_at_the_desk(engine: Engine) -> N
             disable_user(s, SYSTEM, "cashier")
         await login(app, pilot, "cashier", "cashier123")
         assert isinstance(app.screen, LoginScreen) and app.actor is None
-        assert _text(app.screen, "#login-error") == "用户名或密码不正确"  # as a wrong password
+        assert (
+            static_text(app.screen, "#login-error") == "用户名或密码不正确"
+        )  # as a wrong password
         await login(app, pilot, "clerk", "wrong")
-        assert _text(app.screen, "#login-error") == "用户名或密码不正确"
+        assert static_text(app.screen, "#login-error") == "用户名或密码不正确"
 
 
 async def test_a_reset_password_must_be_replaced_before_the_home_screen(engine: Engine) -> None:
@@ -71,7 +76,7 @@ async def test_a_reset_password_must_be_replaced_before_the_home_screen(engine: 
         assert screen.focused is screen.query_one("#pw-new", Input)
         await _type(pilot, "new-cash-pw", "something-else")
         await settle(app, pilot)
-        assert "两次输入的密码不一致" in _text(screen, "#password-message")
+        assert "两次输入的密码不一致" in static_text(screen, "#password-message")
         assert isinstance(app.screen, PasswordScreen)
         await _type(pilot, "new-cash-pw")
         await settle(app, pilot)
@@ -94,7 +99,7 @@ async def test_esc_on_the_new_password_step_logs_out(engine: Engine) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen) and app.actor is None
-        assert "尚未设置新密码" in _text(app.screen, "#login-error")
+        assert "尚未设置新密码" in static_text(app.screen, "#login-error")
 
 
 async def test_anyone_changes_their_own_password_with_f11(engine: Engine) -> None:
@@ -103,7 +108,7 @@ async def test_anyone_changes_their_own_password_with_f11(engine: Engine) -> Non
         await settle(app, pilot)
         await login(app, pilot, "clerk", "clerk123")
         assert isinstance(app.screen, HomeScreen)
-        assert "F11 改密码" in _text(app.screen, "#status-line")
+        assert "F11 改密码" in static_text(app.screen, "#status-line")
         await pilot.press("f11")
         await settle(app, pilot)
         screen = app.screen
@@ -111,7 +116,7 @@ async def test_anyone_changes_their_own_password_with_f11(engine: Engine) -> Non
         _fits(screen)
         await _type(pilot, "not-mine", "clerk-new-pw", "clerk-new-pw")
         await settle(app, pilot)
-        assert "用户名或密码不正确" in _text(screen, "#password-message")
+        assert "用户名或密码不正确" in static_text(screen, "#password-message")
         assert screen.focused is screen.query_one("#pw-current", Input)
         await _type(pilot, "clerk123")  # the new ones are still typed in
         await settle(app, pilot)
@@ -127,7 +132,7 @@ async def test_every_home_screen_has_f11_and_the_admin_s_ctrl_u(engine: Engine) 
         for user in ("lead", "admin", "cashier", "clerk"):
             await login(app, pilot, user, f"{user}123")
             assert isinstance(app.screen, HomeScreen)
-            assert "F11 改密码" in _text(app.screen, "#status-line")
+            assert "F11 改密码" in static_text(app.screen, "#status-line")
             keys = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
             assert "password" in keys
             assert ("users" in keys) == (user == "admin")
@@ -150,7 +155,7 @@ async def test_the_admin_disables_a_cashier_and_adds_a_lead_with_a_lead_s_approv
         assert isinstance(screen, UsersScreen)
         _fits(screen)
         _footer_shows(screen, "f5", "esc")
-        assert "D 停用" in _text(screen, "#users-keys")
+        assert "D 停用" in static_text(screen, "#users-keys")
         table = screen.query_one("#users", DataTable)
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert names == ["clerk", "cashier", "lead", "admin"]
@@ -162,13 +167,13 @@ async def test_the_admin_disables_a_cashier_and_adds_a_lead_with_a_lead_s_approv
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, UsersScreen)
-        assert "已停用用户 cashier" in _text(screen, "#users-message")
+        assert "已停用用户 cashier" in static_text(screen, "#users-message")
         assert str(table.get_row_at(1)[3]) == "已停用"
         # disabling oneself is refused, in one sentence
         table.move_cursor(row=3)
         await pilot.press("d", "enter")
         await settle(app, pilot)
-        assert "不能停用自己的账户" in _text(screen, "#users-message")
+        assert "不能停用自己的账户" in static_text(screen, "#users-message")
         # a new lead: the service asks for a lead's approval, typed by that lead
         await pilot.press("a")
         await settle(app, pilot)
@@ -187,7 +192,7 @@ async def test_the_admin_disables_a_cashier_and_adds_a_lead_with_a_lead_s_approv
         await _type(pilot, "lead", "lead123")
         await settle(app, pilot)
         assert isinstance(app.screen, UsersScreen)
-        assert "已添加用户 zhao（负责人）" in _text(screen, "#users-message")
+        assert "已添加用户 zhao（负责人）" in static_text(screen, "#users-message")
         assert table.row_count == 5
     with session_scope(engine) as s:
         zhao = s.exec(select(User).where(User.username == "zhao")).one()

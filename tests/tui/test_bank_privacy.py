@@ -4,8 +4,12 @@ full ID number a payer wrote in a memo — not in the list, the line's detail or
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from sqlalchemy.engine import Engine
 from sqlmodel import select
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from models.db import session_scope
@@ -14,6 +18,7 @@ from models.idcard import mask_id
 from models.online import OnlineRecord
 from tests.pilot import (
     SIZE,
+    DeskPilot,
     all_payments,
     at_fee_desk,
     demo_app,
@@ -22,6 +27,8 @@ from tests.pilot import (
     press_keys,
     wait_until,
 )
+from tui.app import DeskApp
+from tui.screens.fees.bank import BankScreen
 
 
 def _id_of(engine: Engine, dossier_code: str) -> str:
@@ -32,7 +39,7 @@ def _id_of(engine: Engine, dossier_code: str) -> str:
         return rec.id_number
 
 
-def _shown(screen) -> str:  # type: ignore[no-untyped-def]
+def _shown(screen: Screen[Any]) -> str:
     """Every text the screen shows: its Statics and its table's cells."""
     parts = [str(w.render()) for w in screen.query(Static)]
     for table in screen.query(DataTable):
@@ -40,7 +47,9 @@ def _shown(screen) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(parts)
 
 
-async def _statement_with_an_id(app, pilot, engine: Engine, tmp_path, user: str):  # type: ignore[no-untyped-def]
+async def _statement_with_an_id(
+    app: DeskApp, pilot: DeskPilot, engine: Engine, tmp_path: Path, user: str
+) -> tuple[BankScreen, str]:
     await at_fee_desk(app, pilot, user)
     code, _name, fen = demo_queue(engine)[0]
     full = _id_of(engine, code)
@@ -57,7 +66,7 @@ async def _statement_with_an_id(app, pilot, engine: Engine, tmp_path, user: str)
     return bank, full
 
 
-async def test_a_cashier_sees_the_memo_s_id_number_masked(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cashier_sees_the_memo_s_id_number_masked(engine: Engine, tmp_path: Path) -> None:
     from tui.screens.fees.bank_match import ConfirmMatchScreen
 
     app = demo_app(engine)
@@ -75,7 +84,7 @@ async def test_a_cashier_sees_the_memo_s_id_number_masked(engine: Engine, tmp_pa
         assert await wait_until(pilot, lambda: len(all_payments(engine)) == 1)
 
 
-async def test_a_lead_sees_the_memo_whole(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_lead_sees_the_memo_whole(engine: Engine, tmp_path: Path) -> None:
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         bank, full = await _statement_with_an_id(app, pilot, engine, tmp_path, "lead")

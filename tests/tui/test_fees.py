@@ -6,9 +6,11 @@ no fee desk; every refusal is one Chinese line."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.engine import Engine
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from models.db import session_scope
 from models.printjob import PrintJob
@@ -27,7 +29,9 @@ from tests.pilot import (
     press_keys,
     queued_codes,
     scan,
+    screen_of,
     settle,
+    static_text,
     wait_until,
 )
 from tui.screens.fees import CashierScreen, FeeScreen
@@ -35,11 +39,6 @@ from tui.screens.fees.refund import RefundScreen
 from tui.screens.home import HomeScreen
 from tui.screens.outcome import OutcomeScreen
 from tui.widgets.reason_note import ReasonNoteDialog
-
-
-def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(screen.query_one(selector, Static).render())
-
 
 _next = leave_outcome
 
@@ -49,24 +48,24 @@ async def test_cashier_scans_a_label_takes_cash_and_sees_the_receipt(engine: Eng
     async with app.run_test(size=SIZE) as pilot:
         queue = await at_fee_desk(app, pilot)
         codes = queued_codes(engine)
-        assert len(codes) == 5 and "待缴费 5 份" in _text(queue, "#queue-title")
+        assert len(codes) == 5 and "待缴费 5 份" in static_text(queue, "#queue-title")
         scan(app, codes[0])
         fee = await fee_screen(app, pilot)
         assert fee.card is not None and fee.card.dossier_code == codes[0]
         due = fee.card.fee.amount if fee.card.fee else None
         assert due is not None
-        assert f"应收 {due.figures()} 元（{due.capitals()}）" in _text(fee, "#fee-amount")
+        assert f"应收 {due.figures()} 元（{due.capitals()}）" in static_text(fee, "#fee-amount")
         assert app.focused is fee.query_one("#tendered", Input)  # cash, ready for the amount
         await press_keys(pilot, "5", "0", "0")
-        assert f"找零 {(500 * 100 - due.fen) / 100:.2f} 元" in _text(fee, "#fee-change")
+        assert f"找零 {(500 * 100 - due.fen) / 100:.2f} 元" in static_text(fee, "#fee-change")
         await press_keys(pilot, "enter")
         done = await outcome_done(app, pilot)
         (p,) = all_payments(engine)
         assert p.method == "cash" and p.tendered_fen == 50000 and p.amount_fen == due.fen
-        assert f"收据号 {p.receipt_code}" in _text(done, "#status-line")
-        preview = _text(done, "#outcome-text")
+        assert f"收据号 {p.receipt_code}" in static_text(done, "#status-line")
+        preview = static_text(done, "#outcome-text")
         assert "评审费缴费凭证" in preview and f"人民币{due.capitals()}" in preview
-        assert "缴费凭证：已打印" in _text(done, "#outcome-jobs")
+        assert "缴费凭证：已打印" in static_text(done, "#outcome-jobs")
         with session_scope(engine, readonly=True) as s:
             (job,) = s.exec(select(PrintJob).where(PrintJob.payment_id == p.id)).all()
             assert job.status == "sent" and job.payload  # rendered, then printed
@@ -77,7 +76,7 @@ async def test_cashier_scans_a_label_takes_cash_and_sees_the_receipt(engine: Eng
             pilot,
             lambda: (
                 isinstance(app.screen, CashierScreen)
-                and "待缴费 4 份" in _text(app.screen, "#queue-title")
+                and "待缴费 4 份" in static_text(app.screen, "#queue-title")
             ),
         )
         assert app.focused is app.screen.query_one("#pay-search", Input)
@@ -105,14 +104,14 @@ async def test_transfer_needs_its_reference_and_bad_input_is_one_chinese_line(
         scan(app, queued_codes(engine)[2])
         fee = await fee_screen(app, pilot)
         await press_keys(pilot, "a", "b", "c")  # not an amount
-        assert "金额" in _text(fee, "#fee-change")
+        assert "金额" in static_text(fee, "#fee-change")
         await press_keys(pilot, "enter")
         assert all_payments(engine) == [] and isinstance(app.screen, FeeScreen)
         await press_keys(pilot, "f11")  # 银行转账: the reference is asked for
         assert app.focused is fee.query_one("#reference", Input)
-        assert "银行流水号" in _text(fee, "#reference-label")
+        assert "银行流水号" in static_text(fee, "#reference-label")
         await press_keys(pilot, "f9")
-        assert await wait_until(pilot, lambda: "须填写银行流水号" in _text(fee, "#fee-state"))
+        assert await wait_until(pilot, lambda: "须填写银行流水号" in static_text(fee, "#fee-state"))
         fee.query_one("#reference", Input).focus()
         assert all_payments(engine) == []
         other = queued_codes(engine)[3]  # the next applicant's label scanned into the field
@@ -140,10 +139,15 @@ async def test_lead_voids_reprints_and_refunds_with_the_trail(engine: Engine) ->
         # reprint: 重印 1
         scan(app, code)
         fee = await fee_screen(app, pilot)
-        assert "已缴费" in _text(fee, "#fee-state") and fee.query_one("#fee-form").display is False
+        assert (
+            "已缴费" in static_text(fee, "#fee-state")
+            and fee.query_one("#fee-form").display is False
+        )
         await press_keys(pilot, "ctrl+r")
         done = await outcome_done(app, pilot)
-        assert "重印 1" in _text(done, "#status-line") and "重印 1" in _text(done, "#outcome-text")
+        assert "重印 1" in static_text(done, "#status-line") and "重印 1" in static_text(
+            done, "#outcome-text"
+        )
         await _next(app, pilot)
         # refund part of it
         scan(app, code)
@@ -156,8 +160,8 @@ async def test_lead_voids_reprints_and_refunds_with_the_trail(engine: Engine) ->
             await pilot.press(ch)
         await press_keys(pilot, "enter")
         done = await outcome_done(app, pilot)
-        assert "已退费 100.00 元（壹佰元整）" in _text(done, "#status-line")
-        assert "评审费退费凭证" in _text(done, "#outcome-text")
+        assert "已退费 100.00 元（壹佰元整）" in static_text(done, "#status-line")
+        assert "评审费退费凭证" in static_text(done, "#outcome-text")
         await _next(app, pilot)
         # a void after a refund is refused, in Chinese, and nothing changes
         scan(app, code)
@@ -170,7 +174,9 @@ async def test_lead_voids_reprints_and_refunds_with_the_trail(engine: Engine) ->
         for ch in "录错":
             await pilot.press(ch)
         await press_keys(pilot, "enter")
-        assert await wait_until(pilot, lambda: "已有退费，不能再作废" in _text(fee, "#fee-state"))
+        assert await wait_until(
+            pilot, lambda: "已有退费，不能再作废" in static_text(fee, "#fee-state")
+        )
         kinds = [x.kind for x in all_payments(engine)]
         assert kinds == ["payment", "refund"]
         # the trail: the payment and its refund, with who and why
@@ -195,8 +201,8 @@ async def test_lead_voids_a_receipt_and_sees_the_slip_and_the_trail(engine: Engi
         done = await outcome_done(app, pilot)
         original, void = all_payments(engine)
         assert void.kind == "void" and void.original_id == original.id
-        assert f"已作废收据 {original.receipt_code}" in _text(done, "#status-line")
-        slip = _text(done, "#outcome-text")
+        assert f"已作废收据 {original.receipt_code}" in static_text(done, "#status-line")
+        slip = static_text(done, "#outcome-text")
         assert "评审费缴费凭证作废单" in slip and "重复收费" in slip and "两个窗口都收了" in slip
         assert void.receipt_code in slip  # the void's own number
         await _next(app, pilot)
@@ -224,15 +230,15 @@ async def test_a_clerk_has_no_fee_desk_and_a_cashier_cannot_void(engine: Engine)
         scan(app, code)
         fee = await fee_screen(app, pilot)
         await press_keys(pilot, "f10", "f12")
-        assert app.screen is fee  # neither opens for a cashier
+        assert screen_of(app) is fee  # neither opens for a cashier
         assert not fee.check_action("void", ()) and not fee.check_action("refund", ())
         assert fee.check_action("reprint", ())  # a cashier may reprint (重印 n)
         assert [x.kind for x in all_payments(engine)] == ["payment"]
 
 
 async def test_cashier_imports_a_statement_and_confirms_each_match(
-    engine: Engine, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    engine: Engine, tmp_path: Path
+) -> None:
     """A GB18030 statement: a transfer naming a dossier number with its fee (proposed, confirmed
     with Enter → a transfer payment with the bank's serial, receipt printed), one for half a fee
     (never confirmable here), and one pointing at nobody (set aside with a reason and a note)."""
@@ -251,7 +257,9 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(
             ["2026-11-21", "1000.00", "某某公司", "货款", "AB2026112100003"],
         ]
         bank = await open_statement(app, pilot, tmp_path, rows)
-        assert await wait_until(pilot, lambda: len(bank.lines) == 3), _text(bank, "#bank-summary")
+        assert await wait_until(pilot, lambda: len(bank.lines) == 3), static_text(
+            bank, "#bank-summary"
+        )
         statuses = [p.status.value for p in sorted(bank.lines.values(), key=lambda p: p.line_no)]
         assert statuses == ["proposed", "partial", "unmatched"]
         table = bank.query_one("#bank-lines", DataTable)
@@ -266,7 +274,8 @@ async def test_cashier_imports_a_statement_and_confirms_each_match(
         assert await wait_until(
             pilot,
             lambda: (
-                len(all_payments(engine)) == 1 and "已确认银行转账" in _text(bank, "#bank-summary")
+                len(all_payments(engine)) == 1
+                and "已确认银行转账" in static_text(bank, "#bank-summary")
             ),
         )
         (p,) = all_payments(engine)

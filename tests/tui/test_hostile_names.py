@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from pathlib import Path
 
 from rich.console import Console
 from sqlalchemy.engine import Engine
@@ -139,7 +140,7 @@ async def test_clerk_finds_and_opens_a_hostile_name(engine: Engine) -> None:
         assert isinstance(screen, IntakeScreen)
         # by name: a row in the hits table, the name cut to its column, not parsed as markup
         await pilot.click("#search")
-        screen.query_one("#search").value = "王五六"  # type: ignore[attr-defined]
+        screen.query_one("#search", Input).value = "王五六"
         await press_keys(pilot, "enter")
         table = screen.query_one("#hits", DataTable)
         assert await wait_until(pilot, lambda: table.row_count == 1)
@@ -266,8 +267,8 @@ async def test_the_leads_roster_lists_a_hostile_name_as_text(engine: Engine) -> 
 
 
 async def test_a_bank_statement_with_markup_in_payer_and_memo_is_shown_as_text(
-    engine: Engine, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    engine: Engine, tmp_path: Path
+) -> None:
     """The fee desk's 银行流水 (F3): the payer and memo are whatever the bank's file says; the
     still-unpaid list (F11) shows the hostile name."""
     app = demo_app(engine)

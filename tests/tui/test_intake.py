@@ -5,6 +5,10 @@ a person typing is never mistaken for a scanner; a cashier's scan opens the fee 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Static
@@ -17,6 +21,7 @@ from models.printjob import PrintJob
 from models.vocab import ONLINE_APPROVED
 from tests.pilot import (
     SIZE,
+    DeskPilot,
     card_screen,
     clerk_at_counter,
     demo_app,
@@ -50,8 +55,8 @@ def _approved(engine: Engine, n: int = 0, **where: str) -> OnlineRecord:
 
 async def _scan_first(
     app: DeskApp,
-    pilot,
-    engine: Engine,  # type: ignore[no-untyped-def]
+    pilot: DeskPilot,
+    engine: Engine,
 ) -> tuple[OnlineRecord, CardScreen]:
     """The clerk at the counter scans the first unaccepted 评审 中级 applicant's ID."""
     await clerk_at_counter(app, pilot)
@@ -307,10 +312,10 @@ async def test_a_units_batch_in_order(engine: Engine) -> None:
         assert await wait_until(
             pilot,
             lambda: (
-                app.screen is screen
-                and screen.roster is not roster
+                screen.roster is not roster
                 and screen.roster is not None
                 and screen.roster.counts()["accepted"] == 1
+                and app.screen is screen
             ),
         )
         await settle(app, pilot)
@@ -321,13 +326,13 @@ async def test_a_units_batch_in_order(engine: Engine) -> None:
 
 async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(
     engine: Engine,
-    monkeypatch,  # type: ignore[no-untyped-def]
-    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     import tui.screens.intake.card as card_module
     from models.config import data_dir
 
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*args: object, **kwargs: object) -> NoReturn:
         raise RuntimeError("simulated bug")
 
     app = demo_app(engine)

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 from textual import events
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from models.db import session_scope
 from models.idcard import make_check_digit
 from models.online import OnlineRecord
-from tests.pilot import SIZE, demo_app, login, settle, wait_until
-from tests.tui.test_lead_helpers import rows_csv
+from tests.files import rows_csv
+from tests.pilot import SIZE, demo_app, login, settle, static_text, wait_until
 from tui.screens.home import HomeScreen
 from tui.screens.lead import ImportScreen, ReconcileScreen
 
@@ -22,10 +23,6 @@ from tui.screens.lead import ImportScreen, ReconcileScreen
 def _records(engine: Engine) -> int:
     with session_scope(engine, readonly=True) as s:
         return int(s.exec(select(func.count()).select_from(OnlineRecord)).one())
-
-
-def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(screen.query_one(selector, Static).render())
 
 
 async def test_import_shows_every_row_accounted_for(engine: Engine, tmp_path: Path) -> None:
@@ -50,8 +47,8 @@ async def test_import_shows_every_row_accounted_for(engine: Engine, tmp_path: Pa
         screen.query_one("#import-path", Input).value = str(path)
         screen.query_one("#import-path", Input).focus()
         await pilot.press("enter")
-        assert await wait_until(pilot, lambda: "导入完成" in _text(screen, "#import-summary"))
-        summary = _text(screen, "#import-summary")
+        assert await wait_until(pilot, lambda: "导入完成" in static_text(screen, "#import-summary"))
+        summary = static_text(screen, "#import-summary")
         assert "新增 1" in summary and "未导入 1" in summary
         assert "第 3 行 新人乙：身份证号“65280119850315”只有 14 位" in summary
         assert "报告：" in summary and list(tmp_path.glob("名单-未导入行-*.xlsx"))
@@ -78,12 +75,14 @@ async def test_cancel_writes_nothing(engine: Engine, tmp_path: Path) -> None:
         assert await wait_until(pilot, lambda: screen.running)
         app.post_message(events.Key("escape", None))  # change one's mind while it runs
         assert await wait_until(pilot, lambda: not screen.running, timeout=30)
-        assert "导入已取消，没有写入任何内容" in _text(screen, "#import-summary")
+        assert "导入已取消，没有写入任何内容" in static_text(screen, "#import-summary")
         assert _records(engine) == before
         assert isinstance(app.screen, ImportScreen)  # Esc while running cancels, not leaves
 
 
-async def test_reconcile_lists_and_export(engine: Engine, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_reconcile_lists_and_export(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DESK_DATA_DIR", str(tmp_path))
     app = demo_app(engine)
     async with app.run_test(size=SIZE) as pilot:
@@ -95,13 +94,15 @@ async def test_reconcile_lists_and_export(engine: Engine, tmp_path: Path, monkey
         assert isinstance(screen, ReconcileScreen)
         assert await wait_until(pilot, lambda: screen.result is not None)
         table = screen.query_one("#rec-table", DataTable)
-        counts = screen.result.counts()  # type: ignore[union-attr]
+        result = screen.result
+        assert result is not None
+        counts = result.counts()
         assert table.row_count == counts["no_paper"] > 0
-        assert f"1 未报送 {counts['no_paper']}" in _text(screen, "#rec-counts")
+        assert f"1 未报送 {counts['no_paper']}" in static_text(screen, "#rec-counts")
         await pilot.press("4")
         await pilot.pause(0.1)  # letters and digits wait out the scan gap (tui.app.SCAN_GAP)
         assert table.row_count == counts["paid"]
-        assert "已缴费" in _text(screen, "#status-line")
+        assert "已缴费" in static_text(screen, "#status-line")
         await pilot.press("e")
         assert await wait_until(pilot, lambda: bool(list((tmp_path / "exports").glob("*.xlsx"))))
         assert table.region.right <= SIZE[0]

@@ -8,14 +8,10 @@ from sqlalchemy.engine import Engine
 from textual.widgets import Input, Static
 
 from models.config import DeskConfig
-from tests.pilot import SIZE, demo_app, login, settle
+from tests.pilot import SIZE, demo_app, login, settle, signed_in, static_text
 from tui.app import make_app
 from tui.screens.accounts.login import LoginScreen
 from tui.screens.home import HomeScreen
-
-
-def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(screen.query_one(selector, Static).render())
 
 
 async def test_demo_login_screen_is_chinese_and_shows_credentials(engine: Engine) -> None:
@@ -24,9 +20,9 @@ async def test_demo_login_screen_is_chinese_and_shows_credentials(engine: Engine
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, LoginScreen)
-        assert "受理与收费台" in _text(screen, "#login-title")
-        assert "529办公室" in _text(screen, "#login-office")
-        demo = _text(screen, "#demo-users")
+        assert "受理与收费台" in static_text(screen, "#login-title")
+        assert "529办公室" in static_text(screen, "#login-office")
+        demo = static_text(screen, "#demo-users")
         for role, user in (
             ("受理员", "clerk"),
             ("收费员", "cashier"),
@@ -45,7 +41,7 @@ async def test_wrong_password_then_typing_login_as_lead(engine: Engine) -> None:
         await settle(app, pilot)
         await login(app, pilot, "lead", "wrong")
         assert isinstance(app.screen, LoginScreen)
-        assert "用户名或密码不正确" in _text(app.screen, "#login-error")
+        assert "用户名或密码不正确" in static_text(app.screen, "#login-error")
         assert app.screen.query_one("#password", Input).value == ""
         # type it the way a person does: name, Enter, password, Enter
         app.screen.query_one("#username", Input).value = ""
@@ -54,12 +50,12 @@ async def test_wrong_password_then_typing_login_as_lead(engine: Engine) -> None:
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.actor is not None and app.actor.username == "lead"
-        assert "负责人 lead" in _text(app.screen, "#status-line")
-        assert "2021年度自治州中职" in _text(app.screen, "#campaign")
-        assert "进行中" in _text(app.screen, "#campaign")
-        figures = _text(app.screen, "#figures")
+        assert "负责人 lead" in static_text(app.screen, "#status-line")
+        assert "2021年度自治州中职" in static_text(app.screen, "#campaign")
+        assert "进行中" in static_text(app.screen, "#campaign")
+        figures = static_text(app.screen, "#figures")
         assert "网上通过形式审核" in figures
-        fees = _text(app.screen, "#fees")
+        fees = static_text(app.screen, "#fees")
         assert "评审中级：380.00 元" in fees
         await pilot.press("ctrl+l")
         await settle(app, pilot)
@@ -99,9 +95,9 @@ async def test_idle_desk_locks_and_another_user_takes_over(engine: Engine) -> No
         assert app.lock_if_idle(now=app.last_activity + 10 * 60 + 0.5) is True  # float-safe
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen) and app.actor is None
-        assert "屏幕已锁定" in _text(app.screen, "#login-error")
+        assert "屏幕已锁定" in static_text(app.screen, "#login-error")
         await login(app, pilot, "cashier", "cashier123")
-        assert isinstance(app.screen, HomeScreen) and app.actor.username == "cashier"  # type: ignore[union-attr]
+        assert isinstance(app.screen, HomeScreen) and signed_in(app) == "cashier"
 
 
 @pytest.mark.parametrize("between", ["enter", "tab"])
@@ -119,5 +115,5 @@ async def test_a_burst_of_keys_lands_in_the_right_fields(engine: Engine, between
             app.post_message(events.Key(key, {"enter": "\r", "tab": "\t"}.get(key, key)))
         await settle(app, pilot)
         await settle(app, pilot)
-        assert isinstance(app.screen, HomeScreen), _text(app.screen, "#login-error")
+        assert isinstance(app.screen, HomeScreen), static_text(app.screen, "#login-error")
         assert app.actor is not None and app.actor.username == "cashier"

@@ -12,7 +12,7 @@ import datetime as dt
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from models.audit import AuditEvent
 from models.campaign import Campaign
@@ -30,7 +30,18 @@ from models.types import utcnow
 from models.users import User
 from models.vocab import Role
 from tests.factories import all_complete
-from tests.pilot import SIZE, card_screen, demo_app, login, press_keys, scan, settle, wait_until
+from tests.pilot import (
+    SIZE,
+    DeskPilot,
+    card_screen,
+    demo_app,
+    login,
+    press_keys,
+    scan,
+    settle,
+    static_text,
+    wait_until,
+)
 from tui.app import DeskApp, make_app
 from tui.screens.fees import FeeScreen
 from tui.screens.intake import IntakeScreen
@@ -93,18 +104,14 @@ def _app(engine: Engine, campaign: str) -> DeskApp:
     )
 
 
-def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(screen.query_one(selector, Static).render())
-
-
-async def _at_counter(app: DeskApp, pilot, user: str) -> None:  # type: ignore[no-untyped-def]
+async def _at_counter(app: DeskApp, pilot: DeskPilot, user: str) -> None:
     await settle(app, pilot)
     await login(app, pilot, user, f"{user}123")
     await press_keys(pilot, "f4")
     assert isinstance(app.screen, IntakeScreen)
 
 
-async def _open_fee(app: DeskApp, pilot, user: str, code: str) -> FeeScreen:  # type: ignore[no-untyped-def]
+async def _open_fee(app: DeskApp, pilot: DeskPilot, user: str, code: str) -> FeeScreen:
     """Log in, the fee desk (F7), scan the envelope label: its fee card."""
     await settle(app, pilot)
     await login(app, pilot, user, f"{user}123")
@@ -128,7 +135,7 @@ async def test_001_unset_window_the_lead_sets_it_with_f11_then_the_watermark_is_
         await _at_counter(app, pilot, "lead")
         scan(app, ids[0])
         card = await card_screen(app, pilot)
-        alerts = _text(card, "#card-alerts")
+        alerts = static_text(card, "#card-alerts")
         assert "通知未载明纸质材料报送时间" in alerts and "F11" in alerts
         assert card.card is not None and not card.card.can_judge
         await press_keys(pilot, "f12")  # an unset window is not the applicant's fault: no refusal
@@ -148,11 +155,11 @@ async def test_001_unset_window_the_lead_sets_it_with_f11_then_the_watermark_is_
             assert s.exec(select(AuditEvent).where(AuditEvent.action == "window.set")).one()
         # the review form: two copies, its watermark judged on its own, worded as 三（一）3
         row = next(i for i, item in enumerate(card.items) if item.key == "review_form")
-        card.query_one("#checklist").move_cursor(row=row)  # type: ignore[attr-defined]
+        card.query_one("#checklist", DataTable).move_cursor(row=row)
         await press_keys(pilot, "y")
-        card.query_one("#checklist").move_cursor(row=row)  # type: ignore[attr-defined]
+        card.query_one("#checklist", DataTable).move_cursor(row=row)
         await press_keys(pilot, "w")
-        detail = _text(card, "#card-detail")
+        detail = static_text(card, "#card-detail")
         assert "无水印（有水印为有效）" in detail, detail
         assert card.checks["review_form"].watermark_ok is False
 
@@ -191,7 +198,7 @@ async def test_001_fee_desk_offers_the_bank_only_and_a_lead_overrides_with_a_rea
     app = _app(engine, code)
     async with app.run_test(size=SIZE) as pilot:
         fee = await _open_fee(app, pilot, "cashier", dossiers[0])
-        methods = _text(fee, "#fee-methods")
+        methods = static_text(fee, "#fee-methods")
         assert "银行转账" in methods and "现金" not in methods, methods
         assert "通知三（二）4" in methods and "只收银行转账" in methods
         assert app.focused is fee.query_one("#reference", Input)  # the serial is asked for
@@ -200,16 +207,16 @@ async def test_001_fee_desk_offers_the_bank_only_and_a_lead_overrides_with_a_rea
         # Enter on the empty serial stays, says what is needed; typing clears it
         await press_keys(pilot, "enter")
         assert app.focused is fee.query_one("#reference", Input)
-        assert "须填写银行流水号" in _text(fee, "#reference-hint")
+        assert "须填写银行流水号" in static_text(fee, "#reference-hint")
         await press_keys(pilot, "B", "K", "1", "2", "3", "4")
-        assert _text(fee, "#reference-hint") == ""
+        assert static_text(fee, "#reference-hint") == ""
     # a lead: every method offered, a method outside the notice asks for the reason
     app = _app(engine, code)
     async with app.run_test(size=SIZE) as pilot:
         fee = await _open_fee(app, pilot, "lead", dossiers[1])
         while fee.method.value != "cash":
             await press_keys(pilot, "f11")
-        assert "现金不符合通知规定" in _text(fee, "#fee-methods")
+        assert "现金不符合通知规定" in static_text(fee, "#fee-methods")
         await press_keys(pilot, "f9")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ReasonNoteDialog))
         await press_keys(pilot, "enter")  # a reason is required
@@ -252,7 +259,7 @@ async def test_002_the_applicant_bringing_the_paper_is_blocked_and_f12_knows_why
         card = await card_screen(app, pilot)
         while card.bringer != "applicant":
             await press_keys(pilot, "b")
-        alerts = _text(card, "#card-alerts")
+        alerts = static_text(card, "#card-alerts")
         assert "个人报送材料一律不予受理" in alerts and "八（七）" in alerts, alerts
         await press_keys(pilot, "f9")  # not accepted
         with session_scope(engine, readonly=True) as s:
@@ -326,6 +333,6 @@ async def test_f6_asks_before_the_desk_stops_and_a_closed_day_is_said_when_the_f
             pilot, lambda: isinstance(app.screen, FeeScreen) and app.screen.card is not None
         )
         await settle(app, pilot)
-        state = _text(app.screen, "#fee-state")
+        state = static_text(app.screen, "#fee-state")
         assert "本窗口已开始" in state and "日结" in state, state
         assert not app.screen.query_one("#fee-form").display

@@ -18,7 +18,7 @@ from models.services.printing import claim, finish, queue_job
 from models.vocab import PrintJobStatus, Role
 from tests.pilot import SIZE, login, settle, wait_until
 from tests.printers.fake_printer import FakePrinter
-from tui.app import make_app
+from tui.app import DeskApp, make_app
 from tui.screens.home import HomeScreen
 from tui.screens.print_jobs import PrintJobsScreen
 
@@ -41,7 +41,7 @@ def _failed_job(engine: Engine, payload: bytes = b"\x1b@test\n", *, sending: boo
     return job_id
 
 
-def _app(engine: Engine, port: int, timeout: float = 2):  # type: ignore[no-untyped-def]
+def _app(engine: Engine, port: int, timeout: float = 2) -> DeskApp:
     cfg = DeskConfig(
         database_url="unused",
         desk=DESK,

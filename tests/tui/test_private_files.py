@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from models.idcard import make_check_digit
-from tests.pilot import SIZE, demo_app, login, press_keys, settle, wait_until
+from tests.pilot import SIZE, demo_app, login, press_keys, settle, static_text, wait_until
 from tui.screens.lead import ImportScreen, ReconcileScreen
 from tui.screens.tally import DayScreen
 
@@ -24,10 +24,6 @@ posix_only = pytest.mark.skipif(os.name == "nt", reason="file modes mean nothing
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
-
-
-def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(screen.query_one(selector, Static).render())
 
 
 def _blocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,8 +70,8 @@ async def test_an_import_from_a_read_only_folder_shows_the_summary_and_where_the
         screen.query_one("#import-path", Input).value = str(path)
         screen.query_one("#import-path", Input).focus()
         await pilot.press("enter")
-        assert await wait_until(pilot, lambda: "导入完成" in _text(screen, "#import-summary"))
-        summary = _text(screen, "#import-summary")
+        assert await wait_until(pilot, lambda: "导入完成" in static_text(screen, "#import-summary"))
+        summary = static_text(screen, "#import-summary")
         assert "新增 1" in summary and "未导入 1" in summary
         [report] = list((data / "reports").iterdir())
         assert "报告已改写到受理台数据文件夹" in summary and "没有写入权限" in summary
@@ -106,8 +102,8 @@ async def test_the_reconciliation_export_is_0600_and_a_blocked_folder_is_one_sen
         assert _mode(file) == 0o600 and _mode(exports) == 0o700
         _blocked(tmp_path, monkeypatch)
         await pilot.press("e")
-        assert await wait_until(pilot, lambda: "无法写入" in _text(screen, "#rec-counts"))
-        assert "未保存" in _text(screen, "#rec-counts") and app.is_running
+        assert await wait_until(pilot, lambda: "无法写入" in static_text(screen, "#rec-counts"))
+        assert "未保存" in static_text(screen, "#rec-counts") and app.is_running
 
 
 @posix_only
@@ -133,5 +129,5 @@ async def test_the_z_report_export_is_0600_and_a_blocked_folder_is_one_sentence(
         assert _mode(file) == 0o600 and _mode(exports) == 0o700
         _blocked(tmp_path, monkeypatch)
         await pilot.press("e")
-        assert await wait_until(pilot, lambda: "无法写入" in _text(screen, "#day-problem"))
+        assert await wait_until(pilot, lambda: "无法写入" in static_text(screen, "#day-problem"))
         assert app.is_running

@@ -74,7 +74,7 @@ def served(tmp_path: Path) -> Iterator[str]:
 
 
 def test_the_demo_clerk_logs_in_in_a_browser_and_reaches_the_home_screen(served: str) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import WebSocket, sync_playwright
 
     chromium = _chromium()
     frames: list[bytes] = []
@@ -87,7 +87,7 @@ def test_the_demo_clerk_logs_in_in_a_browser_and_reaches_the_home_screen(served:
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 700})
 
-            def on_websocket(ws) -> None:  # type: ignore[no-untyped-def]
+            def on_websocket(ws: WebSocket) -> None:
                 ws.on(
                     "framereceived",
                     lambda payload: frames.append(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +18,14 @@ from models.config import DeskConfig
 from models.db import make_engine, session_scope
 from models.services.intake import ItemCheck
 from tests.factories import AT, applicant, office
-from tests.pilot import login, settle, wait_until
+from tests.pilot import DeskPilot, login, settle, wait_until
 from tui.app import DeskApp, make_app
 from tui.screens.intake import CardScreen
 from tui.screens.outcome import OutcomeScreen
 
 SIZES = [(80, 24), (120, 36)]
+SnapCompare = Callable[..., bool]
+"""pytest-textual-snapshot's ``snap_compare`` (the app, then its keyword options)."""
 LONG_NAME = "迪丽娜尔·阿不都热依木·买买提明"
 
 
@@ -51,7 +53,7 @@ def _office_app(engine: Engine) -> DeskApp:
     return app
 
 
-async def _open(app: DeskApp, pilot, query: str) -> CardScreen:  # type: ignore[no-untyped-def]
+async def _open(app: DeskApp, pilot: DeskPilot, query: str) -> CardScreen:
     await settle(app, pilot)
     await login(app, pilot, "clerk", "secret-pw")
     app.open_card(query=query)
@@ -81,10 +83,10 @@ def _judge_some(card: CardScreen) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_login(snap_compare, office_engine: Engine, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_login(snap_compare: SnapCompare, office_engine: Engine, size: tuple[int, int]) -> None:
     app = _office_app(office_engine)
 
-    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: DeskPilot) -> None:
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
@@ -92,13 +94,13 @@ def test_login(snap_compare, office_engine: Engine, size: tuple[int, int]) -> No
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_card_and_checklist_uyghur_name(
-    snap_compare,
-    office_engine: Engine,  # type: ignore[no-untyped-def]
+    snap_compare: SnapCompare,
+    office_engine: Engine,
     size: tuple[int, int],
 ) -> None:
     app = _office_app(office_engine)
 
-    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: DeskPilot) -> None:
         card = await _open(app, pilot, "迪丽娜尔")
         _judge_some(card)
         app.clear_notifications()
@@ -107,10 +109,12 @@ def test_card_and_checklist_uyghur_name(
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-def test_card_rare_character_name_returned_before(snap_compare, office_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_card_rare_character_name_returned_before(
+    snap_compare: SnapCompare, office_engine: Engine
+) -> None:
     app = _office_app(office_engine)
 
-    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: DeskPilot) -> None:
         await _open(app, pilot, "ZJ21B00001")  # scanned from the earlier notice
         app.clear_notifications()
         await pilot.pause()
@@ -119,10 +123,12 @@ def test_card_rare_character_name_returned_before(snap_compare, office_engine: E
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_notice_preview(snap_compare, office_engine: Engine, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_notice_preview(
+    snap_compare: SnapCompare, office_engine: Engine, size: tuple[int, int]
+) -> None:
     app = _office_app(office_engine)
 
-    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: DeskPilot) -> None:
         card = await _open(app, pilot, "迪丽娜尔")
         card.checks = {i.key: ItemCheck.complete(i) for i in card.items}
         _judge_some(card)

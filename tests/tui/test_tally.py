@@ -5,8 +5,12 @@ close and the day is locked; a count 10 yuan short needs a note before the lead 
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
 from sqlalchemy.engine import Engine
 from sqlmodel import select
+from textual.dom import DOMNode
 from textual.widgets import Input, Static
 
 from models.backup import automatic_backups
@@ -15,6 +19,7 @@ from models.db import is_sqlite, session_scope
 from models.tally import DayClose
 from tests.pilot import (
     SIZE,
+    DeskPilot,
     at_fee_desk,
     demo_app,
     fee_screen,
@@ -33,12 +38,8 @@ from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.reason_note import ReasonNoteDialog
 
 
-def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
+def _text(screen: DOMNode, selector: str) -> str:
     """What the widget shows, as plain text (tables and groups included)."""
-    import io
-
-    from rich.console import Console
-
     content = screen.query_one(selector, Static).content
     if isinstance(content, str):
         return content
@@ -52,13 +53,13 @@ def _closes(engine: Engine) -> list[DayClose]:
         return list(s.exec(select(DayClose)))
 
 
-async def _home(app: DeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def _home(app: DeskApp, pilot: DeskPilot) -> None:
     while not isinstance(app.screen, HomeScreen):
         await press_keys(pilot, "escape")
         await pilot.pause()
 
 
-async def _count(app: DeskApp, pilot, pieces: dict[int, str]) -> CountScreen:  # type: ignore[no-untyped-def]
+async def _count(app: DeskApp, pilot: DeskPilot, pieces: dict[int, str]) -> CountScreen:
     await press_keys(pilot, "f6")
     assert await wait_until(
         pilot, lambda: isinstance(app.screen, CountScreen) and app.screen.day is not None
