@@ -24,8 +24,9 @@ FKEY = re.compile(r"^(shift\+|ctrl\+)?f\d{1,2}$")
 def _bindings() -> list[tuple[str, Binding]]:
     found: list[tuple[str, Binding]] = []
     classes: list[type[DOMNode]] = [DeskApp]
-    for mod in pkgutil.iter_modules(tui.screens.__path__):
-        module = importlib.import_module(f"tui.screens.{mod.name}")
+    # the screens are grouped by feature: every module of every package under tui.screens
+    for mod in pkgutil.walk_packages(tui.screens.__path__, "tui.screens."):
+        module = importlib.import_module(mod.name)
         classes += [
             c
             for _, c in inspect.getmembers(module, inspect.isclass)
