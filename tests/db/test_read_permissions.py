@@ -13,6 +13,7 @@ from models.errors import PermissionDenied
 from models.permissions import POLICY, Action, Actor
 from models.services.bank import proposals, statements, unmatched_lines, unpaid_dossiers
 from models.services.handover import handovers
+from models.services.intake import campaign_unit_items, load_card, unit_item_status
 from models.services.payments import cashier_queue, fee_card
 from models.vocab import Role
 from tests.factories import accepted, office
@@ -23,6 +24,15 @@ Read = Callable[[Session, Actor], object]
 def _fee_card(session: Session, actor: Actor) -> object:
     o = office(session)
     return fee_card(session, actor, o.campaign, accepted(session, o))
+
+
+def _card(session: Session, actor: Actor) -> object:
+    o = office(session)
+    return load_card(session, actor, o.campaign, id_number="652801198001010024")
+
+
+def _unit_items(session: Session, actor: Actor) -> object:
+    return unit_item_status(session, actor, office(session).campaign, "某单位", [])
 
 
 def _on_office(read: Callable[..., object]) -> Read:
@@ -40,6 +50,9 @@ READS: dict[str, tuple[Action, Read]] = {
     "payments.cashier_queue": (Action.payment_take, _on_office(cashier_queue)),
     "payments.fee_card": (Action.payment_take, _fee_card),
     "handover.handovers": (Action.handover, _on_office(handovers)),
+    "intake.load_card": (Action.intake_accept, _card),
+    "intake.campaign_unit_items": (Action.intake_accept, _on_office(campaign_unit_items)),
+    "intake.unit_item_status": (Action.intake_accept, _unit_items),
 }
 
 

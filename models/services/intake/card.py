@@ -12,7 +12,7 @@ from models.errors import NotFound
 from models.i18n import _
 from models.idcard import clean_id_text, mask_id
 from models.online import OnlineRecord
-from models.permissions import FULL_ID_ROLES, Actor
+from models.permissions import FULL_ID_ROLES, Action, Actor, require
 from models.rules import (
     defence_conditions,
     delivery,
@@ -66,7 +66,9 @@ def load_card(
     id_number: str | None = None,
     now: dt.datetime | None = None,
 ) -> Card:
-    """Everything the counter shows about one applicant, with the alerts that cannot be missed."""
+    """Everything the counter shows about one applicant, with the alerts that cannot be missed.
+    The counter's card is the clerk's and the lead's (``intake.accept``)."""
+    require(actor, Action.intake_accept)
     assert campaign.id is not None
     now = now or utcnow()
     rec: OnlineRecord | None = None
@@ -160,7 +162,7 @@ def load_card(
     elif limit.limit:
         card.submissions = _("提交次数不详，最多 {limit} 次").format(limit=limit.limit)
     card.unit_checks = unit_item_status(
-        session, campaign, rec.unit, unit_items(items, rec.track, rec.level)
+        session, actor, campaign, rec.unit, unit_items(items, rec.track, rec.level)
     )
     if not card.person or not card.person.approved:
         card.alerts.append(

@@ -25,9 +25,10 @@ from models.types import utcnow
 
 
 def unit_item_status(
-    session: Session, campaign: Campaign, unit: str, items: Sequence[ChecklistItem]
+    session: Session, actor: Actor, campaign: Campaign, unit: str, items: Sequence[ChecklistItem]
 ) -> list[UnitItemStatus]:
-    """The latest check of each of the unit's own items."""
+    """The latest check of each of the unit's own items. Needs ``intake.accept``."""
+    require(actor, Action.intake_accept)
     out = []
     for item in items:
         row = session.exec(
@@ -56,8 +57,10 @@ def unit_item_status(
     return out
 
 
-def campaign_unit_items(session: Session, campaign: Campaign) -> list[ChecklistItem]:
-    """The campaign's items a unit hands in once for all its people (001 花名册, 003 公示情况报告)."""
+def campaign_unit_items(session: Session, actor: Actor, campaign: Campaign) -> list[ChecklistItem]:
+    """The campaign's items a unit hands in once for all its people (001 花名册, 003 公示情况报告).
+    Needs ``intake.accept``."""
+    require(actor, Action.intake_accept)
     items = session.exec(
         select(ChecklistItem)
         .where(ChecklistItem.campaign_id == campaign.id)

@@ -77,11 +77,11 @@ class UnitItemsScreen(WorkerGuard, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unit-items")
     def load(self) -> None:
-        assert self.desk.engine is not None
+        assert self.desk.engine is not None and self.desk.actor is not None
         try:
             with self.desk.campaign_session(readonly=True) as (session, c):
-                items = campaign_unit_items(session, c)
-                status = unit_item_status(session, c, self.unit, items)
+                items = campaign_unit_items(session, self.desk.actor, c)
+                status = unit_item_status(session, self.desk.actor, c, self.unit, items)
                 for i in items:
                     session.expunge(i)
         except DomainError as exc:
