@@ -114,7 +114,9 @@ def _shape(text: str) -> tuple[str, list[str]] | None:
         shape.append(literal.replace("{", "{{").replace("}", "}}"))
         if name is not None:
             names.append(name)
-            shape.append("{" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+            shape.append(
+                "{" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            )
     return "".join(shape), names
 
 
@@ -144,7 +146,7 @@ def _carry_renamed(cat: Catalog) -> int:
             continue  # one old field became two different ones: leave it to a translator
         msg.string = re.sub(
             r"(?<!\{)\{(\w+)([!:}])",
-            lambda m: "{" + rename.get(m.group(1), m.group(1)) + m.group(2),
+            lambda m, rename=rename: "{" + rename.get(m.group(1), m.group(1)) + m.group(2),
             translation,
         )
         carried += 1
