@@ -69,3 +69,51 @@ def test_pinyin_dictionaries_load_when_first_needed() -> None:
         print(before, pinyin_keys("单芳").full)
     """)
     assert out.split() == ["False", "shanfang"]
+
+
+_ALONE = """
+import os, sys
+# third-party libraries first (not ours: loading them early cannot hide a circle of ours)
+import sqlalchemy, sqlalchemy.orm, sqlmodel, textual.app, textual.widgets, typer, rich.console
+import PIL.Image, escpos.printer, alembic, openpyxl  # noqa: E401
+from pathlib import Path
+names = []
+for top in ("models", "printers", "tui"):  # found on disk: walking packages would import them
+    for path in sorted(Path(top).rglob("*.py")):
+        if "migrations/versions" in path.as_posix() or path.name == "env.py":
+            continue  # Alembic's scripts: run by Alembic, never imported
+        parts = path.with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+failed = []
+for name in names:
+    pid = os.fork()
+    if pid == 0:  # a child where none of the desk's modules is loaded yet
+        try:
+            __import__(name)
+        except BaseException as exc:
+            print(f"{name}: {type(exc).__name__}: {exc}", flush=True)
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    if status:
+        failed.append(name)
+print("MODULES", len(names), "FAILED", " ".join(failed))
+"""
+
+
+def test_every_module_imports_alone() -> None:
+    """``python -c "import X"`` works for every module of the desk: each is imported first, in a
+    process (forked from one that has loaded only third-party libraries) where none of ours is
+    loaded yet — an import circle or a missing import shows as that module's failure."""
+    import os
+
+    if not hasattr(os, "fork"):
+        import pytest
+
+        pytest.skip("needs fork")
+    root = Path(__file__).resolve().parents[2]
+    out = _run(f"import os\nos.chdir({str(root)!r})\n" + _ALONE)
+    last = out.strip().splitlines()[-1]
+    count, failed = last.removeprefix("MODULES ").split(" FAILED")
+    assert int(count) > 200  # 234 on 2026-12-05
+    assert failed.strip() == "", out
