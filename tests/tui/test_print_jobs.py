@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
+from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 from textual.widgets import DataTable, Static
 
@@ -132,3 +135,32 @@ async def test_job_left_sending_is_reported_at_login(engine: Engine) -> None:
         await login(app, pilot, "clerk", "clerk123")
         assert _status(engine, job_id).status == PrintJobStatus.failed
         assert any("打印中途停止" in n.message for n in app._notifications)
+
+
+async def test_leaving_the_jobs_screen_while_it_loads_is_no_error(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Escape while the job list is still being read: the reading ends quietly (it failed with
+    NoActiveAppError, its screen gone, under a loaded machine's slow query)."""
+    import tui.screens.print_jobs as jobs
+
+    real = jobs.list_jobs  # type: ignore[attr-defined]  # the screen's own name, patched below
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "list_jobs", slow)
+    _failed_job(engine)
+    with FakePrinter() as printer:
+        app = _app(engine, printer.port)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await login(app, pilot, "lead", "lead123")
+            await pilot.press("f8")
+            assert await wait_until(pilot, lambda: isinstance(app.screen, PrintJobsScreen))
+            await pilot.press("escape")
+            assert await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+            await settle(app, pilot)  # WorkerFailed here if the reading failed
+            failed = [w for w in app.workers if w.error is not None]
+            assert failed == []

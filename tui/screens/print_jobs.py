@@ -90,9 +90,15 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="jobs")
     def load(self) -> None:
-        engine = self.desk.engine
+        # what the reading needs is taken here, on the app's thread: in the worker's thread
+        # `self.app` is found through the screen's parents, and a screen left (Escape) while its
+        # list was read has none — the reading failed with NoActiveAppError (seen in CI, loaded)
+        self._load(self.desk, self.desk.config.desk)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="jobs")
+    def _load(self, app: DeskApp, desk: str) -> None:
+        engine = app.engine
         assert engine is not None
         zone = zoneinfo.ZoneInfo("Asia/Shanghai")
         with session_scope(engine, readonly=True) as session:
@@ -107,11 +113,13 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
                     at=(j.last_attempt_at or j.created_at).astimezone(zone).strftime("%m-%d %H:%M"),
                     error=j.error,
                 )
-                for j in list_jobs(session, desk=self.desk.config.desk, limit=50)
+                for j in list_jobs(session, desk=desk, limit=50)
             ]
-        self.app.call_from_thread(self._show, rows)
+        app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[JobRow]) -> None:
+        if not self.is_attached:  # left while the list was read
+            return
         self.rows = rows
         table = self.query_one("#jobs", DataTable)
         keep = table.cursor_row
