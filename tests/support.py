@@ -18,6 +18,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from models.db import is_sqlite
+from models.permissions import Actor
+from models.vocab import Role
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,3 +83,7 @@ def write_config(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(body, encoding="utf-8")
     return path
+
+
+# the counter's reads (search, the card) are the clerk's: tests that only read use this actor
+CLERK = Actor(user_id=None, username="clerk", role=Role.clerk, desk="1号窗口")

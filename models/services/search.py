@@ -28,6 +28,7 @@ from models.idcard import ResidentId, clean_id_text, mask_id
 from models.names import display_name, key_of_display
 from models.online import OnlineRecord
 from models.payment import Payment
+from models.permissions import Action, Actor, require
 from models.services.payments import live_clause
 from models.vocab import ONLINE_APPROVED, DossierStatus
 
@@ -122,7 +123,12 @@ def _valid(number: str) -> bool:
         return False
 
 
-def search(session: Session, campaign: Campaign, text: str, *, limit: int = LIMIT) -> SearchResult:
+def search(
+    session: Session, actor: Actor, campaign: Campaign, text: str, *, limit: int = LIMIT
+) -> SearchResult:
+    """The counter's search (names, pinyin, ID numbers, dossier numbers): the applicants' records
+    are the clerk's and the lead's (``intake.accept``)."""
+    require(actor, Action.intake_accept)
     q = text.strip()
     if not q:
         return SearchResult(N_("空"), [], q)

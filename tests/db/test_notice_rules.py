@@ -40,6 +40,7 @@ from models.services.search import search
 from models.services.tally import begin_close
 from models.vocab import PaymentMethod, Role
 from tests.factories import AT, Office, accepted, all_complete, applicant, office
+from tests.support import CLERK
 
 T23 = dt.datetime(2023, 10, 10, 3, 0, tzinfo=dt.UTC)  # 2023-10-10 11:00 in Xinjiang's offices
 T24 = dt.datetime(2024, 10, 25, 3, 0, tzinfo=dt.UTC)
@@ -587,7 +588,7 @@ def test_an_id_one_digit_off_gets_the_check_digit_message_and_a_suggestion(
     # 阿依古丽·买买提's 652801198001010024 with one digit misread: its own check digit would be 2
     one_off = "652801198001010034"
     for scanned, who, expected in ((x_as_8, "刘䶮", "X"), (one_off, "阿依古丽·买买提", "2")):
-        result = search(session, c, scanned)
+        result = search(session, CLERK, c, scanned)
         assert result.problem == f"身份证号校验位不正确（最后一位应为 {expected}），请核对证件"
         assert [h.name for h in result.hits] == [who]
         card = card_for(session, o.actor(Role.clerk), c, scanned, now=AT)
@@ -595,8 +596,8 @@ def test_an_id_one_digit_off_gets_the_check_digit_message_and_a_suggestion(
         assert "不予受理" not in card.alerts[0].message
         assert [p.name for p in card.suggestions] == [who]
     swapped = "652801198001010204"  # two neighbouring digits swapped: also caught, also found
-    assert search(session, c, swapped).problem
-    assert [h.name for h in search(session, c, swapped).hits] == ["阿依古丽·买买提"]
+    assert search(session, CLERK, c, swapped).problem
+    assert [h.name for h in search(session, CLERK, c, swapped).hits] == ["阿依古丽·买买提"]
     # a well-formed ID that is not listed is "not on the list", as before
     first17 = "65280119800101003"
     valid = first17 + make_check_digit(first17)

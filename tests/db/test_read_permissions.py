@@ -15,6 +15,7 @@ from models.services.bank import proposals, statements, unmatched_lines, unpaid_
 from models.services.handover import handovers
 from models.services.intake import campaign_unit_items, load_card, unit_item_status
 from models.services.payments import cashier_queue, fee_card
+from models.services.search import search
 from models.vocab import Role
 from tests.factories import accepted, office
 
@@ -35,6 +36,10 @@ def _unit_items(session: Session, actor: Actor) -> object:
     return unit_item_status(session, actor, office(session).campaign, "某单位", [])
 
 
+def _search(session: Session, actor: Actor) -> object:
+    return search(session, actor, office(session).campaign, "张三")
+
+
 def _on_office(read: Callable[..., object]) -> Read:
     def run(session: Session, actor: Actor) -> object:
         return read(session, actor, office(session).campaign)
@@ -53,6 +58,7 @@ READS: dict[str, tuple[Action, Read]] = {
     "intake.load_card": (Action.intake_accept, _card),
     "intake.campaign_unit_items": (Action.intake_accept, _on_office(campaign_unit_items)),
     "intake.unit_item_status": (Action.intake_accept, _unit_items),
+    "search.search": (Action.intake_accept, _search),  # the applicants' records and IDs
 }
 
 

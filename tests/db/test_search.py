@@ -10,6 +10,7 @@ from models.campaign import Campaign
 from models.online import build_online_record
 from models.services.search import search
 from tests.factories import office
+from tests.support import CLERK
 
 DOT_FORMS = [
     "阿依古丽·买买提",
@@ -68,7 +69,7 @@ def campaign(session: Session) -> Campaign:
 def test_every_dot_form_finds_the_one_person(
     session: Session, campaign: Campaign, typed: str
 ) -> None:
-    r = search(session, campaign, typed)
+    r = search(session, CLERK, campaign, typed)
     assert r.how == "姓名"
     assert [h.name for h in r.hits] == ["阿依古丽·买买提"]
     hit = r.hits[0]
@@ -104,20 +105,20 @@ def test_every_dot_form_finds_the_one_person(
 def test_each_way_of_finding(
     session: Session, campaign: Campaign, typed: str, how: str, names: list[str]
 ) -> None:
-    r = search(session, campaign, typed)
+    r = search(session, CLERK, campaign, typed)
     assert r.how == how
     assert sorted(h.name for h in r.hits) == sorted(names)
 
 
 def test_hits_carry_status(session: Session, campaign: Campaign) -> None:
-    by_name = {h.name: h for h in search(session, campaign, "zw").hits}
+    by_name = {h.name: h for h in search(session, CLERK, campaign, "zw").hits}
     assert by_name["张伟"].eligible and by_name["张伟"].paper == "未报送"
     assert not by_name["张薇薇"].eligible and by_name["张薇薇"].online_status == "退回修改"
-    returned = search(session, campaign, "刘䶮").hits[0]
+    returned = search(session, CLERK, campaign, "刘䶮").hits[0]
     assert returned.paper == "退回补正 1 次" and returned.dossier_code == ""
 
 
 def test_nothing_typed_and_wildcards_are_literal(session: Session, campaign: Campaign) -> None:
-    assert search(session, campaign, "   ").hits == []
-    assert search(session, campaign, "%").hits == []
-    assert search(session, campaign, "张_").hits == []
+    assert search(session, CLERK, campaign, "   ").hits == []
+    assert search(session, CLERK, campaign, "%").hits == []
+    assert search(session, CLERK, campaign, "张_").hits == []

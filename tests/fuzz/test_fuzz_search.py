@@ -21,6 +21,7 @@ from models.services.search import LIMIT, search
 from models.vocab import Role
 from tests.factories import AT, Office, office
 from tests.fuzz.support import NASTY, assert_clear, hostile_text, tried
+from tests.support import CLERK
 
 HOSTILE_NAME = "[/]王\u202e五六\x00\x1b[31m" + "阿" * 150
 HOSTILE_ID = "65280119900101001" + make_check_digit("65280119900101001")
@@ -121,7 +122,7 @@ def test_any_query_finds_people_or_gives_a_domain_error(
 ) -> None:
     tried(f"search.any_query[{session.get_bind().dialect.name}]")
     try:
-        result = search(session, desk.campaign, text)
+        result = search(session, CLERK, desk.campaign, text)
     except DomainError as exc:
         assert_clear(exc)
     else:
@@ -147,7 +148,7 @@ def test_any_query_finds_people_or_gives_a_domain_error(
 def test_the_hostile_name_is_found_by_its_id_and_its_name(
     session: Session, campaign: Campaign
 ) -> None:
-    by_id = search(session, campaign, HOSTILE_ID)
+    by_id = search(session, CLERK, campaign, HOSTILE_ID)
     assert by_id.how == "身份证号" and [h.record_id for h in by_id.hits]
-    by_name = search(session, campaign, "王五")
+    by_name = search(session, CLERK, campaign, "王五")
     assert by_name.how == "姓名" and by_name.hits[0].name.startswith("[/]王")

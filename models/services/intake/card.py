@@ -275,7 +275,7 @@ def card_for(
     cleaned = clean_id_text(text)
     if ID18.fullmatch(cleaned):
         return load_card(session, actor, campaign, id_number=cleaned, now=now)
-    found = search(session, campaign, text, limit=2)
+    found = search(session, actor, campaign, text, limit=2)
     if len(found.hits) == 1:
         return load_card(session, actor, campaign, record_id=found.hits[0].record_id, now=now)
     if not found.hits:

@@ -86,10 +86,10 @@ class IntakeScreen(WorkerGuard, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def run_search(self, text: str) -> None:
         desk = desk_of(self)
-        assert desk.engine is not None
+        assert desk.engine is not None and desk.actor is not None
         try:
             with desk.campaign_session(readonly=True) as (session, c):
-                result = search(session, c, text)
+                result = search(session, desk.actor, c, text)
         except DomainError as exc:
             self.app.call_from_thread(self.search_list.say, plain.message(exc.message))
             return
