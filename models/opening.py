@@ -4,18 +4,29 @@ run the old code. An unreachable server is one ``DatabaseUnavailable`` line, not
 
 from __future__ import annotations
 
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from models import migrate
 from models.config import DeskConfig
 from models.db import make_engine
 from models.errors import DatabaseUnavailable, DomainError
 from models.i18n import _
+from models.version import schema_head
 
 
 class SchemaOutdated(DomainError):
     code = "db.outdated"
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema's version as Alembic records it (its ``alembic_version`` table), read without
+    loading Alembic: every command and every start opens the database (a test holds it equal to
+    ``models.migrate.current_revision``)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
 
 
 def open_database(config: DeskConfig, *, auto_create: bool = True) -> Engine:
@@ -23,9 +34,11 @@ def open_database(config: DeskConfig, *, auto_create: bool = True) -> Engine:
     be upgraded on purpose with ``desk db upgrade`` (other desks may still run the old code)."""
     engine = make_engine(config.database_url, timeouts=config.timeouts)
     try:
-        current = migrate.current_revision(engine)
-        head = migrate.head_revision()
+        current = current_revision(engine)
+        head = schema_head()
         if current is None and auto_create:
+            from models import migrate  # Alembic (0.1 s of import) only for a new database
+
             migrate.upgrade(engine)
         elif current != head and current is not None:
             raise SchemaOutdated(

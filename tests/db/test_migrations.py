@@ -1,9 +1,13 @@
 """Alembic owns the schema: the models and the migrations agree (``alembic check`` is clean)."""
 
+from pathlib import Path
+
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 from models import migrate
+from models.db import make_engine, sqlite_url
+from models.opening import current_revision
 from models.tables import metadata
 
 
@@ -22,3 +26,12 @@ def test_every_table_exists(engine: Engine) -> None:
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     migrate.upgrade(engine)
     assert migrate.ensure_current(engine) is False
+
+
+def test_the_desk_reads_the_schema_version_as_alembic_does(engine: Engine, tmp_path: Path) -> None:
+    """Opening the database reads ``alembic_version`` itself (no Alembic import at start): the
+    same answer as Alembic's, at the head and on a database never migrated."""
+    assert current_revision(engine) == migrate.current_revision(engine) == migrate.head_revision()
+    empty = make_engine(sqlite_url(tmp_path / "empty.sqlite3"))
+    assert current_revision(empty) is None and migrate.current_revision(empty) is None
+    empty.dispose()
