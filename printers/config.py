@@ -1,6 +1,7 @@
 """A desk's printers, from the ``[printers.NAME]`` tables of the config file.
 
 [printers.receipt]            # the receipt printer; [printers.label] for envelope labels
+                              # (its label-printer keys: printers/label_config.py)
 connection = "network"        # preview | file | network | usb | serial | win32raw | cups
 host = "192.168.1.50"         # network
 port = 9100
@@ -25,6 +26,8 @@ from typing import Any
 
 from models.i18n import _
 from printers.errors import PrinterError
+from printers.label_config import KEYS as LABEL_KEYS
+from printers.label_config import LabelSettings, parse_label
 
 CONNECTIONS = ("preview", "file", "network", "usb", "serial", "win32raw", "cups")
 ROLES = ("receipt", "label")
@@ -60,6 +63,7 @@ class PrinterConfig:
     font: str = ""
     timeout: float = 10.0
     options: dict[str, Any] = field(default_factory=dict)
+    label: LabelSettings = field(default_factory=LabelSettings)  # [printers.label]: language, stock
 
     def describe(self) -> str:
         o = self.options
@@ -76,6 +80,8 @@ class PrinterConfig:
             "win32raw": _("Windows 打印机 {name}").format(name=o.get("name", "")),
             "cups": _("CUPS 队列 {queue}").format(queue=o.get("queue", "")),
         }[self.connection]
+        if self.label.language != "escpos":
+            return _("{where}，{label}").format(where=where, label=self.label.describe())
         mode = (
             _("图像模式")
             if self.image_mode
@@ -100,7 +106,7 @@ def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> 
                 allowed=" | ".join(CONNECTIONS), connection=connection
             )
         )
-    allowed = _COMMON | _PER_CONNECTION[connection]
+    allowed = _COMMON | _PER_CONNECTION[connection] | (LABEL_KEYS if name == "label" else set())
     for key in raw:
         if key not in allowed:
             raise bad(
@@ -149,6 +155,7 @@ def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> 
         font=str(raw.get("font", "")),
         timeout=float(timeout),
         options=options,
+        label=parse_label(raw, bad) if name == "label" else LabelSettings(),
     )
 
 

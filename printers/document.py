@@ -7,7 +7,7 @@ preview, PNG preview) walks the same way, so the three agree line for line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from printers.layout import cells, clean, pad, paper_cells, wrap
@@ -83,6 +83,7 @@ Block = Title | Text | Rows | Table | Rule | Barcode | QR | Feed | Cut
 class Document:
     kind: str  # receipt, label, materials, acceptance, notice, void, tally, test
     blocks: list[Block] = field(default_factory=list)
+    mark: str = ""  # 重印 2, 样张 … (``marked``): renderers that lay out on their own print it
 
     def add(self, *blocks: Block) -> Document:
         self.blocks.extend(blocks)
@@ -100,7 +101,7 @@ def marked(doc: Document, mark: str) -> Document:
     while end and isinstance(blocks[end - 1], Cut | Feed):
         end -= 1
     blocks.insert(end, line)
-    return Document(doc.kind, blocks)
+    return replace(doc, blocks=blocks, mark=mark)  # a subclass (a label's data) is kept
 
 
 # ---- laid-out operations -------------------------------------------------------------------

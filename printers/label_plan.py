@@ -116,16 +116,17 @@ def text_width(font: FontRef, text: str, height: int) -> int:
     return round(font.load(max(6, height)).getlength(text))
 
 
-def plan_label(d: DossierData, stock: LabelStock, font: FontRef) -> LabelPlan:
+def plan_label(d: DossierData, stock: LabelStock, font: FontRef, mark: str = "") -> LabelPlan:
     """Where everything on the envelope label goes, for this stock: the roomy layout, else a
     compact one (smaller floors, tighter lines, the unit on one line) on small labels; a label
-    too small even for that is refused with what to do."""
+    too small even for that is refused with what to do. ``mark`` (重印 2, 样张) leads the last
+    line, so a copy is never taken for the original."""
     try:
-        return _attempt(d, stock, font, compact=False)
+        return _attempt(d, stock, font, mark, compact=False)
     except _NoFit:
         pass
     try:
-        return _attempt(d, stock, font, compact=True)
+        return _attempt(d, stock, font, mark, compact=True)
     except _NoFit as nofit:
         if nofit.text:
             message = _("“{text}”在 {w:g} 毫米宽的标签上放不下：请换用更大的标签").format(
@@ -146,7 +147,9 @@ class _NoFit(Exception):
         self.text = text
 
 
-def _attempt(d: DossierData, stock: LabelStock, font: FontRef, *, compact: bool) -> LabelPlan:
+def _attempt(
+    d: DossierData, stock: LabelStock, font: FontRef, mark: str, *, compact: bool
+) -> LabelPlan:
     a = d.applicant
     margin = stock.dots(stock.margin_mm * (0.75 if compact else 1))
     left, room = margin, stock.width_dots - 2 * margin
@@ -176,7 +179,8 @@ def _attempt(d: DossierData, stock: LabelStock, font: FontRef, *, compact: bool)
     put(a.name, 4.0, 2.5, keep=True, lines=2)
     put("·".join(p for p in (a.track, a.level, a.specialty) if p), 3.0, 2.2, lines=1)
     put(a.unit, 3.0, 2.2, lines=1 if compact else 2)
-    put(f"{local(d.accepted_at, d.office.timezone)[:10]}  {d.clerk}", 2.6, 2.2)
+    flag = f"【{mark}】" if mark else ""
+    put(f"{flag}{local(d.accepted_at, d.office.timezone)[:10]}  {d.clerk}", 2.6, 2.2)
     if y - round(texts[-1].height * (spacing - 1)) > bottom:
         raise _NoFit()
     return LabelPlan(stock, tuple(texts), barcode)

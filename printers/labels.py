@@ -3,14 +3,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from printers.data import DossierData, local
 from printers.document import Barcode, Cut, Document, Feed, Rows, Rule, Table, Text, Title
 from printers.layout import fit_name
 
 
+@dataclass
+class LabelDocument(Document):
+    """The envelope label: its blocks for an ESC/POS roll, and its data for a label printer,
+    which lays the label out itself on its stock (``printers.label_plan``)."""
+
+    data: DossierData | None = None
+
+
 def envelope_label(d: DossierData) -> Document:
     a = d.applicant
-    doc = Document("label")
+    doc = LabelDocument("label", data=d)
     doc.add(Title(d.dossier_code), Barcode(d.dossier_code, height=80, hri=False))
     doc.add(Text(fit_name(a.name), scale=2, align="center"), Rule())
     doc.add(

@@ -13,6 +13,7 @@ from printers.document import Document, layout
 from printers.errors import PrinterError
 from printers.escpos import PrinterProfile, render_escpos
 from printers.fonts import find_cjk_font
+from printers.label_render import render_label
 from printers.transports import Transport, open_transport
 
 
@@ -49,4 +50,7 @@ def profile_for(cfg: PrinterConfig) -> PrinterProfile:
 
 
 def render_bytes(doc: Document, cfg: PrinterConfig) -> bytes:
+    """The printer's bytes: ESC/POS, or TSPL/ZPL for a label printer (envelope labels only)."""
+    if cfg.label.language != "escpos":
+        return render_label(doc, cfg.label, find_cjk_font(cfg.font or None))
     return render_escpos(layout(doc, cfg.width), profile_for(cfg))

@@ -224,7 +224,7 @@ def reprint(
         else {"dossier_code": number}
     )
     doc, links, n = _copy(session, actor, campaign, kind, **numbers)
-    role = "receipt" if kind in RECEIPT_KINDS else "label"
+    role = "label" if kind == "label" else "receipt"  # the slips and notices are receipts
     return queue_job(
         session,
         actor,
