@@ -32,4 +32,4 @@ def dossier_for_fee(
         return d
     # a NUL or a lone surrogate in what was typed reaches the database as it is in
     # find_dossier (PostgreSQL refuses the one, every driver the other)
-    return find_dossier(session, campaign, strip_invisible(query))
+    return find_dossier(session, actor, campaign, strip_invisible(query))

@@ -364,11 +364,15 @@ def recover_interrupted(session: Session, *, desk: str, now: dt.datetime | None 
 
 def list_jobs(
     session: Session,
+    actor: Actor,
     *,
     status: PrintJobStatus | None = None,
     desk: str | None = None,
     limit: int = 50,
 ) -> list[PrintJob]:
+    """The latest jobs (of one desk, of one status). Needs ``print.retry``: whoever stands at
+    the printer sees why a job failed."""
+    require(actor, Action.print_retry)
     stmt = select(PrintJob).order_by(col(PrintJob.id).desc()).limit(limit)
     if desk is not None:
         stmt = stmt.where(PrintJob.desk == desk)

@@ -157,6 +157,15 @@ def test_test_page_to_file_then_failed_job_retried(tmp_path: Path, db_url: str) 
     assert r.exit_code == 0, r.output
     assert "打印任务 2 已发送到打印机" in r.output
     assert "测试页" in chinese_text(label_spool.read_bytes(), "gbk")
+    # with accounts, the list is read by someone logged in (the service checks print.retry)
+    r = runner.invoke(app, ["print", "jobs", "--config", str(cfg), "--db", db_url])
+    assert r.exit_code == 1 and "--user" in r.output
+    r = runner.invoke(
+        app,
+        ["print", "jobs", "--user", "li", "--config", str(cfg), "--db", db_url],
+        env={"DESK_PASSWORD": "pw-123456"},
+    )
+    assert r.exit_code == 0 and "已打印" in r.output
 
 
 def test_retry_of_unknown_job_is_refused(tmp_path: Path, db_url: str) -> None:

@@ -147,7 +147,7 @@ def test_cash_payment_numbered_audited_and_out_of_the_queue(session: Session) ->
     assert cashier_queue(session, o.actor(Role.cashier), o.campaign) == []
     ev = session.exec(select(AuditEvent).where(AuditEvent.action == "payment.take")).one()
     assert ev.entity_id == "ZJ21F00002" and ev.detail["amount_fen"] == 38000
-    assert find_dossier(session, o.campaign, d.dossier_code or "").id == d.id
+    assert find_dossier(session, o.actor(Role.cashier), o.campaign, d.dossier_code or "").id == d.id
 
 
 class PaymentExtras(TypedDict, total=False):
@@ -250,16 +250,18 @@ def test_returned_or_unknown_dossiers_cannot_be_paid(session: Session) -> None:
         )
     assert exc.value.code == "payment.not_accepted" and "退回补正" in exc.value.message
     with pytest.raises(DomainError) as nf:
-        find_dossier(session, o.campaign, "ZJ21S09999")
+        find_dossier(session, o.actor(Role.cashier), o.campaign, "ZJ21S09999")
     assert nf.value.code == "payment.no_such_dossier"
-    returned = find_dossier(session, o.campaign, "11010519491231002x")  # by ID, lower-case x
+    returned = find_dossier(
+        session, o.actor(Role.cashier), o.campaign, "11010519491231002x"
+    )  # by ID, lower-case x
     assert (
         returned.id == o.returned.id
         and not fee_card(session, o.actor(Role.cashier), o.campaign, returned).payable
     )
     rec = applicant(session, o.campaign, n=7)  # on the list, paper never accepted
     with pytest.raises(DomainError) as na:
-        find_dossier(session, o.campaign, rec.id_number)
+        find_dossier(session, o.actor(Role.cashier), o.campaign, rec.id_number)
     assert na.value.code == "payment.not_accepted" and "受理窗口" in na.value.message
 
 

@@ -14,7 +14,8 @@ from models.permissions import POLICY, Action, Actor
 from models.services.bank import proposals, statements, unmatched_lines, unpaid_dossiers
 from models.services.handover import handovers
 from models.services.intake import campaign_unit_items, load_card, unit_item_status
-from models.services.payments import cashier_queue, fee_card
+from models.services.payments import cashier_queue, fee_card, find_dossier
+from models.services.printing import list_jobs
 from models.services.search import search
 from models.vocab import Role
 from tests.factories import accepted, office
@@ -40,6 +41,15 @@ def _search(session: Session, actor: Actor) -> object:
     return search(session, actor, office(session).campaign, "张三")
 
 
+def _find_dossier(session: Session, actor: Actor) -> object:
+    o = office(session)
+    return find_dossier(session, actor, o.campaign, "652801198001010024")
+
+
+def _jobs(session: Session, actor: Actor) -> object:
+    return list_jobs(session, actor)
+
+
 def _on_office(read: Callable[..., object]) -> Read:
     def run(session: Session, actor: Actor) -> object:
         return read(session, actor, office(session).campaign)
@@ -59,6 +69,8 @@ READS: dict[str, tuple[Action, Read]] = {
     "intake.campaign_unit_items": (Action.intake_accept, _on_office(campaign_unit_items)),
     "intake.unit_item_status": (Action.intake_accept, _unit_items),
     "search.search": (Action.intake_accept, _search),  # the applicants' records and IDs
+    "payments.find_dossier": (Action.payment_take, _find_dossier),  # by number or ID number
+    "printing.list_jobs": (Action.print_retry, _jobs),  # whoever stands at the printer
 }
 
 

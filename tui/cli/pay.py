@@ -152,7 +152,7 @@ def pay_cmd(
             fiscal_no: str = fiscal_no,
         ) -> tuple[dict[str, Any], list[int]]:
             c = get_campaign(session, code)
-            d = find_dossier(session, c, number)
+            d = find_dossier(session, actor, c, number)
             key = None
             replaces: dict[str, str] = {}
             if batch is not None:  # the same line of the same file is the same payment

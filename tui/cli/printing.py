@@ -150,10 +150,11 @@ def preview(
 def jobs(
     failed: Annotated[bool, typer.Option("--failed", help=_("只看打印失败的"))] = False,
     limit: Annotated[int, typer.Option("--limit")] = 30,
+    user: UserOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """列出最近的打印任务。"""
+    """列出最近的打印任务（任何角色，须 --user）。"""
     from rich.table import Table
 
     from models.db import session_scope
@@ -161,8 +162,11 @@ def jobs(
     from models.vocab import PrintJobStatus
 
     dctx = open_context(config, db)
-    with session_scope(dctx.engine, readonly=True) as session:
-        rows = list_jobs(session, status=PrintJobStatus.failed if failed else None, limit=limit)
+    with session_scope(dctx.engine) as session:
+        actor = acting(session, user, dctx.config.desk, "print.retry")
+        session.commit()  # the login's audit
+        status = PrintJobStatus.failed if failed else None
+        rows = list_jobs(session, actor, status=status, limit=limit)
         table = Table(title=_("打印任务"))
         for heading in (
             _("编号"),

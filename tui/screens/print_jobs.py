@@ -13,14 +13,16 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from models.db import session_scope
 from models.i18n import _, pgettext
+from models.permissions import Actor
 from models.services.printing import list_jobs
 from models.vocab import PrintJobStatus
 from tui.base import WorkerGuard
 from tui.keymap import bind
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from tui.app import DeskApp
@@ -68,7 +70,7 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
         yield Static(_("打印任务 · 本窗口最近 50 个 · 失败的任务选中后按 R 重试"), id="status-line")
         yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="job-detail")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#jobs", DataTable)
@@ -94,10 +96,12 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
         # what the reading needs is taken here, on the app's thread: in the worker's thread
         # `self.app` is found through the screen's parents, and a screen left (Escape) while its
         # list was read has none — the reading failed with NoActiveAppError (seen in CI, loaded)
-        self._load(self.desk, self.desk.config.desk)
+        actor = self.desk.actor
+        if actor is not None:  # the jobs are shown to whoever is logged in at this desk
+            self._load(self.desk, actor, self.desk.config.desk)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="jobs")
-    def _load(self, app: DeskApp, desk: str) -> None:
+    def _load(self, app: DeskApp, actor: Actor, desk: str) -> None:
         engine = app.engine
         assert engine is not None
         zone = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -113,7 +117,7 @@ class PrintJobsScreen(WorkerGuard, Screen[None]):
                     at=(j.last_attempt_at or j.created_at).astimezone(zone).strftime("%m-%d %H:%M"),
                     error=j.error,
                 )
-                for j in list_jobs(session, desk=desk, limit=50)
+                for j in list_jobs(session, actor, desk=desk, limit=50)
             ]
         app.call_from_thread(self._show, rows)
 

@@ -27,8 +27,10 @@ from models.types import utcnow
 from models.vocab import DossierStatus
 
 
-def find_dossier(session: Session, campaign: Campaign, text: str) -> Dossier:
-    """A dossier by its number (scanned from the envelope label) or by the applicant's ID."""
+def find_dossier(session: Session, actor: Actor, campaign: Campaign, text: str) -> Dossier:
+    """A dossier by its number (scanned from the envelope label) or by the applicant's ID.
+    Needs ``payment.take`` (an ID number says who applied)."""
+    require(actor, Action.payment_take)
     # a NUL or a lone surrogate (a paste, a broken scanner) is no database's to see
     key = strip_invisible(unicodedata.normalize("NFKC", text or "")).strip().upper()
     if not key:
