@@ -183,7 +183,7 @@ def bench_counter(quick: bool, workdir: Path) -> list[Figure]:
     for code in pay_codes:
         with session_scope(engine, readonly=True) as s:
             t0 = time.perf_counter()
-            fee_card(s, cashier, c, find_dossier(s, c, code))
+            fee_card(s, cashier, c, find_dossier(s, cashier, c, code))
             base_fee.append(time.perf_counter() - t0)
     # baselines: the same work through the services alone, no screen
     base_scan, base_accept = [], []
