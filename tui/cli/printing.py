@@ -38,13 +38,18 @@ KIND_HELP = _(
 def preview(
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     width: Annotated[int, typer.Option("--width", help=_("纸宽 58 或 80（毫米）"))] = 80,
-    fmt: Annotated[str, typer.Option("--format", help="text | png | escpos")] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="text | png | escpos | bytes")] = "text",
     out_file: Annotated[
         Path | None, typer.Option("--out", help=_("输出文件（png/escpos 必填）"))
     ] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="gbk | gb18030 | gb2312")] = "gbk",
     barcode: Annotated[str, typer.Option("--barcode", help="native | raster")] = "native",
     image_mode: Annotated[bool, typer.Option("--image-mode", help=_("整张按图像打印"))] = False,
+    language: Annotated[
+        str, typer.Option("--language", help=_("标签打印机语言 escpos | tspl | zpl"))
+    ] = "escpos",
+    size: Annotated[str, typer.Option("--size", help=_("标签尺寸（毫米），如 60x40"))] = "60x40",
+    dpi: Annotated[int, typer.Option("--dpi", help="203 | 300")] = 203,
     receipt_no: Annotated[
         str | None, typer.Option("--receipt", help=_("按收据号取真实记录"))
     ] = None,
@@ -65,6 +70,7 @@ def preview(
     from printers.config import parse_printer
     from printers.document import layout, marked
     from printers.fonts import find_cjk_font
+    from printers.label_render import label_png
     from printers.preview import render_png, render_text
     from printers.samples import KINDS, sample_document
     from tui.work.printing import render_bytes
@@ -74,15 +80,19 @@ def preview(
             _("未知的单据“{kind}”：可选 {KIND_HELP}").format(kind=kind, KIND_HELP=KIND_HELP),
             code="print.bad_kind",
         )
-    if fmt not in ("text", "png", "escpos"):
-        raise InvalidInput(_("--format 应为 text、png 或 escpos"), code="print.bad_format")
+    if fmt not in ("text", "png", "escpos", "bytes"):
+        raise InvalidInput(_("--format 应为 text、png、escpos 或 bytes"), code="print.bad_format")
     if out_file is not None:
         check_writable(out_file)  # before a record is looked up
-    cfg = parse_printer(
-        "preview",
-        {"width": width, "encoding": encoding, "barcode": barcode, "image_mode": image_mode},
-        _("命令行"),
-    )
+    settings: dict[str, object] = {
+        "width": width,
+        "encoding": encoding,
+        "barcode": barcode,
+        "image_mode": image_mode,
+    }
+    if language != "escpos":  # a label printer's label: on its stock, in its language
+        settings |= {"language": language, "size": size, "dpi": dpi}
+    cfg = parse_printer("label" if language != "escpos" else "preview", settings, _("命令行"))
     if receipt_no or dossier_no or notice_no:
         # a real record: a copy like a reprint (login, permission, audit, 重印 n), made and
         # recorded in one transaction before anything is shown or written
@@ -137,7 +147,12 @@ def preview(
     check_writable(out_file)
     if fmt == "png":
         png = io.BytesIO()
-        render_png(layout(doc, width), find_cjk_font()).save(png, format="PNG")
+        if cfg.label.language != "escpos":  # the label at its real size, in dots
+            label_png(doc, cfg.label, find_cjk_font()).save(
+                png, format="PNG", dpi=(cfg.label.stock.dpi, cfg.label.stock.dpi)
+            )
+        else:
+            render_png(layout(doc, width), find_cjk_font()).save(png, format="PNG")
         data = png.getvalue()
     else:
         data = render_bytes(doc, cfg)
