@@ -33,6 +33,7 @@ from scripts.benchlib.dayview import bench_dayview  # noqa: E402
 from scripts.benchlib.harness import Figure, table  # noqa: E402
 from scripts.benchlib.importing import bench_import  # noqa: E402
 from scripts.benchlib.keystrokes import bench_keystrokes  # noqa: E402
+from scripts.benchlib.labels import bench_labels  # noqa: E402
 from scripts.benchlib.memory import _rss_child, bench_memory  # noqa: E402
 from scripts.benchlib.payments import bench_payments  # noqa: E402
 from scripts.benchlib.printing import bench_printing  # noqa: E402
@@ -41,6 +42,7 @@ from scripts.benchlib.startup import bench_cli, bench_existing, bench_startup  #
 
 BENCHES: dict[str, Callable[[bool, Path], list[Figure]]] = {
     "printing": lambda quick, workdir: bench_printing(quick),
+    "labels": lambda quick, workdir: bench_labels(quick),
     "import": bench_import,
     "search": bench_search,
     "counter": bench_counter,
