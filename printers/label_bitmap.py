@@ -11,16 +11,17 @@ from PIL import Image, ImageDraw
 from printers.fonts import FontRef
 from printers.graphics import QUIET_MODULES, code128_modules
 from printers.label_plan import BarcodeBox, LabelPlan, TextBox
+from printers.script_runs import draw_text
 
 
 def text_image(box: TextBox, font: FontRef) -> Image.Image:
     """The line as drawn: ``box.width`` × ``box.height`` dots (width rounded up to a byte)."""
     width = (box.width + 7) // 8 * 8
     img = Image.new("1", (max(8, width), box.height), 1)
-    face = font.load(max(6, box.height))
-    # the ideographic em box fills the line: it spans 0.88 em above the baseline and 0.12 below
-    ImageDraw.Draw(img).text(
-        (0, round(box.height * 0.88)), box.text, font=face, fill=0, anchor="ls"
+    # the ideographic em box fills the line: it spans 0.88 em above the baseline and 0.12 below;
+    # what the CJK font lacks (Uyghur script) is drawn in a font that has it
+    draw_text(
+        ImageDraw.Draw(img), (0, round(box.height * 0.88)), box.text, font, max(6, box.height)
     )
     return img
 

@@ -20,6 +20,7 @@ from printers.errors import PrinterError
 from printers.fonts import FontRef
 from printers.graphics import QUIET_MODULES, code128_modules
 from printers.layout import clean, wrap
+from printers.script_runs import length
 
 SIZES = ("40x30", "50x30", "60x40", "70x50", "100x70")
 Mark = Literal["gap", "black", "continuous"]
@@ -113,7 +114,7 @@ class LabelPlan:
 
 def text_width(font: FontRef, text: str, height: int) -> int:
     """Dots ``text`` takes drawn at ``height`` dots with the desk's CJK font."""
-    return round(font.load(max(6, height)).getlength(text))
+    return round(length(text, font, max(6, height)))  # each script in a font that has it
 
 
 def plan_label(d: DossierData, stock: LabelStock, font: FontRef, mark: str = "") -> LabelPlan:

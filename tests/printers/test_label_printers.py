@@ -10,12 +10,12 @@ import re
 
 import pytest
 import zxingcpp
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw
 
 from printers.data import DossierData
 from printers.errors import PrinterError
 from printers.fonts import FontRef, find_cjk_font
-from printers.label_bitmap import render_label_png
+from printers.label_bitmap import render_label_png, text_image
 from printers.label_plan import SIZES, LabelPlan, LabelStock, parse_size, plan_label
 from printers.samples import RARE, sample_dossier
 from printers.tspl import render_tspl, status_faults
@@ -192,3 +192,22 @@ def test_a_name_no_label_can_hold_is_refused_by_name(font: FontRef) -> None:
         plan_label(_dossier(name), _stock("40x30", 300), font)
     assert err.value.code == "printer.label_too_small"
     assert name in str(err.value) and "换用更大的标签" in str(err.value)
+
+
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_a_uyghur_script_name_is_drawn_in_letters_not_boxes(font: FontRef, dpi: int) -> None:
+    """The CJK font has no Arabic-script glyph: drawn with it, the name is a row of boxes.
+    Its line on the label differs from that row and its ink stays inside the planned width."""
+    plan = plan_label(_dossier(UYGHUR_SCRIPT), _stock("100x70", dpi), font)
+    line = next(b for b in plan.texts if b.text == UYGHUR_SCRIPT)
+    drawn = text_image(line, font)
+    boxes = Image.new("1", drawn.size, 1)
+    face = font.load(line.height)
+    ImageDraw.Draw(boxes).text(
+        (0, round(line.height * 0.88)), line.text, font=face, fill=0, anchor="ls"
+    )
+    assert ImageChops.difference(drawn.convert("L"), boxes.convert("L")).getbbox() is not None
+    ink = ImageChops.invert(drawn.convert("L")).getbbox()
+    assert ink is not None and ink[2] <= line.width + 1
+    # the boxes' row is as wide as 30 ideographic boxes; the letters are joined and narrower
+    assert line.width < face.getlength(line.text)
