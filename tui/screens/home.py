@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
@@ -18,6 +18,7 @@ from models.permissions import Action
 from tui import plain
 from tui.base import WorkerGuard
 from tui.keymap import bind
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from models.services.overview import CampaignCounts
@@ -39,7 +40,6 @@ class HomeData:
 
 class HomeScreen(WorkerGuard, Screen[None]):
     BINDINGS = [
-        Binding("ctrl+l", "log_out", pgettext("key", "注销/换人"), id="home.logout"),
         bind("home.refresh", "refresh", pgettext("key", "刷新")),
         bind("home.counter", "counter", pgettext("key", "受理台")),
         bind("home.fees", "fees", pgettext("key", "收费台")),
@@ -47,6 +47,9 @@ class HomeScreen(WorkerGuard, Screen[None]):
         bind("home.import", "import_list", pgettext("key", "导入名单")),
         bind("home.reconcile", "reconcile", pgettext("key", "纸质核对")),
         Binding("ctrl+u", "users", pgettext("key", "用户管理"), id="home.users"),
+        # after the F-keys: the footer keeps the first ones that fit (the lead's has no room
+        # for it; the status line names it)
+        Binding("ctrl+l", "log_out", pgettext("key", "注销/换人"), id="home.logout"),
         # shown on the status line (the lead's footer is full): "F11 改密码"
         bind("home.password", "password", pgettext("key", "改密码"), show=False),
     ]
@@ -129,7 +132,9 @@ class HomeScreen(WorkerGuard, Screen[None]):
                 label=actor.role.label, username=actor.username, desk=self.desk.config.desk
             )
             + " · "
-            + _("F11 改密码"),
+            + _("F11 改密码")
+            + " · "
+            + _("Ctrl+L 注销/换人"),
             id="status-line",
         )
         with VerticalScroll(id="home-body"):
@@ -138,7 +143,7 @@ class HomeScreen(WorkerGuard, Screen[None]):
             yield Static("", id="fees", classes="panel")
             if actor.can(Action.user_list):  # the accounts and the database: the admin's
                 yield Static("", id="system", classes="panel")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load()

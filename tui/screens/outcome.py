@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.i18n import _, pgettext
 from tui import plain
 from tui.base import WorkerGuard, desk_of
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from tui.work.printing import Queued
@@ -51,7 +52,7 @@ class OutcomeScreen(WorkerGuard, Screen[None]):
         yield Static("", id="outcome-kind")
         with VerticalScroll(id="outcome-preview"):
             yield Static("", id="outcome-text")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._paint()

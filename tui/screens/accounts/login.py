@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
@@ -18,6 +18,7 @@ from models.permissions import Actor
 from tui import plain
 from tui.base import WorkerGuard
 from tui.screens.accounts.password import PasswordScreen
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from tui.app import DeskApp
@@ -57,7 +58,7 @@ class LoginScreen(WorkerGuard, Screen[None]):
                     "  " + plain.pair(role, f"{user} / {pw}") for role, user, pw in info.users
                 ]
                 yield Static("\n".join(lines), id="demo-users")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load_office()

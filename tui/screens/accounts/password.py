@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from models.db import session_scope
 from models.errors import AuthenticationFailed, DomainError
@@ -21,6 +21,7 @@ from models.permissions import Actor
 from models.services.users import change_own_password
 from tui import plain
 from tui.base import WorkerGuard
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from tui.app import DeskApp
@@ -83,7 +84,7 @@ class PasswordScreen(WorkerGuard, Screen[None]):
                 else _("Enter 下一项 / 保存 · Esc 取消"),
                 id="password-help",
             )
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @staticmethod
     def _field(field_id: str) -> Input:

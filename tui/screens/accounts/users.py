@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from models.db import session_scope
 from models.errors import DomainError
@@ -31,6 +31,7 @@ from tui.screens.accounts.forms import (
     RoleDialog,
 )
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.footer import DeskFooter
 from tui.work.accounts import state, when
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class UsersScreen(WorkerGuard, Screen[None]):
         yield DataTable(id="users", cursor_type="row", zebra_stripes=True)
         yield Static("", id="users-message")
         yield Static(_("A 添加 · D 停用 · E 启用 · P 重置密码 · R 改角色"), id="users-keys")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#users", DataTable)

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
@@ -33,6 +33,7 @@ from models.services.bank import (
 from tui import plain
 from tui.base import WorkerGuard, desk_of
 from tui.keymap import bind
+from tui.widgets.footer import DeskFooter
 from tui.work.printing import queue_receipt, render_receipt_job
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class BankScreen(WorkerGuard, Screen[None]):
         yield Static(_("正在读取……"), id="bank-summary")
         yield DataTable(id="bank-lines", cursor_type="row", zebra_stripes=True)
         yield Static("", id="bank-detail")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._columns()

@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
@@ -19,6 +19,7 @@ from models.services.payments import QueueLine, cashier_queue
 from tui import plain
 from tui.base import Refocus, WorkerGuard, desk_of
 from tui.keymap import bind
+from tui.widgets.footer import DeskFooter
 from tui.widgets.search_list import SearchList
 
 
@@ -49,7 +50,7 @@ class CashierScreen(WorkerGuard, Screen[None]):
             list_id="queue",
             how=_("待缴费：正在读取……"),
         )
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load()

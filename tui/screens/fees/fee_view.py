@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from models.errors import DomainError
 from models.i18n import _
@@ -35,6 +35,7 @@ from tui.screens.fees.fee_text import (
     trail_rows,
     trail_title,
 )
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from models.services.payments import FeeCard
@@ -114,7 +115,7 @@ class FeeView(WorkerGuard, Screen[None]):
         yield Static("", id="fee-trail-title")
         # no cell padding, one space in each width instead: the trail's 7 columns fit 80
         yield DataTable(id="fee-trail", cursor_type="row", zebra_stripes=False, cell_padding=0)
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#fee-trail", DataTable)

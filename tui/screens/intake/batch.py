@@ -12,7 +12,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from models.db import session_scope
 from models.errors import DomainError
@@ -22,6 +22,7 @@ from models.services.campaigns import get_campaign
 from tui import plain
 from tui.base import WorkerGuard
 from tui.keymap import bind
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from models.services.batch import Batch
@@ -58,7 +59,7 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         )
         yield Static(_("输入单位名称后按 Enter；花名册需有“姓名”“身份证号”两列"), id="batch-counts")
         yield DataTable(id="batch-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -13,7 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
@@ -27,6 +27,7 @@ from models.services.intake import (
 from tui import plain
 from tui.base import WorkerGuard, desk_of
 from tui.screens.intake.card_text import conditions_line, detail_text, item_cells, person_text
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from models.campaign import ChecklistItem
@@ -90,7 +91,7 @@ class CardView(WorkerGuard, Screen[None]):
         yield Static("", id="card-conditions")
         yield DataTable(id="checklist", cursor_type="row", zebra_stripes=False)
         yield Static("", id="card-detail")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#checklist", DataTable)

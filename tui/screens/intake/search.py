@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.errors import DomainError
 from models.i18n import _, pgettext
@@ -20,6 +20,7 @@ from tui import plain
 from tui.base import Refocus, WorkerGuard, desk_of
 from tui.keymap import bind
 from tui.screens.intake.batch import UnitBatchScreen
+from tui.widgets.footer import DeskFooter
 from tui.widgets.search_list import SearchList
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class IntakeScreen(WorkerGuard, Screen[None]):
             list_id="hits",
             how=_("扫描身份证或档案袋条码即可打开；输入后按 Enter 查找"),
         )
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.hits: list[Hit] = []

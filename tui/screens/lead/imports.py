@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from models.db import session_scope
 from models.errors import DomainError
 from models.i18n import _, pgettext
 from models.services.online_import import import_online, save_report
 from tui.base import WorkerGuard
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from models.services.online_import import ImportSummary, ReportPlace
@@ -57,7 +58,7 @@ class ImportScreen(WorkerGuard, Screen[None]):
         yield Static("", id="import-phase")
         with VerticalScroll(id="import-result"):
             yield Static("", id="import-summary")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False

@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from models.config import data_dir
 from models.db import session_scope
@@ -23,6 +23,7 @@ from models.services.reconcile import reconcile
 from tui import plain
 from tui.base import WorkerGuard
 from tui.keymap import bind
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from models.services.reconcile import Person, Reconciliation
@@ -64,7 +65,7 @@ class ReconcileScreen(WorkerGuard, Screen[None]):
         yield Static(_("纸质与网上核对 · 正在统计……"), id="status-line")
         yield Static("", id="rec-counts")
         yield DataTable(id="rec-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#rec-table", DataTable)

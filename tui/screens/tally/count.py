@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from models.db import session_scope
 from models.errors import DomainError
@@ -37,6 +37,7 @@ from tui.base import WorkerGuard, desk_of
 from tui.keymap import bind
 from tui.screens.tally.tables import comparison
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from models.services.tally import CountResult
@@ -103,7 +104,7 @@ class CountScreen(WorkerGuard, Screen[None]):
             )
             yield Static("", id="count-result")
         yield Static("", id="count-problem")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def _piece(self, fen: int) -> ComposeResult:
         with Horizontal(classes="count-row"):

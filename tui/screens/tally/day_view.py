@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 from textual_plotext import PlotextPlot
 
 from models.db import session_scope
@@ -34,6 +34,7 @@ from tui.screens.tally.tables import (
     status_text,
     summary_table,
 )
+from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from models.services.tally import DayFigures, DayView
@@ -75,7 +76,7 @@ class DayBase(WorkerGuard, Screen[None]):
         yield Static(
             _("←→ 换日 · D 窗口 · 1 报表 2 图表 3 汇总 4 移交 · P 打印 E 导出 · F5"), id="day-keys"
         )
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load()
