@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from printers.fonts import FontRef
 from printers.samples import sample_dossier
 from tests.printers import tspl_reader
+from tests.support import write_config
 from tui.cli import app
 
 runner = CliRunner()
@@ -103,3 +104,20 @@ def test_a_receipt_for_a_label_printer_is_refused_in_chinese(tmp_path: Path) -> 
     assert "只打印档案袋标签" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["print", "preview", "label", "--language", "tspl", "--size", "9x9"])
     assert r.exit_code == 1 and "标签尺寸“9x9”无法识别" in r.output
+
+
+def test_the_label_printers_test_page_is_a_sample_label(tmp_path: Path, db_url: str) -> None:
+    spool = tmp_path / "lp1"
+    spool.write_bytes(b"")
+    cfg = write_config(
+        tmp_path,
+        f'[printers.label]\nconnection = "file"\npath = "{spool}"\n'
+        'language = "tspl"\nsize = "60x40"\n',
+    )
+    r = runner.invoke(app, ["printer", "test", "label", "--config", str(cfg), "--db", db_url])
+    assert r.exit_code == 0, r.output
+    assert "TSPL 标签 60×40mm" in r.output
+    label = tspl_reader.parse(spool.read_bytes())
+    texts = [str(c.args[-1]) for c in label.of("TEXT")]
+    assert any("【测试页】" in t for t in texts), texts
+    assert label.of("BITMAP"), "the name 刘䶮 goes as a bitmap line"
