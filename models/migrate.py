@@ -10,13 +10,16 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import insert, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from models.db import database_problem, timeouts_of
 from models.errors import DatabaseBusy
 from models.i18n import _
+from models.release import DeskRelease, newer_schema
+from models.types import utcnow
+from models.version import package_version
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -79,7 +82,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with _said(engine), engine.begin() as conn:
         _unhurried(conn, engine)
         cfg.attributes["connection"] = conn
+        before = MigrationContext.configure(conn).get_current_revision()
+        newer = newer_schema(conn, before) if before else None
+        if newer is not None:  # Alembic would say "Can't locate revision"
+            raise newer
         command.upgrade(cfg, revision)
+        _record_release(conn, before)
+
+
+def _record_release(conn: Connection, before: str | None) -> None:
+    """Write which desk version brought the schema where it now is (``desk_release``), once per
+    change: an older desk reads it to say which version to install."""
+    after = MigrationContext.configure(conn).get_current_revision()
+    if after is None or not inspect(conn).has_table("desk_release"):
+        return
+    known = conn.execute(text("SELECT count(*) FROM desk_release")).scalar_one()
+    if after == before and known:
+        return
+    conn.execute(
+        insert(DeskRelease).values(version=package_version(), revision=after, upgraded_at=utcnow())
+    )
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -12,6 +12,7 @@ from models.config import DeskConfig
 from models.db import make_engine
 from models.errors import DatabaseUnavailable, DomainError
 from models.i18n import _
+from models.release import newer_schema
 from models.version import schema_head
 
 
@@ -41,6 +42,10 @@ def open_database(config: DeskConfig, *, auto_create: bool = True) -> Engine:
 
             migrate.upgrade(engine)
         elif current != head and current is not None:
+            with engine.connect() as conn:
+                newer = newer_schema(conn, current)
+            if newer is not None:  # another desk was upgraded: this one is the old one
+                raise newer
             raise SchemaOutdated(
                 _("数据库结构版本为 {current}，程序需要 {head}：请先运行 desk db upgrade").format(
                     current=current, head=head

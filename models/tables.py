@@ -10,6 +10,7 @@ from models.imports import ImportBatch, OnlineChange
 from models.online import OnlineRecord
 from models.payment import Payment
 from models.printjob import PrintJob
+from models.release import DeskRelease
 from models.tally import DayClose, Handover
 from models.users import User
 
@@ -24,6 +25,7 @@ __all__ = [
     "Campaign",
     "ChecklistItem",
     "DayClose",
+    "DeskRelease",
     "Dossier",
     "DossierVisit",
     "FeeRule",

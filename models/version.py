@@ -20,6 +20,15 @@ def package_version() -> str:
         return "0+unknown"
 
 
+def schema_revisions() -> set[str]:
+    """Every schema revision this desk's migrations know."""
+    found: set[str] = set()
+    for path in _VERSIONS.glob("*.py"):
+        if (m := _REVISION.search(path.read_text(encoding="utf-8"))) is not None:
+            found.add(m.group(1))
+    return found
+
+
 def schema_head() -> str:
     """The newest migration: the one no other revises (``models.migrate.head_revision`` reads the
     same files through Alembic; a test holds them equal)."""
