@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from models.i18n import _
 from tui.cli.common import (
@@ -62,7 +63,7 @@ def campaign_list(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt =
     else:
         out.print(_("数据库中还没有评审批次。"))
     out.print(_("可用预设：") + "、".join(presets))
-    out.print(_("[dim]从预设新建：desk campaign new 代码 --from 000[/]"), markup=True)
+    out.print(Text(_("从预设新建：desk campaign new 代码 --from 000"), style="dim"))
 
 
 @campaign_app.command("show")

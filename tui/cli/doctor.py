@@ -14,8 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from models.errors import DomainError
 from models.i18n import _
@@ -104,8 +104,8 @@ def doctor_cmd(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = Fa
             table.add_column(head, overflow="fold")
         for c in checks:
             mark, style = _MARKS[c.status]
-            table.add_row(f"[{style}]{mark}[/]", escape(c.area), escape(c.found))
-        out.print(table, markup=True)
+            table.add_row(Text(mark, style=style), c.area, c.found)
+        out.print(table)
         todo = [c for c in checks if c.fix and c.status != "ok"]
         if todo:
             out.print(_("要做的："))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from models.i18n import _
 from tui.cli.common import out
@@ -76,15 +76,19 @@ def print_view(view: Any) -> None:
     from models.services.tally import desk_label
     from models.vocab import DayStatus
 
+    # styles, not markup: ``out`` prints data as it is (a desk's name may hold [brackets])
     out.print(
-        _(
-            "[b]{day:%Y-%m-%d} {desk} 日结报表[/]  报送 {visits} 次，受理 {accepted} 份，退回补正 {returned} 份"
-        ).format(
-            day=view.day,
-            desk=escape(desk_label(view.desk)),
-            visits=view.visits,
-            accepted=view.accepted,
-            returned=view.returned,
+        Text.assemble(
+            (
+                _("{day:%Y-%m-%d} {desk} 日结报表").format(
+                    day=view.day, desk=desk_label(view.desk)
+                ),
+                "bold",
+            ),
+            "  ",
+            _("报送 {visits} 次，受理 {accepted} 份，退回补正 {returned} 份").format(
+                visits=view.visits, accepted=view.accepted, returned=view.returned
+            ),
         )
     )
     for title, lines in (
@@ -102,7 +106,7 @@ def print_view(view: Any) -> None:
             t.add_column(head, justify="left" if i == 0 else "right")
         for x in (*lines, view.total):
             t.add_row(
-                escape(x.label),
+                x.label,
                 str(x.count),
                 Money(x.paid_fen).grouped(),
                 Money(x.voided_fen).grouped(),
@@ -123,8 +127,8 @@ def print_view(view: Any) -> None:
                 original_code=c.original_code,
                 when=when,
                 amount=Money(c.fen).figures(),
-                reason=escape(c.reason),
-                note=escape(c.note),
+                reason=c.reason,
+                note=c.note,
             )
         )
     out.print(
@@ -135,12 +139,12 @@ def print_view(view: Any) -> None:
     for c in view.closes:
         out.print(
             _("日结：{desk} {label}").format(
-                desk=escape(desk_label(c.desk)), label=DayStatus(c.status).label
+                desk=desk_label(c.desk), label=DayStatus(c.status).label
             )
             + (
                 _("，差额 {difference} 元").format(difference=Money(c.difference_fen).figures())
                 if c.difference_fen
                 else ""
             )
-            + (_("，说明：{note}").format(note=escape(c.note)) if c.note else "")
+            + (_("，说明：{note}").format(note=c.note) if c.note else "")
         )

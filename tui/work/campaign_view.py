@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from models.campaign_spec import CampaignSpec
 from models.i18n import _
@@ -235,13 +236,14 @@ def _table(title: str, headings: tuple[str, ...], rows: list[tuple[str, ...]]) -
 
 
 def render_summary(console: Console, v: CampaignView) -> None:
-    console.print(f"[bold]{v.title}[/]  [dim]({v.code})[/]")
+    # styles, not markup: the CLI's console prints data as it is (a title may hold [brackets])
+    console.print(Text.assemble((v.title, "bold"), "  ", (f"({v.code})", "dim")))
     console.print(_("评审委员会：{committee}").format(committee=v.committee))
     console.print(
         _("受理地点：{place}    联系：{contacts}").format(place=v.place, contacts=v.contacts)
     )
     if v.source:
-        console.print(_("[dim]依据：{source}[/]").format(source=v.source))
+        console.print(Text(_("依据：{source}").format(source=v.source), style="dim"))
     if v.numbers:
         console.print(
             _(
