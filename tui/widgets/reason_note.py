@@ -120,13 +120,17 @@ class ReasonNoteDialog(WorkerGuard, ModalScreen[ReasonNote | None]):
         self.dismiss(None)
 
 
-def note_dialog(title: str, *, required: bool, value: str = "") -> ReasonNoteDialog:
+def note_dialog(title: str, *, required: bool, value: str = "", what: str = "") -> ReasonNoteDialog:
     """The dialog with a note alone, for a confirmation: Enter to go on, Esc to step back;
-    ``required`` says whether it may be left empty."""
+    ``required`` says whether it may be left empty, ``what`` what the note is (the box and the
+    message when it is left empty say so: 接收人姓名（必填）); a 说明 by default."""
+    label = what or _("说明")
     return ReasonNoteDialog(
         title,
-        placeholder=_("说明") + (_("（必填）") if required else _("（可不填）")),
+        placeholder=label + (_("（必填）") if required else _("（可不填）")),
         note=value,
-        note_required=_("须填写说明") if required else "",
+        note_required=(
+            (_("须填写{what}").format(what=what) if what else _("须填写说明")) if required else ""
+        ),
         help_text=_("Enter 确定 · Esc 取消"),
     )

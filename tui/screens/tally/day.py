@@ -90,6 +90,7 @@ class DayScreen(DayBase):
                     "移交 {to_hand_over} 份档案给评审委员会：移交后这些档案只读，不能再作废或退费。请输入接收人姓名"
                 ).format(to_hand_over=self.roster.to_hand_over),
                 required=True,
+                what=_("接收人姓名"),
             ),
             callback=given,
         )
