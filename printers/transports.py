@@ -5,39 +5,25 @@ the print job records it and can be retried."""
 from __future__ import annotations
 
 import abc
+import contextlib
 import logging
 import socket
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from models.i18n import _
 from printers.config import PrinterConfig
 from printers.errors import PrinterError
+from printers.printer_status import DLE_EOT as DLE_EOT
+from printers.printer_status import ERROR_OCCURRED, PrinterStatus
 
 log = logging.getLogger(__name__)
 
-DLE_EOT = b"\x10\x04"
-STATUS_TIMEOUT = 1.5  # seconds to wait for a DLE EOT answer
+STATUS_TIMEOUT = 1.5  # seconds to wait for a DLE EOT answer on the network
+STATUS_READ_TIMEOUT = 0.3  # seconds, each status read on a serial line or USB
 
-
-@dataclass(frozen=True)
-class PrinterStatus:
-    online: bool
-    paper_out: bool = False
-    cover_open: bool = False
-    error: bool = False
-
-    def problem(self) -> str | None:
-        if self.cover_open:
-            return _("打印机上盖打开")
-        if self.paper_out:
-            return _("打印机缺纸")
-        if self.error:
-            return _("打印机报告错误（切刀或过热）")
-        if not self.online:
-            return _("打印机离线")
-        return None
+__all__ = ["EscposTransport", "PreviewTransport", "PrinterStatus", "Transport", "open_transport"]
 
 
 class Transport(abc.ABC):
@@ -45,8 +31,9 @@ class Transport(abc.ABC):
         self.config = config
 
     @abc.abstractmethod
-    def send(self, data: bytes) -> None:
-        """Deliver the bytes or raise PrinterError."""
+    def send(self, data: bytes) -> str | None:
+        """Deliver the bytes or raise PrinterError. Returns a warning for the office (the
+        job printed, but: paper near end …) or None."""
 
     def status(self) -> PrinterStatus | None:
         """Ask the printer (DLE EOT) where the connection can answer; None: cannot tell."""
@@ -60,12 +47,14 @@ class PreviewTransport(Transport):
         super().__init__(config)
         self.sent: list[bytes] = []
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes) -> str | None:
         self.sent.append(data)
+        return None
 
 
 class EscposTransport(Transport):
-    """Any python-escpos printer class; we only use open/_raw/_read/close."""
+    """Any python-escpos printer class; we use open/_raw/_read/close, and for the status
+    query the serial port or USB device below it (to bound each read)."""
 
     def __init__(self, config: PrinterConfig, device: Any, where: str) -> None:
         super().__init__(config)
@@ -78,10 +67,11 @@ class EscposTransport(Transport):
         except Exception as exc:  # python-escpos raises many kinds; all mean "cannot reach"
             raise PrinterError(_explain(exc, self.where), code="printer.offline") from exc
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes) -> str | None:
         self._open()
         try:
-            problem = self._status_problem()
+            status = self._query()
+            problem = status.problem() if status else None
             if problem:
                 raise PrinterError(f"{self.where}：{problem}", code="printer.status")
             self.device._raw(data)
@@ -89,11 +79,38 @@ class EscposTransport(Transport):
             if callable(flush):
                 flush()
         except PrinterError:
+            self._close()
             raise
         except Exception as exc:
-            raise PrinterError(_explain(exc, self.where), code="printer.send_failed") from exc
-        finally:
             self._close()
+            raise PrinterError(_explain(exc, self.where), code="printer.send_failed") from exc
+        self._submit()
+        return status.warning() if status else None
+
+    def _submit(self) -> None:
+        """Close after the bytes went out. CUPS submits the job here (python-escpos sends
+        in ``close()``), a file or serial line flushes: an error now is a failed job."""
+        try:
+            self.device.close()
+        except Exception as exc:
+            self._disarm()
+            raise PrinterError(
+                _("{where}：打印任务没有交出去，没有打印（{first}）").format(
+                    where=self.where, first=_first_line(exc)
+                ),
+                code="printer.submit_failed",
+            ) from exc
+
+    def _disarm(self) -> None:
+        """After a refused submission: drop the pending job so that python-escpos does not
+        submit it again when the object is closed or collected."""
+        clear = getattr(self.device, "_clear", None)
+        try:
+            if callable(clear):
+                clear()
+            self.device.close()
+        except Exception as exc:
+            log.debug("closing %s after a refused job: %s", self.where, exc)
 
     def status(self) -> PrinterStatus | None:
         self._open()
@@ -102,41 +119,58 @@ class EscposTransport(Transport):
         finally:
             self._close()
 
-    def _status_problem(self) -> str | None:
-        status = self._query()
-        return status.problem() if status else None
-
     def _query(self) -> PrinterStatus | None:
         if self.config.connection not in ("network", "usb", "serial"):
             return None
-        sock = getattr(self.device, "device", None)
-        settimeout = getattr(sock, "settimeout", None)
-        if callable(settimeout):  # a printer that ignores DLE EOT must not stall every job
-            settimeout(STATUS_TIMEOUT)
         try:
-            printer = self._ask(1)
-            if printer is None:
-                return None
-            offline = self._ask(2)
-            paper = self._ask(4)
+            with self._bounded_reads() as read:
+                printer = self._ask(1, read)
+                if printer is None:
+                    return None
+                offline = self._ask(2, read)
+                paper = self._ask(4, read)
+                cause = None
+                if offline is not None and offline & ERROR_OCCURRED:
+                    cause = self._ask(3, read)  # which error: cutter, head temperature …
         except (OSError, TimeoutError) as exc:
             log.info("status query to %s not answered: %s", self.where, exc)
             return None
-        finally:
-            if callable(settimeout):
-                settimeout(self.config.timeout)
         if offline is None or paper is None:
             return None
-        return PrinterStatus(
-            online=not printer & 0x08,
-            cover_open=bool(offline & 0x04),
-            paper_out=bool(paper & 0x60) or bool(offline & 0x20),
-            error=bool(offline & 0x40),
-        )
+        return PrinterStatus.from_replies(printer, offline, paper, cause)
 
-    def _ask(self, n: int) -> int | None:
+    @contextlib.contextmanager
+    def _bounded_reads(self) -> Iterator[Callable[[], bytes]]:
+        """A read of one status answer that waits a short while, not the job's timeout: a
+        printer that ignores DLE EOT must not stall every job."""
+        port = getattr(self.device, "device", None)
+        if self.config.connection == "serial" and port is not None:
+            before = port.timeout  # pyserial: read(1) returns at the first byte
+            port.timeout = STATUS_READ_TIMEOUT
+            reset = getattr(port, "reset_input_buffer", None)
+            if callable(reset):
+                reset()  # an answer that came too late for the last job is not this one's
+            try:
+                yield lambda: bytes(port.read(1))
+            finally:
+                port.timeout = before
+        elif self.config.connection == "usb" and port is not None:
+            in_ep = self.device.in_ep
+            ms = int(STATUS_READ_TIMEOUT * 1000)
+            yield lambda: bytes(port.read(in_ep, 16, timeout=ms))
+        else:
+            settimeout = getattr(port, "settimeout", None)
+            if callable(settimeout):
+                settimeout(STATUS_TIMEOUT)
+            try:
+                yield self.device._read
+            finally:
+                if callable(settimeout):
+                    settimeout(self.config.timeout)
+
+    def _ask(self, n: int, read: Callable[[], bytes]) -> int | None:
         self.device._raw(DLE_EOT + bytes([n]))
-        reply = self.device._read()
+        reply = read()
         return reply[0] if reply else None
 
     def _close(self) -> None:
@@ -144,6 +178,11 @@ class EscposTransport(Transport):
             self.device.close()
         except Exception as exc:
             log.debug("closing %s: %s", self.where, exc)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _explain(exc: BaseException, where: str) -> str:
@@ -162,8 +201,7 @@ def _explain(exc: BaseException, where: str) -> str:
                 "{where}：本机没有 libusb（Linux：安装 libusb-1.0-0；Windows：改用 win32raw 连接）"
             ).format(where=where)
         cause = cause.__cause__ or cause.__context__
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return _("{where}：无法打印（{first}）").format(where=where, first=first)
+    return _("{where}：无法打印（{first}）").format(where=where, first=_first_line(exc))
 
 
 def open_transport(config: PrinterConfig) -> Transport:
@@ -203,9 +241,9 @@ def open_transport(config: PrinterConfig) -> Transport:
             _("串口打印机 {o}").format(o=o["device"]),
         )
     if c == "win32raw":
-        return EscposTransport(
-            config, ep.Win32Raw(printer_name=o["name"]), _("Windows 打印机 {o}").format(o=o["name"])
-        )
+        from printers.spooler import SpoolerTransport
+
+        return SpoolerTransport(config, _("Windows 打印机 {o}").format(o=o["name"]))
     if c == "cups":
         return EscposTransport(
             config,

@@ -127,3 +127,35 @@ def test_usb_ids_accept_hex_strings() -> None:
     cfg = parse_printer("receipt", {"connection": "usb", "vendor": "0x0416", "product": 0x5011})
     assert cfg.options["vendor"] == 0x0416
     assert "0416:5011" in cfg.describe()
+
+
+NEAR_END = {1: 0x16, 2: 0x12, 4: 0x12 | 0x0C}  # DLE EOT 4: paper near end (bits 2 and 3)
+
+
+def test_paper_near_end_prints_and_warns() -> None:
+    with FakePrinter(status=NEAR_END) as printer:
+        warning = _net(printer.port).send(b"receipt\n")
+        _wait_for(lambda: printer.received.endswith(b"receipt\n"))
+        assert printer.received.endswith(b"receipt\n")
+    assert warning is not None and "纸将尽" in warning
+
+
+def test_a_printer_with_paper_gives_no_warning() -> None:
+    with FakePrinter(status=OK) as printer:
+        assert _net(printer.port).send(b"receipt\n") is None
+        assert b"\x10\x04\x03" not in printer.received  # no error reported: cause not asked
+
+
+@pytest.mark.parametrize(
+    ("cause", "words"),
+    [(0x12 | 0x08, "切刀故障"), (0x12 | 0x40, "打印头过热"), (0x12 | 0x20, "无法自行恢复")],
+)
+def test_error_cause_is_asked_and_named(cause: int, words: str) -> None:
+    status = {1: 0x1E, 2: 0x12 | 0x40, 3: cause, 4: 0x12}  # DLE EOT 2: an error occurred
+    with FakePrinter(status=status) as printer:
+        with pytest.raises(PrinterError) as exc:
+            _net(printer.port).send(b"receipt\n")
+        assert b"\x10\x04\x03" in printer.received  # DLE EOT 3 asked
+        assert b"receipt" not in printer.received
+    assert words in exc.value.message
+    assert exc.value.code == "printer.status"

@@ -96,12 +96,20 @@ def send_job(engine: Engine, printers: DeskPrinters, job_id: int) -> PrintJob:
             _render_stored(session, printers, job)
         payload, role = job.payload, job.printer
     error: str | None = None
+    warning: str | None = None  # printed, but: paper near end …
     try:
-        printers.factory(printers.config(role)).send(payload)
+        warning = printers.factory(printers.config(role)).send(payload)
     except PrinterError as exc:
         error = exc.message
     with session_scope(engine) as session:
-        return finish(session, job_id, error=error)
+        job = finish(session, job_id, error=error)
+        if warning and not error:  # no column of its own: the sent job's note (jobs list)
+            import logging
+
+            logging.getLogger(__name__).warning("print job %s: %s", job_id, warning)
+            job.error = warning
+            session.add(job)
+        return job
 
 
 def _payment_document(session: Session, job: PrintJob) -> Document:
