@@ -5,6 +5,7 @@ works on a fresh machine with nothing but Python >= 3.11.
     python3 scripts/bootstrap.py demo    # set up, then start the demo desk (embedded SQLite)
     python3 scripts/bootstrap.py test    # set up, then run the whole test suite
     python3 scripts/bootstrap.py lint    # ruff check, ruff format --check, mypy, import-linter (CI too)
+    python3 scripts/bootstrap.py install # a counter PC: the runtime only into .venv (no test tools)
 
 ``test`` runs every database test on SQLite and on PostgreSQL: it uses TEST_DATABASE_URL if
 set, otherwise it creates a throw-away database on a PostgreSQL at 127.0.0.1:5432 (user
@@ -50,14 +51,20 @@ def find_uv() -> str:
     return str(uv)
 
 
-def sync(uv: str) -> None:
-    say("installing the locked dependencies into .venv (uv sync --frozen --compile-bytecode)")
+def sync(uv: str, runtime_only: bool = False) -> None:
+    dev = ["--no-dev"] if runtime_only else []
+    say(
+        "installing the locked "
+        + ("runtime " if runtime_only else "")
+        + "dependencies into .venv (uv sync --frozen --compile-bytecode"
+        + (" --no-dev)" if runtime_only else ")")
+    )
     env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(VENV))
     # compiled at install, as pip does: with PYTHONDONTWRITEBYTECODE set (as on this machine)
     # nothing is ever compiled otherwise, and every start (each test's subprocess too) pays
     # ~1.2 s recompiling SQLAlchemy, Textual & co.
     subprocess.run(
-        [uv, "sync", "--frozen", "--compile-bytecode", "--python", sys.executable],
+        [uv, "sync", "--frozen", "--compile-bytecode", *dev, "--python", sys.executable],
         cwd=ROOT,
         env=env,
         check=True,
@@ -146,9 +153,13 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - run by whatever python3 a newcomer has
         print("committee-desk needs Python 3.11 or newer; this is " + sys.version.split()[0])
         return 2
-    if not argv or argv[0] not in ("demo", "test", "lint", "setup"):
+    if not argv or argv[0] not in ("demo", "test", "lint", "setup", "install"):
         print(__doc__)
         return 2
+    if argv[0] == "install":  # no pytest, mypy, playwright …: what a counter PC runs
+        sync(find_uv(), runtime_only=True)
+        say(f"done: {venv_tool('desk')} (desk --demo to try it, desk doctor to check)")
+        return 0
     sync(find_uv())
     command, extra = argv[0], argv[1:]
     if command == "demo":
