@@ -79,10 +79,10 @@ class EscposTransport(Transport):
             if callable(flush):
                 flush()
         except PrinterError:
-            self._close()
+            self._disarm()
             raise
         except Exception as exc:
-            self._close()
+            self._disarm()  # half a job written for CUPS is dropped, not submitted
             raise PrinterError(_explain(exc, self.where), code="printer.send_failed") from exc
         self._submit()
         return status.warning() if status else None
@@ -102,15 +102,15 @@ class EscposTransport(Transport):
             ) from exc
 
     def _disarm(self) -> None:
-        """After a refused submission: drop the pending job so that python-escpos does not
-        submit it again when the object is closed or collected."""
+        """Close without submitting: drop a pending (CUPS) job first, so that neither this
+        close nor python-escpos's own close or ``__del__`` hands it to the queue."""
         clear = getattr(self.device, "_clear", None)
         try:
             if callable(clear):
                 clear()
             self.device.close()
         except Exception as exc:
-            log.debug("closing %s after a refused job: %s", self.where, exc)
+            log.debug("closing %s after a failed job: %s", self.where, exc)
 
     def status(self) -> PrinterStatus | None:
         self._open()

@@ -277,3 +277,21 @@ def test_a_job_cups_refuses_is_a_failed_job(cups_server: FakeCups) -> None:
     assert "not-accepting-jobs" in exc.value.message
     transport.device.close()  # closing again (as python-escpos's __del__ does) …
     assert cups_server.attempts == 1  # … does not submit the refused job a second time
+
+
+@pytest.mark.parametrize("cups_server", [None], indirect=True)
+def test_a_job_half_written_for_cups_is_not_submitted(
+    cups_server: FakeCups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import escpos.printer.cups as escpos_cups
+
+    def disk_full(self: Any, msg: bytes) -> None:
+        self.pending_job = True
+        self.tmpfile.write(msg[: len(msg) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(escpos_cups.CupsPrinter, "_raw", disk_full)
+    with pytest.raises(PrinterError) as exc:
+        _cups().send(b"\x1b@receipt\n")
+    assert exc.value.code == "printer.send_failed"
+    assert cups_server.attempts == 0  # half a receipt is not handed to CUPS
