@@ -35,3 +35,13 @@ def test_desk_version_imports_no_database_and_no_typer() -> None:
     first, loaded = out.stdout.splitlines()
     assert first == f"committee-desk {package_version()}（数据库结构 {schema_head()}）"
     assert loaded == "[]"
+
+
+def test_the_license_file_is_the_one_pyproject_names() -> None:
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == {"text": "MIT"} and project["license-files"] == ["LICENSE"]
+    assert (root / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
