@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from models import migrate
@@ -38,10 +39,6 @@ def test_desk_version_imports_no_database_and_no_typer() -> None:
 
 
 def test_the_license_file_is_the_one_pyproject_names() -> None:
-    import tomllib
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["license"] == {"text": "MIT"} and project["license-files"] == ["LICENSE"]
-    assert (root / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
