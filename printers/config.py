@@ -6,7 +6,11 @@ connection = "network"        # preview | file | network | usb | serial | win32r
 host = "192.168.1.50"         # network
 port = 9100
 width = 80                    # paper: 58 or 80 mm
+dots = 576                    # dots a raster line holds (default 58 → 384, 80 → 576; 512 for
+                              # an Epson TM-T81/T82 China model at 180 dpi)
+cells = 48                    # characters a text line holds (default dots // 12; 42 at 512)
 encoding = "gbk"              # gbk | gb18030 | gb2312
+gb18030_four_byte = false     # gb18030: the printer's font has 䶮, 𠮷 …; else those are rasters
 barcode = "native"            # native (GS k) | raster
 qr = "raster"                 # raster | native
 image_mode = false            # true for printers without a Chinese font
@@ -28,10 +32,12 @@ from models.i18n import _
 from printers.errors import PrinterError
 from printers.label_config import KEYS as LABEL_KEYS
 from printers.label_config import LabelSettings, parse_label
+from printers.layout import Paper, paper
 
 CONNECTIONS = ("preview", "file", "network", "usb", "serial", "win32raw", "cups")
 ROLES = ("receipt", "label")
 _COMMON = {"connection", "width", "encoding", "barcode", "qr", "image_mode", "font", "timeout"}
+_COMMON |= {"dots", "cells", "gb18030_four_byte"}  # the receipt printer's line and font
 _PER_CONNECTION = {
     "preview": set(),
     "file": {"path"},
@@ -63,7 +69,15 @@ class PrinterConfig:
     font: str = ""
     timeout: float = 10.0
     options: dict[str, Any] = field(default_factory=dict)
+    dots: int = 0  # 0: the width's default (``paper``)
+    cells: int = 0
+    gb18030_four_byte: bool = False
     label: LabelSettings = field(default_factory=LabelSettings)  # [printers.label]: language, stock
+
+    @property
+    def paper(self) -> Paper:
+        """The line this printer prints: its width, dots and cells."""
+        return paper(self.width, self.dots or None, self.cells or None)
 
     def describe(self) -> str:
         o = self.options
@@ -123,6 +137,13 @@ def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> 
     encoding = raw.get("encoding", "gbk")
     if encoding not in ("gbk", "gb18030", "gb2312"):
         raise bad(_("encoding 应为 gbk、gb18030 或 gb2312"))
+    try:
+        line = paper(width, raw.get("dots"), raw.get("cells"))
+    except ValueError as exc:
+        raise bad(str(exc)) from None
+    four_byte = raw.get("gb18030_four_byte", False)
+    if not isinstance(four_byte, bool) or (four_byte and encoding != "gb18030"):
+        raise bad(_('gb18030_four_byte 应为 true 或 false，且只用于 encoding = "gb18030"'))
     barcode = raw.get("barcode", "native")
     qr = raw.get("qr", "raster")
     if barcode not in ("native", "raster") or qr not in ("native", "raster"):
@@ -156,6 +177,9 @@ def parse_printer(name: str, raw: dict[str, Any], source: str | None = None) -> 
         timeout=float(timeout),
         options=options,
         label=parse_label(raw, bad) if name == "label" else LabelSettings(),
+        dots=line.dots,
+        cells=line.cells,
+        gb18030_four_byte=four_byte,
     )
 
 

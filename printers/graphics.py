@@ -1,8 +1,10 @@
 """Barcodes and QR codes painted as rasters that scan at 203 dpi.
 
-Code128 comes from python-barcode's encoder (the module pattern only); we paint it at a whole
-number of dots per module with quiet zones of at least 10 modules, which python-escpos's own
-software barcodes lack.
+A receipt's Code128 is ``printers.code128``'s: the symbols the printer is sent in ``GS k``,
+so the raster we paint, the preview and the printer's own barcode are the same bars. We paint it
+at a whole number of dots per module with quiet zones of at least 10 modules each side, which
+python-escpos's own software barcodes lack. ``code128_modules`` (python-barcode's pattern) is
+what the label printers' plans measure (``printers.label_plan``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import qrcode
 from PIL import Image, ImageDraw
 
 from models.i18n import _
+from printers import code128
 from printers.errors import BarcodeTooWide
 
 QUIET_MODULES = 10
@@ -28,7 +31,8 @@ def code128_modules(data: str) -> str:
 
 
 def code128_width(data: str, module: int) -> int:
-    return (len(code128_modules(data)) + 2 * QUIET_MODULES) * module
+    """Dots of the receipt's barcode with its quiet zones, from the symbols actually sent."""
+    return (len(code128.pattern(data)) + 2 * QUIET_MODULES) * module
 
 
 def best_module(data: str, paper_dots: int, preferred: int = 3) -> int:
@@ -46,7 +50,7 @@ def best_module(data: str, paper_dots: int, preferred: int = 3) -> int:
 
 def code128_image(data: str, *, module: int, height: int, paper_dots: int) -> Image.Image:
     """A paper-wide 1-bit image with the barcode centred; white is 1, black bars are 0."""
-    pattern = code128_modules(data)
+    pattern = code128.pattern(data)
     width = (len(pattern) + 2 * QUIET_MODULES) * module
     if width > paper_dots:
         raise BarcodeTooWide(

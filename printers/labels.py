@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from printers.data import DossierData, local
-from printers.document import Barcode, Cut, Document, Feed, Rows, Rule, Table, Text, Title
+from printers.document import Barcode, Cut, Document, Rows, Rule, Table, Text, Title
 from printers.layout import fit_name
 
 
@@ -55,7 +55,8 @@ def materials_slip(d: DossierData) -> Document:
             aligns=("right", "left", "right", "left"),
         )
     )
-    doc.add(Rule(), Text(f"受理：{d.clerk}  {local(d.accepted_at, d.office.timezone)}"), Cut())
+    when = local(d.accepted_at, d.office.timezone)  # one row each: the time never wraps
+    doc.add(Rule(), Rows((("受理人", d.clerk), ("受理时间", when))), Cut())
     return doc
 
 
@@ -100,5 +101,5 @@ def acceptance_slip(d: DossierData) -> Document:
         if d.pay_at:
             doc.add(Text(f"缴费地点：{d.pay_at}"))
     doc.add(Rows((("受理人", d.clerk), ("受理窗口", d.desk), ("咨询电话", d.office.contacts))))
-    doc.add(Feed(1), Cut())
+    doc.add(Cut())
     return doc

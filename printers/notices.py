@@ -4,7 +4,7 @@ one kept by the office."""
 from __future__ import annotations
 
 from printers.data import NoticeData, local
-from printers.document import Barcode, Cut, Document, Feed, Rows, Rule, Text, Title
+from printers.document import Barcode, Cut, Document, Rows, Rule, Text, Title
 from printers.layout import fit_name
 
 COPIES = ("第一联 申报人留存", "第二联 办公室存档")
@@ -62,5 +62,5 @@ def correction_notice(d: NoticeData) -> Document:
                 )
             ),
         )
-        doc.add(Text("逾期不予受理。", bold=True), Feed(1), Cut())
+        doc.add(Text("逾期不予受理。", bold=True), Cut())
     return doc

@@ -1,19 +1,20 @@
-"""Text and PNG previews of a laid-out document. The PNG is the paper: 203 dpi, 12 dots a
-cell, 24-dot glyphs, 30-dot lines (ESC/POS's default spacing), barcodes and QR codes as the
-printer paints them."""
+"""Text and PNG previews of a laid-out document. The PNG is the paper: as many dots wide as the
+printer's raster line (384, 512, 576 …), cells of ``dots // cells`` dots (12 on 58 and 80 mm at
+203 dpi) with glyphs two cells high, 30-dot lines (ESC/POS's default spacing), barcodes and QR
+codes as the printer paints them."""
 
 from __future__ import annotations
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
-from printers.document import BarcodeOp, CutOp, FeedOp, Layout, Line, QrOp
+from printers.document import BarcodeOp, CutOp, FeedOp, Layout, Line, QrOp, RulerOp
 from printers.fonts import FontRef
 from printers.graphics import best_module, code128_image, qr_image
-from printers.layout import DOTS_PER_CELL, PAPER_DOTS, char_cells, pad, wrap
+from printers.layout import char_cells, pad, wrap
 
 LINE_DOTS = 30
-GLYPH_DOTS = 24
 MARGIN = 16  # white border around the preview, not on the paper
+RULER_DOTS = 48  # the raster ruler's height
 
 
 def render_text(lay: Layout) -> str:
@@ -29,6 +30,8 @@ def render_text(lay: Layout) -> str:
                 out.append(pad(f"|||| {data} ||||", w, "center"))
             case QrOp(data, _m):
                 out.extend(pad(t, w, "center") for t in wrap(f"[二维码] {data}", w))
+            case RulerOp(dots):
+                out.append(pad(f"[点数标尺 0–{dots - 1}]", w, "center"))
             case FeedOp(n):
                 out.extend([""] * n)
             case CutOp():
@@ -40,17 +43,19 @@ def render_text(lay: Layout) -> str:
 def line_image(op: Line, font: FontRef, paper_dots: int, cells: int) -> Image.Image:
     """One text line as the printer would print it (used for PNG previews, raster lines of
     characters the printer's font lacks, and image mode). Glyphs are drawn in grey and then
-    thresholded, so thin strokes survive at 203 dpi; bold is a one-dot double strike."""
+    thresholded, so thin strokes survive at 203 dpi; bold is a one-dot double strike. A cell is
+    ``paper_dots // cells`` dots, a glyph two cells high."""
     s = op.scale
+    cell = paper_dots // cells
     grey = Image.new("L", (paper_dots, LINE_DOTS * s), 255)
     draw = ImageDraw.Draw(grey)
-    face = font.load(GLYPH_DOTS * s)
+    face = font.load(2 * cell * s)
     ascent, descent = face.getmetrics()
     baseline_top = (LINE_DOTS * s - (ascent + descent)) // 2
     text = pad(op.text, cells // s, op.align)
     x = 0
     for ch in text:
-        box = char_cells(ch) * DOTS_PER_CELL * s
+        box = char_cells(ch) * cell * s
         if ch != " ":
             advance = face.getlength(ch)
             gx = x + (box - advance) / 2
@@ -63,7 +68,7 @@ def line_image(op: Line, font: FontRef, paper_dots: int, cells: int) -> Image.Im
 
 def op_images(lay: Layout, font: FontRef) -> list[Image.Image]:
     """Every operation as a paper-wide 1-bit strip, top to bottom."""
-    dots = PAPER_DOTS[lay.width_mm]
+    dots = lay.dots
     strips: list[Image.Image] = []
     for op in lay.ops:
         match op:
@@ -77,6 +82,8 @@ def op_images(lay: Layout, font: FontRef) -> list[Image.Image]:
                     strips.append(line_image(Line(data, align="center"), font, dots, lay.cells))
             case QrOp(data, module):
                 strips.append(qr_image(data, module=module, paper_dots=dots))
+            case RulerOp(width):
+                strips.append(ruler_image(width))
             case FeedOp(n):
                 strips.append(Image.new("1", (dots, LINE_DOTS * n), 1))
             case CutOp():
@@ -86,6 +93,27 @@ def op_images(lay: Layout, font: FontRef) -> list[Image.Image]:
                     d.line([x, 12, x + 6, 12], fill=0)
                 strips.append(cut)
     return strips
+
+
+def ruler_image(dots: int) -> Image.Image:
+    """The raster ruler: a tick every 8 dots, a long one numbered every 64, and a bar on the
+    first and the last dot with the line's dot count, so a printer that holds fewer dots loses
+    the end bar (and one that holds more leaves paper beside it)."""
+    img = Image.new("1", (dots, RULER_DOTS), 1)
+    draw = ImageDraw.Draw(img)
+    face = ImageFont.load_default(size=16)
+    bottom = RULER_DOTS - 1
+    draw.rectangle([0, bottom - 1, dots - 1, bottom], fill=0)
+    for x in range(0, dots, 8):
+        tall = x % 64 == 0
+        draw.line([x, bottom - (22 if tall else 8), x, bottom], fill=0)
+        if tall and 0 < x < dots - 48:
+            draw.text((x, 2), str(x), font=face, fill=0, anchor="mt")
+    for x in (0, dots - 2):
+        draw.rectangle([x, 0, x + 1, bottom], fill=0)
+    draw.text((dots - 6, 2), str(dots), font=face, fill=0, anchor="rt")
+    draw.text((5, 2), "0", font=face, fill=0, anchor="lt")
+    return img
 
 
 def stack(strips: list[Image.Image], width: int) -> Image.Image:
@@ -100,7 +128,7 @@ def stack(strips: list[Image.Image], width: int) -> Image.Image:
 
 def render_png(lay: Layout, font: FontRef) -> Image.Image:
     """The paper as an image, on a grey table so its edges show."""
-    dots = PAPER_DOTS[lay.width_mm]
+    dots = lay.dots
     paper = stack(op_images(lay, font), dots)
     sheet = Image.new("L", (dots + 2 * MARGIN, paper.height + 2 * MARGIN), 200)
     sheet.paste(paper.convert("L"), (MARGIN, MARGIN))

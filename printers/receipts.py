@@ -54,7 +54,7 @@ def receipt(d: ReceiptData) -> Document:
             )
         )
     )
-    doc.add(Text("请妥善保管本凭证。", align="center"), Feed(1), Cut())
+    doc.add(Text("请妥善保管本凭证。", align="center"), Cut())
     return doc
 
 
@@ -84,7 +84,7 @@ def void_slip(d: VoidData) -> Document:
             )
         )
     )
-    doc.add(Rule(), Text("原收据号作废后不再使用。", align="center"), Feed(1), Cut())
+    doc.add(Rule(), Text("原收据号作废后不再使用。", align="center"), Cut())
     return doc
 
 
@@ -126,7 +126,6 @@ def refund_slip(d: RefundData) -> Document:
         Feed(2),
         Rule(),
         Text("本单与原收据一并存档。", align="center"),
-        Feed(1),
         Cut(),
     )
     return doc

@@ -158,8 +158,8 @@ def sample_tally() -> TallyData:
             TallyLine("银行转账", 1, Money.yuan(380)),
         ),
         by_fee=(
-            TallyLine("评审 中级", 14, Money.yuan(5320)),
-            TallyLine("评审 初级", 6, Money.yuan(1320)),
+            TallyLine("评审 中级", 16, Money.yuan(6080)),
+            TallyLine("评审 初级", 4, Money.yuan(880)),
             TallyLine("初次确定 初级", 2, Money.yuan(200)),
         ),
         voids=(TallyLine("作废", 1, Money.yuan(380)),),

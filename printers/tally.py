@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from models.money import Money
 from printers.data import TallyData, local
-from printers.document import QR, Barcode, Cut, Document, Feed, Rows, Rule, Table, Text, Title
-from printers.layout import paper_cells
+from printers.document import (
+    QR,
+    Barcode,
+    Cut,
+    Document,
+    Rows,
+    Rule,
+    Ruler,
+    Signature,
+    Table,
+    Text,
+    Title,
+)
+
+# Who signs the day's tally, in the order they sign: counts the cash, checks the count, answers.
+SIGNERS = ("清点人", "复核人", "负责人")
 
 
 def day_tally(d: TallyData) -> Document:
@@ -30,11 +45,14 @@ def day_tally(d: TallyData) -> Document:
     )
 
     def table(title: str, lines: tuple) -> None:  # type: ignore[type-arg]
+        total = sum((x.amount for x in lines), Money(0))
+        rows = [(x.label, str(x.count), x.amount.grouped()) for x in lines]
+        rows.append(("合计", str(sum(x.count for x in lines)), total.grouped()))
         doc.add(Text(title, bold=True))
         doc.add(
             Table(
                 ("项目", "笔数", "金额"),
-                tuple((x.label, str(x.count), x.amount.grouped()) for x in lines),
+                tuple(rows),
                 widths=(6, 2, 4),
                 aligns=("left", "right", "right"),
             )
@@ -79,25 +97,31 @@ def day_tally(d: TallyData) -> Document:
     )
     if d.close_code:  # filed with the day: desk audit verify lists the same code
         doc.add(Rows((("日结校验码", d.close_code),)))
-    doc.add(Feed(1), Cut())
+    doc.add(*(Signature(f"{who}（签字）：") for who in SIGNERS), Cut())
     return doc
 
 
 def test_page(width_mm: int, encoding: str, printer: str = "") -> Document:
-    width = paper_cells(width_mm)
-    digits = "".join(str(i % 10) for i in range(1, width + 1))
+    """The printer test page. Its rulers are laid out for the printer's configured paper (cells
+    and dots: an office sees whether its printer holds them); its GB18030 line holds characters
+    outside GBK's two-byte range, printed by the printer's font only with
+    ``gb18030_four_byte = true`` (else as a raster line)."""
     doc = Document("test")
     doc.add(
         Title("打印测试页"),
-        Text(f"{printer} {width_mm}mm {width}格 {encoding}".strip(), align="center"),
+        Text(f"{printer} {width_mm}mm {encoding}".strip(), align="center"),
+        Rule(),
+        Ruler("每行 {cells} 格，{dots} 点", "中"),
+        Text("末位数字与标尺末端竖线都应印全。"),
         Rule(),
     )
     doc.add(
-        Text(digits),
-        Text("中" * (width // 2)),
         Text("标点：，。、；：？！（）《》“”￥①"),
         Text("姓名：阿依古丽·买买提  刘强"),
         Text("金额：￥380.00 叁佰捌拾元整"),
+        Text("GBK 以外：刘䶮 𠮷"),
+        Text("上行缺字或乱码时设："),
+        Text("gb18030_four_byte = false"),
         Text("放大", scale=2, align="center"),
         Rule("="),
     )
@@ -106,7 +130,6 @@ def test_page(width_mm: int, encoding: str, printer: str = "") -> Document:
         Barcode("ZJ21F00042"),
         Text("二维码：", bold=True),
         QR("https://www.xjzcsq.com/"),
-        Feed(1),
         Cut(),
     )
     return doc

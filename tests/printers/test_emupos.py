@@ -193,7 +193,8 @@ def test_receipt_over_tcp_reads_back_and_its_barcode_scans(emupos: Emupos, engin
         assert line in printed[at:], f"not printed (or out of order): {line!r}\n{printed}"
         at = printed.index(line, at) + 1
     lines = [line.rstrip() for line in _gbk_back(emupos.text(receipt_id)).splitlines()]
-    assert "金额：      ￥380.00" in lines
+    assert "金额：" + " " * 34 + "￥380.00" in lines  # money at the line's end, points aligned
+    assert "找零：" + " " * 35 + "￥20.00" in lines
     assert "大写：      人民币叁佰捌拾元整" in lines
 
     codes = [
@@ -201,7 +202,7 @@ def test_receipt_over_tcp_reads_back_and_its_barcode_scans(emupos: Emupos, engin
         for b in zxingcpp.read_barcodes(emupos.image(receipt_id).convert("L"))
         if b.format == zxingcpp.BarcodeFormat.Code128
     ]
-    assert codes == ["ZJ21F00042"]
+    assert codes == ["ZJ21F00042"]  # GS k sent as {BZJ21F0{C 00 42: emupos reads code set C
 
 
 def test_image_mode_label_is_our_preview_pixel_for_pixel(emupos: Emupos, cjk_font: FontRef) -> None:

@@ -39,13 +39,17 @@ class DeskPrinters:
 
 def profile_for(cfg: PrinterConfig) -> PrinterProfile:
     font = find_cjk_font(cfg.font) if cfg.font else None
+    line = cfg.paper
     return PrinterProfile(
-        width_mm=cfg.width,
+        width_mm=line.width_mm,
         encoding=cfg.encoding,
         barcode=cfg.barcode,  # type: ignore[arg-type]
         qr=cfg.qr,  # type: ignore[arg-type]
         image_mode=cfg.image_mode,
         font=font,
+        dots=line.dots,
+        cells=line.cells,
+        four_byte=cfg.gb18030_four_byte,
     )
 
 
@@ -53,4 +57,4 @@ def render_bytes(doc: Document, cfg: PrinterConfig) -> bytes:
     """The printer's bytes: ESC/POS, or TSPL/ZPL for a label printer (envelope labels only)."""
     if cfg.label.language != "escpos":
         return render_label(doc, cfg.label, find_cjk_font(cfg.font or None))
-    return render_escpos(layout(doc, cfg.width), profile_for(cfg))
+    return render_escpos(layout(doc, cfg.paper), profile_for(cfg))
