@@ -192,3 +192,30 @@ def test_an_unrendered_receipt_job_is_rendered_when_sent(engine: Engine) -> None
             assert saved is not None and len(saved.payload) > 200
             assert len(saved.payload_sha256) == 64
         _wait_received(printer, saved.payload)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="tui/work/printing.py lays a receipt job out at cfg.width (_render_stored, "
+    "render_receipt_job, the previews): with dots/cells set it must be cfg.paper",
+)
+def test_a_receipt_job_is_laid_out_for_the_configured_line(engine: Engine) -> None:
+    """An Epson TM-T82 China model: 80 mm at 512 dots, 42 cells. The cashier's receipt, saved
+    unrendered with its payment, is rendered for that line, and so is its preview."""
+    from printers.layout import cells
+    from tests.printers.escpos_reader import rasters, text_segments
+    from tui.work.printing import render_receipt_job
+
+    printers = DeskPrinters(
+        parse_printers({"receipt": {"connection": "preview", "dots": 512, "cells": 42}})
+    )
+    _, job_id = _taken_with_unrendered_job(engine, printers)
+    preview = render_receipt_job(engine, printers, job_id)
+    assert max(cells(line) for line in preview.splitlines()) <= 42
+    with session_scope(engine, readonly=True) as s:
+        job = s.get(PrintJob, job_id)
+        assert job is not None
+        segments = text_segments(job.payload, "gbk")
+        assert 36 < max(cells(t) for t in segments) <= 42
+        assert all(im.width == 512 for im in rasters(job.payload))
