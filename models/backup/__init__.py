@@ -1,5 +1,5 @@
 """Backups of the embedded SQLite database, restores into a fresh one, and the automatic backup
-at each day close. PostgreSQL is backed up by the server's tools: here only the commands.
+at each day close. PostgreSQL is backed up with the server's tools, run by the desk (``pg``).
 
 How a backup is written (``backup_sqlite``)
     SQLite's online backup API (``sqlite3.Connection.backup``) copies the database in one step
@@ -31,6 +31,7 @@ from models.backup.auto import (
     prune,
 )
 from models.backup.make import backup, backup_sqlite, record_backup
+from models.backup.pg import listed_tables, pg_dump_backup, pg_restore_into, pg_tool
 from models.backup.records import (
     AUTO_PREFIX,
     AUTO_SUFFIX,
@@ -74,8 +75,12 @@ __all__ = [
     "describe",
     "is_sqlite_url",
     "known_revisions",
+    "listed_tables",
     "occupied",
     "pg_commands",
+    "pg_dump_backup",
+    "pg_restore_into",
+    "pg_tool",
     "prune",
     "record_backup",
     "record_restore",

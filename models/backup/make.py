@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from models.backup.pg import pg_dump_backup
 from models.backup.records import MAIN_TABLES, BackupFailed, Snapshot
 from models.backup.sqlite import (
     _copy,
@@ -128,6 +129,9 @@ def backup(engine: Engine, actor: Actor, target: Path, *, force: bool = False) -
     """``desk backup``: a lead's or an admin's copy of the database (it holds every applicant's
     personal data, so it is a permission and an audited export)."""
     require(actor, Action.backup)
-    snap = backup_sqlite(engine, target, force=force)
+    if engine.dialect.name == "postgresql":  # the server's own pg_dump, run by the desk
+        snap = pg_dump_backup(engine, target, force=force)
+    else:
+        snap = backup_sqlite(engine, target, force=force)
     record_backup(engine, snap, actor=actor)
     return snap

@@ -10,6 +10,7 @@ from models.errors import DomainError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MAIN_TABLES = ("payment", "dossier", "audit_event")  # the figures a backup's summary shows
+BOOKKEEPING = ("desk_release",)  # which desk version migrated it: not data (like alembic_version)
 AUTO_PREFIX = "desk-"
 AUTO_SUFFIX = ".sqlite3"
 _AUTO_NAME = re.compile(r"^desk-(\d{8}-\d{6})-.*\.sqlite3$")
@@ -42,7 +43,7 @@ class Snapshot:
 
     @property
     def rows(self) -> int:
-        return sum(self.counts.values())
+        return sum(n for t, n in self.counts.items() if t not in BOOKKEEPING)
 
     def count(self, table: str) -> int:
         return self.counts.get(table, 0)

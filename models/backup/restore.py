@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from models.backup.records import (
+    BOOKKEEPING,
     MAIN_TABLES,
     SQLITE_MAGIC,
     BackupFailed,
@@ -116,7 +117,7 @@ def occupied(path: Path) -> str | None:
             conn.close()
     except sqlite3.DatabaseError:
         return _("{path} 不是空的 SQLite 数据库").format(path=path)
-    full = {t: n for t, n in counts.items() if n}
+    full = {t: n for t, n in counts.items() if n and t not in BOOKKEEPING}
     if not full:
         return None
     users = counts.get("desk_user", 0)

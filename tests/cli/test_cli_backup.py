@@ -1,7 +1,7 @@
 """``desk backup`` and ``desk restore``: a lead's audited copy of the SQLite database with its
 summary, no overwrite without --force, a restore only into a fresh database (the restored copy
-passes ``desk audit verify``); on PostgreSQL both print the pg_dump / pg_restore commands and
-exit 2. ``desk tally close``: the automatic backup after the lead's confirmation keeps the newest
+passes ``desk audit verify``); on PostgreSQL the desk runs pg_dump, and restores a dump into
+an empty database only. ``desk tally close``: the automatic backup after the lead's confirmation keeps the newest
 N, and a backup that cannot be written leaves the day closed with a warning."""
 
 from __future__ import annotations
@@ -44,15 +44,26 @@ def _pg_commands(db_url: str) -> tuple[str, str]:
 def test_backup_and_restore(engine: Engine, db_url: str, tmp_path: Path) -> None:
     base = _setup(engine, tmp_path)
     file = tmp_path / "copies" / "desk-0927.sqlite3"
-    if not is_sqlite(engine):  # the server's tools, with this database's host, port and user
-        dump, restore = _pg_commands(db_url)
-        r = runner.invoke(app, ["backup", str(tmp_path / "desk.dump"), "--db", db_url, *base])
-        assert r.exit_code == 2, r.output
-        assert f"{dump} {tmp_path / 'desk.dump'}" in r.output and restore in r.output
-        assert "createdb" in r.output and "PGPASSWORD" in r.output
+    if not is_sqlite(engine):  # the server's tools, run by the desk (tests/db/test_pg_backup.py)
+        _dump, restore = _pg_commands(db_url)
+        dump_file = tmp_path / "desk.dump"
+        r = runner.invoke(app, ["backup", str(dump_file), "--db", db_url, *base], env=ENV)
+        assert r.exit_code == 1 and "请用 --user 指明操作人" in r.output
+        r = runner.invoke(
+            app, ["backup", str(dump_file), "--user", "lead", "--db", db_url, *base], env=ENV
+        )
+        assert r.exit_code == 0, r.output
+        assert f"已用 pg_dump 备份到 {dump_file}" in r.output and "createdb" in r.output
+        assert dump_file.read_bytes()[:5] == b"PGDMP"
         password = make_url(db_url).password
         assert not password or password not in r.output
-        r = runner.invoke(app, ["restore", str(tmp_path / "desk.dump"), "--db", db_url, *base])
+        # the configured database holds data: never restored into
+        r = runner.invoke(app, ["restore", str(dump_file), "--db", db_url, *base])
+        assert r.exit_code == 1 and "不是空库" in r.output, r.output
+        # a SQLite file is no PostgreSQL backup: the commands, exit 2
+        sqlite_copy = tmp_path / "x.sqlite3"
+        sqlite_copy.write_bytes(b"SQLite format 3\x00")
+        r = runner.invoke(app, ["restore", str(sqlite_copy), "--db", db_url, *base])
         assert r.exit_code == 2 and restore in r.output and "新建的空数据库" in r.output
         return
     r = runner.invoke(app, ["backup", str(file), "--db", db_url, *base], env=ENV)

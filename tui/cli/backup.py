@@ -45,22 +45,31 @@ def rows_text(snap: Any) -> str:
     )
 
 
-def _explain_pg_backup(url: str, file: Path) -> None:
-    from models.backup import pg_commands
+def _backup_pg(url: str, file: Path, *, force: bool, user: str | None, desk: str) -> None:
+    """``pg_dump -Fc`` run by the desk: the lead's audited copy; the desks keep working."""
+    from models.backup import backup, pg_commands
+    from models.db import make_engine, session_scope
 
-    cmd = pg_commands(url, file)
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            actor = acting(session, user, desk, "backup.write")
+        snap = backup(engine, actor, file, force=force)
+    finally:
+        engine.dispose()
+    out.print(_("已用 pg_dump 备份到 {path}").format(path=snap.path))
     out.print(
         _(
-            "数据库 {database} 在 PostgreSQL 服务器上：desk backup 只备份单机版的 SQLite 数据库。请在能连接数据库服务器的电脑上用 PostgreSQL 自带的 pg_dump 备份（各受理台不必停止工作）："
-        ).format(database=cmd.database)
+            "  大小 {size}，用时 {seconds:.2f} 秒，pg_restore --list 检查通过（数据库结构版本 {revision}）"
+        ).format(size=size_text(snap.bytes), seconds=snap.seconds, revision=snap.revision)
     )
-    out.print(f"  {cmd.dump}")
+    out.print(f"  {rows_text(snap)}")
+    out.print(f"  SHA-256 {snap.sha256}")
     out.print(
-        _("恢复时须恢复到新建的空数据库（服务器上已有同名数据库时，先把旧库改名或换一个库名）：")
+        _("恢复：先建一个空数据库（{create}），再 desk restore {file} --db 新库的地址").format(
+            create=pg_commands(url, file).create, file=file
+        )
     )
-    out.print(f"  {cmd.create}")
-    out.print(f"  {cmd.restore}")
-    out.print(PG_PASSWORD_NOTE)
 
 
 def _explain_pg_restore(url: str, file: Path) -> None:
@@ -69,7 +78,7 @@ def _explain_pg_restore(url: str, file: Path) -> None:
     cmd = pg_commands(url, file)
     out.print(
         _(
-            "恢复目标是 PostgreSQL 数据库 {database}：desk restore 只恢复 SQLite 备份到 SQLite 数据库（SQLite 的备份不能直接恢复到 PostgreSQL；要恢复到单机文件请加 --to 文件路径）。PostgreSQL 的备份（pg_dump -Fc 生成）请用 pg_restore 恢复到新建的空数据库："
+            "恢复目标是 PostgreSQL 数据库 {database}，但这个文件不是 pg_dump 的备份：SQLite 的备份不能恢复到 PostgreSQL（要恢复成单机文件请加 --to 文件路径）。PostgreSQL 的备份（desk backup 或 pg_dump -Fc 生成）恢复到新建的空数据库，也可以手工运行："
         ).format(database=cmd.database)
     )
     out.print(f"  {cmd.create}")
@@ -85,7 +94,7 @@ def backup_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """备份数据库（负责人、管理员）：单机 SQLite 用在线备份写到 FILE，受理台不必停止工作；写完检查副本完整性。PostgreSQL 给出 pg_dump 的用法（退出码 2）。"""
+    """备份数据库（负责人、管理员）：单机 SQLite 用在线备份写到 FILE，受理台不必停止工作；写完检查副本完整性。PostgreSQL 用服务器的 pg_dump（-Fc）写到 FILE（本机须有 PostgreSQL 客户端工具）。"""
     from models import migrate
     from models.backup import BackupFailed, backup, backup_sqlite, is_sqlite_url, sqlite_file
     from models.config import load_config
@@ -93,9 +102,9 @@ def backup_cmd(
 
     cfg = load_config(config)
     url = db or cfg.database_url
-    if not is_sqlite_url(url):
-        _explain_pg_backup(url, file)
-        raise typer.Exit(2)
+    if not is_sqlite_url(url):  # the server's pg_dump, run here (or how to install it)
+        _backup_pg(url, file, force=force, user=user, desk=cfg.desk)
+        return
     source = sqlite_file(url)
     if source is None or not source.is_file():
         raise BackupFailed(
@@ -145,14 +154,29 @@ def restore_cmd(
 ) -> None:
     """从备份恢复到新的空数据库：先检查备份（SQLite 文件、完整性、结构版本），再用在线备份复制。已有数据的数据库不会被覆盖。"""
     from models import migrate
-    from models.backup import RestoreRefused, is_sqlite_url, restore_sqlite, sqlite_file
+    from models.backup import (
+        RestoreRefused,
+        is_sqlite_url,
+        pg_commands,
+        pg_restore_into,
+        restore_sqlite,
+        sqlite_file,
+    )
     from models.config import load_config
 
     cfg = load_config(config)
     url = db or cfg.database_url
     if to is None and not is_sqlite_url(url):
-        _explain_pg_restore(url, file)
-        raise typer.Exit(2)
+        if not file.is_file() or file.read_bytes()[:5] != b"PGDMP":
+            _explain_pg_restore(url, file)  # a SQLite backup cannot go into PostgreSQL
+            raise typer.Exit(2)
+        seconds = pg_restore_into(url, file)  # an empty database only
+        out.print(
+            _("已用 pg_restore 把 {path} 恢复到数据库 {database}（用时 {seconds:.2f} 秒）").format(
+                path=file, database=pg_commands(url, file).database, seconds=seconds
+            )
+        )
+        return
     target = to if to is not None else sqlite_file(url)
     if target is None:
         raise RestoreRefused(
