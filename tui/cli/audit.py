@@ -47,7 +47,7 @@ def verify_cmd(
     from models.db import session_scope
     from models.services.audit_verify import verify
 
-    dctx = open_context(config, db)
+    dctx = open_context(config, db, readonly=True)
     started = time.perf_counter()
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "audit.verify")

@@ -111,7 +111,7 @@ def list_cmd(
     from models.db import session_scope
     from models.services.bank import proposals, unpaid_dossiers
 
-    dctx = open_context(config, db)
+    dctx = open_context(config, db, readonly=True)
     with session_scope(dctx.engine, readonly=True) as session:
         actor = acting(session, user, dctx.config.desk, "bank.match")
         c = campaign_of(session, campaign, dctx.config.campaign)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -15,6 +15,7 @@ from tui.cli.common import (
     ConfigOpt,
     DbOpt,
     JsonOpt,
+    NoDatabase,
     PrefixOpt,
     UserOpt,
     acting,
@@ -36,9 +37,14 @@ def campaign_list(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt =
     from models.presets import preset_files
     from models.services.campaigns import list_campaigns
 
-    dctx = open_context(config, db)
-    with session_scope(dctx.engine, readonly=True) as session:
-        rows = [(c.code, c.year, c.title, c.place) for c in list_campaigns(session)]
+    try:
+        dctx = open_context(config, db, readonly=True)
+    except NoDatabase as exc:  # a fresh machine: the presets, and no database made for them
+        rows, missing = [], exc.message
+    else:
+        with session_scope(dctx.engine, readonly=True) as session:
+            rows = [(c.code, c.year, c.title, c.place) for c in list_campaigns(session)]
+        missing = ""
     presets = [p.name.removesuffix(".toml") for p in preset_files()]
     if as_json:
         out.print_json(
@@ -60,6 +66,8 @@ def campaign_list(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt =
         table.add_row(r[0], str(r[1]), r[2], r[3])
     if rows:
         out.print(table)
+    elif missing:
+        out.print(missing)
     else:
         out.print(_("数据库中还没有评审批次。"))
     out.print(_("可用预设：") + "、".join(presets))
@@ -77,28 +85,41 @@ def campaign_show(
     """显示一个评审批次：受理地点、报送时间、收费标准、材料清单。"""
     from models.db import session_scope
     from models.errors import NotFound
-    from tui.work.campaign_view import CampaignView, campaign_summary, render_summary
+    from tui.work.campaign_view import campaign_summary, render_summary
 
-    dctx = open_context(config, db)
-    with session_scope(dctx.engine, readonly=True) as session:
-        try:
-            summary = campaign_summary(session, code)
-        except NotFound:
-            from models.campaign_spec import parse_campaign
-            from models.services.campaigns import read_preset
-
+    try:
+        dctx = open_context(config, db, readonly=True)
+    except NoDatabase as exc:  # a preset can be shown without one
+        summary = _preset_view(code, exc)
+    else:
+        with session_scope(dctx.engine, readonly=True) as session:
             try:
-                filename, text = read_preset(code)
+                summary = campaign_summary(session, code)
             except NotFound:
-                raise NotFound(
-                    _("数据库中没有评审批次“{code}”，也没有同名预设").format(code=code),
-                    code="campaign.not_found",
-                ) from None
-            summary = CampaignView.from_spec(parse_campaign(text, filename))
+                summary = _preset_view(code, None)
     if as_json:
         out.print_json(json.dumps(summary.to_json(), ensure_ascii=False))
         return
     render_summary(out, summary)
+
+
+def _preset_view(code: str, no_database: NoDatabase | None) -> Any:
+    """The shipped preset ``code`` as ``desk campaign show`` shows a campaign."""
+    from models.campaign_spec import parse_campaign
+    from models.errors import NotFound
+    from models.services.campaigns import read_preset
+    from tui.work.campaign_view import CampaignView
+
+    try:
+        filename, text = read_preset(code)
+    except NotFound:
+        if no_database is not None:
+            raise no_database from None
+        raise NotFound(
+            _("数据库中没有评审批次“{code}”，也没有同名预设").format(code=code),
+            code="campaign.not_found",
+        ) from None
+    return CampaignView.from_spec(parse_campaign(text, filename))
 
 
 @campaign_app.command("load")

@@ -102,10 +102,44 @@ def _log_crash(exc: BaseException) -> Path:
     return log_crash(exc)
 
 
-def open_context(config: Path | None, db: str | None) -> Any:
+class NoDatabase(DomainError):
+    """A command that only reads found no database: it creates none (``readonly``)."""
+
+    code = "db.none"
+
+
+def open_context(config: Path | None, db: str | None, *, readonly: bool = False) -> Any:
+    """The desk's config and database. A command that only reads (``readonly``) creates no
+    database: a SQLite file that does not exist, or a database without the desk's tables, is
+    ``NoDatabase``; any other command creates and migrates a new one, as the desk does."""
     from tui.work.context import load_context
 
-    return load_context(config, db)
+    if not readonly:
+        return load_context(config, db)
+    from models.backup.sqlite import sqlite_file
+    from models.config import load_config
+    from models.opening import current_revision, open_database
+    from tui.work.context import DeskContext
+
+    cfg = load_config(config)
+    if db:
+        cfg.database_url = db
+    file = sqlite_file(cfg.database_url)
+    if file is not None and not file.exists():  # before an engine: making one creates the file
+        raise NoDatabase(
+            _(
+                "还没有数据库：{file} 不存在。第一次启动受理台（desk）或运行 desk db upgrade 时创建，"
+                "再用 desk campaign new 代码 --from 000 新建评审批次"
+            ).format(file=file)
+        )
+    engine = open_database(cfg, auto_create=False)
+    if current_revision(engine) is None:
+        shown = engine.url.render_as_string(hide_password=True)
+        engine.dispose()
+        raise NoDatabase(
+            _("还没有数据库：{url} 中没有受理台的表。请运行 desk db upgrade 创建").format(url=shown)
+        )
+    return DeskContext(config=cfg, engine=engine)
 
 
 def acting(session: Any, user: str | None, desk: str, needs: Any = None) -> Any:
@@ -164,6 +198,20 @@ def campaign_of(session: Any, code: str | None, configured: str) -> Any:
     if code or configured:
         return get_campaign(session, code or configured)
     campaigns = list_campaigns(session)
-    if len(campaigns) != 1:
-        raise InvalidInput(_("有多个评审批次：请用 --campaign 指明"), code="cli.which_campaign")
+    if not campaigns:
+        raise InvalidInput(
+            _(
+                "还没有评审批次：负责人可用 desk campaign new 代码 --from 000 从预设新建"
+                "（desk campaign list 列出预设），或用 desk campaign load 文件.toml 载入"
+            ),
+            code="cli.no_campaign",
+        )
+    if len(campaigns) > 1:
+        raise InvalidInput(
+            _(
+                "有 {count} 个评审批次（{codes}）：请用 --campaign 指明，"
+                '或在配置文件中写 campaign = "代码"'
+            ).format(count=len(campaigns), codes="、".join(c.code for c in campaigns)),
+            code="cli.which_campaign",
+        )
     return campaigns[0]

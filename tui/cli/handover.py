@@ -54,7 +54,7 @@ def _load(
     from models.db import session_scope
     from models.services.handover import roster
 
-    dctx = open_context(config, db)
+    dctx = open_context(config, db, readonly=True)
     with session_scope(dctx.engine, readonly=True) as session:
         actor = acting(session, user, dctx.config.desk, ("tally.view", "dossier.handover"))
         c = campaign_of(session, campaign, dctx.config.campaign)
@@ -272,7 +272,7 @@ def handovers_cmd(
     from models.services.handover import handovers
     from models.services.users import shown_name
 
-    dctx = open_context(config, db)
+    dctx = open_context(config, db, readonly=True)
     with session_scope(dctx.engine, readonly=True) as session:
         actor = acting(session, user, dctx.config.desk, "dossier.handover")
         c = campaign_of(session, campaign, dctx.config.campaign)
@@ -339,7 +339,7 @@ def slip_cmd(
     from printers.roster import handover_slip
     from tui.work.dossier_papers import handover_slip_data
 
-    dctx = open_context(config, db)
+    dctx = open_context(config, db, readonly=True)
     with session_scope(dctx.engine, readonly=True) as session:
         actor = acting(session, user, dctx.config.desk, "dossier.handover")
         c = campaign_of(session, campaign, dctx.config.campaign)

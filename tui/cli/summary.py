@@ -196,7 +196,7 @@ def summary_cmd(
 
         check_writable(xlsx)  # before the summary is made (and its viewing audited)
     cutoff = parse_until(until) if until else None
-    dctx = open_context(config, db)
+    dctx = open_context(config, db, readonly=True)
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "tally.view")
         c = campaign_of(session, campaign, dctx.config.campaign)

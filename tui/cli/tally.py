@@ -131,7 +131,7 @@ def show_cmd(
     from models.db import session_scope
     from models.services.tally import day_view
 
-    dctx = open_context(config, db)
+    dctx = open_context(config, db, readonly=True)
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "tally.view")
         c = campaign_of(session, campaign, dctx.config.campaign)
@@ -379,7 +379,7 @@ def _report_cmd(
 
     if path is not None:
         check_writable(path)
-    dctx = open_context(config, db)
+    dctx = open_context(config, db, readonly=True)
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "tally.view")
         c = campaign_of(session, campaign, dctx.config.campaign)

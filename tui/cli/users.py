@@ -155,7 +155,7 @@ def user_list(
     from models.services.users import list_users
     from tui.work.accounts import row_json, state, when
 
-    dctx = open_context(config, db)
+    dctx = open_context(config, db, readonly=True)
     with session_scope(dctx.engine) as session:
         actor = acting(session, user, dctx.config.desk, "user.list")
         rows = list_users(session, actor)
