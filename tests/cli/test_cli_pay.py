@@ -65,9 +65,9 @@ def test_pay_one_dossier_with_change_and_a_printed_receipt(
     r = runner.invoke(app, [*base, "--user", "cashier", "--json"], env=ENV)
     assert r.exit_code == 0, r.output
     got = json.loads(r.output)
-    assert [(p["dossier"], p["receipt"], p["amount"], p["change"]) for p in got["paid"]] == [
-        ("ZJ21S00002", "ZJ21F00002", "380.00", "20.00")
-    ]
+    assert [
+        (p["dossier"], p["receipt"], p["amount_fen"], p["change_fen"]) for p in got["paid"]
+    ] == [("ZJ21S00002", "ZJ21F00002", 38000, 2000)]
     assert "ZJ21F00002" in chinese_text(spool.read_bytes(), "gbk")
     r = runner.invoke(app, [*base, "--user", "cashier"], env=ENV)  # again: refused, says when
     assert r.exit_code == 1 and "不能重复收费" in r.output and "ZJ21F00002" in r.output

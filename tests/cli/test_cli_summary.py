@@ -46,9 +46,9 @@ def test_summary_text_json_and_xlsx(engine: Engine, tmp_path: Path) -> None:
         t["returned"],
         t["no_paper"],
         t["paid"],
-        t["fee_net"],
+        t["fee_net_fen"],
         t["accepted_pct"],
-    ) == (5, 5, 2, 1, 2, 1, "380.00", 40.0)
+    ) == (5, 5, 2, 1, 2, 1, 38000, 40.0)
     assert [c["county"] for c in got["counties"]] == ["和硕县", "和静县", "（未填县市）"]
     assert [(u["unit"], u["accepted"], u["no_paper"]) for u in got["counties"][1]["units"]] == [
         ("和静县第一中学", 0, 1),

@@ -8,8 +8,6 @@ a time. Imported by tui.cli; never imports Textual."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +29,7 @@ from tui.cli.common import (
     open_context,
     out,
 )
+from tui.cli.json_out import print_json
 
 bank_app = typer.Typer(help=_("银行转账对账：导入银行流水，查看匹配建议、未匹配流水和未缴费档案"))
 
@@ -59,7 +58,7 @@ def import_cmd(
         c = campaign_of(session, campaign, dctx.config.campaign)
         summary = import_statement(session, actor, c, file)
     if as_json:
-        sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
+        print_json(summary.to_json())
         return
     out.print(
         _(
@@ -127,7 +126,7 @@ def list_cmd(
                     "statement_id": p.statement_id,
                     "line_no": p.line_no,
                     "date": p.txn_date.isoformat(),
-                    "amount": p.amount.figures(),
+                    "amount_fen": p.amount.fen,
                     "payer": p.payer_name,
                     "memo": p.memo,
                     "serial": p.serial,
@@ -143,8 +142,8 @@ def list_cmd(
                             "dossier": k.dossier_code,
                             "name": k.name,
                             "id": k.id_masked,
-                            "fee": k.fee.figures() if k.fee else None,
-                            "difference": k.difference.figures() if k.difference else None,
+                            "fee_fen": k.fee.fen if k.fee else None,
+                            "difference_fen": k.difference.fen if k.difference else None,
                             "evidence": list(k.evidence),
                             "paid_receipt": k.paid_receipt,
                         }
@@ -165,7 +164,7 @@ def list_cmd(
                 for q in unpaid
             ],
         }
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        print_json(data)
         return
     for p in lines:
         not_yet = _("未受理")

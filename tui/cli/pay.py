@@ -9,7 +9,6 @@ pays nothing twice: the lines already paid report their receipt numbers again.""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,6 +29,7 @@ from tui.cli.common import (
     open_context,
     out,
 )
+from tui.cli.json_out import print_json
 
 HEADER_WORDS = {
     "受理编号",
@@ -191,7 +191,7 @@ def pay_cmd(
                 "line": line,
                 "dossier": d.dossier_code,
                 "receipt": p.receipt_code,
-                "amount": Money(p.amount_fen).figures(),
+                "amount_fen": p.amount_fen,
                 "method": p.method,
                 "reference": p.reference,
                 "jobs": job_ids,
@@ -199,7 +199,7 @@ def pay_cmd(
                 **({} if again else replaces),
             }
             if given is not None:
-                row["change"] = (given - Money(p.amount_fen)).figures()
+                row["change_fen"] = given.fen - p.amount_fen
             return row, job_ids
 
         try:
@@ -218,16 +218,12 @@ def pay_cmd(
                 row["print_error"] = job.error
         results.append(row)
     if as_json:
-        out.print(
-            json.dumps(
-                {
-                    "source": source,
-                    "paid": [r for r in results if "receipt" in r],
-                    "failed": [r for r in results if "error" in r],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        print_json(
+            {
+                "source": source,
+                "paid": [r for r in results if "receipt" in r],
+                "failed": [r for r in results if "error" in r],
+            }
         )
     else:
         for r in results:
@@ -235,7 +231,11 @@ def pay_cmd(
             if "error" in r:
                 err.print(f"[red]{escape(where)}{escape(r['dossier'])}：{escape(r['error'])}[/]")
                 continue
-            change = _("，找零 {r} 元").format(r=r["change"]) if "change" in r else ""
+            change = (
+                _("，找零 {r} 元").format(r=Money(r["change_fen"]).figures())
+                if "change_fen" in r
+                else ""
+            )
             done = _("此前已收费") if r["again"] else _("已收费")
             if r.get("replaces"):
                 done = _("此前本行的收据 {receipt} {why}，本次重新收费").format(
@@ -246,7 +246,7 @@ def pay_cmd(
                     where=where,
                     r=r["dossier"],
                     done=done,
-                    r2=r["amount"],
+                    r2=Money(r["amount_fen"]).figures(),
                     r3=r["receipt"],
                     change=change,
                 )

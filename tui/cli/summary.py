@@ -7,9 +7,7 @@ each reading is recorded in the audit log. Imported by tui.cli; never imports Te
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,6 +29,7 @@ from tui.cli.common import (
     open_context,
     out,
 )
+from tui.cli.json_out import print_json
 
 if TYPE_CHECKING:
     from models.services.summary import CampaignSummary, Figures
@@ -206,7 +205,7 @@ def summary_cmd(
     if as_json:
         data = s.to_json()
         data["xlsx"] = str(xlsx) if xlsx else None
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        print_json(data)
         return
     render(s)
     if xlsx is not None:

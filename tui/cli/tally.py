@@ -256,7 +256,7 @@ def close_cmd(
     report: dict[str, Any] = {
         "date": day.isoformat(),
         "desk": where,
-        "differences": differences,
+        "differences_fen": differences,
         "counted_fen": result.counted,
         "expected_fen": result.expected,
     }
