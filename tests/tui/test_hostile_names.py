@@ -145,7 +145,9 @@ async def test_clerk_finds_and_opens_a_hostile_name(engine: Engine) -> None:
         table = screen.query_one("#hits", DataTable)
         assert await wait_until(pilot, lambda: table.row_count == 1)
         cell = table.get_row_at(0)[0]
-        assert str(cell) == fit_name(name, 14) == "王五六[/][@c…"
+        width = next(iter(table.columns.values())).width  # the room the row leaves the name
+        assert str(cell) == fit_name(name, width) and str(cell).startswith("王五六[/][@c")
+        assert str(cell).endswith("…") and cells(str(cell)) == width
         lines = _assert_renders(app)
         assert any("王五六[/]" in line for line in lines)
         # by ID number: the card opens; the status line is one line with the name cut
@@ -235,7 +237,8 @@ async def test_a_units_batch_shows_a_hostile_unit_and_name_as_text(engine: Engin
         assert app.is_running and app.screen is screen
         table = screen.query_one("#batch-table", DataTable)
         cells_ = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
-        assert "王五六[/][@c…" in cells_, cells_
+        width = list(table.columns.values())[1].width  # the room the row leaves the name
+        assert fit_name(_hostile_name(engine), width) in cells_, cells_
         status = _text(screen.query_one("#status-line", Static))
         assert "[/]巴州[2J红旗" in status and "\u202e" not in status
         lines = _assert_renders(app)

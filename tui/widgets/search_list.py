@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from tui import plain
+from tui.widgets.columns import Column, fill
 
 
 class SearchList(Vertical):
@@ -38,7 +39,7 @@ class SearchList(Vertical):
         self,
         *,
         placeholder: str,
-        columns: Sequence[tuple[str, int]],
+        columns: Sequence[Column],
         box_id: str,
         how_id: str,
         list_id: str,
@@ -56,9 +57,11 @@ class SearchList(Vertical):
         yield DataTable(id=self.list_id, cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        table = self.table
-        for label, width in self.columns:
-            table.add_column(label, width=width)
+        fill(self.table, self.columns, [])
+
+    def show(self, rows: Sequence[tuple[str | None, Sequence[object]]]) -> None:
+        """The list's rows (key, cells), its columns sized to them (``tui.widgets.columns``)."""
+        fill(self.table, self.columns, rows)
 
     @property
     def box(self) -> Input:

@@ -19,6 +19,7 @@ from models.services.payments import QueueLine, cashier_queue
 from tui import plain
 from tui.base import Refocus, WorkerGuard, desk_of
 from tui.keymap import bind
+from tui.widgets.columns import NAME_MOST, Column
 from tui.widgets.footer import DeskFooter
 from tui.widgets.search_list import SearchList
 
@@ -39,11 +40,11 @@ class CashierScreen(WorkerGuard, Screen[None]):
         yield SearchList(
             placeholder=_("扫描档案袋条码，或输入受理编号 / 身份证号"),
             columns=(
-                (_("受理编号"), 11),
-                (_("姓名"), 16),
-                (_("申报"), 12),
-                (_("应收"), 8),
-                (_("工作单位"), 22),
+                Column(_("受理编号"), 11, least=11, gives=1),
+                Column(_("姓名"), NAME_MOST, least=8, gives=0, name=True),
+                Column(_("申报"), 12, least=8, gives=2),
+                Column(_("应收"), 8, least=6, gives=1),
+                Column(_("工作单位"), 30, spills=True),
             ),
             box_id="pay-search",
             how_id="queue-title",
@@ -101,18 +102,24 @@ class CashierScreen(WorkerGuard, Screen[None]):
         self.app.call_from_thread(self._show, lines, fees)
 
     def _show(self, lines: list[QueueLine], fees: dict[tuple[str, str], int | None]) -> None:
-        table = self.search_list.table
-        table.clear()
+        rows: list[tuple[str | None, tuple[object, ...]]] = []
         for q in lines:
             fen = fees.get((q.track, q.level))
-            table.add_row(
-                q.dossier_code,
-                plain.name(q.name, 14),
-                plain.fee_kind(q.track, q.level),
-                Money(fen).figures() if fen is not None else Text(_("未定"), style="yellow"),
-                plain.plain(q.unit, 30),
-                key=str(q.dossier_id),
+            rows.append(
+                (
+                    str(q.dossier_id),
+                    (
+                        q.dossier_code,
+                        q.name,
+                        plain.fee_kind(q.track, q.level),
+                        Money(fen).figures()
+                        if fen is not None
+                        else Text(_("未定"), style="yellow"),
+                        q.unit,
+                    ),
+                )
             )
+        self.search_list.show(rows)
         more = _("（只列前 500 份）") if len(lines) >= 500 else ""
         self.search_list.say(
             _("待缴费 {count} 份{more}：↑↓ 选择，Enter 收费").format(count=len(lines), more=more)

@@ -22,6 +22,7 @@ from models.services.campaigns import get_campaign
 from tui import plain
 from tui.base import WorkerGuard
 from tui.keymap import bind
+from tui.widgets.columns import NAME_MOST, Column, fill
 from tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
@@ -143,16 +144,7 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         self.mode, self.roster, self.source = "people", batch, source
         table = self.query_one("#batch-table", DataTable)
         keep = table.cursor_row if advance_from is None else advance_from
-        table.clear(columns=True)
-        for label, width in (
-            (_("序"), 3),
-            (_("姓名"), 14),
-            (_("身份证号"), 18),
-            (_("网上状态"), 12),
-            (_("纸质材料"), 14),
-            (_("备注"), 24),
-        ):
-            table.add_column(label, width=width)
+        rows: list[tuple[str | None, tuple[object, ...]]] = []
         for i, x in enumerate(batch.lines, start=1):
             h = x.hit
             online = (
@@ -161,14 +153,31 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
                 else Text(h.online_status, style="" if h.eligible else "bold red")
             )
             paper = "" if h is None else h.paper
-            table.add_row(
-                str(x.line or i),
-                plain.name(x.name, 14),
-                plain.plain(x.id_masked, 18),
-                online,
-                Text(paper, style="green" if x.done else ""),
-                plain.plain(x.problem, 24),
+            rows.append(
+                (
+                    None,
+                    (
+                        str(x.line or i),
+                        x.name,
+                        x.id_masked,
+                        online,
+                        Text(paper, style="green" if x.done else ""),
+                        x.problem,
+                    ),
+                )
             )
+        fill(
+            table,
+            (
+                Column(_("序"), 4, least=3, gives=1),
+                Column(_("姓名"), NAME_MOST, least=8, gives=0, name=True),
+                Column(_("身份证号"), 18, least=18, gives=1),
+                Column(_("网上状态"), 12, least=12, gives=2),
+                Column(_("纸质材料"), 14, least=6, gives=3),
+                Column(_("备注"), 24, spills=True),
+            ),
+            rows,
+        )
         c = batch.counts()
         self.query_one("#status-line", Static).update(
             Text.assemble(_("单位批量受理 · "), plain.plain(batch.title, 60))

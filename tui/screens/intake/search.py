@@ -20,6 +20,7 @@ from tui import plain
 from tui.base import Refocus, WorkerGuard, desk_of
 from tui.keymap import bind
 from tui.screens.intake.batch import UnitBatchScreen
+from tui.widgets.columns import NAME_MOST, Column
 from tui.widgets.footer import DeskFooter
 from tui.widgets.search_list import SearchList
 
@@ -42,12 +43,12 @@ class IntakeScreen(WorkerGuard, Screen[None]):
         yield SearchList(
             placeholder=_("扫描或输入：身份证号 / 后6位 / 受理编号 / 姓名 / 拼音 / 单位"),
             columns=(
-                (_("姓名"), 14),
-                (_("身份证号"), 18),
-                (_("申报"), 12),
-                (_("网上状态"), 12),
-                (_("纸质材料"), 14),
-                (_("工作单位"), 30),
+                Column(_("姓名"), NAME_MOST, least=8, gives=0, name=True),
+                Column(_("身份证号"), 18, least=18, gives=1),
+                Column(_("申报"), 12, least=8, gives=3),
+                Column(_("网上状态"), 12, least=12, gives=2),
+                Column(_("纸质材料"), 14, least=6, gives=4),
+                Column(_("工作单位"), 30, spills=True),
             ),
             box_id="search",
             how_id="search-how",
@@ -99,19 +100,22 @@ class IntakeScreen(WorkerGuard, Screen[None]):
     def _show(self, result: SearchResult) -> None:
         self.hits = result.hits
         found = self.search_list
-        table = found.table
-        table.clear()
-        for h in result.hits:
-            status = plain.plain(h.online_status, 12, style="" if h.eligible else "bold red")
-            table.add_row(
-                plain.name(h.name, 14),
-                h.id_masked,
-                plain.fee_kind(h.track, h.level),
-                status,
-                h.paper,
-                plain.plain(h.unit, 30),
-                key=str(h.record_id),
-            )
+        found.show(
+            [
+                (
+                    str(h.record_id),
+                    (
+                        h.name,
+                        h.id_masked,
+                        plain.fee_kind(h.track, h.level),
+                        plain.plain(h.online_status, style="" if h.eligible else "bold red"),
+                        h.paper,
+                        h.unit,
+                    ),
+                )
+                for h in result.hits
+            ]
+        )
         if result.problem:  # a malformed ID: what is wrong, and who it may be (never a refusal)
             text = Text(result.problem, style="bold red", end="")
             if result.hits:

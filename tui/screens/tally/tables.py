@@ -16,6 +16,9 @@ from models.services.payments import REFUND_REASONS, VOID_REASONS
 from models.services.tally import DayView, desk_label
 from models.vocab import DayStatus, PaymentMethod
 from tui import plain
+from tui.widgets.columns import NAME_MOST, Column, fit
+
+ROOM = 78  # the day's view at 80 columns, less its scrollbar
 
 
 def money(fen: int) -> str:
@@ -225,24 +228,29 @@ def roster_view(r: Any) -> Group:
             pad_edge=False,
             padding=(0, 1),
         )
-        for name, width in (
-            (_("受理编号"), 10),
-            (_("姓名"), 10),
-            (_("单位"), 18),
-            (_("级别"), 4),
-            (_("答辩"), 18),
-            (_("移交"), 5),
-        ):
-            t.add_column(name, width=width, no_wrap=True, overflow="ellipsis")
-        for x in g.lines:
-            t.add_row(
+        columns = (
+            Column(_("受理编号"), 10, least=10, gives=1),
+            Column(_("姓名"), NAME_MOST, least=6, gives=0, name=True),
+            Column(_("单位"), 24, least=6, gives=3),
+            Column(_("级别"), 4, least=4, gives=1),
+            Column(_("答辩"), 18, least=6, gives=2),
+            Column(_("移交"), 5, least=5, gives=1),
+        )
+        rows = [
+            (
                 x.dossier_code,
-                plain.name(x.name, 10),
+                plain.name(x.name, NAME_MOST),
                 plain.plain(x.unit),
                 plain.short_level(x.level),
                 plain.plain(x.defence_text),
                 _("第{handover_no}批").format(handover_no=x.handover_no) if x.handover_no else "",
             )
+            for x in g.lines
+        ]
+        for c, width in zip(columns, fit(columns, rows, ROOM), strict=True):
+            t.add_column(c.label, width=width, no_wrap=True, overflow="ellipsis")
+        for row in rows:
+            t.add_row(*row)
         tables.append(t)
     left = [
         Text.assemble(
