@@ -55,9 +55,15 @@ def main() -> None:
 
         print(version_line())
         return
-    from tui.cli import app
+    import tui.cli
 
-    app()
+    try:
+        tui.cli.app()
+    except Exception as exc:  # a bug outside any command (handle_errors reports those): exit 3
+        from tui.cli.common import EXIT_CRASH, report_crash
+
+        report_crash(exc)
+        raise SystemExit(EXIT_CRASH) from None
 
 
 if __name__ == "__main__":

@@ -60,11 +60,11 @@ def test_backup_and_restore(engine: Engine, db_url: str, tmp_path: Path) -> None
         # the configured database holds data: never restored into
         r = runner.invoke(app, ["restore", str(dump_file), "--db", db_url, *base])
         assert r.exit_code == 1 and "不是空库" in r.output, r.output
-        # a SQLite file is no PostgreSQL backup: the commands, exit 2
+        # a SQLite file is no PostgreSQL backup: refused (exit 1) with the commands
         sqlite_copy = tmp_path / "x.sqlite3"
         sqlite_copy.write_bytes(b"SQLite format 3\x00")
         r = runner.invoke(app, ["restore", str(sqlite_copy), "--db", db_url, *base])
-        assert r.exit_code == 2 and restore in r.output and "新建的空数据库" in r.output
+        assert r.exit_code == 1 and restore in r.output and "新建的空数据库" in r.output
         return
     r = runner.invoke(app, ["backup", str(file), "--db", db_url, *base], env=ENV)
     assert r.exit_code == 1 and "请用 --user 指明操作人" in r.output

@@ -29,9 +29,10 @@ runner = CliRunner()
 
 
 class Check(TypedDict):
-    """One line of ``desk doctor --json``."""
+    """One line of ``desk doctor --json``: ``id`` is stable, ``label`` in the desk's language."""
 
-    area: str
+    id: str
+    label: str
     status: str
     found: str
     fix: str
@@ -90,8 +91,10 @@ def _doctor(config: Path, url: str, tmp_path: Path) -> tuple[int, Report]:
     return r.exit_code, json.loads(r.stdout)
 
 
-def _by_area(report: Report) -> dict[str, Check]:
-    return {c["area"]: c for c in report["checks"]}
+def _by_id(report: Report) -> dict[str, Check]:
+    checks = {c["id"]: c for c in report["checks"]}
+    assert len(checks) == len(report["checks"]), [c["id"] for c in report["checks"]]
+    return checks
 
 
 def test_a_working_office_passes_and_a_silent_printer_fails(
@@ -115,22 +118,22 @@ width = 58
 ''',
     )
     status, report = _doctor(config, url, tmp_path)
-    checks = _by_area(report)
-    assert checks["配置文件"]["status"] == "ok"
+    checks = _by_id(report)
+    assert checks["config"]["status"] == "ok"
     head = migrate.head_revision()
     assert head is not None
-    assert checks["数据库"]["status"] == "ok" and head in checks["数据库"]["found"]
-    assert checks["评审批次"]["status"] == "ok" and code in checks["评审批次"]["found"]
-    assert checks["用户"]["found"] == "1 个"
-    assert checks["时区"]["status"] == "ok" and "Asia/Shanghai" in checks["时区"]["found"]
-    receipt, label = checks["打印机 receipt"], checks["打印机 label"]
+    assert checks["db.schema"]["status"] == "ok" and head in checks["db.schema"]["found"]
+    assert checks["campaign"]["status"] == "ok" and code in checks["campaign"]["found"]
+    assert checks["users"]["found"] == "1 个"
+    assert checks["tz"]["status"] == "ok" and "Asia/Shanghai" in checks["tz"]["found"]
+    receipt, label = checks["printer.receipt"], checks["printer.label"]
     assert receipt["status"] == "ok" and f"127.0.0.1:{listening}" in receipt["found"]
     assert label["status"] == "fail" and "连接被拒绝" in label["found"] and label["fix"]
     assert status == 1 and report["ok"] is False
     if engine.dialect.name == "postgresql":
-        assert checks["时钟"]["status"] == "ok"  # the server's clock against this desk's
+        assert checks["db.clock"]["status"] == "ok"  # the server's clock against this desk's
     else:
-        assert checks["数据库完整性"]["found"] == "SQLite 快速检查通过"
+        assert checks["db.integrity"]["found"] == "SQLite 快速检查通过"
 
 
 def test_a_schema_behind_the_program_a_missing_font_and_a_wrong_config(
@@ -149,18 +152,19 @@ font = "{tmp_path / "no-such-font.ttf"}"
 ''',
     )
     status, report = _doctor(config, url, tmp_path)
-    checks = _by_area(report)
-    db = checks["数据库"]
+    checks = _by_id(report)
+    db = checks["db.schema"]
+    assert db["label"] == "数据库"
     assert db["status"] == "fail" and "0007" in db["found"] and "desk db upgrade" in db["fix"]
-    assert checks["打印机 receipt"]["status"] == "ok"  # a file it may create
-    font = checks["中文字体"]
+    assert checks["printer.receipt"]["status"] == "ok"  # a file it may create
+    font = checks["font"]
     assert font["status"] == "fail" and "no-such-font.ttf" in font["found"]
     assert status == 1
     migrate.upgrade(engine)
 
     bad = _config(tmp_path, 'language = "fr"\n')
     status, report = _doctor(bad, url, tmp_path)
-    assert _by_area(report)["界面语言"]["status"] == "fail" and status == 1
+    assert _by_id(report)["language"]["status"] == "fail" and status == 1
     broken = _config(tmp_path, "campaign = \n")
     status, report = _doctor(broken, url, tmp_path)
     [only] = report["checks"]
@@ -203,7 +207,7 @@ def test_doctor_warns_when_others_can_read_the_database_or_its_folders(tmp_path:
     config = _config(tmp_path, f'backup_dir = "{backups}"\n')
     status, report = _doctor(config, f"sqlite:///{db}", tmp_path)
     assert status == 0  # a warning, not a failure
-    found = [c for c in report["checks"] if c["area"] == "文件权限"]
+    found = [c for c in report["checks"] if c["id"].startswith("privacy")]
     text = "\n".join(f"{c['status']} {c['found']} {c['fix']}" for c in found)
     assert all(c["status"] == "warn" for c in found) and len(found) == 3, text
     assert (
@@ -213,7 +217,7 @@ def test_doctor_warns_when_others_can_read_the_database_or_its_folders(tmp_path:
     for path, mode in ((data, 0o700), (backups, 0o700), (db, 0o600)):
         os.chmod(path, mode)
     status, report = _doctor(config, f"sqlite:///{db}", tmp_path)
-    checks = [c for c in report["checks"] if c["area"] == "文件权限"]
+    checks = [c for c in report["checks"] if c["id"].startswith("privacy")]
     assert [c["status"] for c in checks] == ["ok"], checks
 
 
@@ -228,5 +232,45 @@ def test_doctor_creates_no_database(tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     # read as JSON: in the table a long temporary path wraps the cell's words across lines
-    (database,) = [c for c in json.loads(r.output)["checks"] if c["area"] == "数据库"]
+    (database,) = [c for c in json.loads(r.output)["checks"] if c["id"] == "db.reachable"]
     assert database["found"].endswith("文件还不存在") and not new.exists()
+
+
+def test_doctor_has_a_time_zone_row_even_without_a_campaign(tmp_path: Path) -> None:
+    """The README promises the time zone among the checks: on a fresh machine (no database, so
+    no campaign) the row checks the default zone, Asia/Shanghai, and says this machine's."""
+    new = tmp_path / "new.sqlite3"
+    args = ["doctor", "--config", str(tmp_path / "none.toml"), "--db", f"sqlite:///{new}"]
+    r = runner.invoke(app, [*args, "--json"], env={"DESK_DATA_DIR": str(tmp_path / "data")})
+    assert r.exit_code == 0, r.output
+    tz = _by_id(json.loads(r.stdout))["tz"]
+    assert tz["status"] == "ok" and tz["label"] == "时区", tz
+    assert "Asia/Shanghai" in tz["found"] and "本机" in tz["found"], tz
+    r = runner.invoke(app, args, env={"DESK_DATA_DIR": str(tmp_path / "data")})
+    assert "时区" in r.output and "Asia/Shanghai" in r.output
+
+
+def test_doctor_json_ids_are_the_same_in_every_language(engine: Engine, tmp_path: Path) -> None:
+    """``--json`` names each check by a stable id (``db.schema``, ``tz``, ``printer.receipt``)
+    and gives the translated label beside it: a script reads the same ids in English."""
+    code = _office(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    config = _config(tmp_path, f'campaign = "{code}"\n')
+    _status, zh = _doctor(config, url, tmp_path)
+    from models import i18n
+
+    previous = i18n.current()
+    i18n.use("en")
+    try:
+        r = runner.invoke(
+            app,
+            ["doctor", "--config", str(config), "--db", url, "--json"],
+            env={"DESK_DATA_DIR": str(tmp_path / "data")},
+        )
+    finally:
+        i18n.use(previous)
+    en: Report = json.loads(r.stdout)
+    assert [c["id"] for c in en["checks"]] == [c["id"] for c in zh["checks"]]
+    ids = set(_by_id(zh))
+    assert {"config", "db.schema", "campaign", "tz", "users", "language"} <= ids, ids
+    assert _by_id(zh)["tz"]["label"] == "时区" and _by_id(en)["tz"]["label"] == "Time zone"

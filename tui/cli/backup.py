@@ -169,7 +169,7 @@ def restore_cmd(
     if to is None and not is_sqlite_url(url):
         if not file.is_file() or file.read_bytes()[:5] != b"PGDMP":
             _explain_pg_restore(url, file)  # a SQLite backup cannot go into PostgreSQL
-            raise typer.Exit(2)
+            raise typer.Exit(1)  # refused: not a PostgreSQL backup
         seconds = pg_restore_into(url, file)  # an empty database only
         out.print(
             _("已用 pg_restore 把 {path} 恢复到数据库 {database}（用时 {seconds:.2f} 秒）").format(

@@ -35,6 +35,13 @@ out = Console(highlight=False, soft_wrap=True, markup=False)  # data may hold [b
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The exit status: 0 done; 1 refused (a domain error, a failed check); 2 a usage error (Click's:
+# an unknown option, a missing argument); 3 a crash (a bug: the details in the crash log);
+# 130 interrupted (Ctrl+C). README and docs/zh/cli.md list them.
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_CRASH = 3
+
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", help=_("配置文件路径（默认在用户配置目录）"), envvar="DESK_CONFIG"),
@@ -60,7 +67,8 @@ PrefixOpt = Annotated[
 
 
 def handle_errors(fn: F) -> F:
-    """Domain errors become one Chinese line on stderr and exit status 1, never a traceback."""
+    """Domain errors become one Chinese line on stderr and exit status 1, a bug one line naming
+    the crash log and exit status 3; never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -72,28 +80,33 @@ def handle_errors(fn: F) -> F:
                     message=escape(exc.message), code=exc.code
                 )
             )
-            raise typer.Exit(1) from None
+            raise typer.Exit(EXIT_REFUSED) from None
         except KeyboardInterrupt:
             err.print(_("已取消"))
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug or an outage: one line here, the details in the log
-            where = _log_crash(exc)
-            from tui.work.crashlog import redact
-
-            err.print(
-                _(
-                    "[bold red]程序出错[/]：{error}：{message}\n详细信息已写入 {where}，请把该文件交给维护人员"
-                ).format(
-                    error=escape(type(exc).__name__),
-                    message=escape(redact(str(exc))[:200]),
-                    where=escape(str(where)),
-                )
-            )
-            raise typer.Exit(2) from None
+            report_crash(exc)
+            raise typer.Exit(EXIT_CRASH) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def report_crash(exc: BaseException) -> None:
+    """A bug: its details to the crash log, one Chinese line on stderr naming the log."""
+    where = _log_crash(exc)
+    from tui.work.crashlog import redact
+
+    err.print(
+        _(
+            "[bold red]程序出错[/]：{error}：{message}\n详细信息已写入 {where}，请把该文件交给维护人员"
+        ).format(
+            error=escape(type(exc).__name__),
+            message=escape(redact(str(exc))[:200]),
+            where=escape(str(where)),
+        )
+    )
 
 
 def _log_crash(exc: BaseException) -> Path:

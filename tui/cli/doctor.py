@@ -9,7 +9,6 @@ fails, 0 otherwise (warnings included). Imported by tui.cli; never imports Textu
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -27,6 +26,7 @@ from tui.cli.doctor_checks import (
     check_warn,
     database_checks,
     language_check,
+    zone_check,
 )
 from tui.cli.doctor_devices import font_check, printer_checks, privacy_checks, storage_checks
 
@@ -41,11 +41,12 @@ def run_checks(config_path: Path | None = None, db: str | None = None) -> list[C
     try:
         cfg = load_config(config_path)
     except DomainError as exc:
-        return [check_fail(area, exc.message, _("改正配置文件后再运行 desk doctor"))]
+        return [check_fail("config", area, exc.message, _("改正配置文件后再运行 desk doctor"))]
     checks = [
-        check_ok(area, str(path))
+        check_ok("config", area, str(path))
         if path.exists()
         else check_warn(
+            "config",
             area,
             _("{path} 不存在：全部用默认值").format(path=path),
             _("多台受理台或网络打印机须写配置文件，见 docs/zh/setup.md"),
@@ -54,6 +55,8 @@ def run_checks(config_path: Path | None = None, db: str | None = None) -> list[C
     if db:
         cfg.database_url = db
     checks += database_checks(cfg)
+    if not any(c.id == "tz" for c in checks):  # no campaign to take it from: the default zone
+        checks.append(zone_check(None))
     from printers.config import parse_printers
     from printers.errors import PrinterError
 
@@ -62,7 +65,10 @@ def run_checks(config_path: Path | None = None, db: str | None = None) -> list[C
     except PrinterError as exc:
         checks.append(
             check_fail(
-                _("打印机"), exc.message, _("改正配置文件的 [printers.*]，见 docs/zh/printers.md")
+                "printers",
+                _("打印机"),
+                exc.message,
+                _("改正配置文件的 [printers.*]，见 docs/zh/printers.md"),
             )
         )
         printers = {}
@@ -92,7 +98,7 @@ def doctor_cmd(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = Fa
     if as_json:
         sys.stdout.write(
             json.dumps(
-                {"ok": not failed, "checks": [dataclasses.asdict(c) for c in checks]},
+                {"ok": not failed, "checks": [c.to_json() for c in checks]},
                 ensure_ascii=False,
                 indent=2,
             )

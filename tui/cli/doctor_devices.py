@@ -28,9 +28,10 @@ def printer_checks(configs: dict[str, Any]) -> Iterator[Check]:
 
     for role in ROLES:
         p = configs.get(role)
-        area = _("打印机 {role}").format(role=role)
+        area, pid = _("打印机 {role}").format(role=role), f"printer.{role}"
         if p is None or p.connection == "preview":
             yield check_warn(
+                pid,
                 area,
                 _("预览（不连接打印机）"),
                 _("在配置文件中设 [printers.{role}]，见 docs/zh/printers.md").format(role=role),
@@ -40,6 +41,7 @@ def printer_checks(configs: dict[str, Any]) -> Iterator[Check]:
             "评审费缴费凭证".encode(p.encoding)
         except (LookupError, UnicodeError):
             yield check_fail(
+                pid,
                 area,
                 _("编码 {encoding} 不可用").format(encoding=p.encoding),
                 _("encoding 用 gbk 或 gb18030"),
@@ -51,9 +53,10 @@ def printer_checks(configs: dict[str, Any]) -> Iterator[Check]:
                 os.access(where, os.W_OK) if where.exists() else os.access(where.parent, os.W_OK)
             )
             yield (
-                check_ok(area, p.describe())
+                check_ok(pid, area, p.describe())
                 if writable
                 else check_fail(
+                    pid,
                     area,
                     _("{where}：不能写入").format(where=p.describe()),
                     _("检查设备路径和权限（Linux：把用户加入 lp 组）"),
@@ -62,6 +65,7 @@ def printer_checks(configs: dict[str, Any]) -> Iterator[Check]:
             continue
         if p.connection == "win32raw" and sys.platform != "win32":
             yield check_fail(
+                pid,
                 area,
                 _("{where}：win32raw 只能在 Windows 上使用").format(where=p.describe()),
                 _("在 Windows 上用 win32raw；其他系统用 network、usb 或 cups"),
@@ -71,11 +75,12 @@ def printer_checks(configs: dict[str, Any]) -> Iterator[Check]:
             status = open_transport(dataclasses.replace(p, timeout=PRINTER_TIMEOUT)).status()
         except PrinterError as exc:
             yield check_fail(
-                area, exc.message, _("开机、接线、核对地址后重试；见 docs/zh/printers.md")
+                pid, area, exc.message, _("开机、接线、核对地址后重试；见 docs/zh/printers.md")
             )
             continue
         except Exception as exc:  # a driver library missing (pyusb, pywin32, pycups) and the like
             yield check_fail(
+                pid,
                 area,
                 _("{where}：{problem}").format(where=p.describe(), problem=exc),
                 _("见 docs/zh/printers.md 的“连接方式”"),
@@ -84,13 +89,16 @@ def printer_checks(configs: dict[str, Any]) -> Iterator[Check]:
         problem = status.problem() if status else None
         if problem:
             yield check_warn(
+                pid,
                 area,
                 _("{where}：{problem}").format(where=p.describe(), problem=problem),
                 _("处理打印机后重试（desk printer test {role}）").format(role=role),
             )
         else:
             yield check_ok(
-                area, p.describe() + (_("，应答正常") if status else _("，已连通（不回报状态）"))
+                pid,
+                area,
+                p.describe() + (_("，应答正常") if status else _("，已连通（不回报状态）")),
             )
 
 
@@ -107,9 +115,12 @@ def font_check(printers: dict[str, Any]) -> Check:
         needs = _("图像模式打印必需") if image_mode else _("打印预览和生僻字需要")
         make = check_fail if image_mode else check_warn
         return make(
-            area, f"{exc.message}（{needs}）", _("安装 fonts-noto-cjk，或在 [printers.*] 中设 font")
+            "font",
+            area,
+            f"{exc.message}（{needs}）",
+            _("安装 fonts-noto-cjk，或在 [printers.*] 中设 font"),
         )
-    return check_ok(area, font.path)
+    return check_ok("font", area, font.path)
 
 
 def storage_checks(cfg: Any) -> list[Check]:
@@ -125,6 +136,7 @@ def storage_checks(cfg: Any) -> list[Check]:
         if not os.access(probe, os.W_OK):
             out.append(
                 check_fail(
+                    "backup_dir",
                     area,
                     _("{where}：不能写入").format(where=where),
                     _("在配置文件中把 backup_dir 设为可写的文件夹"),
@@ -134,9 +146,9 @@ def storage_checks(cfg: Any) -> list[Check]:
             free = shutil.disk_usage(probe).free
             found = _("{where}，剩余 {free:.1f} GB").format(where=where, free=free / 1024**3)
             out.append(
-                check_warn(area, found, _("清理磁盘，或把 backup_dir 设到别的磁盘"))
+                check_warn("backup_dir", area, found, _("清理磁盘，或把 backup_dir 设到别的磁盘"))
                 if free < LOW_DISK
-                else check_ok(area, found)
+                else check_ok("backup_dir", area, found)
             )
     return out
 
@@ -154,9 +166,13 @@ def privacy_checks(cfg: Any) -> list[Check]:
     area = _("文件权限")
     out: list[Check] = []
     database = sqlite_file(cfg.database_url)
-    folders = [data_dir()]
+    folders = [("data_dir", data_dir())]
     if database is not None:
-        folders = [database.parent, *folders, backup_directory(cfg.backup_dir)]
+        folders = [
+            ("database_dir", database.parent),
+            *folders,
+            ("backup_dir", backup_directory(cfg.backup_dir)),
+        ]
         files = [
             p
             for p in (database, Path(f"{database}-wal"), Path(f"{database}-shm"))
@@ -165,6 +181,7 @@ def privacy_checks(cfg: Any) -> list[Check]:
         if files:
             out.append(
                 check_warn(
+                    "privacy.database",
                     area,
                     _("数据库文件 {path} 其他用户可以读取（权限 {mode}）").format(
                         path=database, mode=mode_text(files[0])
@@ -175,7 +192,7 @@ def privacy_checks(cfg: Any) -> list[Check]:
                 )
             )
     seen: set[Path] = set()
-    for folder in folders:
+    for which, folder in folders:
         key = folder.resolve()
         if key in seen or not folder.is_dir():
             continue
@@ -183,6 +200,7 @@ def privacy_checks(cfg: Any) -> list[Check]:
         if others_can_use(folder):
             out.append(
                 check_warn(
+                    f"privacy.{which}",
                     area,
                     _("文件夹 {path} 其他用户可以查看（权限 {mode}）").format(
                         path=folder, mode=mode_text(folder)
@@ -190,4 +208,4 @@ def privacy_checks(cfg: Any) -> list[Check]:
                     _("运行 chmod 700 {path}（只让本用户打开）").format(path=folder),
                 )
             )
-    return out or [check_ok(area, _("数据库和数据文件夹仅本用户可以读取"))]
+    return out or [check_ok("privacy", area, _("数据库和数据文件夹仅本用户可以读取"))]
