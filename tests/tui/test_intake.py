@@ -86,7 +86,11 @@ async def test_scan_judge_accept_prints_label_list_and_slip(engine: Engine) -> N
         assert table.row_count == len(card.items) >= 7
         await press_keys(pilot, "f9")  # nothing judged yet: refused with the first item named
         assert await wait_until(
-            pilot, lambda: card.items[0].name in "".join(str(n.message) for n in app._notifications)
+            pilot,
+            lambda: (
+                card.items[0].name
+                in "".join(str(n.message).replace("\n", "") for n in app._notifications)
+            ),
         )
         await press_keys(pilot, *(["y"] * len(card.items)))
         assert len(card.checks) == len(card.items)
@@ -344,7 +348,8 @@ async def test_a_bug_in_a_worker_is_one_line_and_a_log_not_a_hang(
         assert await wait_until(
             pilot,
             lambda: any(
-                "程序内部错误（RuntimeError）" in str(n.message) for n in app._notifications
+                "程序内部错误（RuntimeError）" in str(n.message).replace("\n", "")
+                for n in app._notifications
             ),
         )
         assert not card.busy and isinstance(app.screen, CardScreen)  # F9 can be pressed again

@@ -134,7 +134,7 @@ async def test_job_left_sending_is_reported_at_login(engine: Engine) -> None:
         await settle(app, pilot)
         await login(app, pilot, "clerk", "clerk123")
         assert _status(engine, job_id).status == PrintJobStatus.failed
-        assert any("打印中途停止" in n.message for n in app._notifications)
+        assert any("打印中途停止" in n.message.replace("\n", "") for n in app._notifications)
 
 
 async def test_leaving_the_jobs_screen_while_it_loads_is_no_error(

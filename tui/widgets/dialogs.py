@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,6 +10,7 @@ from textual.widgets import SelectionList, Static
 
 from models.i18n import _, pgettext
 from tui.base import WorkerGuard
+from tui.widgets.wrapping import Wrapped
 
 
 class ConfirmDialog(WorkerGuard, ModalScreen[bool]):
@@ -28,7 +28,7 @@ class ConfirmDialog(WorkerGuard, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question), classes="dialog-title")
+            yield Static(Wrapped(self.question), classes="dialog-title")
             yield Static(self.help_text, classes="dialog-help")
 
     def action_confirm(self) -> None:
@@ -54,7 +54,7 @@ class PickDialog(WorkerGuard, ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(Wrapped(self.title_text), classes="dialog-title")
             yield SelectionList[str](*self.choices, id="pick")
             yield Static(_("空格 勾选/取消 · Enter 确定 · Esc 取消"), classes="dialog-help")
 

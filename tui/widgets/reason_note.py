@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from models.i18n import _, pgettext
 from tui.base import WorkerGuard
+from tui.widgets.wrapping import Wrapped
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class ReasonNoteDialog(WorkerGuard, ModalScreen[ReasonNote | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(Wrapped(self.title_text), classes="dialog-title")
             if self.reasons:
                 yield OptionList(
                     *[Option(_(text), id=key) for key, text in self.reasons.items()], id="reasons"
