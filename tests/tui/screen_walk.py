@@ -2,7 +2,7 @@
 process starts, before the desk's modules are imported): the demo desk at 80×24 walked through
 every screen a person reaches — the login, the lead's home and each screen it opens, the
 counter, a checklist, the unit batch, the fee desk, a fee, its outcome, the bank statement, the
-day, the count, the print queue, the password, the admin's accounts — and each screen printed
+day (before and after a fee, and its handover roster), the count, the print queue, the password, the admin's accounts — and each screen printed
 as the terminal shows it (24 lines), with the labels of the keys its footer may show, as JSON,
 for the test to read.
 
@@ -33,11 +33,13 @@ SCREENS = (
     "batch",
     "imports",
     "reconcile",
+    "day_empty",
     "fees",
     "fee",
     "outcome",
     "bank",
     "day",
+    "roster",
     "count",
     "print_jobs",
     "password",
@@ -129,6 +131,7 @@ async def _run(db: Path) -> dict[str, dict[str, list[str]]]:
         await keys("escape")
         await visit("imports", "f2")
         await visit("reconcile", "f3")
+        await visit("day_empty", "f6")  # before any fee was taken
         await keys("f7")
         take("fees")
         await visit("bank", "f3")
@@ -148,6 +151,9 @@ async def _run(db: Path) -> dict[str, dict[str, list[str]]]:
         await keys("escape")
         await keys("f6")
         take("day")
+        await keys("4")
+        take("roster")
+        await keys("1")
         await visit("count", "f3")
         await keys("escape")
         await visit("print_jobs", "f8")

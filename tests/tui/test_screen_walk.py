@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from tests.tui.screen_walk import SCREENS
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("zh_CN", "en")
+CJK = re.compile(r"[\u3400-\u9fff]")
 PALETTE = {"zh_CN": "^p 命令", "en": "^p Commands"}
 
 
@@ -76,3 +78,20 @@ def test_the_leads_home_shows_every_f_key_it_has(lang: str) -> None:
     for key in f_keys:
         assert key in home["lines"][-1], key
     assert "Ctrl+L" in home["lines"][0]  # the log-out key, named on the status line
+
+
+def test_english_shows_no_chinese_outside_data() -> None:
+    """Names, units, the campaign and its checklist are data and stay as imported; the desk's
+    own words, states and values are English."""
+    screens = walked("en")
+    for name, screen in screens.items():
+        assert not CJK.search(screen["lines"][-1]), (name, screen["lines"][-1])
+    person = screens["card"]["lines"][1]
+    assert "  Female  " in person and "女" not in person, person
+    roster = "\n".join(screens["roster"]["lines"])
+    assert "(Unpaid)" in roster and "未缴费" not in roster, roster
+    day = "\n".join(screens["day_empty"]["lines"])
+    assert "None" not in day and "No receipts" in day, day
+    login = screens["login"]["lines"]
+    assert any("User " in line and "▊  User name" in line for line in login), login
+    assert not any(re.search(r"│\s+name\s+▊", line) for line in login), login

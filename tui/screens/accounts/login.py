@@ -44,7 +44,7 @@ class LoginScreen(WorkerGuard, Screen[None]):
             yield Static(_("职称评审 纸质材料受理与收费台"), id="login-title")
             yield Static("", id="login-office")
             with Horizontal(classes="field"):
-                yield Label(_("用户名"), classes="field-label")
+                yield Label(pgettext("login", "用户名"), classes="field-label")  # 8 cells
                 yield Input(placeholder=_("用户名"), id="username", max_length=30)
             with Horizontal(classes="field"):
                 yield Label(_("密  码"), classes="field-label")

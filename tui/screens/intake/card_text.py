@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from models.i18n import _
+from models.i18n import _, pgettext
 from models.rules import Bringer, item_rules
 from models.services.intake import deficiencies, item_parts, problems, unjudged
 from models.vocab import CONDITION_LABELS, Condition, ItemKind
@@ -24,6 +24,12 @@ YES, NO, UNJUDGED = "✓", "✗", "·"
 KEYS_HINT = _(
     "y/空格 齐全 n 缺 +/- 份数 o 原件 s 盖章签署 h 手写/填写 w 水印 p 签字日期公章等 m 评审表比对 x 清除"
 )
+
+
+def sex_label(sex: str) -> str:
+    """男 and 女 in the desk's language (Male, Female); anything else as imported."""
+    labels = {"男": pgettext("sex", "男"), "女": pgettext("sex", "女")}
+    return labels.get(sex, sex)
 
 
 def person_text(card: Card, bringer: str = "") -> Text:
@@ -49,7 +55,7 @@ def person_text(card: Card, bringer: str = "") -> Text:
     t.append(plain.name(p.name, style="bold"))
     t.append(
         _("  {id_shown}  {sex}  电话 {phone}").format(
-            id_shown=p.id_shown, sex=line(p.sex), phone=line(p.phone) or "—"
+            id_shown=p.id_shown, sex=sex_label(line(p.sex)), phone=line(p.phone) or "—"
         )
     )
     count = card.submissions or _("提交次数不详")

@@ -110,7 +110,8 @@ def day_head(view: DayView) -> Text:
         ),
         (_("{amount} 元").format(amount=money(view.total.net_fen)), "bold"),
         "\n",
-        _("收据号 {range_text} · ").format(range_text=r.range_text),
+        # no receipts: the check's line says so ("今日无收据"), not "收据号 无" before it
+        _("收据号 {range_text} · ").format(range_text=r.range_text) if r.first is not None else "",
         (r.gap_text, gap_style),
     )
     return head
@@ -256,7 +257,7 @@ def roster_view(r: Any) -> Group:
         Text.assemble(
             _("未列入：{dossier_code} ").format(dossier_code=x.dossier_code),
             plain.name(x.name),
-            f"（{x.reason}）",
+            _("（{reason}）").format(reason=_(x.reason)),
             style="yellow",
         )
         for x in r.left_out[:20]
