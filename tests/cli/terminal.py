@@ -20,7 +20,7 @@ def desk_env(**extra: str) -> dict[str, str]:
     """The test's environment (its own data directory and config) for a terminal that shows
     colours: no NO_COLOR, TERM set."""
     env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
-    env.update(TERM="xterm-256color", COLUMNS="100", LINES="40", **extra)
+    env.update({"TERM": "xterm-256color", "COLUMNS": "100", "LINES": "40", **extra})
     return env
 
 

@@ -24,8 +24,10 @@ from tui.cli import (  # noqa: F401  (imported for their commands)
 )
 from tui.cli.common import app
 from tui.cli.help import command_helps, translate_help
+from tui.cli.help_words import install as install_help_words
 
 translate_help(app)
+install_help_words()
 
 __all__ = ["app", "command_helps", "main"]
 

@@ -41,9 +41,9 @@ def verify_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """核验审计记录：逐条检查哈希链（每条记录含前一条的哈希），把每笔收费记录与收取时的审计
-    记录比对，并把每个已日结的营业日与日结时封存的数字比对。全部相符退出码为 0；否则列出第一处断链、
-    不符的收据和有变动的营业日，退出码为 1。"""
+    """核验审计记录。
+
+    逐条检查哈希链（每条记录含前一条的哈希），把每笔收费记录与收取时的审计记录比对，并把每个已日结的营业日与日结时封存的数字比对。全部相符退出码为 0；否则列出第一处断链、不符的收据和有变动的营业日，退出码为 1。"""
     from models.db import session_scope
     from models.services.audit_verify import verify
 

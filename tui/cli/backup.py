@@ -94,7 +94,9 @@ def backup_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """备份数据库（负责人、管理员）：单机 SQLite 用在线备份写到 FILE，受理台不必停止工作；写完检查副本完整性。PostgreSQL 用服务器的 pg_dump（-Fc）写到 FILE（本机须有 PostgreSQL 客户端工具）。"""
+    """备份数据库（负责人、管理员）。
+
+    单机 SQLite 用在线备份写到 FILE，受理台不必停止工作；写完检查副本完整性。PostgreSQL 用服务器的 pg_dump（-Fc）写到 FILE（本机须有 PostgreSQL 客户端工具）。"""
     from models import migrate
     from models.backup import BackupFailed, backup, backup_sqlite, is_sqlite_url, sqlite_file
     from models.config import load_config
@@ -152,7 +154,9 @@ def restore_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """从备份恢复到新的空数据库：先检查备份（SQLite 文件、完整性、结构版本），再用在线备份复制。已有数据的数据库不会被覆盖。"""
+    """从备份恢复到新的空数据库。
+
+    先检查备份（SQLite 文件、完整性、结构版本），再用在线备份复制。已有数据的数据库不会被覆盖。"""
     from models import migrate
     from models.backup import (
         RestoreRefused,

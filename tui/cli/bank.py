@@ -48,7 +48,9 @@ def import_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """导入银行流水（收费员、负责人）：同一文件只导入一次，已导入过的流水行不重复保存。"""
+    """导入银行流水（收费员、负责人）。
+
+    同一文件只导入一次，已导入过的流水行不重复保存。"""
     from models.db import session_scope
     from models.services.bank import import_statement
 
@@ -106,7 +108,9 @@ def list_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """列出银行流水的匹配建议（收费员、负责人），以及已受理未缴费的档案。"""
+    """列出银行流水的匹配建议（收费员、负责人）。
+
+    以及已受理未缴费的档案。"""
     from models.db import session_scope
     from models.services.bank import proposals, unpaid_dossiers
 

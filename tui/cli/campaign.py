@@ -82,7 +82,9 @@ def campaign_show(
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """显示一个评审批次：受理地点、报送时间、收费标准、材料清单。"""
+    """显示一个评审批次。
+
+    受理地点、报送时间、收费标准、材料清单。"""
     from models.db import session_scope
     from models.errors import NotFound
     from tui.work.campaign_view import campaign_summary, render_summary
@@ -221,7 +223,9 @@ def extend_window_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """延长纸质材料报送时间（负责人）：逾期者可在延长期内受理；原通知的时间不改。"""
+    """延长纸质材料报送时间（负责人）。
+
+    逾期者可在延长期内受理；原通知的时间不改。"""
     from models.db import session_scope
     from models.services.campaigns import get_campaign
     from models.services.intake import extend_window, parse_local_time
@@ -267,7 +271,9 @@ def set_window_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """设定纸质材料报送时间（负责人）：通知未载明时（如 001），设定后受理台才受理纸质材料。"""
+    """设定纸质材料报送时间（负责人）。
+
+    通知未载明时（如 001），设定后受理台才受理纸质材料。"""
     from models.db import session_scope
     from models.services.campaigns import get_campaign, set_window, window_text
     from models.services.intake import parse_local_time

@@ -90,7 +90,9 @@ _MARKS: dict[str, tuple[str, str]] = {
 
 @handle_errors
 def doctor_cmd(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """检查本受理台：配置文件、数据库（连接、结构版本、评审批次、用户、时钟）、打印机（能否连通、编码）、中文字体、时区、备份位置和语言，并列出要做的修改。有检查未通过时退出码为 1。"""
+    """检查本受理台，列出要做的修改。
+
+    检查配置文件、数据库（连接、结构版本、评审批次、用户、时钟）、打印机（能否连通、编码）、中文字体、时区、备份位置和语言。有检查未通过时退出码为 1。"""
     import typer
 
     checks = run_checks(config, db)

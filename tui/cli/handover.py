@@ -36,9 +36,7 @@ from tui.cli.common import (
 )
 from tui.cli.handover_json import roster_json
 
-roster_app = typer.Typer(
-    help=_("移交花名册：按系列、专业、级别列出已受理已缴费的档案，导出，向评审委员会移交")
-)
+roster_app = typer.Typer(help=_("移交花名册：列出、导出已缴费的档案，向评审委员会移交"))
 
 AllOpt = Annotated[bool, typer.Option("--all", help=_("连同已移交的档案（注明第几次移交）"))]
 
@@ -71,7 +69,9 @@ def show_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """显示移交花名册（负责人）：已受理且已缴费的档案，按系列、专业、级别分组，注明是否答辩。"""
+    """显示移交花名册（负责人）。
+
+    已受理且已缴费的档案，按系列、专业、级别分组，注明是否答辩。"""
     from printers.roster import defence_notes, group_title, summary_text
 
     r = _load(user, campaign, config, db, include_all)
@@ -123,8 +123,9 @@ def export_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """导出移交花名册（负责人）：xlsx 表格或可打印的 A4 网页，每份档案附受理编号条码。身份证号
-    默认只显示前 6 位和后 4 位；--full-id 完整列出，每次导出记入审计。"""
+    """导出移交花名册（负责人）。
+
+    xlsx 表格或可打印的 A4 网页，每份档案附受理编号条码。身份证号默认只显示前 6 位和后 4 位；--full-id 完整列出，每次导出记入审计。"""
     from models.errors import InvalidInput
     from printers.roster import roster_xlsx, summary_text, write_roster_html
 
@@ -196,7 +197,9 @@ def handover_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """向评审委员会移交档案（负责人）：记录移交人、接收人、时间和份数，打印移交单；移交后档案只读。"""
+    """向评审委员会移交档案（负责人）。
+
+    记录移交人、接收人、时间和份数，打印移交单；移交后档案只读。"""
     from models.db import session_scope
     from models.errors import InvalidInput
     from models.services.handover import hand_over
@@ -267,7 +270,9 @@ def handovers_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """列出本批次的移交记录（负责人）：第几次、时间、移交人、接收人、份数。"""
+    """列出本批次的移交记录（负责人）。
+
+    第几次、时间、移交人、接收人、份数。"""
     from models.db import session_scope
     from models.services.handover import handovers
     from models.services.users import shown_name

@@ -46,7 +46,9 @@ def import_online_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """导入网上通过形式审核名单：每一行都有去向（新增、更新、未变、未导入及原因）。"""
+    """导入网上通过形式审核名单。
+
+    每一行都有去向（新增、更新、未变、未导入及原因）。"""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     from models.db import session_scope
@@ -158,8 +160,9 @@ def reconcile_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """纸质与网上核对：通过形式审核但未报送纸质材料的（按县市、单位），退回补正、已受理未缴费、
-    已缴费、受理后网上有变化、窗口拒收；按系列专业级别计数。负责人使用，每次查看记入审计。"""
+    """纸质与网上核对。
+
+    通过形式审核但未报送纸质材料的（按县市、单位），退回补正、已受理未缴费、已缴费、受理后网上有变化、窗口拒收；按系列专业级别计数。负责人使用，每次查看记入审计。"""
     from rich.table import Table
 
     from models.db import session_scope

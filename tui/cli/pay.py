@@ -103,7 +103,9 @@ def pay_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """收取评审费（收费员、负责人）：分配收据号，记入审计，打印缴费凭证。"""
+    """收取评审费（收费员、负责人）。
+
+    分配收据号，记入审计，打印缴费凭证。"""
     from models.db import retrying, session_scope
     from models.errors import DomainError, InvalidInput
     from models.money import Money

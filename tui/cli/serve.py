@@ -53,7 +53,9 @@ def serve_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """在浏览器中使用受理台（textual-serve）：每个浏览器页面运行一个受理台，同样须先登录。按 Ctrl+C 停止。"""
+    """在浏览器中使用受理台（textual-serve）。
+
+    每个浏览器页面运行一个受理台，同样须先登录。按 Ctrl+C 停止。"""
     from textual_serve.server import Server
 
     if not 0 < port < 65536:

@@ -180,8 +180,9 @@ def summary_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """评审汇总（负责人）：按县市、单位和申报类型级别，对照网上通过形式审核人数统计已受理、
-    退回补正、未报送、已缴费、实收净额和已移交；只有人数和金额，不列姓名。每次查看记入审计。"""
+    """评审汇总（负责人）。
+
+    按县市、单位和申报类型级别，对照网上通过形式审核人数统计已受理、退回补正、未报送、已缴费、实收净额和已移交；只有人数和金额，不列姓名。每次查看记入审计。"""
     from models.db import session_scope
     from models.errors import InvalidInput
     from models.services.summary import campaign_summary, summary_xlsx

@@ -42,9 +42,7 @@ from tui.cli.common import (
 from tui.cli.tally_report import z_report
 from tui.cli.tally_text import print_view, view_json
 
-tally_app = typer.Typer(
-    help=_("日结：当日报表、开始日结、现金清点、负责人确认、日结报表（Z 报表）")
-)
+tally_app = typer.Typer(help=_("日结：当日报表、现金清点、负责人确认、日结报表"))
 
 DateOpt = Annotated[
     str | None, typer.Option("--date", "-d", help=_("营业日 YYYY-MM-DD（默认今天）"))
@@ -127,7 +125,9 @@ def show_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """当日报表（负责人）：受理、收费、作废退费、收据号断号检查、日结状态。"""
+    """当日报表（负责人）。
+
+    受理、收费、作废退费、收据号断号检查、日结状态。"""
     from models.db import session_scope
     from models.services.tally import day_view
 
@@ -152,7 +152,9 @@ def begin_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """开始日结：本窗口（负责人不写 --desk 时为全办公室）停止收费，等待现金清点。"""
+    """开始日结：停止收费，等待现金清点。
+
+    本窗口（负责人不写 --desk 时为全办公室）停止收费，等待现金清点。"""
     from models.db import session_scope
     from models.services.tally import begin_close, desk_label
 
@@ -218,7 +220,9 @@ def close_cmd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """日结：开始（如未开始）→ 录入现金清点（盲点）→ 负责人确认锁定当日；打印日结报表。"""
+    """日结：现金清点，负责人确认并锁定当日。
+
+    开始（如未开始）→ 录入现金清点（盲点）→ 负责人确认锁定当日；打印日结报表。"""
     from models.db import session_scope
     from models.errors import DomainError
     from models.files import check_writable

@@ -30,9 +30,7 @@ from tui.cli.common import (
     password_of,
 )
 
-user_app = typer.Typer(
-    help=_("用户：添加、列出、停用、启用、重置密码、更改角色（管理员）；修改自己的密码（每个用户）")
-)
+user_app = typer.Typer(help=_("用户：管理账户（管理员）；修改自己的密码（每个用户）"))
 app.add_typer(user_app, name="user")
 
 T = TypeVar("T")
@@ -107,7 +105,9 @@ def user_add(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """添加用户（管理员）。新用户的密码在提示时输入两次；非交互时从标准输入读一行。空数据库的第一个用户不需要 --user，须为管理员；添加负责人须另一位负责人用 --approver 核准（办公室的第一位负责人除外）。"""
+    """添加用户（管理员）。
+
+    新用户的密码在提示时输入两次；非交互时从标准输入读一行。空数据库的第一个用户不需要 --user，须为管理员；添加负责人须另一位负责人用 --approver 核准（办公室的第一位负责人除外）。"""
     from models.db import session_scope
     from models.errors import InvalidInput
     from models.permissions import SYSTEM
@@ -150,7 +150,9 @@ def user_add(
 def user_list(
     user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """列出用户（管理员）：角色、状态（在用、已停用、已锁定、须改密码）、最近登录。"""
+    """列出用户（管理员）。
+
+    角色、状态（在用、已停用、已锁定、须改密码）、最近登录。"""
     from models.db import session_scope
     from models.services.users import list_users
     from tui.work.accounts import row_json, state, when
@@ -196,7 +198,9 @@ def user_disable(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """停用用户（管理员）：从此不能在任何地方登录（受理台、命令行、网页）；记录保留。不能停用自己，也不能停用最后一位在用的管理员或负责人；停用负责人须另一位负责人用 --approver 核准。"""
+    """停用用户（管理员）。
+
+    从此不能在任何地方登录（受理台、命令行、网页）；记录保留。不能停用自己，也不能停用最后一位在用的管理员或负责人；停用负责人须另一位负责人用 --approver 核准。"""
     from models.services.users import disable_user
 
     approval = _approval(approver)
@@ -219,7 +223,9 @@ def user_enable(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """重新启用停用的用户（管理员；负责人的账户须另一位负责人用 --approver 核准）。"""
+    """重新启用停用的用户（管理员）。
+
+    负责人的账户须另一位负责人用 --approver 核准。"""
     from models.services.users import enable_user
 
     approval = _approval(approver)
@@ -242,7 +248,9 @@ def user_reset_password(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """重置用户的密码（管理员）：设一个临时密码（提示时输入两次；非交互时从标准输入读一行），该用户下次登录须先设置新密码。重置负责人的密码须另一位负责人用 --approver 核准。"""
+    """重置用户的密码（管理员）。
+
+    设一个临时密码（提示时输入两次；非交互时从标准输入读一行），该用户下次登录须先设置新密码。重置负责人的密码须另一位负责人用 --approver 核准。"""
     from models.services.users import reset_password
 
     def change(session: Any, actor: Any) -> Any:
@@ -269,7 +277,9 @@ def user_set_role(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """更改用户的角色（管理员）：任命或撤销负责人须另一位负责人用 --approver 核准；最后一位在用的管理员或负责人不能改为其他角色。"""
+    """更改用户的角色（管理员）。
+
+    任命或撤销负责人须另一位负责人用 --approver 核准；最后一位在用的管理员或负责人不能改为其他角色。"""
     from models.services.users import set_role
 
     approval = _approval(approver)
@@ -290,7 +300,9 @@ def user_set_role(
 @user_app.command("passwd")
 @handle_errors
 def user_passwd(user: UserOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """修改自己的密码（每个用户）：当前密码从 DESK_PASSWORD 或提示输入，新密码在提示时输入两次（非交互时从标准输入读一行）。密码被重置后，用临时密码运行本命令设置新密码。"""
+    """修改自己的密码（每个用户）。
+
+    当前密码从 DESK_PASSWORD 或提示输入，新密码在提示时输入两次（非交互时从标准输入读一行）。密码被重置后，用临时密码运行本命令设置新密码。"""
     from models.db import session_scope
     from models.errors import InvalidInput
     from models.services.users import authenticate, change_own_password
