@@ -244,10 +244,11 @@ class DeskApp(ScanAnywhere, PrintSender, WorkerGuard, App[None]):
         self.screen.post_message(Refocus())
 
     def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """F1: the screen's keys in the desk's words (``tui.widgets.help``)."""
+        from tui.widgets.help import KeysHelp, desk_keys
+
+        if not isinstance(self.screen, KeysHelp):
+            self.push_screen(KeysHelp(desk_keys(self.screen)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (Ctrl+P) lists every key of the screen, in Chinese."""
