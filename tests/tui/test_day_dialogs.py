@@ -38,3 +38,20 @@ async def test_the_handover_asks_for_the_receivers_name(engine: Engine) -> None:
         assert await wait_until(
             pilot, lambda: "须填写接收人姓名" in "\n".join(screen_lines(app))
         ), "\n".join(screen_lines(app))
+
+
+async def test_f9_before_the_count_says_why_on_the_screen(engine: Engine) -> None:
+    """F9 on the office-wide day before a close began: the reason is on the screen (it was
+    drawn under the footer), and so is the line of the view's keys."""
+    app = demo_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_fee_desk(app, pilot, "lead")
+        await press_keys(pilot, "escape", "f6")
+        assert await wait_until(
+            pilot, lambda: isinstance(app.screen, DayScreen) and app.screen.view is not None
+        )
+        assert "全办公室" in screen_lines(app)[0]
+        await press_keys(pilot, "f9")
+        shown = "\n".join(screen_lines(app))
+        assert "请先 F6 开始日结、F3 清点现金，再确认" in shown, shown
+        assert "←→ 换日" in shown, shown
