@@ -118,3 +118,22 @@ async def test_the_cashiers_queue_and_the_roster_show_names_whole(engine: Engine
         await pilot.pause(0.2)
         shown = _shown(app)
         assert all(n in shown for n in queue), (queue, shown)
+
+
+async def test_down_from_the_unit_box_goes_to_the_list_and_enter_opens(engine: Engine) -> None:
+    """Down in the unit box moves to the list, so the first Enter opens the unit chosen (it
+    searched again before: the Enter seemed to do nothing)."""
+    app = demo_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await clerk_at_counter(app, pilot)
+        await press_keys(pilot, "ctrl+b")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, UnitBatchScreen))
+        screen = app.screen
+        assert isinstance(screen, UnitBatchScreen)
+        screen.query_one("#unit", Input).value = "县"  # several units
+        await press_keys(pilot, "enter")
+        assert await wait_until(pilot, lambda: len(screen.units) > 1)
+        await press_keys(pilot, "f4", "down")  # back in the box, then down to the list
+        assert isinstance(app.focused, DataTable)
+        await press_keys(pilot, "enter")
+        assert await wait_until(pilot, lambda: screen.mode == "people")

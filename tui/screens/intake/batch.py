@@ -40,6 +40,8 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
         bind("batch.unit", "focus_unit", pgettext("key", "换单位/花名册")),
         bind("batch.reload", "reload", pgettext("key", "刷新")),
         Binding("u", "unit_items", pgettext("key", "单位材料"), id="batch.unit_items"),
+        # from the unit box down to the list (the list's own ↓ moves its cursor)
+        Binding("down", "to_list", pgettext("key", "到列表"), id="batch.to_list", show=False),
     ]
 
     def __init__(self) -> None:
@@ -64,6 +66,11 @@ class UnitBatchScreen(WorkerGuard, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_to_list(self) -> None:
+        table = self.query_one("#batch-table", DataTable)
+        if isinstance(self.focused, Input) and table.row_count:
+            table.focus()
 
     def action_focus_unit(self) -> None:
         self.query_one("#unit", Input).focus()
