@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from textual import _time, events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Static
@@ -62,6 +61,10 @@ class DeskApp(ScanAnywhere, PrintSender, WorkerGuard, App[None]):
         bind("help", "help", pgettext("key", "帮助")),
         Binding("ctrl+p", "command_palette", pgettext("key", "命令"), show=False, id="palette"),
         bind("print_jobs", "print_jobs", pgettext("key", "打印任务")),
+        # every screen (home shows it in its footer): another person takes over the desk; a
+        # card's verdicts and an open fee are the leaving person's and are dropped, nothing is
+        # written (log_out)
+        Binding("ctrl+l", "log_out", pgettext("key", "注销/换人"), show=False, id="logout"),
         # Tab moves the focus the moment it arrives (a priority binding), not after the keys
         # before it were handed to the field: "name⇥password⏎" sent in one burst (a fast typist,
         # tmux send-keys) puts the password in the password field
@@ -266,24 +269,15 @@ class DeskApp(ScanAnywhere, PrintSender, WorkerGuard, App[None]):
         yield SystemCommand(_("快捷键说明（F1）"), _("显示/隐藏本屏幕的快捷键"), self.action_help)
         yield SystemCommand(_("退出（Ctrl+Q）"), _("退出程序"), self.action_quit)
 
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        """A toast, its Chinese wrapped by Chinese rules (``tui.widgets.wrapping``) at the
-        toast's width (Textual breaks only at spaces: "还有 7 / 项未核对"); a message with
-        markup is left to Textual."""
+    def notify(self, message: str, **kwargs: Any) -> None:
+        """A toast wrapped by Chinese rules at its width (``tui.widgets.wrapping``; Textual
+        breaks only at spaces: "还有 7 / 项未核对"); a message with markup is left as it is."""
         from tui.widgets.wrapping import wrap
 
-        if not markup or "[" not in message:
+        if not kwargs.get("markup", True) or "[" not in message:
             width = min(60, self.size.width // 2) - 4  # Toast: 60 wide, at most 50%; its edges
             message = "\n".join(wrap(message, width))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        super().notify(message, **kwargs)
 
     def _run_binding(self, action: str, node: object) -> None:
         self.call_later(self.run_action, action, node)
@@ -359,12 +353,15 @@ class DeskApp(ScanAnywhere, PrintSender, WorkerGuard, App[None]):
             self.recovered_jobs = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "print_jobs":  # only for someone logged in (hidden on the login screen)
+        if action in ("print_jobs", "log_out"):  # only for someone logged in
             return self.actor is not None
         if action == "move_focus":  # the screen's own Tab wins, and shows in its footer
             step = parameters[0] if parameters else 1
             return not self._screen_binds("tab" if step == 1 else "shift+tab")
         return True
+
+    def action_log_out(self) -> None:
+        self.log_out()
 
     def action_print_jobs(self) -> None:
         from tui.screens.print_jobs import PrintJobsScreen
