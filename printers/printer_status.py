@@ -35,6 +35,10 @@ class PrinterStatus:
     cutter_error: bool = False
     overheated: bool = False  # an auto-recoverable error (head temperature, voltage)
     unrecoverable: bool = False
+    # what a label printer (TSPL <ESC>!?, ZPL ~HS) says besides
+    paper_jam: bool = False
+    ribbon_out: bool = False
+    paused: bool = False
 
     @classmethod
     def from_replies(
@@ -52,12 +56,32 @@ class PrinterStatus:
             unrecoverable=bool(cause & UNRECOVERABLE),
         )
 
+    @classmethod
+    def from_label_faults(cls, faults: list[str]) -> PrinterStatus:
+        """A label printer's faults (``printers.tspl.status_faults``, ``printers.zpl``'s) in
+        the receipt printer's terms, so both speak the same Chinese."""
+        return cls(
+            online=True,
+            cover_open="head_open" in faults or "cover_open" in faults,
+            paper_out="paper_out" in faults,
+            error="error" in faults,
+            paper_jam="paper_jam" in faults,
+            ribbon_out="ribbon_out" in faults,
+            paused="paused" in faults,
+        )
+
     def problem(self) -> str | None:
         """Why the printer cannot print now (the job is refused), or None."""
         if self.cover_open:
             return _("打印机上盖打开")
         if self.paper_out:
             return _("打印机缺纸")
+        if self.paper_jam:
+            return _("打印机卡纸（打开上盖取出卡住的标签，再合上）")
+        if self.ribbon_out:
+            return _("碳带用完或没有装好")
+        if self.paused:
+            return _("打印机处于暂停状态（按打印机上的暂停/FEED 键继续）")
         if self.cutter_error:
             return _("打印机切刀故障（检查切刀处是否卡纸，清理后关机再开）")
         if self.unrecoverable:

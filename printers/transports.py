@@ -17,6 +17,12 @@ from printers.config import PrinterConfig
 from printers.errors import PrinterError
 from printers.printer_status import DLE_EOT as DLE_EOT
 from printers.printer_status import ERROR_OCCURRED, PrinterStatus
+from printers.tspl import CALIBRATE as TSPL_CALIBRATE
+from printers.tspl import STATUS_QUERY as TSPL_STATUS
+from printers.tspl import status_faults as tspl_faults
+from printers.zpl import CALIBRATE as ZPL_CALIBRATE
+from printers.zpl import STATUS_QUERY as ZPL_STATUS
+from printers.zpl import status_faults as zpl_faults
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,13 @@ class Transport(abc.ABC):
         """Ask the printer (DLE EOT) where the connection can answer; None: cannot tell."""
         return None
 
+    def calibrate(self) -> None:
+        """A label printer measures its stock; other connections cannot be asked to."""
+        raise PrinterError(
+            _("这种连接方式不能校准标签打印机：请在打印机上按它的说明书校准"),
+            code="printer.cannot_calibrate",
+        )
+
 
 class PreviewTransport(Transport):
     """No hardware: keeps the last job (and writes it to ``path`` if one is configured)."""
@@ -50,6 +63,9 @@ class PreviewTransport(Transport):
     def send(self, data: bytes) -> str | None:
         self.sent.append(data)
         return None
+
+    def calibrate(self) -> None:
+        self.sent.append(b"")  # nothing to measure without a printer
 
 
 class EscposTransport(Transport):
@@ -119,9 +135,30 @@ class EscposTransport(Transport):
         finally:
             self._close()
 
+    def calibrate(self) -> None:
+        """Have a label printer measure its labels' gap or black mark (TSPL ``GAPDETECT``, ZPL
+        ``~JC``); no status is asked first (a new roll may not be seen until it is measured)."""
+        language = self.config.label.language
+        if language == "escpos":
+            raise PrinterError(
+                _("{where} 是小票打印机：只有标签打印机（TSPL、ZPL）需要校准").format(
+                    where=self.where
+                ),
+                code="printer.not_a_label",
+            )
+        self._open()
+        try:
+            self.device._raw(TSPL_CALIBRATE if language == "tspl" else ZPL_CALIBRATE)
+        except Exception as exc:
+            self._disarm()
+            raise PrinterError(_explain(exc, self.where), code="printer.send_failed") from exc
+        self._submit()
+
     def _query(self) -> PrinterStatus | None:
         if self.config.connection not in ("network", "usb", "serial"):
             return None
+        if self.config.label.language != "escpos":  # a label printer speaks its own language
+            return self._query_label(self.config.label.language)
         try:
             with self._bounded_reads() as read:
                 printer = self._ask(1, read)
@@ -167,6 +204,32 @@ class EscposTransport(Transport):
             finally:
                 if callable(settimeout):
                     settimeout(self.config.timeout)
+
+    def _query_label(self, language: str) -> PrinterStatus | None:
+        """TSPL ``<ESC>!?`` (one status byte) or ZPL ``~HS`` (three strings, each between STX
+        and ETX), read with the same short waits; None when the printer does not answer."""
+        try:
+            with self._bounded_reads() as read:
+                if language == "tspl":
+                    self.device._raw(TSPL_STATUS)
+                    reply = read()
+                    if not reply:
+                        return None
+                    return PrinterStatus.from_label_faults(tspl_faults(reply[0]))
+                self.device._raw(ZPL_STATUS)
+                answer = b""
+                for _n in range(16):  # ~HS answers about 80 bytes
+                    chunk = read()
+                    if not chunk:
+                        break
+                    answer += chunk
+                    if answer.count(b"\x03") >= 3:
+                        break
+        except (OSError, TimeoutError) as exc:
+            log.info("status query to %s not answered: %s", self.where, exc)
+            return None
+        faults = zpl_faults(answer)
+        return None if "no_answer" in faults else PrinterStatus.from_label_faults(faults)
 
     def _ask(self, n: int, read: Callable[[], bytes]) -> int | None:
         self.device._raw(DLE_EOT + bytes([n]))

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from printers.fonts import FontRef
 from printers.samples import sample_dossier
 from tests.printers import tspl_reader
+from tests.printers.fake_printer import FakePrinter, wait_until
 from tests.support import write_config
 from tui.cli import app
 
@@ -121,3 +122,60 @@ def test_the_label_printers_test_page_is_a_sample_label(tmp_path: Path, db_url: 
     texts = [str(c.args[-1]) for c in label.of("TEXT")]
     assert any("【测试页】" in t for t in texts), texts
     assert label.of("BITMAP"), "the name 刘䶮 goes as a bitmap line"
+
+
+@pytest.mark.parametrize(
+    ("language", "reply", "words"),
+    [
+        ("tspl", b"\x04", "打印机缺纸"),  # <ESC>!? bit 2: paper out
+        ("tspl", b"\x01", "打印机上盖打开"),  # bit 0: head open
+        ("tspl", b"\x08", "碳带用完"),
+        (
+            "zpl",
+            b"\x02030,1,0,0609,000,0,0,0,000,0,0,0\x03\r\n"
+            b"\x02000,0,0,0,0,2,4,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n",
+            "打印机缺纸",
+        ),
+        (
+            "zpl",
+            b"\x02030,0,0,0609,000,0,0,0,000,0,0,0\x03\r\n"
+            b"\x02000,0,1,0,0,2,4,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n",
+            "打印机上盖打开",
+        ),
+    ],
+)
+def test_label_printer_status_speaks_the_receipt_printers_chinese(
+    tmp_path: Path, language: str, reply: bytes, words: str
+) -> None:
+    query = b"\x1b!?" if language == "tspl" else b"~HS"
+    with FakePrinter(replies={query: reply}) as printer:
+        cfg = write_config(
+            tmp_path,
+            f'[printers.label]\nconnection = "network"\nhost = "127.0.0.1"\n'
+            f'port = {printer.port}\ntimeout = 2\nlanguage = "{language}"\n',
+        )
+        r = runner.invoke(app, ["printer", "status", "label", "--config", str(cfg)])
+        # a job is refused for the same reason, before any label is printed
+        queued = runner.invoke(app, ["printer", "test", "label", "--config", str(cfg)])
+    assert r.exit_code == 1 and words in r.output, r.output
+    assert queued.exit_code == 1 and words in queued.output
+    assert b"\x10\x04" not in printer.received  # no ESC/POS query to a label printer
+    assert b"SIZE" not in printer.received and b"^XA" not in printer.received
+
+
+@pytest.mark.parametrize(("language", "command"), [("tspl", b"GAPDETECT\r\n"), ("zpl", b"~JC")])
+def test_calibrate_sends_the_languages_command(
+    tmp_path: Path, language: str, command: bytes
+) -> None:
+    with FakePrinter() as printer:
+        cfg = write_config(
+            tmp_path,
+            f'[printers.label]\nconnection = "network"\nhost = "127.0.0.1"\n'
+            f'port = {printer.port}\ntimeout = 2\nlanguage = "{language}"\n',
+        )
+        r = runner.invoke(app, ["printer", "calibrate", "label", "--config", str(cfg)])
+        assert r.exit_code == 0, r.output
+        assert wait_until(lambda: bytes(printer.received) == command), printer.received
+    assert "校准" in r.output
+    r = runner.invoke(app, ["printer", "calibrate", "receipt", "--config", str(cfg)])
+    assert r.exit_code == 1 and "只有标签打印机" in r.output

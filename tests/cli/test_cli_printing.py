@@ -68,7 +68,10 @@ def test_preview_escpos_bytes_decode_back(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["print", "preview", "invoice"], "未知的单据“invoice”"),
-        (["print", "preview", "receipt", "--format", "pdf"], "--format 应为 text、png 或 escpos"),
+        (
+            ["print", "preview", "receipt", "--format", "pdf"],
+            "--format 应为 text、png、escpos 或 bytes",
+        ),
         (
             ["print", "preview", "receipt", "--width", "76"],
             "[printers.preview]：width 应为 58 或 80",

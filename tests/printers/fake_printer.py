@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
 @dataclass
 class FakePrinter:
     status: dict[int, int] | None = None  # DLE EOT n -> reply byte; None: never answers
+    replies: dict[bytes, bytes] | None = None  # a label printer's query -> its answer
     read: bool = True  # False: accept but never read (to make a sender time out)
     hold: float = 10.0  # not reading: how long a connection is held before it is closed
     received: bytearray = field(default_factory=bytearray)
@@ -63,6 +66,9 @@ class FakePrinter:
                     self.received.extend(chunk)
 
     def _answer(self, conn: socket.socket, chunk: bytes) -> None:
+        for query, reply in (self.replies or {}).items():
+            if query in chunk:
+                conn.sendall(reply)
         if self.status is None:
             return
         i = chunk.find(b"\x10\x04")
@@ -82,3 +88,13 @@ class FakePrinter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def wait_until(predicate: Callable[[], bool], seconds: float = 5) -> bool:
+    """Poll ``predicate`` until it holds or ``seconds`` pass (the printer's thread receives)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()

@@ -194,12 +194,6 @@ def test_an_unrendered_receipt_job_is_rendered_when_sent(engine: Engine) -> None
         _wait_received(printer, saved.payload)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="tui/work/printing.py lays a receipt job out at cfg.width (_render_stored, "
-    "render_receipt_job, the previews): with dots/cells set it must be cfg.paper",
-)
 def test_a_receipt_job_is_laid_out_for_the_configured_line(engine: Engine) -> None:
     """An Epson TM-T82 China model: 80 mm at 512 dots, 42 cells. The cashier's receipt, saved
     unrendered with its payment, is rendered for that line, and so is its preview."""

@@ -26,7 +26,7 @@ from tui.cli.common import (
 )
 
 print_app = typer.Typer(help=_("打印：预览单据，查看和重试打印任务"))
-printer_app = typer.Typer(help=_("打印机：列出、测试、查看配置"))
+printer_app = typer.Typer(help=_("打印机：列出、测试、状态、校准、查看配置"))
 
 KIND_HELP = _(
     "receipt 缴费凭证 | void 作废单 | label 档案袋标签 | materials 材料目录 | acceptance 受理回执 | notice 一次性告知单 | tally 日结报表 | test 测试页"
@@ -135,7 +135,7 @@ def preview(
     else:
         doc = marked(sample_document(kind, width, encoding), "样张")
     if fmt == "text":
-        text = render_text(layout(doc, width))
+        text = render_text(layout(doc, cfg.paper))
         if out_file:
             save_private(out_file, text)
             out.print(_("已写入 {out_file}").format(out_file=out_file))
@@ -152,7 +152,7 @@ def preview(
                 png, format="PNG", dpi=(cfg.label.stock.dpi, cfg.label.stock.dpi)
             )
         else:
-            render_png(layout(doc, width), find_cjk_font()).save(png, format="PNG")
+            render_png(layout(doc, cfg.paper), find_cjk_font()).save(png, format="PNG")
         data = png.getvalue()
     else:
         data = render_bytes(doc, cfg)
@@ -349,6 +349,62 @@ def printer_test(
     else:
         err.print(_("[red]测试页打印失败[/]：{error}").format(error=escape(job.error)))
         raise typer.Exit(1)
+
+
+@printer_app.command("status")
+@handle_errors
+def printer_status(
+    role: Annotated[str, typer.Argument(help="receipt | label")] = "receipt",
+    config: ConfigOpt = None,
+) -> None:
+    """问打印机的状态（缺纸、上盖打开、卡纸、碳带……）；有问题时退出码 1。"""
+    from models.config import load_config
+    from tui.work.printing import DeskPrinters
+
+    printers = DeskPrinters.from_config(load_config(config))
+    p = printers.config(role)
+    status = printers.factory(p).status()
+    if status is None:
+        out.print(
+            _("{role}：{printer}，已连通（不回报状态）").format(role=role, printer=p.describe())
+        )
+        return
+    problem, warning = status.problem(), status.warning()
+    if problem:
+        err.print(_("{role}：{problem}").format(role=role, problem=problem), markup=False)
+        raise typer.Exit(1)
+    out.print(
+        _("{role}：{printer}，应答正常").format(role=role, printer=p.describe())
+        + (f"；{warning}" if warning else "")
+    )
+
+
+@printer_app.command("calibrate")
+@handle_errors
+def printer_calibrate(
+    role: Annotated[str, typer.Argument(help="label")] = "label",
+    config: ConfigOpt = None,
+) -> None:
+    """校准标签打印机（换标签纸后）：TSPL 发 GAPDETECT，ZPL 发 ~JC，打印机走几张标签测出间隙或黑标。"""
+    from models.config import load_config
+    from printers.errors import PrinterError
+    from tui.work.printing import DeskPrinters
+
+    printers = DeskPrinters.from_config(load_config(config))
+    p = printers.config(role)
+    if p.label.language == "escpos":
+        raise PrinterError(
+            _("{role} 是 ESC/POS 打印机：只有标签打印机（language = tspl 或 zpl）需要校准").format(
+                role=role
+            ),
+            code="printer.not_a_label",
+        )
+    printers.factory(p).calibrate()
+    out.print(
+        _("已让 {role}（{printer}）校准：打印机会走过几张标签，停下后即可打印").format(
+            role=role, printer=p.describe()
+        )
+    )
 
 
 app.add_typer(print_app, name="print")

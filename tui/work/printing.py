@@ -127,7 +127,7 @@ def _render_stored(session: Session, printers: DeskPrinters, job: PrintJob) -> L
     """Render an unrendered job's bytes from its payment and store them; returns the layout
     (the screen's preview is drawn from the same one)."""
     cfg = printers.config(job.printer)
-    laid = layout(_payment_document(session, job), cfg.width)
+    laid = layout(_payment_document(session, job), cfg.paper)
     store_payload(session, job, render_escpos(laid, profile_for(cfg)))
     return laid
 
@@ -143,7 +143,7 @@ def render_receipt_job(engine: Engine, printers: DeskPrinters, job_id: int) -> s
         else:  # a void slip
             doc = _payment_document(session, job_by_id(session, job_id))
         cfg = printers.config(row.printer)
-        laid = layout(doc, cfg.width)
+        laid = layout(doc, cfg.paper)
         if not row.payload_sha256:
             store_payload(
                 session,
@@ -313,7 +313,7 @@ def _queue_all(
         )
         assert job.id is not None
         out.job_ids.append(job.id)
-        out.previews[doc.kind] = render_text(layout(doc, printers.config(role).width))
+        out.previews[doc.kind] = render_text(layout(doc, printers.config(role).paper))
     return out
 
 

@@ -296,7 +296,7 @@ class FeeScreen(FeeView):
                 doc = record_document(
                     session, c, "receipt", receipt_code=receipt_code, reprint=job.copy_no
                 )
-                preview = render_text(layout(doc, desk.printers.config("receipt").width))
+                preview = render_text(layout(doc, desk.printers.config("receipt").paper))
                 job_id, n = job.id or 0, job.copy_no
         except DomainError as exc:
             self.app.call_from_thread(self._pay_failed, exc.message)
