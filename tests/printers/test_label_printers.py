@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import re
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -211,3 +213,21 @@ def test_a_uyghur_script_name_is_drawn_in_letters_not_boxes(font: FontRef, dpi: 
     assert ink is not None and ink[2] <= line.width + 1
     # the boxes' row is as wide as 30 ideographic boxes; the letters are joined and narrower
     assert line.width < face.getlength(line.text)
+
+
+LABEL_GOLDEN = Path(__file__).parent / "golden" / "labels"
+
+
+@pytest.mark.parametrize("language", ["tspl", "zpl"])
+@pytest.mark.parametrize(("size", "dpi"), [s for s in _stocks() if s != ("40x30", 203)])
+def test_label_golden_bytes(size: str, dpi: int, language: str, font: FontRef) -> None:
+    """The exact bytes of the sample label per stock and resolution (UPDATE_GOLDEN=1 rewrites
+    them after a deliberate change; look at the PNG previews first)."""
+    plan = plan_label(_dossier(), _stock(size, dpi), font)
+    data = render_tspl(plan, font) if language == "tspl" else render_zpl(plan, font)
+    path = LABEL_GOLDEN / f"label-{size}-{dpi}.{language}"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1"
+    assert data == path.read_bytes()
