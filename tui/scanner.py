@@ -1,6 +1,7 @@
 """Scan anywhere: a scanner or ID-card reader "types" its code much faster than a person, so a
 burst of code-like keys ended by Enter opens the record whatever has focus, and anything else
-is replayed exactly as typed. A part of the desk app (``DeskApp`` mixes it in; its state —
+is replayed exactly as typed. Full-width characters from a Chinese input method are read as the
+ASCII the scanner sent. A part of the desk app (``DeskApp`` mixes it in; its state —
 ``_held``, ``_held_at``, ``_held_timer``, ``scan_gap`` — is set up there)."""
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ else:
     _AppPart = object
 
 
+def half_width(ch: str | None) -> str | None:
+    """A Chinese input method in full-width mode (全角) turns a scanner's ``6528…X`` into
+    ``６５２８…Ｘ`` (U+FF01–FF5E): read as the ASCII the scanner sent; anything else as it is."""
+    if ch is not None and len(ch) == 1 and "\uff01" <= ch <= "\uff5e":
+        return chr(ord(ch) - 0xFEE0)
+    return ch
+
+
 class ScanAnywhere(_AppPart):
     if TYPE_CHECKING:  # DeskApp's, set up in its __init__
         scan_gap: float
@@ -39,7 +48,7 @@ class ScanAnywhere(_AppPart):
         ended by Enter that reads as an ID or a number is a scan. Anything else is replayed, in
         order, exactly as typed. Returns True when the key was taken."""
         now = time.monotonic()
-        ch = event.character
+        ch = half_width(event.character)
         if ch is not None and len(ch) == 1 and ch.isascii() and ch.isalnum():
             if self._held and now - self._held_at > self.scan_gap:
                 await self._release()
@@ -50,7 +59,7 @@ class ScanAnywhere(_AppPart):
             self._held_timer = self.set_timer(self.scan_gap, self._release, name="scan-gap")
             return True
         if event.key == "enter" and self._held and now - self._held_at <= self.scan_gap:
-            text = "".join(e.character or "" for e in self._held)
+            text = "".join(half_width(e.character) or "" for e in self._held)
             if is_scan(text, self.SCAN_MIN):
                 self._held.clear()
                 if self._held_timer is not None:

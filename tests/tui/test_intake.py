@@ -396,3 +396,21 @@ async def test_the_next_user_never_sees_the_previous_card(engine: Engine) -> Non
         fresh = await card_screen(app, pilot)
         assert fresh is not card and fresh.checks == {}  # the clerk's verdict stayed theirs
         assert not card.is_attached  # removed from the app, not kept hidden
+
+
+FULL_WIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
+
+
+async def test_a_full_width_scan_through_a_chinese_input_method_opens_the_record(
+    engine: Engine,
+) -> None:
+    """A Chinese input method in full-width mode turns the scanner's 6528…X into ６５２８…Ｘ: the
+    burst is still a scan (not characters typed into the focused box) and opens the record."""
+    app = demo_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        intake = await clerk_at_counter(app, pilot)
+        rec = _approved(engine, 0)
+        scan(app, rec.id_number.translate(FULL_WIDTH))
+        card = await card_screen(app, pilot)
+        assert card.record_id == rec.id
+        assert intake.query_one("#search", Input).value == ""
