@@ -3,6 +3,7 @@ Only this path imports Textual (tests/unit/test_import_hygiene.py)."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -71,9 +72,15 @@ def _run_tui(*, demo: bool, config: Path | None, db: str | None) -> None:
 
     cfg = load_config(config)
     demo_dir = None
+    real_data_dir = os.environ.get("DESK_DATA_DIR")
     if demo:
+        # Everything the demo writes stays in its temporary folder, removed at exit: the
+        # database, and as its data folder the day-close backups (a configured backup_dir
+        # is the real office's), the exports, the crash log, the login tag.
         demo_dir = tempfile.TemporaryDirectory(prefix="desk-demo-")
+        os.environ["DESK_DATA_DIR"] = demo_dir.name
         cfg.database_url = f"sqlite:///{Path(demo_dir.name) / 'demo.sqlite3'}"
+        cfg.backup_dir = ""
         cfg.campaign = ""
     elif db:
         cfg.database_url = db
@@ -84,4 +91,8 @@ def _run_tui(*, demo: bool, config: Path | None, db: str | None) -> None:
         desk_app.run()
     finally:
         if demo_dir is not None:
+            if real_data_dir is None:
+                os.environ.pop("DESK_DATA_DIR", None)
+            else:
+                os.environ["DESK_DATA_DIR"] = real_data_dir
             demo_dir.cleanup()
