@@ -11,6 +11,7 @@ Windows). Every key is optional.
     idle_lock_minutes = 10
     backup_keep = 30                                      # day-close backups kept (0: all)
     backup_dir = "D:/desk-backups"                        # default: backups/ in the data directory
+    backup_copy_dir = "E:/desk-backups"                   # a second copy (USB or network folder)
     db_lock_timeout = 3              # PostgreSQL, seconds: waiting for a row another desk holds
     db_statement_timeout = 30        # … one statement at most
     db_connect_timeout = 5           # … for the server to answer a new connection
@@ -69,6 +70,7 @@ class DeskConfig:
     idle_lock_minutes: int = 10
     backup_keep: int = 30  # the automatic backups (one per day close) kept; 0 keeps all
     backup_dir: str = ""  # where they go; "" is backups/ in the data directory
+    backup_copy_dir: str = ""  # a second, verified copy of each (USB, network); "" is none
     printers: dict[str, Any] = field(default_factory=dict)  # [printers.receipt], [printers.label]
     db_lock_timeout: int = 3
     db_statement_timeout: int = 30
@@ -98,6 +100,7 @@ _TYPES: dict[str, type] = {
     "idle_lock_minutes": int,
     "backup_keep": int,
     "backup_dir": str,
+    "backup_copy_dir": str,
     "printers": dict,
     "db_lock_timeout": int,
     "db_statement_timeout": int,

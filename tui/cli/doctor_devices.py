@@ -150,7 +150,44 @@ def storage_checks(cfg: Any) -> list[Check]:
                 if free < LOW_DISK
                 else check_ok("backup_dir", area, found)
             )
+        if cfg.backup_copy_dir:
+            out.append(backup_copy_check(cfg))
     return out
+
+
+def backup_copy_check(cfg: Any) -> Check:
+    """``backup.copy``: the newest day close's backup has its copy in ``backup_copy_dir``."""
+    from models.backup import backup_directory
+    from models.backup.copy import copy_state
+
+    area = _("第二份备份")
+    where = Path(cfg.backup_copy_dir).expanduser()
+    state = copy_state(backup_directory(cfg.backup_dir), where)
+    fix = _("插上 U 盘或连上网络文件夹（配置项 backup_copy_dir），把备份文件夹中最新的备份复制过去")
+    if state.error:
+        return check_warn(
+            "backup.copy",
+            area,
+            _("{where}：{reason}").format(where=where, reason=state.error),
+            fix,
+        )
+    if state.local is None:
+        return check_ok("backup.copy", area, _("{where}：还没有日结备份").format(where=where))
+    if state.copy is not None:
+        return check_ok(
+            "backup.copy",
+            area,
+            _("{where}：已有最近一次日结的备份 {name}").format(where=where, name=state.local.name),
+        )
+    if state.newest_copy is None:
+        found = _("{where}：没有最近一次日结的备份 {name} 的副本").format(
+            where=where, name=state.local.name
+        )
+    else:
+        found = _("{where}：最新的副本 {copy} 比最近一次日结的备份 {name} 旧").format(
+            where=where, copy=state.newest_copy.name, name=state.local.name
+        )
+    return check_warn("backup.copy", area, found, fix)
 
 
 def privacy_checks(cfg: Any) -> list[Check]:

@@ -23,15 +23,19 @@ PG_AUTO_NOTE = _("数据库为 PostgreSQL：备份由数据库服务器负责（
 
 @dataclass(frozen=True, slots=True)
 class CloseBackup:
-    ok: bool
+    ok: bool  # False also when only the second copy failed (shown as a warning)
     path: Path | None  # None: failed, or PostgreSQL
-    text: str  # the line to show
+    text: str  # the line(s) to show
+    copy: Path | None = None  # the verified second copy (backup_copy_dir)
+    copy_warning: str = ""  # the second copy failed: the local backup stands
 
     def as_json(self) -> dict[str, object]:
         return {
             "ok": self.ok,
             "path": str(self.path) if self.path else None,
-            **({} if self.ok else {"error": self.text}),
+            **({} if self.ok or self.copy_warning else {"error": self.text}),
+            **({"copy": str(self.copy)} if self.copy else {}),
+            **({"copy_warning": self.copy_warning} if self.copy_warning else {}),
         }
 
 
@@ -67,4 +71,17 @@ def backup_after_close(
         )
     if path is None:
         return CloseBackup(True, None, PG_AUTO_NOTE)
-    return CloseBackup(True, path, _("已自动备份数据库：{path}").format(path=path))
+    text = _("已自动备份数据库：{path}").format(path=path)
+    if not config.backup_copy_dir:
+        return CloseBackup(True, path, text)
+    from models.backup.copy import copy_backup
+
+    try:
+        copy = copy_backup(path, Path(config.backup_copy_dir).expanduser(), config.backup_keep)
+    except DomainError as exc:
+        warning = _(
+            "警告：第二份备份未完成：{message}；本机备份 {path} 完好，日结不受影响；请检查 U 盘或网络文件夹（配置项 backup_copy_dir）"
+        ).format(message=exc.message, path=path)
+        return CloseBackup(False, path, f"{text}\n{warning}", copy_warning=warning)
+    shown = _("已复制到第二个位置并核对无误：{copy}").format(copy=copy)
+    return CloseBackup(True, path, f"{text}\n{shown}", copy=copy)
