@@ -8,6 +8,7 @@ the reason; in CI (``CI=true``) it fails instead (``.ci/run`` installs it).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -46,8 +48,9 @@ def _chromium() -> str:
     return found
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def _desk_serve(tmp_path: Path, host: str, *options: str) -> Iterator[str]:
+    """``desk serve --demo`` on ``host`` and a free port; the page's address."""
     port = free_port()
     env = {
         **os.environ,
@@ -55,21 +58,29 @@ def served(tmp_path: Path) -> Iterator[str]:
         "DESK_DATA_DIR": str(tmp_path / "data"),
     }
     env.pop("DESK_LANG", None)
+    argv = ["serve", "--demo", "--host", host, "--port", str(port)]
+    argv += [o.replace("PORT", str(port)) for o in options]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.launch", "serve", "--demo", "--port", str(port)],
+        [sys.executable, "-m", "tui.launch", *argv],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}/"
+    url = f"http://{host}:{port}/"
 
     def answers() -> bool:
         with urllib.request.urlopen(url, timeout=2) as r:
             return bool(r.status == 200)
 
     with serving(proc, answers, "desk serve", lambda: proc.stdout.read() if proc.stdout else ""):
+        yield url
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    with _desk_serve(tmp_path, "127.0.0.1") as url:
         yield url
 
 
@@ -121,3 +132,65 @@ def test_the_demo_clerk_logs_in_in_a_browser_and_reaches_the_home_screen(served:
             )
         finally:
             browser.close()
+
+
+# a second loopback address stands for the office LAN: the desk listens on it, the page is opened
+# through it, and everything the page fetches or connects to must name it (no 0.0.0.0, no
+# 127.0.0.1, no font service on the internet)
+OTHER_PC_HOST = "127.0.0.2"
+URL_IN_PAGE = re.compile(r"""(?:https?|wss?)://[^\s"'<>)]+""")
+
+
+def test_a_page_opened_through_the_lan_address_reaches_the_login_screen_and_fetches_only_from_it(
+    tmp_path: Path,
+) -> None:
+    from playwright.sync_api import WebSocket, sync_playwright
+
+    chromium = _chromium()
+    public = f"http://{OTHER_PC_HOST}:PORT/"  # the trailing slash as a person might type it
+    with _desk_serve(tmp_path, OTHER_PC_HOST, "--public-url", public) as url:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            html = r.read().decode("utf-8")
+        in_page = URL_IN_PAGE.findall(html)
+        assert in_page, html  # the script and the websocket are named in the page
+        assert {urlsplit(u).hostname for u in in_page} == {OTHER_PC_HOST}, in_page
+        assert f"ws://{OTHER_PC_HOST}:{urlsplit(url).port}/ws" in in_page  # no "//ws"
+
+        frames: list[str] = []
+        requested: list[str] = []
+        sockets: list[str] = []
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=chromium, headless=True, args=CHROMIUM_FLAGS
+            )
+            try:
+                page = browser.new_page(viewport={"width": 1100, "height": 700})
+                page.on("request", lambda request: requested.append(request.url))
+
+                def on_websocket(ws: WebSocket) -> None:
+                    sockets.append(ws.url)
+                    ws.on(
+                        "framereceived",
+                        lambda payload: frames.append(
+                            payload.decode("utf-8", "ignore")
+                            if isinstance(payload, bytes)
+                            else payload
+                        ),
+                    )
+
+                page.on("websocket", on_websocket)
+                page.goto(url)
+                deadline = time.monotonic() + 60
+                while "用户名" not in ANSI.sub("", "".join(frames)):
+                    if time.monotonic() > deadline:
+                        raise AssertionError(f"no login screen; requests: {requested}")
+                    page.wait_for_timeout(200)
+                page.wait_for_load_state("networkidle")
+            finally:
+                browser.close()
+        assert sockets, "the page opened no websocket"
+        assert {(urlsplit(w).hostname, urlsplit(w).path) for w in sockets} == {
+            (OTHER_PC_HOST, "/ws")
+        }, sockets
+        fetched = {urlsplit(u).hostname for u in requested if not u.startswith("data:")}
+        assert fetched == {OTHER_PC_HOST}, requested
