@@ -289,7 +289,6 @@ def printer_list(config: ConfigOpt = None) -> None:
 @handle_errors
 def printer_show_config(config: ConfigOpt = None) -> None:
     """显示配置文件位置和打印机设置的写法。"""
-    import printers.config as pc
     from models.config import config_path, load_config
 
     cfg = load_config(config)
@@ -304,8 +303,58 @@ def printer_show_config(config: ConfigOpt = None) -> None:
             printers=cfg.printers or _("（未设置：receipt 和 label 都是预览）")
         )
     )
-    out.print(_("写法示例："))
-    out.print(pc.__doc__ or "", markup=False, highlight=False)
+    out.print(_("写法示例（复制到配置文件后按实际修改）："))
+    out.print("\n".join(_config_example()), markup=False, highlight=False)
+
+
+def _config_example() -> list[str]:
+    """[printers.receipt] and [printers.label] as a config file holds them, each key with its
+    comment in the desk's language (valid TOML: the lines can be copied as they are)."""
+
+    def table(rows: list[tuple[str, str]]) -> list[str]:
+        width = max(len(setting) for setting, _note in rows if setting) + 2
+        return [f"{setting:<{width}}# {note}" if setting else f"# {note}" for setting, note in rows]
+
+    receipt = [
+        ("[printers.receipt]", _("收据打印机；信封标签打印机写在 [printers.label]")),
+        ('connection = "network"', _("连接方式，可选值见下一行")),
+        ("", "preview | file | network | usb | serial | win32raw | cups"),
+        ('host = "192.168.1.50"', _("打印机地址（network）")),
+        ("port = 9100", _("端口（network，默认 9100）")),
+        ("width = 80", _("纸宽：58 或 80 毫米")),
+        ("dots = 576", _("每行点数（默认 58→384，80→576；TM-T81/T82 为 512）")),
+        ("cells = 48", _("每行字符数（默认为点数÷12；512 点为 42）")),
+        ('encoding = "gbk"', _("编码：gbk | gb18030 | gb2312")),
+        ("gb18030_four_byte = false", _("gb18030 时字库含 䶮、𠮷 等字；否则这些字按图像打印")),
+        ('barcode = "native"', _("条码：native（打印机自带）| raster（图像）")),
+        ('qr = "raster"', _("二维码：raster（图像）| native（打印机自带）")),
+        ("image_mode = false", _("打印机没有中文字库时设为 true（整张按图像打印）")),
+        ('font = ""', _("图像行和图像模式用的中文字体文件")),
+        ("timeout = 10", _("超时（秒）")),
+        ("", _('file 连接：path = "/dev/usb/lp0"')),
+        ("", _("usb 连接：vendor = 0x0416, product = 0x5011")),
+        ("", _('serial 连接：device = "/dev/ttyUSB0", baudrate = 9600')),
+        ("", _('win32raw 连接：name = "XP-80C"；cups 连接：queue = "XP80"')),
+    ]
+    label = [
+        ("[printers.label]", _("信封标签打印机")),
+        ('connection = "network"', _("连接：写法同收据打印机")),
+        ('host = "192.168.1.51"', _("打印机地址（network）")),
+        ('language = "tspl"', _("指令语言：escpos（收据打印机打标签）| tspl | zpl")),
+        ('size = "60x40"', _("标签宽×高（毫米）：40x30、60x40、100x70 等")),
+        ('mark = "gap"', _("定位：gap（间隙）| black（黑标）| continuous（连续纸）")),
+        ("gap = 2", _("间隙或黑标高度（毫米）")),
+        ("dpi = 203", _("分辨率：203 | 300")),
+        ("direction = 1", _("出纸方向：1 或 0（标签旋转 180°）")),
+        ("density = 8", _("打印浓度 0–15")),
+        ("speed = 4", _("打印速度 1–12（英寸/秒）")),
+        ("copies = 1", _("每份档案打几张标签 1–5")),
+        (
+            'chinese = "resident"',
+            _("tspl 中文：resident（打印机字库）| bitmap（图像）"),
+        ),
+    ]
+    return [*table(receipt), "", *table(label)]
 
 
 @printer_app.command("test")
