@@ -1,6 +1,6 @@
 """``desk --demo`` writes nothing outside its temporary folder (issue 24): the automatic backup
 after a day close, the exports and the crash log all go into the demo's folder, which is gone
-after exit, even with a configured ``backup_dir``."""
+after exit, even with a configured ``backup_dir`` and ``backup_copy_dir``."""
 
 from __future__ import annotations
 
@@ -24,13 +24,17 @@ def _files(folder: Path) -> list[Path]:
 def test_the_demo_writes_only_into_its_temporary_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home, real_data, real_backups = tmp_path / "home", tmp_path / "data", tmp_path / "backups"
-    for d in (home, real_data, real_backups):
+    home, real_data = tmp_path / "home", tmp_path / "data"
+    real_backups, usb = tmp_path / "backups", tmp_path / "usb"
+    for d in (home, real_data, real_backups, usb):
         d.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("DESK_DATA_DIR", str(real_data))
     config = tmp_path / "config.toml"
-    config.write_text(f'backup_dir = "{real_backups.as_posix()}"\n', encoding="utf-8")
+    config.write_text(
+        f'backup_dir = "{real_backups.as_posix()}"\nbackup_copy_dir = "{usb.as_posix()}"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("DESK_CONFIG", str(config))
     written: list[Path] = []
 
@@ -67,7 +71,7 @@ def test_the_demo_writes_only_into_its_temporary_folder(
     result = CliRunner().invoke(app, ["--demo"])
     assert result.exit_code == 0, result.output
     assert len(written) == 3
-    for folder in (home, real_data, real_backups):
+    for folder in (home, real_data, real_backups, usb):
         assert _files(folder) == []
     demo_folder = written[0].parents[1]
     assert all(demo_folder in p.parents for p in written), written

@@ -76,11 +76,11 @@ def _run_tui(*, demo: bool, config: Path | None, db: str | None) -> None:
     if demo:
         # Everything the demo writes stays in its temporary folder, removed at exit: the
         # database, and as its data folder the day-close backups (a configured backup_dir
-        # is the real office's), the exports, the crash log, the login tag.
+        # and backup_copy_dir are the real office's), the exports, the crash log, the login tag.
         demo_dir = tempfile.TemporaryDirectory(prefix="desk-demo-")
         os.environ["DESK_DATA_DIR"] = demo_dir.name
         cfg.database_url = f"sqlite:///{Path(demo_dir.name) / 'demo.sqlite3'}"
-        cfg.backup_dir = ""
+        cfg.backup_dir = cfg.backup_copy_dir = ""
         cfg.campaign = ""
     elif db:
         cfg.database_url = db
