@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.table import Table
 from rich.text import Text
 
@@ -88,24 +90,73 @@ _MARKS: dict[str, tuple[str, str]] = {
 }
 
 
+def write_support_bundle(
+    target: Path, report: dict[str, object], config_path: Path | None, db: str | None
+) -> Path:
+    """``--bundle``: the config without secrets, the versions, ``report`` and the log's last
+    lines, redacted (``models.bundle``)."""
+    import dataclasses
+
+    from models.bundle import versions, write_bundle
+    from models.config import load_config
+    from models.version import package_version, schema_head
+    from tui.work.crashlog import recent_lines
+
+    settings: dict[str, object]
+    try:
+        cfg = load_config(config_path)
+    except DomainError as exc:
+        settings = {"error": exc.message}
+    else:
+        if db:
+            cfg.database_url = db
+        settings = {
+            k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(cfg).items()
+        }
+    return write_bundle(
+        target,
+        config=settings,
+        versions=versions(schema_head(), package_version()),
+        doctor=report,
+        log_lines=recent_lines(),
+    )
+
+
+BundleOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--bundle",
+        help=_(
+            "把支持包（去掉密码的配置、版本、自检结果、隐去身份证号和电话的日志）写入此 zip 文件"
+        ),
+        dir_okay=False,
+    ),
+]
+
+
 @handle_errors
-def doctor_cmd(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+def doctor_cmd(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    bundle: BundleOpt = None,
+) -> None:
     """检查本受理台，列出要做的修改。
 
-    检查配置文件、数据库（连接、结构版本、评审批次、用户、时钟）、打印机（能否连通、编码）、中文字体、时区、备份位置和语言。有检查未通过时退出码为 1。"""
-    import typer
-
+    检查配置文件、数据库（连接、结构版本、评审批次、用户、时钟）、打印机（能否连通、编码）、中文字体、时区、备份位置和语言。有检查未通过时退出码为 1。--bundle 文件 另写一个支持包交给维护人员。"""
     checks = run_checks(config, db)
     failed = any(c.status == "fail" for c in checks)
+    report = {"ok": not failed, "checks": [c.to_json() for c in checks]}
+    written = None
+    if bundle is not None:
+        from models.files import cannot_write
+
+        try:
+            written = write_support_bundle(bundle, report, config, db)
+        except OSError as exc:
+            raise cannot_write(bundle, exc) from None
     if as_json:
-        sys.stdout.write(
-            json.dumps(
-                {"ok": not failed, "checks": [c.to_json() for c in checks]},
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n"
-        )
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
         table = Table(title=_("受理台自检"), show_lines=False, title_justify="left")
         for head in ("", _("项目"), _("情况")):
@@ -120,6 +171,8 @@ def doctor_cmd(config: ConfigOpt = None, db: DbOpt = None, as_json: JsonOpt = Fa
             for c in todo:
                 out.print(f"  {_MARKS[c.status][0]} {c.area}：{c.fix}")
         out.print(_("有问题须处理") if failed else _("没有必须处理的问题"))
+        if written is not None:
+            out.print(_("支持包已写入 {path}").format(path=written), markup=False)
     if failed:
         raise typer.Exit(1)
 
