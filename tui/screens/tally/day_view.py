@@ -32,6 +32,7 @@ from tui.screens.tally.tables import (
     day_tables,
     roster_view,
     status_text,
+    summary_heading,
     summary_table,
 )
 from tui.widgets.footer import DeskFooter
@@ -68,8 +69,10 @@ class DayBase(WorkerGuard, Screen[None]):
             with Vertical(id="chart"):
                 yield PlotextPlot(id="chart-day")
                 yield PlotextPlot(id="chart-campaign")
-            with VerticalScroll(id="summary"):
-                yield Static("", id="summary-table")
+            with Vertical(id="summary"):  # the headers stay as the rows scroll
+                yield Static("", id="summary-heading")
+                with VerticalScroll(id="summary-rows"):
+                    yield Static("", id="summary-table")
             with VerticalScroll(id="roster"):
                 yield Static("", id="roster-table")
         yield Static("", id="day-problem")
@@ -139,6 +142,7 @@ class DayBase(WorkerGuard, Screen[None]):
         self.app.call_from_thread(self._show_summary, summary)
 
     def _show_summary(self, summary: Any) -> None:
+        self.query_one("#summary-heading", Static).update(summary_heading(summary))
         self.query_one("#summary-table", Static).update(summary_table(summary))
 
     def action_shift_day(self, by: int) -> None:

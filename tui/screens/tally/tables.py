@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -265,39 +266,52 @@ def roster_view(r: Any) -> Group:
     return Group(head, *tables, *left)
 
 
-def summary_table(summary: Any) -> Table:
-    """The campaign to date against the online-approved counts, per county and unit."""
-    t = Table(
-        title=plain.plain(
-            _("本批次汇总（与网上通过形式审核名单核对）· {campaign_title}").format(
-                campaign_title=summary.campaign_title
-            )
-        ),
-        title_justify="left",
-        title_style="bold",
-        box=None,
-        pad_edge=False,
-        padding=(0, 1),
+SUMMARY_WIDTH = 76  # the rows beside a scrollbar at 80 columns
+
+
+def _summary_grid(*, header: bool) -> Table:
+    """The summary's columns, at fixed widths so that the headers above the scrolling rows and
+    the rows line up: each figure's column as wide as its header's longest word (a header of
+    several words is stacked on lines of its own, "Not / handed / in"), the name's column the
+    rest, at most 22."""
+    t = Table(box=None, pad_edge=False, padding=(0, 1), show_header=header, header_style="bold")
+    figures = [
+        (_("通过"), 5),
+        (_("受理"), 5),
+        (_("退回"), 4),
+        (_("未报送"), 6),
+        (_("已缴费"), 6),
+        (_("移交"), 4),
+        (_("净收费"), 10),
+    ]
+    widths = [max(width, *(cell_len(word) for word in head.split())) for head, width in figures]
+    gaps = 2 * len(figures)
+    t.add_column(
+        _("县市 / 单位"),
+        width=max(10, min(22, SUMMARY_WIDTH - gaps - sum(widths))),
+        overflow="fold",  # a long unit's name on two lines, not cut
     )
-    for i, (head, width) in enumerate(
-        (
-            (_("县市 / 单位"), 22),
-            (_("通过"), 5),
-            (_("受理"), 5),
-            (_("退回"), 4),
-            (_("未报送"), 6),
-            (_("已缴费"), 6),
-            (_("移交"), 4),
-            (_("净收费"), 10),
-        )
-    ):
-        t.add_column(
-            head,
-            width=width,
-            no_wrap=True,
-            overflow="ellipsis",
-            justify="left" if i == 0 else "right",
-        )
+    for (head, _width), width in zip(figures, widths, strict=True):
+        t.add_column(head, width=width, justify="right", overflow="fold")
+    return t
+
+
+def summary_heading(summary: Any) -> Group:
+    """What stays above the summary's rows as they scroll: the title, the campaign's title on
+    lines of its own (wrapped whole), and the column headers."""
+    title = plain.plain(summary.campaign_title)
+    title.end = "\n"  # plain text ends its line: else the headers ran on after it ("…评审  县")
+    return Group(
+        Text(_("本批次汇总（与网上通过形式审核名单核对）"), style="bold"),
+        title,
+        _summary_grid(header=True),
+    )
+
+
+def summary_table(summary: Any) -> Table:
+    """The campaign to date against the online-approved counts, per county and unit (under
+    ``summary_heading``'s column headers)."""
+    t = _summary_grid(header=False)
 
     def row(label: str, f: Any, style: str | None = None) -> None:
         t.add_row(
