@@ -76,7 +76,17 @@ class PrintSender(_AppPart):
                 self.notify, exc.message, severity="error", timeout=8, markup=False
             )
         else:
-            if job.status == "sent":
+            if job.status == "sent" and job.error:  # printed, with a warning (paper near end)
+                self.call_from_thread(
+                    self.notify,
+                    _("打印任务 {job_id} 已打印；{warning}").format(
+                        job_id=job_id, warning=job.error
+                    ),
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
+            elif job.status == "sent":
                 if not quiet:
                     self.call_from_thread(
                         self.notify, _("打印任务 {job_id} 已打印").format(job_id=job_id)

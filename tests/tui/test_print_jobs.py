@@ -164,3 +164,21 @@ async def test_leaving_the_jobs_screen_while_it_loads_is_no_error(
             await settle(app, pilot)  # WorkerFailed here if the reading failed
             failed = [w for w in app.workers if w.error is not None]
             assert failed == []
+
+
+async def test_a_job_printed_with_paper_near_end_says_so(engine: Engine) -> None:
+    """The printer prints but says its roll is nearly out (DLE EOT 4): the desk shows it."""
+    _failed_job(engine)
+    near_end = {1: 0x12, 2: 0x12, 4: 0x0C | 0x12}
+    with FakePrinter(status=near_end) as printer:
+        app = _app(engine, printer.port)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await login(app, pilot, "cashier", "cashier123")
+            await pilot.press("f8")
+            await settle(app, pilot)
+            await pilot.press("r")
+            assert await wait_until(
+                pilot,
+                lambda: any("纸将尽" in str(n.message) for n in app._notifications),
+            ), ([str(n.message) for n in app._notifications], _status(engine, 1))
