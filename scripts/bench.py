@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scripts.benchlib import harness  # noqa: E402
+from scripts.benchlib.browser import bench_browser  # noqa: E402
 from scripts.benchlib.counter import bench_counter  # noqa: E402
 from scripts.benchlib.dayview import bench_dayview  # noqa: E402
 from scripts.benchlib.harness import Figure, table  # noqa: E402
@@ -53,6 +54,7 @@ BENCHES: dict[str, Callable[[bool, Path], list[Figure]]] = {
     "existing": bench_existing,
     "memory": bench_memory,
     "keystrokes": bench_keystrokes,
+    "browser": bench_browser,
 }
 
 

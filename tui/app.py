@@ -42,7 +42,16 @@ if TYPE_CHECKING:
 
 
 class PreparingScreen(Screen[None]):
-    """Shown while the database opens (and the demo office is seeded) in a worker."""
+    """Shown while the database opens (and the demo office is seeded) in a worker. Keys typed
+    meanwhile (a browser tab shows the page seconds before) are held for the login screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[events.Key] = []
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable or event.key in ("enter", "backspace"):  # a name, a password
+            self.held.append(event)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(_("正在打开数据库……"), id="preparing")
@@ -324,17 +333,21 @@ class DeskApp(ScanAnywhere, PrintSender, WorkerGuard, App[None]):
         except DomainError as exc:
             self.call_from_thread(self._database_failed, exc.message)
             return
-        self.call_from_thread(self._database_ready)
+        # awaited, as the coroutine it is (Textual's annotation infers Never for one)
+        self.call_from_thread(self._database_ready)  # type: ignore[arg-type]
 
     def _database_failed(self, message: str) -> None:
         screen = self.screen
         if isinstance(screen, PreparingScreen):
             screen.show_error(message)
 
-    def _database_ready(self) -> None:
+    async def _database_ready(self) -> None:
         from tui.screens.accounts.login import LoginScreen
 
-        self.switch_screen(LoginScreen())
+        held = self.screen.held if isinstance(self.screen, PreparingScreen) else []
+        await self.switch_screen(LoginScreen())
+        for key in held:  # typed while the database opened: the login's, in order
+            self.post_message(events.Key(key.key, key.character))
 
     def logged_in(self, actor: Actor) -> None:
         from tui.screens.home import HomeScreen

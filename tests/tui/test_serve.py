@@ -194,3 +194,43 @@ def test_a_page_opened_through_the_lan_address_reaches_the_login_screen_and_fetc
         }, sockets
         fetched = {urlsplit(u).hostname for u in requested if not u.startswith("data:")}
         assert fetched == {OTHER_PC_HOST}, requested
+
+
+def test_a_clerk_who_types_as_the_tab_opens_is_logged_in(served: str) -> None:
+    """ "clerk⏎clerk123⏎" typed the moment the page has loaded, seconds before the desk behind
+    it has drawn its login screen: the keys are held (by the page until its websocket is open,
+    by the desk until its login screen is up), not lost."""
+    from playwright.sync_api import WebSocket, sync_playwright
+
+    chromium = _chromium()
+    frames: list[bytes] = []
+
+    def screen() -> str:
+        return ANSI.sub("", b"".join(frames).decode("utf-8", "ignore"))
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 700})
+
+            def on_websocket(ws: WebSocket) -> None:
+                ws.on(
+                    "framereceived",
+                    lambda p: frames.append(p if isinstance(p, bytes) else p.encode()),
+                )
+
+            page.on("websocket", on_websocket)
+            page.goto(served)
+            page.focus(".xterm-helper-textarea")
+            page.keyboard.type("clerk")
+            page.keyboard.press("Enter")
+            page.keyboard.type("clerk123")
+            page.keyboard.press("Enter")
+            assert "用户名" not in screen()  # typed before the login screen was drawn
+            deadline = time.monotonic() + 60
+            while not all(w in screen() for w in ("受理员", "本批次概况")):
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"not logged in; the page drew: {screen()[-1500:]}")
+                page.wait_for_timeout(200)
+        finally:
+            browser.close()
