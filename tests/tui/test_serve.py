@@ -9,6 +9,7 @@ the reason; in CI (``CI=true``) it fails instead (``.ci/run`` installs it).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -234,3 +235,66 @@ def test_a_clerk_who_types_as_the_tab_opens_is_logged_in(served: str) -> None:
                 page.wait_for_timeout(200)
         finally:
             browser.close()
+
+
+# the desk's keys that a browser also has a use for, as xterm.js sends them to the desk
+BROWSER_KEYS = {
+    "F5": "\x1b[15~",  # the browser: reload
+    "F11": "\x1b[23~",  # full screen
+    "F12": "\x1b[24~",  # developer tools
+    "Control+l": "\x0c",  # the address bar
+    "Control+p": "\x10",  # print
+}
+
+
+def test_the_keys_a_browser_also_uses_reach_the_desk_and_not_the_browser(served: str) -> None:
+    """Pressed in the page (headless Chromium: the page's handling, which is what a page can
+    decide), each key goes down the websocket to the desk and its default action is cancelled,
+    so the page is not reloaded. What a browser keeps for itself before the page sees a key
+    (F11 and F12 in some browsers) is the docs' (docs/*/setup.md)."""
+    from playwright.sync_api import WebSocket, sync_playwright
+
+    chromium = _chromium()
+    received: list[bytes] = []
+    sent: list[str] = []
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 700})
+
+            def on_websocket(ws: WebSocket) -> None:
+                ws.on(
+                    "framereceived",
+                    lambda p: received.append(p if isinstance(p, bytes) else p.encode()),
+                )
+                ws.on("framesent", lambda p: sent.append(p if isinstance(p, str) else p.decode()))
+
+            page.on("websocket", on_websocket)
+            loads: list[str] = []
+            page.on("load", lambda p: loads.append(p.url))
+            page.goto(served)
+            deadline = time.monotonic() + 60
+            while "用户名" not in ANSI.sub("", b"".join(received).decode("utf-8", "ignore")):
+                if time.monotonic() > deadline:
+                    raise AssertionError("no login screen")
+                page.wait_for_timeout(200)
+            page.evaluate(
+                """() => { window.notCancelled = [];
+                window.addEventListener("keydown", (e) => {
+                    const modifier = ["Control", "Shift", "Alt", "Meta"].includes(e.key);
+                    if (!modifier && !e.defaultPrevented) window.notCancelled.push(e.key);
+                }); }"""
+            )
+            page.focus(".xterm-helper-textarea")
+            for key in BROWSER_KEYS:
+                page.keyboard.press(key)
+            page.wait_for_timeout(1000)
+            not_cancelled = page.evaluate("window.notCancelled")
+        finally:
+            browser.close()
+    stdin = "".join(json.loads(f)[1] for f in sent if f.startswith('["stdin"'))
+    for key, sequence in BROWSER_KEYS.items():
+        assert sequence in stdin, (key, stdin)
+    assert not_cancelled == []
+    assert len(loads) == 1  # never reloaded
