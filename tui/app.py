@@ -255,6 +255,26 @@ class DeskApp(ScanAnywhere, PrintSender, WorkerGuard, App[None]):
         self.pop_screen()
         self.screen.post_message(Refocus())
 
+    def action_quit(self) -> None:  # type: ignore[override]
+        """Quit at once, unless a thread is still at work (a database write, a backup after a
+        close, a print job): it cannot be stopped halfway, and Python would wait for it with
+        the screen already gone (issue 24's blank seconds). Then say so and quit when it ends."""
+        busy = [w for w in self.workers if w.is_running and getattr(w, "_thread_worker", False)]
+        if not busy:
+            self.exit()
+            return
+        self.notify(
+            _("正在等待 {count} 项进行中的操作（数据库、备份或打印）完成，完成后自动退出……").format(
+                count=len(busy)
+            ),
+            timeout=60,
+        )
+        self.run_worker(self._quit_when_done(busy), exclusive=True, group="quit")
+
+    async def _quit_when_done(self, busy: list[Any]) -> None:
+        await self.workers.wait_for_complete(busy)
+        self.exit()
+
     def action_help(self) -> None:
         """F1: the screen's keys in the desk's words (``tui.widgets.help``)."""
         from tui.widgets.help import KeysHelp, desk_keys
