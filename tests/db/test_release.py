@@ -5,6 +5,7 @@ install — on both databases, from the service and from the command line."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +14,8 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from models import migrate
+from models.backup import describe
+from models.config import data_dir
 from models.release import DeskRelease, SchemaNewer
 from models.version import package_version, schema_head
 from tui.cli import app
@@ -60,3 +63,25 @@ def test_an_older_desk_refuses_a_newer_schema_and_names_the_version(newer: Engin
         r = CliRunner().invoke(app, argv)
         assert r.exit_code == 1, r.output
         assert "请在本机安装受理台 9.9.0 或更新的版本" in r.output and "Traceback" not in r.output
+
+
+def test_an_upgrade_takes_a_backup_first(engine: Engine, tmp_path: Path) -> None:
+    """A newer desk on an older schema: ``desk db upgrade`` backs the database up as it is
+    (SQLite copy or pg_dump) before it changes the schema; --no-backup skips it."""
+    migrate.downgrade(engine, "0010")
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        r = CliRunner().invoke(app, ["db", "upgrade", "--db", url])
+    finally:
+        migrate.upgrade(engine)
+    assert r.exit_code == 0, r.output
+    assert "升级前已备份到" in r.output and "升级到" in r.output
+    backups = list((data_dir() / "backups").glob("upgrade-0010-*"))
+    assert len(backups) == 1
+    if engine.dialect.name == "sqlite":
+        assert describe(backups[0]).revision == "0010"
+    else:
+        assert backups[0].read_bytes()[:5] == b"PGDMP"
+    # already current: nothing to back up
+    r = CliRunner().invoke(app, ["db", "upgrade", "--db", url])
+    assert r.exit_code == 0 and "升级前已备份到" not in r.output
