@@ -123,6 +123,10 @@ class DeskApp(ScanAnywhere, PrintSender, WorkerGuard, App[None]):
         return _time.get_time()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not self._screen_stack:
+            if self.is_running:  # between two screens (switch_screen): the key goes to the next
+                self.call_later(self.post_message, event)
+            return
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.last_activity = time.monotonic()
         if isinstance(event, events.Key) and not event.is_forwarded:

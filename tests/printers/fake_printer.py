@@ -62,8 +62,10 @@ class FakePrinter:
                     if not chunk:
                         break
                     idle = 0
-                    self._answer(conn, chunk)
+                    # kept before it is answered: a test that reads ``received`` once the
+                    # answer came finds the query there
                     self.received.extend(chunk)
+                    self._answer(conn, chunk)
 
     def _answer(self, conn: socket.socket, chunk: bytes) -> None:
         for query, reply in (self.replies or {}).items():

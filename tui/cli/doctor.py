@@ -143,7 +143,7 @@ def doctor_cmd(
 ) -> None:
     """检查本受理台，列出要做的修改。
 
-    检查配置文件、数据库（连接、结构版本、评审批次、用户、时钟）、打印机（能否连通、编码）、中文字体、时区、备份位置和语言。有检查未通过时退出码为 1。--bundle 文件 另写一个支持包交给维护人员。"""
+    检查配置文件、数据库（连接、结构版本、评审批次、用户、时钟）、打印机（能否连通、编码）、中文字体、时区、备份位置和语言。有检查未通过时退出码为 1。加 --bundle 文件，另写一个支持包交给维护人员。"""
     checks = run_checks(config, db)
     failed = any(c.status == "fail" for c in checks)
     report = {"ok": not failed, "checks": [c.to_json() for c in checks]}
