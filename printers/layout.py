@@ -31,6 +31,7 @@ __all__ = [
     "paper",
     "paper_cells",
     "wrap",
+    "wrap_tokens",
 ]
 
 DOTS_PER_CELL = 12
@@ -151,9 +152,16 @@ def wrap(text: str, width: int) -> list[str]:
 def _wrap_paragraph(text: str, width: int) -> list[str]:
     if not text:
         return [""]
+    return wrap_tokens(_tokens(text), width)
+
+
+def wrap_tokens(tokens: list[str], width: int) -> list[str]:
+    """Lines of at most ``width`` cells from ``tokens`` (the break opportunities; a token
+    longer than a line is split), by the rules of ``wrap``. The screen's wrapping
+    (``tui.widgets.wrapping``) fills its lines here with tokens of its own."""
     lines: list[str] = []
     line: list[str] = []  # the tokens of the line being filled
-    for token in _tokens(text):
+    for token in tokens:
         while cells(token.rstrip()) > width:  # longer than a line: split it
             room = width - cells("".join(line))
             if room <= 0:

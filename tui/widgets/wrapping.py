@@ -22,11 +22,10 @@ from textual.style import Style
 from textual.visual import RenderOptions, Visual
 
 from models.text import cells
-from printers.layout import NO_START
+from printers.layout import wrap_tokens
 
 __all__ = ["Wrapped", "wrap"]
 
-_NO_END = set("（《「『【〔([{‘“￥")
 _UNITS = "元角分份项人张笔次个处天页位名批条行号岁年月日时秒"
 _TOKEN = re.compile(
     rf"[-+]?\d[\d,.:：/]*%?(?: ?[{_UNITS}])?"  # a figure with its unit
@@ -51,43 +50,9 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def _wrap_line(text: str, width: int) -> list[str]:
-    lines: list[str] = []
-    line: list[str] = []
-    for token in _line_tokens(text):
-        while cells(token) > width:  # longer than a line: cut it where the line ends
-            room = width - cells("".join(line))
-            i, used = 0, 0
-            while i < len(token) and used + cells(token[i]) <= room:
-                used += cells(token[i])
-                i += 1
-            if i == 0 and line:
-                lines.append("".join(line).rstrip())
-                line = []
-                continue
-            lines.append("".join(line) + token[:i])
-            line, token = [], token[i:]
-        if cells("".join(line) + token.rstrip()) <= width:
-            line.append(token)
-            continue
-        if not token.strip():  # spaces at a break vanish
-            lines.append("".join(line).rstrip())
-            line = []
-            continue
-        k = 0  # how many of the line's last tokens go down with this one
-        while k < len(line) - 1:
-            moved = "".join(line[len(line) - k :]) + token
-            kept = "".join(line[: len(line) - k]).rstrip()
-            if moved.lstrip()[:1] not in NO_START and kept[-1:] not in _NO_END:
-                break
-            k += 1
-        if cells("".join(line[len(line) - k :]) + token) > width:
-            k = 0
-        lines.append("".join(line[: len(line) - k]).rstrip())
-        line = [*line[len(line) - k :], token]
-        while line and not line[0].strip():
-            line.pop(0)
-    lines.append("".join(line).rstrip())
-    return lines
+    if not text:
+        return [""]
+    return wrap_tokens(_line_tokens(text), width)
 
 
 class Wrapped(Visual):
