@@ -80,13 +80,16 @@ def _checked(spec: str, where: str) -> FontRef:
     return ref
 
 
-def _fontconfig() -> FontRef | None:
+def fc_match(pattern: str) -> FontRef | None:
+    """fontconfig's font for ``pattern`` (``:lang=zh-cn``, ``:lang=ug``), or None when there is
+    no fc-match or no such file. fontconfig answers with some font whatever the pattern: the
+    caller checks it has the glyphs it needs."""
     exe = shutil.which("fc-match")
     if exe is None:
         return None
     try:
         out = subprocess.run(
-            [exe, "-f", "%{file}|%{index}", ":lang=zh-cn"],
+            [exe, "-f", "%{file}|%{index}", pattern],
             capture_output=True,
             text=True,
             timeout=5,
@@ -97,7 +100,13 @@ def _fontconfig() -> FontRef | None:
     path, _bar, index = out.partition("|")
     if not path or not Path(path).exists():
         return None
-    ref = FontRef(path, int(index or 0))
+    return FontRef(path, int(index or 0))
+
+
+def _fontconfig() -> FontRef | None:
+    ref = fc_match(":lang=zh-cn")
+    if ref is None:
+        return None
     try:
         font = ref.load(24)
     except OSError:

@@ -10,13 +10,11 @@ A run keeps its spaces, and Pillow's raqm layout joins the letters and sets them
 from __future__ import annotations
 
 import functools
-import shutil
-import subprocess
 from pathlib import Path
 
 from PIL import ImageDraw
 
-from printers.fonts import _WINDOWS, FontRef, _has_glyph, _load
+from printers.fonts import _WINDOWS, FontRef, _has_glyph, _load, fc_match
 
 _KNOWN = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0),
@@ -39,22 +37,7 @@ def has_glyph(font: FontRef, ch: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def fallbacks() -> tuple[FontRef, ...]:
     """Fonts for what the CJK font lacks: fontconfig's choice for Uyghur, then known files."""
-    found: list[FontRef] = []
-    exe = shutil.which("fc-match")
-    if exe is not None:
-        try:
-            out = subprocess.run(
-                [exe, "-f", "%{file}|%{index}", ":lang=ug"],
-                capture_output=True,
-                text=True,
-                timeout=5,
-                check=False,
-            ).stdout.strip()
-        except (OSError, subprocess.TimeoutExpired):
-            out = ""
-        path, _bar, index = out.partition("|")
-        if path and Path(path).exists():
-            found.append(FontRef(path, int(index or 0)))
+    found = [ref] if (ref := fc_match(":lang=ug")) is not None else []
     found += [FontRef(p, i) for p, i in _KNOWN if Path(p).exists()]
     return tuple(dict.fromkeys(found))
 
