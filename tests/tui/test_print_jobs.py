@@ -60,6 +60,14 @@ def _app(engine: Engine, port: int, timeout: float = 2) -> DeskApp:
     return make_app(cfg, engine=engine, demo=True)
 
 
+async def _at_jobs(app: DeskApp, pilot: Any, user: str, password: str) -> None:
+    """Logged in as ``user``, on the print jobs screen (F8)."""
+    await settle(app, pilot)
+    await login(app, pilot, user, password)
+    await pilot.press("f8")
+    await settle(app, pilot)
+
+
 def _status(engine: Engine, job_id: int) -> PrintJob:
     with session_scope(engine, readonly=True) as s:
         job = s.get(PrintJob, job_id)
@@ -72,10 +80,7 @@ async def test_failed_job_is_listed_with_its_reason_and_retried(engine: Engine) 
     with FakePrinter(status=None) as printer:
         app = _app(engine, printer.port)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await login(app, pilot, "cashier", "cashier123")
-            await pilot.press("f8")
-            await settle(app, pilot)
+            await _at_jobs(app, pilot, "cashier", "cashier123")
             screen = app.screen
             assert isinstance(screen, PrintJobsScreen)
             table = screen.query_one("#jobs", DataTable)
@@ -103,10 +108,7 @@ async def test_screen_answers_keys_while_a_printer_hangs(engine: Engine) -> None
     with FakePrinter(read=False, hold=30) as printer:
         app = _app(engine, printer.port, timeout=12)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await login(app, pilot, "lead", "lead123")
-            await pilot.press("f8")
-            await settle(app, pilot)
+            await _at_jobs(app, pilot, "lead", "lead123")
             await pilot.press("r")
             assert await wait_until(
                 pilot, lambda: any(w.group == "print" and w.is_running for w in app.workers)
@@ -173,10 +175,7 @@ async def test_a_job_printed_with_paper_near_end_says_so(engine: Engine) -> None
     with FakePrinter(status=near_end) as printer:
         app = _app(engine, printer.port)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await login(app, pilot, "cashier", "cashier123")
-            await pilot.press("f8")
-            await settle(app, pilot)
+            await _at_jobs(app, pilot, "cashier", "cashier123")
             await pilot.press("r")
             assert await wait_until(
                 pilot,
