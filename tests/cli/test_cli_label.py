@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from printers.fonts import FontRef
 from printers.samples import sample_dossier
@@ -20,28 +20,35 @@ from tui.cli import app
 runner = CliRunner()
 
 
+def _preview(*args: str) -> Result:
+    return runner.invoke(app, ["print", "preview", *args])
+
+
+def _network_label_printer(tmp_path: Path, port: int, language: str) -> Path:
+    return write_config(
+        tmp_path,
+        f'[printers.label]\nconnection = "network"\nhost = "127.0.0.1"\n'
+        f'port = {port}\ntimeout = 2\nlanguage = "{language}"\n',
+    )
+
+
 @pytest.mark.parametrize(("dpi", "dots"), [(203, (480, 320)), (300, (709, 472))])
 def test_label_png_is_the_label_at_its_real_size_and_scans(
     tmp_path: Path, cjk_font: FontRef, dpi: int, dots: tuple[int, int]
 ) -> None:
     png = tmp_path / "label.png"
-    r = runner.invoke(
-        app,
-        [
-            "print",
-            "preview",
-            "label",
-            "--language",
-            "tspl",
-            "--size",
-            "60x40",
-            "--dpi",
-            str(dpi),
-            "--format",
-            "png",
-            "--out",
-            str(png),
-        ],
+    r = _preview(
+        "label",
+        "--language",
+        "tspl",
+        "--size",
+        "60x40",
+        "--dpi",
+        str(dpi),
+        "--format",
+        "png",
+        "--out",
+        str(png),
     )
     assert r.exit_code == 0, r.output
     img = Image.open(png)
@@ -53,21 +60,8 @@ def test_label_png_is_the_label_at_its_real_size_and_scans(
 
 def test_label_bytes_in_tspl_and_zpl(tmp_path: Path, cjk_font: FontRef) -> None:
     tspl = tmp_path / "label.tspl"
-    r = runner.invoke(
-        app,
-        [
-            "print",
-            "preview",
-            "label",
-            "--language",
-            "tspl",
-            "--size",
-            "70x50",
-            "--format",
-            "bytes",
-            "--out",
-            str(tspl),
-        ],
+    r = _preview(
+        "label", "--language", "tspl", "--size", "70x50", "--format", "bytes", "--out", str(tspl)
     )
     assert r.exit_code == 0, r.output
     label = tspl_reader.parse(tspl.read_bytes())
@@ -87,23 +81,12 @@ def test_label_bytes_in_tspl_and_zpl(tmp_path: Path, cjk_font: FontRef) -> None:
 
 
 def test_a_receipt_for_a_label_printer_is_refused_in_chinese(tmp_path: Path) -> None:
-    r = runner.invoke(
-        app,
-        [
-            "print",
-            "preview",
-            "receipt",
-            "--language",
-            "tspl",
-            "--format",
-            "bytes",
-            "--out",
-            str(tmp_path / "x.bin"),
-        ],
+    r = _preview(
+        "receipt", "--language", "tspl", "--format", "bytes", "--out", str(tmp_path / "x.bin")
     )
     assert r.exit_code == 1
     assert "只打印档案袋标签" in r.output and "Traceback" not in r.output
-    r = runner.invoke(app, ["print", "preview", "label", "--language", "tspl", "--size", "9x9"])
+    r = _preview("label", "--language", "tspl", "--size", "9x9")
     assert r.exit_code == 1 and "标签尺寸“9x9”无法识别" in r.output
 
 
@@ -149,11 +132,7 @@ def test_label_printer_status_speaks_the_receipt_printers_chinese(
 ) -> None:
     query = b"\x1b!?" if language == "tspl" else b"~HS"
     with FakePrinter(replies={query: reply}) as printer:
-        cfg = write_config(
-            tmp_path,
-            f'[printers.label]\nconnection = "network"\nhost = "127.0.0.1"\n'
-            f'port = {printer.port}\ntimeout = 2\nlanguage = "{language}"\n',
-        )
+        cfg = _network_label_printer(tmp_path, printer.port, language)
         r = runner.invoke(app, ["printer", "status", "label", "--config", str(cfg)])
         # a job is refused for the same reason, before any label is printed
         queued = runner.invoke(app, ["printer", "test", "label", "--config", str(cfg)])
@@ -168,11 +147,7 @@ def test_calibrate_sends_the_languages_command(
     tmp_path: Path, language: str, command: bytes
 ) -> None:
     with FakePrinter() as printer:
-        cfg = write_config(
-            tmp_path,
-            f'[printers.label]\nconnection = "network"\nhost = "127.0.0.1"\n'
-            f'port = {printer.port}\ntimeout = 2\nlanguage = "{language}"\n',
-        )
+        cfg = _network_label_printer(tmp_path, printer.port, language)
         r = runner.invoke(app, ["printer", "calibrate", "label", "--config", str(cfg)])
         assert r.exit_code == 0, r.output
         assert wait_until(lambda: bytes(printer.received) == command), printer.received
