@@ -64,9 +64,6 @@ class PreviewTransport(Transport):
         self.sent.append(data)
         return None
 
-    def calibrate(self) -> None:
-        self.sent.append(b"")  # nothing to measure without a printer
-
 
 class EscposTransport(Transport):
     """Any python-escpos printer class; we use open/_raw/_read/close, and for the status

@@ -154,3 +154,13 @@ def test_calibrate_sends_the_languages_command(
     assert "校准" in r.output
     r = runner.invoke(app, ["printer", "calibrate", "receipt", "--config", str(cfg)])
     assert r.exit_code == 1 and "只有标签打印机" in r.output
+
+
+def test_a_preview_printer_is_not_said_to_answer_or_to_calibrate(tmp_path: Path) -> None:
+    """With no printer connected (preview), status says so and calibration is refused: neither
+    pretends a printer answered."""
+    cfg = write_config(tmp_path, '[printers.label]\nlanguage = "tspl"\n')
+    r = runner.invoke(app, ["printer", "status", "label", "--config", str(cfg)])
+    assert r.exit_code == 0 and "不连接打印机" in r.output and "已连通" not in r.output, r.output
+    r = runner.invoke(app, ["printer", "calibrate", "label", "--config", str(cfg)])
+    assert r.exit_code == 1 and "不能校准" in r.output and "已让" not in r.output, r.output

@@ -414,8 +414,9 @@ def printer_status(
     p = printers.config(role)
     status = printers.factory(p).status()
     if status is None:
+        reach = _("没有可问的打印机") if p.connection == "preview" else _("已连通（不回报状态）")
         out.print(
-            _("{role}：{printer}，已连通（不回报状态）").format(role=role, printer=p.describe())
+            _("{role}：{printer}，{reach}").format(role=role, printer=p.describe(), reach=reach)
         )
         return
     problem, warning = status.problem(), status.warning()
